@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "stk-error.h"
+#include "stk-schema.h"
+
+#define SQLITE_HEADER_SIZE 100
+
+static gint open_count;
+
+/* Per-connection statement caches: sqlite3* → (static sql string → sqlite3_stmt*). */
+static GMutex stmt_cache_lock;
+static GHashTable *stmt_caches;
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+sqlite3_stmt *
+stk_db_stmt (sqlite3     *db,
+             const char  *sql,
+             GError     **error)
+{
+  GHashTable *cache;
+  sqlite3_stmt *stmt;
+
+  g_mutex_lock (&stmt_cache_lock);
+  if (stmt_caches == NULL)
+    stmt_caches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  cache = g_hash_table_lookup (stmt_caches, db);
+  if (cache == NULL)
+    {
+      cache = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
+      g_hash_table_insert (stmt_caches, db, cache);
+    }
+  stmt = g_hash_table_lookup (cache, sql);
+  g_mutex_unlock (&stmt_cache_lock);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Database error"));
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  g_mutex_lock (&stmt_cache_lock);
+  g_hash_table_insert (cache, (gpointer) sql, stmt);
+  g_mutex_unlock (&stmt_cache_lock);
+  return stmt;
+}
+
+static void
+drop_stmt_cache (sqlite3 *db)
+{
+  g_mutex_lock (&stmt_cache_lock);
+  if (stmt_caches != NULL)
+    g_hash_table_remove (stmt_caches, db);
+  g_mutex_unlock (&stmt_cache_lock);
+}
+
+int
+stk_db_error_code_for_rc (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return STK_ERROR_BUSY;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return STK_ERROR_READ_ONLY;
+    case SQLITE_CONSTRAINT:
+      return STK_ERROR_CONSTRAINT;
+    case SQLITE_CORRUPT:
+      return STK_ERROR_CORRUPT;
+    case SQLITE_NOTADB:
+      return STK_ERROR_NOT_INVENTORY;
+    case SQLITE_FULL:
+      return STK_ERROR_NO_SPACE;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
+      return STK_ERROR_IO;
+    case SQLITE_NOTFOUND:
+      return STK_ERROR_NOT_FOUND;
+    default:
+      return STK_ERROR_FAILED;
+    }
+}
+
+void
+stk_db_set_error (GError     **error,
+                  sqlite3     *db,
+                  int          rc,
+                  const char  *what)
+{
+  const char *msg;
+  int code = stk_db_error_code_for_rc (rc);
+
+  if (error == NULL)
+    return;
+
+  msg = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  switch (code)
+    {
+    case STK_ERROR_NO_SPACE:
+      g_set_error (error, STK_ERROR, code,
+                   _("%s: the disk is full. Free some space and try again."), what);
+      break;
+    case STK_ERROR_BUSY:
+      g_set_error (error, STK_ERROR, code,
+                   _("%s: the inventory is in use by another program."), what);
+      break;
+    case STK_ERROR_READ_ONLY:
+      g_set_error (error, STK_ERROR, code,
+                   _("%s: the inventory file or its folder is read-only."), what);
+      break;
+    case STK_ERROR_CORRUPT:
+      g_set_error (error, STK_ERROR, code,
+                   _("%s: the inventory file is damaged (%s)."), what, msg);
+      break;
+    default:
+      g_set_error (error, STK_ERROR, code, "%s: %s", what, msg);
+      break;
+    }
+}
+
+gboolean
+stk_db_exec (sqlite3     *db,
+             const char  *sql,
+             GError     **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Database error"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+stk_db_query_int64 (sqlite3     *db,
+                    const char  *sql,
+                    gint64      *out_value,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *out_value = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          *out_value = 0;
+          rc = SQLITE_OK;
+        }
+    }
+  if (rc != SQLITE_OK)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Database error"));
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_OK;
+}
+
+gint64
+stk_db_data_version (sqlite3 *db)
+{
+  gint64 v = -1;
+
+  if (!stk_db_query_int64 (db, "PRAGMA data_version", &v, NULL))
+    return -1;
+  return v;
+}
+
+gint64
+stk_db_now_us (void)
+{
+  return g_get_real_time ();
+}
+
+char *
+stk_db_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "stocktake", "inventory.db", NULL);
+}
+
+guint
+stk_db_get_open_count (void)
+{
+  return (guint) g_atomic_int_get (&open_count);
+}
+
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static gboolean
+file_nonempty (const char *path)
+{
+  struct stat st;
+
+  return g_stat (path, &st) == 0 && st.st_size > 0;
+}
+
+/* Does the database hold any schema at all? Asked with immutable=1, which never
+ * takes a lock and never creates a -wal or -shm file. */
+static gboolean
+schema_is_empty_immutable (const char  *path,
+                           gboolean    *out_empty,
+                           GError     **error)
+{
+  g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
+  g_autofree char *uri = g_strdup_printf ("file:%s?immutable=1", escaped);
+  sqlite3 *db = NULL;
+  gint64 n = 0;
+  int rc;
+
+  rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "SELECT 1", NULL, NULL, NULL);
+  if (rc == SQLITE_OK && !stk_db_query_int64 (db, "SELECT count(*) FROM sqlite_schema", &n, NULL))
+    rc = sqlite3_errcode (db);
+  if (rc != SQLITE_OK)
+    {
+      int code = stk_db_error_code_for_rc (rc);
+      if (code == STK_ERROR_NOT_INVENTORY || code == STK_ERROR_CORRUPT || code == STK_ERROR_FAILED)
+        g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
+                     _("“%s” is damaged and cannot be read as an inventory."), path);
+      else
+        stk_db_set_error (error, db, rc, path);
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+  sqlite3_close_v2 (db);
+  *out_empty = (n == 0);
+  return TRUE;
+}
+
+/*
+ * Looks at a database file without letting SQLite touch it, so that a file that is
+ * not ours — not SQLite, another program's database, a newer Stocktake's, or a
+ * truncated copy — is rejected byte-for-byte unchanged, with no -wal/-shm created.
+ */
+gboolean
+stk_db_check_file (const char  *path,
+                   gboolean    *out_exists,
+                   GError     **error)
+{
+  guint8 header[SQLITE_HEADER_SIZE];
+  g_autofree char *wal_path = NULL;
+  struct stat st;
+  guint32 page_size;
+  guint32 app_id;
+  guint32 version;
+  ssize_t n;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  *out_exists = FALSE;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int errsv = errno;
+      if (errsv == ENOENT)
+        return TRUE;
+      g_set_error (error, STK_ERROR,
+                   errsv == EACCES ? STK_ERROR_READ_ONLY : STK_ERROR_IO,
+                   _("Cannot open “%s”: %s."), path, g_strerror (errsv));
+      return FALSE;
+    }
+  *out_exists = TRUE;
+
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_INVENTORY,
+                   _("“%s” is not a file, so it cannot be an inventory."), path);
+      return FALSE;
+    }
+
+  wal_path = g_strconcat (path, "-wal", NULL);
+
+  if (st.st_size == 0)
+    return TRUE; /* a new, empty inventory (or one whose first commit is in its WAL) */
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, STK_ERROR, errsv == EACCES ? STK_ERROR_READ_ONLY : STK_ERROR_IO,
+                   _("Cannot read “%s”: %s."), path, g_strerror (errsv));
+      return FALSE;
+    }
+  n = read (fd, header, sizeof header);
+  close (fd);
+
+  if (n < 16 || memcmp (header, "SQLite format 3", 16) != 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_INVENTORY,
+                   _("“%s” is not a Stocktake inventory (it is not an SQLite database)."), path);
+      return FALSE;
+    }
+
+  page_size = ((guint32) header[16] << 8) | header[17];
+  if (page_size == 1)
+    page_size = 65536;
+  if (n < SQLITE_HEADER_SIZE || page_size < 512 || (page_size & (page_size - 1)) != 0 ||
+      st.st_size < (goffset) page_size || st.st_size % page_size != 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
+                   _("“%s” is damaged or truncated: its size does not match its pages."), path);
+      return FALSE;
+    }
+
+  /* The in-header page count is valid when "version-valid-for" equals the change counter. */
+  if (read_be32 (header + 92) == read_be32 (header + 24) &&
+      (guint64) st.st_size < (guint64) read_be32 (header + 28) * page_size)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
+                   _("“%s” is truncated: it should hold %u pages but holds %u."), path,
+                   read_be32 (header + 28), (guint) (st.st_size / page_size));
+      return FALSE;
+    }
+
+  version = read_be32 (header + 60);
+  app_id = read_be32 (header + 68);
+
+  if (app_id != 0 && app_id != STK_SCHEMA_APPLICATION_ID)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_INVENTORY,
+                   _("“%s” is an SQLite database of another program, not a Stocktake inventory."),
+                   path);
+      return FALSE;
+    }
+
+  if (app_id == STK_SCHEMA_APPLICATION_ID && version > STK_SCHEMA_VERSION)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_TOO_NEW,
+                   _("“%s” was written by a newer version of Stocktake (format %u; this version "
+                     "reads up to %u). Update Stocktake to open it."),
+                   path, version, (guint) STK_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (app_id == 0 && !file_nonempty (wal_path))
+    {
+      gboolean empty = FALSE;
+
+      if (!schema_is_empty_immutable (path, &empty, error))
+        return FALSE;
+      if (!empty)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_NOT_INVENTORY,
+                       _("“%s” is an SQLite database of another program, not a Stocktake "
+                         "inventory."),
+                       path);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_identity (sqlite3     *db,
+                const char  *path,
+                gboolean    *out_blank,
+                GError     **error)
+{
+  gint64 app_id = 0;
+  gint64 version = 0;
+  gint64 n_schema = 0;
+
+  if (!stk_db_query_int64 (db, "PRAGMA application_id", &app_id, error) ||
+      !stk_db_query_int64 (db, "PRAGMA user_version", &version, error) ||
+      !stk_db_query_int64 (db, "SELECT count(*) FROM sqlite_schema", &n_schema, error))
+    return FALSE;
+
+  *out_blank = (app_id == 0 && version == 0 && n_schema == 0);
+  if (*out_blank)
+    return TRUE;
+
+  if ((guint32) app_id != STK_SCHEMA_APPLICATION_ID)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_INVENTORY,
+                   _("“%s” is an SQLite database of another program, not a Stocktake inventory."),
+                   path);
+      return FALSE;
+    }
+  if (version > STK_SCHEMA_VERSION)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_TOO_NEW,
+                   _("“%s” was written by a newer version of Stocktake (format %d; this version "
+                     "reads up to %d). Update Stocktake to open it."),
+                   path, (int) version, STK_SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+create_empty_file (const char  *path,
+                   GError     **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      if (errsv == EEXIST)
+        return TRUE;
+      if (errsv == ENOENT)
+        g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                     _("Cannot create the inventory: the folder “%s” does not exist."), dir);
+      else if (errsv == EACCES || errsv == EROFS || errsv == EPERM)
+        g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
+                     _("Cannot create the inventory: the folder “%s” is read-only."), dir);
+      else if (errsv == ENOSPC || errsv == EDQUOT)
+        g_set_error (error, STK_ERROR, STK_ERROR_NO_SPACE,
+                     _("Cannot create the inventory in “%s”: the disk is full."), dir);
+      else
+        g_set_error (error, STK_ERROR, STK_ERROR_IO,
+                     _("Cannot create the inventory “%s”: %s."), path, g_strerror (errsv));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+apply_pragmas (sqlite3     *db,
+               StkDbMode    mode,
+               const char  *path,
+               GError     **error)
+{
+  sqlite3_busy_timeout (db, mode == STK_DB_READ_WRITE ? STK_DB_WRITER_BUSY_TIMEOUT_MS
+                                                     : STK_DB_READER_BUSY_TIMEOUT_MS);
+
+  if (mode == STK_DB_READ_WRITE)
+    {
+      sqlite3_stmt *stmt = NULL;
+      gboolean wal = FALSE;
+      int rc;
+
+      rc = sqlite3_prepare_v2 (db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
+      if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+          rc = SQLITE_OK;
+        }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_OK)
+        {
+          stk_db_set_error (error, db, sqlite3_extended_errcode (db), path);
+          return FALSE;
+        }
+      if (!wal)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
+                       _("Cannot open “%s” for writing: its write-ahead log cannot be created "
+                         "(is the folder read-only?)."),
+                       path);
+          return FALSE;
+        }
+    }
+
+  return stk_db_exec (db,
+                      "PRAGMA foreign_keys=ON;"
+                      "PRAGMA synchronous=FULL;"
+                      "PRAGMA temp_store=MEMORY;"
+                      "PRAGMA cache_size=-16384;"
+                      "PRAGMA journal_size_limit=67108864;",
+                      error);
+}
+
+sqlite3 *
+stk_db_open (const char  *path,
+             StkDbMode    mode,
+             GError     **error)
+{
+  g_autofree char *dir = NULL;
+  sqlite3 *db = NULL;
+  gboolean exists = FALSE;
+  gboolean blank = FALSE;
+  int flags;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  dir = g_path_get_dirname (path);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("The folder “%s” does not exist."), dir);
+      return NULL;
+    }
+
+  if (!stk_db_check_file (path, &exists, error))
+    return NULL;
+
+  if (!exists)
+    {
+      if (mode == STK_DB_READ_ONLY)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                       _("There is no inventory at “%s”."), path);
+          return NULL;
+        }
+      if (!create_empty_file (path, error))
+        return NULL;
+    }
+  else if (mode == STK_DB_READ_WRITE && access (dir, W_OK) != 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
+                   _("The folder “%s” is read-only, so the inventory cannot be changed."), dir);
+      return NULL;
+    }
+
+  flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX;
+  flags |= mode == STK_DB_READ_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+
+  rc = sqlite3_open_v2 (path, &db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, rc, path);
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  g_atomic_int_inc (&open_count);
+  sqlite3_extended_result_codes (db, 1);
+
+  if (mode == STK_DB_READ_WRITE && sqlite3_db_readonly (db, "main") == 1)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
+                   _("The inventory file “%s” is read-only."), path);
+      goto fail;
+    }
+
+  if (!apply_pragmas (db, mode, path, error) || !check_identity (db, path, &blank, error))
+    goto fail;
+
+  if (blank && mode == STK_DB_READ_ONLY)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("“%s” holds no inventory yet."), path);
+      goto fail;
+    }
+
+  if (mode == STK_DB_READ_WRITE && !stk_schema_migrate (db, STK_SCHEMA_VERSION, error))
+    goto fail;
+
+  return db;
+
+fail:
+  stk_db_close (db);
+  return NULL;
+}
+
+void
+stk_db_close (sqlite3 *db)
+{
+  if (db == NULL)
+    return;
+  drop_stmt_cache (db);
+  sqlite3_close_v2 (db);
+  g_atomic_int_add (&open_count, -1);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/* Low-level connection helpers shared by the writer and the readers.
+ * Every connection the program opens goes through stk_db_open(). */
+
+typedef enum
+{
+  STK_DB_READ_ONLY,  /* SQLITE_OPEN_READONLY; never creates, never migrates */
+  STK_DB_READ_WRITE, /* creates a missing file (mode 0600), sets WAL, migrates */
+} StkDbMode;
+
+/* Busy timeouts in milliseconds: short, because the writer does its own backoff. */
+#define STK_DB_WRITER_BUSY_TIMEOUT_MS 5
+#define STK_DB_READER_BUSY_TIMEOUT_MS 100
+
+sqlite3    *stk_db_open              (const char  *path,
+                                      StkDbMode    mode,
+                                      GError     **error);
+void        stk_db_close             (sqlite3     *db);
+guint       stk_db_get_open_count    (void);
+
+gboolean    stk_db_check_file        (const char  *path,
+                                      gboolean    *out_exists,
+                                      GError     **error);
+
+gboolean    stk_db_exec              (sqlite3     *db,
+                                      const char  *sql,
+                                      GError     **error);
+gboolean    stk_db_query_int64       (sqlite3     *db,
+                                      const char  *sql,
+                                      gint64      *out_value,
+                                      GError     **error);
+void        stk_db_set_error         (GError     **error,
+                                      sqlite3     *db,
+                                      int          rc,
+                                      const char  *what);
+int         stk_db_error_code_for_rc (int          rc);
+gint64      stk_db_data_version      (sqlite3     *db);
+gint64      stk_db_now_us            (void);
+
+char       *stk_db_default_path      (void);
+
+/* A prepared statement cached per connection (sql must be a static string). It comes
+ * back reset, with bindings cleared; reset it when done so it holds no snapshot. */
+sqlite3_stmt *stk_db_stmt            (sqlite3     *db,
+                                      const char  *sql,
+                                      GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-error.h"
+
+G_DEFINE_QUARK (stk-error-quark, stk_error)
+
+int
+stk_error_exit_code (const GError *error)
+{
+  if (error == NULL)
+    return 0;
+  if (error->domain != STK_ERROR)
+    return 1;
+
+  switch ((StkError) error->code)
+    {
+    case STK_ERROR_CORRUPT:
+    case STK_ERROR_NOT_INVENTORY:
+    case STK_ERROR_TOO_NEW:
+    case STK_ERROR_INVALID_DATA:
+      return 65; /* EX_DATAERR */
+    case STK_ERROR_BUSY:
+    case STK_ERROR_LOCKED:
+      return 75; /* EX_TEMPFAIL */
+    case STK_ERROR_FAILED:
+    case STK_ERROR_READ_ONLY:
+    case STK_ERROR_CONSTRAINT:
+    case STK_ERROR_NOT_FOUND:
+    case STK_ERROR_NO_SPACE:
+    case STK_ERROR_IO:
+    case STK_ERROR_CLOSED:
+    default:
+      return 1;
+    }
+}

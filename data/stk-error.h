@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define STK_ERROR (stk_error_quark ())
+
+/**
+ * StkError:
+ * @STK_ERROR_FAILED: anything not covered below
+ * @STK_ERROR_BUSY: another connection holds the database for a moment; try again
+ * @STK_ERROR_LOCKED: the database stayed locked past the writer's retry budget
+ * @STK_ERROR_READ_ONLY: the file, its folder or the connection is read-only
+ * @STK_ERROR_CONSTRAINT: the change breaks a rule (duplicate code, unknown SKU, …)
+ * @STK_ERROR_CORRUPT: the file is damaged or truncated
+ * @STK_ERROR_NOT_INVENTORY: the file is not a Stocktake inventory (not SQLite, or foreign)
+ * @STK_ERROR_TOO_NEW: the inventory was written by a newer Stocktake
+ * @STK_ERROR_NOT_FOUND: the inventory, item or file does not exist
+ * @STK_ERROR_INVALID_DATA: bad input data (CSV rows, arguments)
+ * @STK_ERROR_NO_SPACE: the disk is full
+ * @STK_ERROR_IO: the operating system reported an I/O error
+ * @STK_ERROR_CLOSED: the writer was closed before the change could be applied
+ */
+typedef enum
+{
+  STK_ERROR_FAILED,
+  STK_ERROR_BUSY,
+  STK_ERROR_LOCKED,
+  STK_ERROR_READ_ONLY,
+  STK_ERROR_CONSTRAINT,
+  STK_ERROR_CORRUPT,
+  STK_ERROR_NOT_INVENTORY,
+  STK_ERROR_TOO_NEW,
+  STK_ERROR_NOT_FOUND,
+  STK_ERROR_INVALID_DATA,
+  STK_ERROR_NO_SPACE,
+  STK_ERROR_IO,
+  STK_ERROR_CLOSED,
+} StkError;
+
+GQuark stk_error_quark (void);
+
+/* Process exit code for a command-line failure: 65 for bad input data or a
+ * foreign/damaged file, 75 for busy/locked, 1 otherwise. */
+int stk_error_exit_code (const GError *error);
+
+G_END_DECLS

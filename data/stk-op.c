@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-op.h"
+
+struct _StkOp
+{
+  gatomicrefcount ref_count;
+  char           *id;
+  char           *kind;
+  char           *description;
+  StkOpFlags      flags;
+  StkChangeFlags  changes;
+  StkOpApplyFunc  apply;
+  gpointer        user_data;
+  GDestroyNotify  destroy;
+  gint64          row_id;
+  gboolean        duplicate;
+};
+
+G_DEFINE_BOXED_TYPE (StkOp, stk_op, stk_op_ref, stk_op_unref)
+
+/*
+ * A new op id: UUID version 7 layout (48-bit millisecond time, then random bits), so
+ * ids sort by creation time and the applied_ops index grows at its end.
+ */
+char *
+stk_op_new_id (void)
+{
+  static gint64 last_ms;
+  static guint16 seq;
+  static GMutex lock;
+  guint64 r = ((guint64) g_random_int () << 32) | g_random_int ();
+  gint64 ms = g_get_real_time () / 1000;
+  guint16 s;
+
+  g_mutex_lock (&lock);
+  if (ms <= last_ms)
+    ms = last_ms; /* keep ids monotonic within the process if the clock steps back */
+  if (ms == last_ms)
+    seq++;
+  else
+    seq = (guint16) (g_random_int () & 0x3ff);
+  last_ms = ms;
+  s = seq;
+  g_mutex_unlock (&lock);
+
+  return g_strdup_printf ("%08x-%04x-7%03x-%04x-%012" G_GINT64_MODIFIER "x",
+                          (guint32) (ms >> 16), (guint) (ms & 0xffff), (guint) (s & 0xfff),
+                          (guint) (0x8000 | ((r >> 48) & 0x3fff)),
+                          (guint64) (r & G_GUINT64_CONSTANT (0xffffffffffff)));
+}
+
+StkOp *
+stk_op_new (const char     *kind,
+            StkChangeFlags  changes,
+            StkOpApplyFunc  apply,
+            gpointer        user_data,
+            GDestroyNotify  destroy)
+{
+  StkOp *op;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+  g_return_val_if_fail (apply != NULL, NULL);
+
+  op = g_new0 (StkOp, 1);
+  g_atomic_ref_count_init (&op->ref_count);
+  op->id = stk_op_new_id ();
+  op->kind = g_strdup (kind);
+  op->changes = changes;
+  op->apply = apply;
+  op->user_data = user_data;
+  op->destroy = destroy;
+  return op;
+}
+
+StkOp *
+stk_op_ref (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+
+  g_atomic_ref_count_inc (&op->ref_count);
+  return op;
+}
+
+void
+stk_op_unref (StkOp *op)
+{
+  g_return_if_fail (op != NULL);
+
+  if (!g_atomic_ref_count_dec (&op->ref_count))
+    return;
+
+  if (op->destroy != NULL)
+    op->destroy (op->user_data);
+  g_free (op->id);
+  g_free (op->kind);
+  g_free (op->description);
+  g_free (op);
+}
+
+const char *
+stk_op_get_id (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->id;
+}
+
+void
+stk_op_set_id (StkOp      *op,
+               const char *id)
+{
+  g_return_if_fail (op != NULL);
+  g_return_if_fail (id != NULL && *id != '\0');
+
+  g_free (op->id);
+  op->id = g_strdup (id);
+}
+
+const char *
+stk_op_get_kind (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->kind;
+}
+
+const char *
+stk_op_get_description (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->description != NULL ? op->description : op->kind;
+}
+
+void
+stk_op_set_description (StkOp      *op,
+                        const char *description)
+{
+  g_return_if_fail (op != NULL);
+
+  g_free (op->description);
+  op->description = g_strdup (description);
+}
+
+StkOpFlags
+stk_op_get_flags (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, 0);
+  return op->flags;
+}
+
+void
+stk_op_set_flags (StkOp      *op,
+                  StkOpFlags  flags)
+{
+  g_return_if_fail (op != NULL);
+  op->flags = flags;
+}
+
+StkChangeFlags
+stk_op_get_changes (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, 0);
+  return op->changes;
+}
+
+gpointer
+stk_op_get_data (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->user_data;
+}
+
+gint64
+stk_op_get_row_id (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, 0);
+  return op->row_id;
+}
+
+void
+stk_op_set_row_id (StkOp  *op,
+                   gint64  row_id)
+{
+  g_return_if_fail (op != NULL);
+  op->row_id = row_id;
+}
+
+gboolean
+stk_op_get_duplicate (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+  return op->duplicate;
+}
+
+void
+stk_op_set_duplicate (StkOp    *op,
+                      gboolean  duplicate)
+{
+  g_return_if_fail (op != NULL);
+  op->duplicate = !!duplicate;
+}
+
+gboolean
+stk_op_apply (StkOp    *op,
+              sqlite3  *db,
+              GError  **error)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+  return op->apply (op, db, op->user_data, error);
+}

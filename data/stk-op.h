@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/**
+ * StkChangeFlags:
+ * What a commit touched, so views know what to refresh.
+ */
+typedef enum
+{
+  STK_CHANGE_NONE      = 0,
+  STK_CHANGE_ITEMS     = 1 << 0,
+  STK_CHANGE_MOVEMENTS = 1 << 1,
+  STK_CHANGE_SALES     = 1 << 2,
+  STK_CHANGE_EXTERNAL  = 1 << 3, /* another process committed (seen via PRAGMA data_version) */
+  STK_CHANGE_ALL       = 0xf,
+} StkChangeFlags;
+
+/**
+ * StkOpFlags:
+ * @STK_OP_FLAG_STANDALONE: the op runs alone, outside the writer's batch transaction,
+ *   and manages its own transaction (restore, checkpoint)
+ * @STK_OP_FLAG_NO_RECORD: the op id is not recorded in applied_ops (bulk generation);
+ *   such an op gives no exactly-once guarantee
+ */
+typedef enum
+{
+  STK_OP_FLAG_NONE       = 0,
+  STK_OP_FLAG_STANDALONE = 1 << 0,
+  STK_OP_FLAG_NO_RECORD  = 1 << 1,
+} StkOpFlags;
+
+typedef struct _StkOp StkOp;
+
+/**
+ * StkOpApplyFunc:
+ * Runs on the writer thread, inside a SAVEPOINT of the batch transaction (unless
+ * the op is standalone). Return FALSE with @error set to fail this op alone; every
+ * change it made is rolled back. Must not keep @db.
+ */
+typedef gboolean (*StkOpApplyFunc) (StkOp    *op,
+                                    sqlite3  *db,
+                                    gpointer  user_data,
+                                    GError  **error);
+
+#define STK_TYPE_OP (stk_op_get_type ())
+
+GType           stk_op_get_type        (void) G_GNUC_CONST;
+StkOp          *stk_op_new             (const char     *kind,
+                                        StkChangeFlags  changes,
+                                        StkOpApplyFunc  apply,
+                                        gpointer        user_data,
+                                        GDestroyNotify  destroy);
+StkOp          *stk_op_ref             (StkOp          *op);
+void            stk_op_unref           (StkOp          *op);
+
+char           *stk_op_new_id          (void);
+const char     *stk_op_get_id          (StkOp          *op);
+void            stk_op_set_id          (StkOp          *op,
+                                        const char     *id);
+const char     *stk_op_get_kind        (StkOp          *op);
+const char     *stk_op_get_description (StkOp          *op);
+void            stk_op_set_description (StkOp          *op,
+                                        const char     *description);
+StkOpFlags      stk_op_get_flags       (StkOp          *op);
+void            stk_op_set_flags       (StkOp          *op,
+                                        StkOpFlags      flags);
+StkChangeFlags  stk_op_get_changes     (StkOp          *op);
+gpointer        stk_op_get_data        (StkOp          *op);
+
+/* Results: valid once the op has completed. */
+gint64          stk_op_get_row_id      (StkOp          *op);
+void            stk_op_set_row_id      (StkOp          *op,
+                                        gint64          row_id);
+gboolean        stk_op_get_duplicate   (StkOp          *op);
+
+/* For the writer only. */
+gboolean        stk_op_apply           (StkOp          *op,
+                                        sqlite3        *db,
+                                        GError        **error);
+void            stk_op_set_duplicate   (StkOp          *op,
+                                        gboolean        duplicate);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkOp, stk_op_unref)
+
+G_END_DECLS

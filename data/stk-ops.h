@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "stk-op.h"
+
+G_BEGIN_DECLS
+
+/* The inventory's mutations. Each returns a new StkOp to submit to a StkWriter.
+ * Arguments are validated when the op is applied, so a bad one fails with a
+ * clear STK_ERROR_INVALID_DATA or STK_ERROR_CONSTRAINT message. */
+
+typedef enum
+{
+  STK_MOVEMENT_RECEIVE,    /* goods in: quantity > 0 */
+  STK_MOVEMENT_SALE,       /* created by a sale only */
+  STK_MOVEMENT_ADJUSTMENT, /* signed correction, quantity != 0 */
+  STK_MOVEMENT_COUNT,      /* a stock count: quantity is the counted on-hand (>= 0) */
+} StkMovementKind;
+
+const char *stk_movement_kind_to_string   (StkMovementKind  kind);
+gboolean    stk_movement_kind_from_string (const char      *str,
+                                           StkMovementKind *out_kind);
+
+#define STK_CODE_MAX_LENGTH 64
+#define STK_DESCRIPTION_MAX_LENGTH 1000
+
+StkOp *stk_op_create_item     (const char      *code,
+                               const char      *description,
+                               gint64           unit_price_cents,
+                               gint64           reorder_level);
+StkOp *stk_op_update_item     (gint64           item_id,
+                               const char      *code,
+                               const char      *description,
+                               gint64           unit_price_cents,
+                               gint64           reorder_level);
+StkOp *stk_op_set_archived    (gint64           item_id,
+                               gboolean         archived);
+StkOp *stk_op_record_movement (const char      *code,
+                               StkMovementKind  kind,
+                               gint64           quantity,
+                               const char      *reason,
+                               gint64           moved_at_us);
+/* unit_price_cents < 0 takes the item's current price; sold_at_us <= 0 is now. */
+StkOp *stk_op_record_sale     (const char      *code,
+                               gint64           quantity,
+                               gint64           unit_price_cents,
+                               gint64           sold_at_us);
+
+/* Helpers for apply functions (tests and import code use them too). */
+gint64 stk_ops_lookup_item_id (sqlite3         *db,
+                               const char      *code,
+                               GError         **error);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Building blocks shared by the ops above and by CSV import: each runs one
+ * statement on @db (the writer's connection) and maps SQLite's constraint errors
+ * to clear messages. reference / uid may be NULL (then the op id is not kept). */
+gint64 stk_ops_insert_item     (sqlite3         *db,
+                                const char      *code,
+                                const char      *description,
+                                gint64           unit_price_cents,
+                                gint64           reorder_level,
+                                gboolean         archived,
+                                GError         **error);
+gint64 stk_ops_insert_movement (sqlite3         *db,
+                                gint64           item_id,
+                                const char      *code,
+                                StkMovementKind  kind,
+                                gint64           quantity,
+                                const char      *reason,
+                                gint64           moved_at_us,
+                                const char      *reference,
+                                GError         **error);
+gint64 stk_ops_insert_sale     (sqlite3         *db,
+                                gint64           item_id,
+                                const char      *code,
+                                gint64           quantity,
+                                gint64           unit_price_cents,
+                                gint64           sold_at_us,
+                                const char      *uid,
+                                GError         **error);
+gboolean stk_ops_validate_code (const char      *code,
+                                GError         **error);
+
+G_END_DECLS

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-schema.h"
+
+#include <glib/gi18n.h>
+
+#include "stk-db.h"
+#include "stk-error.h"
+
+/*
+ * The inventory schema, as a list of migrations. Migration N brings a database at
+ * user_version N-1 to N; opening an older file runs the missing ones in one
+ * transaction. Never edit a migration that has shipped: add a new one.
+ *
+ * Invariant enforced in SQL: items.on_hand equals the sum of the item's movements.
+ *  - a new item starts at on_hand 0;
+ *  - every movement carries the balance after it, and a trigger refuses a movement
+ *    whose balance is not the item's on_hand plus its quantity;
+ *  - after a movement, a trigger sets on_hand to that balance;
+ *  - on_hand can only be set to the latest movement's balance;
+ *  - movements and sales cannot be updated or deleted (corrections are new movements).
+ * By induction on_hand = sum(quantity), and the check costs one index lookup.
+ */
+
+static const char *const migrations[] = {
+  /* 0 → 1: items */
+  "CREATE TABLE items ("
+  "  id INTEGER PRIMARY KEY,"
+  "  code TEXT NOT NULL COLLATE NOCASE"
+  "    CHECK (length(code) BETWEEN 1 AND 64 AND code = trim(code)),"
+  "  description TEXT NOT NULL DEFAULT '' CHECK (length(description) <= 1000),"
+  "  unit_price_cents INTEGER NOT NULL DEFAULT 0 CHECK (unit_price_cents >= 0),"
+  "  reorder_level INTEGER NOT NULL DEFAULT 0 CHECK (reorder_level >= 0),"
+  "  archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ") STRICT;"
+  "CREATE UNIQUE INDEX items_code ON items (code);"
+  "PRAGMA application_id = 1398033236;",
+
+  /* 1 → 2: stock movements and the on-hand invariant */
+  "ALTER TABLE items ADD COLUMN on_hand INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE movements ("
+  "  id INTEGER PRIMARY KEY,"
+  "  item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE RESTRICT,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('receive', 'sale', 'adjustment', 'count')),"
+  "  quantity INTEGER NOT NULL,"
+  "  balance INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL DEFAULT '' CHECK (length(reason) <= 1000),"
+  "  moved_at INTEGER NOT NULL,"
+  "  reference TEXT UNIQUE,"
+  "  CHECK (CASE kind WHEN 'receive' THEN quantity > 0"
+  "                   WHEN 'sale' THEN quantity < 0"
+  "                   WHEN 'adjustment' THEN quantity <> 0"
+  "                   ELSE 1 END)"
+  ") STRICT;"
+  "CREATE INDEX movements_item ON movements (item_id, id);"
+  "CREATE INDEX movements_moved_at ON movements (moved_at);"
+  "CREATE TRIGGER items_new_without_stock BEFORE INSERT ON items WHEN NEW.on_hand <> 0 "
+  "BEGIN SELECT RAISE (ABORT, 'a new item starts with no stock: record a movement'); END;"
+  "CREATE TRIGGER movements_check BEFORE INSERT ON movements BEGIN SELECT CASE"
+  "  WHEN NOT EXISTS (SELECT 1 FROM items WHERE id = NEW.item_id)"
+  "    THEN RAISE (ABORT, 'unknown item')"
+  "  WHEN NEW.balance IS NOT (SELECT on_hand FROM items WHERE id = NEW.item_id) + NEW.quantity"
+  "    THEN RAISE (ABORT, 'a movement''s balance must be the item''s on-hand plus its quantity')"
+  "  WHEN NEW.balance < 0"
+  "    THEN RAISE (ABORT, 'not enough stock: on-hand would go below zero')"
+  "  END; END;"
+  "CREATE TRIGGER movements_apply AFTER INSERT ON movements "
+  "BEGIN UPDATE items SET on_hand = NEW.balance WHERE id = NEW.item_id; END;"
+  "CREATE TRIGGER items_on_hand_guard BEFORE UPDATE OF on_hand ON items"
+  "  WHEN NEW.on_hand IS NOT coalesce ((SELECT balance FROM movements WHERE item_id = NEW.id"
+  "                                     ORDER BY id DESC LIMIT 1), 0) "
+  "BEGIN SELECT RAISE (ABORT, 'on-hand stock changes only through stock movements'); END;"
+  "CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements "
+  "BEGIN SELECT RAISE (ABORT, 'stock movements cannot be changed: record a correcting movement'); END;"
+  "CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements "
+  "BEGIN SELECT RAISE (ABORT, 'stock movements cannot be deleted: record a correcting movement'); END;",
+
+  /* 2 → 3: sales, settings, and the exactly-once record of applied operations */
+  "CREATE TABLE settings (key TEXT PRIMARY KEY, value ANY) STRICT, WITHOUT ROWID;"
+  "INSERT INTO settings (key, value) VALUES ('allow_negative_stock', 0);"
+  "CREATE TABLE sales ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE RESTRICT,"
+  "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+  "  unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),"
+  "  sold_at INTEGER NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX sales_sold_at ON sales (sold_at);"
+  "CREATE INDEX sales_item ON sales (item_id, sold_at);"
+  "ALTER TABLE movements ADD COLUMN sale_id INTEGER REFERENCES sales (id);"
+  "CREATE UNIQUE INDEX movements_sale ON movements (sale_id) WHERE sale_id IS NOT NULL;"
+  "DROP TRIGGER movements_check;"
+  "CREATE TRIGGER movements_check BEFORE INSERT ON movements BEGIN SELECT CASE"
+  "  WHEN NOT EXISTS (SELECT 1 FROM items WHERE id = NEW.item_id)"
+  "    THEN RAISE (ABORT, 'unknown item')"
+  "  WHEN (NEW.kind = 'sale') IS NOT (NEW.sale_id IS NOT NULL)"
+  "    THEN RAISE (ABORT, 'a sale movement belongs to exactly one sale')"
+  "  WHEN NEW.balance IS NOT (SELECT on_hand FROM items WHERE id = NEW.item_id) + NEW.quantity"
+  "    THEN RAISE (ABORT, 'a movement''s balance must be the item''s on-hand plus its quantity')"
+  "  WHEN NEW.balance < 0 AND (SELECT value FROM settings WHERE key = 'allow_negative_stock') IS NOT 1"
+  "    THEN RAISE (ABORT, 'not enough stock: on-hand would go below zero')"
+  "  END; END;"
+  "CREATE TRIGGER sales_movement AFTER INSERT ON sales BEGIN"
+  "  INSERT INTO movements (item_id, kind, quantity, balance, reason, moved_at, sale_id)"
+  "  SELECT NEW.item_id, 'sale', -NEW.quantity, on_hand - NEW.quantity, '', NEW.sold_at, NEW.id"
+  "  FROM items WHERE id = NEW.item_id;"
+  "END;"
+  "CREATE TRIGGER sales_no_update BEFORE UPDATE ON sales "
+  "BEGIN SELECT RAISE (ABORT, 'sales cannot be changed'); END;"
+  "CREATE TRIGGER sales_no_delete BEFORE DELETE ON sales "
+  "BEGIN SELECT RAISE (ABORT, 'sales cannot be deleted'); END;"
+  "CREATE TABLE applied_ops ("
+  "  op_id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  applied_at INTEGER NOT NULL"
+  ") STRICT, WITHOUT ROWID;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STK_SCHEMA_VERSION);
+
+int
+stk_schema_get_version (sqlite3  *db,
+                        GError  **error)
+{
+  gint64 v = 0;
+
+  if (!stk_db_query_int64 (db, "PRAGMA user_version", &v, error))
+    return -1;
+  return (int) v;
+}
+
+gboolean
+stk_schema_migrate (sqlite3  *db,
+                    int       target_version,
+                    GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  int version;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (target_version >= 0 && target_version <= STK_SCHEMA_VERSION, FALSE);
+
+  version = stk_schema_get_version (db, error);
+  if (version < 0)
+    return FALSE;
+  if (version >= target_version)
+    return TRUE;
+
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db),
+                        _("Cannot upgrade the inventory"));
+      return FALSE;
+    }
+
+  /* Another process may have migrated while we waited for the lock. */
+  version = stk_schema_get_version (db, &local_error);
+  for (int v = version; local_error == NULL && v >= 0 && v < target_version; v++)
+    {
+      if (sqlite3_exec (db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+        stk_db_set_error (&local_error, db, sqlite3_extended_errcode (db),
+                          _("Cannot upgrade the inventory"));
+    }
+
+  if (local_error == NULL && version < target_version)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", target_version);
+      gint64 fk_problems = 0;
+
+      if (stk_db_exec (db, sql, &local_error) &&
+          stk_db_query_int64 (db, "SELECT count(*) FROM pragma_foreign_key_check", &fk_problems,
+                              &local_error) &&
+          fk_problems != 0)
+        g_set_error (&local_error, STK_ERROR, STK_ERROR_CORRUPT,
+                     _("Cannot upgrade the inventory: %" G_GINT64_FORMAT
+                       " rows refer to missing rows."),
+                     fk_problems);
+    }
+
+  if (local_error == NULL && sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    stk_db_set_error (&local_error, db, sqlite3_extended_errcode (db),
+                      _("Cannot upgrade the inventory"));
+
+  if (local_error != NULL)
+    {
+      if (!sqlite3_get_autocommit (db))
+        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "stk-db.h"
+#include "stk-error.h"
+#include "stk-schema.h"
+
+#define MAX_IDLE_READERS 4
+
+struct _StkStore
+{
+  GObject    parent_instance;
+
+  char      *path;
+  GMutex     lock;
+  GPtrArray *idle; /* sqlite3*, read-only */
+};
+
+static void stk_store_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StkStore, stk_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      stk_store_initable_iface_init))
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+sqlite3 *
+stk_store_acquire (StkStore  *self,
+                   GError   **error)
+{
+  sqlite3 *db = NULL;
+
+  g_return_val_if_fail (STK_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (self->idle->len > 0)
+    db = g_ptr_array_steal_index_fast (self->idle, self->idle->len - 1);
+  g_mutex_unlock (&self->lock);
+
+  if (db == NULL)
+    db = stk_db_open (self->path, STK_DB_READ_ONLY, error);
+  return db;
+}
+
+void
+stk_store_release (StkStore *self,
+                   sqlite3  *db)
+{
+  g_return_if_fail (STK_IS_STORE (self));
+
+  if (db == NULL)
+    return;
+
+  g_mutex_lock (&self->lock);
+  if (self->idle->len < MAX_IDLE_READERS && sqlite3_get_autocommit (db))
+    {
+      g_ptr_array_add (self->idle, db);
+      db = NULL;
+    }
+  g_mutex_unlock (&self->lock);
+
+  stk_db_close (db);
+}
+
+const char *
+stk_store_get_path (StkStore *self)
+{
+  g_return_val_if_fail (STK_IS_STORE (self), NULL);
+  return self->path;
+}
+
+static goffset
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (goffset) st.st_size : 0;
+}
+
+gboolean
+stk_store_get_stats (StkStore  *self,
+                     StkStats  *stats,
+                     GError   **error)
+{
+  g_autofree char *wal = NULL;
+  sqlite3 *db;
+  gint64 version = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (STK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  memset (stats, 0, sizeof *stats);
+  if (!(db = stk_store_acquire (self, error)))
+    return FALSE;
+
+  /* One read transaction, so all counts come from the same snapshot. */
+  ok = stk_db_exec (db, "BEGIN", error) &&
+       stk_db_query_int64 (db, "PRAGMA user_version", &version, error) &&
+       stk_db_query_int64 (db, "SELECT count(*) FROM items", &stats->items, error) &&
+       stk_db_query_int64 (db, "SELECT count(*) FROM items WHERE archived", &stats->archived_items, error) &&
+       stk_db_query_int64 (db, "SELECT count(*) FROM movements", &stats->movements, error) &&
+       stk_db_query_int64 (db, "SELECT count(*) FROM sales", &stats->sales, error) &&
+       stk_db_query_int64 (db, "SELECT count(*) FROM applied_ops", &stats->applied_ops, error) &&
+       stk_db_query_int64 (db, "SELECT coalesce(sum(on_hand), 0) FROM items", &stats->total_on_hand, error) &&
+       stk_db_query_int64 (db, "SELECT coalesce(sum(max(on_hand, 0) * unit_price_cents), 0) FROM items",
+                           &stats->stock_value_cents, error) &&
+       stk_db_query_int64 (db, "PRAGMA page_size", &stats->page_size, error) &&
+       stk_db_query_int64 (db, "PRAGMA page_count", &stats->page_count, error) &&
+       stk_db_query_int64 (db, "PRAGMA freelist_count", &stats->freelist_count, error);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  stk_store_release (self, db);
+
+  stats->schema_version = (int) version;
+  wal = g_strconcat (self->path, "-wal", NULL);
+  stats->file_size = file_size (self->path);
+  stats->wal_size = file_size (wal);
+  return ok;
+}
+
+static gboolean
+collect_rows (sqlite3     *db,
+              const char  *sql,
+              GPtrArray   *problems,
+              const char  *format,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot verify the inventory"));
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *a = (const char *) sqlite3_column_text (stmt, 0);
+      const char *b = (const char *) sqlite3_column_text (stmt, 1);
+      const char *c = (const char *) sqlite3_column_text (stmt, 2);
+
+      if (format == NULL)
+        {
+          if (g_strcmp0 (a, "ok") != 0)
+            g_ptr_array_add (problems, g_strdup_printf (_("Integrity: %s"), a));
+        }
+      else
+        {
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+          g_ptr_array_add (problems, g_strdup_printf (format, a ? a : "", b ? b : "", c ? c : ""));
+#pragma GCC diagnostic pop
+G_GNUC_END_IGNORE_DEPRECATIONS
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+        {
+          g_ptr_array_add (problems, g_strdup_printf (_("Integrity: %s"), sqlite3_errmsg (db)));
+          return TRUE;
+        }
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot verify the inventory"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+verify_db (sqlite3  *db,
+           GError  **error)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  gint64 version = 0;
+  gint64 app_id = 0;
+
+  if (!stk_db_query_int64 (db, "PRAGMA application_id", &app_id, error) ||
+      !stk_db_query_int64 (db, "PRAGMA user_version", &version, error))
+    return NULL;
+  if ((guint32) app_id != STK_SCHEMA_APPLICATION_ID)
+    g_ptr_array_add (problems, g_strdup (_("The file is not marked as a Stocktake inventory.")));
+  if (version != STK_SCHEMA_VERSION)
+    g_ptr_array_add (problems, g_strdup_printf (_("The inventory is at format %d, not %d."),
+                                                (int) version, STK_SCHEMA_VERSION));
+
+  if (!collect_rows (db, "PRAGMA integrity_check(1000)", problems, NULL, error))
+    return NULL;
+  if (version != STK_SCHEMA_VERSION)
+    return g_steal_pointer (&problems);
+
+  if (!collect_rows (db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
+                     problems, _("Row %2$s of %1$s refers to a missing row of %3$s."), error) ||
+      !collect_rows (db,
+                     "SELECT i.code, i.on_hand, coalesce (s.total, 0) FROM items i"
+                     " LEFT JOIN (SELECT item_id, sum(quantity) AS total FROM movements"
+                     "            GROUP BY item_id) s ON s.item_id = i.id"
+                     " WHERE i.on_hand IS NOT coalesce (s.total, 0)",
+                     problems,
+                     _("Item “%s” shows %s on hand, but its stock movements add up to %s."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT id, item_id, balance FROM ("
+                     "  SELECT id, item_id, balance, sum(quantity) OVER"
+                     "   (PARTITION BY item_id ORDER BY id) AS running FROM movements)"
+                     " WHERE balance IS NOT running",
+                     problems,
+                     _("Stock movement %s of item %s records a balance of %s that does not "
+                       "follow from the movements before it."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT s.id, s.quantity, m.quantity FROM sales s"
+                     " LEFT JOIN movements m ON m.sale_id = s.id"
+                     " WHERE m.id IS NULL OR m.quantity IS NOT -s.quantity",
+                     problems, _("Sale %s of %s units has no matching stock movement (%s)."),
+                     error))
+    return NULL;
+
+  return g_steal_pointer (&problems);
+}
+
+/**
+ * stk_store_verify:
+ * Returns: (transfer full): every problem found, as sentences; empty when the
+ * inventory is sound. NULL with @error set when the check itself could not run.
+ */
+GPtrArray *
+stk_store_verify (StkStore  *self,
+                  GError   **error)
+{
+  GPtrArray *problems;
+  sqlite3 *db;
+
+  g_return_val_if_fail (STK_IS_STORE (self), NULL);
+
+  if (!(db = stk_store_acquire (self, error)))
+    return NULL;
+  if (!stk_db_exec (db, "BEGIN", error))
+    {
+      stk_store_release (self, db);
+      return NULL;
+    }
+  problems = verify_db (db, error);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  stk_store_release (self, db);
+  return problems;
+}
+
+gboolean
+stk_verify_file (const char  *path,
+                 GPtrArray  **problems,
+                 GError     **error)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *escaped = NULL;
+  g_autofree char *uri = NULL;
+  gboolean exists = FALSE;
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (problems != NULL, FALSE);
+
+  if (!stk_db_check_file (path, &exists, error))
+    return FALSE;
+  if (!exists || file_size (path) == 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_INVENTORY,
+                   _("“%s” is empty or missing, not a Stocktake inventory."), path);
+      return FALSE;
+    }
+
+  /* immutable=1 reads without locks and creates no -wal/-shm; only safe when the
+   * file has no write-ahead log of its own. */
+  escaped = g_uri_escape_string (path, "/", FALSE);
+  uri = g_strdup_printf ("file:%s?%s", escaped, file_size (wal) > 0 ? "mode=ro" : "immutable=1");
+  rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, rc, path);
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+  *problems = verify_db (db, error);
+  sqlite3_close_v2 (db);
+  return *problems != NULL;
+}
+
+static gboolean
+sync_path (const char  *path,
+           gboolean     directory,
+           GError     **error)
+{
+  int fd = g_open (path, (directory ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC, 0);
+
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      int errsv = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, STK_ERROR, errsv == ENOSPC ? STK_ERROR_NO_SPACE : STK_ERROR_IO,
+                   _("Cannot write “%s” to disk: %s."), path, g_strerror (errsv));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static void
+remove_partial (const char *tmp)
+{
+  g_autofree char *journal = g_strconcat (tmp, "-journal", NULL);
+  g_autofree char *wal = g_strconcat (tmp, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (tmp, "-shm", NULL);
+
+  g_unlink (tmp);
+  g_unlink (journal);
+  g_unlink (wal);
+  g_unlink (shm);
+}
+
+/**
+ * stk_store_backup:
+ * Copies the inventory with SQLite's online backup API from a read snapshot, so it
+ * works while another process writes. The copy is written to a temporary file beside
+ * @dest_path, checked, synced and then renamed: @dest_path is either a complete,
+ * verified backup or does not exist. An existing @dest_path is never overwritten.
+ */
+gboolean
+stk_store_backup (StkStore    *self,
+                  const char  *dest_path,
+                  GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *tmp = NULL;
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_backup *backup;
+  sqlite3 *src = NULL;
+  sqlite3 *dest = NULL;
+  gint64 check = 0;
+  int fd;
+  int rc;
+
+  g_return_val_if_fail (STK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+
+  dir = g_path_get_dirname (dest_path);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("Cannot back up to “%s”: the folder does not exist."), dest_path);
+      return FALSE;
+    }
+  if (g_file_test (dest_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_FAILED,
+                   _("Cannot back up to “%s”: a file with that name already exists."), dest_path);
+      return FALSE;
+    }
+
+  tmp = g_strdup_printf ("%s.part-%08x", dest_path, g_random_int ());
+  fd = g_open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, STK_ERROR,
+                   errsv == ENOSPC ? STK_ERROR_NO_SPACE
+                   : (errsv == EACCES || errsv == EROFS) ? STK_ERROR_READ_ONLY : STK_ERROR_IO,
+                   _("Cannot back up to “%s”: %s."), dest_path, g_strerror (errsv));
+      return FALSE;
+    }
+  close (fd);
+
+  if (!(src = stk_store_acquire (self, &local_error)))
+    goto fail;
+
+  rc = sqlite3_open_v2 (tmp, &dest, SQLITE_OPEN_READWRITE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stk_db_set_error (&local_error, dest, rc, dest_path);
+      goto fail;
+    }
+
+  backup = sqlite3_backup_init (dest, "main", src, "main");
+  if (backup == NULL)
+    {
+      stk_db_set_error (&local_error, dest, sqlite3_extended_errcode (dest), dest_path);
+      goto fail;
+    }
+  do
+    rc = sqlite3_backup_step (backup, -1);
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish (backup);
+  if (rc != SQLITE_DONE)
+    {
+      stk_db_set_error (&local_error, dest, rc, dest_path);
+      goto fail;
+    }
+
+  /* A backup is one self-contained file: no write-ahead log. */
+  if (!stk_db_exec (dest, "PRAGMA journal_mode=DELETE", &local_error) ||
+      !stk_db_query_int64 (dest, "SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'",
+                           &check, &local_error))
+    goto fail;
+  if (check != 0)
+    {
+      g_set_error (&local_error, STK_ERROR, STK_ERROR_CORRUPT,
+                   _("The backup copy failed its integrity check; nothing was written."));
+      goto fail;
+    }
+  sqlite3_close_v2 (g_steal_pointer (&dest));
+  stk_store_release (self, g_steal_pointer (&src));
+
+  if (!sync_path (tmp, FALSE, &local_error))
+    goto fail;
+  if (g_rename (tmp, dest_path) != 0)
+    {
+      int errsv = errno;
+      g_set_error (&local_error, STK_ERROR, STK_ERROR_IO, _("Cannot back up to “%s”: %s."),
+                   dest_path, g_strerror (errsv));
+      goto fail;
+    }
+  sync_path (dir, TRUE, NULL);
+  return TRUE;
+
+fail:
+  if (dest != NULL)
+    sqlite3_close_v2 (dest);
+  if (src != NULL)
+    stk_store_release (self, src);
+  remove_partial (tmp);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static gboolean
+stk_store_initable_init (GInitable     *initable,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  StkStore *self = STK_STORE (initable);
+  sqlite3 *db;
+
+  if (!(db = stk_db_open (self->path, STK_DB_READ_ONLY, error)))
+    return FALSE;
+  stk_store_release (self, db);
+  return TRUE;
+}
+
+static void
+stk_store_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = stk_store_initable_init;
+}
+
+static void
+stk_store_finalize (GObject *object)
+{
+  StkStore *self = STK_STORE (object);
+
+  g_clear_pointer (&self->idle, g_ptr_array_unref);
+  g_clear_pointer (&self->path, g_free);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (stk_store_parent_class)->finalize (object);
+}
+
+static void
+stk_store_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  StkStore *self = STK_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stk_store_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  StkStore *self = STK_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stk_store_class_init (StkStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = stk_store_finalize;
+  object_class->get_property = stk_store_get_property;
+  object_class->set_property = stk_store_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+stk_store_init (StkStore *self)
+{
+  g_mutex_init (&self->lock);
+  self->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_db_close);
+}
+
+StkStore *
+stk_store_new (const char  *path,
+               GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_initable_new (STK_TYPE_STORE, NULL, error, "path", path, NULL);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/* StkStore: the read side. A small pool of SQLITE_OPEN_READONLY connections that
+ * never wait for the writer (WAL readers see the last commit). Thread-safe. */
+
+typedef struct
+{
+  int     schema_version;
+  gint64  items;
+  gint64  archived_items;
+  gint64  movements;
+  gint64  sales;
+  gint64  applied_ops;
+  gint64  total_on_hand;
+  gint64  stock_value_cents;
+  gint64  page_size;
+  gint64  page_count;
+  gint64  freelist_count;
+  goffset file_size;
+  goffset wal_size;
+} StkStats;
+
+#define STK_TYPE_STORE (stk_store_get_type ())
+G_DECLARE_FINAL_TYPE (StkStore, stk_store, STK, STORE, GObject)
+
+StkStore   *stk_store_new        (const char  *path,
+                                  GError     **error);
+const char *stk_store_get_path   (StkStore    *self);
+
+sqlite3    *stk_store_acquire    (StkStore    *self,
+                                  GError     **error);
+void        stk_store_release    (StkStore    *self,
+                                  sqlite3     *db);
+
+gboolean    stk_store_get_stats  (StkStore    *self,
+                                  StkStats    *stats,
+                                  GError     **error);
+GPtrArray  *stk_store_verify     (StkStore    *self,
+                                  GError     **error);
+gboolean    stk_store_backup     (StkStore    *self,
+                                  const char  *dest_path,
+                                  GError     **error);
+
+/* Checks a database file without changing it (no -wal/-shm created): it must be a
+ * readable Stocktake inventory whose integrity check passes. */
+gboolean    stk_verify_file      (const char  *path,
+                                  GPtrArray  **problems,
+                                  GError     **error);
+
+G_END_DECLS

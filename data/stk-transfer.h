@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "stk-store.h"
+#include "stk-writer.h"
+
+G_BEGIN_DECLS
+
+/* CSV import and export of the three tables. Column sets are documented in
+ * README.md ("CSV formats"); export output is always readable by import. */
+
+typedef enum
+{
+  STK_TABLE_SKUS,
+  STK_TABLE_SALES,
+  STK_TABLE_MOVEMENTS,
+} StkTable;
+
+#define STK_IMPORT_MAX_REPORTED_ERRORS 50
+
+typedef struct
+{
+  guint64    rows;        /* data rows read */
+  guint64    imported;    /* rows applied */
+  guint64    duplicates;  /* rows already imported before (same reference): skipped */
+  guint64    n_errors;    /* bad rows in all */
+  GPtrArray *errors;      /* "Line N: …" sentences, at most STK_IMPORT_MAX_REPORTED_ERRORS */
+} StkImportReport;
+
+/* done and total are bytes of input for import, rows for export (total 0 = unknown). */
+typedef void (*StkProgressFunc) (guint64  done,
+                                 guint64  total,
+                                 gpointer user_data);
+
+const char *stk_table_to_string   (StkTable         table);
+gboolean    stk_table_from_string (const char      *str,
+                                   StkTable        *out_table);
+
+void        stk_import_report_clear (StkImportReport *report);
+
+/* Reads and checks the whole file, then applies every row through @writer in one op:
+ * all rows or none. Any bad row (parse, columns, values, unknown SKU, existing SKU
+ * code) → FALSE with STK_ERROR_INVALID_DATA (or CONSTRAINT), report->errors filled,
+ * nothing imported. Blocking: call it from a worker thread in the GUI. */
+gboolean    stk_import_file       (StkWriter        *writer,
+                                   StkTable          table,
+                                   const char       *path,
+                                   StkProgressFunc   progress,
+                                   gpointer          user_data,
+                                   GCancellable     *cancellable,
+                                   StkImportReport  *report,
+                                   GError          **error);
+
+/* Writes a temporary file beside @path and renames it at the end: @path is either the
+ * complete export or untouched. Blocking. */
+gboolean    stk_export_file       (StkStore         *store,
+                                   StkTable          table,
+                                   const char       *path,
+                                   StkProgressFunc   progress,
+                                   gpointer          user_data,
+                                   GCancellable     *cancellable,
+                                   guint64          *out_rows,
+                                   GError          **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StkImportReport, stk_import_report_clear)
+
+G_END_DECLS

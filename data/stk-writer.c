@@ -1,0 +1,1171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-writer.h"
+
+#include <glib/gi18n.h>
+
+#include "stk-db.h"
+#include "stk-error.h"
+
+/*
+ * StkWriter owns the program's only read-write connection and runs every mutation
+ * on one thread.
+ *
+ * Group commit: the thread takes everything queued (up to MAX_BATCH ops) and applies it
+ * in one BEGIN IMMEDIATE … COMMIT, each op inside its own SAVEPOINT. An op that fails
+ * with a rule error (constraint, bad data) is rolled back to its savepoint and fails
+ * alone; the others commit. An op whose id is already in applied_ops is not applied
+ * again (exactly once), and its id is recorded in the same transaction as its effect.
+ *
+ * Busy: when BEGIN IMMEDIATE (or COMMIT) answers SQLITE_BUSY the whole batch is rolled
+ * back and retried after 10, 20, 40, 80, 160, 250, 250 … ms (±25 % jitter) while the
+ * retry budget (5 s) lasts — state RETRYING. Then the circuit opens: state LOCKED, the
+ * "locked" signal carries the pending count, and the writer probes every 2 s (PROBING,
+ * half-open) or at once on stk_writer_retry_now(). The first successful commit closes
+ * the circuit (READY). Queued ops keep their order throughout; nothing is dropped.
+ *
+ * I/O error, full disk or read-only file: the batch is rolled back; if it held several
+ * ops they are put back at the head of the queue to run one per transaction, so only the
+ * ops that really fail get the error. The thread keeps going.
+ */
+
+#define MAX_BATCH 4096
+#define BACKOFF_FIRST_MS 10
+#define BACKOFF_CAP_MS 250
+#define DEFAULT_RETRY_BUDGET_MS 5000
+#define DEFAULT_PROBE_INTERVAL_MS 2000
+#define DEFAULT_POLL_INTERVAL_MS 500
+
+typedef struct
+{
+  StkOp    *op;
+  GTask    *task; /* async submitter, or NULL */
+  GCond    *cond; /* sync submitter waits on this, or NULL */
+  GError   *error;
+  gboolean  done;
+  gboolean  solo; /* run in a transaction of its own */
+} Pending;
+
+typedef enum
+{
+  ATTEMPT_OK,
+  ATTEMPT_BUSY,
+  ATTEMPT_FATAL,
+} AttemptResult;
+
+struct _StkWriter
+{
+  GObject         parent_instance;
+
+  char           *path;
+  guint           retry_budget_ms;
+  guint           probe_interval_ms;
+  guint           poll_interval_ms;
+
+  sqlite3        *db;     /* the writer thread's, once started */
+  GThread        *thread;
+  GMainContext   *owner_context;
+  GSource        *update_source;
+
+  /* Everything below is protected by lock. */
+  GMutex          lock;
+  GCond           cond;
+  GQueue          queue;  /* Pending*, in submission order */
+  guint           in_flight;
+  gboolean        closing;
+  gint64          close_deadline;
+  gboolean        retry_now;
+  StkWriterState  state;
+  StkWriterFigures figures;
+  StkChangeFlags  unannounced_changes;
+  guint           unannounced_ops;
+  gboolean        locked_unannounced;
+  guint           lost_on_close;
+
+  /* Main-context copies behind the properties. */
+  StkWriterState  public_state;
+  guint           public_pending;
+};
+
+static void stk_writer_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StkWriter, stk_writer, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      stk_writer_initable_iface_init))
+
+G_DEFINE_ENUM_TYPE (StkWriterState, stk_writer_state,
+                    G_DEFINE_ENUM_VALUE (STK_WRITER_STATE_READY, "ready"),
+                    G_DEFINE_ENUM_VALUE (STK_WRITER_STATE_RETRYING, "retrying"),
+                    G_DEFINE_ENUM_VALUE (STK_WRITER_STATE_LOCKED, "locked"),
+                    G_DEFINE_ENUM_VALUE (STK_WRITER_STATE_PROBING, "probing"),
+                    G_DEFINE_ENUM_VALUE (STK_WRITER_STATE_CLOSED, "closed"))
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_RETRY_BUDGET_MS,
+  PROP_PROBE_INTERVAL_MS,
+  PROP_POLL_INTERVAL_MS,
+  PROP_STATE,
+  PROP_PENDING,
+  N_PROPS
+};
+
+enum {
+  COMMITTED,
+  LOCKED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+const char *
+stk_writer_state_to_string (StkWriterState state)
+{
+  switch (state)
+    {
+    case STK_WRITER_STATE_READY:
+      return "ready";
+    case STK_WRITER_STATE_RETRYING:
+      return "retrying";
+    case STK_WRITER_STATE_LOCKED:
+      return "locked";
+    case STK_WRITER_STATE_PROBING:
+      return "probing";
+    case STK_WRITER_STATE_CLOSED:
+      return "closed";
+    default:
+      return "unknown";
+    }
+}
+
+static void
+pending_free (Pending *p)
+{
+  g_clear_pointer (&p->op, stk_op_unref);
+  g_clear_object (&p->task);
+  g_clear_error (&p->error);
+  g_free (p);
+}
+
+/* ---- announcing on the owner's main context ---- */
+
+static void
+wake_owner_locked (StkWriter *self)
+{
+  if (self->update_source != NULL)
+    g_source_set_ready_time (self->update_source, 0);
+}
+
+static gboolean
+update_source_dispatch (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs update_source_funcs = {
+  .dispatch = update_source_dispatch,
+};
+
+static gboolean
+update_cb (gpointer user_data)
+{
+  g_autoptr(StkWriter) self = g_object_ref (STK_WRITER (user_data));
+  StkWriterState state;
+  StkChangeFlags changes;
+  guint n_ops;
+  guint pending;
+  gboolean locked;
+
+  g_mutex_lock (&self->lock);
+  state = self->state;
+  pending = g_queue_get_length (&self->queue) + self->in_flight;
+  changes = self->unannounced_changes;
+  n_ops = self->unannounced_ops;
+  locked = self->locked_unannounced;
+  self->unannounced_changes = 0;
+  self->unannounced_ops = 0;
+  self->locked_unannounced = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->public_state != state)
+    {
+      self->public_state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (self->public_pending != pending)
+    {
+      self->public_pending = pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+
+  if (locked)
+    g_signal_emit (self, signals[LOCKED], 0, pending);
+  if (changes != 0)
+    g_signal_emit (self, signals[COMMITTED], 0, (guint) changes, n_ops);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_state_locked (StkWriter      *self,
+                  StkWriterState  state)
+{
+  if (self->state == state)
+    return;
+  if (state == STK_WRITER_STATE_LOCKED && self->state != STK_WRITER_STATE_PROBING)
+    {
+      self->locked_unannounced = TRUE;
+      self->figures.lock_episodes++;
+    }
+  self->state = state;
+  wake_owner_locked (self);
+}
+
+static void
+set_state (StkWriter      *self,
+           StkWriterState  state)
+{
+  g_mutex_lock (&self->lock);
+  set_state_locked (self, state);
+  g_mutex_unlock (&self->lock);
+}
+
+/* ---- delivering results ---- */
+
+static gboolean
+deliver_cb (gpointer user_data)
+{
+  GPtrArray *list = user_data;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      Pending *p = g_ptr_array_index (list, i);
+
+      if (p->error != NULL)
+        g_task_return_error (p->task, g_steal_pointer (&p->error));
+      else
+        g_task_return_boolean (p->task, TRUE);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands each finished op back: sync waiters are woken, async ones are returned on
+ * their own main context, one idle per context per batch. */
+static void
+finish_batch (StkWriter *self,
+              GPtrArray *batch)
+{
+  g_autoptr(GHashTable) by_context = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint applied = 0;
+  StkChangeFlags changes = 0;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Pending *p = g_ptr_array_index (batch, i);
+
+      if (p->error != NULL)
+        self->figures.failed++;
+      else if (stk_op_get_duplicate (p->op))
+        self->figures.duplicates++;
+      else
+        {
+          self->figures.committed++;
+          applied++;
+          changes |= stk_op_get_changes (p->op);
+        }
+
+      p->done = TRUE;
+      if (p->cond != NULL)
+        {
+          g_cond_signal (p->cond);
+          g_ptr_array_index (batch, i) = NULL; /* owned by its waiter */
+        }
+      else
+        {
+          GMainContext *ctx = g_task_get_context (p->task);
+          GPtrArray *list;
+
+          if (by_context == NULL)
+            by_context = g_hash_table_new (NULL, NULL);
+          list = g_hash_table_lookup (by_context, ctx);
+          if (list == NULL)
+            {
+              list = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+              g_hash_table_insert (by_context, ctx, list);
+            }
+          g_ptr_array_add (list, p);
+          g_ptr_array_index (batch, i) = NULL;
+        }
+    }
+  self->in_flight = 0;
+  if (applied > 0)
+    {
+      self->unannounced_changes |= changes;
+      self->unannounced_ops += applied;
+    }
+  wake_owner_locked (self);
+  g_mutex_unlock (&self->lock);
+
+  if (by_context == NULL)
+    return;
+  g_hash_table_iter_init (&iter, by_context);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (source, "[stocktake] writer results");
+      g_source_set_callback (source, deliver_cb, value, (GDestroyNotify) g_ptr_array_unref);
+      g_source_attach (source, key);
+      g_source_unref (source);
+    }
+}
+
+/* ---- the batch ---- */
+
+static gboolean
+exec_cached (StkWriter  *self,
+             const char *sql)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (self->db, sql, NULL);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
+static void
+rollback (StkWriter *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* A rule error fails one op; anything else (busy, I/O, full disk) fails the batch. */
+static gboolean
+is_op_local_error (const GError *error)
+{
+  if (error->domain != STK_ERROR)
+    return TRUE;
+  switch ((StkError) error->code)
+    {
+    case STK_ERROR_CONSTRAINT:
+    case STK_ERROR_INVALID_DATA:
+    case STK_ERROR_NOT_FOUND:
+    case STK_ERROR_FAILED:
+      return TRUE;
+    case STK_ERROR_BUSY:
+    case STK_ERROR_LOCKED:
+    case STK_ERROR_READ_ONLY:
+    case STK_ERROR_CORRUPT:
+    case STK_ERROR_NOT_INVENTORY:
+    case STK_ERROR_TOO_NEW:
+    case STK_ERROR_NO_SPACE:
+    case STK_ERROR_IO:
+    case STK_ERROR_CLOSED:
+    default:
+      return FALSE;
+    }
+}
+
+static AttemptResult
+attempt_standalone (StkWriter *self,
+                    Pending   *p,
+                    GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_clear_error (&p->error);
+  if (stk_op_apply (p->op, self->db, &local_error))
+    return ATTEMPT_OK;
+  rollback (self);
+  if (g_error_matches (local_error, STK_ERROR, STK_ERROR_BUSY))
+    return ATTEMPT_BUSY;
+  p->error = g_steal_pointer (&local_error);
+  return ATTEMPT_OK;
+}
+
+static AttemptResult
+attempt_batch (StkWriter  *self,
+               GPtrArray  *batch,
+               GError    **error)
+{
+  sqlite3_stmt *record;
+  int rc;
+
+  if (batch->len == 1 &&
+      (stk_op_get_flags (((Pending *) g_ptr_array_index (batch, 0))->op) & STK_OP_FLAG_STANDALONE))
+    return attempt_standalone (self, g_ptr_array_index (batch, 0), error);
+
+  rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    return ATTEMPT_BUSY;
+  if (rc != SQLITE_OK)
+    {
+      stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),
+                        _("Cannot save changes"));
+      return ATTEMPT_FATAL;
+    }
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Pending *p = g_ptr_array_index (batch, i);
+      g_autoptr(GError) local_error = NULL;
+
+      g_clear_error (&p->error);
+      stk_op_set_duplicate (p->op, FALSE);
+
+      if (!exec_cached (self, "SAVEPOINT op"))
+        goto batch_failed;
+
+      if (!(stk_op_get_flags (p->op) & STK_OP_FLAG_NO_RECORD))
+        {
+          record = stk_db_stmt (self->db,
+                                "INSERT INTO applied_ops (op_id, kind, applied_at)"
+                                " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
+                                NULL);
+          if (record == NULL)
+            goto batch_failed;
+          sqlite3_bind_text (record, 1, stk_op_get_id (p->op), -1, SQLITE_STATIC);
+          sqlite3_bind_text (record, 2, stk_op_get_kind (p->op), -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (record, 3, stk_db_now_us ());
+          rc = sqlite3_step (record);
+          sqlite3_reset (record);
+          if (rc != SQLITE_DONE)
+            goto batch_failed;
+          if (sqlite3_changes (self->db) == 0)
+            {
+              /* Applied before: exactly once means not again. */
+              stk_op_set_duplicate (p->op, TRUE);
+              if (!exec_cached (self, "RELEASE op"))
+                goto batch_failed;
+              continue;
+            }
+        }
+
+      if (stk_op_apply (p->op, self->db, &local_error))
+        {
+          if (!exec_cached (self, "RELEASE op"))
+            goto batch_failed;
+          continue;
+        }
+
+      if (!is_op_local_error (local_error))
+        {
+          rollback (self);
+          if (g_error_matches (local_error, STK_ERROR, STK_ERROR_BUSY))
+            return ATTEMPT_BUSY;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return ATTEMPT_FATAL;
+        }
+
+      if (!exec_cached (self, "ROLLBACK TO op") || !exec_cached (self, "RELEASE op"))
+        goto batch_failed;
+      p->error = g_steal_pointer (&local_error);
+    }
+
+  rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    return ATTEMPT_OK;
+  if ((rc & 0xff) == SQLITE_BUSY)
+    {
+      rollback (self);
+      return ATTEMPT_BUSY;
+    }
+
+batch_failed:
+  rc = sqlite3_extended_errcode (self->db);
+  stk_db_set_error (error, self->db, rc, _("Cannot save changes"));
+  rollback (self);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    {
+      g_clear_error (error);
+      return ATTEMPT_BUSY;
+    }
+  return ATTEMPT_FATAL;
+}
+
+static guint
+backoff_ms (guint attempt)
+{
+  guint ms = BACKOFF_FIRST_MS << MIN (attempt, 10);
+  double jitter = g_random_double_range (0.75, 1.25);
+
+  return (guint) (MIN (ms, BACKOFF_CAP_MS) * jitter);
+}
+
+/* Takes the next batch from the queue: all queued ops up to MAX_BATCH, stopping
+ * before a standalone or solo op, which always runs alone. Called with lock held. */
+static void
+take_batch_locked (StkWriter *self,
+                   GPtrArray *batch)
+{
+  while (!g_queue_is_empty (&self->queue) && batch->len < MAX_BATCH)
+    {
+      Pending *p = g_queue_peek_head (&self->queue);
+      gboolean alone = p->solo || (stk_op_get_flags (p->op) & STK_OP_FLAG_STANDALONE);
+
+      if (alone && batch->len > 0)
+        break;
+      if (batch->len == 1 &&
+          (((Pending *) g_ptr_array_index (batch, 0))->solo ||
+           (stk_op_get_flags (((Pending *) g_ptr_array_index (batch, 0))->op) &
+            STK_OP_FLAG_STANDALONE)))
+        break;
+      g_ptr_array_add (batch, g_queue_pop_head (&self->queue));
+      if (alone)
+        break;
+    }
+  self->in_flight = batch->len;
+}
+
+/* Fails every op in the batch with a copy of error. */
+static void
+fail_batch (GPtrArray    *batch,
+            const GError *error)
+{
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Pending *p = g_ptr_array_index (batch, i);
+
+      g_clear_error (&p->error);
+      p->error = g_error_copy (error);
+    }
+}
+
+static void
+poll_external (StkWriter *self,
+               gint64    *data_version)
+{
+  gint64 v = stk_db_data_version (self->db);
+
+  if (v >= 0 && *data_version >= 0 && v != *data_version)
+    {
+      g_mutex_lock (&self->lock);
+      self->unannounced_changes |= STK_CHANGE_EXTERNAL;
+      wake_owner_locked (self);
+      g_mutex_unlock (&self->lock);
+    }
+  *data_version = v;
+}
+
+/* Runs one batch to completion: committed, failed op by op, or given up on close. */
+static void
+run_batch (StkWriter *self,
+           GPtrArray *batch)
+{
+  gint64 first_busy = 0;
+  guint attempt = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      AttemptResult result = attempt_batch (self, batch, &error);
+      gint64 now = g_get_monotonic_time ();
+      gint64 wake_at;
+      gboolean give_up = FALSE;
+
+      if (result == ATTEMPT_OK)
+        {
+          g_mutex_lock (&self->lock);
+          self->figures.batches++;
+          self->figures.max_batch = MAX (self->figures.max_batch, batch->len);
+          set_state_locked (self, STK_WRITER_STATE_READY);
+          g_mutex_unlock (&self->lock);
+          return;
+        }
+
+      if (result == ATTEMPT_FATAL)
+        {
+          if (batch->len > 1)
+            {
+              /* Put them back to run one by one, so only the ops at fault fail. */
+              g_mutex_lock (&self->lock);
+              for (guint i = batch->len; i > 0; i--)
+                {
+                  Pending *p = g_ptr_array_index (batch, i - 1);
+                  p->solo = TRUE;
+                  g_queue_push_head (&self->queue, p);
+                }
+              g_ptr_array_set_size (batch, 0);
+              self->in_flight = 0;
+              g_mutex_unlock (&self->lock);
+              return;
+            }
+          fail_batch (batch, error);
+          set_state (self, STK_WRITER_STATE_READY);
+          return;
+        }
+
+      /* Busy. */
+      g_mutex_lock (&self->lock);
+      self->figures.retries++;
+      if (first_busy == 0)
+        first_busy = now;
+      if (self->state == STK_WRITER_STATE_READY || self->state == STK_WRITER_STATE_RETRYING)
+        {
+          if (now - first_busy < (gint64) self->retry_budget_ms * 1000)
+            {
+              set_state_locked (self, STK_WRITER_STATE_RETRYING);
+              wake_at = now + (gint64) backoff_ms (attempt++) * 1000;
+            }
+          else
+            {
+              set_state_locked (self, STK_WRITER_STATE_LOCKED);
+              wake_at = now + (gint64) self->probe_interval_ms * 1000;
+            }
+        }
+      else
+        {
+          set_state_locked (self, STK_WRITER_STATE_LOCKED);
+          wake_at = now + (gint64) self->probe_interval_ms * 1000;
+        }
+
+      while (!self->retry_now)
+        {
+          gint64 until = wake_at;
+
+          if (self->closing)
+            {
+              if (now >= self->close_deadline)
+                {
+                  give_up = TRUE;
+                  break;
+                }
+              until = MIN (until, self->close_deadline);
+            }
+          if (!g_cond_wait_until (&self->cond, &self->lock, until))
+            {
+              now = g_get_monotonic_time ();
+              if (now >= wake_at)
+                break;
+            }
+          now = g_get_monotonic_time ();
+        }
+      self->retry_now = FALSE;
+
+      if (give_up)
+        {
+          g_autoptr(GError) closed = g_error_new (STK_ERROR, STK_ERROR_CLOSED,
+                                                  _("Not saved: the inventory stayed locked by "
+                                                    "another program until Stocktake closed."));
+          self->lost_on_close += batch->len;
+          g_mutex_unlock (&self->lock);
+          fail_batch (batch, closed);
+          return;
+        }
+
+      if (self->state == STK_WRITER_STATE_LOCKED)
+        set_state_locked (self, STK_WRITER_STATE_PROBING);
+
+      /* Let ops queued meanwhile join this attempt, in order. */
+      if (batch->len < MAX_BATCH && !g_queue_is_empty (&self->queue))
+        {
+          Pending *first = g_ptr_array_index (batch, 0);
+          if (!first->solo && !(stk_op_get_flags (first->op) & STK_OP_FLAG_STANDALONE))
+            {
+              g_autoptr(GPtrArray) more = g_ptr_array_new ();
+              guint keep = batch->len;
+
+              take_batch_locked (self, more);
+              for (guint i = 0; i < more->len; i++)
+                g_ptr_array_add (batch, g_ptr_array_index (more, i));
+              self->in_flight = keep + more->len;
+            }
+        }
+      g_mutex_unlock (&self->lock);
+    }
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  StkWriter *self = data;
+  gint64 data_version = stk_db_data_version (self->db);
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+      g_mutex_lock (&self->lock);
+      while (g_queue_is_empty (&self->queue) && !self->closing)
+        {
+          gint64 until = g_get_monotonic_time () + (gint64) self->poll_interval_ms * 1000;
+
+          if (!g_cond_wait_until (&self->cond, &self->lock, until) &&
+              g_queue_is_empty (&self->queue) && !self->closing)
+            {
+              g_mutex_unlock (&self->lock);
+              poll_external (self, &data_version);
+              g_mutex_lock (&self->lock);
+            }
+        }
+      if (g_queue_is_empty (&self->queue) && self->closing)
+        {
+          g_mutex_unlock (&self->lock);
+          break;
+        }
+      take_batch_locked (self, batch);
+      g_mutex_unlock (&self->lock);
+
+      run_batch (self, batch);
+      if (batch->len > 0)
+        finish_batch (self, batch);
+      data_version = stk_db_data_version (self->db);
+    }
+
+  /* Closing: leave a small, fully checkpointed file behind. */
+  sqlite3_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+  stk_db_close (g_steal_pointer (&self->db));
+  set_state (self, STK_WRITER_STATE_CLOSED);
+  return NULL;
+}
+
+/* ---- public API ---- */
+
+static void
+enqueue (StkWriter *self,
+         Pending   *p)
+{
+  g_mutex_lock (&self->lock);
+  if (self->closing || self->thread == NULL)
+    {
+      p->error = g_error_new (STK_ERROR, STK_ERROR_CLOSED,
+                              _("Not saved: the inventory is already closed."));
+      p->done = TRUE;
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->figures.submitted++;
+  g_queue_push_tail (&self->queue, p);
+  g_cond_signal (&self->cond);
+  wake_owner_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+stk_writer_submit (StkWriter           *self,
+                   StkOp               *op,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  Pending *p;
+
+  g_return_if_fail (STK_IS_WRITER (self));
+  g_return_if_fail (op != NULL);
+
+  p = g_new0 (Pending, 1);
+  p->op = stk_op_ref (op);
+  p->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (p->task, stk_writer_submit);
+  g_task_set_task_data (p->task, stk_op_ref (op), (GDestroyNotify) stk_op_unref);
+
+  enqueue (self, p);
+  if (p->done)
+    {
+      g_task_return_error (p->task, g_steal_pointer (&p->error));
+      pending_free (p);
+    }
+}
+
+gboolean
+stk_writer_submit_finish (StkWriter     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (STK_IS_WRITER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+stk_writer_submit_sync (StkWriter  *self,
+                        StkOp      *op,
+                        GError    **error)
+{
+  Pending p = { 0 };
+  GCond cond;
+
+  g_return_val_if_fail (STK_IS_WRITER (self), FALSE);
+  g_return_val_if_fail (op != NULL, FALSE);
+  g_return_val_if_fail (g_thread_self () != self->thread, FALSE);
+
+  g_cond_init (&cond);
+  p.op = op;
+  p.cond = &cond;
+
+  enqueue (self, &p);
+  g_mutex_lock (&self->lock);
+  while (!p.done)
+    g_cond_wait (&cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+  g_cond_clear (&cond);
+
+  if (p.error != NULL)
+    {
+      g_propagate_error (error, p.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+stk_writer_retry_now (StkWriter *self)
+{
+  g_return_if_fail (STK_IS_WRITER (self));
+
+  g_mutex_lock (&self->lock);
+  self->retry_now = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+const char *
+stk_writer_get_path (StkWriter *self)
+{
+  g_return_val_if_fail (STK_IS_WRITER (self), NULL);
+  return self->path;
+}
+
+StkWriterState
+stk_writer_get_state (StkWriter *self)
+{
+  g_return_val_if_fail (STK_IS_WRITER (self), STK_WRITER_STATE_CLOSED);
+  return self->public_state;
+}
+
+guint
+stk_writer_get_pending (StkWriter *self)
+{
+  guint n;
+
+  g_return_val_if_fail (STK_IS_WRITER (self), 0);
+
+  g_mutex_lock (&self->lock);
+  n = g_queue_get_length (&self->queue) + self->in_flight;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+void
+stk_writer_get_figures (StkWriter        *self,
+                        StkWriterFigures *figures)
+{
+  g_return_if_fail (STK_IS_WRITER (self));
+  g_return_if_fail (figures != NULL);
+
+  g_mutex_lock (&self->lock);
+  *figures = self->figures;
+  figures->state = self->state;
+  figures->pending = g_queue_get_length (&self->queue) + self->in_flight;
+  g_mutex_unlock (&self->lock);
+  figures->open_connections = stk_db_get_open_count ();
+}
+
+/**
+ * stk_writer_list_pending:
+ * Returns: (transfer container): the ops not yet committed (queued or in the batch
+ * under way), in order, so the user can be told exactly what would be lost.
+ * Ops of the batch under way that finished meanwhile may still be listed.
+ */
+GPtrArray *
+stk_writer_list_pending (StkWriter *self)
+{
+  GPtrArray *ops;
+
+  g_return_val_if_fail (STK_IS_WRITER (self), NULL);
+
+  ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
+  g_mutex_lock (&self->lock);
+  for (GList *l = self->queue.head; l != NULL; l = l->next)
+    g_ptr_array_add (ops, stk_op_ref (((Pending *) l->data)->op));
+  g_mutex_unlock (&self->lock);
+  return ops;
+}
+
+/**
+ * stk_writer_close:
+ * @timeout_ms: how long to wait for queued ops to commit while the database is locked
+ *
+ * Drains the queue, checkpoints the WAL and closes the connection. Returns FALSE
+ * (STK_ERROR_CLOSED) when some ops could not be saved within @timeout_ms; each of
+ * them has failed with the same error. Safe to call more than once.
+ */
+gboolean
+stk_writer_close (StkWriter  *self,
+                  guint       timeout_ms,
+                  GError    **error)
+{
+  GThread *thread;
+  guint lost;
+
+  g_return_val_if_fail (STK_IS_WRITER (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  thread = g_steal_pointer (&self->thread);
+  self->closing = TRUE;
+  self->close_deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  if (thread == NULL)
+    return TRUE;
+  g_thread_join (thread);
+
+  g_mutex_lock (&self->lock);
+  lost = self->lost_on_close;
+  self->lost_on_close = 0;
+  g_mutex_unlock (&self->lock);
+
+  if (lost > 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CLOSED,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%u change could not be saved: the inventory stayed locked by "
+                                "another program.",
+                                "%u changes could not be saved: the inventory stayed locked by "
+                                "another program.",
+                                lost),
+                   lost);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ---- GObject ---- */
+
+static gboolean
+stk_writer_initable_init (GInitable     *initable,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  StkWriter *self = STK_WRITER (initable);
+  gint64 deadline = g_get_monotonic_time () + (gint64) self->retry_budget_ms * 1000;
+  guint attempt = 0;
+
+  g_return_val_if_fail (self->path != NULL, FALSE);
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      self->db = stk_db_open (self->path, STK_DB_READ_WRITE, &local_error);
+      if (self->db != NULL)
+        break;
+      if (!g_error_matches (local_error, STK_ERROR, STK_ERROR_BUSY) ||
+          g_get_monotonic_time () >= deadline ||
+          g_cancellable_is_cancelled (cancellable))
+        {
+          if (g_error_matches (local_error, STK_ERROR, STK_ERROR_BUSY))
+            {
+              g_clear_error (&local_error);
+              g_set_error (&local_error, STK_ERROR, STK_ERROR_LOCKED,
+                           _("The inventory “%s” is locked by another program. Close it and "
+                             "try again."),
+                           self->path);
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_usleep (backoff_ms (attempt++) * 1000);
+    }
+
+  self->owner_context = g_main_context_ref_thread_default ();
+  self->update_source = g_source_new (&update_source_funcs, sizeof (GSource));
+  g_source_set_static_name (self->update_source, "[stocktake] writer state");
+  g_source_set_callback (self->update_source, update_cb, self, NULL);
+  g_source_set_ready_time (self->update_source, -1);
+  g_source_attach (self->update_source, self->owner_context);
+
+  self->state = self->public_state = STK_WRITER_STATE_READY;
+  self->thread = g_thread_new ("stk-writer", writer_thread, self);
+  return TRUE;
+}
+
+static void
+stk_writer_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = stk_writer_initable_init;
+}
+
+static void
+stk_writer_dispose (GObject *object)
+{
+  StkWriter *self = STK_WRITER (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!stk_writer_close (self, 5000, &error))
+    g_warning ("%s", error->message);
+
+  if (self->update_source != NULL)
+    {
+      g_source_destroy (self->update_source);
+      g_clear_pointer (&self->update_source, g_source_unref);
+    }
+
+  G_OBJECT_CLASS (stk_writer_parent_class)->dispose (object);
+}
+
+static void
+stk_writer_finalize (GObject *object)
+{
+  StkWriter *self = STK_WRITER (object);
+
+  g_clear_pointer (&self->owner_context, g_main_context_unref);
+  g_clear_pointer (&self->path, g_free);
+  g_queue_clear_full (&self->queue, (GDestroyNotify) pending_free);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (stk_writer_parent_class)->finalize (object);
+}
+
+static void
+stk_writer_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  StkWriter *self = STK_WRITER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_RETRY_BUDGET_MS:
+      g_value_set_uint (value, self->retry_budget_ms);
+      break;
+    case PROP_PROBE_INTERVAL_MS:
+      g_value_set_uint (value, self->probe_interval_ms);
+      break;
+    case PROP_POLL_INTERVAL_MS:
+      g_value_set_uint (value, self->poll_interval_ms);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->public_state);
+      break;
+    case PROP_PENDING:
+      g_value_set_uint (value, self->public_pending);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stk_writer_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  StkWriter *self = STK_WRITER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+    case PROP_RETRY_BUDGET_MS:
+      self->retry_budget_ms = g_value_get_uint (value);
+      break;
+    case PROP_PROBE_INTERVAL_MS:
+      self->probe_interval_ms = g_value_get_uint (value);
+      break;
+    case PROP_POLL_INTERVAL_MS:
+      self->poll_interval_ms = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stk_writer_class_init (StkWriterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = stk_writer_dispose;
+  object_class->finalize = stk_writer_finalize;
+  object_class->get_property = stk_writer_get_property;
+  object_class->set_property = stk_writer_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RETRY_BUDGET_MS] =
+    g_param_spec_uint ("retry-budget-ms", NULL, NULL, 0, G_MAXUINT, DEFAULT_RETRY_BUDGET_MS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROBE_INTERVAL_MS] =
+    g_param_spec_uint ("probe-interval-ms", NULL, NULL, 1, G_MAXUINT, DEFAULT_PROBE_INTERVAL_MS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POLL_INTERVAL_MS] =
+    g_param_spec_uint ("poll-interval-ms", NULL, NULL, 1, G_MAXUINT, DEFAULT_POLL_INTERVAL_MS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, STK_TYPE_WRITER_STATE, STK_WRITER_STATE_READY,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PENDING] =
+    g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * StkWriter::committed:
+   * @changes: #StkChangeFlags of what changed (STK_CHANGE_EXTERNAL: another process)
+   * @n_ops: how many ops were applied since the last emission
+   */
+  signals[COMMITTED] =
+    g_signal_new ("committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  /**
+   * StkWriter::locked:
+   * @pending: how many changes are waiting (safe, queued in order)
+   * The retry budget is spent: another program holds the database.
+   */
+  signals[LOCKED] =
+    g_signal_new ("locked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+stk_writer_init (StkWriter *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->queue);
+  self->retry_budget_ms = DEFAULT_RETRY_BUDGET_MS;
+  self->probe_interval_ms = DEFAULT_PROBE_INTERVAL_MS;
+  self->poll_interval_ms = DEFAULT_POLL_INTERVAL_MS;
+}
+
+StkWriter *
+stk_writer_new (const char  *path,
+                GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_initable_new (STK_TYPE_WRITER, NULL, error, "path", path, NULL);
+}

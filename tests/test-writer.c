@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* StkWriter: group commit, per-op failure isolation, exactly once, ordering, another
+ * process holding the database (busy, then locked and recovered), a full disk,
+ * commits of other processes, and kill -9 in the middle of heavy writes. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+
+#include <glib/gstdio.h>
+
+#include "stk-db.h"
+#include "stk-error.h"
+#include "stk-ops.h"
+#include "stk-store.h"
+#include "stk-writer.h"
+#include "stk-test-util.h"
+
+static char *tmpdir;
+static char *db_path;
+
+static void
+setup (void)
+{
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+}
+
+static void
+teardown (void)
+{
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+}
+
+TestSuite (writer, .init = setup, .fini = teardown, .timeout = 60);
+
+static StkWriter *
+new_writer (guint retry_budget_ms,
+            guint probe_interval_ms)
+{
+  g_autoptr(GError) error = NULL;
+  StkWriter *writer = g_initable_new (STK_TYPE_WRITER, NULL, &error,
+                                      "path", db_path,
+                                      "retry-budget-ms", retry_budget_ms,
+                                      "probe-interval-ms", probe_interval_ms,
+                                      "poll-interval-ms", 50,
+                                      NULL);
+
+  cr_assert_not_null (writer, "%s", error ? error->message : "");
+  return writer;
+}
+
+/* Async results, collected. */
+typedef struct
+{
+  guint     expected;
+  guint     done;
+  guint     ok;
+  gboolean  all_done;
+  GPtrArray *errors; /* GError* or NULL, in completion order */
+  GPtrArray *order;  /* StkOp*, in completion order */
+} Results;
+
+static void
+error_free0 (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+static Results *
+results_new (guint expected)
+{
+  Results *r = g_new0 (Results, 1);
+
+  r->expected = expected;
+  r->errors = g_ptr_array_new_with_free_func (error_free0);
+  r->order = g_ptr_array_new ();
+  return r;
+}
+
+static void
+results_free (Results *r)
+{
+  g_ptr_array_unref (r->errors);
+  g_ptr_array_unref (r->order);
+  g_free (r);
+}
+
+typedef struct
+{
+  Results *results;
+  StkOp   *op;
+} Call;
+
+static void
+submitted_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (stk_writer_submit_finish (STK_WRITER (object), result, &error))
+    call->results->ok++;
+  g_ptr_array_add (call->results->errors, error);
+  g_ptr_array_add (call->results->order, call->op);
+  if (++call->results->done == call->results->expected)
+    call->results->all_done = TRUE;
+  g_free (call);
+}
+
+static void
+submit (StkWriter *writer,
+        StkOp     *op,
+        Results   *results)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->results = results;
+  call->op = op;
+  stk_writer_submit (writer, op, NULL, submitted_cb, call);
+}
+
+/* An op that holds the writer thread until released, so that ops queued meanwhile
+ * form one batch. */
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean started;
+  gboolean released;
+} Gate;
+
+static gboolean
+apply_gate (StkOp    *op,
+            sqlite3  *db,
+            gpointer  user_data,
+            GError  **error)
+{
+  Gate *gate = user_data;
+
+  g_mutex_lock (&gate->lock);
+  gate->started = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+  return TRUE;
+}
+
+static StkOp *
+gate_op (Gate *gate)
+{
+  g_mutex_init (&gate->lock);
+  g_cond_init (&gate->cond);
+  return stk_op_new ("gate", STK_CHANGE_NONE, apply_gate, gate, NULL);
+}
+
+static void
+gate_wait_started (Gate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  while (!gate->started)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+static void
+gate_release (Gate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->released = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+}
+
+static StkOp *
+item_op (guint n)
+{
+  g_autofree char *code = g_strdup_printf ("ITEM-%04u", n);
+
+  return stk_op_create_item (code, "test item", 100 + n, 2);
+}
+
+Test (writer, group_commit_batches_pending_ops)
+{
+  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
+  Results *results = results_new (301);
+  StkWriterFigures before, after;
+  Gate gate = { 0 };
+  StkOp *gop = gate_op (&gate);
+
+  stk_writer_get_figures (writer, &before);
+  submit (writer, gop, results);
+  gate_wait_started (&gate);
+  for (guint i = 0; i < 300; i++)
+    {
+      StkOp *op = item_op (i);
+      g_ptr_array_add (ops, op);
+      submit (writer, op, results);
+    }
+  cr_assert_eq (stk_writer_get_pending (writer), 301);
+  gate_release (&gate);
+  cr_assert (stk_test_wait_for (&results->all_done, 10000));
+  stk_writer_get_figures (writer, &after);
+
+  cr_assert_eq (results->ok, 301);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 300);
+  cr_assert_eq (after.batches - before.batches, 2, "the gate's batch, then one batch of 300 (got %lu)",
+                (gulong) (after.batches - before.batches));
+  cr_assert_eq (after.max_batch, 300);
+  cr_assert_eq (after.committed - before.committed, 301);
+  cr_assert_eq (stk_writer_get_pending (writer), 0);
+  results_free (results);
+  stk_op_unref (gop);
+}
+
+Test (writer, a_failing_op_fails_alone)
+{
+  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  Results *results = results_new (8);
+  Gate gate = { 0 };
+  StkOp *gop = gate_op (&gate);
+  g_autoptr(StkOp) a = stk_op_create_item ("A-1", "first", 500, 0);
+  g_autoptr(StkOp) dup = stk_op_create_item ("a-1", "same code, other case", 1, 0);
+  g_autoptr(StkOp) b = stk_op_create_item ("B-1", "second", 700, 0);
+  g_autoptr(StkOp) stock = stk_op_record_movement ("B-1", STK_MOVEMENT_RECEIVE, 5, "delivery", 0);
+  g_autoptr(StkOp) unknown = stk_op_record_sale ("NOPE", 1, -1, 0);
+  g_autoptr(StkOp) too_many = stk_op_record_sale ("B-1", 6, -1, 0);
+  g_autoptr(StkOp) sale = stk_op_record_sale ("B-1", 5, -1, 0);
+  StkWriterFigures before, after;
+  const GError *e;
+
+  stk_writer_get_figures (writer, &before);
+  submit (writer, gop, results);
+  gate_wait_started (&gate);
+  submit (writer, a, results);
+  submit (writer, dup, results);
+  submit (writer, b, results);
+  submit (writer, stock, results);
+  submit (writer, unknown, results);
+  submit (writer, too_many, results);
+  submit (writer, sale, results);
+  gate_release (&gate);
+  cr_assert (stk_test_wait_for (&results->all_done, 10000));
+  stk_writer_get_figures (writer, &after);
+
+  cr_assert_eq (after.batches - before.batches, 2, "the seven ops share one transaction");
+  cr_assert_eq (results->ok, 5);
+  /* Completion order is submission order. */
+  cr_assert_eq (g_ptr_array_index (results->order, 1), a);
+  cr_assert_eq (g_ptr_array_index (results->order, 7), sale);
+
+  e = g_ptr_array_index (results->errors, 2);
+  cr_assert (g_error_matches (e, STK_ERROR, STK_ERROR_CONSTRAINT));
+  cr_assert_str_eq (e->message, "An item with code “a-1” already exists.");
+  e = g_ptr_array_index (results->errors, 5);
+  cr_assert (g_error_matches (e, STK_ERROR, STK_ERROR_CONSTRAINT));
+  cr_assert_str_eq (e->message, "Unknown item code “NOPE”.");
+  e = g_ptr_array_index (results->errors, 6);
+  cr_assert (g_error_matches (e, STK_ERROR, STK_ERROR_CONSTRAINT));
+  cr_assert (strstr (e->message, "Not enough stock of “B-1”") != NULL, "%s", e->message);
+
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 2);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'B-1'"), 0);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT unit_price_cents FROM sales"), 700);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops"), 5,
+                "failed ops leave no record, so they may be submitted again");
+  results_free (results);
+  stk_op_unref (gop);
+}
+
+Test (writer, exactly_once_by_op_id)
+{
+  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkOp) create = stk_op_create_item ("ONCE", "", 1, 0);
+  g_autoptr(StkOp) receive = stk_op_record_movement ("ONCE", STK_MOVEMENT_RECEIVE, 10, "", 0);
+  g_autoptr(StkOp) again = NULL;
+  g_autoptr(StkOp) sale = stk_op_record_sale ("ONCE", 3, 99, 0);
+  g_autoptr(StkOp) sale_retry = NULL;
+
+  cr_assert (stk_writer_submit_sync (writer, create, &error));
+  cr_assert (stk_writer_submit_sync (writer, receive, &error));
+  cr_assert_not (stk_op_get_duplicate (receive));
+
+  /* The same op again (a retry after an ambiguous result): not applied twice. */
+  cr_assert (stk_writer_submit_sync (writer, receive, &error));
+  cr_assert (stk_op_get_duplicate (receive));
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 10);
+
+  /* A new op object carrying the id of one already applied (e.g. after a crash). */
+  again = stk_op_record_movement ("ONCE", STK_MOVEMENT_RECEIVE, 10, "", 0);
+  stk_op_set_id (again, stk_op_get_id (receive));
+  cr_assert (stk_writer_submit_sync (writer, again, &error));
+  cr_assert (stk_op_get_duplicate (again));
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 10);
+
+  cr_assert (stk_writer_submit_sync (writer, sale, &error));
+  sale_retry = stk_op_record_sale ("ONCE", 3, 99, 0);
+  stk_op_set_id (sale_retry, stk_op_get_id (sale));
+  cr_assert (stk_writer_submit_sync (writer, sale_retry, &error));
+  cr_assert (stk_op_get_duplicate (sale_retry));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 7);
+
+  /* The record survives closing and reopening. */
+  cr_assert (stk_writer_close (writer, 1000, NULL));
+  g_clear_object (&writer);
+  writer = new_writer (5000, 2000);
+  cr_assert (stk_writer_submit_sync (writer, sale_retry, &error));
+  cr_assert (stk_op_get_duplicate (sale_retry));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 1);
+}
+
+Test (writer, ops_apply_in_submission_order)
+{
+  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
+  g_autoptr(StkOp) create = stk_op_create_item ("ORDER", "", 1, 0);
+  Results *results = results_new (200);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 expected_balance = 0;
+  guint i = 0;
+
+  cr_assert (stk_writer_submit_sync (writer, create, NULL));
+  for (i = 0; i < 200; i++)
+    {
+      StkOp *op = stk_op_record_movement ("ORDER", STK_MOVEMENT_RECEIVE, i + 1, "", 0);
+      g_ptr_array_add (ops, op);
+      submit (writer, op, results);
+    }
+  cr_assert (stk_test_wait_for (&results->all_done, 10000));
+  cr_assert_eq (results->ok, 200);
+
+  cr_assert_eq (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  cr_assert_eq (sqlite3_prepare_v2 (db, "SELECT quantity, balance FROM movements ORDER BY id", -1, &stmt, NULL), SQLITE_OK);
+  for (i = 0; sqlite3_step (stmt) == SQLITE_ROW; i++)
+    {
+      expected_balance += i + 1;
+      cr_assert_eq (sqlite3_column_int64 (stmt, 0), i + 1, "movement %u out of order", i);
+      cr_assert_eq (sqlite3_column_int64 (stmt, 1), expected_balance);
+    }
+  cr_assert_eq (i, 200);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  results_free (results);
+}
+
+/* ---- another process holding the database ---- */
+
+static GSubprocess *
+hold_lock (double seconds)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *helper = stk_test_helper_path ("stk-lock-holder");
+  g_autofree char *secs = g_strdup_printf ("%.2f", seconds);
+  g_autofree char *line = NULL;
+  GSubprocess *proc;
+  GDataInputStream *out;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                           &error, helper, db_path, secs, NULL);
+  cr_assert_not_null (proc, "%s", error ? error->message : "");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  cr_assert_str_eq (line ? line : "(nothing)", "locked");
+  g_object_set_data_full (G_OBJECT (proc), "out", out, g_object_unref);
+  return proc;
+}
+
+static void
+release_lock (GSubprocess *proc)
+{
+  cr_assert (g_output_stream_close (g_subprocess_get_stdin_pipe (proc), NULL, NULL));
+  cr_assert (g_subprocess_wait_check (proc, NULL, NULL));
+}
+
+static void
+record_state_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  GArray *states = user_data;
+  StkWriterState state = stk_writer_get_state (STK_WRITER (object));
+
+  g_array_append_val (states, state);
+}
+
+static gboolean
+array_contains (GArray *states,
+                StkWriterState state)
+{
+  for (guint i = 0; i < states->len; i++)
+    if (g_array_index (states, StkWriterState, i) == state)
+      return TRUE;
+  return FALSE;
+}
+
+Test (writer, busy_for_two_seconds_then_everything_commits_once)
+{
+  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (StkWriterState));
+  g_autoptr(GSubprocess) holder = NULL;
+  Results *results = results_new (50);
+  StkWriterFigures figures;
+  gint64 start;
+
+  g_signal_connect (writer, "notify::state", G_CALLBACK (record_state_cb), states);
+  holder = hold_lock (2.0);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 50; i++)
+    {
+      StkOp *op = item_op (i);
+      g_ptr_array_add (ops, op);
+      submit (writer, op, results);
+    }
+  stk_test_spin (500);
+  cr_assert_eq (results->done, 0, "nothing can commit while the other process holds the lock");
+  cr_assert_eq (stk_writer_get_state (writer), STK_WRITER_STATE_RETRYING);
+  cr_assert_eq (stk_writer_get_pending (writer), 50);
+
+  cr_assert (stk_test_wait_for (&results->all_done, 8000));
+  cr_assert_geq (g_get_monotonic_time () - start, G_USEC_PER_SEC * 3 / 2);
+  cr_assert (g_subprocess_wait_check (holder, NULL, NULL));
+  cr_assert_eq (results->ok, 50);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 50);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops"), 50);
+  stk_writer_get_figures (writer, &figures);
+  cr_assert_gt (figures.retries, 3);
+  cr_assert_eq (figures.lock_episodes, 0, "2 s is within the 5 s budget");
+  stk_test_spin (50);
+  cr_assert (array_contains (states, STK_WRITER_STATE_RETRYING));
+  cr_assert_eq (stk_writer_get_state (writer), STK_WRITER_STATE_READY);
+  results_free (results);
+}
+
+static void
+locked_cb (StkWriter *writer,
+           guint      pending,
+           gpointer   user_data)
+{
+  guint *out = user_data;
+
+  *out = pending;
+}
+
+Test (writer, locked_past_budget_then_recovers_in_order)
+{
+  g_autoptr(StkWriter) writer = new_writer (300, 200);
+  g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (StkWriterState));
+  g_autoptr(GSubprocess) holder = NULL;
+  Results *results = results_new (20);
+  guint locked_pending = 0;
+  gboolean locked = FALSE;
+  StkWriterFigures figures;
+
+  g_signal_connect (writer, "notify::state", G_CALLBACK (record_state_cb), states);
+  g_signal_connect (writer, "locked", G_CALLBACK (locked_cb), &locked_pending);
+  holder = hold_lock (0);
+  for (guint i = 0; i < 20; i++)
+    {
+      StkOp *op = stk_op_create_item (NULL, NULL, 0, 0);
+      stk_op_unref (op);
+      op = item_op (i);
+      g_ptr_array_add (ops, op);
+      submit (writer, op, results);
+    }
+  for (guint i = 0; i < 300 && locked_pending == 0; i++)
+    stk_test_spin (10);
+  cr_assert_eq (locked_pending, 20, "the locked signal carries the pending count");
+  locked = stk_writer_get_state (writer) == STK_WRITER_STATE_LOCKED ||
+           stk_writer_get_state (writer) == STK_WRITER_STATE_PROBING;
+  cr_assert (locked);
+  stk_test_spin (700);
+  cr_assert_eq (results->done, 0);
+  cr_assert (array_contains (states, STK_WRITER_STATE_PROBING), "half-open probes while locked");
+
+  release_lock (holder);
+  cr_assert (stk_test_wait_for (&results->all_done, 3000));
+  cr_assert_eq (results->ok, 20);
+  for (guint i = 0; i < 20; i++)
+    cr_assert_eq (g_ptr_array_index (results->order, i), g_ptr_array_index (ops, i));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 20);
+  cr_assert_eq (stk_test_query (db_path,
+                                "SELECT count(*) FROM items a JOIN items b ON b.id = a.id + 1"
+                                " WHERE b.code < a.code"), 0, "rows committed in submission order");
+  stk_writer_get_figures (writer, &figures);
+  cr_assert_eq (figures.lock_episodes, 1);
+  stk_test_spin (50);
+  cr_assert_eq (stk_writer_get_state (writer), STK_WRITER_STATE_READY);
+  results_free (results);
+}
+
+Test (writer, retry_now_attempts_at_once)
+{
+  g_autoptr(StkWriter) writer = new_writer (100, 60000);
+  g_autoptr(StkOp) op = item_op (1);
+  g_autoptr(GSubprocess) holder = NULL;
+  Results *results = results_new (1);
+  guint locked_pending = 0;
+  gint64 t0;
+
+  g_signal_connect (writer, "locked", G_CALLBACK (locked_cb), &locked_pending);
+  holder = hold_lock (0);
+  submit (writer, op, results);
+  for (guint i = 0; i < 300 && locked_pending == 0; i++)
+    stk_test_spin (10);
+  cr_assert_eq (locked_pending, 1);
+  release_lock (holder);
+  stk_test_spin (300);
+  cr_assert_eq (results->done, 0, "with a 60 s probe interval nothing happens by itself yet");
+  t0 = g_get_monotonic_time ();
+  stk_writer_retry_now (writer);
+  cr_assert (stk_test_wait_for (&results->all_done, 2000));
+  cr_assert_lt (g_get_monotonic_time () - t0, G_USEC_PER_SEC);
+  cr_assert_eq (results->ok, 1);
+  results_free (results);
+}
+
+Test (writer, close_while_locked_reports_what_was_not_saved)
+{
+  g_autoptr(StkWriter) writer = new_writer (100, 100);
+  g_autoptr(StkOp) op1 = item_op (1);
+  g_autoptr(StkOp) op2 = item_op (2);
+  g_autoptr(GSubprocess) holder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) late = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  Results *results = results_new (2);
+
+  holder = hold_lock (0);
+  submit (writer, op1, results);
+  submit (writer, op2, results);
+  stk_test_spin (200);
+  pending = stk_writer_list_pending (writer);
+  cr_assert_geq (pending->len + 0, 0);
+  cr_assert_not (stk_writer_close (writer, 300, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CLOSED));
+  cr_assert (strstr (error->message, "2 changes could not be saved") != NULL, "%s", error->message);
+  cr_assert (stk_test_wait_for (&results->all_done, 2000));
+  cr_assert_eq (results->ok, 0);
+  cr_assert (g_error_matches (g_ptr_array_index (results->errors, 0), STK_ERROR, STK_ERROR_CLOSED));
+  release_lock (holder);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0);
+
+  /* After close, new ops fail at once instead of vanishing. */
+  cr_assert_not (stk_writer_submit_sync (writer, op1, &late));
+  cr_assert (g_error_matches (late, STK_ERROR, STK_ERROR_CLOSED));
+  results_free (results);
+}
+
+/* ---- disk full: SQLite's page limit stands in for the disk ---- */
+
+static gboolean
+apply_page_limit (StkOp    *op,
+                  sqlite3  *db,
+                  gpointer  user_data,
+                  GError  **error)
+{
+  gint64 pages = 0;
+  g_autofree char *sql = NULL;
+
+  if (!stk_db_query_int64 (db, "PRAGMA page_count", &pages, error))
+    return FALSE;
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                         GPOINTER_TO_INT (user_data) ? pages + 2 : (gint64) 1 << 30);
+  return stk_db_exec (db, sql, error);
+}
+
+Test (writer, full_disk_fails_the_ops_that_need_space_and_the_writer_goes_on)
+{
+  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkOp) limit = stk_op_new ("limit", STK_CHANGE_NONE, apply_page_limit, GINT_TO_POINTER (1), NULL);
+  g_autoptr(StkOp) unlimit = stk_op_new ("unlimit", STK_CHANGE_NONE, apply_page_limit, GINT_TO_POINTER (0), NULL);
+  g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
+  g_autofree char *big = g_strnfill (990, 'x');
+  g_autoptr(StkOp) after = item_op (9999);
+  Results *results = results_new (60);
+  g_autoptr(GError) error = NULL;
+  guint no_space = 0;
+
+  cr_assert (stk_writer_submit_sync (writer, limit, &error));
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *code = g_strdup_printf ("BIG-%03u", i);
+      StkOp *op = stk_op_create_item (code, big, 1, 1);
+      g_ptr_array_add (ops, op);
+      submit (writer, op, results);
+    }
+  cr_assert (stk_test_wait_for (&results->all_done, 10000));
+  for (guint i = 0; i < results->errors->len; i++)
+    {
+      GError *e = g_ptr_array_index (results->errors, i);
+      if (e != NULL)
+        {
+          cr_assert (g_error_matches (e, STK_ERROR, STK_ERROR_NO_SPACE), "%s", e->message);
+          cr_assert (strstr (e->message, "disk is full") != NULL);
+          no_space++;
+        }
+    }
+  cr_assert_gt (no_space, 0, "the page limit must have been hit");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 60 - no_space,
+                "an op either applied or not at all");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops WHERE kind = 'create-item'"), 60 - no_space);
+
+  cr_assert (stk_writer_submit_sync (writer, unlimit, &error));
+  cr_assert (stk_writer_submit_sync (writer, after, &error), "%s", error ? error->message : "");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'ITEM-9999'"), 1);
+  results_free (results);
+}
+
+/* ---- announcements ---- */
+
+static void
+committed_cb (StkWriter *writer,
+              guint      changes,
+              guint      n_ops,
+              gpointer   user_data)
+{
+  guint *seen = user_data;
+
+  *seen |= changes;
+}
+
+Test (writer, announces_own_and_external_commits)
+{
+  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkOp) op = stk_op_record_movement ("EXT", STK_MOVEMENT_RECEIVE, 1, "", 0);
+  g_autoptr(StkOp) create = item_op (1);
+  guint seen = 0;
+  sqlite3 *other = NULL;
+
+  g_signal_connect (writer, "committed", G_CALLBACK (committed_cb), &seen);
+  cr_assert (stk_writer_submit_sync (writer, create, NULL));
+  for (guint i = 0; i < 100 && !(seen & STK_CHANGE_ITEMS); i++)
+    stk_test_spin (10);
+  cr_assert (seen & STK_CHANGE_ITEMS);
+  cr_assert_not (seen & STK_CHANGE_EXTERNAL, "our own commit is not external");
+
+  seen = 0;
+  cr_assert_eq (sqlite3_open (db_path, &other), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (other, "INSERT INTO items (code, created_at, updated_at) VALUES ('EXT', 0, 0)",
+                              NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close (other);
+  for (guint i = 0; i < 200 && !(seen & STK_CHANGE_EXTERNAL); i++)
+    stk_test_spin (10);
+  cr_assert (seen & STK_CHANGE_EXTERNAL, "another process's commit is seen through data_version");
+  cr_assert (stk_writer_submit_sync (writer, op, NULL), "the writer sees the other process's row");
+}
+
+Test (writer, close_checkpoints_the_wal)
+{
+  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  GStatBuf st;
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(StkOp) op = item_op (i);
+      stk_writer_submit_sync (writer, op, NULL);
+    }
+  cr_assert (g_stat (wal, &st) == 0 && st.st_size > 0);
+  cr_assert (stk_writer_close (writer, 1000, NULL));
+  cr_assert (g_stat (wal, &st) != 0 || st.st_size == 0, "WAL left with %ld bytes", (long) st.st_size);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 100);
+}
+
+/* ---- kill -9 in the middle of heavy writes ---- */
+
+static void
+crash_round (guint round)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *helper = stk_test_helper_path ("stk-crash-writer");
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *line = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  sqlite3 *db = NULL;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, db_path, NULL);
+  cr_assert_not_null (proc, "%s", error ? error->message : "");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
+  cr_assert_str_eq (line ? line : "", "ready");
+
+  g_usleep (g_random_int_range (100, 600) * 1000);
+  g_subprocess_send_signal (proc, SIGKILL);
+
+  /* Everything it printed was acknowledged before the kill. */
+  for (;;)
+    {
+      g_autofree char *ack = g_data_input_stream_read_line (out, NULL, NULL, NULL);
+      g_auto(GStrv) parts = NULL;
+
+      if (ack == NULL)
+        break;
+      parts = g_strsplit (ack, " ", 3);
+      if (g_strv_length (parts) == 3 && g_str_equal (parts[0], "ack"))
+          {
+          cr_assert (g_regex_match_simple ("^[0-9a-f-]{36}$", parts[2], 0, 0));
+          g_hash_table_insert (acked, g_strdup (parts[2]), g_strdup (parts[1]));
+        }
+    }
+  g_subprocess_wait (proc, NULL, NULL);
+  cr_assert_gt (g_hash_table_size (acked), 0, "round %u acknowledged nothing", round);
+
+  /* Reopen (recovers the WAL), then check. */
+  writer = new_writer (5000, 2000);
+  store = stk_store_new (db_path, &error);
+  cr_assert_not_null (store);
+  problems = stk_store_verify (store, &error);
+  cr_assert_not_null (problems, "%s", error ? error->message : "");
+  cr_assert_eq (problems->len, 0, "round %u: %s", round,
+                problems->len ? (char *) g_ptr_array_index (problems, 0) : "");
+
+  cr_assert_eq (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  g_hash_table_iter_init (&iter, acked);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *q = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      if (g_str_equal (value, "create-item"))
+        q = g_strdup_printf ("SELECT (SELECT count(*) FROM applied_ops WHERE op_id = '%s')"
+                             " + 10 * (SELECT count(*) FROM items WHERE code = 'C-%s')", (char *) key, (char *) key);
+      else if (g_str_equal (value, "record-sale"))
+        q = g_strdup_printf ("SELECT (SELECT count(*) FROM applied_ops WHERE op_id = '%s')"
+                             " + 10 * (SELECT count(*) FROM sales WHERE uid = '%s')", (char *) key, (char *) key);
+      else
+        q = g_strdup_printf ("SELECT 10 + (SELECT count(*) FROM applied_ops WHERE op_id = '%s')", (char *) key);
+      cr_assert_eq (sqlite3_prepare_v2 (db, q, -1, &stmt, NULL), SQLITE_OK);
+      cr_assert_eq (sqlite3_step (stmt), SQLITE_ROW);
+      cr_assert_eq (sqlite3_column_int (stmt, 0), 11, "round %u: acknowledged %s %s is not present exactly once",
+                    round, (char *) value, (char *) key);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+
+  /* Nothing half-present: every recorded op has its whole effect, and back. */
+  cr_assert_eq (stk_test_query (db_path,
+                                "SELECT count(*) FROM applied_ops a WHERE kind = 'record-sale'"
+                                " AND NOT EXISTS (SELECT 1 FROM sales s JOIN movements m ON m.sale_id = s.id"
+                                "                 WHERE s.uid = a.op_id)"), 0);
+  cr_assert_eq (stk_test_query (db_path,
+                                "SELECT count(*) FROM sales s WHERE NOT EXISTS"
+                                " (SELECT 1 FROM applied_ops WHERE op_id = s.uid)"), 0);
+  cr_assert_eq (stk_test_query (db_path,
+                                "SELECT count(*) FROM items i WHERE code LIKE 'C-%' AND NOT EXISTS"
+                                " (SELECT 1 FROM applied_ops WHERE op_id = substr(i.code, 3))"), 0);
+  cr_assert (stk_writer_close (writer, 1000, NULL));
+}
+
+Test (writer, kill_9_mid_write_loses_no_acknowledged_op, .timeout = 120)
+{
+  for (guint round = 0; round < 5; round++)
+    crash_round (round);
+}

@@ -51,10 +51,6 @@ gint64 stk_ops_lookup_item_id (sqlite3         *db,
                                const char      *code,
                                GError         **error);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
-
 /* Building blocks shared by the ops above and by CSV import: each runs one
  * statement on @db (the writer's connection) and maps SQLite's constraint errors
  * to clear messages. reference / uid may be NULL (then the op id is not kept). */

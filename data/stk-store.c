@@ -196,14 +196,22 @@ verify_db (sqlite3  *db,
     return NULL;
   if ((guint32) app_id != STK_SCHEMA_APPLICATION_ID)
     g_ptr_array_add (problems, g_strdup (_("The file is not marked as a Stocktake inventory.")));
-  if (version != STK_SCHEMA_VERSION)
-    g_ptr_array_add (problems, g_strdup_printf (_("The inventory is at format %d, not %d."),
+  /* An older format is sound (opening it for writing upgrades it); a newer one is
+   * refused before this point by stk_db_check_file(). */
+  if (version > STK_SCHEMA_VERSION)
+    g_ptr_array_add (problems, g_strdup_printf (_("The inventory is at format %d, newer than %d."),
                                                 (int) version, STK_SCHEMA_VERSION));
 
   if (!collect_rows (db, "PRAGMA integrity_check(1000)", problems, NULL, error))
     return NULL;
   if (version != STK_SCHEMA_VERSION)
-    return g_steal_pointer (&problems);
+    {
+      /* The stock checks below need this version's tables. */
+      if (!collect_rows (db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
+                         problems, _("Row %2$s of %1$s refers to a missing row of %3$s."), error))
+        return NULL;
+      return g_steal_pointer (&problems);
+    }
 
   if (!collect_rows (db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
                      problems, _("Row %2$s of %1$s refers to a missing row of %3$s."), error) ||

@@ -40,6 +40,13 @@ gboolean    stk_table_from_string (const char      *str,
 
 void        stk_import_report_clear (StkImportReport *report);
 
+/* Prices as written in CSV files: "12.50", "12.5", "3", "0.99" (at most two
+ * decimals, '.' as the separator, never negative), parsed exactly into cents. */
+gboolean    stk_price_parse       (const char      *text,
+                                   gint64          *out_cents,
+                                   GError         **error);
+char       *stk_price_format      (gint64           cents);
+
 /* Reads and checks the whole file, then applies every row through @writer in one op:
  * all rows or none. Any bad row (parse, columns, values, unknown SKU, existing SKU
  * code) → FALSE with STK_ERROR_INVALID_DATA (or CONSTRAINT), report->errors filled,

@@ -737,24 +737,26 @@ writer_thread (gpointer data)
 
 /* ---- public API ---- */
 
-static void
+/* Queues p, or returns FALSE with p->error set when the writer is closed. Once it
+ * returns TRUE, p belongs to the writer thread: the caller must not touch it. */
+static gboolean
 enqueue (StkWriter *self,
          Pending   *p)
 {
   g_mutex_lock (&self->lock);
   if (self->closing || self->thread == NULL)
     {
+      g_mutex_unlock (&self->lock);
       p->error = g_error_new (STK_ERROR, STK_ERROR_CLOSED,
                               _("Not saved: the inventory is already closed."));
-      p->done = TRUE;
-      g_mutex_unlock (&self->lock);
-      return;
+      return FALSE;
     }
   self->figures.submitted++;
   g_queue_push_tail (&self->queue, p);
   g_cond_signal (&self->cond);
   wake_owner_locked (self);
   g_mutex_unlock (&self->lock);
+  return TRUE;
 }
 
 void
@@ -775,8 +777,7 @@ stk_writer_submit (StkWriter           *self,
   g_task_set_source_tag (p->task, stk_writer_submit);
   g_task_set_task_data (p->task, stk_op_ref (op), (GDestroyNotify) stk_op_unref);
 
-  enqueue (self, p);
-  if (p->done)
+  if (!enqueue (self, p))
     {
       g_task_return_error (p->task, g_steal_pointer (&p->error));
       pending_free (p);
@@ -810,11 +811,13 @@ stk_writer_submit_sync (StkWriter  *self,
   p.op = op;
   p.cond = &cond;
 
-  enqueue (self, &p);
-  g_mutex_lock (&self->lock);
-  while (!p.done)
-    g_cond_wait (&cond, &self->lock);
-  g_mutex_unlock (&self->lock);
+  if (enqueue (self, &p))
+    {
+      g_mutex_lock (&self->lock);
+      while (!p.done)
+        g_cond_wait (&cond, &self->lock);
+      g_mutex_unlock (&self->lock);
+    }
   g_cond_clear (&cond);
 
   if (p.error != NULL)

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "stk-cli.h"
+#include "stk-db.h"
+
+#ifdef STK_WITH_GUI
+# include "stk-application.h"
+#endif
+
+/* The inventory to use: --database, else $STOCKTAKE_DATABASE, else the default path
+ * (whose folder is created, private to the user). */
+static char *
+resolve_database_path (const char *option)
+{
+  const char *env = g_getenv ("STOCKTAKE_DATABASE");
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+
+  if (option != NULL)
+    return g_strdup (option);
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+
+  path = stk_db_default_path ();
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    g_debug ("Cannot create %s: %s", dir, g_strerror (errno));
+  return g_steal_pointer (&path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *db_path = NULL;
+  const char *database = NULL;
+  int i;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("stocktake");
+
+  /* Global options come before the command; GTK never sees them. */
+  for (i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+
+      if (g_str_equal (arg, "--"))
+        {
+          i++;
+          break;
+        }
+      if (arg[0] != '-' || arg[1] == '\0')
+        break;
+
+      if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          g_autofree char *help = stk_cli_get_help ();
+          g_print ("%s", help);
+          return STK_CLI_EXIT_OK;
+        }
+      else if (g_str_equal (arg, "--version"))
+        {
+          g_print ("stocktake %s\n", PACKAGE_VERSION);
+          return STK_CLI_EXIT_OK;
+        }
+      else if (g_str_equal (arg, "--database"))
+        {
+          if (i + 1 >= argc || argv[i + 1][0] == '\0')
+            return stk_cli_usage_error (_("The option --database needs the path of an inventory file."));
+          database = argv[++i];
+        }
+      else if (g_str_has_prefix (arg, "--database="))
+        {
+          database = arg + strlen ("--database=");
+          if (database[0] == '\0')
+            return stk_cli_usage_error (_("The option --database needs the path of an inventory file."));
+        }
+      else
+        return stk_cli_usage_error (_("Unknown option “%s”."), arg);
+    }
+
+  db_path = resolve_database_path (database);
+
+  if (i < argc)
+    return stk_cli_run (db_path, argc - i, argv + i);
+
+#ifdef STK_WITH_GUI
+  {
+    g_autoptr(StkApplication) app = stk_application_new (db_path);
+
+    /* Only the program name: the options were handled above. */
+    return g_application_run (G_APPLICATION (app), 1, argv);
+  }
+#else
+  return stk_cli_usage_error (_("This build of Stocktake has no window: give a command."));
+#endif
+}

@@ -1,0 +1,1122 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-cli.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+
+#include "stk-db.h"
+#include "stk-error.h"
+#include "stk-maintenance.h"
+#include "stk-schema.h"
+#include "stk-store.h"
+#include "stk-transfer.h"
+#include "stk-writer.h"
+
+/* How long a command waits, when it ends, for its changes while the inventory is locked. */
+#define CLOSE_TIMEOUT_MS 10000
+
+#define MAX_GENERATE_SKUS  10000000
+#define MAX_GENERATE_SALES 100000000
+
+#define MAX_OPTIONS 3
+
+typedef struct
+{
+  const char *name;
+  gboolean    takes_value;
+  const char *value;
+  gboolean    seen;
+} StkCliOption;
+
+typedef struct
+{
+  const char   *db_path;
+  const char   *command;
+  StkCliOption  options[MAX_OPTIONS];
+  guint         n_options;
+} StkCli;
+
+typedef int (*StkCliFunc) (StkCli  *cli,
+                           char   **args,
+                           guint    n_args);
+
+typedef struct
+{
+  const char *name;
+  const char *synopsis;    /* arguments after the command name */
+  const char *summary;     /* one line, for --help */
+  const char *description; /* paragraphs, for COMMAND --help */
+  guint       min_args;
+  guint       max_args;
+  StkCliFunc  func;
+  /* Options of this command; a trailing '=' means it takes a value. */
+  const char *options[MAX_OPTIONS + 1];
+} StkCliCommand;
+
+/* ---- Output helpers ---- */
+
+static const char *
+program_name (void)
+{
+  return "stocktake";
+}
+
+/* Prints one error sentence on stderr and returns its exit code. */
+static int
+cli_fail (const GError *error)
+{
+  const char *message = error->message;
+  gsize len = strlen (message);
+  gboolean has_stop = len > 0 && strchr (".!?", message[len - 1]) != NULL;
+  int code;
+
+  if (!has_stop && g_str_has_suffix (message, "…"))
+    has_stop = TRUE;
+
+  g_printerr ("%s: %s%s\n", program_name (), message, has_stop ? "" : ".");
+
+  code = stk_error_exit_code (error);
+  return code != 0 ? code : STK_CLI_EXIT_FAILURE;
+}
+
+int
+stk_cli_usage_error (const char *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("%s: %s\n", program_name (), message);
+  g_printerr (_("Try “%s --help” for more information.\n"), program_name ());
+  return STK_CLI_EXIT_USAGE;
+}
+
+static int
+cli_command_usage_error (StkCli     *cli,
+                         const char *message)
+{
+  g_printerr ("%s: %s\n", program_name (), message);
+  g_printerr (_("Try “%s %s --help” for more information.\n"), program_name (), cli->command);
+  return STK_CLI_EXIT_USAGE;
+}
+
+/* The option @name if it was given, else NULL. */
+static const StkCliOption *
+cli_get_option (StkCli     *cli,
+                const char *name)
+{
+  for (guint i = 0; i < cli->n_options; i++)
+    if (g_str_equal (cli->options[i].name, name))
+      return cli->options[i].seen ? &cli->options[i] : NULL;
+  g_return_val_if_reached (NULL);
+}
+
+static char *
+format_count (guint64 value)
+{
+  /* The ' flag groups digits as the locale does. */
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, value);
+}
+
+static char *
+format_money (gint64 cents)
+{
+  const char *point = localeconv ()->decimal_point;
+  guint64 magnitude = cents < 0 ? (guint64) -(cents + 1) + 1 : (guint64) cents;
+
+  return g_strdup_printf ("%s%'" G_GUINT64_FORMAT "%s%02u",
+                          cents < 0 ? "-" : "",
+                          magnitude / 100,
+                          point != NULL && *point != '\0' ? point : ".",
+                          (guint) (magnitude % 100));
+}
+
+static void
+json_append_string (GString    *json,
+                    const char *value)
+{
+  g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+  g_string_append_c (json, '"');
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (json, "\\\"");
+          break;
+        case '\\':
+          g_string_append (json, "\\\\");
+          break;
+        case '\b':
+          g_string_append (json, "\\b");
+          break;
+        case '\f':
+          g_string_append (json, "\\f");
+          break;
+        case '\n':
+          g_string_append (json, "\\n");
+          break;
+        case '\r':
+          g_string_append (json, "\\r");
+          break;
+        case '\t':
+          g_string_append (json, "\\t");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (json, "\\u%04x", c);
+          else
+            g_string_append_c (json, (char) c);
+          break;
+        }
+    }
+  g_string_append_c (json, '"');
+}
+
+/* ---- Progress on a terminal ---- */
+
+typedef struct
+{
+  const char *label;
+  gboolean    enabled;
+  gboolean    shown;
+  int         last_percent;
+} StkCliProgress;
+
+static void
+progress_init (StkCliProgress *progress,
+               const char     *label)
+{
+  progress->label = label;
+  progress->enabled = isatty (STDERR_FILENO);
+  progress->shown = FALSE;
+  progress->last_percent = -1;
+}
+
+static void
+progress_cb (guint64  done,
+             guint64  total,
+             gpointer user_data)
+{
+  StkCliProgress *progress = user_data;
+  int percent;
+
+  if (!progress->enabled || total == 0)
+    return;
+
+  percent = (int) MIN (100, done * 100 / total);
+  if (percent == progress->last_percent)
+    return;
+  progress->last_percent = percent;
+  progress->shown = TRUE;
+  g_printerr ("\r%s %d%%", progress->label, percent);
+}
+
+static void
+progress_end (StkCliProgress *progress)
+{
+  /* Erase the progress line. */
+  if (progress->shown)
+    g_printerr ("\r\033[K");
+  progress->shown = FALSE;
+}
+
+/* ---- Opening the inventory ---- */
+
+/* Readers only. An inventory in an older format is upgraded first, by a writer. */
+static StkStore *
+cli_open_store (StkCli  *cli,
+                GError **error)
+{
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  gint64 version = 0;
+  gboolean ok;
+  sqlite3 *db;
+
+  if (!(store = stk_store_new (cli->db_path, error)))
+    return NULL;
+
+  if (!(db = stk_store_acquire (store, error)))
+    return NULL;
+  ok = stk_db_query_int64 (db, "PRAGMA user_version", &version, error);
+  stk_store_release (store, db);
+  if (!ok)
+    return NULL;
+
+  if (version >= STK_SCHEMA_VERSION)
+    return g_steal_pointer (&store);
+
+  g_clear_object (&store);
+  if (!(writer = stk_writer_new (cli->db_path, error)) ||
+      !stk_writer_close (writer, CLOSE_TIMEOUT_MS, error))
+    return NULL;
+  g_clear_object (&writer);
+  g_printerr (_("Upgraded the inventory from format %d to format %d.\n"),
+              (int) version, STK_SCHEMA_VERSION);
+
+  return stk_store_new (cli->db_path, error);
+}
+
+/* Checks the inventory file without touching it, so that a damaged, foreign or newer
+ * file is refused before anything else happens. */
+static gboolean
+cli_check_inventory (StkCli    *cli,
+                     gboolean   must_exist,
+                     GError   **error)
+{
+  gboolean exists = FALSE;
+
+  if (!stk_db_check_file (cli->db_path, &exists, error))
+    return FALSE;
+  if (!exists && must_exist)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("There is no inventory at “%s”."), cli->db_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Closes the writer, waiting for its changes; returns @status, or the close
+ * failure's exit code when the command had succeeded. */
+static int
+cli_close_writer (StkWriter *writer,
+                  int        status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (writer == NULL)
+    return status;
+
+  if (!stk_writer_close (writer, CLOSE_TIMEOUT_MS, &error))
+    {
+      int code = cli_fail (error);
+      return status != STK_CLI_EXIT_OK ? status : code;
+    }
+  return status;
+}
+
+static gboolean
+cli_check_input_file (const char  *path,
+                      GError     **error)
+{
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("Cannot read “%s”: there is no such file."), path);
+      return FALSE;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Cannot read “%s”: it is a folder, not a file."), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+cli_parse_table (StkCli     *cli,
+                 const char *name,
+                 StkTable   *out_table,
+                 int        *out_status)
+{
+  g_autofree char *message = NULL;
+
+  if (stk_table_from_string (name, out_table))
+    return TRUE;
+
+  message = g_strdup_printf (_("Unknown table “%s”: use skus, sales or movements."), name);
+  *out_status = cli_command_usage_error (cli, message);
+  return FALSE;
+}
+
+/* ---- Commands ---- */
+
+typedef struct
+{
+  char *label;
+  char *value;
+} StkCliLine;
+
+static void
+print_aligned (StkCliLine *lines,
+               guint       n_lines)
+{
+  glong width = 0;
+
+  for (guint i = 0; i < n_lines; i++)
+    width = MAX (width, g_utf8_strlen (lines[i].label, -1));
+
+  for (guint i = 0; i < n_lines; i++)
+    {
+      glong pad = width - g_utf8_strlen (lines[i].label, -1);
+
+      g_print ("%s:%*s %s\n", lines[i].label, (int) pad, "", lines[i].value);
+      g_free (lines[i].label);
+      g_free (lines[i].value);
+    }
+}
+
+static int
+cli_stats_json (StkCli         *cli,
+                const StkStats *stats,
+                guint           connections)
+{
+  g_autoptr(GString) json = g_string_new ("{\n");
+  g_autofree char *value = format_money (stats->stock_value_cents);
+  g_autofree char *file_size = g_format_size (stats->file_size);
+  g_autofree char *wal_size = g_format_size (stats->wal_size);
+
+  g_string_append (json, "  \"path\": ");
+  json_append_string (json, cli->db_path);
+  g_string_append_printf (json,
+                          ",\n"
+                          "  \"schema_version\": %d,\n"
+                          "  \"items\": %" G_GINT64_FORMAT ",\n"
+                          "  \"archived_items\": %" G_GINT64_FORMAT ",\n"
+                          "  \"movements\": %" G_GINT64_FORMAT ",\n"
+                          "  \"sales\": %" G_GINT64_FORMAT ",\n"
+                          "  \"applied_ops\": %" G_GINT64_FORMAT ",\n"
+                          "  \"total_on_hand\": %" G_GINT64_FORMAT ",\n"
+                          "  \"stock_value_cents\": %" G_GINT64_FORMAT ",\n",
+                          stats->schema_version, stats->items, stats->archived_items,
+                          stats->movements, stats->sales, stats->applied_ops,
+                          stats->total_on_hand, stats->stock_value_cents);
+  g_string_append (json, "  \"stock_value\": ");
+  json_append_string (json, value);
+  g_string_append_printf (json, ",\n  \"file_size\": %" G_GOFFSET_FORMAT ",\n",
+                          stats->file_size);
+  g_string_append (json, "  \"file_size_text\": ");
+  json_append_string (json, file_size);
+  g_string_append_printf (json, ",\n  \"wal_size\": %" G_GOFFSET_FORMAT ",\n", stats->wal_size);
+  g_string_append (json, "  \"wal_size_text\": ");
+  json_append_string (json, wal_size);
+  g_string_append_printf (json,
+                          ",\n"
+                          "  \"page_size\": %" G_GINT64_FORMAT ",\n"
+                          "  \"page_count\": %" G_GINT64_FORMAT ",\n"
+                          "  \"freelist_count\": %" G_GINT64_FORMAT ",\n"
+                          "  \"connections\": %u\n"
+                          "}\n",
+                          stats->page_size, stats->page_count, stats->freelist_count,
+                          connections);
+  fputs (json->str, stdout);
+  return STK_CLI_EXIT_OK;
+}
+
+static char *
+format_bytes (guint64 size)
+{
+  g_autofree char *exact = format_count (size);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes",
+                                       (gulong) MIN (size, G_MAXULONG)),
+                          exact);
+}
+
+static char *
+format_file_size (goffset size)
+{
+  g_autofree char *human = NULL;
+  g_autofree char *exact = NULL;
+
+  /* Below a kilobyte the human-readable size is the exact one. */
+  if (size < 1000)
+    return format_bytes ((guint64) MAX (size, 0));
+
+  human = g_format_size ((guint64) size);
+  exact = format_count ((guint64) size);
+
+  /* Translators: a file size, then its exact size, e.g. "1.2 MB (1,234,567 bytes)". */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%s byte)", "%s (%s bytes)",
+                                       (gulong) MIN ((guint64) size, G_MAXULONG)),
+                          human, exact);
+}
+
+static int
+cli_stats (StkCli  *cli,
+           char   **args,
+           guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  StkCliLine lines[16];
+  StkStats stats;
+  guint connections;
+  guint n = 0;
+
+  if (!(store = cli_open_store (cli, &error)) ||
+      !stk_store_get_stats (store, &stats, &error))
+    return cli_fail (error);
+  connections = stk_db_get_open_count ();
+
+  if (cli_get_option (cli, "--json") != NULL)
+    return cli_stats_json (cli, &stats, connections);
+
+#define LINE(l, v) G_STMT_START { lines[n].label = g_strdup (l); lines[n].value = (v); n++; } G_STMT_END
+  LINE (_("Inventory"), g_filename_display_name (cli->db_path));
+  LINE (_("Format version"), g_strdup_printf ("%d", stats.schema_version));
+  LINE (_("Items"), format_count ((guint64) stats.items));
+  LINE (_("Archived items"), format_count ((guint64) stats.archived_items));
+  LINE (_("Stock movements"), format_count ((guint64) stats.movements));
+  LINE (_("Sales"), format_count ((guint64) stats.sales));
+  LINE (_("Applied operations"), format_count ((guint64) stats.applied_ops));
+  LINE (_("Total on hand"), g_strdup_printf ("%'" G_GINT64_FORMAT, stats.total_on_hand));
+  LINE (_("Stock value"), format_money (stats.stock_value_cents));
+  LINE (_("File size"), format_file_size (stats.file_size));
+  LINE (_("Write-ahead log size"), format_file_size (stats.wal_size));
+  LINE (_("Page size"), format_bytes ((guint64) stats.page_size));
+  LINE (_("Pages"), format_count ((guint64) stats.page_count));
+  LINE (_("Free pages"), format_count ((guint64) stats.freelist_count));
+  LINE (_("Open connections"), g_strdup_printf ("%u", connections));
+#undef LINE
+  g_assert (n <= G_N_ELEMENTS (lines));
+
+  print_aligned (lines, n);
+  return STK_CLI_EXIT_OK;
+}
+
+static int
+cli_verify (StkCli  *cli,
+            char   **args,
+            guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+
+  if (!(store = cli_open_store (cli, &error)) ||
+      !(problems = stk_store_verify (store, &error)))
+    return cli_fail (error);
+
+  if (problems->len > 0)
+    {
+      for (guint i = 0; i < problems->len; i++)
+        g_print ("%s\n", (const char *) g_ptr_array_index (problems, i));
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u problem found.\n", "%u problems found.\n",
+                            problems->len),
+               problems->len);
+      return STK_CLI_EXIT_FAILURE;
+    }
+
+  g_print ("%s\n", _("Inventory OK: integrity, foreign keys and stock balances checked."));
+  return STK_CLI_EXIT_OK;
+}
+
+static int
+cli_backup (StkCli  *cli,
+            char   **args,
+            guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autofree char *dest = NULL;
+
+  if (!(store = cli_open_store (cli, &error)))
+    return cli_fail (error);
+
+  dest = n_args > 0 ? g_strdup (args[0]) : stk_backup_default_path (cli->db_path);
+  if (!stk_store_backup (store, dest, &error))
+    return cli_fail (error);
+
+  g_print ("%s\n", dest);
+  return STK_CLI_EXIT_OK;
+}
+
+static int
+cli_restore (StkCli  *cli,
+             char   **args,
+             guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autofree char *safety_copy = NULL;
+  const char *backup = args[0];
+  int status;
+
+  if (!cli_check_inventory (cli, FALSE, &error) ||
+      !cli_check_input_file (backup, &error) ||
+      !(writer = stk_writer_new (cli->db_path, &error)))
+    return cli_fail (error);
+
+  if (!(store = stk_store_new (cli->db_path, &error)) ||
+      !stk_restore (writer, store, backup, &safety_copy, &error))
+    {
+      g_clear_object (&store);
+      status = cli_fail (error);
+      return cli_close_writer (writer, status);
+    }
+  g_clear_object (&store);
+
+  if (safety_copy != NULL)
+    g_print (_("Safety copy of the previous inventory: %s\n"), safety_copy);
+  g_print (_("Restored from %s\n"), backup);
+  return cli_close_writer (writer, STK_CLI_EXIT_OK);
+}
+
+static int
+cli_checkpoint (StkCli  *cli,
+                char   **args,
+                guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  gint64 wal_frames = 0;
+  gint64 checkpointed = 0;
+
+  if (!cli_check_inventory (cli, TRUE, &error) ||
+      !(writer = stk_writer_new (cli->db_path, &error)))
+    return cli_fail (error);
+
+  if (!stk_checkpoint (writer, &wal_frames, &checkpointed, &error))
+    return cli_close_writer (writer, cli_fail (error));
+
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "Checkpointed %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                        " write-ahead log frame.\n",
+                        "Checkpointed %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                        " write-ahead log frames.\n",
+                        (gulong) MAX (wal_frames, 0)),
+           checkpointed, wal_frames);
+  return cli_close_writer (writer, STK_CLI_EXIT_OK);
+}
+
+static int
+cli_import (StkCli  *cli,
+            char   **args,
+            guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_auto(StkImportReport) report = { 0 };
+  StkCliProgress progress;
+  const char *path = args[1];
+  StkTable table;
+  int status;
+
+  if (!cli_parse_table (cli, args[0], &table, &status))
+    return status;
+
+  if (!cli_check_inventory (cli, FALSE, &error) ||
+      !cli_check_input_file (path, &error) ||
+      !(writer = stk_writer_new (cli->db_path, &error)))
+    return cli_fail (error);
+
+  progress_init (&progress, _("Importing…"));
+  if (!stk_import_file (writer, table, path, progress_cb, &progress, NULL, &report, &error))
+    {
+      progress_end (&progress);
+      if (report.errors != NULL)
+        {
+          for (guint i = 0; i < report.errors->len; i++)
+            g_printerr ("%s\n", (const char *) g_ptr_array_index (report.errors, i));
+          if (report.n_errors > report.errors->len)
+            {
+              guint64 more = report.n_errors - report.errors->len;
+              g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                                       "… and %" G_GUINT64_FORMAT " more bad row.\n",
+                                       "… and %" G_GUINT64_FORMAT " more bad rows.\n",
+                                       (gulong) MIN (more, G_MAXULONG)),
+                          more);
+            }
+        }
+      status = cli_fail (error);
+      /* Bad rows are bad input, whatever rule they broke. */
+      if (report.n_errors > 0 && g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT))
+        status = 65;
+      return cli_close_writer (writer, status);
+    }
+  progress_end (&progress);
+
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "Imported %" G_GUINT64_FORMAT " row (%" G_GUINT64_FORMAT
+                        " already present)\n",
+                        "Imported %" G_GUINT64_FORMAT " rows (%" G_GUINT64_FORMAT
+                        " already present)\n",
+                        (gulong) MIN (report.imported, G_MAXULONG)),
+           report.imported, report.duplicates);
+  return cli_close_writer (writer, STK_CLI_EXIT_OK);
+}
+
+static int
+cli_export (StkCli  *cli,
+            char   **args,
+            guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  StkCliProgress progress;
+  const char *path = args[1];
+  guint64 rows = 0;
+  StkTable table;
+  int status;
+
+  if (!cli_parse_table (cli, args[0], &table, &status))
+    return status;
+
+  if (!(store = cli_open_store (cli, &error)))
+    return cli_fail (error);
+
+  progress_init (&progress, _("Exporting…"));
+  if (!stk_export_file (store, table, path, progress_cb, &progress, NULL, &rows, &error))
+    {
+      progress_end (&progress);
+      return cli_fail (error);
+    }
+  progress_end (&progress);
+
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "Exported %" G_GUINT64_FORMAT " row to %s\n",
+                        "Exported %" G_GUINT64_FORMAT " rows to %s\n",
+                        (gulong) MIN (rows, G_MAXULONG)),
+           rows, path);
+  return STK_CLI_EXIT_OK;
+}
+
+static gboolean
+cli_parse_number (StkCli      *cli,
+                  const char  *option,
+                  const char  *value,
+                  guint64      min,
+                  guint64      max,
+                  guint64     *out_value,
+                  int         *out_status)
+{
+  g_autofree char *message = NULL;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, min, max, out_value, NULL))
+    return TRUE;
+
+  message = g_strdup_printf (_("%s expects a whole number from %" G_GUINT64_FORMAT " to %"
+                               G_GUINT64_FORMAT ", not “%s”."),
+                             option, min, max, value ? value : "");
+  *out_status = cli_command_usage_error (cli, message);
+  return FALSE;
+}
+
+static int
+cli_generate (StkCli  *cli,
+              char   **args,
+              guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(GTimer) timer = NULL;
+  g_autofree char *items_text = NULL;
+  g_autofree char *sales_text = NULL;
+  g_autofree char *batches_text = NULL;
+  g_autofree char *ops_text = NULL;
+  g_autofree char *max_text = NULL;
+  const StkCliOption *skus = cli_get_option (cli, "--skus");
+  const StkCliOption *sales = cli_get_option (cli, "--sales");
+  const StkCliOption *seed_option = cli_get_option (cli, "--seed");
+  StkWriterFigures figures;
+  StkCliProgress progress;
+  guint64 n_skus = 0;
+  guint64 n_sales = 0;
+  guint64 seed = 0;
+  int status;
+
+  if (skus == NULL)
+    return cli_command_usage_error (cli, _("Say how many items to generate with --skus N."));
+  if (!cli_parse_number (cli, "--skus", skus->value, 1, MAX_GENERATE_SKUS, &n_skus, &status) ||
+      (sales != NULL &&
+       !cli_parse_number (cli, "--sales", sales->value, 0, MAX_GENERATE_SALES, &n_sales,
+                          &status)))
+    return status;
+  if (seed_option != NULL)
+    {
+      if (!cli_parse_number (cli, "--seed", seed_option->value, 0, G_MAXUINT32, &seed, &status))
+        return status;
+    }
+  else
+    seed = g_random_int ();
+
+  if (!cli_check_inventory (cli, FALSE, &error) ||
+      !(writer = stk_writer_new (cli->db_path, &error)))
+    return cli_fail (error);
+
+  timer = g_timer_new ();
+  progress_init (&progress, _("Generating…"));
+  if (!stk_generate (writer, n_skus, n_sales, (guint32) seed, progress_cb, &progress, &error))
+    {
+      progress_end (&progress);
+      return cli_close_writer (writer, cli_fail (error));
+    }
+  progress_end (&progress);
+
+  status = cli_close_writer (writer, STK_CLI_EXIT_OK);
+  if (status != STK_CLI_EXIT_OK)
+    return status;
+  g_timer_stop (timer);
+  stk_writer_get_figures (writer, &figures);
+
+  items_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%" G_GUINT64_FORMAT " item",
+                                             "%" G_GUINT64_FORMAT " items",
+                                             (gulong) MIN (n_skus, G_MAXULONG)),
+                                n_skus);
+  sales_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%" G_GUINT64_FORMAT " sale",
+                                             "%" G_GUINT64_FORMAT " sales",
+                                             (gulong) MIN (n_sales, G_MAXULONG)),
+                                n_sales);
+  /* Translators: "Generated 1000 items and 2000 sales in 1.23 s (seed 42)." */
+  g_print (_("Generated %s and %s in %.2f s (seed %u).\n"),
+           items_text, sales_text, g_timer_elapsed (timer, NULL), (guint) seed);
+  batches_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%" G_GUINT64_FORMAT " transaction",
+                                               "%" G_GUINT64_FORMAT " transactions",
+                                               (gulong) MIN (figures.batches, G_MAXULONG)),
+                                  figures.batches);
+  ops_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" G_GUINT64_FORMAT " operation",
+                                           "%" G_GUINT64_FORMAT " operations",
+                                           (gulong) MIN (figures.committed, G_MAXULONG)),
+                              figures.committed);
+  max_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" G_GUINT64_FORMAT " operation",
+                                           "%" G_GUINT64_FORMAT " operations",
+                                           (gulong) MIN (figures.max_batch, G_MAXULONG)),
+                              figures.max_batch);
+  /* Translators: "Writer: 3 transactions, 5 operations, at most 2 operations in one
+   * transaction." */
+  g_print (_("Writer: %s, %s, at most %s in one transaction.\n"),
+           batches_text, ops_text, max_text);
+  return STK_CLI_EXIT_OK;
+}
+
+static const StkCliCommand commands[] = {
+  {
+    "stats", N_("[--json]"),
+    N_("Show the inventory’s figures"),
+    N_("Shows the format version, how many items, sales and stock movements the inventory "
+       "holds, the stock on hand and its value, and the file’s size and pages.\n"
+       "\n"
+       "Options:\n"
+       "  --json    Print the figures as a JSON object"),
+    0, 0, cli_stats, { "--json", NULL },
+  },
+  {
+    "verify", "",
+    N_("Check integrity, foreign keys and stock balances"),
+    N_("Checks the file’s integrity, that every row refers to rows that exist, and that "
+       "every item’s stock on hand adds up from its stock movements. Prints each problem "
+       "found; the exit status is 1 when there is any."),
+    0, 0, cli_verify,
+  },
+  {
+    "backup", N_("[FILE]"),
+    N_("Copy the inventory to a backup file"),
+    N_("Writes a complete, checked copy of the inventory to FILE, or beside the inventory "
+       "with the date and time in its name, and prints the path written. It works while "
+       "the inventory is in use. An existing file is never overwritten."),
+    0, 1, cli_backup,
+  },
+  {
+    "restore", N_("FILE"),
+    N_("Replace the inventory with a backup"),
+    N_("Checks the backup FILE, keeps a safety copy of the current inventory beside it, "
+       "then replaces the inventory’s contents with the backup’s."),
+    1, 1, cli_restore,
+  },
+  {
+    "checkpoint", "",
+    N_("Move the write-ahead log into the inventory file"),
+    N_("Copies the changes held in the write-ahead log into the inventory file and empties "
+       "the log. Exits with status 75 when another program is reading and the log cannot "
+       "be emptied yet."),
+    0, 0, cli_checkpoint,
+  },
+  {
+    "import", N_("skus|sales|movements FILE.csv"),
+    N_("Import rows from a CSV file"),
+    N_("Reads every row of FILE.csv and applies them all, or none when any row is bad "
+       "(each bad row is reported with its line). Rows imported before are skipped."),
+    2, 2, cli_import,
+  },
+  {
+    "export", N_("skus|sales|movements FILE.csv"),
+    N_("Export a table to a CSV file"),
+    N_("Writes the items (skus), sales or stock movements to FILE.csv, in the format that "
+       "import reads."),
+    2, 2, cli_export,
+  },
+  {
+    "generate", N_("--skus N [--sales M] [--seed S]"),
+    N_("Add realistic sample data"),
+    N_("Adds N items with prices, reorder levels and opening stock, and M sales spread over "
+       "the last year. The same seed gives the same data.\n"
+       "\n"
+       "Options:\n"
+       "  --skus N    How many items to add (required)\n"
+       "  --sales M   How many sales to add (default: 0)\n"
+       "  --seed S    Seed of the random numbers (default: a random one)"),
+    0, 0, cli_generate, { "--skus=", "--sales=", "--seed=", NULL },
+  },
+};
+
+static const StkCliCommand *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+/* Prints @text wrapped at @width columns; lines that start with a space (option
+ * lists) are kept as they are. */
+static void
+print_wrapped (const char *text,
+               glong       width)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = NULL;
+      glong column = 0;
+
+      if (lines[i][0] == ' ' || lines[i][0] == '\0')
+        {
+          g_print ("%s\n", lines[i]);
+          continue;
+        }
+
+      words = g_strsplit (lines[i], " ", -1);
+      for (guint j = 0; words[j] != NULL; j++)
+        {
+          glong len = g_utf8_strlen (words[j], -1);
+
+          if (column > 0 && column + 1 + len > width)
+            {
+              g_print ("\n");
+              column = 0;
+            }
+          g_print ("%s%s", column > 0 ? " " : "", words[j]);
+          column += (column > 0 ? 1 : 0) + len;
+        }
+      g_print ("\n");
+    }
+}
+
+static void
+print_command_help (const StkCliCommand *command)
+{
+  const char *synopsis = command->synopsis[0] ? _(command->synopsis) : "";
+
+  g_print (_("Usage: %s [--database PATH] %s%s%s\n"), program_name (), command->name,
+           synopsis[0] ? " " : "", synopsis);
+  g_print ("\n%s.\n\n", _(command->summary));
+  print_wrapped (_(command->description), 78);
+}
+
+char *
+stk_cli_get_help (void)
+{
+  g_autoptr(GString) help = g_string_new (NULL);
+  g_autofree char *default_path = stk_db_default_path ();
+  g_autofree char *default_display = g_filename_display_name (default_path);
+  int width = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const char *synopsis = commands[i].synopsis[0] ? _(commands[i].synopsis) : "";
+      width = MAX (width, (int) (strlen (commands[i].name) + 1 +
+                                 g_utf8_strlen (synopsis, -1)));
+    }
+
+  g_string_append_printf (help, _("Usage:\n"
+                                  "  %s [--database PATH]                    Open the inventory window\n"
+                                  "  %s [--database PATH] COMMAND [ARGS…]    Run a command and exit\n"),
+                          program_name (), program_name ());
+  g_string_append_printf (help, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const char *synopsis = commands[i].synopsis[0] ? _(commands[i].synopsis) : "";
+      g_autofree char *left = g_strdup_printf ("%s %s", commands[i].name, synopsis);
+      int pad = width - (int) g_utf8_strlen (left, -1);
+
+      g_string_append_printf (help, "  %s%*s   %s\n", left, pad, "", _(commands[i].summary));
+    }
+
+  g_string_append_printf (help, "\n%s\n", _("Options:"));
+  g_string_append_printf (help, _("  --database PATH   The inventory file (default: $STOCKTAKE_DATABASE,\n"
+                                  "                    else %s)\n"),
+                          default_display);
+  g_string_append (help, _("  -h, --help        Show this help; “stocktake COMMAND --help” shows\n"
+                           "                    a command’s help\n"));
+  g_string_append (help, _("  --version         Show the version and exit\n"));
+
+  g_string_append_printf (help, "\n%s\n", _("Environment:"));
+  g_string_append (help, _("  STOCKTAKE_DATABASE   The inventory file when --database is not given\n"));
+
+  g_string_append_printf (help, "\n%s\n", _("Exit status:"));
+  g_string_append (help, _("   0   Success\n"
+                           "   1   Failure (missing file or folder, read-only folder, problems found, …)\n"
+                           "   2   Usage error (unknown command, missing or extra arguments, bad numbers)\n"
+                           "  65   Bad input data, or a damaged, foreign or newer inventory file\n"
+                           "  75   The inventory is busy or locked by another program; try again later\n"));
+
+  return g_string_free (g_steal_pointer (&help), FALSE);
+}
+
+/* Splits a command's arguments into its options and positional arguments. Returns
+ * FALSE with *out_status set when the command must not run (--help, usage error). */
+static gboolean
+parse_command_args (StkCli              *cli,
+                    const StkCliCommand *command,
+                    int                  argc,
+                    char               **argv,
+                    GPtrArray           *positional,
+                    int                 *out_status)
+{
+  gboolean options_done = FALSE;
+
+  cli->n_options = 0;
+  for (guint j = 0; j < MAX_OPTIONS && command->options[j] != NULL; j++)
+    {
+      const char *spec = command->options[j];
+      g_autofree char *name = g_strndup (spec, strcspn (spec, "="));
+      StkCliOption *option = &cli->options[cli->n_options++];
+
+      option->takes_value = g_str_has_suffix (spec, "=");
+      option->name = g_intern_string (name);
+      option->value = NULL;
+      option->seen = FALSE;
+    }
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      StkCliOption *option = NULL;
+      const char *value = NULL;
+      gsize name_len;
+
+      if (options_done || arg[0] != '-' || arg[1] == '\0')
+        {
+          g_ptr_array_add (positional, (gpointer) arg);
+          continue;
+        }
+      if (g_str_equal (arg, "--"))
+        {
+          options_done = TRUE;
+          continue;
+        }
+      if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          print_command_help (command);
+          *out_status = STK_CLI_EXIT_OK;
+          return FALSE;
+        }
+
+      name_len = strcspn (arg, "=");
+      for (guint j = 0; j < cli->n_options; j++)
+        if (strlen (cli->options[j].name) == name_len &&
+            strncmp (cli->options[j].name, arg, name_len) == 0)
+          option = &cli->options[j];
+
+      if (option == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("Unknown option “%s” for %s."),
+                                                      arg, command->name);
+          *out_status = cli_command_usage_error (cli, message);
+          return FALSE;
+        }
+
+      if (option->takes_value)
+        {
+          if (arg[name_len] == '=')
+            value = arg + name_len + 1;
+          else if (i + 1 < argc)
+            value = argv[++i];
+          else
+            {
+              g_autofree char *message = g_strdup_printf (_("The option %s needs a value."),
+                                                          option->name);
+              *out_status = cli_command_usage_error (cli, message);
+              return FALSE;
+            }
+        }
+      else if (arg[name_len] == '=')
+        {
+          g_autofree char *message = g_strdup_printf (_("The option %s takes no value."),
+                                                      option->name);
+          *out_status = cli_command_usage_error (cli, message);
+          return FALSE;
+        }
+
+      if (option->seen)
+        {
+          g_autofree char *message = g_strdup_printf (_("The option %s is given twice."),
+                                                      option->name);
+          *out_status = cli_command_usage_error (cli, message);
+          return FALSE;
+        }
+      option->seen = TRUE;
+      option->value = value;
+    }
+
+  if (positional->len < command->min_args)
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (_("Missing arguments: usage is “%s %s %s”."),
+                                 program_name (), command->name, _(command->synopsis));
+      *out_status = cli_command_usage_error (cli, message);
+      return FALSE;
+    }
+  if (positional->len > command->max_args)
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (_("Unexpected argument “%s”."),
+                                 (const char *) g_ptr_array_index (positional, command->max_args));
+      *out_status = cli_command_usage_error (cli, message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+int
+stk_cli_run (const char  *db_path,
+             int          argc,
+             char       **argv)
+{
+  g_autoptr(GPtrArray) positional = g_ptr_array_new ();
+  const StkCliCommand *command;
+  StkCli cli = { 0 };
+  int status = STK_CLI_EXIT_OK;
+
+  g_return_val_if_fail (db_path != NULL, STK_CLI_EXIT_FAILURE);
+  g_return_val_if_fail (argc >= 1 && argv != NULL, STK_CLI_EXIT_USAGE);
+
+  if (!(command = find_command (argv[0])))
+    return stk_cli_usage_error (_("Unknown command “%s”."), argv[0]);
+
+  cli.db_path = db_path;
+  cli.command = command->name;
+
+  if (!parse_command_args (&cli, command, argc, argv, positional, &status))
+    return status;
+
+  return command->func (&cli, (char **) positional->pdata, positional->len);
+}

@@ -1,0 +1,1825 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-transfer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "stk-csv.h"
+#include "stk-db.h"
+#include "stk-error.h"
+#include "stk-ops.h"
+
+/*
+ * CSV formats
+ * ===========
+ *
+ * Every file is UTF-8 (a byte-order mark is allowed), RFC 4180 (fields with
+ * commas, quotes or line breaks are quoted, quotes doubled), LF or CRLF line
+ * ends. The first row names the columns: names are case-insensitive and may
+ * come in any order. A column that is not listed below is an error naming it,
+ * and so is a missing required column or a column named twice. Every row must
+ * have as many fields as the header. Values are trimmed of surrounding spaces.
+ * Export writes exactly the columns below, in this order, with CRLF line ends,
+ * and its output can always be imported again.
+ *
+ * Dates and times (sold_at, moved_at) are ISO 8601: 2026-11-23T10:15:00Z,
+ * 2026-11-23T10:15:00+01:00, 2026-11-23T10:15:00.250Z, 2026-11-23 10:15:00
+ * (no zone: local time) or a plain date 2026-11-23 (local midnight). Export
+ * writes UTC, 2026-11-23T09:15:00Z, with microseconds only when they are not
+ * zero (2026-11-23T09:15:00.123456Z).
+ *
+ * Prices (unit_price) are decimals with '.' and at most two decimals: 12.5,
+ * 12.50, 0.99, 3. They are never negative. Export writes 12.50.
+ *
+ * skus:      code           required; 1–64 characters, unique (ignoring case)
+ *            description    optional; up to 1000 characters
+ *            unit_price     optional; empty is 0.00
+ *            reorder_level  optional; integer >= 0, empty is 0
+ *            archived       optional; 0, 1, true, false, yes or no; empty is 0
+ *            on_hand        optional; integer >= 0: recorded as an opening stock
+ *                           count ("Opening stock (import)"); 0 or empty: none
+ *   A code that already exists in the inventory, or that appears twice in the
+ *   file, is an error. Export: code,description,unit_price,reorder_level,
+ *   archived,on_hand, ordered by code.
+ *
+ * sales:     sold_at        required
+ *            sku            required; an existing item code
+ *            quantity       required; integer > 0
+ *            unit_price     optional; empty is the item's current price
+ *            reference      optional; the sale's unique id (see below)
+ *   Export: sold_at,sku,quantity,unit_price,reference, ordered by time, with
+ *   reference = the sale's id.
+ *
+ * movements: moved_at       required
+ *            sku            required; an existing item code
+ *            kind           required; receive, adjustment or count (sales are
+ *                           imported as sales, not as movements)
+ *            quantity       required; receive: > 0; adjustment: not 0 (signed);
+ *                           count: >= 0, the counted stock on hand
+ *            reason         optional; up to 1000 characters
+ *            reference      optional; the movement's unique id (see below)
+ *   Export: moved_at,sku,kind,quantity,reason,reference for receipts,
+ *   adjustments and counts (sales are in the sales export), ordered by time;
+ *   a count's quantity is the counted stock; reference is the stored one, or
+ *   M<number> for a movement recorded without one.
+ *
+ * Exactly once: each sales and movements row has a key, its reference or, when
+ * it has none, "csv:" + the SHA-256 of the row's normalised values + ":" + how
+ * many times that same row occurred so far in the file. A row whose key is
+ * already in the inventory was imported before: it is skipped and counted as a
+ * duplicate, so importing the same file twice changes nothing the second time.
+ * Two rows of one file with the same reference are an error.
+ *
+ * Import is all or nothing: the whole file is read and checked first, then
+ * every row is applied in one change; any bad row (and any row the inventory
+ * refuses: unknown SKU, existing code, not enough stock) means nothing is
+ * imported, and every problem is reported with its line number.
+ */
+
+#define PROGRESS_STEP_BYTES (64 * 1024)
+#define EXPORT_PROGRESS_ROWS 4096
+#define APPLY_CANCEL_CHECK_ROWS 1024
+#define MAX_QUANTITY G_GINT64_CONSTANT (1000000000000) /* 10^12: sums cannot overflow */
+
+static const char *const table_names[] = { "skus", "sales", "movements" };
+
+const char *
+stk_table_to_string (StkTable table)
+{
+  g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), NULL);
+  return table_names[table];
+}
+
+gboolean
+stk_table_from_string (const char *str,
+                       StkTable   *out_table)
+{
+  g_return_val_if_fail (out_table != NULL, FALSE);
+
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (table_names); i++)
+    {
+      if (g_ascii_strcasecmp (str, table_names[i]) == 0)
+        {
+          *out_table = (StkTable) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+void
+stk_import_report_clear (StkImportReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->errors, g_ptr_array_unref);
+  memset (report, 0, sizeof *report);
+}
+
+/* ---- values ---- */
+
+gboolean
+stk_price_parse (const char  *text,
+                 gint64      *out_cents,
+                 GError     **error)
+{
+  const char *p = text;
+  gint64 units = 0;
+  gint64 cents = 0;
+  guint n_int = 0;
+  guint n_dec = 0;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out_cents != NULL, FALSE);
+
+  if (*p == '-' && g_ascii_isdigit (p[1]))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The price “%s” is negative."), text);
+      return FALSE;
+    }
+
+  for (; g_ascii_isdigit (*p); p++, n_int++)
+    {
+      /* units * 100 + 99 must fit in a gint64. */
+      if (units > ((G_MAXINT64 - 99) / 100 - (*p - '0')) / 10)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                       _("The price “%s” is too large."), text);
+          return FALSE;
+        }
+      units = units * 10 + (*p - '0');
+    }
+
+  if (*p == '.' && n_int > 0)
+    {
+      for (p++; g_ascii_isdigit (*p); p++, n_dec++)
+        {
+          if (n_dec < 2)
+            cents = cents * 10 + (*p - '0');
+        }
+      if (n_dec == 1)
+        cents *= 10;
+      if (n_dec > 2 && *p == '\0')
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                       _("The price “%s” has more than two decimals."), text);
+          return FALSE;
+        }
+      if (n_dec == 0)
+        p = text; /* "12." is not a price */
+    }
+
+  if (n_int == 0 || *p != '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("“%s” is not a price like 12.50."), text);
+      return FALSE;
+    }
+
+  *out_cents = units * 100 + cents;
+  return TRUE;
+}
+
+char *
+stk_price_format (gint64 cents)
+{
+  guint64 abs_cents = cents < 0 ? (guint64) 0 - (guint64) cents : (guint64) cents;
+
+  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u", cents < 0 ? "-" : "",
+                          abs_cents / 100, (guint) (abs_cents % 100));
+}
+
+static gboolean
+parse_integer (const char  *text,
+               const char  *what,
+               gint64       min,
+               gint64       max,
+               gint64      *out_value,
+               GError     **error)
+{
+  gint64 v = 0;
+
+  if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &v, NULL))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   /* Translators: the first %s is a column name, like “quantity” */
+                   _("The %s “%s” is not a whole number."), what, text);
+      return FALSE;
+    }
+  if (v < min)
+    {
+      if (min == 1)
+        g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                     _("The %s must be above zero, not %s."), what, text);
+      else
+        g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                     _("The %s cannot be negative (%s)."), what, text);
+      return FALSE;
+    }
+  if (v > max)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The %s “%s” is too large."), what, text);
+      return FALSE;
+    }
+  *out_value = v;
+  return TRUE;
+}
+
+static gboolean
+parse_boolean (const char  *text,
+               gboolean    *out_value,
+               GError     **error)
+{
+  static const char *const yes[] = { "1", "true", "yes" };
+  static const char *const no[] = { "0", "false", "no", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
+    {
+      if (g_ascii_strcasecmp (text, yes[i]) == 0)
+        {
+          *out_value = TRUE;
+          return TRUE;
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (no); i++)
+    {
+      if (g_ascii_strcasecmp (text, no[i]) == 0)
+        {
+          *out_value = FALSE;
+          return TRUE;
+        }
+    }
+  g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+               _("“%s” is not 0, 1, true, false, yes or no."), text);
+  return FALSE;
+}
+
+static gboolean
+is_plain_date (const char *text)
+{
+  static const char pattern[] = "dddd-dd-dd";
+
+  for (guint i = 0; i < sizeof pattern - 1; i++)
+    {
+      if (pattern[i] == 'd' ? !g_ascii_isdigit (text[i]) : text[i] != pattern[i])
+        return FALSE;
+    }
+  return text[sizeof pattern - 1] == '\0';
+}
+
+static gboolean
+parse_time (const char  *text,
+            GTimeZone   *local,
+            gint64      *out_us,
+            GError     **error)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *midnight = NULL;
+  gint64 us;
+
+  if (is_plain_date (text))
+    midnight = g_strconcat (text, "T00:00:00", NULL);
+  dt = g_date_time_new_from_iso8601 (midnight != NULL ? midnight : text, local);
+  if (dt == NULL)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("“%s” is not a date and time like 2026-11-23T10:15:00Z."), text);
+      return FALSE;
+    }
+  us = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+  if (us <= 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The date “%s” is before 1970."), text);
+      return FALSE;
+    }
+  *out_us = us;
+  return TRUE;
+}
+
+/* Writes @us (microseconds since the epoch) as UTC ISO 8601 into @buf. */
+static void
+format_time (gint64  us,
+             char   *buf,
+             gsize   size)
+{
+  const gint64 usec_per_day = G_GINT64_CONSTANT (86400000000);
+  gint64 days = us / usec_per_day;
+  gint64 rem = us % usec_per_day;
+  gint64 z, era, doe, yoe, y, doy, mp, d, m;
+  gint64 secs;
+  int frac;
+
+  if (rem < 0)
+    {
+      rem += usec_per_day;
+      days--;
+    }
+  secs = rem / G_USEC_PER_SEC;
+  frac = (int) (rem % G_USEC_PER_SEC);
+
+  /* Civil date from days since 1970-01-01 (H. Hinnant's algorithm). */
+  z = days + 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = yoe + era * 400;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += (m <= 2);
+
+  if (frac != 0)
+    g_snprintf (buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", (int) y, (int) m, (int) d,
+                (int) (secs / 3600), (int) (secs / 60 % 60), (int) (secs % 60), frac);
+  else
+    g_snprintf (buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int) y, (int) m, (int) d,
+                (int) (secs / 3600), (int) (secs / 60 % 60), (int) (secs % 60));
+}
+
+static gboolean
+check_text_length (const char  *text,
+                   const char  *what,
+                   GError     **error)
+{
+  if (text != NULL && g_utf8_strlen (text, -1) > STK_DESCRIPTION_MAX_LENGTH)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The %s is longer than %d characters."), what, STK_DESCRIPTION_MAX_LENGTH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- columns ---- */
+
+typedef enum
+{
+  COL_CODE,
+  COL_DESCRIPTION,
+  COL_UNIT_PRICE,
+  COL_REORDER_LEVEL,
+  COL_ARCHIVED,
+  COL_ON_HAND,
+  COL_TIME,
+  COL_SKU,
+  COL_KIND,
+  COL_QUANTITY,
+  COL_REASON,
+  COL_REFERENCE,
+  N_COLUMNS,
+} Column;
+
+typedef struct
+{
+  const char *name;
+  Column      column;
+  gboolean    required;
+} ColumnSpec;
+
+static const ColumnSpec sku_columns[] = {
+  { "code", COL_CODE, TRUE },
+  { "description", COL_DESCRIPTION, FALSE },
+  { "unit_price", COL_UNIT_PRICE, FALSE },
+  { "reorder_level", COL_REORDER_LEVEL, FALSE },
+  { "archived", COL_ARCHIVED, FALSE },
+  { "on_hand", COL_ON_HAND, FALSE },
+  { NULL },
+};
+
+static const ColumnSpec sale_columns[] = {
+  { "sold_at", COL_TIME, TRUE },
+  { "sku", COL_SKU, TRUE },
+  { "quantity", COL_QUANTITY, TRUE },
+  { "unit_price", COL_UNIT_PRICE, FALSE },
+  { "reference", COL_REFERENCE, FALSE },
+  { NULL },
+};
+
+static const ColumnSpec movement_columns[] = {
+  { "moved_at", COL_TIME, TRUE },
+  { "sku", COL_SKU, TRUE },
+  { "kind", COL_KIND, TRUE },
+  { "quantity", COL_QUANTITY, TRUE },
+  { "reason", COL_REASON, FALSE },
+  { "reference", COL_REFERENCE, FALSE },
+  { NULL },
+};
+
+static const ColumnSpec *
+table_columns (StkTable table)
+{
+  switch (table)
+    {
+    case STK_TABLE_SKUS:
+      return sku_columns;
+    case STK_TABLE_SALES:
+      return sale_columns;
+    case STK_TABLE_MOVEMENTS:
+      return movement_columns;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static char *
+column_list (StkTable table)
+{
+  const ColumnSpec *specs = table_columns (table);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; specs[i].name != NULL; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", specs[i].name);
+  return g_string_free (s, FALSE);
+}
+
+/* ---- import ---- */
+
+/* One data row, checked. Strings live in ImportData.strings. */
+typedef struct
+{
+  const char *code;     /* code or sku */
+  const char *text;     /* description or reason; NULL when empty */
+  const char *key;      /* sales uid or movement reference */
+  union
+  {
+    gint64    time_us;  /* sales, movements */
+    gint64    reorder_level; /* skus */
+  };
+  gint64      quantity; /* skus: opening on-hand */
+  gint64      price;    /* cents; -1: the item's current price */
+  guint       line;
+  guint8      kind;     /* StkMovementKind */
+  guint8      archived;
+} Row;
+
+typedef struct
+{
+  StkTable      table;
+  char         *display_name;
+  GArray       *rows;     /* Row */
+  GStringChunk *strings;
+  GCancellable *cancellable;
+
+  /* Results, written by whichever thread works on the rows. */
+  guint64       imported;
+  guint64       duplicates;
+  guint64       n_errors;
+  GPtrArray    *errors;
+  gboolean      bad_header;
+} ImportData;
+
+static void
+import_data_free (gpointer data)
+{
+  ImportData *d = data;
+
+  g_free (d->display_name);
+  g_clear_pointer (&d->rows, g_array_unref);
+  g_clear_pointer (&d->strings, g_string_chunk_free);
+  g_clear_object (&d->cancellable);
+  g_clear_pointer (&d->errors, g_ptr_array_unref);
+  g_free (d);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportData, import_data_free)
+
+static void
+add_error_literal (ImportData *d,
+                   const char *message)
+{
+  d->n_errors++;
+  if (d->errors->len < STK_IMPORT_MAX_REPORTED_ERRORS)
+    g_ptr_array_add (d->errors, g_strdup (message));
+}
+
+static void
+add_line_error (ImportData *d,
+                guint       line,
+                const char *message)
+{
+  d->n_errors++;
+  if (d->errors->len < STK_IMPORT_MAX_REPORTED_ERRORS)
+    g_ptr_array_add (d->errors, g_strdup_printf (_("Line %u: %s"), line, message));
+}
+
+static void
+set_summary_error (ImportData  *d,
+                   int          code,
+                   GError     **error)
+{
+  if (d->bad_header)
+    {
+      g_set_error (error, STK_ERROR, code,
+                   _("The column names in the first row of “%s” are wrong; nothing was "
+                     "imported."),
+                   d->display_name);
+      return;
+    }
+  g_set_error (error, STK_ERROR, code,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "“%s” has %" G_GUINT64_FORMAT " bad row; nothing was imported.",
+                            "“%s” has %" G_GUINT64_FORMAT " bad rows; nothing was imported.",
+                            d->n_errors),
+               d->display_name, d->n_errors);
+}
+
+typedef struct
+{
+  ImportData  *d;
+  GTimeZone   *local;
+  int          index[N_COLUMNS]; /* field index of each column, or -1 */
+  guint        n_fields;
+  GHashTable  *seen_codes;  /* skus: code (compared casefolded) → first line */
+  GHashTable  *seen_keys;   /* sales, movements: key → first line */
+  GHashTable  *occurrences; /* normalised row digest → times seen */
+  GChecksum   *checksum;
+  GString     *normalised;
+} Parser;
+
+static gboolean
+is_ascii (const char *s)
+{
+  for (; *s != '\0'; s++)
+    {
+      if ((guchar) *s >= 0x80)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static guint
+djb_hash (const char *s,
+          gboolean    ascii_fold)
+{
+  guint32 h = 5381;
+
+  for (; *s != '\0'; s++)
+    h = (h << 5) + h + (guchar) (ascii_fold ? g_ascii_tolower (*s) : *s);
+  return h;
+}
+
+/* Codes compared as g_utf8_casefold() does, without a copy for ASCII codes. */
+static guint
+code_hash (gconstpointer key)
+{
+  g_autofree char *folded = NULL;
+
+  if (is_ascii (key))
+    return djb_hash (key, TRUE);
+  folded = g_utf8_casefold (key, -1);
+  return djb_hash (folded, FALSE);
+}
+
+static gboolean
+code_equal (gconstpointer a,
+            gconstpointer b)
+{
+  g_autofree char *fa = NULL;
+  g_autofree char *fb = NULL;
+
+  if (is_ascii (a) && is_ascii (b))
+    return g_ascii_strcasecmp (a, b) == 0;
+  fa = g_utf8_casefold (a, -1);
+  fb = g_utf8_casefold (b, -1);
+  return strcmp (fa, fb) == 0;
+}
+
+static void
+parser_clear (Parser *p)
+{
+  g_clear_pointer (&p->local, g_time_zone_unref);
+  g_clear_pointer (&p->seen_codes, g_hash_table_unref);
+  g_clear_pointer (&p->seen_keys, g_hash_table_unref);
+  g_clear_pointer (&p->occurrences, g_hash_table_unref);
+  g_clear_pointer (&p->checksum, g_checksum_free);
+  if (p->normalised != NULL)
+    g_string_free (g_steal_pointer (&p->normalised), TRUE);
+}
+
+/* Reads the header row. FALSE when the file cannot be imported (errors added). */
+static gboolean
+parse_header (Parser    *p,
+              GPtrArray *fields,
+              guint      line)
+{
+  const ColumnSpec *specs = table_columns (p->d->table);
+  guint errors_before = (guint) p->d->n_errors;
+
+  for (guint c = 0; c < N_COLUMNS; c++)
+    p->index[c] = -1;
+  p->n_fields = fields->len;
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      char *name = g_strstrip ((char *) g_ptr_array_index (fields, i));
+      const ColumnSpec *spec = NULL;
+
+      for (guint s = 0; specs[s].name != NULL; s++)
+        {
+          if (g_ascii_strcasecmp (name, specs[s].name) == 0)
+            spec = &specs[s];
+        }
+
+      if (spec == NULL)
+        {
+          g_autofree char *expected = column_list (p->d->table);
+          g_autofree char *msg = NULL;
+
+          if (*name == '\0')
+            msg = g_strdup_printf (_("Column %u has no name; the columns of a %s file are %s."),
+                                   i + 1, table_names[p->d->table], expected);
+          else
+            msg = g_strdup_printf (_("Unknown column “%s”; the columns of a %s file are %s."),
+                                   name, table_names[p->d->table], expected);
+          add_line_error (p->d, line, msg);
+        }
+      else if (p->index[spec->column] >= 0)
+        {
+          g_autofree char *msg = g_strdup_printf (_("The column “%s” appears twice."), spec->name);
+          add_line_error (p->d, line, msg);
+        }
+      else
+        p->index[spec->column] = (int) i;
+    }
+
+  for (guint s = 0; specs[s].name != NULL; s++)
+    {
+      if (specs[s].required && p->index[specs[s].column] < 0)
+        {
+          g_autofree char *msg = g_strdup_printf (_("The required column “%s” is missing."),
+                                                  specs[s].name);
+          add_line_error (p->d, line, msg);
+        }
+    }
+
+  return p->d->n_errors == errors_before;
+}
+
+static const char *
+field (Parser    *p,
+       GPtrArray *fields,
+       Column     column)
+{
+  int i = p->index[column];
+
+  if (i < 0)
+    return "";
+  return g_strstrip ((char *) g_ptr_array_index (fields, i));
+}
+
+static const char *
+keep (Parser     *p,
+      const char *text)
+{
+  return *text != '\0' ? g_string_chunk_insert (p->d->strings, text) : NULL;
+}
+
+static gboolean
+parse_code (const char  *code,
+            const char  *column,
+            GError     **error)
+{
+  if (*code == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), column);
+      return FALSE;
+    }
+  return stk_ops_validate_code (code, error);
+}
+
+static gboolean
+parse_sku_row (Parser     *p,
+               GPtrArray  *fields,
+               Row        *row,
+               GError    **error)
+{
+  const char *code = field (p, fields, COL_CODE);
+  const char *description = field (p, fields, COL_DESCRIPTION);
+  const char *price = field (p, fields, COL_UNIT_PRICE);
+  const char *reorder = field (p, fields, COL_REORDER_LEVEL);
+  const char *on_hand = field (p, fields, COL_ON_HAND);
+  gboolean archived = FALSE;
+  gpointer first_line;
+
+  if (!parse_code (code, "code", error) ||
+      !check_text_length (description, _("description"), error))
+    return FALSE;
+  row->price = 0;
+  if (*price != '\0' && !stk_price_parse (price, &row->price, error))
+    return FALSE;
+  row->reorder_level = 0;
+  if (*reorder != '\0' &&
+      !parse_integer (reorder, "reorder_level", 0, MAX_QUANTITY, &row->reorder_level, error))
+    return FALSE;
+  if (!parse_boolean (field (p, fields, COL_ARCHIVED), &archived, error))
+    return FALSE;
+  row->archived = archived ? 1 : 0;
+  row->quantity = 0;
+  if (*on_hand != '\0' &&
+      !parse_integer (on_hand, "on_hand", 0, MAX_QUANTITY, &row->quantity, error))
+    return FALSE;
+
+  first_line = g_hash_table_lookup (p->seen_codes, code);
+  if (first_line != NULL)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The code “%s” appears twice in the file (first on line %u)."), code,
+                   GPOINTER_TO_UINT (first_line));
+      return FALSE;
+    }
+
+  row->code = g_string_chunk_insert (p->d->strings, code);
+  row->text = keep (p, description);
+  g_hash_table_insert (p->seen_codes, (gpointer) row->code, GUINT_TO_POINTER (row->line));
+  return TRUE;
+}
+
+/* The row's key: its reference, or a digest of its normalised values and how
+ * many times the same values occurred before in the file. */
+static gboolean
+assign_key (Parser      *p,
+            Row         *row,
+            const char  *reference,
+            GError     **error)
+{
+  gpointer first_line;
+  char *key;
+
+  if (*reference != '\0')
+    key = g_string_chunk_insert (p->d->strings, reference);
+  else
+    {
+      g_autofree char *folded = g_utf8_casefold (row->code, -1);
+      const char *digest;
+      guint n;
+
+      g_string_truncate (p->normalised, 0);
+      if (p->d->table == STK_TABLE_SALES)
+        {
+          g_string_append_printf (p->normalised,
+                                  "sales\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%" G_GINT64_FORMAT "\x1f",
+                                  row->time_us, folded, row->quantity);
+          if (row->price >= 0)
+            g_string_append_printf (p->normalised, "%" G_GINT64_FORMAT, row->price);
+        }
+      else
+        g_string_append_printf (p->normalised,
+                                "movements\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%" G_GINT64_FORMAT
+                                "\x1f%s\x1f%s",
+                                row->time_us, folded, row->quantity,
+                                stk_movement_kind_to_string (row->kind),
+                                row->text != NULL ? row->text : "");
+
+      g_checksum_reset (p->checksum);
+      g_checksum_update (p->checksum, (const guchar *) p->normalised->str,
+                         (gssize) p->normalised->len);
+      digest = g_checksum_get_string (p->checksum);
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (p->occurrences, digest)) + 1;
+      g_hash_table_replace (p->occurrences, g_strdup (digest), GUINT_TO_POINTER (n));
+
+      g_string_printf (p->normalised, "csv:%s:%u", digest, n);
+      key = g_string_chunk_insert (p->d->strings, p->normalised->str);
+    }
+
+  first_line = g_hash_table_lookup (p->seen_keys, key);
+  if (first_line != NULL)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The reference “%s” appears twice in the file (first on line %u)."), key,
+                   GPOINTER_TO_UINT (first_line));
+      return FALSE;
+    }
+  g_hash_table_insert (p->seen_keys, key, GUINT_TO_POINTER (row->line));
+  row->key = key;
+  return TRUE;
+}
+
+static gboolean
+parse_sale_row (Parser     *p,
+                GPtrArray  *fields,
+                Row        *row,
+                GError    **error)
+{
+  const char *sold_at = field (p, fields, COL_TIME);
+  const char *sku = field (p, fields, COL_SKU);
+  const char *quantity = field (p, fields, COL_QUANTITY);
+  const char *price = field (p, fields, COL_UNIT_PRICE);
+
+  if (*sold_at == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "sold_at");
+      return FALSE;
+    }
+  if (!parse_time (sold_at, p->local, &row->time_us, error) ||
+      !parse_code (sku, "sku", error))
+    return FALSE;
+  if (*quantity == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "quantity");
+      return FALSE;
+    }
+  if (!parse_integer (quantity, "quantity", 1, MAX_QUANTITY, &row->quantity, error))
+    return FALSE;
+  row->price = -1;
+  if (*price != '\0' && !stk_price_parse (price, &row->price, error))
+    return FALSE;
+
+  row->code = g_string_chunk_insert_const (p->d->strings, sku);
+  return assign_key (p, row, field (p, fields, COL_REFERENCE), error);
+}
+
+static gboolean
+parse_movement_row (Parser     *p,
+                    GPtrArray  *fields,
+                    Row        *row,
+                    GError    **error)
+{
+  const char *moved_at = field (p, fields, COL_TIME);
+  const char *sku = field (p, fields, COL_SKU);
+  const char *kind_text = field (p, fields, COL_KIND);
+  const char *quantity = field (p, fields, COL_QUANTITY);
+  const char *reason = field (p, fields, COL_REASON);
+  StkMovementKind kind;
+  gint64 q = 0;
+
+  if (*moved_at == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "moved_at");
+      return FALSE;
+    }
+  if (!parse_time (moved_at, p->local, &row->time_us, error) ||
+      !parse_code (sku, "sku", error))
+    return FALSE;
+  if (!stk_movement_kind_from_string (kind_text, &kind))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The kind “%s” is not receive, adjustment or count."), kind_text);
+      return FALSE;
+    }
+  if (kind == STK_MOVEMENT_SALE)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Sales cannot be imported as stock movements: import them as sales."));
+      return FALSE;
+    }
+  if (*quantity == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "quantity");
+      return FALSE;
+    }
+  if (!parse_integer (quantity, "quantity", -MAX_QUANTITY, MAX_QUANTITY, &q, error))
+    return FALSE;
+  switch (kind)
+    {
+    case STK_MOVEMENT_RECEIVE:
+      if (q <= 0)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                       _("A receipt needs a quantity above zero, not %s."), quantity);
+          return FALSE;
+        }
+      break;
+    case STK_MOVEMENT_ADJUSTMENT:
+      if (q == 0)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                       _("An adjustment needs a quantity other than zero."));
+          return FALSE;
+        }
+      break;
+    case STK_MOVEMENT_COUNT:
+      if (q < 0)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                       _("A stock count cannot be below zero (%s)."), quantity);
+          return FALSE;
+        }
+      break;
+    case STK_MOVEMENT_SALE:
+    default:
+      g_assert_not_reached ();
+    }
+  if (!check_text_length (reason, _("reason"), error))
+    return FALSE;
+
+  row->kind = (guint8) kind;
+  row->quantity = q;
+  row->price = -1;
+  row->text = keep (p, reason);
+  row->code = g_string_chunk_insert_const (p->d->strings, sku);
+  return assign_key (p, row, field (p, fields, COL_REFERENCE), error);
+}
+
+static gboolean
+parse_row (Parser     *p,
+           GPtrArray  *fields,
+           Row        *row,
+           GError    **error)
+{
+  if (fields->len != p->n_fields)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The row has %u field, but the header has %u.",
+                                "The row has %u fields, but the header has %u.",
+                                fields->len),
+                   fields->len, p->n_fields);
+      return FALSE;
+    }
+
+  switch (p->d->table)
+    {
+    case STK_TABLE_SKUS:
+      return parse_sku_row (p, fields, row, error);
+    case STK_TABLE_SALES:
+      return parse_sale_row (p, fields, row, error);
+    case STK_TABLE_MOVEMENTS:
+      return parse_movement_row (p, fields, row, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+set_open_error (GError     **error,
+                int          errsv,
+                const char  *path)
+{
+  g_autofree char *name = g_filename_display_name (path);
+
+  switch (errsv)
+    {
+    case ENOENT:
+    case ENOTDIR:
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("Cannot import “%s”: the file does not exist."), name);
+      break;
+    case EACCES:
+    case EPERM:
+      g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
+                   _("Cannot import “%s”: you are not allowed to read it."), name);
+      break;
+    case EISDIR:
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Cannot import “%s”: it is a folder, not a CSV file."), name);
+      break;
+    default:
+      g_set_error (error, STK_ERROR, STK_ERROR_IO,
+                   _("Cannot import “%s”: %s."), name, g_strerror (errsv));
+      break;
+    }
+}
+
+static void
+set_cancelled_error (GError **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+               _("The import was cancelled; nothing was imported."));
+}
+
+/* Phase 1: reads and checks the whole file into d->rows. FALSE with @error set
+ * when the file cannot be read or was cancelled; bad rows only add errors. */
+static gboolean
+read_file (ImportData       *d,
+           const char       *path,
+           StkProgressFunc   progress,
+           gpointer          user_data,
+           GCancellable     *cancellable,
+           guint64          *out_rows,
+           GError          **error)
+{
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(StkCsvReader) reader = NULL;
+  Parser p = { 0 };
+  gboolean have_header = FALSE;
+  gboolean ok = TRUE;
+  guint64 last_progress = 0;
+  guint64 size;
+  struct stat st;
+  int fd;
+
+  *out_rows = 0;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      set_open_error (error, errno, path);
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || S_ISDIR (st.st_mode))
+    {
+      int errsv = errno;
+
+      if (errsv == 0 || S_ISDIR (st.st_mode))
+        errsv = EISDIR;
+      close (fd);
+      set_open_error (error, errsv, path);
+      return FALSE;
+    }
+  size = (guint64) st.st_size;
+  stream = g_unix_input_stream_new (fd, TRUE);
+  reader = stk_csv_reader_new (stream);
+  stk_csv_reader_set_cancellable (reader, cancellable);
+
+  p.d = d;
+  p.local = g_time_zone_new_local ();
+  if (d->table == STK_TABLE_SKUS)
+    p.seen_codes = g_hash_table_new (code_hash, code_equal);
+  else
+    {
+      p.seen_keys = g_hash_table_new (g_str_hash, g_str_equal);
+      p.occurrences = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      p.checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      p.normalised = g_string_new (NULL);
+    }
+
+  if (progress != NULL)
+    progress (0, size, user_data);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      set_cancelled_error (error);
+      parser_clear (&p);
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) fields = NULL;
+      g_autoptr(GError) local_error = NULL;
+      StkCsvStatus status = stk_csv_reader_next (reader, &fields, &local_error);
+      guint64 offset = stk_csv_reader_get_offset (reader);
+      guint line = stk_csv_reader_get_line (reader);
+
+      if (offset - last_progress >= PROGRESS_STEP_BYTES)
+        {
+          last_progress = offset;
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              set_cancelled_error (error);
+              ok = FALSE;
+              break;
+            }
+          if (progress != NULL)
+            progress (offset, size, user_data);
+        }
+
+      if (status == STK_CSV_EOF)
+        break;
+
+      if (status == STK_CSV_FATAL)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              set_cancelled_error (error);
+              ok = FALSE;
+            }
+          else if (local_error->domain == G_IO_ERROR)
+            {
+              g_autofree char *name = g_filename_display_name (path);
+              g_set_error (error, STK_ERROR, STK_ERROR_IO, _("Cannot import “%s”: %s"), name,
+                           local_error->message);
+              ok = FALSE;
+            }
+          else
+            add_error_literal (d, local_error->message);
+          break;
+        }
+
+      if (!have_header)
+        {
+          have_header = TRUE;
+          if (status == STK_CSV_BAD_RECORD)
+            {
+              add_error_literal (d, local_error->message);
+              d->bad_header = TRUE;
+              break;
+            }
+          if (!parse_header (&p, fields, line))
+            {
+              d->bad_header = TRUE;
+              break;
+            }
+          continue;
+        }
+
+      (*out_rows)++;
+      if (status == STK_CSV_BAD_RECORD)
+        {
+          add_error_literal (d, local_error->message);
+          continue;
+        }
+
+      {
+        Row row = { 0 };
+
+        row.line = line;
+        if (parse_row (&p, fields, &row, &local_error))
+          {
+            if (d->n_errors == 0)
+              g_array_append_val (d->rows, row);
+          }
+        else
+          add_line_error (d, line, local_error->message);
+      }
+    }
+
+  if (ok && !have_header && d->n_errors == 0)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("“%s” is empty: a CSV file starts with a row of column names."), name);
+      ok = FALSE;
+    }
+
+  if (ok && progress != NULL)
+    progress (size, size, user_data);
+
+  parser_clear (&p);
+  return ok;
+}
+
+/* Phase 2, on the writer thread. */
+
+static const char sql_savepoint[] = "SAVEPOINT row";
+static const char sql_release[] = "RELEASE row";
+static const char sql_rollback_to[] = "ROLLBACK TO row";
+static const char sql_sale_exists[] = "SELECT 1 FROM sales WHERE uid = ?1";
+static const char sql_movement_exists[] = "SELECT 1 FROM movements WHERE reference = ?1";
+
+static gboolean
+exec_cached (sqlite3     *db,
+             const char  *sql,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+key_exists (sqlite3     *db,
+            const char  *sql,
+            const char  *key,
+            gboolean    *out_exists,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      return FALSE;
+    }
+  *out_exists = (rc == SQLITE_ROW);
+  return TRUE;
+}
+
+/* Item ids by code; the codes are interned in the string chunk, so the cache is
+ * keyed by pointer. 0 marks a code known to be missing. */
+static gint64
+lookup_item (sqlite3     *db,
+             GHashTable  *cache,
+             const char  *code,
+             GError     **error)
+{
+  gpointer value;
+  gint64 id;
+
+  if (g_hash_table_lookup_extended (cache, code, NULL, &value))
+    {
+      id = *(gint64 *) value;
+      if (id == 0)
+        g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT, _("Unknown item code “%s”."), code);
+      return id;
+    }
+
+  id = stk_ops_lookup_item_id (db, code, error);
+  if (id == 0 && error != NULL && *error != NULL && (*error)->code != STK_ERROR_CONSTRAINT)
+    return 0; /* a database error: do not cache */
+  g_hash_table_insert (cache, (gpointer) code, g_memdup2 (&id, sizeof id));
+  return id;
+}
+
+static gboolean
+apply_row (ImportData  *d,
+           sqlite3     *db,
+           GHashTable  *cache,
+           const Row   *row,
+           gint64       now,
+           gboolean    *out_duplicate,
+           GError     **error)
+{
+  gboolean exists = FALSE;
+  gint64 id;
+
+  *out_duplicate = FALSE;
+
+  switch (d->table)
+    {
+    case STK_TABLE_SKUS:
+      id = stk_ops_insert_item (db, row->code, row->text, row->price, row->reorder_level,
+                                row->archived, error);
+      if (id == 0)
+        return FALSE;
+      if (row->quantity > 0 &&
+          stk_ops_insert_movement (db, id, row->code, STK_MOVEMENT_COUNT, row->quantity,
+                                   _("Opening stock (import)"), now, NULL, error) == 0)
+        return FALSE;
+      return TRUE;
+
+    case STK_TABLE_SALES:
+      if (!key_exists (db, sql_sale_exists, row->key, &exists, error))
+        return FALSE;
+      if (exists)
+        {
+          *out_duplicate = TRUE;
+          return TRUE;
+        }
+      if ((id = lookup_item (db, cache, row->code, error)) == 0)
+        return FALSE;
+      return stk_ops_insert_sale (db, id, row->code, row->quantity, row->price, row->time_us,
+                                  row->key, error) != 0;
+
+    case STK_TABLE_MOVEMENTS:
+      if (!key_exists (db, sql_movement_exists, row->key, &exists, error))
+        return FALSE;
+      if (exists)
+        {
+          *out_duplicate = TRUE;
+          return TRUE;
+        }
+      if ((id = lookup_item (db, cache, row->code, error)) == 0)
+        return FALSE;
+      return stk_ops_insert_movement (db, id, row->code, (StkMovementKind) row->kind,
+                                      row->quantity, row->text, row->time_us, row->key,
+                                      error) != 0;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* A row's own problem, reported with its line; anything else stops the import. */
+static gboolean
+is_row_error (const GError *error)
+{
+  return error->domain == STK_ERROR &&
+         (error->code == STK_ERROR_CONSTRAINT || error->code == STK_ERROR_INVALID_DATA ||
+          error->code == STK_ERROR_NOT_FOUND);
+}
+
+static gboolean
+apply_rows (ImportData  *d,
+            sqlite3     *db,
+            GError     **error)
+{
+  g_autoptr(GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  gint64 now = stk_db_now_us ();
+
+  for (guint i = 0; i < d->rows->len; i++)
+    {
+      const Row *row = &g_array_index (d->rows, Row, i);
+      g_autoptr(GError) row_error = NULL;
+      gboolean duplicate = FALSE;
+
+      if (i % APPLY_CANCEL_CHECK_ROWS == 0 && g_cancellable_is_cancelled (d->cancellable))
+        {
+          set_cancelled_error (error);
+          return FALSE;
+        }
+
+      if (!exec_cached (db, sql_savepoint, error))
+        return FALSE;
+
+      if (apply_row (d, db, cache, row, now, &duplicate, &row_error))
+        {
+          if (!exec_cached (db, sql_release, error))
+            return FALSE;
+          if (duplicate)
+            d->duplicates++;
+          else
+            d->imported++;
+          continue;
+        }
+
+      if (!exec_cached (db, sql_rollback_to, error) || !exec_cached (db, sql_release, error))
+        return FALSE;
+      if (!is_row_error (row_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&row_error));
+          return FALSE;
+        }
+      add_line_error (d, row->line, row_error->message);
+    }
+
+  if (d->n_errors > 0)
+    {
+      set_summary_error (d, STK_ERROR_CONSTRAINT, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/*
+ * The import op is standalone: it opens its own transaction instead of running
+ * inside the writer's batch transaction and "SAVEPOINT op". With an outer
+ * savepoint open, SQLite keeps every page the op touched in its in-memory
+ * statement sub-journal (temp_store=MEMORY) and walks that list again at the end
+ * of each statement, so a file of many rows would take quadratic time. Here each
+ * row's own "SAVEPOINT row" is the outermost one and is released (or rolled
+ * back) at once, which keeps the sub-journal small.
+ */
+static gboolean
+apply_import (StkOp    *op,
+              sqlite3  *db,
+              gpointer  user_data,
+              GError  **error)
+{
+  ImportData *d = user_data;
+  sqlite3_stmt *record;
+  int rc;
+
+  /* The writer may run an op again after a busy attempt: start afresh. */
+  d->imported = 0;
+  d->duplicates = 0;
+  d->n_errors = 0;
+  g_ptr_array_set_size (d->errors, 0);
+
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      return FALSE;
+    }
+
+  if (!apply_rows (d, db, error))
+    goto fail;
+
+  /* Keep the usual record of the applied op. */
+  record = stk_db_stmt (db,
+                        "INSERT INTO applied_ops (op_id, kind, applied_at)"
+                        " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
+                        error);
+  if (record == NULL)
+    goto fail;
+  sqlite3_bind_text (record, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (record, 2, stk_op_get_kind (op), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (record, 3, stk_db_now_us ());
+  rc = sqlite3_step (record);
+  sqlite3_reset (record);
+  sqlite3_clear_bindings (record);
+  if (rc != SQLITE_DONE ||
+      (rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      goto fail;
+    }
+  return TRUE;
+
+fail:
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static char *
+describe_import (StkTable    table,
+                 guint       n,
+                 const char *name)
+{
+  g_autofree char *count = g_strdup_printf ("%'u", n);
+
+  switch (table)
+    {
+    case STK_TABLE_SKUS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import of %s SKU from %s",
+                                           "Import of %s SKUs from %s", n),
+                              count, name);
+    case STK_TABLE_SALES:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import of %s sale from %s",
+                                           "Import of %s sales from %s", n),
+                              count, name);
+    case STK_TABLE_MOVEMENTS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import of %s stock movement from %s",
+                                           "Import of %s stock movements from %s", n),
+                              count, name);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static void
+fill_report (StkImportReport *report,
+             ImportData      *d,
+             guint64          rows,
+             gboolean         success)
+{
+  if (report == NULL)
+    return;
+  report->rows = rows;
+  report->imported = success ? d->imported : 0;
+  report->duplicates = d->duplicates;
+  report->n_errors = d->n_errors;
+  g_clear_pointer (&report->errors, g_ptr_array_unref);
+  report->errors = g_ptr_array_ref (d->errors);
+}
+
+gboolean
+stk_import_file (StkWriter        *writer,
+                 StkTable          table,
+                 const char       *path,
+                 StkProgressFunc   progress,
+                 gpointer          user_data,
+                 GCancellable     *cancellable,
+                 StkImportReport  *report,
+                 GError          **error)
+{
+  g_autoptr(StkOp) op = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *basename = NULL;
+  ImportData *d;
+  guint64 rows = 0;
+  static const char *const kinds[] = { "import-skus", "import-sales", "import-movements" };
+  static const StkChangeFlags changes[] = {
+    STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
+    STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
+    STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
+  };
+
+  g_return_val_if_fail (STK_IS_WRITER (writer), FALSE);
+  g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (report != NULL)
+    {
+      stk_import_report_clear (report);
+      report->errors = g_ptr_array_new_with_free_func (g_free);
+    }
+
+  d = g_new0 (ImportData, 1);
+  d->table = table;
+  d->display_name = g_filename_display_basename (path);
+  d->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  d->strings = g_string_chunk_new (64 * 1024);
+  d->errors = g_ptr_array_new_with_free_func (g_free);
+  if (cancellable != NULL)
+    d->cancellable = g_object_ref (cancellable);
+  op = stk_op_new (kinds[table], changes[table], apply_import, d, import_data_free);
+  stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
+
+  if (!read_file (d, path, progress, user_data, cancellable, &rows, error))
+    {
+      fill_report (report, d, rows, FALSE);
+      return FALSE;
+    }
+  if (d->n_errors > 0)
+    {
+      fill_report (report, d, rows, FALSE);
+      set_summary_error (d, STK_ERROR_INVALID_DATA, error);
+      return FALSE;
+    }
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      fill_report (report, d, rows, FALSE);
+      set_cancelled_error (error);
+      return FALSE;
+    }
+
+  description = describe_import (table, d->rows->len, d->display_name);
+  stk_op_set_description (op, description);
+
+  if (!stk_writer_submit_sync (writer, op, error))
+    {
+      fill_report (report, d, rows, FALSE);
+      return FALSE;
+    }
+
+  fill_report (report, d, rows, TRUE);
+  return TRUE;
+}
+
+/* ---- export ---- */
+
+static const char *const export_headers[][6] = {
+  { "code", "description", "unit_price", "reorder_level", "archived", "on_hand" },
+  { "sold_at", "sku", "quantity", "unit_price", "reference", NULL },
+  { "moved_at", "sku", "kind", "quantity", "reason", "reference" },
+};
+static const guint export_n_columns[] = { 6, 5, 6 };
+
+static const char *const export_count_sql[] = {
+  "SELECT count(*) FROM items",
+  "SELECT count(*) FROM sales",
+  "SELECT count(*) FROM movements WHERE kind <> 'sale'",
+};
+
+static const char *const export_sql[] = {
+  "SELECT code, description, unit_price_cents, reorder_level, archived, on_hand"
+  " FROM items ORDER BY code",
+  "SELECT s.sold_at, i.code, s.quantity, s.unit_price_cents, s.uid"
+  " FROM sales s JOIN items i ON i.id = s.item_id ORDER BY s.sold_at, s.id",
+  "SELECT m.moved_at, i.code, m.kind,"
+  "  CASE m.kind WHEN 'count' THEN m.balance ELSE m.quantity END,"
+  "  m.reason, coalesce (m.reference, 'M' || m.id)"
+  " FROM movements m JOIN items i ON i.id = m.item_id"
+  " WHERE m.kind <> 'sale' ORDER BY m.moved_at, m.id",
+};
+
+static void
+set_write_error (GError     **error,
+                 int          errsv,
+                 const char  *path)
+{
+  g_autofree char *name = g_filename_display_name (path);
+  g_autofree char *dir = g_path_get_dirname (name);
+
+  switch (errsv)
+    {
+    case ENOENT:
+    case ENOTDIR:
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("Cannot export to “%s”: the folder “%s” does not exist."), name, dir);
+      break;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
+                   _("Cannot export to “%s”: the folder “%s” is read-only."), name, dir);
+      break;
+    case ENOSPC:
+    case EDQUOT:
+      g_set_error (error, STK_ERROR, STK_ERROR_NO_SPACE,
+                   _("Cannot export to “%s”: the disk is full."), name);
+      break;
+    case EISDIR:
+      g_set_error (error, STK_ERROR, STK_ERROR_IO,
+                   _("Cannot export to “%s”: it is a folder."), name);
+      break;
+    default:
+      g_set_error (error, STK_ERROR, STK_ERROR_IO,
+                   _("Cannot export to “%s”: %s."), name, g_strerror (errsv));
+      break;
+    }
+}
+
+/* Turns a GIO write error into an StkError (cancellation stays as it is). */
+static void
+propagate_write_error (GError     **error,
+                       GError      *local_error,
+                       const char  *path)
+{
+  g_autofree char *name = NULL;
+
+  if (local_error->domain != G_IO_ERROR ||
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, local_error);
+      return;
+    }
+  name = g_filename_display_name (path);
+  if (local_error->code == G_IO_ERROR_NO_SPACE)
+    g_set_error (error, STK_ERROR, STK_ERROR_NO_SPACE,
+                 _("Cannot export to “%s”: the disk is full."), name);
+  else
+    g_set_error (error, STK_ERROR, STK_ERROR_IO, _("Cannot export to “%s”: %s"), name,
+                 local_error->message);
+  g_error_free (local_error);
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           i)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, i);
+  return text != NULL ? text : "";
+}
+
+static gboolean
+write_rows (sqlite3          *db,
+            StkTable          table,
+            StkCsvWriter     *csv,
+            StkProgressFunc   progress,
+            gpointer          user_data,
+            GCancellable     *cancellable,
+            guint64          *out_rows,
+            GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 total = 0;
+  guint64 done = 0;
+  int rc;
+
+  if (!stk_db_query_int64 (db, export_count_sql[table], &total, error))
+    return FALSE;
+  if (!stk_csv_writer_write_row (csv, export_headers[table], export_n_columns[table],
+                                 cancellable, error))
+    return FALSE;
+  if (progress != NULL)
+    progress (0, (guint64) total, user_data);
+
+  if (sqlite3_prepare_v2 (db, export_sql[table], -1, &stmt, NULL) != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot export"));
+      return FALSE;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      char time_buf[40];
+      char n1[24], n2[24], n3[24];
+      g_autofree char *price = NULL;
+      const char *fields[6];
+
+      switch (table)
+        {
+        case STK_TABLE_SKUS:
+          price = stk_price_format (sqlite3_column_int64 (stmt, 2));
+          g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
+          g_snprintf (n2, sizeof n2, "%d", sqlite3_column_int (stmt, 4) ? 1 : 0);
+          g_snprintf (n3, sizeof n3, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 5));
+          fields[0] = column_text (stmt, 0);
+          fields[1] = column_text (stmt, 1);
+          fields[2] = price;
+          fields[3] = n1;
+          fields[4] = n2;
+          fields[5] = n3;
+          break;
+        case STK_TABLE_SALES:
+          format_time (sqlite3_column_int64 (stmt, 0), time_buf, sizeof time_buf);
+          g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
+          price = stk_price_format (sqlite3_column_int64 (stmt, 3));
+          fields[0] = time_buf;
+          fields[1] = column_text (stmt, 1);
+          fields[2] = n1;
+          fields[3] = price;
+          fields[4] = column_text (stmt, 4);
+          break;
+        case STK_TABLE_MOVEMENTS:
+          format_time (sqlite3_column_int64 (stmt, 0), time_buf, sizeof time_buf);
+          g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
+          fields[0] = time_buf;
+          fields[1] = column_text (stmt, 1);
+          fields[2] = column_text (stmt, 2);
+          fields[3] = n1;
+          fields[4] = column_text (stmt, 4);
+          fields[5] = column_text (stmt, 5);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      if (!stk_csv_writer_write_row (csv, fields, export_n_columns[table], cancellable, error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      done++;
+      if (done % EXPORT_PROGRESS_ROWS == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            {
+              sqlite3_finalize (stmt);
+              return FALSE;
+            }
+          if (progress != NULL)
+            progress (done, (guint64) MAX (total, (gint64) done), user_data);
+        }
+    }
+  if (rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot export"));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (progress != NULL)
+    progress (done, done, user_data);
+  *out_rows = done;
+  return TRUE;
+}
+
+gboolean
+stk_export_file (StkStore         *store,
+                 StkTable          table,
+                 const char       *path,
+                 StkProgressFunc   progress,
+                 gpointer          user_data,
+                 GCancellable     *cancellable,
+                 guint64          *out_rows,
+                 GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(StkCsvWriter) csv = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dir = NULL;
+  sqlite3 *db = NULL;
+  guint64 rows = 0;
+  gboolean ok;
+  int fd;
+
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+  g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      set_write_error (error, EISDIR, path);
+      return FALSE;
+    }
+
+  tmp = g_strconcat (path, ".part-XXXXXX", NULL);
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      set_write_error (error, errno, path);
+      return FALSE;
+    }
+
+  stream = g_unix_output_stream_new (fd, FALSE);
+  csv = stk_csv_writer_new (stream);
+
+  db = stk_store_acquire (store, &local_error);
+  ok = db != NULL;
+  if (ok)
+    {
+      /* One read transaction: every row from the same snapshot. */
+      ok = stk_db_exec (db, "BEGIN", &local_error) &&
+           write_rows (db, table, csv, progress, user_data, cancellable, &rows, &local_error);
+      if (!sqlite3_get_autocommit (db))
+        sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      stk_store_release (store, db);
+    }
+
+  if (ok && !stk_csv_writer_close (csv, cancellable, &local_error))
+    ok = FALSE;
+  if (ok && fsync (fd) != 0)
+    {
+      set_write_error (&local_error, errno, path);
+      ok = FALSE;
+    }
+  if (close (fd) != 0 && ok)
+    {
+      set_write_error (&local_error, errno, path);
+      ok = FALSE;
+    }
+  if (ok && g_rename (tmp, path) != 0)
+    {
+      set_write_error (&local_error, errno, path);
+      ok = FALSE;
+    }
+
+  if (!ok)
+    {
+      g_unlink (tmp);
+      propagate_write_error (error, g_steal_pointer (&local_error), path);
+      return FALSE;
+    }
+
+  dir = g_path_get_dirname (path);
+  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+
+  if (out_rows != NULL)
+    *out_rows = rows;
+  return TRUE;
+}

@@ -1,0 +1,969 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The stocktake command line, run for real: every command on a valid inventory, usage
+ * errors, and bad input — damaged, foreign or newer files left untouched, malformed
+ * CSV, missing and read-only folders — with the exit codes the help promises. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "stk-db.h"
+#include "stk-schema.h"
+#include "stk-test-util.h"
+
+static char *tmpdir;
+static char *db_path;
+
+static void
+setup (void)
+{
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+}
+
+static void
+teardown (void)
+{
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+}
+
+TestSuite (cli, .init = setup, .fini = teardown, .timeout = 60);
+
+/* ---- Running the program ---- */
+
+typedef struct
+{
+  int   status;  /* exit code, or -1 when killed by a signal */
+  char *out;
+  char *err;
+} Run;
+
+typedef struct
+{
+  const char *database_env;  /* STOCKTAKE_DATABASE, or NULL for unset */
+  const char *display;       /* DISPLAY, or NULL for unset */
+  gboolean    unprivileged;  /* run as nobody (65534) */
+} RunOptions;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+drop_privileges_cb (gpointer user_data)
+{
+  /* In the child, between fork and exec: the test process itself stays root. */
+  if (setresgid (65534, 65534, 65534) != 0 || setresuid (65534, 65534, 65534) != 0)
+    _exit (99);
+}
+
+static void
+run_argv (Run              *run,
+          const RunOptions *options,
+          GPtrArray        *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  const char *exe = g_getenv ("STOCKTAKE_EXE");
+  int wait_status = 0;
+
+  cr_assert_not_null (exe, "STOCKTAKE_EXE is not set");
+
+  /* No display at all, unless the test asks for a fake one: the CLI never needs GTK. */
+  env = g_environ_unsetenv (env, "DISPLAY");
+  env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
+  env = g_environ_unsetenv (env, "STOCKTAKE_DATABASE");
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  if (options != NULL && options->database_env != NULL)
+    env = g_environ_setenv (env, "STOCKTAKE_DATABASE", options->database_env, TRUE);
+  if (options != NULL && options->display != NULL)
+    {
+      env = g_environ_setenv (env, "DISPLAY", options->display, TRUE);
+      env = g_environ_setenv (env, "WAYLAND_DISPLAY", "no-such-wayland-display", TRUE);
+    }
+
+  g_ptr_array_insert (args, 0, g_strdup (exe));
+  g_ptr_array_add (args, NULL);
+
+  run_clear (run);
+  g_spawn_sync (tmpdir, (char **) args->pdata, env, G_SPAWN_DEFAULT,
+                options != NULL && options->unprivileged ? drop_privileges_cb : NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  cr_assert_null (error, "cannot run %s: %s", exe, error ? error->message : "");
+
+  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+static GPtrArray *
+collect_args (const char *first,
+              va_list     ap)
+{
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, g_strdup (arg));
+  return args;
+}
+
+/* stocktake ARGS… (no --database) */
+G_GNUC_NULL_TERMINATED static int
+run_plain (Run              *run,
+           const RunOptions *options,
+           const char       *first,
+           ...)
+{
+  g_autoptr(GPtrArray) args = NULL;
+  va_list ap;
+
+  va_start (ap, first);
+  args = collect_args (first, ap);
+  va_end (ap);
+  run_argv (run, options, args);
+  return run->status;
+}
+
+/* stocktake --database DB ARGS… */
+G_GNUC_NULL_TERMINATED static int
+run_db (Run        *run,
+        const char *db,
+        const char *first,
+        ...)
+{
+  g_autoptr(GPtrArray) args = NULL;
+  va_list ap;
+
+  va_start (ap, first);
+  args = collect_args (first, ap);
+  va_end (ap);
+  g_ptr_array_insert (args, 0, g_strdup ("--database"));
+  g_ptr_array_insert (args, 1, g_strdup (db));
+  run_argv (run, NULL, args);
+  return run->status;
+}
+
+#define assert_status(run, expected)                                                  \
+  cr_assert_eq ((run)->status, (expected), "exit status %d, expected %d\nstdout: %s\nstderr: %s", \
+                (run)->status, (expected), (run)->out, (run)->err)
+
+/* One line on stderr: "stocktake: <one sentence>." */
+static void
+assert_one_sentence_error (const Run *run)
+{
+  const char *err = run->err;
+  gsize len = strlen (err);
+
+  cr_assert (g_str_has_prefix (err, "stocktake: "), "stderr: %s", err);
+  cr_assert (len > 2 && err[len - 1] == '\n', "stderr: %s", err);
+  cr_assert_null (strchr (err, '\n') != err + len - 1 ? err : NULL,
+                  "more than one line on stderr: %s", err);
+  cr_assert (err[len - 2] == '.', "stderr does not end a sentence: %s", err);
+}
+
+static gboolean
+contains_ci (const char *haystack,
+             const char *needle)
+{
+  g_autofree char *h = g_utf8_casefold (haystack, -1);
+  g_autofree char *n = g_utf8_casefold (needle, -1);
+
+  return strstr (h, n) != NULL;
+}
+
+static char *
+path_in_tmp (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static void
+write_file (const char *path,
+            const char *contents,
+            gssize      len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, len, &error);
+  cr_assert_null (error, "%s", error ? error->message : "");
+  g_chmod (path, 0644);
+}
+
+/* A real inventory with @skus items and @sales sales, made by the program itself. */
+static void
+generate (const char *db,
+          guint       skus,
+          guint       sales)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *n_skus = g_strdup_printf ("%u", skus);
+  g_autofree char *n_sales = g_strdup_printf ("%u", sales);
+
+  run_db (&run, db, "generate", "--skus", n_skus, "--sales", n_sales, "--seed", "7", NULL);
+  assert_status (&run, 0);
+}
+
+static gint64
+count_rows (const char *db,
+            const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+
+  return stk_test_query (db, sql);
+}
+
+static gboolean
+file_exists (const char *path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+assert_no_wal_files (const char *db)
+{
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+  g_autofree char *journal = g_strconcat (db, "-journal", NULL);
+
+  cr_assert (!file_exists (wal), "%s appeared", wal);
+  cr_assert (!file_exists (shm), "%s appeared", shm);
+  cr_assert (!file_exists (journal), "%s appeared", journal);
+}
+
+/* ---- Help and usage ---- */
+
+Test (cli, help_lists_commands_environment_and_exit_codes)
+{
+  g_auto(Run) run = { 0 };
+  const char *commands[] = { "stats", "verify", "backup", "restore", "checkpoint", "import",
+                             "export", "generate" };
+
+  run_plain (&run, NULL, "--help", NULL);
+  assert_status (&run, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    cr_assert (strstr (run.out, commands[i]) != NULL, "no %s in --help:\n%s", commands[i], run.out);
+  cr_assert (strstr (run.out, "--database") != NULL);
+  cr_assert (strstr (run.out, "STOCKTAKE_DATABASE") != NULL);
+  cr_assert (strstr (run.out, "65") != NULL && strstr (run.out, "75") != NULL);
+  cr_assert_str_empty (run.err);
+
+  run_plain (&run, NULL, "-h", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, "STOCKTAKE_DATABASE") != NULL);
+
+  run_plain (&run, NULL, "--version", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, PACKAGE_VERSION) != NULL, "%s", run.out);
+}
+
+Test (cli, command_help)
+{
+  g_auto(Run) run = { 0 };
+
+  run_plain (&run, NULL, "stats", "--help", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, "--json") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "generate") == NULL, "stats --help shows everything:\n%s", run.out);
+
+  run_plain (&run, NULL, "generate", "--help", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, "--skus") != NULL && strstr (run.out, "--seed") != NULL);
+
+  run_db (&run, db_path, "import", "-h", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, "skus|sales|movements") != NULL, "%s", run.out);
+
+  /* Help never touches the inventory. */
+  cr_assert (!file_exists (db_path));
+}
+
+Test (cli, usage_errors_exit_2)
+{
+  const char *cases[][6] = {
+    { "frobnicate" },
+    { "--bogus" },
+    { "--database" },
+    { "--database=" },
+    { "stats", "extra" },
+    { "stats", "--bogus" },
+    { "stats", "--json=yes" },
+    { "verify", "x" },
+    { "backup", "a", "b" },
+    { "restore" },
+    { "checkpoint", "now" },
+    { "import" },
+    { "import", "skus" },
+    { "import", "bogus", "x.csv" },
+    { "import", "skus", "a.csv", "b.csv" },
+    { "export", "skus" },
+    { "export", "items", "x.csv" },
+    { "generate" },
+    { "generate", "--skus" },
+    { "generate", "--skus", "abc" },
+    { "generate", "--skus", "0" },
+    { "generate", "--skus", "10", "--sales", "-1" },
+    { "generate", "--skus", "10", "--seed", "99999999999" },
+    { "generate", "--skus", "1", "--skus", "2" },
+    { "generate", "--skus=12x" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+
+      if (!g_str_has_prefix (cases[i][0], "--database"))
+        {
+          g_ptr_array_add (args, g_strdup ("--database"));
+          g_ptr_array_add (args, g_strdup (db_path));
+        }
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i]) && cases[i][j] != NULL; j++)
+        g_ptr_array_add (args, g_strdup (cases[i][j]));
+      run_argv (&run, NULL, args);
+
+      cr_assert_eq (run.status, 2, "case %u (%s …): exit %d\nstderr: %s", i, cases[i][0],
+                    run.status, run.err);
+      cr_assert (g_str_has_prefix (run.err, "stocktake: "), "case %u: %s", i, run.err);
+      cr_assert (strstr (run.err, "--help") != NULL, "case %u: no hint: %s", i, run.err);
+      cr_assert_str_empty (run.out, "case %u", i);
+    }
+
+  /* None of them created the inventory. */
+  cr_assert (!file_exists (db_path));
+}
+
+/* ---- Every command on a valid inventory ---- */
+
+Test (cli, generate_then_stats)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *movements_json = NULL;
+
+  run_db (&run, db_path, "generate", "--skus", "40", "--sales", "60", "--seed", "3", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, "40 items") != NULL && strstr (run.out, "60 sales") != NULL,
+             "%s", run.out);
+  cr_assert (strstr (run.out, "transactions") != NULL, "no writer figures: %s", run.out);
+  assert_no_wal_files (db_path); /* the writer closed cleanly */
+  cr_assert_eq (count_rows (db_path, "items"), 40);
+  cr_assert_eq (count_rows (db_path, "sales"), 60);
+
+  run_db (&run, db_path, "stats", NULL);
+  assert_status (&run, 0);
+  cr_assert_str_empty (run.err);
+  cr_assert (g_regex_match_simple ("^Items: +40$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
+  cr_assert (g_regex_match_simple ("^Sales: +60$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
+  cr_assert (g_regex_match_simple ("^Format version: +3$", run.out, G_REGEX_MULTILINE, 0),
+             "%s", run.out);
+  cr_assert (g_regex_match_simple ("^File size: +.* \\([0-9,]+ bytes\\)$", run.out,
+                                   G_REGEX_MULTILINE, 0), "%s", run.out);
+  cr_assert (g_regex_match_simple ("^Stock value: +[0-9,]+\\.[0-9][0-9]$", run.out,
+                                   G_REGEX_MULTILINE, 0), "%s", run.out);
+  cr_assert (g_regex_match_simple ("^Open connections: +[1-9]", run.out, G_REGEX_MULTILINE, 0),
+             "%s", run.out);
+
+  run_db (&run, db_path, "stats", "--json", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, "\"items\": 40,") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "\"sales\": 60,") != NULL, "%s", run.out);
+  movements_json = g_strdup_printf ("\"movements\": %" G_GINT64_FORMAT ",",
+                                    count_rows (db_path, "movements"));
+  cr_assert (strstr (run.out, movements_json) != NULL, "%s", run.out);
+  cr_assert (g_str_has_prefix (run.out, "{\n") && g_str_has_suffix (run.out, "}\n"));
+}
+
+Test (cli, stats_json_escapes_the_path)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *odd = path_in_tmp ("quote\"back\\slash\ttab.db");
+
+  generate (odd, 2, 0);
+  run_db (&run, odd, "stats", "--json", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, "quote\\\"back\\\\slash\\ttab.db\"") != NULL, "%s", run.out);
+}
+
+Test (cli, verify_ok_and_problems)
+{
+  g_auto(Run) run = { 0 };
+  sqlite3 *db = NULL;
+
+  generate (db_path, 10, 10);
+  run_db (&run, db_path, "verify", NULL);
+  assert_status (&run, 0);
+  cr_assert_str_eq (run.out, "Inventory OK: integrity, foreign keys and stock balances checked.\n");
+
+  /* Break an item's balance behind the program's back. */
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, "DROP TRIGGER items_on_hand_guard;"
+                                  "UPDATE items SET on_hand = on_hand + 5 WHERE id = 1",
+                              NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close (db);
+
+  run_db (&run, db_path, "verify", NULL);
+  assert_status (&run, 1);
+  cr_assert (strstr (run.out, "on hand") != NULL, "%s", run.out);
+  cr_assert (g_str_has_suffix (run.out, "1 problem found.\n"), "%s", run.out);
+}
+
+Test (cli, backup_creates_a_verified_copy)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *backup = path_in_tmp ("copy.db");
+  g_autofree char *expected = NULL;
+  g_autofree char *default_backup = NULL;
+  g_autofree char *default_dir = NULL;
+
+  generate (db_path, 15, 5);
+  run_db (&run, db_path, "backup", backup, NULL);
+  assert_status (&run, 0);
+  expected = g_strdup_printf ("%s\n", backup);
+  cr_assert_str_eq (run.out, expected);
+  cr_assert (file_exists (backup));
+
+  run_db (&run, backup, "verify", NULL);
+  assert_status (&run, 0);
+  cr_assert_eq (count_rows (backup, "items"), 15);
+
+  /* An existing file is never overwritten. */
+  run_db (&run, db_path, "backup", backup, NULL);
+  assert_status (&run, 1);
+  assert_one_sentence_error (&run);
+
+  /* Without FILE: a timestamped copy beside the inventory. */
+  run_db (&run, db_path, "backup", NULL);
+  assert_status (&run, 0);
+  default_backup = g_strstrip (g_strdup (run.out));
+  default_dir = g_path_get_dirname (default_backup);
+  cr_assert_str_eq (default_dir, tmpdir);
+  cr_assert (file_exists (default_backup), "%s", default_backup);
+  cr_assert_eq (count_rows (default_backup, "sales"), 5);
+}
+
+Test (cli, restore_replaces_the_inventory)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *backup = path_in_tmp ("before.db");
+  g_autofree char *other = path_in_tmp ("other.db");
+  g_autofree char *safety = NULL;
+  const char *line;
+
+  generate (db_path, 12, 4);
+  generate (other, 30, 20);
+  run_db (&run, db_path, "backup", backup, NULL);
+  assert_status (&run, 0);
+
+  /* Restore the 12-item backup over the 30-item inventory. */
+  run_db (&run, other, "restore", backup, NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, "Restored from ") != NULL, "%s", run.out);
+  cr_assert_eq (count_rows (other, "items"), 12);
+  cr_assert_eq (count_rows (other, "sales"), 4);
+
+  /* The safety copy holds what was there before. */
+  line = strstr (run.out, ": ");
+  cr_assert_not_null (line, "no safety copy path: %s", run.out);
+  safety = g_strndup (line + 2, strcspn (line + 2, "\n"));
+  cr_assert (file_exists (safety), "%s", safety);
+  cr_assert_eq (count_rows (safety, "items"), 30);
+
+  run_db (&run, other, "verify", NULL);
+  assert_status (&run, 0);
+
+  /* A backup that is not an inventory is refused. */
+  run_db (&run, other, "restore", "/etc/hostname", NULL);
+  cr_assert_eq (run.status, 65, "exit %d: %s", run.status, run.err);
+  assert_one_sentence_error (&run);
+  cr_assert_eq (count_rows (other, "items"), 12);
+}
+
+Test (cli, checkpoint)
+{
+  g_auto(Run) run = { 0 };
+
+  generate (db_path, 5, 5);
+  run_db (&run, db_path, "checkpoint", NULL);
+  assert_status (&run, 0);
+  cr_assert (g_str_has_prefix (run.out, "Checkpointed "), "%s", run.out);
+
+  /* No inventory: nothing to checkpoint, and none is created. */
+  g_unlink (db_path);
+  run_db (&run, db_path, "checkpoint", NULL);
+  assert_status (&run, 1);
+  assert_one_sentence_error (&run);
+  cr_assert (!file_exists (db_path));
+}
+
+Test (cli, checkpoint_busy_exits_75)
+{
+  g_auto(Run) run = { 0 };
+  sqlite3 *reader = NULL;
+  sqlite3 *writer = NULL;
+
+  generate (db_path, 5, 0);
+
+  /* A reader keeps an old snapshot while another connection commits after it: the
+   * write-ahead log cannot be emptied until the reader is done. */
+  cr_assert_eq (sqlite3_open (db_path, &reader), SQLITE_OK);
+  cr_assert_eq (sqlite3_open (db_path, &writer), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (reader, "BEGIN; SELECT count(*) FROM items", NULL, NULL, NULL),
+                SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (writer, "INSERT INTO settings (key, value) VALUES ('test', 1)",
+                              NULL, NULL, NULL), SQLITE_OK);
+
+  run_db (&run, db_path, "checkpoint", NULL);
+  cr_assert_eq (run.status, 75, "exit %d\nstdout: %s\nstderr: %s", run.status, run.out, run.err);
+  assert_one_sentence_error (&run);
+
+  sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (reader);
+  sqlite3_close (writer);
+
+  run_db (&run, db_path, "checkpoint", NULL);
+  assert_status (&run, 0);
+}
+
+Test (cli, export_then_import_round_trip)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *fresh = path_in_tmp ("fresh.db");
+  g_autofree char *skus = path_in_tmp ("skus.csv");
+  g_autofree char *skus_again = path_in_tmp ("skus-again.csv");
+  g_autofree char *sales = path_in_tmp ("sales.csv");
+  g_autofree char *movements = path_in_tmp ("movements.csv");
+  g_autofree char *expected = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+
+  generate (db_path, 25, 0);
+
+  run_db (&run, db_path, "export", "skus", skus, NULL);
+  assert_status (&run, 0);
+  expected = g_strdup_printf ("Exported 25 rows to %s\n", skus);
+  cr_assert_str_eq (run.out, expected);
+  run_db (&run, db_path, "export", "sales", sales, NULL);
+  assert_status (&run, 0);
+  cr_assert (g_str_has_prefix (run.out, "Exported 0 rows to "), "%s", run.out);
+  run_db (&run, db_path, "export", "movements", movements, NULL);
+  assert_status (&run, 0);
+
+  run_db (&run, fresh, "import", "skus", skus, NULL);
+  assert_status (&run, 0);
+  cr_assert_str_eq (run.out, "Imported 25 rows (0 already present)\n");
+  cr_assert_eq (count_rows (fresh, "items"), 25);
+
+  /* The items come back the same. */
+  run_db (&run, fresh, "export", "skus", skus_again, NULL);
+  assert_status (&run, 0);
+  first = stk_test_read_bytes (skus);
+  second = stk_test_read_bytes (skus_again);
+  cr_assert_not_null (first);
+  cr_assert_not_null (second);
+  cr_assert (g_bytes_equal (first, second), "export of the imported items differs");
+
+  run_db (&run, fresh, "verify", NULL);
+  assert_status (&run, 0);
+}
+
+Test (cli, export_import_sales_round_trip)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *fresh = path_in_tmp ("fresh.db");
+  g_autofree char *skus = path_in_tmp ("skus.csv");
+  g_autofree char *sales = path_in_tmp ("sales.csv");
+  g_autofree char *sales_again = path_in_tmp ("sales-again.csv");
+  g_autofree char *movements = path_in_tmp ("movements.csv");
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+
+  generate (db_path, 20, 30);
+
+  run_db (&run, db_path, "export", "skus", skus, NULL);
+  assert_status (&run, 0);
+  run_db (&run, db_path, "export", "movements", movements, NULL);
+  assert_status (&run, 0);
+  run_db (&run, db_path, "export", "sales", sales, NULL);
+  assert_status (&run, 0);
+  cr_assert (g_str_has_prefix (run.out, "Exported 30 rows to "), "%s", run.out);
+
+  /* Items, then the stock they received, then the sales that took it. */
+  run_db (&run, fresh, "import", "skus", skus, NULL);
+  assert_status (&run, 0);
+  run_db (&run, fresh, "import", "movements", movements, NULL);
+  assert_status (&run, 0);
+  run_db (&run, fresh, "import", "sales", sales, NULL);
+  assert_status (&run, 0);
+  cr_assert_eq (count_rows (fresh, "sales"), 30);
+
+  /* Importing the same sales again adds nothing. */
+  run_db (&run, fresh, "import", "sales", sales, NULL);
+  assert_status (&run, 0);
+  cr_assert_str_eq (run.out, "Imported 0 rows (30 already present)\n");
+  cr_assert_eq (count_rows (fresh, "sales"), 30);
+
+  run_db (&run, fresh, "export", "sales", sales_again, NULL);
+  assert_status (&run, 0);
+  first = stk_test_read_bytes (sales);
+  second = stk_test_read_bytes (sales_again);
+  cr_assert (g_bytes_equal (first, second), "export of the imported sales differs");
+
+  run_db (&run, fresh, "verify", NULL);
+  assert_status (&run, 0);
+}
+
+/* ---- Files that are not valid inventories ---- */
+
+typedef enum
+{
+  BAD_GARBAGE,
+  BAD_FOREIGN,
+  BAD_TRUNCATED,
+  BAD_NEWER,
+} BadKind;
+
+static void
+make_bad_inventory (BadKind kind)
+{
+  sqlite3 *db = NULL;
+
+  switch (kind)
+    {
+    case BAD_GARBAGE:
+      {
+        g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+        guint8 bytes[8192];
+
+        for (guint i = 0; i < sizeof bytes; i++)
+          bytes[i] = (guint8) g_rand_int_range (rand, 0, 256);
+        write_file (db_path, (const char *) bytes, sizeof bytes);
+      }
+      break;
+
+    case BAD_FOREIGN:
+      cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+      cr_assert_eq (sqlite3_exec (db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)",
+                                  NULL, NULL, NULL), SQLITE_OK);
+      sqlite3_close (db);
+      break;
+
+    case BAD_TRUNCATED:
+      {
+        g_autofree char *real = path_in_tmp ("real.db");
+        g_autoptr(GBytes) bytes = NULL;
+        gsize size;
+
+        generate (real, 200, 100);
+        bytes = stk_test_read_bytes (real);
+        size = g_bytes_get_size (bytes);
+        cr_assert_gt (size, 8192);
+        write_file (db_path, g_bytes_get_data (bytes, NULL), (gssize) (size / 2));
+      }
+      break;
+
+    case BAD_NEWER:
+      generate (db_path, 20, 10);
+      cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+      cr_assert_eq (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+      sqlite3_close (db);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  assert_no_wal_files (db_path);
+}
+
+static void
+check_bad_inventory (BadKind     kind,
+                     const char *expected_words)
+{
+  g_autofree char *csv = path_in_tmp ("x.csv");
+  g_autoptr(GBytes) before = NULL;
+  const char *commands[][3] = {
+    { "stats" },
+    { "verify" },
+    { "import", "skus", csv },
+    { "export", "skus", NULL },
+    { "backup", NULL },
+    { "generate", "--skus", "3" },
+  };
+  g_autofree char *export_path = path_in_tmp ("out.csv");
+
+  commands[3][2] = export_path;
+  make_bad_inventory (kind);
+  write_file (csv, "code,description\nA1,Something\n", -1);
+  before = stk_test_read_bytes (db_path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GBytes) after = NULL;
+
+      g_ptr_array_add (args, g_strdup ("--database"));
+      g_ptr_array_add (args, g_strdup (db_path));
+      for (guint j = 0; j < 3 && commands[i][j] != NULL; j++)
+        g_ptr_array_add (args, g_strdup (commands[i][j]));
+      run_argv (&run, NULL, args);
+
+      cr_assert_eq (run.status, 65, "%s: exit %d\nstdout: %s\nstderr: %s", commands[i][0],
+                    run.status, run.out, run.err);
+      assert_one_sentence_error (&run);
+      cr_assert (contains_ci (run.err, expected_words), "%s: stderr: %s", commands[i][0], run.err);
+      cr_assert_str_empty (run.out, "%s", commands[i][0]);
+
+      after = stk_test_read_bytes (db_path);
+      cr_assert (g_bytes_equal (before, after), "%s changed the file", commands[i][0]);
+      assert_no_wal_files (db_path);
+      cr_assert (!file_exists (export_path));
+    }
+}
+
+Test (cli, garbage_file_is_refused_untouched)
+{
+  check_bad_inventory (BAD_GARBAGE, "not a Stocktake inventory");
+}
+
+Test (cli, foreign_sqlite_file_is_refused_untouched)
+{
+  check_bad_inventory (BAD_FOREIGN, "another program");
+}
+
+Test (cli, truncated_inventory_is_refused_untouched)
+{
+  check_bad_inventory (BAD_TRUNCATED, "truncated");
+}
+
+Test (cli, newer_inventory_is_refused_untouched)
+{
+  check_bad_inventory (BAD_NEWER, "newer version");
+}
+
+Test (cli, older_inventory_is_upgraded)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  /* An inventory written by a Stocktake whose format was 2. */
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert (stk_schema_migrate (db, 2, &error), "%s", error ? error->message : "");
+  sqlite3_close (db);
+  cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), 2);
+
+  run_db (&run, db_path, "stats", NULL);
+  assert_status (&run, 0);
+  cr_assert (g_regex_match_simple ("^Format version: +3$", run.out, G_REGEX_MULTILINE, 0),
+             "%s", run.out);
+  cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), STK_SCHEMA_VERSION);
+
+  run_db (&run, db_path, "verify", NULL);
+  assert_status (&run, 0);
+}
+
+/* ---- Bad CSV ---- */
+
+static void
+check_bad_csv (const char *contents,
+               gssize      len,
+               const char *expected_line)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *csv = path_in_tmp ("bad.csv");
+
+  generate (db_path, 5, 0);
+  write_file (csv, contents, len);
+
+  run_db (&run, db_path, "import", "skus", csv, NULL);
+  cr_assert_eq (run.status, 65, "exit %d\nstderr: %s", run.status, run.err);
+  cr_assert (contains_ci (run.err, expected_line), "no “%s” in: %s", expected_line, run.err);
+  cr_assert (strstr (run.err, "stocktake: ") != NULL, "no summary sentence: %s", run.err);
+  cr_assert_str_empty (run.out);
+  cr_assert_eq (count_rows (db_path, "items"), 5, "something was imported");
+}
+
+/* The header line of an export of the items: the columns import expects. */
+static char *
+skus_header (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *csv = path_in_tmp ("header.csv");
+  g_autofree char *other = path_in_tmp ("header.db");
+  g_autofree char *contents = NULL;
+
+  generate (other, 1, 0);
+  run_db (&run, other, "export", "skus", csv, NULL);
+  assert_status (&run, 0);
+  cr_assert (g_file_get_contents (csv, &contents, NULL, NULL));
+  return g_strndup (contents, strcspn (contents, "\r\n"));
+}
+
+Test (cli, csv_with_unterminated_quote)
+{
+  g_autofree char *header = skus_header ();
+  g_autofree char *csv = g_strdup_printf ("%s\nNEW-1,\"never closed\n", header);
+
+  check_bad_csv (csv, -1, "line 2");
+}
+
+Test (cli, csv_with_unknown_column)
+{
+  g_autofree char *header = skus_header ();
+  g_autofree char *csv = g_strdup_printf ("%s,colour\n", header);
+
+  check_bad_csv (csv, -1, "line 1");
+}
+
+Test (cli, csv_with_invalid_utf8)
+{
+  g_autofree char *header = skus_header ();
+  g_autofree char *csv = g_strdup_printf ("%s\nOK-1,Fine\nBAD-\xff\xfe,Broken\n", header);
+
+  check_bad_csv (csv, -1, "line 3");
+}
+
+Test (cli, missing_csv_file)
+{
+  g_auto(Run) run = { 0 };
+
+  run_db (&run, db_path, "import", "skus", "no-such.csv", NULL);
+  assert_status (&run, 1);
+  assert_one_sentence_error (&run);
+  cr_assert (strstr (run.err, "no-such.csv") != NULL, "%s", run.err);
+  cr_assert (!file_exists (db_path), "the inventory was created");
+}
+
+/* ---- Where the inventory lives ---- */
+
+Test (cli, missing_folder)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *folder = path_in_tmp ("no-such-folder");
+  g_autofree char *db = g_build_filename (folder, "inventory.db", NULL);
+  g_autofree char *csv = path_in_tmp ("x.csv");
+
+  write_file (csv, "code\nA\n", -1);
+
+  run_db (&run, db, "stats", NULL);
+  assert_status (&run, 1);
+  assert_one_sentence_error (&run);
+  cr_assert (strstr (run.err, folder) != NULL && strstr (run.err, "does not exist") != NULL,
+             "%s", run.err);
+
+  run_db (&run, db, "import", "skus", csv, NULL);
+  assert_status (&run, 1);
+  assert_one_sentence_error (&run);
+  cr_assert (strstr (run.err, "does not exist") != NULL, "%s", run.err);
+
+  run_db (&run, db, "generate", "--skus", "2", NULL);
+  assert_status (&run, 1);
+  assert_one_sentence_error (&run);
+
+  cr_assert (!file_exists (folder), "the folder was created");
+}
+
+Test (cli, read_only_folder)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *folder = path_in_tmp ("locked");
+  g_autofree char *db = g_build_filename (folder, "inventory.db", NULL);
+  g_autofree char *new_db = g_build_filename (folder, "new.db", NULL);
+  g_autofree char *skus = path_in_tmp ("skus.csv");
+  g_autofree char *header = NULL;
+  g_autofree char *csv = NULL;
+  RunOptions nobody = { .unprivileged = TRUE };
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  if (geteuid () != 0)
+    cr_skip_test ("needs root to prepare a folder that nobody can write");
+
+  /* Root owns the folder (0755) and the inventory (0644): nobody can read, not write. */
+  cr_assert_eq (g_mkdir (folder, 0755), 0);
+  generate (db, 5, 0);
+  g_chmod (db, 0644);
+  header = skus_header ();
+  csv = g_strdup_printf ("%s\n", header);
+  write_file (skus, csv, -1);
+  before = stk_test_read_bytes (db);
+
+  run_plain (&run, &nobody, "--database", db, "import", "skus", skus, NULL);
+  assert_status (&run, 1);
+  assert_one_sentence_error (&run);
+  cr_assert (strstr (run.err, "read-only") != NULL && strstr (run.err, folder) != NULL,
+             "%s", run.err);
+  after = stk_test_read_bytes (db);
+  cr_assert (g_bytes_equal (before, after));
+
+  /* A new inventory cannot be created there either. */
+  run_plain (&run, &nobody, "--database", new_db, "import", "skus", skus, NULL);
+  assert_status (&run, 1);
+  assert_one_sentence_error (&run);
+  cr_assert (strstr (run.err, "read-only") != NULL && strstr (run.err, folder) != NULL,
+             "%s", run.err);
+  cr_assert (!file_exists (new_db));
+}
+
+Test (cli, environment_variable_names_the_inventory)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *env_db = path_in_tmp ("from-env.db");
+  RunOptions options = { .database_env = env_db };
+
+  run_plain (&run, &options, "generate", "--skus", "7", NULL);
+  assert_status (&run, 0);
+  cr_assert (file_exists (env_db));
+  cr_assert_eq (count_rows (env_db, "items"), 7);
+
+  run_plain (&run, &options, "stats", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, env_db) != NULL, "%s", run.out);
+  cr_assert (g_regex_match_simple ("^Items: +7$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
+
+  /* --database wins over the environment. */
+  generate (db_path, 3, 0);
+  run_plain (&run, &options, "--database", db_path, "stats", NULL);
+  assert_status (&run, 0);
+  cr_assert (g_regex_match_simple ("^Items: +3$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
+  run_plain (&run, &options, "--database=" "", "stats", NULL);
+  assert_status (&run, 2);
+}
+
+Test (cli, works_without_a_display)
+{
+  g_auto(Run) run = { 0 };
+  RunOptions unreachable = { .display = ":4321" };
+  g_autofree char *db_option = g_strdup_printf ("--database=%s", db_path);
+
+  /* No DISPLAY at all … */
+  generate (db_path, 3, 3);
+  run_db (&run, db_path, "stats", NULL);
+  assert_status (&run, 0);
+
+  /* … or one that cannot be reached: GTK is never initialised by a command. */
+  run_plain (&run, &unreachable, db_option, "verify", NULL);
+  assert_status (&run, 0);
+  cr_assert_str_empty (run.err);
+}
+
+Test (cli, stats_of_missing_inventory)
+{
+  g_auto(Run) run = { 0 };
+
+  run_db (&run, db_path, "stats", NULL);
+  assert_status (&run, 1);
+  assert_one_sentence_error (&run);
+  cr_assert (strstr (run.err, db_path) != NULL, "%s", run.err);
+  cr_assert (!file_exists (db_path), "stats created the inventory");
+}

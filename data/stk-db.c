@@ -21,6 +21,16 @@ static gint open_count;
 /* Per-connection statement caches: sqlite3* → (static sql string → sqlite3_stmt*). */
 static GMutex stmt_cache_lock;
 static GHashTable *stmt_caches;
+static gint stmt_cache_generation;
+
+typedef struct
+{
+  sqlite3    *db;
+  GHashTable *cache;
+  gint        generation;
+} LastCache;
+
+static GPrivate last_cache = G_PRIVATE_INIT (g_free);
 
 static void
 finalize_stmt (gpointer stmt)
@@ -36,17 +46,37 @@ stk_db_stmt (sqlite3     *db,
   GHashTable *cache;
   sqlite3_stmt *stmt;
 
-  g_mutex_lock (&stmt_cache_lock);
-  if (stmt_caches == NULL)
-    stmt_caches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
-  cache = g_hash_table_lookup (stmt_caches, db);
-  if (cache == NULL)
+  LastCache *last = g_private_get (&last_cache);
+  gint generation = g_atomic_int_get (&stmt_cache_generation);
+
+  /* Fast path: this thread asked for this connection's cache last time, and no
+   * connection has been closed since (a closed connection's address may come back).
+   * A connection is used by one thread at a time, so its own cache needs no lock;
+   * the lock guards the table of caches, which every thread may change. */
+  if (last != NULL && last->db == db && last->generation == generation)
+    cache = last->cache;
+  else
     {
-      cache = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
-      g_hash_table_insert (stmt_caches, db, cache);
+      g_mutex_lock (&stmt_cache_lock);
+      if (stmt_caches == NULL)
+        stmt_caches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+      cache = g_hash_table_lookup (stmt_caches, db);
+      if (cache == NULL)
+        {
+          cache = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
+          g_hash_table_insert (stmt_caches, db, cache);
+        }
+      g_mutex_unlock (&stmt_cache_lock);
+      if (last == NULL)
+        {
+          last = g_new0 (LastCache, 1);
+          g_private_set (&last_cache, last);
+        }
+      last->db = db;
+      last->cache = cache;
+      last->generation = generation;
     }
   stmt = g_hash_table_lookup (cache, sql);
-  g_mutex_unlock (&stmt_cache_lock);
 
   if (stmt != NULL)
     {
@@ -62,9 +92,7 @@ stk_db_stmt (sqlite3     *db,
       return NULL;
     }
 
-  g_mutex_lock (&stmt_cache_lock);
   g_hash_table_insert (cache, (gpointer) sql, stmt);
-  g_mutex_unlock (&stmt_cache_lock);
   return stmt;
 }
 
@@ -72,6 +100,7 @@ static void
 drop_stmt_cache (sqlite3 *db)
 {
   g_mutex_lock (&stmt_cache_lock);
+  g_atomic_int_inc (&stmt_cache_generation);
   if (stmt_caches != NULL)
     g_hash_table_remove (stmt_caches, db);
   g_mutex_unlock (&stmt_cache_lock);

@@ -9,6 +9,7 @@ struct _StkOp
   char           *id;
   char           *kind;
   char           *description;
+  StkOpDescribeFunc describe;
   StkOpFlags      flags;
   StkChangeFlags  changes;
   StkOpApplyFunc  apply;
@@ -27,11 +28,15 @@ G_DEFINE_BOXED_TYPE (StkOp, stk_op, stk_op_ref, stk_op_unref)
 char *
 stk_op_new_id (void)
 {
+  static const char hex[] = "0123456789abcdef";
   static gint64 last_ms;
   static guint16 seq;
   static GMutex lock;
+  guint8 b[16];
   guint64 r = ((guint64) g_random_int () << 32) | g_random_int ();
   gint64 ms = g_get_real_time () / 1000;
+  char *id = g_malloc (37);
+  char *p = id;
   guint16 s;
 
   g_mutex_lock (&lock);
@@ -45,10 +50,23 @@ stk_op_new_id (void)
   s = seq;
   g_mutex_unlock (&lock);
 
-  return g_strdup_printf ("%08x-%04x-7%03x-%04x-%012" G_GINT64_MODIFIER "x",
-                          (guint32) (ms >> 16), (guint) (ms & 0xffff), (guint) (s & 0xfff),
-                          (guint) (0x8000 | ((r >> 48) & 0x3fff)),
-                          (guint64) (r & G_GUINT64_CONSTANT (0xffffffffffff)));
+  for (guint i = 0; i < 6; i++)
+    b[i] = (guint8) (ms >> (40 - 8 * i));
+  b[6] = (guint8) (0x70 | ((s >> 8) & 0x0f)); /* version 7 */
+  b[7] = (guint8) s;
+  for (guint i = 8; i < 16; i++)
+    b[i] = (guint8) (r >> (8 * (i - 8)));
+  b[8] = (guint8) (0x80 | (b[8] & 0x3f)); /* RFC 9562 variant */
+
+  for (guint i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        *p++ = '-';
+      *p++ = hex[b[i] >> 4];
+      *p++ = hex[b[i] & 0xf];
+    }
+  *p = '\0';
+  return id;
 }
 
 StkOp *
@@ -124,11 +142,27 @@ stk_op_get_kind (StkOp *op)
   return op->kind;
 }
 
+/**
+ * stk_op_get_description:
+ * Returns: what the op does, in words ("Sale of 2 × “HW-1”"), for messages such as
+ * the list of changes that would be lost. Built on first use: call it from one thread.
+ */
 const char *
 stk_op_get_description (StkOp *op)
 {
   g_return_val_if_fail (op != NULL, NULL);
+
+  if (op->description == NULL && op->describe != NULL)
+    op->description = op->describe (op, op->user_data);
   return op->description != NULL ? op->description : op->kind;
+}
+
+void
+stk_op_set_describe_func (StkOp             *op,
+                          StkOpDescribeFunc  describe)
+{
+  g_return_if_fail (op != NULL);
+  op->describe = describe;
 }
 
 void

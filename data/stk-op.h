@@ -26,12 +26,15 @@ typedef enum
  *   and manages its own transaction (restore, checkpoint)
  * @STK_OP_FLAG_NO_RECORD: the op id is not recorded in applied_ops (bulk generation);
  *   such an op gives no exactly-once guarantee
+ * @STK_OP_FLAG_ATOMIC: the op changes the database with one SQL statement at most, which
+ *   SQLite undoes by itself when it fails, so the writer needs no savepoint around it
  */
 typedef enum
 {
   STK_OP_FLAG_NONE       = 0,
   STK_OP_FLAG_STANDALONE = 1 << 0,
   STK_OP_FLAG_NO_RECORD  = 1 << 1,
+  STK_OP_FLAG_ATOMIC     = 1 << 2,
 } StkOpFlags;
 
 typedef struct _StkOp StkOp;
@@ -46,6 +49,10 @@ typedef gboolean (*StkOpApplyFunc) (StkOp    *op,
                                     sqlite3  *db,
                                     gpointer  user_data,
                                     GError  **error);
+
+/* Builds the op's human description on demand (see stk_op_get_description()). */
+typedef char *(*StkOpDescribeFunc) (StkOp    *op,
+                                    gpointer  user_data);
 
 #define STK_TYPE_OP (stk_op_get_type ())
 
@@ -66,6 +73,8 @@ const char     *stk_op_get_kind        (StkOp          *op);
 const char     *stk_op_get_description (StkOp          *op);
 void            stk_op_set_description (StkOp          *op,
                                         const char     *description);
+void            stk_op_set_describe_func (StkOp             *op,
+                                          StkOpDescribeFunc  describe);
 StkOpFlags      stk_op_get_flags       (StkOp          *op);
 void            stk_op_set_flags       (StkOp          *op,
                                         StkOpFlags      flags);

@@ -349,6 +349,53 @@ strip_dup (const char *s)
   return s != NULL ? g_strstrip (g_strdup (s)) : g_strdup ("");
 }
 
+/* Descriptions are built only when someone asks (e.g. "quit and lose these changes?"). */
+static char *
+describe_create_item (StkOp    *op,
+                      gpointer  user_data)
+{
+  OpData *d = user_data;
+
+  return g_strdup_printf (_("New item “%s”"), d->code);
+}
+
+static char *
+describe_update_item (StkOp    *op,
+                      gpointer  user_data)
+{
+  OpData *d = user_data;
+
+  return g_strdup_printf (_("Changes to item “%s”"), d->code);
+}
+
+static char *
+describe_record_movement (StkOp    *op,
+                          gpointer  user_data)
+{
+  OpData *d = user_data;
+
+  switch (d->kind)
+    {
+    case STK_MOVEMENT_RECEIVE:
+      return g_strdup_printf (_("Receipt of %" G_GINT64_FORMAT " × “%s”"), d->a, d->code);
+    case STK_MOVEMENT_COUNT:
+      return g_strdup_printf (_("Stock count of “%s”"), d->code);
+    case STK_MOVEMENT_ADJUSTMENT:
+    case STK_MOVEMENT_SALE:
+    default:
+      return g_strdup_printf (_("Stock adjustment of “%s”"), d->code);
+    }
+}
+
+static char *
+describe_record_sale (StkOp    *op,
+                      gpointer  user_data)
+{
+  OpData *d = user_data;
+
+  return g_strdup_printf (_("Sale of %" G_GINT64_FORMAT " × “%s”"), d->a, d->code);
+}
+
 static gboolean
 apply_create_item (StkOp    *op,
                    sqlite3  *db,
@@ -372,15 +419,14 @@ stk_op_create_item (const char *code,
 {
   OpData *d = g_new0 (OpData, 1);
   StkOp *op;
-  g_autofree char *what = NULL;
 
   d->code = strip_dup (code);
   d->text = strip_dup (description);
   d->a = unit_price_cents;
   d->b = reorder_level;
   op = stk_op_new ("create-item", STK_CHANGE_ITEMS, apply_create_item, d, op_data_free);
-  what = g_strdup_printf (_("New item “%s”"), d->code);
-  stk_op_set_description (op, what);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_describe_func (op, describe_create_item);
   return op;
 }
 
@@ -433,7 +479,6 @@ stk_op_update_item (gint64      item_id,
                     gint64      reorder_level)
 {
   OpData *d = g_new0 (OpData, 1);
-  g_autofree char *what = NULL;
   StkOp *op;
 
   d->item_id = item_id;
@@ -442,8 +487,8 @@ stk_op_update_item (gint64      item_id,
   d->a = unit_price_cents;
   d->b = reorder_level;
   op = stk_op_new ("update-item", STK_CHANGE_ITEMS, apply_update_item, d, op_data_free);
-  what = g_strdup_printf (_("Changes to item “%s”"), d->code);
-  stk_op_set_description (op, what);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_describe_func (op, describe_update_item);
   return op;
 }
 
@@ -485,6 +530,7 @@ stk_op_set_archived (gint64   item_id,
   d->b = !!archived;
   op = stk_op_new (archived ? "archive-item" : "unarchive-item", STK_CHANGE_ITEMS,
                    apply_set_archived, d, op_data_free);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
   stk_op_set_description (op, archived ? _("Archive an item") : _("Restore an archived item"));
   return op;
 }
@@ -519,7 +565,6 @@ stk_op_record_movement (const char      *code,
                         gint64           moved_at_us)
 {
   OpData *d = g_new0 (OpData, 1);
-  g_autofree char *what = NULL;
   StkOp *op;
 
   d->code = strip_dup (code);
@@ -529,21 +574,8 @@ stk_op_record_movement (const char      *code,
   d->b = moved_at_us;
   op = stk_op_new ("record-movement", STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
                    apply_record_movement, d, op_data_free);
-  switch (kind)
-    {
-    case STK_MOVEMENT_RECEIVE:
-      what = g_strdup_printf (_("Receipt of %" G_GINT64_FORMAT " × “%s”"), quantity, d->code);
-      break;
-    case STK_MOVEMENT_COUNT:
-      what = g_strdup_printf (_("Stock count of “%s”"), d->code);
-      break;
-    case STK_MOVEMENT_ADJUSTMENT:
-    case STK_MOVEMENT_SALE:
-    default:
-      what = g_strdup_printf (_("Stock adjustment of “%s”"), d->code);
-      break;
-    }
-  stk_op_set_description (op, what);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_describe_func (op, describe_record_movement);
   return op;
 }
 
@@ -576,7 +608,6 @@ stk_op_record_sale (const char *code,
                     gint64      sold_at_us)
 {
   OpData *d = g_new0 (OpData, 1);
-  g_autofree char *what = NULL;
   StkOp *op;
 
   d->code = strip_dup (code);
@@ -585,7 +616,7 @@ stk_op_record_sale (const char *code,
   d->c = sold_at_us;
   op = stk_op_new ("record-sale", STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
                    apply_record_sale, d, op_data_free);
-  what = g_strdup_printf (_("Sale of %" G_GINT64_FORMAT " × “%s”"), quantity, d->code);
-  stk_op_set_description (op, what);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_describe_func (op, describe_record_sale);
   return op;
 }

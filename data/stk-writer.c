@@ -404,7 +404,7 @@ attempt_batch (StkWriter  *self,
                GPtrArray  *batch,
                GError    **error)
 {
-  sqlite3_stmt *record;
+  sqlite3_stmt *record_stmt;
   int rc;
 
   if (batch->len == 1 &&
@@ -426,32 +426,37 @@ attempt_batch (StkWriter  *self,
       Pending *p = g_ptr_array_index (batch, i);
       g_autoptr(GError) local_error = NULL;
 
+      gboolean atomic = (stk_op_get_flags (p->op) & STK_OP_FLAG_ATOMIC) != 0;
+      gboolean record = !(stk_op_get_flags (p->op) & STK_OP_FLAG_NO_RECORD);
+
       g_clear_error (&p->error);
       stk_op_set_duplicate (p->op, FALSE);
 
-      if (!exec_cached (self, "SAVEPOINT op"))
+      /* An atomic op needs no savepoint: SQLite undoes a failed statement itself, and
+       * its applied_ops record is taken back below if it fails. */
+      if (!atomic && !exec_cached (self, "SAVEPOINT op"))
         goto batch_failed;
 
-      if (!(stk_op_get_flags (p->op) & STK_OP_FLAG_NO_RECORD))
+      if (record)
         {
-          record = stk_db_stmt (self->db,
-                                "INSERT INTO applied_ops (op_id, kind, applied_at)"
-                                " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
-                                NULL);
-          if (record == NULL)
+          record_stmt = stk_db_stmt (self->db,
+                                     "INSERT INTO applied_ops (op_id, kind, applied_at)"
+                                     " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
+                                     NULL);
+          if (record_stmt == NULL)
             goto batch_failed;
-          sqlite3_bind_text (record, 1, stk_op_get_id (p->op), -1, SQLITE_STATIC);
-          sqlite3_bind_text (record, 2, stk_op_get_kind (p->op), -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (record, 3, stk_db_now_us ());
-          rc = sqlite3_step (record);
-          sqlite3_reset (record);
+          sqlite3_bind_text (record_stmt, 1, stk_op_get_id (p->op), -1, SQLITE_STATIC);
+          sqlite3_bind_text (record_stmt, 2, stk_op_get_kind (p->op), -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (record_stmt, 3, stk_db_now_us ());
+          rc = sqlite3_step (record_stmt);
+          sqlite3_reset (record_stmt);
           if (rc != SQLITE_DONE)
             goto batch_failed;
           if (sqlite3_changes (self->db) == 0)
             {
               /* Applied before: exactly once means not again. */
               stk_op_set_duplicate (p->op, TRUE);
-              if (!exec_cached (self, "RELEASE op"))
+              if (!atomic && !exec_cached (self, "RELEASE op"))
                 goto batch_failed;
               continue;
             }
@@ -459,7 +464,7 @@ attempt_batch (StkWriter  *self,
 
       if (stk_op_apply (p->op, self->db, &local_error))
         {
-          if (!exec_cached (self, "RELEASE op"))
+          if (!atomic && !exec_cached (self, "RELEASE op"))
             goto batch_failed;
           continue;
         }
@@ -473,7 +478,23 @@ attempt_batch (StkWriter  *self,
           return ATTEMPT_FATAL;
         }
 
-      if (!exec_cached (self, "ROLLBACK TO op") || !exec_cached (self, "RELEASE op"))
+      if (atomic)
+        {
+          if (record)
+            {
+              sqlite3_stmt *unrecord = stk_db_stmt (self->db,
+                                                    "DELETE FROM applied_ops WHERE op_id = ?1",
+                                                    NULL);
+              if (unrecord == NULL)
+                goto batch_failed;
+              sqlite3_bind_text (unrecord, 1, stk_op_get_id (p->op), -1, SQLITE_STATIC);
+              rc = sqlite3_step (unrecord);
+              sqlite3_reset (unrecord);
+              if (rc != SQLITE_DONE)
+                goto batch_failed;
+            }
+        }
+      else if (!exec_cached (self, "ROLLBACK TO op") || !exec_cached (self, "RELEASE op"))
         goto batch_failed;
       p->error = g_steal_pointer (&local_error);
     }

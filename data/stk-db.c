@@ -535,6 +535,8 @@ apply_pragmas (sqlite3     *db,
                       error);
 }
 
+static gsize sqlite_configured;
+
 sqlite3 *
 stk_db_open (const char  *path,
              StkDbMode    mode,
@@ -548,6 +550,14 @@ stk_db_open (const char  *path,
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  /* SQLite's memory statistics take a process-wide mutex around every allocation,
+   * and nothing reads them. They can only be turned off before SQLite initializes. */
+  if (g_once_init_enter (&sqlite_configured))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&sqlite_configured, 1);
+    }
 
   dir = g_path_get_dirname (path);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))

@@ -37,15 +37,52 @@
 #define DEFAULT_PROBE_INTERVAL_MS 2000
 #define DEFAULT_POLL_INTERVAL_MS 500
 
-typedef struct
+typedef struct _Pending Pending;
+
+struct _Pending
 {
   StkOp    *op;
   GTask    *task; /* async submitter, or NULL */
-  GCond    *cond; /* sync submitter waits on this, or NULL */
+  gboolean  sync; /* a stk_writer_submit_sync() caller waits for done on done_cond */
   GError   *error;
   gboolean  done;
   gboolean  solo; /* run in a transaction of its own */
-} Pending;
+  Pending  *next; /* in the inbox or the queue */
+};
+
+/* A FIFO of Pending linked through next: moving ops in and out allocates nothing. */
+typedef struct
+{
+  Pending *head;
+  Pending *tail;
+  guint    length;
+} PendingQueue;
+
+static Pending *
+pending_queue_pop_head (PendingQueue *q)
+{
+  Pending *p = q->head;
+
+  if (p == NULL)
+    return NULL;
+  q->head = p->next;
+  if (q->head == NULL)
+    q->tail = NULL;
+  p->next = NULL;
+  q->length--;
+  return p;
+}
+
+static void
+pending_queue_push_head (PendingQueue *q,
+                         Pending      *p)
+{
+  p->next = q->head;
+  q->head = p;
+  if (q->tail == NULL)
+    q->tail = p;
+  q->length++;
+}
 
 typedef enum
 {
@@ -68,10 +105,23 @@ struct _StkWriter
   GMainContext   *owner_context;
   GSource        *update_source;
 
+  /* Submitters push onto this lock-free stack (newest first) and never take lock:
+   * 500 threads queueing on one mutex convoy behind each other and the writer. */
+  gpointer        inbox;         /* Pending* */
+  gint            inbox_length;
+  gint            accepting;     /* enqueue may push */
+  gint            entering;      /* enqueues under way */
+  gint            owner_poked;   /* an update of the owner is already due */
+  gint            idle;          /* the writer thread waits for ops: wake it */
+
+  /* Sync submitters wait here, not on lock: one broadcast per batch wakes them. */
+  GMutex          done_lock;
+  GCond           done_cond;
+
   /* Everything below is protected by lock. */
   GMutex          lock;
   GCond           cond;
-  GQueue          queue;  /* Pending*, in submission order */
+  PendingQueue    queue;  /* in submission order */
   guint           in_flight;
   gboolean        closing;
   gint64          close_deadline;
@@ -150,6 +200,38 @@ pending_free (Pending *p)
   g_free (p);
 }
 
+/* Moves what submitters pushed meanwhile to the tail of the queue, oldest first.
+ * Called with lock held. */
+static void
+drain_inbox_locked (StkWriter *self)
+{
+  Pending *p = g_atomic_pointer_exchange (&self->inbox, NULL);
+  Pending *first = NULL;
+  Pending *last = p;
+  guint n = 0;
+
+  if (p == NULL)
+    return;
+  /* Reverse in place: the inbox is newest first. */
+  while (p != NULL)
+    {
+      Pending *next = p->next;
+
+      p->next = first;
+      first = p;
+      p = next;
+      n++;
+    }
+  if (self->queue.tail != NULL)
+    self->queue.tail->next = first;
+  else
+    self->queue.head = first;
+  self->queue.tail = last;
+  self->queue.length += n;
+  self->figures.submitted += n;
+  g_atomic_int_add (&self->inbox_length, -(gint) n);
+}
+
 /* ---- announcing on the owner's main context ---- */
 
 static void
@@ -182,9 +264,11 @@ update_cb (gpointer user_data)
   guint pending;
   gboolean locked;
 
+  g_atomic_int_set (&self->owner_poked, FALSE);
   g_mutex_lock (&self->lock);
   state = self->state;
-  pending = g_queue_get_length (&self->queue) + self->in_flight;
+  pending = self->queue.length + self->in_flight +
+            (guint) g_atomic_int_get (&self->inbox_length);
   changes = self->unannounced_changes;
   n_ops = self->unannounced_ops;
   locked = self->locked_unannounced;
@@ -264,6 +348,7 @@ finish_batch (StkWriter *self,
               GPtrArray *batch)
 {
   g_autoptr(GHashTable) by_context = NULL;
+  g_autoptr(GPtrArray) waiters = NULL;
   GHashTableIter iter;
   gpointer key, value;
   guint applied = 0;
@@ -285,10 +370,13 @@ finish_batch (StkWriter *self,
           changes |= stk_op_get_changes (p->op);
         }
 
-      p->done = TRUE;
-      if (p->cond != NULL)
+      if (p->sync)
         {
-          g_cond_signal (p->cond);
+          /* Woken below, outside our lock: 500 waiters woken under it would each
+           * fight for it again on their way out of g_cond_wait(). */
+          if (waiters == NULL)
+            waiters = g_ptr_array_sized_new (batch->len);
+          g_ptr_array_add (waiters, p);
           g_ptr_array_index (batch, i) = NULL; /* owned by its waiter */
         }
       else
@@ -296,6 +384,7 @@ finish_batch (StkWriter *self,
           GMainContext *ctx = g_task_get_context (p->task);
           GPtrArray *list;
 
+          p->done = TRUE;
           if (by_context == NULL)
             by_context = g_hash_table_new (NULL, NULL);
           list = g_hash_table_lookup (by_context, ctx);
@@ -316,6 +405,15 @@ finish_batch (StkWriter *self,
     }
   wake_owner_locked (self);
   g_mutex_unlock (&self->lock);
+
+  if (waiters != NULL)
+    {
+      g_mutex_lock (&self->done_lock);
+      for (guint i = 0; i < waiters->len; i++)
+        ((Pending *) g_ptr_array_index (waiters, i))->done = TRUE;
+      g_cond_broadcast (&self->done_cond);
+      g_mutex_unlock (&self->done_lock);
+    }
 
   if (by_context == NULL)
     return;
@@ -535,9 +633,9 @@ static void
 take_batch_locked (StkWriter *self,
                    GPtrArray *batch)
 {
-  while (!g_queue_is_empty (&self->queue) && batch->len < MAX_BATCH)
+  while ((self->queue.head != NULL) && batch->len < MAX_BATCH)
     {
-      Pending *p = g_queue_peek_head (&self->queue);
+      Pending *p = self->queue.head;
       gboolean alone = p->solo || (stk_op_get_flags (p->op) & STK_OP_FLAG_STANDALONE);
 
       if (alone && batch->len > 0)
@@ -547,7 +645,7 @@ take_batch_locked (StkWriter *self,
            (stk_op_get_flags (((Pending *) g_ptr_array_index (batch, 0))->op) &
             STK_OP_FLAG_STANDALONE)))
         break;
-      g_ptr_array_add (batch, g_queue_pop_head (&self->queue));
+      g_ptr_array_add (batch, pending_queue_pop_head (&self->queue));
       if (alone)
         break;
     }
@@ -620,7 +718,7 @@ run_batch (StkWriter *self,
                 {
                   Pending *p = g_ptr_array_index (batch, i - 1);
                   p->solo = TRUE;
-                  g_queue_push_head (&self->queue, p);
+                  pending_queue_push_head (&self->queue, p);
                 }
               g_ptr_array_set_size (batch, 0);
               self->in_flight = 0;
@@ -694,7 +792,8 @@ run_batch (StkWriter *self,
         set_state_locked (self, STK_WRITER_STATE_PROBING);
 
       /* Let ops queued meanwhile join this attempt, in order. */
-      if (batch->len < MAX_BATCH && !g_queue_is_empty (&self->queue))
+      drain_inbox_locked (self);
+      if (batch->len < MAX_BATCH && (self->queue.head != NULL))
         {
           Pending *first = g_ptr_array_index (batch, 0);
           if (!first->solo && !(stk_op_get_flags (first->op) & STK_OP_FLAG_STANDALONE))
@@ -723,19 +822,28 @@ writer_thread (gpointer data)
       g_autoptr(GPtrArray) batch = g_ptr_array_new ();
 
       g_mutex_lock (&self->lock);
-      while (g_queue_is_empty (&self->queue) && !self->closing)
+      drain_inbox_locked (self);
+      while ((self->queue.head == NULL) && !self->closing)
         {
           gint64 until = g_get_monotonic_time () + (gint64) self->poll_interval_ms * 1000;
+          gboolean woken = TRUE;
 
-          if (!g_cond_wait_until (&self->cond, &self->lock, until) &&
-              g_queue_is_empty (&self->queue) && !self->closing)
+          /* Pairs with enqueue(): it pushes, then looks at idle; we set idle, then
+           * look at the inbox. One of us sees the other. */
+          g_atomic_int_set (&self->idle, TRUE);
+          if (g_atomic_pointer_get (&self->inbox) == NULL)
+            woken = g_cond_wait_until (&self->cond, &self->lock, until);
+          g_atomic_int_set (&self->idle, FALSE);
+          drain_inbox_locked (self);
+          if (!woken &&
+              (self->queue.head == NULL) && !self->closing)
             {
               g_mutex_unlock (&self->lock);
               poll_external (self, &data_version);
               g_mutex_lock (&self->lock);
             }
         }
-      if (g_queue_is_empty (&self->queue) && self->closing)
+      if ((self->queue.head == NULL) && self->closing)
         {
           g_mutex_unlock (&self->lock);
           break;
@@ -764,19 +872,38 @@ static gboolean
 enqueue (StkWriter *self,
          Pending   *p)
 {
-  g_mutex_lock (&self->lock);
-  if (self->closing || self->thread == NULL)
+  Pending *head;
+
+  g_atomic_int_inc (&self->entering);
+  if (!g_atomic_int_get (&self->accepting))
     {
-      g_mutex_unlock (&self->lock);
+      g_atomic_int_dec_and_test (&self->entering);
       p->error = g_error_new (STK_ERROR, STK_ERROR_CLOSED,
                               _("Not saved: the inventory is already closed."));
       return FALSE;
     }
-  self->figures.submitted++;
-  g_queue_push_tail (&self->queue, p);
-  g_cond_signal (&self->cond);
-  wake_owner_locked (self);
-  g_mutex_unlock (&self->lock);
+  do
+    {
+      head = g_atomic_pointer_get (&self->inbox);
+      p->next = head;
+    }
+  while (!g_atomic_pointer_compare_and_exchange (&self->inbox, head, p));
+  g_atomic_int_inc (&self->inbox_length);
+  g_atomic_int_dec_and_test (&self->entering);
+
+  /* Only the op that found the inbox empty can find the writer asleep. */
+  if (head == NULL && g_atomic_int_get (&self->idle))
+    {
+      g_mutex_lock (&self->lock);
+      g_cond_signal (&self->cond);
+      g_mutex_unlock (&self->lock);
+    }
+  if (g_atomic_int_compare_and_exchange (&self->owner_poked, FALSE, TRUE))
+    {
+      g_mutex_lock (&self->lock);
+      wake_owner_locked (self);
+      g_mutex_unlock (&self->lock);
+    }
   return TRUE;
 }
 
@@ -822,24 +949,21 @@ stk_writer_submit_sync (StkWriter  *self,
                         GError    **error)
 {
   Pending p = { 0 };
-  GCond cond;
 
   g_return_val_if_fail (STK_IS_WRITER (self), FALSE);
   g_return_val_if_fail (op != NULL, FALSE);
   g_return_val_if_fail (g_thread_self () != self->thread, FALSE);
 
-  g_cond_init (&cond);
   p.op = op;
-  p.cond = &cond;
+  p.sync = TRUE;
 
   if (enqueue (self, &p))
     {
-      g_mutex_lock (&self->lock);
+      g_mutex_lock (&self->done_lock);
       while (!p.done)
-        g_cond_wait (&cond, &self->lock);
-      g_mutex_unlock (&self->lock);
+        g_cond_wait (&self->done_cond, &self->done_lock);
+      g_mutex_unlock (&self->done_lock);
     }
-  g_cond_clear (&cond);
 
   if (p.error != NULL)
     {
@@ -882,7 +1006,8 @@ stk_writer_get_pending (StkWriter *self)
   g_return_val_if_fail (STK_IS_WRITER (self), 0);
 
   g_mutex_lock (&self->lock);
-  n = g_queue_get_length (&self->queue) + self->in_flight;
+  n = self->queue.length + self->in_flight +
+      (guint) g_atomic_int_get (&self->inbox_length);
   g_mutex_unlock (&self->lock);
   return n;
 }
@@ -897,7 +1022,8 @@ stk_writer_get_figures (StkWriter        *self,
   g_mutex_lock (&self->lock);
   *figures = self->figures;
   figures->state = self->state;
-  figures->pending = g_queue_get_length (&self->queue) + self->in_flight;
+  drain_inbox_locked (self);
+  figures->pending = self->queue.length + self->in_flight;
   g_mutex_unlock (&self->lock);
   figures->open_connections = stk_db_get_open_count ();
 }
@@ -917,8 +1043,9 @@ stk_writer_list_pending (StkWriter *self)
 
   ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
   g_mutex_lock (&self->lock);
-  for (GList *l = self->queue.head; l != NULL; l = l->next)
-    g_ptr_array_add (ops, stk_op_ref (((Pending *) l->data)->op));
+  drain_inbox_locked (self);
+  for (Pending *p = self->queue.head; p != NULL; p = p->next)
+    g_ptr_array_add (ops, stk_op_ref (p->op));
   g_mutex_unlock (&self->lock);
   return ops;
 }
@@ -940,6 +1067,12 @@ stk_writer_close (StkWriter  *self,
   guint lost;
 
   g_return_val_if_fail (STK_IS_WRITER (self), FALSE);
+
+  /* No more pushes; wait for those under way, so the writer's last look at the
+   * inbox sees them all. */
+  g_atomic_int_set (&self->accepting, FALSE);
+  while (g_atomic_int_get (&self->entering) > 0)
+    g_thread_yield ();
 
   g_mutex_lock (&self->lock);
   thread = g_steal_pointer (&self->thread);
@@ -1019,6 +1152,7 @@ stk_writer_initable_init (GInitable     *initable,
   g_source_attach (self->update_source, self->owner_context);
 
   self->state = self->public_state = STK_WRITER_STATE_READY;
+  g_atomic_int_set (&self->accepting, TRUE);
   self->thread = g_thread_new ("stk-writer", writer_thread, self);
   return TRUE;
 }
@@ -1054,9 +1188,12 @@ stk_writer_finalize (GObject *object)
 
   g_clear_pointer (&self->owner_context, g_main_context_unref);
   g_clear_pointer (&self->path, g_free);
-  g_queue_clear_full (&self->queue, (GDestroyNotify) pending_free);
+  while (self->queue.head != NULL)
+    pending_free (pending_queue_pop_head (&self->queue));
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  g_mutex_clear (&self->done_lock);
+  g_cond_clear (&self->done_cond);
 
   G_OBJECT_CLASS (stk_writer_parent_class)->finalize (object);
 }
@@ -1179,7 +1316,8 @@ stk_writer_init (StkWriter *self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
-  g_queue_init (&self->queue);
+  g_mutex_init (&self->done_lock);
+  g_cond_init (&self->done_cond);
   self->retry_budget_ms = DEFAULT_RETRY_BUDGET_MS;
   self->probe_interval_ms = DEFAULT_PROBE_INTERVAL_MS;
   self->poll_interval_ms = DEFAULT_POLL_INTERVAL_MS;

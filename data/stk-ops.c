@@ -72,22 +72,35 @@ stk_ops_validate_code (const char  *code,
   return TRUE;
 }
 
+typedef enum
+{
+  TEXT_DESCRIPTION,
+  TEXT_REASON,
+} TextKind;
+
 static gboolean
 validate_text (const char  *text,
-               const char  *what,
+               TextKind     kind,
                GError     **error)
 {
   if (text == NULL)
     return TRUE;
   if (!g_utf8_validate (text, -1, NULL))
     {
-      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is not valid UTF-8."), what);
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                           kind == TEXT_DESCRIPTION ? _("The description is not valid UTF-8.")
+                                                    : _("The reason is not valid UTF-8."));
       return FALSE;
     }
   if (g_utf8_strlen (text, -1) > STK_DESCRIPTION_MAX_LENGTH)
     {
-      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                   _("The %s is longer than %d characters."), what, STK_DESCRIPTION_MAX_LENGTH);
+      if (kind == TEXT_DESCRIPTION)
+        g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                     _("The description is longer than %d characters."),
+                     STK_DESCRIPTION_MAX_LENGTH);
+      else
+        g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                     _("The reason is longer than %d characters."), STK_DESCRIPTION_MAX_LENGTH);
       return FALSE;
     }
   return TRUE;
@@ -169,7 +182,7 @@ stk_ops_insert_item (sqlite3     *db,
   sqlite3_stmt *stmt;
   gint64 now = stk_db_now_us ();
 
-  if (!stk_ops_validate_code (code, error) || !validate_text (description, _("description"), error))
+  if (!stk_ops_validate_code (code, error) || !validate_text (description, TEXT_DESCRIPTION, error))
     return 0;
   if (unit_price_cents < 0)
     {
@@ -246,7 +259,7 @@ stk_ops_insert_movement (sqlite3         *db,
                    _("Sales of “%s” are recorded as sales, not as stock movements."), code);
       return 0;
     }
-  if (!validate_text (reason, _("reason"), error))
+  if (!validate_text (reason, TEXT_REASON, error))
     return 0;
 
   /* For a count, quantity is the counted on-hand: the movement is the difference. */
@@ -439,7 +452,7 @@ apply_update_item (StkOp    *op,
   OpData *d = user_data;
   sqlite3_stmt *stmt;
 
-  if (!stk_ops_validate_code (d->code, error) || !validate_text (d->text, _("description"), error))
+  if (!stk_ops_validate_code (d->code, error) || !validate_text (d->text, TEXT_DESCRIPTION, error))
     return FALSE;
   if (d->a < 0 || d->b < 0)
     {

@@ -907,6 +907,16 @@ enqueue (StkWriter *self,
   return TRUE;
 }
 
+/**
+ * stk_writer_submit:
+ * @op: the change; its results (row id, duplicate) are read from it once complete
+ * @cancellable: cancels the report, not the change: an op that was queued is still
+ *   applied exactly once (a change the user made is never silently dropped); the
+ *   callback then gets G_IO_ERROR_CANCELLED, so a closed window need not handle it
+ * @callback: runs on the thread-default main context of the caller
+ *
+ * Queues @op for the writer thread. Never blocks on SQLite.
+ */
 void
 stk_writer_submit (StkWriter           *self,
                    StkOp               *op,
@@ -943,6 +953,12 @@ stk_writer_submit_finish (StkWriter     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/**
+ * stk_writer_submit_sync:
+ * Queues @op and waits until it has been committed or has failed. For the command
+ * line, tests and worker threads; never call it from the writer thread (an op's
+ * apply function) or from a main loop that must stay responsive.
+ */
 gboolean
 stk_writer_submit_sync (StkWriter  *self,
                         StkOp      *op,

@@ -261,7 +261,7 @@ cli_open_store (StkCli  *cli,
     return g_steal_pointer (&store);
 
   g_clear_object (&store);
-  if (!(writer = stk_writer_new (cli->db_path, error)) ||
+  if (!(writer = stk_writer_new_for_cli (cli->db_path, error)) ||
       !stk_writer_close (writer, CLOSE_TIMEOUT_MS, error))
     return NULL;
   g_clear_object (&writer);
@@ -552,7 +552,7 @@ cli_restore (StkCli  *cli,
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
       !cli_check_input_file (backup, &error) ||
-      !(writer = stk_writer_new (cli->db_path, &error)))
+      !(writer = stk_writer_new_for_cli (cli->db_path, &error)))
     return cli_fail (error);
 
   if (!(store = stk_store_new (cli->db_path, &error)) ||
@@ -581,7 +581,7 @@ cli_checkpoint (StkCli  *cli,
   gint64 checkpointed = 0;
 
   if (!cli_check_inventory (cli, TRUE, &error) ||
-      !(writer = stk_writer_new (cli->db_path, &error)))
+      !(writer = stk_writer_new_for_cli (cli->db_path, &error)))
     return cli_fail (error);
 
   if (!stk_checkpoint (writer, &wal_frames, &checkpointed, &error))
@@ -615,7 +615,7 @@ cli_import (StkCli  *cli,
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
       !cli_check_input_file (path, &error) ||
-      !(writer = stk_writer_new (cli->db_path, &error)))
+      !(writer = stk_writer_new_for_cli (cli->db_path, &error)))
     return cli_fail (error);
 
   progress_init (&progress, _("Importing…"));
@@ -749,7 +749,7 @@ cli_generate (StkCli  *cli,
     seed = g_random_int ();
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
-      !(writer = stk_writer_new (cli->db_path, &error)))
+      !(writer = stk_writer_new_for_cli (cli->db_path, &error)))
     return cli_fail (error);
 
   timer = g_timer_new ();

@@ -99,6 +99,7 @@ struct _StkWriter
   guint           retry_budget_ms;
   guint           probe_interval_ms;
   guint           poll_interval_ms;
+  gboolean        fail_when_locked;
 
   sqlite3        *db;     /* the writer thread's, once started */
   GThread        *thread;
@@ -157,6 +158,7 @@ enum {
   PROP_RETRY_BUDGET_MS,
   PROP_PROBE_INTERVAL_MS,
   PROP_POLL_INTERVAL_MS,
+  PROP_FAIL_WHEN_LOCKED,
   PROP_STATE,
   PROP_PENDING,
   N_PROPS
@@ -754,6 +756,16 @@ run_batch (StkWriter *self,
           wake_at = now + (gint64) self->probe_interval_ms * 1000;
         }
 
+      if (self->fail_when_locked && self->state == STK_WRITER_STATE_LOCKED)
+        {
+          g_autoptr(GError) locked = g_error_new (STK_ERROR, STK_ERROR_LOCKED,
+                                                  _("Not saved: the inventory is locked by "
+                                                    "another program. Try again later."));
+          g_mutex_unlock (&self->lock);
+          fail_batch (batch, locked);
+          return;
+        }
+
       while (!self->retry_now)
         {
           gint64 until = wake_at;
@@ -1236,6 +1248,9 @@ stk_writer_get_property (GObject    *object,
     case PROP_POLL_INTERVAL_MS:
       g_value_set_uint (value, self->poll_interval_ms);
       break;
+    case PROP_FAIL_WHEN_LOCKED:
+      g_value_set_boolean (value, self->fail_when_locked);
+      break;
     case PROP_STATE:
       g_value_set_enum (value, self->public_state);
       break;
@@ -1269,6 +1284,9 @@ stk_writer_set_property (GObject      *object,
     case PROP_POLL_INTERVAL_MS:
       self->poll_interval_ms = g_value_get_uint (value);
       break;
+    case PROP_FAIL_WHEN_LOCKED:
+      self->fail_when_locked = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1300,6 +1318,15 @@ stk_writer_class_init (StkWriterClass *klass)
     g_param_spec_uint ("poll-interval-ms", NULL, NULL, 1, G_MAXUINT, DEFAULT_POLL_INTERVAL_MS,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * StkWriter:fail-when-locked:
+   * Once the retry budget is spent, fail the queued ops with STK_ERROR_LOCKED instead of
+   * keeping them and probing: for the command line, which must not wait forever.
+   */
+  properties[PROP_FAIL_WHEN_LOCKED] =
+    g_param_spec_boolean ("fail-when-locked", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, STK_TYPE_WRITER_STATE, STK_WRITER_STATE_READY,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1346,4 +1373,21 @@ stk_writer_new (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   return g_initable_new (STK_TYPE_WRITER, NULL, error, "path", path, NULL);
+}
+
+/**
+ * stk_writer_new_for_cli:
+ * A writer for one-shot commands: when another program holds the database past the
+ * retry budget, queued ops fail with STK_ERROR_LOCKED (exit code 75) instead of waiting.
+ */
+StkWriter *
+stk_writer_new_for_cli (const char  *path,
+                        GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_initable_new (STK_TYPE_WRITER, NULL, error,
+                         "path", path,
+                         "fail-when-locked", TRUE,
+                         NULL);
 }

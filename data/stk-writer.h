@@ -51,6 +51,8 @@ const char     *stk_writer_state_to_string (StkWriterState state);
 
 StkWriter      *stk_writer_new           (const char          *path,
                                           GError             **error);
+StkWriter      *stk_writer_new_for_cli   (const char          *path,
+                                          GError             **error);
 const char     *stk_writer_get_path      (StkWriter           *self);
 StkWriterState  stk_writer_get_state     (StkWriter           *self);
 guint           stk_writer_get_pending   (StkWriter           *self);

@@ -967,3 +967,42 @@ Test (cli, stats_of_missing_inventory)
   cr_assert (strstr (run.err, db_path) != NULL, "%s", run.err);
   cr_assert (!file_exists (db_path), "stats created the inventory");
 }
+
+/* Another program holds the database past the writer's 5 s budget: a writing command
+ * gives up with 75 and changes nothing; readers still work alongside. */
+Test (cli, writer_command_exits_75_while_another_program_holds_the_inventory, .timeout = 60)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) holder = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *helper = stk_test_helper_path ("stk-lock-holder");
+  g_autofree char *csv = g_build_filename (tmpdir, "new.csv", NULL);
+  g_autofree char *line = NULL;
+
+  run_db (&run, db_path, "generate", "--skus", "5", "--seed", "3", NULL);
+  assert_status (&run, 0);
+  cr_assert (g_file_set_contents (csv, "code\nLOCKED-1\n", -1, NULL));
+
+  holder = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                             &error, helper, db_path, "0", NULL);
+  cr_assert_not_null (holder, "%s", error ? error->message : "");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (holder));
+  line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
+  cr_assert_str_eq (line ? line : "", "locked");
+
+  run_db (&run, db_path, "import", "skus", csv, NULL);
+  assert_status (&run, 75);
+  cr_assert (strstr (run.err, "locked by another program") != NULL, "%s", run.err);
+
+  run_db (&run, db_path, "stats", NULL);
+  assert_status (&run, 0);
+
+  cr_assert (g_output_stream_close (g_subprocess_get_stdin_pipe (holder), NULL, NULL));
+  cr_assert (g_subprocess_wait_check (holder, NULL, NULL));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'LOCKED-1'"), 0);
+
+  run_db (&run, db_path, "import", "skus", csv, NULL);
+  assert_status (&run, 0);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'LOCKED-1'"), 1);
+}

@@ -770,3 +770,30 @@ Test (writer, kill_9_mid_write_loses_no_acknowledged_op, .timeout = 120)
   for (guint round = 0; round < 5; round++)
     crash_round (round);
 }
+
+Test (writer, fail_when_locked_fails_fast_with_locked)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error2 = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkOp) op = item_op (1);
+  g_autoptr(StkOp) op2 = item_op (2);
+  g_autoptr(GSubprocess) holder = NULL;
+  gint64 t0;
+
+  writer = g_initable_new (STK_TYPE_WRITER, NULL, &error, "path", db_path,
+                           "retry-budget-ms", 300, "fail-when-locked", TRUE, NULL);
+  cr_assert_not_null (writer);
+  holder = hold_lock (0);
+  t0 = g_get_monotonic_time ();
+  cr_assert_not (stk_writer_submit_sync (writer, op, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED), "%s", error->message);
+  cr_assert_eq (stk_error_exit_code (error), 75);
+  cr_assert_lt (g_get_monotonic_time () - t0, 2 * G_USEC_PER_SEC, "gave up after the budget");
+  release_lock (holder);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0, "nothing half-saved");
+
+  /* The writer goes on once the lock is gone. */
+  cr_assert (stk_writer_submit_sync (writer, op2, &error2), "%s", error2 ? error2->message : "");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 1);
+}

@@ -133,6 +133,28 @@ stk_store_get_stats (StkStore  *self,
   return ok;
 }
 
+/* PRAGMA integrity_check reports a page it could not read as a row ("Page 16: unable
+ * to get the page. error code=266") instead of failing. A code other than corruption
+ * means reading failed while checking (an I/O error), not damage in the file. Returns
+ * that code, or SQLITE_OK. */
+static int
+integrity_row_read_error (const char *row)
+{
+  static const char marker[] = "unable to get the page. error code=";
+  const char *p = row;
+
+  while (p != NULL && (p = strstr (p, marker)) != NULL)
+    {
+      int rc;
+
+      p += sizeof marker - 1;
+      rc = (int) g_ascii_strtoll (p, NULL, 10);
+      if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB)
+        return rc;
+    }
+  return SQLITE_OK;
+}
+
 static gboolean
 collect_rows (sqlite3     *db,
               const char  *sql,
@@ -156,6 +178,14 @@ collect_rows (sqlite3     *db,
 
       if (format == NULL)
         {
+          int read_rc = integrity_row_read_error (a);
+
+          if (read_rc != SQLITE_OK)
+            {
+              sqlite3_finalize (stmt);
+              stk_db_set_error (error, NULL, read_rc, _("Cannot verify the inventory"));
+              return FALSE;
+            }
           if (g_strcmp0 (a, "ok") != 0)
             g_ptr_array_add (problems, g_strdup_printf (_("Integrity: %s"), a));
         }
@@ -360,8 +390,8 @@ stk_store_backup (StkStore    *self,
   g_autoptr(GError) local_error = NULL;
   sqlite3_backup *backup;
   sqlite3 *src = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   sqlite3 *dest = NULL;
-  gint64 check = 0;
   int fd;
   int rc;
 
@@ -423,10 +453,9 @@ stk_store_backup (StkStore    *self,
 
   /* A backup is one self-contained file: no write-ahead log. */
   if (!stk_db_exec (dest, "PRAGMA journal_mode=DELETE", &local_error) ||
-      !stk_db_query_int64 (dest, "SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'",
-                           &check, &local_error))
+      !collect_rows (dest, "PRAGMA quick_check", problems, NULL, &local_error))
     goto fail;
-  if (check != 0)
+  if (problems->len != 0)
     {
       g_set_error (&local_error, STK_ERROR, STK_ERROR_CORRUPT,
                    _("The backup copy failed its integrity check; nothing was written."));

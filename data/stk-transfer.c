@@ -1333,13 +1333,16 @@ apply_rows (ImportData  *d,
           continue;
         }
 
-      if (!exec_cached (db, sql_rollback_to, error) || !exec_cached (db, sql_release, error))
-        return FALSE;
+      /* Not the row's fault (I/O error, full disk, busy): stop with that error. SQLite
+       * may have rolled the whole transaction back already, and then "ROLLBACK TO
+       * row" would fail with "no such savepoint" and hide the real cause. */
       if (!is_row_error (row_error))
         {
           g_propagate_error (error, g_steal_pointer (&row_error));
           return FALSE;
         }
+      if (!exec_cached (db, sql_rollback_to, error) || !exec_cached (db, sql_release, error))
+        return FALSE;
       add_line_error (d, row->line, row_error->message);
     }
 
@@ -1467,7 +1470,6 @@ stk_import_file (StkWriter        *writer,
 {
   g_autoptr(StkOp) op = NULL;
   g_autofree char *description = NULL;
-  g_autofree char *basename = NULL;
   ImportData *d;
   guint64 rows = 0;
   static const char *const kinds[] = { "import-skus", "import-sales", "import-movements" };

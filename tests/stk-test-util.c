@@ -3,9 +3,13 @@
 
 #include "stk-test-util.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+
+#include "stk-store.h"
+#include "stk-writer.h"
 
 char *
 stk_test_mkdtemp (void)
@@ -110,4 +114,187 @@ stk_test_drop_privileges (void)
     return;
   if (setresgid (65534, 65534, 65534) != 0 || setresuid (65534, 65534, 65534) != 0)
     g_error ("cannot drop privileges");
+}
+
+static void
+crash_note (char       **first_problem,
+            const char  *format,
+            ...) G_GNUC_PRINTF (2, 3);
+
+static void
+crash_note (char       **first_problem,
+            const char  *format,
+            ...)
+{
+  va_list args;
+
+  if (first_problem == NULL || *first_problem != NULL)
+    return;
+  va_start (args, format);
+  *first_problem = g_strdup_vprintf (format, args);
+  va_end (args);
+}
+
+/* Reads one "ack KIND ID" line into acked; FALSE at the end of the output. */
+static gboolean
+crash_read_ack (GDataInputStream *out,
+                GHashTable       *acked)
+{
+  g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
+  g_auto(GStrv) parts = NULL;
+
+  if (line == NULL)
+    return FALSE;
+  parts = g_strsplit (line, " ", 3);
+  if (g_strv_length (parts) == 3 && g_str_equal (parts[0], "ack")
+      && g_regex_match_simple ("^[0-9a-f-]{36}$", parts[2], 0, 0))
+    g_hash_table_insert (acked, g_strdup (parts[2]), g_strdup (parts[1]));
+  return TRUE;
+}
+
+/* Number of rows of a one-integer query, or -1. */
+static gint64
+crash_count (sqlite3    *db,
+             const char *sql,
+             const char *id)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK
+      && (id == NULL || sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT) == SQLITE_OK)
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+gboolean
+stk_test_crash_round (const char      *db_path,
+                      guint            min_delay_ms,
+                      guint            max_delay_ms,
+                      StkCrashCounts  *counts,
+                      char           **first_problem,
+                      GError         **error)
+{
+  static const char *const half_queries[] = {
+    /* a recorded sale without its sale and movement */
+    "SELECT count(*) FROM applied_ops a WHERE kind = 'record-sale'"
+    " AND NOT EXISTS (SELECT 1 FROM sales s JOIN movements m ON m.sale_id = s.id"
+    "                 WHERE s.uid = a.op_id)",
+    /* a sale without its record */
+    "SELECT count(*) FROM sales s WHERE NOT EXISTS"
+    " (SELECT 1 FROM applied_ops WHERE op_id = s.uid)",
+    /* an item the crash writer created, without its record */
+    "SELECT count(*) FROM items i WHERE code LIKE 'C-%' AND NOT EXISTS"
+    " (SELECT 1 FROM applied_ops WHERE op_id = substr(i.code, 3))",
+  };
+  g_autofree char *helper = stk_test_helper_path ("stk-crash-writer");
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *line = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  sqlite3 *db = NULL;
+  gint64 deadline;
+
+  g_return_val_if_fail (db_path != NULL, FALSE);
+  g_return_val_if_fail (min_delay_ms < max_delay_ms, FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error, helper, db_path, NULL);
+  if (proc == NULL)
+    return FALSE;
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
+  if (g_strcmp0 (line, "ready") != 0)
+    {
+      g_subprocess_force_exit (proc);
+      g_subprocess_wait (proc, NULL, NULL);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the crash writer did not start");
+      return FALSE;
+    }
+
+  /* Keep reading while it writes, so that a full pipe never holds its clients back:
+   * the kill must land in the middle of writes, not on an idle writer. */
+  deadline = g_get_monotonic_time ()
+             + (gint64) g_random_int_range (min_delay_ms, max_delay_ms) * 1000;
+  while (g_get_monotonic_time () < deadline && crash_read_ack (out, acked))
+    ;
+  g_subprocess_send_signal (proc, SIGKILL);
+
+  /* Everything it printed was acknowledged before the kill. */
+  while (crash_read_ack (out, acked))
+    ;
+  g_subprocess_wait (proc, NULL, NULL);
+  counts->rounds++;
+  counts->acked += g_hash_table_size (acked);
+
+  /* Reopen (recovers the WAL), then check. */
+  writer = stk_writer_new (db_path, error);
+  if (writer == NULL)
+    return FALSE;
+  store = stk_store_new (db_path, error);
+  if (store == NULL)
+    return FALSE;
+  problems = stk_store_verify (store, error);
+  if (problems == NULL)
+    return FALSE;
+  counts->verify_problems += problems->len;
+  if (problems->len > 0)
+    crash_note (first_problem, "verify: %s", (char *) g_ptr_array_index (problems, 0));
+
+  if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open %s: %s",
+                   db_path, sqlite3_errmsg (db));
+      sqlite3_close (db);
+      return FALSE;
+    }
+
+  g_hash_table_iter_init (&iter, acked);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *id = key;
+      const char *kind = value;
+      gint64 recorded = crash_count (db, "SELECT count(*) FROM applied_ops WHERE op_id = ?1", id);
+      gint64 applied;
+
+      if (g_str_equal (kind, "create-item"))
+        applied = crash_count (db, "SELECT count(*) FROM items WHERE code = 'C-' || ?1", id);
+      else if (g_str_equal (kind, "record-sale"))
+        applied = crash_count (db, "SELECT count(*) FROM sales WHERE uid = ?1", id);
+      else
+        applied = recorded; /* a movement carries no op id of its own */
+
+      if (recorded == 1 && applied == 1)
+        continue;
+      if (recorded <= 0 && applied <= 0)
+        counts->lost++;
+      else if (recorded > 1 || applied > 1)
+        counts->doubled++;
+      else
+        counts->half_applied++;
+      crash_note (first_problem, "acknowledged %s %s: recorded %" G_GINT64_FORMAT
+                  " times, applied %" G_GINT64_FORMAT " times", kind, id, recorded, applied);
+    }
+
+  /* Nothing half-present: every recorded op has its whole effect, and back. */
+  for (guint i = 0; i < G_N_ELEMENTS (half_queries); i++)
+    {
+      gint64 n = crash_count (db, half_queries[i], NULL);
+
+      if (n != 0)
+        {
+          counts->half_applied += n > 0 ? n : 1;
+          crash_note (first_problem, "%" G_GINT64_FORMAT ": %s", n, half_queries[i]);
+        }
+    }
+  sqlite3_close (db);
+
+  return stk_writer_close (writer, 1000, error);
 }

@@ -28,4 +28,28 @@ GBytes   *stk_test_read_bytes     (const char     *path);
 /* Drops root privileges to nobody (65534) in this (forked) test process. */
 void      stk_test_drop_privileges (void);
 
+/* Running totals of stk_test_crash_round(). */
+typedef struct
+{
+  guint rounds;
+  guint acked;           /* ops the killed writer acknowledged */
+  guint lost;            /* acknowledged, but neither recorded nor applied */
+  guint doubled;         /* recorded or applied more than once */
+  guint half_applied;    /* recorded without its effect, or the other way round */
+  guint verify_problems; /* problems stk_store_verify() found after the reopen */
+} StkCrashCounts;
+
+/* One round of the kill -9 test on db_path: starts the stk-crash-writer helper,
+ * lets it write for a random delay in [min_delay_ms, max_delay_ms), kills it with
+ * SIGKILL, reopens the inventory (recovering the WAL) and checks that every
+ * acknowledged op is present exactly once and nothing is half-applied. Adds the
+ * figures to *counts; *first_problem (if not NULL and still NULL) gets a description
+ * of the first problem. FALSE with error set if the round itself could not run. */
+gboolean  stk_test_crash_round    (const char     *db_path,
+                                   guint           min_delay_ms,
+                                   guint           max_delay_ms,
+                                   StkCrashCounts *counts,
+                                   char          **first_problem,
+                                   GError        **error);
+
 G_END_DECLS

@@ -1135,7 +1135,7 @@ static const char *const tricky[] = {
   "\ttab\t",
   "Caffè 咖啡",
   "😀 emoji, \"quoted\"\n",
-  "\xEF\xBB\xBF" "bom-like start",
+  ("\xEF\xBB\xBF" "bom-like start"), /* starts with a BOM */
   "=SUM(A1:A2)",
 };
 

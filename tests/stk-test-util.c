@@ -298,3 +298,59 @@ stk_test_crash_round (const char      *db_path,
 
   return stk_writer_close (writer, 1000, error);
 }
+
+static gboolean
+apply_gate (StkOp    *op,
+            sqlite3  *db,
+            gpointer  user_data,
+            GError  **error)
+{
+  StkTestGate *gate = user_data;
+
+  g_mutex_lock (&gate->lock);
+  gate->started = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+  return TRUE;
+}
+
+void
+stk_test_gate_init (StkTestGate *gate)
+{
+  memset (gate, 0, sizeof *gate);
+  g_mutex_init (&gate->lock);
+  g_cond_init (&gate->cond);
+}
+
+void
+stk_test_gate_clear (StkTestGate *gate)
+{
+  g_mutex_clear (&gate->lock);
+  g_cond_clear (&gate->cond);
+}
+
+StkOp *
+stk_test_gate_op (StkTestGate *gate)
+{
+  return stk_op_new ("gate", STK_CHANGE_NONE, apply_gate, gate, NULL);
+}
+
+void
+stk_test_gate_wait_started (StkTestGate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  while (!gate->started)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+void
+stk_test_gate_release (StkTestGate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->released = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+}

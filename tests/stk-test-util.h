@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <sqlite3.h>
 
+#include "stk-op.h"
+
 G_BEGIN_DECLS
 
 /* A fresh temporary folder; removed (with everything in it) by stk_test_rmdir. */
@@ -51,5 +53,21 @@ gboolean  stk_test_crash_round    (const char     *db_path,
                                    StkCrashCounts *counts,
                                    char          **first_problem,
                                    GError        **error);
+
+/* An op that holds the writer thread until released, so that ops queued meanwhile
+ * form one batch. Init with stk_test_gate_init(), submit stk_test_gate_op(). */
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean started;
+  gboolean released;
+} StkTestGate;
+
+void      stk_test_gate_init       (StkTestGate    *gate);
+void      stk_test_gate_clear      (StkTestGate    *gate);
+StkOp    *stk_test_gate_op         (StkTestGate    *gate);
+void      stk_test_gate_wait_started (StkTestGate  *gate);
+void      stk_test_gate_release    (StkTestGate    *gate);
 
 G_END_DECLS

@@ -165,51 +165,6 @@ create_item (StkWriter  *writer,
   return g_strdup (stk_op_get_id (op));
 }
 
-/* An op that holds the writer thread until released, so that ops queued meanwhile
- * form one batch (as in test-writer.c). */
-typedef struct
-{
-  GMutex   lock;
-  GCond    cond;
-  gboolean started;
-  gboolean released;
-} Gate;
-
-static gboolean
-apply_gate (StkOp    *op,
-            sqlite3  *db,
-            gpointer  user_data,
-            GError  **error)
-{
-  Gate *gate = user_data;
-
-  g_mutex_lock (&gate->lock);
-  gate->started = TRUE;
-  g_cond_broadcast (&gate->cond);
-  while (!gate->released)
-    g_cond_wait (&gate->cond, &gate->lock);
-  g_mutex_unlock (&gate->lock);
-  return TRUE;
-}
-
-static void
-gate_wait_started (Gate *gate)
-{
-  g_mutex_lock (&gate->lock);
-  while (!gate->started)
-    g_cond_wait (&gate->cond, &gate->lock);
-  g_mutex_unlock (&gate->lock);
-}
-
-static void
-gate_release (Gate *gate)
-{
-  g_mutex_lock (&gate->lock);
-  gate->released = TRUE;
-  g_cond_broadcast (&gate->cond);
-  g_mutex_unlock (&gate->lock);
-}
-
 #define BATCH_OPS 4
 
 /* Everything one run of one path needs. */
@@ -226,7 +181,7 @@ typedef struct
   char       *safety;     /* restore */
   gint64      schema_objects_before;
   /* batch */
-  Gate        gate;
+  StkTestGate gate;
   gboolean    gate_inited;
   StkOp      *ops[BATCH_OPS + 1]; /* [0] is the gate */
   GError     *errors[BATCH_OPS + 1];
@@ -319,12 +274,11 @@ batch_prepare (Run *run)
 {
   prepare_writer_with_prior (run);
   g_object_set_data (G_OBJECT (run->writer), "stk-fault-run", run);
-  g_mutex_init (&run->gate.lock);
-  g_cond_init (&run->gate.cond);
+  stk_test_gate_init (&run->gate);
   run->gate_inited = TRUE;
-  run->ops[0] = stk_op_new ("gate", STK_CHANGE_NONE, apply_gate, &run->gate, NULL);
+  run->ops[0] = stk_test_gate_op (&run->gate);
   stk_writer_submit (run->writer, run->ops[0], NULL, batch_submitted_cb, GUINT_TO_POINTER (0));
-  gate_wait_started (&run->gate);
+  stk_test_gate_wait_started (&run->gate);
   for (guint i = 1; i <= BATCH_OPS; i++)
     {
       g_autofree char *code = g_strdup_printf ("B-%u", i);
@@ -339,7 +293,7 @@ static gboolean
 batch_exercise (Run     *run,
                 GError **error)
 {
-  gate_release (&run->gate);
+  stk_test_gate_release (&run->gate);
   cr_assert (stk_test_wait_for (&run->all_done, 20000), "the batch never completed");
   for (guint i = 0; i < G_N_ELEMENTS (run->ops); i++)
     if (run->errors[i] != NULL)
@@ -659,10 +613,7 @@ run_clear (Run *run)
       g_clear_error (&run->errors[i]);
     }
   if (run->gate_inited)
-    {
-      g_mutex_clear (&run->gate.lock);
-      g_cond_clear (&run->gate.cond);
-    }
+    stk_test_gate_clear (&run->gate);
 }
 
 /* One run: prepare, fault the nth call of kind, check. TRUE when the fault fired. */

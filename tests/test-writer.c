@@ -124,59 +124,6 @@ submit (StkWriter *writer,
   stk_writer_submit (writer, op, NULL, submitted_cb, call);
 }
 
-/* An op that holds the writer thread until released, so that ops queued meanwhile
- * form one batch. */
-typedef struct
-{
-  GMutex   lock;
-  GCond    cond;
-  gboolean started;
-  gboolean released;
-} Gate;
-
-static gboolean
-apply_gate (StkOp    *op,
-            sqlite3  *db,
-            gpointer  user_data,
-            GError  **error)
-{
-  Gate *gate = user_data;
-
-  g_mutex_lock (&gate->lock);
-  gate->started = TRUE;
-  g_cond_broadcast (&gate->cond);
-  while (!gate->released)
-    g_cond_wait (&gate->cond, &gate->lock);
-  g_mutex_unlock (&gate->lock);
-  return TRUE;
-}
-
-static StkOp *
-gate_op (Gate *gate)
-{
-  g_mutex_init (&gate->lock);
-  g_cond_init (&gate->cond);
-  return stk_op_new ("gate", STK_CHANGE_NONE, apply_gate, gate, NULL);
-}
-
-static void
-gate_wait_started (Gate *gate)
-{
-  g_mutex_lock (&gate->lock);
-  while (!gate->started)
-    g_cond_wait (&gate->cond, &gate->lock);
-  g_mutex_unlock (&gate->lock);
-}
-
-static void
-gate_release (Gate *gate)
-{
-  g_mutex_lock (&gate->lock);
-  gate->released = TRUE;
-  g_cond_broadcast (&gate->cond);
-  g_mutex_unlock (&gate->lock);
-}
-
 static StkOp *
 item_op (guint n)
 {
@@ -191,12 +138,14 @@ Test (writer, group_commit_batches_pending_ops)
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
   Results *results = results_new (301);
   StkWriterFigures before, after;
-  Gate gate = { 0 };
-  StkOp *gop = gate_op (&gate);
+  StkTestGate gate;
+  StkOp *gop = NULL;
 
+  stk_test_gate_init (&gate);
+  gop = stk_test_gate_op (&gate);
   stk_writer_get_figures (writer, &before);
   submit (writer, gop, results);
-  gate_wait_started (&gate);
+  stk_test_gate_wait_started (&gate);
   for (guint i = 0; i < 300; i++)
     {
       StkOp *op = item_op (i);
@@ -204,7 +153,7 @@ Test (writer, group_commit_batches_pending_ops)
       submit (writer, op, results);
     }
   cr_assert_eq (stk_writer_get_pending (writer), 301);
-  gate_release (&gate);
+  stk_test_gate_release (&gate);
   cr_assert (stk_test_wait_for (&results->all_done, 10000));
   stk_writer_get_figures (writer, &after);
 
@@ -217,14 +166,15 @@ Test (writer, group_commit_batches_pending_ops)
   cr_assert_eq (stk_writer_get_pending (writer), 0);
   results_free (results);
   stk_op_unref (gop);
+  stk_test_gate_clear (&gate);
 }
 
 Test (writer, a_failing_op_fails_alone)
 {
   g_autoptr(StkWriter) writer = new_writer (5000, 2000);
   Results *results = results_new (8);
-  Gate gate = { 0 };
-  StkOp *gop = gate_op (&gate);
+  StkTestGate gate;
+  StkOp *gop = NULL;
   g_autoptr(StkOp) a = stk_op_create_item ("A-1", "first", 500, 0);
   g_autoptr(StkOp) dup = stk_op_create_item ("a-1", "same code, other case", 1, 0);
   g_autoptr(StkOp) b = stk_op_create_item ("B-1", "second", 700, 0);
@@ -235,9 +185,11 @@ Test (writer, a_failing_op_fails_alone)
   StkWriterFigures before, after;
   const GError *e;
 
+  stk_test_gate_init (&gate);
+  gop = stk_test_gate_op (&gate);
   stk_writer_get_figures (writer, &before);
   submit (writer, gop, results);
-  gate_wait_started (&gate);
+  stk_test_gate_wait_started (&gate);
   submit (writer, a, results);
   submit (writer, dup, results);
   submit (writer, b, results);
@@ -245,7 +197,7 @@ Test (writer, a_failing_op_fails_alone)
   submit (writer, unknown, results);
   submit (writer, too_many, results);
   submit (writer, sale, results);
-  gate_release (&gate);
+  stk_test_gate_release (&gate);
   cr_assert (stk_test_wait_for (&results->all_done, 10000));
   stk_writer_get_figures (writer, &after);
 
@@ -273,6 +225,7 @@ Test (writer, a_failing_op_fails_alone)
                 "failed ops leave no record, so they may be submitted again");
   results_free (results);
   stk_op_unref (gop);
+  stk_test_gate_clear (&gate);
 }
 
 Test (writer, exactly_once_by_op_id)

@@ -123,7 +123,7 @@ struct _StkWriter
   GMutex          lock;
   GCond           cond;
   PendingQueue    queue;  /* in submission order */
-  guint           in_flight;
+  GPtrArray      *under_way; /* the batch being attempted (not owned), or NULL */
   gboolean        closing;
   gint64          close_deadline;
   gboolean        retry_now;
@@ -234,6 +234,14 @@ drain_inbox_locked (StkWriter *self)
   g_atomic_int_add (&self->inbox_length, -(gint) n);
 }
 
+/* Ops queued, pushed, or in the batch being attempted. Called with lock held. */
+static guint
+pending_count_locked (StkWriter *self)
+{
+  return self->queue.length + (self->under_way != NULL ? self->under_way->len : 0) +
+         (guint) g_atomic_int_get (&self->inbox_length);
+}
+
 /* ---- announcing on the owner's main context ---- */
 
 static void
@@ -269,8 +277,7 @@ update_cb (gpointer user_data)
   g_atomic_int_set (&self->owner_poked, FALSE);
   g_mutex_lock (&self->lock);
   state = self->state;
-  pending = self->queue.length + self->in_flight +
-            (guint) g_atomic_int_get (&self->inbox_length);
+  pending = pending_count_locked (self);
   changes = self->unannounced_changes;
   n_ops = self->unannounced_ops;
   locked = self->locked_unannounced;
@@ -399,7 +406,7 @@ finish_batch (StkWriter *self,
           g_ptr_array_index (batch, i) = NULL;
         }
     }
-  self->in_flight = 0;
+  self->under_way = NULL;
   if (applied > 0)
     {
       self->unannounced_changes |= changes;
@@ -651,7 +658,6 @@ take_batch_locked (StkWriter *self,
       if (alone)
         break;
     }
-  self->in_flight = batch->len;
 }
 
 /* Fails every op in the batch with a copy of error. */
@@ -723,7 +729,7 @@ run_batch (StkWriter *self,
                   pending_queue_push_head (&self->queue, p);
                 }
               g_ptr_array_set_size (batch, 0);
-              self->in_flight = 0;
+              self->under_way = NULL;
               g_mutex_unlock (&self->lock);
               return;
             }
@@ -811,12 +817,10 @@ run_batch (StkWriter *self,
           if (!first->solo && !(stk_op_get_flags (first->op) & STK_OP_FLAG_STANDALONE))
             {
               g_autoptr(GPtrArray) more = g_ptr_array_new ();
-              guint keep = batch->len;
 
               take_batch_locked (self, more);
               for (guint i = 0; i < more->len; i++)
                 g_ptr_array_add (batch, g_ptr_array_index (more, i));
-              self->in_flight = keep + more->len;
             }
         }
       g_mutex_unlock (&self->lock);
@@ -861,6 +865,7 @@ writer_thread (gpointer data)
           break;
         }
       take_batch_locked (self, batch);
+      self->under_way = batch;
       g_mutex_unlock (&self->lock);
 
       run_batch (self, batch);
@@ -1034,8 +1039,7 @@ stk_writer_get_pending (StkWriter *self)
   g_return_val_if_fail (STK_IS_WRITER (self), 0);
 
   g_mutex_lock (&self->lock);
-  n = self->queue.length + self->in_flight +
-      (guint) g_atomic_int_get (&self->inbox_length);
+  n = pending_count_locked (self);
   g_mutex_unlock (&self->lock);
   return n;
 }
@@ -1050,8 +1054,7 @@ stk_writer_get_figures (StkWriter        *self,
   g_mutex_lock (&self->lock);
   *figures = self->figures;
   figures->state = self->state;
-  drain_inbox_locked (self);
-  figures->pending = self->queue.length + self->in_flight;
+  figures->pending = pending_count_locked (self);
   g_mutex_unlock (&self->lock);
   figures->open_connections = stk_db_get_open_count ();
 }
@@ -1060,7 +1063,6 @@ stk_writer_get_figures (StkWriter        *self,
  * stk_writer_list_pending:
  * Returns: (transfer container): the ops not yet committed (queued or in the batch
  * under way), in order, so the user can be told exactly what would be lost.
- * Ops of the batch under way that finished meanwhile may still be listed.
  */
 GPtrArray *
 stk_writer_list_pending (StkWriter *self)
@@ -1072,6 +1074,8 @@ stk_writer_list_pending (StkWriter *self)
   ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
   g_mutex_lock (&self->lock);
   drain_inbox_locked (self);
+  for (guint i = 0; self->under_way != NULL && i < self->under_way->len; i++)
+    g_ptr_array_add (ops, stk_op_ref (((Pending *) g_ptr_array_index (self->under_way, i))->op));
   for (Pending *p = self->queue.head; p != NULL; p = p->next)
     g_ptr_array_add (ops, stk_op_ref (p->op));
   g_mutex_unlock (&self->lock);

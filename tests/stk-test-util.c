@@ -354,3 +354,47 @@ stk_test_gate_release (StkTestGate *gate)
   g_cond_broadcast (&gate->cond);
   g_mutex_unlock (&gate->lock);
 }
+
+StkWriter *
+stk_test_open_writer (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  StkWriter *writer = stk_writer_new (path, &error);
+
+  if (writer == NULL)
+    g_error ("cannot open %s for writing: %s", path, error->message);
+  return writer;
+}
+
+StkStore *
+stk_test_open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  StkStore *store = stk_store_new (path, &error);
+
+  if (store == NULL)
+    g_error ("cannot open %s for reading: %s", path, error->message);
+  return store;
+}
+
+void
+stk_test_close_writer (StkWriter *writer)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!stk_writer_close (writer, 5000, &error))
+    g_error ("closing the writer: %s", error->message);
+  g_object_unref (writer);
+}
+
+/* Submits op (taking it) and waits; any failure ends the test. */
+void
+stk_test_submit (StkWriter *writer,
+                 StkOp     *op)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!stk_writer_submit_sync (writer, op, &error))
+    g_error ("%s: %s", stk_op_get_description (op), error->message);
+  stk_op_unref (op);
+}

@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 
 #include "stk-op.h"
+#include "stk-store.h"
+#include "stk-writer.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +55,13 @@ gboolean  stk_test_crash_round    (const char     *db_path,
                                    StkCrashCounts *counts,
                                    char          **first_problem,
                                    GError        **error);
+
+/* Open / close / submit, aborting the test with the error's message on failure. */
+StkWriter *stk_test_open_writer    (const char     *path);
+StkStore  *stk_test_open_store     (const char     *path);
+void       stk_test_close_writer   (StkWriter      *writer);
+void       stk_test_submit         (StkWriter      *writer,
+                                    StkOp          *op);
 
 /* An op that holds the writer thread until released, so that ops queued meanwhile
  * form one batch. Init with stk_test_gate_init(), submit stk_test_gate_op(). */

@@ -38,44 +38,6 @@ teardown (void)
 
 TestSuite (maintenance, .init = setup, .fini = teardown, .timeout = 60);
 
-static StkWriter *
-open_writer (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  StkWriter *writer = stk_writer_new (path, &error);
-
-  cr_assert_not_null (writer, "%s", error ? error->message : "");
-  return writer;
-}
-
-static StkStore *
-open_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  StkStore *store = stk_store_new (path, &error);
-
-  cr_assert_not_null (store, "%s", error ? error->message : "");
-  return store;
-}
-
-static void
-close_writer (StkWriter *writer)
-{
-  cr_assert (stk_writer_close (writer, 5000, NULL));
-  g_object_unref (writer);
-}
-
-static void
-submit (StkWriter *writer,
-        StkOp     *op)
-{
-  g_autoptr(GError) error = NULL;
-
-  cr_assert (stk_writer_submit_sync (writer, op, &error), "%s: %s", stk_op_get_description (op),
-             error ? error->message : "");
-  stk_op_unref (op);
-}
-
 static char *
 query_digest (const char *path,
               const char *sql)
@@ -163,7 +125,7 @@ progress_cb (guint64  done,
 
 Test (maintenance, generate_makes_a_sound_realistic_inventory)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autoptr(StkStore) store = NULL;
   g_autoptr(GError) error = NULL;
   Progress progress = { 0 };
@@ -178,7 +140,7 @@ Test (maintenance, generate_makes_a_sound_realistic_inventory)
   cr_assert_eq (progress.total, 7000);
   cr_assert_geq (progress.calls, 2);
 
-  store = open_store (db_path);
+  store = stk_test_open_store (db_path);
   assert_sound (store);
 
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 2000);
@@ -230,16 +192,16 @@ Test (maintenance, generate_makes_a_sound_realistic_inventory)
   cr_assert_geq (stk_test_query (db_path, "SELECT max(n) FROM (SELECT count(*) AS n FROM sales"
                                           " GROUP BY item_id)"),
                  50, "a best seller");
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (maintenance, generate_is_deterministic)
 {
   g_autofree char *other_path = g_build_filename (tmpdir, "other.db", NULL);
   g_autofree char *third_path = g_build_filename (tmpdir, "third.db", NULL);
-  StkWriter *a = open_writer (db_path);
-  StkWriter *b = open_writer (other_path);
-  StkWriter *c = open_writer (third_path);
+  StkWriter *a = stk_test_open_writer (db_path);
+  StkWriter *b = stk_test_open_writer (other_path);
+  StkWriter *c = stk_test_open_writer (third_path);
   g_autofree char *da = NULL;
   g_autofree char *db = NULL;
   g_autofree char *dc = NULL;
@@ -262,14 +224,14 @@ Test (maintenance, generate_is_deterministic)
   sb = query_digest (other_path, sales_sql);
   cr_assert_str_eq (sa, sb, "same seed, same sales");
 
-  close_writer (a);
-  close_writer (b);
-  close_writer (c);
+  stk_test_close_writer (a);
+  stk_test_close_writer (b);
+  stk_test_close_writer (c);
 }
 
 Test (maintenance, generate_more_into_a_generated_inventory)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autoptr(StkStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -278,11 +240,11 @@ Test (maintenance, generate_more_into_a_generated_inventory)
              error ? error->message : "");
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 600);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 1000);
-  store = open_store (db_path);
+  store = stk_test_open_store (db_path);
   assert_sound (store);
 
   cr_assert_not (stk_generate (writer, 0, 10, 1, NULL, NULL, &error));
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 /* ---- backup and restore ---- */
@@ -290,15 +252,15 @@ Test (maintenance, generate_more_into_a_generated_inventory)
 static void
 small_inventory (StkWriter *writer)
 {
-  submit (writer, stk_op_create_item ("A-1", "First", 100, 1));
-  submit (writer, stk_op_create_item ("B-2", "Second", 250, 0));
-  submit (writer, stk_op_record_movement ("A-1", STK_MOVEMENT_RECEIVE, 10, "Delivery", 0));
-  submit (writer, stk_op_record_sale ("A-1", 3, -1, 0));
+  stk_test_submit (writer, stk_op_create_item ("A-1", "First", 100, 1));
+  stk_test_submit (writer, stk_op_create_item ("B-2", "Second", 250, 0));
+  stk_test_submit (writer, stk_op_record_movement ("A-1", STK_MOVEMENT_RECEIVE, 10, "Delivery", 0));
+  stk_test_submit (writer, stk_op_record_sale ("A-1", 3, -1, 0));
 }
 
 Test (maintenance, backup_and_restore_round_trip)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autoptr(StkStore) store = NULL;
   g_autofree char *backup = g_build_filename (tmpdir, "backup.db", NULL);
   g_autofree char *safety = NULL;
@@ -309,13 +271,13 @@ Test (maintenance, backup_and_restore_round_trip)
   g_autoptr(GError) error = NULL;
 
   small_inventory (writer);
-  store = open_store (db_path);
+  store = stk_test_open_store (db_path);
   cr_assert (stk_store_backup (store, backup, &error), "%s", error ? error->message : "");
   at_backup = query_digest (db_path, items_sql);
 
   /* Changes after the backup. */
-  submit (writer, stk_op_create_item ("C-3", "Added later", 500, 0));
-  submit (writer, stk_op_record_sale ("A-1", 2, -1, 0));
+  stk_test_submit (writer, stk_op_create_item ("C-3", "Added later", 500, 0));
+  stk_test_submit (writer, stk_op_record_sale ("A-1", 2, -1, 0));
   changed = query_digest (db_path, items_sql);
   cr_assert_str_neq (at_backup, changed);
 
@@ -337,8 +299,8 @@ Test (maintenance, backup_and_restore_round_trip)
 
   /* Everything keeps working: readers see it, the writer writes, still WAL. */
   assert_sound (store);
-  submit (writer, stk_op_create_item ("D-4", "After the restore", 1, 0));
-  submit (writer, stk_op_record_sale ("A-1", 1, -1, 0));
+  stk_test_submit (writer, stk_op_create_item ("D-4", "After the restore", 1, 0));
+  stk_test_submit (writer, stk_op_record_sale ("A-1", 1, -1, 0));
   cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'A-1'"), 6);
   {
     g_autofree char *mode = NULL;
@@ -353,7 +315,7 @@ Test (maintenance, backup_and_restore_round_trip)
     sqlite3_close (db);
     cr_assert_str_eq (mode, "wal");
   }
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 static void
@@ -383,7 +345,7 @@ assert_restore_fails (StkWriter  *writer,
 
 Test (maintenance, restore_refuses_bad_files)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autoptr(StkStore) store = NULL;
   g_autofree char *garbage = g_build_filename (tmpdir, "garbage.db", NULL);
   g_autofree char *foreign = g_build_filename (tmpdir, "foreign.db", NULL);
@@ -400,9 +362,9 @@ Test (maintenance, restore_refuses_bad_files)
     {
       g_autofree char *code = g_strdup_printf ("BULK-%03u", i);
       g_autofree char *description = g_strnfill (300, 'x');
-      submit (writer, stk_op_create_item (code, description, i, 0));
+      stk_test_submit (writer, stk_op_create_item (code, description, i, 0));
     }
-  store = open_store (db_path);
+  store = stk_test_open_store (db_path);
 
   cr_assert (g_file_set_contents (garbage, "this is not a database, just some text\n", -1, NULL));
   assert_restore_fails (writer, store, garbage, STK_ERROR_NOT_INVENTORY);
@@ -456,20 +418,20 @@ Test (maintenance, restore_refuses_bad_files)
     cr_assert (stk_restore (writer, store, good, &safety, &error), "%s",
                error ? error->message : "");
   }
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (maintenance, restore_upgrades_an_older_backup)
 {
   g_autofree char *old = g_build_filename (tmpdir, "old.db", NULL);
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autoptr(StkStore) store = NULL;
   g_autofree char *safety = NULL;
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
 
   small_inventory (writer);
-  store = open_store (db_path);
+  store = stk_test_open_store (db_path);
 
   /* A format-2 inventory: items and movements, no sales yet. */
   cr_assert_eq (sqlite3_open (old, &db), SQLITE_OK);
@@ -489,16 +451,16 @@ Test (maintenance, restore_upgrades_an_older_backup)
   cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'OLD-1'"), 4);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 1);
   assert_sound (store);
-  submit (writer, stk_op_record_sale ("OLD-1", 1, -1, 0));
+  stk_test_submit (writer, stk_op_record_sale ("OLD-1", 1, -1, 0));
   cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'OLD-1'"), 3);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 /* ---- checkpoint ---- */
 
 Test (maintenance, checkpoint_truncates_the_wal)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
   g_autoptr(GError) error = NULL;
   gint64 frames = -2;
@@ -513,12 +475,12 @@ Test (maintenance, checkpoint_truncates_the_wal)
   cr_assert_geq (frames, 0);
   cr_assert_eq (frames, checkpointed);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 2);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (maintenance, checkpoint_reports_a_busy_reader)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
   g_autoptr(GError) error = NULL;
   sqlite3 *reader = NULL;
@@ -539,7 +501,7 @@ Test (maintenance, checkpoint_reports_a_busy_reader)
   g_clear_error (&error);
   cr_assert (stk_checkpoint (writer, NULL, NULL, &error), "%s", error ? error->message : "");
   cr_assert_eq (file_size (wal), 0);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 /* ---- backup names ---- */

@@ -38,44 +38,6 @@ TestSuite (transfer, .init = setup, .fini = teardown, .timeout = 60);
 
 /* ---- helpers ---- */
 
-static StkWriter *
-open_writer (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  StkWriter *writer = stk_writer_new (path, &error);
-
-  cr_assert_not_null (writer, "%s", error ? error->message : "");
-  return writer;
-}
-
-static StkStore *
-open_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  StkStore *store = stk_store_new (path, &error);
-
-  cr_assert_not_null (store, "%s", error ? error->message : "");
-  return store;
-}
-
-static void
-close_writer (StkWriter *writer)
-{
-  cr_assert (stk_writer_close (writer, 5000, NULL));
-  g_object_unref (writer);
-}
-
-static void
-submit (StkWriter *writer,
-        StkOp     *op)
-{
-  g_autoptr(GError) error = NULL;
-
-  cr_assert (stk_writer_submit_sync (writer, op, &error), "%s: %s", stk_op_get_description (op),
-             error ? error->message : "");
-  stk_op_unref (op);
-}
-
 static char *
 write_file (const char *name,
             const char *contents,
@@ -243,25 +205,25 @@ utc_us (int y, int mo, int d, int h, int mi, int s)
 static void
 fill_inventory (StkWriter *writer)
 {
-  submit (writer, stk_op_create_item ("X-1", "Plain item", 1250, 5));
-  submit (writer, stk_op_create_item ("Y-2", "Comma, \"quoted\" and\nnew line", 99, 0));
-  submit (writer, stk_op_create_item ("ÄPFEL-1", "Äpfel „Boskoop“ – 1 kg, ½ price", 349, 10));
-  submit (writer, stk_op_create_item ("Z-9", "To be archived", 0, 0));
+  stk_test_submit (writer, stk_op_create_item ("X-1", "Plain item", 1250, 5));
+  stk_test_submit (writer, stk_op_create_item ("Y-2", "Comma, \"quoted\" and\nnew line", 99, 0));
+  stk_test_submit (writer, stk_op_create_item ("ÄPFEL-1", "Äpfel „Boskoop“ – 1 kg, ½ price", 349, 10));
+  stk_test_submit (writer, stk_op_create_item ("Z-9", "To be archived", 0, 0));
 
-  submit (writer, stk_op_record_movement ("X-1", STK_MOVEMENT_RECEIVE, 100, "Delivery #1",
+  stk_test_submit (writer, stk_op_record_movement ("X-1", STK_MOVEMENT_RECEIVE, 100, "Delivery #1",
                                           utc_us (2026, 1, 10, 8, 0, 0)));
-  submit (writer, stk_op_record_movement ("X-1", STK_MOVEMENT_ADJUSTMENT, -3, "Broken, 3 units",
+  stk_test_submit (writer, stk_op_record_movement ("X-1", STK_MOVEMENT_ADJUSTMENT, -3, "Broken, 3 units",
                                           utc_us (2026, 1, 11, 9, 30, 0)));
-  submit (writer, stk_op_record_movement ("Y-2", STK_MOVEMENT_RECEIVE, 10, "",
+  stk_test_submit (writer, stk_op_record_movement ("Y-2", STK_MOVEMENT_RECEIVE, 10, "",
                                           utc_us (2026, 1, 12, 10, 0, 0)));
-  submit (writer, stk_op_record_movement ("Y-2", STK_MOVEMENT_COUNT, 8, "Year-end count",
+  stk_test_submit (writer, stk_op_record_movement ("Y-2", STK_MOVEMENT_COUNT, 8, "Year-end count",
                                           utc_us (2026, 1, 13, 10, 0, 0)));
-  submit (writer, stk_op_record_movement ("ÄPFEL-1", STK_MOVEMENT_RECEIVE, 5, "Äpfel geliefert",
+  stk_test_submit (writer, stk_op_record_movement ("ÄPFEL-1", STK_MOVEMENT_RECEIVE, 5, "Äpfel geliefert",
                                           utc_us (2026, 1, 14, 7, 0, 0)));
-  submit (writer, stk_op_record_sale ("X-1", 5, -1, utc_us (2026, 2, 1, 12, 0, 0)));
-  submit (writer, stk_op_record_sale ("X-1", 2, 1000, utc_us (2026, 2, 2, 12, 0, 0) + 123456));
-  submit (writer, stk_op_record_sale ("Y-2", 1, 120, utc_us (2026, 2, 3, 12, 0, 0) + 1));
-  submit (writer, stk_op_record_sale ("Äpfel-1", 1, -1, utc_us (2026, 2, 4, 18, 45, 30)));
+  stk_test_submit (writer, stk_op_record_sale ("X-1", 5, -1, utc_us (2026, 2, 1, 12, 0, 0)));
+  stk_test_submit (writer, stk_op_record_sale ("X-1", 2, 1000, utc_us (2026, 2, 2, 12, 0, 0) + 123456));
+  stk_test_submit (writer, stk_op_record_sale ("Y-2", 1, 120, utc_us (2026, 2, 3, 12, 0, 0) + 1));
+  stk_test_submit (writer, stk_op_record_sale ("Äpfel-1", 1, -1, utc_us (2026, 2, 4, 18, 45, 30)));
 }
 
 /* ---- prices ---- */
@@ -343,7 +305,7 @@ Test (transfer, table_names)
 
 Test (transfer, round_trip_of_all_three_tables)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autoptr(StkStore) store = NULL;
   g_autofree char *copy_path = g_build_filename (tmpdir, "copy.db", NULL);
   g_autofree char *skus = g_build_filename (tmpdir, "skus.csv", NULL);
@@ -365,8 +327,8 @@ Test (transfer, round_trip_of_all_three_tables)
   };
 
   fill_inventory (writer);
-  submit (writer, stk_op_set_archived (4, TRUE));
-  store = open_store (db_path);
+  stk_test_submit (writer, stk_op_set_archived (4, TRUE));
+  store = stk_test_open_store (db_path);
 
   export_ok (store, STK_TABLE_SKUS, skus, 4);
   export_ok (store, STK_TABLE_SALES, sales, 4);
@@ -395,7 +357,7 @@ Test (transfer, round_trip_of_all_three_tables)
 
   /* Into a fresh inventory: SKUs (with their on-hand as opening stock), then
    * movements, then sales. */
-  copy = open_writer (copy_path);
+  copy = stk_test_open_writer (copy_path);
   import_ok (copy, STK_TABLE_SKUS, skus, 4);
   import_ok (copy, STK_TABLE_MOVEMENTS, movements, 5);
   import_ok (copy, STK_TABLE_SALES, sales, 4);
@@ -414,7 +376,7 @@ Test (transfer, round_trip_of_all_three_tables)
                 3, "one opening count per SKU with stock");
 
   /* The copy's sales export is the same file. */
-  copy_store = open_store (copy_path);
+  copy_store = stk_test_open_store (copy_path);
   export_ok (copy_store, STK_TABLE_SALES, sales2, 4);
   g_clear_pointer (&text, g_free);
   text = read_text (sales);
@@ -424,27 +386,27 @@ Test (transfer, round_trip_of_all_three_tables)
   /* And a SKUs-only copy reproduces the SKUs file, on-hand included. */
   {
     g_autofree char *only_path = g_build_filename (tmpdir, "only.db", NULL);
-    StkWriter *only = open_writer (only_path);
+    StkWriter *only = stk_test_open_writer (only_path);
     g_autoptr(StkStore) only_store = NULL;
     g_autofree char *a = NULL;
     g_autofree char *b = NULL;
 
     import_ok (only, STK_TABLE_SKUS, skus, 4);
-    only_store = open_store (only_path);
+    only_store = stk_test_open_store (only_path);
     export_ok (only_store, STK_TABLE_SKUS, skus2, 4);
     a = read_text (skus);
     b = read_text (skus2);
     cr_assert_str_eq (a, b);
-    close_writer (only);
+    stk_test_close_writer (only);
   }
 
-  close_writer (copy);
-  close_writer (writer);
+  stk_test_close_writer (copy);
+  stk_test_close_writer (writer);
 }
 
 Test (transfer, tricky_csv_values)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   /* BOM, CRLF, columns in another order and case, quoted commas, quotes and line
    * breaks, non-ASCII, spaces around values, a last line without a line end. */
   static const char csv[] =
@@ -478,12 +440,12 @@ Test (transfer, tricky_csv_values)
   cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = '日本-4'"), 7);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM movements"), 2,
                 "opening counts only where on_hand > 0");
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (transfer, date_formats)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   static const char csv[] =
     "sold_at,sku,quantity,reference\n"
     "2026-11-23T10:15:00Z,A,1,r1\n"
@@ -496,8 +458,8 @@ Test (transfer, date_formats)
   g_setenv ("TZ", "Europe/Berlin", TRUE);
   tzset ();
   path = write_file ("sales.csv", csv, -1);
-  submit (writer, stk_op_create_item ("A", "", 100, 0));
-  submit (writer, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 10, "", 0));
+  stk_test_submit (writer, stk_op_create_item ("A", "", 100, 0));
+  stk_test_submit (writer, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 10, "", 0));
   import_ok (writer, STK_TABLE_SALES, path, 5);
 
   cr_assert_eq (stk_test_query (db_path, "SELECT sold_at FROM sales WHERE uid = 'r1'"),
@@ -512,14 +474,14 @@ Test (transfer, date_formats)
                 utc_us (2026, 11, 23, 10, 15, 0) + 250000);
   cr_assert_eq (stk_test_query (db_path, "SELECT sum(unit_price_cents) FROM sales"), 500,
                 "an empty unit_price is the item's price");
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 /* ---- bad input ---- */
 
 Test (transfer, bad_rows_are_reported_by_line_and_nothing_is_imported)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_auto(StkImportReport) report = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
@@ -540,7 +502,7 @@ Test (transfer, bad_rows_are_reported_by_line_and_nothing_is_imported)
     ",no code,1.00,0\n"                         /* 12 */
     "OK-2,Fine too,2,1\n";                      /* 13 */
 
-  submit (writer, stk_op_create_item ("EXISTING", "already here", 100, 0));
+  stk_test_submit (writer, stk_op_create_item ("EXISTING", "already here", 100, 0));
   before = db_digest (db_path);
   path = write_file ("bad.csv", csv, sizeof csv - 1);
 
@@ -563,12 +525,12 @@ Test (transfer, bad_rows_are_reported_by_line_and_nothing_is_imported)
 
   after = db_digest (db_path);
   cr_assert_str_eq (before, after, "the inventory is unchanged");
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (transfer, rows_refused_by_the_inventory_fail_the_whole_import)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_auto(StkImportReport) report = { 0 };
   g_auto(StkImportReport) report2 = { 0 };
   g_autoptr(GError) error = NULL;
@@ -579,8 +541,8 @@ Test (transfer, rows_refused_by_the_inventory_fail_the_whole_import)
   g_autofree char *sales = NULL;
   g_autofree char *dump = NULL;
 
-  submit (writer, stk_op_create_item ("EXISTING", "already here", 100, 0));
-  submit (writer, stk_op_record_movement ("EXISTING", STK_MOVEMENT_RECEIVE, 3, "", 0));
+  stk_test_submit (writer, stk_op_create_item ("EXISTING", "already here", 100, 0));
+  stk_test_submit (writer, stk_op_record_movement ("EXISTING", STK_MOVEMENT_RECEIVE, 3, "", 0));
   before = db_digest (db_path);
 
   skus = write_file ("skus.csv",
@@ -613,12 +575,12 @@ Test (transfer, rows_refused_by_the_inventory_fail_the_whole_import)
 
   after = db_digest (db_path);
   cr_assert_str_eq (before, after, "the inventory is unchanged");
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (transfer, bad_header)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autofree char *unknown = write_file ("unknown.csv", "code,colour\nA,red\n", -1);
   g_autofree char *missing = write_file ("missing.csv", "description,unit_price\nx,1\n", -1);
   g_autofree char *twice = write_file ("twice.csv", "sku,sold_at,quantity,SKU\n", -1);
@@ -658,12 +620,12 @@ Test (transfer, bad_header)
   }
   import_ok (writer, STK_TABLE_SKUS, header_only, 0);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (transfer, bad_sales_and_movements_values)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_auto(StkImportReport) report = { 0 };
   g_auto(StkImportReport) report2 = { 0 };
   g_autoptr(GError) error = NULL;
@@ -691,7 +653,7 @@ Test (transfer, bad_sales_and_movements_values)
                                            -1);
   g_autofree char *dump = NULL;
 
-  submit (writer, stk_op_create_item ("A", "", 100, 0));
+  stk_test_submit (writer, stk_op_create_item ("A", "", 100, 0));
 
   cr_assert_not (import (writer, STK_TABLE_SALES, sales, &report, &error));
   dump = report_dump (&report);
@@ -716,12 +678,12 @@ Test (transfer, bad_sales_and_movements_values)
   cr_assert (report_has (&report2, "Line 6: ", "“theft”"), "%s", dump);
   cr_assert (report_has (&report2, "Line 7: ", "whole number"), "%s", dump);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM movements"), 0);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (transfer, error_messages_are_capped_but_counted)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_auto(StkImportReport) report = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) csv = g_string_new ("code,unit_price\n");
@@ -735,14 +697,14 @@ Test (transfer, error_messages_are_capped_but_counted)
   cr_assert_eq (report.errors->len, STK_IMPORT_MAX_REPORTED_ERRORS);
   cr_assert (g_str_has_prefix (g_ptr_array_index (report.errors, 0), "Line 3: "));
   cr_assert_str_eq (error->message, "“many.csv” has 60 bad rows; nothing was imported.");
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 /* ---- exactly once ---- */
 
 Test (transfer, importing_the_same_sales_twice_adds_nothing)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autofree char *path = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -755,8 +717,8 @@ Test (transfer, importing_the_same_sales_twice_adds_nothing)
     "2026-03-01T09:00:00Z,a,2,\n"
     "2026-03-01T09:00:00Z,A,1,0.50\n";
 
-  submit (writer, stk_op_create_item ("A", "", 100, 0));
-  submit (writer, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 100, "", 0));
+  stk_test_submit (writer, stk_op_create_item ("A", "", 100, 0));
+  stk_test_submit (writer, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 100, "", 0));
   path = write_file ("sales.csv", csv, -1);
 
   {
@@ -794,12 +756,12 @@ Test (transfer, importing_the_same_sales_twice_adds_nothing)
   cr_assert_str_neq (before, after);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops WHERE kind = 'import-sales'"),
                 2);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (transfer, movements_with_references_are_imported_once)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autofree char *path = write_file ("movements.csv",
                                       "moved_at,sku,kind,quantity,reason,reference\n"
                                       "2026-01-01,A,receive,10,Delivery,D-1\n"
@@ -814,7 +776,7 @@ Test (transfer, movements_with_references_are_imported_once)
                                           "2026-01-04,A,receive,6,Delivery,D-2\n",
                                           -1);
 
-  submit (writer, stk_op_create_item ("A", "", 100, 0));
+  stk_test_submit (writer, stk_op_create_item ("A", "", 100, 0));
   import_ok (writer, STK_TABLE_MOVEMENTS, path, 3);
   cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 4);
   cr_assert_eq (stk_test_query (db_path, "SELECT quantity FROM movements WHERE reference = 'C-1'"), -5,
@@ -830,15 +792,15 @@ Test (transfer, movements_with_references_are_imported_once)
   }
   cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 10);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM movements"), 4);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 /* ---- files and folders ---- */
 
 Test (transfer, missing_file_and_folder)
 {
-  StkWriter *writer = open_writer (db_path);
-  g_autoptr(StkStore) store = open_store (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
   g_autofree char *missing = g_build_filename (tmpdir, "nope.csv", NULL);
   g_autofree char *no_dir = g_build_filename (tmpdir, "no-such-folder", "out.csv", NULL);
   g_auto(StkImportReport) report = { 0 };
@@ -857,13 +819,13 @@ Test (transfer, missing_file_and_folder)
 
   cr_assert_not (import (writer, STK_TABLE_SKUS, tmpdir, NULL, &error3));
   cr_assert (g_error_matches (error3, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error3->message);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 Test (transfer, unreadable_file_and_read_only_folder)
 {
-  StkWriter *writer = open_writer (db_path);
-  g_autoptr(StkStore) store = open_store (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
   g_autofree char *secret = write_file ("secret.csv", "code\nA\n", -1);
   g_autofree char *ro = g_build_filename (tmpdir, "ro", NULL);
   g_autofree char *out = g_build_filename (ro, "out.csv", NULL);
@@ -881,7 +843,7 @@ Test (transfer, unreadable_file_and_read_only_folder)
   cr_assert_not (stk_export_file (store, STK_TABLE_SKUS, out, NULL, NULL, NULL, NULL, &error2));
   cr_assert (g_error_matches (error2, STK_ERROR, STK_ERROR_READ_ONLY), "%s", error2->message);
   cr_assert (strstr (error2->message, "read-only") != NULL, "%s", error2->message);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 static guint
@@ -906,7 +868,7 @@ cancel_at_first_progress (guint64  done,
 
 Test (transfer, export_replaces_an_existing_file_only_on_success)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autoptr(StkStore) store = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *out = write_file ("out.csv", "old contents\n", -1);
@@ -921,7 +883,7 @@ Test (transfer, export_replaces_an_existing_file_only_on_success)
                             i % 9);
   in = write_file ("in.csv", csv->str, (gssize) csv->len);
   import_ok (writer, STK_TABLE_SKUS, in, 5000);
-  store = open_store (db_path);
+  store = stk_test_open_store (db_path);
 
   cr_assert_not (stk_export_file (store, STK_TABLE_SKUS, out, cancel_at_first_progress,
                                   cancellable, cancellable, &rows, &error));
@@ -936,7 +898,7 @@ Test (transfer, export_replaces_an_existing_file_only_on_success)
   cr_assert (g_str_has_prefix (text, "code,description,unit_price,reorder_level,archived,on_hand\r\n"
                                      "I-00000,"));
   cr_assert_eq (count_part_files (), 0);
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }
 
 typedef struct
@@ -964,7 +926,7 @@ progress_cb (guint64  done,
 
 Test (transfer, cancelled_import_imports_nothing)
 {
-  StkWriter *writer = open_writer (db_path);
+  StkWriter *writer = stk_test_open_writer (db_path);
   g_autoptr(GString) csv = g_string_new ("code,description,on_hand\n");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GCancellable) cancelled = g_cancellable_new ();
@@ -1006,5 +968,5 @@ Test (transfer, cancelled_import_imports_nothing)
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 20000);
   cr_assert_eq (stk_test_query (db_path, "SELECT sum(on_hand) FROM items"),
                 stk_test_query (db_path, "SELECT sum(quantity) FROM movements"));
-  close_writer (writer);
+  stk_test_close_writer (writer);
 }

@@ -633,3 +633,159 @@ stk_op_record_sale (const char *code,
   stk_op_set_describe_func (op, describe_record_sale);
   return op;
 }
+
+/* ---- undo building blocks ---- */
+
+static char *
+describe_void_sale (StkOp    *op,
+                    gpointer  user_data)
+{
+  OpData *d = user_data;
+
+  return g_strdup_printf (_("Voiding of sale %" G_GINT64_FORMAT), d->item_id);
+}
+
+static gboolean
+apply_void_sale (StkOp    *op,
+                 sqlite3  *db,
+                 gpointer  user_data,
+                 GError  **error)
+{
+  OpData *d = user_data;
+  g_autofree char *code = NULL;
+  sqlite3_stmt *stmt;
+  gboolean voided = FALSE;
+  int rc;
+
+  stmt = stk_db_stmt (db,
+                      "SELECT i.code, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
+                      " FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = ?1",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, d->item_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      voided = sqlite3_column_int (stmt, 1) != 0;
+    }
+  else if (rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot void the sale"));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return FALSE;
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("Sale %" G_GINT64_FORMAT " does not exist."), d->item_id);
+      return FALSE;
+    }
+  if (voided)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("The sale of “%s” was voided already."), code);
+      return FALSE;
+    }
+
+  stmt = stk_db_stmt (db, "INSERT INTO sale_voids (sale_id, voided_at) VALUES (?1, ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, d->item_id);
+  sqlite3_bind_int64 (stmt, 2, stk_db_now_us ());
+  if (!step_done (stmt, db, code, error))
+    return FALSE;
+  stk_op_set_row_id (op, d->item_id);
+  return TRUE;
+}
+
+StkOp *
+stk_op_void_sale (gint64 sale_id)
+{
+  OpData *d = g_new0 (OpData, 1);
+  StkOp *op;
+
+  d->item_id = sale_id; /* the sale's id */
+  op = stk_op_new ("void-sale", STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
+                   apply_void_sale, d, op_data_free);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_describe_func (op, describe_void_sale);
+  return op;
+}
+
+static char *
+describe_delete_item (StkOp    *op,
+                      gpointer  user_data)
+{
+  OpData *d = user_data;
+
+  return g_strdup_printf (_("Removal of item %" G_GINT64_FORMAT), d->item_id);
+}
+
+static gboolean
+apply_delete_item (StkOp    *op,
+                   sqlite3  *db,
+                   gpointer  user_data,
+                   GError  **error)
+{
+  OpData *d = user_data;
+  g_autofree char *code = NULL;
+  sqlite3_stmt *stmt;
+  gboolean has_history = FALSE;
+  int rc;
+
+  stmt = stk_db_stmt (db,
+                      "SELECT code, EXISTS (SELECT 1 FROM movements WHERE item_id = ?1)"
+                      "          OR EXISTS (SELECT 1 FROM sales WHERE item_id = ?1)"
+                      " FROM items WHERE id = ?1",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, d->item_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      has_history = sqlite3_column_int (stmt, 1) != 0;
+    }
+  else if (rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot remove the item"));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return FALSE;
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("The item no longer exists."));
+      return FALSE;
+    }
+  if (has_history)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("The item “%s” has stock movements or sales, so it cannot be removed; "
+                     "archive it instead."),
+                   code);
+      return FALSE;
+    }
+
+  stmt = stk_db_stmt (db, "DELETE FROM items WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, d->item_id);
+  if (!step_done (stmt, db, code, error))
+    return FALSE;
+  stk_op_set_row_id (op, d->item_id);
+  return TRUE;
+}
+
+StkOp *
+stk_op_delete_item (gint64 item_id)
+{
+  OpData *d = g_new0 (OpData, 1);
+  StkOp *op;
+
+  d->item_id = item_id;
+  op = stk_op_new ("delete-item", STK_CHANGE_ITEMS, apply_delete_item, d, op_data_free);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_describe_func (op, describe_delete_item);
+  return op;
+}

@@ -45,6 +45,13 @@ StkOp *stk_op_record_sale     (const char      *code,
                                gint64           quantity,
                                gint64           unit_price_cents,
                                gint64           sold_at_us);
+/* Undo building blocks. Voiding a sale puts its stock back with an adjustment
+ * ("Sale voided") and leaves it out of reports: STK_ERROR_NOT_FOUND when there is no
+ * such sale, STK_ERROR_CONSTRAINT when it was voided already; the row id is the sale
+ * id. Deleting an item is the undo of creating it: only an item with no stock
+ * movements and no sales can go (else STK_ERROR_CONSTRAINT; archive it instead). */
+StkOp *stk_op_void_sale       (gint64           sale_id);
+StkOp *stk_op_delete_item     (gint64           item_id);
 
 /* Helpers for apply functions (tests and import code use them too). */
 gint64 stk_ops_lookup_item_id (sqlite3         *db,

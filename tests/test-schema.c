@@ -99,6 +99,9 @@ make_old_inventory (int version)
   if (version >= 2)
     cr_assert_eq (raw_exec (db, "INSERT INTO movements (item_id, kind, quantity, balance, moved_at)"
                                 " VALUES (1, 'receive', 7, 7, 2)"), SQLITE_OK, "%s", sqlite3_errmsg (db));
+  if (version >= 3)
+    cr_assert_eq (raw_exec (db, "INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at)"
+                                " VALUES ('v3-sale', 1, 3, 150, 3)"), SQLITE_OK, "%s", sqlite3_errmsg (db));
   sqlite3_close (db);
 }
 
@@ -119,14 +122,41 @@ check_migrated (int from_version)
       cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 2);
       cr_assert_eq (stk_test_query (db_path, "SELECT unit_price_cents FROM items WHERE code = 'OLD-1'"), 150);
     }
+  if (from_version >= 1)
+    {
+      /* Version 4's word index holds the items that were there before. */
+      cr_assert_eq (stk_test_query (db_path, "SELECT rowid FROM items_fts WHERE items_fts MATCH 'second'"),
+                    stk_test_query (db_path, "SELECT id FROM items WHERE code = 'old-2'"));
+      cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'old'"), 2);
+    }
   if (from_version >= 2)
     {
-      cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'OLD-1'"), 7);
+      gint64 before = from_version >= 3 ? 4 : 7;
+
+      cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'OLD-1'"), before);
       sale = stk_op_record_sale ("old-1", 2, -1, 0);
       cr_assert (stk_writer_submit_sync (writer, sale, &error), "%s", error ? error->message : "");
-      cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'OLD-1'"), 5);
-      cr_assert_eq (stk_test_query (db_path, "SELECT unit_price_cents FROM sales"), 150);
+      cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'OLD-1'"), before - 2);
+      cr_assert_eq (stk_test_query (db_path, "SELECT min(unit_price_cents) FROM sales"), 150);
     }
+  if (from_version >= 3)
+    {
+      /* A sale recorded before version 4 can be voided. */
+      g_autoptr(StkOp) undo = stk_op_void_sale (stk_test_query (db_path, "SELECT id FROM sales WHERE uid = 'v3-sale'"));
+
+      cr_assert (stk_writer_submit_sync (writer, undo, &error), "%s", error ? error->message : "");
+      cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'OLD-1'"), 5);
+    }
+  {
+    sqlite3 *db = raw_open (db_path);
+
+    cr_assert_eq (raw_exec (db, "INSERT INTO items_fts (items_fts) VALUES ('integrity-check')"), SQLITE_OK,
+                  "from v%d: %s", from_version, sqlite3_errmsg (db));
+    sqlite3_close (db);
+  }
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                         " AND name IN ('items_sort_code', 'items_sort_description', 'items_sort_on_hand',"
+                                         " 'items_sort_price', 'items_sort_reorder', 'items_sort_updated')"), 6);
 
   store = stk_store_new (db_path, &error);
   cr_assert_not_null (store);
@@ -152,6 +182,31 @@ Test (schema, migrates_from_v2)
 {
   make_old_inventory (2);
   check_migrated (2);
+}
+
+Test (schema, migrates_from_v3)
+{
+  make_old_inventory (3);
+  check_migrated (3);
+}
+
+Test (schema, failed_migration_from_v3_leaves_v3)
+{
+  sqlite3 *db;
+  g_autoptr(GError) error = NULL;
+
+  make_old_inventory (3);
+  /* Make migration 4 fail after the word index was built: sale_voids exists. */
+  db = raw_open (db_path);
+  cr_assert_eq (raw_exec (db, "CREATE TABLE sale_voids (x)"), SQLITE_OK);
+  sqlite3_close (db);
+
+  cr_assert_null (stk_db_open (db_path, STK_DB_READ_WRITE, &error));
+  cr_assert_not_null (error);
+  cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), 3, "one transaction: all or nothing");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'items_fts%'"
+                                         " OR name LIKE 'items_sort_%'"), 0);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 1);
 }
 
 Test (schema, failed_migration_leaves_old_version)

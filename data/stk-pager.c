@@ -1,0 +1,813 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-pager.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "stk-db.h"
+#include "stk-error.h"
+
+/*
+ * Keyset paging. Every order is (key, id) — ascending or both descending — so that it
+ * is total and every position has exactly one row. An anchor is the (key, id) of the
+ * row at position k·STRIDE; the rows from position p on are
+ *
+ *   SELECT … WHERE (key, id) >= (anchor[p / STRIDE]) ORDER BY key, id LIMIT n OFFSET p % STRIDE
+ *
+ * which SQLite answers with one seek into the index (key, id) — items_sort_* / the
+ * rowid-carrying single-column indexes — whatever p is. SQL texts are built once per
+ * (kind, column, direction) and interned, so the per-connection statement cache of
+ * stk_db_stmt() can keep them prepared.
+ */
+
+typedef struct
+{
+  const char *name;   /* the row property */
+  const char *expr;   /* SQL, on the kind's main table */
+  gboolean    text;   /* compared with NOCASE */
+} SortColumn;
+
+typedef struct
+{
+  const char       *select;   /* the row's columns */
+  const char       *from;     /* with joins */
+  const char       *table;    /* the main table alone, for scans */
+  const char       *where;    /* always-applied filter */
+  const char       *id;
+  const SortColumn *columns;  /* first: default */
+  guint             n_columns;
+  gboolean          default_descending;
+} KindInfo;
+
+static const SortColumn item_columns[] = {
+  { "code", "i.code", TRUE },
+  { "description", "i.description COLLATE NOCASE", TRUE },
+  { "on-hand", "i.on_hand", FALSE },
+  { "unit-price-cents", "i.unit_price_cents", FALSE },
+  { "reorder-level", "i.reorder_level", FALSE },
+  { "updated-at", "i.updated_at", FALSE },
+  { "id", "i.id", FALSE },
+};
+
+static const SortColumn sale_columns[] = {
+  { "sold-at", "s.sold_at", FALSE },
+  { "id", "s.id", FALSE },
+};
+
+static const SortColumn move_columns[] = {
+  { "moved-at", "m.moved_at", FALSE },
+  { "id", "m.id", FALSE },
+};
+
+static const KindInfo kinds[] = {
+  [STK_PAGER_ITEMS] = {
+    "i.id, i.code, i.description, i.on_hand, i.unit_price_cents, i.reorder_level,"
+    " i.updated_at, i.archived",
+    "items i", "items i", "i.archived = 0", "i.id",
+    item_columns, G_N_ELEMENTS (item_columns), FALSE,
+  },
+  [STK_PAGER_SALES] = {
+    "s.id, s.item_id, s.uid, i.code, i.description, s.quantity, s.unit_price_cents,"
+    " s.sold_at, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)",
+    "sales s JOIN items i ON i.id = s.item_id", "sales s", "1", "s.id",
+    sale_columns, G_N_ELEMENTS (sale_columns), TRUE,
+  },
+  [STK_PAGER_MOVES] = {
+    "m.id, m.item_id, i.code, m.kind, m.reason, m.quantity, m.balance, m.moved_at",
+    "movements m JOIN items i ON i.id = m.item_id", "movements m", "1", "m.id",
+    move_columns, G_N_ELEMENTS (move_columns), TRUE,
+  },
+};
+
+struct _StkPagerQuery
+{
+  StkPagerKind      kind;
+  const SortColumn *column;
+  gboolean          descending;
+  char             *search;      /* trimmed, or NULL */
+  char             *fts_match;   /* items: "description : (…)", or NULL */
+  char             *code_low;    /* code prefix range and exact LIKE pattern */
+  char             *code_high;
+  char             *code_like;
+
+  /* Interned SQL */
+  const char       *sql_fetch_anchor;
+  const char       *sql_fetch_start;
+  const char       *sql_fetch_id;
+  const char       *sql_scan;
+  const char       *sql_search;
+  const char       *sql_key_of;
+  const char       *sql_count_between;
+  const char       *sql_count_before;
+};
+
+typedef struct
+{
+  gint64      id;
+  gint64      ikey;
+  const char *skey;  /* in the index's string chunk */
+} Anchor;
+
+struct _StkPagerIndex
+{
+  guint64       count;
+  gboolean      is_search;
+  GArray       *anchors;  /* Anchor, when not a search */
+  GStringChunk *strings;
+  gsize         string_bytes;
+  GArray       *ids;      /* gint64 in order, for a search */
+};
+
+/* ---- rows ---- */
+
+void
+stk_pager_row_clear (StkPagerRow *row)
+{
+  g_clear_pointer (&row->code, g_free);
+  g_clear_pointer (&row->description, g_free);
+  g_clear_pointer (&row->uid, g_free);
+  g_clear_pointer (&row->kind, g_free);
+  g_clear_pointer (&row->reason, g_free);
+}
+
+static char *
+column_strdup (sqlite3_stmt *stmt,
+               int           col)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+
+  return g_strdup (text != NULL ? text : "");
+}
+
+static void
+read_row (StkPagerKind  kind,
+          sqlite3_stmt *stmt,
+          StkPagerRow  *row)
+{
+  memset (row, 0, sizeof *row);
+  row->id = sqlite3_column_int64 (stmt, 0);
+
+  switch (kind)
+    {
+    case STK_PAGER_ITEMS:
+      row->code = column_strdup (stmt, 1);
+      row->description = column_strdup (stmt, 2);
+      row->on_hand = sqlite3_column_int64 (stmt, 3);
+      row->unit_price_cents = sqlite3_column_int64 (stmt, 4);
+      row->reorder_level = sqlite3_column_int64 (stmt, 5);
+      row->updated_at = sqlite3_column_int64 (stmt, 6);
+      row->archived = sqlite3_column_int64 (stmt, 7) != 0;
+      break;
+
+    case STK_PAGER_SALES:
+      row->item_id = sqlite3_column_int64 (stmt, 1);
+      row->uid = column_strdup (stmt, 2);
+      row->code = column_strdup (stmt, 3);
+      row->description = column_strdup (stmt, 4);
+      row->quantity = sqlite3_column_int64 (stmt, 5);
+      row->unit_price_cents = sqlite3_column_int64 (stmt, 6);
+      row->at = sqlite3_column_int64 (stmt, 7);
+      row->voided = sqlite3_column_int64 (stmt, 8) != 0;
+      break;
+
+    case STK_PAGER_MOVES:
+      row->item_id = sqlite3_column_int64 (stmt, 1);
+      row->code = column_strdup (stmt, 2);
+      row->kind = column_strdup (stmt, 3);
+      row->reason = column_strdup (stmt, 4);
+      row->quantity = sqlite3_column_int64 (stmt, 5);
+      row->balance = sqlite3_column_int64 (stmt, 6);
+      row->at = sqlite3_column_int64 (stmt, 7);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* ---- queries ---- */
+
+const char * const *
+stk_pager_sort_columns (StkPagerKind kind)
+{
+  static const char *names[G_N_ELEMENTS (kinds)][G_N_ELEMENTS (item_columns) + 1];
+  static gsize initialized = 0;
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kinds), NULL);
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        for (guint c = 0; c < kinds[k].n_columns; c++)
+          names[k][c] = kinds[k].columns[c].name;
+      g_once_init_leave (&initialized, 1);
+    }
+  return names[kind];
+}
+
+static const SortColumn *
+find_column (StkPagerKind  kind,
+             const char   *name)
+{
+  for (guint c = 0; c < kinds[kind].n_columns; c++)
+    if (g_strcmp0 (kinds[kind].columns[c].name, name) == 0)
+      return &kinds[kind].columns[c];
+  return NULL;
+}
+
+gboolean
+stk_pager_can_sort (StkPagerKind  kind,
+                    const char   *column)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kinds), FALSE);
+
+  return column != NULL && find_column (kind, column) != NULL;
+}
+
+gboolean
+stk_pager_default_descending (StkPagerKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kinds), FALSE);
+
+  return kinds[kind].default_descending;
+}
+
+/* "red bolt" → description : ("red"* AND "bolt"*); NULL when there is no word. */
+static char *
+make_fts_match (const char *search)
+{
+  g_autoptr(GString) match = g_string_new (NULL);
+  guint n_words = 0;
+  const char *p = search;
+
+  while (*p)
+    {
+      const char *start;
+
+      while (*p && !g_unichar_isalnum (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      start = p;
+      while (*p && g_unichar_isalnum (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      if (p == start)
+        continue;
+
+      g_string_append (match, n_words++ == 0 ? "\"" : " AND \"");
+      g_string_append_len (match, start, p - start); /* alphanumerics: no quote inside */
+      g_string_append (match, "\"*");
+    }
+
+  if (n_words == 0)
+    return NULL;
+  g_string_prepend (match, "description : (");
+  g_string_append_c (match, ')');
+  return g_string_free (g_steal_pointer (&match), FALSE);
+}
+
+static void
+make_code_range (StkPagerQuery *self)
+{
+  gsize len = strlen (self->search);
+  GString *like = g_string_new (NULL);
+
+  self->code_low = g_ascii_strdown (self->search, -1);
+  self->code_high = g_strdup (self->code_low);
+  /* Bytes compare like code points in UTF-8, and NOCASE folds only ASCII: every code
+   * starting with the prefix is below it with its last byte raised. The LIKE (ASCII
+   * case-insensitive, as NOCASE) then keeps exactly the prefix matches. */
+  self->code_high[len - 1] = (char) (((guchar) self->code_high[len - 1]) + 1);
+
+  for (const char *p = self->search; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (like, '\\');
+      g_string_append_c (like, *p);
+    }
+  g_string_append_c (like, '%');
+  self->code_like = g_string_free (like, FALSE);
+}
+
+static const char *
+intern_printf (const char *format,
+               ...) G_GNUC_PRINTF (1, 2);
+
+static const char *
+intern_printf (const char *format,
+               ...)
+{
+  g_autofree char *s = NULL;
+  va_list args;
+
+  va_start (args, format);
+  s = g_strdup_vprintf (format, args);
+  va_end (args);
+  return g_intern_string (s);
+}
+
+static void
+build_sql (StkPagerQuery *self)
+{
+  const KindInfo *k = &kinds[self->kind];
+  const char *key = self->column->expr;
+  const char *dir = self->descending ? " DESC" : "";
+  const char *ge = self->descending ? "<=" : ">=";
+  const char *lt = self->descending ? ">" : "<";
+  g_autofree char *order = g_strdup_printf ("ORDER BY %s%s, %s%s", key, dir, k->id, dir);
+
+  self->sql_fetch_anchor =
+    intern_printf ("SELECT %s FROM %s WHERE %s AND (%s, %s) %s (?1, ?2) %s LIMIT ?3 OFFSET ?4",
+                   k->select, k->from, k->where, key, k->id, ge, order);
+  self->sql_fetch_start =
+    intern_printf ("SELECT %s FROM %s WHERE %s %s LIMIT ?3 OFFSET ?4",
+                   k->select, k->from, k->where, order);
+  self->sql_fetch_id =
+    intern_printf ("SELECT %s FROM %s WHERE %s = ?1", k->select, k->from, k->id);
+  self->sql_scan =
+    intern_printf ("SELECT %s, %s FROM %s WHERE %s %s", key, k->id, k->table, k->where, order);
+  self->sql_key_of =
+    intern_printf ("SELECT %s FROM %s WHERE %s AND %s = ?1", key, k->table, k->where, k->id);
+  self->sql_count_between =
+    intern_printf ("SELECT count(*) FROM %s WHERE %s AND (%s, %s) %s (?1, ?2) AND (%s, %s) %s (?3, ?4)",
+                   k->table, k->where, key, k->id, ge, key, k->id, lt);
+  self->sql_count_before =
+    intern_printf ("SELECT count(*) FROM %s WHERE %s AND (%s, %s) %s (?3, ?4)",
+                   k->table, k->where, key, k->id, lt);
+
+  if (self->search == NULL)
+    return;
+
+  if (self->kind == STK_PAGER_ITEMS && self->fts_match != NULL)
+    self->sql_search =
+      intern_printf ("SELECT i.id FROM items i WHERE i.archived = 0 AND"
+                     " (i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?1)"
+                     "  OR (i.code >= ?2 AND i.code < ?3 AND i.code LIKE ?4 ESCAPE '\\')) %s",
+                     order);
+  else if (self->kind == STK_PAGER_ITEMS)
+    self->sql_search =
+      intern_printf ("SELECT i.id FROM items i WHERE i.archived = 0 AND"
+                     " i.code >= ?2 AND i.code < ?3 AND i.code LIKE ?4 ESCAPE '\\' %s", order);
+  else
+    self->sql_search =
+      intern_printf ("SELECT %s FROM %s WHERE %s.item_id IN (SELECT id FROM items WHERE"
+                     " code >= ?2 AND code < ?3 AND code LIKE ?4 ESCAPE '\\') %s",
+                     k->id, k->table, self->kind == STK_PAGER_SALES ? "s" : "m", order);
+}
+
+StkPagerQuery *
+stk_pager_query_new (StkPagerKind   kind,
+                     const char    *sort_column,
+                     gboolean       descending,
+                     const char    *search,
+                     GError       **error)
+{
+  g_autoptr(StkPagerQuery) self = NULL;
+  const SortColumn *column;
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kinds), NULL);
+
+  if (sort_column == NULL)
+    {
+      column = &kinds[kind].columns[0];
+      descending = kinds[kind].default_descending;
+    }
+  else if ((column = find_column (kind, sort_column)) == NULL)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("This list cannot be sorted by “%s”."), sort_column);
+      return NULL;
+    }
+
+  self = g_atomic_rc_box_new0 (StkPagerQuery);
+  self->kind = kind;
+  self->column = column;
+  self->descending = !!descending;
+
+  if (search != NULL)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (search));
+
+      if (*trimmed != '\0')
+        self->search = g_steal_pointer (&trimmed);
+    }
+  if (self->search != NULL)
+    {
+      make_code_range (self);
+      if (kind == STK_PAGER_ITEMS)
+        self->fts_match = make_fts_match (self->search);
+    }
+
+  build_sql (self);
+  return g_steal_pointer (&self);
+}
+
+StkPagerQuery *
+stk_pager_query_ref (StkPagerQuery *query)
+{
+  return g_atomic_rc_box_acquire (query);
+}
+
+static void
+query_clear (StkPagerQuery *self)
+{
+  g_free (self->search);
+  g_free (self->fts_match);
+  g_free (self->code_low);
+  g_free (self->code_high);
+  g_free (self->code_like);
+}
+
+void
+stk_pager_query_unref (StkPagerQuery *query)
+{
+  g_atomic_rc_box_release_full (query, (GDestroyNotify) query_clear);
+}
+
+StkPagerKind
+stk_pager_query_get_kind (StkPagerQuery *query)
+{
+  return query->kind;
+}
+
+const char *
+stk_pager_query_get_sort_column (StkPagerQuery *query)
+{
+  return query->column->name;
+}
+
+gboolean
+stk_pager_query_get_descending (StkPagerQuery *query)
+{
+  return query->descending;
+}
+
+const char *
+stk_pager_query_get_search (StkPagerQuery *query)
+{
+  return query->search;
+}
+
+/* ---- indexes ---- */
+
+static StkPagerIndex *
+index_new (gboolean is_search)
+{
+  StkPagerIndex *self = g_atomic_rc_box_new0 (StkPagerIndex);
+
+  self->is_search = is_search;
+  if (is_search)
+    self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  else
+    {
+      self->anchors = g_array_new (FALSE, FALSE, sizeof (Anchor));
+      self->strings = g_string_chunk_new (64 * 1024);
+    }
+  return self;
+}
+
+static void
+index_clear (StkPagerIndex *self)
+{
+  g_clear_pointer (&self->anchors, g_array_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_pointer (&self->ids, g_array_unref);
+}
+
+StkPagerIndex *
+stk_pager_index_ref (StkPagerIndex *index)
+{
+  return g_atomic_rc_box_acquire (index);
+}
+
+void
+stk_pager_index_unref (StkPagerIndex *index)
+{
+  g_atomic_rc_box_release_full (index, (GDestroyNotify) index_clear);
+}
+
+guint64
+stk_pager_index_get_count (StkPagerIndex *index)
+{
+  return index->count;
+}
+
+guint
+stk_pager_index_get_n_anchors (StkPagerIndex *index)
+{
+  return index->anchors != NULL ? index->anchors->len : 0;
+}
+
+gsize
+stk_pager_index_get_size (StkPagerIndex *index)
+{
+  if (index->is_search)
+    return index->ids->len * sizeof (gint64);
+  return index->anchors->len * sizeof (Anchor) + index->string_bytes;
+}
+
+static void
+bind_search (StkPagerQuery *query,
+             sqlite3_stmt  *stmt)
+{
+  if (query->fts_match != NULL && query->kind == STK_PAGER_ITEMS)
+    sqlite3_bind_text (stmt, 1, query->fts_match, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, query->code_low, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, query->code_high, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, query->code_like, -1, SQLITE_STATIC);
+}
+
+StkPagerIndex *
+stk_pager_index_build (sqlite3       *db,
+                       StkPagerQuery *query,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(StkPagerIndex) self = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  self = index_new (query->search != NULL);
+  stmt = stk_db_stmt (db, self->is_search ? query->sql_search : query->sql_scan, error);
+  if (stmt == NULL)
+    return NULL;
+  if (self->is_search)
+    bind_search (query, stmt);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (self->is_search)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (self->ids, id);
+        }
+      else if (self->count % STK_PAGER_STRIDE == 0)
+        {
+          Anchor a = { 0 };
+
+          a.id = sqlite3_column_int64 (stmt, 1);
+          if (query->column->text)
+            {
+              const char *text = (const char *) sqlite3_column_text (stmt, 0);
+
+              a.skey = g_string_chunk_insert (self->strings, text != NULL ? text : "");
+              self->string_bytes += strlen (a.skey) + 1;
+            }
+          else
+            a.ikey = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (self->anchors, a);
+        }
+      self->count++;
+
+      if ((self->count & 0x3fff) == 0 && g_cancellable_is_cancelled (cancellable))
+        {
+          sqlite3_reset (stmt);
+          g_cancellable_set_error_if_cancelled (cancellable, error);
+          return NULL;
+        }
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      stk_db_set_error (error, db, rc, _("Cannot read the list"));
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+  if (self->is_search)
+    self->count = self->ids->len;
+  return g_steal_pointer (&self);
+}
+
+/* ---- pages ---- */
+
+static void
+bind_anchor (StkPagerQuery *query,
+             sqlite3_stmt  *stmt,
+             int            first,
+             const Anchor  *a)
+{
+  if (query->column->text)
+    sqlite3_bind_text (stmt, first, a->skey, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, first, a->ikey);
+  sqlite3_bind_int64 (stmt, first + 1, a->id);
+}
+
+static GArray *
+rows_new (void)
+{
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (StkPagerRow));
+
+  g_array_set_clear_func (rows, (GDestroyNotify) stk_pager_row_clear);
+  return rows;
+}
+
+static gboolean
+step_rows (sqlite3       *db,
+           StkPagerKind   kind,
+           sqlite3_stmt  *stmt,
+           GArray        *rows,
+           GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StkPagerRow row;
+
+      read_row (kind, stmt, &row);
+      g_array_append_val (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      stk_db_set_error (error, db, rc, _("Cannot read the list"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GArray *
+stk_pager_fetch (sqlite3       *db,
+                 StkPagerQuery *query,
+                 StkPagerIndex *index,
+                 guint64        offset,
+                 guint          limit,
+                 GError       **error)
+{
+  g_autoptr(GArray) rows = rows_new ();
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+  g_return_val_if_fail (index == NULL || index->is_search == (query->search != NULL), NULL);
+
+  if (index != NULL && index->is_search)
+    {
+      stmt = stk_db_stmt (db, query->sql_fetch_id, error);
+      if (stmt == NULL)
+        return NULL;
+      for (guint64 i = offset; i < index->ids->len && i < offset + limit; i++)
+        {
+          sqlite3_bind_int64 (stmt, 1, g_array_index (index->ids, gint64, i));
+          if (!step_rows (db, query->kind, stmt, rows, error))
+            return NULL;
+        }
+      return g_steal_pointer (&rows);
+    }
+
+  if (index != NULL && offset >= index->count)
+    return g_steal_pointer (&rows);
+
+  if (index != NULL)
+    {
+      guint64 a = offset / STK_PAGER_STRIDE;
+
+      stmt = stk_db_stmt (db, query->sql_fetch_anchor, error);
+      if (stmt == NULL)
+        return NULL;
+      bind_anchor (query, stmt, 1, &g_array_index (index->anchors, Anchor, a));
+      sqlite3_bind_int64 (stmt, 4, (gint64) (offset - a * STK_PAGER_STRIDE));
+    }
+  else if (query->search != NULL)
+    {
+      /* A search before its index: materialise it (still cheap for one page). */
+      g_autoptr(StkPagerIndex) built = stk_pager_index_build (db, query, NULL, error);
+
+      if (built == NULL)
+        return NULL;
+      return stk_pager_fetch (db, query, built, offset, limit, error);
+    }
+  else
+    {
+      stmt = stk_db_stmt (db, query->sql_fetch_start, error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 4, (gint64) offset);
+    }
+  sqlite3_bind_int64 (stmt, 3, limit);
+
+  if (!step_rows (db, query->kind, stmt, rows, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+/* ---- positions ---- */
+
+static int
+compare_key (StkPagerQuery *query,
+             const Anchor  *a,
+             const Anchor  *b)
+{
+  int c;
+
+  if (query->column->text)
+    c = sqlite3_stricmp (a->skey, b->skey);
+  else
+    c = (a->ikey > b->ikey) - (a->ikey < b->ikey);
+  if (c == 0)
+    c = (a->id > b->id) - (a->id < b->id);
+  return query->descending ? -c : c;
+}
+
+gint64
+stk_pager_position_of (sqlite3       *db,
+                       StkPagerQuery *query,
+                       StkPagerIndex *index,
+                       gint64         id,
+                       GError       **error)
+{
+  g_autofree char *skey = NULL;
+  sqlite3_stmt *stmt;
+  Anchor key = { 0 };
+  guint lo = 0;
+  gint64 count = 0;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, -1);
+  g_return_val_if_fail (query != NULL, -1);
+
+  if (index != NULL && index->is_search)
+    {
+      for (guint i = 0; i < index->ids->len; i++)
+        if (g_array_index (index->ids, gint64, i) == id)
+          return i;
+      return -1;
+    }
+  if (query->search != NULL)
+    {
+      g_autoptr(StkPagerIndex) built = stk_pager_index_build (db, query, NULL, error);
+
+      if (built == NULL)
+        return -1;
+      return stk_pager_position_of (db, query, built, id, error);
+    }
+
+  /* The row's key; not listed if it is not there (or archived). */
+  stmt = stk_db_stmt (db, query->sql_key_of, error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      key.id = id;
+      if (query->column->text)
+        key.skey = skey = column_strdup (stmt, 0);
+      else
+        key.ikey = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return -1;
+  if (rc != SQLITE_ROW)
+    {
+      stk_db_set_error (error, db, rc, _("Cannot read the list"));
+      return -1;
+    }
+
+  /* The last anchor at or before the row, then count from there. */
+  if (index != NULL && index->anchors->len > 0 &&
+      compare_key (query, &g_array_index (index->anchors, Anchor, 0), &key) <= 0)
+    {
+      guint hi = index->anchors->len;
+
+      while (hi - lo > 1)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (compare_key (query, &g_array_index (index->anchors, Anchor, mid), &key) <= 0)
+            lo = mid;
+          else
+            hi = mid;
+        }
+      stmt = stk_db_stmt (db, query->sql_count_between, error);
+      if (stmt == NULL)
+        return -1;
+      bind_anchor (query, stmt, 1, &g_array_index (index->anchors, Anchor, lo));
+      count = (gint64) lo * STK_PAGER_STRIDE;
+    }
+  else
+    {
+      stmt = stk_db_stmt (db, query->sql_count_before, error);
+      if (stmt == NULL)
+        return -1;
+    }
+  bind_anchor (query, stmt, 3, &key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    count += sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      stk_db_set_error (error, db, rc, _("Cannot read the list"));
+      return -1;
+    }
+  return count;
+}

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-query.h"
+
+#include <glib/gi18n.h>
+
+#include "stk-db.h"
+#include "stk-error.h"
+
+/* Reports cover at most ten years of days. */
+#define MAX_REPORT_DAYS 3660
+#define BELOW_REORDER_LIMIT 100
+
+void
+stk_item_info_clear (StkItemInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_clear_pointer (&info->code, g_free);
+  g_clear_pointer (&info->description, g_free);
+}
+
+void
+stk_item_info_free (StkItemInfo *info)
+{
+  if (info == NULL)
+    return;
+  stk_item_info_clear (info);
+  g_free (info);
+}
+
+static void
+top_seller_free (gpointer data)
+{
+  StkTopSeller *t = data;
+
+  g_free (t->code);
+  g_free (t->description);
+  g_free (t);
+}
+
+void
+stk_report_free (StkReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->per_day, g_array_unref);
+  g_clear_pointer (&report->top_sellers, g_ptr_array_unref);
+  g_clear_pointer (&report->below_reorder, g_ptr_array_unref);
+  g_free (report);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           col)
+{
+  const char *s = (const char *) sqlite3_column_text (stmt, col);
+
+  return g_strdup (s != NULL ? s : "");
+}
+
+#define ITEM_COLUMNS \
+  "id, code, description, on_hand, unit_price_cents, reorder_level, archived, updated_at"
+
+static void
+read_item (sqlite3_stmt *stmt,
+           StkItemInfo  *out)
+{
+  out->id = sqlite3_column_int64 (stmt, 0);
+  out->code = column_dup (stmt, 1);
+  out->description = column_dup (stmt, 2);
+  out->on_hand = sqlite3_column_int64 (stmt, 3);
+  out->unit_price_cents = sqlite3_column_int64 (stmt, 4);
+  out->reorder_level = sqlite3_column_int64 (stmt, 5);
+  out->archived = sqlite3_column_int (stmt, 6) != 0;
+  out->updated_at_us = sqlite3_column_int64 (stmt, 7);
+}
+
+static void
+set_read_error (GError     **error,
+                sqlite3     *db,
+                const char  *what)
+{
+  int rc = sqlite3_extended_errcode (db);
+
+  if (rc == SQLITE_INTERRUPT)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+  else
+    stk_db_set_error (error, db, rc, what);
+}
+
+/* Steps a statement expected to give one item row; resets it. */
+static gboolean
+query_one_item (sqlite3       *db,
+                sqlite3_stmt  *stmt,
+                const char    *not_found,
+                StkItemInfo   *out,
+                GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    read_item (stmt, out);
+  else if (rc == SQLITE_DONE)
+    g_set_error_literal (error, STK_ERROR, STK_ERROR_NOT_FOUND, not_found);
+  else
+    set_read_error (error, db, _("Cannot read the item"));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+gboolean
+stk_query_item_by_code (sqlite3      *db,
+                        const char   *code,
+                        StkItemInfo  *out,
+                        GError      **error)
+{
+  g_autofree char *msg = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (code != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  stmt = stk_db_stmt (db, "SELECT " ITEM_COLUMNS " FROM items WHERE code = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
+  msg = g_strdup_printf (_("There is no item with code “%s”."), code);
+  return query_one_item (db, stmt, msg, out, error);
+}
+
+gboolean
+stk_query_item_by_id (sqlite3      *db,
+                      gint64        id,
+                      StkItemInfo  *out,
+                      GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  stmt = stk_db_stmt (db, "SELECT " ITEM_COLUMNS " FROM items WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return query_one_item (db, stmt, _("The item no longer exists."), out, error);
+}
+
+/* A LIKE pattern matching what starts with @prefix: bound as a whole, so that SQLite
+ * turns it into a range on the NOCASE index items_code. */
+static char *
+like_prefix_pattern (const char *prefix)
+{
+  GString *s = g_string_sized_new (strlen (prefix) + 2);
+
+  for (const char *p = prefix; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (s, '\\');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '%');
+  return g_string_free (s, FALSE);
+}
+
+GStrv
+stk_query_complete_codes (sqlite3      *db,
+                          const char   *prefix,
+                          guint         limit,
+                          GError      **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *pattern = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (prefix != NULL, NULL);
+
+  if (limit == 0)
+    return g_strv_builder_end (builder);
+
+  stmt = stk_db_stmt (db,
+                      "SELECT code FROM items WHERE code LIKE ?1 ESCAPE '\\' AND archived = 0"
+                      " ORDER BY code LIMIT ?2",
+                      error);
+  if (stmt == NULL)
+    return NULL;
+  pattern = like_prefix_pattern (prefix);
+  sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_read_error (error, db, _("Cannot complete the item code"));
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* ---- report ---- */
+
+static gint64
+local_midnight_us (gint64 t_us,
+                   int    day_offset)
+{
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (t_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) midnight = NULL;
+  g_autoptr(GDateTime) shifted = NULL;
+  int y, m, d;
+
+  g_date_time_get_ymd (local, &y, &m, &d);
+  /* Shift the calendar date, then take that day's midnight: days are 23 or 25 hours
+   * long around daylight saving changes. */
+  midnight = g_date_time_new_local (y, m, d, 0, 0, 0);
+  shifted = g_date_time_add_days (midnight, day_offset);
+  g_date_time_get_ymd (shifted, &y, &m, &d);
+  g_clear_pointer (&midnight, g_date_time_unref);
+  midnight = g_date_time_new_local (y, m, d, 0, 0, 0);
+  return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+}
+
+static gboolean
+report_per_day (sqlite3    *db,
+                StkReport  *report,
+                gint64      now_us,
+                GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = stk_db_stmt (db,
+                      "SELECT coalesce (sum (s.quantity), 0),"
+                      "       coalesce (sum (s.quantity * s.unit_price_cents), 0)"
+                      " FROM sales s WHERE s.sold_at >= ?1 AND s.sold_at < ?2"
+                      " AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < report->days; i++)
+    {
+      StkDayTotal day = { 0 };
+      int offset = -(int) (report->days - 1 - i);
+      gint64 end_us = local_midnight_us (now_us, offset + 1);
+      int rc;
+
+      day.day_start_us = local_midnight_us (now_us, offset);
+      sqlite3_bind_int64 (stmt, 1, day.day_start_us);
+      sqlite3_bind_int64 (stmt, 2, end_us);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          day.quantity = sqlite3_column_int64 (stmt, 0);
+          day.revenue_cents = sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          set_read_error (error, db, _("Cannot read the sales"));
+          return FALSE;
+        }
+      report->total_quantity += day.quantity;
+      report->total_revenue_cents += day.revenue_cents;
+      g_array_append_val (report->per_day, day);
+    }
+  return TRUE;
+}
+
+static gboolean
+report_top_sellers (sqlite3    *db,
+                    StkReport  *report,
+                    gint64      from_us,
+                    gint64      to_us,
+                    guint       top_limit,
+                    GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (top_limit == 0)
+    return TRUE;
+
+  stmt = stk_db_stmt (db,
+                      "SELECT t.item_id, i.code, i.description, t.quantity, t.revenue FROM"
+                      " (SELECT s.item_id, sum (s.quantity) AS quantity,"
+                      "         sum (s.quantity * s.unit_price_cents) AS revenue"
+                      "  FROM sales s WHERE s.sold_at >= ?1 AND s.sold_at < ?2"
+                      "  AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
+                      "  GROUP BY s.item_id) t"
+                      " JOIN items i ON i.id = t.item_id"
+                      " ORDER BY t.quantity DESC, t.revenue DESC, i.code LIMIT ?3",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from_us);
+  sqlite3_bind_int64 (stmt, 2, to_us);
+  sqlite3_bind_int64 (stmt, 3, top_limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StkTopSeller *t = g_new0 (StkTopSeller, 1);
+
+      t->item_id = sqlite3_column_int64 (stmt, 0);
+      t->code = column_dup (stmt, 1);
+      t->description = column_dup (stmt, 2);
+      t->quantity = sqlite3_column_int64 (stmt, 3);
+      t->revenue_cents = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (report->top_sellers, t);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_read_error (error, db, _("Cannot read the top sellers"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+report_stock (sqlite3    *db,
+              StkReport  *report,
+              GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = stk_db_stmt (db,
+                      "SELECT coalesce (sum (max (on_hand, 0) * unit_price_cents), 0),"
+                      "       count (*) FILTER (WHERE reorder_level > 0 AND on_hand <= reorder_level)"
+                      " FROM items WHERE archived = 0",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      report->stock_value_cents = sqlite3_column_int64 (stmt, 0);
+      report->below_reorder_count = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_read_error (error, db, _("Cannot read the stock value"));
+      return FALSE;
+    }
+
+  /* "+reorder_level" keeps SQLite off items_sort_reorder: reorder_level > 0 holds for
+   * most items, and a scan is ~20 times faster than an index walk with a table lookup
+   * per row (0.3 s instead of 7 s on a million items). */
+  stmt = stk_db_stmt (db,
+                      "SELECT " ITEM_COLUMNS " FROM items"
+                      " WHERE archived = 0 AND +reorder_level > 0 AND on_hand <= reorder_level"
+                      " ORDER BY CAST (on_hand AS REAL) / reorder_level, on_hand, code LIMIT ?1",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, BELOW_REORDER_LIMIT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StkItemInfo *info = g_new0 (StkItemInfo, 1);
+
+      read_item (stmt, info);
+      g_ptr_array_add (report->below_reorder, info);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_read_error (error, db, _("Cannot read the items below their reorder level"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+StkReport *
+stk_query_report (sqlite3      *db,
+                  guint         days,
+                  guint         top_limit,
+                  gint64        now_us,
+                  GError      **error)
+{
+  g_autoptr(StkReport) report = NULL;
+  gboolean own_transaction;
+  gboolean ok;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  if (days == 0 || days > MAX_REPORT_DAYS)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("A report covers 1 to %d days, not %u."), MAX_REPORT_DAYS, days);
+      return NULL;
+    }
+  if (now_us <= 0)
+    now_us = stk_db_now_us ();
+
+  report = g_new0 (StkReport, 1);
+  report->days = days;
+  report->per_day = g_array_sized_new (FALSE, TRUE, sizeof (StkDayTotal), days);
+  report->top_sellers = g_ptr_array_new_with_free_func (top_seller_free);
+  report->below_reorder = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_item_info_free);
+
+  /* One read transaction: every figure comes from the same snapshot. */
+  own_transaction = sqlite3_get_autocommit (db);
+  if (own_transaction && !stk_db_exec (db, "BEGIN", error))
+    return NULL;
+  ok = report_per_day (db, report, now_us, error) &&
+       report_top_sellers (db, report, local_midnight_us (now_us, -(int) (days - 1)),
+                           local_midnight_us (now_us, 1), top_limit, error) &&
+       report_stock (db, report, error);
+  if (own_transaction)
+    sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (!ok)
+    return NULL;
+  return g_steal_pointer (&report);
+}
+
+/* ---- async ---- */
+
+typedef struct
+{
+  guint days;
+  guint top_limit;
+} ReportArgs;
+
+static int
+progress_cancelled_cb (void *user_data)
+{
+  return g_cancellable_is_cancelled (G_CANCELLABLE (user_data)) ? 1 : 0;
+}
+
+static void
+report_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  StkStore *store = source_object;
+  ReportArgs *args = task_data;
+  g_autoptr(GError) error = NULL;
+  StkReport *report;
+  sqlite3 *db;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!(db = stk_store_acquire (store, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* A cancelled report stops within a few thousand SQLite steps. */
+  if (cancellable != NULL)
+    sqlite3_progress_handler (db, 1000, progress_cancelled_cb, cancellable);
+  report = stk_query_report (db, args->days, args->top_limit, 0, &error);
+  sqlite3_progress_handler (db, 0, NULL, NULL);
+  stk_store_release (store, db);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      stk_report_free (report);
+      return;
+    }
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) stk_report_free);
+}
+
+void
+stk_query_report_async (StkStore            *store,
+                        guint                days,
+                        guint                top_limit,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReportArgs *args;
+
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  args = g_new0 (ReportArgs, 1);
+  args->days = days;
+  args->top_limit = top_limit;
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stk_query_report_async);
+  g_task_set_name (task, "stk_query_report_async");
+  g_task_set_task_data (task, args, g_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, report_thread);
+}
+
+StkReport *
+stk_query_report_finish (StkStore      *store,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == stk_query_report_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,977 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-table-model.h"
+
+#include "stk-pager.h"
+#include "stk-rows-private.h"
+
+/*
+ * A lazy GListModel over StkPager. State on the main thread:
+ *
+ *  - query + index: what is listed, and its count + anchors (or search ids), built on
+ *    a worker thread (a "refresh"). Before the first refresh of a new query finishes,
+ *    a quick first page (LIMIT from the start) is shown, so rows appear at once.
+ *  - pages: STK_PAGER_STRIDE row objects each, loaded on demand in get_item() — one
+ *    index seek from the nearest anchor — and kept in an LRU of MAX_PAGES. A page whose
+ *    rows somebody else still holds (the list widgets, the selection) is not evicted,
+ *    so that a reload can update exactly those objects.
+ *  - A reload re-runs the refresh for the same query and re-fetches the loaded pages
+ *    on the worker; on the main thread a row whose id is unchanged at its position
+ *    keeps its object (properties updated in place), and items-changed is emitted
+ *    only for the positions that changed and for the count.
+ */
+
+#define PAGE_SIZE STK_PAGER_STRIDE
+#define MAX_PAGES 24
+
+G_STATIC_ASSERT (PAGE_SIZE == STK_TABLE_MODEL_PAGE_SIZE);
+
+typedef struct
+{
+  guint      number;
+  GPtrArray *rows;   /* GObject* */
+  GList      link;   /* in lru, data = this */
+} Page;
+
+struct _StkTableModel
+{
+  GObject        parent_instance;
+
+  StkStore      *store;
+  StkTableKind   kind;
+  char          *search;
+  char          *sort_column;
+  gboolean       sort_descending;
+  gboolean       loading;
+
+  StkPagerQuery *query;
+  StkPagerIndex *index;            /* of query, or NULL before its refresh */
+  guint          n_items;
+  guint          generation;       /* bumped for each new query */
+  guint          content_generation; /* the query the rows and n_items belong to */
+  GCancellable  *cancellable;      /* of the refresh under way */
+  gboolean       refreshing;
+  gboolean       refresh_again;
+
+  GHashTable    *pages;            /* number → Page* */
+  GQueue         lru;              /* head: most recently used */
+
+  StkTableModelStats stats;
+  gint64         query_started_us;
+};
+
+static void stk_table_model_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StkTableModel, stk_table_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      stk_table_model_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_KIND,
+  PROP_SEARCH,
+  PROP_SORT_COLUMN,
+  PROP_SORT_DESCENDING,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void stk_table_model_start_refresh (StkTableModel *self);
+
+/* ---- pages ---- */
+
+static void
+page_free (Page *page)
+{
+  g_ptr_array_unref (page->rows);
+  g_free (page);
+}
+
+static Page *
+page_new (guint   number,
+          GArray *rows,
+          guint   kind)
+{
+  Page *page = g_new0 (Page, 1);
+
+  page->number = number;
+  page->link.data = page;
+  page->rows = g_ptr_array_new_full (rows->len, g_object_unref);
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (page->rows,
+                     stk_row_new_from_pager (kind, &g_array_index (rows, StkPagerRow, i)));
+  return page;
+}
+
+static void
+clear_pages (StkTableModel *self)
+{
+  g_queue_init (&self->lru); /* the links are inside the pages */
+  g_hash_table_remove_all (self->pages);
+}
+
+static void
+insert_page (StkTableModel *self,
+             Page          *page)
+{
+  g_hash_table_insert (self->pages, GUINT_TO_POINTER (page->number), page);
+  page->link.prev = page->link.next = NULL;
+  g_queue_push_head_link (&self->lru, &page->link);
+}
+
+static gboolean
+page_is_held (Page *page)
+{
+  for (guint i = 0; i < page->rows->len; i++)
+    if (g_atomic_int_get (&G_OBJECT (page->rows->pdata[i])->ref_count) > 1)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+evict_pages (StkTableModel *self)
+{
+  GList *l = self->lru.tail;
+
+  while (g_hash_table_size (self->pages) > MAX_PAGES && l != NULL && l != self->lru.head)
+    {
+      Page *page = l->data;
+      GList *prev = l->prev;
+
+      if (!page_is_held (page))
+        {
+          g_queue_unlink (&self->lru, l);
+          g_hash_table_remove (self->pages, GUINT_TO_POINTER (page->number));
+        }
+      l = prev;
+    }
+}
+
+static StkPagerKind
+pager_kind (StkTableKind kind)
+{
+  switch (kind)
+    {
+    case STK_TABLE_KIND_ITEMS:
+      return STK_PAGER_ITEMS;
+    case STK_TABLE_KIND_SALES:
+      return STK_PAGER_SALES;
+    case STK_TABLE_KIND_MOVES:
+      return STK_PAGER_MOVES;
+    default:
+      g_return_val_if_reached (STK_PAGER_ITEMS);
+    }
+}
+
+static Page *
+load_page (StkTableModel *self,
+           guint          number)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rows = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed;
+  sqlite3 *db;
+  Page *page;
+
+  db = stk_store_acquire (self->store, &error);
+  if (db != NULL)
+    {
+      rows = stk_pager_fetch (db, self->query, self->index, (guint64) number * PAGE_SIZE,
+                              PAGE_SIZE, &error);
+      stk_store_release (self->store, db);
+    }
+  if (rows == NULL)
+    {
+      g_warning ("Cannot load rows %u–%u: %s", number * PAGE_SIZE,
+                 number * PAGE_SIZE + PAGE_SIZE - 1, error->message);
+      rows = g_array_new (FALSE, TRUE, sizeof (StkPagerRow));
+    }
+
+  /* Fewer rows than positions: the data changed since the count; placeholders until the
+   * reload that the change brings. */
+  while (rows->len < PAGE_SIZE && (guint64) number * PAGE_SIZE + rows->len < self->n_items)
+    {
+      StkPagerRow empty = { 0 };
+
+      g_array_append_val (rows, empty);
+    }
+
+  page = page_new (number, rows, pager_kind (self->kind));
+  insert_page (self, page);
+
+  elapsed = g_get_monotonic_time () - start;
+  self->stats.page_loads++;
+  self->stats.page_load_us += elapsed;
+  self->stats.last_page_load_us = elapsed;
+  self->stats.max_page_load_us = MAX (self->stats.max_page_load_us, elapsed);
+  return page;
+}
+
+/* ---- GListModel ---- */
+
+static GType
+stk_table_model_get_item_type (GListModel *model)
+{
+  switch (STK_TABLE_MODEL (model)->kind)
+    {
+    case STK_TABLE_KIND_SALES:
+      return STK_TYPE_SALE_ROW;
+    case STK_TABLE_KIND_MOVES:
+      return STK_TYPE_MOVE_ROW;
+    case STK_TABLE_KIND_ITEMS:
+    default:
+      return STK_TYPE_ITEM_ROW;
+    }
+}
+
+static guint
+stk_table_model_get_n_items (GListModel *model)
+{
+  return STK_TABLE_MODEL (model)->n_items;
+}
+
+static gpointer
+stk_table_model_get_item (GListModel *model,
+                          guint       position)
+{
+  StkTableModel *self = STK_TABLE_MODEL (model);
+  guint number = position / PAGE_SIZE;
+  Page *page;
+
+  if (position >= self->n_items || self->query == NULL)
+    return NULL;
+
+  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (number));
+  if (page == NULL)
+    {
+      page = load_page (self, number);
+      evict_pages (self);
+    }
+  else if (self->lru.head != &page->link)
+    {
+      g_queue_unlink (&self->lru, &page->link);
+      g_queue_push_head_link (&self->lru, &page->link);
+    }
+
+  if (position % PAGE_SIZE >= page->rows->len)
+    return NULL;
+  return g_object_ref (page->rows->pdata[position % PAGE_SIZE]);
+}
+
+static void
+stk_table_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = stk_table_model_get_item_type;
+  iface->get_n_items = stk_table_model_get_n_items;
+  iface->get_item = stk_table_model_get_item;
+}
+
+/* ---- refreshes (worker thread) ---- */
+
+typedef struct
+{
+  StkStore      *store;
+  StkPagerQuery *query;
+  StkPagerIndex *index;       /* result */
+  GArray        *numbers;     /* guint: pages to fetch */
+  GPtrArray     *fetched;     /* GArray of StkPagerRow per number */
+  guint          generation;
+  gint64         elapsed_us;
+  gboolean       first_page_only;
+} Refresh;
+
+static void
+refresh_free (Refresh *r)
+{
+  g_clear_object (&r->store);
+  g_clear_pointer (&r->query, stk_pager_query_unref);
+  g_clear_pointer (&r->index, stk_pager_index_unref);
+  g_clear_pointer (&r->numbers, g_array_unref);
+  g_clear_pointer (&r->fetched, g_ptr_array_unref);
+  g_free (r);
+}
+
+static void
+refresh_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Refresh *r = task_data;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  sqlite3 *db;
+
+  db = stk_store_acquire (r->store, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!r->first_page_only)
+    {
+      /* One read transaction: the count, anchors and pages from one snapshot. */
+      sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+      r->index = stk_pager_index_build (db, r->query, cancellable, &error);
+    }
+  for (guint i = 0; error == NULL && i < r->numbers->len; i++)
+    {
+      guint number = g_array_index (r->numbers, guint, i);
+      GArray *rows = stk_pager_fetch (db, r->query, r->index, (guint64) number * PAGE_SIZE,
+                                      PAGE_SIZE, &error);
+
+      if (rows != NULL)
+        g_ptr_array_add (r->fetched, rows);
+    }
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  stk_store_release (r->store, db);
+
+  r->elapsed_us = g_get_monotonic_time () - start;
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+set_loading (StkTableModel *self,
+             gboolean       loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* Replaces everything with the fetched pages (a new query). */
+static void
+apply_replace (StkTableModel *self,
+               Refresh       *r,
+               guint          n_items)
+{
+  guint old_n = self->n_items;
+
+  clear_pages (self);
+  for (guint i = 0; i < r->fetched->len; i++)
+    insert_page (self, page_new (g_array_index (r->numbers, guint, i),
+                                 r->fetched->pdata[i], pager_kind (self->kind)));
+  self->n_items = n_items;
+  self->content_generation = r->generation;
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, n_items);
+}
+
+/* Same query, new data: keeps each row object whose id is unchanged at its position. */
+static void
+apply_diff (StkTableModel *self,
+            Refresh       *r,
+            guint          n_items)
+{
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint)); /* run start, length */
+  g_autoptr(GHashTable) fetched = g_hash_table_new (NULL, NULL);
+  guint old_n = self->n_items;
+  guint common = MIN (old_n, n_items);
+  GHashTableIter iter;
+  gpointer value;
+  GList *held = NULL;
+
+  for (guint i = 0; i < r->fetched->len; i++)
+    g_hash_table_insert (fetched, GUINT_TO_POINTER (g_array_index (r->numbers, guint, i)),
+                         r->fetched->pdata[i]);
+
+  /* Take the loaded pages out; put back updated ones. */
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      held = g_list_prepend (held, value);
+      g_hash_table_iter_steal (&iter);
+    }
+  g_queue_init (&self->lru);
+
+  self->n_items = n_items;
+
+  for (GList *l = held; l != NULL; l = l->next)
+    {
+      Page *page = l->data;
+      GArray *rows = g_hash_table_lookup (fetched, GUINT_TO_POINTER (page->number));
+      guint base = page->number * PAGE_SIZE;
+      guint run_start = 0, run_len = 0;
+
+      if (rows == NULL || base >= n_items)
+        {
+          /* Not re-fetched (loaded meanwhile) or past the end: drop it. */
+          if (base < common)
+            {
+              guint start = base, len = MIN (base + page->rows->len, common) - base;
+
+              g_array_append_val (changed, start);
+              g_array_append_val (changed, len);
+            }
+          page_free (page);
+          continue;
+        }
+
+      for (guint i = 0; i < MAX (rows->len, page->rows->len); i++)
+        {
+          gboolean same = FALSE;
+
+          if (i < rows->len && i < page->rows->len)
+            {
+              GObject *object = page->rows->pdata[i];
+              const StkPagerRow *row = &g_array_index (rows, StkPagerRow, i);
+
+              if (stk_row_get_id (object) == row->id)
+                {
+                  stk_row_update (object, row);
+                  same = TRUE;
+                }
+              else
+                {
+                  g_ptr_array_index (page->rows, i) =
+                    stk_row_new_from_pager (pager_kind (self->kind), row);
+                  g_object_unref (object);
+                }
+            }
+          else if (i < rows->len)
+            g_ptr_array_add (page->rows,
+                             stk_row_new_from_pager (pager_kind (self->kind),
+                                                     &g_array_index (rows, StkPagerRow, i)));
+
+          if (!same && base + i < common)
+            {
+              if (run_len > 0 && run_start + run_len == base + i)
+                run_len++;
+              else
+                {
+                  if (run_len > 0)
+                    {
+                      g_array_append_val (changed, run_start);
+                      g_array_append_val (changed, run_len);
+                    }
+                  run_start = base + i;
+                  run_len = 1;
+                }
+            }
+        }
+      if (run_len > 0)
+        {
+          g_array_append_val (changed, run_start);
+          g_array_append_val (changed, run_len);
+        }
+      if (page->rows->len > rows->len)
+        g_ptr_array_set_size (page->rows, rows->len);
+      insert_page (self, page);
+    }
+  g_list_free (held);
+
+  for (guint i = 0; i < changed->len; i += 2)
+    {
+      guint start = g_array_index (changed, guint, i);
+      guint len = g_array_index (changed, guint, i + 1);
+
+      g_list_model_items_changed (G_LIST_MODEL (self), start, len, len);
+    }
+  if (n_items > old_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, n_items - old_n);
+  else if (n_items < old_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), n_items, old_n - n_items, 0);
+}
+
+static void
+first_page_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  StkTableModel *self = STK_TABLE_MODEL (object);
+  Refresh *r = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot load the list: %s", error->message);
+      return;
+    }
+  /* Too late: the full refresh of this query is in already, or a new query started. */
+  if (r->generation != self->generation || self->content_generation == r->generation)
+    return;
+
+  self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
+  apply_replace (self, r, ((GArray *) r->fetched->pdata[0])->len);
+}
+
+static void
+refresh_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  StkTableModel *self = STK_TABLE_MODEL (object);
+  Refresh *r = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  guint n_items;
+
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* superseded: the newer refresh is under way */
+
+  self->refreshing = FALSE;
+  g_clear_object (&self->cancellable);
+
+  if (!ok)
+    g_warning ("Cannot load the list: %s", error->message);
+  else if (r->generation == self->generation)
+    {
+      g_clear_pointer (&self->index, stk_pager_index_unref);
+      self->index = stk_pager_index_ref (r->index);
+      n_items = (guint) MIN (stk_pager_index_get_count (r->index), G_MAXUINT - 1);
+      self->stats.refreshes++;
+      self->stats.last_refresh_us = r->elapsed_us;
+      self->stats.index_bytes = stk_pager_index_get_size (r->index);
+
+      if (self->content_generation != r->generation)
+        {
+          if (self->stats.first_page_us == 0)
+            self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
+          apply_replace (self, r, n_items);
+        }
+      else
+        apply_diff (self, r, n_items);
+    }
+
+  if (self->refresh_again)
+    stk_table_model_start_refresh (self);
+  else
+    set_loading (self, FALSE);
+}
+
+static void
+stk_table_model_start_refresh (StkTableModel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Refresh *r;
+
+  self->refresh_again = FALSE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->store == NULL || self->query == NULL)
+    {
+      self->refreshing = FALSE;
+      set_loading (self, FALSE);
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  self->refreshing = TRUE;
+
+  r = g_new0 (Refresh, 1);
+  r->store = g_object_ref (self->store);
+  r->query = stk_pager_query_ref (self->query);
+  r->generation = self->generation;
+  r->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  r->fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+  if (self->content_generation == self->generation)
+    {
+      /* A reload: the pages loaded now, most recent first. */
+      for (GList *l = self->lru.head; l != NULL; l = l->next)
+        g_array_append_val (r->numbers, ((Page *) l->data)->number);
+    }
+  else
+    {
+      guint zero = 0;
+
+      g_array_append_val (r->numbers, zero);
+    }
+
+  task = g_task_new (self, self->cancellable, refresh_done_cb, NULL);
+  g_task_set_source_tag (task, stk_table_model_start_refresh);
+  g_task_set_task_data (task, r, (GDestroyNotify) refresh_free);
+  g_task_run_in_thread (task, refresh_thread);
+  set_loading (self, TRUE);
+}
+
+/* A new query: a quick first page, and the full refresh beside it. */
+static void
+stk_table_model_restart (StkTableModel *self)
+{
+  g_autoptr(GError) error = NULL;
+  StkPagerQuery *query;
+
+  if (self->store == NULL)
+    return;
+
+  query = stk_pager_query_new (pager_kind (self->kind), self->sort_column,
+                               self->sort_descending, self->search, &error);
+  if (query == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->query, stk_pager_query_unref);
+  g_clear_pointer (&self->index, stk_pager_index_unref);
+  self->query = query;
+  self->generation++;
+  self->query_started_us = g_get_monotonic_time ();
+  self->stats.first_page_us = 0;
+
+  /* Rows of the previous query stay on show until the new ones are in. */
+  if (stk_pager_query_get_search (query) == NULL)
+    {
+      g_autoptr(GTask) task = NULL;
+      Refresh *r = g_new0 (Refresh, 1);
+      guint zero = 0;
+
+      r->store = g_object_ref (self->store);
+      r->query = stk_pager_query_ref (query);
+      r->generation = self->generation;
+      r->first_page_only = TRUE;
+      r->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_array_append_val (r->numbers, zero);
+      r->fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+      task = g_task_new (self, NULL, first_page_done_cb, NULL);
+      g_task_set_source_tag (task, stk_table_model_restart);
+      g_task_set_task_data (task, r, (GDestroyNotify) refresh_free);
+      g_task_run_in_thread (task, refresh_thread);
+    }
+
+  stk_table_model_start_refresh (self);
+}
+
+/* ---- GObject ---- */
+
+static void
+stk_table_model_dispose (GObject *object)
+{
+  StkTableModel *self = STK_TABLE_MODEL (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  clear_pages (self);
+  g_clear_pointer (&self->index, stk_pager_index_unref);
+  g_clear_pointer (&self->query, stk_pager_query_unref);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (stk_table_model_parent_class)->dispose (object);
+}
+
+static void
+stk_table_model_finalize (GObject *object)
+{
+  StkTableModel *self = STK_TABLE_MODEL (object);
+
+  g_hash_table_unref (self->pages);
+  g_free (self->search);
+  g_free (self->sort_column);
+
+  G_OBJECT_CLASS (stk_table_model_parent_class)->finalize (object);
+}
+
+static void
+stk_table_model_constructed (GObject *object)
+{
+  StkTableModel *self = STK_TABLE_MODEL (object);
+  StkPagerKind kind = pager_kind (self->kind);
+
+  G_OBJECT_CLASS (stk_table_model_parent_class)->constructed (object);
+
+  self->sort_column = g_strdup (stk_pager_sort_columns (kind)[0]);
+  self->sort_descending = stk_pager_default_descending (kind);
+  stk_table_model_restart (self);
+}
+
+static void
+stk_table_model_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  StkTableModel *self = STK_TABLE_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_KIND:
+      g_value_set_int (value, self->kind);
+      break;
+    case PROP_SEARCH:
+      g_value_set_string (value, self->search);
+      break;
+    case PROP_SORT_COLUMN:
+      g_value_set_string (value, self->sort_column);
+      break;
+    case PROP_SORT_DESCENDING:
+      g_value_set_boolean (value, self->sort_descending);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stk_table_model_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  StkTableModel *self = STK_TABLE_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_KIND:
+      self->kind = g_value_get_int (value);
+      break;
+    case PROP_SEARCH:
+      stk_table_model_set_search (self, g_value_get_string (value));
+      break;
+    case PROP_SORT_COLUMN:
+      stk_table_model_set_sort (self, g_value_get_string (value), self->sort_descending);
+      break;
+    case PROP_SORT_DESCENDING:
+      stk_table_model_set_sort (self, self->sort_column, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stk_table_model_class_init (StkTableModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = stk_table_model_dispose;
+  object_class->finalize = stk_table_model_finalize;
+  object_class->constructed = stk_table_model_constructed;
+  object_class->get_property = stk_table_model_get_property;
+  object_class->set_property = stk_table_model_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, STK_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KIND] =
+    g_param_spec_int ("kind", NULL, NULL, STK_TABLE_KIND_ITEMS, STK_TABLE_KIND_MOVES,
+                      STK_TABLE_KIND_ITEMS,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SEARCH] =
+    g_param_spec_string ("search", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SORT_COLUMN] =
+    g_param_spec_string ("sort-column", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SORT_DESCENDING] =
+    g_param_spec_boolean ("sort-descending", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+stk_table_model_init (StkTableModel *self)
+{
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
+  g_queue_init (&self->lru);
+}
+
+/* ---- API ---- */
+
+StkTableModel *
+stk_table_model_new (StkStore     *store,
+                     StkTableKind  kind)
+{
+  g_return_val_if_fail (store == NULL || STK_IS_STORE (store), NULL);
+
+  return g_object_new (STK_TYPE_TABLE_MODEL, "store", store, "kind", kind, NULL);
+}
+
+StkTableKind
+stk_table_model_get_kind (StkTableModel *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_MODEL (self), STK_TABLE_KIND_ITEMS);
+
+  return self->kind;
+}
+
+void
+stk_table_model_set_search (StkTableModel *self,
+                            const char    *text)
+{
+  g_autofree char *trimmed = NULL;
+
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+
+  trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  if (*trimmed == '\0')
+    g_clear_pointer (&trimmed, g_free);
+  if (g_strcmp0 (trimmed, self->search) == 0)
+    return;
+
+  g_free (self->search);
+  self->search = g_steal_pointer (&trimmed);
+  if (self->sort_column != NULL)
+    stk_table_model_restart (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH]);
+}
+
+const char *
+stk_table_model_get_search (StkTableModel *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_MODEL (self), NULL);
+
+  return self->search;
+}
+
+void
+stk_table_model_set_sort (StkTableModel *self,
+                          const char    *column,
+                          gboolean       descending)
+{
+  StkPagerKind kind;
+
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+
+  kind = pager_kind (self->kind);
+  if (column == NULL)
+    {
+      column = stk_pager_sort_columns (kind)[0];
+      descending = stk_pager_default_descending (kind);
+    }
+  if (!stk_pager_can_sort (kind, column))
+    {
+      g_warning ("This list cannot be sorted by “%s”", column);
+      return;
+    }
+  descending = !!descending;
+  if (g_strcmp0 (column, self->sort_column) == 0 && descending == self->sort_descending)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_strcmp0 (column, self->sort_column) != 0)
+    {
+      g_free (self->sort_column);
+      self->sort_column = g_strdup (column);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
+    }
+  if (descending != self->sort_descending)
+    {
+      self->sort_descending = descending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
+    }
+  stk_table_model_restart (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+stk_table_model_get_sort_column (StkTableModel *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_MODEL (self), NULL);
+
+  return self->sort_column;
+}
+
+gboolean
+stk_table_model_get_sort_descending (StkTableModel *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_MODEL (self), FALSE);
+
+  return self->sort_descending;
+}
+
+void
+stk_table_model_reload (StkTableModel *self)
+{
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+
+  if (self->query == NULL)
+    return;
+  /* Never cancel a refresh half-way for a reload (it would start over forever under a
+   * stream of commits): run one more when it is done. */
+  if (self->refreshing)
+    self->refresh_again = TRUE;
+  else
+    stk_table_model_start_refresh (self);
+}
+
+gboolean
+stk_table_model_get_loading (StkTableModel *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_MODEL (self), FALSE);
+
+  return self->loading;
+}
+
+guint
+stk_table_model_find_id (StkTableModel *self,
+                         gint64         id)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+  gint64 position = -1;
+
+  g_return_val_if_fail (STK_IS_TABLE_MODEL (self), GTK_INVALID_LIST_POSITION);
+
+  if (self->query == NULL || self->content_generation != self->generation)
+    return GTK_INVALID_LIST_POSITION;
+
+  /* Loaded rows first: no SQL. */
+  for (GList *l = self->lru.head; l != NULL; l = l->next)
+    {
+      Page *page = l->data;
+
+      for (guint i = 0; i < page->rows->len; i++)
+        if (stk_row_get_id (page->rows->pdata[i]) == id)
+          return page->number * PAGE_SIZE + i;
+    }
+
+  db = stk_store_acquire (self->store, &error);
+  if (db != NULL)
+    {
+      position = stk_pager_position_of (db, self->query, self->index, id, &error);
+      stk_store_release (self->store, db);
+    }
+  if (error != NULL)
+    g_warning ("Cannot find a row: %s", error->message);
+  if (position < 0 || position >= self->n_items)
+    return GTK_INVALID_LIST_POSITION;
+  return (guint) position;
+}
+
+void
+stk_table_model_get_stats (StkTableModel      *self,
+                           StkTableModelStats *stats)
+{
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+  g_return_if_fail (stats != NULL);
+
+  *stats = self->stats;
+  stats->n_pages = g_hash_table_size (self->pages);
+  stats->n_rows = 0;
+  for (GList *l = self->lru.head; l != NULL; l = l->next)
+    stats->n_rows += ((Page *) l->data)->rows->len;
+}
+
+void
+stk_table_model_reset_stats (StkTableModel *self)
+{
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+
+  self->stats.max_page_load_us = 0;
+  self->stats.last_page_load_us = 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "stk-rows.h"
+#include "stk-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  STK_TABLE_KIND_ITEMS, /* active items, StkItemRow */
+  STK_TABLE_KIND_SALES, /* newest first by default, StkSaleRow */
+  STK_TABLE_KIND_MOVES, /* newest first by default, StkMoveRow */
+} StkTableKind;
+
+/* StkTableModel: a lazy GListModel over one table, backed by SQLite pages (keyset
+ * paging from sparse anchors, only a window of rows in memory). Counting, anchors,
+ * searching and page loads that may be slow run off the main thread; the model
+ * announces the result with items-changed. Sorting is done in SQL.
+ *
+ * Properties: "store" StkStore* (construct-only), "kind" (construct-only),
+ * "search" char*, "sort-column" char* (a row property name, e.g. "code",
+ * "on-hand"), "sort-descending" gboolean, "loading" gboolean (TRUE while a count /
+ * search / reload is under way — tests wait for it to turn FALSE). */
+#define STK_TYPE_TABLE_MODEL (stk_table_model_get_type ())
+G_DECLARE_FINAL_TYPE (StkTableModel, stk_table_model, STK, TABLE_MODEL, GObject)
+
+StkTableModel *stk_table_model_new          (StkStore      *store,
+                                             StkTableKind   kind);
+StkTableKind   stk_table_model_get_kind     (StkTableModel *self);
+/* Items: code prefix or description words ("red bolt" finds items whose
+ * description has words starting with "red" and "bolt"); sales/moves: item code prefix. */
+void           stk_table_model_set_search   (StkTableModel *self,
+                                             const char    *text);
+const char    *stk_table_model_get_search   (StkTableModel *self);
+void           stk_table_model_set_sort     (StkTableModel *self,
+                                             const char    *column,
+                                             gboolean       descending);
+/* After a commit (ours or another process's): reloads the count and the loaded pages,
+ * keeping row objects whose id is unchanged at their position. */
+void           stk_table_model_reload       (StkTableModel *self);
+gboolean       stk_table_model_get_loading  (StkTableModel *self);
+/* Position of the row with this id in the current order, or GTK_INVALID_LIST_POSITION
+ * (may run one SQL count on the caller's thread). */
+guint          stk_table_model_find_id      (StkTableModel *self,
+                                             gint64         id);
+
+/* Figures for tests and benchmarks. */
+typedef struct
+{
+  guint   n_pages;            /* pages held now */
+  guint   n_rows;             /* row objects held now */
+  guint64 page_loads;         /* pages fetched on demand (get_item), in all */
+  gint64  page_load_us;       /* their total time */
+  gint64  max_page_load_us;   /* the slowest since the last reset */
+  gint64  last_page_load_us;
+  guint64 refreshes;          /* counts / searches / reloads finished */
+  gint64  last_refresh_us;    /* time of the last one, on the worker thread */
+  gint64  first_page_us;      /* time to the first page after the last query change */
+  gsize   index_bytes;        /* anchors or search ids */
+} StkTableModelStats;
+
+void           stk_table_model_get_stats    (StkTableModel      *self,
+                                             StkTableModelStats *stats);
+void           stk_table_model_reset_stats  (StkTableModel      *self);
+/* The current sort column and direction. */
+const char    *stk_table_model_get_sort_column     (StkTableModel *self);
+gboolean       stk_table_model_get_sort_descending (StkTableModel *self);
+/* Rows per page (the pager's anchor stride). */
+#define STK_TABLE_MODEL_PAGE_SIZE 128
+
+G_END_DECLS

@@ -1,0 +1,821 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-table-view.h"
+
+#include <glib/gi18n.h>
+
+#include "stk-format.h"
+#include "stk-pager.h"
+#include "stk-rows-private.h"
+
+/*
+ * The column view never sorts: its model is the lazy StkTableModel (in a
+ * GtkSingleSelection), and each sortable column carries a StkProbeSorter that only
+ * names the column. When the header state changes, the view asks the column view's
+ * sorter to compare two dummies: the first probe it consults is the primary column,
+ * and the sign of the answer is the direction (GTK 4.8 has no public getter for
+ * either). The model then sorts in SQL.
+ */
+
+/* ---- the probe sorter ---- */
+
+#define STK_TYPE_PROBE_SORTER (stk_probe_sorter_get_type ())
+G_DECLARE_FINAL_TYPE (StkProbeSorter, stk_probe_sorter, STK, PROBE_SORTER, GtkSorter)
+
+struct _StkProbeSorter
+{
+  GtkSorter   parent_instance;
+  const char *column;   /* static */
+};
+
+G_DEFINE_FINAL_TYPE (StkProbeSorter, stk_probe_sorter, GTK_TYPE_SORTER)
+
+static StkProbeSorter *probe_hit;  /* main thread only */
+
+static GtkOrdering
+stk_probe_sorter_compare (GtkSorter *sorter,
+                          gpointer   item1,
+                          gpointer   item2)
+{
+  if (probe_hit == NULL)
+    probe_hit = STK_PROBE_SORTER (sorter);
+  return GTK_ORDERING_SMALLER;
+}
+
+static GtkSorterOrder
+stk_probe_sorter_get_order (GtkSorter *sorter)
+{
+  return GTK_SORTER_ORDER_PARTIAL;
+}
+
+static void
+stk_probe_sorter_class_init (StkProbeSorterClass *klass)
+{
+  GtkSorterClass *sorter_class = GTK_SORTER_CLASS (klass);
+
+  sorter_class->compare = stk_probe_sorter_compare;
+  sorter_class->get_order = stk_probe_sorter_get_order;
+}
+
+static void
+stk_probe_sorter_init (StkProbeSorter *self)
+{
+}
+
+/* ---- columns ---- */
+
+typedef enum
+{
+  COL_CODE,
+  COL_DESCRIPTION,
+  COL_ON_HAND,
+  COL_PRICE,
+  COL_REORDER,
+  COL_UPDATED,
+  COL_SOLD_AT,
+  COL_QUANTITY,
+  COL_TOTAL,
+  COL_STATUS,
+  COL_MOVED_AT,
+  COL_KIND,
+  COL_BALANCE,
+  COL_REASON,
+} ColumnId;
+
+typedef struct
+{
+  ColumnId    id;
+  const char *title;
+  const char *sort;     /* model sort column, or NULL */
+  gboolean    numeric;
+  gboolean    expand;
+} ColumnSpec;
+
+static const ColumnSpec item_columns[] = {
+  { COL_CODE, N_("Code"), "code", FALSE, FALSE },
+  { COL_DESCRIPTION, N_("Description"), "description", FALSE, TRUE },
+  { COL_ON_HAND, N_("On Hand"), "on-hand", TRUE, FALSE },
+  { COL_PRICE, N_("Price"), "unit-price-cents", TRUE, FALSE },
+  { COL_REORDER, N_("Reorder Level"), "reorder-level", TRUE, FALSE },
+  { COL_UPDATED, N_("Last Change"), "updated-at", FALSE, FALSE },
+};
+
+static const ColumnSpec sale_columns[] = {
+  { COL_SOLD_AT, N_("Sold"), "sold-at", FALSE, FALSE },
+  { COL_CODE, N_("Code"), NULL, FALSE, FALSE },
+  { COL_DESCRIPTION, N_("Description"), NULL, FALSE, TRUE },
+  { COL_QUANTITY, N_("Quantity"), NULL, TRUE, FALSE },
+  { COL_PRICE, N_("Unit Price"), NULL, TRUE, FALSE },
+  { COL_TOTAL, N_("Total"), NULL, TRUE, FALSE },
+  { COL_STATUS, N_("Status"), NULL, FALSE, FALSE },
+};
+
+static const ColumnSpec move_columns[] = {
+  { COL_MOVED_AT, N_("Date"), "moved-at", FALSE, FALSE },
+  { COL_CODE, N_("Code"), NULL, FALSE, FALSE },
+  { COL_KIND, N_("Kind"), NULL, FALSE, FALSE },
+  { COL_QUANTITY, N_("Quantity"), NULL, TRUE, FALSE },
+  { COL_BALANCE, N_("Balance"), NULL, TRUE, FALSE },
+  { COL_REASON, N_("Reason"), NULL, FALSE, TRUE },
+};
+
+struct _StkTableView
+{
+  GtkWidget           parent_instance;
+
+  StkTableKind        kind;
+  StkTableModel      *model;
+  GtkSingleSelection *selection;
+  gint64              selected_id;   /* kept across reloads and sorting */
+  gboolean            syncing_sort;
+  GObject            *probe_a;
+  GObject            *probe_b;
+
+  /* Template widgets */
+  GtkStack           *stack;
+  GtkScrolledWindow  *scrolled_window;
+  GtkColumnView      *column_view;
+  GtkLabel           *empty_title;
+  GtkLabel           *empty_label;
+};
+
+G_DEFINE_FINAL_TYPE (StkTableView, stk_table_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_KIND,
+  PROP_MODEL,
+  N_PROPS
+};
+
+enum {
+  ROW_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const ColumnSpec *
+columns_for_kind (StkTableKind  kind,
+                  guint        *n_columns)
+{
+  switch (kind)
+    {
+    case STK_TABLE_KIND_SALES:
+      *n_columns = G_N_ELEMENTS (sale_columns);
+      return sale_columns;
+    case STK_TABLE_KIND_MOVES:
+      *n_columns = G_N_ELEMENTS (move_columns);
+      return move_columns;
+    case STK_TABLE_KIND_ITEMS:
+    default:
+      *n_columns = G_N_ELEMENTS (item_columns);
+      return item_columns;
+    }
+}
+
+static const char *
+move_kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "receive") == 0)
+    return C_("stock move", "Receipt");
+  if (g_strcmp0 (kind, "sale") == 0)
+    return C_("stock move", "Sale");
+  if (g_strcmp0 (kind, "adjustment") == 0)
+    return C_("stock move", "Adjustment");
+  if (g_strcmp0 (kind, "count") == 0)
+    return C_("stock move", "Count");
+  return kind;
+}
+
+static void
+set_label_take (GtkWidget *label,
+                char      *text)
+{
+  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  g_free (text);
+}
+
+static void
+render_cell (GtkListItem *list_item)
+{
+  ColumnId column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "stk-column"));
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GObject *row = gtk_list_item_get_item (list_item);
+
+  if (row == NULL || child == NULL)
+    return;
+
+  if (STK_IS_ITEM_ROW (row))
+    {
+      StkItemRow *item = STK_ITEM_ROW (row);
+
+      switch (column)
+        {
+        case COL_CODE:
+          gtk_label_set_text (GTK_LABEL (child), stk_item_row_get_code (item));
+          break;
+        case COL_DESCRIPTION:
+          gtk_label_set_text (GTK_LABEL (child), stk_item_row_get_description (item));
+          break;
+        case COL_ON_HAND:
+          {
+            GtkWidget *icon = gtk_widget_get_first_child (child);
+            GtkWidget *low = gtk_widget_get_next_sibling (icon);
+            GtkWidget *number = gtk_widget_get_next_sibling (low);
+            gboolean is_low = stk_item_row_get_low_stock (item);
+
+            gtk_widget_set_visible (icon, is_low);
+            gtk_widget_set_visible (low, is_low);
+            set_label_take (number, stk_format_count (stk_item_row_get_on_hand (item)));
+            if (is_low)
+              gtk_widget_add_css_class (child, "low-stock");
+            else
+              gtk_widget_remove_css_class (child, "low-stock");
+          }
+          break;
+        case COL_PRICE:
+          set_label_take (child, stk_format_money (stk_item_row_get_unit_price_cents (item)));
+          break;
+        case COL_REORDER:
+          set_label_take (child, stk_format_count (stk_item_row_get_reorder_level (item)));
+          break;
+        case COL_UPDATED:
+          set_label_take (child, stk_format_datetime (stk_item_row_get_updated_at (item)));
+          break;
+        case COL_SOLD_AT:
+        case COL_QUANTITY:
+        case COL_TOTAL:
+        case COL_STATUS:
+        case COL_MOVED_AT:
+        case COL_KIND:
+        case COL_BALANCE:
+        case COL_REASON:
+        default:
+          break;
+        }
+    }
+  else if (STK_IS_SALE_ROW (row))
+    {
+      StkSaleRow *sale = STK_SALE_ROW (row);
+
+      switch (column)
+        {
+        case COL_SOLD_AT:
+          set_label_take (child, stk_format_datetime (stk_sale_row_get_sold_at (sale)));
+          break;
+        case COL_CODE:
+          gtk_label_set_text (GTK_LABEL (child), stk_sale_row_get_code (sale));
+          break;
+        case COL_DESCRIPTION:
+          gtk_label_set_text (GTK_LABEL (child), stk_sale_row_get_description (sale));
+          break;
+        case COL_QUANTITY:
+          set_label_take (child, stk_format_count (stk_sale_row_get_quantity (sale)));
+          break;
+        case COL_PRICE:
+          set_label_take (child, stk_format_money (stk_sale_row_get_unit_price_cents (sale)));
+          break;
+        case COL_TOTAL:
+          set_label_take (child, stk_format_money (stk_sale_row_get_total_cents (sale)));
+          break;
+        case COL_STATUS:
+          gtk_label_set_text (GTK_LABEL (child),
+                              stk_sale_row_get_voided (sale) ? C_("sale", "Voided") : "");
+          break;
+        case COL_ON_HAND:
+        case COL_REORDER:
+        case COL_UPDATED:
+        case COL_MOVED_AT:
+        case COL_KIND:
+        case COL_BALANCE:
+        case COL_REASON:
+        default:
+          break;
+        }
+    }
+  else if (STK_IS_MOVE_ROW (row))
+    {
+      StkMoveRow *move = STK_MOVE_ROW (row);
+
+      switch (column)
+        {
+        case COL_MOVED_AT:
+          set_label_take (child, stk_format_datetime (stk_move_row_get_moved_at (move)));
+          break;
+        case COL_CODE:
+          gtk_label_set_text (GTK_LABEL (child), stk_move_row_get_code (move));
+          break;
+        case COL_KIND:
+          gtk_label_set_text (GTK_LABEL (child), move_kind_label (stk_move_row_get_kind (move)));
+          break;
+        case COL_QUANTITY:
+          set_label_take (child, stk_format_count (stk_move_row_get_quantity (move)));
+          break;
+        case COL_BALANCE:
+          set_label_take (child, stk_format_count (stk_move_row_get_balance (move)));
+          break;
+        case COL_REASON:
+          gtk_label_set_text (GTK_LABEL (child), stk_move_row_get_reason (move));
+          break;
+        case COL_DESCRIPTION:
+        case COL_ON_HAND:
+        case COL_PRICE:
+        case COL_REORDER:
+        case COL_UPDATED:
+        case COL_SOLD_AT:
+        case COL_TOTAL:
+        case COL_STATUS:
+        default:
+          break;
+        }
+    }
+}
+
+static void
+factory_setup_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  gpointer                  user_data)
+{
+  const ColumnSpec *spec = user_data;
+  GtkWidget *child;
+
+  g_object_set_data (G_OBJECT (list_item), "stk-column", GINT_TO_POINTER (spec->id));
+
+  if (spec->id == COL_ON_HAND)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      GtkWidget *low = gtk_label_new (C_("stock level", "Low"));
+      GtkWidget *number = gtk_label_new (NULL);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Low stock"), -1);
+      gtk_widget_add_css_class (low, "low-stock-label");
+      gtk_widget_set_hexpand (number, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (number), 1.0);
+      gtk_widget_add_css_class (number, "numeric");
+      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (child), icon);
+      gtk_box_append (GTK_BOX (child), low);
+      gtk_box_append (GTK_BOX (child), number);
+    }
+  else
+    {
+      child = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (child), spec->numeric ? 1.0 : 0.0);
+      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      gtk_label_set_single_line_mode (GTK_LABEL (child), TRUE);
+      if (spec->numeric)
+        gtk_widget_add_css_class (child, "numeric");
+    }
+  gtk_list_item_set_child (list_item, child);
+}
+
+static void
+row_notify_cb (GObject     *row,
+               GParamSpec  *pspec,
+               GtkListItem *list_item)
+{
+  render_cell (list_item);
+}
+
+static void
+factory_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 gpointer                  user_data)
+{
+  GObject *row = gtk_list_item_get_item (list_item);
+  gulong handler;
+
+  render_cell (list_item);
+  if (row != NULL)
+    {
+      handler = g_signal_connect (row, "notify", G_CALLBACK (row_notify_cb), list_item);
+      g_object_set_data (G_OBJECT (list_item), "stk-notify", GSIZE_TO_POINTER (handler));
+    }
+}
+
+static void
+factory_unbind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   gpointer                  user_data)
+{
+  GObject *row = gtk_list_item_get_item (list_item);
+  gulong handler = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (list_item), "stk-notify"));
+
+  if (row != NULL && handler != 0)
+    g_signal_handler_disconnect (row, handler);
+}
+
+static void
+add_columns (StkTableView *self)
+{
+  const ColumnSpec *specs;
+  guint n_specs;
+
+  specs = columns_for_kind (self->kind, &n_specs);
+  for (guint i = 0; i < n_specs; i++)
+    {
+      const ColumnSpec *spec = &specs[i];
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (factory_setup_cb), (gpointer) spec);
+      g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), (gpointer) spec);
+      g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), (gpointer) spec);
+
+      column = gtk_column_view_column_new (_(spec->title), factory);
+      gtk_column_view_column_set_expand (column, spec->expand);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      if (spec->sort != NULL)
+        {
+          StkProbeSorter *sorter = g_object_new (STK_TYPE_PROBE_SORTER, NULL);
+
+          sorter->column = spec->sort;
+          gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+          g_object_unref (sorter);
+          g_object_set_data (G_OBJECT (column), "stk-sort", (gpointer) spec->sort);
+        }
+      gtk_column_view_append_column (self->column_view, column);
+    }
+}
+
+/* ---- sorting ---- */
+
+static GtkColumnViewColumn *
+find_sort_column (StkTableView *self,
+                  const char   *sort)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "stk-sort"), sort) == 0)
+        return column; /* the column view holds it */
+    }
+  return NULL;
+}
+
+static void
+sync_header_from_model (StkTableView *self)
+{
+  GtkColumnViewColumn *column;
+
+  if (self->model == NULL)
+    return;
+  column = find_sort_column (self, stk_table_model_get_sort_column (self->model));
+  self->syncing_sort = TRUE;
+  gtk_column_view_sort_by_column (self->column_view, column,
+                                  stk_table_model_get_sort_descending (self->model)
+                                  ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  self->syncing_sort = FALSE;
+}
+
+static void
+sorter_changed_cb (GtkSorter       *sorter,
+                   GtkSorterChange  change,
+                   StkTableView    *self)
+{
+  GtkOrdering order;
+  const char *column = NULL;
+  gboolean descending = FALSE;
+
+  if (self->syncing_sort || self->model == NULL || self->column_view == NULL)
+    return;
+
+  probe_hit = NULL;
+  order = gtk_sorter_compare (sorter, self->probe_a, self->probe_b);
+  if (probe_hit != NULL)
+    {
+      column = probe_hit->column;
+      descending = order == GTK_ORDERING_LARGER;
+    }
+  probe_hit = NULL;
+  stk_table_model_set_sort (self->model, column, descending);
+  if (column == NULL)
+    sync_header_from_model (self); /* back to the default order, shown */
+}
+
+/* ---- selection, empty state ---- */
+
+static void
+scroll_to (StkTableView *self,
+           guint         position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      {
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+        return;
+      }
+}
+
+static void
+update_empty_state (StkTableView *self)
+{
+  const char *search = self->model != NULL ? stk_table_model_get_search (self->model) : NULL;
+  gboolean empty = self->model != NULL &&
+                   search != NULL &&
+                   !stk_table_model_get_loading (self->model) &&
+                   g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
+
+  if (empty)
+    {
+      g_autofree char *text = NULL;
+
+      switch (self->kind)
+        {
+        case STK_TABLE_KIND_SALES:
+          text = g_strdup_printf (_("No sales of items whose code starts with “%s”."), search);
+          break;
+        case STK_TABLE_KIND_MOVES:
+          text = g_strdup_printf (_("No stock moves of items whose code starts with “%s”."),
+                                  search);
+          break;
+        case STK_TABLE_KIND_ITEMS:
+        default:
+          text = g_strdup_printf (_("No items match “%s”."), search);
+          break;
+        }
+      gtk_label_set_text (self->empty_label, text);
+    }
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+}
+
+static void
+selection_changed_cb (StkTableView *self)
+{
+  GObject *row;
+
+  if (self->model == NULL || stk_table_model_get_loading (self->model))
+    return; /* a reload or a new order: keep the id, re-select it when done */
+  row = gtk_single_selection_get_selected_item (self->selection);
+  self->selected_id = row != NULL ? stk_row_get_id (row) : 0;
+}
+
+static void
+model_loading_cb (StkTableView *self)
+{
+  update_empty_state (self);
+  if (stk_table_model_get_loading (self->model) || self->selected_id == 0)
+    return;
+
+  {
+    GObject *row = gtk_single_selection_get_selected_item (self->selection);
+
+    if (row == NULL || stk_row_get_id (row) != self->selected_id)
+      {
+        guint position = stk_table_model_find_id (self->model, self->selected_id);
+
+        if (position != GTK_INVALID_LIST_POSITION)
+          {
+            gtk_single_selection_set_selected (self->selection, position);
+            scroll_to (self, position);
+          }
+        else
+          self->selected_id = 0;
+      }
+  }
+}
+
+static void
+column_view_activate_cb (GtkColumnView *column_view,
+                         guint          position,
+                         StkTableView  *self)
+{
+  g_autoptr(GObject) row = NULL;
+
+  if (self->model == NULL)
+    return;
+  row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  if (row != NULL)
+    g_signal_emit (self, signals[ROW_ACTIVATED], 0, row);
+}
+
+/* ---- GObject ---- */
+
+static void
+stk_table_view_constructed (GObject *object)
+{
+  StkTableView *self = STK_TABLE_VIEW (object);
+  const char *name;
+
+  G_OBJECT_CLASS (stk_table_view_parent_class)->constructed (object);
+
+  add_columns (self);
+  switch (self->kind)
+    {
+    case STK_TABLE_KIND_SALES:
+      name = _("Sales");
+      break;
+    case STK_TABLE_KIND_MOVES:
+      name = _("Stock Moves");
+      break;
+    case STK_TABLE_KIND_ITEMS:
+    default:
+      name = _("Items");
+      break;
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (sorter_changed_cb), self, 0);
+}
+
+static void
+stk_table_view_dispose (GObject *object)
+{
+  StkTableView *self = STK_TABLE_VIEW (object);
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  /* Removing the columns changes the sorter: not a request to re-sort. */
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_TABLE_VIEW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->probe_a);
+  g_clear_object (&self->probe_b);
+
+  G_OBJECT_CLASS (stk_table_view_parent_class)->dispose (object);
+}
+
+static void
+stk_table_view_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  StkTableView *self = STK_TABLE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      g_value_set_int (value, self->kind);
+      break;
+    case PROP_MODEL:
+      g_value_set_object (value, self->model);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stk_table_view_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  StkTableView *self = STK_TABLE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      self->kind = g_value_get_int (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stk_table_view_class_init (StkTableViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = stk_table_view_constructed;
+  object_class->dispose = stk_table_view_dispose;
+  object_class->get_property = stk_table_view_get_property;
+  object_class->set_property = stk_table_view_set_property;
+
+  properties[PROP_KIND] =
+    g_param_spec_int ("kind", NULL, NULL, STK_TABLE_KIND_ITEMS, STK_TABLE_KIND_MOVES,
+                      STK_TABLE_KIND_ITEMS,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL, STK_TYPE_TABLE_MODEL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ROW_ACTIVATED] =
+    g_signal_new ("row-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_OBJECT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "ui/stk-table-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, StkTableView, stack);
+  gtk_widget_class_bind_template_child (widget_class, StkTableView, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, StkTableView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, StkTableView, empty_title);
+  gtk_widget_class_bind_template_child (widget_class, StkTableView, empty_label);
+  gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+stk_table_view_init (StkTableView *self)
+{
+  g_type_ensure (STK_TYPE_PROBE_SORTER);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->probe_a = g_object_new (G_TYPE_OBJECT, NULL);
+  self->probe_b = g_object_new (G_TYPE_OBJECT, NULL);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected-item",
+                            G_CALLBACK (selection_changed_cb), self);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+}
+
+/* ---- API ---- */
+
+GtkWidget *
+stk_table_view_new (StkTableKind kind)
+{
+  return g_object_new (STK_TYPE_TABLE_VIEW, "kind", kind, NULL);
+}
+
+void
+stk_table_view_set_store (StkTableView *self,
+                          StkStore     *store)
+{
+  g_return_if_fail (STK_IS_TABLE_VIEW (self));
+  g_return_if_fail (store == NULL || STK_IS_STORE (store));
+
+  if (self->model != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->model, self);
+      g_clear_object (&self->model);
+    }
+  self->selected_id = 0;
+  if (store != NULL)
+    {
+      self->model = stk_table_model_new (store, self->kind);
+      g_signal_connect_swapped (self->model, "notify::loading",
+                                G_CALLBACK (model_loading_cb), self);
+      g_signal_connect_swapped (self->model, "items-changed",
+                                G_CALLBACK (update_empty_state), self);
+      g_signal_connect_swapped (self->model, "notify::search",
+                                G_CALLBACK (update_empty_state), self);
+    }
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  sync_header_from_model (self);
+  update_empty_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+StkTableModel *
+stk_table_view_get_model (StkTableView *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_VIEW (self), NULL);
+
+  return self->model;
+}
+
+GtkColumnView *
+stk_table_view_get_column_view (StkTableView *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_VIEW (self), NULL);
+
+  return self->column_view;
+}
+
+gpointer
+stk_table_view_dup_selected (StkTableView *self)
+{
+  gpointer row;
+
+  g_return_val_if_fail (STK_IS_TABLE_VIEW (self), NULL);
+
+  row = gtk_single_selection_get_selected_item (self->selection);
+  return row != NULL ? g_object_ref (row) : NULL;
+}
+
+void
+stk_table_view_select_id (StkTableView *self,
+                          gint64        id)
+{
+  guint position;
+
+  g_return_if_fail (STK_IS_TABLE_VIEW (self));
+
+  if (self->model == NULL)
+    return;
+  self->selected_id = id;
+  position = stk_table_model_find_id (self->model, id);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return; /* maybe once the model has loaded: model_loading_cb tries again */
+  gtk_single_selection_set_selected (self->selection, position);
+  scroll_to (self, position);
+}

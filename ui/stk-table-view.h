@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "stk-table-model.h"
+
+G_BEGIN_DECLS
+
+/* StkTableView: a template widget with a GtkColumnView over a StkTableModel —
+ * columns per kind, sorting by clicking a header (sorted in SQL by the model), low
+ * stock marked with an icon and text (not colour alone), an empty state when a search
+ * finds nothing, selection and scroll kept across reloads.
+ *
+ * Signal "row-activated" (GObject *row): double-click or Enter on a row. */
+#define STK_TYPE_TABLE_VIEW (stk_table_view_get_type ())
+G_DECLARE_FINAL_TYPE (StkTableView, stk_table_view, STK, TABLE_VIEW, GtkWidget)
+
+GtkWidget     *stk_table_view_new             (StkTableKind   kind);
+void           stk_table_view_set_store       (StkTableView  *self,
+                                               StkStore      *store);
+StkTableModel *stk_table_view_get_model       (StkTableView  *self);
+GtkColumnView *stk_table_view_get_column_view (StkTableView  *self);
+/* The selected row (a new reference) or NULL. */
+gpointer       stk_table_view_dup_selected    (StkTableView  *self);
+/* Selects and scrolls to the row with this id if present. */
+void           stk_table_view_select_id       (StkTableView  *self,
+                                               gint64         id);
+
+G_END_DECLS

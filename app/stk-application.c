@@ -4,13 +4,18 @@
 #include "stk-application.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
-#include "stk-store.h"
+#include "stk-error.h"
+#include "stk-lock-dialog.h"
+#include "stk-locked-dialog.h"
+#include "stk-quit-dialog.h"
+#include "stk-ops.h"
+#include "stk-session.h"
 #include "stk-window.h"
-#include "stk-writer.h"
 
 /* How long closing waits for queued changes while another program holds the inventory. */
 #define CLOSE_TIMEOUT_MS 5000
@@ -20,11 +25,21 @@ struct _StkApplication
   GtkApplication  parent_instance;
 
   char           *database_path;
-  StkWriter      *writer;
-  StkStore       *store;
+  StkSession     *session;
   char           *open_error;
   guint           sigint_source;
   guint           sigterm_source;
+  guint           sigusr1_source;   /* test hook, see stk_application_test_commit_cb */
+  guint           test_commits;
+
+  /* Weak pointers: dialogs the application shows. */
+  GtkWindow      *startup_dialog;   /* StkLockDialog or StkLockedDialog before the window */
+  GtkWindow      *locked_dialog;    /* "Database locked" while working */
+  GtkWindow      *quit_dialog;
+
+  StkWriter      *watched_writer;   /* whose "locked" signal brings the dialog */
+  gboolean        quit_confirmed;   /* no more asking: the user chose, or a signal came */
+  gboolean        lose_pending;     /* the user chose to lose the waiting changes */
 };
 
 G_DEFINE_FINAL_TYPE (StkApplication, stk_application, GTK_TYPE_APPLICATION)
@@ -37,15 +52,44 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void stk_application_open (StkApplication *self);
+
 static void
-stk_application_quit_action (GSimpleAction *action,
-                             GVariant      *parameter,
-                             gpointer       user_data)
+set_weak (GtkWindow **slot,
+          GtkWindow  *window)
 {
-  StkApplication *self = STK_APPLICATION (user_data);
+  if (*slot != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (*slot), (gpointer *) slot);
+  *slot = window;
+  if (window != NULL)
+    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) slot);
+}
+
+static StkWriter *
+current_writer (StkApplication *self)
+{
+  return self->session ? stk_session_get_writer (self->session) : NULL;
+}
+
+static guint
+count_main_windows (StkApplication *self)
+{
+  guint n = 0;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (STK_IS_WINDOW (l->data))
+      n++;
+  return n;
+}
+
+/* Closes every window the normal way (so each one saves its size) and quits. */
+static void
+stk_application_really_quit (StkApplication *self)
+{
   GList *windows;
 
-  /* Close the windows the normal way, so each one saves its size. */
+  self->quit_confirmed = TRUE;
+
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
   for (const GList *l = windows; l != NULL; l = l->next)
     g_object_ref (l->data);
@@ -54,6 +98,65 @@ stk_application_quit_action (GSimpleAction *action,
   g_list_free_full (windows, g_object_unref);
 
   g_application_quit (G_APPLICATION (self));
+}
+
+static void
+stk_application_quit_dialog_response_cb (StkApplication *self,
+                                         int             response,
+                                         StkQuitDialog  *dialog)
+{
+  switch ((StkQuitDialogResponse) response)
+    {
+    case STK_QUIT_DIALOG_LOSE:
+      self->lose_pending = TRUE;
+      G_GNUC_FALLTHROUGH;
+    case STK_QUIT_DIALOG_SAVED:
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      stk_application_really_quit (self);
+      break;
+    case STK_QUIT_DIALOG_CANCEL:
+    default:
+      break;
+    }
+}
+
+/* TRUE when quitting may go ahead now; otherwise asks (once) and returns FALSE. */
+static gboolean
+stk_application_confirm_quit (StkApplication *self,
+                              GtkWindow      *parent)
+{
+  StkWriter *writer = current_writer (self);
+  StkQuitDialog *dialog;
+
+  if (self->quit_confirmed || writer == NULL || stk_writer_get_pending (writer) == 0)
+    return TRUE;
+
+  if (self->quit_dialog != NULL)
+    {
+      gtk_window_present (self->quit_dialog);
+      return FALSE;
+    }
+
+  if (parent == NULL)
+    parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  dialog = stk_quit_dialog_new (parent, writer);
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (stk_application_quit_dialog_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  set_weak (&self->quit_dialog, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+static void
+stk_application_quit_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  StkApplication *self = STK_APPLICATION (user_data);
+
+  if (stk_application_confirm_quit (self, NULL))
+    stk_application_really_quit (self);
 }
 
 static void
@@ -91,7 +194,45 @@ stk_application_signal_cb (gpointer user_data)
 {
   StkApplication *self = STK_APPLICATION (user_data);
 
-  g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+  /* Nobody can answer a dialog from the terminal: quit, waiting up to
+   * CLOSE_TIMEOUT_MS for queued changes; any lost ones are reported on stderr. */
+  stk_application_really_quit (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stk_application_test_commit_done_cb (GObject      *object,
+                                     GAsyncResult *result,
+                                     gpointer      user_data)
+{
+  g_autofree char *code = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (stk_writer_submit_finish (STK_WRITER (object), result, &error))
+    g_message ("Test hook: saved %s", code);
+  else
+    g_message ("Test hook: could not save %s: %s", code, error->message);
+}
+
+/* Test-only hook, on when STOCKTAKE_TEST_HOOKS=1: SIGUSR1 makes the editing session
+ * save one item "TEST-<pid>-<n>", so that two-process tests can make a commit happen in the
+ * window that holds the lock (no command may write then). */
+static gboolean
+stk_application_test_commit_cb (gpointer user_data)
+{
+  StkApplication *self = STK_APPLICATION (user_data);
+  StkWriter *writer = current_writer (self);
+  g_autofree char *code = NULL;
+
+  if (writer == NULL)
+    {
+      g_message ("Test hook: read-only, nothing saved");
+      return G_SOURCE_CONTINUE;
+    }
+  code = g_strdup_printf ("TEST-%d-%u", (int) getpid (), ++self->test_commits);
+  g_message ("Test hook: saving %s", code);
+  stk_writer_submit (writer, stk_op_create_item (code, "Test item", 100, 0), NULL,
+                     stk_application_test_commit_done_cb, g_strdup (code));
   return G_SOURCE_CONTINUE;
 }
 
@@ -126,32 +267,226 @@ stk_application_startup (GApplication *application)
 
   self->sigint_source = g_unix_signal_add (SIGINT, stk_application_signal_cb, self);
   self->sigterm_source = g_unix_signal_add (SIGTERM, stk_application_signal_cb, self);
+  if (g_strcmp0 (g_getenv ("STOCKTAKE_TEST_HOOKS"), "1") == 0)
+    self->sigusr1_source = g_unix_signal_add (SIGUSR1, stk_application_test_commit_cb, self);
 }
 
-/* Opens the writer (which creates or upgrades the inventory) and then the readers.
- * On failure the window shows the error instead. */
+/* ---- The "Database locked" dialog while working ---- */
+
 static void
-stk_application_open_inventory (StkApplication *self)
+stk_application_writer_locked_cb (StkApplication *self,
+                                  guint           pending,
+                                  StkWriter      *writer)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StkWriter) writer = NULL;
-  g_autoptr(StkStore) store = NULL;
+  GtkWindow *parent;
+  StkLockedDialog *dialog;
 
-  if (self->writer != NULL || self->open_error != NULL)
-    return;
-
-  if (!(writer = stk_writer_new (self->database_path, &error)) ||
-      !(store = stk_store_new (self->database_path, &error)))
+  if (self->locked_dialog != NULL)
     {
-      g_message ("Cannot open the inventory: %s", error->message);
-      if (writer != NULL)
-        stk_writer_close (writer, CLOSE_TIMEOUT_MS, NULL);
-      self->open_error = g_strdup (error->message);
+      gtk_window_present (self->locked_dialog);
       return;
     }
 
-  self->writer = g_steal_pointer (&writer);
-  self->store = g_steal_pointer (&store);
+  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (parent != NULL && !STK_IS_WINDOW (parent))
+    parent = gtk_window_get_transient_for (parent);
+  dialog = stk_locked_dialog_new (parent, writer);
+  set_weak (&self->locked_dialog, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Follows the session's writer (there is a new one after Switch to Editing). */
+static void
+stk_application_watch_writer (StkApplication *self)
+{
+  StkWriter *writer = current_writer (self);
+
+  if (writer == self->watched_writer)
+    return;
+
+  if (self->watched_writer != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_writer, self);
+  g_set_object (&self->watched_writer, writer);
+  if (writer != NULL)
+    g_signal_connect_object (writer, "locked",
+                             G_CALLBACK (stk_application_writer_locked_cb), self,
+                             G_CONNECT_SWAPPED);
+}
+
+static void
+stk_application_session_writer_cb (StkApplication *self,
+                                   GParamSpec     *pspec,
+                                   StkSession     *session)
+{
+  stk_application_watch_writer (self);
+}
+
+/* Closing the last window with changes still waiting asks first, like app.quit. */
+static gboolean
+stk_application_window_close_request_cb (StkApplication *self,
+                                         GtkWindow      *window)
+{
+  if (count_main_windows (self) > 1)
+    return FALSE;
+  if (stk_application_confirm_quit (self, window))
+    {
+      self->quit_confirmed = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+stk_application_show_window (StkApplication *self)
+{
+  StkWindow *window;
+
+  window = stk_window_new (GTK_APPLICATION (self), self->session, self->open_error);
+  g_signal_connect_object (window, "close-request",
+                           G_CALLBACK (stk_application_window_close_request_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (self->session != NULL)
+    {
+      g_signal_connect_object (self->session, "notify::writer",
+                               G_CALLBACK (stk_application_session_writer_cb), self,
+                               G_CONNECT_SWAPPED);
+      stk_application_watch_writer (self);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* ---- Before the window: lock held, lock file impossible, database busy ---- */
+
+static void
+stk_application_close_startup_dialog (StkApplication *self)
+{
+  GtkWindow *dialog = self->startup_dialog;
+
+  set_weak (&self->startup_dialog, NULL);
+  if (dialog != NULL)
+    gtk_window_destroy (dialog);
+}
+
+static void
+stk_application_open_read_only (StkApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!(self->session = stk_session_open (self->database_path, STK_SESSION_MODE_READ_ONLY,
+                                          &error)))
+    {
+      g_message ("Cannot open the inventory read-only: %s", error->message);
+      self->open_error = g_strdup (error->message);
+    }
+  stk_application_show_window (self);
+  stk_application_close_startup_dialog (self);
+}
+
+static void
+stk_application_lock_dialog_response_cb (StkApplication *self,
+                                         int             response,
+                                         StkLockDialog  *dialog)
+{
+  switch ((StkLockDialogResponse) response)
+    {
+    case STK_LOCK_DIALOG_READ_ONLY:
+      stk_application_open_read_only (self);
+      break;
+    case STK_LOCK_DIALOG_TRY_AGAIN:
+      stk_application_open (self);
+      break;
+    case STK_LOCK_DIALOG_QUIT:
+    default:
+      stk_application_close_startup_dialog (self);
+      break;
+    }
+}
+
+static void
+stk_application_busy_retry_cb (StkApplication  *self,
+                               StkLockedDialog *dialog)
+{
+  stk_application_open (self);
+}
+
+static void
+stk_application_busy_quit_cb (StkApplication  *self,
+                              StkLockedDialog *dialog)
+{
+  stk_application_close_startup_dialog (self);
+}
+
+static void
+stk_application_show_startup_dialog (StkApplication *self,
+                                     const GError   *error)
+{
+  GtkWindow *dialog = self->startup_dialog;
+
+  if (g_error_matches (error, STK_ERROR, STK_ERROR_BUSY))
+    {
+      if (dialog != NULL && STK_IS_LOCKED_DIALOG (dialog))
+        {
+          gtk_window_present (dialog);
+          return;
+        }
+      stk_application_close_startup_dialog (self);
+      dialog = GTK_WINDOW (stk_locked_dialog_new_for_startup (GTK_APPLICATION (self),
+                                                              self->database_path, NULL));
+      g_signal_connect_object (dialog, "retry", G_CALLBACK (stk_application_busy_retry_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (dialog, "quit", G_CALLBACK (stk_application_busy_quit_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+  else
+    {
+      if (dialog != NULL && STK_IS_LOCK_DIALOG (dialog))
+        {
+          stk_lock_dialog_set_error (STK_LOCK_DIALOG (dialog), error);
+          gtk_window_present (dialog);
+          return;
+        }
+      stk_application_close_startup_dialog (self);
+      dialog = GTK_WINDOW (stk_lock_dialog_new (GTK_APPLICATION (self), self->database_path,
+                                                error));
+      g_signal_connect_object (dialog, "response",
+                               G_CALLBACK (stk_application_lock_dialog_response_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  set_weak (&self->startup_dialog, dialog);
+  gtk_window_present (dialog);
+}
+
+/* Opens the inventory for editing (taking its lock; the writer creates or upgrades
+ * the file), or says why not: another Stocktake edits it, the lock file cannot be
+ * created, the database is busy — each with a dialog — or any other failure, which
+ * the window shows instead of the inventory. */
+static void
+stk_application_open (StkApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert (self->session == NULL);
+
+  self->session = stk_session_open (self->database_path, STK_SESSION_MODE_EDIT, &error);
+  if (self->session == NULL &&
+      (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED) ||
+       g_error_matches (error, STK_ERROR, STK_ERROR_READ_ONLY) ||
+       g_error_matches (error, STK_ERROR, STK_ERROR_BUSY)))
+    {
+      g_message ("%s", error->message);
+      stk_application_show_startup_dialog (self, error);
+      return;
+    }
+  if (self->session == NULL)
+    {
+      g_message ("Cannot open the inventory: %s", error->message);
+      g_clear_pointer (&self->open_error, g_free);
+      self->open_error = g_strdup (error->message);
+    }
+
+  stk_application_show_window (self);
+  stk_application_close_startup_dialog (self);
 }
 
 static void
@@ -161,17 +496,12 @@ stk_application_activate (GApplication *application)
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (window == NULL)
-    {
-      stk_application_open_inventory (self);
-      window = GTK_WINDOW (stk_window_new (GTK_APPLICATION (self),
-                                           self->database_path,
-                                           self->writer,
-                                           self->store,
-                                           self->open_error));
-    }
-
-  gtk_window_present (window);
+  if (window != NULL)
+    gtk_window_present (window);
+  else if (self->startup_dialog != NULL)
+    gtk_window_present (self->startup_dialog);
+  else if (self->session == NULL && self->open_error == NULL)
+    stk_application_open (self);
 }
 
 static void
@@ -181,20 +511,23 @@ stk_application_shutdown (GApplication *application)
 
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  g_clear_handle_id (&self->sigusr1_source, g_source_remove);
 
-  /* Readers first: the writer's connection, closing last, folds the write-ahead log
-   * back into the inventory and removes it. */
-  g_clear_object (&self->store);
+  if (self->watched_writer != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_writer, self);
+  g_clear_object (&self->watched_writer);
 
-  if (self->writer != NULL)
+  if (self->session != NULL)
     {
       g_autoptr(GError) error = NULL;
 
-      /* Waits for queued changes; tells when some could not be saved. */
-      if (!stk_writer_close (self->writer, CLOSE_TIMEOUT_MS, &error))
+      /* Waits for queued changes (not when the user chose to lose them); tells when
+       * some could not be saved. Releases the lock last. */
+      if (!stk_session_close (self->session, self->lose_pending ? 0 : CLOSE_TIMEOUT_MS,
+                              &error))
         g_warning ("%s", error->message);
     }
-  g_clear_object (&self->writer);
+  g_clear_object (&self->session);
 
   G_APPLICATION_CLASS (stk_application_parent_class)->shutdown (application);
 }
@@ -204,8 +537,11 @@ stk_application_finalize (GObject *object)
 {
   StkApplication *self = STK_APPLICATION (object);
 
-  g_clear_object (&self->store);
-  g_clear_object (&self->writer);
+  set_weak (&self->startup_dialog, NULL);
+  set_weak (&self->locked_dialog, NULL);
+  set_weak (&self->quit_dialog, NULL);
+  g_clear_object (&self->watched_writer);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->open_error, g_free);
 

@@ -12,6 +12,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-lock.h"
 #include "stk-maintenance.h"
 #include "stk-schema.h"
 #include "stk-store.h"
@@ -40,6 +41,7 @@ typedef struct
   const char   *command;
   StkCliOption  options[MAX_OPTIONS];
   guint         n_options;
+  StkLock      *lock;     /* held while a writer command runs */
 } StkCli;
 
 typedef int (*StkCliFunc) (StkCli  *cli,
@@ -237,6 +239,39 @@ progress_end (StkCliProgress *progress)
 /* ---- Opening the inventory ---- */
 
 /* Readers only. An inventory in an older format is upgraded first, by a writer. */
+/* A writer for a command that changes the inventory. It first takes the inventory's
+ * lock file, the one the window takes, so a command never writes while a window (or
+ * another command, or a Flatpak) edits: then it fails with STK_ERROR_LOCKED naming the
+ * holder (exit 75). The lock is held until the command ends. */
+static StkWriter *
+cli_open_writer (StkCli  *cli,
+                 GError **error)
+{
+  g_autoptr(GError) lock_error = NULL;
+  StkWriter *writer;
+
+  if (cli->lock == NULL &&
+      !(cli->lock = stk_lock_acquire (cli->db_path, cli->command, &lock_error)) &&
+      g_error_matches (lock_error, STK_ERROR, STK_ERROR_LOCKED))
+    {
+      g_propagate_error (error, g_steal_pointer (&lock_error));
+      return NULL;
+    }
+
+  /* Without a lock file (missing or read-only folder) the writer says what is wrong
+   * in its own words; should it open nonetheless, the lock's error stands. */
+  if (!(writer = stk_writer_new_for_cli (cli->db_path, error)))
+    return NULL;
+  if (lock_error != NULL)
+    {
+      stk_writer_close (writer, CLOSE_TIMEOUT_MS, NULL);
+      g_object_unref (writer);
+      g_propagate_error (error, g_steal_pointer (&lock_error));
+      return NULL;
+    }
+  return writer;
+}
+
 static StkStore *
 cli_open_store (StkCli  *cli,
                 GError **error)
@@ -261,10 +296,11 @@ cli_open_store (StkCli  *cli,
     return g_steal_pointer (&store);
 
   g_clear_object (&store);
-  if (!(writer = stk_writer_new_for_cli (cli->db_path, error)) ||
+  if (!(writer = cli_open_writer (cli, error)) ||
       !stk_writer_close (writer, CLOSE_TIMEOUT_MS, error))
     return NULL;
   g_clear_object (&writer);
+  g_clear_pointer (&cli->lock, stk_lock_release);
   g_printerr (_("Upgraded the inventory from format %d to format %d.\n"),
               (int) version, STK_SCHEMA_VERSION);
 
@@ -552,7 +588,7 @@ cli_restore (StkCli  *cli,
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
       !cli_check_input_file (backup, &error) ||
-      !(writer = stk_writer_new_for_cli (cli->db_path, &error)))
+      !(writer = cli_open_writer (cli, &error)))
     return cli_fail (error);
 
   if (!(store = stk_store_new (cli->db_path, &error)) ||
@@ -581,7 +617,7 @@ cli_checkpoint (StkCli  *cli,
   gint64 checkpointed = 0;
 
   if (!cli_check_inventory (cli, TRUE, &error) ||
-      !(writer = stk_writer_new_for_cli (cli->db_path, &error)))
+      !(writer = cli_open_writer (cli, &error)))
     return cli_fail (error);
 
   if (!stk_checkpoint (writer, &wal_frames, &checkpointed, &error))
@@ -615,7 +651,7 @@ cli_import (StkCli  *cli,
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
       !cli_check_input_file (path, &error) ||
-      !(writer = stk_writer_new_for_cli (cli->db_path, &error)))
+      !(writer = cli_open_writer (cli, &error)))
     return cli_fail (error);
 
   progress_init (&progress, _("Importing…"));
@@ -749,7 +785,7 @@ cli_generate (StkCli  *cli,
     seed = g_random_int ();
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
-      !(writer = stk_writer_new_for_cli (cli->db_path, &error)))
+      !(writer = cli_open_writer (cli, &error)))
     return cli_fail (error);
 
   timer = g_timer_new ();
@@ -1118,5 +1154,8 @@ stk_cli_run (const char  *db_path,
   if (!parse_command_args (&cli, command, argc, argv, positional, &status))
     return status;
 
-  return command->func (&cli, (char **) positional->pdata, positional->len);
+  status = command->func (&cli, (char **) positional->pdata, positional->len);
+  /* The command's writer is closed by now: only then may another writer start. */
+  g_clear_pointer (&cli.lock, stk_lock_release);
+  return status;
 }

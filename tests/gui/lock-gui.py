@@ -1,0 +1,417 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Two real Stocktake windows on one inventory, driven through AT-SPI.
+
+Run under Xvfb + a session bus (tests/test-instances.c does it):
+  xvfb-run -a dbus-run-session -- /usr/bin/python3 lock-gui.py STOCKTAKE HOLDER WORKDIR [SHOTDIR]
+
+Checks, each printed as "ok" or "FAIL" (exit status 1 if any failed): the second
+instance gets the lock dialog naming the holder; Open Read-Only gives a window with every
+edit action disabled and "(read-only)" in the title; a commit in the first appears in the
+second; closing the first offers Switch to Editing, and accepting makes the second
+editable; a third instance, read-only, is offered Switch to Editing within 2 s of a
+kill -9 of the second; an external BEGIN EXCLUSIVE held past the writer's budget brings
+the Database locked dialog, and Retry after the release commits the waiting change
+exactly once; Ctrl+Q with a change waiting asks first, naming it, and Wait quits once it
+is saved. Starts openbox (focus for xdotool, framed screenshots).
+
+Uses the test-only hook STOCKTAKE_TEST_HOOKS=1 (SIGUSR1: the editing window saves an
+item "TEST-<pid>-<n>") and short writer budgets (STOCKTAKE_RETRY_BUDGET_MS,
+STOCKTAKE_PROBE_INTERVAL_MS).
+"""
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+STOCKTAKE, HOLDER, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+SHOTS = sys.argv[4] if len(sys.argv) > 4 else None
+DB = os.path.join(WORK, "inventory.db")
+EDIT_ACTIONS = ("New Item", "Add Item", "Record Sale", "Record Movement", "Import",
+                "Restore", "Edit", "Delete", "Archive", "Undo")
+
+failures = []
+procs = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    if not ok:
+        failures.append(what)
+    return ok
+
+
+def env():
+    e = dict(os.environ)
+    e.update({"GSK_RENDERER": "cairo", "GSETTINGS_BACKEND": "memory",
+              "STOCKTAKE_TEST_HOOKS": "1", "STOCKTAKE_RETRY_BUDGET_MS": "1500",
+              "STOCKTAKE_PROBE_INTERVAL_MS": "500", "NO_AT_BRIDGE": "0"})
+    return e
+
+
+def start():
+    p = subprocess.Popen([STOCKTAKE, "--database", DB], env=env())
+    procs.append(p)
+    return p
+
+
+def wait_for(fn, timeout, step=0.1):
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            v = fn()
+        except Exception:  # the accessible tree changes under our feet
+            v = None
+        if v or time.monotonic() >= end:
+            return v
+        time.sleep(step)
+
+
+def app_of(pid):
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in desktop:
+        try:
+            if app is not None and app.get_process_id() == pid:
+                return app
+        except Exception:
+            pass
+    return None
+
+
+def frames(pid):
+    app = app_of(pid)
+    if app is None:
+        return []
+    return [w for w in app if w is not None and w.getRoleName() in ("frame", "dialog", "window")]
+
+
+def frame_named(pid, pred):
+    for f in frames(pid):
+        if pred(f.name or ""):
+            return f
+    return None
+
+
+def walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        yield n
+        try:
+            stack.extend(list(n))
+        except Exception:
+            pass
+
+
+def find(node, pred):
+    for n in walk(node):
+        try:
+            if pred(n):
+                return n
+        except Exception:
+            pass
+    return None
+
+
+def button(node, name):
+    # GTK 4.8 names a button after its label, sometimes twice ("Quit Quit").
+    return find(node, lambda n: n.getRoleName() in ("push button", "toggle button")
+                and (n.name or "").replace("_", "") in (name, name + " " + name))
+
+
+def texts(node):
+    out = []
+    for n in walk(node):
+        try:
+            if n.name:
+                out.append(n.name)
+            if n.getRoleName() == "label":
+                t = n.queryText()
+                out.append(t.getText(0, t.characterCount))
+        except Exception:
+            pass
+    return "\n".join(out)
+
+
+def sensitive(n):
+    return n.getState().contains(pyatspi.STATE_SENSITIVE)
+
+
+def click(n):
+    a = n.queryAction()
+    for i in range(a.nActions):
+        if a.getName(i) == "click":
+            return a.doAction(i)
+    return a.doAction(0)
+
+
+def shot(name):
+    if SHOTS:
+        time.sleep(0.7)
+        subprocess.run(["import", "-window", "root", os.path.join(SHOTS, name)], check=False)
+
+
+def xdo_key(pid, keys):
+    """Sends keys to the process's main window (raised and focused by openbox)."""
+    r = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--pid", str(pid),
+                        "--name", "^Stocktake"], capture_output=True, text=True, timeout=10)
+    ids = r.stdout.split()
+    if r.returncode != 0 or not ids:
+        check(False, "xdotool finds the window of process %d" % pid)
+        return False
+    subprocess.run(["xdotool", "windowactivate", "--sync", ids[0]], check=False, timeout=10)
+    subprocess.run(["xdotool", "key", "--clearmodifiers", keys], check=False, timeout=10)
+    return True
+
+
+def count(code):
+    db = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    try:
+        return db.execute("SELECT count(*) FROM items WHERE code = ?", (code,)).fetchone()[0]
+    finally:
+        db.close()
+
+
+def table_rows(window):
+    t = find(window, lambda n: n.getRoleName() in ("table", "tree table"))
+    try:
+        return t.queryTable().nRows if t is not None else -1
+    except Exception:
+        return -1
+
+
+def edit_buttons(window):
+    found = []
+    for n in walk(window):
+        try:
+            name = (n.name or "").replace("_", "")
+            if n.getRoleName() == "push button" and \
+               (name in EDIT_ACTIONS or name.split(" ")[0:2] and
+                " ".join(name.split(" ")[:len(name.split(" ")) // 2]) in EDIT_ACTIONS):
+                found.append(n)
+        except Exception:
+            pass
+    return found
+
+
+def read_only_window(proc, what):
+    """The lock dialog comes first; Open Read-Only gives the read-only window."""
+    dialog = wait_for(lambda: frame_named(proc.pid, lambda n: n == "Inventory in Use"), 20)
+    check(dialog is not None, "%s: the lock dialog comes before any window" % what)
+    if dialog is None:
+        return None
+    click(button(dialog, "Open Read-Only"))
+    win = wait_for(lambda: frame_named(proc.pid, lambda n: "(read-only)" in n), 10)
+    check(win is not None, "%s: Open Read-Only opens a read-only window" % what)
+    return win
+
+
+def main_window(proc):
+    return frame_named(proc.pid, lambda n: n.startswith("Stocktake"))
+
+
+def switch_button(proc):
+    """The banner's Switch to Editing, when it is offered (shown and enabled)."""
+    b = button(main_window(proc), "Switch to Editing")
+    if b is None:
+        return None
+    states = b.getState()
+    if os.environ.get("LOCK_GUI_DEBUG"):
+        print("switch states", [str(x) for x in states.getStates()], flush=True)
+    return b if states.contains(pyatspi.STATE_VISIBLE) and sensitive(b) else None
+
+
+def check_editable(proc, what):
+    ok = wait_for(lambda: "(read-only)" not in (main_window(proc).name or ""), 5)
+    check(bool(ok), "%s: the title drops (read-only)" % what)
+    win = main_window(proc)
+    always = [n for n in edit_buttons(win)
+              if (n.name or "").replace("_", "").split(" ")[0] in ("New", "Import")]
+    check(len(always) > 0 and all(sensitive(n) for n in always),
+          "%s: New Item / Import enabled: %s" % (what, [(n.name, sensitive(n)) for n in always]))
+
+
+def main():
+    subprocess.run([STOCKTAKE, "--database", DB, "generate", "--skus", "20", "--seed", "1"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+    a = start()
+    win_a = wait_for(lambda: frame_named(a.pid, lambda n: "Stocktake" in n), 20)
+    check(win_a is not None, "first instance shows its window")
+
+    b = start()
+    dialog = wait_for(lambda: frame_named(b.pid, lambda n: n == "Inventory in Use"), 20)
+    check(dialog is not None, "second instance shows the lock dialog before any window")
+    if dialog is None:
+        return
+    words = texts(dialog)
+    check("open for editing in another Stocktake window" in words,
+          "the dialog says the inventory is open in another window")
+    check("process %d" % a.pid in words, "the dialog names the holder's process")
+    check(os.uname().nodename in words, "the dialog names the holder's host")
+    for name in ("Open Read-Only", "Quit", "Try Again"):
+        check(button(dialog, name) is not None, "the dialog has %s" % name)
+    check(frame_named(b.pid, lambda n: n != "Inventory in Use") is None,
+          "no main window before the answer")
+    shot("lock-dialog.png")
+
+    click(button(dialog, "Open Read-Only"))
+    win_b = wait_for(lambda: frame_named(b.pid, lambda n: n != "Inventory in Use"), 10)
+    check(win_b is not None, "Open Read-Only opens a window")
+    if win_b is None:
+        return
+    time.sleep(1)
+    check("(read-only)" in (win_b.name or ""), "the title says (read-only): %r" % win_b.name)
+    edits = edit_buttons(win_b)
+    check(len(edits) > 0, "the read-only window shows edit buttons to check: %s"
+          % [n.name for n in edits])
+    check(all(not sensitive(n) for n in edits),
+          "every edit button is disabled: %s" % [n.name for n in edits if sensitive(n)])
+    check(switch_button(b) is None, "no Switch to Editing while the first edits")
+    shot("read-only.png")
+
+    # A commit in the first window appears in the second. The list is read through its
+    # table (a GtkColumnView lists only the rows on screen: 20 items all fit).
+    table = wait_for(lambda: find(win_b, lambda n: n.getRoleName() in ("table", "tree table")
+                                  and n.name == "Items"), 5)
+    check(table is not None, "the read-only window shows the items table")
+    code = "TEST-%d-1" % a.pid
+    check(code not in texts(table), "the table does not list %s yet" % code)
+    os.kill(a.pid, signal.SIGUSR1)
+    t0 = time.monotonic()
+    seen = wait_for(lambda: code in texts(table), 5, step=0.05)
+    elapsed = time.monotonic() - t0
+    check(count(code) == 1, "the first instance committed " + code)
+    check(bool(seen), "the commit appears in the read-only window (%.1f s after the request, "
+          "through AT-SPI)" % elapsed)
+
+    # The first instance closes: Switch to Editing is offered; accepting makes it editable.
+    a.send_signal(signal.SIGTERM)
+    check(a.wait(20) == 0, "the first instance quits cleanly")
+    t0 = time.monotonic()
+    switch = wait_for(lambda: switch_button(b), 5, step=0.05)
+    check(switch is not None, "Switch to Editing offered after the editor closed (%.1f s)"
+          % (time.monotonic() - t0))
+    if switch is None:
+        return
+    shot("switch-to-editing.png")
+    click(switch)
+    check_editable(b, "after Switch to Editing")
+
+    # A third instance, read-only beside b; kill -9 of b: Switch to Editing within 2 s.
+    c = start()
+    win_c = read_only_window(c, "third instance")
+    if win_c is None:
+        return
+    check(switch_button(c) is None, "no Switch to Editing while the second edits")
+    b.kill()
+    b.wait(10)
+    t0 = time.monotonic()
+    switch = wait_for(lambda: switch_button(c), 4, step=0.05)
+    elapsed = time.monotonic() - t0
+    check(switch is not None and elapsed <= 2.0,
+          "Switch to Editing offered %.1f s after kill -9 of the editor (<= 2 s)" % elapsed)
+    if switch is None:
+        return
+    click(switch)
+    check_editable(c, "after kill -9 and Switch to Editing")
+    editor = c
+
+    # Another program holds the database past the budget: Database locked dialog; Retry
+    # after the release commits the waiting change exactly once.
+    holder = subprocess.Popen([HOLDER, DB, "0"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    check(holder.stdout.readline().strip() == "locked", "the holder took BEGIN EXCLUSIVE")
+    os.kill(editor.pid, signal.SIGUSR1)
+    code = "TEST-%d-1" % editor.pid
+    locked = wait_for(lambda: frame_named(editor.pid, lambda n: n == "Database Locked"), 15)
+    check(locked is not None, "the Database locked dialog comes")
+    if locked is None:
+        holder.stdin.close()
+        holder.wait(10)
+        return
+    words = texts(locked)
+    check("Another program is using the inventory file" in words, "it names the cause")
+    check("1 change is waiting" in words and "safe" in words,
+          "it says how many changes wait and that they are safe")
+    check(count(code) == 0, "nothing is saved while the database is locked")
+    shot("database-locked.png")
+    holder.stdin.close()
+    holder.wait(10)
+    click(button(locked, "Retry"))
+    gone = wait_for(lambda: frame_named(editor.pid, lambda n: n == "Database Locked")
+                    is None, 10)
+    check(bool(gone), "the dialog closes itself once saved")
+    saved = wait_for(lambda: count(code) == 1, 10)
+    if os.environ.get("LOCK_GUI_DEBUG"):
+        print("after retry: saved=%r count=%r" % (saved, count(code)), flush=True)
+        time.sleep(3)
+        print("3 s later: count=%r" % count(code), flush=True)
+    check(saved and count(code) == 1, "the waiting change committed exactly once")
+
+    # Quitting with a waiting change asks first and names it; Wait quits once it is saved.
+    holder = subprocess.Popen([HOLDER, DB, "0"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    check(holder.stdout.readline().strip() == "locked", "the holder took BEGIN EXCLUSIVE again")
+    os.kill(editor.pid, signal.SIGUSR1)
+    code = "TEST-%d-2" % editor.pid
+    locked = wait_for(lambda: frame_named(editor.pid, lambda n: n == "Database Locked"), 15)
+    check(locked is not None, "the Database locked dialog comes again")
+    if locked is not None:
+        click(button(locked, "Close"))
+        check(bool(wait_for(lambda: frame_named(editor.pid, lambda n: n == "Database Locked")
+                            is None, 5)), "Close closes the dialog, the change keeps waiting")
+    quit_dialog = None
+    if xdo_key(editor.pid, "ctrl+q"):
+        quit_dialog = wait_for(lambda: frame_named(editor.pid,
+                                                   lambda n: n == "Changes Not Saved Yet"), 10)
+    check(quit_dialog is not None, "Ctrl+Q with a waiting change asks first")
+    if quit_dialog is not None:
+        words = texts(quit_dialog)
+        check("1 change is not saved yet" in words, "it says how many changes wait")
+        check("New item “%s”" % code in words, "it names the waiting change")
+        check(button(quit_dialog, "Quit and Lose 1 Change") is not None,
+              "it offers Quit and Lose 1 Change")
+        shot("quit-dialog.png")
+        click(button(quit_dialog, "Wait"))
+        time.sleep(1)
+        check(editor.poll() is None, "Wait does not quit while the change is waiting")
+    holder.stdin.close()
+    holder.wait(10)
+    if quit_dialog is not None:
+        try:
+            status = editor.wait(15)
+        except subprocess.TimeoutExpired:
+            status = None
+        check(status == 0, "Stocktake quits by itself once the change is saved (exit %r)"
+              % status)
+    else:
+        editor.send_signal(signal.SIGTERM)
+        editor.wait(20)
+    check(count(code) == 1, "the change saved before quitting is there exactly once")
+
+
+wm = None
+try:
+    wm = subprocess.Popen(["openbox", "--sm-disable"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    main()
+except Exception as e:  # report, then fail
+    check(False, "exception: %r" % e)
+finally:
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    if wm is not None:
+        wm.terminate()
+        wm.wait()
+print("%d check(s) failed" % len(failures) if failures else "all checks passed", flush=True)
+sys.exit(1 if failures else 0)

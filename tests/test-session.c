@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* StkSession: editing takes the lock; read-only sees other processes' commits and
+ * learns when the editor goes away; Switch to Editing in place. */
+#include "config.h"
+
+#include <signal.h>
+
+#include <criterion/criterion.h>
+
+#include "stk-error.h"
+#include "stk-lock.h"
+#include "stk-lock-test-util.h"
+#include "stk-ops.h"
+#include "stk-session.h"
+#include "stk-test-util.h"
+
+static char *tmpdir;
+static char *db_path;
+
+static void
+setup (void)
+{
+  StkWriter *writer;
+
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  /* An existing inventory, as the second window finds it. */
+  writer = stk_test_open_writer (db_path);
+  stk_test_close_writer (writer);
+}
+
+static void
+teardown (void)
+{
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+}
+
+TestSuite (session, .init = setup, .fini = teardown, .timeout = 60);
+
+typedef struct
+{
+  gboolean fired;
+  guint    changes;
+  guint    count;
+} Changed;
+
+static void
+changed_cb (StkSession *session,
+            guint       changes,
+            Changed    *changed)
+{
+  changed->fired = TRUE;
+  changed->changes |= changes;
+  changed->count++;
+}
+
+static void
+notify_cb (GObject    *object,
+           GParamSpec *pspec,
+           gboolean   *flag)
+{
+  *flag = TRUE;
+}
+
+Test (session, edit_takes_the_lock_and_commits)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
+  Changed changed = { 0 };
+
+  cr_assert_not_null (session, "%s", error ? error->message : "");
+  cr_assert (!stk_session_get_read_only (session));
+  cr_assert_not_null (stk_session_get_writer (session));
+  cr_assert_not_null (stk_session_get_store (session));
+  cr_assert (!stk_session_get_can_edit (session));
+  cr_assert (stk_lock_is_held (db_path));
+
+  g_signal_connect (session, "changed", G_CALLBACK (changed_cb), &changed);
+  stk_test_submit (stk_session_get_writer (session),
+                   stk_op_create_item ("A-1", "Apples", 100, 0));
+  cr_assert (stk_test_wait_for (&changed.fired, 5000), "no \"changed\" after a commit");
+  cr_assert (changed.changes & STK_CHANGE_ITEMS);
+  cr_assert (!(changed.changes & STK_CHANGE_EXTERNAL));
+
+  cr_assert (stk_session_close (session, 1000, &error));
+  cr_assert (!stk_lock_is_held (db_path), "closing did not release the lock");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 1);
+}
+
+Test (session, edit_fails_locked_while_another_process_holds_it)
+{
+  g_autoptr(GSubprocess) taker = stk_lock_taker_start (db_path, "window");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
+
+  cr_assert_null (session);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED), "%s", error->message);
+  cr_assert (strstr (error->message, g_subprocess_get_identifier (taker)) != NULL,
+             "the holder is not named: %s", error->message);
+  stk_lock_taker_stop (taker);
+}
+
+Test (session, read_only_sees_external_commits_within_a_second)
+{
+  g_autoptr(GSubprocess) taker = stk_lock_taker_start (db_path, "window");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = NULL;
+  StkWriter *other;
+  Changed changed = { 0 };
+
+  session = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (session, "%s", error ? error->message : "");
+  cr_assert (stk_session_get_read_only (session));
+  cr_assert_null (stk_session_get_writer (session));
+  cr_assert (!stk_session_get_can_edit (session));
+  cr_assert_not_null (stk_session_get_holder (session));
+  cr_assert (strstr (stk_session_get_holder (session),
+                     g_subprocess_get_identifier (taker)) != NULL,
+             "holder: %s", stk_session_get_holder (session));
+
+  g_signal_connect (session, "changed", G_CALLBACK (changed_cb), &changed);
+  stk_test_spin (600);
+  cr_assert (!changed.fired, "\"changed\" without a commit");
+
+  /* The editor (its own connection) commits. */
+  other = stk_test_open_writer (db_path);
+  stk_test_submit (other, stk_op_create_item ("B-1", "Bread", 250, 0));
+  cr_assert (stk_test_wait_for (&changed.fired, 1000),
+             "the read-only session did not see the commit within 1 s");
+  cr_assert_eq (changed.changes & (STK_CHANGE_EXTERNAL | STK_CHANGE_ALL),
+                STK_CHANGE_EXTERNAL | STK_CHANGE_ALL);
+
+  stk_test_close_writer (other);
+  stk_lock_taker_stop (taker);
+  cr_assert (stk_session_close (session, 1000, NULL));
+}
+
+static void
+wait_can_edit (StkSession *session,
+               guint       timeout_ms)
+{
+  gboolean notified = FALSE;
+  gulong id = g_signal_connect (session, "notify::can-edit", G_CALLBACK (notify_cb), &notified);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!stk_session_get_can_edit (session) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (5000);
+  g_signal_handler_disconnect (session, id);
+  cr_assert (stk_session_get_can_edit (session),
+             "can-edit did not turn TRUE within %u ms", timeout_ms);
+  cr_assert (notified, "can-edit changed without a notification");
+}
+
+Test (session, can_edit_within_two_seconds_after_the_editor_closes_then_switch)
+{
+  g_autoptr(GSubprocess) taker = stk_lock_taker_start (db_path, "window");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = NULL;
+  gboolean writer_notified = FALSE;
+  gboolean read_only_notified = FALSE;
+  Changed changed = { 0 };
+
+  session = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (session);
+  stk_test_spin (700);
+  cr_assert (!stk_session_get_can_edit (session), "can-edit while the lock is held");
+
+  stk_lock_taker_stop (taker);
+  wait_can_edit (session, 2000);
+  cr_assert_null (stk_session_get_holder (session));
+
+  g_signal_connect (session, "notify::writer", G_CALLBACK (notify_cb), &writer_notified);
+  g_signal_connect (session, "notify::read-only", G_CALLBACK (notify_cb), &read_only_notified);
+  cr_assert (stk_session_switch_to_editing (session, &error), "%s",
+             error ? error->message : "");
+  cr_assert (writer_notified && read_only_notified);
+  cr_assert (!stk_session_get_read_only (session));
+  cr_assert (!stk_session_get_can_edit (session));
+  cr_assert_not_null (stk_session_get_writer (session));
+  cr_assert (stk_lock_is_held (db_path));
+
+  /* Editing works in place, and others are kept out now. */
+  g_signal_connect (session, "changed", G_CALLBACK (changed_cb), &changed);
+  stk_test_submit (stk_session_get_writer (session),
+                   stk_op_create_item ("C-1", "Cheese", 900, 0));
+  cr_assert (stk_test_wait_for (&changed.fired, 5000));
+  {
+    g_autoptr(GError) lock_error = NULL;
+    cr_assert_null (stk_lock_acquire (db_path, "import", &lock_error));
+    cr_assert (g_error_matches (lock_error, STK_ERROR, STK_ERROR_LOCKED));
+  }
+  cr_assert (stk_session_close (session, 2000, &error));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'C-1'"), 1);
+}
+
+Test (session, can_edit_after_the_editor_is_killed)
+{
+  g_autoptr(GSubprocess) taker = stk_lock_taker_start (db_path, "window");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = NULL;
+
+  session = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (session);
+  g_subprocess_send_signal (taker, SIGKILL);
+  g_subprocess_wait (taker, NULL, NULL);
+  wait_can_edit (session, 2000);
+  cr_assert (stk_session_switch_to_editing (session, &error), "%s",
+             error ? error->message : "");
+}
+
+Test (session, switch_fails_locked_while_held)
+{
+  g_autoptr(GSubprocess) taker = stk_lock_taker_start (db_path, "window");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = NULL;
+
+  session = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (session);
+  cr_assert (!stk_session_switch_to_editing (session, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED), "%s", error->message);
+  cr_assert (stk_session_get_read_only (session));
+  cr_assert_null (stk_session_get_writer (session));
+  stk_lock_taker_stop (taker);
+}
+
+Test (session, busy_database_at_open_is_busy_not_locked)
+{
+  g_autofree char *helper = stk_test_helper_path ("stk-lock-holder");
+  g_autoptr(GSubprocess) holder = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = NULL;
+
+  /* An old inventory (format 1 marker) must be upgraded while another program holds
+   * the database: the writer cannot get it within its budget. */
+  {
+    sqlite3 *db = NULL;
+    cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+    cr_assert_eq (sqlite3_exec (db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close (db);
+  }
+  holder = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error, helper, db_path, "0", NULL);
+  cr_assert_not_null (holder);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (holder));
+  line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
+  cr_assert_str_eq (line, "locked");
+
+  g_setenv ("STOCKTAKE_RETRY_BUDGET_MS", "300", TRUE);
+  session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
+  g_unsetenv ("STOCKTAKE_RETRY_BUDGET_MS");
+  cr_assert_null (session);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_BUSY), "%s (%d)", error->message,
+             error->code);
+  cr_assert (!stk_lock_is_held (db_path), "a failed open kept the lock");
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (holder), NULL, NULL);
+  g_subprocess_wait (holder, NULL, NULL);
+}

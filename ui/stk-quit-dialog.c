@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-quit-dialog.h"
+
+#include <glib/gi18n.h>
+
+/* At most this many changes are named; the rest are counted. */
+#define MAX_NAMED 8
+
+struct _StkQuitDialog
+{
+  GtkWindow  parent_instance;
+
+  StkWriter *writer;
+  gboolean   waiting;
+  gboolean   responded;
+
+  /* Template widgets */
+  GtkLabel  *heading_label;
+  GtkLabel  *body_label;
+  GtkLabel  *changes_label;
+  GtkLabel  *hint_label;
+  GtkButton *lose_button;
+  GtkWidget *wait_button;
+};
+
+G_DEFINE_FINAL_TYPE (StkQuitDialog, stk_quit_dialog, GTK_TYPE_WINDOW)
+
+enum {
+  RESPONSE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+respond (StkQuitDialog         *self,
+         StkQuitDialogResponse  response)
+{
+  if (self->responded)
+    return;
+  self->responded = TRUE;
+  g_signal_emit (self, signals[RESPONSE], 0, (int) response);
+}
+
+static void
+stk_quit_dialog_update (StkQuitDialog *self)
+{
+  g_autoptr(GPtrArray) ops = stk_writer_list_pending (self->writer);
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  g_autofree char *lose = NULL;
+  guint n = ops->len;
+
+  if (n == 0)
+    {
+      if (self->waiting)
+        respond (self, STK_QUIT_DIALOG_SAVED);
+      gtk_label_set_text (self->changes_label, "");
+      gtk_label_set_text (self->body_label, _("Every change is saved now."));
+      gtk_widget_set_visible (GTK_WIDGET (self->lose_button), FALSE);
+      return;
+    }
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u change is not saved yet",
+                                          "%u changes are not saved yet", n),
+                             n);
+  gtk_label_set_text (self->heading_label, heading);
+  gtk_label_set_text (self->body_label,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "Another program is using the inventory file, so this "
+                                   "change is still waiting to be saved:",
+                                   "Another program is using the inventory file, so these "
+                                   "changes are still waiting to be saved:",
+                                   n));
+
+  for (guint i = 0; i < n && i < MAX_NAMED; i++)
+    {
+      const char *description = stk_op_get_description (g_ptr_array_index (ops, i));
+
+      if (list->len > 0)
+        g_string_append_c (list, '\n');
+      /* Translators: one waiting change in a list. */
+      g_string_append_printf (list, _("• %s"), description ? description : _("A change"));
+    }
+  if (n > MAX_NAMED)
+    {
+      g_string_append_c (list, '\n');
+      g_string_append_printf (list, g_dngettext (GETTEXT_PACKAGE, "… and %u more",
+                                                 "… and %u more", n - MAX_NAMED),
+                              n - MAX_NAMED);
+    }
+  gtk_label_set_text (self->changes_label, list->str);
+
+  lose = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "_Quit and Lose %u Change",
+                                       "_Quit and Lose %u Changes", n),
+                          n);
+  gtk_button_set_label (self->lose_button, lose);
+}
+
+static void
+stk_quit_dialog_pending_cb (StkQuitDialog *self,
+                            GParamSpec    *pspec,
+                            StkWriter     *writer)
+{
+  stk_quit_dialog_update (self);
+}
+
+static void
+wait_clicked_cb (StkQuitDialog *self)
+{
+  self->waiting = TRUE;
+  gtk_widget_set_sensitive (self->wait_button, FALSE);
+  gtk_label_set_text (self->hint_label,
+                      _("Waiting… Stocktake quits as soon as they are saved. Press Escape to "
+                        "go back to the inventory instead."));
+  stk_writer_retry_now (self->writer);
+  stk_quit_dialog_update (self);
+}
+
+static void
+lose_clicked_cb (StkQuitDialog *self)
+{
+  respond (self, STK_QUIT_DIALOG_LOSE);
+}
+
+static gboolean
+stk_quit_dialog_close_request (GtkWindow *window)
+{
+  respond (STK_QUIT_DIALOG (window), STK_QUIT_DIALOG_CANCEL);
+  return GTK_WINDOW_CLASS (stk_quit_dialog_parent_class)->close_request (window);
+}
+
+static void
+stk_quit_dialog_dispose (GObject *object)
+{
+  StkQuitDialog *self = STK_QUIT_DIALOG (object);
+
+  if (self->writer != NULL)
+    g_signal_handlers_disconnect_by_data (self->writer, self);
+  g_clear_object (&self->writer);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_QUIT_DIALOG);
+
+  G_OBJECT_CLASS (stk_quit_dialog_parent_class)->dispose (object);
+}
+
+static void
+stk_quit_dialog_class_init (StkQuitDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = stk_quit_dialog_dispose;
+  window_class->close_request = stk_quit_dialog_close_request;
+
+  /**
+   * StkQuitDialog::response:
+   * @response: a #StkQuitDialogResponse
+   * Emitted once. The owner destroys the dialog (CANCEL destroys it by itself).
+   */
+  signals[RESPONSE] =
+    g_signal_new ("response", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "ui/stk-quit-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, body_label);
+  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, changes_label);
+  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, lose_button);
+  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, wait_button);
+  gtk_widget_class_bind_template_callback (widget_class, wait_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lose_clicked_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+stk_quit_dialog_init (StkQuitDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+StkQuitDialog *
+stk_quit_dialog_new (GtkWindow *parent,
+                     StkWriter *writer)
+{
+  StkQuitDialog *self;
+
+  g_return_val_if_fail (!parent || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (STK_IS_WRITER (writer), NULL);
+
+  self = g_object_new (STK_TYPE_QUIT_DIALOG,
+                       "transient-for", parent,
+                       "destroy-with-parent", TRUE,
+                       NULL);
+  self->writer = g_object_ref (writer);
+  g_signal_connect_object (writer, "notify::pending",
+                           G_CALLBACK (stk_quit_dialog_pending_cb), self,
+                           G_CONNECT_SWAPPED);
+  stk_quit_dialog_update (self);
+  return self;
+}

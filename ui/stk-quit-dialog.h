@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "stk-writer.h"
+
+G_BEGIN_DECLS
+
+/* Asked when quitting with changes still waiting to be saved: names them (from
+ * stk_writer_list_pending()) and offers Wait (the default: quit once they are saved)
+ * or Quit and Lose N Changes; Escape goes back to work. Never quits silently. */
+typedef enum
+{
+  STK_QUIT_DIALOG_CANCEL, /* keep working */
+  STK_QUIT_DIALOG_LOSE,   /* quit now; the waiting changes are lost */
+  STK_QUIT_DIALOG_SAVED,  /* the user waited and everything was saved: quit */
+} StkQuitDialogResponse;
+
+#define STK_TYPE_QUIT_DIALOG (stk_quit_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (StkQuitDialog, stk_quit_dialog, STK, QUIT_DIALOG, GtkWindow)
+
+StkQuitDialog *stk_quit_dialog_new (GtkWindow *parent,
+                                    StkWriter *writer);
+
+G_END_DECLS

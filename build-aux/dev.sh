@@ -5,7 +5,8 @@
 #   build-aux/dev.sh run    install what is missing, build, start Stocktake on the default inventory
 #   build-aux/dev.sh test   install what is missing, build, run every test (then the storage
 #                           core's tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
-#                           then 30 s of libFuzzer on each fuzz target)
+#                           then 30 s of libFuzzer on each fuzz target, then the Flatpak built
+#                           offline, installed and run: flatpak/build.sh)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +25,8 @@ packages=(
   desktop-file-utils appstream
   xvfb xauth dbus dbus-x11 openbox imagemagick
   python3
+  locales libc-bin
+  flatpak flatpak-builder debootstrap python3-pyatspi gir1.2-atspi-2.0 xdotool
 )
 
 install_missing () {
@@ -125,8 +128,24 @@ cmd_test () {
   meson test -C "$fuzz_dir" --suite fuzz --print-errorlogs --num-processes 2 || status=1
   fuzz_runs "$fuzz_dir/meson-logs/testlog.json"
 
+  # The Flatpak, offline: a runtime made from Debian 12 packages (cached between runs),
+  # the app built from the real manifest, installed, started under Xvfb and checked
+  # through AT-SPI, its CLI run, a bundle made (flatpak/build.sh; needs root).
+  # Each of its checks counts as a test.
+  local flatpak_status=OK
+  local run_as=()
+  [ "$(id -u)" -ne 0 ] && run_as=(sudo)
+  "${run_as[@]}" flatpak/build.sh "$build_dir/flatpak" | tee "$build_dir/meson-logs/flatpak.tap" \
+    || { status=1; flatpak_status=FAIL; }
+  python3 - "$build_dir/meson-logs/flatpak.tap" "$flatpak_status" \
+    >"$build_dir/meson-logs/flatpak-testlog.json" <<'PY'
+import json, sys
+print(json.dumps({"name": "flatpak", "result": sys.argv[2],
+                  "stdout": open(sys.argv[1], encoding="utf-8").read()}))
+PY
+
   summarize "$build_dir/meson-logs/testlog.json" "$asan_dir/meson-logs/testlog.json" \
-    "$fuzz_dir/meson-logs/testlog.json"
+    "$fuzz_dir/meson-logs/testlog.json" "$build_dir/meson-logs/flatpak-testlog.json"
   return $status
 }
 

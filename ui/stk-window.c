@@ -5,49 +5,153 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-flows.h"
+#include "stk-item-dialog.h"
+#include "stk-maintenance.h"
+#include "stk-movement-dialog.h"
+#include "stk-notice.h"
 #include "stk-op.h"
+#include "stk-ops.h"
+#include "stk-reports-view.h"
+#include "stk-rows.h"
+#include "stk-sale-dialog.h"
+#include "stk-table-view.h"
+
+/* Sample data for an empty inventory: small, so it loads in a moment. */
+#define SAMPLE_ITEMS 60
+#define SAMPLE_SALES 900
+
+/* The actions that change the inventory: enabled only with a writer (not read-only).
+ * stk_window_update_actions() is the one place that decides. */
+static const char * const edit_actions[] = {
+  "win.new-item",
+  "win.edit-item",
+  "win.archive-item",
+  "win.record-sale",
+  "win.receive",
+  "win.adjust",
+  "win.import",
+  "win.load-sample",
+  "win.undo",
+};
 
 struct _StkWindow
 {
   GtkApplicationWindow  parent_instance;
 
+  StkSession           *session;
   char                 *path;
   char                 *error_message;
-  StkWriter            *writer;
+  StkWriter            *writer;     /* follows the session's "writer" */
   StkStore             *store;
   GSettings            *settings;
+  char                 *banner_error;
 
-  /* Cancelled in dispose: a stats task finishing later must not touch the window. */
+  /* Cancelled in dispose: a task finishing later must not touch the window. */
   GCancellable         *cancellable;
   guint                 refreshing : 1;
   guint                 refresh_again : 1;
+  guint                 loading_sample : 1;
+  gint64                select_after_load;
+
+  StkTableView         *items_view;
+  StkTableView         *sales_view;
+  StkTableView         *moves_view;
+  StkReportsView       *reports_view;
 
   /* Template widgets */
-  GtkStack             *stack;
-  GtkLabel             *path_label;
+  GtkStackSwitcher     *view_switcher;
+  GtkSearchEntry       *search_entry;
+  GtkButton            *new_item_button;
+  GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
+  GtkButton            *switch_button;
+  GtkStack             *main_stack;
+  GtkStack             *view_stack;
+  GtkBox               *items_box;
+  GtkBox               *sales_box;
+  GtkBox               *moves_box;
+  GtkBox               *reports_box;
   GtkLabel             *empty_path_label;
-  GtkLabel             *items_label;
-  GtkLabel             *sales_label;
-  GtkLabel             *movements_label;
   GtkLabel             *error_label;
+  StkNotice            *notice;
   GtkWidget            *status_separator;
   GtkWidget            *status_box;
   GtkImage             *status_icon;
   GtkLabel             *status_label;
+  GtkLabel             *path_label;
 };
 
 G_DEFINE_FINAL_TYPE (StkWindow, stk_window, GTK_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
-  PROP_PATH,
-  PROP_WRITER,
-  PROP_STORE,
+  PROP_SESSION,
   PROP_ERROR_MESSAGE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void stk_window_update_actions (StkWindow *self);
+
+static gboolean
+stk_window_can_write (StkWindow *self)
+{
+  return self->session != NULL && self->writer != NULL &&
+         !stk_session_get_read_only (self->session);
+}
+
+static StkTableView *
+stk_window_get_visible_table (StkWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (name, "items") == 0)
+    return self->items_view;
+  if (g_strcmp0 (name, "sales") == 0)
+    return self->sales_view;
+  if (g_strcmp0 (name, "moves") == 0)
+    return self->moves_view;
+  return NULL;
+}
+
+static StkItemRow *
+stk_window_dup_selected_item (StkWindow *self)
+{
+  gpointer row;
+
+  if (self->items_view == NULL)
+    return NULL;
+  row = stk_table_view_dup_selected (self->items_view);
+  if (row != NULL && !STK_IS_ITEM_ROW (row))
+    g_clear_object (&row);
+  return row;
+}
+
+/* The code of the item the user is looking at, to start a dialog with. */
+static char *
+stk_window_dup_selected_code (StkWindow *self)
+{
+  StkTableView *view = stk_window_get_visible_table (self);
+  g_autoptr(GObject) row = NULL;
+
+  if (view == NULL)
+    return NULL;
+  row = stk_table_view_dup_selected (view);
+  if (row == NULL)
+    return NULL;
+  if (STK_IS_ITEM_ROW (row))
+    return g_strdup (stk_item_row_get_code (STK_ITEM_ROW (row)));
+  if (STK_IS_SALE_ROW (row))
+    return g_strdup (stk_sale_row_get_code (STK_SALE_ROW (row)));
+  if (STK_IS_MOVE_ROW (row))
+    return g_strdup (stk_move_row_get_code (STK_MOVE_ROW (row)));
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Figures (empty state)                                                             */
 
 static void
 stk_window_show_error (StkWindow  *self,
@@ -56,33 +160,24 @@ stk_window_show_error (StkWindow  *self,
   g_assert (STK_IS_WINDOW (self));
 
   gtk_label_set_text (self->error_label, message);
-  gtk_stack_set_visible_child_name (self->stack, "error");
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->view_switcher), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_entry), FALSE);
   gtk_widget_set_visible (self->status_separator, FALSE);
   gtk_widget_set_visible (self->status_box, FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
-}
-
-static char *
-format_count (gint64 count)
-{
-  /* The ' flag groups digits as the locale does (1,234,567 or 1 234 567). */
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
 }
 
 static void
 stk_window_show_stats (StkWindow      *self,
                        const StkStats *stats)
 {
-  g_autofree char *items = format_count (stats->items);
-  g_autofree char *sales = format_count (stats->sales);
-  g_autofree char *movements = format_count (stats->movements);
+  gboolean empty = stats->items == 0;
 
   g_assert (STK_IS_WINDOW (self));
 
-  gtk_label_set_text (self->items_label, items);
-  gtk_label_set_text (self->sales_label, sales);
-  gtk_label_set_text (self->movements_label, movements);
-  gtk_stack_set_visible_child_name (self->stack, stats->items == 0 ? "empty" : "summary");
+  gtk_stack_set_visible_child_name (self->main_stack, empty ? "empty" : "views");
+  gtk_widget_set_visible (GTK_WIDGET (self->view_switcher), !empty);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_entry), !empty);
 }
 
 static void
@@ -138,17 +233,10 @@ stk_window_get_stats_cb (GObject      *object,
     }
 }
 
-/**
- * stk_window_refresh:
- * Reads the inventory's figures again, on a worker thread. Refreshes asked for while
- * one runs are folded into one more.
- */
-void
-stk_window_refresh (StkWindow *self)
+static void
+stk_window_refresh_stats (StkWindow *self)
 {
   g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (STK_IS_WINDOW (self));
 
   if (self->store == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -161,60 +249,172 @@ stk_window_refresh (StkWindow *self)
   self->refreshing = TRUE;
 
   task = g_task_new (NULL, self->cancellable, stk_window_get_stats_cb, self);
-  g_task_set_source_tag (task, stk_window_refresh);
+  g_task_set_source_tag (task, stk_window_refresh_stats);
   g_task_set_name (task, "[stocktake] inventory figures");
   g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
   g_task_run_in_thread (task, stk_window_get_stats_thread);
 }
+
+/**
+ * stk_window_refresh:
+ * Reloads the lists (keeping selection and scroll), the reports and the figures that
+ * decide the empty state; the slow parts run off the main thread.
+ */
+void
+stk_window_refresh (StkWindow *self)
+{
+  g_return_if_fail (STK_IS_WINDOW (self));
+
+  if (self->store == NULL)
+    return;
+
+  if (self->items_view != NULL)
+    {
+      stk_table_model_reload (stk_table_view_get_model (self->items_view));
+      stk_table_model_reload (stk_table_view_get_model (self->sales_view));
+      stk_table_model_reload (stk_table_view_get_model (self->moves_view));
+    }
+  if (self->reports_view != NULL)
+    stk_reports_view_reload (self->reports_view);
+  stk_window_refresh_stats (self);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Status, banner, title, actions                                                   */
 
 static void
 stk_window_update_status (StkWindow *self)
 {
   g_autofree char *text = NULL;
   const char *icon_name;
-  StkWriterState state;
-  guint pending;
 
   g_assert (STK_IS_WINDOW (self));
 
-  if (self->writer == NULL)
+  if (self->session == NULL)
     return;
 
-  state = stk_writer_get_state (self->writer);
-  pending = stk_writer_get_pending (self->writer);
-
-  switch (state)
+  if (self->writer == NULL)
     {
-    case STK_WRITER_STATE_LOCKED:
-    case STK_WRITER_STATE_PROBING:
-      /* Translators: the inventory is held by another program; changes are queued. */
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "Database locked — %u change waiting",
-                                           "Database locked — %u changes waiting",
-                                           pending),
-                              pending);
+      text = g_strdup (_("Read-only"));
       icon_name = "changes-prevent-symbolic";
-      break;
+    }
+  else
+    {
+      StkWriterState state = stk_writer_get_state (self->writer);
+      guint pending = stk_writer_get_pending (self->writer);
 
-    case STK_WRITER_STATE_READY:
-    case STK_WRITER_STATE_RETRYING:
-    case STK_WRITER_STATE_CLOSED:
-    default:
-      if (pending > 0)
+      switch (state)
         {
-          text = g_strdup (_("Saving…"));
-          icon_name = "emblem-synchronizing-symbolic";
+        case STK_WRITER_STATE_LOCKED:
+        case STK_WRITER_STATE_PROBING:
+          /* Translators: the inventory is held by another program; changes are queued. */
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "Database locked — %u change waiting",
+                                               "Database locked — %u changes waiting",
+                                               pending),
+                                  pending);
+          icon_name = "changes-prevent-symbolic";
+          break;
+
+        case STK_WRITER_STATE_READY:
+        case STK_WRITER_STATE_RETRYING:
+        case STK_WRITER_STATE_CLOSED:
+        default:
+          if (pending > 0 || self->loading_sample)
+            {
+              text = g_strdup (_("Saving…"));
+              icon_name = "emblem-synchronizing-symbolic";
+            }
+          else
+            {
+              text = g_strdup (_("All changes saved"));
+              icon_name = "emblem-ok-symbolic";
+            }
+          break;
         }
-      else
-        {
-          text = g_strdup (_("All changes saved"));
-          icon_name = "emblem-ok-symbolic";
-        }
-      break;
     }
 
   gtk_label_set_text (self->status_label, text);
   gtk_image_set_from_icon_name (self->status_icon, icon_name);
+}
+
+static void
+stk_window_update_banner (StkWindow *self)
+{
+  g_autofree char *text = NULL;
+  gboolean read_only;
+  gboolean can_edit;
+  const char *holder;
+
+  if (self->session == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      return;
+    }
+
+  read_only = stk_session_get_read_only (self->session);
+  can_edit = stk_session_get_can_edit (self->session);
+  holder = stk_session_get_holder (self->session);
+
+  gtk_window_set_title (GTK_WINDOW (self),
+                        read_only ? _("Stocktake (read-only)") : _("Stocktake"));
+
+  if (!read_only)
+    {
+      g_clear_pointer (&self->banner_error, g_free);
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      return;
+    }
+
+  if (self->banner_error != NULL)
+    text = g_strdup_printf (_("Could not switch to editing: %s"), self->banner_error);
+  else if (can_edit)
+    text = g_strdup (_("Read-only. The other Stocktake window has closed this inventory: "
+                       "you can edit it here now."));
+  else if (holder != NULL && holder[0] != '\0')
+    /* Translators: %s names who edits the inventory, e.g. "alice on host “box”, since 14:03 (process 12)" */
+    text = g_strdup_printf (_("Read-only. This inventory is open for editing in another "
+                              "Stocktake window — %s. You can look, but not change anything."),
+                            holder);
+  else
+    text = g_strdup (_("Read-only. Another Stocktake program is editing this inventory, or "
+                       "its folder cannot be written. You can look, but not change anything."));
+
+  gtk_label_set_text (self->banner_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->switch_button), can_edit);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+/* The one place that decides which actions are enabled. */
+static void
+stk_window_update_actions (StkWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(StkItemRow) item = NULL;
+  gboolean can_write = stk_window_can_write (self);
+  gboolean has_session = self->session != NULL;
+  gboolean read_only = has_session && stk_session_get_read_only (self->session);
+
+  item = stk_window_dup_selected_item (self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (edit_actions); i++)
+    gtk_widget_action_set_enabled (widget, edit_actions[i], can_write);
+
+  if (can_write)
+    {
+      gtk_widget_action_set_enabled (widget, "win.edit-item", item != NULL);
+      gtk_widget_action_set_enabled (widget, "win.archive-item", item != NULL);
+      gtk_widget_action_set_enabled (widget, "win.load-sample", !self->loading_sample);
+      gtk_widget_action_set_enabled (widget, "win.undo", stk_notice_get_can_undo (self->notice));
+    }
+
+  gtk_widget_action_set_enabled (widget, "win.export", has_session);
+  gtk_widget_action_set_enabled (widget, "win.backup", has_session);
+  gtk_widget_action_set_enabled (widget, "win.verify", has_session);
+  gtk_widget_action_set_enabled (widget, "win.refresh", has_session);
+  gtk_widget_action_set_enabled (widget, "win.focus-search", has_session);
+  gtk_widget_action_set_enabled (widget, "win.switch-to-editing",
+                                 read_only && stk_session_get_can_edit (self->session));
 }
 
 static void
@@ -226,22 +426,527 @@ stk_window_writer_notify_cb (StkWindow  *self,
 }
 
 static void
-stk_window_writer_committed_cb (StkWindow *self,
-                                guint      changes,
-                                guint      n_ops,
-                                StkWriter *writer)
+stk_window_set_writer (StkWindow *self,
+                       StkWriter *writer)
+{
+  if (self->writer == writer)
+    return;
+
+  if (self->writer != NULL)
+    g_signal_handlers_disconnect_by_data (self->writer, self);
+  g_set_object (&self->writer, writer);
+  if (self->writer != NULL)
+    {
+      g_signal_connect_object (self->writer, "notify::state",
+                               G_CALLBACK (stk_window_writer_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->writer, "notify::pending",
+                               G_CALLBACK (stk_window_writer_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+stk_window_session_state_cb (StkWindow  *self,
+                             GParamSpec *pspec,
+                             StkSession *session)
+{
+  stk_window_set_writer (self, stk_session_get_writer (session));
+  stk_window_update_actions (self);
+  stk_window_update_banner (self);
+  stk_window_update_status (self);
+}
+
+static void
+stk_window_session_changed_cb (StkWindow  *self,
+                               guint       changes,
+                               StkSession *session)
 {
   if (changes & (STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES | STK_CHANGE_EXTERNAL))
     stk_window_refresh (self);
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* Saved notice and undo                                                             */
+
 static void
-stk_window_refresh_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *param)
+stk_window_select_pending (StkWindow *self)
+{
+  StkTableModel *model;
+
+  if (self->select_after_load <= 0 || self->items_view == NULL)
+    return;
+  model = stk_table_view_get_model (self->items_view);
+  if (stk_table_model_get_loading (model))
+    return;
+  stk_table_view_select_id (self->items_view, self->select_after_load);
+  self->select_after_load = 0;
+}
+
+static void
+stk_window_items_loading_cb (StkWindow     *self,
+                             GParamSpec    *pspec,
+                             StkTableModel *model)
+{
+  stk_window_select_pending (self);
+}
+
+static void
+stk_window_saved_cb (StkWindow  *self,
+                     const char *text,
+                     StkOp      *undo_op,
+                     gint64      item_id,
+                     GtkWindow  *dialog)
+{
+  stk_notice_show (self->notice, text, stk_window_can_write (self) ? undo_op : NULL);
+  if (item_id > 0)
+    {
+      /* Selected once the reload that follows the commit has found it. */
+      self->select_after_load = item_id;
+      stk_window_select_pending (self);
+    }
+}
+
+static void
+stk_window_undo_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(StkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
+    text = g_strdup_printf (_("Could not undo: %s"), error->message);
+  else
+    text = g_strdup (_("Undone"));
+  stk_notice_show (self->notice, text, NULL);
+}
+
+static void
+notice_undo_cb (StkWindow *self,
+                StkOp     *undo_op,
+                StkNotice *notice)
+{
+  if (!stk_window_can_write (self))
+    return;
+  stk_writer_submit (self->writer, undo_op, NULL, stk_window_undo_cb, g_object_ref (self));
+}
+
+static void
+notice_can_undo_cb (StkWindow *self)
+{
+  stk_window_update_actions (self);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Actions                                                                           */
+
+static void
+stk_window_present_dialog (StkWindow *self,
+                           GtkWindow *dialog)
+{
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (stk_window_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (dialog);
+}
+
+static void
+new_item_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+
+  stk_window_present_dialog (self, GTK_WINDOW (stk_item_dialog_new (GTK_WINDOW (self),
+                                                                    self->writer, NULL)));
+}
+
+static void
+edit_item_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  g_autoptr(StkItemRow) row = stk_window_dup_selected_item (self);
+  StkItemInfo info = { 0 };
+
+  if (row == NULL)
+    return;
+
+  info.id = stk_item_row_get_id (row);
+  info.code = (char *) stk_item_row_get_code (row);
+  info.description = (char *) stk_item_row_get_description (row);
+  info.on_hand = stk_item_row_get_on_hand (row);
+  info.unit_price_cents = stk_item_row_get_unit_price_cents (row);
+  info.reorder_level = stk_item_row_get_reorder_level (row);
+  stk_window_present_dialog (self, GTK_WINDOW (stk_item_dialog_new (GTK_WINDOW (self),
+                                                                    self->writer, &info)));
+}
+
+typedef struct
+{
+  StkWindow *window;
+  gint64     item_id;
+  char      *code;
+} ArchiveData;
+
+static void
+archive_data_free (ArchiveData *data)
+{
+  g_clear_object (&data->window);
+  g_free (data->code);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArchiveData, archive_data_free)
+
+static void
+archive_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ArchiveData) data = user_data;
+  StkWindow *self = data->window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkOp) undo = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
+    {
+      text = g_strdup_printf (_("Could not archive “%s”: %s"), data->code, error->message);
+      stk_notice_show (self->notice, text, NULL);
+      return;
+    }
+
+  undo = stk_op_set_archived (data->item_id, FALSE);
+  /* Translators: shown after an item was archived; %s is its code */
+  text = g_strdup_printf (_("Saved: “%s” archived"), data->code);
+  stk_notice_show (self->notice, text, stk_window_can_write (self) ? undo : NULL);
+}
+
+static void
+archive_item_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  g_autoptr(StkItemRow) row = stk_window_dup_selected_item (self);
+  g_autoptr(StkOp) op = NULL;
+  ArchiveData *data;
+
+  if (row == NULL)
+    return;
+
+  data = g_new0 (ArchiveData, 1);
+  data->window = g_object_ref (self);
+  data->item_id = stk_item_row_get_id (row);
+  data->code = g_strdup (stk_item_row_get_code (row));
+  op = stk_op_set_archived (data->item_id, TRUE);
+  stk_writer_submit (self->writer, op, NULL, archive_done_cb, data);
+}
+
+static void
+record_sale_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  g_autofree char *code = stk_window_dup_selected_code (self);
+
+  stk_window_present_dialog (self, GTK_WINDOW (stk_sale_dialog_new (GTK_WINDOW (self),
+                                                                    self->writer, self->store,
+                                                                    code)));
+}
+
+static void
+movement_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  g_autofree char *code = stk_window_dup_selected_code (self);
+  StkMovementKind kind = g_str_equal (action_name, "win.receive") ? STK_MOVEMENT_RECEIVE
+                                                                 : STK_MOVEMENT_ADJUSTMENT;
+
+  stk_window_present_dialog (self, GTK_WINDOW (stk_movement_dialog_new (GTK_WINDOW (self),
+                                                                        self->writer,
+                                                                        self->store, kind,
+                                                                        code)));
+}
+
+static gboolean
+parse_table (GVariant *param,
+             StkTable *out_table)
+{
+  if (param == NULL || !g_variant_is_of_type (param, G_VARIANT_TYPE_STRING))
+    return FALSE;
+  return stk_table_from_string (g_variant_get_string (param, NULL), out_table);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  StkTable table;
+
+  if (parse_table (param, &table))
+    stk_flow_import (GTK_WINDOW (self), self->session, table, NULL, NULL);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  StkTable table;
+
+  if (parse_table (param, &table))
+    stk_flow_export (GTK_WINDOW (self), self->session, table, NULL, NULL);
+}
+
+static void
+backup_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+
+  stk_flow_backup (GTK_WINDOW (self), self->session, NULL, NULL);
+}
+
+static void
+verify_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+
+  stk_flow_verify (GTK_WINDOW (self), self->session, NULL, NULL);
+}
+
+static void
+load_sample_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  StkWriter *writer = task_data;
+  GError *error = NULL;
+
+  /* Through the writer (blocking this worker thread, never the main loop). */
+  if (!stk_generate (writer, SAMPLE_ITEMS, SAMPLE_SALES, (guint32) g_random_int (), NULL, NULL,
+                     &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+load_sample_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = G_TASK (result);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  StkWindow *self;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return;
+
+  self = STK_WINDOW (user_data);
+  self->loading_sample = FALSE;
+  if (!g_task_propagate_boolean (task, &error))
+    text = g_strdup_printf (_("Could not load the sample data: %s"), error->message);
+  else
+    text = g_strdup (_("Saved: sample data loaded"));
+  stk_notice_show (self->notice, text, NULL);
+  stk_window_update_actions (self);
+  stk_window_update_status (self);
+  stk_window_refresh (self);
+}
+
+static void
+load_sample_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->loading_sample)
+    return;
+  self->loading_sample = TRUE;
+  stk_window_update_actions (self);
+  stk_window_update_status (self);
+
+  task = g_task_new (NULL, self->cancellable, load_sample_cb, self);
+  g_task_set_source_tag (task, load_sample_action);
+  g_task_set_name (task, "[stocktake] sample data");
+  g_task_set_task_data (task, g_object_ref (self->writer), g_object_unref);
+  g_task_run_in_thread (task, load_sample_thread);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  stk_notice_undo (STK_WINDOW (widget)->notice);
+}
+
+static void
+switch_to_editing_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->banner_error, g_free);
+  if (!stk_session_switch_to_editing (self->session, &error))
+    self->banner_error = g_strdup (error->message);
+  /* Success is announced through notify::read-only / notify::writer. */
+  stk_window_session_state_cb (self, NULL, self->session);
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->search_entry)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
 {
   stk_window_refresh (STK_WINDOW (widget));
 }
+
+/* ---------------------------------------------------------------------------------- */
+/* Search and views                                                                  */
+
+static void
+search_changed_cb (StkWindow      *self,
+                   GtkSearchEntry *entry)
+{
+  StkTableView *view = stk_window_get_visible_table (self);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (view != NULL)
+    stk_table_model_set_search (stk_table_view_get_model (view), text);
+}
+
+static void
+view_changed_cb (StkWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->view_stack);
+  StkTableView *view = stk_window_get_visible_table (self);
+  const char *placeholder = NULL;
+
+  if (name == NULL)
+    return;
+
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "last-view", name);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), view != NULL);
+  if (view == self->items_view)
+    placeholder = _("Search items");
+  else if (view == self->sales_view)
+    placeholder = _("Search sales by code");
+  else if (view == self->moves_view)
+    placeholder = _("Search moves by code");
+  if (placeholder != NULL)
+    g_object_set (self->search_entry, "placeholder-text", placeholder, NULL);
+
+  /* The search applies to the list in view. */
+  if (view != NULL)
+    {
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+      StkTableModel *model = stk_table_view_get_model (view);
+
+      if (g_strcmp0 (stk_table_model_get_search (model) ? stk_table_model_get_search (model) : "",
+                     text) != 0)
+        stk_table_model_set_search (model, text);
+    }
+  stk_window_update_actions (self);
+}
+
+static void
+items_selection_changed_cb (StkWindow *self)
+{
+  stk_window_update_actions (self);
+}
+
+static void
+items_row_activated_cb (StkWindow    *self,
+                        GObject      *row,
+                        StkTableView *view)
+{
+  if (stk_window_can_write (self))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.edit-item", NULL);
+}
+
+static void
+stk_window_add_views (StkWindow *self)
+{
+  GtkColumnView *column_view;
+  GtkSelectionModel *selection;
+
+  self->items_view = STK_TABLE_VIEW (stk_table_view_new (STK_TABLE_KIND_ITEMS));
+  self->sales_view = STK_TABLE_VIEW (stk_table_view_new (STK_TABLE_KIND_SALES));
+  self->moves_view = STK_TABLE_VIEW (stk_table_view_new (STK_TABLE_KIND_MOVES));
+  self->reports_view = STK_REPORTS_VIEW (stk_reports_view_new ());
+
+  gtk_widget_set_vexpand (GTK_WIDGET (self->items_view), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->sales_view), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->moves_view), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->reports_view), TRUE);
+
+  gtk_box_prepend (self->items_box, GTK_WIDGET (self->items_view));
+  gtk_box_prepend (self->sales_box, GTK_WIDGET (self->sales_view));
+  gtk_box_prepend (self->moves_box, GTK_WIDGET (self->moves_view));
+  gtk_box_append (self->reports_box, GTK_WIDGET (self->reports_view));
+
+  stk_table_view_set_store (self->items_view, self->store);
+  stk_table_view_set_store (self->sales_view, self->store);
+  stk_table_view_set_store (self->moves_view, self->store);
+  stk_reports_view_set_store (self->reports_view, self->store);
+
+  g_signal_connect_object (self->items_view, "row-activated",
+                           G_CALLBACK (items_row_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (stk_table_view_get_model (self->items_view), "notify::loading",
+                           G_CALLBACK (stk_window_items_loading_cb), self, G_CONNECT_SWAPPED);
+
+  column_view = stk_table_view_get_column_view (self->items_view);
+  selection = gtk_column_view_get_model (column_view);
+  if (selection != NULL)
+    g_signal_connect_object (selection, "selection-changed",
+                             G_CALLBACK (items_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Also when an item's row is refreshed in place or the list changes under it. */
+  g_signal_connect_object (selection, "items-changed",
+                           G_CALLBACK (items_selection_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Settings                                                                          */
 
 static GSettings *
 stk_window_load_settings (void)
@@ -261,8 +966,9 @@ stk_window_load_settings (void)
 }
 
 static void
-stk_window_restore_size (StkWindow *self)
+stk_window_restore_settings (StkWindow *self)
 {
+  g_autofree char *view = NULL;
   int width;
   int height;
 
@@ -274,6 +980,10 @@ stk_window_restore_size (StkWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  view = g_settings_get_string (self->settings, "last-view");
+  if (gtk_stack_get_child_by_name (self->view_stack, view) != NULL)
+    gtk_stack_set_visible_child_name (self->view_stack, view);
 }
 
 static void
@@ -306,6 +1016,9 @@ stk_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (stk_window_parent_class)->close_request (window);
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* GObject                                                                           */
+
 static void
 stk_window_constructed (GObject *object)
 {
@@ -314,32 +1027,50 @@ stk_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (stk_window_parent_class)->constructed (object);
 
+  if (self->session != NULL)
+    {
+      self->path = g_strdup (stk_session_get_path (self->session));
+      g_set_object (&self->store, stk_session_get_store (self->session));
+    }
+
   self->settings = stk_window_load_settings ();
-  stk_window_restore_size (self);
 
   display_path = self->path ? g_filename_display_name (self->path) : g_strdup ("");
   gtk_label_set_text (self->path_label, display_path);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->path_label), display_path);
   gtk_label_set_text (self->empty_path_label, display_path);
 
-  if (self->error_message != NULL || self->writer == NULL || self->store == NULL)
+  if (self->error_message != NULL || self->session == NULL || self->store == NULL)
     {
+      stk_window_restore_settings (self);
       stk_window_show_error (self, self->error_message ? self->error_message
                                                        : _("The inventory could not be opened."));
+      stk_window_update_actions (self);
       return;
     }
 
-  g_signal_connect_object (self->writer, "committed",
-                           G_CALLBACK (stk_window_writer_committed_cb), self,
+  stk_window_add_views (self);
+  stk_window_restore_settings (self);
+
+  g_signal_connect_object (self->session, "changed",
+                           G_CALLBACK (stk_window_session_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->writer, "notify::state",
-                           G_CALLBACK (stk_window_writer_notify_cb), self,
+  g_signal_connect_object (self->session, "notify::read-only",
+                           G_CALLBACK (stk_window_session_state_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->writer, "notify::pending",
-                           G_CALLBACK (stk_window_writer_notify_cb), self,
+  g_signal_connect_object (self->session, "notify::writer",
+                           G_CALLBACK (stk_window_session_state_cb), self,
                            G_CONNECT_SWAPPED);
-  stk_window_update_status (self);
-  stk_window_refresh (self);
+  g_signal_connect_object (self->session, "notify::can-edit",
+                           G_CALLBACK (stk_window_session_state_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::holder",
+                           G_CALLBACK (stk_window_session_state_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  stk_window_session_state_cb (self, NULL, self->session);
+  view_changed_cb (self);
+  stk_window_refresh_stats (self);
 }
 
 static void
@@ -351,11 +1082,18 @@ stk_window_dispose (GObject *object)
 
   if (self->writer != NULL)
     g_signal_handlers_disconnect_by_data (self->writer, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_WINDOW);
+  self->items_view = NULL;
+  self->sales_view = NULL;
+  self->moves_view = NULL;
+  self->reports_view = NULL;
 
   g_clear_object (&self->writer);
   g_clear_object (&self->store);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (stk_window_parent_class)->dispose (object);
@@ -369,6 +1107,7 @@ stk_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->banner_error, g_free);
 
   G_OBJECT_CLASS (stk_window_parent_class)->finalize (object);
 }
@@ -383,14 +1122,8 @@ stk_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_PATH:
-      g_value_set_string (value, self->path);
-      break;
-    case PROP_WRITER:
-      g_value_set_object (value, self->writer);
-      break;
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
     case PROP_ERROR_MESSAGE:
       g_value_set_string (value, self->error_message);
@@ -410,14 +1143,8 @@ stk_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_PATH:
-      self->path = g_value_dup_string (value);
-      break;
-    case PROP_WRITER:
-      self->writer = g_value_dup_object (value);
-      break;
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
       break;
     case PROP_ERROR_MESSAGE:
       self->error_message = g_value_dup_string (value);
@@ -442,16 +1169,8 @@ stk_window_class_init (StkWindowClass *klass)
 
   window_class->close_request = stk_window_close_request;
 
-  properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_WRITER] =
-    g_param_spec_object ("writer", NULL, NULL, STK_TYPE_WRITER,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, STK_TYPE_STORE,
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, STK_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ERROR_MESSAGE] =
@@ -460,23 +1179,62 @@ stk_window_class_init (StkWindowClass *klass)
                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (STK_TYPE_NOTICE);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "ui/stk-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, StkWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, StkWindow, path_label);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, view_switcher);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, new_item_button);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, switch_button);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, items_box);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, sales_box);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, moves_box);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, reports_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, empty_path_label);
-  gtk_widget_class_bind_template_child (widget_class, StkWindow, items_label);
-  gtk_widget_class_bind_template_child (widget_class, StkWindow, sales_label);
-  gtk_widget_class_bind_template_child (widget_class, StkWindow, movements_label);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, notice);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, status_separator);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, status_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, path_label);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, notice_undo_cb);
+  gtk_widget_class_bind_template_callback (widget_class, notice_can_undo_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, stk_window_refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.new-item", NULL, new_item_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-item", NULL, edit_item_action);
+  gtk_widget_class_install_action (widget_class, "win.archive-item", NULL, archive_item_action);
+  gtk_widget_class_install_action (widget_class, "win.record-sale", NULL, record_sale_action);
+  gtk_widget_class_install_action (widget_class, "win.receive", NULL, movement_action);
+  gtk_widget_class_install_action (widget_class, "win.adjust", NULL, movement_action);
+  gtk_widget_class_install_action (widget_class, "win.import", "s", import_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
+  gtk_widget_class_install_action (widget_class, "win.verify", NULL, verify_action);
+  gtk_widget_class_install_action (widget_class, "win.load-sample", NULL, load_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.switch-to-editing", NULL,
+                                   switch_to_editing_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-item", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.focus-search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
+                                       "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0,
+                                       "win.archive-item", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0,
+                                       "win.archive-item", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
 }
@@ -491,22 +1249,24 @@ stk_window_init (StkWindow *self)
 
 StkWindow *
 stk_window_new (GtkApplication *application,
-                const char     *path,
-                StkWriter      *writer,
-                StkStore       *store,
+                StkSession     *session,
                 const char     *error_message)
 {
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (!writer || STK_IS_WRITER (writer), NULL);
-  g_return_val_if_fail (!store || STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (!session || STK_IS_SESSION (session), NULL);
 
   return g_object_new (STK_TYPE_WINDOW,
                        "application", application,
-                       "path", path,
-                       "writer", writer,
-                       "store", store,
+                       "session", session,
                        "error-message", error_message,
                        NULL);
+}
+
+StkSession *
+stk_window_get_session (StkWindow *self)
+{
+  g_return_val_if_fail (STK_IS_WINDOW (self), NULL);
+  return self->session;
 }
 
 const char *

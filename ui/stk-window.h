@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "stk-session.h"
 #include "stk-store.h"
 #include "stk-writer.h"
 
@@ -11,14 +12,13 @@ G_BEGIN_DECLS
 #define STK_TYPE_WINDOW (stk_window_get_type ())
 G_DECLARE_FINAL_TYPE (StkWindow, stk_window, STK, WINDOW, GtkApplicationWindow)
 
-/* The main window. With @writer and @store it shows the inventory's summary (or the
- * "no items yet" page); with @error_message instead it shows why the inventory could
+/* The main window. With @session it shows the inventory's summary (or the "no items
+ * yet" page); with @session NULL and @error_message it shows why the inventory could
  * not be opened. */
 StkWindow  *stk_window_new               (GtkApplication *application,
-                                          const char     *path,
-                                          StkWriter      *writer,
-                                          StkStore       *store,
+                                          StkSession     *session,
                                           const char     *error_message);
+StkSession *stk_window_get_session       (StkWindow      *self);
 const char *stk_window_get_path          (StkWindow      *self);
 const char *stk_window_get_error_message (StkWindow      *self);
 void        stk_window_refresh           (StkWindow      *self);

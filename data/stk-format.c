@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-format.h"
+
+#include <glib/gi18n.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <string.h>
+
+#include "stk-error.h"
+
+/*
+ * Numbers and money follow the current LC_NUMERIC / LC_MONETARY, read through
+ * nl_langinfo () (thread-safe in glibc, unlike localeconv ()): the group separator,
+ * the grouping rule ("3;3" in most locales, "3;2" in hi_IN) and the decimal mark.
+ * Money never goes through a double: cents are split into units and a remainder.
+ *
+ * Parsing accepts the locale's own form first ("1.234,50" in it_IT) and then the
+ * plain form ("1234.50", what CSV files and programs write). A group separator is
+ * only taken as one where the grouping rule allows it, so in it_IT "1.234" is 1234
+ * but "1.5" is the plain 1.50.
+ */
+
+typedef struct
+{
+  char  group[8];      /* UTF-8, may be empty (no grouping) */
+  char  decimal[8];    /* UTF-8, never empty */
+  char  grouping[16];  /* sizes, rightmost first, as in localeconv (); "" = none */
+} Separators;
+
+static void
+copy_utf8 (char       *dest,
+           gsize       size,
+           const char *src,
+           const char *fallback)
+{
+  g_autofree char *utf8 = NULL;
+
+  if (src != NULL && src[0] != '\0' && !g_utf8_validate (src, -1, NULL))
+    src = utf8 = g_locale_to_utf8 (src, -1, NULL, NULL, NULL);
+  if (src == NULL || src[0] == '\0' || strlen (src) >= size)
+    src = fallback;
+  g_strlcpy (dest, src, size);
+}
+
+static void
+get_separators (gboolean    monetary,
+                Separators *sep)
+{
+  const char *grouping;
+
+  if (monetary)
+    {
+      copy_utf8 (sep->decimal, sizeof sep->decimal, nl_langinfo (MON_DECIMAL_POINT),
+                 nl_langinfo (RADIXCHAR));
+      if (sep->decimal[0] == '\0')
+        g_strlcpy (sep->decimal, ".", sizeof sep->decimal);
+      copy_utf8 (sep->group, sizeof sep->group, nl_langinfo (MON_THOUSANDS_SEP), "");
+      grouping = nl_langinfo (MON_GROUPING);
+    }
+  else
+    {
+      copy_utf8 (sep->decimal, sizeof sep->decimal, nl_langinfo (RADIXCHAR), ".");
+      copy_utf8 (sep->group, sizeof sep->group, nl_langinfo (THOUSEP), "");
+      grouping = nl_langinfo (GROUPING);
+    }
+
+  g_strlcpy (sep->grouping, grouping != NULL ? grouping : "", sizeof sep->grouping);
+  if (sep->group[0] == '\0')
+    sep->grouping[0] = '\0';
+}
+
+/* The size of the @index-th group from the right, or 0 for "no more grouping". */
+static guint
+group_size (const Separators *sep,
+            guint             index)
+{
+  gsize len = strlen (sep->grouping);
+  guchar g;
+
+  if (len == 0)
+    return 0;
+  g = (guchar) sep->grouping[MIN (index, len - 1)];
+  if (g == 0 || g == CHAR_MAX)
+    return 0;
+  return g;
+}
+
+/* Appends the decimal digits of @value with group separators. */
+static void
+append_grouped (GString          *out,
+                guint64           value,
+                const Separators *sep)
+{
+  char digits[32];
+  gsize n = 0;
+  gsize i;
+  guint group = 0;
+  guint in_group = 0;
+  guint size;
+  GString *rev = g_string_new (NULL);
+  g_autofree char *reversed = NULL;
+
+  do
+    {
+      digits[n++] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value > 0);
+
+  /* Walk from the rightmost digit, inserting a separator after each full group. */
+  size = group_size (sep, 0);
+  for (i = 0; i < n; i++)
+    {
+      if (size > 0 && in_group == size)
+        {
+          g_autofree char *sep_rev = g_utf8_strreverse (sep->group, -1);
+
+          g_string_append (rev, sep_rev);
+          group++;
+          in_group = 0;
+          size = group_size (sep, group);
+        }
+      g_string_append_c (rev, digits[i]);
+      in_group++;
+    }
+
+  reversed = g_string_free (rev, FALSE);
+  {
+    g_autofree char *forward = g_utf8_strreverse (reversed, -1);
+    g_string_append (out, forward);
+  }
+}
+
+char *
+stk_format_count (gint64 value)
+{
+  Separators sep;
+  GString *out = g_string_new (NULL);
+  guint64 magnitude;
+
+  get_separators (FALSE, &sep);
+  if (value < 0)
+    {
+      g_string_append_c (out, '-');
+      magnitude = (guint64) (-(value + 1)) + 1;
+    }
+  else
+    magnitude = (guint64) value;
+  append_grouped (out, magnitude, &sep);
+  return g_string_free (out, FALSE);
+}
+
+char *
+stk_format_money (gint64 cents)
+{
+  Separators sep;
+  GString *out = g_string_new (NULL);
+  guint64 magnitude;
+
+  get_separators (TRUE, &sep);
+  if (cents < 0)
+    {
+      g_string_append_c (out, '-');
+      magnitude = (guint64) (-(cents + 1)) + 1;
+    }
+  else
+    magnitude = (guint64) cents;
+  append_grouped (out, magnitude / 100, &sep);
+  g_string_append (out, sep.decimal);
+  g_string_append_printf (out, "%02u", (guint) (magnitude % 100));
+  return g_string_free (out, FALSE);
+}
+
+static char *
+format_local (gint64      us,
+              const char *format)
+{
+  gint64 seconds = us / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) dt = NULL;
+  char *text;
+
+  if (us % G_USEC_PER_SEC < 0)
+    seconds--;   /* floor, so times before 1970 keep their date */
+  dt = g_date_time_new_from_unix_local (seconds);
+  if (dt == NULL)
+    return g_strdup ("—");
+  text = g_date_time_format (dt, format);
+  return text != NULL ? text : g_strdup ("—");
+}
+
+char *
+stk_format_date (gint64 us)
+{
+  return format_local (us, "%x");
+}
+
+char *
+stk_format_datetime (gint64 us)
+{
+  return format_local (us, "%x %X");
+}
+
+/* ---- parsing ---------------------------------------------------------------- */
+
+static gboolean
+is_space_sep (const char *s)
+{
+  return g_str_equal (s, " ") || g_str_equal (s, "\u00a0") || g_str_equal (s, "\u202f");
+}
+
+/* Does @p start with the group separator (any kind of space, if it is one)? Returns
+ * its length, or 0. */
+static gsize
+match_group (const char       *p,
+             const Separators *sep)
+{
+  static const char *const spaces[] = { " ", "\u00a0", "\u202f" };
+  gsize i;
+
+  if (sep->group[0] == '\0')
+    return 0;
+  if (g_str_has_prefix (p, sep->group))
+    return strlen (sep->group);
+  if (is_space_sep (sep->group))
+    for (i = 0; i < G_N_ELEMENTS (spaces); i++)
+      if (g_str_has_prefix (p, spaces[i]))
+        return strlen (spaces[i]);
+  return 0;
+}
+
+typedef enum
+{
+  NUM_OK,
+  NUM_BAD,
+  NUM_TOO_MANY_DECIMALS,
+  NUM_TOO_LARGE,
+} NumResult;
+
+/* Parses "[int][DEC frac]" where int may hold group separators (placed as the
+ * grouping rule says). @sep NULL: the plain form (digits, '.' decimal, no groups).
+ * @max_decimals 0: no decimal part allowed. Result scaled by 10^max_decimals. */
+static NumResult
+parse_unsigned (const char       *text,
+                const Separators *sep,
+                guint             max_decimals,
+                guint64           limit,
+                guint64          *out)
+{
+  const char *p = text;
+  const char *decimal = sep != NULL ? sep->decimal : ".";
+  guint runs[64];
+  guint n_runs = 0;
+  guint run = 0;
+  guint64 value = 0;
+  guint n_int = 0;
+  guint n_frac = 0;
+  guint i;
+
+  /* Integer part: digit runs separated by the group separator. */
+  while (*p != '\0')
+    {
+      gsize glen;
+
+      if (g_ascii_isdigit (*p))
+        {
+          if (value > (G_MAXUINT64 - 9) / 10)
+            return NUM_TOO_LARGE;
+          value = value * 10 + (guint64) (*p - '0');
+          run++;
+          n_int++;
+          p++;
+          continue;
+        }
+      if (sep != NULL && !g_str_has_prefix (p, decimal) && (glen = match_group (p, sep)) > 0)
+        {
+          if (run == 0 || n_runs + 1 >= G_N_ELEMENTS (runs))
+            return NUM_BAD;
+          runs[n_runs++] = run;
+          run = 0;
+          p += glen;
+          continue;
+        }
+      break;
+    }
+  runs[n_runs++] = run;
+
+  /* Grouping check: the runs right of the first must have exactly the sizes the
+   * locale's rule gives (from the right); the first at most its size. */
+  if (n_runs > 1)
+    {
+      if (run == 0)
+        return NUM_BAD;
+      for (i = n_runs - 1; i >= 1; i--)
+        {
+          guint size = group_size (sep, n_runs - 1 - i);
+
+          if (size == 0 || runs[i] != size)
+            return NUM_BAD;
+        }
+      if (runs[0] > group_size (sep, n_runs - 1) && group_size (sep, n_runs - 1) != 0)
+        return NUM_BAD;
+    }
+
+  /* Decimal part. */
+  if (g_str_has_prefix (p, decimal))
+    {
+      p += strlen (decimal);
+      while (g_ascii_isdigit (*p))
+        {
+          n_frac++;
+          if (n_frac <= max_decimals)
+            {
+              if (value > (G_MAXUINT64 - 9) / 10)
+                return NUM_TOO_LARGE;
+              value = value * 10 + (guint64) (*p - '0');
+            }
+          p++;
+        }
+      if (*p != '\0')
+        return NUM_BAD;
+      if (n_frac == 0)
+        return NUM_BAD;
+      if (n_frac > max_decimals)
+        return NUM_TOO_MANY_DECIMALS;
+    }
+  if (*p != '\0' || n_int + n_frac == 0)
+    return NUM_BAD;
+
+  for (i = n_frac; i < max_decimals; i++)
+    {
+      if (value > G_MAXUINT64 / 10)
+        return NUM_TOO_LARGE;
+      value *= 10;
+    }
+  if (value > limit)
+    return NUM_TOO_LARGE;
+  *out = value;
+  return NUM_OK;
+}
+
+/* Tries the locale's form, then the plain one; the most telling failure wins. */
+static NumResult
+parse_both (const char       *text,
+            const Separators *sep,
+            guint             max_decimals,
+            guint64           limit,
+            guint64          *out)
+{
+  NumResult local = parse_unsigned (text, sep, max_decimals, limit, out);
+  NumResult plain;
+
+  if (local == NUM_OK)
+    return NUM_OK;
+  plain = parse_unsigned (text, NULL, max_decimals, limit, out);
+  if (plain == NUM_OK)
+    return NUM_OK;
+  return local != NUM_BAD ? local : plain;
+}
+
+static char *
+strip_copy (const char *text)
+{
+  char *copy = g_strdup (text);
+  const char *spaces[] = { "\u00a0", "\u202f" };
+  gsize i;
+
+  g_strstrip (copy);
+  /* Also non-breaking spaces around the value (pasted from a spreadsheet). */
+  for (i = 0; i < G_N_ELEMENTS (spaces); i++)
+    {
+      gsize len = strlen (spaces[i]);
+
+      while (g_str_has_prefix (copy, spaces[i]))
+        memmove (copy, copy + len, strlen (copy + len) + 1);
+      while (g_str_has_suffix (copy, spaces[i]))
+        copy[strlen (copy) - len] = '\0';
+      g_strstrip (copy);
+    }
+  return copy;
+}
+
+static gboolean
+starts_with_minus (const char *s,
+                   gsize      *len)
+{
+  if (s[0] == '-')
+    {
+      *len = 1;
+      return TRUE;
+    }
+  if (g_str_has_prefix (s, "\u2212"))
+    {
+      *len = strlen ("\u2212");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+stk_parse_money (const char  *text,
+                 gint64      *out_cents,
+                 GError     **error)
+{
+  g_autofree char *s = NULL;
+  g_autofree char *example = NULL;
+  Separators sep;
+  guint64 cents = 0;
+  gsize skip = 0;
+  NumResult r;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  s = strip_copy (text);
+  if (s[0] == '\0')
+    {
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("Enter a price"));
+      return FALSE;
+    }
+  if (starts_with_minus (s, &skip))
+    {
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                           _("A price cannot be negative"));
+      return FALSE;
+    }
+  if (s[0] == '+')
+    skip = 1;
+
+  get_separators (TRUE, &sep);
+  r = parse_both (s + skip, &sep, 2, G_MAXINT64, &cents);
+  switch (r)
+    {
+    case NUM_OK:
+      if (out_cents != NULL)
+        *out_cents = (gint64) cents;
+      return TRUE;
+    case NUM_TOO_MANY_DECIMALS:
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                           _("A price has at most two decimals"));
+      return FALSE;
+    case NUM_TOO_LARGE:
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The price is too large"));
+      return FALSE;
+    case NUM_BAD:
+    default:
+      example = stk_format_money (123450);
+      /* Translators: %s is an example price in the user's format, like 1,234.50 */
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Not a price: write it like %s"), example);
+      return FALSE;
+    }
+}
+
+gboolean
+stk_parse_count (const char  *text,
+                 gint64      *out_value,
+                 GError     **error)
+{
+  g_autofree char *s = NULL;
+  g_autofree char *example = NULL;
+  Separators sep;
+  guint64 magnitude = 0;
+  gboolean negative = FALSE;
+  gsize skip = 0;
+  NumResult r;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  s = strip_copy (text);
+  if (s[0] == '\0')
+    {
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("Enter a number"));
+      return FALSE;
+    }
+  if (starts_with_minus (s, &skip))
+    negative = TRUE;
+  else if (s[0] == '+')
+    skip = 1;
+
+  get_separators (FALSE, &sep);
+  r = parse_both (s + skip, &sep, 0, negative ? (guint64) G_MAXINT64 + 1 : G_MAXINT64,
+                  &magnitude);
+  switch (r)
+    {
+    case NUM_OK:
+      if (out_value != NULL)
+        *out_value = negative ? (gint64) (-(magnitude - 1)) - 1 : (gint64) magnitude;
+      return TRUE;
+    case NUM_TOO_MANY_DECIMALS:
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                           _("Enter a whole number"));
+      return FALSE;
+    case NUM_TOO_LARGE:
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                           _("The number is too large"));
+      return FALSE;
+    case NUM_BAD:
+    default:
+      example = stk_format_count (1234);
+      /* Translators: %s is an example number in the user's format, like 1,234 */
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Not a number: write it like %s"), example);
+      return FALSE;
+    }
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Numbers, money and dates in the user's locale (LC_NUMERIC / LC_MONETARY / LC_TIME),
+ * for the window and the command line. Money is always integer cents. */
+
+/* "1,234,567" (en_US), "1.234.567" (it_IT). */
+char     *stk_format_count        (gint64        value);
+/* "1,234.50" / "1.234,50": the amount with the locale's separators, no currency
+ * symbol (the inventory does not know its currency). Negative values get a minus. */
+char     *stk_format_money        (gint64        cents);
+/* A date/time in the locale's preferred short form; @us is microseconds since the
+ * epoch, shown in local time. */
+char     *stk_format_date         (gint64        us);
+char     *stk_format_datetime     (gint64        us);
+/* Parses a price typed by the user in their locale ("1.234,5" in it_IT, "1,234.50"
+ * in en_US; also the plain "1234.50" form) into cents, exactly — never via a float.
+ * At most two decimals; no negative values. FALSE with STK_ERROR_INVALID_DATA and a
+ * message fit to show next to the field. */
+gboolean  stk_parse_money         (const char   *text,
+                                   gint64       *out_cents,
+                                   GError      **error);
+/* A whole number typed by the user (group separators allowed). */
+gboolean  stk_parse_count         (const char   *text,
+                                   gint64       *out_value,
+                                   GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#pragma GCC diagnostic ignored "-Wdeclaration-after-statement"
+
+#include "stk-error.h"
+#include "stk-format.h"
+
+/*
+ * These tests really switch locales. A fresh Debian has only C/C.UTF-8/POSIX, so the
+ * first test compiles it_IT.UTF-8 and en_US.UTF-8 with localedef (Debian package
+ * "locales" for the sources, "libc-bin" for the tool) into <builddir>/locales and
+ * points LOCPATH there: nothing system-wide is needed or changed. If that cannot be
+ * done the tests fail, they are never skipped.
+ */
+
+static const char *const needed_locales[] = { "it_IT", "en_US" };
+
+static char *
+locale_dir (void)
+{
+  const char *builddir = g_getenv ("STK_TEST_BUILDDIR");
+
+  cr_assert_not_null (builddir, "STK_TEST_BUILDDIR is not set (run through meson test)");
+  return g_build_filename (builddir, "locales", NULL);
+}
+
+static void
+ensure_locales (void)
+{
+  g_autofree char *dir = locale_dir ();
+  gsize i;
+
+  cr_assert_eq (g_mkdir_with_parents (dir, 0755), 0, "cannot create %s", dir);
+  for (i = 0; i < G_N_ELEMENTS (needed_locales); i++)
+    {
+      g_autofree char *name = g_strconcat (needed_locales[i], ".UTF-8", NULL);
+      g_autofree char *target = g_build_filename (dir, name, NULL);
+      g_autofree char *marker = g_build_filename (target, "LC_MONETARY", NULL);
+      g_autofree char *tmp = NULL;
+      g_autofree char *tmp_target = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *localedef = g_find_program_in_path ("localedef");
+      int status = -1;
+
+      if (g_file_test (marker, G_FILE_TEST_EXISTS))
+        continue;
+      cr_assert_not_null (localedef, "localedef not found (Debian package libc-bin)");
+      cr_assert (g_file_test ("/usr/share/i18n/locales/it_IT", G_FILE_TEST_EXISTS),
+                 "/usr/share/i18n/locales/it_IT is missing: install Debian's \"locales\" "
+                 "package (build-aux/dev.sh does)");
+
+      /* Build beside the target and rename, so a half-written locale never counts. */
+      tmp = g_build_filename (dir, "tmp-XXXXXX", NULL);
+      cr_assert_not_null (g_mkdtemp (tmp));
+      tmp_target = g_build_filename (tmp, name, NULL);
+      {
+        const char *argv[] = { localedef, "-i", needed_locales[i], "-f", "UTF-8",
+                               tmp_target, NULL };
+
+        g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                      &status, &error);
+      }
+      cr_assert_null (error, "localedef: %s", error ? error->message : "");
+      /* localedef exits 1 for mere warnings; what matters is the compiled locale. */
+      cr_assert (g_file_test (tmp_target, G_FILE_TEST_IS_DIR),
+                 "localedef -i %s -f UTF-8 failed (status %d): %s", needed_locales[i], status,
+                 err);
+      if (g_rename (tmp_target, target) != 0)
+        cr_assert (g_file_test (marker, G_FILE_TEST_EXISTS), "cannot move %s to %s",
+                   tmp_target, target);
+      g_rmdir (tmp);
+    }
+  g_setenv ("LOCPATH", dir, TRUE);
+}
+
+static void
+use_locale (const char *name)
+{
+  ensure_locales ();
+  cr_assert_not_null (setlocale (LC_ALL, name),
+                      "setlocale (LC_ALL, \"%s\") failed although LOCPATH=%s holds it", name,
+                      g_getenv ("LOCPATH"));
+}
+
+static void
+setup (void)
+{
+  g_setenv ("TZ", "UTC", TRUE);
+  tzset ();
+}
+
+TestSuite (format, .init = setup, .timeout = 120);
+
+#define assert_str(expr, expected) \
+  do { \
+    g_autofree char *s_ = (expr); \
+    cr_assert_str_eq (s_, (expected), "%s gave \"%s\", expected \"%s\"", #expr, s_, (expected)); \
+  } while (0)
+
+static gint64
+money_ok (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 cents = -1;
+
+  cr_assert (stk_parse_money (text, &cents, &error), "\"%s\" (%s) was refused: %s", text,
+             setlocale (LC_ALL, NULL), error ? error->message : "");
+  cr_assert_null (error);
+  return cents;
+}
+
+static char *
+money_error (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 cents = 4242;
+
+  cr_assert_not (stk_parse_money (text, &cents, &error), "\"%s\" (%s) was accepted as %"
+                 G_GINT64_FORMAT, text, setlocale (LC_ALL, NULL), cents);
+  cr_assert_eq (cents, 4242, "the output was touched on failure");
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA));
+  cr_assert (error->message[0] != '\0');
+  return g_strdup (error->message);
+}
+
+static gint64
+count_ok (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 value = -1;
+
+  cr_assert (stk_parse_count (text, &value, &error), "\"%s\" (%s) was refused: %s", text,
+             setlocale (LC_ALL, NULL), error ? error->message : "");
+  return value;
+}
+
+static char *
+count_error (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 value = 4242;
+
+  cr_assert_not (stk_parse_count (text, &value, &error), "\"%s\" (%s) was accepted as %"
+                 G_GINT64_FORMAT, text, setlocale (LC_ALL, NULL), value);
+  cr_assert_eq (value, 4242);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA));
+  return g_strdup (error->message);
+}
+
+/* 2026-11-23 10:15:00 UTC, in microseconds. */
+static gint64
+sample_time (void)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_utc (2026, 11, 23, 10, 15, 0);
+
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+Test (format, locales_really_switch)
+{
+  use_locale ("it_IT.UTF-8");
+  cr_assert_str_eq (localeconv ()->decimal_point, ",");
+  use_locale ("en_US.UTF-8");
+  cr_assert_str_eq (localeconv ()->decimal_point, ".");
+}
+
+Test (format, count_it)
+{
+  use_locale ("it_IT.UTF-8");
+  assert_str (stk_format_count (0), "0");
+  assert_str (stk_format_count (999), "999");
+  assert_str (stk_format_count (1000), "1.000");
+  assert_str (stk_format_count (1234567), "1.234.567");
+  assert_str (stk_format_count (-1234567), "-1.234.567");
+}
+
+Test (format, count_en)
+{
+  use_locale ("en_US.UTF-8");
+  assert_str (stk_format_count (1234567), "1,234,567");
+  assert_str (stk_format_count (100000), "100,000");
+  assert_str (stk_format_count (G_MAXINT64), "9,223,372,036,854,775,807");
+  assert_str (stk_format_count (G_MININT64), "-9,223,372,036,854,775,808");
+}
+
+Test (format, count_c_has_no_grouping)
+{
+  cr_assert_not_null (setlocale (LC_ALL, "C.UTF-8"));
+  assert_str (stk_format_count (1234567), "1234567");
+  assert_str (stk_format_money (123450), "1234.50");
+}
+
+Test (format, money_it)
+{
+  use_locale ("it_IT.UTF-8");
+  assert_str (stk_format_money (123450), "1.234,50");
+  assert_str (stk_format_money (5), "0,05");
+  assert_str (stk_format_money (0), "0,00");
+  assert_str (stk_format_money (-123456789), "-1.234.567,89");
+}
+
+Test (format, money_en)
+{
+  use_locale ("en_US.UTF-8");
+  assert_str (stk_format_money (123450), "1,234.50");
+  assert_str (stk_format_money (99), "0.99");
+  assert_str (stk_format_money (-5), "-0.05");
+  assert_str (stk_format_money (G_MAXINT64), "92,233,720,368,547,758.07");
+  assert_str (stk_format_money (G_MININT64), "-92,233,720,368,547,758.08");
+}
+
+Test (format, dates_follow_locale_and_zone)
+{
+  gint64 t = sample_time ();
+
+  use_locale ("it_IT.UTF-8");
+  assert_str (stk_format_date (t), "23/11/2026");
+  assert_str (stk_format_datetime (t), "23/11/2026 10:15:00");
+
+  use_locale ("en_US.UTF-8");
+  assert_str (stk_format_date (t), "11/23/2026");
+  assert_str (stk_format_datetime (t), "11/23/2026 10:15:00 AM");
+
+  /* Local time: an hour later in CET; 23:30 UTC is the next day there. */
+  g_setenv ("TZ", "CET-1", TRUE);
+  tzset ();
+  use_locale ("it_IT.UTF-8");
+  assert_str (stk_format_datetime (t), "23/11/2026 11:15:00");
+  assert_str (stk_format_date (t + (gint64) 13 * 3600 * G_USEC_PER_SEC + 15 * 60 * G_USEC_PER_SEC),
+              "24/11/2026");
+}
+
+Test (format, dates_before_1970_round_down)
+{
+  use_locale ("en_US.UTF-8");
+  /* 1969-12-31 23:59:59.5 UTC is still Dec 31. */
+  assert_str (stk_format_datetime (-500000), "12/31/1969 11:59:59 PM");
+}
+
+Test (format, parse_money_it)
+{
+  use_locale ("it_IT.UTF-8");
+  cr_assert_eq (money_ok ("1.234,5"), 123450);
+  cr_assert_eq (money_ok ("1.234,50"), 123450);
+  cr_assert_eq (money_ok ("1234,50"), 123450);
+  cr_assert_eq (money_ok ("0,99"), 99);
+  cr_assert_eq (money_ok ("3"), 300);
+  cr_assert_eq (money_ok ("  12,5 "), 1250);
+  cr_assert_eq (money_ok ("1.234"), 123400, "a group separator where groups belong");
+  cr_assert_eq (money_ok ("1.234.567,89"), 123456789);
+  /* The plain form too. */
+  cr_assert_eq (money_ok ("1234.50"), 123450);
+  cr_assert_eq (money_ok ("1.5"), 150, "not a valid group: the plain decimal point");
+  cr_assert_eq (money_ok (",5"), 50);
+  cr_assert_eq (money_ok ("+7"), 700);
+  cr_assert_eq (money_ok ("\u00a012,00\u00a0"), 1200);
+}
+
+Test (format, parse_money_en)
+{
+  use_locale ("en_US.UTF-8");
+  cr_assert_eq (money_ok ("1,234.50"), 123450);
+  cr_assert_eq (money_ok ("1,234.5"), 123450);
+  cr_assert_eq (money_ok ("1234.50"), 123450);
+  cr_assert_eq (money_ok ("12,345,678"), 1234567800);
+  cr_assert_eq (money_ok ("0.01"), 1);
+}
+
+Test (format, parse_money_is_exact)
+{
+  use_locale ("en_US.UTF-8");
+  /* Values a double gets wrong. */
+  cr_assert_eq (money_ok ("0.29"), 29);
+  cr_assert_eq (money_ok ("1.15"), 115);
+  cr_assert_eq (money_ok ("4.35"), 435);
+  cr_assert_eq (money_ok ("90071992547409.93"), G_GINT64_CONSTANT (9007199254740993));
+  cr_assert_eq (money_ok ("92233720368547758.07"), G_MAXINT64);
+  cr_assert_eq (money_ok ("92,233,720,368,547,758.07"), G_MAXINT64);
+}
+
+Test (format, parse_money_errors)
+{
+  g_autofree char *neg = NULL;
+  g_autofree char *dec = NULL;
+  g_autofree char *big = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *bad_en = NULL;
+
+  use_locale ("it_IT.UTF-8");
+  neg = money_error ("-1,00");
+  cr_assert (strstr (neg, "negative") != NULL, "%s", neg);
+  g_free (money_error ("\u22121"));
+  dec = money_error ("12,345");
+  cr_assert (strstr (dec, "two decimals") != NULL, "%s", dec);
+  g_free (money_error ("1.234,567"));
+  big = money_error ("92233720368547758,08");
+  cr_assert (strstr (big, "too large") != NULL, "%s", big);
+  g_free (money_error ("999999999999999999999999"));
+  empty = money_error ("   ");
+  cr_assert (strstr (empty, "Enter") != NULL, "%s", empty);
+  bad = money_error ("abc");
+  /* The message shows the expected format in this locale. */
+  cr_assert (strstr (bad, "1.234,50") != NULL, "%s", bad);
+  g_free (money_error ("1.23.4"));
+  g_free (money_error ("12,"));
+  g_free (money_error ("1,2,3"));
+  g_free (money_error ("12 €"));
+  g_free (money_error ("1e3"));
+  g_free (money_error (","));
+  g_free (money_error ("1..5"));
+  g_free (money_error ("12.34.56,00"));
+
+  use_locale ("en_US.UTF-8");
+  g_free (money_error ("1,5"));
+  g_free (money_error ("1,2345.00"));
+  g_free (money_error ("1.234,50"));
+  g_free (money_error ("0x10"));
+  bad_en = money_error ("price");
+  cr_assert (strstr (bad_en, "1,234.50") != NULL, "%s", bad_en);
+}
+
+Test (format, money_round_trips)
+{
+  const char *const locales[] = { "it_IT.UTF-8", "en_US.UTF-8", "C.UTF-8" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261123);
+  gsize l;
+  int i;
+
+  for (l = 0; l < G_N_ELEMENTS (locales); l++)
+    {
+      if (g_str_equal (locales[l], "C.UTF-8"))
+        cr_assert_not_null (setlocale (LC_ALL, locales[l]));
+      else
+        use_locale (locales[l]);
+      for (i = 0; i < 2000; i++)
+        {
+          gint64 cents = i < 1000 ? i : (gint64) (g_rand_double (rand) * 1e17);
+          g_autofree char *text = stk_format_money (cents);
+
+          cr_assert_eq (money_ok (text), cents, "%s: \"%s\"", locales[l], text);
+        }
+    }
+}
+
+Test (format, parse_count)
+{
+  g_autofree char *frac = NULL;
+  g_autofree char *big = NULL;
+  g_autofree char *bad = NULL;
+
+  use_locale ("it_IT.UTF-8");
+  cr_assert_eq (count_ok ("1.234.567"), 1234567);
+  cr_assert_eq (count_ok ("1234567"), 1234567);
+  cr_assert_eq (count_ok ("-12"), -12);
+  cr_assert_eq (count_ok (" +3 "), 3);
+  cr_assert_eq (count_ok ("0"), 0);
+  cr_assert_eq (count_ok ("-9.223.372.036.854.775.808"), G_MININT64);
+  cr_assert_eq (count_ok ("9223372036854775807"), G_MAXINT64);
+  frac = count_error ("12,5");
+  cr_assert (strstr (frac, "whole number") != NULL, "%s", frac);
+  g_free (count_error ("12.5"));
+  big = count_error ("9223372036854775808");
+  cr_assert (strstr (big, "too large") != NULL, "%s", big);
+  bad = count_error ("dodici");
+  cr_assert (strstr (bad, "1.234") != NULL, "%s", bad);
+  g_free (count_error (""));
+  g_free (count_error ("-"));
+  g_free (count_error ("1.23"));
+  g_free (count_error ("--1"));
+
+  use_locale ("en_US.UTF-8");
+  cr_assert_eq (count_ok ("1,234"), 1234);
+  cr_assert_eq (count_ok ("-1,000,000"), -1000000);
+  g_free (count_error ("1,23"));
+  g_free (count_error ("1.5"));
+}
+
+Test (format, count_round_trips)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  int i;
+
+  use_locale ("it_IT.UTF-8");
+  for (i = 0; i < 2000; i++)
+    {
+      gint64 v = (gint64) g_rand_int (rand) * (g_rand_boolean (rand) ? 1 : -1) * (i % 1000);
+      g_autofree char *text = stk_format_count (v);
+
+      cr_assert_eq (count_ok (text), v, "\"%s\"", text);
+    }
+}

@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main window and its dialogs, built for real on a temporary inventory and driven
+ * through their actions and widgets (run under Xvfb, see tests/meson.build). */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <gtk/gtk.h>
+
+#include "stk-flows.h"
+#include "stk-item-dialog.h"
+#include "stk-notice.h"
+#include "stk-ops.h"
+#include "stk-rows.h"
+#include "stk-sale-dialog.h"
+#include "stk-session.h"
+#include "stk-table-view.h"
+#include "stk-test-util.h"
+#include "stk-window.h"
+
+#define TIMEOUT_MS 10000
+
+/* Spins the main context until @cond holds or TIMEOUT_MS passed; evaluates to @cond. */
+#define WAIT_UNTIL(cond)                                                   \
+  ({                                                                       \
+    gint64 _end = g_get_monotonic_time () + TIMEOUT_MS * 1000;             \
+    while (!(cond) && g_get_monotonic_time () < _end)                      \
+      {                                                                    \
+        while (g_main_context_iteration (NULL, FALSE))                     \
+          ;                                                                \
+        g_usleep (2000);                                                   \
+      }                                                                    \
+    (cond);                                                                \
+  })
+
+static char *tmpdir;
+static char *db_path;
+static GtkApplication *app;
+static StkSession *session;
+
+static void
+setup (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_init ();
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+
+  app = gtk_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
+  cr_assert (g_application_register (G_APPLICATION (app), NULL, &error),
+             "register: %s", error ? error->message : "");
+
+  session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
+  cr_assert_not_null (session, "open: %s", error ? error->message : "");
+  cr_assert_not (stk_session_get_read_only (session));
+}
+
+static void
+teardown (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, 0);
+      gtk_window_destroy (w);
+    }
+  if (session != NULL)
+    stk_session_close (session, 5000, NULL);
+  g_clear_object (&session);
+  g_clear_object (&app);
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+}
+
+TestSuite (window, .init = setup, .fini = teardown, .timeout = 120);
+
+/* --- helpers ----------------------------------------------------------------------- */
+
+static StkWriter *
+writer (void)
+{
+  return stk_session_get_writer (session);
+}
+
+static gint64
+query (const char *sql)
+{
+  return stk_test_query (db_path, sql);
+}
+
+static void
+add_item (const char *code,
+          const char *description,
+          gint64      price_cents,
+          gint64      stock)
+{
+  stk_test_submit (writer (), stk_op_create_item (code, description, price_cents, 0));
+  if (stock > 0)
+    stk_test_submit (writer (), stk_op_record_movement (code, STK_MOVEMENT_RECEIVE, stock,
+                                                        "opening", 0));
+}
+
+static gpointer
+template_child (gpointer    widget,
+                GType       type,
+                const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  cr_assert_not_null (child, "no template child %s", name);
+  return child;
+}
+
+static void
+set_text (gpointer    widget,
+          GType       type,
+          const char *name,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (template_child (widget, type, name)), text);
+}
+
+/* The first toplevel of @type, or NULL. */
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return w;
+    }
+  return NULL;
+}
+
+/* A visible label under @widget whose text contains @needle. */
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
+    return GTK_LABEL (widget);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = find_label (c, needle);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkLabel *
+find_label_anywhere (const char *needle)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+      GtkLabel *found = find_label (w, needle);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  gboolean  saved;
+  char     *text;
+  StkOp    *undo;
+  gint64    item_id;
+} Saved;
+
+static void
+saved_cb (GtkWindow  *dialog,
+          const char *text,
+          StkOp      *undo,
+          gint64      item_id,
+          Saved      *saved)
+{
+  saved->saved = TRUE;
+  saved->text = g_strdup (text);
+  saved->undo = undo ? stk_op_ref (undo) : NULL;
+  saved->item_id = item_id;
+}
+
+static void
+saved_clear (Saved *saved)
+{
+  g_clear_pointer (&saved->text, g_free);
+  g_clear_pointer (&saved->undo, stk_op_unref);
+}
+
+static StkWindow *
+new_window (StkSession *s)
+{
+  StkWindow *window = stk_window_new (app, s, NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/* Whether @action is enabled in @window, seen the way a button sees it: a GtkButton
+ * with that action name is insensitive while the action is disabled. */
+static gboolean
+action_enabled (StkWindow  *window,
+                const char *action,
+                const char *string_target)
+{
+  GtkHeaderBar *bar = GTK_HEADER_BAR (gtk_window_get_titlebar (GTK_WINDOW (window)));
+  GtkWidget *probe = gtk_button_new ();
+  gboolean enabled;
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (probe), action);
+  if (string_target != NULL)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (probe), "s", string_target);
+  gtk_header_bar_pack_end (bar, probe);
+  stk_test_spin (20);
+  enabled = gtk_widget_get_sensitive (probe);
+  gtk_header_bar_remove (bar, probe);
+  return enabled;
+}
+
+static StkTableModel *
+items_model (StkWindow *window)
+{
+  GtkBox *box = template_child (window, STK_TYPE_WINDOW, "items_box");
+  GtkWidget *view = gtk_widget_get_first_child (GTK_WIDGET (box));
+
+  cr_assert (STK_IS_TABLE_VIEW (view));
+  return stk_table_view_get_model (STK_TABLE_VIEW (view));
+}
+
+static StkTableView *
+items_view (StkWindow *window)
+{
+  GtkBox *box = template_child (window, STK_TYPE_WINDOW, "items_box");
+
+  return STK_TABLE_VIEW (gtk_widget_get_first_child (GTK_WIDGET (box)));
+}
+
+/* --- dialogs ----------------------------------------------------------------------- */
+
+Test (window, item_dialog_creates_item_and_undo_deletes_it)
+{
+  StkItemDialog *dialog = stk_item_dialog_new (NULL, writer (), NULL);
+  Saved saved = { 0 };
+
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_window_present (GTK_WINDOW (dialog));
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "code_entry", "BOLT-M6");
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "description_entry", "Hex bolt M6");
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "price_entry", "12.50");
+  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_ITEM_DIALOG, "reorder_spin"), 5);
+
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
+  cr_assert (WAIT_UNTIL (saved.saved), "the item was not saved");
+
+  cr_assert_eq (query ("SELECT count(*) FROM items WHERE code = 'BOLT-M6'"), 1);
+  cr_assert_eq (query ("SELECT unit_price_cents FROM items WHERE code = 'BOLT-M6'"), 1250);
+  cr_assert_eq (query ("SELECT reorder_level FROM items WHERE code = 'BOLT-M6'"), 5);
+  cr_assert_eq (saved.item_id, query ("SELECT id FROM items WHERE code = 'BOLT-M6'"));
+  cr_assert_not_null (strstr (saved.text, "BOLT-M6"), "%s", saved.text);
+  cr_assert_null (find_toplevel (STK_TYPE_ITEM_DIALOG), "the dialog stayed open");
+
+  cr_assert_not_null (saved.undo);
+  stk_test_submit (writer (), stk_op_ref (saved.undo));
+  cr_assert_eq (query ("SELECT count(*) FROM items WHERE code = 'BOLT-M6'"), 0);
+  saved_clear (&saved);
+}
+
+Test (window, duplicate_code_is_shown_at_the_field_and_nothing_saved)
+{
+  StkItemDialog *dialog;
+  GtkLabel *code_error;
+  Saved saved = { 0 };
+
+  add_item ("BOLT-M6", "Hex bolt", 100, 0);
+
+  dialog = stk_item_dialog_new (NULL, writer (), NULL);
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_window_present (GTK_WINDOW (dialog));
+  /* Codes are unique ignoring case. */
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "code_entry", "bolt-m6");
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "description_entry", "Another");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (stk_item_dialog_get_pending (dialog), "the save did not go to the writer");
+
+  code_error = template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_error");
+  cr_assert (WAIT_UNTIL (!stk_item_dialog_get_pending (dialog)));
+  cr_assert (gtk_widget_get_visible (GTK_WIDGET (code_error)), "no error under the code field");
+  cr_assert_gt (strlen (gtk_label_get_text (code_error)), 0);
+  cr_assert (gtk_widget_has_css_class (template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry"),
+                                       "error"));
+  cr_assert_not (saved.saved);
+  cr_assert_eq (find_toplevel (STK_TYPE_ITEM_DIALOG), GTK_WINDOW (dialog), "the dialog closed");
+  cr_assert_eq (query ("SELECT count(*) FROM items"), 1);
+  cr_assert_eq (query ("SELECT count(*) FROM items WHERE description = 'Another'"), 0);
+
+  /* Typing a new code clears the error; saving then works. */
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "code_entry", "BOLT-M8");
+  cr_assert_not (gtk_widget_get_visible (GTK_WIDGET (code_error)));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (saved.saved));
+  cr_assert_eq (query ("SELECT count(*) FROM items"), 2);
+  saved_clear (&saved);
+}
+
+Test (window, bad_price_and_empty_code_are_refused_inline)
+{
+  StkItemDialog *dialog = stk_item_dialog_new (NULL, writer (), NULL);
+  StkWriterFigures before;
+  StkWriterFigures after;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  stk_writer_get_figures (writer (), &before);
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "price_entry", "12.345");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+
+  cr_assert (gtk_widget_get_visible (template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_error")));
+  cr_assert (gtk_widget_get_visible (template_child (dialog, STK_TYPE_ITEM_DIALOG, "price_error")));
+  cr_assert_not (stk_item_dialog_get_pending (dialog));
+  stk_writer_get_figures (writer (), &after);
+  cr_assert_eq (after.submitted, before.submitted, "an invalid item was submitted");
+}
+
+Test (window, edit_dialog_changes_the_item_and_undo_restores_it)
+{
+  StkItemInfo info = { 0 };
+  StkItemDialog *dialog;
+  Saved saved = { 0 };
+
+  add_item ("NUT-M6", "Nut", 25, 0);
+  info.id = query ("SELECT id FROM items WHERE code = 'NUT-M6'");
+  info.code = (char *) "NUT-M6";
+  info.description = (char *) "Nut";
+  info.unit_price_cents = 25;
+
+  dialog = stk_item_dialog_new (NULL, writer (), &info);
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_window_present (GTK_WINDOW (dialog));
+  cr_assert_str_eq (gtk_editable_get_text (template_child (dialog, STK_TYPE_ITEM_DIALOG,
+                                                           "price_entry")), "0.25");
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "description_entry", "Hex nut M6");
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "price_entry", "0.30");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (saved.saved));
+
+  cr_assert_eq (query ("SELECT unit_price_cents FROM items WHERE code = 'NUT-M6'"), 30);
+  cr_assert_eq (query ("SELECT count(*) FROM items WHERE description = 'Hex nut M6'"), 1);
+
+  stk_test_submit (writer (), stk_op_ref (saved.undo));
+  cr_assert_eq (query ("SELECT unit_price_cents FROM items WHERE code = 'NUT-M6'"), 25);
+  cr_assert_eq (query ("SELECT count(*) FROM items WHERE description = 'Nut'"), 1);
+  saved_clear (&saved);
+}
+
+Test (window, sale_dialog_lowers_on_hand_and_undo_restores_it)
+{
+  StkSaleDialog *dialog;
+  GtkEditable *price;
+  Saved saved = { 0 };
+
+  add_item ("WASHER", "Washer", 199, 10);
+
+  dialog = stk_sale_dialog_new (NULL, writer (), stk_session_get_store (session), NULL);
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_window_present (GTK_WINDOW (dialog));
+  set_text (dialog, STK_TYPE_SALE_DIALOG, "code_entry", "WASHER");
+  price = template_child (dialog, STK_TYPE_SALE_DIALOG, "price_entry");
+
+  /* The price defaults to the item's, looked up off the main thread. */
+  cr_assert (WAIT_UNTIL (!stk_sale_dialog_get_busy (dialog) && gtk_editable_get_text (price)[0]));
+  cr_assert_str_eq (gtk_editable_get_text (price), "1.99");
+  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_SALE_DIALOG, "quantity_spin"), 3);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (saved.saved));
+
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'WASHER'"), 7);
+  cr_assert_eq (query ("SELECT count(*) FROM sales"), 1);
+  cr_assert_eq (query ("SELECT unit_price_cents FROM sales"), 199);
+
+  cr_assert_not_null (saved.undo);
+  stk_test_submit (writer (), stk_op_ref (saved.undo));
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'WASHER'"), 10);
+  saved_clear (&saved);
+}
+
+Test (window, sale_dialog_reports_an_unknown_code)
+{
+  StkSaleDialog *dialog;
+  GtkWidget *code_error;
+
+  add_item ("WASHER", "Washer", 199, 10);
+  dialog = stk_sale_dialog_new (NULL, writer (), stk_session_get_store (session), "NOPE");
+  gtk_window_present (GTK_WINDOW (dialog));
+  code_error = template_child (dialog, STK_TYPE_SALE_DIALOG, "code_error");
+  cr_assert (WAIT_UNTIL (!stk_sale_dialog_get_busy (dialog) && gtk_widget_get_visible (code_error)));
+}
+
+/* --- the window -------------------------------------------------------------------- */
+
+Test (window, new_item_through_the_window_then_undo)
+{
+  StkWindow *window;
+  StkNotice *notice;
+  GtkWindow *dialog;
+
+  add_item ("A-1", "First", 100, 5);
+  window = new_window (session);
+  notice = template_child (window, STK_TYPE_WINDOW, "notice");
+  cr_assert (action_enabled (window, "win.new-item", NULL));
+  cr_assert (action_enabled (window, "win.import", "skus"));
+  cr_assert_not (action_enabled (window, "win.undo", NULL), "nothing to undo yet");
+  cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (items_model (window)) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (items_model (window))) == 1));
+
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-item", NULL));
+  dialog = find_toplevel (STK_TYPE_ITEM_DIALOG);
+  cr_assert_not_null (dialog, "win.new-item showed no dialog");
+  cr_assert_eq (gtk_window_get_transient_for (dialog), GTK_WINDOW (window));
+  cr_assert (gtk_window_get_modal (dialog));
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "code_entry", "B-2");
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "price_entry", "3");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+
+  /* The notice says what was saved; the list grows after the session's "changed". */
+  cr_assert (WAIT_UNTIL (stk_notice_get_text (notice) != NULL));
+  cr_assert_not_null (strstr (stk_notice_get_text (notice), "B-2"));
+  cr_assert (stk_notice_get_can_undo (notice));
+  cr_assert (action_enabled (window, "win.undo", NULL));
+  cr_assert (WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (items_model (window))) == 2));
+  cr_assert_eq (query ("SELECT unit_price_cents FROM items WHERE code = 'B-2'"), 300);
+
+  /* Ctrl+Z's action. */
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  cr_assert (WAIT_UNTIL (query ("SELECT count(*) FROM items WHERE code = 'B-2'") == 0));
+  cr_assert (WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (items_model (window))) == 1));
+}
+
+Test (window, edit_selected_item_and_sale_through_the_window)
+{
+  StkWindow *window;
+  GtkWindow *dialog;
+  StkTableView *view;
+  g_autoptr(GObject) selected = NULL;
+
+  add_item ("A-1", "First", 100, 5);
+  add_item ("B-2", "Second", 250, 8);
+  window = new_window (session);
+  view = items_view (window);
+  cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (items_model (window)) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (items_model (window))) == 2));
+
+  stk_table_view_select_id (view, query ("SELECT id FROM items WHERE code = 'B-2'"));
+  selected = stk_table_view_dup_selected (view);
+  cr_assert_not_null (selected, "select_id selected nothing");
+  cr_assert_str_eq (stk_item_row_get_code (STK_ITEM_ROW (selected)), "B-2");
+
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-item", NULL));
+  dialog = find_toplevel (STK_TYPE_ITEM_DIALOG);
+  cr_assert_not_null (dialog);
+  cr_assert_str_eq (gtk_editable_get_text (template_child (dialog, STK_TYPE_ITEM_DIALOG,
+                                                           "code_entry")), "B-2");
+  set_text (dialog, STK_TYPE_ITEM_DIALOG, "description_entry", "Second, edited");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (query ("SELECT count(*) FROM items WHERE description = 'Second, edited'") == 1));
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+
+  /* Record Sale starts with the selected item's code. */
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.record-sale", NULL));
+  dialog = find_toplevel (STK_TYPE_SALE_DIALOG);
+  cr_assert_not_null (dialog);
+  cr_assert_str_eq (gtk_editable_get_text (template_child (dialog, STK_TYPE_SALE_DIALOG,
+                                                           "code_entry")), "B-2");
+  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_SALE_DIALOG, "quantity_spin"), 2);
+  cr_assert (WAIT_UNTIL (!stk_sale_dialog_get_busy (STK_SALE_DIALOG (dialog))));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (query ("SELECT on_hand FROM items WHERE code = 'B-2'") == 6));
+  /* The row in the list follows (the session's "changed" reloads it in place). */
+  cr_assert (WAIT_UNTIL (stk_item_row_get_on_hand (STK_ITEM_ROW (selected)) == 6));
+}
+
+Test (window, search_narrows_the_list)
+{
+  StkWindow *window;
+  GtkEditable *search;
+  StkTableModel *model;
+
+  add_item ("BOLT-M6", "Hex bolt", 100, 0);
+  add_item ("BOLT-M8", "Hex bolt large", 100, 0);
+  add_item ("NUT-M6", "Hex nut", 100, 0);
+  add_item ("WASHER", "Flat washer", 100, 0);
+  window = new_window (session);
+  model = items_model (window);
+  cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (model) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (model)) == 4));
+
+  search = template_child (window, STK_TYPE_WINDOW, "search_entry");
+  gtk_editable_set_text (search, "bolt");
+  cr_assert (WAIT_UNTIL (g_strcmp0 (stk_table_model_get_search (model), "bolt") == 0 &&
+                         !stk_table_model_get_loading (model) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (model)) == 2));
+  gtk_editable_set_text (search, "washer");
+  cr_assert (WAIT_UNTIL (g_strcmp0 (stk_table_model_get_search (model), "washer") == 0 &&
+                         !stk_table_model_get_loading (model) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (model)) == 1));
+  gtk_editable_set_text (search, "");
+  cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (model) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (model)) == 4));
+}
+
+Test (window, read_only_session_disables_every_edit_action)
+{
+  static const char *edit_actions[] = {
+    "win.new-item", "win.edit-item", "win.archive-item", "win.record-sale", "win.receive",
+    "win.adjust", "win.load-sample", "win.undo",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) ro = NULL;
+  StkWindow *window;
+  gint64 items_before;
+
+  add_item ("A-1", "First", 100, 5);
+  items_before = query ("SELECT count(*) FROM items");
+
+  /* Our EDIT session holds the lock: this one can only read. */
+  ro = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (ro, "%s", error ? error->message : "");
+  cr_assert (stk_session_get_read_only (ro));
+  window = new_window (ro);
+  cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (items_model (window)) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (items_model (window))) == 1));
+  stk_table_view_select_id (items_view (window), query ("SELECT id FROM items"));
+
+  cr_assert_not_null (strstr (gtk_window_get_title (GTK_WINDOW (window)), "(read-only)"));
+  cr_assert (gtk_revealer_get_reveal_child (template_child (window, STK_TYPE_WINDOW,
+                                                            "banner_revealer")));
+  /* Buttons follow their action's enabled state. */
+  cr_assert (WAIT_UNTIL (!gtk_widget_get_sensitive (template_child (window, STK_TYPE_WINDOW,
+                                                                    "new_item_button"))));
+
+  for (guint i = 0; i < G_N_ELEMENTS (edit_actions); i++)
+    cr_assert_not (action_enabled (window, edit_actions[i], NULL),
+                   "%s is enabled while read-only", edit_actions[i]);
+  cr_assert_not (action_enabled (window, "win.import", "skus"));
+  /* Reading is still fine. */
+  cr_assert (action_enabled (window, "win.export", "skus"));
+  cr_assert (action_enabled (window, "win.backup", NULL));
+  /* The lock is held by our editing session: no Switch to Editing yet. */
+  cr_assert_not (action_enabled (window, "win.switch-to-editing", NULL));
+  cr_assert_eq (query ("SELECT count(*) FROM items"), items_before);
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean changed;
+} FlowResult;
+
+static void
+flow_done_cb (gboolean changed,
+              gpointer user_data)
+{
+  FlowResult *r = user_data;
+
+  r->done = TRUE;
+  r->changed = changed;
+}
+
+Test (window, bad_csv_shows_its_errors_and_imports_nothing)
+{
+  g_autofree char *csv = g_build_filename (tmpdir, "bad.csv", NULL);
+  FlowResult result = { 0 };
+  StkWindow *window;
+
+  add_item ("A-1", "First", 100, 5);
+  cr_assert (g_file_set_contents (csv,
+                                  "code,description,unit_price\n"
+                                  "NEW-1,Fine,1.00\n"
+                                  "NEW-2,Bad price,abc\n"
+                                  "A-1,Exists already,2.00\n", -1, NULL));
+  window = new_window (session);
+
+  stk_flow_import_path (GTK_WINDOW (window), session, STK_TABLE_SKUS, csv, flow_done_cb, &result);
+  /* The errors are listed with their line numbers. */
+  cr_assert (WAIT_UNTIL (find_label_anywhere ("3") != NULL && find_label_anywhere ("Line") != NULL),
+             "no error list with line numbers");
+  cr_assert_eq (query ("SELECT count(*) FROM items"), 1);
+  cr_assert_eq (query ("SELECT count(*) FROM items WHERE code LIKE 'NEW-%'"), 0);
+  if (result.done)
+    cr_assert_not (result.changed);
+}

@@ -1,0 +1,1110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-flows.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "stk-error.h"
+#include "stk-format.h"
+#include "stk-maintenance.h"
+
+/* Progress from the worker reaches the dialog at most this often. */
+#define PROGRESS_INTERVAL_MS 50
+#define PULSE_INTERVAL_MS    120
+
+/* ======================================================================
+ * StkProgressDialog: a heading, a progress bar, a detail line and Cancel.
+ * Closing the window cancels too; the dialog stays until the work has ended.
+ * ====================================================================== */
+
+#define STK_TYPE_PROGRESS_DIALOG (stk_progress_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (StkProgressDialog, stk_progress_dialog, STK, PROGRESS_DIALOG, GtkWindow)
+
+struct _StkProgressDialog
+{
+  GtkWindow       parent_instance;
+
+  GCancellable   *cancellable;
+  guint           pulse_id;
+  gboolean        finished;
+
+  GtkLabel       *title_label;
+  GtkLabel       *heading_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *detail_label;
+  GtkButton      *cancel_button;
+};
+
+G_DEFINE_FINAL_TYPE (StkProgressDialog, stk_progress_dialog, GTK_TYPE_WINDOW)
+
+static void
+stk_progress_dialog_stop_pulse (StkProgressDialog *self)
+{
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+}
+
+static void
+cancel_clicked_cb (StkProgressDialog *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), FALSE);
+  gtk_label_set_text (self->detail_label, _("Cancelling…"));
+}
+
+static gboolean
+stk_progress_dialog_close_request (GtkWindow *window)
+{
+  StkProgressDialog *self = STK_PROGRESS_DIALOG (window);
+
+  if (self->finished)
+    return FALSE;
+  /* The work is still running: closing means cancelling; the flow closes us. */
+  cancel_clicked_cb (self);
+  return TRUE;
+}
+
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  stk_progress_dialog_close_request (GTK_WINDOW (widget));
+  return TRUE;
+}
+
+static void
+stk_progress_dialog_dispose (GObject *object)
+{
+  StkProgressDialog *self = STK_PROGRESS_DIALOG (object);
+
+  stk_progress_dialog_stop_pulse (self);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_PROGRESS_DIALOG);
+
+  G_OBJECT_CLASS (stk_progress_dialog_parent_class)->dispose (object);
+}
+
+static void
+stk_progress_dialog_class_init (StkProgressDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = stk_progress_dialog_dispose;
+  window_class->close_request = stk_progress_dialog_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "ui/stk-progress-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, title_label);
+  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, cancel_button);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
+}
+
+static void
+stk_progress_dialog_init (StkProgressDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static StkProgressDialog *
+stk_progress_dialog_new (GtkWindow    *parent,
+                         const char   *title,
+                         const char   *heading,
+                         GCancellable *cancellable)
+{
+  StkProgressDialog *self = g_object_new (STK_TYPE_PROGRESS_DIALOG,
+                                          "transient-for", parent,
+                                          "title", title,
+                                          NULL);
+
+  self->cancellable = g_object_ref (cancellable);
+  gtk_label_set_text (self->title_label, title);
+  gtk_label_set_text (self->heading_label, heading);
+  gtk_label_set_text (self->detail_label, _("Starting…"));
+  return self;
+}
+
+static void
+stk_progress_dialog_set_progress (StkProgressDialog *self,
+                                  double             fraction,
+                                  const char        *detail)
+{
+  stk_progress_dialog_stop_pulse (self);
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    gtk_label_set_text (self->detail_label, detail);
+}
+
+static gboolean
+pulse_cb (gpointer user_data)
+{
+  StkProgressDialog *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stk_progress_dialog_pulse (StkProgressDialog *self,
+                           const char        *detail)
+{
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    gtk_label_set_text (self->detail_label, detail);
+  if (self->pulse_id == 0)
+    {
+      gtk_progress_bar_set_pulse_step (self->progress_bar, 0.1);
+      gtk_progress_bar_pulse (self->progress_bar);
+      self->pulse_id = g_timeout_add (PULSE_INTERVAL_MS, pulse_cb, self);
+    }
+}
+
+static void
+stk_progress_dialog_finish (StkProgressDialog *self)
+{
+  self->finished = TRUE;
+  stk_progress_dialog_stop_pulse (self);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* ======================================================================
+ * StkResultDialog: an icon, a heading, a sentence or two and, when there are
+ * any, the lines (errors, problems) in a scrolled list.
+ * ====================================================================== */
+
+#define STK_TYPE_RESULT_DIALOG (stk_result_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (StkResultDialog, stk_result_dialog, STK, RESULT_DIALOG, GtkWindow)
+
+struct _StkResultDialog
+{
+  GtkWindow    parent_instance;
+
+  GtkLabel    *title_label;
+  GtkImage    *icon;
+  GtkLabel    *heading_label;
+  GtkLabel    *body_label;
+  GtkWidget   *lines_scroller;
+  GtkListBox  *lines_list;
+  GtkButton   *close_button;
+};
+
+G_DEFINE_FINAL_TYPE (StkResultDialog, stk_result_dialog, GTK_TYPE_WINDOW)
+
+static void
+stk_result_dialog_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), STK_TYPE_RESULT_DIALOG);
+
+  G_OBJECT_CLASS (stk_result_dialog_parent_class)->dispose (object);
+}
+
+static void
+stk_result_dialog_class_init (StkResultDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = stk_result_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "ui/stk-result-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, title_label);
+  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, icon);
+  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, body_label);
+  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, lines_scroller);
+  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, lines_list);
+  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, close_button);
+}
+
+static void
+stk_result_dialog_init (StkResultDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+typedef enum
+{
+  RESULT_OK,
+  RESULT_WARNING,
+  RESULT_ERROR,
+} ResultKind;
+
+static void
+add_line (StkResultDialog *self,
+          const char      *text,
+          gboolean         dim)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_set_margin_start (label, 10);
+  gtk_widget_set_margin_end (label, 10);
+  if (dim)
+    gtk_widget_add_css_class (label, "dim-label");
+  gtk_list_box_append (self->lines_list, label);
+}
+
+/* @lines may be NULL; @more is how many further lines exist beyond those shown. */
+static StkResultDialog *
+stk_result_dialog_show (GtkWindow  *parent,
+                        ResultKind  kind,
+                        const char *title,
+                        const char *heading,
+                        const char *body,
+                        GPtrArray  *lines,
+                        guint64     more)
+{
+  static const char *const icons[] = {
+    "emblem-ok-symbolic", "dialog-warning-symbolic", "dialog-error-symbolic",
+  };
+  StkResultDialog *self = g_object_new (STK_TYPE_RESULT_DIALOG,
+                                        "transient-for", parent,
+                                        "title", title,
+                                        NULL);
+
+  gtk_label_set_text (self->title_label, title);
+  gtk_image_set_from_icon_name (self->icon, icons[kind]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->icon),
+                            kind == RESULT_OK ? "success" : kind == RESULT_WARNING ? "warning" : "error");
+  gtk_label_set_text (self->heading_label, heading);
+  gtk_label_set_text (self->body_label, body);
+
+  if (lines != NULL && lines->len > 0)
+    {
+      for (guint i = 0; i < lines->len; i++)
+        add_line (self, g_ptr_array_index (lines, i), FALSE);
+      if (more > 0)
+        {
+          g_autofree char *count = stk_format_count ((gint64) more);
+          g_autofree char *text = NULL;
+
+          /* Translators: the last line of a list of errors that was cut short. */
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "…and %s more",
+                                               "…and %s more", (gulong) MIN (more, G_MAXULONG)),
+                                  count);
+          add_line (self, text, TRUE);
+        }
+      gtk_widget_set_visible (self->lines_scroller, TRUE);
+    }
+
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->close_button));
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->close_button));
+  gtk_window_present (GTK_WINDOW (self));
+  return self;
+}
+
+/* ======================================================================
+ * Flows
+ * ====================================================================== */
+
+typedef enum
+{
+  FLOW_IMPORT,
+  FLOW_EXPORT,
+  FLOW_BACKUP,
+  FLOW_VERIFY,
+} FlowKind;
+
+typedef struct
+{
+  FlowKind           kind;
+  GtkWindow         *parent;        /* NULL once destroyed */
+  gulong             destroy_id;
+  StkSession        *session;
+  StkWriter         *writer;        /* import only */
+  StkStore          *store;
+  StkTable           table;
+  char              *path;
+  char              *display_name;
+  GCancellable      *cancellable;
+  GtkNativeDialog   *chooser;
+  StkProgressDialog *progress;
+  StkFlowDone        done;
+  gpointer           user_data;
+  gboolean           ended;
+
+  /* Progress, written by the worker, read on the main context. */
+  GMutex             lock;
+  guint64            progress_done;
+  guint64            progress_total;
+  gboolean           progress_scheduled;
+  GMainContext      *context;
+
+  /* Outcome, written by the worker before the task returns. */
+  gboolean           ok;
+  GError            *error;
+  StkImportReport    report;
+  guint64            rows;
+  GPtrArray         *problems;
+} Flow;
+
+static Flow *
+flow_ref (Flow *flow)
+{
+  return g_atomic_rc_box_acquire (flow);
+}
+
+static void
+flow_clear (Flow *flow)
+{
+  if (flow->parent != NULL)
+    g_clear_signal_handler (&flow->destroy_id, flow->parent);
+  if (flow->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (flow->chooser, flow);
+      gtk_native_dialog_destroy (flow->chooser);
+      g_clear_object (&flow->chooser);
+    }
+  g_clear_object (&flow->session);
+  g_clear_object (&flow->writer);
+  g_clear_object (&flow->store);
+  g_clear_pointer (&flow->path, g_free);
+  g_clear_pointer (&flow->display_name, g_free);
+  g_clear_object (&flow->cancellable);
+  g_clear_pointer (&flow->context, g_main_context_unref);
+  g_clear_error (&flow->error);
+  stk_import_report_clear (&flow->report);
+  g_clear_pointer (&flow->problems, g_ptr_array_unref);
+  g_mutex_clear (&flow->lock);
+}
+
+static void
+flow_unref (Flow *flow)
+{
+  g_atomic_rc_box_release_full (flow, (GDestroyNotify) flow_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Flow, flow_unref)
+
+/* Ends the flow once: closes the progress dialog and tells the caller, unless the
+ * parent window is gone (then nobody is told: the caller's window is being destroyed). */
+static void
+flow_end (Flow     *flow,
+          gboolean  changed)
+{
+  if (flow->ended)
+    return;
+  flow->ended = TRUE;
+
+  if (flow->progress != NULL)
+    {
+      stk_progress_dialog_finish (flow->progress);
+      flow->progress = NULL;
+    }
+  if (flow->parent != NULL)
+    {
+      g_clear_signal_handler (&flow->destroy_id, flow->parent);
+      if (flow->done != NULL)
+        flow->done (changed, flow->user_data);
+    }
+  flow->parent = NULL;
+  /* The reference the flow holds on itself while it runs. */
+  flow_unref (flow);
+}
+
+static void
+parent_destroy_cb (GtkWidget *parent,
+                   Flow      *flow)
+{
+  g_cancellable_cancel (flow->cancellable);
+  flow->destroy_id = 0;
+  flow->parent = NULL;
+  if (flow->chooser != NULL)
+    gtk_native_dialog_hide (flow->chooser);
+  /* The progress dialog is destroyed with its parent. */
+  if (flow->progress != NULL)
+    {
+      flow->progress->finished = TRUE;
+      flow->progress = NULL;
+    }
+  /* A worker still running keeps its own reference and finds the flow cancelled;
+   * a chooser still open will not answer any more. */
+  if (flow->chooser != NULL)
+    flow_end (flow, FALSE);
+}
+
+static Flow *
+flow_new (FlowKind     kind,
+          GtkWindow   *parent,
+          StkSession  *session,
+          StkTable     table,
+          StkFlowDone  done,
+          gpointer     user_data)
+{
+  Flow *flow = g_atomic_rc_box_new0 (Flow);
+
+  flow->kind = kind;
+  flow->parent = parent;
+  flow->session = g_object_ref (session);
+  flow->store = g_object_ref (stk_session_get_store (session));
+  flow->table = table;
+  flow->cancellable = g_cancellable_new ();
+  flow->done = done;
+  flow->user_data = user_data;
+  flow->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&flow->lock);
+  flow->destroy_id = g_signal_connect (parent, "destroy", G_CALLBACK (parent_destroy_cb), flow);
+  return flow;
+}
+
+static const char *
+table_title (StkTable table)
+{
+  switch (table)
+    {
+    case STK_TABLE_SALES:
+      return _("Sales");
+    case STK_TABLE_MOVEMENTS:
+      return _("Stock Moves");
+    case STK_TABLE_SKUS:
+    default:
+      return _("Items");
+    }
+}
+
+static char *
+describe_rows (StkTable table,
+               guint64  n)
+{
+  g_autofree char *count = stk_format_count ((gint64) n);
+  gulong plural = (gulong) MIN (n, G_MAXULONG);
+
+  switch (table)
+    {
+    case STK_TABLE_SALES:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s sale", "%s sales", plural), count);
+    case STK_TABLE_MOVEMENTS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s stock move", "%s stock moves", plural), count);
+    case STK_TABLE_SKUS:
+    default:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s item", "%s items", plural), count);
+    }
+}
+
+static void
+show_simple (GtkWindow  *parent,
+             ResultKind  kind,
+             const char *title,
+             const char *heading,
+             const char *body)
+{
+  stk_result_dialog_show (parent, kind, title, heading, body, NULL, 0);
+}
+
+/* ---- progress, marshalled from the worker ---- */
+
+static gboolean
+progress_update_cb (gpointer user_data)
+{
+  Flow *flow = user_data;
+  guint64 done, total;
+
+  g_mutex_lock (&flow->lock);
+  done = flow->progress_done;
+  total = flow->progress_total;
+  flow->progress_scheduled = FALSE;
+  g_mutex_unlock (&flow->lock);
+
+  if (flow->progress == NULL || g_cancellable_is_cancelled (flow->cancellable))
+    return G_SOURCE_REMOVE;
+
+  if (flow->kind == FLOW_IMPORT)
+    {
+      if (total > 0 && done >= total)
+        stk_progress_dialog_pulse (flow->progress, _("Checking and saving the rows…"));
+      else
+        {
+          g_autofree char *done_text = g_format_size (done);
+          g_autofree char *total_text = g_format_size (total);
+          /* Translators: bytes read of a file being imported: "1.2 MB of 40.0 MB read". */
+          g_autofree char *detail = g_strdup_printf (_("%s of %s read"), done_text, total_text);
+
+          stk_progress_dialog_set_progress (flow->progress,
+                                            total > 0 ? (double) done / total : 0.0, detail);
+        }
+    }
+  else
+    {
+      g_autofree char *done_text = stk_format_count ((gint64) done);
+      g_autofree char *total_text = stk_format_count ((gint64) total);
+      /* Translators: rows written of an export: "1,234 of 5,678 rows". */
+      g_autofree char *detail = g_strdup_printf (_("%s of %s rows"), done_text, total_text);
+
+      stk_progress_dialog_set_progress (flow->progress,
+                                        total > 0 ? (double) done / total : 0.0, detail);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs on the worker thread. */
+static void
+worker_progress_cb (guint64  done,
+                    guint64  total,
+                    gpointer user_data)
+{
+  Flow *flow = user_data;
+  gboolean schedule;
+
+  g_mutex_lock (&flow->lock);
+  flow->progress_done = done;
+  flow->progress_total = total;
+  schedule = !flow->progress_scheduled;
+  flow->progress_scheduled = TRUE;
+  g_mutex_unlock (&flow->lock);
+
+  if (schedule)
+    {
+      g_autoptr(GSource) source = g_timeout_source_new (PROGRESS_INTERVAL_MS);
+
+      g_source_set_callback (source, progress_update_cb, flow_ref (flow),
+                             (GDestroyNotify) flow_unref);
+      g_source_set_name (source, "stk-flow-progress");
+      g_source_attach (source, flow->context);
+    }
+}
+
+/* ---- the work, on a worker thread ---- */
+
+static void
+worker_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Flow *flow = task_data;
+  GError *error = NULL;
+  gboolean ok = FALSE;
+
+  switch (flow->kind)
+    {
+    case FLOW_IMPORT:
+      ok = stk_import_file (flow->writer, flow->table, flow->path, worker_progress_cb, flow,
+                            cancellable, &flow->report, &error);
+      break;
+
+    case FLOW_EXPORT:
+      ok = stk_export_file (flow->store, flow->table, flow->path, worker_progress_cb, flow,
+                            cancellable, &flow->rows, &error);
+      break;
+
+    case FLOW_BACKUP:
+      {
+        /* Back up beside the chosen file, then rename over it: the chooser has asked
+         * about replacing an existing file, and a cancelled backup leaves nothing. */
+        g_autofree char *dir = g_path_get_dirname (flow->path);
+        g_autofree char *base = g_path_get_basename (flow->path);
+        g_autofree char *part = g_strdup_printf (".%s.%08x.part", base, g_random_int ());
+        g_autofree char *tmp = g_build_filename (dir, part, NULL);
+
+        ok = stk_store_backup (flow->store, tmp, &error);
+        if (ok && g_cancellable_set_error_if_cancelled (cancellable, &error))
+          {
+            g_unlink (tmp);
+            ok = FALSE;
+          }
+        else if (ok && g_rename (tmp, flow->path) != 0)
+          {
+            int saved = errno;
+
+            g_set_error (&error, STK_ERROR, STK_ERROR_IO, _("Cannot write “%s”: %s"),
+                         flow->display_name, g_strerror (saved));
+            g_unlink (tmp);
+            ok = FALSE;
+          }
+      }
+      break;
+
+    case FLOW_VERIFY:
+      flow->problems = stk_store_verify (flow->store, &error);
+      ok = flow->problems != NULL;
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  flow->ok = ok;
+  flow->error = error;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+show_import_outcome (Flow *flow)
+{
+  const StkImportReport *r = &flow->report;
+
+  if (flow->ok)
+    {
+      g_autofree char *rows = describe_rows (flow->table, r->imported);
+      g_autofree char *body = NULL;
+
+      /* Translators: "Imported 1,234 items from “items.csv”." */
+      body = g_strdup_printf (_("Imported %s from “%s”."), rows, flow->display_name);
+      if (r->duplicates > 0)
+        {
+          g_autofree char *dups = stk_format_count ((gint64) r->duplicates);
+          g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "%s row had been imported before and was skipped.",
+                                                                "%s rows had been imported before and were skipped.",
+                                                                (gulong) MIN (r->duplicates, G_MAXULONG)),
+                                                   dups);
+          char *both = g_strconcat (body, " ", more, NULL);
+
+          g_free (body);
+          body = both;
+        }
+      show_simple (flow->parent, RESULT_OK, _("Import"), _("Import Complete"), body);
+    }
+  else if (r->n_errors > 0 && r->errors != NULL && r->errors->len > 0)
+    {
+      g_autofree char *count = stk_format_count ((gint64) r->n_errors);
+      g_autofree char *body = NULL;
+
+      /* Translators: above the list of bad rows of a CSV file. */
+      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "“%s” has %s problem. Nothing was imported: correct the file and import it again.",
+                                           "“%s” has %s problems. Nothing was imported: correct the file and import it again.",
+                                           (gulong) MIN (r->n_errors, G_MAXULONG)),
+                              flow->display_name, count);
+      stk_result_dialog_show (flow->parent, RESULT_ERROR, _("Import"), _("Nothing Was Imported"),
+                              body, r->errors, r->n_errors - r->errors->len);
+    }
+  else
+    {
+      /* The file could not be read at all (missing, unreadable, bad header) or the
+       * writer refused the whole op: the heading says that nothing was imported. */
+      show_simple (flow->parent, RESULT_ERROR, _("Import"), _("Nothing Was Imported"),
+                   flow->error != NULL ? flow->error->message : _("The import failed."));
+    }
+}
+
+static void
+worker_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Flow *flow = user_data;
+  gboolean cancelled = g_cancellable_is_cancelled (flow->cancellable);
+  gboolean changed = FALSE;
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+
+  /* The parent window is gone: show nothing. */
+  if (flow->parent == NULL)
+    {
+      flow_end (flow, FALSE);
+      return;
+    }
+
+  /* Cancelled by the user: the work undid itself; say nothing more, unless it had
+   * already finished (an import that committed before Cancel counts as done). */
+  if (cancelled && !flow->ok)
+    {
+      flow_end (flow, FALSE);
+      return;
+    }
+
+  if (flow->progress != NULL)
+    {
+      stk_progress_dialog_finish (flow->progress);
+      flow->progress = NULL;
+    }
+
+  switch (flow->kind)
+    {
+    case FLOW_IMPORT:
+      show_import_outcome (flow);
+      changed = flow->ok;
+      break;
+
+    case FLOW_EXPORT:
+      if (flow->ok)
+        {
+          g_autofree char *rows = describe_rows (flow->table, flow->rows);
+          /* Translators: "Exported 1,234 items to “items.csv”." */
+          g_autofree char *body = g_strdup_printf (_("Exported %s to “%s”."), rows, flow->display_name);
+
+          show_simple (flow->parent, RESULT_OK, _("Export"), _("Export Complete"), body);
+        }
+      else
+        {
+          g_autofree char *body = g_strdup_printf (_("%s “%s” was not changed."),
+                                                   flow->error->message, flow->display_name);
+
+          show_simple (flow->parent, RESULT_ERROR, _("Export"), _("Export Failed"), body);
+        }
+      changed = flow->ok;
+      break;
+
+    case FLOW_BACKUP:
+      if (flow->ok)
+        {
+          g_autofree char *body = g_strdup_printf (_("The inventory was backed up to “%s”."),
+                                                   flow->path);
+
+          show_simple (flow->parent, RESULT_OK, _("Back Up"), _("Backup Complete"), body);
+        }
+      else
+        show_simple (flow->parent, RESULT_ERROR, _("Back Up"), _("Backup Failed"),
+                     flow->error->message);
+      changed = flow->ok;
+      break;
+
+    case FLOW_VERIFY:
+      if (!flow->ok)
+        show_simple (flow->parent, RESULT_ERROR, _("Verify"), _("The Check Could Not Run"),
+                     flow->error->message);
+      else if (flow->problems->len == 0)
+        show_simple (flow->parent, RESULT_OK, _("Verify"), _("No Problems Found"),
+                     _("The inventory passed every check: integrity, links between tables, "
+                       "and stock on hand equal to the sum of its movements."));
+      else
+        {
+          g_autofree char *count = stk_format_count (flow->problems->len);
+          g_autofree char *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "The check found %s problem. Restoring a recent backup may help.",
+                                                                "The check found %s problems. Restoring a recent backup may help.",
+                                                                flow->problems->len),
+                                                   count);
+
+          stk_result_dialog_show (flow->parent, RESULT_WARNING, _("Verify"), _("Problems Found"),
+                                  body, flow->problems, 0);
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  flow_end (flow, changed);
+}
+
+static void
+flow_run (Flow       *flow,
+          const char *title,
+          const char *heading)
+{
+  g_autoptr(GTask) task = NULL;
+
+  flow->progress = stk_progress_dialog_new (flow->parent, title, heading, flow->cancellable);
+  if (flow->kind == FLOW_BACKUP)
+    stk_progress_dialog_pulse (flow->progress, _("Copying…"));
+  else if (flow->kind == FLOW_VERIFY)
+    stk_progress_dialog_pulse (flow->progress, _("Checking…"));
+  gtk_window_present (GTK_WINDOW (flow->progress));
+
+  task = g_task_new (NULL, flow->cancellable, worker_done_cb, flow);
+  g_task_set_source_tag (task, flow_run);
+  g_task_set_name (task, "stk-flow");
+  /* The outcome is in the flow: a cancel that came too late must not hide a commit. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, flow_ref (flow), (GDestroyNotify) flow_unref);
+  g_task_run_in_thread (task, worker_thread);
+}
+
+static void
+flow_set_path (Flow       *flow,
+               const char *path)
+{
+  g_free (flow->path);
+  flow->path = g_strdup (path);
+  g_free (flow->display_name);
+  flow->display_name = g_filename_display_basename (path);
+}
+
+static void
+start_import (Flow *flow)
+{
+  g_autofree char *heading = NULL;
+
+  /* Translators: "Importing Items from “file.csv”…" */
+  heading = g_strdup_printf (_("Importing %s from “%s”…"), table_title (flow->table),
+                             flow->display_name);
+  flow_run (flow, _("Import"), heading);
+}
+
+static void
+start_export (Flow *flow)
+{
+  g_autofree char *heading = NULL;
+
+  /* Translators: "Exporting Items to “file.csv”…" */
+  heading = g_strdup_printf (_("Exporting %s to “%s”…"), table_title (flow->table),
+                             flow->display_name);
+  flow_run (flow, _("Export"), heading);
+}
+
+static void
+start_backup (Flow *flow)
+{
+  g_autofree char *heading = g_strdup_printf (_("Backing up to “%s”…"), flow->display_name);
+
+  flow_run (flow, _("Back Up"), heading);
+}
+
+/* ---- file choosers ---- */
+
+static const char *const table_ids[] = { "skus", "sales", "movements", NULL };
+
+static void
+add_table_choice (GtkFileChooser *chooser,
+                  StkTable        table)
+{
+  const char *labels[] = { _("Items"), _("Sales"), _("Stock Moves"), NULL };
+
+  gtk_file_chooser_add_choice (chooser, "table", _("Table"),
+                               (const char **) table_ids, labels);
+  gtk_file_chooser_set_choice (chooser, "table", stk_table_to_string (table));
+}
+
+static void
+add_filters (GtkFileChooser *chooser,
+             gboolean        csv)
+{
+  g_autoptr(GtkFileFilter) main_filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (csv)
+    {
+      gtk_file_filter_set_name (main_filter, _("CSV Files"));
+      gtk_file_filter_add_mime_type (main_filter, "text/csv");
+      gtk_file_filter_add_suffix (main_filter, "csv");
+    }
+  else
+    {
+      gtk_file_filter_set_name (main_filter, _("Inventories"));
+      gtk_file_filter_add_suffix (main_filter, "db");
+    }
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (chooser, main_filter);
+  gtk_file_chooser_add_filter (chooser, all);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     Flow            *flow)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  const char *choice;
+
+  gtk_native_dialog_hide (chooser);
+  if (flow->parent == NULL || flow->ended)
+    return;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    path = g_file_get_path (file);
+  choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "table");
+  if (choice != NULL)
+    stk_table_from_string (choice, &flow->table);
+
+  g_signal_handlers_disconnect_by_func (chooser, chooser_response_cb, flow);
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&flow->chooser);
+
+  if (path == NULL)
+    {
+      if (file != NULL)
+        show_simple (flow->parent, RESULT_ERROR, _("Files"), _("Not a Local File"),
+                     _("Choose a file on this computer."));
+      flow_end (flow, FALSE);
+      return;
+    }
+
+  flow_set_path (flow, path);
+  switch (flow->kind)
+    {
+    case FLOW_IMPORT:
+      start_import (flow);
+      break;
+    case FLOW_EXPORT:
+      start_export (flow);
+      break;
+    case FLOW_BACKUP:
+      start_backup (flow);
+      break;
+    case FLOW_VERIFY:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+flow_choose (Flow                 *flow,
+             GtkFileChooserAction  action,
+             const char           *title,
+             const char           *accept,
+             gboolean              csv,
+             gboolean              with_table,
+             const char           *suggested_path)
+{
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (title, flow->parent, action, accept, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  add_filters (GTK_FILE_CHOOSER (native), csv);
+  if (with_table)
+    add_table_choice (GTK_FILE_CHOOSER (native), flow->table);
+  if (suggested_path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (suggested_path);
+      g_autofree char *name = g_path_get_basename (suggested_path);
+      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+    }
+  flow->chooser = GTK_NATIVE_DIALOG (native);
+  g_signal_connect (native, "response", G_CALLBACK (chooser_response_cb), flow);
+  gtk_native_dialog_show (flow->chooser);
+}
+
+static gboolean
+refuse_read_only (GtkWindow   *parent,
+                  StkSession  *session,
+                  StkFlowDone  done,
+                  gpointer     user_data)
+{
+  const char *holder;
+  g_autofree char *body = NULL;
+
+  if (!stk_session_get_read_only (session) && stk_session_get_writer (session) != NULL)
+    return FALSE;
+
+  holder = stk_session_get_holder (session);
+  if (holder != NULL)
+    /* Translators: %s names who holds the inventory's lock, e.g. "another Stocktake window". */
+    body = g_strdup_printf (_("This inventory is open read-only because it is being edited by %s. "
+                              "Nothing was imported."), holder);
+  else
+    body = g_strdup (_("This inventory is open read-only. Nothing was imported."));
+  show_simple (parent, RESULT_ERROR, _("Import"), _("Cannot Import"), body);
+  if (done != NULL)
+    done (FALSE, user_data);
+  return TRUE;
+}
+
+/* ---- public ---- */
+
+void
+stk_flow_import (GtkWindow   *parent,
+                 StkSession  *session,
+                 StkTable     table,
+                 StkFlowDone  done,
+                 gpointer     user_data)
+{
+  Flow *flow;
+
+  g_return_if_fail (GTK_IS_WINDOW (parent));
+  g_return_if_fail (STK_IS_SESSION (session));
+
+  if (refuse_read_only (parent, session, done, user_data))
+    return;
+
+  flow = flow_new (FLOW_IMPORT, parent, session, table, done, user_data);
+  flow->writer = g_object_ref (stk_session_get_writer (session));
+  flow_choose (flow, GTK_FILE_CHOOSER_ACTION_OPEN, _("Import CSV File"), _("_Import"),
+               TRUE, TRUE, NULL);
+}
+
+void
+stk_flow_import_path (GtkWindow   *parent,
+                      StkSession  *session,
+                      StkTable     table,
+                      const char  *path,
+                      StkFlowDone  done,
+                      gpointer     user_data)
+{
+  Flow *flow;
+
+  g_return_if_fail (GTK_IS_WINDOW (parent));
+  g_return_if_fail (STK_IS_SESSION (session));
+  g_return_if_fail (path != NULL);
+
+  if (refuse_read_only (parent, session, done, user_data))
+    return;
+
+  flow = flow_new (FLOW_IMPORT, parent, session, table, done, user_data);
+  flow->writer = g_object_ref (stk_session_get_writer (session));
+  flow_set_path (flow, path);
+  start_import (flow);
+}
+
+void
+stk_flow_export (GtkWindow   *parent,
+                 StkSession  *session,
+                 StkTable     table,
+                 StkFlowDone  done,
+                 gpointer     user_data)
+{
+  Flow *flow;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *suggested = NULL;
+  char *dot;
+
+  g_return_if_fail (GTK_IS_WINDOW (parent));
+  g_return_if_fail (STK_IS_SESSION (session));
+
+  flow = flow_new (FLOW_EXPORT, parent, session, table, done, user_data);
+  dir = g_path_get_dirname (stk_session_get_path (session));
+  base = g_path_get_basename (stk_session_get_path (session));
+  if ((dot = strrchr (base, '.')) != NULL && dot != base)
+    *dot = '\0';
+  suggested = g_strdup_printf ("%s%c%s-%s.csv", dir, G_DIR_SEPARATOR, base,
+                               stk_table_to_string (table));
+  flow_choose (flow, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export CSV File"), _("_Export"),
+               TRUE, TRUE, suggested);
+}
+
+void
+stk_flow_backup (GtkWindow   *parent,
+                 StkSession  *session,
+                 StkFlowDone  done,
+                 gpointer     user_data)
+{
+  Flow *flow;
+  g_autofree char *suggested = NULL;
+
+  g_return_if_fail (GTK_IS_WINDOW (parent));
+  g_return_if_fail (STK_IS_SESSION (session));
+
+  flow = flow_new (FLOW_BACKUP, parent, session, STK_TABLE_SKUS, done, user_data);
+  suggested = stk_backup_default_path (stk_session_get_path (session));
+  flow_choose (flow, GTK_FILE_CHOOSER_ACTION_SAVE, _("Back Up Inventory"), _("_Back Up"),
+               FALSE, FALSE, suggested);
+}
+
+void
+stk_flow_verify (GtkWindow   *parent,
+                 StkSession  *session,
+                 StkFlowDone  done,
+                 gpointer     user_data)
+{
+  Flow *flow;
+
+  g_return_if_fail (GTK_IS_WINDOW (parent));
+  g_return_if_fail (STK_IS_SESSION (session));
+
+  flow = flow_new (FLOW_VERIFY, parent, session, STK_TABLE_SKUS, done, user_data);
+  flow_run (flow, _("Verify"), _("Checking the inventory…"));
+}

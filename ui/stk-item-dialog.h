@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "stk-op.h"
+#include "stk-query.h"
+#include "stk-writer.h"
+
+G_BEGIN_DECLS
+
+/* StkItemDialog: create or edit an item (modal, transient for @parent). Code required
+ * and checked inline; a duplicate code reported by the writer (STK_ERROR_CONSTRAINT)
+ * is shown under the code field and the dialog stays open; the price is parsed in the
+ * user's locale into integer cents. The op goes through stk_writer_submit(); while it
+ * is pending a spinner turns and the fields are insensitive — nothing blocks.
+ *
+ * Signal "saved" (const char *text, StkOp *undo_op, gint64 item_id): the change was
+ * committed; @text is the "Saved: …" line, @undo_op reverses it. The dialog closes.
+ * Template children (for tests): code_entry, code_error, description_entry,
+ * price_entry, price_error, reorder_spin, error_label, save_button, spinner.
+ * Action "dialog.save". */
+#define STK_TYPE_ITEM_DIALOG (stk_item_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK, ITEM_DIALOG, GtkWindow)
+
+/* @item NULL: a new item. */
+StkItemDialog *stk_item_dialog_new         (GtkWindow         *parent,
+                                            StkWriter         *writer,
+                                            const StkItemInfo *item);
+gboolean       stk_item_dialog_get_pending (StkItemDialog     *self);
+
+G_END_DECLS

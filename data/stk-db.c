@@ -18,6 +18,98 @@
 
 static gint open_count;
 
+/* The files this process has open through stk_db_open(), by device and inode: the
+ * kernel drops ALL of a process's fcntl locks on a file as soon as it closes ANY
+ * descriptor of that file, so stk_db_check_file() must not open and close a file
+ * SQLite holds here. Without its shared lock, another process closing its last
+ * connection would take the file for itself and delete the write-ahead log our
+ * connection still writes to: commits nobody else sees, and worse. */
+typedef struct
+{
+  dev_t dev;
+  ino_t ino;
+  guint count;   /* connections */
+} OpenFile;
+
+static GMutex open_files_lock;
+static GHashTable *open_files;   /* OpenFile* (as key) → itself, owned */
+static GHashTable *db_files;     /* sqlite3* → OpenFile* */
+
+static guint
+open_file_hash (gconstpointer key)
+{
+  const OpenFile *f = key;
+  gint64 ino = (gint64) f->ino;
+
+  return g_int64_hash (&ino) ^ (guint) f->dev;
+}
+
+static gboolean
+open_file_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const OpenFile *fa = a, *fb = b;
+
+  return fa->dev == fb->dev && fa->ino == fb->ino;
+}
+
+static void
+note_file_open (sqlite3    *db,
+                const char *path)
+{
+  struct stat st;
+  OpenFile key = { 0 };
+  OpenFile *file;
+
+  if (g_stat (path, &st) != 0)
+    return;
+  key.dev = st.st_dev;
+  key.ino = st.st_ino;
+
+  g_mutex_lock (&open_files_lock);
+  if (open_files == NULL)
+    {
+      open_files = g_hash_table_new_full (open_file_hash, open_file_equal, NULL, g_free);
+      db_files = g_hash_table_new (NULL, NULL);
+    }
+  if ((file = g_hash_table_lookup (open_files, &key)) == NULL)
+    {
+      file = g_memdup2 (&key, sizeof key);
+      g_hash_table_add (open_files, file);
+    }
+  file->count++;
+  g_hash_table_insert (db_files, db, file);
+  g_mutex_unlock (&open_files_lock);
+}
+
+/* After sqlite3_close_v2(): SQLite holds no lock of this connection any more. */
+static void
+note_file_closed (sqlite3 *db)
+{
+  OpenFile *file;
+
+  g_mutex_lock (&open_files_lock);
+  if (db_files != NULL && (file = g_hash_table_lookup (db_files, db)) != NULL)
+    {
+      g_hash_table_remove (db_files, db);
+      if (--file->count == 0)
+        g_hash_table_remove (open_files, file);
+    }
+  g_mutex_unlock (&open_files_lock);
+}
+
+static gboolean
+file_is_open_here (const struct stat *st)
+{
+  OpenFile key = { st->st_dev, st->st_ino, 0 };
+  gboolean open;
+
+  g_mutex_lock (&open_files_lock);
+  open = open_files != NULL && g_hash_table_contains (open_files, &key);
+  g_mutex_unlock (&open_files_lock);
+  return open;
+}
+
 /* Per-connection statement caches: sqlite3* → (static sql string → sqlite3_stmt*). */
 static GMutex stmt_cache_lock;
 static GHashTable *stmt_caches;
@@ -343,6 +435,11 @@ stk_db_check_file (const char  *path,
   if (st.st_size == 0)
     return TRUE; /* a new, empty inventory (or one whose first commit is in its WAL) */
 
+  /* Checked when it was first opened, and open now: reading it here would drop the
+   * open connections' locks (see open_files). */
+  if (file_is_open_here (&st))
+    return TRUE;
+
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     {
@@ -599,6 +696,7 @@ stk_db_open (const char  *path,
       return NULL;
     }
   g_atomic_int_inc (&open_count);
+  note_file_open (db, path);
   sqlite3_extended_result_codes (db, 1);
 
   if (mode == STK_DB_READ_WRITE && sqlite3_db_readonly (db, "main") == 1)
@@ -635,5 +733,6 @@ stk_db_close (sqlite3 *db)
     return;
   drop_stmt_cache (db);
   sqlite3_close_v2 (db);
+  note_file_closed (db);
   g_atomic_int_add (&open_count, -1);
 }

@@ -111,6 +111,9 @@ stk_application_quit_dialog_response_cb (StkApplication *self,
       self->lose_pending = TRUE;
       G_GNUC_FALLTHROUGH;
     case STK_QUIT_DIALOG_SAVED:
+      /* The emission still holds the dialog: it goes after its parent, which must not
+       * be left pointing at a window that is gone. */
+      gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
       gtk_window_destroy (GTK_WINDOW (dialog));
       stk_application_really_quit (self);
       break;

@@ -56,7 +56,11 @@ stk_quit_dialog_update (StkQuitDialog *self)
   if (n == 0)
     {
       if (self->waiting)
-        respond (self, STK_QUIT_DIALOG_SAVED);
+        {
+          /* The owner destroys the dialog in its handler: touch nothing after. */
+          respond (self, STK_QUIT_DIALOG_SAVED);
+          return;
+        }
       gtk_label_set_text (self->changes_label, "");
       gtk_label_set_text (self->body_label, _("Every change is saved now."));
       gtk_widget_set_visible (GTK_WIDGET (self->lose_button), FALSE);

@@ -158,16 +158,25 @@ def shot(name):
 
 
 def xdo_key(pid, keys):
-    """Sends keys to the process's main window (raised and focused by openbox)."""
-    r = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--pid", str(pid),
-                        "--name", "^Stocktake"], capture_output=True, text=True, timeout=10)
-    ids = r.stdout.split()
-    if r.returncode != 0 or not ids:
-        check(False, "xdotool finds the window of process %d" % pid)
+    """Sends keys to the process's main window, raised and focused through openbox."""
+    title = (main_window_of(pid) or "")
+    r = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid), "--name",
+                        "^Stocktake"], capture_output=True, text=True, timeout=10)
+    ids = [i for i in r.stdout.split()
+           if subprocess.run(["xdotool", "getwindowname", i], capture_output=True, text=True,
+                             timeout=10).stdout.strip() == title]
+    if not ids:
+        check(False, "xdotool finds the window %r of process %d" % (title, pid))
         return False
-    subprocess.run(["xdotool", "windowactivate", "--sync", ids[0]], check=False, timeout=10)
+    subprocess.run(["xdotool", "windowactivate", ids[-1]], check=False, timeout=10)
+    time.sleep(0.5)
     subprocess.run(["xdotool", "key", "--clearmodifiers", keys], check=False, timeout=10)
     return True
+
+
+def main_window_of(pid):
+    w = frame_named(pid, lambda n: n.startswith("Stocktake"))
+    return w.name if w is not None else None
 
 
 def count(code):
@@ -176,14 +185,6 @@ def count(code):
         return db.execute("SELECT count(*) FROM items WHERE code = ?", (code,)).fetchone()[0]
     finally:
         db.close()
-
-
-def table_rows(window):
-    t = find(window, lambda n: n.getRoleName() in ("table", "tree table"))
-    try:
-        return t.queryTable().nRows if t is not None else -1
-    except Exception:
-        return -1
 
 
 def edit_buttons(window):
@@ -216,15 +217,27 @@ def main_window(proc):
     return frame_named(proc.pid, lambda n: n.startswith("Stocktake"))
 
 
-def switch_button(proc):
-    """The banner's Switch to Editing, when it is offered (shown and enabled)."""
-    b = button(main_window(proc), "Switch to Editing")
-    if b is None:
-        return None
+def offered(b):
+    """Whether the banner's Switch to Editing button is shown and enabled."""
     states = b.getState()
-    if os.environ.get("LOCK_GUI_DEBUG"):
-        print("switch states", [str(x) for x in states.getStates()], flush=True)
-    return b if states.contains(pyatspi.STATE_VISIBLE) and sensitive(b) else None
+    return states.contains(pyatspi.STATE_VISIBLE) and states.contains(pyatspi.STATE_SENSITIVE)
+
+
+def switch_button(proc):
+    """The banner's Switch to Editing, when it is offered."""
+    b = button(main_window(proc), "Switch to Editing")
+    return b if b is not None and offered(b) else None
+
+
+def wait_for_switch(proc, timeout):
+    """Switch to Editing once offered. Walking the whole window through AT-SPI takes
+    a while, so the button's own object is polled once known (GTK keeps it while hidden)."""
+    known = button(main_window(proc), "Switch to Editing")
+    if known is not None:
+        return wait_for(lambda: known if offered(known) else None, timeout, step=0.02)
+    return wait_for(lambda: switch_button(proc), timeout, step=0.02)
+
+
 
 
 def check_editable(proc, what):
@@ -285,19 +298,22 @@ def main():
     check(code not in texts(table), "the table does not list %s yet" % code)
     os.kill(a.pid, signal.SIGUSR1)
     t0 = time.monotonic()
+    check(wait_for(lambda: count(code) == 1, 5), "the first instance committed " + code)
+    # Live, with no action in the second window. (How fast the session notices another
+    # process's commit, <= 1 s, is measured in tests/test-session.c; a walk through
+    # AT-SPI takes most of a second itself.)
     seen = wait_for(lambda: code in texts(table), 5, step=0.05)
-    elapsed = time.monotonic() - t0
-    check(count(code) == 1, "the first instance committed " + code)
-    check(bool(seen), "the commit appears in the read-only window (%.1f s after the request, "
-          "through AT-SPI)" % elapsed)
+    check(bool(seen), "the read-only window lists %s by itself (%.1f s after the request)"
+          % (code, time.monotonic() - t0))
 
     # The first instance closes: Switch to Editing is offered; accepting makes it editable.
     a.send_signal(signal.SIGTERM)
     check(a.wait(20) == 0, "the first instance quits cleanly")
     t0 = time.monotonic()
-    switch = wait_for(lambda: switch_button(b), 5, step=0.05)
-    check(switch is not None, "Switch to Editing offered after the editor closed (%.1f s)"
-          % (time.monotonic() - t0))
+    switch = wait_for_switch(b, 5)
+    elapsed = time.monotonic() - t0
+    check(switch is not None and elapsed <= 2.0,
+          "Switch to Editing offered %.1f s after the editor closed (<= 2 s)" % elapsed)
     if switch is None:
         return
     shot("switch-to-editing.png")
@@ -313,7 +329,7 @@ def main():
     b.kill()
     b.wait(10)
     t0 = time.monotonic()
-    switch = wait_for(lambda: switch_button(c), 4, step=0.05)
+    switch = wait_for_switch(c, 5)
     elapsed = time.monotonic() - t0
     check(switch is not None and elapsed <= 2.0,
           "Switch to Editing offered %.1f s after kill -9 of the editor (<= 2 s)" % elapsed)
@@ -349,10 +365,7 @@ def main():
                     is None, 10)
     check(bool(gone), "the dialog closes itself once saved")
     saved = wait_for(lambda: count(code) == 1, 10)
-    if os.environ.get("LOCK_GUI_DEBUG"):
-        print("after retry: saved=%r count=%r" % (saved, count(code)), flush=True)
-        time.sleep(3)
-        print("3 s later: count=%r" % count(code), flush=True)
+    time.sleep(1)
     check(saved and count(code) == 1, "the waiting change committed exactly once")
 
     # Quitting with a waiting change asks first and names it; Wait quits once it is saved.
@@ -368,9 +381,18 @@ def main():
         check(bool(wait_for(lambda: frame_named(editor.pid, lambda n: n == "Database Locked")
                             is None, 5)), "Close closes the dialog, the change keeps waiting")
     quit_dialog = None
-    if xdo_key(editor.pid, "ctrl+q"):
+    for _ in range(3):  # a key may reach the window before openbox has focused it
+        if not xdo_key(editor.pid, "ctrl+q"):
+            break
         quit_dialog = wait_for(lambda: frame_named(editor.pid,
-                                                   lambda n: n == "Changes Not Saved Yet"), 10)
+                                                   lambda n: n == "Changes Not Saved Yet"), 5)
+        if quit_dialog is not None or editor.poll() is not None:
+            break
+    check(editor.poll() is None, "Ctrl+Q with a waiting change does not quit at once")
+    if quit_dialog is None:
+        shot("no-quit-dialog.png")
+        print("windows seen through AT-SPI:", [(f.name, f.getRoleName())
+                                               for f in frames(editor.pid)], flush=True)
     check(quit_dialog is not None, "Ctrl+Q with a waiting change asks first")
     if quit_dialog is not None:
         words = texts(quit_dialog)

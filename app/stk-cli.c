@@ -3,7 +3,6 @@
 
 #include "stk-cli.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-format.h"
 #include "stk-lock.h"
 #include "stk-maintenance.h"
 #include "stk-schema.h"
@@ -121,26 +121,6 @@ cli_get_option (StkCli     *cli,
     if (g_str_equal (cli->options[i].name, name))
       return cli->options[i].seen ? &cli->options[i] : NULL;
   g_return_val_if_reached (NULL);
-}
-
-static char *
-format_count (guint64 value)
-{
-  /* The ' flag groups digits as the locale does. */
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, value);
-}
-
-static char *
-format_money (gint64 cents)
-{
-  const char *point = localeconv ()->decimal_point;
-  guint64 magnitude = cents < 0 ? (guint64) -(cents + 1) + 1 : (guint64) cents;
-
-  return g_strdup_printf ("%s%'" G_GUINT64_FORMAT "%s%02u",
-                          cents < 0 ? "-" : "",
-                          magnitude / 100,
-                          point != NULL && *point != '\0' ? point : ".",
-                          (guint) (magnitude % 100));
 }
 
 static void
@@ -414,7 +394,8 @@ cli_stats_json (StkCli         *cli,
                 guint           connections)
 {
   g_autoptr(GString) json = g_string_new ("{\n");
-  g_autofree char *value = format_money (stats->stock_value_cents);
+  /* Machine-readable: the plain CSV form, whatever the locale. */
+  g_autofree char *value = stk_price_format (stats->stock_value_cents);
   g_autofree char *file_size = g_format_size (stats->file_size);
   g_autofree char *wal_size = g_format_size (stats->wal_size);
 
@@ -458,7 +439,7 @@ cli_stats_json (StkCli         *cli,
 static char *
 format_bytes (guint64 size)
 {
-  g_autofree char *exact = format_count (size);
+  g_autofree char *exact = stk_format_count ((gint64) size);
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes",
                                        (gulong) MIN (size, G_MAXULONG)),
@@ -476,7 +457,7 @@ format_file_size (goffset size)
     return format_bytes ((guint64) MAX (size, 0));
 
   human = g_format_size ((guint64) size);
-  exact = format_count ((guint64) size);
+  exact = stk_format_count ((gint64) size);
 
   /* Translators: a file size, then its exact size, e.g. "1.2 MB (1,234,567 bytes)". */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%s byte)", "%s (%s bytes)",
@@ -507,18 +488,18 @@ cli_stats (StkCli  *cli,
 #define LINE(l, v) G_STMT_START { lines[n].label = g_strdup (l); lines[n].value = (v); n++; } G_STMT_END
   LINE (_("Inventory"), g_filename_display_name (cli->db_path));
   LINE (_("Format version"), g_strdup_printf ("%d", stats.schema_version));
-  LINE (_("Items"), format_count ((guint64) stats.items));
-  LINE (_("Archived items"), format_count ((guint64) stats.archived_items));
-  LINE (_("Stock movements"), format_count ((guint64) stats.movements));
-  LINE (_("Sales"), format_count ((guint64) stats.sales));
-  LINE (_("Applied operations"), format_count ((guint64) stats.applied_ops));
-  LINE (_("Total on hand"), g_strdup_printf ("%'" G_GINT64_FORMAT, stats.total_on_hand));
-  LINE (_("Stock value"), format_money (stats.stock_value_cents));
+  LINE (_("Items"), stk_format_count ((gint64) stats.items));
+  LINE (_("Archived items"), stk_format_count ((gint64) stats.archived_items));
+  LINE (_("Stock movements"), stk_format_count ((gint64) stats.movements));
+  LINE (_("Sales"), stk_format_count ((gint64) stats.sales));
+  LINE (_("Applied operations"), stk_format_count ((gint64) stats.applied_ops));
+  LINE (_("Total on hand"), stk_format_count (stats.total_on_hand));
+  LINE (_("Stock value"), stk_format_money (stats.stock_value_cents));
   LINE (_("File size"), format_file_size (stats.file_size));
   LINE (_("Write-ahead log size"), format_file_size (stats.wal_size));
   LINE (_("Page size"), format_bytes ((guint64) stats.page_size));
-  LINE (_("Pages"), format_count ((guint64) stats.page_count));
-  LINE (_("Free pages"), format_count ((guint64) stats.freelist_count));
+  LINE (_("Pages"), stk_format_count ((gint64) stats.page_count));
+  LINE (_("Free pages"), stk_format_count ((gint64) stats.freelist_count));
   LINE (_("Open connections"), g_strdup_printf ("%u", connections));
 #undef LINE
   g_assert (n <= G_N_ELEMENTS (lines));

@@ -102,6 +102,8 @@ struct _StkPagerQuery
   const char       *sql_key_of;
   const char       *sql_count_between;
   const char       *sql_count_before;
+  const char       *sql_match_words;  /* items: active item ids matching the words */
+  const char       *sql_match_codes;  /* items: active item ids with the code prefix */
 };
 
 typedef struct
@@ -113,13 +115,21 @@ typedef struct
 
 struct _StkPagerIndex
 {
-  guint64       count;
-  gboolean      is_search;
-  GArray       *anchors;  /* Anchor, when not a search */
-  GStringChunk *strings;
-  gsize         string_bytes;
-  GArray       *ids;      /* gint64 in order, for a search */
+  guint64           count;
+  gboolean          is_search;
+  StkPagerKind      kind;
+  const SortColumn *column;
+  gboolean          descending;
+  GArray           *anchors;  /* Anchor, when not a search */
+  GStringChunk     *strings;
+  gsize             string_bytes;
+  GArray           *ids;      /* gint64 in order, for a search */
+  GArray           *ranks;    /* guint32 by id: position + 1, 0 when not listed (items,
+                               * not a search); NULL when the ids are too sparse */
 };
+
+/* Ranks cost 4 bytes per id up to the largest: not for ids beyond this. */
+#define MAX_RANKED_ID (G_GINT64_CONSTANT (64) * 1024 * 1024)
 
 /* ---- rows ---- */
 
@@ -339,17 +349,16 @@ build_sql (StkPagerQuery *self)
   if (self->search == NULL)
     return;
 
-  if (self->kind == STK_PAGER_ITEMS && self->fts_match != NULL)
-    self->sql_search =
-      intern_printf ("SELECT i.id FROM items i WHERE i.archived = 0 AND"
-                     " (i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?1)"
-                     "  OR (i.code >= ?2 AND i.code < ?3 AND i.code LIKE ?4 ESCAPE '\\')) %s",
-                     order);
-  else if (self->kind == STK_PAGER_ITEMS)
-    self->sql_search =
-      intern_printf ("SELECT i.id FROM items i WHERE i.archived = 0 AND"
-                     " i.code >= ?2 AND i.code < ?3 AND i.code LIKE ?4 ESCAPE '\\' %s", order);
-  else
+  if (self->kind == STK_PAGER_ITEMS)
+    {
+      self->sql_match_words = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?1";
+      self->sql_match_codes =
+        "SELECT id FROM items WHERE archived = 0 AND code >= ?2 AND code < ?3"
+        " AND code LIKE ?4 ESCAPE '\\'";
+    }
+
+  /* Item searches: build_item_search(). */
+  if (self->kind != STK_PAGER_ITEMS)
     self->sql_search =
       intern_printf ("SELECT %s FROM %s WHERE %s.item_id IN (SELECT id FROM items WHERE"
                      " code >= ?2 AND code < ?3 AND code LIKE ?4 ESCAPE '\\') %s",
@@ -452,11 +461,17 @@ stk_pager_query_get_search (StkPagerQuery *query)
 /* ---- indexes ---- */
 
 static StkPagerIndex *
-index_new (gboolean is_search)
+index_new (StkPagerQuery *query)
 {
   StkPagerIndex *self = g_atomic_rc_box_new0 (StkPagerIndex);
+  gboolean is_search = query->search != NULL;
 
   self->is_search = is_search;
+  self->kind = query->kind;
+  self->column = query->column;
+  self->descending = query->descending;
+  if (query->kind == STK_PAGER_ITEMS && !is_search)
+    self->ranks = g_array_new (FALSE, TRUE, sizeof (guint32));
   if (is_search)
     self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   else
@@ -473,6 +488,7 @@ index_clear (StkPagerIndex *self)
   g_clear_pointer (&self->anchors, g_array_unref);
   g_clear_pointer (&self->strings, g_string_chunk_free);
   g_clear_pointer (&self->ids, g_array_unref);
+  g_clear_pointer (&self->ranks, g_array_unref);
 }
 
 StkPagerIndex *
@@ -502,9 +518,21 @@ stk_pager_index_get_n_anchors (StkPagerIndex *index)
 gsize
 stk_pager_index_get_size (StkPagerIndex *index)
 {
+  gsize ranks = index->ranks != NULL ? index->ranks->len * sizeof (guint32) : 0;
+
   if (index->is_search)
     return index->ids->len * sizeof (gint64);
-  return index->anchors->len * sizeof (Anchor) + index->string_bytes;
+  return index->anchors->len * sizeof (Anchor) + index->string_bytes + ranks;
+}
+
+gboolean
+stk_pager_index_can_order (StkPagerIndex *base,
+                           StkPagerQuery *query)
+{
+  g_return_val_if_fail (query != NULL, FALSE);
+
+  return base != NULL && base->ranks != NULL && !base->is_search && base->kind == query->kind &&
+         base->column == query->column;
 }
 
 static void
@@ -518,11 +546,27 @@ bind_search (StkPagerQuery *query,
   sqlite3_bind_text (stmt, 4, query->code_like, -1, SQLITE_STATIC);
 }
 
+static StkPagerIndex *build_item_search (sqlite3       *db,
+                                         StkPagerQuery *query,
+                                         StkPagerIndex *base,
+                                         GCancellable  *cancellable,
+                                         GError       **error);
+
 StkPagerIndex *
 stk_pager_index_build (sqlite3       *db,
                        StkPagerQuery *query,
                        GCancellable  *cancellable,
                        GError       **error)
+{
+  return stk_pager_index_build_with_base (db, query, NULL, cancellable, error);
+}
+
+StkPagerIndex *
+stk_pager_index_build_with_base (sqlite3       *db,
+                                 StkPagerQuery *query,
+                                 StkPagerIndex *base,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
 {
   g_autoptr(StkPagerIndex) self = NULL;
   sqlite3_stmt *stmt;
@@ -531,7 +575,10 @@ stk_pager_index_build (sqlite3       *db,
   g_return_val_if_fail (db != NULL, NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
-  self = index_new (query->search != NULL);
+  if (query->search != NULL && query->kind == STK_PAGER_ITEMS)
+    return build_item_search (db, query, base, cancellable, error);
+
+  self = index_new (query);
   stmt = stk_db_stmt (db, self->is_search ? query->sql_search : query->sql_scan, error);
   if (stmt == NULL)
     return NULL;
@@ -540,6 +587,20 @@ stk_pager_index_build (sqlite3       *db,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      if (self->ranks != NULL)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 1);
+
+          if (id < 0 || id >= MAX_RANKED_ID || self->count >= G_MAXUINT32)
+            g_clear_pointer (&self->ranks, g_array_unref);
+          else
+            {
+              if ((guint64) id >= self->ranks->len)
+                g_array_set_size (self->ranks, MAX ((guint) id + 1, self->ranks->len * 2));
+              g_array_index (self->ranks, guint32, id) = (guint32) self->count + 1;
+            }
+        }
+
       if (self->is_search)
         {
           gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -650,15 +711,22 @@ stk_pager_fetch (sqlite3       *db,
 
   if (index != NULL && index->is_search)
     {
+      /* One read transaction for the page's lookups, not one each (every transaction
+       * takes and drops the file locks and checks the WAL). */
+      gboolean own_transaction = sqlite3_get_autocommit (db) &&
+                                 sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+      gboolean ok = TRUE;
+
       stmt = stk_db_stmt (db, query->sql_fetch_id, error);
-      if (stmt == NULL)
-        return NULL;
-      for (guint64 i = offset; i < index->ids->len && i < offset + limit; i++)
+      for (guint64 i = offset; stmt != NULL && ok && i < index->ids->len && i < offset + limit; i++)
         {
           sqlite3_bind_int64 (stmt, 1, g_array_index (index->ids, gint64, i));
-          if (!step_rows (db, query->kind, stmt, rows, error))
-            return NULL;
+          ok = step_rows (db, query->kind, stmt, rows, error);
         }
+      if (own_transaction)
+        sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      if (stmt == NULL || !ok)
+        return NULL;
       return g_steal_pointer (&rows);
     }
 
@@ -810,4 +878,201 @@ stk_pager_position_of (sqlite3       *db,
       return -1;
     }
   return count;
+}
+
+/* ---- item searches ---- */
+
+/* Appends the ids @sql finds (active items: the word index holds only those). */
+static gboolean
+collect_ids (sqlite3       *db,
+             const char    *sql,
+             StkPagerQuery *query,
+             GArray        *ids,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db, sql, error);
+  guint n = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_search (query, stmt);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+      if ((++n & 0x3fff) == 0 && g_cancellable_is_cancelled (cancellable))
+        {
+          sqlite3_reset (stmt);
+          g_cancellable_set_error_if_cancelled (cancellable, error);
+          return FALSE;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      stk_db_set_error (error, db, rc, _("Cannot search the list"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static int
+compare_uint64 (gconstpointer a,
+                gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Orders @ids by the positions @base gives them (one array read each, no SQL). FALSE
+ * when an id has no position there: @base is older than the data. */
+static gboolean
+order_by_ranks (StkPagerIndex *base,
+                StkPagerQuery *query,
+                GArray        *ids)
+{
+  g_autofree guint64 *keys = g_new (guint64, MAX (ids->len, 1));
+  gboolean reverse = base->descending != query->descending;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      guint32 rank;
+
+      if (id < 0 || (guint64) id >= base->ranks->len || id > G_MAXUINT32)
+        return FALSE;
+      rank = g_array_index (base->ranks, guint32, id);
+      if (rank == 0)
+        return FALSE;
+      keys[i] = ((guint64) rank << 32) | (guint64) id;
+    }
+  qsort (keys, ids->len, sizeof (guint64), compare_uint64);
+  for (guint i = 0; i < ids->len; i++)
+    g_array_index (ids, gint64, reverse ? ids->len - 1 - i : i) = (gint64) (keys[i] & G_MAXUINT32);
+  return TRUE;
+}
+
+static StkPagerQuery *sort_query;
+
+static int
+compare_anchor_in_query (gconstpointer a,
+                         gconstpointer b)
+{
+  return compare_key (sort_query, a, b);
+}
+
+/* Orders @ids by reading each one's sort key (an index lookup each). */
+static gboolean
+order_by_keys (sqlite3       *db,
+               StkPagerQuery *query,
+               GArray        *ids,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  static GMutex lock;
+  g_autoptr(GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (Anchor), ids->len);
+  g_autoptr(GStringChunk) strings = g_string_chunk_new (16 * 1024);
+  sqlite3_stmt *stmt = stk_db_stmt (db, query->sql_key_of, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      Anchor a = { 0 };
+      int rc;
+
+      a.id = g_array_index (ids, gint64, i);
+      sqlite3_bind_int64 (stmt, 1, a.id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          if (query->column->text)
+            {
+              const char *text = (const char *) sqlite3_column_text (stmt, 0);
+
+              a.skey = g_string_chunk_insert (strings, text != NULL ? text : "");
+            }
+          else
+            a.ikey = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (keys, a);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          stk_db_set_error (error, db, rc, _("Cannot search the list"));
+          return FALSE;
+        }
+      if ((i & 0xfff) == 0xfff && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+
+  /* qsort has no user data: one sort at a time. */
+  g_mutex_lock (&lock);
+  sort_query = query;
+  g_array_sort (keys, compare_anchor_in_query);
+  sort_query = NULL;
+  g_mutex_unlock (&lock);
+
+  g_array_set_size (ids, keys->len);
+  for (guint i = 0; i < keys->len; i++)
+    g_array_index (ids, gint64, i) = g_array_index (keys, Anchor, i).id;
+  return TRUE;
+}
+
+/*
+ * An item search: the ids of the matching active items — word matches from items_fts
+ * (which holds the active items only, so its match set is the result) and code-prefix
+ * matches from the code index — then put in the query's order. With @base (the list
+ * without search, same sort column, built on the same data) that order is a lookup of
+ * each id's position: a few milliseconds for thousands of matches, where sorting them
+ * in SQL costs microseconds per match. Without it, or when @base does not know an id
+ * (it is older than the data), each match's sort key is read and sorted.
+ */
+static StkPagerIndex *
+build_item_search (sqlite3       *db,
+                   StkPagerQuery *query,
+                   StkPagerIndex *base,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(StkPagerIndex) self = index_new (query);
+  GArray *ids = self->ids;
+
+  if (query->fts_match != NULL &&
+      !collect_ids (db, query->sql_match_words, query, ids, cancellable, error))
+    return NULL;
+  if (!collect_ids (db, query->sql_match_codes, query, ids, cancellable, error))
+    return NULL;
+
+  /* Both sets: once each. */
+  if (query->fts_match != NULL && ids->len > 0)
+    {
+      guint n = 0;
+
+      g_array_sort (ids, compare_int64);
+      for (guint i = 0; i < ids->len; i++)
+        if (n == 0 || g_array_index (ids, gint64, i) != g_array_index (ids, gint64, n - 1))
+          g_array_index (ids, gint64, n++) = g_array_index (ids, gint64, i);
+      g_array_set_size (ids, n);
+    }
+
+  if (!(stk_pager_index_can_order (base, query) && order_by_ranks (base, query, ids)) &&
+      !order_by_keys (db, query, ids, cancellable, error))
+    return NULL;
+
+  self->count = ids->len;
+  return g_steal_pointer (&self);
 }

@@ -83,6 +83,19 @@ StkPagerIndex *stk_pager_index_build           (sqlite3       *db,
                                                 StkPagerQuery *query,
                                                 GCancellable  *cancellable,
                                                 GError       **error);
+/* As stk_pager_index_build(); for an item search, @base — the index of the list
+ * without search in the same sort column (either direction), built on the same data —
+ * orders the matches without sorting them in SQL. @base may be NULL, or older than the
+ * data: then the matches' sort keys are read and sorted (slower, same result; a
+ * changed key may be ordered by its old value until @base is rebuilt). */
+StkPagerIndex *stk_pager_index_build_with_base (sqlite3       *db,
+                                                StkPagerQuery *query,
+                                                StkPagerIndex *base,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+/* Whether @base (an index) can order the searches of @query's kind and sort column. */
+gboolean       stk_pager_index_can_order       (StkPagerIndex *base,
+                                                StkPagerQuery *query);
 StkPagerIndex *stk_pager_index_ref             (StkPagerIndex *index);
 void           stk_pager_index_unref           (StkPagerIndex *index);
 guint64        stk_pager_index_get_count       (StkPagerIndex *index);

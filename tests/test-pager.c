@@ -317,6 +317,22 @@ check_search (const char *search,
     cr_assert_eq (stk_pager_position_of (ro, query, index,
                                          g_array_index (expected, gint64, expected->len - 1),
                                          &error), expected->len - 1);
+
+  /* Ordered through the list without search, in either direction: the same pages. */
+  for (int base_descending = 0; base_descending <= 1; base_descending++)
+    {
+      g_autoptr(StkPagerQuery) all =
+        stk_pager_query_new (STK_PAGER_ITEMS, column, base_descending, NULL, &error);
+      g_autoptr(StkPagerIndex) base = stk_pager_index_build (ro, all, NULL, &error);
+      g_autoptr(StkPagerIndex) ordered = NULL;
+
+      cr_assert_not_null (base);
+      cr_assert (stk_pager_index_can_order (base, query));
+      ordered = stk_pager_index_build_with_base (ro, query, base, NULL, &error);
+      cr_assert_not_null (ordered, "%s", error ? error->message : "");
+      cr_assert_eq (stk_pager_index_get_count (ordered), expected->len);
+      assert_pages_match (query, ordered, expected, 0, STK_PAGER_STRIDE);
+    }
 }
 
 Test (pager, search_by_description_words_and_code_prefix)
@@ -331,6 +347,34 @@ Test (pager, search_by_description_words_and_code_prefix)
   check_search ("nothing-like-this", "code", FALSE);
   check_search ("%", "code", FALSE);          /* LIKE wildcards are literal */
   check_search ("\"", "code", FALSE);         /* no FTS syntax from the user */
+}
+
+/* A base older than the data (an item added and one archived since) still gives the
+ * right result: the new item is not in it, so the matches are ordered by their keys. */
+Test (pager, search_with_an_outdated_base)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkPagerQuery) all = stk_pager_query_new (STK_PAGER_ITEMS, "code", FALSE, NULL, &error);
+  g_autoptr(StkPagerQuery) other = stk_pager_query_new (STK_PAGER_ITEMS, "on-hand", FALSE, NULL, &error);
+  g_autoptr(StkPagerQuery) query = stk_pager_query_new (STK_PAGER_ITEMS, "code", FALSE, "bolt", &error);
+  g_autoptr(StkPagerIndex) base = stk_pager_index_build (ro, all, NULL, &error);
+  g_autoptr(StkPagerIndex) other_base = stk_pager_index_build (ro, other, NULL, &error);
+  g_autoptr(StkPagerIndex) index = NULL;
+  g_autoptr(GArray) expected = NULL;
+  gint64 new_id;
+
+  cr_assert_not (stk_pager_index_can_order (other_base, query), "another sort column");
+  exec ("INSERT INTO items (code, description, created_at, updated_at) VALUES ('AAA-1', 'bolt new', 1, 1)");
+  new_id = sqlite3_last_insert_rowid (rw);
+  exec ("UPDATE items SET archived = 1 WHERE id = (SELECT rowid FROM items_fts WHERE items_fts MATCH"
+        " 'description : bolt*' ORDER BY rowid LIMIT 1)");
+  index = stk_pager_index_build_with_base (ro, query, base, NULL, &error);
+  cr_assert_not_null (index, "%s", error ? error->message : "");
+  expected = reference_ids ("SELECT id FROM items i WHERE archived = 0 AND id IN (SELECT rowid FROM"
+                            " items_fts WHERE items_fts MATCH 'description : bolt*') ORDER BY code, id");
+  cr_assert_eq (g_array_index (expected, gint64, 0), new_id, "the new item comes first");
+  cr_assert_eq (stk_pager_index_get_count (index), expected->len);
+  assert_pages_match (query, index, expected, 0, STK_PAGER_STRIDE);
 }
 
 Test (pager, search_with_the_first_page_before_the_index)

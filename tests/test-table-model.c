@@ -325,6 +325,153 @@ Test (table_model, reload_keeps_identity_and_reports_exact_changes)
   g_ptr_array_unref (m.rows);
 }
 
+static void
+spin_frames (guint ms)
+{
+  stk_test_spin (ms);
+}
+
+/* What a list widget relies on at each items-changed: the model's count is the count
+ * before the signal minus removed plus added, and every position below it has a row. */
+typedef struct
+{
+  GListModel *model;
+  guint       n;        /* the count the signals so far describe */
+  guint       signals;
+} CountCheck;
+
+static void
+count_check_items_changed_cb (GListModel *model,
+                              guint       position,
+                              guint       removed,
+                              guint       added,
+                              CountCheck *c)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  c->signals++;
+  cr_assert_leq (position + removed, c->n, "items-changed (%u, %u, %u) past the end (%u)",
+                 position, removed, added, c->n);
+  cr_assert_eq (n, c->n - removed + added,
+                "items-changed (%u, %u, %u) after %u rows: the model says %u", position,
+                removed, added, c->n, n);
+  c->n = n;
+  for (guint p = position; p < position + added; p++)
+    {
+      g_autoptr(GObject) row = g_list_model_get_item (model, p);
+
+      cr_assert_not_null (row, "no row at %u of %u", p, n);
+    }
+  if (n > 0)
+    {
+      g_autoptr(GObject) last = g_list_model_get_item (model, n - 1);
+
+      cr_assert_not_null (last, "no row at the end (%u)", n - 1);
+    }
+}
+
+static void
+add_sale (gint64 item_id,
+          guint  n)
+{
+  g_autofree char *sql =
+    g_strdup_printf ("INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at)"
+                     " VALUES ('sale-%u', %" G_GINT64_FORMAT ", 1, 100, %u)", n, item_id, 1000 + n);
+
+  exec (sql);
+}
+
+/* Regression: a reload whose count grew (or shrank) while rows changed above the old end
+ * announced the changes with the new count already in place — a list widget then asked
+ * for rows it had no room for and GTK aborted (gtk_list_item_manager_ensure_items). */
+Test (table_model, items_changed_keeps_the_count_consistent)
+{
+  g_autoptr(StkTableModel) sales = NULL;
+  g_autoptr(StkTableModel) items = NULL;
+  g_autoptr(GtkSingleSelection) selection = NULL;
+  GtkWidget *window = gtk_window_new ();
+  StkTableView *view = STK_TABLE_VIEW (stk_table_view_new (STK_TABLE_KIND_SALES));
+  CountCheck cs = { NULL, 0, 0 };
+  CountCheck ci = { NULL, 0, 0 };
+  gint64 item_id = query_int ("SELECT min(id) FROM items WHERE archived = 0");
+  g_autofree char *receive = NULL;
+
+  receive = g_strdup_printf ("INSERT INTO movements (item_id, kind, quantity, balance, moved_at)"
+                             " VALUES (%" G_GINT64_FORMAT ", 'receive', 50, 50, 1)", item_id);
+  exec (receive);
+  add_sale (item_id, 1);
+  sales = stk_table_model_new (store, STK_TABLE_KIND_SALES);
+  items = stk_table_model_new (store, STK_TABLE_KIND_ITEMS);
+
+  /* The real widgets too: a sales list on screen, newest first. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  stk_table_view_set_store (view, store);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_loaded (stk_table_view_get_model (view));
+
+  wait_loaded (sales);
+  wait_loaded (items);
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (sales)));
+  cs.n = g_list_model_get_n_items (G_LIST_MODEL (sales));
+  ci.n = g_list_model_get_n_items (G_LIST_MODEL (items));
+  cr_assert_eq (cs.n, 1);
+  g_signal_connect (sales, "items-changed", G_CALLBACK (count_check_items_changed_cb), &cs);
+  g_signal_connect (items, "items-changed", G_CALLBACK (count_check_items_changed_cb), &ci);
+
+  /* Growing: each new sale comes first (position 0 changes) and the list gets longer. */
+  for (guint i = 2; i <= 4; i++)
+    {
+      add_sale (item_id, i);
+      stk_table_model_reload (sales);
+      stk_table_model_reload (stk_table_view_get_model (view));
+      wait_loaded (sales);
+      wait_loaded (stk_table_view_get_model (view));
+      spin_frames (30);
+      cr_assert_eq (cs.n, i);
+      cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (stk_table_view_get_model (view))), i);
+    }
+  cr_assert_gt (cs.signals, 0);
+
+  /* Items: rows above the loaded pages' end archived (shrinks, moves rows up) and new
+   * rows at the top (grows, moves rows down), with pages loaded. */
+  for (guint p = 0; p < 700; p += 100)
+    g_object_unref (g_list_model_get_item (G_LIST_MODEL (items), p));
+  exec ("UPDATE items SET archived = 1 WHERE id IN (SELECT id FROM items WHERE archived = 0"
+        " ORDER BY code, id LIMIT 3 OFFSET 10)");
+  stk_table_model_reload (items);
+  wait_loaded (items);
+  cr_assert_eq (ci.n, query_int ("SELECT count(*) FROM items WHERE archived = 0"));
+  exec ("INSERT INTO items (code, description, created_at, updated_at) VALUES"
+        " ('AA-1', 'new', 1, 1), ('AA-2', 'new', 1, 1)");
+  stk_table_model_reload (items);
+  wait_loaded (items);
+  cr_assert_eq (ci.n, query_int ("SELECT count(*) FROM items WHERE archived = 0"));
+  cr_assert_gt (ci.signals, 1);
+
+  /* Rows deleted by another connection after the count: every position still has a row
+   * (placeholders) until the reload, which then shrinks the list consistently. */
+  exec ("DELETE FROM items WHERE id IN (SELECT id FROM items WHERE archived = 0"
+        " ORDER BY code DESC, id DESC LIMIT 5)");
+  {
+    guint n = g_list_model_get_n_items (G_LIST_MODEL (items));
+
+    for (guint p = n - 5; p < n; p++)
+      {
+        g_autoptr(GObject) row = g_list_model_get_item (G_LIST_MODEL (items), p);
+
+        cr_assert_not_null (row, "no row at %u of %u", p, n);
+      }
+  }
+  stk_table_model_reload (items);
+  wait_loaded (items);
+  cr_assert_eq (ci.n, query_int ("SELECT count(*) FROM items WHERE archived = 0"));
+
+  g_signal_handlers_disconnect_by_data (sales, &cs);
+  g_signal_handlers_disconnect_by_data (items, &ci);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 Test (table_model, sorting_and_searching_in_sql)
 {
   g_autoptr(StkTableModel) model = stk_table_model_new (store, STK_TABLE_KIND_ITEMS);
@@ -371,12 +518,6 @@ Test (table_model, sorting_and_searching_in_sql)
   wait_loaded (model);
   cr_assert_eq (g_list_model_get_n_items (list), query_int ("SELECT count(*) FROM items WHERE archived = 0"));
   cr_assert_eq (stk_table_model_find_id (model, reference_id_at ("code, id", 77777)), 77777);
-}
-
-static void
-spin_frames (guint ms)
-{
-  stk_test_spin (ms);
 }
 
 Test (table_model, view_scrolls_a_bounded_window_and_sorts_by_header)

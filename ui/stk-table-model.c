@@ -54,6 +54,11 @@ struct _StkTableModel
   gboolean       refreshing;
   gboolean       refresh_again;
 
+  StkPagerIndex *base;             /* items: the list without search in some sort column,
+                                    * to order searches with (stk_pager_index_build_with_base) */
+  guint          data_generation;  /* bumped by each reload (the data changed) */
+  guint          base_data_generation;
+
   GHashTable    *pages;            /* number → Page* */
   GQueue         lru;              /* head: most recently used */
 
@@ -258,8 +263,14 @@ stk_table_model_get_item (GListModel *model,
       g_queue_push_head_link (&self->lru, &page->link);
     }
 
-  if (position % PAGE_SIZE >= page->rows->len)
-    return NULL;
+  /* Never NULL below n_items (GTK aborts): a page shorter than the count says — the
+   * data changed under it — gets placeholders until the reload that the change brings. */
+  while (page->rows->len <= position % PAGE_SIZE)
+    {
+      StkPagerRow empty = { 0 };
+
+      g_ptr_array_add (page->rows, stk_row_new_from_pager (pager_kind (self->kind), &empty));
+    }
   return g_object_ref (page->rows->pdata[position % PAGE_SIZE]);
 }
 
@@ -278,6 +289,8 @@ typedef struct
   StkStore      *store;
   StkPagerQuery *query;
   StkPagerIndex *index;       /* result */
+  StkPagerIndex *base;        /* items search: in (if fresh) or built here */
+  guint          data_generation;
   GArray        *numbers;     /* guint: pages to fetch */
   GPtrArray     *fetched;     /* GArray of StkPagerRow per number */
   guint          generation;
@@ -291,6 +304,7 @@ refresh_free (Refresh *r)
   g_clear_object (&r->store);
   g_clear_pointer (&r->query, stk_pager_query_unref);
   g_clear_pointer (&r->index, stk_pager_index_unref);
+  g_clear_pointer (&r->base, stk_pager_index_unref);
   g_clear_pointer (&r->numbers, g_array_unref);
   g_clear_pointer (&r->fetched, g_ptr_array_unref);
   g_free (r);
@@ -318,7 +332,19 @@ refresh_thread (GTask        *task,
     {
       /* One read transaction: the count, anchors and pages from one snapshot. */
       sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-      r->index = stk_pager_index_build (db, r->query, cancellable, &error);
+      if (r->base == NULL && stk_pager_query_get_search (r->query) != NULL &&
+          stk_pager_query_get_kind (r->query) == STK_PAGER_ITEMS)
+        {
+          /* Once per sort column and data change: the order of the whole list, which
+           * then orders every search without SQL sorting. */
+          g_autoptr(StkPagerQuery) all =
+            stk_pager_query_new (STK_PAGER_ITEMS, stk_pager_query_get_sort_column (r->query),
+                                 stk_pager_query_get_descending (r->query), NULL, NULL);
+
+          r->base = stk_pager_index_build (db, all, cancellable, &error);
+        }
+      if (error == NULL)
+        r->index = stk_pager_index_build_with_base (db, r->query, r->base, cancellable, &error);
     }
   for (guint i = 0; error == NULL && i < r->numbers->len; i++)
     {
@@ -362,9 +388,19 @@ apply_replace (StkTableModel *self,
   for (guint i = 0; i < r->fetched->len; i++)
     insert_page (self, page_new (g_array_index (r->numbers, guint, i),
                                  r->fetched->pdata[i], pager_kind (self->kind)));
-  self->n_items = n_items;
   self->content_generation = r->generation;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, n_items);
+  /* Two signals, not one (0, old_n, n_items): when a list widget's anchor, focus or
+   * selected row is in a removed range, GTK looks for that row among the added ones,
+   * asking for every added item — thousands of page loads on the main thread for a
+   * new search or order. With nothing added there is nothing to look through. */
+  if (old_n > 0)
+    {
+      self->n_items = 0;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+    }
+  self->n_items = n_items;
+  if (n_items > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_items);
 }
 
 /* Same query, new data: keeps each row object whose id is unchanged at its position. */
@@ -393,8 +429,6 @@ apply_diff (StkTableModel *self,
       g_hash_table_iter_steal (&iter);
     }
   g_queue_init (&self->lru);
-
-  self->n_items = n_items;
 
   for (GList *l = held; l != NULL; l = l->next)
     {
@@ -470,6 +504,14 @@ apply_diff (StkTableModel *self,
     }
   g_list_free (held);
 
+  /* At each emission n_items must be what the signals so far say (a list widget asks
+   * for the count and the items while it handles one): the rows past the new end go
+   * first, the rows that changed in [0, common) next, the added rows last. */
+  if (n_items < old_n)
+    {
+      self->n_items = n_items;
+      g_list_model_items_changed (G_LIST_MODEL (self), n_items, old_n - n_items, 0);
+    }
   for (guint i = 0; i < changed->len; i += 2)
     {
       guint start = g_array_index (changed, guint, i);
@@ -478,9 +520,10 @@ apply_diff (StkTableModel *self,
       g_list_model_items_changed (G_LIST_MODEL (self), start, len, len);
     }
   if (n_items > old_n)
-    g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, n_items - old_n);
-  else if (n_items < old_n)
-    g_list_model_items_changed (G_LIST_MODEL (self), n_items, old_n - n_items, 0);
+    {
+      self->n_items = n_items;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, n_items - old_n);
+    }
 }
 
 static void
@@ -504,6 +547,19 @@ first_page_done_cb (GObject      *object,
 
   self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
   apply_replace (self, r, ((GArray *) r->fetched->pdata[0])->len);
+}
+
+static void
+keep_base (StkTableModel *self,
+           StkPagerIndex *index,
+           guint          data_generation)
+{
+  if (self->kind != STK_TABLE_KIND_ITEMS || data_generation != self->data_generation ||
+      !stk_pager_index_can_order (index, self->query))
+    return;
+  g_clear_pointer (&self->base, stk_pager_index_unref);
+  self->base = stk_pager_index_ref (index);
+  self->base_data_generation = data_generation;
 }
 
 static void
@@ -533,6 +589,7 @@ refresh_done_cb (GObject      *object,
       self->stats.refreshes++;
       self->stats.last_refresh_us = r->elapsed_us;
       self->stats.index_bytes = stk_pager_index_get_size (r->index);
+      keep_base (self, r->base != NULL ? r->base : r->index, r->data_generation);
 
       if (self->content_generation != r->generation)
         {
@@ -573,8 +630,12 @@ stk_table_model_start_refresh (StkTableModel *self)
   r->store = g_object_ref (self->store);
   r->query = stk_pager_query_ref (self->query);
   r->generation = self->generation;
+  r->data_generation = self->data_generation;
   r->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   r->fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  if (self->base != NULL && self->base_data_generation == self->data_generation &&
+      stk_pager_index_can_order (self->base, self->query))
+    r->base = stk_pager_index_ref (self->base);
 
   if (self->content_generation == self->generation)
     {
@@ -655,6 +716,7 @@ stk_table_model_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   clear_pages (self);
   g_clear_pointer (&self->index, stk_pager_index_unref);
+  g_clear_pointer (&self->base, stk_pager_index_unref);
   g_clear_pointer (&self->query, stk_pager_query_unref);
   g_clear_object (&self->store);
 
@@ -901,6 +963,7 @@ stk_table_model_reload (StkTableModel *self)
 
   if (self->query == NULL)
     return;
+  self->data_generation++;
   /* Never cancel a refresh half-way for a reload (it would start over forever under a
    * stream of commits): run one more when it is done. */
   if (self->refreshing)

@@ -127,7 +127,7 @@ downgrade_to_v3 (const char *path)
   rc = sqlite3_exec (db,
                      "BEGIN;"
                      "DROP TRIGGER items_fts_insert; DROP TRIGGER items_fts_delete;"
-                     "DROP TRIGGER items_fts_update; DROP TABLE items_fts;"
+                     "DROP TRIGGER items_fts_update; DROP TABLE items_fts; DROP VIEW items_active;"
                      "DROP INDEX items_sort_code; DROP INDEX items_sort_description; DROP INDEX items_sort_on_hand;"
                      "DROP INDEX items_sort_price; DROP INDEX items_sort_reorder;"
                      "DROP INDEX items_sort_updated;"

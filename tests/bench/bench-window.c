@@ -7,7 +7,7 @@
  *   store — a plain GListStore holding one StkItemRow per item, loaded at start, with
  *           a GtkFilterListModel + GtkCustomFilter for the search.
  *
- * Figures: time from showing the window to the first rows painted; for jumps to the
+ * Figures: time from showing the window to the first rows in the model and painted; for jumps to the
  * middle and the end of the list, the page load time (lazy) and the time to the next
  * painted frame; a word search (p50/p95 over 20 words taken from the data, until the
  * result is there); resident memory (VmRSS, VmHWM). Then the ratios store / lazy.
@@ -57,6 +57,20 @@ wait_paints (guint n)
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   while (paints < target && g_get_monotonic_time () < deadline)
+    iterate ();
+}
+
+/* Until the window is quiet: everything pending handled and one more frame painted. */
+static void
+settle (GtkWidget *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  while (g_main_context_pending (NULL) && g_get_monotonic_time () < deadline)
+    iterate ();
+  gtk_widget_queue_draw (window);
+  wait_paints (1);
+  while (g_main_context_pending (NULL) && g_get_monotonic_time () < deadline)
     iterate ();
 }
 
@@ -194,8 +208,8 @@ run_lazy (StkStore *store,
   StkTableModelStats stats;
   Shell shell;
   gint64 start;
-  double first_ms, ready_ms, middle_frame, end_frame, middle_load, end_load;
-  double search_ms[N_SEARCHES];
+  double first_ms, first_page_ms, ready_ms, middle_frame, end_frame, middle_load, end_load;
+  double search_ms[N_SEARCHES], search_paint_ms[N_SEARCHES], search_worker_ms[N_SEARCHES];
   gint64 rss, hwm;
 
   shell_init (&shell, GTK_WIDGET (view));
@@ -209,6 +223,7 @@ run_lazy (StkStore *store,
   shell_connect_clock (&shell);
   while (!model_has_rows (model))
     iterate ();
+  first_page_ms = ms_since (start);
   wait_paints (1);
   first_ms = ms_since (start);
 
@@ -232,14 +247,23 @@ run_lazy (StkStore *store,
   stk_table_model_get_stats (model, &stats);
   end_load = stats.max_page_load_us / 1000.0;
 
+  /* Each search from a settled window (the previous result painted), as when typing
+   * after the debounce: until the result is in the list model (count and first rows),
+   * and until it is painted. */
   for (guint i = 0; i < words->len; i++)
     {
-      gint64 t = g_get_monotonic_time ();
+      gint64 t;
 
+      settle (shell.window);
+      t = g_get_monotonic_time ();
       stk_table_model_set_search (model, words->pdata[i]);
       while (stk_table_model_get_loading (model))
         iterate ();
       search_ms[i] = ms_since (t);
+      stk_table_model_get_stats (model, &stats);
+      search_worker_ms[i] = stats.last_refresh_us / 1000.0;
+      wait_paints (1);
+      search_paint_ms[i] = ms_since (t);
       if (g_list_model_get_n_items (G_LIST_MODEL (model)) == 0)
         {
           g_printerr ("lazy: no result for “%s”\n", (char *) words->pdata[i]);
@@ -250,11 +274,16 @@ run_lazy (StkStore *store,
   stk_table_model_get_stats (model, &stats);
   read_memory (&rss, &hwm);
 
-  printf ("first_rows_ms=%.1f\nready_ms=%.1f\nmiddle_load_ms=%.2f\nend_load_ms=%.2f\n"
-          "middle_frame_ms=%.1f\nend_frame_ms=%.1f\nsearch_p50_ms=%.1f\nsearch_p95_ms=%.1f\n"
+  printf ("first_page_ms=%.1f\nfirst_rows_ms=%.1f\nready_ms=%.1f\nmiddle_load_ms=%.2f\n"
+          "end_load_ms=%.2f\nmiddle_frame_ms=%.1f\nend_frame_ms=%.1f\n"
+          "search_worker_p95_ms=%.1f\nsearch_p50_ms=%.1f\nsearch_p95_ms=%.1f\n"
+          "search_paint_p50_ms=%.1f\nsearch_paint_p95_ms=%.1f\n"
           "rss_mb=%.1f\nhwm_mb=%.1f\nrow_objects=%u\n",
-          first_ms, ready_ms, middle_load, end_load, middle_frame, end_frame,
+          first_page_ms, first_ms, ready_ms, middle_load, end_load, middle_frame, end_frame,
+          percentile (search_worker_ms, words->len, 0.95),
           percentile (search_ms, words->len, 0.5), percentile (search_ms, words->len, 0.95),
+          percentile (search_paint_ms, words->len, 0.5),
+          percentile (search_paint_ms, words->len, 0.95),
           rss / 1024.0, hwm / 1024.0, stk_rows_get_n_alive ());
   gtk_window_destroy (GTK_WINDOW (shell.window));
   return 0;
@@ -296,7 +325,7 @@ run_store (StkStore *store,
   Shell shell;
   gint64 start;
   double first_ms, middle_frame, end_frame;
-  double search_ms[N_SEARCHES];
+  double search_ms[N_SEARCHES], search_paint_ms[N_SEARCHES];
   gint64 rss, hwm;
   static const char *const titles[] = { "Code", "Description", "On Hand", "Price",
                                         "Reorder Level", "Last Change" };
@@ -361,11 +390,15 @@ run_store (StkStore *store,
   gtk_filter_list_model_set_filter (filtered, GTK_FILTER (filter));
   for (guint i = 0; i < words->len; i++)
     {
-      gint64 t = g_get_monotonic_time ();
+      gint64 t;
 
+      settle (shell.window);
+      t = g_get_monotonic_time ();
       search_word = words->pdata[i];
       gtk_filter_changed (GTK_FILTER (filter), GTK_FILTER_CHANGE_DIFFERENT);
       search_ms[i] = ms_since (t);
+      wait_paints (1);
+      search_paint_ms[i] = ms_since (t);
       if (g_list_model_get_n_items (G_LIST_MODEL (filtered)) == 0)
         {
           g_printerr ("store: no result for “%s”\n", search_word);
@@ -375,11 +408,15 @@ run_store (StkStore *store,
   wait_paints (2);
   read_memory (&rss, &hwm);
 
-  printf ("first_rows_ms=%.1f\nready_ms=%.1f\nmiddle_load_ms=0\nend_load_ms=0\n"
-          "middle_frame_ms=%.1f\nend_frame_ms=%.1f\nsearch_p50_ms=%.1f\nsearch_p95_ms=%.1f\n"
+  printf ("first_page_ms=%.1f\nfirst_rows_ms=%.1f\nready_ms=%.1f\nmiddle_load_ms=0\n"
+          "end_load_ms=0\nmiddle_frame_ms=%.1f\nend_frame_ms=%.1f\nsearch_worker_p95_ms=0\n"
+          "search_p50_ms=%.1f\nsearch_p95_ms=%.1f\n"
+          "search_paint_p50_ms=%.1f\nsearch_paint_p95_ms=%.1f\n"
           "rss_mb=%.1f\nhwm_mb=%.1f\nrow_objects=%u\n",
-          first_ms, first_ms, middle_frame, end_frame,
+          first_ms, first_ms, first_ms, middle_frame, end_frame,
           percentile (search_ms, words->len, 0.5), percentile (search_ms, words->len, 0.95),
+          percentile (search_paint_ms, words->len, 0.5),
+          percentile (search_paint_ms, words->len, 0.95),
           rss / 1024.0, hwm / 1024.0, stk_rows_get_n_alive ());
   return 0;
 }
@@ -513,14 +550,18 @@ main (int   argc,
 
   {
     static const struct { const char *key; const char *label; const char *goal; } rows[] = {
+      { "first_page_ms", "first rows in the model after show (ms)", "" },
       { "first_rows_ms", "first rows painted after show (ms)", "< 300" },
       { "ready_ms", "count + anchors ready / all loaded (ms)", "" },
       { "middle_load_ms", "page load, jump to middle (ms)", "< 16" },
       { "end_load_ms", "page load, jump to end (ms)", "< 16" },
       { "middle_frame_ms", "jump to middle, next frame (ms)", "" },
       { "end_frame_ms", "jump to end, next frame (ms)", "" },
-      { "search_p50_ms", "word search p50 (ms)", "" },
-      { "search_p95_ms", "word search p95 (ms)", "< 50" },
+      { "search_worker_p95_ms", "word search, SQL on the worker p95 (ms)", "" },
+      { "search_p50_ms", "word search, result in the model p50 (ms)", "" },
+      { "search_p95_ms", "word search, result in the model p95 (ms)", "< 50" },
+      { "search_paint_p50_ms", "word search, result painted p50 (ms)", "" },
+      { "search_paint_p95_ms", "word search, result painted p95 (ms)", "" },
       { "rss_mb", "resident memory VmRSS (MB)", "< 150" },
       { "hwm_mb", "peak resident VmHWM (MB)", "" },
       { "row_objects", "row objects alive", "" },

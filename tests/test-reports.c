@@ -362,7 +362,12 @@ Test (reports, hidden_view_reloads_when_shown)
   gtk_widget_set_visible (GTK_WIDGET (view), FALSE);
   stk_test_submit (writer, stk_op_record_sale ("A1", 4, 250, noon_days_ago (6)));
   stk_reports_view_reload (view);
-  cr_assert_not (stk_reports_view_get_loading (view));
+  /* Reported once as failing in a loaded full suite and not reproduced since (96 runs):
+   * say what state the view was in if it happens again. */
+  cr_assert_not (stk_reports_view_get_loading (view),
+                 "a hidden view started a query (view mapped %d, visible %d; window mapped %d)",
+                 gtk_widget_get_mapped (GTK_WIDGET (view)), gtk_widget_get_visible (GTK_WIDGET (view)),
+                 gtk_widget_get_mapped (GTK_WIDGET (window)));
   stk_test_spin (300);
   assert_money_label ("revenue-value", revenue);
 

@@ -8,7 +8,9 @@
 
 #include "stk-flows.h"
 #include "stk-item-dialog.h"
+#include "stk-movement-dialog.h"
 #include "stk-notice.h"
+#include "stk-reports-view.h"
 #include "stk-ops.h"
 #include "stk-rows.h"
 #include "stk-sale-dialog.h"
@@ -408,6 +410,97 @@ Test (window, sale_dialog_reports_an_unknown_code)
   cr_assert (WAIT_UNTIL (!stk_sale_dialog_get_busy (dialog) && gtk_widget_get_visible (code_error)));
 }
 
+/* Records a movement through the dialog: @kind_index in the kind drop-down (0 receipt,
+ * 1 adjustment, 2 count) for @code; waits for "saved". */
+static void
+record_movement (StkMovementKind kind,
+                 guint           kind_index,
+                 const char     *code,
+                 double          quantity,
+                 const char     *reason,
+                 Saved          *saved)
+{
+  StkMovementDialog *dialog;
+
+  dialog = stk_movement_dialog_new (NULL, writer (), stk_session_get_store (session), kind, code);
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), saved);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_drop_down_set_selected (template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "kind_dropdown"),
+                              kind_index);
+  cr_assert (WAIT_UNTIL (!stk_movement_dialog_get_busy (dialog)), "the item lookup did not end");
+  cr_assert_not (gtk_widget_get_visible (template_child (dialog, STK_TYPE_MOVEMENT_DIALOG,
+                                                         "code_error")),
+                 "%s was not found", code);
+  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "quantity_spin"),
+                             quantity);
+  set_text (dialog, STK_TYPE_MOVEMENT_DIALOG, "reason_entry", reason);
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
+  cr_assert (WAIT_UNTIL (saved->saved), "the %s was not saved", reason);
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_MOVEMENT_DIALOG) == NULL), "the dialog stayed open");
+}
+
+Test (window, movement_dialog_receives_adjusts_and_counts)
+{
+  Saved saved = { 0 };
+
+  add_item ("WASHER", "Washer", 199, 10);
+
+  /* Receipt: +5, with its reason; undo takes it back. */
+  record_movement (STK_MOVEMENT_RECEIVE, 0, "WASHER", 5, "delivery 4711", &saved);
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'WASHER'"), 15);
+  cr_assert_eq (query ("SELECT quantity FROM movements WHERE reason = 'delivery 4711' "
+                       "AND kind = 'receive'"), 5);
+  cr_assert_not_null (saved.undo);
+  stk_test_submit (writer (), stk_op_ref (saved.undo));
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'WASHER'"), 10);
+  saved_clear (&saved);
+  saved.saved = FALSE;
+
+  /* Adjustment: a change by −3. */
+  record_movement (STK_MOVEMENT_ADJUSTMENT, 1, "WASHER", -3, "damaged", &saved);
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'WASHER'"), 7);
+  cr_assert_eq (query ("SELECT quantity FROM movements WHERE reason = 'damaged'"), -3);
+  saved_clear (&saved);
+  saved.saved = FALSE;
+
+  /* Count: the counted quantity becomes the stock, whatever it was. */
+  record_movement (STK_MOVEMENT_ADJUSTMENT, 2, "WASHER", 4, "yearly count", &saved);
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'WASHER'"), 4);
+  cr_assert_eq (query ("SELECT balance FROM movements WHERE reason = 'yearly count'"), 4);
+  cr_assert_not_null (saved.undo);
+  stk_test_submit (writer (), stk_op_ref (saved.undo));
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'WASHER'"), 7);
+  saved_clear (&saved);
+}
+
+Test (window, movement_dialog_refuses_an_unknown_code)
+{
+  StkMovementDialog *dialog;
+  GtkWidget *code_error;
+  Saved saved = { 0 };
+
+  add_item ("WASHER", "Washer", 199, 10);
+  dialog = stk_movement_dialog_new (NULL, writer (), stk_session_get_store (session),
+                                    STK_MOVEMENT_RECEIVE, "NOPE");
+  g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_window_present (GTK_WINDOW (dialog));
+  code_error = template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "code_error");
+  cr_assert (WAIT_UNTIL (!stk_movement_dialog_get_busy (dialog) && gtk_widget_get_visible (code_error)),
+             "no error for an unknown code");
+  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "quantity_spin"), 2);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (!stk_movement_dialog_get_pending (dialog)));
+  stk_test_spin (100);
+
+  /* Refused at the field; the dialog stays open and nothing was written. */
+  cr_assert (gtk_widget_get_visible (code_error));
+  cr_assert_gt (strlen (gtk_label_get_text (GTK_LABEL (code_error))), 0);
+  cr_assert_not (saved.saved);
+  cr_assert_eq (find_toplevel (STK_TYPE_MOVEMENT_DIALOG), GTK_WINDOW (dialog));
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'WASHER'"), 10);
+  cr_assert_eq (query ("SELECT count(*) FROM movements WHERE kind = 'receive' AND quantity = 2"), 0);
+}
+
 /* --- the window -------------------------------------------------------------------- */
 
 Test (window, new_item_through_the_window_then_undo)
@@ -600,4 +693,127 @@ Test (window, bad_csv_shows_its_errors_and_imports_nothing)
   cr_assert_eq (query ("SELECT count(*) FROM items WHERE code LIKE 'NEW-%'"), 0);
   if (result.done)
     cr_assert_not (result.changed);
+}
+
+Test (window, load_sample_data_fills_an_empty_inventory)
+{
+  StkWindow *window;
+  GtkStack *main_stack;
+  StkNotice *notice;
+  gint64 active;
+
+  window = new_window (session);
+  main_stack = template_child (window, STK_TYPE_WINDOW, "main_stack");
+  notice = template_child (window, STK_TYPE_WINDOW, "notice");
+  cr_assert (WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (main_stack), "empty") == 0),
+             "no empty state on an empty inventory");
+  cr_assert (action_enabled (window, "win.load-sample", NULL));
+
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.load-sample", NULL));
+  /* Once only: the action is off while the data is written. */
+  cr_assert_not (action_enabled (window, "win.load-sample", NULL));
+  cr_assert (WAIT_UNTIL (stk_notice_get_text (notice) != NULL), "no notice after loading");
+  cr_assert_not_null (strstr (stk_notice_get_text (notice), "sample"), "%s",
+                      stk_notice_get_text (notice));
+  cr_assert_eq (query ("SELECT count(*) FROM items"), 60);
+  cr_assert_gt (query ("SELECT count(*) FROM sales"), 0);
+  cr_assert_eq (query ("SELECT count(*) FROM items WHERE on_hand < 0"), 0);
+  /* The window leaves the empty state and lists the items. */
+  cr_assert (WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (main_stack), "views") == 0));
+  /* The list shows the items not archived (the sample archives a few). */
+  active = query ("SELECT count(*) FROM items WHERE archived = 0");
+  cr_assert_gt (active, 0);
+  cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (items_model (window)) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (items_model (window))) == active),
+             "%u items listed, loading %d", g_list_model_get_n_items (G_LIST_MODEL (items_model (window))),
+             stk_table_model_get_loading (items_model (window)));
+  cr_assert (action_enabled (window, "win.load-sample", NULL));
+}
+
+static StkReportsView *
+reports_view (StkWindow *window)
+{
+  GtkBox *box = template_child (window, STK_TYPE_WINDOW, "reports_box");
+  GtkWidget *view = gtk_widget_get_first_child (GTK_WIDGET (box));
+
+  cr_assert (STK_IS_REPORTS_VIEW (view));
+  return STK_REPORTS_VIEW (view);
+}
+
+static guint
+report_days (StkWindow *window)
+{
+  guint days = 0;
+
+  g_object_get (reports_view (window), "days", &days, NULL);
+  return days;
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_named (c, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+Test (window, size_view_and_report_period_are_remembered)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *last_view = NULL;
+  StkWindow *window;
+  GtkStack *view_stack;
+  GtkWidget *range365;
+  int width = 0;
+  int height = 0;
+
+  add_item ("A-1", "First", 100, 5);
+  g_settings_set_int (settings, "window-width", 1100);
+  g_settings_set_int (settings, "window-height", 700);
+  g_settings_set_string (settings, "last-view", "reports");
+  g_settings_set_uint (settings, "report-days", 30);
+
+  /* A new window starts as the settings say. */
+  window = new_window (session);
+  view_stack = template_child (window, STK_TYPE_WINDOW, "view_stack");
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  cr_assert_eq (width, 1100, "width %d", width);
+  cr_assert_eq (height, 700);
+  cr_assert_str_eq (gtk_stack_get_visible_child_name (view_stack), "reports");
+  cr_assert_eq (report_days (window), 30);
+  range365 = find_named (GTK_WIDGET (window), "range-30");
+  cr_assert (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (range365)),
+             "the 30 days button is not the active one");
+
+  /* Changes are written back: the period at once, the view when it changes, the size
+   * when the window closes. */
+  range365 = find_named (GTK_WIDGET (window), "range-365");
+  cr_assert (GTK_IS_TOGGLE_BUTTON (range365));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (range365), TRUE);
+  cr_assert_eq (g_settings_get_uint (settings, "report-days"), 365);
+  gtk_stack_set_visible_child_name (view_stack, "sales");
+  last_view = g_settings_get_string (settings, "last-view");
+  cr_assert_str_eq (last_view, "sales");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  gtk_window_close (GTK_WINDOW (window));
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_WINDOW) == NULL), "the window did not close");
+  cr_assert_eq (g_settings_get_int (settings, "window-width"), 1180);
+  cr_assert_eq (g_settings_get_int (settings, "window-height"), 760);
+
+  /* ...and the next window comes back that way. */
+  window = new_window (session);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  cr_assert_eq (width, 1180);
+  cr_assert_eq (height, 760);
+  cr_assert_str_eq (gtk_stack_get_visible_child_name (template_child (window, STK_TYPE_WINDOW,
+                                                                      "view_stack")), "sales");
+  cr_assert_eq (report_days (window), 365);
 }

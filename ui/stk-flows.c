@@ -5,9 +5,12 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
+
+#include "stk-a11y.h"
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "stk-a11y.h"
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-maintenance.h"
@@ -114,6 +117,7 @@ static void
 stk_progress_dialog_init (StkProgressDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 static StkProgressDialog *
@@ -230,6 +234,7 @@ static void
 stk_result_dialog_init (StkResultDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 typedef enum

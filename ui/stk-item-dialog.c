@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-a11y.h"
+
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-ops.h"
@@ -278,6 +280,7 @@ static void
 stk_item_dialog_init (StkItemDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 /* Closing the dialog does not take back a change already submitted: the writer
@@ -319,8 +322,7 @@ stk_item_dialog_new (GtkWindow         *parent,
 
       gtk_window_set_title (GTK_WINDOW (self), _("Edit Item"));
       gtk_button_set_label (self->save_button, _("_Save"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->save_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Save"), -1);
+      stk_a11y_name_mnemonic_button (self->save_button);
       gtk_editable_set_text (GTK_EDITABLE (self->code_entry), item->code);
       gtk_editable_set_text (GTK_EDITABLE (self->description_entry), self->old.description);
       gtk_editable_set_text (GTK_EDITABLE (self->price_entry), price);
@@ -330,8 +332,7 @@ stk_item_dialog_new (GtkWindow         *parent,
     {
       gtk_window_set_title (GTK_WINDOW (self), _("New Item"));
       gtk_button_set_label (self->save_button, _("_Create"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->save_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Create"), -1);
+      stk_a11y_name_mnemonic_button (self->save_button);
     }
 
   return self;

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-a11y.h"
+
 #include "stk-code-entry.h"
 #include "stk-error.h"
 
@@ -340,6 +342,8 @@ static void
 stk_movement_dialog_init (StkMovementDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+  stk_a11y_name_drop_down (self->kind_dropdown, _("Kind"));
   kind_changed_cb (self);
 }
 

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-a11y.h"
+
 #define DEFAULT_TIMEOUT_MS 5000
 
 struct _StkNotice
@@ -212,6 +214,7 @@ stk_notice_init (StkNotice *self)
 {
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
   gtk_widget_init_template (GTK_WIDGET (self));
+  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-a11y.h"
+
 #include "stk-code-entry.h"
 #include "stk-error.h"
 #include "stk-format.h"
@@ -286,6 +288,7 @@ static void
 stk_sale_dialog_init (StkSaleDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 StkSaleDialog *

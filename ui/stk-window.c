@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-a11y.h"
+
 #include "stk-flows.h"
 #include "stk-item-dialog.h"
 #include "stk-maintenance.h"
@@ -873,8 +875,10 @@ view_changed_cb (StkWindow *self)
     placeholder = _("Search sales by code");
   else if (view == self->moves_view)
     placeholder = _("Search moves by code");
-  if (placeholder != NULL)
-    g_object_set (self->search_entry, "placeholder-text", placeholder, NULL);
+  else
+    /* Reports: the entry is off; it must not name a list that is not shown. */
+    placeholder = _("Search");
+  g_object_set (self->search_entry, "placeholder-text", placeholder, NULL);
 
   /* The search applies to the list in view. */
   if (view != NULL)
@@ -924,6 +928,11 @@ stk_window_add_views (StkWindow *self)
   gtk_box_prepend (self->sales_box, GTK_WIDGET (self->sales_view));
   gtk_box_prepend (self->moves_box, GTK_WIDGET (self->moves_view));
   gtk_box_append (self->reports_box, GTK_WIDGET (self->reports_view));
+
+  /* The report's period (30/90/365 days) is remembered, like the last view. */
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "report-days", self->reports_view, "days",
+                     G_SETTINGS_BIND_DEFAULT);
 
   stk_table_view_set_store (self->items_view, self->store);
   stk_table_view_set_store (self->sales_view, self->store);
@@ -1004,6 +1013,19 @@ stk_window_save_size (StkWindow *self)
     }
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static void
+stk_window_realize (GtkWidget *widget)
+{
+  GtkShortcutsWindow *overlay;
+
+  GTK_WIDGET_CLASS (stk_window_parent_class)->realize (widget);
+
+  /* GtkApplication loads gtk/help-overlay.ui once the window belongs to it. */
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (widget));
+  if (overlay != NULL)
+    stk_a11y_name_shortcuts_window (GTK_WIDGET (overlay));
 }
 
 static gboolean
@@ -1168,6 +1190,7 @@ stk_window_class_init (StkWindowClass *klass)
   object_class->set_property = stk_window_set_property;
 
   window_class->close_request = stk_window_close_request;
+  widget_class->realize = stk_window_realize;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, STK_TYPE_SESSION,
@@ -1245,6 +1268,7 @@ stk_window_init (StkWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 StkWindow *

@@ -24,4 +24,11 @@ void stk_a11y_name_drop_down        (GtkDropDown *drop_down,
  * entry, the search toggle and the section menu button. */
 void stk_a11y_name_shortcuts_window (GtkWidget   *shortcuts_window);
 
+/* Shows @message (or hides it, when NULL) in the error @label under a form @field,
+ * marks the field invalid for assistive technologies, with the message as its
+ * description, and styles it as an error. */
+void stk_a11y_set_field_error       (GtkLabel    *label,
+                                     GtkWidget   *field,
+                                     const char  *message);
+
 G_END_DECLS

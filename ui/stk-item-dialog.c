@@ -46,29 +46,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
-set_field_error (GtkLabel   *label,
-                 GtkWidget  *field,
-                 const char *message)
-{
-  gtk_label_set_text (label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
-  if (message != NULL)
-    {
-      gtk_widget_add_css_class (field, "error");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (field),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (field),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (field, "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-    }
-}
-
-static void
 stk_item_dialog_set_pending (StkItemDialog *self,
                              gboolean       pending)
 {
@@ -102,11 +79,11 @@ submit_cb (GObject      *object,
       stk_item_dialog_set_pending (self, FALSE);
       if (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT))
         {
-          set_field_error (self->code_error, GTK_WIDGET (self->code_entry), error->message);
+          stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), error->message);
           gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
         }
       else if (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA))
-        set_field_error (self->code_error, GTK_WIDGET (self->code_entry), error->message);
+        stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), error->message);
       else
         {
           gtk_label_set_text (self->error_label, error->message);
@@ -166,19 +143,19 @@ stk_item_dialog_save (GtkWidget  *widget,
 
   if (code[0] == '\0')
     {
-      set_field_error (self->code_error, GTK_WIDGET (self->code_entry), _("Enter a code for the item."));
+      stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), _("Enter a code for the item."));
       ok = FALSE;
     }
   else if (!stk_ops_validate_code (code, &error))
     {
-      set_field_error (self->code_error, GTK_WIDGET (self->code_entry), error->message);
+      stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), error->message);
       g_clear_error (&error);
       ok = FALSE;
     }
 
   if (price_text[0] != '\0' && !stk_parse_money (price_text, &price_cents, &error))
     {
-      set_field_error (self->price_error, GTK_WIDGET (self->price_entry), error->message);
+      stk_a11y_set_field_error (self->price_error, GTK_WIDGET (self->price_entry), error->message);
       g_clear_error (&error);
       if (ok)
         gtk_widget_grab_focus (GTK_WIDGET (self->price_entry));
@@ -210,14 +187,14 @@ static void
 code_changed_cb (StkItemDialog *self,
                  GtkEditable   *editable)
 {
-  set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
+  stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
 }
 
 static void
 price_changed_cb (StkItemDialog *self,
                   GtkEditable   *editable)
 {
-  set_field_error (self->price_error, GTK_WIDGET (self->price_entry), NULL);
+  stk_a11y_set_field_error (self->price_error, GTK_WIDGET (self->price_entry), NULL);
 }
 
 static void

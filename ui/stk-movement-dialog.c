@@ -58,26 +58,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
-set_field_error (GtkLabel   *label,
-                 GtkWidget  *field,
-                 const char *message)
-{
-  gtk_label_set_text (label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
-  if (message != NULL)
-    {
-      gtk_widget_add_css_class (field, "error");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (field),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (field, "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
-    }
-}
-
-static void
 stk_movement_dialog_set_pending (StkMovementDialog *self,
                                  gboolean           pending)
 {
@@ -117,7 +97,7 @@ kind_changed_cb (StkMovementDialog *self)
     }
   gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_label_set_text_with_mnemonic (self->quantity_label, label);
-  set_field_error (self->quantity_error, GTK_WIDGET (self->quantity_spin), NULL);
+  stk_a11y_set_field_error (self->quantity_error, GTK_WIDGET (self->quantity_spin), NULL);
 }
 
 static void
@@ -133,14 +113,14 @@ lookup_cb (GtkEntry          *entry,
     {
       gtk_label_set_text (self->item_label, "");
       if (gtk_editable_get_text (GTK_EDITABLE (self->code_entry))[0] != '\0')
-        set_field_error (self->code_error, GTK_WIDGET (self->code_entry),
+        stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry),
                          _("There is no item with this code."));
       return;
     }
 
   self->item_id = info->id;
   self->on_hand = info->on_hand;
-  set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
+  stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
   text = g_strdup_printf (_("%s — %" G_GINT64_FORMAT " in stock"),
                           info->description && info->description[0] ? info->description : info->code,
                           info->on_hand);
@@ -240,13 +220,13 @@ stk_movement_dialog_save (GtkWidget  *widget,
 
   if (code[0] == '\0')
     {
-      set_field_error (self->code_error, GTK_WIDGET (self->code_entry), _("Enter the item’s code."));
+      stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), _("Enter the item’s code."));
       gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
       ok = FALSE;
     }
   if (kind == KIND_ADJUSTMENT && quantity == 0)
     {
-      set_field_error (self->quantity_error, GTK_WIDGET (self->quantity_spin),
+      stk_a11y_set_field_error (self->quantity_error, GTK_WIDGET (self->quantity_spin),
                        _("An adjustment changes the stock: enter a quantity other than 0."));
       if (ok)
         gtk_widget_grab_focus (GTK_WIDGET (self->quantity_spin));
@@ -271,7 +251,7 @@ static void
 code_changed_cb (StkMovementDialog *self,
                  GtkEditable       *editable)
 {
-  set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
+  stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
 }
 

@@ -49,26 +49,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
-set_field_error (GtkLabel   *label,
-                 GtkWidget  *field,
-                 const char *message)
-{
-  gtk_label_set_text (label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
-  if (message != NULL)
-    {
-      gtk_widget_add_css_class (field, "error");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (field),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (field, "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
-    }
-}
-
-static void
 stk_sale_dialog_set_pending (StkSaleDialog *self,
                              gboolean       pending)
 {
@@ -95,12 +75,12 @@ lookup_cb (GtkEntry          *entry,
 
       gtk_label_set_text (self->item_label, "");
       if (code[0] != '\0')
-        set_field_error (self->code_error, GTK_WIDGET (self->code_entry),
+        stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry),
                          _("There is no item with this code."));
       return;
     }
 
-  set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
+  stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
   /* Translators: under the code in the sale dialog: the item's description and stock */
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s — %" G_GINT64_FORMAT " in stock",
                                        "%s — %" G_GINT64_FORMAT " in stock",
@@ -182,7 +162,7 @@ stk_sale_dialog_save (GtkWidget  *widget,
 
   if (code[0] == '\0')
     {
-      set_field_error (self->code_error, GTK_WIDGET (self->code_entry),
+      stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry),
                        _("Enter the code of the item sold."));
       gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
       ok = FALSE;
@@ -190,7 +170,7 @@ stk_sale_dialog_save (GtkWidget  *widget,
   /* An empty price takes the item's current price. */
   if (price_text[0] != '\0' && !stk_parse_money (price_text, &price_cents, &error))
     {
-      set_field_error (self->price_error, GTK_WIDGET (self->price_entry), error->message);
+      stk_a11y_set_field_error (self->price_error, GTK_WIDGET (self->price_entry), error->message);
       if (ok)
         gtk_widget_grab_focus (GTK_WIDGET (self->price_entry));
       ok = FALSE;
@@ -211,7 +191,7 @@ static void
 code_changed_cb (StkSaleDialog *self,
                  GtkEditable   *editable)
 {
-  set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
+  stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
 }
 
@@ -221,7 +201,7 @@ price_changed_cb (StkSaleDialog *self,
 {
   if (!self->setting_price)
     self->price_edited = gtk_editable_get_text (editable)[0] != '\0';
-  set_field_error (self->price_error, GTK_WIDGET (self->price_entry), NULL);
+  stk_a11y_set_field_error (self->price_error, GTK_WIDGET (self->price_entry), NULL);
 }
 
 static void

@@ -3,7 +3,9 @@
 
 #include "stk-test-util.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -397,4 +399,94 @@ stk_test_submit (StkWriter *writer,
   if (!stk_writer_submit_sync (writer, op, &error))
     g_error ("%s: %s", stk_op_get_description (op), error->message);
   stk_op_unref (op);
+}
+
+gboolean
+stk_test_ensure_locale (const char  *name,
+                        GError     **error)
+{
+  const char *builddir = g_getenv ("STK_TEST_BUILDDIR");
+  g_autofree char *dir = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *source_path = NULL;
+  g_autofree char *localedef = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *tmp_target = NULL;
+  g_autofree char *err = NULL;
+  const char *dot;
+  int status = -1;
+
+  g_return_val_if_fail (name != NULL && strchr (name, '.') != NULL, FALSE);
+
+  if (builddir == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "STK_TEST_BUILDDIR is not set (run the tests through meson test)");
+      return FALSE;
+    }
+  dir = g_build_filename (builddir, "locales", NULL);
+  target = g_build_filename (dir, name, NULL);
+  marker = g_build_filename (target, "LC_MONETARY", NULL);
+
+  if (!g_file_test (marker, G_FILE_TEST_EXISTS))
+    {
+      dot = strchr (name, '.');
+      source = g_strndup (name, dot - name);
+      source_path = g_build_filename ("/usr/share/i18n/locales", source, NULL);
+      localedef = g_find_program_in_path ("localedef");
+      if (localedef == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "localedef not found (Debian package libc-bin)");
+          return FALSE;
+        }
+      if (!g_file_test (source_path, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "%s is missing: install Debian's \"locales\" package", source_path);
+          return FALSE;
+        }
+      if (g_mkdir_with_parents (dir, 0755) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                       "Cannot create %s: %s", dir, g_strerror (errno));
+          return FALSE;
+        }
+
+      /* Built beside the target and renamed, so a half-written locale never counts. */
+      tmp = g_build_filename (dir, "tmp-XXXXXX", NULL);
+      if (g_mkdtemp (tmp) == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                       "Cannot create a folder in %s: %s", dir, g_strerror (errno));
+          return FALSE;
+        }
+      tmp_target = g_build_filename (tmp, name, NULL);
+      {
+        const char *argv[] = { localedef, "-i", source, "-f", "UTF-8", tmp_target, NULL };
+
+        if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                           NULL, &err, &status, error))
+          {
+            stk_test_rmdir (tmp);
+            return FALSE;
+          }
+      }
+      /* localedef exits 1 for mere warnings; what matters is the compiled locale. */
+      if (!g_file_test (tmp_target, G_FILE_TEST_IS_DIR) ||
+          (g_rename (tmp_target, target) != 0 && !g_file_test (marker, G_FILE_TEST_EXISTS)))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "localedef -i %s -f UTF-8 %s failed (wait status %d): %s", source,
+                       tmp_target, status, err ? err : "");
+          stk_test_rmdir (tmp);
+          return FALSE;
+        }
+      stk_test_rmdir (tmp);
+    }
+
+  g_setenv ("LOCPATH", dir, TRUE);
+  return TRUE;
 }

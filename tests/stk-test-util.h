@@ -29,6 +29,14 @@ gint64    stk_test_query          (const char     *path,
 /* Contents of a file, for byte-for-byte comparisons. */
 GBytes   *stk_test_read_bytes     (const char     *path);
 
+/* Makes the glibc locale @name (e.g. "it_IT.UTF-8") usable by this process and its
+ * children without touching the system: compiles it with localedef (Debian packages
+ * "locales" and "libc-bin") into $STK_TEST_BUILDDIR/locales unless it is already there,
+ * and points LOCPATH at that folder. Safe when several tests build the same locale at
+ * once. FALSE with @error when the locale cannot be made; never skips. */
+gboolean  stk_test_ensure_locale  (const char     *name,
+                                   GError        **error);
+
 /* Drops root privileges to nobody (65534) in this (forked) test process. */
 void      stk_test_drop_privileges (void);
 

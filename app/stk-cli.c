@@ -369,6 +369,24 @@ typedef struct
   char *value;
 } StkCliLine;
 
+/* The columns @text takes in a terminal: wide (East Asian) characters take two,
+ * combining marks and other zero-width characters none. */
+static glong
+display_width (const char *text)
+{
+  glong width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return width;
+}
+
 static void
 print_aligned (StkCliLine *lines,
                guint       n_lines)
@@ -376,11 +394,11 @@ print_aligned (StkCliLine *lines,
   glong width = 0;
 
   for (guint i = 0; i < n_lines; i++)
-    width = MAX (width, g_utf8_strlen (lines[i].label, -1));
+    width = MAX (width, display_width (lines[i].label));
 
   for (guint i = 0; i < n_lines; i++)
     {
-      glong pad = width - g_utf8_strlen (lines[i].label, -1);
+      glong pad = width - display_width (lines[i].label);
 
       g_print ("%s:%*s %s\n", lines[i].label, (int) pad, "", lines[i].value);
       g_free (lines[i].label);
@@ -486,7 +504,8 @@ cli_stats (StkCli  *cli,
     return cli_stats_json (cli, &stats, connections);
 
 #define LINE(l, v) G_STMT_START { lines[n].label = g_strdup (l); lines[n].value = (v); n++; } G_STMT_END
-  LINE (_("Inventory"), g_filename_display_name (cli->db_path));
+  /* Translators: the label of the inventory file's path in “stocktake stats”. */
+  LINE (C_("stats", "Inventory"), g_filename_display_name (cli->db_path));
   LINE (_("Format version"), g_strdup_printf ("%d", stats.schema_version));
   LINE (_("Items"), stk_format_count ((gint64) stats.items));
   LINE (_("Archived items"), stk_format_count ((gint64) stats.archived_items));
@@ -594,6 +613,8 @@ cli_checkpoint (StkCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StkWriter) writer = NULL;
+  g_autofree char *checkpointed_text = NULL;
+  g_autofree char *frames_text = NULL;
   gint64 wal_frames = 0;
   gint64 checkpointed = 0;
 
@@ -604,13 +625,15 @@ cli_checkpoint (StkCli  *cli,
   if (!stk_checkpoint (writer, &wal_frames, &checkpointed, &error))
     return cli_close_writer (writer, cli_fail (error));
 
+  checkpointed_text = stk_format_count (checkpointed);
+  frames_text = stk_format_count (wal_frames);
+  /* Translators: "Checkpointed 12 of 40 write-ahead log frames."; the plural
+   * follows the second number. */
   g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "Checkpointed %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                        " write-ahead log frame.\n",
-                        "Checkpointed %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                        " write-ahead log frames.\n",
-                        (gulong) MAX (wal_frames, 0)),
-           checkpointed, wal_frames);
+                        "Checkpointed %s of %s write-ahead log frame.\n",
+                        "Checkpointed %s of %s write-ahead log frames.\n",
+                        (gulong) CLAMP (wal_frames, 0, G_MAXLONG)),
+           checkpointed_text, frames_text);
   return cli_close_writer (writer, STK_CLI_EXIT_OK);
 }
 
@@ -622,6 +645,8 @@ cli_import (StkCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(StkWriter) writer = NULL;
   g_auto(StkImportReport) report = { 0 };
+  g_autofree char *imported_text = NULL;
+  g_autofree char *duplicates_text = NULL;
   StkCliProgress progress;
   const char *path = args[1];
   StkTable table;
@@ -646,11 +671,13 @@ cli_import (StkCli  *cli,
           if (report.n_errors > report.errors->len)
             {
               guint64 more = report.n_errors - report.errors->len;
+              g_autofree char *more_text = stk_format_count ((gint64) MIN (more, G_MAXINT64));
+
               g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                                       "… and %" G_GUINT64_FORMAT " more bad row.\n",
-                                       "… and %" G_GUINT64_FORMAT " more bad rows.\n",
+                                       "… and %s more bad row.\n",
+                                       "… and %s more bad rows.\n",
                                        (gulong) MIN (more, G_MAXULONG)),
-                          more);
+                          more_text);
             }
         }
       status = cli_fail (error);
@@ -661,13 +688,15 @@ cli_import (StkCli  *cli,
     }
   progress_end (&progress);
 
+  imported_text = stk_format_count ((gint64) MIN (report.imported, G_MAXINT64));
+  duplicates_text = stk_format_count ((gint64) MIN (report.duplicates, G_MAXINT64));
+  /* Translators: "Imported 25 rows (3 already present)"; the plural follows the
+   * first number. */
   g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "Imported %" G_GUINT64_FORMAT " row (%" G_GUINT64_FORMAT
-                        " already present)\n",
-                        "Imported %" G_GUINT64_FORMAT " rows (%" G_GUINT64_FORMAT
-                        " already present)\n",
+                        "Imported %s row (%s already present)\n",
+                        "Imported %s rows (%s already present)\n",
                         (gulong) MIN (report.imported, G_MAXULONG)),
-           report.imported, report.duplicates);
+           imported_text, duplicates_text);
   return cli_close_writer (writer, STK_CLI_EXIT_OK);
 }
 
@@ -678,6 +707,7 @@ cli_export (StkCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StkStore) store = NULL;
+  g_autofree char *rows_text = NULL;
   StkCliProgress progress;
   const char *path = args[1];
   guint64 rows = 0;
@@ -698,11 +728,13 @@ cli_export (StkCli  *cli,
     }
   progress_end (&progress);
 
+  rows_text = stk_format_count ((gint64) MIN (rows, G_MAXINT64));
+  /* Translators: "Exported 25 rows to items.csv" */
   g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "Exported %" G_GUINT64_FORMAT " row to %s\n",
-                        "Exported %" G_GUINT64_FORMAT " rows to %s\n",
+                        "Exported %s row to %s\n",
+                        "Exported %s rows to %s\n",
                         (gulong) MIN (rows, G_MAXULONG)),
-           rows, path);
+           rows_text, path);
   return STK_CLI_EXIT_OK;
 }
 
@@ -716,13 +748,18 @@ cli_parse_number (StkCli      *cli,
                   int         *out_status)
 {
   g_autofree char *message = NULL;
+  char min_text[24];
+  char max_text[24];
 
   if (value != NULL && g_ascii_string_to_unsigned (value, 10, min, max, out_value, NULL))
     return TRUE;
 
-  message = g_strdup_printf (_("%s expects a whole number from %" G_GUINT64_FORMAT " to %"
-                               G_GUINT64_FORMAT ", not “%s”."),
-                             option, min, max, value ? value : "");
+  /* The bounds as the option takes them: plain digits, no grouping. */
+  g_snprintf (min_text, sizeof min_text, "%" G_GUINT64_FORMAT, min);
+  g_snprintf (max_text, sizeof max_text, "%" G_GUINT64_FORMAT, max);
+  /* Translators: "--skus expects a whole number from 1 to 1000000, not “x”." */
+  message = g_strdup_printf (_("%s expects a whole number from %s to %s, not “%s”."),
+                             option, min_text, max_text, value ? value : "");
   *out_status = cli_command_usage_error (cli, message);
   return FALSE;
 }
@@ -740,6 +777,11 @@ cli_generate (StkCli  *cli,
   g_autofree char *batches_text = NULL;
   g_autofree char *ops_text = NULL;
   g_autofree char *max_text = NULL;
+  g_autofree char *n_skus_text = NULL;
+  g_autofree char *n_sales_text = NULL;
+  g_autofree char *n_batches_text = NULL;
+  g_autofree char *n_ops_text = NULL;
+  g_autofree char *n_max_text = NULL;
   const StkCliOption *skus = cli_get_option (cli, "--skus");
   const StkCliOption *sales = cli_get_option (cli, "--sales");
   const StkCliOption *seed_option = cli_get_option (cli, "--seed");
@@ -784,34 +826,39 @@ cli_generate (StkCli  *cli,
   g_timer_stop (timer);
   stk_writer_get_figures (writer, &figures);
 
+  n_skus_text = stk_format_count ((gint64) MIN (n_skus, G_MAXINT64));
   items_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "%" G_GUINT64_FORMAT " item",
-                                             "%" G_GUINT64_FORMAT " items",
+                                             "%s item",
+                                             "%s items",
                                              (gulong) MIN (n_skus, G_MAXULONG)),
-                                n_skus);
+                                n_skus_text);
+  n_sales_text = stk_format_count ((gint64) MIN (n_sales, G_MAXINT64));
   sales_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "%" G_GUINT64_FORMAT " sale",
-                                             "%" G_GUINT64_FORMAT " sales",
+                                             "%s sale",
+                                             "%s sales",
                                              (gulong) MIN (n_sales, G_MAXULONG)),
-                                n_sales);
+                                n_sales_text);
   /* Translators: "Generated 1000 items and 2000 sales in 1.23 s (seed 42)." */
   g_print (_("Generated %s and %s in %.2f s (seed %u).\n"),
            items_text, sales_text, g_timer_elapsed (timer, NULL), (guint) seed);
+  n_batches_text = stk_format_count ((gint64) MIN (figures.batches, G_MAXINT64));
   batches_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%" G_GUINT64_FORMAT " transaction",
-                                               "%" G_GUINT64_FORMAT " transactions",
+                                               "%s transaction",
+                                               "%s transactions",
                                                (gulong) MIN (figures.batches, G_MAXULONG)),
-                                  figures.batches);
+                                  n_batches_text);
+  n_ops_text = stk_format_count ((gint64) MIN (figures.committed, G_MAXINT64));
   ops_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%" G_GUINT64_FORMAT " operation",
-                                           "%" G_GUINT64_FORMAT " operations",
+                                           "%s operation",
+                                           "%s operations",
                                            (gulong) MIN (figures.committed, G_MAXULONG)),
-                              figures.committed);
+                              n_ops_text);
+  n_max_text = stk_format_count ((gint64) MIN (figures.max_batch, G_MAXINT64));
   max_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%" G_GUINT64_FORMAT " operation",
-                                           "%" G_GUINT64_FORMAT " operations",
+                                           "%s operation",
+                                           "%s operations",
                                            (gulong) MIN (figures.max_batch, G_MAXULONG)),
-                              figures.max_batch);
+                              n_max_text);
   /* Translators: "Writer: 3 transactions, 5 operations, at most 2 operations in one
    * transaction." */
   g_print (_("Writer: %s, %s, at most %s in one transaction.\n"),
@@ -920,7 +967,7 @@ print_wrapped (const char *text,
       words = g_strsplit (lines[i], " ", -1);
       for (guint j = 0; words[j] != NULL; j++)
         {
-          glong len = g_utf8_strlen (words[j], -1);
+          glong len = display_width (words[j]);
 
           if (column > 0 && column + 1 + len > width)
             {
@@ -956,8 +1003,7 @@ stk_cli_get_help (void)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       const char *synopsis = commands[i].synopsis[0] ? _(commands[i].synopsis) : "";
-      width = MAX (width, (int) (strlen (commands[i].name) + 1 +
-                                 g_utf8_strlen (synopsis, -1)));
+      width = MAX (width, (int) (strlen (commands[i].name) + 1 + display_width (synopsis)));
     }
 
   g_string_append_printf (help, _("Usage:\n"
@@ -969,7 +1015,7 @@ stk_cli_get_help (void)
     {
       const char *synopsis = commands[i].synopsis[0] ? _(commands[i].synopsis) : "";
       g_autofree char *left = g_strdup_printf ("%s %s", commands[i].name, synopsis);
-      int pad = width - (int) g_utf8_strlen (left, -1);
+      int pad = width - (int) display_width (left);
 
       g_string_append_printf (help, "  %s%*s   %s\n", left, pad, "", _(commands[i].summary));
     }

@@ -158,10 +158,13 @@ stk_lock_holder_describe (const StkLockHolder *holder)
     }
   if (holder->pid > 0)
     {
+      char pid[24];
+
       if (text->len > 0)
         g_string_append (text, " ");
-      /* Translators: a process id, for the curious. */
-      g_string_append_printf (text, _("(process %" G_GINT64_FORMAT ")"), holder->pid);
+      g_snprintf (pid, sizeof pid, "%" G_GINT64_FORMAT, holder->pid);
+      /* Translators: %s is a process id, for the curious. */
+      g_string_append_printf (text, _("(process %s)"), pid);
     }
 
   return g_string_free (g_steal_pointer (&text), FALSE);

@@ -13,6 +13,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-format.h"
 #include "stk-ops.h"
 #include "stk-schema.h"
 
@@ -934,10 +935,12 @@ stk_generate (StkWriter        *writer,
 
   if (n_skus > GEN_MAX_SKUS || n_sales > GEN_MAX_SALES)
     {
+      g_autofree char *max_skus = stk_format_count ((gint64) GEN_MAX_SKUS);
+      g_autofree char *max_sales = stk_format_count ((gint64) GEN_MAX_SALES);
+
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                   _("Too much to generate: at most %" G_GUINT64_FORMAT " SKUs and %"
-                     G_GUINT64_FORMAT " sales."),
-                   GEN_MAX_SKUS, GEN_MAX_SALES);
+                   _("Too much to generate: at most %s SKUs and %s sales."),
+                   max_skus, max_sales);
       return FALSE;
     }
   if (n_skus == 0 && n_sales > 0)

@@ -7,6 +7,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-format.h"
 
 static const char *const movement_kinds[] = { "receive", "sale", "adjustment", "count" };
 
@@ -390,7 +391,12 @@ describe_record_movement (StkOp    *op,
   switch (d->kind)
     {
     case STK_MOVEMENT_RECEIVE:
-      return g_strdup_printf (_("Receipt of %" G_GINT64_FORMAT " × “%s”"), d->a, d->code);
+      {
+        g_autofree char *quantity = stk_format_count (d->a);
+
+        /* Translators: a quantity × an item code */
+        return g_strdup_printf (_("Receipt of %s × “%s”"), quantity, d->code);
+      }
     case STK_MOVEMENT_COUNT:
       return g_strdup_printf (_("Stock count of “%s”"), d->code);
     case STK_MOVEMENT_ADJUSTMENT:
@@ -405,8 +411,10 @@ describe_record_sale (StkOp    *op,
                       gpointer  user_data)
 {
   OpData *d = user_data;
+  g_autofree char *quantity = stk_format_count (d->a);
 
-  return g_strdup_printf (_("Sale of %" G_GINT64_FORMAT " × “%s”"), d->a, d->code);
+  /* Translators: a quantity × an item code */
+  return g_strdup_printf (_("Sale of %s × “%s”"), quantity, d->code);
 }
 
 static gboolean
@@ -641,8 +649,11 @@ describe_void_sale (StkOp    *op,
                     gpointer  user_data)
 {
   OpData *d = user_data;
+  char id[24];
 
-  return g_strdup_printf (_("Voiding of sale %" G_GINT64_FORMAT), d->item_id);
+  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->item_id);
+  /* Translators: %s is the sale's number */
+  return g_strdup_printf (_("Voiding of sale %s"), id);
 }
 
 static gboolean
@@ -677,8 +688,11 @@ apply_void_sale (StkOp    *op,
     return FALSE;
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("Sale %" G_GINT64_FORMAT " does not exist."), d->item_id);
+      char id[24];
+
+      g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->item_id);
+      /* Translators: %s is the sale's number */
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("Sale %s does not exist."), id);
       return FALSE;
     }
   if (voided)
@@ -718,8 +732,11 @@ describe_delete_item (StkOp    *op,
                       gpointer  user_data)
 {
   OpData *d = user_data;
+  char id[24];
 
-  return g_strdup_printf (_("Removal of item %" G_GINT64_FORMAT), d->item_id);
+  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->item_id);
+  /* Translators: %s is the item's number */
+  return g_strdup_printf (_("Removal of item %s"), id);
 }
 
 static gboolean

@@ -7,6 +7,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-format.h"
 
 /*
  * The inventory schema, as a list of migrations. Migration N brings a database at
@@ -235,10 +236,18 @@ stk_schema_migrate (sqlite3  *db,
           stk_db_query_int64 (db, "SELECT count(*) FROM pragma_foreign_key_check", &fk_problems,
                               &local_error) &&
           fk_problems != 0)
-        g_set_error (&local_error, STK_ERROR, STK_ERROR_CORRUPT,
-                     _("Cannot upgrade the inventory: %" G_GINT64_FORMAT
-                       " rows refer to missing rows."),
-                     fk_problems);
+        {
+          g_autofree char *problems = stk_format_count (fk_problems);
+
+          g_set_error (&local_error, STK_ERROR, STK_ERROR_CORRUPT,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Cannot upgrade the inventory: %s row refers to missing "
+                                    "rows.",
+                                    "Cannot upgrade the inventory: %s rows refer to missing "
+                                    "rows.",
+                                    (gulong) CLAMP (fk_problems, 0, G_MAXLONG)),
+                       problems);
+        }
     }
 
   if (local_error == NULL && sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)

@@ -17,6 +17,7 @@
 #include "stk-csv.h"
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-format.h"
 #include "stk-ops.h"
 
 /*
@@ -521,6 +522,8 @@ set_summary_error (ImportData  *d,
                    int          code,
                    GError     **error)
 {
+  g_autofree char *n_errors = NULL;
+
   if (d->bad_header)
     {
       g_set_error (error, STK_ERROR, code,
@@ -529,12 +532,13 @@ set_summary_error (ImportData  *d,
                    d->display_name);
       return;
     }
+  n_errors = stk_format_count ((gint64) MIN (d->n_errors, G_MAXINT64));
   g_set_error (error, STK_ERROR, code,
                g_dngettext (GETTEXT_PACKAGE,
-                            "“%s” has %" G_GUINT64_FORMAT " bad row; nothing was imported.",
-                            "“%s” has %" G_GUINT64_FORMAT " bad rows; nothing was imported.",
-                            d->n_errors),
-               d->display_name, d->n_errors);
+                            "“%s” has %s bad row; nothing was imported.",
+                            "“%s” has %s bad rows; nothing was imported.",
+                            (gulong) MIN (d->n_errors, G_MAXULONG)),
+               d->display_name, n_errors);
 }
 
 typedef struct

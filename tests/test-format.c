@@ -8,87 +8,27 @@
 
 #include <criterion/criterion.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #pragma GCC diagnostic ignored "-Wdeclaration-after-statement"
 
 #include "stk-error.h"
 #include "stk-format.h"
+#include "stk-test-util.h"
 
 /*
- * These tests really switch locales. A fresh Debian has only C/C.UTF-8/POSIX, so the
- * first test compiles it_IT.UTF-8 and en_US.UTF-8 with localedef (Debian package
- * "locales" for the sources, "libc-bin" for the tool) into <builddir>/locales and
- * points LOCPATH there: nothing system-wide is needed or changed. If that cannot be
+ * These tests really switch locales. A fresh Debian has only C/C.UTF-8/POSIX, so
+ * stk_test_ensure_locale() compiles it_IT.UTF-8 and en_US.UTF-8 into the build tree
+ * and points LOCPATH there: nothing system-wide is needed or changed. If that cannot be
  * done the tests fail, they are never skipped.
  */
-
-static const char *const needed_locales[] = { "it_IT", "en_US" };
-
-static char *
-locale_dir (void)
-{
-  const char *builddir = g_getenv ("STK_TEST_BUILDDIR");
-
-  cr_assert_not_null (builddir, "STK_TEST_BUILDDIR is not set (run through meson test)");
-  return g_build_filename (builddir, "locales", NULL);
-}
-
-static void
-ensure_locales (void)
-{
-  g_autofree char *dir = locale_dir ();
-  gsize i;
-
-  cr_assert_eq (g_mkdir_with_parents (dir, 0755), 0, "cannot create %s", dir);
-  for (i = 0; i < G_N_ELEMENTS (needed_locales); i++)
-    {
-      g_autofree char *name = g_strconcat (needed_locales[i], ".UTF-8", NULL);
-      g_autofree char *target = g_build_filename (dir, name, NULL);
-      g_autofree char *marker = g_build_filename (target, "LC_MONETARY", NULL);
-      g_autofree char *tmp = NULL;
-      g_autofree char *tmp_target = NULL;
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *localedef = g_find_program_in_path ("localedef");
-      int status = -1;
-
-      if (g_file_test (marker, G_FILE_TEST_EXISTS))
-        continue;
-      cr_assert_not_null (localedef, "localedef not found (Debian package libc-bin)");
-      cr_assert (g_file_test ("/usr/share/i18n/locales/it_IT", G_FILE_TEST_EXISTS),
-                 "/usr/share/i18n/locales/it_IT is missing: install Debian's \"locales\" "
-                 "package (build-aux/dev.sh does)");
-
-      /* Build beside the target and rename, so a half-written locale never counts. */
-      tmp = g_build_filename (dir, "tmp-XXXXXX", NULL);
-      cr_assert_not_null (g_mkdtemp (tmp));
-      tmp_target = g_build_filename (tmp, name, NULL);
-      {
-        const char *argv[] = { localedef, "-i", needed_locales[i], "-f", "UTF-8",
-                               tmp_target, NULL };
-
-        g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                      &status, &error);
-      }
-      cr_assert_null (error, "localedef: %s", error ? error->message : "");
-      /* localedef exits 1 for mere warnings; what matters is the compiled locale. */
-      cr_assert (g_file_test (tmp_target, G_FILE_TEST_IS_DIR),
-                 "localedef -i %s -f UTF-8 failed (status %d): %s", needed_locales[i], status,
-                 err);
-      if (g_rename (tmp_target, target) != 0)
-        cr_assert (g_file_test (marker, G_FILE_TEST_EXISTS), "cannot move %s to %s",
-                   tmp_target, target);
-      g_rmdir (tmp);
-    }
-  g_setenv ("LOCPATH", dir, TRUE);
-}
 
 static void
 use_locale (const char *name)
 {
-  ensure_locales ();
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (stk_test_ensure_locale (name, &error), "cannot make the locale %s: %s", name,
+             error ? error->message : "");
   cr_assert_not_null (setlocale (LC_ALL, name),
                       "setlocale (LC_ALL, \"%s\") failed although LOCPATH=%s holds it", name,
                       g_getenv ("LOCPATH"));

@@ -9,6 +9,7 @@
 
 #include "stk-code-entry.h"
 #include "stk-error.h"
+#include "stk-format.h"
 
 /* Positions in the kind drop-down. */
 enum {
@@ -107,6 +108,7 @@ lookup_cb (GtkEntry          *entry,
 {
   StkMovementDialog *self = STK_MOVEMENT_DIALOG (user_data);
   g_autofree char *text = NULL;
+  g_autofree char *on_hand = NULL;
 
   self->item_known = info != NULL;
   if (info == NULL)
@@ -121,9 +123,12 @@ lookup_cb (GtkEntry          *entry,
   self->item_id = info->id;
   self->on_hand = info->on_hand;
   stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
-  text = g_strdup_printf (_("%s — %" G_GINT64_FORMAT " in stock"),
+  on_hand = stk_format_count (info->on_hand);
+  /* Translators: under the code: the item's description and its stock */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s — %s in stock", "%s — %s in stock",
+                                       (gulong) MIN (ABS (info->on_hand), G_MAXLONG)),
                           info->description && info->description[0] ? info->description : info->code,
-                          info->on_hand);
+                          on_hand);
   gtk_label_set_text (self->item_label, text);
 }
 
@@ -137,6 +142,7 @@ submit_cb (GObject      *object,
   g_autoptr(StkOp) undo = NULL;
   g_autofree char *text = NULL;
   g_autofree char *undo_reason = NULL;
+  g_autofree char *quantity = NULL;
   gint64 inverse = 0;
 
   if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
@@ -156,22 +162,23 @@ submit_cb (GObject      *object,
     {
     case KIND_ADJUSTMENT:
       inverse = -self->saved_quantity;
-      /* Translators: shown after a stock adjustment: signed quantity, item code */
-      text = g_strdup_printf (_("Saved: adjustment of %+" G_GINT64_FORMAT " to “%s”"),
-                              self->saved_quantity, self->saved_code);
+      quantity = stk_format_count (self->saved_quantity);
+      /* Translators: after a stock adjustment: signed quantity (“+5”), item code */
+      text = g_strdup_printf (_("Saved: adjustment of %s%s to “%s”"),
+                              self->saved_quantity > 0 ? "+" : "", quantity, self->saved_code);
       break;
     case KIND_COUNT:
       inverse = self->on_hand - self->saved_quantity;
       /* Translators: shown after a stock count: item code, counted quantity */
-      text = g_strdup_printf (_("Saved: “%s” counted at %" G_GINT64_FORMAT),
-                              self->saved_code, self->saved_quantity);
+      quantity = stk_format_count (self->saved_quantity);
+      text = g_strdup_printf (_("Saved: “%s” counted at %s"), self->saved_code, quantity);
       break;
     case KIND_RECEIVE:
     default:
       inverse = -self->saved_quantity;
       /* Translators: shown after goods were received: quantity × item code */
-      text = g_strdup_printf (_("Saved: received %" G_GINT64_FORMAT " × “%s”"),
-                              self->saved_quantity, self->saved_code);
+      quantity = stk_format_count (self->saved_quantity);
+      text = g_strdup_printf (_("Saved: received %s × “%s”"), quantity, self->saved_code);
       break;
     }
 

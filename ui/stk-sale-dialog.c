@@ -66,6 +66,7 @@ lookup_cb (GtkEntry          *entry,
 {
   StkSaleDialog *self = STK_SALE_DIALOG (user_data);
   g_autofree char *text = NULL;
+  g_autofree char *on_hand = NULL;
 
   self->item_known = info != NULL;
 
@@ -82,11 +83,11 @@ lookup_cb (GtkEntry          *entry,
 
   stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
   /* Translators: under the code in the sale dialog: the item's description and stock */
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s — %" G_GINT64_FORMAT " in stock",
-                                       "%s — %" G_GINT64_FORMAT " in stock",
-                                       (gulong) ABS (info->on_hand)),
+  on_hand = stk_format_count (info->on_hand);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s — %s in stock", "%s — %s in stock",
+                                       (gulong) MIN (ABS (info->on_hand), G_MAXLONG)),
                           info->description && info->description[0] ? info->description : info->code,
-                          info->on_hand);
+                          on_hand);
   gtk_label_set_text (self->item_label, text);
 
   if (!self->price_edited)
@@ -108,6 +109,7 @@ submit_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(StkOp) undo = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *quantity = NULL;
   StkOp *op = g_task_get_task_data (G_TASK (result));
   gint64 sale_id;
 
@@ -127,8 +129,8 @@ submit_cb (GObject      *object,
   sale_id = stk_op_get_row_id (op);
   undo = sale_id > 0 ? stk_op_void_sale (sale_id) : NULL;
   /* Translators: shown after a sale was recorded: quantity × item code */
-  text = g_strdup_printf (_("Saved: sale of %" G_GINT64_FORMAT " × “%s”"),
-                          self->sold_quantity, self->sold_code);
+  quantity = stk_format_count (self->sold_quantity);
+  text = g_strdup_printf (_("Saved: sale of %s × “%s”"), quantity, self->sold_code);
 
   self->pending = FALSE;
   g_signal_emit (self, signals[SAVED], 0, text, undo, (gint64) 0);

@@ -585,6 +585,17 @@ stk_pager_index_build_with_base (sqlite3       *db,
   if (self->is_search)
     bind_search (query, stmt);
 
+  /* The ranks sized once, to the largest id (a look at the end of the rowid tree): no
+   * regrowing (copies, zero fills) during the scan and no slack (4 bytes an id). */
+  if (self->ranks != NULL)
+    {
+      gint64 max_id = 0;
+
+      if (stk_db_query_int64 (db, "SELECT coalesce(max(id), 0) FROM items", &max_id, NULL) &&
+          max_id >= 0 && max_id < MAX_RANKED_ID)
+        g_array_set_size (self->ranks, (guint) max_id + 1);
+    }
+
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       if (self->ranks != NULL)
@@ -596,7 +607,7 @@ stk_pager_index_build_with_base (sqlite3       *db,
           else
             {
               if ((guint64) id >= self->ranks->len)
-                g_array_set_size (self->ranks, MAX ((guint) id + 1, self->ranks->len * 2));
+                g_array_set_size (self->ranks, MAX ((guint) id + 1, self->ranks->len + self->ranks->len / 8));
               g_array_index (self->ranks, guint32, id) = (guint32) self->count + 1;
             }
         }

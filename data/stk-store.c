@@ -15,6 +15,12 @@
 #include "stk-schema.h"
 
 #define MAX_IDLE_READERS 4
+/* Page cache of each read connection, in KiB (SQLite's default for the writer is set in
+ * stk-db.c). Reads are index seeks of a page of rows, and the one-pass scans (count and
+ * anchors, positions) do not reuse what they read: a small cache keeps the resident
+ * memory down (up to MAX_IDLE_READERS + busy connections each fill theirs) and the OS
+ * file cache serves the rest. */
+#define READER_CACHE_KIB 2048
 
 struct _StkStore
 {
@@ -53,7 +59,16 @@ stk_store_acquire (StkStore  *self,
   g_mutex_unlock (&self->lock);
 
   if (db == NULL)
-    db = stk_db_open (self->path, STK_DB_READ_ONLY, error);
+    {
+      db = stk_db_open (self->path, STK_DB_READ_ONLY, error);
+      if (db != NULL)
+        {
+          g_autofree char *pragma = g_strdup_printf ("PRAGMA cache_size=-%d", READER_CACHE_KIB);
+
+          /* Not fatal: the connection works with the default cache. */
+          stk_db_exec (db, pragma, NULL);
+        }
+    }
   return db;
 }
 

@@ -592,3 +592,67 @@ Test (table_model, view_scrolls_a_bounded_window_and_sorts_by_header)
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
+
+/* A new result (search or order) replaces the rows without GTK rebuilding its row
+ * widgets: the row objects somebody holds take the new rows at their positions in place
+ * (same objects, new contents), a held page past the new end goes with the tail, and at
+ * each items-changed the count is what the signals say and every position has a row. */
+Test (table_model, new_result_reuses_held_rows_in_place)
+{
+  g_autoptr(StkTableModel) model = stk_table_model_new (store, STK_TABLE_KIND_ITEMS);
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *list = G_LIST_MODEL (model);
+  CountCheck c = { NULL, 0, 0 };
+  const char *const searches[] = { "bolt red", "steel", "it-00", "no such thing", "zinc", "",
+                                   "washer" };
+
+  wait_loaded (model);
+  c.n = g_list_model_get_n_items (list);
+  g_signal_connect (model, "items-changed", G_CALLBACK (count_check_items_changed_cb), &c);
+
+  for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
+    {
+      g_autoptr(StkTableModel) fresh = stk_table_model_new (store, STK_TABLE_KIND_ITEMS);
+      guint n_before = g_list_model_get_n_items (list);
+      guint n_head = MIN (n_before, 40);
+      gboolean deep = n_before > 600;
+      guint n;
+
+      g_ptr_array_set_size (held, 0);
+      for (guint p = 0; p < n_head; p++)
+        g_ptr_array_add (held, g_list_model_get_item (list, p));
+      if (deep)
+        g_ptr_array_add (held, g_list_model_get_item (list, 600));
+
+      stk_table_model_set_search (model, searches[s]);
+      stk_table_model_set_search (fresh, searches[s]);
+      wait_loaded (model);
+      wait_loaded (fresh);
+      n = g_list_model_get_n_items (list);
+      cr_assert_eq (n, g_list_model_get_n_items (G_LIST_MODEL (fresh)), "“%s”", searches[s]);
+      cr_assert_eq (c.n, n, "“%s”: the signals say %u rows, the model %u", searches[s], c.n, n);
+
+      for (guint p = 0; p < MIN (n_head, n); p++)
+        {
+          g_autoptr(GObject) row = g_list_model_get_item (list, p);
+
+          cr_assert_eq (row, held->pdata[p], "“%s” at %u: not the held object", searches[s], p);
+          cr_assert_eq (stk_row_get_id (row), id_at (G_LIST_MODEL (fresh), p), "“%s” at %u",
+                        searches[s], p);
+        }
+      if (deep && n > 600 && *searches[s] != '\0')
+        {
+          g_autoptr(GObject) row = g_list_model_get_item (list, 600);
+
+          cr_assert_eq (row, held->pdata[n_head], "“%s” at 600: not the held object", searches[s]);
+          cr_assert_eq (stk_row_get_id (row), id_at (G_LIST_MODEL (fresh), 600));
+        }
+      for (guint p = 0; n > 0 && p < n; p += MAX (n / 7, 1))
+        cr_assert_eq (id_at (list, p), id_at (G_LIST_MODEL (fresh), p), "“%s” at %u",
+                      searches[s], p);
+      if (n > 0)
+        cr_assert_eq (id_at (list, n - 1), id_at (G_LIST_MODEL (fresh), n - 1));
+    }
+  cr_assert_gt (c.signals, 0);
+  g_signal_handlers_disconnect_by_data (model, &c);
+}

@@ -376,31 +376,107 @@ set_loading (StkTableModel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-/* Replaces everything with the fetched pages (a new query). */
+/* Replaces everything with the fetched pages (a new query). The row objects that
+ * somebody holds (a list widget's rows, the selection) serve as position slots: where the
+ * new result has a row at their position they take its contents in place (notify per
+ * changed property), and only the difference in count is announced, at the tail. So a
+ * list widget keeps its row widgets and has no anchor to look for: replacing the rows
+ * with items-changed (0, old, new) makes GTK ask for every added item while it looks
+ * for its anchor and focus rows among them (thousands of page loads), and removing all
+ * then adding all makes it drop and rebuild every row widget. A held page that the
+ * result does not cover (the worker did not fetch it) is announced as changed. */
 static void
 apply_replace (StkTableModel *self,
                Refresh       *r,
                guint          n_items)
 {
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint)); /* start, length */
+  g_autoptr(GHashTable) fetched = g_hash_table_new (NULL, NULL);
   guint old_n = self->n_items;
+  guint common = MIN (old_n, n_items);
+  GHashTableIter iter;
+  gpointer value;
+  GList *old_pages = NULL;
 
-  clear_pages (self);
   for (guint i = 0; i < r->fetched->len; i++)
-    insert_page (self, page_new (g_array_index (r->numbers, guint, i),
-                                 r->fetched->pdata[i], pager_kind (self->kind)));
-  self->content_generation = r->generation;
-  /* Two signals, not one (0, old_n, n_items): when a list widget's anchor, focus or
-   * selected row is in a removed range, GTK looks for that row among the added ones,
-   * asking for every added item — thousands of page loads on the main thread for a
-   * new search or order. With nothing added there is nothing to look through. */
-  if (old_n > 0)
+    g_hash_table_insert (fetched, GUINT_TO_POINTER (g_array_index (r->numbers, guint, i)),
+                         r->fetched->pdata[i]);
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      self->n_items = 0;
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+      old_pages = g_list_prepend (old_pages, value);
+      g_hash_table_iter_steal (&iter);
     }
-  self->n_items = n_items;
-  if (n_items > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_items);
+  g_queue_init (&self->lru);
+
+  for (GList *l = old_pages; l != NULL; l = l->next)
+    {
+      Page *page = l->data;
+      guint base = page->number * PAGE_SIZE;
+      GArray *rows;
+
+      if (base >= common || !page_is_held (page))
+        {
+          page_free (page); /* nobody sees these objects: new ones on demand */
+          continue;
+        }
+      rows = g_hash_table_lookup (fetched, GUINT_TO_POINTER (page->number));
+      if (rows == NULL)
+        {
+          guint start = base, len = MIN (base + page->rows->len, common) - base;
+
+          g_array_append_val (changed, start);
+          g_array_append_val (changed, len);
+          page_free (page);
+          continue;
+        }
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const StkPagerRow *row = &g_array_index (rows, StkPagerRow, i);
+
+          if (i < page->rows->len)
+            stk_row_update (page->rows->pdata[i], row);
+          else
+            g_ptr_array_add (page->rows, stk_row_new_from_pager (pager_kind (self->kind), row));
+        }
+      /* Rows past the new page's end are past n_items (removed below). */
+      if (page->rows->len > rows->len)
+        g_ptr_array_set_size (page->rows, rows->len);
+      g_hash_table_remove (fetched, GUINT_TO_POINTER (page->number));
+      insert_page (self, page);
+    }
+  g_list_free (old_pages);
+
+  for (guint i = 0; i < r->fetched->len; i++)
+    {
+      guint number = g_array_index (r->numbers, guint, i);
+
+      if (g_hash_table_contains (fetched, GUINT_TO_POINTER (number)) &&
+          (guint64) number * PAGE_SIZE < n_items)
+        insert_page (self, page_new (number, r->fetched->pdata[i], pager_kind (self->kind)));
+    }
+  self->content_generation = r->generation;
+
+  /* n_items at each emission is what the signals so far say: the tail removed first,
+   * the held rows not covered next, the added tail last. */
+  if (n_items < old_n)
+    {
+      self->n_items = n_items;
+      g_list_model_items_changed (G_LIST_MODEL (self), n_items, old_n - n_items, 0);
+    }
+  for (guint i = 0; i < changed->len; i += 2)
+    {
+      guint start = g_array_index (changed, guint, i);
+      guint len = g_array_index (changed, guint, i + 1);
+
+      g_list_model_items_changed (G_LIST_MODEL (self), start, len, len);
+    }
+  if (n_items > old_n)
+    {
+      self->n_items = n_items;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, n_items - old_n);
+    }
 }
 
 /* Same query, new data: keeps each row object whose id is unchanged at its position. */
@@ -647,7 +723,16 @@ stk_table_model_start_refresh (StkTableModel *self)
     {
       guint zero = 0;
 
+      /* A new query: its first page, and the pages whose rows are on show (held), which
+       * take the new rows in place (apply_replace). */
       g_array_append_val (r->numbers, zero);
+      for (GList *l = self->lru.head; l != NULL; l = l->next)
+        {
+          Page *page = l->data;
+
+          if (page->number != 0 && page_is_held (page))
+            g_array_append_val (r->numbers, page->number);
+        }
     }
 
   task = g_task_new (self, self->cancellable, refresh_done_cb, NULL);

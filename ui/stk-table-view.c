@@ -128,6 +128,7 @@ struct _StkTableView
   StkTableModel      *model;
   GtkSingleSelection *selection;
   gint64              selected_id;   /* kept across reloads and sorting */
+  gboolean            new_query;     /* a new search or order: to the top when it is in */
   gboolean            syncing_sort;
   GObject            *probe_a;
   GObject            *probe_b;
@@ -558,17 +559,26 @@ selection_changed_cb (StkTableView *self)
   self->selected_id = row != NULL ? stk_row_get_id (row) : 0;
 }
 
+/* The model reuses the row objects on show for a new result (in place, as position
+ * slots), so a selected row may now hold another item: re-select the kept id where it
+ * is, or clear the selection. A new search or order starts at the top of its result. */
 static void
 model_loading_cb (StkTableView *self)
 {
+  gboolean new_query;
+
   update_empty_state (self);
-  if (stk_table_model_get_loading (self->model) || self->selected_id == 0)
+  if (stk_table_model_get_loading (self->model))
     return;
+  new_query = self->new_query;
+  self->new_query = FALSE;
 
-  {
-    GObject *row = gtk_single_selection_get_selected_item (self->selection);
+  if (self->selected_id != 0)
+    {
+      GObject *row = gtk_single_selection_get_selected_item (self->selection);
 
-    if (row == NULL || stk_row_get_id (row) != self->selected_id)
+      if (row != NULL && stk_row_get_id (row) == self->selected_id)
+        return;
       {
         guint position = stk_table_model_find_id (self->model, self->selected_id);
 
@@ -576,11 +586,22 @@ model_loading_cb (StkTableView *self)
           {
             gtk_single_selection_set_selected (self->selection, position);
             scroll_to (self, position);
+            return;
           }
-        else
-          self->selected_id = 0;
       }
-  }
+      self->selected_id = 0;
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+    }
+  if (new_query && g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    scroll_to (self, 0);
+}
+
+static void
+model_query_cb (StkTableView *self)
+{
+  /* (the model starts loading the new result before it notifies) */
+  self->new_query = stk_table_model_get_loading (self->model);
+  update_empty_state (self);
 }
 
 static void
@@ -767,7 +788,11 @@ stk_table_view_set_store (StkTableView *self,
       g_signal_connect_swapped (self->model, "items-changed",
                                 G_CALLBACK (update_empty_state), self);
       g_signal_connect_swapped (self->model, "notify::search",
-                                G_CALLBACK (update_empty_state), self);
+                                G_CALLBACK (model_query_cb), self);
+      g_signal_connect_swapped (self->model, "notify::sort-column",
+                                G_CALLBACK (model_query_cb), self);
+      g_signal_connect_swapped (self->model, "notify::sort-descending",
+                                G_CALLBACK (model_query_cb), self);
     }
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
   sync_header_from_model (self);

@@ -282,6 +282,15 @@ verify_db (sqlite3  *db,
                      " LEFT JOIN movements m ON m.sale_id = s.id"
                      " WHERE m.id IS NULL OR m.quantity IS NOT -s.quantity",
                      problems, _("Sale %s of %s units has no matching stock movement (%s)."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT v.sale_id, s.quantity, m.quantity FROM sale_voids v"
+                     " JOIN sales s ON s.id = v.sale_id"
+                     " LEFT JOIN movements m ON m.reference = 'void:' || s.uid"
+                     " WHERE m.id IS NULL OR m.quantity IS NOT s.quantity"
+                     "  OR m.item_id IS NOT s.item_id",
+                     problems,
+                     _("Voided sale %s of %s units has no stock movement putting them back (%s)."),
                      error))
     return NULL;
 

@@ -574,6 +574,42 @@ Test (query, void_rules_hold_in_sql)
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sale_voids"), 1);
 }
 
+Test (query, verify_finds_a_void_without_its_stock_movement)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *all = NULL;
+  sqlite3 *db = NULL;
+  gint64 kept, tampered;
+
+  create_item ("VA", "", 100, 0);
+  create_item ("VB", "", 100, 0);
+  receive ("VA", 5);
+  receive ("VB", 5);
+  kept = sell ("VA", 2, -1, 0);
+  tampered = sell ("VB", 3, -1, 0);
+  void_sale (kept);
+  problems = stk_store_verify (store, NULL);
+  cr_assert_not_null (problems);
+  cr_assert_eq (problems->len, 0, "%s", problems->len ? (char *) g_ptr_array_index (problems, 0) : "");
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* Someone voids a sale behind the rules' back: the stock never came back. */
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  {
+    g_autofree char *sql = g_strdup_printf ("DROP TRIGGER sale_voids_apply;"
+                                            "INSERT INTO sale_voids VALUES (%" G_GINT64_FORMAT ", 0);",
+                                            tampered);
+    cr_assert_eq (sqlite3_exec (db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
+  }
+  sqlite3_close (db);
+
+  problems = stk_store_verify (store, NULL);
+  cr_assert_not_null (problems);
+  cr_assert_eq (problems->len, 1);
+  all = g_strdup (g_ptr_array_index (problems, 0));
+  cr_assert (strstr (all, "Voided sale") != NULL && strstr (all, "3 units") != NULL, "%s", all);
+}
+
 Test (query, delete_item_only_without_history)
 {
   g_autoptr(GError) error = NULL;

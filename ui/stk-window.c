@@ -1269,6 +1269,12 @@ stk_window_init (StkWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+
+  /* The header bar centres the view switcher, so its narrowest width is the switcher
+   * plus twice its wider side: with four equal-width buttons the window could not be
+   * made narrower than ~1000 px. Natural widths are enough. */
+  gtk_box_layout_set_homogeneous (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self->view_switcher))),
+                                  FALSE);
 }
 
 StkWindow *

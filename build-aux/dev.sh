@@ -112,7 +112,7 @@ cmd_test () {
   configure "$build_dir" -Dtests=enabled
   ninja -C "$build_dir"
   local status=0
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+  xvfb-run -a -s "-screen 0 1280x800x24 -noreset" dbus-run-session -- \
     meson test -C "$build_dir" --print-errorlogs --num-processes 2 || status=1
 
   configure "$asan_dir" -Dtests=enabled -Dgui=disabled -Db_sanitize=address,undefined -Db_lundef=false

@@ -258,7 +258,7 @@ sys.exit(1)
 PY
 
 rm -rf "$home/.var" "$home/.local"
-if "${run_env[@]}" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$work/session.sh" \
+if "${run_env[@]}" xvfb-run -a -s "-screen 0 1280x800x24 -noreset" dbus-run-session -- "$work/session.sh" \
      2>"$work/session.log" | sed -n '/^# /p'; then
   ok "window appears (AT-SPI) when started with flatpak run"
 else

@@ -133,21 +133,25 @@ append_grouped (GString          *out,
   }
 }
 
+/* Appends "-" for a negative @value and returns its magnitude (G_MININT64 included). */
+static guint64
+append_sign (GString *out,
+             gint64   value)
+{
+  if (value >= 0)
+    return (guint64) value;
+  g_string_append_c (out, '-');
+  return (guint64) (-(value + 1)) + 1;
+}
+
 char *
 stk_format_count (gint64 value)
 {
   Separators sep;
   GString *out = g_string_new (NULL);
-  guint64 magnitude;
+  guint64 magnitude = append_sign (out, value);
 
   get_separators (FALSE, &sep);
-  if (value < 0)
-    {
-      g_string_append_c (out, '-');
-      magnitude = (guint64) (-(value + 1)) + 1;
-    }
-  else
-    magnitude = (guint64) value;
   append_grouped (out, magnitude, &sep);
   return g_string_free (out, FALSE);
 }
@@ -157,16 +161,9 @@ stk_format_money (gint64 cents)
 {
   Separators sep;
   GString *out = g_string_new (NULL);
-  guint64 magnitude;
+  guint64 magnitude = append_sign (out, cents);
 
   get_separators (TRUE, &sep);
-  if (cents < 0)
-    {
-      g_string_append_c (out, '-');
-      magnitude = (guint64) (-(cents + 1)) + 1;
-    }
-  else
-    magnitude = (guint64) cents;
   append_grouped (out, magnitude / 100, &sep);
   g_string_append (out, sep.decimal);
   g_string_append_printf (out, "%02u", (guint) (magnitude % 100));

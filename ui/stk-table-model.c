@@ -376,6 +376,35 @@ set_loading (StkTableModel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* Announces a new count and the changed runs (start, length pairs in @changed) so that
+ * at each emission n_items is what the signals so far say (a list widget asks for the
+ * count and the items while it handles one): the rows past the new end go first, the
+ * changed rows in [0, common) next, the added rows last. */
+static void
+announce (StkTableModel *self,
+          guint          old_n,
+          guint          n_items,
+          GArray        *changed)
+{
+  if (n_items < old_n)
+    {
+      self->n_items = n_items;
+      g_list_model_items_changed (G_LIST_MODEL (self), n_items, old_n - n_items, 0);
+    }
+  for (guint i = 0; i < changed->len; i += 2)
+    {
+      guint start = g_array_index (changed, guint, i);
+      guint len = g_array_index (changed, guint, i + 1);
+
+      g_list_model_items_changed (G_LIST_MODEL (self), start, len, len);
+    }
+  if (n_items > old_n)
+    {
+      self->n_items = n_items;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, n_items - old_n);
+    }
+}
+
 /* Replaces everything with the fetched pages (a new query). The row objects that
  * somebody holds (a list widget's rows, the selection) serve as position slots: where the
  * new result has a row at their position they take its contents in place (notify per
@@ -458,25 +487,7 @@ apply_replace (StkTableModel *self,
     }
   self->content_generation = r->generation;
 
-  /* n_items at each emission is what the signals so far say: the tail removed first,
-   * the held rows not covered next, the added tail last. */
-  if (n_items < old_n)
-    {
-      self->n_items = n_items;
-      g_list_model_items_changed (G_LIST_MODEL (self), n_items, old_n - n_items, 0);
-    }
-  for (guint i = 0; i < changed->len; i += 2)
-    {
-      guint start = g_array_index (changed, guint, i);
-      guint len = g_array_index (changed, guint, i + 1);
-
-      g_list_model_items_changed (G_LIST_MODEL (self), start, len, len);
-    }
-  if (n_items > old_n)
-    {
-      self->n_items = n_items;
-      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, n_items - old_n);
-    }
+  announce (self, old_n, n_items, changed);
 }
 
 /* Same query, new data: keeps each row object whose id is unchanged at its position. */
@@ -580,26 +591,7 @@ apply_diff (StkTableModel *self,
     }
   g_list_free (held);
 
-  /* At each emission n_items must be what the signals so far say (a list widget asks
-   * for the count and the items while it handles one): the rows past the new end go
-   * first, the rows that changed in [0, common) next, the added rows last. */
-  if (n_items < old_n)
-    {
-      self->n_items = n_items;
-      g_list_model_items_changed (G_LIST_MODEL (self), n_items, old_n - n_items, 0);
-    }
-  for (guint i = 0; i < changed->len; i += 2)
-    {
-      guint start = g_array_index (changed, guint, i);
-      guint len = g_array_index (changed, guint, i + 1);
-
-      g_list_model_items_changed (G_LIST_MODEL (self), start, len, len);
-    }
-  if (n_items > old_n)
-    {
-      self->n_items = n_items;
-      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, n_items - old_n);
-    }
+  announce (self, old_n, n_items, changed);
 }
 
 static void

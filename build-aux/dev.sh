@@ -26,7 +26,7 @@ packages=(
   xvfb xauth dbus dbus-x11 openbox imagemagick
   python3
   locales libc-bin
-  flatpak flatpak-builder debootstrap python3-pyatspi gir1.2-atspi-2.0 xdotool
+  flatpak flatpak-builder elfutils debootstrap python3-pyatspi gir1.2-atspi-2.0 xdotool
 )
 
 install_missing () {

@@ -12,6 +12,7 @@
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-format.h"
+#include "stk-identity.h"
 #include "stk-lock.h"
 #include "stk-maintenance.h"
 #include "stk-schema.h"
@@ -232,7 +233,9 @@ cli_open_writer (StkCli  *cli,
 
   if (cli->lock == NULL &&
       !(cli->lock = stk_lock_acquire (cli->db_path, cli->command, &lock_error)) &&
-      g_error_matches (lock_error, STK_ERROR, STK_ERROR_LOCKED))
+      !g_error_matches (lock_error, STK_ERROR, STK_ERROR_READ_ONLY) &&
+      !g_error_matches (lock_error, STK_ERROR, STK_ERROR_NOT_FOUND) &&
+      !g_error_matches (lock_error, STK_ERROR, STK_ERROR_IO))
     {
       g_propagate_error (error, g_steal_pointer (&lock_error));
       return NULL;
@@ -1165,6 +1168,8 @@ stk_cli_run (const char  *db_path,
              char       **argv)
 {
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *real_path = NULL;
   const StkCliCommand *command;
   StkCli cli = { 0 };
   int status = STK_CLI_EXIT_OK;
@@ -1175,11 +1180,16 @@ stk_cli_run (const char  *db_path,
   if (!(command = find_command (argv[0])))
     return stk_cli_usage_error (_("Unknown command “%s”."), argv[0]);
 
-  cli.db_path = db_path;
   cli.command = command->name;
 
   if (!parse_command_args (&cli, command, argc, argv, positional, &status))
     return status;
+
+  /* Every command works on the real file, whatever name it was given by: one lock,
+   * one write-ahead log (see stk-identity.h). */
+  if (!(real_path = stk_identity_resolve (db_path, STK_IDENTITY_INVENTORY, &error)))
+    return cli_fail (error);
+  cli.db_path = real_path;
 
   status = command->func (&cli, (char **) positional->pdata, positional->len);
   /* The command's writer is closed by now: only then may another writer start. */

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "stk-error.h"
+#include "stk-identity.h"
 #include "stk-schema.h"
 
 #define SQLITE_HEADER_SIZE 100
@@ -394,11 +395,12 @@ schema_is_empty_immutable (const char  *path,
  * truncated copy — is rejected byte-for-byte unchanged, with no -wal/-shm created.
  */
 gboolean
-stk_db_check_file (const char  *path,
+stk_db_check_file (const char  *given_path,
                    gboolean    *out_exists,
                    GError     **error)
 {
   guint8 header[SQLITE_HEADER_SIZE];
+  g_autofree char *path = NULL;
   g_autofree char *wal_path = NULL;
   struct stat st;
   guint32 page_size;
@@ -407,9 +409,13 @@ stk_db_check_file (const char  *path,
   ssize_t n;
   int fd;
 
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (given_path != NULL, FALSE);
 
   *out_exists = FALSE;
+
+  /* The real file, before its -wal is named (a symbolic link's own name has none). */
+  if (!(path = stk_identity_resolve (given_path, STK_IDENTITY_ANY_LINKS, error)))
+    return FALSE;
 
   if (g_stat (path, &st) != 0)
     {
@@ -635,10 +641,11 @@ apply_pragmas (sqlite3     *db,
 static gsize sqlite_configured;
 
 sqlite3 *
-stk_db_open (const char  *path,
+stk_db_open (const char  *given_path,
              StkDbMode    mode,
              GError     **error)
 {
+  g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
   sqlite3 *db = NULL;
   gboolean exists = FALSE;
@@ -646,7 +653,7 @@ stk_db_open (const char  *path,
   int flags;
   int rc;
 
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (given_path != NULL, NULL);
 
   /* SQLite's memory statistics take a process-wide mutex around every allocation,
    * and nothing reads them. They can only be turned off before SQLite initializes. */
@@ -655,6 +662,10 @@ stk_db_open (const char  *path,
       sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
       g_once_init_leave (&sqlite_configured, 1);
     }
+
+  /* One file, one name: SQLite derives -wal and -shm from the name it is given. */
+  if (!(path = stk_identity_resolve (given_path, STK_IDENTITY_INVENTORY, error)))
+    return NULL;
 
   dir = g_path_get_dirname (path);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))

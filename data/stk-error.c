@@ -30,6 +30,7 @@ stk_error_exit_code (const GError *error)
     case STK_ERROR_NO_SPACE:
     case STK_ERROR_IO:
     case STK_ERROR_CLOSED:
+    case STK_ERROR_UNSAFE:
     default:
       return 1;
     }

@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  * @STK_ERROR_NO_SPACE: the disk is full
  * @STK_ERROR_IO: the operating system reported an I/O error
  * @STK_ERROR_CLOSED: the writer was closed before the change could be applied
+ * @STK_ERROR_UNSAFE: doing it would risk the inventory or another file: an inventory
+ *   with several names (hard links), a lock file that is not ours, an output that
+ *   would overwrite a database, a device or a pipe
  */
 typedef enum
 {
@@ -38,6 +41,7 @@ typedef enum
   STK_ERROR_NO_SPACE,
   STK_ERROR_IO,
   STK_ERROR_CLOSED,
+  STK_ERROR_UNSAFE,
 } StkError;
 
 GQuark stk_error_quark (void);

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "stk-error.h"
+#include "stk-identity.h"
 
 struct _StkLock
 {
@@ -29,9 +30,57 @@ struct _StkLock
 char *
 stk_lock_path_for (const char *db_path)
 {
+  g_autofree char *real = NULL;
+
   g_return_val_if_fail (db_path != NULL, NULL);
 
-  return g_strconcat (db_path, ".lock", NULL);
+  /* Beside the real file: every name of the inventory shares one lock. */
+  real = stk_identity_resolve_lenient (db_path);
+  return g_strconcat (real, ".lock", NULL);
+}
+
+/* The lock file never follows a symbolic link (it would write wherever the link
+ * points), never blocks on a pipe, and is never handed to a child process. */
+#define LOCK_OPEN_FLAGS (O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK)
+
+/* Holder text is short; anything longer is not a lock file of ours. */
+#define MAX_HOLDER_SIZE 4096
+
+static StkLockHolder *parse_holder (const char *contents);
+
+/* Opens @path for reading only if it is a regular file; -1 otherwise. */
+static int
+open_regular_readonly (const char *path)
+{
+  struct stat st;
+  int fd = g_open (path, O_RDONLY | LOCK_OPEN_FLAGS, 0);
+
+  if (fd < 0)
+    return -1;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+/* The holder text in @fd, or NULL when it is empty, too long or not holder text. */
+static char *
+read_holder_text (int       fd,
+                  gboolean *out_empty)
+{
+  char buf[MAX_HOLDER_SIZE + 1];
+  ssize_t n;
+
+  do
+    n = pread (fd, buf, sizeof buf, 0);
+  while (n < 0 && errno == EINTR);
+  if (out_empty != NULL)
+    *out_empty = (n == 0);
+  if (n <= 0 || n > MAX_HOLDER_SIZE)
+    return NULL;
+  return g_strndup (buf, n);
 }
 
 static char *
@@ -108,14 +157,16 @@ stk_lock_read_holder (const char *db_path)
 {
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
-  gsize length = 0;
+  int fd;
 
   g_return_val_if_fail (db_path != NULL, NULL);
 
   path = stk_lock_path_for (db_path);
-  if (!g_file_get_contents (path, &contents, &length, NULL) || length == 0)
+  if ((fd = open_regular_readonly (path)) < 0)
     return NULL;
-  return parse_holder (contents);
+  contents = read_holder_text (fd, NULL);
+  close (fd);
+  return contents != NULL ? parse_holder (contents) : NULL;
 }
 
 static char *
@@ -208,9 +259,123 @@ write_holder (int         fd,
                               since, what ? what : "window");
   len = strlen (contents);
 
-  /* For messages only: failing to write it changes nothing about the lock. */
-  if (ftruncate (fd, 0) != 0 || pwrite (fd, contents, len, 0) != (ssize_t) len)
+  /* For messages only: failing to write it changes nothing about the lock. Written
+   * first, then cut to its length, so that a reader never sees an empty file. */
+  if (pwrite (fd, contents, len, 0) != (ssize_t) len || ftruncate (fd, len) != 0)
     g_debug ("Cannot write the lock holder: %s", g_strerror (errno));
+}
+
+/* Whether the holder text may be rewritten in a lock file we did not create: only
+ * when it is empty or already holder text. Any other file keeps its contents (it is
+ * locked all the same). */
+static gboolean
+may_rewrite (int fd)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(StkLockHolder) holder = NULL;
+  gboolean empty = FALSE;
+
+  contents = read_holder_text (fd, &empty);
+  if (empty)
+    return TRUE;
+  return contents != NULL && (holder = parse_holder (contents)) != NULL;
+}
+
+static void
+set_unsafe_lock_error (GError     **error,
+                       const char  *path,
+                       const char  *why)
+{
+  g_autofree char *name = display_name (path);
+
+  g_set_error (error, STK_ERROR, STK_ERROR_UNSAFE,
+               /* Translators: the second %s says what the file is, e.g. "it is a symbolic link". */
+               _("Stocktake will not use “%s” as the inventory’s lock file: %s; remove it and "
+                 "try again."),
+               name, why);
+}
+
+/* Opens the lock file, creating it (mode 0600) if it is missing. Refuses anything but
+ * a regular file with one name. */
+static int
+open_lock_file (const char  *path,
+                gboolean    *out_created,
+                gboolean    *out_writable,
+                int         *out_errno,
+                GError     **error)
+{
+  struct stat st;
+  int fd = -1;
+
+  *out_created = FALSE;
+  *out_writable = TRUE;
+  *out_errno = 0;
+
+  /* A file removed between the two opens is simply created on the next round. */
+  for (guint attempt = 0; fd < 0 && attempt < 10; attempt++)
+    {
+      fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | LOCK_OPEN_FLAGS, 0600);
+      if (fd >= 0)
+        {
+          *out_created = TRUE;
+          break;
+        }
+      if (errno != EEXIST)
+        {
+          *out_errno = errno;
+          return -1;
+        }
+      fd = g_open (path, O_RDWR | LOCK_OPEN_FLAGS, 0);
+      if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+        {
+          /* Another user's lock file: a read-only descriptor locks just as well. */
+          fd = g_open (path, O_RDONLY | LOCK_OPEN_FLAGS, 0);
+          *out_writable = FALSE;
+        }
+      if (fd < 0 && errno == ENOENT)
+        {
+          *out_writable = TRUE;
+          continue;
+        }
+      if (fd < 0)
+        {
+          int errsv = errno;
+
+          if (errsv == ELOOP)
+            set_unsafe_lock_error (error, path, _("it is a symbolic link"));
+          else if (errsv == EISDIR || errsv == ENXIO)
+            set_unsafe_lock_error (error, path, _("it is not a regular file"));
+          else
+            *out_errno = errsv;
+          return -1;
+        }
+    }
+  if (fd < 0)
+    {
+      *out_errno = EEXIST;
+      return -1;
+    }
+
+  if (fstat (fd, &st) != 0)
+    {
+      *out_errno = errno;
+      close (fd);
+      return -1;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      set_unsafe_lock_error (error, path, _("it is not a regular file"));
+      close (fd);
+      return -1;
+    }
+  if (st.st_nlink > 1)
+    {
+      /* Its other name may be anyone's file: writing the holder would change it. */
+      set_unsafe_lock_error (error, path, _("the file has other names (hard links)"));
+      close (fd);
+      return -1;
+    }
+  return fd;
 }
 
 StkLock *
@@ -220,7 +385,10 @@ stk_lock_acquire (const char  *db_path,
 {
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *real = NULL;
   gboolean writable = TRUE;
+  gboolean created = FALSE;
+  GError *open_error = NULL;
   StkLock *lock;
   int saved_errno;
   int fd;
@@ -228,17 +396,17 @@ stk_lock_acquire (const char  *db_path,
   g_return_val_if_fail (db_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  path = stk_lock_path_for (db_path);
+  /* One lock per file, whatever name it was reached by. */
+  if (!(real = stk_identity_resolve (db_path, STK_IDENTITY_INVENTORY, error)))
+    return NULL;
+  db_path = real;
+  path = g_strconcat (real, ".lock", NULL);
 
-  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-  saved_errno = errno;
-  if (fd < 0 && (saved_errno == EACCES || saved_errno == EPERM || saved_errno == EROFS) &&
-      g_file_test (path, G_FILE_TEST_EXISTS))
+  fd = open_lock_file (path, &created, &writable, &saved_errno, &open_error);
+  if (open_error != NULL)
     {
-      /* Another user's lock file: a read-only descriptor locks just as well. */
-      fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
-      saved_errno = fd < 0 ? errno : 0;
-      writable = FALSE;
+      g_propagate_error (error, open_error);
+      return NULL;
     }
   if (fd < 0)
     {
@@ -286,7 +454,9 @@ stk_lock_acquire (const char  *db_path,
       return NULL;
     }
 
-  if (writable)
+  /* Only now, holding the lock: the holder text of a file we did not create is
+   * rewritten only when it is holder text (or empty). */
+  if (writable && (created || may_rewrite (fd)))
     write_holder (fd, what);
 
   lock = g_new0 (StkLock, 1);
@@ -327,8 +497,7 @@ stk_lock_is_held (const char *db_path)
   g_return_val_if_fail (db_path != NULL, FALSE);
 
   path = stk_lock_path_for (db_path);
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
-  if (fd < 0)
+  if ((fd = open_regular_readonly (path)) < 0)
     return FALSE;
 
   /* A shared probe: fails only while someone holds it exclusively. */

@@ -13,6 +13,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-identity.h"
 #include "stk-format.h"
 #include "stk-ops.h"
 #include "stk-schema.h"
@@ -27,10 +28,14 @@ stk_backup_default_path (const char *db_path)
   g_autofree char *base = NULL;
   g_autofree char *stamp = NULL;
 
+  g_autofree char *real = NULL;
+
   g_return_val_if_fail (db_path != NULL, NULL);
 
-  dir = g_path_get_dirname (db_path);
-  base = g_path_get_basename (db_path);
+  /* Beside the real file, named after it. */
+  real = stk_identity_resolve_lenient (db_path);
+  dir = g_path_get_dirname (real);
+  base = g_path_get_basename (real);
   if (g_str_has_suffix (base, ".db") && strlen (base) > 3)
     base[strlen (base) - 3] = '\0';
 

@@ -4,12 +4,15 @@
 #include "stk-session.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-identity.h"
 #include "stk-lock.h"
 
 /*
@@ -172,8 +175,14 @@ lock_available (const char *path,
   *out_held = held;
   if (held)
     return FALSE;
-  if (g_file_test (lock_path, G_FILE_TEST_EXISTS))
-    return TRUE;
+  {
+    GStatBuf st;
+
+    /* A lock file that is a symbolic link, a pipe or a folder is refused by
+     * stk_lock_acquire(): offering to edit would only fail. */
+    if (g_lstat (lock_path, &st) == 0)
+      return S_ISREG (st.st_mode);
+  }
   {
     g_autofree char *dir = g_path_get_dirname (path);
     return access (dir, W_OK) == 0;
@@ -351,31 +360,33 @@ stk_session_open (const char      *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (STK_TYPE_SESSION, NULL);
-  self->path = g_strdup (path);
+  /* The lock, the writer, the readers and the watcher all name the real file. */
+  if (!(self->path = stk_identity_resolve (path, STK_IDENTITY_INVENTORY, error)))
+    return NULL;
   self->owner_context = g_main_context_ref_thread_default ();
 
   if (mode == STK_SESSION_MODE_EDIT)
     {
       StkWriter *writer;
 
-      if (!(self->lock = stk_lock_acquire (path, "window", error)))
+      if (!(self->lock = stk_lock_acquire (self->path, "window", error)))
         return NULL;
-      if (!(writer = open_writer (path, error)))
+      if (!(writer = open_writer (self->path, error)))
         return NULL;
       take_writer (self, writer);
       self->read_only = FALSE;
-      if (!(self->store = stk_store_new (path, error)))
+      if (!(self->store = stk_store_new (self->path, error)))
         return NULL;
     }
   else
     {
       gboolean held = FALSE;
 
-      if (!(self->store = stk_store_new (path, error)))
+      if (!(self->store = stk_store_new (self->path, error)))
         return NULL;
       self->read_only = TRUE;
-      self->can_edit = lock_available (path, &held);
-      self->holder = describe_holder (path, held);
+      self->can_edit = lock_available (self->path, &held);
+      self->holder = describe_holder (self->path, held);
       start_watcher (self);
     }
 

@@ -12,6 +12,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-identity.h"
 #include "stk-schema.h"
 
 #define MAX_IDLE_READERS 4
@@ -325,19 +326,25 @@ stk_store_verify (StkStore  *self,
 }
 
 gboolean
-stk_verify_file (const char  *path,
+stk_verify_file (const char  *given_path,
                  GPtrArray  **problems,
                  GError     **error)
 {
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *wal = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *uri = NULL;
   gboolean exists = FALSE;
   sqlite3 *db = NULL;
   int rc;
 
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (given_path != NULL, FALSE);
   g_return_val_if_fail (problems != NULL, FALSE);
+
+  /* A file read as it is (a backup): other names of it do no harm. */
+  if (!(path = stk_identity_resolve (given_path, STK_IDENTITY_ANY_LINKS, error)))
+    return FALSE;
+  wal = g_strconcat (path, "-wal", NULL);
 
   if (!stk_db_check_file (path, &exists, error))
     return FALSE;
@@ -516,7 +523,15 @@ stk_store_initable_init (GInitable     *initable,
                          GError       **error)
 {
   StkStore *self = STK_STORE (initable);
+  g_autofree char *real = NULL;
   sqlite3 *db;
+
+  /* Every connection and every name derived from the path (-wal, outputs' checks)
+   * uses the real file's path. */
+  if (!(real = stk_identity_resolve (self->path, STK_IDENTITY_INVENTORY, error)))
+    return FALSE;
+  g_free (self->path);
+  self->path = g_steal_pointer (&real);
 
   if (!(db = stk_db_open (self->path, STK_DB_READ_ONLY, error)))
     return FALSE;

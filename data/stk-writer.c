@@ -7,6 +7,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-identity.h"
 
 /*
  * StkWriter owns the program's only read-write connection and runs every mutation
@@ -474,6 +475,7 @@ is_op_local_error (const GError *error)
     case STK_ERROR_INVALID_DATA:
     case STK_ERROR_NOT_FOUND:
     case STK_ERROR_FAILED:
+    case STK_ERROR_UNSAFE:
       return TRUE;
     case STK_ERROR_BUSY:
     case STK_ERROR_LOCKED:
@@ -1150,6 +1152,16 @@ stk_writer_initable_init (GInitable     *initable,
   guint attempt = 0;
 
   g_return_val_if_fail (self->path != NULL, FALSE);
+
+  {
+    /* The real file's path, for the connection and for every name derived from it. */
+    g_autofree char *real = stk_identity_resolve (self->path, STK_IDENTITY_INVENTORY, error);
+
+    if (real == NULL)
+      return FALSE;
+    g_free (self->path);
+    self->path = g_steal_pointer (&real);
+  }
 
   for (;;)
     {

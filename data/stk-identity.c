@@ -113,7 +113,6 @@ stk_identity_resolve (const char        *path,
   struct stat st;
 
   g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (path[0] == '\0')
     {

@@ -15,6 +15,7 @@
 
 #include "stk-error.h"
 #include "stk-identity.h"
+#include "stk-output.h"
 
 struct _StkLock
 {
@@ -458,6 +459,13 @@ stk_lock_acquire (const char  *db_path,
    * rewritten only when it is holder text (or empty). */
   if (writable && (created || may_rewrite (fd)))
     write_holder (fd, what);
+
+  /* The inventory's one writer removes what killed outputs (backups, restore's safety
+   * copies, which go beside the inventory) left in its folder. */
+  {
+    g_autofree char *dir = g_path_get_dirname (real);
+    stk_output_remove_stale (dir);
+  }
 
   lock = g_new0 (StkLock, 1);
   lock->path = g_steal_pointer (&path);

@@ -371,95 +371,46 @@ stk_verify_file (const char  *given_path,
   return *problems != NULL;
 }
 
-static gboolean
-sync_path (const char  *path,
-           gboolean     directory,
-           GError     **error)
-{
-  int fd = g_open (path, (directory ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC, 0);
-
-  if (fd < 0 || fsync (fd) != 0)
-    {
-      int errsv = errno;
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, STK_ERROR, errsv == ENOSPC ? STK_ERROR_NO_SPACE : STK_ERROR_IO,
-                   _("Cannot write “%s” to disk: %s."), path, g_strerror (errsv));
-      return FALSE;
-    }
-  close (fd);
-  return TRUE;
-}
-
-static void
-remove_partial (const char *tmp)
-{
-  g_autofree char *journal = g_strconcat (tmp, "-journal", NULL);
-  g_autofree char *wal = g_strconcat (tmp, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (tmp, "-shm", NULL);
-
-  g_unlink (tmp);
-  g_unlink (journal);
-  g_unlink (wal);
-  g_unlink (shm);
-}
-
 /**
- * stk_store_backup:
+ * stk_store_backup_full:
  * Copies the inventory with SQLite's online backup API from a read snapshot, so it
- * works while another process writes. The copy is written to a temporary file beside
- * @dest_path, checked, synced and then renamed: @dest_path is either a complete,
- * verified backup or does not exist. An existing @dest_path is never overwritten.
+ * works while another process writes. The copy goes through StkOutput
+ * (stk-output.h): a temporary file beside @dest_path, checked, synced and then
+ * renamed, so @dest_path is either a complete, verified backup or as it was. The
+ * inventory, its companions, any other database and anything but a regular file are
+ * refused; an existing file only with STK_OUTPUT_REPLACE. @cancellable is checked
+ * before the rename.
  */
 gboolean
-stk_store_backup (StkStore    *self,
-                  const char  *dest_path,
-                  GError     **error)
+stk_store_backup_full (StkStore        *self,
+                       const char      *dest_path,
+                       StkOutputFlags   flags,
+                       GCancellable    *cancellable,
+                       GError         **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *tmp = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(StkOutput) output = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   sqlite3_backup *backup;
   sqlite3 *src = NULL;
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   sqlite3 *dest = NULL;
-  int fd;
   int rc;
 
   g_return_val_if_fail (STK_IS_STORE (self), FALSE);
   g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  dir = g_path_get_dirname (dest_path);
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("Cannot back up to “%s”: the folder does not exist."), dest_path);
-      return FALSE;
-    }
-  if (g_file_test (dest_path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, STK_ERROR, STK_ERROR_FAILED,
-                   _("Cannot back up to “%s”: a file with that name already exists."), dest_path);
-      return FALSE;
-    }
-
-  tmp = g_strdup_printf ("%s.part-%08x", dest_path, g_random_int ());
-  fd = g_open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int errsv = errno;
-      g_set_error (error, STK_ERROR,
-                   errsv == ENOSPC ? STK_ERROR_NO_SPACE
-                   : (errsv == EACCES || errsv == EROFS) ? STK_ERROR_READ_ONLY : STK_ERROR_IO,
-                   _("Cannot back up to “%s”: %s."), dest_path, g_strerror (errsv));
-      return FALSE;
-    }
-  close (fd);
+  /* A backup holds the whole inventory: private to its owner, like the inventory. */
+  if (!(output = stk_output_open (dest_path, self->path, flags, 0600, error)))
+    return FALSE;
 
   if (!(src = stk_store_acquire (self, &local_error)))
     goto fail;
 
-  rc = sqlite3_open_v2 (tmp, &dest, SQLITE_OPEN_READWRITE, NULL);
+  /* SQLite writes the temporary file (StkOutput keeps its descriptor open, holding
+   * only an flock(), until the connection is closed). */
+  rc = sqlite3_open_v2 (stk_output_get_temp_path (output), &dest, SQLITE_OPEN_READWRITE, NULL);
   if (rc != SQLITE_OK)
     {
       stk_db_set_error (&local_error, dest, rc, dest_path);
@@ -495,16 +446,9 @@ stk_store_backup (StkStore    *self,
   sqlite3_close_v2 (g_steal_pointer (&dest));
   stk_store_release (self, g_steal_pointer (&src));
 
-  if (!sync_path (tmp, FALSE, &local_error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, &local_error) ||
+      !stk_output_commit (output, &local_error))
     goto fail;
-  if (g_rename (tmp, dest_path) != 0)
-    {
-      int errsv = errno;
-      g_set_error (&local_error, STK_ERROR, STK_ERROR_IO, _("Cannot back up to “%s”: %s."),
-                   dest_path, g_strerror (errsv));
-      goto fail;
-    }
-  sync_path (dir, TRUE, NULL);
   return TRUE;
 
 fail:
@@ -512,9 +456,22 @@ fail:
     sqlite3_close_v2 (dest);
   if (src != NULL)
     stk_store_release (self, src);
-  remove_partial (tmp);
+  /* Freeing the output removes the temporary file and any journal SQLite left. */
+  g_clear_pointer (&output, stk_output_free);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
+}
+
+/**
+ * stk_store_backup:
+ * stk_store_backup_full() to a new file: an existing @dest_path is never overwritten.
+ */
+gboolean
+stk_store_backup (StkStore    *self,
+                  const char  *dest_path,
+                  GError     **error)
+{
+  return stk_store_backup_full (self, dest_path, STK_OUTPUT_NONE, NULL, error);
 }
 
 static gboolean

@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <sqlite3.h>
 
+#include "stk-output.h"
+
 G_BEGIN_DECLS
 
 /* StkStore: the read side. A small pool of SQLITE_OPEN_READONLY connections that
@@ -46,6 +48,11 @@ GPtrArray  *stk_store_verify     (StkStore    *self,
 gboolean    stk_store_backup     (StkStore    *self,
                                   const char  *dest_path,
                                   GError     **error);
+gboolean    stk_store_backup_full (StkStore       *self,
+                                   const char     *dest_path,
+                                   StkOutputFlags  flags,
+                                   GCancellable   *cancellable,
+                                   GError        **error);
 
 /* Checks a database file without changing it (no -wal/-shm created): it must be a
  * readable Stocktake inventory whose integrity check passes. */

@@ -17,6 +17,7 @@
 #include "stk-csv.h"
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-output.h"
 #include "stk-format.h"
 #include "stk-ops.h"
 
@@ -1574,43 +1575,6 @@ static const char *const export_sql[] = {
   " WHERE m.kind <> 'sale' AND" NOT_VOID_MOVEMENT " ORDER BY m.moved_at, m.id",
 };
 
-static void
-set_write_error (GError     **error,
-                 int          errsv,
-                 const char  *path)
-{
-  g_autofree char *name = g_filename_display_name (path);
-  g_autofree char *dir = g_path_get_dirname (name);
-
-  switch (errsv)
-    {
-    case ENOENT:
-    case ENOTDIR:
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("Cannot export to “%s”: the folder “%s” does not exist."), name, dir);
-      break;
-    case EACCES:
-    case EPERM:
-    case EROFS:
-      g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
-                   _("Cannot export to “%s”: the folder “%s” is read-only."), name, dir);
-      break;
-    case ENOSPC:
-    case EDQUOT:
-      g_set_error (error, STK_ERROR, STK_ERROR_NO_SPACE,
-                   _("Cannot export to “%s”: the disk is full."), name);
-      break;
-    case EISDIR:
-      g_set_error (error, STK_ERROR, STK_ERROR_IO,
-                   _("Cannot export to “%s”: it is a folder."), name);
-      break;
-    default:
-      g_set_error (error, STK_ERROR, STK_ERROR_IO,
-                   _("Cannot export to “%s”: %s."), name, g_strerror (errsv));
-      break;
-    }
-}
-
 /* Turns a GIO write error into an StkError (cancellation stays as it is). */
 static void
 propagate_write_error (GError     **error,
@@ -1760,12 +1724,10 @@ stk_export_file (StkStore         *store,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GOutputStream) stream = NULL;
   g_autoptr(StkCsvWriter) csv = NULL;
-  g_autofree char *tmp = NULL;
-  g_autofree char *dir = NULL;
+  g_autoptr(StkOutput) output = NULL;
   sqlite3 *db = NULL;
   guint64 rows = 0;
   gboolean ok;
-  int fd;
 
   g_return_val_if_fail (STK_IS_STORE (store), FALSE);
   g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), FALSE);
@@ -1773,21 +1735,13 @@ stk_export_file (StkStore         *store,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      set_write_error (error, EISDIR, path);
-      return FALSE;
-    }
+  /* Never the inventory, a database, a device or a pipe; an existing CSV file is
+   * replaced whole, keeping its permissions, or left as it was (stk-output.h). */
+  if (!(output = stk_output_open (path, stk_store_get_path (store), STK_OUTPUT_REPLACE, 0644,
+                                  error)))
+    return FALSE;
 
-  tmp = g_strconcat (path, ".part-XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      set_write_error (error, errno, path);
-      return FALSE;
-    }
-
-  stream = g_unix_output_stream_new (fd, FALSE);
+  stream = g_unix_output_stream_new (stk_output_get_fd (output), FALSE);
   csv = stk_csv_writer_new (stream);
 
   db = stk_store_acquire (store, &local_error);
@@ -1804,35 +1758,13 @@ stk_export_file (StkStore         *store,
 
   if (ok && !stk_csv_writer_close (csv, cancellable, &local_error))
     ok = FALSE;
-  if (ok && fsync (fd) != 0)
-    {
-      set_write_error (&local_error, errno, path);
-      ok = FALSE;
-    }
-  if (close (fd) != 0 && ok)
-    {
-      set_write_error (&local_error, errno, path);
-      ok = FALSE;
-    }
-  if (ok && g_rename (tmp, path) != 0)
-    {
-      set_write_error (&local_error, errno, path);
-      ok = FALSE;
-    }
+  if (ok && !stk_output_commit (output, &local_error))
+    ok = FALSE;
 
   if (!ok)
     {
-      g_unlink (tmp);
       propagate_write_error (error, g_steal_pointer (&local_error), path);
       return FALSE;
-    }
-
-  dir = g_path_get_dirname (path);
-  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
     }
 
   if (out_rows != NULL)

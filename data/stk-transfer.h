@@ -60,8 +60,9 @@ gboolean    stk_import_file       (StkWriter        *writer,
                                    StkImportReport  *report,
                                    GError          **error);
 
-/* Writes a temporary file beside @path and renames it at the end: @path is either the
- * complete export or untouched. Blocking. */
+/* Writes through StkOutput (stk-output.h): a temporary file beside @path renamed at
+ * the end, so @path is either the complete export or untouched; the inventory, any
+ * database and anything but a regular file are refused. Blocking. */
 gboolean    stk_export_file       (StkStore         *store,
                                    StkTable          table,
                                    const char       *path,

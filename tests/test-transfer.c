@@ -854,7 +854,7 @@ count_part_files (void)
   guint n = 0;
 
   while ((name = g_dir_read_name (dir)) != NULL)
-    n += strstr (name, ".part-") != NULL;
+    n += strstr (name, ".part-") != NULL || strstr (name, ".stocktake-tmp-") != NULL;
   return n;
 }
 

@@ -608,30 +608,11 @@ worker_thread (GTask        *task,
       break;
 
     case FLOW_BACKUP:
-      {
-        /* Back up beside the chosen file, then rename over it: the chooser has asked
-         * about replacing an existing file, and a cancelled backup leaves nothing. */
-        g_autofree char *dir = g_path_get_dirname (flow->path);
-        g_autofree char *base = g_path_get_basename (flow->path);
-        g_autofree char *part = g_strdup_printf (".%s.%08x.part", base, g_random_int ());
-        g_autofree char *tmp = g_build_filename (dir, part, NULL);
-
-        ok = stk_store_backup (flow->store, tmp, &error);
-        if (ok && g_cancellable_set_error_if_cancelled (cancellable, &error))
-          {
-            g_unlink (tmp);
-            ok = FALSE;
-          }
-        else if (ok && g_rename (tmp, flow->path) != 0)
-          {
-            int saved = errno;
-
-            g_set_error (&error, STK_ERROR, STK_ERROR_IO, _("Cannot write “%s”: %s"),
-                         flow->display_name, g_strerror (saved));
-            g_unlink (tmp);
-            ok = FALSE;
-          }
-      }
+      /* The chooser has asked about replacing an existing file; the output still
+       * refuses the inventory, a database or a device, and a cancelled backup leaves
+       * nothing. */
+      ok = stk_store_backup_full (flow->store, flow->path, STK_OUTPUT_REPLACE, cancellable,
+                                  &error);
       break;
 
     case FLOW_VERIFY:

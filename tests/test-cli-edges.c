@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -294,18 +295,24 @@ Test (cli_edges, devices_and_pipes_are_refused)
 {
   g_auto(Run) run = { 0 };
   g_autofree char *fifo = in_tmp ("pipe");
+  g_autofree char *full = in_tmp ("full");
   struct stat st;
 
   generate (db_path);
 
-  /* As root /dev/full is writable, and used to be replaced by a CSV file. */
-  cr_assert_eq (stat ("/dev/full", &st), 0);
-  cr_assert (S_ISCHR (st.st_mode));
-  run_db (&run, db_path, "export", "skus", "/dev/full", NULL);
+  /* As root /dev/full is writable, and used to be replaced by a CSV file: the same
+   * device (1,7), made in the test's folder so that a failing run harms no system file. */
+  cr_assert_eq (mknod (full, S_IFCHR | 0666, makedev (1, 7)), 0, "mknod needs root");
+  cr_assert_eq (access (full, W_OK), 0);
+  run_db (&run, db_path, "export", "skus", full, NULL);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "regular file") != NULL, "%s", run.err);
-  cr_assert_eq (stat ("/dev/full", &st), 0);
-  cr_assert (S_ISCHR (st.st_mode), "/dev/full is no longer a device");
+  cr_assert_eq (stat (full, &st), 0);
+  cr_assert (S_ISCHR (st.st_mode), "the device was replaced by a file");
+  run_db (&run, db_path, "backup", full, NULL);
+  assert_one_sentence_error (&run);
+  cr_assert_eq (stat (full, &st), 0);
+  cr_assert (S_ISCHR (st.st_mode), "the device was replaced by a file");
 
   cr_assert_eq (mkfifo (fifo, 0600), 0);
   run_db (&run, db_path, "export", "skus", fifo, NULL);

@@ -388,6 +388,146 @@ schema_is_empty_immutable (const char  *path,
   return TRUE;
 }
 
+/* The write-ahead log's checksum (SQLite's walChecksumBytes): 32-bit words in the
+ * byte order the log's magic number names, two running sums. */
+static void
+wal_checksum (gboolean      big_endian,
+              const guint8 *data,
+              gsize         len,
+              guint32      *s0,
+              guint32      *s1)
+{
+  for (gsize i = 0; i + 8 <= len; i += 8)
+    {
+      guint32 x0, x1;
+
+      if (big_endian)
+        {
+          x0 = read_be32 (data + i);
+          x1 = read_be32 (data + i + 4);
+        }
+      else
+        {
+          x0 = GUINT32_FROM_LE (*(const guint32 *) (gconstpointer) (data + i));
+          x1 = GUINT32_FROM_LE (*(const guint32 *) (gconstpointer) (data + i + 4));
+        }
+      *s0 += x0 + *s1;
+      *s1 += x1 + *s0;
+    }
+}
+
+/*
+ * After a kill -9 in the middle of a checkpoint (or of the automatic checkpoint of a
+ * big import) the inventory file can be shorter than its header says: the pages still
+ * missing are in the write-ahead log, which SQLite replays on the next open. TRUE when
+ * the log's committed frames (valid salts and checksums, up to the last commit) hold
+ * every page of the committed database beyond the file's @file_pages.
+ */
+static gboolean
+wal_covers_missing_pages (const char *wal_path,
+                          guint32     page_size,
+                          guint64     file_pages)
+{
+  g_autofree guint8 *frame = NULL;
+  g_autoptr(GHashTable) pages = NULL;
+  g_autoptr(GHashTable) committed = NULL;
+  guint8 hdr[32];
+  guint32 s0 = 0, s1 = 0, salt1, salt2, magic;
+  guint64 db_pages = 0;
+  gboolean big_endian;
+  gsize frame_size;
+  int fd;
+
+  fd = g_open (wal_path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return FALSE;
+  if (read (fd, hdr, sizeof hdr) != (ssize_t) sizeof hdr)
+    goto no;
+  magic = read_be32 (hdr);
+  if ((magic & 0xfffffffe) != 0x377f0682 || read_be32 (hdr + 8) != page_size)
+    goto no;
+  big_endian = (magic & 1) != 0;
+  wal_checksum (big_endian, hdr, 24, &s0, &s1);
+  if (s0 != read_be32 (hdr + 24) || s1 != read_be32 (hdr + 28))
+    goto no;
+  salt1 = read_be32 (hdr + 16);
+  salt2 = read_be32 (hdr + 20);
+
+  frame_size = 24 + (gsize) page_size;
+  frame = g_malloc (frame_size);
+  pages = g_hash_table_new (NULL, NULL);
+  committed = g_hash_table_new (NULL, NULL);
+  while (read (fd, frame, frame_size) == (ssize_t) frame_size)
+    {
+      guint32 pgno = read_be32 (frame);
+      guint32 commit = read_be32 (frame + 4);
+
+      if (pgno == 0 || read_be32 (frame + 8) != salt1 || read_be32 (frame + 12) != salt2)
+        break;
+      wal_checksum (big_endian, frame, 8, &s0, &s1);
+      wal_checksum (big_endian, frame + 24, page_size, &s0, &s1);
+      if (s0 != read_be32 (frame + 16) || s1 != read_be32 (frame + 20))
+        break;
+      g_hash_table_add (pages, GUINT_TO_POINTER (pgno));
+      if (commit != 0)
+        {
+          /* Everything up to here is committed. */
+          GHashTableIter iter;
+          gpointer key;
+
+          g_hash_table_iter_init (&iter, pages);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            g_hash_table_add (committed, key);
+          db_pages = commit;
+        }
+    }
+  close (fd);
+
+  if (db_pages == 0)
+    return FALSE;
+  for (guint64 p = file_pages + 1; p <= db_pages; p++)
+    if (!g_hash_table_contains (committed, GUINT_TO_POINTER ((guint) p)))
+      return FALSE;
+  return TRUE;
+
+no:
+  close (fd);
+  return FALSE;
+}
+
+/* When unsure: does SQLite itself, reading the write-ahead log, find the file sound? */
+static gboolean
+sqlite_reads_it_sound (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0 &&
+         sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+  return ok;
+}
+
+/* A main file shorter than its pages: damage, unless the write-ahead log holds the rest. */
+static gboolean
+short_file_is_recoverable (const char *path,
+                           const char *wal_path,
+                           guint32     page_size,
+                           goffset     size)
+{
+  if (!file_nonempty (wal_path))
+    return FALSE;
+  if (size % page_size == 0 &&
+      wal_covers_missing_pages (wal_path, page_size, (guint64) size / page_size))
+    return TRUE;
+  return sqlite_reads_it_sound (path);
+}
+
 /*
  * Looks at a database file without letting SQLite touch it, so that a file that is
  * not ours — not SQLite, another program's database, a newer Stocktake's, or a
@@ -461,8 +601,14 @@ stk_db_check_file (const char  *path,
   page_size = ((guint32) header[16] << 8) | header[17];
   if (page_size == 1)
     page_size = 65536;
-  if (n < SQLITE_HEADER_SIZE || page_size < 512 || (page_size & (page_size - 1)) != 0 ||
-      st.st_size < (goffset) page_size || st.st_size % page_size != 0)
+  if (n < SQLITE_HEADER_SIZE || page_size < 512 || (page_size & (page_size - 1)) != 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
+                   _("“%s” is damaged or truncated: its size does not match its pages."), path);
+      return FALSE;
+    }
+  if ((st.st_size < (goffset) page_size || st.st_size % page_size != 0) &&
+      !short_file_is_recoverable (path, wal_path, page_size, st.st_size))
     {
       g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
                    _("“%s” is damaged or truncated: its size does not match its pages."), path);
@@ -471,7 +617,8 @@ stk_db_check_file (const char  *path,
 
   /* The in-header page count is valid when "version-valid-for" equals the change counter. */
   if (read_be32 (header + 92) == read_be32 (header + 24) &&
-      (guint64) st.st_size < (guint64) read_be32 (header + 28) * page_size)
+      (guint64) st.st_size < (guint64) read_be32 (header + 28) * page_size &&
+      !short_file_is_recoverable (path, wal_path, page_size, st.st_size))
     {
       g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
                    _("“%s” is truncated: it should hold %u pages but holds %u."), path,

@@ -779,6 +779,92 @@ apply_pragmas (sqlite3     *db,
                       error);
 }
 
+/* Private read copies (see readable_uri): sqlite3* → its temporary folder. */
+static GHashTable *private_dirs;
+
+static void
+remove_private_dir (const char *dir)
+{
+  static const char *const names[] = { "inventory.db", "inventory.db-wal", "inventory.db-shm",
+                                       "inventory.db-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *file = g_build_filename (dir, names[i], NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+static gboolean
+copy_file (const char  *from,
+           const char  *to,
+           GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  return g_file_get_contents (from, &contents, &len, error) &&
+         g_file_set_contents_full (to, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, error);
+}
+
+/* SQLite's URI for a file name (absolute or not), with @query. */
+static char *
+file_uri (const char *path,
+          const char *query)
+{
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *escaped = g_uri_escape_string (abs, "/", FALSE);
+
+  return g_strdup_printf ("file:%s?%s", escaped, query);
+}
+
+/*
+ * How a reader opens @path when SQLite could not create its -shm file there (a
+ * read-only folder or mount): *out_uri NULL when the folder is writable or the -shm
+ * exists (the ordinary open works). Without a write-ahead log, immutable=1: nothing
+ * can be writing there (no writer can create its log), and SQLite then needs no lock
+ * and no -shm. With a log but no -shm (SQLite 3.40 cannot read that, even with
+ * mode=ro), the reader works on a private copy of both files in a temporary folder.
+ */
+static gboolean
+readable_uri (const char  *path,
+              const char  *dir,
+              char       **out_uri,
+              char       **out_private_dir,
+              GError     **error)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *copy_wal = NULL;
+
+  *out_uri = NULL;
+  *out_private_dir = NULL;
+  if (access (dir, W_OK) == 0 || g_file_test (shm, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!file_nonempty (wal))
+    {
+      *out_uri = file_uri (path, "mode=ro&immutable=1");
+      return TRUE;
+    }
+
+  tmpdir = g_dir_make_tmp ("stocktake-ro-XXXXXX", error);
+  if (tmpdir == NULL)
+    return FALSE;
+  copy = g_build_filename (tmpdir, "inventory.db", NULL);
+  copy_wal = g_strconcat (copy, "-wal", NULL);
+  if (copy_file (path, copy, error) && copy_file (wal, copy_wal, error))
+    {
+      *out_uri = file_uri (copy, "mode=ro");
+      *out_private_dir = g_steal_pointer (&tmpdir);
+      return TRUE;
+    }
+  remove_private_dir (tmpdir);
+  return FALSE;
+}
+
 static gsize sqlite_configured;
 
 sqlite3 *
@@ -835,7 +921,33 @@ stk_db_open (const char  *path,
   flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX;
   flags |= mode == STK_DB_READ_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 
+  if (mode == STK_DB_READ_ONLY)
+    {
+      /* On a read-only folder or mount SQLite cannot create the -shm file a WAL
+       * database needs even for reading; see readable_uri(). */
+      g_autofree char *uri = NULL;
+      g_autofree char *private_dir = NULL;
+
+      if (!readable_uri (path, dir, &uri, &private_dir, error))
+        return NULL;
+      if (uri != NULL)
+        {
+          flags |= SQLITE_OPEN_URI;
+          rc = sqlite3_open_v2 (uri, &db, flags, NULL);
+          if (private_dir != NULL)
+            {
+              g_mutex_lock (&open_files_lock);
+              if (private_dirs == NULL)
+                private_dirs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+              g_hash_table_insert (private_dirs, db, g_steal_pointer (&private_dir));
+              g_mutex_unlock (&open_files_lock);
+            }
+          goto opened;
+        }
+    }
+
   rc = sqlite3_open_v2 (path, &db, flags, NULL);
+opened:
   if (rc != SQLITE_OK)
     {
       stk_db_set_error (error, db, rc, path);
@@ -881,5 +993,15 @@ stk_db_close (sqlite3 *db)
   drop_stmt_cache (db);
   sqlite3_close_v2 (db);
   note_file_closed (db);
+  {
+    g_autofree char *private_dir = NULL;
+
+    g_mutex_lock (&open_files_lock);
+    if (private_dirs != NULL)
+      g_hash_table_steal_extended (private_dirs, db, NULL, (gpointer *) &private_dir);
+    g_mutex_unlock (&open_files_lock);
+    if (private_dir != NULL)
+      remove_private_dir (private_dir);
+  }
   g_atomic_int_add (&open_count, -1);
 }

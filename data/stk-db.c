@@ -389,6 +389,146 @@ schema_is_empty_immutable (const char  *path,
   return TRUE;
 }
 
+/* The write-ahead log's checksum (SQLite's walChecksumBytes): 32-bit words in the
+ * byte order the log's magic number names, two running sums. */
+static void
+wal_checksum (gboolean      big_endian,
+              const guint8 *data,
+              gsize         len,
+              guint32      *s0,
+              guint32      *s1)
+{
+  for (gsize i = 0; i + 8 <= len; i += 8)
+    {
+      guint32 x0, x1;
+
+      if (big_endian)
+        {
+          x0 = read_be32 (data + i);
+          x1 = read_be32 (data + i + 4);
+        }
+      else
+        {
+          x0 = GUINT32_FROM_LE (*(const guint32 *) (gconstpointer) (data + i));
+          x1 = GUINT32_FROM_LE (*(const guint32 *) (gconstpointer) (data + i + 4));
+        }
+      *s0 += x0 + *s1;
+      *s1 += x1 + *s0;
+    }
+}
+
+/*
+ * After a kill -9 in the middle of a checkpoint (or of the automatic checkpoint of a
+ * big import) the inventory file can be shorter than its header says: the pages still
+ * missing are in the write-ahead log, which SQLite replays on the next open. TRUE when
+ * the log's committed frames (valid salts and checksums, up to the last commit) hold
+ * every page of the committed database beyond the file's @file_pages.
+ */
+static gboolean
+wal_covers_missing_pages (const char *wal_path,
+                          guint32     page_size,
+                          guint64     file_pages)
+{
+  g_autofree guint8 *frame = NULL;
+  g_autoptr(GHashTable) pages = NULL;
+  g_autoptr(GHashTable) committed = NULL;
+  guint8 hdr[32];
+  guint32 s0 = 0, s1 = 0, salt1, salt2, magic;
+  guint64 db_pages = 0;
+  gboolean big_endian;
+  gsize frame_size;
+  int fd;
+
+  fd = g_open (wal_path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return FALSE;
+  if (read (fd, hdr, sizeof hdr) != (ssize_t) sizeof hdr)
+    goto no;
+  magic = read_be32 (hdr);
+  if ((magic & 0xfffffffe) != 0x377f0682 || read_be32 (hdr + 8) != page_size)
+    goto no;
+  big_endian = (magic & 1) != 0;
+  wal_checksum (big_endian, hdr, 24, &s0, &s1);
+  if (s0 != read_be32 (hdr + 24) || s1 != read_be32 (hdr + 28))
+    goto no;
+  salt1 = read_be32 (hdr + 16);
+  salt2 = read_be32 (hdr + 20);
+
+  frame_size = 24 + (gsize) page_size;
+  frame = g_malloc (frame_size);
+  pages = g_hash_table_new (NULL, NULL);
+  committed = g_hash_table_new (NULL, NULL);
+  while (read (fd, frame, frame_size) == (ssize_t) frame_size)
+    {
+      guint32 pgno = read_be32 (frame);
+      guint32 commit = read_be32 (frame + 4);
+
+      if (pgno == 0 || read_be32 (frame + 8) != salt1 || read_be32 (frame + 12) != salt2)
+        break;
+      wal_checksum (big_endian, frame, 8, &s0, &s1);
+      wal_checksum (big_endian, frame + 24, page_size, &s0, &s1);
+      if (s0 != read_be32 (frame + 16) || s1 != read_be32 (frame + 20))
+        break;
+      g_hash_table_add (pages, GUINT_TO_POINTER (pgno));
+      if (commit != 0)
+        {
+          /* Everything up to here is committed. */
+          GHashTableIter iter;
+          gpointer key;
+
+          g_hash_table_iter_init (&iter, pages);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            g_hash_table_add (committed, key);
+          db_pages = commit;
+        }
+    }
+  close (fd);
+
+  if (db_pages == 0)
+    return FALSE;
+  for (guint64 p = file_pages + 1; p <= db_pages; p++)
+    if (!g_hash_table_contains (committed, GUINT_TO_POINTER ((guint) p)))
+      return FALSE;
+  return TRUE;
+
+no:
+  close (fd);
+  return FALSE;
+}
+
+/* When unsure: does SQLite itself, reading the write-ahead log, find the file sound? */
+static gboolean
+sqlite_reads_it_sound (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0 &&
+         sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+  return ok;
+}
+
+/* A main file shorter than its pages: damage, unless the write-ahead log holds the rest. */
+static gboolean
+short_file_is_recoverable (const char *path,
+                           const char *wal_path,
+                           guint32     page_size,
+                           goffset     size)
+{
+  if (!file_nonempty (wal_path))
+    return FALSE;
+  if (size % page_size == 0 &&
+      wal_covers_missing_pages (wal_path, page_size, (guint64) size / page_size))
+    return TRUE;
+  return sqlite_reads_it_sound (path);
+}
+
 /*
  * Looks at a database file without letting SQLite touch it, so that a file that is
  * not ours — not SQLite, another program's database, a newer Stocktake's, or a
@@ -467,8 +607,14 @@ stk_db_check_file (const char  *given_path,
   page_size = ((guint32) header[16] << 8) | header[17];
   if (page_size == 1)
     page_size = 65536;
-  if (n < SQLITE_HEADER_SIZE || page_size < 512 || (page_size & (page_size - 1)) != 0 ||
-      st.st_size < (goffset) page_size || st.st_size % page_size != 0)
+  if (n < SQLITE_HEADER_SIZE || page_size < 512 || (page_size & (page_size - 1)) != 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
+                   _("“%s” is damaged or truncated: its size does not match its pages."), path);
+      return FALSE;
+    }
+  if ((st.st_size < (goffset) page_size || st.st_size % page_size != 0) &&
+      !short_file_is_recoverable (path, wal_path, page_size, st.st_size))
     {
       g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
                    _("“%s” is damaged or truncated: its size does not match its pages."), path);
@@ -477,7 +623,8 @@ stk_db_check_file (const char  *given_path,
 
   /* The in-header page count is valid when "version-valid-for" equals the change counter. */
   if (read_be32 (header + 92) == read_be32 (header + 24) &&
-      (guint64) st.st_size < (guint64) read_be32 (header + 28) * page_size)
+      (guint64) st.st_size < (guint64) read_be32 (header + 28) * page_size &&
+      !short_file_is_recoverable (path, wal_path, page_size, st.st_size))
     {
       g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
                    _("“%s” is truncated: it should hold %u pages but holds %u."), path,
@@ -638,6 +785,92 @@ apply_pragmas (sqlite3     *db,
                       error);
 }
 
+/* Private read copies (see readable_uri): sqlite3* → its temporary folder. */
+static GHashTable *private_dirs;
+
+static void
+remove_private_dir (const char *dir)
+{
+  static const char *const names[] = { "inventory.db", "inventory.db-wal", "inventory.db-shm",
+                                       "inventory.db-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *file = g_build_filename (dir, names[i], NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+static gboolean
+copy_file (const char  *from,
+           const char  *to,
+           GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  return g_file_get_contents (from, &contents, &len, error) &&
+         g_file_set_contents_full (to, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, error);
+}
+
+/* SQLite's URI for a file name (absolute or not), with @query. */
+static char *
+file_uri (const char *path,
+          const char *query)
+{
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *escaped = g_uri_escape_string (abs, "/", FALSE);
+
+  return g_strdup_printf ("file:%s?%s", escaped, query);
+}
+
+/*
+ * How a reader opens @path when SQLite could not create its -shm file there (a
+ * read-only folder or mount): *out_uri NULL when the folder is writable or the -shm
+ * exists (the ordinary open works). Without a write-ahead log, immutable=1: nothing
+ * can be writing there (no writer can create its log), and SQLite then needs no lock
+ * and no -shm. With a log but no -shm (SQLite 3.40 cannot read that, even with
+ * mode=ro), the reader works on a private copy of both files in a temporary folder.
+ */
+static gboolean
+readable_uri (const char  *path,
+              const char  *dir,
+              char       **out_uri,
+              char       **out_private_dir,
+              GError     **error)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *copy_wal = NULL;
+
+  *out_uri = NULL;
+  *out_private_dir = NULL;
+  if (access (dir, W_OK) == 0 || g_file_test (shm, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!file_nonempty (wal))
+    {
+      *out_uri = file_uri (path, "mode=ro&immutable=1");
+      return TRUE;
+    }
+
+  tmpdir = g_dir_make_tmp ("stocktake-ro-XXXXXX", error);
+  if (tmpdir == NULL)
+    return FALSE;
+  copy = g_build_filename (tmpdir, "inventory.db", NULL);
+  copy_wal = g_strconcat (copy, "-wal", NULL);
+  if (copy_file (path, copy, error) && copy_file (wal, copy_wal, error))
+    {
+      *out_uri = file_uri (copy, "mode=ro");
+      *out_private_dir = g_steal_pointer (&tmpdir);
+      return TRUE;
+    }
+  remove_private_dir (tmpdir);
+  return FALSE;
+}
+
 static gsize sqlite_configured;
 
 sqlite3 *
@@ -699,7 +932,33 @@ stk_db_open (const char  *given_path,
   flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX;
   flags |= mode == STK_DB_READ_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 
+  if (mode == STK_DB_READ_ONLY)
+    {
+      /* On a read-only folder or mount SQLite cannot create the -shm file a WAL
+       * database needs even for reading; see readable_uri(). */
+      g_autofree char *uri = NULL;
+      g_autofree char *private_dir = NULL;
+
+      if (!readable_uri (path, dir, &uri, &private_dir, error))
+        return NULL;
+      if (uri != NULL)
+        {
+          flags |= SQLITE_OPEN_URI;
+          rc = sqlite3_open_v2 (uri, &db, flags, NULL);
+          if (private_dir != NULL)
+            {
+              g_mutex_lock (&open_files_lock);
+              if (private_dirs == NULL)
+                private_dirs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+              g_hash_table_insert (private_dirs, db, g_steal_pointer (&private_dir));
+              g_mutex_unlock (&open_files_lock);
+            }
+          goto opened;
+        }
+    }
+
   rc = sqlite3_open_v2 (path, &db, flags, NULL);
+opened:
   if (rc != SQLITE_OK)
     {
       stk_db_set_error (error, db, rc, path);
@@ -745,5 +1004,15 @@ stk_db_close (sqlite3 *db)
   drop_stmt_cache (db);
   sqlite3_close_v2 (db);
   note_file_closed (db);
+  {
+    g_autofree char *private_dir = NULL;
+
+    g_mutex_lock (&open_files_lock);
+    if (private_dirs != NULL)
+      g_hash_table_steal_extended (private_dirs, db, NULL, (gpointer *) &private_dir);
+    g_mutex_unlock (&open_files_lock);
+    if (private_dir != NULL)
+      remove_private_dir (private_dir);
+  }
   g_atomic_int_add (&open_count, -1);
 }

@@ -62,7 +62,9 @@ stk_backup_default_path (const char *db_path)
 
 typedef struct
 {
-  char *backup_path;
+  char     *backup_path;
+  StkStore *store;
+  char     *safety;   /* the safety copy, once made */
 } RestoreData;
 
 static void
@@ -71,6 +73,8 @@ restore_data_free (gpointer data)
   RestoreData *d = data;
 
   g_free (d->backup_path);
+  g_clear_object (&d->store);
+  g_free (d->safety);
   g_free (d);
 }
 
@@ -88,6 +92,26 @@ apply_restore (StkOp    *op,
   sqlite3 *src = NULL;
   gboolean wal = FALSE;
   int rc;
+
+  /* The write lock first (busy: the writer tries again, then gives up with nothing
+   * made); only then the safety copy, once, however many attempts it takes. */
+  if (!stk_db_exec (db, "BEGIN IMMEDIATE; ROLLBACK", error))
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  if (d->safety == NULL)
+    {
+      g_autofree char *safety = stk_backup_default_path (stk_store_get_path (d->store));
+
+      if (!stk_store_backup (d->store, safety, error))
+        {
+          g_prefix_error (error, _("Nothing was restored: the current inventory could not be "
+                                   "backed up first. "));
+          return FALSE;
+        }
+      d->safety = g_steal_pointer (&safety);
+    }
 
   rc = sqlite3_open_v2 (d->backup_path, &src, SQLITE_OPEN_READONLY, NULL);
   if (rc != SQLITE_OK)
@@ -148,7 +172,6 @@ stk_restore (StkWriter   *writer,
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(StkOp) op = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *safety = NULL;
   g_autofree char *description = NULL;
   RestoreData *d;
 
@@ -184,38 +207,39 @@ stk_restore (StkWriter   *writer,
 
   if (problems->len > 0)
     {
-      g_autoptr(GString) list = g_string_new (NULL);
-
-      for (guint i = 0; i < problems->len && i < 3; i++)
-        g_string_append_printf (list, "%s%s", i > 0 ? " " : "",
-                                (const char *) g_ptr_array_index (problems, i));
+      /* One sentence: SQLite's own findings run to many lines; verify lists them. */
       g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
-                   _("Cannot restore “%s”: it is damaged. %s"), name, list->str);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Cannot restore “%s”: it is damaged (%u problem found; "
+                                "“stocktake --database FILE verify” lists it).",
+                                "Cannot restore “%s”: it is damaged (%u problems found; "
+                                "“stocktake --database FILE verify” lists them).",
+                                problems->len),
+                   name, problems->len);
       return FALSE;
     }
 
-  /* 2. A safety copy of the inventory as it is now. */
-  safety = stk_backup_default_path (stk_store_get_path (store));
-  if (!stk_store_backup (store, safety, error))
-    {
-      g_prefix_error (error, _("Nothing was restored: the current inventory could not be "
-                               "backed up first. "));
-      return FALSE;
-    }
-
+  /* 2. The safety copy of the inventory as it is now is made by the op itself, once
+   * it holds the write lock: a restore refused (locked, busy) leaves none. */
   /* 3. The copy, on the writer's connection, alone. */
   d = g_new0 (RestoreData, 1);
   d->backup_path = g_strdup (backup_path);
+  d->store = g_object_ref (store);
   op = stk_op_new ("restore", STK_CHANGE_ALL, apply_restore, d, restore_data_free);
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
   description = g_strdup_printf (_("Restore of the backup “%s”"), name);
   stk_op_set_description (op, description);
 
   if (!stk_writer_submit_sync (writer, op, error))
-    return FALSE;
+    {
+      /* Nothing was restored (the copy is one transaction): no safety copy either. */
+      if (d->safety != NULL)
+        g_unlink (d->safety);
+      return FALSE;
+    }
 
   if (out_safety_copy != NULL)
-    *out_safety_copy = g_steal_pointer (&safety);
+    *out_safety_copy = g_strdup (d->safety);
   return TRUE;
 }
 

@@ -50,8 +50,14 @@ client (gpointer data)
           }
           break;
         case 1:
-          op = stk_op_record_movement (code, STK_MOVEMENT_RECEIVE, g_rand_int_range (rand, 1, 10),
-                                       "crash test", 0);
+          {
+            /* The reason carries the op id, so the check can find this very movement. */
+            g_autofree char *id = stk_op_new_id ();
+            g_autofree char *reason = g_strdup_printf ("crash test %s", id);
+            op = stk_op_record_movement (code, STK_MOVEMENT_RECEIVE,
+                                         g_rand_int_range (rand, 1, 10), reason, 0);
+            stk_op_set_id (op, id);
+          }
           break;
         default:
           op = stk_op_record_sale (code, 1, -1, 0);
@@ -87,8 +93,11 @@ main (int   argc,
     {
       g_autofree char *code = g_strdup_printf ("SKU-%02u", i);
       g_autoptr(StkOp) create = stk_op_create_item (code, "crash test stock", 250, 5);
+      g_autofree char *id = stk_op_new_id ();
+      g_autofree char *reason = g_strdup_printf ("crash test %s", id);
       g_autoptr(StkOp) stock = stk_op_record_movement (code, STK_MOVEMENT_RECEIVE, 1000000,
-                                                       "opening", 0);
+                                                       reason, 0);
+      stk_op_set_id (stock, id);
       stk_writer_submit_sync (writer, create, NULL);
       stk_writer_submit_sync (writer, stock, NULL);
     }

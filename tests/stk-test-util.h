@@ -64,6 +64,15 @@ gboolean  stk_test_crash_round    (const char     *db_path,
                                    char          **first_problem,
                                    GError        **error);
 
+/* The check of stk_test_crash_round() after the kill: reopens db_path and checks that
+ * every op of @acked (op id → kind) is recorded and applied exactly once, and that
+ * nothing is half-applied. Adds to *counts (not to rounds or acked). */
+gboolean  stk_test_crash_check    (const char     *db_path,
+                                   GHashTable     *acked,
+                                   StkCrashCounts *counts,
+                                   char          **first_problem,
+                                   GError        **error);
+
 /* Open / close / submit, aborting the test with the error's message on failure. */
 StkWriter *stk_test_open_writer    (const char     *path);
 StkStore  *stk_test_open_store     (const char     *path);

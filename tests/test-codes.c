@@ -138,6 +138,8 @@ Test (codes, five_codes_one_file_at_a_time_round_trip)
   g_autofree char *db_path = path_in ("five.db");
   g_autoptr(StkStore) store = NULL;
   StkWriter *writer = stk_test_open_writer (db_path);
+  gboolean accepted[G_N_ELEMENTS (codes)];
+  guint64 n_accepted = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
     {
@@ -145,15 +147,16 @@ Test (codes, five_codes_one_file_at_a_time_round_trip)
       g_autofree char *text = g_strdup_printf ("code,description\n%s,item %u\n", codes[i], i);
       g_autofree char *csv = write_csv (name, text);
       g_autoptr(GError) error = NULL;
-      gboolean ok = import_skus (writer, csv, &error);
-
-      cr_assert_eq (ok, taken[i], "import of “%s”: %s", codes[i],
-                    ok ? "accepted, but an item with the same code exists"
-                       : error ? error->message : "?");
+      accepted[i] = import_skus (writer, csv, &error);
+      n_accepted += accepted[i];
     }
   stk_test_close_writer (writer);
 
-  assert_round_trip (db_path, "five", 3);
+  /* Whatever was taken comes back (this failed with "appears twice"). */
+  assert_round_trip (db_path, "five", n_accepted);
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    cr_assert_eq (accepted[i], taken[i], "import of “%s”: %s", codes[i],
+                  accepted[i] ? "accepted, but an item with the same code exists" : "refused");
 
   /* Every spelling finds its item. */
   store = stk_test_open_store (db_path);
@@ -324,7 +327,7 @@ Test (codes, random_unicode_inventories_round_trip, .timeout = 600)
   const guint n_inventories = 3;
   const guint n_codes = 300;
 
-  g_printerr ("test-codes: random inventories with seed %u (STK_TEST_SEED=%u to repeat)\n",
+  cr_log_info ("test-codes: random inventories with seed %u (STK_TEST_SEED=%u to repeat)",
               seed, seed);
   for (guint inv = 0; inv < n_inventories; inv++)
     {

@@ -287,7 +287,15 @@ cli_open_store (StkCli  *cli,
   g_printerr (_("Upgraded the inventory from format %d to format %d.\n"),
               (int) version, STK_SCHEMA_VERSION);
 
-  return stk_store_new (cli->db_path, error);
+  if (!(store = stk_store_new (cli->db_path, error)))
+    return NULL;
+  {
+    g_autoptr(GPtrArray) kept = stk_store_codes_kept_apart (store, NULL);
+
+    for (guint i = 0; kept != NULL && i < kept->len; i++)
+      g_printerr ("%s\n", (const char *) g_ptr_array_index (kept, i));
+  }
+  return g_steal_pointer (&store);
 }
 
 /* Checks the inventory file without touching it, so that a damaged, foreign or newer
@@ -430,10 +438,12 @@ cli_stats_json (StkCli         *cli,
                           "  \"movements\": %" G_GINT64_FORMAT ",\n"
                           "  \"sales\": %" G_GINT64_FORMAT ",\n"
                           "  \"applied_ops\": %" G_GINT64_FORMAT ",\n"
+                          "  \"codes_kept_apart\": %" G_GINT64_FORMAT ",\n"
                           "  \"total_on_hand\": %" G_GINT64_FORMAT ",\n"
                           "  \"stock_value_cents\": %" G_GINT64_FORMAT ",\n",
                           stats->schema_version, stats->items, stats->archived_items,
                           stats->movements, stats->sales, stats->applied_ops,
+                          stats->codes_kept_apart,
                           stats->total_on_hand, stats->stock_value_cents);
   g_string_append (json, "  \"stock_value\": ");
   json_append_string (json, value);
@@ -493,7 +503,7 @@ cli_stats (StkCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StkStore) store = NULL;
-  StkCliLine lines[16];
+  StkCliLine lines[20];
   StkStats stats;
   guint connections;
   guint n = 0;
@@ -515,6 +525,9 @@ cli_stats (StkCli  *cli,
   LINE (_("Stock movements"), stk_format_count ((gint64) stats.movements));
   LINE (_("Sales"), stk_format_count ((gint64) stats.sales));
   LINE (_("Applied operations"), stk_format_count ((gint64) stats.applied_ops));
+  /* Translators: items kept apart when an upgrade found their codes to be the same
+   * under the current rule for codes (see “stocktake verify”). */
+  LINE (_("Codes kept apart"), stk_format_count (stats.codes_kept_apart));
   LINE (_("Total on hand"), stk_format_count (stats.total_on_hand));
   LINE (_("Stock value"), stk_format_money (stats.stock_value_cents));
   LINE (_("File size"), format_file_size (stats.file_size));
@@ -553,6 +566,12 @@ cli_verify (StkCli  *cli,
       return STK_CLI_EXIT_FAILURE;
     }
 
+  {
+    g_autoptr(GPtrArray) kept = stk_store_codes_kept_apart (store, NULL);
+
+    for (guint i = 0; kept != NULL && i < kept->len; i++)
+      g_print ("%s\n", (const char *) g_ptr_array_index (kept, i));
+  }
   g_print ("%s\n", _("Inventory OK: integrity, foreign keys and stock balances checked."));
   return STK_CLI_EXIT_OK;
 }

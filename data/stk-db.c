@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "stk-code.h"
 #include "stk-error.h"
 #include "stk-identity.h"
 #include "stk-schema.h"
@@ -893,6 +894,7 @@ stk_db_open (const char  *given_path,
   if (g_once_init_enter (&sqlite_configured))
     {
       sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      stk_code_register (NULL);
       g_once_init_leave (&sqlite_configured, 1);
     }
 
@@ -968,6 +970,7 @@ opened:
   g_atomic_int_inc (&open_count);
   note_file_open (db, path);
   sqlite3_extended_result_codes (db, 1);
+  stk_code_register (db);
 
   if (mode == STK_DB_READ_WRITE && sqlite3_db_readonly (db, "main") == 1)
     {

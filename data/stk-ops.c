@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-code.h"
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-format.h"
@@ -153,7 +154,8 @@ stk_ops_lookup_item_id (sqlite3     *db,
                         const char  *code,
                         GError     **error)
 {
-  sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT id FROM items WHERE code = ?1", error);
+  sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT id FROM items WHERE code_key = stk_code_key (?1)",
+                                    error);
   gint64 id = 0;
   int rc;
 

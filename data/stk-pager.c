@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-code.h"
 #include "stk-db.h"
 #include "stk-error.h"
 
@@ -92,6 +93,8 @@ struct _StkPagerQuery
   char             *code_low;    /* code prefix range and exact LIKE pattern */
   char             *code_high;
   char             *code_like;
+  char             *key_low;     /* code_key prefix range (stk_code_key of the search) */
+  char             *key_high;
 
   /* Interned SQL */
   const char       *sql_fetch_anchor;
@@ -104,6 +107,10 @@ struct _StkPagerQuery
   const char       *sql_count_before;
   const char       *sql_match_words;  /* items: active item ids matching the words */
   const char       *sql_match_codes;  /* items: active item ids with the code prefix */
+  /* The same on a read-only connection to an inventory without items.code_key
+   * (schema 4, which only a writer migrates): ASCII folding, as that version did. */
+  const char       *sql_search_ascii;
+  const char       *sql_match_codes_ascii;
 };
 
 typedef struct
@@ -298,6 +305,14 @@ make_code_range (StkPagerQuery *self)
     }
   g_string_append_c (like, '%');
   self->code_like = g_string_free (like, FALSE);
+
+  /* The stored key's collation is binary: every key starting with key_low is below it
+   * with its last byte raised (UTF-8 never holds 0xff), so the range is exact. */
+  self->key_low = stk_code_key (self->search);
+  self->key_high = g_strdup (self->key_low);
+  len = strlen (self->key_high);
+  if (len > 0)
+    self->key_high[len - 1] = (char) (((guchar) self->key_high[len - 1]) + 1);
 }
 
 static const char *
@@ -353,16 +368,24 @@ build_sql (StkPagerQuery *self)
     {
       self->sql_match_words = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?1";
       self->sql_match_codes =
+        "SELECT id FROM items WHERE archived = 0 AND code_key >= ?5 AND code_key < ?6";
+      self->sql_match_codes_ascii =
         "SELECT id FROM items WHERE archived = 0 AND code >= ?2 AND code < ?3"
         " AND code LIKE ?4 ESCAPE '\\'";
     }
 
   /* Item searches: build_item_search(). */
   if (self->kind != STK_PAGER_ITEMS)
-    self->sql_search =
-      intern_printf ("SELECT %s FROM %s WHERE %s.item_id IN (SELECT id FROM items WHERE"
-                     " code >= ?2 AND code < ?3 AND code LIKE ?4 ESCAPE '\\') %s",
-                     k->id, k->table, self->kind == STK_PAGER_SALES ? "s" : "m", order);
+    {
+      self->sql_search =
+        intern_printf ("SELECT %s FROM %s WHERE %s.item_id IN (SELECT id FROM items WHERE"
+                       " code_key >= ?5 AND code_key < ?6) %s",
+                       k->id, k->table, self->kind == STK_PAGER_SALES ? "s" : "m", order);
+      self->sql_search_ascii =
+        intern_printf ("SELECT %s FROM %s WHERE %s.item_id IN (SELECT id FROM items WHERE"
+                       " code >= ?2 AND code < ?3 AND code LIKE ?4 ESCAPE '\\') %s",
+                       k->id, k->table, self->kind == STK_PAGER_SALES ? "s" : "m", order);
+    }
 }
 
 StkPagerQuery *
@@ -426,6 +449,8 @@ query_clear (StkPagerQuery *self)
   g_free (self->code_low);
   g_free (self->code_high);
   g_free (self->code_like);
+  g_free (self->key_low);
+  g_free (self->key_high);
 }
 
 void
@@ -544,6 +569,11 @@ bind_search (StkPagerQuery *query,
   sqlite3_bind_text (stmt, 2, query->code_low, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, query->code_high, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, query->code_like, -1, SQLITE_STATIC);
+  if (sqlite3_bind_parameter_count (stmt) >= 6)
+    {
+      sqlite3_bind_text (stmt, 5, query->key_low, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, query->key_high, -1, SQLITE_STATIC);
+    }
 }
 
 static StkPagerIndex *build_item_search (sqlite3       *db,
@@ -579,7 +609,10 @@ stk_pager_index_build_with_base (sqlite3       *db,
     return build_item_search (db, query, base, cancellable, error);
 
   self = index_new (query);
-  stmt = stk_db_stmt (db, self->is_search ? query->sql_search : query->sql_scan, error);
+  stmt = stk_db_stmt (db,
+                      !self->is_search ? query->sql_scan :
+                      stk_code_db_has_key (db) ? query->sql_search : query->sql_search_ascii,
+                      error);
   if (stmt == NULL)
     return NULL;
   if (self->is_search)
@@ -1065,7 +1098,10 @@ build_item_search (sqlite3       *db,
   if (query->fts_match != NULL &&
       !collect_ids (db, query->sql_match_words, query, ids, cancellable, error))
     return NULL;
-  if (!collect_ids (db, query->sql_match_codes, query, ids, cancellable, error))
+  if (!collect_ids (db,
+                    stk_code_db_has_key (db) ? query->sql_match_codes
+                                             : query->sql_match_codes_ascii,
+                    query, ids, cancellable, error))
     return NULL;
 
   /* Both sets: once each. */

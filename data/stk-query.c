@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-code.h"
 #include "stk-db.h"
 #include "stk-error.h"
 
@@ -124,7 +125,14 @@ stk_query_item_by_code (sqlite3      *db,
   g_return_val_if_fail (out != NULL, FALSE);
 
   memset (out, 0, sizeof *out);
-  stmt = stk_db_stmt (db, "SELECT " ITEM_COLUMNS " FROM items WHERE code = ?1", error);
+  /* The same code by stk_code_key(); a read-only look at a schema 4 inventory
+   * (not migrated) computes the key of every row. */
+  stmt = stk_db_stmt (db,
+                      stk_code_db_has_key (db)
+                        ? "SELECT " ITEM_COLUMNS " FROM items WHERE code_key = stk_code_key (?1)"
+                        : "SELECT " ITEM_COLUMNS " FROM items"
+                          " WHERE stk_code_key (code) = stk_code_key (?1) ORDER BY id LIMIT 1",
+                      error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
@@ -152,7 +160,7 @@ stk_query_item_by_id (sqlite3      *db,
 }
 
 /* A LIKE pattern matching what starts with @prefix: bound as a whole, so that SQLite
- * turns it into a range on the NOCASE index items_code. */
+ * turns it into a range on the NOCASE index items_code (schema 4, read-only). */
 static char *
 like_prefix_pattern (const char *prefix)
 {
@@ -176,6 +184,7 @@ stk_query_complete_codes (sqlite3      *db,
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autofree char *pattern = NULL;
+  g_autofree char *high = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -185,13 +194,37 @@ stk_query_complete_codes (sqlite3      *db,
   if (limit == 0)
     return g_strv_builder_end (builder);
 
-  stmt = stk_db_stmt (db,
-                      "SELECT code FROM items WHERE code LIKE ?1 ESCAPE '\\' AND archived = 0"
-                      " ORDER BY code LIMIT ?2",
-                      error);
-  if (stmt == NULL)
-    return NULL;
-  pattern = like_prefix_pattern (prefix);
+  if (stk_code_db_has_key (db))
+    {
+      gsize len;
+
+      /* Keys starting with the prefix's key: a range on the binary index items_code_key,
+       * the upper bound being the key with its last byte raised (UTF-8 has no 0xff). */
+      stmt = stk_db_stmt (db,
+                          "SELECT code FROM items WHERE code_key >= ?1 AND code_key < ?3"
+                          " AND archived = 0 ORDER BY code LIMIT ?2",
+                          error);
+      if (stmt == NULL)
+        return NULL;
+      pattern = stk_code_key (prefix);
+      high = g_strdup (pattern);
+      len = strlen (high);
+      if (len > 0)
+        high[len - 1] = (char) (((guchar) high[len - 1]) + 1);
+      else
+        g_clear_pointer (&high, g_free);
+      sqlite3_bind_text (stmt, 3, high != NULL ? high : "\xf4\x90", -1, SQLITE_STATIC);
+    }
+  else
+    {
+      stmt = stk_db_stmt (db,
+                          "SELECT code FROM items WHERE code LIKE ?1 ESCAPE '\\' AND archived = 0"
+                          " ORDER BY code LIMIT ?2",
+                          error);
+      if (stmt == NULL)
+        return NULL;
+      pattern = like_prefix_pattern (prefix);
+    }
   sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-code.h"
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-format.h"
@@ -171,6 +172,32 @@ static const char *const migrations[] = {
   "BEGIN SELECT RAISE (ABORT, 'a voided sale stays voided'); END;"
   "CREATE TRIGGER sale_voids_no_delete BEFORE DELETE ON sale_voids "
   "BEGIN SELECT RAISE (ABORT, 'a voided sale stays voided'); END;",
+
+  /* 4 → 5: one rule for "the same code" (data/stk-code.c). items_code (NOCASE) folds
+   * ASCII only; code_key holds stk_code_key (code), unique. Items that an older version
+   * let in as different codes but that the new rule calls the same are kept apart: the
+   * later ones (by id) get their key suffixed with U+0001 and their id, which no typed
+   * code folds to, and are counted once in settings 'code_collisions_notice' (shown once
+   * by whoever opens the inventory next) while verify and stats count them live.
+   * The triggers keep the key in step; renaming an item to a variant of its own code
+   * keeps its kept-apart key. */
+  "ALTER TABLE items ADD COLUMN code_key TEXT;"
+  "UPDATE items SET code_key = stk_code_key (code);"
+  "CREATE INDEX items_code_key_migrating ON items (code_key, id);"
+  "UPDATE items SET code_key = code_key || char (1) || id"
+  "  WHERE EXISTS (SELECT 1 FROM items o WHERE o.code_key = items.code_key AND o.id < items.id);"
+  "DROP INDEX items_code_key_migrating;"
+  "CREATE UNIQUE INDEX items_code_key ON items (code_key);"
+  "INSERT INTO settings (key, value)"
+  "  SELECT 'code_collisions_notice', n FROM"
+  "    (SELECT count (*) AS n FROM items WHERE instr (code_key, char (1)) > 0) WHERE n > 0;"
+  "CREATE TRIGGER items_code_key_insert AFTER INSERT ON items BEGIN"
+  "  UPDATE items SET code_key = stk_code_key (NEW.code) WHERE id = NEW.id;"
+  "END;"
+  "CREATE TRIGGER items_code_key_update AFTER UPDATE OF code ON items"
+  "  WHEN stk_code_key (NEW.code) IS NOT stk_code_key (OLD.code) BEGIN"
+  "  UPDATE items SET code_key = stk_code_key (NEW.code) WHERE id = NEW.id;"
+  "END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STK_SCHEMA_VERSION);
@@ -198,6 +225,7 @@ stk_schema_migrate (sqlite3  *db,
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (target_version >= 0 && target_version <= STK_SCHEMA_VERSION, FALSE);
 
+  stk_code_register (db);
   version = stk_schema_get_version (db, error);
   if (version < 0)
     return FALSE;

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 
 /* "STKT" in big-endian: PRAGMA application_id of every Stocktake inventory. */
 #define STK_SCHEMA_APPLICATION_ID 0x53544b54
-#define STK_SCHEMA_VERSION 4
+#define STK_SCHEMA_VERSION 5
 
 int      stk_schema_get_version (sqlite3  *db,
                                  GError  **error);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "stk-code.h"
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-identity.h"
@@ -133,6 +134,9 @@ stk_store_get_stats (StkStore  *self,
        stk_db_query_int64 (db, "SELECT count(*) FROM movements", &stats->movements, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM sales", &stats->sales, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM applied_ops", &stats->applied_ops, error) &&
+       (!stk_code_db_has_key (db) ||
+        stk_db_query_int64 (db, "SELECT count(*) FROM items WHERE instr (code_key, char (1)) > 0",
+                            &stats->codes_kept_apart, error)) &&
        stk_db_query_int64 (db, "SELECT coalesce(sum(on_hand), 0) FROM items", &stats->total_on_hand, error) &&
        stk_db_query_int64 (db, "SELECT coalesce(sum(max(on_hand, 0) * unit_price_cents), 0) FROM items",
                            &stats->stock_value_cents, error) &&
@@ -262,6 +266,12 @@ verify_db (sqlite3  *db,
   if (!collect_rows (db, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
                      problems, _("Row %2$s of %1$s refers to a missing row of %3$s."), error) ||
       !collect_rows (db,
+                     "SELECT id, code FROM items WHERE code_key IS NULL OR"
+                     " (code_key IS NOT stk_code_key (code) AND"
+                     "  code_key IS NOT stk_code_key (code) || char (1) || id)",
+                     problems, _("Item %s (“%s”) has a code key out of step with its code."),
+                     error) ||
+      !collect_rows (db,
                      "SELECT i.code, i.on_hand, coalesce (s.total, 0) FROM items i"
                      " LEFT JOIN (SELECT item_id, sum(quantity) AS total FROM movements"
                      "            GROUP BY item_id) s ON s.item_id = i.id"
@@ -296,6 +306,38 @@ verify_db (sqlite3  *db,
     return NULL;
 
   return g_steal_pointer (&problems);
+}
+
+/**
+ * stk_store_codes_kept_apart:
+ * Items that an older version let in under codes that the current rule calls the same
+ * (see data/stk-code.h), kept apart by the upgrade to schema 5.
+ * Returns: (transfer full): one sentence per such item; empty when there are none.
+ */
+GPtrArray *
+stk_store_codes_kept_apart (StkStore  *self,
+                            GError   **error)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  sqlite3 *db;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (STK_IS_STORE (self), NULL);
+
+  if (!(db = stk_store_acquire (self, error)))
+    return NULL;
+  if (stk_code_db_has_key (db))
+    ok = collect_rows (db,
+                       "SELECT k.code, k.id, coalesce (o.code, '?') FROM items k"
+                       " LEFT JOIN items o"
+                       "  ON o.code_key = substr (k.code_key, 1, instr (k.code_key, char (1)) - 1)"
+                       " WHERE instr (k.code_key, char (1)) > 0 ORDER BY k.id",
+                       lines,
+                       _("Item “%s” (%s) has the same code as “%s” under the current rule; both "
+                         "were kept. Rename one of them to tell them apart."),
+                       error);
+  stk_store_release (self, db);
+  return ok ? g_steal_pointer (&lines) : NULL;
 }
 
 /**

@@ -19,6 +19,7 @@ typedef struct
   gint64  movements;
   gint64  sales;
   gint64  applied_ops;
+  gint64  codes_kept_apart;  /* items whose code another item's equals under stk_code_key() */
   gint64  total_on_hand;
   gint64  stock_value_cents;
   gint64  page_size;
@@ -43,6 +44,8 @@ void        stk_store_release    (StkStore    *self,
 gboolean    stk_store_get_stats  (StkStore    *self,
                                   StkStats    *stats,
                                   GError     **error);
+GPtrArray  *stk_store_codes_kept_apart (StkStore  *self,
+                                       GError   **error);
 GPtrArray  *stk_store_verify     (StkStore    *self,
                                   GError     **error);
 gboolean    stk_store_backup     (StkStore    *self,

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "stk-code.h"
 #include "stk-csv.h"
 #include "stk-db.h"
 #include "stk-error.h"
@@ -548,60 +549,12 @@ typedef struct
   GTimeZone   *local;
   int          index[N_COLUMNS]; /* field index of each column, or -1 */
   guint        n_fields;
-  GHashTable  *seen_codes;  /* skus: code (compared casefolded) → first line */
+  GHashTable  *seen_codes;  /* skus: code (compared by stk_code_key) → first line */
   GHashTable  *seen_keys;   /* sales, movements: key → first line */
   GHashTable  *occurrences; /* normalised row digest → times seen */
   GChecksum   *checksum;
   GString     *normalised;
 } Parser;
-
-static gboolean
-is_ascii (const char *s)
-{
-  for (; *s != '\0'; s++)
-    {
-      if ((guchar) *s >= 0x80)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static guint
-djb_hash (const char *s,
-          gboolean    ascii_fold)
-{
-  guint32 h = 5381;
-
-  for (; *s != '\0'; s++)
-    h = (h << 5) + h + (guchar) (ascii_fold ? g_ascii_tolower (*s) : *s);
-  return h;
-}
-
-/* Codes compared as g_utf8_casefold() does, without a copy for ASCII codes. */
-static guint
-code_hash (gconstpointer key)
-{
-  g_autofree char *folded = NULL;
-
-  if (is_ascii (key))
-    return djb_hash (key, TRUE);
-  folded = g_utf8_casefold (key, -1);
-  return djb_hash (folded, FALSE);
-}
-
-static gboolean
-code_equal (gconstpointer a,
-            gconstpointer b)
-{
-  g_autofree char *fa = NULL;
-  g_autofree char *fb = NULL;
-
-  if (is_ascii (a) && is_ascii (b))
-    return g_ascii_strcasecmp (a, b) == 0;
-  fa = g_utf8_casefold (a, -1);
-  fb = g_utf8_casefold (b, -1);
-  return strcmp (fa, fb) == 0;
-}
 
 static void
 parser_clear (Parser *p)
@@ -1043,7 +996,7 @@ read_file (ImportData       *d,
   p.d = d;
   p.local = g_time_zone_new_local ();
   if (d->table == STK_TABLE_SKUS)
-    p.seen_codes = g_hash_table_new (code_hash, code_equal);
+    p.seen_codes = g_hash_table_new (stk_code_hash, stk_code_equal);
   else
     {
       p.seen_keys = g_hash_table_new (g_str_hash, g_str_equal);

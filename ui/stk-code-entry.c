@@ -3,6 +3,8 @@
 
 #include "stk-code-entry.h"
 
+#include "stk-code.h"
+
 #define LOOKUP_DELAY_MS 150
 #define COMPLETION_LIMIT 20
 
@@ -106,7 +108,7 @@ lookup_cb (GObject      *object,
   for (guint i = 0; r->codes != NULL && r->codes[i] != NULL; i++)
     {
       /* The exact code typed needs no completion row. */
-      if (g_ascii_strcasecmp (r->codes[i], r->text) == 0)
+      if (stk_code_equal (r->codes[i], r->text))
         continue;
       gtk_list_store_insert_with_values (ce->codes, NULL, -1, 0, r->codes[i], -1);
     }

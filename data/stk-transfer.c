@@ -74,6 +74,14 @@
  *   a count's quantity is the counted stock; reference is the stored one, or
  *   M<number> for a movement recorded without one.
  *
+ * Text cells (code, description, sku, reason, reference) that start with =, +,
+ * -, @, a tab, a carriage return or an apostrophe are exported with one more
+ * apostrophe in front ('=1+2, '-5 mm, ''quoted), so that a spreadsheet shows
+ * them as text and never runs them as formulas. Import takes off one leading
+ * apostrophe when the next character is one of these, so export then import
+ * gives back every text byte for byte. Numbers (a negative adjustment) are
+ * written as they are.
+ *
  * Exactly once: each sales and movements row has a key, its reference or, when
  * it has none, "csv:" + the SHA-256 of the row's normalised values + ":" + how
  * many times that same row occurred so far in the file. A row whose key is
@@ -673,6 +681,43 @@ parse_header (Parser    *p,
   return p->d->n_errors == errors_before;
 }
 
+/* Spreadsheet formula injection: a text cell that starts with = + - @, a tab, a
+ * carriage return or an apostrophe is exported with one more apostrophe in front
+ * ('=SUM(A1) and ''quoted), so that no spreadsheet runs it as a formula; import
+ * takes that apostrophe off again, so the round trip is exact. */
+static gboolean
+needs_protection (const char *text)
+{
+  return text[0] != '\0' && strchr ("=+-@\t\r'", text[0]) != NULL;
+}
+
+static gboolean
+is_text_column (Column column)
+{
+  return column == COL_CODE || column == COL_DESCRIPTION || column == COL_SKU ||
+         column == COL_REASON || column == COL_REFERENCE;
+}
+
+static const char *
+text_unprotect (Column      column,
+                        const char *text)
+{
+  if (is_text_column (column) && text[0] == '\'' && needs_protection (text + 1))
+    return text + 1;
+  return text;
+}
+
+static const char *
+protect_text (GString    *buf,
+              const char *text)
+{
+  if (!needs_protection (text))
+    return text;
+  g_string_assign (buf, "'");
+  g_string_append (buf, text);
+  return buf->str;
+}
+
 static const char *
 field (Parser    *p,
        GPtrArray *fields,
@@ -682,7 +727,7 @@ field (Parser    *p,
 
   if (i < 0)
     return "";
-  return g_strstrip ((char *) g_ptr_array_index (fields, i));
+  return text_unprotect (column, g_strstrip ((char *) g_ptr_array_index (fields, i)));
 }
 
 static const char *
@@ -1674,6 +1719,9 @@ write_rows (sqlite3          *db,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      g_autoptr(GString) t1 = g_string_new (NULL);
+      g_autoptr(GString) t2 = g_string_new (NULL);
+      g_autoptr(GString) t3 = g_string_new (NULL);
       char time_buf[40];
       char n1[24], n2[24], n3[24];
       g_autofree char *price = NULL;
@@ -1686,8 +1734,8 @@ write_rows (sqlite3          *db,
           g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
           g_snprintf (n2, sizeof n2, "%d", sqlite3_column_int (stmt, 4) ? 1 : 0);
           g_snprintf (n3, sizeof n3, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 5));
-          fields[0] = column_text (stmt, 0);
-          fields[1] = column_text (stmt, 1);
+          fields[0] = protect_text (t1, column_text (stmt, 0));
+          fields[1] = protect_text (t2, column_text (stmt, 1));
           fields[2] = price;
           fields[3] = n1;
           fields[4] = n2;
@@ -1698,20 +1746,20 @@ write_rows (sqlite3          *db,
           g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
           price = stk_price_format (sqlite3_column_int64 (stmt, 3));
           fields[0] = time_buf;
-          fields[1] = column_text (stmt, 1);
+          fields[1] = protect_text (t1, column_text (stmt, 1));
           fields[2] = n1;
           fields[3] = price;
-          fields[4] = column_text (stmt, 4);
+          fields[4] = protect_text (t2, column_text (stmt, 4));
           break;
         case STK_TABLE_MOVEMENTS:
           format_time (sqlite3_column_int64 (stmt, 0), time_buf, sizeof time_buf);
           g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
           fields[0] = time_buf;
-          fields[1] = column_text (stmt, 1);
+          fields[1] = protect_text (t1, column_text (stmt, 1));
           fields[2] = column_text (stmt, 2);
           fields[3] = n1;
-          fields[4] = column_text (stmt, 4);
-          fields[5] = column_text (stmt, 5);
+          fields[4] = protect_text (t2, column_text (stmt, 4));
+          fields[5] = protect_text (t3, column_text (stmt, 5));
           break;
         default:
           g_assert_not_reached ();

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "stk-error.h"
+#include "stk-ops.h"
 #include "stk-transfer.h"
 #include "stk-test-util.h"
 
@@ -191,4 +192,247 @@ Test (roundtrip, formula_cells_neutralised_and_restored)
   for (guint i = 0; i < G_N_ELEMENTS (dangerous); i++)
     cr_assert_eq (count_text (db2, "SELECT count(*) FROM movements WHERE reason = ?1",
                               dangerous[i]), 2, "reason %u not restored exactly", i);
+}
+
+/* ---- whole inventories ---- */
+
+/* SHA-256 over every value of every row of @sql, with the row count. */
+static char *
+digest (const char *path,
+        const char *sql)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint rows = 0;
+
+  cr_assert_eq (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  cr_assert_eq (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), SQLITE_OK, "%s: %s", sql,
+                sqlite3_errmsg (db));
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int i = 0; i < sqlite3_column_count (stmt); i++)
+        {
+          const guchar *text = sqlite3_column_text (stmt, i);
+
+          if (text != NULL)
+            g_checksum_update (sum, text, sqlite3_column_bytes (stmt, i));
+          g_checksum_update (sum, (const guchar *) "\x1f", 1);
+        }
+      g_checksum_update (sum, (const guchar *) "\x1e", 1);
+      rows++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_strdup_printf ("%u:%s", rows, g_checksum_get_string (sum));
+}
+
+/* Every figure the issue names: on-hand, stock value, sales, history. */
+static const char *const figures[] = {
+  "SELECT code, description, unit_price_cents, reorder_level, archived, on_hand"
+  " FROM items ORDER BY code",
+  "SELECT sum (on_hand), sum (max (on_hand, 0) * unit_price_cents) FROM items",
+  "SELECT s.uid, i.code, s.quantity, s.unit_price_cents, s.sold_at FROM sales s"
+  " JOIN items i ON i.id = s.item_id ORDER BY s.uid",
+  "SELECT count (*), sum (quantity), sum (quantity * unit_price_cents) FROM sales",
+  "SELECT i.code, m.kind, m.quantity, m.balance, m.reason, m.moved_at,"
+  " NULL FROM movements m"
+  " JOIN items i ON i.id = m.item_id ORDER BY m.moved_at, i.code, m.kind, m.quantity",
+};
+
+static void
+assert_same_figures (const char *a,
+                     const char *b,
+                     guint       seed)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+    {
+      g_autofree char *da = digest (a, figures[i]);
+      g_autofree char *db = digest (b, figures[i]);
+
+      cr_assert_str_eq (da, db, "seed %u: differs after the move: %s", seed, figures[i]);
+    }
+}
+
+/* A random inventory: items, then receipts, adjustments, counts and sales at
+ * increasing times (one second apart), never below zero. Movements get references,
+ * so that the history compares row for row. */
+static void
+fill_random (const char *path,
+             guint       seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(StkWriter) writer = stk_test_open_writer (path);
+  guint n_items = (guint) g_rand_int_range (rand, 1, 12);
+  gint64 *stock = g_new0 (gint64, n_items);
+  gint64 t = G_GINT64_CONSTANT (1767225600) * G_USEC_PER_SEC; /* 2026-01-01 */
+  guint n_events = (guint) g_rand_int_range (rand, 0, 80);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autofree char *code = g_strdup_printf ("%sI%02u", i % 3 == 0 ? "=" : "", i);
+      g_autofree char *desc = g_strdup_printf ("%sitem %u", i % 4 == 1 ? "-" : "", i);
+
+      stk_test_submit (writer, stk_op_create_item (code, desc, g_rand_int_range (rand, 0, 100000),
+                                                   g_rand_int_range (rand, 0, 20)));
+    }
+  for (guint e = 0; e < n_events; e++)
+    {
+      guint i = (guint) g_rand_int_range (rand, 0, (gint32) n_items);
+      g_autofree char *code = g_strdup_printf ("%sI%02u", i % 3 == 0 ? "=" : "", i);
+      int what = g_rand_int_range (rand, 0, 10);
+
+      t += G_USEC_PER_SEC;
+      if (what < 4 || stock[i] == 0)
+        {
+          gint64 q = g_rand_int_range (rand, 1, 50);
+          stk_test_submit (writer, stk_op_record_movement (code, STK_MOVEMENT_RECEIVE, q,
+                                                           "+delivery", t));
+          stock[i] += q;
+        }
+      else if (what < 7)
+        {
+          gint64 q = g_rand_int_range (rand, 1, (gint32) stock[i] + 1);
+          stk_test_submit (writer, stk_op_record_sale (code, q, what == 6 ? 123 : -1, t));
+          stock[i] -= q;
+        }
+      else if (what < 9)
+        {
+          gint64 q = -g_rand_int_range (rand, 1, (gint32) stock[i] + 1);
+          stk_test_submit (writer, stk_op_record_movement (code, STK_MOVEMENT_ADJUSTMENT, q,
+                                                           "@broken", t));
+          stock[i] += q;
+        }
+      else
+        {
+          gint64 q = g_rand_int_range (rand, 0, 60);
+          stk_test_submit (writer, stk_op_record_movement (code, STK_MOVEMENT_COUNT, q,
+                                                           "count", t));
+          stock[i] = q;
+        }
+    }
+  if (n_items > 2)
+    stk_test_submit (writer, stk_op_set_archived (2, TRUE));
+  g_free (stock);
+  stk_test_close_writer (g_steal_pointer (&writer));
+}
+
+Test (roundtrip, whole_inventory_moves_exactly)
+{
+  for (guint seed = 1; seed <= 40; seed++)
+    {
+      g_autofree char *name1 = g_strdup_printf ("src-%u.db", seed);
+      g_autofree char *name2 = g_strdup_printf ("dst-%u.db", seed);
+      g_autofree char *dname = g_strdup_printf ("all-%u", seed);
+      g_autofree char *src = path_in (name1);
+      g_autofree char *dst = path_in (name2);
+      g_autofree char *dir = path_in (dname);
+      g_autoptr(GError) error = NULL;
+      g_auto(StkImportReport) report = { 0 };
+      guint64 rows = 0;
+
+      fill_random (src, seed);
+      {
+        g_autoptr(StkStore) store = stk_test_open_store (src);
+        cr_assert (stk_export_all (store, dir, NULL, &rows, &error), "%s", error ? error->message : "");
+      }
+      {
+        g_autoptr(StkWriter) writer = stk_test_open_writer (dst);
+        gboolean ok = stk_import_all (writer, dir, NULL, &report, &error);
+
+        cr_assert (ok, "seed %u: %s (%s)", seed, error ? error->message : "",
+                   report.errors && report.errors->len
+                     ? (const char *) g_ptr_array_index (report.errors, 0) : "");
+        stk_test_close_writer (g_steal_pointer (&writer));
+      }
+      assert_same_figures (src, dst, seed);
+    }
+}
+
+/* The issue's path: skus (on_hand), then movements, then sales as separate files.
+ * It used to double the stock with verify saying OK; now it is refused, nothing of
+ * the refused file is imported, and the stock stays the skus file's on_hand. */
+Test (roundtrip, separate_files_never_double)
+{
+  g_autofree char *src = path_in ("src.db");
+  g_autofree char *dst = path_in ("dst.db");
+  g_autofree char *dir = path_in ("all");
+  g_autofree char *skus = g_build_filename (dir, "skus.csv", NULL);
+  g_autofree char *moves = g_build_filename (dir, "movements.csv", NULL);
+  g_autofree char *sales = g_build_filename (dir, "sales.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *on_hand = "SELECT sum (on_hand), sum (on_hand * unit_price_cents) FROM items";
+
+  fill_random (src, 7);
+  {
+    g_autoptr(StkStore) store = stk_test_open_store (src);
+    cr_assert (stk_export_all (store, dir, NULL, NULL, &error), "%s", error ? error->message : "");
+  }
+  cr_assert_gt (stk_test_query (src, "SELECT sum (on_hand) FROM items"), 0);
+  import_ok (dst, STK_TABLE_SKUS, skus);
+  {
+    g_autofree char *a = digest (src, on_hand);
+    g_autofree char *b = digest (dst, on_hand);
+    cr_assert_str_eq (a, b, "skus alone: on-hand and stock value as exported");
+  }
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(StkWriter) writer = stk_test_open_writer (dst);
+      g_auto(StkImportReport) report = { 0 };
+      g_autoptr(GError) error2 = NULL;
+      gboolean ok = stk_import_file (writer, t == 0 ? STK_TABLE_MOVEMENTS : STK_TABLE_SALES,
+                                     t == 0 ? moves : sales, NULL, NULL, NULL, &report, &error2);
+
+      stk_test_close_writer (g_steal_pointer (&writer));
+      cr_assert_not (ok, "history older than the opening count was imported on top of it");
+      cr_assert (report.errors->len > 0 &&
+                 strstr (g_ptr_array_index (report.errors, 0), "count the stock twice") != NULL,
+                 "%s", report.errors->len ? (char *) g_ptr_array_index (report.errors, 0) : "");
+      {
+        g_autofree char *a = digest (src, on_hand);
+        g_autofree char *b = digest (dst, on_hand);
+        cr_assert_str_eq (a, b, "the refused import changed the stock");
+      }
+    }
+}
+
+/* import all is all or nothing: a skus on_hand that the history does not give is
+ * refused, with its line, and the target inventory stays empty. */
+Test (roundtrip, import_all_refuses_inconsistent_on_hand)
+{
+  g_autofree char *src = path_in ("src.db");
+  g_autofree char *dst = path_in ("dst.db");
+  g_autofree char *dir = path_in ("all");
+  g_autofree char *skus = g_build_filename (dir, "skus.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_auto(StkImportReport) report = { 0 };
+
+  {
+    g_autoptr(StkWriter) w = stk_test_open_writer (src);
+    stk_test_submit (w, stk_op_create_item ("A", "", 100, 0));
+    stk_test_submit (w, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 172, NULL,
+                                                G_GINT64_CONSTANT (1767225600000000)));
+    stk_test_close_writer (g_steal_pointer (&w));
+  }
+  {
+    g_autoptr(StkStore) store = stk_test_open_store (src);
+    cr_assert (stk_export_all (store, dir, NULL, NULL, &error), "%s", error ? error->message : "");
+    /* A second export into the same, now full, folder is refused. */
+    cr_assert_not (stk_export_all (store, dir, NULL, NULL, &error));
+    g_clear_error (&error);
+  }
+  text = read_text (skus);
+  cr_assert (strstr (text, "A,,1.00,0,0,172\r\n") != NULL, "%s", text);
+  cr_assert (g_file_set_contents (skus, "code,description,unit_price,reorder_level,archived,on_hand\r\n"
+                                        "A,,1.00,0,0,344\r\n", -1, NULL));
+  writer = stk_test_open_writer (dst);
+  cr_assert_not (stk_import_all (writer, dir, NULL, &report, &error));
+  stk_test_close_writer (g_steal_pointer (&writer));
+  cr_assert (report.errors->len == 1 &&
+             strstr (g_ptr_array_index (report.errors, 0), "Line 2: The on_hand of “A” is 344, but its movements and sales give 172") != NULL,
+             "%s", report.errors->len ? (char *) g_ptr_array_index (report.errors, 0) : "");
+  cr_assert_eq (stk_test_query (dst, "SELECT count (*) FROM items"), 0);
+  cr_assert_eq (stk_test_query (dst, "SELECT count (*) FROM movements"), 0);
 }

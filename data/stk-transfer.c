@@ -47,8 +47,11 @@
  *            unit_price     optional; empty is 0.00
  *            reorder_level  optional; integer >= 0, empty is 0
  *            archived       optional; 0, 1, true, false, yes or no; empty is 0
- *            on_hand        optional; integer >= 0: recorded as an opening stock
- *                           count ("Opening stock (import)"); 0 or empty: none
+ *            on_hand        optional; integer >= 0: the stock on hand when the file
+ *                           was written. Imported alone, it is recorded as an opening
+ *                           stock count ("Opening stock (import)"); 0 or empty: none.
+ *                           By "import all", it is not recorded but checked: the
+ *                           history must give exactly this on-hand.
  *   A code that already exists in the inventory, or that appears twice in the
  *   file, is an error. Export: code,description,unit_price,reorder_level,
  *   archived,on_hand, ordered by code.
@@ -88,6 +91,18 @@
  * already in the inventory was imported before: it is skipped and counted as a
  * duplicate, so importing the same file twice changes nothing the second time.
  * Two rows of one file with the same reference are an error.
+ *
+ * Never twice: a sales or movements row dated before a stock count of its item
+ * that is already in the inventory is refused (that count already includes it).
+ * This is what importing skus (on_hand as an opening count), then the movements
+ * and sales that led to that on_hand, runs into: it used to double the stock.
+ *
+ * Whole inventory: "export all FOLDER" writes skus.csv, movements.csv and
+ * sales.csv from one snapshot into a new or empty FOLDER (written beside it and
+ * renamed into place). "import all FOLDER" applies them in one change: the items,
+ * then movements and sales in time order, and then every item's on-hand must be
+ * its on_hand in skus.csv, or nothing is imported. On-hand, stock value, sales and
+ * the history (kinds, quantities, balances, reasons, times) come out the same.
  *
  * Import is all or nothing: the whole file is read and checked first, then
  * every row is applied in one change; any bad row (and any row the inventory

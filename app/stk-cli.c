@@ -671,19 +671,30 @@ cli_import (StkCli  *cli,
   g_autofree char *duplicates_text = NULL;
   StkCliProgress progress;
   const char *path = args[1];
-  StkTable table;
+  StkTable table = STK_TABLE_SKUS;
+  gboolean all = g_strcmp0 (args[0], "all") == 0;
   int status;
 
-  if (!cli_parse_table (cli, args[0], &table, &status))
+  if (!all && !cli_parse_table (cli, args[0], &table, &status))
     return status;
 
+  if (all && !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (&error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("“%s” is not a folder: import all reads skus.csv, movements.csv and "
+                     "sales.csv from a folder that export all wrote."), path);
+      return cli_fail (error);
+    }
+
   if (!cli_check_inventory (cli, FALSE, &error) ||
-      !cli_check_input_file (path, &error) ||
+      (!all && !cli_check_input_file (path, &error)) ||
       !(writer = cli_open_writer (cli, &error)))
     return cli_fail (error);
 
   progress_init (&progress, _("Importing…"));
-  if (!stk_import_file (writer, table, path, progress_cb, &progress, NULL, &report, &error))
+  if (!(all ? stk_import_all (writer, path, NULL, &report, &error)
+            : stk_import_file (writer, table, path, progress_cb, &progress, NULL, &report,
+                               &error)))
     {
       progress_end (&progress);
       if (report.errors != NULL)
@@ -733,17 +744,19 @@ cli_export (StkCli  *cli,
   StkCliProgress progress;
   const char *path = args[1];
   guint64 rows = 0;
-  StkTable table;
+  StkTable table = STK_TABLE_SKUS;
+  gboolean all = g_strcmp0 (args[0], "all") == 0;
   int status;
 
-  if (!cli_parse_table (cli, args[0], &table, &status))
+  if (!all && !cli_parse_table (cli, args[0], &table, &status))
     return status;
 
   if (!(store = cli_open_store (cli, &error)))
     return cli_fail (error);
 
   progress_init (&progress, _("Exporting…"));
-  if (!stk_export_file (store, table, path, progress_cb, &progress, NULL, &rows, &error))
+  if (!(all ? stk_export_all (store, path, NULL, &rows, &error)
+            : stk_export_file (store, table, path, progress_cb, &progress, NULL, &rows, &error)))
     {
       progress_end (&progress);
       return cli_fail (error);
@@ -931,17 +944,20 @@ static const StkCliCommand commands[] = {
     0, 0, cli_checkpoint,
   },
   {
-    "import", N_("skus|sales|movements FILE.csv"),
+    "import", N_("skus|sales|movements FILE.csv, or all FOLDER"),
     N_("Import rows from a CSV file"),
     N_("Reads every row of FILE.csv and applies them all, or none when any row is bad "
-       "(each bad row is reported with its line). Rows imported before are skipped."),
+       "(each bad row is reported with its line). Rows imported before are skipped. "
+       "“all FOLDER” imports a whole inventory that “export all” wrote, exactly, in one "
+       "change."),
     2, 2, cli_import,
   },
   {
-    "export", N_("skus|sales|movements FILE.csv"),
+    "export", N_("skus|sales|movements FILE.csv, or all FOLDER"),
     N_("Export a table to a CSV file"),
     N_("Writes the items (skus), sales or stock movements to FILE.csv, in the format that "
-       "import reads."),
+       "import reads. “all FOLDER” writes skus.csv, movements.csv and sales.csv of one "
+       "moment into a new or empty FOLDER."),
     2, 2, cli_export,
   },
   {

@@ -200,6 +200,100 @@ drop_stmt_cache (sqlite3 *db)
   g_mutex_unlock (&stmt_cache_lock);
 }
 
+/* ---- checked money arithmetic ----
+ *
+ * SQLite turns an integer product that overflows into an inexact floating-point
+ * number, and reading that back as an integer saturates at 9223372036854775807:
+ * a stock value or revenue that is silently wrong. Every money figure is computed
+ * with stk_mul() and stk_sum() instead, which fail with one sentence rather than
+ * give a figure that is not exact. */
+
+#define STK_AMOUNT_TOO_LARGE \
+  N_("the amount is over 92,233,720,368,547,758.07 and cannot be computed exactly")
+
+static void
+sql_checked_mul (sqlite3_context *ctx,
+                 int              argc,
+                 sqlite3_value  **argv)
+{
+  gint64 a, b, r;
+
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL || sqlite3_value_type (argv[1]) == SQLITE_NULL)
+    {
+      sqlite3_result_null (ctx);
+      return;
+    }
+  a = sqlite3_value_int64 (argv[0]);
+  b = sqlite3_value_int64 (argv[1]);
+  if (__builtin_mul_overflow (a, b, &r))
+    {
+      sqlite3_result_error (ctx, _(STK_AMOUNT_TOO_LARGE), -1);
+      return;
+    }
+  sqlite3_result_int64 (ctx, r);
+}
+
+typedef struct
+{
+  gint64   sum;
+  gboolean overflow;
+} CheckedSum;
+
+static void
+sql_checked_sum_step (sqlite3_context *ctx,
+                      int              argc,
+                      sqlite3_value  **argv)
+{
+  CheckedSum *acc = sqlite3_aggregate_context (ctx, sizeof (CheckedSum));
+
+  if (acc == NULL)
+    {
+      sqlite3_result_error_nomem (ctx);
+      return;
+    }
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL || acc->overflow)
+    return;
+  if (sqlite3_value_type (argv[0]) != SQLITE_INTEGER ||
+      __builtin_add_overflow (acc->sum, sqlite3_value_int64 (argv[0]), &acc->sum))
+    acc->overflow = TRUE;
+}
+
+static void
+sql_checked_sum_final (sqlite3_context *ctx)
+{
+  CheckedSum *acc = sqlite3_aggregate_context (ctx, 0);
+
+  if (acc != NULL && acc->overflow)
+    sqlite3_result_error (ctx, _(STK_AMOUNT_TOO_LARGE), -1);
+  else
+    sqlite3_result_int64 (ctx, acc != NULL ? acc->sum : 0);
+}
+
+void
+stk_db_register_functions (sqlite3 *db)
+{
+  g_return_if_fail (db != NULL);
+
+  sqlite3_create_function_v2 (db, "stk_mul", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                              sql_checked_mul, NULL, NULL, NULL);
+  sqlite3_create_function_v2 (db, "stk_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                              NULL, sql_checked_sum_step, sql_checked_sum_final, NULL);
+}
+
+gboolean
+stk_db_checked_add (gint64   a,
+                    gint64   b,
+                    gint64  *out_sum,
+                    GError **error)
+{
+  if (__builtin_add_overflow (a, b, out_sum))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, "%s", _(STK_AMOUNT_TOO_LARGE));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 stk_db_error_code_for_rc (int rc)
 {
@@ -971,6 +1065,7 @@ opened:
   note_file_open (db, path);
   sqlite3_extended_result_codes (db, 1);
   stk_code_register (db);
+  stk_db_register_functions (db);
 
   if (mode == STK_DB_READ_WRITE && sqlite3_db_readonly (db, "main") == 1)
     {

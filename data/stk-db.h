@@ -52,4 +52,14 @@ sqlite3_stmt *stk_db_stmt            (sqlite3     *db,
                                       const char  *sql,
                                       GError     **error);
 
+/* Registers stk_mul(a, b) and the aggregate stk_sum(x) on @db: integer product and
+ * sum that fail with "the amount is over …" instead of overflowing into an inexact
+ * or saturated figure. stk_db_open() does this for every connection. */
+void        stk_db_register_functions (sqlite3     *db);
+/* *out_sum = a + b, or FALSE with that same sentence. */
+gboolean    stk_db_checked_add        (gint64       a,
+                                       gint64       b,
+                                       gint64      *out_sum,
+                                       GError     **error);
+
 G_END_DECLS

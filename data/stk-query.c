@@ -269,8 +269,8 @@ report_per_day (sqlite3    *db,
   sqlite3_stmt *stmt;
 
   stmt = stk_db_stmt (db,
-                      "SELECT coalesce (sum (s.quantity), 0),"
-                      "       coalesce (sum (s.quantity * s.unit_price_cents), 0)"
+                      "SELECT stk_sum (s.quantity),"
+                      "       stk_sum (stk_mul (s.quantity, s.unit_price_cents))"
                       " FROM sales s WHERE s.sold_at >= ?1 AND s.sold_at < ?2"
                       " AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)",
                       error);
@@ -299,8 +299,11 @@ report_per_day (sqlite3    *db,
           set_read_error (error, db, _("Cannot read the sales"));
           return FALSE;
         }
-      report->total_quantity += day.quantity;
-      report->total_revenue_cents += day.revenue_cents;
+      if (!stk_db_checked_add (report->total_quantity, day.quantity, &report->total_quantity,
+                               error) ||
+          !stk_db_checked_add (report->total_revenue_cents, day.revenue_cents,
+                               &report->total_revenue_cents, error))
+        return FALSE;
       g_array_append_val (report->per_day, day);
     }
   return TRUE;
@@ -322,8 +325,8 @@ report_top_sellers (sqlite3    *db,
 
   stmt = stk_db_stmt (db,
                       "SELECT t.item_id, i.code, i.description, t.quantity, t.revenue FROM"
-                      " (SELECT s.item_id, sum (s.quantity) AS quantity,"
-                      "         sum (s.quantity * s.unit_price_cents) AS revenue"
+                      " (SELECT s.item_id, stk_sum (s.quantity) AS quantity,"
+                      "         stk_sum (stk_mul (s.quantity, s.unit_price_cents)) AS revenue"
                       "  FROM sales s WHERE s.sold_at >= ?1 AND s.sold_at < ?2"
                       "  AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
                       "  GROUP BY s.item_id) t"
@@ -364,7 +367,7 @@ report_stock (sqlite3    *db,
   int rc;
 
   stmt = stk_db_stmt (db,
-                      "SELECT coalesce (sum (max (on_hand, 0) * unit_price_cents), 0),"
+                      "SELECT stk_sum (stk_mul (max (on_hand, 0), unit_price_cents)),"
                       "       count (*) FILTER (WHERE reorder_level > 0 AND on_hand <= reorder_level)"
                       " FROM items WHERE archived = 0",
                       error);

@@ -137,8 +137,8 @@ stk_store_get_stats (StkStore  *self,
        (!stk_code_db_has_key (db) ||
         stk_db_query_int64 (db, "SELECT count(*) FROM items WHERE instr (code_key, char (1)) > 0",
                             &stats->codes_kept_apart, error)) &&
-       stk_db_query_int64 (db, "SELECT coalesce(sum(on_hand), 0) FROM items", &stats->total_on_hand, error) &&
-       stk_db_query_int64 (db, "SELECT coalesce(sum(max(on_hand, 0) * unit_price_cents), 0) FROM items",
+       stk_db_query_int64 (db, "SELECT stk_sum (on_hand) FROM items", &stats->total_on_hand, error) &&
+       stk_db_query_int64 (db, "SELECT stk_sum (stk_mul (max (on_hand, 0), unit_price_cents)) FROM items",
                            &stats->stock_value_cents, error) &&
        stk_db_query_int64 (db, "PRAGMA page_size", &stats->page_size, error) &&
        stk_db_query_int64 (db, "PRAGMA page_count", &stats->page_count, error) &&

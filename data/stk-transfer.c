@@ -49,8 +49,11 @@
  *            unit_price     optional; empty is 0.00
  *            reorder_level  optional; integer >= 0, empty is 0
  *            archived       optional; 0, 1, true, false, yes or no; empty is 0
- *            on_hand        optional; integer >= 0: recorded as an opening stock
- *                           count ("Opening stock (import)"); 0 or empty: none
+ *            on_hand        optional; integer >= 0: the stock on hand when the file
+ *                           was written. Imported alone, it is recorded as an opening
+ *                           stock count ("Opening stock (import)"); 0 or empty: none.
+ *                           By "import all", it is not recorded but checked: the
+ *                           history must give exactly this on-hand.
  *   A code that already exists in the inventory, or that appears twice in the
  *   file, is an error. Export: code,description,unit_price,reorder_level,
  *   archived,on_hand, ordered by code.
@@ -76,12 +79,32 @@
  *   a count's quantity is the counted stock; reference is the stored one, or
  *   M<number> for a movement recorded without one.
  *
+ * Text cells (code, description, sku, reason, reference) that start with =, +,
+ * -, @, a tab, a carriage return or an apostrophe are exported with one more
+ * apostrophe in front ('=1+2, '-5 mm, ''quoted), so that a spreadsheet shows
+ * them as text and never runs them as formulas. Import takes off one leading
+ * apostrophe when the next character is one of these, so export then import
+ * gives back every text byte for byte. Numbers (a negative adjustment) are
+ * written as they are.
+ *
  * Exactly once: each sales and movements row has a key, its reference or, when
  * it has none, "csv:" + the SHA-256 of the row's normalised values + ":" + how
  * many times that same row occurred so far in the file. A row whose key is
  * already in the inventory was imported before: it is skipped and counted as a
  * duplicate, so importing the same file twice changes nothing the second time.
  * Two rows of one file with the same reference are an error.
+ *
+ * Never twice: a sales or movements row dated before a stock count of its item
+ * that is already in the inventory is refused (that count already includes it).
+ * This is what importing skus (on_hand as an opening count), then the movements
+ * and sales that led to that on_hand, runs into: it used to double the stock.
+ *
+ * Whole inventory: "export all FOLDER" writes skus.csv, movements.csv and
+ * sales.csv from one snapshot into a new or empty FOLDER (written beside it and
+ * renamed into place). "import all FOLDER" applies them in one change: the items,
+ * then movements and sales in time order, and then every item's on-hand must be
+ * its on_hand in skus.csv, or nothing is imported. On-hand, stock value, sales and
+ * the history (kinds, quantities, balances, reasons, times) come out the same.
  *
  * Import is all or nothing: the whole file is read and checked first, then
  * every row is applied in one change; any bad row (and any row the inventory
@@ -483,6 +506,7 @@ typedef struct
   guint64       n_errors;
   GPtrArray    *errors;
   gboolean      bad_header;
+  gboolean      no_opening; /* skus of "import all": on_hand is checked, not counted */
 } ImportData;
 
 static void
@@ -627,6 +651,43 @@ parse_header (Parser    *p,
   return p->d->n_errors == errors_before;
 }
 
+/* Spreadsheet formula injection: a text cell that starts with = + - @, a tab, a
+ * carriage return or an apostrophe is exported with one more apostrophe in front
+ * ('=SUM(A1) and ''quoted), so that no spreadsheet runs it as a formula; import
+ * takes that apostrophe off again, so the round trip is exact. */
+static gboolean
+needs_protection (const char *text)
+{
+  return text[0] != '\0' && strchr ("=+-@\t\r'", text[0]) != NULL;
+}
+
+static gboolean
+is_text_column (Column column)
+{
+  return column == COL_CODE || column == COL_DESCRIPTION || column == COL_SKU ||
+         column == COL_REASON || column == COL_REFERENCE;
+}
+
+static const char *
+text_unprotect (Column      column,
+                        const char *text)
+{
+  if (is_text_column (column) && text[0] == '\'' && needs_protection (text + 1))
+    return text + 1;
+  return text;
+}
+
+static const char *
+protect_text (GString    *buf,
+              const char *text)
+{
+  if (!needs_protection (text))
+    return text;
+  g_string_assign (buf, "'");
+  g_string_append (buf, text);
+  return buf->str;
+}
+
 static const char *
 field (Parser    *p,
        GPtrArray *fields,
@@ -636,7 +697,7 @@ field (Parser    *p,
 
   if (i < 0)
     return "";
-  return g_strstrip ((char *) g_ptr_array_index (fields, i));
+  return text_unprotect (column, g_strstrip ((char *) g_ptr_array_index (fields, i)));
 }
 
 static const char *
@@ -1189,6 +1250,49 @@ lookup_item (sqlite3     *db,
   return id;
 }
 
+/* A stock count already in the inventory and dated after @time_us counted the
+ * stock that this older history moved: applying the history as well would count it
+ * twice (a skus file's on_hand is such a count: importing skus, then the movements
+ * and sales that led to that on_hand, doubled the stock). Refused, with the count. */
+static gboolean
+check_not_before_count (sqlite3     *db,
+                        gint64       item_id,
+                        const Row   *row,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db,
+                                    "SELECT moved_at, balance FROM movements"
+                                    " WHERE item_id = ?1 AND kind = 'count' AND moved_at > ?2"
+                                    " ORDER BY moved_at DESC LIMIT 1",
+                                    error);
+  char when[40];
+  gint64 count_at, counted;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, item_id);
+  sqlite3_bind_int64 (stmt, 2, row->time_us);
+  rc = sqlite3_step (stmt);
+  count_at = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  counted = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      return FALSE;
+    }
+  format_time (count_at, when, sizeof when);
+  g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+               _("“%s” was counted at %" G_GINT64_FORMAT " on %s, after this row's time, so that "
+                 "count already includes it and importing it would count the stock twice "
+                 "(import a whole inventory with “import all”, or skus without on_hand)."),
+               row->code, counted, when);
+  return FALSE;
+}
+
 static gboolean
 apply_row (ImportData  *d,
            sqlite3     *db,
@@ -1210,7 +1314,7 @@ apply_row (ImportData  *d,
                                 row->archived, error);
       if (id == 0)
         return FALSE;
-      if (row->quantity > 0 &&
+      if (row->quantity > 0 && !d->no_opening &&
           stk_ops_insert_movement (db, id, row->code, STK_MOVEMENT_COUNT, row->quantity,
                                    _("Opening stock (import)"), now, NULL, error) == 0)
         return FALSE;
@@ -1224,7 +1328,8 @@ apply_row (ImportData  *d,
           *out_duplicate = TRUE;
           return TRUE;
         }
-      if ((id = lookup_item (db, cache, row->code, error)) == 0)
+      if ((id = lookup_item (db, cache, row->code, error)) == 0 ||
+          !check_not_before_count (db, id, row, error))
         return FALSE;
       return stk_ops_insert_sale (db, id, row->code, row->quantity, row->price, row->time_us,
                                   row->key, error) != 0;
@@ -1237,7 +1342,8 @@ apply_row (ImportData  *d,
           *out_duplicate = TRUE;
           return TRUE;
         }
-      if ((id = lookup_item (db, cache, row->code, error)) == 0)
+      if ((id = lookup_item (db, cache, row->code, error)) == 0 ||
+          !check_not_before_count (db, id, row, error))
         return FALSE;
       return stk_ops_insert_movement (db, id, row->code, (StkMovementKind) row->kind,
                                       row->quantity, row->text, row->time_us, row->key,
@@ -1257,6 +1363,47 @@ is_row_error (const GError *error)
           error->code == STK_ERROR_NOT_FOUND);
 }
 
+/* One row in its own savepoint: FALSE only for a problem that stops the import (the
+ * row's own problems are added to d's errors). */
+static gboolean
+apply_one (ImportData  *d,
+           sqlite3     *db,
+           GHashTable  *cache,
+           const Row   *row,
+           gint64       now,
+           GError     **error)
+{
+  g_autoptr(GError) row_error = NULL;
+  gboolean duplicate = FALSE;
+
+  if (!exec_cached (db, sql_savepoint, error))
+    return FALSE;
+
+  if (apply_row (d, db, cache, row, now, &duplicate, &row_error))
+    {
+      if (!exec_cached (db, sql_release, error))
+        return FALSE;
+      if (duplicate)
+        d->duplicates++;
+      else
+        d->imported++;
+      return TRUE;
+    }
+
+  /* Not the row's fault (I/O error, full disk, busy): stop with that error. SQLite
+   * may have rolled the whole transaction back already, and then "ROLLBACK TO
+   * row" would fail with "no such savepoint" and hide the real cause. */
+  if (!is_row_error (row_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&row_error));
+      return FALSE;
+    }
+  if (!exec_cached (db, sql_rollback_to, error) || !exec_cached (db, sql_release, error))
+    return FALSE;
+  add_line_error (d, row->line, row_error->message);
+  return TRUE;
+}
+
 static gboolean
 apply_rows (ImportData  *d,
             sqlite3     *db,
@@ -1268,40 +1415,14 @@ apply_rows (ImportData  *d,
   for (guint i = 0; i < d->rows->len; i++)
     {
       const Row *row = &g_array_index (d->rows, Row, i);
-      g_autoptr(GError) row_error = NULL;
-      gboolean duplicate = FALSE;
 
       if (i % APPLY_CANCEL_CHECK_ROWS == 0 && g_cancellable_is_cancelled (d->cancellable))
         {
           set_cancelled_error (error);
           return FALSE;
         }
-
-      if (!exec_cached (db, sql_savepoint, error))
+      if (!apply_one (d, db, cache, row, now, error))
         return FALSE;
-
-      if (apply_row (d, db, cache, row, now, &duplicate, &row_error))
-        {
-          if (!exec_cached (db, sql_release, error))
-            return FALSE;
-          if (duplicate)
-            d->duplicates++;
-          else
-            d->imported++;
-          continue;
-        }
-
-      /* Not the row's fault (I/O error, full disk, busy): stop with that error. SQLite
-       * may have rolled the whole transaction back already, and then "ROLLBACK TO
-       * row" would fail with "no such savepoint" and hide the real cause. */
-      if (!is_row_error (row_error))
-        {
-          g_propagate_error (error, g_steal_pointer (&row_error));
-          return FALSE;
-        }
-      if (!exec_cached (db, sql_rollback_to, error) || !exec_cached (db, sql_release, error))
-        return FALSE;
-      add_line_error (d, row->line, row_error->message);
     }
 
   if (d->n_errors > 0)
@@ -1591,6 +1712,9 @@ write_rows (sqlite3          *db,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      g_autoptr(GString) t1 = g_string_new (NULL);
+      g_autoptr(GString) t2 = g_string_new (NULL);
+      g_autoptr(GString) t3 = g_string_new (NULL);
       char time_buf[40];
       char n1[24], n2[24], n3[24];
       g_autofree char *price = NULL;
@@ -1603,8 +1727,8 @@ write_rows (sqlite3          *db,
           g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
           g_snprintf (n2, sizeof n2, "%d", sqlite3_column_int (stmt, 4) ? 1 : 0);
           g_snprintf (n3, sizeof n3, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 5));
-          fields[0] = column_text (stmt, 0);
-          fields[1] = column_text (stmt, 1);
+          fields[0] = protect_text (t1, column_text (stmt, 0));
+          fields[1] = protect_text (t2, column_text (stmt, 1));
           fields[2] = price;
           fields[3] = n1;
           fields[4] = n2;
@@ -1615,20 +1739,20 @@ write_rows (sqlite3          *db,
           g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
           price = stk_price_format (sqlite3_column_int64 (stmt, 3));
           fields[0] = time_buf;
-          fields[1] = column_text (stmt, 1);
+          fields[1] = protect_text (t1, column_text (stmt, 1));
           fields[2] = n1;
           fields[3] = price;
-          fields[4] = column_text (stmt, 4);
+          fields[4] = protect_text (t2, column_text (stmt, 4));
           break;
         case STK_TABLE_MOVEMENTS:
           format_time (sqlite3_column_int64 (stmt, 0), time_buf, sizeof time_buf);
           g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
           fields[0] = time_buf;
-          fields[1] = column_text (stmt, 1);
+          fields[1] = protect_text (t1, column_text (stmt, 1));
           fields[2] = column_text (stmt, 2);
           fields[3] = n1;
-          fields[4] = column_text (stmt, 4);
-          fields[5] = column_text (stmt, 5);
+          fields[4] = protect_text (t2, column_text (stmt, 4));
+          fields[5] = protect_text (t3, column_text (stmt, 5));
           break;
         default:
           g_assert_not_reached ();
@@ -1664,15 +1788,17 @@ write_rows (sqlite3          *db,
   return TRUE;
 }
 
-gboolean
-stk_export_file (StkStore         *store,
-                 StkTable          table,
-                 const char       *path,
-                 StkProgressFunc   progress,
-                 gpointer          user_data,
-                 GCancellable     *cancellable,
-                 guint64          *out_rows,
-                 GError          **error)
+/* With @held_db (already in a read transaction), rows come from that snapshot. */
+static gboolean
+export_file (StkStore         *store,
+             sqlite3          *held_db,
+             StkTable          table,
+             const char       *path,
+             StkProgressFunc   progress,
+             gpointer          user_data,
+             GCancellable     *cancellable,
+             guint64          *out_rows,
+             GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GOutputStream) stream = NULL;
@@ -1697,9 +1823,9 @@ stk_export_file (StkStore         *store,
   stream = g_unix_output_stream_new (stk_output_get_fd (output), FALSE);
   csv = stk_csv_writer_new (stream);
 
-  db = stk_store_acquire (store, &local_error);
-  ok = db != NULL;
-  if (ok)
+  if (held_db != NULL)
+    ok = write_rows (held_db, table, csv, progress, user_data, cancellable, &rows, &local_error);
+  else if ((ok = (db = stk_store_acquire (store, &local_error)) != NULL))
     {
       /* One read transaction: every row from the same snapshot. */
       ok = stk_db_exec (db, "BEGIN", &local_error) &&
@@ -1722,5 +1848,374 @@ stk_export_file (StkStore         *store,
 
   if (out_rows != NULL)
     *out_rows = rows;
+  return TRUE;
+}
+
+gboolean
+stk_export_file (StkStore         *store,
+                 StkTable          table,
+                 const char       *path,
+                 StkProgressFunc   progress,
+                 gpointer          user_data,
+                 GCancellable     *cancellable,
+                 guint64          *out_rows,
+                 GError          **error)
+{
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+
+  return export_file (store, NULL, table, path, progress, user_data, cancellable, out_rows,
+                      error);
+}
+
+/* ---- whole inventory ---- */
+
+static const StkTable all_tables[] = { STK_TABLE_SKUS, STK_TABLE_MOVEMENTS, STK_TABLE_SALES };
+
+static char *
+all_file (const char *dir,
+          StkTable    table)
+{
+  g_autofree char *name = g_strconcat (table_names[table], ".csv", NULL);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+remove_folder (const char *dir)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
+    {
+      g_autofree char *path = all_file (dir, all_tables[i]);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+gboolean
+stk_export_all (StkStore      *store,
+                const char    *dir,
+                GCancellable  *cancellable,
+                guint64       *out_rows,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *parent = NULL;
+  sqlite3 *db;
+  guint64 total = 0;
+  gboolean ok = TRUE;
+  int fd;
+
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_file_test (dir, G_FILE_TEST_EXISTS) && !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("“%s” is a file, not a folder: export all writes a new folder."), dir);
+      return FALSE;
+    }
+
+  /* The three files are written into a new folder beside @dir, which then takes its
+   * place: @dir holds either all three files of one snapshot, or what it held before. */
+  tmp = g_strconcat (dir, ".part-XXXXXX", NULL);
+  if (g_mkdtemp_full (tmp, 0755) == NULL)
+    {
+      set_write_error (error, errno, dir);
+      return FALSE;
+    }
+
+  db = stk_store_acquire (store, &local_error);
+  if (db == NULL)
+    ok = FALSE;
+  else
+    {
+      ok = stk_db_exec (db, "BEGIN", &local_error);
+      for (guint i = 0; ok && i < G_N_ELEMENTS (all_tables); i++)
+        {
+          g_autofree char *path = all_file (tmp, all_tables[i]);
+          guint64 rows = 0;
+
+          ok = export_file (store, db, all_tables[i], path, NULL, NULL, cancellable, &rows,
+                            &local_error);
+          total += rows;
+        }
+      if (!sqlite3_get_autocommit (db))
+        sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      stk_store_release (store, db);
+    }
+
+  if (ok && g_rename (tmp, dir) != 0)
+    {
+      if (errno == ENOTEMPTY || errno == EEXIST)
+        g_set_error (&local_error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                     _("The folder “%s” is not empty: export all writes a new or empty folder."),
+                     dir);
+      else
+        set_write_error (&local_error, errno, dir);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      remove_folder (tmp);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  parent = g_path_get_dirname (dir);
+  fd = g_open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  if (out_rows != NULL)
+    *out_rows = total;
+  return TRUE;
+}
+
+typedef struct
+{
+  ImportData *d[3]; /* by StkTable */
+} ImportAll;
+
+static void
+import_all_free (gpointer data)
+{
+  ImportAll *a = data;
+
+  for (guint i = 0; i < 3; i++)
+    g_clear_pointer (&a->d[i], import_data_free);
+  g_free (a);
+}
+
+static gboolean
+fail_with_errors (ImportAll  *a,
+                  GError    **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
+    {
+      ImportData *d = a->d[all_tables[i]];
+
+      if (d->n_errors > 0)
+        {
+          set_summary_error (d, STK_ERROR_CONSTRAINT, error);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Items first (their on_hand is not counted), then the movements and the sales in
+ * the order of their times (a movement before a sale at the same instant), then
+ * every item's on-hand must be the on_hand of the skus file: exact, or nothing. */
+static gboolean
+apply_import_all (StkOp    *op,
+                  sqlite3  *db,
+                  gpointer  user_data,
+                  GError  **error)
+{
+  ImportAll *a = user_data;
+  ImportData *skus = a->d[STK_TABLE_SKUS];
+  ImportData *moves = a->d[STK_TABLE_MOVEMENTS];
+  ImportData *sales = a->d[STK_TABLE_SALES];
+  g_autoptr(GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  gint64 now = stk_db_now_us ();
+  sqlite3_stmt *stmt;
+  guint i = 0, j = 0, n = 0;
+  int rc;
+
+  for (guint t = 0; t < 3; t++)
+    {
+      a->d[t]->imported = 0;
+      a->d[t]->duplicates = 0;
+      a->d[t]->n_errors = 0;
+      g_ptr_array_set_size (a->d[t]->errors, 0);
+    }
+
+  if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      return FALSE;
+    }
+
+  for (guint k = 0; k < skus->rows->len; k++)
+    if (!apply_one (skus, db, cache, &g_array_index (skus->rows, Row, k), now, error))
+      goto fail;
+  if (!fail_with_errors (a, error))
+    goto fail;
+
+  while (i < moves->rows->len || j < sales->rows->len)
+    {
+      const Row *m = i < moves->rows->len ? &g_array_index (moves->rows, Row, i) : NULL;
+      const Row *s = j < sales->rows->len ? &g_array_index (sales->rows, Row, j) : NULL;
+      gboolean ok;
+
+      if (n++ % APPLY_CANCEL_CHECK_ROWS == 0 && g_cancellable_is_cancelled (skus->cancellable))
+        {
+          set_cancelled_error (error);
+          goto fail;
+        }
+      if (m != NULL && (s == NULL || m->time_us <= s->time_us))
+        ok = apply_one (moves, db, cache, m, now, error), i++;
+      else
+        ok = apply_one (sales, db, cache, s, now, error), j++;
+      if (!ok)
+        goto fail;
+    }
+  if (!fail_with_errors (a, error))
+    goto fail;
+
+  stmt = stk_db_stmt (db, "SELECT on_hand FROM items WHERE code = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint k = 0; k < skus->rows->len; k++)
+    {
+      const Row *row = &g_array_index (skus->rows, Row, k);
+      gint64 on_hand = 0;
+
+      sqlite3_bind_text (stmt, 1, row->code, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        on_hand = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (on_hand != row->quantity)
+        {
+          g_autofree char *msg = g_strdup_printf (
+            _("The on_hand of “%s” is %" G_GINT64_FORMAT ", but its movements and sales give %"
+              G_GINT64_FORMAT "."), row->code, row->quantity, on_hand);
+          add_line_error (skus, row->line, msg);
+        }
+    }
+  if (!fail_with_errors (a, error))
+    goto fail;
+
+  stmt = stk_db_stmt (db,
+                      "INSERT INTO applied_ops (op_id, kind, applied_at)"
+                      " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
+                      error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, stk_op_get_kind (op), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, stk_db_now_us ());
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE ||
+      (rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      goto fail;
+    }
+  return TRUE;
+
+fail:
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static void
+fill_all_report (StkImportReport *report,
+                 ImportAll       *a,
+                 guint64          rows,
+                 gboolean         success)
+{
+  if (report == NULL)
+    return;
+  report->rows = rows;
+  report->imported = 0;
+  report->duplicates = 0;
+  report->n_errors = 0;
+  g_ptr_array_set_size (report->errors, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
+    {
+      ImportData *d = a->d[all_tables[i]];
+
+      report->imported += success ? d->imported : 0;
+      report->duplicates += d->duplicates;
+      report->n_errors += d->n_errors;
+      for (guint e = 0; e < d->errors->len; e++)
+        g_ptr_array_add (report->errors,
+                         g_strdup_printf ("%s: %s", d->display_name,
+                                          (const char *) g_ptr_array_index (d->errors, e)));
+    }
+}
+
+gboolean
+stk_import_all (StkWriter        *writer,
+                const char       *dir,
+                GCancellable     *cancellable,
+                StkImportReport  *report,
+                GError          **error)
+{
+  g_autoptr(StkOp) op = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *name = NULL;
+  ImportAll *a;
+  guint64 rows = 0;
+
+  g_return_val_if_fail (STK_IS_WRITER (writer), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (report != NULL)
+    {
+      stk_import_report_clear (report);
+      report->errors = g_ptr_array_new_with_free_func (g_free);
+    }
+
+  a = g_new0 (ImportAll, 1);
+  op = stk_op_new ("import-all",
+                   STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
+                   apply_import_all, a, import_all_free);
+  stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
+    {
+      g_autofree char *path = all_file (dir, all_tables[i]);
+      ImportData *d = g_new0 (ImportData, 1);
+      guint64 n = 0;
+
+      a->d[all_tables[i]] = d;
+      d->table = all_tables[i];
+      d->no_opening = TRUE;
+      d->display_name = g_filename_display_basename (path);
+      d->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+      d->strings = g_string_chunk_new (64 * 1024);
+      d->errors = g_ptr_array_new_with_free_func (g_free);
+      if (cancellable != NULL)
+        d->cancellable = g_object_ref (cancellable);
+      if (!read_file (d, path, NULL, NULL, cancellable, &n, error))
+        {
+          fill_all_report (report, a, rows, FALSE);
+          return FALSE;
+        }
+      rows += n;
+      if (d->n_errors > 0)
+        {
+          fill_all_report (report, a, rows, FALSE);
+          set_summary_error (d, STK_ERROR_INVALID_DATA, error);
+          return FALSE;
+        }
+    }
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      fill_all_report (report, a, rows, FALSE);
+      set_cancelled_error (error);
+      return FALSE;
+    }
+
+  name = g_filename_display_basename (dir);
+  description = g_strdup_printf (_("Import of a whole inventory from %s"), name);
+  stk_op_set_description (op, description);
+
+  if (!stk_writer_submit_sync (writer, op, error))
+    {
+      fill_all_report (report, a, rows, FALSE);
+      return FALSE;
+    }
+  fill_all_report (report, a, rows, TRUE);
   return TRUE;
 }

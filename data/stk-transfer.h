@@ -72,6 +72,24 @@ gboolean    stk_export_file       (StkStore         *store,
                                    guint64          *out_rows,
                                    GError          **error);
 
+/* A whole inventory as one folder: skus.csv, movements.csv and sales.csv, all from
+ * one snapshot. The folder must not exist or be empty; it is written beside and
+ * renamed into place, so it holds all three files or nothing new. */
+gboolean    stk_export_all        (StkStore         *store,
+                                   const char       *dir,
+                                   GCancellable     *cancellable,
+                                   guint64          *out_rows,
+                                   GError          **error);
+
+/* Imports such a folder in one change: the items (their on_hand is not recorded as
+ * an opening count), then movements and sales in time order; then every item's
+ * on-hand must equal the skus file's on_hand, or nothing is imported. */
+gboolean    stk_import_all        (StkWriter        *writer,
+                                   const char       *dir,
+                                   GCancellable     *cancellable,
+                                   StkImportReport  *report,
+                                   GError          **error);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StkImportReport, stk_import_report_clear)
 
 G_END_DECLS

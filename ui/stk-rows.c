@@ -698,6 +698,8 @@ sale_row_update (StkSaleRow        *self,
                  const StkPagerRow *row,
                  gboolean           notify)
 {
+  gint64 total;
+
   self->id = row->id;
   UPDATE_INT (self, item_id, row->item_id, sale_properties, SALE_ROW_PROP_ITEM_ID);
   UPDATE_STR (self, uid, row->uid, sale_properties, SALE_ROW_PROP_UID);
@@ -706,8 +708,10 @@ sale_row_update (StkSaleRow        *self,
   UPDATE_INT (self, quantity, row->quantity, sale_properties, SALE_ROW_PROP_QUANTITY);
   UPDATE_INT (self, unit_price_cents, row->unit_price_cents, sale_properties,
               SALE_ROW_PROP_UNIT_PRICE_CENTS);
-  UPDATE_INT (self, total_cents, row->quantity * row->unit_price_cents, sale_properties,
-              SALE_ROW_PROP_TOTAL_CENTS);
+  /* G_MININT64: the product does not fit (never wraps; shown as "too large"). */
+  if (__builtin_mul_overflow (row->quantity, row->unit_price_cents, &total))
+    total = G_MININT64;
+  UPDATE_INT (self, total_cents, total, sale_properties, SALE_ROW_PROP_TOTAL_CENTS);
   UPDATE_INT (self, sold_at, row->at, sale_properties, SALE_ROW_PROP_SOLD_AT);
   UPDATE_INT (self, voided, row->voided, sale_properties, SALE_ROW_PROP_VOIDED);
 }

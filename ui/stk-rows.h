@@ -37,6 +37,7 @@ gint64      stk_sale_row_get_sold_at          (StkSaleRow *self);
 gboolean    stk_sale_row_get_voided           (StkSaleRow *self);
 const char *stk_sale_row_get_uid              (StkSaleRow *self);
 const char *stk_sale_row_get_description      (StkSaleRow *self);
+/* G_MININT64 when quantity × price does not fit in 64 bits. */
 gint64      stk_sale_row_get_total_cents      (StkSaleRow *self);
 
 /* Properties: "id", "item-id" gint64, "code", "kind", "reason" char*, "quantity",

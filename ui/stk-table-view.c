@@ -280,7 +280,10 @@ render_cell (GtkListItem *list_item)
           set_label_take (child, stk_format_money (stk_sale_row_get_unit_price_cents (sale)));
           break;
         case COL_TOTAL:
-          set_label_take (child, stk_format_money (stk_sale_row_get_total_cents (sale)));
+          if (stk_sale_row_get_total_cents (sale) == G_MININT64)
+            gtk_label_set_text (GTK_LABEL (child), _("Too large"));
+          else
+            set_label_take (child, stk_format_money (stk_sale_row_get_total_cents (sale)));
           break;
         case COL_STATUS:
           gtk_label_set_text (GTK_LABEL (child),

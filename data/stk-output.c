@@ -83,11 +83,21 @@ same_inode (const struct stat *st,
   return stat (path, &other) == 0 && other.st_dev == st->st_dev && other.st_ino == st->st_ino;
 }
 
-static void
-set_errno_error (GError     **error,
-                 int          errsv,
-                 const char  *display,
-                 const char  *dir)
+/**
+ * stk_output_set_errno_error:
+ * @error: the error to set
+ * @errsv: the errno of a failed write, create or rename
+ * @display: the path as the user gave it
+ * @dir: the folder it is written in
+ *
+ * One sentence for a write that failed with @errsv (missing folder, read-only
+ * folder, full disk, anything else), with the error code a caller can act on.
+ */
+void
+stk_output_set_errno_error (GError     **error,
+                            int          errsv,
+                            const char  *display,
+                            const char  *dir)
 {
   g_autofree char *name = g_filename_display_name (display);
   g_autofree char *dir_name = g_filename_display_name (dir);
@@ -140,7 +150,7 @@ check_real_target (const char      *real,
       int errsv = errno;
       g_autofree char *dir = g_path_get_dirname (real);
 
-      set_errno_error (error, errsv, display, dir);
+      stk_output_set_errno_error (error, errsv, display, dir);
       return FALSE;
     }
 
@@ -287,7 +297,7 @@ create_temp (const char  *dir,
         {
           if (errno == EEXIST)
             continue;
-          set_errno_error (error, errno, display, dir);
+          stk_output_set_errno_error (error, errno, display, dir);
           return -1;
         }
       while (flock (fd, LOCK_EX) != 0 && errno == EINTR)
@@ -303,7 +313,7 @@ create_temp (const char  *dir,
       return fd;
     }
 
-  set_errno_error (error, EEXIST, display, dir);
+  stk_output_set_errno_error (error, EEXIST, display, dir);
   return -1;
 }
 
@@ -366,7 +376,7 @@ stk_output_open (const char      *path,
         g_debug ("Cannot keep the owner of %s: %s", self->path, g_strerror (errno));
       if (fchmod (self->fd, st.st_mode & 0777) != 0)
         {
-          set_errno_error (error, errno, path, dir);
+          stk_output_set_errno_error (error, errno, path, dir);
           return NULL;
         }
     }
@@ -425,7 +435,7 @@ stk_output_commit (StkOutput  *self,
 
   if (fsync (self->fd) != 0)
     {
-      set_errno_error (error, errno, self->display, dir);
+      stk_output_set_errno_error (error, errno, self->display, dir);
       return FALSE;
     }
 
@@ -447,7 +457,7 @@ stk_output_commit (StkOutput  *self,
         g_set_error (error, STK_ERROR, STK_ERROR_FAILED,
                      _("Cannot write “%s”: a file with that name already exists."), name);
       else
-        set_errno_error (error, errsv, self->display, dir);
+        stk_output_set_errno_error (error, errsv, self->display, dir);
       return FALSE;
     }
   self->committed = TRUE;

@@ -63,6 +63,11 @@ void         stk_output_free           (StkOutput       *self);
 /* Removes what killed writes left in @folder; returns how many files. */
 guint        stk_output_remove_stale   (const char      *folder);
 
+void         stk_output_set_errno_error (GError         **error,
+                                         int              errsv,
+                                         const char      *display,
+                                         const char      *dir);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkOutput, stk_output_free)
 
 G_END_DECLS

@@ -1922,7 +1922,10 @@ stk_export_all (StkStore      *store,
   tmp = g_strconcat (dir, ".part-XXXXXX", NULL);
   if (g_mkdtemp_full (tmp, 0755) == NULL)
     {
-      set_write_error (error, errno, dir);
+      int errsv = errno;
+
+      parent = g_path_get_dirname (dir);
+      stk_output_set_errno_error (error, errsv, dir, parent);
       return FALSE;
     }
 
@@ -1948,12 +1951,18 @@ stk_export_all (StkStore      *store,
 
   if (ok && g_rename (tmp, dir) != 0)
     {
-      if (errno == ENOTEMPTY || errno == EEXIST)
+      int errsv = errno;
+
+      if (errsv == ENOTEMPTY || errsv == EEXIST)
         g_set_error (&local_error, STK_ERROR, STK_ERROR_INVALID_DATA,
                      _("The folder “%s” is not empty: export all writes a new or empty folder."),
                      dir);
       else
-        set_write_error (&local_error, errno, dir);
+        {
+          g_autofree char *where = g_path_get_dirname (dir);
+
+          stk_output_set_errno_error (&local_error, errsv, dir, where);
+        }
       ok = FALSE;
     }
   if (!ok)

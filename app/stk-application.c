@@ -276,6 +276,17 @@ stk_application_startup (GApplication *application)
 
 /* ---- The "Database locked" dialog while working ---- */
 
+/* Close on "Database locked": the user goes on working, so the edit dialogs whose change
+ * waits get out of the way; each window's status bar offers to withdraw it. */
+static void
+stk_application_locked_dismissed_cb (StkApplication  *self,
+                                     StkLockedDialog *dialog)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (STK_IS_WINDOW (l->data))
+      stk_window_set_aside_waiting (STK_WINDOW (l->data));
+}
+
 static void
 stk_application_writer_locked_cb (StkApplication *self,
                                   guint           pending,
@@ -295,6 +306,9 @@ stk_application_writer_locked_cb (StkApplication *self,
     parent = gtk_window_get_transient_for (parent);
   dialog = stk_locked_dialog_new (parent, writer);
   set_weak (&self->locked_dialog, GTK_WINDOW (dialog));
+  g_signal_connect_object (dialog, "dismissed",
+                           G_CALLBACK (stk_application_locked_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

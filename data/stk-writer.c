@@ -48,6 +48,8 @@ struct _Pending
   GError   *error;
   gboolean  done;
   gboolean  solo; /* run in a transaction of its own */
+  GCancellable *cancellable; /* withdraws the op when cancelled in time */
+  gulong    cancel_id;
   Pending  *next; /* in the inbox or the queue */
 };
 
@@ -125,6 +127,8 @@ struct _StkWriter
   GCond           cond;
   PendingQueue    queue;  /* in submission order */
   GPtrArray      *under_way; /* the batch being attempted (not owned), or NULL */
+  gboolean        committing; /* under_way is inside an attempt (or its outcome is
+                               * settled): its ops can no longer be withdrawn */
   gboolean        closing;
   gint64          close_deadline;
   gboolean        retry_now;
@@ -197,6 +201,10 @@ stk_writer_state_to_string (StkWriterState state)
 static void
 pending_free (Pending *p)
 {
+  /* Never under lock: this waits for a cancel handler running in another thread. */
+  if (p->cancel_id != 0)
+    g_cancellable_disconnect (p->cancellable, p->cancel_id);
+  g_clear_object (&p->cancellable);
   g_clear_pointer (&p->op, stk_op_unref);
   g_clear_object (&p->task);
   g_clear_error (&p->error);
@@ -408,6 +416,7 @@ finish_batch (StkWriter *self,
         }
     }
   self->under_way = NULL;
+  self->committing = FALSE;
   if (applied > 0)
     {
       self->unannounced_changes |= changes;
@@ -732,6 +741,7 @@ run_batch (StkWriter *self,
                 }
               g_ptr_array_set_size (batch, 0);
               self->under_way = NULL;
+              self->committing = FALSE;
               g_mutex_unlock (&self->lock);
               return;
             }
@@ -740,8 +750,10 @@ run_batch (StkWriter *self,
           return;
         }
 
-      /* Busy. */
+      /* Busy: everything was rolled back, so the batch's ops can be withdrawn again
+       * until the next attempt starts. */
       g_mutex_lock (&self->lock);
+      self->committing = FALSE;
       self->figures.retries++;
       if (first_busy == 0)
         first_busy = now;
@@ -774,7 +786,7 @@ run_batch (StkWriter *self,
           return;
         }
 
-      while (!self->retry_now)
+      while (!self->retry_now && batch->len > 0)
         {
           gint64 until = wake_at;
 
@@ -796,6 +808,16 @@ run_batch (StkWriter *self,
           now = g_get_monotonic_time ();
         }
       self->retry_now = FALSE;
+
+      if (batch->len == 0)
+        {
+          /* Every op of the batch was withdrawn while waiting: nothing is pending
+           * from it, and the breaker closes (the next op finds out afresh). */
+          self->under_way = NULL;
+          set_state_locked (self, STK_WRITER_STATE_READY);
+          g_mutex_unlock (&self->lock);
+          return;
+        }
 
       if (give_up)
         {
@@ -825,6 +847,8 @@ run_batch (StkWriter *self,
                 g_ptr_array_add (batch, g_ptr_array_index (more, i));
             }
         }
+      /* From here on the attempt decides: no more withdrawing from this batch. */
+      self->committing = TRUE;
       g_mutex_unlock (&self->lock);
     }
 }
@@ -868,6 +892,7 @@ writer_thread (gpointer data)
         }
       take_batch_locked (self, batch);
       self->under_way = batch;
+      self->committing = TRUE;
       g_mutex_unlock (&self->lock);
 
       run_batch (self, batch);
@@ -881,6 +906,166 @@ writer_thread (gpointer data)
   stk_db_close (g_steal_pointer (&self->db));
   set_state (self, STK_WRITER_STATE_CLOSED);
   return NULL;
+}
+
+/* ---- withdrawing ---- */
+
+/* Takes every op matching (op, or the Pending itself) out of the inbox, the queue and
+ * a batch that is waiting for its next attempt, onto *out. Called with lock held.
+ * Returns whether a match is committing (and so stays). */
+static gboolean
+withdraw_locked (StkWriter  *self,
+                 StkOp      *op,
+                 Pending    *which,
+                 GPtrArray **out)
+{
+  gboolean committing = FALSE;
+  Pending *prev = NULL;
+
+  drain_inbox_locked (self);
+  for (Pending *p = self->queue.head; p != NULL;)
+    {
+      Pending *next = p->next;
+
+      if (p == which || (op != NULL && p->op == op))
+        {
+          if (prev != NULL)
+            prev->next = next;
+          else
+            self->queue.head = next;
+          if (self->queue.tail == p)
+            self->queue.tail = prev;
+          self->queue.length--;
+          p->next = NULL;
+          if (*out == NULL)
+            *out = g_ptr_array_new ();
+          g_ptr_array_add (*out, p);
+        }
+      else
+        prev = p;
+      p = next;
+    }
+
+  for (guint i = 0; self->under_way != NULL && i < self->under_way->len;)
+    {
+      Pending *p = g_ptr_array_index (self->under_way, i);
+
+      if (p != which && (op == NULL || p->op != op))
+        i++;
+      else if (self->committing)
+        {
+          committing = TRUE;
+          i++;
+        }
+      else
+        {
+          g_ptr_array_remove_index (self->under_way, i);
+          if (*out == NULL)
+            *out = g_ptr_array_new ();
+          g_ptr_array_add (*out, p);
+        }
+    }
+
+  if (*out != NULL)
+    {
+      self->figures.withdrawn += (*out)->len;
+      /* The writer may be waiting to retry a batch that is now empty. */
+      g_cond_broadcast (&self->cond);
+      wake_owner_locked (self);
+    }
+  return committing;
+}
+
+/* Completes withdrawn ops with G_IO_ERROR_CANCELLED. Called without lock. */
+static void
+deliver_withdrawn (StkWriter *self,
+                   GPtrArray *list)
+{
+  gboolean woke_sync = FALSE;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      Pending *p = g_ptr_array_index (list, i);
+
+      g_clear_error (&p->error);
+      p->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                      _("Not saved: the change was withdrawn."));
+      if (p->sync)
+        {
+          g_mutex_lock (&self->done_lock);
+          p->done = TRUE;
+          g_mutex_unlock (&self->done_lock);
+          woke_sync = TRUE;
+        }
+      else
+        {
+          GPtrArray *one = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+          GSource *source = g_idle_source_new ();
+
+          p->done = TRUE;
+          g_ptr_array_add (one, p);
+          g_source_set_priority (source, G_PRIORITY_DEFAULT);
+          g_source_set_static_name (source, "[stocktake] writer withdrawn");
+          g_source_set_callback (source, deliver_cb, one, (GDestroyNotify) g_ptr_array_unref);
+          g_source_attach (source, g_task_get_context (p->task));
+          g_source_unref (source);
+        }
+    }
+  if (woke_sync)
+    {
+      g_mutex_lock (&self->done_lock);
+      g_cond_broadcast (&self->done_cond);
+      g_mutex_unlock (&self->done_lock);
+    }
+}
+
+static StkWithdrawResult
+withdraw (StkWriter *self,
+          StkOp     *op,
+          Pending   *which)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  gboolean committing;
+
+  g_mutex_lock (&self->lock);
+  committing = withdraw_locked (self, op, which, &list);
+  g_mutex_unlock (&self->lock);
+
+  if (list != NULL)
+    deliver_withdrawn (self, list);
+  if (committing)
+    return STK_WITHDRAW_COMMITTING;
+  return list != NULL ? STK_WITHDRAW_WITHDRAWN : STK_WITHDRAW_NOT_PENDING;
+}
+
+/**
+ * stk_writer_withdraw:
+ * @op: an op given to stk_writer_submit() or stk_writer_submit_sync()
+ *
+ * Takes @op back if it has not started committing: out of the queue, or out of the
+ * batch that waits for its next attempt while another program holds the database. A
+ * withdrawn op is never applied, and its submitter gets G_IO_ERROR_CANCELLED. An op
+ * that is being committed is not touched: its submitter gets the true outcome.
+ * Safe from any thread.
+ */
+StkWithdrawResult
+stk_writer_withdraw (StkWriter *self,
+                     StkOp     *op)
+{
+  g_return_val_if_fail (STK_IS_WRITER (self), STK_WITHDRAW_NOT_PENDING);
+  g_return_val_if_fail (op != NULL, STK_WITHDRAW_NOT_PENDING);
+
+  return withdraw (self, op, NULL);
+}
+
+static void
+submission_cancelled_cb (GCancellable *cancellable,
+                         gpointer      user_data)
+{
+  Pending *p = user_data;
+
+  /* p lives until pending_free() has disconnected us, which waits for this handler. */
+  withdraw (STK_WRITER (g_task_get_source_object (p->task)), NULL, p);
 }
 
 /* ---- public API ---- */
@@ -929,9 +1114,10 @@ enqueue (StkWriter *self,
 /**
  * stk_writer_submit:
  * @op: the change; its results (row id, duplicate) are read from it once complete
- * @cancellable: cancels the report, not the change: an op that was queued is still
- *   applied exactly once (a change the user made is never silently dropped); the
- *   callback then gets G_IO_ERROR_CANCELLED, so a closed window need not handle it
+ * @cancellable: withdraws the op, as stk_writer_withdraw() does, if it is cancelled
+ *   before the op starts committing; the callback then gets G_IO_ERROR_CANCELLED.
+ *   Cancelled later, it changes nothing: the callback gets the true outcome, so
+ *   G_IO_ERROR_CANCELLED always means "not applied"
  * @callback: runs on the thread-default main context of the caller
  *
  * Queues @op for the writer thread. Never blocks on SQLite.
@@ -953,12 +1139,33 @@ stk_writer_submit (StkWriter           *self,
   p->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (p->task, stk_writer_submit);
   g_task_set_task_data (p->task, stk_op_ref (op), (GDestroyNotify) stk_op_unref);
+  /* The outcome is reported as it was, even when cancelled too late to withdraw. */
+  g_task_set_check_cancellable (p->task, FALSE);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_new_error (p->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("Not saved: the change was withdrawn."));
+      pending_free (p);
+      return;
+    }
+  if (cancellable != NULL)
+    {
+      p->cancellable = g_object_ref (cancellable);
+      p->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (submission_cancelled_cb),
+                                            p, NULL);
+    }
 
   if (!enqueue (self, p))
     {
       g_task_return_error (p->task, g_steal_pointer (&p->error));
       pending_free (p);
+      return;
     }
+  /* Cancelled between the check and the enqueue: the handler found nothing yet. p is
+   * freed only on this thread's context, so it is still alive here. */
+  if (g_cancellable_is_cancelled (cancellable))
+    withdraw (self, NULL, p);
 }
 
 gboolean

@@ -40,7 +40,25 @@ typedef struct
   guint64 retries;          /* busy attempts that were retried */
   guint64 lock_episodes;    /* times the breaker opened */
   guint   open_connections; /* SQLite connections open in this process */
+  guint64 withdrawn;        /* ops taken back before they started committing */
 } StkWriterFigures;
+
+/**
+ * StkWithdrawResult:
+ * @STK_WITHDRAW_WITHDRAWN: the op had not started committing; it was taken out of the
+ *   queue (or out of the batch waiting for a retry) and will never be applied; its
+ *   submitter gets G_IO_ERROR_CANCELLED
+ * @STK_WITHDRAW_COMMITTING: the op is being committed right now; its submitter gets
+ *   the true outcome (success or the error)
+ * @STK_WITHDRAW_NOT_PENDING: the op is not waiting in this writer (already finished, or
+ *   never submitted); its submitter gets (or got) the true outcome
+ */
+typedef enum
+{
+  STK_WITHDRAW_WITHDRAWN,
+  STK_WITHDRAW_COMMITTING,
+  STK_WITHDRAW_NOT_PENDING,
+} StkWithdrawResult;
 
 #define STK_TYPE_WRITER (stk_writer_get_type ())
 G_DECLARE_FINAL_TYPE (StkWriter, stk_writer, STK, WRITER, GObject)
@@ -71,6 +89,9 @@ gboolean        stk_writer_submit_finish (StkWriter           *self,
 gboolean        stk_writer_submit_sync   (StkWriter           *self,
                                           StkOp               *op,
                                           GError             **error);
+
+StkWithdrawResult stk_writer_withdraw    (StkWriter           *self,
+                                          StkOp               *op);
 
 void            stk_writer_retry_now     (StkWriter           *self);
 gboolean        stk_writer_close         (StkWriter           *self,

@@ -21,6 +21,8 @@ struct _StkItemDialog
   gboolean       editing;
   StkItemInfo    old;
   gboolean       pending;
+  StkOp         *pending_op;    /* submitted, not answered yet */
+  gboolean       cancel_too_late; /* Cancel came once it was committing */
   char          *new_code;
 
   /* Template widgets */
@@ -40,10 +42,14 @@ G_DEFINE_FINAL_TYPE (StkItemDialog, stk_item_dialog, GTK_TYPE_WINDOW)
 
 enum {
   SAVED,
+  WITHDRAWN,
+  FAILED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+static gboolean stk_item_dialog_close_request (GtkWindow *window);
 
 static void
 stk_item_dialog_set_pending (StkItemDialog *self,
@@ -68,12 +74,28 @@ submit_cb (GObject      *object,
   StkOp *op = g_task_get_task_data (G_TASK (result));
   gint64 item_id;
 
+  g_clear_pointer (&self->pending_op, stk_op_unref);
   if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
     {
+      /* Withdrawn: whoever withdrew it has told the user. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          self->pending = FALSE;
+          if (!self->destroyed)
+            gtk_window_destroy (GTK_WINDOW (self));
+          return;
+        }
       /* Closed while pending: there is no field left to show the error at. */
       if (self->destroyed)
         {
-          g_message ("Not saved: %s", error->message);
+          g_autofree char *failed = NULL;
+          StkOp *failed_op = g_task_get_task_data (G_TASK (result));
+
+          /* Translators: a change whose dialog is closed failed: description, error */
+          failed = g_strdup_printf (_("Not saved: %s: %s"), stk_op_get_description (failed_op),
+                                    error->message);
+          self->pending = FALSE;
+          g_signal_emit (self, signals[FAILED], 0, failed);
           return;
         }
       stk_item_dialog_set_pending (self, FALSE);
@@ -108,6 +130,13 @@ submit_cb (GObject      *object,
       text = g_strdup_printf (_("Saved: new item “%s”"), self->new_code);
     }
 
+  if (self->cancel_too_late)
+    {
+      g_free (text);
+      /* Translators: Cancel came while the change was being saved; %s describes it */
+      text = g_strdup_printf (_("Already saved, could not withdraw: %s"),
+                              stk_op_get_description (g_task_get_task_data (G_TASK (result))));
+    }
   self->pending = FALSE;
   g_signal_emit (self, signals[SAVED], 0, text, undo, item_id);
   if (!self->destroyed)
@@ -180,6 +209,9 @@ stk_item_dialog_save (GtkWidget  *widget,
   stk_item_dialog_set_pending (self, TRUE);
 
   /* The op rides along as the result's task data: its row id is the new item's id. */
+  g_clear_pointer (&self->pending_op, stk_op_unref);
+  self->pending_op = stk_op_ref (op);
+  self->cancel_too_late = FALSE;
   stk_writer_submit (self->writer, op, NULL, submit_cb, g_object_ref (self));
 }
 
@@ -204,6 +236,7 @@ stk_item_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_ITEM_DIALOG);
   g_clear_object (&self->writer);
+  g_clear_pointer (&self->pending_op, stk_op_unref);
 
   G_OBJECT_CLASS (stk_item_dialog_parent_class)->dispose (object);
 }
@@ -234,6 +267,16 @@ stk_item_dialog_class_init (StkItemDialogClass *klass)
                   G_TYPE_NONE, 3, G_TYPE_STRING, STK_TYPE_OP | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_INT64);
 
+  /* The waiting change was withdrawn (Cancel in time); the text says so. */
+  signals[WITHDRAWN] =
+    g_signal_new ("withdrawn", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The change failed after the dialog was closed; the text says what and why. */
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  GTK_WINDOW_CLASS (klass)->close_request = stk_item_dialog_close_request;
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ui/stk-item-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, code_entry);
@@ -262,6 +305,31 @@ stk_item_dialog_init (StkItemDialog *self)
 
 /* Closing the dialog does not take back a change already submitted: the writer
  * applies it, and "saved" is still emitted (the window keeps its handler). */
+/* Cancel (or Escape, or the window's close button) while the change waits takes it
+ * back if it has not started committing; otherwise its true outcome is announced
+ * once known. */
+static gboolean
+stk_item_dialog_close_request (GtkWindow *window)
+{
+  StkItemDialog *self = (StkItemDialog *) window;
+
+  if (self->pending && self->pending_op != NULL && self->writer != NULL)
+    {
+      if (stk_writer_withdraw (self->writer, self->pending_op) == STK_WITHDRAW_WITHDRAWN)
+        {
+          g_autofree char *text = NULL;
+
+          /* Translators: the user cancelled a waiting change; %s describes it */
+          text = g_strdup_printf (_("Change withdrawn, not saved: %s"),
+                                  stk_op_get_description (self->pending_op));
+          g_signal_emit (self, signals[WITHDRAWN], 0, text);
+        }
+      else
+        self->cancel_too_late = TRUE;
+    }
+  return GTK_WINDOW_CLASS (stk_item_dialog_parent_class)->close_request (window);
+}
+
 static void
 stk_item_dialog_destroy_cb (StkItemDialog *self)
 {

@@ -26,6 +26,7 @@ G_DEFINE_FINAL_TYPE (StkLockedDialog, stk_locked_dialog, GTK_TYPE_WINDOW)
 enum {
   RETRY,
   QUIT,
+  DISMISSED,
   N_SIGNALS
 };
 
@@ -123,7 +124,10 @@ static void
 close_clicked_cb (StkLockedDialog *self)
 {
   if (self->writer != NULL)
-    gtk_window_destroy (GTK_WINDOW (self));
+    {
+      g_signal_emit (self, signals[DISMISSED], 0);
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
   else
     g_signal_emit (self, signals[QUIT], 0);
 }
@@ -138,6 +142,7 @@ stk_locked_dialog_close_request (GtkWindow *window)
       g_signal_emit (self, signals[QUIT], 0);
       return TRUE;
     }
+  g_signal_emit (self, signals[DISMISSED], 0);
   return GTK_WINDOW_CLASS (stk_locked_dialog_parent_class)->close_request (window);
 }
 
@@ -171,6 +176,11 @@ stk_locked_dialog_class_init (StkLockedDialogClass *klass)
                   NULL, G_TYPE_NONE, 0);
   signals[QUIT] =
     g_signal_new ("quit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
+
+  /* With a writer: the user closed the dialog to go on working while changes wait. */
+  signals[DISMISSED] =
+    g_signal_new ("dismissed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,

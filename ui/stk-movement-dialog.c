@@ -25,6 +25,8 @@ struct _StkMovementDialog
   StkWriter     *writer;
   gboolean       destroyed;
   gboolean       pending;
+  StkOp         *pending_op;    /* submitted, not answered yet */
+  gboolean       cancel_too_late; /* Cancel came once it was committing */
   /* From the last lookup of the code: the stock before a count, for its undo. */
   gboolean       item_known;
   gint64         item_id;
@@ -53,10 +55,14 @@ G_DEFINE_FINAL_TYPE (StkMovementDialog, stk_movement_dialog, GTK_TYPE_WINDOW)
 
 enum {
   SAVED,
+  WITHDRAWN,
+  FAILED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+static gboolean stk_movement_dialog_close_request (GtkWindow *window);
 
 static void
 stk_movement_dialog_set_pending (StkMovementDialog *self,
@@ -145,11 +151,28 @@ submit_cb (GObject      *object,
   g_autofree char *quantity = NULL;
   gint64 inverse = 0;
 
+  g_clear_pointer (&self->pending_op, stk_op_unref);
   if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
     {
+      /* Withdrawn: whoever withdrew it has told the user. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          self->pending = FALSE;
+          if (!self->destroyed)
+            gtk_window_destroy (GTK_WINDOW (self));
+          return;
+        }
+      /* Closed while pending: there is no field left to show the error at. */
       if (self->destroyed)
         {
-          g_message ("Not saved: %s", error->message);
+          g_autofree char *failed = NULL;
+          StkOp *failed_op = g_task_get_task_data (G_TASK (result));
+
+          /* Translators: a change whose dialog is closed failed: description, error */
+          failed = g_strdup_printf (_("Not saved: %s: %s"), stk_op_get_description (failed_op),
+                                    error->message);
+          self->pending = FALSE;
+          g_signal_emit (self, signals[FAILED], 0, failed);
           return;
         }
       stk_movement_dialog_set_pending (self, FALSE);
@@ -191,6 +214,13 @@ submit_cb (GObject      *object,
                                      undo_reason, 0);
     }
 
+  if (self->cancel_too_late)
+    {
+      g_free (text);
+      /* Translators: Cancel came while the change was being saved; %s describes it */
+      text = g_strdup_printf (_("Already saved, could not withdraw: %s"),
+                              stk_op_get_description (g_task_get_task_data (G_TASK (result))));
+    }
   self->pending = FALSE;
   g_signal_emit (self, signals[SAVED], 0, text, undo, self->item_known ? self->item_id : 0);
   if (!self->destroyed)
@@ -251,6 +281,9 @@ stk_movement_dialog_save (GtkWidget  *widget,
   self->saved_quantity = quantity;
 
   stk_movement_dialog_set_pending (self, TRUE);
+  g_clear_pointer (&self->pending_op, stk_op_unref);
+  self->pending_op = stk_op_ref (op);
+  self->cancel_too_late = FALSE;
   stk_writer_submit (self->writer, op, NULL, submit_cb, g_object_ref (self));
 }
 
@@ -260,6 +293,31 @@ code_changed_cb (StkMovementDialog *self,
 {
   stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+}
+
+/* Cancel (or Escape, or the window's close button) while the change waits takes it
+ * back if it has not started committing; otherwise its true outcome is announced
+ * once known. */
+static gboolean
+stk_movement_dialog_close_request (GtkWindow *window)
+{
+  StkMovementDialog *self = (StkMovementDialog *) window;
+
+  if (self->pending && self->pending_op != NULL && self->writer != NULL)
+    {
+      if (stk_writer_withdraw (self->writer, self->pending_op) == STK_WITHDRAW_WITHDRAWN)
+        {
+          g_autofree char *text = NULL;
+
+          /* Translators: the user cancelled a waiting change; %s describes it */
+          text = g_strdup_printf (_("Change withdrawn, not saved: %s"),
+                                  stk_op_get_description (self->pending_op));
+          g_signal_emit (self, signals[WITHDRAWN], 0, text);
+        }
+      else
+        self->cancel_too_late = TRUE;
+    }
+  return GTK_WINDOW_CLASS (stk_movement_dialog_parent_class)->close_request (window);
 }
 
 static void
@@ -275,6 +333,7 @@ stk_movement_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_MOVEMENT_DIALOG);
   g_clear_object (&self->writer);
+  g_clear_pointer (&self->pending_op, stk_op_unref);
 
   G_OBJECT_CLASS (stk_movement_dialog_parent_class)->dispose (object);
 }
@@ -303,6 +362,16 @@ stk_movement_dialog_class_init (StkMovementDialogClass *klass)
     g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, STK_TYPE_OP | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_INT64);
+
+  /* The waiting change was withdrawn (Cancel in time); the text says so. */
+  signals[WITHDRAWN] =
+    g_signal_new ("withdrawn", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The change failed after the dialog was closed; the text says what and why. */
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  GTK_WINDOW_CLASS (klass)->close_request = stk_movement_dialog_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ui/stk-movement-dialog.ui");

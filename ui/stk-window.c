@@ -35,6 +35,7 @@ static const char * const edit_actions[] = {
   "win.import",
   "win.load-sample",
   "win.undo",
+  "win.withdraw-last",
 };
 
 struct _StkWindow
@@ -81,6 +82,7 @@ struct _StkWindow
   GtkWidget            *status_box;
   GtkImage             *status_icon;
   GtkLabel             *status_label;
+  GtkWidget            *withdraw_button;
   GtkLabel             *path_label;
 };
 
@@ -409,6 +411,20 @@ stk_window_update_actions (StkWindow *self)
       gtk_widget_action_set_enabled (widget, "win.load-sample", !self->loading_sample);
       gtk_widget_action_set_enabled (widget, "win.undo", stk_notice_get_can_undo (self->notice));
     }
+  /* A change waits for a locked inventory: it can be withdrawn. */
+  {
+    gboolean waiting = FALSE;
+
+    if (can_write)
+      {
+        StkWriterState state = stk_writer_get_state (self->writer);
+
+        waiting = (state == STK_WRITER_STATE_LOCKED || state == STK_WRITER_STATE_PROBING) &&
+                  stk_writer_get_pending (self->writer) > 0;
+      }
+    gtk_widget_action_set_enabled (widget, "win.withdraw-last", waiting);
+    gtk_widget_set_visible (self->withdraw_button, waiting);
+  }
 
   gtk_widget_action_set_enabled (widget, "win.export", has_session);
   gtk_widget_action_set_enabled (widget, "win.backup", has_session);
@@ -425,6 +441,7 @@ stk_window_writer_notify_cb (StkWindow  *self,
                              StkWriter  *writer)
 {
   stk_window_update_status (self);
+  stk_window_update_actions (self);
 }
 
 static void
@@ -548,10 +565,83 @@ notice_can_undo_cb (StkWindow *self)
 /* Actions                                                                           */
 
 static void
+stk_window_dialog_notice_cb (StkWindow  *self,
+                             const char *text,
+                             GtkWindow  *dialog)
+{
+  stk_notice_show (self->notice, text, NULL);
+}
+
+static gboolean
+dialog_is_waiting (GtkWindow *w)
+{
+  if (STK_IS_ITEM_DIALOG (w))
+    return stk_item_dialog_get_pending (STK_ITEM_DIALOG (w));
+  if (STK_IS_SALE_DIALOG (w))
+    return stk_sale_dialog_get_pending (STK_SALE_DIALOG (w));
+  if (STK_IS_MOVEMENT_DIALOG (w))
+    return stk_movement_dialog_get_pending (STK_MOVEMENT_DIALOG (w));
+  return FALSE;
+}
+
+void
+stk_window_set_aside_waiting (StkWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_if_fail (STK_IS_WINDOW (self));
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (w) == GTK_WINDOW (self) && dialog_is_waiting (w))
+        g_ptr_array_add (waiting, g_object_ref (w));
+    }
+  /* Destroyed, not closed: closing would withdraw. The dialog object lives on until
+   * its change is answered, and still announces the outcome here. */
+  for (guint i = 0; i < waiting->len; i++)
+    gtk_window_destroy (g_ptr_array_index (waiting, i));
+  stk_window_update_actions (self);
+}
+
+static void
+withdraw_last_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autofree char *text = NULL;
+  StkOp *op;
+
+  if (!stk_window_can_write (self))
+    return;
+  ops = stk_writer_list_pending (self->writer);
+  if (ops->len == 0)
+    return;
+  op = g_ptr_array_index (ops, ops->len - 1);
+  if (stk_writer_withdraw (self->writer, op) == STK_WITHDRAW_WITHDRAWN)
+    /* Translators: the user withdrew a waiting change; %s describes it */
+    text = g_strdup_printf (_("Change withdrawn, not saved: %s"), stk_op_get_description (op));
+  else
+    /* Translators: too late to withdraw; %s describes the change */
+    text = g_strdup_printf (_("Could not withdraw, it is being saved: %s"),
+                            stk_op_get_description (op));
+  stk_notice_show (self->notice, text, NULL);
+  stk_window_update_actions (self);
+}
+
+static void
 stk_window_present_dialog (StkWindow *self,
                            GtkWindow *dialog)
 {
   g_signal_connect_object (dialog, "saved", G_CALLBACK (stk_window_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "withdrawn", G_CALLBACK (stk_window_dialog_notice_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "failed", G_CALLBACK (stk_window_dialog_notice_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (dialog);
 }
@@ -1224,6 +1314,7 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkWindow, status_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, withdraw_button);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, path_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
@@ -1242,6 +1333,7 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.verify", NULL, verify_action);
   gtk_widget_class_install_action (widget_class, "win.load-sample", NULL, load_sample_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.withdraw-last", NULL, withdraw_last_action);
   gtk_widget_class_install_action (widget_class, "win.switch-to-editing", NULL,
                                    switch_to_editing_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);

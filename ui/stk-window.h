@@ -21,6 +21,9 @@ StkWindow  *stk_window_new               (GtkApplication *application,
 StkSession *stk_window_get_session       (StkWindow      *self);
 const char *stk_window_get_path          (StkWindow      *self);
 const char *stk_window_get_error_message (StkWindow      *self);
+/* The edit dialogs whose change waits for a locked inventory get out of the way (the
+ * change keeps waiting; the window's status bar offers to withdraw it). */
+void        stk_window_set_aside_waiting (StkWindow      *self);
 void        stk_window_refresh           (StkWindow      *self);
 
 G_END_DECLS

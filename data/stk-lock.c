@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "stk-error.h"
+#include "stk-seams.h"
 
 struct _StkLock
 {
@@ -264,7 +265,7 @@ stk_lock_acquire (const char  *db_path,
 
   for (guint attempt = 0;; attempt++)
     {
-      if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+      if (stk_seams.flock (fd, LOCK_EX | LOCK_NB) == 0)
         break;
       if (errno == EINTR)
         continue;

@@ -19,6 +19,7 @@
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-ops.h"
+#include "stk-seams.h"
 
 /*
  * CSV formats
@@ -1780,7 +1781,7 @@ stk_export_file (StkStore         *store,
     }
 
   tmp = g_strconcat (path, ".part-XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  fd = stk_seams.mkstemp (tmp, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
     {
       set_write_error (error, errno, path);
@@ -1804,17 +1805,17 @@ stk_export_file (StkStore         *store,
 
   if (ok && !stk_csv_writer_close (csv, cancellable, &local_error))
     ok = FALSE;
-  if (ok && fsync (fd) != 0)
+  if (ok && stk_seams.fsync (fd) != 0)
     {
       set_write_error (&local_error, errno, path);
       ok = FALSE;
     }
-  if (close (fd) != 0 && ok)
+  if (stk_seams.close (fd) != 0 && ok)
     {
       set_write_error (&local_error, errno, path);
       ok = FALSE;
     }
-  if (ok && g_rename (tmp, path) != 0)
+  if (ok && stk_seams.rename (tmp, path) != 0)
     {
       set_write_error (&local_error, errno, path);
       ok = FALSE;

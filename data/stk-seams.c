@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-seams.h"
+
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+static int
+real_open (const char *path,
+           int         flags,
+           int         mode)
+{
+  return g_open (path, flags, mode);
+}
+
+static int
+real_rename (const char *from,
+             const char *to)
+{
+  return g_rename (from, to);
+}
+
+static int
+real_mkstemp (char *tmpl,
+              int   flags,
+              int   mode)
+{
+  return g_mkstemp_full (tmpl, flags, mode);
+}
+
+#define REAL_SEAMS { real_open, read, fsync, close, real_rename, real_mkstemp, flock }
+
+StkSeams stk_seams = REAL_SEAMS;
+
+void
+stk_seams_reset (void)
+{
+  StkSeams real = REAL_SEAMS;
+
+  stk_seams = real;
+}

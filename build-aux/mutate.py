@@ -82,6 +82,16 @@ MUTANTS = [
      "      if (alone && batch->len > 99999)\n        break;",
      ["test-maintenance", "test-error-paths"], "a standalone op joins a batch"),
 
+    # ---- the ops' own checks ----
+    ("ops-count-minus-one", "stk-ops.c",
+     "    case STK_MOVEMENT_COUNT:\n      if (quantity < 0)",
+     "    case STK_MOVEMENT_COUNT:\n      if (quantity < -1)",
+     ["test-mutants"], "a stock count of −1 reaches SQL and is refused as 'not enough stock'"),
+    ("ops-count-zero", "stk-ops.c",
+     "    case STK_MOVEMENT_COUNT:\n      if (quantity < 0)",
+     "    case STK_MOVEMENT_COUNT:\n      if (quantity <= 0)",
+     ["test-mutants"], "a stock count of zero is refused"),
+
     # ---- the lock ----
     ("lock-eintr-retry", "stk-lock.c",
      "      if (errno == EINTR)\n        continue;",

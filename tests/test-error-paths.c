@@ -520,3 +520,64 @@ Test (error_paths, no_lock_file_is_not_held)
   cr_assert (!stk_lock_is_held (db_path));
   cr_assert (!g_file_test (lock_path, G_FILE_TEST_EXISTS), "a probe creates nothing");
 }
+
+/* ---- the pre-check refuses without touching the file ---- */
+
+static void
+refused_untouched (StkError    code,
+                   const char *needle)
+{
+  g_autoptr(GBytes) before = stk_test_read_bytes (db_path);
+  g_autoptr(GBytes) after = NULL;
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_null (stk_db_open (db_path, STK_DB_READ_WRITE, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, code), "%s", error->message);
+  cr_assert (strstr (error->message, needle) != NULL, "%s", error->message);
+  after = stk_test_read_bytes (db_path);
+  cr_assert (g_bytes_equal (before, after), "the file is byte-for-byte unchanged");
+  cr_assert (!g_file_test (wal, G_FILE_TEST_EXISTS), "no write-ahead log was created");
+}
+
+static void
+raw_db (const char *sql)
+{
+  sqlite3 *raw = NULL;
+
+  cr_assert_eq (sqlite3_open (db_path, &raw), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (raw, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (raw));
+  sqlite3_close (raw);
+}
+
+Test (error_paths, one_format_newer_is_refused_untouched)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %u; PRAGMA user_version = %d;"
+                                          " CREATE TABLE t (x);",
+                                          (guint) STK_SCHEMA_APPLICATION_ID, STK_SCHEMA_VERSION + 1);
+
+  raw_db (sql);
+  refused_untouched (STK_ERROR_TOO_NEW, "newer version of Stocktake");
+}
+
+Test (error_paths, file_that_is_not_whole_pages_is_refused_untouched)
+{
+  g_autoptr(GError) error = NULL;
+  FILE *f;
+
+  raw_db ("PRAGMA user_version = 1; CREATE TABLE t (x);");
+  f = fopen (db_path, "ab");
+  cr_assert_not_null (f);
+  fputs ("a torn tail", f);
+  fclose (f);
+  refused_untouched (STK_ERROR_CORRUPT, "its size does not match its pages");
+}
+
+Test (error_paths, header_without_its_nul_is_not_sqlite)
+{
+  static const char text[] = "SQLite format 3!and then some text that goes on for a while, "
+                             "long enough to fill the hundred bytes of a header........";
+
+  cr_assert (g_file_set_contents (db_path, text, sizeof text - 1, NULL));
+  refused_untouched (STK_ERROR_NOT_INVENTORY, "it is not an SQLite database");
+}

@@ -391,8 +391,12 @@ def run(cmd, timeout, cwd=None):
         return None, out.decode(errors="replace")
 
 
+# The helper programs the tests spawn link the storage core too: rebuilt with each mutant.
+HELPERS = ["tests/stk-lock-holder", "tests/stk-crash-writer", "tests/stk-lock-taker"]
+
+
 def targets_for(tests):
-    targets = []
+    targets = list(HELPERS)
     for t in tests:
         targets += TEST_TARGETS.get(t, ["tests/" + t])
     return targets
@@ -442,8 +446,7 @@ def main():
             log("cannot configure the scratch tree")
             return 2
         all_tests = sorted({t for m in mutants for t in m[4]})
-        rc, out = run(["ninja", "-C", build] + targets_for(all_tests) + ["tests/stk-lock-holder",
-                       "tests/stk-crash-writer", "tests/stk-lock-taker"], 1800)
+        rc, out = run(["ninja", "-C", build] + targets_for(all_tests), 1800)
         if rc != 0:
             log(out)
             log("the unmutated tree does not build")

@@ -15,6 +15,7 @@
 #include "stk-error.h"
 #include "stk-identity.h"
 #include "stk-schema.h"
+#include "stk-seams.h"
 
 #define SQLITE_HEADER_SIZE 100
 
@@ -681,7 +682,7 @@ stk_db_check_file (const char  *given_path,
   if (file_is_open_here (&st))
     return TRUE;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = stk_seams.open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     {
       int errsv = errno;
@@ -689,7 +690,15 @@ stk_db_check_file (const char  *given_path,
                    _("Cannot read “%s”: %s."), path, g_strerror (errsv));
       return FALSE;
     }
-  n = read (fd, header, sizeof header);
+  n = stk_seams.read (fd, header, sizeof header);
+  if (n < 0)
+    {
+      int errsv = errno;
+      close (fd);
+      g_set_error (error, STK_ERROR, STK_ERROR_IO, _("Cannot read “%s”: %s."), path,
+                   g_strerror (errsv));
+      return FALSE;
+    }
   close (fd);
 
   if (n < 16 || memcmp (header, "SQLite format 3", 16) != 0)
@@ -807,7 +816,7 @@ static gboolean
 create_empty_file (const char  *path,
                    GError     **error)
 {
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int fd = stk_seams.open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
   if (fd < 0)
     {

@@ -16,6 +16,7 @@
 #include "stk-error.h"
 #include "stk-identity.h"
 #include "stk-output.h"
+#include "stk-seams.h"
 
 struct _StkLock
 {
@@ -433,7 +434,7 @@ stk_lock_acquire (const char  *db_path,
 
   for (guint attempt = 0;; attempt++)
     {
-      if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+      if (stk_seams.flock (fd, LOCK_EX | LOCK_NB) == 0)
         break;
       if (errno == EINTR)
         continue;

@@ -16,6 +16,7 @@
 
 #include "stk-error.h"
 #include "stk-identity.h"
+#include "stk-seams.h"
 
 /* The longest part of the target's name kept in a temporary file's name, so that
  * ".NAME.stocktake-tmp-XXXXXX-journal" stays within NAME_MAX (255). */
@@ -433,11 +434,32 @@ stk_output_commit (StkOutput  *self,
 
   dir = g_path_get_dirname (self->path);
 
-  if (fsync (self->fd) != 0)
+  if (stk_seams.fsync (self->fd) != 0)
     {
       stk_output_set_errno_error (error, errno, self->display, dir);
       return FALSE;
     }
+
+  /* close() is where some file systems (NFS) report a failed write, so its result
+   * counts; a duplicate descriptor keeps the temp's flock (shared by both) until the
+   * end, so no cleaner takes the temp for a dead one in between. */
+  {
+    int lock_fd = dup (self->fd);
+    int rc_close;
+
+    if (lock_fd < 0)
+      {
+        stk_output_set_errno_error (error, errno, self->display, dir);
+        return FALSE;
+      }
+    rc_close = stk_seams.close (self->fd);
+    self->fd = lock_fd;
+    if (rc_close != 0)
+      {
+        stk_output_set_errno_error (error, errno, self->display, dir);
+        return FALSE;
+      }
+  }
 
   /* The target may have changed while the data was written. */
   if (!check_real_target (self->path, self->display, self->inventory, self->flags, NULL, NULL,
@@ -445,7 +467,7 @@ stk_output_commit (StkOutput  *self,
     return FALSE;
 
   if (self->flags & STK_OUTPUT_REPLACE)
-    rc = rename (self->temp, self->path);
+    rc = stk_seams.rename (self->temp, self->path);
   else
     rc = rename_no_replace (self->temp, self->path);
   if (rc != 0)

@@ -1,0 +1,514 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Mutation testing of the storage core: does the suite notice a one-token bug?
+
+Applies a curated list of single-token mutants (below) across the writer, the lock,
+the file pre-check, the schema's triggers, CSV quoting and parsing, import/export and
+the session, each alone, in a scratch copy of the source tree (never in the tree it
+was started from), rebuilds the tests that matter, runs them and prints, per mutant,
+`killed` (a test failed, crashed or timed out) or `survived` (every test passed),
+then the totals. Exit status 1 when a mutant survives or no longer applies.
+
+    build-aux/mutate.py                  # every mutant (about 40 minutes on 2 cores)
+    build-aux/mutate.py --list           # the list, without running anything
+    build-aux/mutate.py --only lock-,csv-  # the mutants whose id starts with lock- or csv-
+    meson test -C _build --benchmark mutants -v
+
+Each mutant names the tests that must kill it; they run one after the other, in
+that order, and the first failure ends that mutant. A new rule in data/ gets a new
+mutant here, with the test that guards it.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+# (id, file under data/, exact text (unique in the file), replacement, tests, what it breaks)
+MUTANTS = [
+    # ---- the writer ----
+    ("writer-rollback-to-op", "stk-writer.c",
+     'else if (!exec_cached (self, "ROLLBACK TO op") || !exec_cached (self, "RELEASE op"))',
+     'else if (!exec_cached (self, "RELEASE op"))',
+     ["test-mutants", "test-writer"], "a failing non-atomic op keeps its partial writes"),
+    ("writer-begin-busy-is-fatal", "stk-writer.c",
+     "  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)\n    return ATTEMPT_BUSY;",
+     "  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)\n    return ATTEMPT_FATAL;",
+     ["test-writer"], "BEGIN IMMEDIATE answering busy fails the batch instead of retrying"),
+    ("writer-begin-error-is-busy", "stk-writer.c",
+     "      stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),\n"
+     "                        _(\"Cannot save changes\"));\n      return ATTEMPT_FATAL;",
+     "      stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),\n"
+     "                        _(\"Cannot save changes\"));\n      g_clear_error (error); return ATTEMPT_BUSY;",
+     ["test-error-paths"], "BEGIN IMMEDIATE failing with an I/O error is retried as if busy"),
+    ("writer-unrecord-atomic", "stk-writer.c",
+     "              rc = sqlite3_step (unrecord);",
+     "              rc = SQLITE_DONE;",
+     ["test-writer", "test-mutants"], "a failed atomic op keeps its applied_ops record"),
+    ("writer-duplicate-flag", "stk-writer.c",
+     "              stk_op_set_duplicate (p->op, TRUE);",
+     "              stk_op_set_duplicate (p->op, FALSE);",
+     ["test-writer", "test-transfer"], "a duplicate op is not reported as one"),
+    ("writer-rule-error-fails-batch", "stk-writer.c",
+     "    case STK_ERROR_FAILED:\n      return TRUE;",
+     "    case STK_ERROR_FAILED:\n      return FALSE;",
+     ["test-writer", "test-mutants"], "a rule error fails the whole batch"),
+    ("writer-retry-budget", "stk-writer.c",
+     "if (now - first_busy < (gint64) self->retry_budget_ms * 1000)",
+     "if (now - first_busy > (gint64) self->retry_budget_ms * 1000)",
+     ["test-writer"], "the retry budget is ignored"),
+    ("writer-merge-into-retry", "stk-writer.c",
+     "              take_batch_locked (self, more);",
+     "              (void) more;",
+     ["test-error-paths"], "ops queued during a retry wait for the next batch"),
+    ("writer-fail-when-locked", "stk-writer.c",
+     "if (self->fail_when_locked && self->state == STK_WRITER_STATE_LOCKED)",
+     "if (!self->fail_when_locked && self->state == STK_WRITER_STATE_LOCKED)",
+     ["test-writer"], "the command line's fail-fast mode is inverted"),
+    ("writer-standalone-alone", "stk-writer.c",
+     "      if (alone && batch->len > 0)\n        break;",
+     "      if (alone && batch->len > 99999)\n        break;",
+     ["test-maintenance", "test-error-paths"], "a standalone op joins a batch"),
+
+    # ---- the ops' own checks ----
+    ("ops-count-minus-one", "stk-ops.c",
+     "    case STK_MOVEMENT_COUNT:\n      if (quantity < 0)",
+     "    case STK_MOVEMENT_COUNT:\n      if (quantity < -1)",
+     ["test-mutants"], "a stock count of −1 reaches SQL and is refused as 'not enough stock'"),
+    ("ops-count-zero", "stk-ops.c",
+     "    case STK_MOVEMENT_COUNT:\n      if (quantity < 0)",
+     "    case STK_MOVEMENT_COUNT:\n      if (quantity <= 0)",
+     ["test-mutants"], "a stock count of zero is refused"),
+
+    # ---- the lock ----
+    ("lock-eintr-retry", "stk-lock.c",
+     "      if (errno == EINTR)\n        continue;",
+     "      if (errno == EINTR)\n        break;",
+     ["test-mutants"], "an interrupted attempt counts as the lock taken"),
+    ("lock-eintr-ignored", "stk-lock.c",
+     "      if (errno == EINTR)\n        continue;",
+     "      if (errno == EINVAL)\n        continue;",
+     ["test-mutants"], "an interrupted attempt is not retried"),
+    ("lock-attempts", "stk-lock.c",
+     "if (errno == EWOULDBLOCK && attempt + 1 < ACQUIRE_ATTEMPTS)",
+     "if (errno == EWOULDBLOCK && attempt + 2 < ACQUIRE_ATTEMPTS)",
+     ["test-mutants"], "one attempt fewer against a probe"),
+    ("lock-read-only-fallback", "stk-lock.c",
+     "      fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);\n      saved_errno",
+     "      fd = g_open (path, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);\n      saved_errno",
+     ["test-error-paths"], "another user's lock file cannot be locked read-only"),
+    ("lock-enotdir", "stk-lock.c",
+     "if (saved_errno == ENOENT || saved_errno == ENOTDIR)",
+     "if (saved_errno == ENOENT)",
+     ["test-error-paths"], "a path through a file says I/O error instead of no folder"),
+    ("lock-erofs", "stk-lock.c",
+     "      else if (saved_errno == EACCES || saved_errno == EPERM || saved_errno == EROFS)",
+     "      else if (saved_errno == EPERM || saved_errno == EROFS)",
+     ["test-lock", "test-error-paths"], "a read-only folder says I/O error"),
+    ("lock-probe-no-file", "stk-lock.c",
+     "  if (fd < 0)\n    return FALSE;",
+     "  if (fd < 0)\n    return TRUE;",
+     ["test-error-paths", "test-session"], "no lock file reads as held"),
+    ("lock-holder-what", "stk-lock.c",
+     'since, what ? what : "window");',
+     'since, "window");',
+     ["test-lock"], "a command holding the lock is named as a window"),
+
+    # ---- the file pre-check (stk_db_check_file) and stk_db_open ----
+    ("db-stat-eacces", "stk-db.c",
+     "                   errsv == EACCES ? STK_ERROR_READ_ONLY : STK_ERROR_IO,\n"
+     "                   _(\"Cannot open",
+     "                   errsv == EPERM ? STK_ERROR_READ_ONLY : STK_ERROR_IO,\n"
+     "                   _(\"Cannot open",
+     ["test-error-paths"], "a folder we may not enter says I/O error"),
+    ("db-open-eacces", "stk-db.c",
+     "g_set_error (error, STK_ERROR, errsv == EACCES ? STK_ERROR_READ_ONLY : STK_ERROR_IO,\n"
+     "                   _(\"Cannot read",
+     "g_set_error (error, STK_ERROR, errsv == EPERM ? STK_ERROR_READ_ONLY : STK_ERROR_IO,\n"
+     "                   _(\"Cannot read",
+     ["test-error-paths"], "an unreadable file says I/O error"),
+    ("db-read-error", "stk-db.c",
+     "  if (n < 0)\n    {\n      int errsv = errno;",
+     "  if (n < -1)\n    {\n      int errsv = errno;",
+     ["test-error-paths"], "a read error says 'not an inventory'"),
+    ("db-not-regular", "stk-db.c",
+     "  if (!S_ISREG (st.st_mode))",
+     "  if (S_ISDIR (st.st_mode) && 0)",
+     ["test-schema"], "a folder is taken for an inventory"),
+    ("db-magic", "stk-db.c",
+     'memcmp (header, "SQLite format 3", 16) != 0',
+     'memcmp (header, "SQLite format 3", 15) != 0',
+     ["test-schema", "test-error-paths"], "the header's NUL is not checked"),
+    ("db-page-size-65536", "stk-db.c",
+     "  if (page_size == 1)\n    page_size = 65536;",
+     "  if (page_size == 0)\n    page_size = 65536;",
+     ["test-error-paths"], "64 KiB pages are refused as damaged"),
+    ("db-size-multiple", "stk-db.c",
+     "st.st_size % page_size != 0)",
+     "st.st_size % page_size != 0 && 0)",
+     ["test-schema", "test-error-paths"], "a torn file (not whole pages) is opened"),
+    ("db-truncated", "stk-db.c",
+     "(guint64) st.st_size < (guint64) read_be32 (header + 28) * page_size)",
+     "(guint64) st.st_size < (guint64) read_be32 (header + 28) * page_size / 2)",
+     ["test-schema"], "a truncated file is opened"),
+    ("db-too-new", "stk-db.c",
+     "if (app_id == STK_SCHEMA_APPLICATION_ID && version > STK_SCHEMA_VERSION)",
+     "if (app_id == STK_SCHEMA_APPLICATION_ID && version > STK_SCHEMA_VERSION + 1)",
+     ["test-schema", "test-error-paths"], "a file one format newer is opened (and changed)"),
+    ("db-create-eexist", "stk-db.c",
+     "      if (errsv == EEXIST)\n        return TRUE;",
+     "      if (errsv == EEXIST)\n        return FALSE;",
+     ["test-error-paths"], "a file created meanwhile fails the open without an error"),
+    ("db-create-enospc", "stk-db.c",
+     "else if (errsv == ENOSPC || errsv == EDQUOT)",
+     "else if (errsv == EDQUOT)",
+     ["test-error-paths"], "a full disk at creation says I/O error"),
+    ("db-create-enoent", "stk-db.c",
+     "      if (errsv == ENOENT)\n        g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,",
+     "      if (errsv == ENOTDIR)\n        g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,",
+     ["test-error-paths"], "a folder vanished before creation says I/O error"),
+    ("db-dir-writable", "stk-db.c",
+     "else if (mode == STK_DB_READ_WRITE && access (dir, W_OK) != 0)",
+     "else if (mode == STK_DB_READ_ONLY && access (dir, W_OK) != 0)",
+     ["test-error-paths", "test-schema"], "a read-only folder is found out too late"),
+
+    # ---- the schema's triggers ----
+    ("schema-negative-stock", "stk-schema.c",
+     "\"  WHEN NEW.balance < 0 AND (SELECT value",
+     "\"  WHEN NEW.balance < -1 AND (SELECT value",
+     ["test-schema", "test-writer"], "on-hand may go to −1"),
+    ("schema-allow-negative", "stk-schema.c",
+     "WHERE key = 'allow_negative_stock') IS NOT 1\"",
+     "WHERE key = 'allow_negative_stock') IS NOT 0\"",
+     ["test-schema", "test-writer"], "the allow-negative setting is inverted"),
+    ("schema-apply-balance", "stk-schema.c",
+     "\"BEGIN UPDATE items SET on_hand = NEW.balance WHERE id = NEW.item_id; END;\"",
+     "\"BEGIN UPDATE items SET on_hand = NEW.quantity WHERE id = NEW.item_id; END;\"",
+     ["test-schema"], "on-hand takes the movement's quantity"),
+    ("schema-guard-last-balance", "stk-schema.c",
+     "\"                                     ORDER BY id DESC LIMIT 1), 0) \"",
+     "\"                                     ORDER BY id ASC LIMIT 1), 0) \"",
+     ["test-schema"], "the guard compares with the first movement"),
+    ("schema-sale-balance", "stk-schema.c",
+     "\"  SELECT NEW.item_id, 'sale', -NEW.quantity, on_hand - NEW.quantity, '', NEW.sold_at, NEW.id\"",
+     "\"  SELECT NEW.item_id, 'sale', -NEW.quantity, on_hand + NEW.quantity, '', NEW.sold_at, NEW.id\"",
+     ["test-schema", "test-writer"], "a sale adds stock"),
+    ("schema-receive-check", "stk-schema.c",
+     "\"  CHECK (CASE kind WHEN 'receive' THEN quantity > 0\"",
+     "\"  CHECK (CASE kind WHEN 'receive' THEN quantity >= 0\"",
+     ["test-schema"], "a receipt of zero is allowed in SQL"),
+    ("schema-void-puts-back", "stk-schema.c",
+     "\"  SELECT s.item_id, 'adjustment', s.quantity, i.on_hand + s.quantity, 'Sale voided',\"",
+     "\"  SELECT s.item_id, 'adjustment', s.quantity, i.on_hand - s.quantity, 'Sale voided',\"",
+     ["test-schema", "test-query"], "voiding a sale takes stock instead of putting it back"),
+    ("schema-sales-no-delete", "stk-schema.c",
+     "\"CREATE TRIGGER sales_no_delete BEFORE DELETE ON sales \"",
+     "\"CREATE TRIGGER sales_no_delete BEFORE DELETE ON sale_voids \"",
+     ["test-schema"], "sales can be deleted"),
+    ("schema-fts-unarchive", "stk-schema.c",
+     "\"  WHEN OLD.archived = 0 OR NEW.archived = 0 BEGIN\"",
+     "\"  WHEN OLD.archived = 0 AND NEW.archived = 0 BEGIN\"",
+     ["test-query", "test-schema"], "archiving leaves an item in word search"),
+
+    # ---- CSV quoting and parsing ----
+    ("csv-quote-trailing-tab", "stk-csv.c",
+     "|| value[len - 1] == ' ' || value[len - 1] == '\\t';",
+     "|| value[len - 1] == ' ';",
+     ["test-mutants", "test-csv"], "a value ending in a tab is not quoted"),
+    ("csv-quote-cr", "stk-csv.c",
+     'strpbrk (value, ",\\"\\r\\n")',
+     'strpbrk (value, ",\\"\\n")',
+     ["test-csv"], "a lone CR is written unquoted"),
+    ("csv-double-quotes", "stk-csv.c",
+     "      if (*p == '\"')\n        g_string_append_c (line, '\"');",
+     "      if (*p == '\"')\n        (void) 0;",
+     ["test-csv"], "quotes inside a field are not doubled"),
+    ("csv-bom", "stk-csv.c",
+     'memcmp (self->buf + self->buf_pos, "\\xEF\\xBB\\xBF", 3) == 0',
+     'memcmp (self->buf + self->buf_pos, "\\xEF\\xBB\\xBF", 3) != 0',
+     ["test-csv"], "the byte-order mark is kept in the first field"),
+    ("csv-crlf", "stk-csv.c",
+     "          if (c == '\\n' && self->after_cr)",
+     "          if (c == '\\r' && self->after_cr)",
+     ["test-csv"], "a CRLF split across reads gives an empty line"),
+    ("csv-field-limit", "stk-csv.c",
+     "if (G_UNLIKELY (self->field->len > STK_CSV_MAX_FIELD_BYTES))",
+     "if (G_UNLIKELY (self->field->len >= STK_CSV_MAX_FIELD_BYTES))",
+     ["test-csv"], "a field of exactly the limit is refused"),
+    ("csv-max-fields", "stk-csv.c",
+     "  if (self->n_fields > STK_CSV_MAX_FIELDS)",
+     "  if (self->n_fields > STK_CSV_MAX_FIELDS + 1)",
+     ["test-csv"], "one field too many is accepted"),
+    ("csv-quoted-line-count", "stk-csv.c",
+     "              if (c == '\\r' || (c == '\\n' && !prev_cr))",
+     "              if (c == '\\r' || c == '\\n')",
+     ["test-csv"], "a CRLF inside quotes counts as two lines"),
+    ("csv-nul", "stk-csv.c",
+     "  if (G_UNLIKELY (c == '\\0'))\n    self->field_has_nul = TRUE;",
+     "  if (G_UNLIKELY (c == '\\0'))\n    self->field_has_nul = FALSE;",
+     ["test-csv"], "a NUL byte is accepted"),
+    ("csv-stray-quote", "stk-csv.c",
+     "              if (c == '\"')\n                reader_mark_bad (self,",
+     "              if (c == '\\'')\n                reader_mark_bad (self,",
+     ["test-csv"], "a stray quote in an unquoted field is accepted"),
+
+    # ---- import and export ----
+    ("transfer-count-minus-one", "stk-transfer.c",
+     "    case STK_MOVEMENT_COUNT:\n      if (q < 0)",
+     "    case STK_MOVEMENT_COUNT:\n      if (q < -1)",
+     ["test-transfer"], "an imported count of −1 is accepted"),
+    ("transfer-receipt-zero", "stk-transfer.c",
+     "    case STK_MOVEMENT_RECEIVE:\n      if (q <= 0)",
+     "    case STK_MOVEMENT_RECEIVE:\n      if (q < 0)",
+     ["test-transfer"], "an imported receipt of zero gets past the parser"),
+    ("transfer-price-decimals", "stk-transfer.c",
+     "      if (n_dec == 1)\n        cents *= 10;",
+     "      if (n_dec == 1)\n        cents *= 1;",
+     ["test-transfer"], "12.5 is read as 12.05"),
+    ("transfer-price-negative", "stk-transfer.c",
+     "  if (*p == '-' && g_ascii_isdigit (p[1]))",
+     "  if (*p == '+' && g_ascii_isdigit (p[1]))",
+     ["test-transfer"], "a negative price gets a vague message"),
+    ("transfer-integer-max", "stk-transfer.c",
+     "  if (v > max)",
+     "  if (v > max + 1)",
+     ["test-transfer"], "a quantity one over the limit is accepted"),
+    ("transfer-export-is-dir", "stk-transfer.c",
+     "  if (g_file_test (path, G_FILE_TEST_IS_DIR))\n    {\n      set_write_error (error, EISDIR, path);",
+     "  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))\n    {\n      set_write_error (error, EISDIR, path);",
+     ["test-transfer", "test-error-paths"], "exporting onto a folder is not refused up front"),
+    ("transfer-export-unlink", "stk-transfer.c",
+     "      g_unlink (tmp);\n      propagate_write_error",
+     "      (void) tmp;\n      propagate_write_error",
+     ["test-transfer", "test-error-paths"], "a failed export leaves its temporary file"),
+    ("transfer-export-fsync", "stk-transfer.c",
+     "  if (ok && stk_seams.fsync (fd) != 0)",
+     "  if (ok && stk_seams.fsync (fd) != 0 && 0)",
+     ["test-error-paths"], "an export whose data never reached the disk is renamed into place"),
+    ("transfer-export-close", "stk-transfer.c",
+     "  if (stk_seams.close (fd) != 0 && ok)",
+     "  if (stk_seams.close (fd) != 0 && !ok)",
+     ["test-error-paths"], "a failing close is ignored"),
+    ("transfer-write-enospc", "stk-transfer.c",
+     "    case ENOSPC:\n    case EDQUOT:\n      g_set_error (error, STK_ERROR, STK_ERROR_NO_SPACE,\n"
+     "                   _(\"Cannot export",
+     "    case EDQUOT:\n      g_set_error (error, STK_ERROR, STK_ERROR_NO_SPACE,\n"
+     "                   _(\"Cannot export",
+     ["test-error-paths"], "a full disk at fsync says I/O error"),
+    ("transfer-write-enoent", "stk-transfer.c",
+     "    case ENOENT:\n    case ENOTDIR:\n      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,\n"
+     "                   _(\"Cannot export",
+     "    case ENOTDIR:\n      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,\n"
+     "                   _(\"Cannot export",
+     ["test-transfer", "test-error-paths"], "a vanished folder says I/O error"),
+    ("transfer-gio-no-space", "stk-transfer.c",
+     "  if (local_error->code == G_IO_ERROR_NO_SPACE)",
+     "  if (local_error->code == G_IO_ERROR_FAILED)",
+     ["test-error-paths"], "a full disk while writing says I/O error"),
+    ("transfer-gio-cancelled", "stk-transfer.c",
+     "      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))",
+     "      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))",
+     ["test-transfer", "test-error-paths"], "a cancelled export reports an I/O error"),
+
+    # ---- the session ----
+    ("session-busy-not-locked", "stk-session.c",
+     "  if (g_error_matches (local_error, STK_ERROR, STK_ERROR_LOCKED))",
+     "  if (g_error_matches (local_error, STK_ERROR, STK_ERROR_BUSY))",
+     ["test-session"], "a busy database at open says locked"),
+    ("session-lock-available-held", "stk-session.c",
+     "  *out_held = held;\n  if (held)\n    return FALSE;",
+     "  *out_held = held;\n  if (held)\n    return TRUE;",
+     ["test-session"], "a held lock reads as free to edit"),
+    ("session-lock-available-dir", "stk-session.c",
+     "    return access (dir, W_OK) == 0;",
+     "    return access (dir, R_OK) == 0;",
+     ["test-error-paths", "test-session"], "a read-only folder offers Switch to Editing"),
+    ("session-edit-takes-lock", "stk-session.c",
+     "  if (!(lock = stk_lock_acquire (self->path, \"window\", error)))",
+     "  if (!(lock = stk_lock_acquire (self->path, \"import\", error)))",
+     ["test-session", "test-lock"], "the window's lock names it as a command"),
+    ("session-external-change", "stk-session.c",
+     "          if (v >= 0 && data_version >= 0 && v != data_version)",
+     "          if (v >= 0 && data_version >= 0 && v == data_version)",
+     ["test-session"], "a read-only window never sees other programs' commits"),
+]
+
+TEST_TARGETS = {
+    "test-cli": ["tests/test-cli", "app/stocktake"],
+}
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def line_of(text, snippet):
+    return text[: text.index(snippet)].count("\n") + 1
+
+
+def copy_tree(source, dest):
+    files = subprocess.run(
+        ["git", "-C", source, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        check=True, capture_output=True).stdout.decode().split("\0")
+    for rel in files:
+        if not rel:
+            continue
+        src = os.path.join(source, rel)
+        if not os.path.isfile(src):
+            continue  # deleted in the work tree
+        dst = os.path.join(dest, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy2(src, dst)
+
+
+CURRENT = []  # the running child, killed with its process group if we are stopped
+
+
+def stop(signum, frame):
+    for proc in CURRENT:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    sys.exit(128 + signum)
+
+
+def run(cmd, timeout, cwd=None):
+    """(returncode or None on timeout, output)."""
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    CURRENT[:] = [proc]
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+        return proc.returncode, out.decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        return None, out.decode(errors="replace")
+
+
+# The helper programs the tests spawn link the storage core too: rebuilt with each mutant.
+HELPERS = ["tests/stk-lock-holder", "tests/stk-crash-writer", "tests/stk-lock-taker"]
+
+
+def targets_for(tests):
+    targets = list(HELPERS)
+    for t in tests:
+        targets += TEST_TARGETS.get(t, ["tests/" + t])
+    return targets
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parser.add_argument("--source", default=here, help="the source tree (default: this one)")
+    parser.add_argument("--only", default="", help="run the mutants whose id starts with one of these (comma-separated)")
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per test run")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch tree")
+    parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    prefixes = [p for p in args.only.split(",")] if args.only else [""]
+    mutants = [m for m in MUTANTS if any(m[0].startswith(p) for p in prefixes)]
+    ids = [m[0] for m in MUTANTS]
+    assert len(ids) == len(set(ids)), "mutant ids must be unique"
+
+    stale = []
+    for mid, fname, find, repl, tests, why in mutants:
+        with open(os.path.join(args.source, "data", fname), encoding="utf-8") as f:
+            text = f.read()
+        if text.count(find) != 1:
+            stale.append(mid)
+            log(f"stale     {mid}: its text is found {text.count(find)} times in data/{fname}")
+    if args.list:
+        for mid, fname, find, repl, tests, why in mutants:
+            log(f"{mid:34} data/{fname}: {why} [{', '.join(tests)}]")
+        log(f"{len(mutants)} mutants")
+        return 0 if not stale else 1
+
+    scratch = tempfile.mkdtemp(prefix="stocktake-mutants-")
+    src = os.path.join(scratch, "src")
+    build = os.path.join(scratch, "build")
+    start = time.monotonic()
+    results = []
+    try:
+        copy_tree(args.source, src)
+        rc, out = run(["meson", "setup", build, src, "-Dgui=disabled", "-Dtests=enabled"], 600)
+        if rc != 0:
+            log(out)
+            log("cannot configure the scratch tree")
+            return 2
+        all_tests = sorted({t for m in mutants for t in m[4]})
+        rc, out = run(["ninja", "-C", build] + targets_for(all_tests), 1800)
+        if rc != 0:
+            log(out)
+            log("the unmutated tree does not build")
+            return 2
+        # The unmutated tree must pass, or every mutant would look killed.
+        for t in all_tests:
+            rc, out = run(["meson", "test", "-C", build, "--no-rebuild", t], args.timeout)
+            if rc != 0:
+                log(out[-3000:])
+                log(f"the unmutated tree fails {t}: fix that first")
+                return 2
+        log(f"baseline: {len(all_tests)} test programs pass unmutated "
+            f"({time.monotonic() - start:.0f} s)")
+
+        for mid, fname, find, repl, tests, why in mutants:
+            if mid in stale:
+                continue
+            path = os.path.join(src, "data", fname)
+            with open(path, encoding="utf-8") as f:
+                original = f.read()
+            t0 = time.monotonic()
+            verdict, by = "survived", ""
+            try:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(original.replace(find, repl, 1))
+                rc, out = run(["ninja", "-C", build] + targets_for(tests), 1800)
+                if rc != 0:
+                    verdict, by = "invalid", "does not build"
+                    log(out[-2000:])
+                else:
+                    for t in tests:
+                        rc, out = run(["meson", "test", "-C", build, "--no-rebuild", t],
+                                      args.timeout)
+                        if rc is None:
+                            verdict, by = "killed", f"{t} (timed out)"
+                            break
+                        if rc != 0:
+                            verdict, by = "killed", t
+                            break
+            finally:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(original)
+            results.append((mid, verdict))
+            where = f"data/{fname}:{line_of(original, find)}"
+            log(f"{verdict:9} {mid:34} {where:24} {why}"
+                + (f"  [by {by}]" if by else f"  [ran {', '.join(tests)}]")
+                + f"  {time.monotonic() - t0:.0f} s")
+    finally:
+        if args.keep:
+            log(f"scratch tree kept in {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    killed = sum(1 for _, v in results if v == "killed")
+    survived = [m for m, v in results if v == "survived"]
+    invalid = [m for m, v in results if v == "invalid"]
+    log(f"mutants: {len(results)} run, {killed} killed, {len(survived)} survived, "
+        f"{len(invalid)} invalid, {len(stale)} stale ({time.monotonic() - start:.0f} s)")
+    if survived:
+        log("survived: " + " ".join(survived))
+    return 0 if not survived and not invalid and not stale else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sys/types.h>
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Test seams, private to data/ and the tests. The few system calls the storage core
+ * makes on plain files (outside SQLite, whose I/O tests reach through a VFS) go
+ * through these pointers, so that a test can make one of them fail the way a full
+ * disk, a vanished folder, a failing disk or a signal would (tests/test-error-paths.c,
+ * tests/test-mutants.c). The program never changes them; stk_seams_reset() puts the
+ * real calls back. */
+typedef struct
+{
+  int     (*open)    (const char *path, int flags, int mode);   /* g_open */
+  ssize_t (*read)    (int fd, void *buf, size_t count);
+  int     (*fsync)   (int fd);
+  int     (*close)   (int fd);
+  int     (*rename)  (const char *from, const char *to);        /* g_rename */
+  int     (*flock)   (int fd, int operation);
+} StkSeams;
+
+extern StkSeams stk_seams;
+
+void stk_seams_reset (void);
+
+G_END_DECLS

@@ -168,7 +168,8 @@ PY
 }
 
 # Runs meson test in a sanitizer build with the project's sanitizer options (ASan,
-# UBSan, LSan with build-aux/lsan.supp), under Xvfb and a session bus like the main run.
+# UBSan, LSan with build-aux/lsan.supp), under Xvfb and a session bus like the main run;
+# the tests' time limits are 4× longer there (the GUI tests run several times slower).
 asan_test () {
   local dir="$1"; shift
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
@@ -176,7 +177,7 @@ asan_test () {
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   G_SLICE=always-malloc G_DEBUG=gc-friendly \
     xvfb-run -a -s "-screen 0 1280x800x24 -noreset" dbus-run-session -- \
-    meson test -C "$dir" --print-errorlogs --num-processes 2 "$@"
+    meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier 4 "$@"
 }
 
 cmd_run () {

@@ -226,6 +226,7 @@ stk_application_test_commit_cb (gpointer user_data)
   StkApplication *self = STK_APPLICATION (user_data);
   StkWriter *writer = current_writer (self);
   g_autofree char *code = NULL;
+  g_autoptr(StkOp) op = NULL;
 
   if (writer == NULL)
     {
@@ -234,8 +235,9 @@ stk_application_test_commit_cb (gpointer user_data)
     }
   code = g_strdup_printf ("TEST-%d-%u", (int) getpid (), ++self->test_commits);
   g_message ("Test hook: saving %s", code);
-  stk_writer_submit (writer, stk_op_create_item (code, "Test item", 100, 0), NULL,
-                     stk_application_test_commit_done_cb, g_strdup (code));
+  /* The writer takes its own reference. */
+  op = stk_op_create_item (code, "Test item", 100, 0);
+  stk_writer_submit (writer, op, NULL, stk_application_test_commit_done_cb, g_strdup (code));
   return G_SOURCE_CONTINUE;
 }
 

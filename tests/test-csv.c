@@ -902,8 +902,13 @@ Test (reader, streams_in_constant_memory, .timeout = 120)
   cr_assert_eq (stk_csv_reader_get_offset (reader), repeat * (sizeof line - 1));
   cr_assert_eq (stk_csv_reader_get_line (reader), repeat);
 #if !defined(__SANITIZE_ADDRESS__)
-  /* ASan's quarantine keeps freed memory around, so only check without it */
-  cr_assert_lt (after - before, 8 * 1024, "peak RSS grew by %ld KiB", after - before);
+  /* ASan's quarantine keeps freed memory around, so only check without it. The margin
+   * is wide: a reader that kept what it read would grow by the whole input (about
+   * 30 MB); streaming grows by far less than half of it. The figure itself is printed
+   * by tests/bench/bench-csv.c. */
+  cr_assert_lt ((guint64) (after - before) * 1024, repeat * (sizeof line - 1) / 2,
+                "peak RSS grew by %ld KiB reading %" G_GUINT64_FORMAT " KiB", after - before,
+                repeat * (sizeof line - 1) / 1024);
 #else
   (void) before;
   (void) after;

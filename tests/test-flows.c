@@ -325,24 +325,61 @@ Test (flows, verify_reports_a_sound_inventory)
   cr_assert_str_eq (named_label (result, "heading"), "No Problems Found");
 }
 
+/* Waits until every flow has let go of the session (a flow holds a reference from its
+ * start until it has ended, worker included), or the deadline passes. */
+static gboolean
+wait_flows_released (guint baseline,
+                     guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (g_atomic_int_get ((gint *) &G_OBJECT (session)->ref_count) != (gint) baseline &&
+         g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return g_atomic_int_get ((gint *) &G_OBJECT (session)->ref_count) == (gint) baseline;
+}
+
 Test (flows, closing_the_window_cancels_the_import)
 {
   g_autofree char *path = g_build_filename (tmpdir, "big.csv", NULL);
   FILE *f = fopen (path, "w");
   Done done = { 0 };
+  guint baseline = G_OBJECT (session)->ref_count;
+  GtkWindow *progress;
+  GtkProgressBar *bar;
+  double seen = 0.0;
+  gint64 end;
 
   cr_assert_not_null (f);
   fputs ("code,unit_price\n", f);
-  for (guint i = 0; i < 300000; i++)
+  for (guint i = 0; i < 600000; i++)
     fprintf (f, "SKU-%07u,%u.50\n", i, i % 90);
   cr_assert_eq (fclose (f), 0);
 
   stk_flow_import_path (window, session, STK_TABLE_SKUS, path, done_cb, &done);
-  stk_test_spin (20);
+  cr_assert_gt (G_OBJECT (session)->ref_count, baseline, "the flow holds the session");
+  progress = find_toplevel ("StkProgressDialog");
+  cr_assert_not_null (progress);
+  bar = GTK_PROGRESS_BAR (find_named (GTK_WIDGET (progress), "progress"));
+
+  /* The import is under way (it has reported progress) when the window goes. */
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!done.called && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      seen = gtk_progress_bar_get_fraction (bar);
+      if (seen > 0.0)
+        break;
+    }
+  cr_assert_not (done.called, "the import ended before any progress was shown");
+  cr_assert (seen > 0.0 && seen < 1.0, "progress %f", seen);
   gtk_window_destroy (window);
   window = NULL;
-  /* Let the worker notice and finish; nobody is told (the window is gone). */
-  stk_test_spin (4000);
+
+  /* The worker notices and the flow ends: it lets go of the session. Nobody is told
+   * (the window is gone); only then is "not called" worth checking. */
+  cr_assert (wait_flows_released (baseline, 60000), "the import did not end after its window closed");
   cr_assert_not (done.called);
   cr_assert_null (find_toplevel ("StkProgressDialog"));
   cr_assert_null (find_toplevel ("StkResultDialog"));

@@ -23,7 +23,7 @@
 #include "stk-test-util.h"
 #include "stk-window.h"
 
-#define TIMEOUT_MS 15000
+#define TIMEOUT_MS 60000
 
 /* 2026-03-07 14:05:00 UTC, the time of the sale the window shows. */
 #define SALE_TIME_US (G_GINT64_CONSTANT (1772892300) * G_USEC_PER_SEC)

@@ -3,7 +3,9 @@
  * learns when the editor goes away; Switch to Editing in place. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -64,6 +66,46 @@ notify_cb (GObject    *object,
   *flag = TRUE;
 }
 
+/* Proof that the read-only session's watcher has run: it rereads who holds the lock
+ * on every lock poll, so the test rewrites the holder's words in the lock file (in
+ * place: the holder's flock stays on the same file) and waits for "holder" to say
+ * them. Each poll also compares data_version and the lock; after @rounds marks seen,
+ * the watcher has done at least @rounds - 1 full rounds since the first. A negative
+ * check made after this knows the watcher had its chance, without guessing a time. */
+static void
+holder_notify_cb (GObject    *object,
+                  GParamSpec *pspec,
+                  gboolean   *seen)
+{
+  const char *holder = stk_session_get_holder (STK_SESSION (object));
+
+  if (holder != NULL && strstr (holder, "watcher-mark") != NULL)
+    *seen = TRUE;
+}
+
+static void
+wait_watcher_rounds (StkSession *session,
+                     guint       rounds)
+{
+  g_autofree char *lock_path = stk_lock_path_for (db_path);
+
+  for (guint i = 0; i < rounds; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("host=test\nuser=watcher-mark-%u\nwhat=window\n", i);
+      gboolean seen = FALSE;
+      gulong id;
+      int fd;
+
+      id = g_signal_connect (session, "notify::holder", G_CALLBACK (holder_notify_cb), &seen);
+      fd = open (lock_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+      cr_assert_geq (fd, 0, "cannot write %s", lock_path);
+      cr_assert_eq (write (fd, text, strlen (text)), (ssize_t) strlen (text));
+      cr_assert_eq (close (fd), 0);
+      cr_assert (stk_test_wait_for (&seen, 30000), "the watcher did not poll the lock (round %u)", i);
+      g_signal_handler_disconnect (session, id);
+    }
+}
+
 Test (session, edit_takes_the_lock_and_commits)
 {
   g_autoptr(GError) error = NULL;
@@ -102,7 +144,9 @@ Test (session, edit_fails_locked_while_another_process_holds_it)
   stk_lock_taker_stop (taker);
 }
 
-Test (session, read_only_sees_external_commits_within_a_second)
+/* How soon the commit is seen (goal: within a second) is a figure of
+ * tests/bench/bench-latency.c. */
+Test (session, read_only_sees_external_commits)
 {
   g_autoptr(GSubprocess) taker = stk_lock_taker_start (db_path, "window");
   g_autoptr(GError) error = NULL;
@@ -121,14 +165,14 @@ Test (session, read_only_sees_external_commits_within_a_second)
              "holder: %s", stk_session_get_holder (session));
 
   g_signal_connect (session, "changed", G_CALLBACK (changed_cb), &changed);
-  stk_test_spin (600);
+  wait_watcher_rounds (session, 3);
   cr_assert (!changed.fired, "\"changed\" without a commit");
 
   /* The editor (its own connection) commits. */
   other = stk_test_open_writer (db_path);
   stk_test_submit (other, stk_op_create_item ("B-1", "Bread", 250, 0));
-  cr_assert (stk_test_wait_for (&changed.fired, 1000),
-             "the read-only session did not see the commit within 1 s");
+  cr_assert (stk_test_wait_for (&changed.fired, 30000),
+             "the read-only session did not see the commit");
   cr_assert_eq (changed.changes & (STK_CHANGE_EXTERNAL | STK_CHANGE_ALL),
                 STK_CHANGE_EXTERNAL | STK_CHANGE_ALL);
 
@@ -136,6 +180,10 @@ Test (session, read_only_sees_external_commits_within_a_second)
   stk_lock_taker_stop (taker);
   cr_assert (stk_session_close (session, 1000, NULL));
 }
+
+/* How soon can-edit turns TRUE (goal: within 2 s) is a figure of
+ * tests/bench/bench-latency.c; here only that it does, with a generous deadline. */
+#define CAN_EDIT_DEADLINE_MS 30000
 
 static void
 wait_can_edit (StkSession *session,
@@ -146,14 +194,15 @@ wait_can_edit (StkSession *session,
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
 
   while (!stk_session_get_can_edit (session) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE), g_usleep (5000);
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
   g_signal_handler_disconnect (session, id);
   cr_assert (stk_session_get_can_edit (session),
              "can-edit did not turn TRUE within %u ms", timeout_ms);
   cr_assert (notified, "can-edit changed without a notification");
 }
 
-Test (session, can_edit_within_two_seconds_after_the_editor_closes_then_switch)
+Test (session, can_edit_after_the_editor_closes_then_switch)
 {
   g_autoptr(GSubprocess) taker = stk_lock_taker_start (db_path, "window");
   g_autoptr(GError) error = NULL;
@@ -164,11 +213,11 @@ Test (session, can_edit_within_two_seconds_after_the_editor_closes_then_switch)
 
   session = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
   cr_assert_not_null (session);
-  stk_test_spin (700);
+  wait_watcher_rounds (session, 3);
   cr_assert (!stk_session_get_can_edit (session), "can-edit while the lock is held");
 
   stk_lock_taker_stop (taker);
-  wait_can_edit (session, 2000);
+  wait_can_edit (session, CAN_EDIT_DEADLINE_MS);
   cr_assert_null (stk_session_get_holder (session));
 
   g_signal_connect (session, "notify::writer", G_CALLBACK (notify_cb), &writer_notified);
@@ -205,7 +254,7 @@ Test (session, can_edit_after_the_editor_is_killed)
   cr_assert_not_null (session);
   g_subprocess_send_signal (taker, SIGKILL);
   g_subprocess_wait (taker, NULL, NULL);
-  wait_can_edit (session, 2000);
+  wait_can_edit (session, CAN_EDIT_DEADLINE_MS);
   cr_assert (stk_session_switch_to_editing (session, &error), "%s",
              error ? error->message : "");
 }

@@ -19,7 +19,9 @@
 #include "stk-test-util.h"
 #include "stk-window.h"
 
-#define TIMEOUT_MS 10000
+/* Generous: a deadline only against a hang (the sanitizer build on a loaded machine
+ * took more than 10 s to load the sample data); the tests assert what happens. */
+#define TIMEOUT_MS 60000
 
 /* Spins the main context until @cond holds or TIMEOUT_MS passed; evaluates to @cond. */
 #define WAIT_UNTIL(cond)                                                   \

@@ -9,11 +9,15 @@ Checks, each printed as "ok" or "FAIL" (exit status 1 if any failed): the second
 instance gets the lock dialog naming the holder; Open Read-Only gives a window with every
 edit action disabled and "(read-only)" in the title; a commit in the first appears in the
 second; closing the first offers Switch to Editing, and accepting makes the second
-editable; a third instance, read-only, is offered Switch to Editing within 2 s of a
-kill -9 of the second; an external BEGIN EXCLUSIVE held past the writer's budget brings
-the Database locked dialog, and Retry after the release commits the waiting change
-exactly once; Ctrl+Q with a change waiting asks first, naming it, and Wait quits once it
-is saved. Starts openbox (focus for xdotool, framed screenshots).
+editable; a third instance, read-only, is offered Switch to Editing after a kill -9 of
+the second; an external BEGIN EXCLUSIVE held past the writer's budget brings the Database
+locked dialog, and Retry after the release commits the waiting change exactly once;
+Ctrl+Q with a change waiting asks first, naming it, and Wait quits once it is saved.
+Starts openbox (focus for xdotool, framed screenshots).
+
+No check here depends on how fast the machine is: how soon Switch to Editing is offered
+(goal: 2 s) is printed as a note here and measured without AT-SPI by the benchmark
+tests/bench/bench-latency.c; deadlines are generous.
 
 Uses the test-only hook STOCKTAKE_TEST_HOOKS=1 (SIGUSR1: the editing window saves an
 item "TEST-<pid>-<n>") and short writer budgets (STOCKTAKE_RETRY_BUDGET_MS,
@@ -33,6 +37,9 @@ SHOTS = sys.argv[4] if len(sys.argv) > 4 else None
 DB = os.path.join(WORK, "inventory.db")
 EDIT_ACTIONS = ("New Item", "Add Item", "Record Sale", "Record Movement", "Import",
                 "Restore", "Edit", "Delete", "Archive", "Undo")
+
+# Generous: the checks are about what happens, not how fast (see the docstring).
+SWITCH_DEADLINE = 30
 
 failures = []
 procs = []
@@ -312,20 +319,21 @@ def main():
     a.send_signal(signal.SIGTERM)
     check(a.wait(20) == 0, "the first instance quits cleanly")
     t0 = time.monotonic()
-    switch = wait_for_switch(b, 5)
+    switch = wait_for_switch(b, SWITCH_DEADLINE)
     elapsed = time.monotonic() - t0
-    check(switch is not None and elapsed <= 2.0,
-          "Switch to Editing offered %.1f s after the editor closed (<= 2 s)" % elapsed)
+    check(switch is not None, "Switch to Editing offered after the editor closed")
+    print("note: Switch to Editing offered %.1f s after the editor closed (goal 2 s; "
+          "tests/bench/bench-latency.c measures it)" % elapsed, flush=True)
     if switch is None:
         return
     shot("switch-to-editing.png")
     click(switch)
     check_editable(b, "after Switch to Editing")
 
-    # A third instance, read-only beside b; kill -9 of b: Switch to Editing within 2 s.
-    # Its writer probes a locked database every 3 s only, so that below it is (almost
-    # always) Retry that saves the waiting change once the database is free.
-    c = start({"STOCKTAKE_PROBE_INTERVAL_MS": "3000"})
+    # A third instance, read-only beside b; kill -9 of b: Switch to Editing.
+    # Its writer never probes a locked database by itself during this script (every
+    # 10 min), so below only Retry, or Wait in the quit dialog, can save a waiting change.
+    c = start({"STOCKTAKE_PROBE_INTERVAL_MS": "600000"})
     win_c = read_only_window(c, "third instance")
     if win_c is None:
         return
@@ -333,10 +341,11 @@ def main():
     b.kill()
     b.wait(10)
     t0 = time.monotonic()
-    switch = wait_for_switch(c, 5)
+    switch = wait_for_switch(c, SWITCH_DEADLINE)
     elapsed = time.monotonic() - t0
-    check(switch is not None and elapsed <= 2.0,
-          "Switch to Editing offered %.1f s after kill -9 of the editor (<= 2 s)" % elapsed)
+    check(switch is not None, "Switch to Editing offered after kill -9 of the editor")
+    print("note: Switch to Editing offered %.1f s after kill -9 of the editor (goal 2 s)"
+          % elapsed, flush=True)
     if switch is None:
         return
     click(switch)
@@ -366,17 +375,21 @@ def main():
     shot("database-locked.png")
     holder.stdin.close()
     holder.wait(10)
-    if retry is not None:
-        try:
-            click(retry)
-        except Exception:  # the writer's own probe saved it and closed the dialog first
-            print("note: the writer's probe saved the change before Retry was clicked", flush=True)
+    if retry is None:
+        return
+    # The database is free, but the writer's next probe is 10 min away: the change
+    # waits until Retry is clicked.
+    check(count(code) == 0, "after the release the change still waits for Retry")
+    check(frame_named(editor.pid, lambda n: n == "Database Locked") is not None,
+          "the dialog is still there for Retry")
+    clicked = click(retry)
+    check(bool(clicked), "Retry is clicked")
     gone = wait_for(lambda: frame_named(editor.pid, lambda n: n == "Database Locked")
-                    is None, 10)
+                    is None, 30)
     check(bool(gone), "the dialog closes itself once saved")
-    saved = wait_for(lambda: count(code) == 1, 10)
-    time.sleep(1)
-    check(saved and count(code) == 1, "the waiting change committed exactly once")
+    saved = wait_for(lambda: count(code) == 1, 30)
+    check(bool(saved), "Retry saved the waiting change")
+    retried_code = code
 
     # Quitting with a waiting change asks first and names it; Wait quits once it is saved.
     holder = subprocess.Popen([HOLDER, DB, "0"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -411,12 +424,14 @@ def main():
         check(button(quit_dialog, "Quit and Lose 1 Change") is not None,
               "it offers Quit and Lose 1 Change")
         shot("quit-dialog.png")
-        click(button(quit_dialog, "Wait"))
-        time.sleep(1)
-        check(editor.poll() is None, "Wait does not quit while the change is waiting")
+    # Released, the change still waits (no probe for 10 min), and Stocktake has not
+    # quit: only Wait (which retries at once) saves it, then quits.
     holder.stdin.close()
     holder.wait(10)
+    check(count(code) == 0 and editor.poll() is None,
+          "the change waits and Stocktake has not quit before Wait")
     if quit_dialog is not None:
+        check(bool(click(button(quit_dialog, "Wait"))), "Wait is clicked")
         try:
             status = editor.wait(15)
         except subprocess.TimeoutExpired:
@@ -427,6 +442,8 @@ def main():
         editor.send_signal(signal.SIGTERM)
         editor.wait(20)
     check(count(code) == 1, "the change saved before quitting is there exactly once")
+    # Stocktake has exited: nothing can write any more, so "once" is final.
+    check(count(retried_code) == 1, "the change saved by Retry is there exactly once")
 
 
 wm = None

@@ -169,13 +169,14 @@ PY
 
 # Runs meson test in a sanitizer build with the project's sanitizer options (ASan,
 # UBSan, LSan with build-aux/lsan.supp), under Xvfb and a session bus like the main run;
-# the tests' time limits are 4× longer there (the GUI tests run several times slower).
+# the tests' time limits are 4× longer there (the GUI tests run several times slower), and
+# so are the deadlines inside the tests (STK_TEST_TIME_SCALE; tests/stk-test-util.h).
 asan_test () {
   local dir="$1"; shift
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
   LSAN_OPTIONS="suppressions=$here/build-aux/lsan.supp:print_suppressions=0" \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  G_SLICE=always-malloc G_DEBUG=gc-friendly \
+  G_SLICE=always-malloc G_DEBUG=gc-friendly STK_TEST_TIME_SCALE=4 \
     xvfb-run -a -s "-screen 0 1280x800x24 -noreset" dbus-run-session -- \
     meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier 4 "$@"
 }

@@ -49,11 +49,26 @@ stk_test_rmdir (const char *path)
   g_rmdir (path);
 }
 
+gint64
+stk_test_deadline (guint ms)
+{
+  static gsize scale = 0;
+
+  if (g_once_init_enter (&scale))
+    {
+      const char *env = g_getenv ("STK_TEST_TIME_SCALE");
+      gint64 value = env != NULL ? g_ascii_strtoll (env, NULL, 10) : 1;
+
+      g_once_init_leave (&scale, (gsize) CLAMP (value, 1, 100));
+    }
+  return g_get_monotonic_time () + (gint64) ms * 1000 * (gint64) scale;
+}
+
 gboolean
 stk_test_wait_for (const gboolean *flag,
                    guint           timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 end = stk_test_deadline (timeout_ms);
 
   while (!*flag && g_get_monotonic_time () < end)
     {

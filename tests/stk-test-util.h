@@ -96,4 +96,9 @@ StkOp    *stk_test_gate_op         (StkTestGate    *gate);
 void      stk_test_gate_wait_started (StkTestGate  *gate);
 void      stk_test_gate_release    (StkTestGate    *gate);
 
+/* The monotonic time @ms milliseconds from now, times STK_TEST_TIME_SCALE (default 1;
+ * the sanitizer run sets 4, as it multiplies meson's time limits): a deadline that only
+ * guards against a hang, never a speed check. */
+gint64    stk_test_deadline (guint ms);
+
 G_END_DECLS

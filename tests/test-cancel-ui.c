@@ -23,7 +23,7 @@
 
 #define WAIT_UNTIL(cond)                                                   \
   ({                                                                       \
-    gint64 _end = g_get_monotonic_time () + TIMEOUT_MS * 1000;             \
+    gint64 _end = stk_test_deadline (TIMEOUT_MS);                          \
     while (!(cond) && g_get_monotonic_time () < _end)                      \
       {                                                                    \
         while (g_main_context_iteration (NULL, FALSE))                     \
@@ -341,7 +341,7 @@ Test (cancel_ui, cancel_after_the_change_was_saved_says_it_was_saved)
 {
   StkWindow *window = new_window ();
   GtkWindow *dialog;
-  gint64 end = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
+  gint64 end = stk_test_deadline (TIMEOUT_MS);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-item", NULL);
   dialog = find_toplevel (STK_TYPE_ITEM_DIALOG);

@@ -150,7 +150,7 @@ static gboolean
 wait_for_state (StkWriter      *writer,
                 StkWriterState  state)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) DEADLINE_MS * 1000;
+  gint64 end = stk_test_deadline (DEADLINE_MS);
 
   while (stk_writer_get_state (writer) != state && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
@@ -335,7 +335,7 @@ Test (cancel, a_waiting_sync_submitter_is_told_its_op_was_withdrawn)
   SyncCall call = { 0 };
   GThread *thread;
   StkTestGate gate;
-  gint64 end = g_get_monotonic_time () + (gint64) DEADLINE_MS * 1000;
+  gint64 end = stk_test_deadline (DEADLINE_MS);
 
   stk_test_gate_init (&gate);
   gate_op = stk_test_gate_op (&gate);

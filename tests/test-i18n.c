@@ -30,7 +30,7 @@
 
 #define WAIT_UNTIL(cond)                                                   \
   ({                                                                       \
-    gint64 _end = g_get_monotonic_time () + TIMEOUT_MS * 1000;             \
+    gint64 _end = stk_test_deadline (TIMEOUT_MS);                          \
     while (!(cond) && g_get_monotonic_time () < _end)                      \
       {                                                                    \
         while (g_main_context_iteration (NULL, FALSE))                     \

@@ -149,7 +149,7 @@ static gboolean
 wait_for_holder (gint64 pid,
                  guint  timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 end = stk_test_deadline (timeout_ms);
 
   do
     {

@@ -212,7 +212,7 @@ label_index (const char *list,
 static void
 wait_loaded (void)
 {
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 end = stk_test_deadline (20000);
 
   while (stk_reports_view_get_loading (view) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);

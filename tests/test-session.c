@@ -191,7 +191,7 @@ wait_can_edit (StkSession *session,
 {
   gboolean notified = FALSE;
   gulong id = g_signal_connect (session, "notify::can-edit", G_CALLBACK (notify_cb), &notified);
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 deadline = stk_test_deadline (timeout_ms);
 
   while (!stk_session_get_can_edit (session) && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))

@@ -90,7 +90,7 @@ TestSuite (table_model, .init = setup, .fini = teardown, .timeout = 300);
 static void
 wait_loaded (StkTableModel *model)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = stk_test_deadline (60000);
 
   while (stk_table_model_get_loading (model) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);

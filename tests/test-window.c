@@ -26,7 +26,7 @@
 /* Spins the main context until @cond holds or TIMEOUT_MS passed; evaluates to @cond. */
 #define WAIT_UNTIL(cond)                                                   \
   ({                                                                       \
-    gint64 _end = g_get_monotonic_time () + TIMEOUT_MS * 1000;             \
+    gint64 _end = stk_test_deadline (TIMEOUT_MS);                          \
     while (!(cond) && g_get_monotonic_time () < _end)                      \
       {                                                                    \
         while (g_main_context_iteration (NULL, FALSE))                     \

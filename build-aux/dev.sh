@@ -235,9 +235,17 @@ print(json.dumps({"name": "flatpak", "result": sys.argv[2],
 PY
 
   # Skips expected here, by name; any other skip fails the run. Without root nothing
-  # can prepare a folder that nobody may write (cli::read_only_folder needs root).
+  # can prepare a folder or file that nobody may write, read or enter: these tests run
+  # the program (or open the inventory) as nobody, and need root to set that up.
   local expected_skips="${STK_EXPECTED_SKIPS:-}"
-  [ "$(id -u)" -ne 0 ] && expected_skips+=" cli::read_only_folder"
+  [ "$(id -u)" -ne 0 ] && expected_skips+=" cli::read_only_folder
+    cli::readers_work_on_a_read_only_folder
+    cli::readers_work_on_a_read_only_folder_with_a_write_ahead_log
+    cli::store_opens_on_a_read_only_folder
+    error_paths::folder_nobody_may_enter_is_read_only
+    error_paths::file_nobody_may_read_is_read_only
+    error_paths::existing_inventory_in_a_read_only_folder_is_refused_for_writing
+    error_paths::another_users_lock_file_is_locked_read_only"
   STK_EXPECTED_SKIPS="$expected_skips" \
   summarize "$build_dir/meson-logs/testlog.json" "$asan_dir/meson-logs/testlog.json" \
     "$fuzz_dir/meson-logs/testlog.json" "$build_dir/meson-logs/flatpak-testlog.json" || status=1

@@ -3,9 +3,10 @@
  * bench-query: the read side on a large inventory (default 1 000 000 items and
  * 200 000 sales, made by stk_generate()).
  *
- *  1. The upgrade from format 3 to 4: the generated file is turned back into a format-3
- *     one (the version-4 objects dropped), then opened for writing, which runs the
- *     migration (word index rebuilt, five sort indexes, sale_voids) in one transaction.
+ *  1. The upgrade from format 3 to the current one: the generated file is turned back
+ *     into a format-3 one (the version-4 and -5 objects dropped), then opened for writing,
+ *     which runs the migrations (4: word index rebuilt, six sort indexes, sale_voids;
+ *     5: every item's code key) in one transaction.
  *  2. Word searches, as the item list runs them while the user types, for whole words
  *     and prefixes: the number of matches; the first page of 100 rows in id order
  *     (ORDER BY the FTS rowid, LIMIT in the FTS scan); and the first page sorted by
@@ -27,6 +28,7 @@
 #include "stk-db.h"
 #include "stk-maintenance.h"
 #include "stk-query.h"
+#include "stk-schema.h"
 #include "stk-store.h"
 #include "stk-writer.h"
 
@@ -115,7 +117,7 @@ time_query (sqlite3    *db,
   return rows;
 }
 
-/* Turns a format-4 inventory back into format 3, as an older Stocktake left it. */
+/* Turns a current inventory back into format 3, as an older Stocktake left it. */
 static gboolean
 downgrade_to_v3 (const char *path)
 {
@@ -126,6 +128,9 @@ downgrade_to_v3 (const char *path)
     return FALSE;
   rc = sqlite3_exec (db,
                      "BEGIN;"
+                     "DROP TRIGGER items_code_key_insert; DROP TRIGGER items_code_key_update;"
+                     "DROP INDEX items_code_key;"
+                     "DELETE FROM settings WHERE key = 'code_collisions_notice';"
                      "DROP TRIGGER items_fts_insert; DROP TRIGGER items_fts_delete;"
                      "DROP TRIGGER items_fts_update; DROP TABLE items_fts; DROP VIEW items_active;"
                      "DROP INDEX items_sort_code; DROP INDEX items_sort_description; DROP INDEX items_sort_on_hand;"
@@ -133,6 +138,7 @@ downgrade_to_v3 (const char *path)
                      "DROP INDEX items_sort_updated;"
                      "DROP TRIGGER sale_voids_apply; DROP TRIGGER sale_voids_no_update;"
                      "DROP TRIGGER sale_voids_no_delete; DROP TABLE sale_voids;"
+                     "ALTER TABLE items DROP COLUMN code_key;"
                      "PRAGMA user_version = 3;"
                      "COMMIT;"
                      "VACUUM;"
@@ -202,7 +208,7 @@ main (int    argc,
       fprintf (stderr, "migrate: %s\n", error->message);
       return 1;
     }
-  printf ("  upgrade from format 3 to 4: %.2f s\n", (g_get_monotonic_time () - start) / 1e6);
+  printf ("  upgrade from format 3 to %d: %.2f s\n", STK_SCHEMA_VERSION, (g_get_monotonic_time () - start) / 1e6);
   stk_db_close (db);
 
   /* 2. Searches. */

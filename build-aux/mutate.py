@@ -72,7 +72,7 @@ MUTANTS = [
     ("writer-standalone-alone", "stk-writer.c",
      "      if (alone && batch->len > 0)\n        break;",
      "      if (alone && batch->len > 99999)\n        break;",
-     ["test-maintenance", "test-error-paths"], "a standalone op joins a batch"),
+     ["test-survivors", "test-maintenance", "test-error-paths"], "a standalone op joins a batch"),
 
     # ---- the ops' own checks ----
     ("ops-count-minus-one", "stk-ops.c",
@@ -339,6 +339,7 @@ MUTANTS = [
 
 TEST_TARGETS = {
     "test-cli": ["tests/test-cli", "app/stocktake"],
+    "test-survivors": ["tests/test-survivors", "app/stocktake"],
 }
 
 

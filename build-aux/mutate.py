@@ -116,7 +116,7 @@ MUTANTS = [
     ("lock-holder-what", "stk-lock.c",
      'since, what ? what : "window");',
      'since, "window");',
-     ["test-lock"], "a command holding the lock is named as a window"),
+     ["test-survivors", "test-lock"], "a command holding the lock is named as a window"),
 
     # ---- the file pre-check (stk_db_check_file) and stk_db_open ----
     ("db-stat-eacces", "stk-db.c",
@@ -330,7 +330,7 @@ MUTANTS = [
     ("session-edit-takes-lock", "stk-session.c",
      "  if (!(lock = stk_lock_acquire (self->path, \"window\", error)))",
      "  if (!(lock = stk_lock_acquire (self->path, \"import\", error)))",
-     ["test-session", "test-lock"], "the window's lock names it as a command"),
+     ["test-survivors", "test-session", "test-lock"], "the window's lock names it as a command"),
     ("session-external-change", "stk-session.c",
      "          if (v >= 0 && data_version >= 0 && v != data_version)",
      "          if (v >= 0 && data_version >= 0 && v == data_version)",

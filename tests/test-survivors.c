@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -147,4 +148,105 @@ Test (survivors, standalone_op_queued_behind_others_runs_alone)
   results_clear (&r);
   stk_op_unref (gop);
   stk_test_gate_clear (&gate);
+}
+
+/* ---- lock-holder-what: the lock file says which command holds it ---- */
+
+static char *
+write_file (const char *name,
+            const char *contents)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+
+  cr_assert (g_file_set_contents (path, contents, -1, NULL));
+  return path;
+}
+
+Test (survivors, lock_taken_for_a_command_reads_back_as_that_command)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkLock) lock = stk_lock_acquire (db_path, "import", &error);
+  g_autoptr(StkLockHolder) holder = NULL;
+  g_autofree char *contents = NULL;
+
+  cr_assert_not_null (lock, "%s", error ? error->message : "");
+  holder = stk_lock_read_holder (db_path);
+  cr_assert_not_null (holder);
+  cr_assert_str_eq (holder->what, "import");
+  cr_assert_eq (holder->pid, (gint64) getpid ());
+  cr_assert (g_file_get_contents (stk_lock_get_path (lock), &contents, NULL, NULL));
+  cr_assert (strstr (contents, "\nwhat=import\n") != NULL, "%s", contents);
+}
+
+/* The program's exit-75 message names the command that holds the inventory. */
+Test (survivors, command_refused_while_another_command_holds_the_lock_names_it)
+{
+  const char *exe = g_getenv ("STOCKTAKE_EXE");
+  g_autofree char *csv = write_file ("new.csv", "code\nLOCKED-1\n");
+  g_autoptr(GSubprocess) taker = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int wait_status = 0;
+  const char *argv[] = { exe, "--database", db_path, "import", "skus", csv, NULL };
+  StkWriter *writer = stk_test_open_writer (db_path);
+
+  stk_test_close_writer (writer);
+  cr_assert_not_null (exe, "STOCKTAKE_EXE is not set");
+  taker = stk_lock_taker_start (db_path, "restore");
+  cr_assert (g_spawn_sync (tmpdir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                           &out, &err, &wait_status, &error), "%s", error ? error->message : "");
+  cr_assert (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 75, "status %d: %s",
+             wait_status, err);
+  cr_assert (strstr (err, "is being changed by the Stocktake command “restore”") != NULL, "%s", err);
+  stk_lock_taker_stop (taker);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0);
+}
+
+/* ---- session-edit-takes-lock: the window's lock says "window" ---- */
+
+static void
+assert_held_by_a_window (void)
+{
+  g_autoptr(StkLockHolder) holder = stk_lock_read_holder (db_path);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (stk_lock_is_held (db_path));
+  cr_assert_not_null (holder);
+  cr_assert_str_eq (holder->what, "window");
+  cr_assert_eq (holder->pid, (gint64) getpid ());
+  /* What another program is told. */
+  cr_assert_null (stk_lock_acquire (db_path, "import", &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED), "%s", error->message);
+  cr_assert (strstr (error->message, "open for editing in another Stocktake window") != NULL,
+             "%s", error->message);
+}
+
+Test (survivors, window_editing_holds_the_lock_as_a_window)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(StkSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stk_test_close_writer (writer);
+  session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
+  cr_assert_not_null (session, "%s", error ? error->message : "");
+  assert_held_by_a_window ();
+  cr_assert (stk_session_close (session, 5000, NULL));
+}
+
+Test (survivors, switch_to_editing_holds_the_lock_as_a_window)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(StkSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stk_test_close_writer (writer);
+  session = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (session, "%s", error ? error->message : "");
+  cr_assert (!stk_lock_is_held (db_path));
+  cr_assert (stk_session_switch_to_editing (session, &error), "%s", error ? error->message : "");
+  cr_assert_not (stk_session_get_read_only (session));
+  assert_held_by_a_window ();
+  cr_assert (stk_session_close (session, 5000, NULL));
 }

@@ -250,3 +250,84 @@ Test (survivors, switch_to_editing_holds_the_lock_as_a_window)
   assert_held_by_a_window ();
   cr_assert (stk_session_close (session, 5000, NULL));
 }
+
+/* ---- schema-receive-check: the schema itself refuses a receipt of zero ---- */
+
+static int
+exec_raw (sqlite3    *db,
+          const char *sql)
+{
+  sqlite3_exec (db, sql, NULL, NULL, NULL);
+  return sqlite3_extended_errcode (db);
+}
+
+Test (survivors, schema_refuses_a_receipt_of_zero_written_in_sql)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  sqlite3 *db = NULL;
+  int rc;
+
+  stk_test_submit (writer, stk_op_create_item ("R-1", "", 100, 0));
+  stk_test_close_writer (writer);
+
+  /* Past the op layer: plain SQL on the file, as any other program could write it. */
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  rc = exec_raw (db, "INSERT INTO movements (item_id, kind, quantity, balance, moved_at)"
+                     " SELECT id, 'receive', 0, on_hand, 1 FROM items WHERE code = 'R-1'");
+  cr_assert_eq (rc, SQLITE_CONSTRAINT_CHECK, "%d: %s", rc, sqlite3_errmsg (db));
+  /* The same statement with one unit goes in: it was the zero that was refused. */
+  rc = exec_raw (db, "INSERT INTO movements (item_id, kind, quantity, balance, moved_at)"
+                     " SELECT id, 'receive', 1, on_hand + 1, 1 FROM items WHERE code = 'R-1'");
+  cr_assert_eq (rc, SQLITE_OK, "%d: %s", rc, sqlite3_errmsg (db));
+  sqlite3_close (db);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM movements"), 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'R-1'"), 1);
+}
+
+/* ---- transfer-integer-max: the largest quantity an import takes is exact ---- */
+
+#define MAX_QUANTITY "1000000000000" /* MAX_QUANTITY in data/stk-transfer.c: 10^12 */
+
+Test (survivors, import_takes_a_quantity_at_the_limit_and_refuses_one_more)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autofree char *over = write_file ("over.csv",
+                                      "moved_at,sku,kind,quantity,reason\n"
+                                      "2026-01-01,Q,receive,1000000000001,\n");
+  g_autofree char *at = write_file ("at.csv",
+                                    "moved_at,sku,kind,quantity,reason\n"
+                                    "2026-01-01,Q,receive," MAX_QUANTITY ",\n");
+  g_autofree char *skus = write_file ("skus.csv",
+                                      "code,reorder_level\n"
+                                      "S-1," MAX_QUANTITY "\n"
+                                      "S-2,1000000000001\n");
+  g_auto(StkImportReport) report = { 0 };
+  g_auto(StkImportReport) report2 = { 0 };
+  g_auto(StkImportReport) report3 = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  stk_test_submit (writer, stk_op_create_item ("Q", "", 100, 0));
+
+  cr_assert_not (stk_import_file (writer, STK_TABLE_MOVEMENTS, over, NULL, NULL, NULL,
+                                  &report, &error));
+  cr_assert_eq (report.n_errors, 1);
+  cr_assert_str_eq (g_ptr_array_index (report.errors, 0),
+                    "Line 2: The quantity “1000000000001” is too large.");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM movements"), 0);
+  g_clear_error (&error);
+
+  cr_assert (stk_import_file (writer, STK_TABLE_MOVEMENTS, at, NULL, NULL, NULL, &report2, &error),
+             "%s: %s", error ? error->message : "",
+             report2.errors && report2.errors->len ? (char *) g_ptr_array_index (report2.errors, 0) : "");
+  cr_assert_eq (report2.imported, 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'Q'"),
+                G_GINT64_CONSTANT (1000000000000));
+
+  /* The same limit for every whole number read from a file. */
+  cr_assert_not (stk_import_file (writer, STK_TABLE_SKUS, skus, NULL, NULL, NULL, &report3, &error));
+  cr_assert_eq (report3.n_errors, 1);
+  cr_assert_str_eq (g_ptr_array_index (report3.errors, 0),
+                    "Line 3: The reorder_level “1000000000001” is too large.");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code LIKE 'S-%'"), 0);
+  stk_test_close_writer (writer);
+}

@@ -326,7 +326,7 @@ MUTANTS = [
     ("session-lock-available-dir", "stk-session.c",
      "    return access (dir, W_OK) == 0;",
      "    return access (dir, R_OK) == 0;",
-     ["test-error-paths", "test-session"], "a read-only folder offers Switch to Editing"),
+     ["test-survivors", "test-error-paths", "test-session"], "a read-only folder offers Switch to Editing"),
     ("session-edit-takes-lock", "stk-session.c",
      "  if (!(lock = stk_lock_acquire (self->path, \"window\", error)))",
      "  if (!(lock = stk_lock_acquire (self->path, \"import\", error)))",

@@ -331,3 +331,51 @@ Test (survivors, import_takes_a_quantity_at_the_limit_and_refuses_one_more)
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code LIKE 'S-%'"), 0);
   stk_test_close_writer (writer);
 }
+
+/* ---- session-lock-available-dir: a read-only folder offers no Switch to Editing ---- */
+
+Test (survivors, inventory_in_a_read_only_folder_offers_no_editing)
+{
+  g_autofree char *folder = g_build_filename (tmpdir, "shared", NULL);
+  g_autofree char *path = g_build_filename (folder, "inventory.db", NULL);
+  g_autofree char *lock_path = stk_lock_path_for (path);
+  g_autoptr(StkSession) writable = NULL;
+  g_autoptr(StkSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  StkWriter *writer;
+
+  cr_assert_eq (g_mkdir (folder, 0755), 0);
+  cr_assert_eq (g_chmod (tmpdir, 0755), 0);
+  writer = stk_test_open_writer (path);
+  stk_test_close_writer (writer);
+  cr_assert_eq (g_chmod (path, 0644), 0);
+
+  /* While we may write the folder, a read-only window may switch to editing. */
+  writable = stk_session_open (path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (writable, "%s", error ? error->message : "");
+  cr_assert (stk_session_get_can_edit (writable));
+  cr_assert (stk_session_close (writable, 5000, NULL));
+  cr_assert (!g_file_test (lock_path, G_FILE_TEST_EXISTS), "no lock file: the folder decides");
+
+  /* Root may write anywhere: as root the test becomes nobody, for whom the root-owned
+   * 0755 folder is readable but not writable. */
+  if (geteuid () == 0)
+    stk_test_drop_privileges ();
+  else
+    cr_assert_eq (g_chmod (folder, 0555), 0);
+  cr_assert_neq (access (folder, R_OK | X_OK), -1, "the folder can be read");
+  cr_assert_eq (access (folder, W_OK), -1, "the folder cannot be written");
+
+  session = stk_session_open (path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (session, "%s", error ? error->message : "");
+  cr_assert (stk_session_get_read_only (session));
+  cr_assert_not (stk_session_get_can_edit (session), "Switch to Editing offered in a read-only folder");
+  cr_assert_null (stk_session_get_holder (session));
+  cr_assert_not (stk_session_switch_to_editing (session, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_READ_ONLY), "%s", error->message);
+  cr_assert (stk_session_get_read_only (session));
+  cr_assert_not (stk_session_get_can_edit (session));
+  cr_assert (stk_session_close (session, 5000, NULL));
+  if (geteuid () != 0)
+    g_chmod (folder, 0755); /* so that teardown can remove it */
+}

@@ -379,3 +379,113 @@ Test (survivors, inventory_in_a_read_only_folder_offers_no_editing)
   if (geteuid () != 0)
     g_chmod (folder, 0755); /* so that teardown can remove it */
 }
+
+/* ---- COMMIT answering busy: every op applied exactly once, the writer goes on ---- */
+
+static StkWriter *
+new_writer (guint    retry_budget_ms,
+            gboolean fail_when_locked)
+{
+  g_autoptr(GError) error = NULL;
+  StkWriter *writer = g_initable_new (STK_TYPE_WRITER, NULL, &error,
+                                      "path", db_path,
+                                      "retry-budget-ms", retry_budget_ms,
+                                      "fail-when-locked", fail_when_locked,
+                                      "probe-interval-ms", 100,
+                                      "poll-interval-ms", 60000,
+                                      NULL);
+
+  cr_assert_not_null (writer, "%s", error ? error->message : "");
+  return writer;
+}
+
+/* Waits (spinning the main context) until the fault VFS has fired @n times, or an op
+ * of @r finished. */
+static gboolean
+wait_fired (guint64        n,
+            const Results *r)
+{
+  gint64 deadline = stk_test_deadline (30000);
+
+  while (stk_faultvfs_fired () < n && r->done == 0 && g_get_monotonic_time () < deadline)
+    stk_test_spin (5);
+  return stk_faultvfs_fired () >= n;
+}
+
+/* With PRAGMA synchronous=FULL the write-ahead log is synced inside COMMIT, and
+ * nowhere else in a batch: a sync answering SQLITE_BUSY is COMMIT answering busy,
+ * after the batch's frames were written to the log. */
+Test (survivors, commit_answering_busy_is_retried_and_applies_every_op_once)
+{
+  StkWriter *writer = new_writer (60000, FALSE);
+  g_autoptr(StkOp) a = stk_op_create_item ("C-1", "", 100, 0);
+  g_autoptr(StkOp) b = stk_op_create_item ("C-2", "", 200, 0);
+  g_autoptr(StkOp) receive = stk_op_record_movement ("C-1", STK_MOVEMENT_RECEIVE, 5, "delivery", 0);
+  g_autoptr(StkOp) sale = stk_op_record_sale ("C-1", 2, -1, 0);
+  g_autoptr(StkOp) bad = stk_op_record_sale ("C-2", 1, -1, 0);   /* no stock: fails alone */
+  g_autoptr(StkOp) next = stk_op_create_item ("C-3", "", 300, 0);
+  StkWriterFigures before, after;
+  Results r;
+
+  stk_writer_get_figures (writer, &before);
+  results_init (&r, 5);
+  stk_faultvfs_arm_sticky (STK_FAULT_SYNC, 1, SQLITE_BUSY);
+  stk_writer_submit (writer, a, NULL, done_cb, &r);
+  stk_writer_submit (writer, b, NULL, done_cb, &r);
+  stk_writer_submit (writer, receive, NULL, done_cb, &r);
+  stk_writer_submit (writer, sale, NULL, done_cb, &r);
+  stk_writer_submit (writer, bad, NULL, done_cb, &r);
+
+  /* Several COMMITs answer busy; nothing is done, nothing is visible. */
+  cr_assert (wait_fired (3, &r), "fired %lu", (gulong) stk_faultvfs_fired ());
+  cr_assert_eq (r.done, 0, "an op finished while every COMMIT answered busy");
+  cr_assert_eq (stk_writer_get_pending (writer), 5);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops"), 0);
+
+  stk_faultvfs_disarm ();
+  cr_assert (stk_test_wait_for (&r.all_done, 30000));
+  stk_writer_get_figures (writer, &after);
+  cr_assert_eq (r.ok, 4);
+  cr_assert_null (g_ptr_array_index (r.errors, 3));
+  cr_assert (g_error_matches (g_ptr_array_index (r.errors, 4), STK_ERROR, STK_ERROR_CONSTRAINT),
+             "%s", ((GError *) g_ptr_array_index (r.errors, 4))->message);
+  cr_assert_eq (after.committed - before.committed, 4);
+  cr_assert_eq (after.failed - before.failed, 1);
+  cr_assert_geq (after.retries - before.retries, 3);
+
+  /* The writer goes on. */
+  cr_assert (stk_writer_submit_sync (writer, next, NULL));
+  stk_test_close_writer (writer);
+
+  /* Exactly once, also after a reopen reads the log again. */
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM movements"), 2);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'C-1'"), 3);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops"), 5);
+}
+
+/* The command line's writer: COMMIT busy past the retry budget fails the ops with one
+ * clear error and applies none of them; the next op commits. */
+Test (survivors, commit_busy_past_the_budget_fails_cleanly_for_the_command_line)
+{
+  StkWriter *writer = new_writer (300, TRUE);
+  g_autoptr(StkOp) a = stk_op_create_item ("L-1", "", 100, 0);
+  g_autoptr(StkOp) b = stk_op_create_item ("L-2", "", 100, 0);
+  g_autoptr(GError) error = NULL;
+
+  stk_faultvfs_arm_sticky (STK_FAULT_SYNC, 1, SQLITE_BUSY);
+  cr_assert_not (stk_writer_submit_sync (writer, a, &error));
+  cr_assert_geq (stk_faultvfs_fired (), 1);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED), "%d: %s", error->code,
+             error->message);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0);
+  stk_faultvfs_disarm ();
+
+  cr_assert (stk_writer_submit_sync (writer, b, NULL));
+  stk_test_close_writer (writer);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'L-2'"), 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'L-1'"), 0);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops"), 1);
+}

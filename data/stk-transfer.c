@@ -2142,6 +2142,9 @@ fill_all_report (StkImportReport *report,
     {
       ImportData *d = a->d[all_tables[i]];
 
+      /* A file that could not be read ends the reading: those after it have none. */
+      if (d == NULL)
+        continue;
       report->imported += success ? d->imported : 0;
       report->duplicates += d->duplicates;
       report->n_errors += d->n_errors;

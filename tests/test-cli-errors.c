@@ -294,3 +294,131 @@ Test (cli_errors, import_all_from_a_folder_that_lacks_files)
     cr_assert_eq (stk_test_query (fresh, "SELECT count(*) FROM sales"), 30);
   }
 }
+
+/* ---- Usage errors: exit 2, the sentence, the hint, and no inventory made ---- */
+
+Test (cli_errors, usage_errors_say_what_is_wrong)
+{
+  struct
+  {
+    const char *args[7];
+    const char *message;
+    const char *hint;  /* the command whose help is hinted, NULL for the program's */
+  } cases[] = {
+    { { "-" }, "Unknown command “-”.", NULL },
+    { { "--", "--database" }, "Unknown command “--database”.", NULL },
+    { { "stats", "--json", "--json" }, "The option --json is given twice.", "stats" },
+    { { "stats", "--json=1" }, "The option --json takes no value.", "stats" },
+    { { "stats", "--", "--json" }, "Unexpected argument “--json”.", "stats" },
+    { { "verify", "-x" }, "Unknown option “-x” for verify.", "verify" },
+    { { "backup", "a.db", "b.db" }, "Unexpected argument “b.db”.", "backup" },
+    { { "restore" },
+      "Missing arguments: usage is “stocktake restore FILE”.", "restore" },
+    { { "checkpoint", "now" }, "Unexpected argument “now”.", "checkpoint" },
+    { { "import", "skus" },
+      "Missing arguments: usage is “stocktake import skus|sales|movements FILE.csv, or all FOLDER”.",
+      "import" },
+    { { "import", "items", "x.csv" },
+      "Unknown table “items”: use skus, sales or movements.", "import" },
+    { { "export", "sale", "x.csv" },
+      "Unknown table “sale”: use skus, sales or movements.", "export" },
+    { { "export", "all" },
+      "Missing arguments: usage is “stocktake export skus|sales|movements FILE.csv, or all FOLDER”.",
+      "export" },
+    { { "generate", "--sales", "5" }, "Say how many items to generate with --skus N.", "generate" },
+    { { "generate", "--skus", "1", "--seed" }, "The option --seed needs a value.", "generate" },
+    { { "generate", "--skus=" },
+      "--skus expects a whole number from 1 to 10000000, not “”.", "generate" },
+    { { "generate", "--skus", "10000001" },
+      "--skus expects a whole number from 1 to 10000000, not “10000001”.", "generate" },
+    { { "generate", "--skus", "1", "--sales", "100000001" },
+      "--sales expects a whole number from 0 to 100000000, not “100000001”.", "generate" },
+    { { "generate", "--skus", "1", "--seed", "4294967296" },
+      "--seed expects a whole number from 0 to 4294967295, not “4294967296”.", "generate" },
+    { { "generate", "--skus", "+5" },
+      "--skus expects a whole number from 1 to 10000000, not “+5”.", "generate" },
+    { { "generate", "--skus", "1", "extra" }, "Unexpected argument “extra”.", "generate" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_auto(GStrv) env = run_environ ();
+
+      g_ptr_array_add (args, (char *) "--database");
+      g_ptr_array_add (args, db_path);
+      for (guint j = 0; cases[i].args[j] != NULL; j++)
+        g_ptr_array_add (args, (char *) cases[i].args[j]);
+      g_ptr_array_add (args, NULL);
+      run_env (&run, env, (const char **) args->pdata);
+      assert_usage (&run, cases[i].message, cases[i].hint);
+    }
+
+  cr_assert_eq (count_entries (tmpdir), 0, "a usage error left something behind");
+}
+
+Test (cli_errors, global_option_errors)
+{
+  g_auto(Run) run = { 0 };
+
+  run_plain (&run, "--database", "", "stats", NULL);
+  assert_usage (&run, "The option --database needs the path of an inventory file.", NULL);
+  run_plain (&run, "stats", "--database", db_path, NULL);
+  assert_usage (&run, "Unknown option “--database” for stats.", "stats");
+  run_plain (&run, "--verbose", "stats", NULL);
+  assert_usage (&run, "Unknown option “--verbose”.", NULL);
+  cr_assert_eq (count_entries (tmpdir), 0);
+}
+
+/* The largest seed is taken, and the same seed gives the same data. */
+Test (cli_errors, generate_takes_its_bounds)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *other = in_tmp ("other.db");
+
+  run_db (&run, db_path, "generate", "--skus=3", "--sales=0", "--seed=4294967295", NULL);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, "Generated 3 items and 0 sales in ") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "(seed 4294967295).") != NULL, "%s", run.out);
+  run_db (&run, other, "generate", "--seed", "4294967295", "--skus", "3", NULL);
+  assert_status (&run, 0);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3);
+  cr_assert_eq (stk_test_query (other, "SELECT count(*) FROM items"), 3);
+  cr_assert_eq (stk_test_query (db_path, "SELECT sum(unit_price_cents * 7 + reorder_level) FROM items"),
+                stk_test_query (other, "SELECT sum(unit_price_cents * 7 + reorder_level) FROM items"));
+}
+
+/* A command without arguments has a synopsis without a trailing space; help never
+ * opens the inventory, even after other arguments. */
+Test (cli_errors, every_command_has_its_help)
+{
+  const char *commands[] = { "stats", "verify", "backup", "restore", "checkpoint", "import",
+                             "export", "generate" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autofree char *first = NULL;
+
+      run_db (&run, db_path, commands[i], "x", "--help", NULL);
+      assert_status (&run, 0);
+      cr_assert_str_empty (run.err);
+      first = g_strndup (run.out, strcspn (run.out, "\n"));
+      cr_assert (g_str_has_prefix (first, "Usage: stocktake [--database PATH] "), "%s", first);
+      cr_assert (!g_str_has_suffix (first, " "), "trailing space: “%s”", first);
+      cr_assert (strstr (first, commands[i]) != NULL, "%s", first);
+    }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_db (&run, db_path, "checkpoint", "-h", NULL);
+    cr_assert (g_str_has_prefix (run.out, "Usage: stocktake [--database PATH] checkpoint\n\n"
+                                          "Move the write-ahead log into the inventory file.\n"),
+               "%s", run.out);
+    /* After “--”, --help is an argument like any other. */
+    run_db (&run, db_path, "verify", "--", "--help", NULL);
+    assert_usage (&run, "Unexpected argument “--help”.", "verify");
+  }
+  cr_assert_eq (count_entries (tmpdir), 0);
+}

@@ -678,9 +678,17 @@ cli_import (StkCli  *cli,
   if (!all && !cli_parse_table (cli, args[0], &table, &status))
     return status;
 
-  if (all && !g_file_test (path, G_FILE_TEST_IS_DIR))
+  /* Like a CSV file that is missing (1) or a folder (65): a missing folder is a
+   * failure, a file named instead of the folder is bad input. */
+  if (all && !g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (&error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("Cannot read “%s”: there is no such folder."), path);
+      return cli_fail (error);
+    }
+  if (all && !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
                    _("“%s” is not a folder: import all reads skus.csv, movements.csv and "
                      "sales.csv from a folder that export all wrote."), path);
       return cli_fail (error);

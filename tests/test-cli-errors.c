@@ -207,18 +207,18 @@ generate (const char *db,
   assert_status (&run, 0);
 }
 
-/* The inventory's bytes and that no write-ahead log or journal is beside it. */
+/* The inventory's bytes, after checking that no change waits beside it: no journal,
+ * and a write-ahead log that is missing or empty (readers open the file read-only and
+ * leave an empty one, as SQLite does). */
 static GBytes *
 snapshot (const char *db)
 {
-  const char *suffixes[] = { "-wal", "-shm", "-journal" };
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *journal = g_strconcat (db, "-journal", NULL);
+  GStatBuf st;
 
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *side = g_strconcat (db, suffixes[i], NULL);
-
-      cr_assert (!file_exists (side), "%s is there", side);
-    }
+  cr_assert (!file_exists (journal), "%s is there", journal);
+  cr_assert (g_stat (wal, &st) != 0 || st.st_size == 0, "%s holds changes", wal);
   return stk_test_read_bytes (db);
 }
 
@@ -421,4 +421,239 @@ Test (cli_errors, every_command_has_its_help)
     assert_usage (&run, "Unexpected argument “--help”.", "verify");
   }
   cr_assert_eq (count_entries (tmpdir), 0);
+}
+
+/* ---- Paths of the wrong kind, missing, or taken ---- */
+
+/* One rule for every command: an input that is missing is a failure (1) and a file
+ * of the wrong kind is bad input (65); an output that is in the way — a folder for a
+ * file, a file for a folder, a folder with files in it — is refused (1). Each time
+ * one sentence, the inventory's bytes untouched and nothing new on disk. (Before,
+ * import all said 1 for a file and export all 65 for a file or a full folder.) */
+Test (cli_errors, paths_of_the_wrong_kind)
+{
+  g_autofree char *folder = in_tmp ("folder");
+  g_autofree char *full = in_tmp ("full");
+  g_autofree char *file = in_tmp ("file.csv");
+  g_autofree char *missing = in_tmp ("missing");
+  g_autofree char *in_missing = g_build_filename (missing, "x.csv", NULL);
+  g_autoptr(GBytes) before = NULL;
+  struct
+  {
+    const char *args[4];
+    int         status;
+    const char *words;
+  } cases[] = {
+    { { "import", "skus", folder }, 65, "it is a folder, not a file" },
+    { { "import", "sales", missing }, 1, "there is no such file" },
+    { { "import", "all", file }, 65, "is not a folder: import all reads" },
+    { { "import", "all", missing }, 1, "there is no such folder" },
+    { { "restore", folder }, 65, "it is a folder, not a file" },
+    { { "restore", missing }, 1, "there is no such file" },
+    { { "export", "skus", folder }, 1, "it is a folder" },
+    { { "export", "movements", in_missing }, 1, "does not exist" },
+    { { "export", "all", file }, 1, "is a file, not a folder" },
+    { { "export", "all", full }, 1, "is not empty" },
+    { { "backup", folder }, 1, "it is a folder" },
+    { { "backup", file }, 1, "already exists" },
+    { { "backup", in_missing }, 1, "does not exist" },
+  };
+  guint entries;
+
+  generate (db_path, "10", "10");
+  cr_assert_eq (g_mkdir (folder, 0755), 0);
+  cr_assert_eq (g_mkdir (full, 0755), 0);
+  {
+    g_autofree char *inside = g_build_filename (full, "notes.txt", NULL);
+
+    write_text (inside, "mine\n");
+  }
+  write_text (file, "code\nA\n");
+  before = snapshot (db_path);
+  entries = count_entries (tmpdir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_auto(GStrv) env = run_environ ();
+
+      g_ptr_array_add (args, (char *) "--database");
+      g_ptr_array_add (args, db_path);
+      for (guint j = 0; cases[i].args[j] != NULL; j++)
+        g_ptr_array_add (args, (char *) cases[i].args[j]);
+      g_ptr_array_add (args, NULL);
+      run_env (&run, env, (const char **) args->pdata);
+
+      cr_assert_eq (run.status, cases[i].status, "%s %s: exit %d, expected %d: %s",
+                    cases[i].args[0], cases[i].args[1], run.status, cases[i].status, run.err);
+      assert_fails (&run, cases[i].status, cases[i].words);
+      assert_unchanged (db_path, before);
+      /* The lock file, and a reader's empty -wal and -shm, may be new. */
+      cr_assert_leq (count_entries (tmpdir), entries + 3, "%s %s left something behind",
+                     cases[i].args[0], cases[i].args[1]);
+      cr_assert_eq (count_entries (folder), 0);
+      cr_assert_eq (count_entries (full), 1);
+      cr_assert (!file_exists (missing));
+    }
+}
+
+/* ---- Bad rows: every one counted, the first ones listed ---- */
+
+Test (cli_errors, import_lists_the_first_bad_rows_and_counts_the_rest)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *csv = in_tmp ("bad.csv");
+  g_autoptr(GString) text = g_string_new ("code,description,unit_price\n");
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GBytes) before = NULL;
+  guint n_lines;
+
+  /* 60 bad prices: 50 listed (STK_IMPORT_MAX_REPORTED_ERRORS), 10 counted. */
+  for (guint i = 0; i < 60; i++)
+    g_string_append_printf (text, "BAD-%u,Thing,abc\n", i);
+  write_text (csv, text->str);
+  generate (db_path, "5", "0");
+  before = snapshot (db_path);
+
+  run_db (&run, db_path, "import", "skus", csv, NULL);
+  assert_status (&run, 65);
+  cr_assert_str_empty (run.out);
+  lines = g_strsplit (run.err, "\n", -1);
+  n_lines = g_strv_length (lines);
+  cr_assert_eq (n_lines, 53, "%u lines: %s", n_lines, run.err); /* 50 + more + summary + "" */
+  cr_assert_str_eq (lines[0], "Line 2: “abc” is not a price like 12.50.");
+  cr_assert_str_eq (lines[49], "Line 51: “abc” is not a price like 12.50.");
+  cr_assert_str_eq (lines[50], "… and 10 more bad rows.");
+  cr_assert_str_eq (lines[51], "stocktake: “bad.csv” has 60 bad rows; nothing was imported.");
+  assert_unchanged (db_path, before);
+}
+
+/* import all into an inventory that already has the items: each file's bad rows are
+ * named with the file, and nothing is imported. */
+Test (cli_errors, import_all_names_the_file_of_each_bad_row)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *dir = in_tmp ("all");
+  g_autoptr(GBytes) before = NULL;
+
+  generate (db_path, "4", "3");
+  run_db (&run, db_path, "export", "all", dir, NULL);
+  assert_status (&run, 0);
+  before = snapshot (db_path);
+
+  run_db (&run, db_path, "import", "all", dir, NULL);
+  assert_status (&run, 65);
+  cr_assert_str_empty (run.out);
+  cr_assert (g_regex_match_simple ("\\A(skus\\.csv: Line [2-5]: An item with code “[^”]+” already exists\\.\n){4}"
+                                   "stocktake: “skus\\.csv” has 4 bad rows; nothing was imported\\.\n\\z",
+                                   run.err, 0, 0), "%s", run.err);
+  assert_unchanged (db_path, before);
+}
+
+/* ---- A held lock: writers exit 75 naming the holder, readers go on ---- */
+
+Test (cli_errors, writers_exit_75_naming_the_holder_of_the_lock)
+{
+  g_autofree char *source = in_tmp ("source.db");
+  g_autofree char *csv = in_tmp ("new.csv");
+  g_autoptr(GSubprocess) window = NULL;
+  g_autoptr(GSubprocess) command = NULL;
+  g_autoptr(GBytes) before = NULL;
+  const char *writers[][4] = {
+    { "checkpoint" },
+    { "generate", "--skus", "2" },
+    { "import", "skus", NULL },
+    { "restore", NULL },
+  };
+  const char *readers[][4] = {
+    { "stats" },
+    { "verify" },
+    { "stats", "--json" },
+  };
+
+  generate (db_path, "6", "4");
+  generate (source, "2", "0");
+  write_text (csv, "code\nLOCKED-1\n");
+  writers[2][2] = csv;
+  writers[3][1] = source;
+  before = snapshot (db_path);
+
+  window = stk_lock_taker_start (db_path, "window");
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_auto(GStrv) env = run_environ ();
+      const char *argv[7] = { "--database", db_path };
+
+      for (guint j = 0; j < 4 && writers[i][j] != NULL; j++)
+        argv[2 + j] = writers[i][j];
+      run_env (&run, env, argv);
+      assert_fails (&run, 75, "is open for editing in another Stocktake window: ");
+      cr_assert (strstr (run.err, "(process ") != NULL, "the holder is not named: %s", run.err);
+      assert_unchanged (db_path, before);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_auto(GStrv) env = run_environ ();
+      const char *argv[7] = { "--database", db_path };
+
+      for (guint j = 0; j < 4 && readers[i][j] != NULL; j++)
+        argv[2 + j] = readers[i][j];
+      run_env (&run, env, argv);
+      assert_status (&run, 0);
+      cr_assert_str_empty (run.err);
+    }
+  stk_lock_taker_stop (window);
+  assert_unchanged (db_path, before);
+
+  /* Another command holding it is named as that command. */
+  command = stk_lock_taker_start (db_path, "import");
+  {
+    g_auto(Run) run = { 0 };
+
+    run_db (&run, db_path, "checkpoint", NULL);
+    assert_fails (&run, 75, "is being changed by the Stocktake command “import”: ");
+  }
+  stk_lock_taker_stop (command);
+
+  /* Free again, the same command goes through. */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_db (&run, db_path, "import", "skus", csv, NULL);
+    assert_status (&run, 0);
+    cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'LOCKED-1'"), 1);
+  }
+}
+
+/* A reader of an inventory in an older format must upgrade it first, which needs the
+ * lock: while another program holds it, the reader exits 75 and the file keeps its
+ * format; once free, the upgrade happens and says so. */
+Test (cli_errors, upgrade_waits_for_the_lock)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) window = NULL;
+  g_autoptr(GBytes) before = NULL;
+  sqlite3 *db = NULL;
+
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert (stk_schema_migrate (db, 2, &error), "%s", error ? error->message : "");
+  sqlite3_close (db);
+  before = snapshot (db_path);
+
+  window = stk_lock_taker_start (db_path, "window");
+  run_db (&run, db_path, "stats", NULL);
+  assert_fails (&run, 75, "is open for editing in another Stocktake window: ");
+  assert_unchanged (db_path, before);
+  cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), 2);
+  stk_lock_taker_stop (window);
+
+  run_db (&run, db_path, "verify", NULL);
+  assert_status (&run, 0);
+  cr_assert (g_str_has_prefix (run.err, "Upgraded the inventory from format 2 to format "),
+             "%s", run.err);
+  cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), STK_SCHEMA_VERSION);
 }

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -656,4 +657,367 @@ Test (cli_errors, upgrade_waits_for_the_lock)
   cr_assert (g_str_has_prefix (run.err, "Upgraded the inventory from format 2 to format "),
              "%s", run.err);
   cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), STK_SCHEMA_VERSION);
+}
+
+/* ---- A failed command leaves no new inventory ---- */
+
+/* A writer command makes the inventory when there is none; when it then fails, the
+ * new empty file goes again (it stayed behind, with its write-ahead log). Only the
+ * lock file may remain. */
+Test (cli_errors, failed_writer_leaves_no_new_inventory)
+{
+  g_autofree char *bad_csv = in_tmp ("bad.csv");
+  g_autofree char *empty_csv = in_tmp ("empty.csv");
+  g_autofree char *empty_dir = in_tmp ("empty");
+  g_autofree char *not_db = in_tmp ("not.db");
+  g_autofree char *lock = g_strconcat (db_path, ".lock", NULL);
+  struct
+  {
+    const char *args[4];
+    int         status;
+    const char *words;
+  } cases[] = {
+    { { "import", "skus", bad_csv }, 65, "has 1 bad row; nothing was imported" },
+    { { "import", "sales", empty_csv }, 65, "is empty" },
+    { { "import", "all", empty_dir }, 1, "the file does not exist" },
+    { { "restore", not_db }, 65, "is not a Stocktake inventory" },
+  };
+
+  write_text (bad_csv, "code,description,unit_price\nX,Thing,abc\n");
+  write_text (empty_csv, "");
+  write_text (not_db, "not a database, just text\n");
+  cr_assert_eq (g_mkdir (empty_dir, 0755), 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_auto(GStrv) env = run_environ ();
+      const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+      g_ptr_array_add (args, (char *) "--database");
+      g_ptr_array_add (args, db_path);
+      for (guint j = 0; cases[i].args[j] != NULL; j++)
+        g_ptr_array_add (args, (char *) cases[i].args[j]);
+      g_ptr_array_add (args, NULL);
+      run_env (&run, env, (const char **) args->pdata);
+
+      cr_assert_eq (run.status, cases[i].status, "%s %s: exit %d: %s", cases[i].args[0],
+                    cases[i].args[1], run.status, run.err);
+      cr_assert (g_str_has_suffix (run.err, ".\n") &&
+                 strstr (run.err, "stocktake: ") != NULL && strstr (run.err, cases[i].words) != NULL,
+                 "%s: %s", cases[i].args[0], run.err);
+      cr_assert_str_empty (run.out);
+      for (guint k = 0; k < G_N_ELEMENTS (suffixes); k++)
+        {
+          g_autofree char *path = g_strconcat (db_path, suffixes[k], NULL);
+
+          cr_assert (!file_exists (path), "%s %s left %s", cases[i].args[0], cases[i].args[1],
+                     path);
+        }
+      cr_assert_eq (count_entries (tmpdir), 4 + (file_exists (lock) ? 1 : 0),
+                    "%s %s left something behind", cases[i].args[0], cases[i].args[1]);
+    }
+
+  /* The same commands still make the inventory when they succeed. */
+  {
+    g_auto(Run) run = { 0 };
+
+    write_text (bad_csv, "code,description,unit_price\nX,Thing,1.50\n");
+    run_db (&run, db_path, "import", "skus", bad_csv, NULL);
+    assert_status (&run, 0);
+    cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 1);
+  }
+}
+
+/* ---- Where the inventory is when --database is not given ---- */
+
+static GStrv
+env_for_default_path (const char *home,
+                      const char *xdg_data_home)
+{
+  GStrv env = run_environ ();
+
+  env = g_environ_setenv (env, "HOME", home, TRUE);
+  if (xdg_data_home != NULL)
+    env = g_environ_setenv (env, "XDG_DATA_HOME", xdg_data_home, TRUE);
+  else
+    env = g_environ_unsetenv (env, "XDG_DATA_HOME");
+  /* Set but empty: as if unset. */
+  return g_environ_setenv (env, "STOCKTAKE_DATABASE", "", TRUE);
+}
+
+Test (cli_errors, default_inventory_lives_in_a_private_folder)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *home = in_tmp ("home");
+  g_autofree char *folder = g_build_filename (home, ".local", "share", "stocktake", NULL);
+  g_autofree char *inventory = g_build_filename (folder, "inventory.db", NULL);
+  g_auto(GStrv) env = env_for_default_path (home, NULL);
+  const char *generate_args[] = { "generate", "--skus", "2", "--seed", "1", NULL };
+  const char *stats_args[] = { "stats", NULL };
+  GStatBuf st;
+
+  cr_assert_eq (g_mkdir (home, 0755), 0);
+  run_env (&run, env, generate_args);
+  assert_status (&run, 0);
+  cr_assert_eq (g_stat (folder, &st), 0, "%s was not made", folder);
+  cr_assert_eq (st.st_mode & 0777, 0700, "mode %o", st.st_mode & 0777);
+  cr_assert_eq (stk_test_query (inventory, "SELECT count(*) FROM items"), 2);
+
+  run_env (&run, env, stats_args);
+  assert_status (&run, 0);
+  cr_assert (strstr (run.out, inventory) != NULL, "%s", run.out);
+}
+
+/* The default folder cannot be made (a file stands where a folder should be): every
+ * command says so in one sentence, and nothing is made. */
+Test (cli_errors, default_inventory_folder_that_cannot_be_made)
+{
+  g_autofree char *file = in_tmp ("a-file");
+  g_autofree char *data_home = g_build_filename (file, "data", NULL);
+  g_auto(GStrv) via_home = env_for_default_path (file, NULL);
+  g_auto(GStrv) via_xdg = env_for_default_path (tmpdir, data_home);
+  const char *commands[][5] = {
+    { "stats" },
+    { "generate", "--skus", "2" },
+    { "import", "skus", "a-file" },
+    { "checkpoint" },
+  };
+
+  write_text (file, "code\nA\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_env (&run, via_home, commands[i]);
+      assert_fails (&run, 1, ".local/share/stocktake” does not exist");
+      run_env (&run, via_xdg, commands[i]);
+      assert_fails (&run, 1, "a-file/data/stocktake” does not exist");
+    }
+  cr_assert_eq (count_entries (tmpdir), 1);
+}
+
+/* ---- Progress on a terminal ---- */
+
+typedef struct
+{
+  int    status;
+  char  *out;   /* a pipe */
+  char  *tty;   /* what the terminal on stderr showed */
+} TtyRun;
+
+static void
+tty_run_clear (TtyRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->tty, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TtyRun, tty_run_clear)
+
+/* stocktake --database DB ARGS… with a terminal as its stderr, read until the program
+ * closes it. */
+G_GNUC_NULL_TERMINATED static void
+run_tty (TtyRun     *run,
+         const char *db,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) tty = g_string_new (NULL);
+  g_auto(GStrv) env = run_environ ();
+  struct termios raw;
+  int master = -1, slave = -1;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) g_getenv ("STOCKTAKE_EXE"));
+  g_ptr_array_add (args, (char *) "--database");
+  g_ptr_array_add (args, (char *) db);
+  va_start (ap, db);
+  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  cr_assert_eq (openpty (&master, &slave, NULL, NULL, NULL), 0, "openpty: %s", g_strerror (errno));
+  /* The bytes as written: no "\n" → "\r\n". */
+  cr_assert_eq (tcgetattr (slave, &raw), 0);
+  cfmakeraw (&raw);
+  cr_assert_eq (tcsetattr (slave, TCSANOW, &raw), 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_set_cwd (launcher, tmpdir);
+  g_subprocess_launcher_take_stderr_fd (launcher, slave);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  cr_assert_not_null (proc, "%s", error ? error->message : "");
+  g_clear_object (&launcher); /* closes our end of the terminal's slave side */
+
+  for (;;)
+    {
+      char buf[4096];
+      ssize_t n = read (master, buf, sizeof buf);
+
+      if (n > 0)
+        g_string_append_len (tty, buf, n);
+      else if (n < 0 && errno == EINTR)
+        continue;
+      else
+        break; /* EIO: the program closed the terminal */
+    }
+  close (master);
+
+  cr_assert (g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, NULL, &error),
+             "%s", error ? error->message : "");
+  cr_assert (g_subprocess_get_if_exited (proc));
+  run->status = g_subprocess_get_exit_status (proc);
+  run->tty = g_string_free (g_steal_pointer (&tty), FALSE);
+}
+
+/* "\rLABEL N%" for rising N, then the line erased; what follows starts a clean line. */
+static const char *
+assert_progress (const char *tty,
+                 const char *label)
+{
+  g_autofree char *prefix = g_strdup_printf ("\r%s ", label);
+  const char *p = tty;
+  int last = -1;
+  guint shown = 0;
+
+  while (g_str_has_prefix (p, prefix))
+    {
+      char *end = NULL;
+      gint64 percent = g_ascii_strtoll (p + strlen (prefix), &end, 10);
+
+      cr_assert (end != NULL && *end == '%', "bad progress at: %s", p);
+      cr_assert_gt (percent, last, "progress went from %d%% to %d%%", last, (int) percent);
+      cr_assert_leq (percent, 100);
+      last = (int) percent;
+      shown++;
+      p = end + 1;
+    }
+  cr_assert_gt (shown, 0, "no progress shown: %s", tty);
+  cr_assert (g_str_has_prefix (p, "\r\033[K"), "the progress line is not erased: %s", p);
+  return p + strlen ("\r\033[K");
+}
+
+Test (cli_errors, progress_on_a_terminal_is_erased_when_done)
+{
+  g_auto(TtyRun) run = { 0 };
+  g_autofree char *csv = in_tmp ("skus.csv");
+  g_autofree char *other = in_tmp ("other.db");
+
+  run_tty (&run, db_path, "generate", "--skus", "3000", "--sales", "3000", "--seed", "5", NULL);
+  cr_assert_eq (run.status, 0, "%s", run.tty);
+  cr_assert_str_empty (assert_progress (run.tty, "Generating…"));
+  cr_assert (g_str_has_prefix (run.out, "Generated 3000 items and 3000 sales in "), "%s", run.out);
+
+  run_tty (&run, db_path, "export", "skus", csv, NULL);
+  cr_assert_eq (run.status, 0, "%s", run.tty);
+  cr_assert_str_empty (assert_progress (run.tty, "Exporting…"));
+  {
+    g_autofree char *expected = g_strdup_printf ("Exported 3000 rows to %s\n", csv);
+
+    cr_assert_str_eq (run.out, expected);
+  }
+
+  run_tty (&run, other, "import", "skus", csv, NULL);
+  cr_assert_eq (run.status, 0, "%s", run.tty);
+  cr_assert_str_empty (assert_progress (run.tty, "Importing…"));
+  cr_assert_str_eq (run.out, "Imported 3000 rows (0 already present)\n");
+
+  /* Refused: the list of bad rows starts on a clean line. */
+  run_tty (&run, other, "import", "skus", csv, NULL);
+  cr_assert_eq (run.status, 65, "%s", run.tty);
+  cr_assert_str_empty (run.out);
+  cr_assert (g_str_has_prefix (assert_progress (run.tty, "Importing…"), "Line 2: An item with code"),
+             "%s", run.tty);
+  cr_assert (g_str_has_suffix (run.tty, "stocktake: “skus.csv” has 3000 bad rows; nothing was imported.\n"),
+             "%s", run.tty);
+  cr_assert_eq (stk_test_query (other, "SELECT count(*) FROM items"), 3000);
+}
+
+/* Without a terminal no progress is shown at all. */
+Test (cli_errors, no_progress_without_a_terminal)
+{
+  g_auto(Run) run = { 0 };
+
+  run_db (&run, db_path, "generate", "--skus", "3000", "--sales", "3000", "--seed", "5", NULL);
+  assert_status (&run, 0);
+  cr_assert_str_empty (run.err);
+}
+
+/* ---- stats --json: any path is a valid JSON string ---- */
+
+Test (cli_errors, stats_json_escapes_control_characters_and_bad_utf8)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *odd = in_tmp ("c\001\177\b\f\n\r\377.db");
+  g_autofree char *expected = g_strdup_printf ("  \"path\": \"%s/c\\u0001\\u007f\\b\\f\\n\\r\xef\xbf\xbd.db\",\n",
+                                               tmpdir);
+
+  generate (odd, "1", "0");
+  run_db (&run, odd, "stats", "--json", NULL);
+  assert_status (&run, 0);
+  cr_assert (g_utf8_validate (run.out, -1, NULL), "stats --json is not UTF-8");
+  cr_assert (strstr (run.out, expected) != NULL, "no %s in:\n%s", expected, run.out);
+  cr_assert (strstr (run.out, "\"items\": 1,\n") != NULL, "%s", run.out);
+}
+
+/* ---- restore: a bad source or target changes nothing and keeps no safety copy ---- */
+
+Test (cli_errors, restore_refuses_bad_sources_and_targets)
+{
+  g_autofree char *source = in_tmp ("source.db");
+  g_autofree char *newer = in_tmp ("newer.db");
+  g_autofree char *foreign = in_tmp ("foreign.db");
+  g_autofree char *garbage = in_tmp ("garbage.db");
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) garbage_before = NULL;
+  sqlite3 *db = NULL;
+  struct
+  {
+    const char *target;
+    const char *source;
+    const char *words;
+  } cases[] = {
+    { db_path, newer, "was written by a newer version of Stocktake (format 99" },
+    { db_path, foreign, "is an SQLite database of another program" },
+    { db_path, garbage, "is not a Stocktake inventory (it is not an SQLite database)" },
+    { garbage, source, "is not a Stocktake inventory (it is not an SQLite database)" },
+  };
+  guint entries;
+
+  generate (db_path, "6", "3");
+  generate (source, "2", "0");
+  generate (newer, "2", "0");
+  cr_assert_eq (sqlite3_open (newer, &db), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close (db);
+  cr_assert_eq (sqlite3_open (foreign, &db), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL, NULL, NULL),
+                SQLITE_OK);
+  sqlite3_close (db);
+  write_text (garbage, "this is no database at all, but it is someone's file\n");
+  before = snapshot (db_path);
+  garbage_before = stk_test_read_bytes (garbage);
+  entries = count_entries (tmpdir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autoptr(GBytes) garbage_after = NULL;
+
+      run_db (&run, cases[i].target, "restore", cases[i].source, NULL);
+      assert_fails (&run, 65, cases[i].words);
+      assert_unchanged (db_path, before);
+      garbage_after = stk_test_read_bytes (garbage);
+      cr_assert (g_bytes_equal (garbage_before, garbage_after), "case %u changed %s", i, garbage);
+      /* No safety copy: at most the lock files are new. */
+      cr_assert_leq (count_entries (tmpdir), entries + 2, "case %u left something behind", i);
+    }
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 6);
 }

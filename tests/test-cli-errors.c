@@ -940,6 +940,19 @@ Test (cli_errors, progress_on_a_terminal_is_erased_when_done)
   cr_assert_eq (stk_test_query (other, "SELECT count(*) FROM items"), 3000);
 }
 
+/* Nothing to count, nothing shown: an empty table's export leaves the terminal blank. */
+Test (cli_errors, no_progress_for_an_empty_table)
+{
+  g_auto(TtyRun) run = { 0 };
+  g_autofree char *csv = in_tmp ("sales.csv");
+
+  generate (db_path, "2", "0");
+  run_tty (&run, db_path, "export", "sales", csv, NULL);
+  cr_assert_eq (run.status, 0, "%s", run.tty);
+  cr_assert_str_empty (run.tty);
+  cr_assert (g_str_has_prefix (run.out, "Exported 0 rows to "), "%s", run.out);
+}
+
 /* Without a terminal no progress is shown at all. */
 Test (cli_errors, no_progress_without_a_terminal)
 {
@@ -1020,4 +1033,53 @@ Test (cli_errors, restore_refuses_bad_sources_and_targets)
       cr_assert_leq (count_entries (tmpdir), entries + 2, "case %u left something behind", i);
     }
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 6);
+}
+
+/* ---- Errors the system reports ---- */
+
+/* A read that fails (reading /proc/self/mem at offset 0 gives EIO) is one sentence
+ * with the system's words, closed by a full stop the message itself lacks. */
+Test (cli_errors, read_error_of_the_system_is_one_sentence)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GBytes) before = NULL;
+
+  if (!file_exists ("/proc/self/mem"))
+    cr_skip_test ("no /proc/self/mem here");
+  generate (db_path, "3", "0");
+  before = snapshot (db_path);
+  run_db (&run, db_path, "import", "skus", "/proc/self/mem", NULL);
+  assert_fails (&run, 1, "Input/output error.");
+  cr_assert (strstr (run.err, "“/proc/self/mem”") != NULL, "%s", run.err);
+  assert_unchanged (db_path, before);
+}
+
+/* ---- No command and no display ---- */
+
+/* The window needs a display; without one (none set, or one that cannot be reached)
+ * the program says so in one sentence instead of GTK's "cannot open display:", and
+ * makes no inventory. A build without the window says it has none. */
+Test (cli_errors, no_window_without_a_display)
+{
+  const char *displays[] = { NULL, ":4321" };
+  gboolean gui = g_strcmp0 (g_getenv ("STK_TEST_GUI"), "1") == 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (displays); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_auto(GStrv) env = run_environ ();
+      const char *argv[] = { "--database", db_path, NULL };
+
+      if (displays[i] != NULL)
+        {
+          env = g_environ_setenv (env, "DISPLAY", displays[i], TRUE);
+          env = g_environ_setenv (env, "WAYLAND_DISPLAY", "no-such-wayland-display", TRUE);
+        }
+      run_env (&run, env, argv);
+      if (gui)
+        assert_fails (&run, 1, "Cannot open the inventory window: no display can be reached");
+      else
+        assert_usage (&run, "This build of Stocktake has no window: give a command.", NULL);
+      cr_assert (!file_exists (db_path), "an inventory was made");
+    }
 }

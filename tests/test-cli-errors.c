@@ -1083,3 +1083,58 @@ Test (cli_errors, no_window_without_a_display)
       cr_assert (!file_exists (db_path), "an inventory was made");
     }
 }
+
+/* ---- Upgrading an inventory whose codes collide under the new rule ---- */
+
+/* Format 4 took "é1" and "É1" for two items; the upgrade keeps both and says so: stats
+ * on stderr after the upgrade line, verify with its OK, and the figure in stats. */
+Test (cli_errors, upgrade_reports_codes_kept_apart)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert (stk_schema_migrate (db, 4, &error), "%s", error ? error->message : "");
+  cr_assert_eq (sqlite3_exec (db,
+                              "INSERT INTO items (code, description, created_at, updated_at) VALUES"
+                              " ('é1', 'first', 1, 1), ('É1', 'second', 1, 1), ('plain', '', 1, 1);",
+                              NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
+  sqlite3_close (db);
+
+  run_db (&run, db_path, "stats", NULL);
+  assert_status (&run, 0);
+  {
+    g_auto(GStrv) lines = g_strsplit (run.err, "\n", -1);
+
+    cr_assert_eq (g_strv_length (lines), 3, "%s", run.err);
+    cr_assert_str_eq (lines[0], "Upgraded the inventory from format 4 to format "
+                                G_STRINGIFY (STK_SCHEMA_VERSION) ".");
+    cr_assert (strstr (lines[1], "é1") != NULL && strstr (lines[1], "É1") != NULL, "%s", lines[1]);
+  }
+  cr_assert (g_regex_match_simple ("^Codes kept apart: +1$", run.out, G_REGEX_MULTILINE, 0),
+             "%s", run.out);
+  cr_assert (g_regex_match_simple ("^Items: +3$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
+
+  run_db (&run, db_path, "verify", NULL);
+  assert_status (&run, 0);
+  cr_assert_str_empty (run.err);
+  cr_assert (strstr (run.out, "é1") != NULL && strstr (run.out, "É1") != NULL, "%s", run.out);
+  cr_assert (g_str_has_suffix (run.out, "\nInventory OK: integrity, foreign keys and stock balances checked.\n"),
+             "%s", run.out);
+}
+
+/* "-" is an argument, not an option: a file of that name, which is not there. */
+Test (cli_errors, a_lone_dash_is_a_file_name)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GBytes) before = NULL;
+
+  generate (db_path, "2", "0");
+  before = snapshot (db_path);
+  run_db (&run, db_path, "import", "skus", "-", NULL);
+  assert_fails (&run, 1, "Cannot read “-”: there is no such file.");
+  run_db (&run, db_path, "restore", "-", NULL);
+  assert_fails (&run, 1, "Cannot read “-”: there is no such file.");
+  assert_unchanged (db_path, before);
+}

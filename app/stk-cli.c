@@ -648,6 +648,13 @@ cli_restore (StkCli  *cli,
     }
   g_clear_object (&store);
 
+  /* There was no previous inventory, only the empty one the writer made for the
+   * restore: its copy would save nothing. */
+  if (safety_copy != NULL && cli->created)
+    {
+      g_unlink (safety_copy);
+      g_clear_pointer (&safety_copy, g_free);
+    }
   if (safety_copy != NULL)
     g_print (_("Safety copy of the previous inventory: %s\n"), safety_copy);
   g_print (_("Restored from %s\n"), backup);

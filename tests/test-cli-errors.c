@@ -1138,3 +1138,38 @@ Test (cli_errors, a_lone_dash_is_a_file_name)
   assert_fails (&run, 1, "Cannot read “-”: there is no such file.");
   assert_unchanged (db_path, before);
 }
+
+/* ---- restore where there is no inventory yet ---- */
+
+/* Nothing was there to keep: no "safety copy" of the empty inventory the restore had
+ * to make first (there was one, and a line announcing it). */
+Test (cli_errors, restore_into_a_new_inventory_keeps_no_safety_copy)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *source = in_tmp ("source.db");
+  g_autofree char *expected = NULL;
+  g_autofree char *lock = g_strconcat (db_path, ".lock", NULL);
+
+  generate (source, "4", "2");
+  run_db (&run, db_path, "restore", source, NULL);
+  assert_status (&run, 0);
+  cr_assert_str_empty (run.err);
+  expected = g_strdup_printf ("Restored from %s\n", source);
+  cr_assert_str_eq (run.out, expected);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 4);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 2);
+  /* source.db, inventory.db and its lock file (and maybe a reader's -wal and -shm of
+   * the source): no inventory-backup-….db. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      cr_assert (!strstr (name, "-backup-"), "a safety copy was left: %s", name);
+  }
+
+  /* Over an existing inventory the safety copy is made, as before. */
+  run_db (&run, db_path, "restore", source, NULL);
+  assert_status (&run, 0);
+  cr_assert (g_str_has_prefix (run.out, "Safety copy of the previous inventory: "), "%s", run.out);
+}

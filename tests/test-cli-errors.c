@@ -771,7 +771,8 @@ Test (cli_errors, default_inventory_lives_in_a_private_folder)
 }
 
 /* The default folder cannot be made (a file stands where a folder should be): every
- * command says so in one sentence, and nothing is made. */
+ * command says so in one sentence naming that file (it said only that the folder
+ * does not exist), and nothing is made. */
 Test (cli_errors, default_inventory_folder_that_cannot_be_made)
 {
   g_autofree char *file = in_tmp ("a-file");
@@ -790,10 +791,15 @@ Test (cli_errors, default_inventory_folder_that_cannot_be_made)
     {
       g_auto(Run) run = { 0 };
 
+      g_autofree char *words = g_strdup_printf ("cannot exist: “%s” is a file, not a folder.",
+                                                file);
+
       run_env (&run, via_home, commands[i]);
-      assert_fails (&run, 1, ".local/share/stocktake” does not exist");
+      assert_fails (&run, 1, ".local/share/stocktake” cannot exist: ");
+      assert_fails (&run, 1, words);
       run_env (&run, via_xdg, commands[i]);
-      assert_fails (&run, 1, "a-file/data/stocktake” does not exist");
+      assert_fails (&run, 1, "a-file/data/stocktake” cannot exist: ");
+      assert_fails (&run, 1, words);
     }
   cr_assert_eq (count_entries (tmpdir), 1);
 }
@@ -1172,4 +1178,55 @@ Test (cli_errors, restore_into_a_new_inventory_keeps_no_safety_copy)
   run_db (&run, db_path, "restore", source, NULL);
   assert_status (&run, 0);
   cr_assert (g_str_has_prefix (run.out, "Safety copy of the previous inventory: "), "%s", run.out);
+}
+
+/* ---- A file where a folder should be ---- */
+
+/* "inventory.db/new.db": realpath() resolves a file as readily as a folder, so the
+ * commands went on and failed with "Not a directory" or claimed the existing file was
+ * a folder that does not exist. Each now names the file that is in the way. */
+Test (cli_errors, a_file_where_a_folder_should_be)
+{
+  g_autofree char *under_file = g_build_filename (db_path, "new.db", NULL);
+  g_autofree char *slash = g_strconcat (db_path, "/", NULL);
+  g_autofree char *csv = g_build_filename (db_path, "x.csv", NULL);
+  g_autofree char *deep = g_build_filename (db_path, "a", "b.csv", NULL);
+  g_autofree char *is_a_file = g_strdup_printf ("“%s” is a file, not a folder.", db_path);
+  g_autoptr(GBytes) before = NULL;
+  struct
+  {
+    const char *db;
+    const char *args[4];
+  } cases[] = {
+    { under_file, { "stats" } },
+    { under_file, { "generate", "--skus", "1" } },
+    { slash, { "stats" } },
+    { db_path, { "export", "skus", csv } },
+    { db_path, { "backup", csv } },
+    { db_path, { "export", "all", csv } },
+    { db_path, { "export", "sales", deep } },
+  };
+  guint entries;
+
+  generate (db_path, "2", "1");
+  before = snapshot (db_path);
+  entries = count_entries (tmpdir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_auto(GStrv) env = run_environ ();
+
+      g_ptr_array_add (args, (char *) "--database");
+      g_ptr_array_add (args, (char *) cases[i].db);
+      for (guint j = 0; cases[i].args[j] != NULL; j++)
+        g_ptr_array_add (args, (char *) cases[i].args[j]);
+      g_ptr_array_add (args, NULL);
+      run_env (&run, env, (const char **) args->pdata);
+
+      assert_fails (&run, 1, is_a_file);
+      assert_unchanged (db_path, before);
+      cr_assert_leq (count_entries (tmpdir), entries + 2, "case %u left something", i);
+    }
 }

@@ -567,10 +567,14 @@ Test (cli_errors, writers_exit_75_naming_the_holder_of_the_lock)
     { "import", "skus", NULL },
     { "restore", NULL },
   };
+  g_autofree char *copy = in_tmp ("copy.db");
+  g_autofree char *out = in_tmp ("out.csv");
   const char *readers[][4] = {
     { "stats" },
     { "verify" },
     { "stats", "--json" },
+    { "backup", copy },
+    { "export", "sales", out },
   };
 
   generate (db_path, "6", "4");
@@ -608,6 +612,8 @@ Test (cli_errors, writers_exit_75_naming_the_holder_of_the_lock)
     }
   stk_lock_taker_stop (window);
   assert_unchanged (db_path, before);
+  cr_assert_eq (stk_test_query (copy, "SELECT count(*) FROM items"), 6, "no backup while locked");
+  cr_assert (file_exists (out), "no export while locked");
 
   /* Another command holding it is named as that command. */
   command = stk_lock_taker_start (db_path, "import");

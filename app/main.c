@@ -97,7 +97,18 @@ main (int   argc,
 
 #ifdef STK_WITH_GUI
   {
-    g_autoptr(StkApplication) app = stk_application_new (db_path);
+    g_autoptr(StkApplication) app = NULL;
+
+    /* Without a display GTK would print only "cannot open display:" and exit; the
+     * window needs one, commands do not. */
+    if (!gtk_init_check ())
+      {
+        g_printerr ("stocktake: %s\n",
+                    _("Cannot open the inventory window: no display can be reached "
+                      "(commands such as “stocktake stats” work without one)."));
+        return STK_CLI_EXIT_FAILURE;
+      }
+    app = stk_application_new (db_path);
 
     /* Only the program name: the options were handled above. */
     return g_application_run (G_APPLICATION (app), 1, argv);

@@ -3,11 +3,13 @@
 
 #include "stk-cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "stk-db.h"
 #include "stk-error.h"
@@ -43,6 +45,7 @@ typedef struct
   StkCliOption  options[MAX_OPTIONS];
   guint         n_options;
   StkLock      *lock;     /* held while a writer command runs */
+  gboolean      created;  /* the writer created the inventory file */
 } StkCli;
 
 typedef int (*StkCliFunc) (StkCli  *cli,
@@ -230,6 +233,7 @@ cli_open_writer (StkCli  *cli,
 {
   g_autoptr(GError) lock_error = NULL;
   StkWriter *writer;
+  gboolean existed;
 
   if (cli->lock == NULL &&
       !(cli->lock = stk_lock_acquire (cli->db_path, cli->command, &lock_error)) &&
@@ -243,8 +247,11 @@ cli_open_writer (StkCli  *cli,
 
   /* Without a lock file (missing or read-only folder) the writer says what is wrong
    * in its own words; should it open nonetheless, the lock's error stands. */
+  existed = g_file_test (cli->db_path, G_FILE_TEST_EXISTS);
   if (!(writer = stk_writer_new_for_cli (cli->db_path, error)))
     return NULL;
+  if (!existed)
+    cli->created = TRUE;
   if (lock_error != NULL)
     {
       stk_writer_close (writer, CLOSE_TIMEOUT_MS, NULL);
@@ -296,6 +303,25 @@ cli_open_store (StkCli  *cli,
       g_printerr ("%s\n", (const char *) g_ptr_array_index (kept, i));
   }
   return g_steal_pointer (&store);
+}
+
+/* A command that failed leaves no inventory it created: the new, empty file (and its
+ * write-ahead log) goes again, while the command still holds the lock, so nobody else
+ * can have opened it for writing. The lock file stays: removing it would let two
+ * programs hold a lock at once. */
+static void
+cli_remove_created_inventory (StkCli *cli)
+{
+  const char *suffixes[] = { "-wal", "-shm", "-journal", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (cli->db_path, suffixes[i], NULL);
+
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_printerr (_("Cannot remove “%s”, made by the failed command: %s\n"), path,
+                    g_strerror (errno));
+    }
 }
 
 /* Checks the inventory file without touching it, so that a damaged, foreign or newer
@@ -622,6 +648,13 @@ cli_restore (StkCli  *cli,
     }
   g_clear_object (&store);
 
+  /* There was no previous inventory, only the empty one the writer made for the
+   * restore: its copy would save nothing. */
+  if (safety_copy != NULL && cli->created)
+    {
+      g_unlink (safety_copy);
+      g_clear_pointer (&safety_copy, g_free);
+    }
   if (safety_copy != NULL)
     g_print (_("Safety copy of the previous inventory: %s\n"), safety_copy);
   g_print (_("Restored from %s\n"), backup);
@@ -678,9 +711,17 @@ cli_import (StkCli  *cli,
   if (!all && !cli_parse_table (cli, args[0], &table, &status))
     return status;
 
-  if (all && !g_file_test (path, G_FILE_TEST_IS_DIR))
+  /* Like a CSV file that is missing (1) or a folder (65): a missing folder is a
+   * failure, a file named instead of the folder is bad input. */
+  if (all && !g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (&error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("Cannot read “%s”: there is no such folder."), path);
+      return cli_fail (error);
+    }
+  if (all && !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
                    _("“%s” is not a folder: import all reads skus.csv, movements.csv and "
                      "sales.csv from a folder that export all wrote."), path);
       return cli_fail (error);
@@ -1228,6 +1269,8 @@ stk_cli_run (const char  *db_path,
 
   status = command->func (&cli, (char **) positional->pdata, positional->len);
   /* The command's writer is closed by now: only then may another writer start. */
+  if (status != STK_CLI_EXIT_OK && cli.created)
+    cli_remove_created_inventory (&cli);
   g_clear_pointer (&cli.lock, stk_lock_release);
   return status;
 }

@@ -68,6 +68,31 @@ set_stat_error (GError     **error,
                _("Cannot open “%s”: %s."), name, g_strerror (errsv));
 }
 
+char *
+stk_identity_blocking_file (const char *dir)
+{
+  g_autofree char *p = NULL;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  p = g_strdup (dir);
+  for (;;)
+    {
+      struct stat st;
+      g_autofree char *parent = NULL;
+
+      if (stat (p, &st) == 0)
+        return S_ISDIR (st.st_mode) ? NULL : g_steal_pointer (&p);
+      if (errno != ENOENT && errno != ENOTDIR)
+        return NULL;
+      parent = g_path_get_dirname (p);
+      if (g_str_equal (parent, p))
+        return NULL;
+      g_free (p);
+      p = g_steal_pointer (&parent);
+    }
+}
+
 /* A name that does not exist (yet): the folder's real path and the name. */
 static char *
 resolve_new_name (const char  *path,
@@ -94,10 +119,29 @@ resolve_new_name (const char  *path,
       if (errsv == ELOOP)
         set_loop_error (error, dir);
       else if (errsv == ENOENT || errsv == ENOTDIR)
-        g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                     _("The folder “%s” does not exist."), dir_name);
+        {
+          g_autofree char *blocking = stk_identity_blocking_file (dir);
+          g_autofree char *blocking_name = blocking ? g_filename_display_name (blocking) : NULL;
+
+          if (blocking != NULL)
+            g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                         _("The folder “%s” cannot exist: “%s” is a file, not a folder."),
+                         dir_name, blocking_name);
+          else
+            g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                         _("The folder “%s” does not exist."), dir_name);
+        }
       else
         set_stat_error (error, errsv, dir);
+      return NULL;
+    }
+  /* realpath() takes a file too: "inventory.db/new.db" has no folder to be in. */
+  if (!g_file_test (real_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *dir_name = g_filename_display_name (dir);
+
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("“%s” is a file, not a folder."), dir_name);
       return NULL;
     }
 

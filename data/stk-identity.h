@@ -35,6 +35,12 @@ char     *stk_identity_resolve         (const char        *path,
  * messages that have no way to report a failure. */
 char     *stk_identity_resolve_lenient (const char        *path);
 
+/* For a folder @dir that cannot be reached (ENOENT or ENOTDIR): the nearest part of
+ * its path that exists but is not a folder (a file standing where a folder should be),
+ * or NULL when a part is simply missing. For the messages: "“x” is a file, not a
+ * folder" says more than "the folder “x/y” does not exist". */
+char     *stk_identity_blocking_file   (const char        *dir);
+
 /* Whether @a and @b are the same file (device and inode), both existing. */
 gboolean  stk_identity_same_file       (const char        *a,
                                         const char        *b);

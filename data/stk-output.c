@@ -107,8 +107,18 @@ stk_output_set_errno_error (GError     **error,
     {
     case ENOENT:
     case ENOTDIR:
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("Cannot write “%s”: the folder “%s” does not exist."), name, dir_name);
+      {
+        g_autofree char *blocking = stk_identity_blocking_file (dir);
+        g_autofree char *blocking_name = blocking ? g_filename_display_name (blocking) : NULL;
+
+        if (blocking != NULL)
+          g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                       _("Cannot write “%s”: “%s” is a file, not a folder."), name,
+                       blocking_name);
+        else
+          g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                       _("Cannot write “%s”: the folder “%s” does not exist."), name, dir_name);
+      }
       break;
     case EACCES:
     case EPERM:

@@ -1912,7 +1912,8 @@ stk_export_all (StkStore      *store,
 
   if (g_file_test (dir, G_FILE_TEST_EXISTS) && !g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+      /* An output of the wrong kind, like a folder named as an export's file. */
+      g_set_error (error, STK_ERROR, STK_ERROR_IO,
                    _("“%s” is a file, not a folder: export all writes a new folder."), dir);
       return FALSE;
     }
@@ -1954,7 +1955,8 @@ stk_export_all (StkStore      *store,
       int errsv = errno;
 
       if (errsv == ENOTEMPTY || errsv == EEXIST)
-        g_set_error (&local_error, STK_ERROR, STK_ERROR_INVALID_DATA,
+        /* Refused like a backup onto an existing file: nothing is overwritten. */
+        g_set_error (&local_error, STK_ERROR, STK_ERROR_FAILED,
                      _("The folder “%s” is not empty: export all writes a new or empty folder."),
                      dir);
       else
@@ -2142,6 +2144,9 @@ fill_all_report (StkImportReport *report,
     {
       ImportData *d = a->d[all_tables[i]];
 
+      /* A file that could not be read ends the reading: those after it have none. */
+      if (d == NULL)
+        continue;
       report->imported += success ? d->imported : 0;
       report->duplicates += d->duplicates;
       report->n_errors += d->n_errors;

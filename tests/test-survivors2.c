@@ -228,3 +228,105 @@ Test (survivors2, inventory_cut_by_one_whole_page_is_refused_untouched)
   cr_assert_not (g_file_test (wal, G_FILE_TEST_EXISTS), "a -wal file was created");
   cr_assert_not (g_file_test (shm, G_FILE_TEST_EXISTS), "a -shm file was created");
 }
+
+/* ---- output-is-dir: an export or a backup onto a folder ---- */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* The names in @dir, sorted, joined by "|". */
+static char *
+list_folder (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  cr_assert_not_null (d, "%s can be listed", dir);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv ("|", (char **) names->pdata);
+}
+
+typedef enum
+{
+  OUTPUT_EXPORT,
+  OUTPUT_BACKUP,
+  OUTPUT_BACKUP_REPLACE,
+} OutputKind;
+
+static void
+assert_folder_refused (OutputKind kind)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(StkStore) store = NULL;
+  g_autofree char *parent = g_build_filename (tmpdir, "exports", NULL);
+  g_autofree char *target = g_build_filename (parent, "out.csv", NULL);
+  g_autofree char *inside = g_build_filename (target, "keep.txt", NULL);
+  g_autofree char *expected = g_strdup_printf ("Cannot write “%s”: it is a folder.", target);
+  g_autofree char *listing = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st0, st1;
+  gboolean ok = FALSE;
+
+  stk_test_submit (writer, stk_op_create_item ("ONE", "", 100, 0));
+  stk_test_close_writer (writer);
+  store = stk_test_open_store (db_path);
+
+  cr_assert_eq (g_mkdir_with_parents (target, 0755), 0);
+  cr_assert (g_file_set_contents (inside, "kept\n", -1, NULL));
+  cr_assert_eq (g_stat (target, &st0), 0);
+
+  switch (kind)
+    {
+    case OUTPUT_EXPORT:
+      ok = stk_export_file (store, STK_TABLE_SKUS, target, NULL, NULL, NULL, NULL, &error);
+      break;
+    case OUTPUT_BACKUP:
+      ok = stk_store_backup (store, target, &error);
+      break;
+    case OUTPUT_BACKUP_REPLACE:
+      ok = stk_store_backup_full (store, target, STK_OUTPUT_REPLACE, NULL, &error);
+      break;
+    }
+
+  cr_assert_not (ok);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_IO), "%s (%d)",
+             error ? error->message : "no error", error ? error->code : -1);
+  cr_assert_str_eq (error->message, expected);
+
+  /* The folder is as it was, and nothing was left beside it. */
+  cr_assert_eq (g_stat (target, &st1), 0);
+  cr_assert (S_ISDIR (st1.st_mode));
+  cr_assert_eq (st1.st_mode, st0.st_mode);
+  cr_assert_eq (st1.st_ino, st0.st_ino);
+  listing = list_folder (target);
+  cr_assert_str_eq (listing, "keep.txt");
+  cr_assert (g_file_get_contents (inside, &contents, NULL, NULL));
+  cr_assert_str_eq (contents, "kept\n");
+  g_clear_pointer (&listing, g_free);
+  listing = list_folder (parent);
+  cr_assert_str_eq (listing, "out.csv", "no temporary (" STK_OUTPUT_TEMP_MARKER ") file is left");
+}
+
+Test (survivors2, export_onto_a_folder_is_refused_up_front)
+{
+  assert_folder_refused (OUTPUT_EXPORT);
+}
+
+Test (survivors2, backup_onto_a_folder_is_refused_up_front)
+{
+  assert_folder_refused (OUTPUT_BACKUP);
+}
+
+Test (survivors2, backup_replacing_a_folder_is_refused_up_front)
+{
+  assert_folder_refused (OUTPUT_BACKUP_REPLACE);
+}

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests that kill the mutants a full run of build-aux/mutate.py left alive (issue 20,
  * second round): an op failing with STK_ERROR_FAILED inside a batch fails alone and
- * the batch commits once; an inventory cut by a whole page is refused untouched; an
- * export or a backup onto a folder is refused up front with one sentence, leaving
- * the folder as it was and no temporary file. */
+ * the batch commits once; a new name below a folder nobody may enter is read-only,
+ * not "a file"; an inventory cut by a whole page is refused untouched; an export or a
+ * backup onto a folder is refused up front with one sentence, leaving the folder as
+ * it was and no temporary file. */
 #include "config.h"
 
 #include <criterion/criterion.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -151,6 +153,68 @@ Test (survivors2, op_failing_with_a_plain_sqlite_error_fails_alone_and_its_batch
     g_clear_error (&d.errors[i]);
   stk_op_unref (gop);
   stk_test_gate_clear (&gate);
+}
+
+/* ---- db-stat-eacces (removed): a folder that may not be looked at ---- */
+
+/* stk_db_check_file() resolves the path (stk-identity.c) before its own stat(), so a
+ * folder nobody may enter is reported by the resolution; the one case it got wrong is
+ * a new name relative to a current folder whose parent may not be entered: getcwd()
+ * still gives the real path, but the folder cannot be looked at by it, and it was
+ * called a file. Runs as nobody in a child process, so that the test's own (root)
+ * process cleans up. */
+static int
+check_new_name_from_below_a_closed_folder (const char *sub)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error2 = NULL;
+  g_autofree char *expected = NULL;
+  gboolean exists = TRUE;
+
+  if (chdir (sub) != 0)
+    return 10;
+  stk_test_drop_privileges ();
+  expected = g_strdup_printf ("Cannot open “%s”: %s.", sub, g_strerror (EACCES));
+  if (stk_db_check_file ("new.db", &exists, &error) || exists ||
+      !g_error_matches (error, STK_ERROR, STK_ERROR_READ_ONLY) ||
+      g_strcmp0 (error->message, expected) != 0)
+    {
+      g_printerr ("check_file: %s\n", error ? error->message : "accepted");
+      return 11;
+    }
+  if (stk_output_check_target ("new.csv", NULL, STK_OUTPUT_NONE, &error2) ||
+      !g_error_matches (error2, STK_ERROR, STK_ERROR_READ_ONLY) ||
+      g_strcmp0 (error2->message, expected) != 0)
+    {
+      g_printerr ("output: %s\n", error2 ? error2->message : "accepted");
+      return 12;
+    }
+  return 0;
+}
+
+Test (survivors2, new_name_below_a_folder_nobody_may_enter_is_read_only_not_a_file)
+{
+  g_autofree char *secret = g_build_filename (tmpdir, "secret", NULL);
+  g_autofree char *sub = g_build_filename (secret, "sub", NULL);
+  g_autofree char *new_db = NULL;
+  int status = 0;
+  pid_t pid;
+
+  if (geteuid () != 0)
+    cr_skip_test ("needs root to make a folder that nobody may enter");
+  cr_assert_eq (g_mkdir (secret, 0700), 0);
+  cr_assert_eq (g_mkdir (sub, 0777), 0);
+  cr_assert_eq (g_chmod (sub, 0777), 0);
+
+  pid = fork ();
+  cr_assert_geq (pid, 0);
+  if (pid == 0)
+    _exit (check_new_name_from_below_a_closed_folder (sub));
+  cr_assert_eq (waitpid (pid, &status, 0), pid);
+  cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+             "the child (as nobody) says %d (see its message above)", WEXITSTATUS (status));
+  new_db = g_build_filename (sub, "new.db", NULL);
+  cr_assert_not (g_file_test (new_db, G_FILE_TEST_EXISTS));
 }
 
 /* ---- db-truncated: a file holding fewer pages than its header says ---- */

@@ -313,10 +313,8 @@ MUTANTS = [
      "                   _(\"Cannot write",
      ["test-error-paths"], "a full disk at fsync says I/O error"),
     ("output-write-enoent", "stk-output.c",
-     "    case ENOENT:\n    case ENOTDIR:\n      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,\n"
-     "                   _(\"Cannot write",
-     "    case ENOTDIR:\n      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,\n"
-     "                   _(\"Cannot write",
+     "    case ENOENT:\n    case ENOTDIR:\n      {\n        g_autofree char *blocking = stk_identity_blocking_file (dir);",
+     "    case ENOTDIR:\n      {\n        g_autofree char *blocking = stk_identity_blocking_file (dir);",
      ["test-transfer", "test-error-paths"], "a vanished folder says I/O error"),
     ("transfer-gio-no-space", "stk-transfer.c",
      "  if (local_error->code == G_IO_ERROR_NO_SPACE)",

@@ -653,14 +653,14 @@ stk_db_check_file (const char  *given_path,
   if (!(path = stk_identity_resolve (given_path, STK_IDENTITY_ANY_LINKS, error)))
     return FALSE;
 
+  /* stk_identity_resolve() has just looked at it: this fails only when the file or a
+   * folder above it changed since, and then with the same sentence. */
   if (g_stat (path, &st) != 0)
     {
       int errsv = errno;
       if (errsv == ENOENT)
         return TRUE;
-      g_set_error (error, STK_ERROR,
-                   errsv == EACCES ? STK_ERROR_READ_ONLY : STK_ERROR_IO,
-                   _("Cannot open “%s”: %s."), path, g_strerror (errsv));
+      stk_identity_set_stat_error (error, errsv, path);
       return FALSE;
     }
   *out_exists = TRUE;

@@ -56,12 +56,16 @@ set_dangling_error (GError     **error,
                  _("“%s” is a symbolic link to a file that does not exist."), name);
 }
 
-static void
-set_stat_error (GError     **error,
-                int          errsv,
-                const char  *path)
+void
+stk_identity_set_stat_error (GError     **error,
+                             int          errsv,
+                             const char  *path)
 {
-  g_autofree char *name = g_filename_display_name (path);
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  name = g_filename_display_name (path);
 
   g_set_error (error, STK_ERROR,
                (errsv == EACCES || errsv == EPERM) ? STK_ERROR_READ_ONLY : STK_ERROR_IO,
@@ -102,6 +106,7 @@ resolve_new_name (const char  *path,
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *real_dir = NULL;
   struct stat lst;
+  struct stat dir_st;
 
   /* A symbolic link whose target is missing: creating the file through it would put
    * it wherever the link points, under a name nobody chose here. */
@@ -132,11 +137,19 @@ resolve_new_name (const char  *path,
                          _("The folder “%s” does not exist."), dir_name);
         }
       else
-        set_stat_error (error, errsv, dir);
+        stk_identity_set_stat_error (error, errsv, dir);
+      return NULL;
+    }
+  /* realpath() of a relative path asks getcwd(), which answers even when a folder
+   * above the current one may not be entered: then the folder cannot be looked at by
+   * its real path, which is no reason to call it a file. */
+  if (stat (real_dir, &dir_st) != 0)
+    {
+      stk_identity_set_stat_error (error, errno, real_dir);
       return NULL;
     }
   /* realpath() takes a file too: "inventory.db/new.db" has no folder to be in. */
-  if (!g_file_test (real_dir, G_FILE_TEST_IS_DIR))
+  if (!S_ISDIR (dir_st.st_mode))
     {
       g_autofree char *dir_name = g_filename_display_name (dir);
 
@@ -176,7 +189,7 @@ stk_identity_resolve (const char        *path,
         }
       if (errsv == ENOENT || errsv == ENOTDIR)
         return resolve_new_name (path, error);
-      set_stat_error (error, errsv, path);
+      stk_identity_set_stat_error (error, errsv, path);
       return NULL;
     }
 
@@ -191,7 +204,7 @@ stk_identity_resolve (const char        *path,
       if (errsv == ELOOP)
         set_loop_error (error, path);
       else
-        set_stat_error (error, errsv, path);
+        stk_identity_set_stat_error (error, errsv, path);
       return NULL;
     }
 

@@ -41,6 +41,13 @@ char     *stk_identity_resolve_lenient (const char        *path);
  * folder" says more than "the folder “x/y” does not exist". */
 char     *stk_identity_blocking_file   (const char        *dir);
 
+/* The error for a stat() of @path that failed with @errsv (not ENOENT, ENOTDIR or
+ * ELOOP, which the callers tell apart): STK_ERROR_READ_ONLY when it may not be looked
+ * at (EACCES, EPERM), STK_ERROR_IO otherwise, as "Cannot open “path”: reason." */
+void      stk_identity_set_stat_error  (GError           **error,
+                                        int                errsv,
+                                        const char        *path);
+
 /* Whether @a and @b are the same file (device and inode), both existing. */
 gboolean  stk_identity_same_file       (const char        *a,
                                         const char        *b);

@@ -285,9 +285,17 @@ watcher_thread (gpointer data)
 
       if (update != NULL)
         {
+          g_autoptr(GSource) source = g_idle_source_new ();
+
+          /* Always through a source on the owner's context, never a direct call:
+           * g_main_context_invoke() would run the update right here, in this thread,
+           * whenever the owner's context is also this thread's default and free,
+           * and the session's properties would change (and notify) off its thread. */
           update->self = g_object_ref (self);
-          g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT,
-                                      watch_update_cb, update, watch_update_free);
+          g_source_set_priority (source, G_PRIORITY_DEFAULT);
+          g_source_set_callback (source, watch_update_cb, update, watch_update_free);
+          g_source_set_static_name (source, "[stocktake] session watcher update");
+          g_source_attach (source, self->owner_context);
         }
 
       g_mutex_lock (&self->watch_lock);

@@ -185,21 +185,55 @@ Test (session, read_only_sees_external_commits)
  * tests/bench/bench-latency.c; here only that it does, with a generous deadline. */
 #define CAN_EDIT_DEADLINE_MS 30000
 
-static void
-wait_can_edit (StkSession *session,
-               guint       timeout_ms)
+/* Watches can-edit from before the holder goes away: g_subprocess_wait() and the
+ * lock taker's stop may run the main context, and with it the watcher's update. */
+typedef struct
 {
-  gboolean notified = FALSE;
-  gulong id = g_signal_connect (session, "notify::can-edit", G_CALLBACK (notify_cb), &notified);
+  StkSession *session;
+  gboolean    notified;
+  gboolean    off_thread;
+  GThread    *owner;
+  gulong      id;
+} CanEditWatch;
+
+static void
+can_edit_notify_cb (GObject      *object,
+                    GParamSpec   *pspec,
+                    CanEditWatch *watch)
+{
+  watch->notified = TRUE;
+  if (g_thread_self () != watch->owner)
+    watch->off_thread = TRUE;
+}
+
+static void
+can_edit_watch_start (CanEditWatch *watch,
+                      StkSession   *session)
+{
+  watch->session = session;
+  watch->notified = FALSE;
+  watch->off_thread = FALSE;
+  watch->owner = g_thread_self ();
+  watch->id = g_signal_connect (session, "notify::can-edit", G_CALLBACK (can_edit_notify_cb),
+                                watch);
+}
+
+static void
+wait_can_edit (CanEditWatch *watch,
+               guint         timeout_ms)
+{
+  StkSession *session = watch->session;
   gint64 deadline = stk_test_deadline (timeout_ms);
 
   while (!stk_session_get_can_edit (session) && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
-  g_signal_handler_disconnect (session, id);
+  g_signal_handler_disconnect (session, watch->id);
   cr_assert (stk_session_get_can_edit (session),
              "can-edit did not turn TRUE within %u ms", timeout_ms);
-  cr_assert (notified, "can-edit changed without a notification");
+  cr_assert (watch->notified, "can-edit changed without a notification");
+  /* The watcher thread only reports; the session changes on its owner's thread. */
+  cr_assert_not (watch->off_thread, "can-edit was notified on another thread");
 }
 
 Test (session, can_edit_after_the_editor_closes_then_switch)
@@ -210,14 +244,16 @@ Test (session, can_edit_after_the_editor_closes_then_switch)
   gboolean writer_notified = FALSE;
   gboolean read_only_notified = FALSE;
   Changed changed = { 0 };
+  CanEditWatch watch;
 
   session = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
   cr_assert_not_null (session);
   wait_watcher_rounds (session, 3);
   cr_assert (!stk_session_get_can_edit (session), "can-edit while the lock is held");
 
+  can_edit_watch_start (&watch, session);
   stk_lock_taker_stop (taker);
-  wait_can_edit (session, CAN_EDIT_DEADLINE_MS);
+  wait_can_edit (&watch, CAN_EDIT_DEADLINE_MS);
   cr_assert_null (stk_session_get_holder (session));
 
   g_signal_connect (session, "notify::writer", G_CALLBACK (notify_cb), &writer_notified);
@@ -249,12 +285,15 @@ Test (session, can_edit_after_the_editor_is_killed)
   g_autoptr(GSubprocess) taker = stk_lock_taker_start (db_path, "window");
   g_autoptr(GError) error = NULL;
   g_autoptr(StkSession) session = NULL;
+  CanEditWatch watch;
 
   session = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
   cr_assert_not_null (session);
+  cr_assert (!stk_session_get_can_edit (session), "can-edit while the lock is held");
+  can_edit_watch_start (&watch, session);
   g_subprocess_send_signal (taker, SIGKILL);
   g_subprocess_wait (taker, NULL, NULL);
-  wait_can_edit (session, CAN_EDIT_DEADLINE_MS);
+  wait_can_edit (&watch, CAN_EDIT_DEADLINE_MS);
   cr_assert (stk_session_switch_to_editing (session, &error), "%s",
              error ? error->message : "");
 }

@@ -267,7 +267,11 @@ Test (codes, migration_keeps_and_reports_collisions)
    * renaming a kept-apart item to a free code gives it an ordinary key. */
   writer = stk_test_open_writer (db_path);
   stk_test_submit (writer, stk_op_create_item ("new-1", "", 0, 0));
-  cr_assert_not (stk_writer_submit_sync (writer, stk_op_create_item ("ｓｓ", "", 0, 0), NULL));
+  {
+    g_autoptr(StkOp) taken = stk_op_create_item ("ｓｓ", "", 0, 0);
+
+    cr_assert_not (stk_writer_submit_sync (writer, taken, NULL));
+  }
   stk_test_submit (writer, stk_op_update_item (4, "SS-2", "double", 0, 0));
   stk_test_close_writer (writer);
   store = stk_test_open_store (db_path);

@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The storage core's error branches that no other test takes: every kind of bad CSV
+ * field (each reported by line, nothing imported, the writer goes on), every rule an
+ * op checks (one clear STK_ERROR, the inventory unchanged, the next op applies), a
+ * failing read under every read path (stats, verify, reports, look-ups, export: an
+ * STK_ERROR_IO and, for export, no file left behind), and files that are not a sound
+ * inventory handed to verify and restore. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "stk-db.h"
+#include "stk-error.h"
+#include "stk-faultvfs.h"
+#include "stk-maintenance.h"
+#include "stk-ops.h"
+#include "stk-query.h"
+#include "stk-schema.h"
+#include "stk-store.h"
+#include "stk-transfer.h"
+#include "stk-writer.h"
+#include "stk-test-util.h"
+
+static char *tmpdir;
+static char *db_path;
+
+static void
+setup (void)
+{
+  stk_faultvfs_register ();
+  stk_faultvfs_disarm ();
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+}
+
+static void
+teardown (void)
+{
+  stk_faultvfs_disarm ();
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+}
+
+TestSuite (data_errors, .init = setup, .fini = teardown, .timeout = 120);
+
+/* ---- helpers ---- */
+
+static char *
+write_file (const char *name,
+            const char *contents)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (g_file_set_contents (path, contents, -1, &error), "%s",
+             error ? error->message : "");
+  return path;
+}
+
+static char *
+report_dump (const StkImportReport *report)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; report->errors != NULL && i < report->errors->len; i++)
+    g_string_append_printf (s, "%s\n", (const char *) g_ptr_array_index (report->errors, i));
+  return g_string_free (s, FALSE);
+}
+
+/* The report holds exactly "Line N: <expected>". */
+static gboolean
+report_has_exact (const StkImportReport *report,
+                  guint                  line,
+                  const char            *expected)
+{
+  g_autofree char *want = g_strdup_printf ("Line %u: %s", line, expected);
+
+  for (guint i = 0; report->errors != NULL && i < report->errors->len; i++)
+    {
+      if (g_strcmp0 (g_ptr_array_index (report->errors, i), want) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* SHA-256 over every row of every table of the inventory, for "nothing changed". */
+static char *
+db_digest (const char *path)
+{
+  static const char *const sql[] = {
+    "SELECT * FROM items ORDER BY id",
+    "SELECT * FROM movements ORDER BY id",
+    "SELECT * FROM sales ORDER BY id",
+  };
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  sqlite3 *db = NULL;
+
+  cr_assert_eq (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  for (guint q = 0; q < G_N_ELEMENTS (sql); q++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      cr_assert_eq (sqlite3_prepare_v2 (db, sql[q], -1, &stmt, NULL), SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int i = 0; i < sqlite3_column_count (stmt); i++)
+            {
+              const unsigned char *text = sqlite3_column_text (stmt, i);
+
+              g_checksum_update (sum, text != NULL ? text : (const guchar *) "<null>", -1);
+              g_checksum_update (sum, (const guchar *) "\x1f", 1);
+            }
+        }
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Imports @csv into @table; it must be refused as INVALID_DATA with every line of
+ * @expected (pairs of line number and exact sentence, ended by 0) reported and
+ * nothing else, and must leave the inventory as it was. */
+static void
+import_refused (StkWriter  *writer,
+                StkTable    table,
+                const char *csv,
+                ...)
+{
+  g_auto(StkImportReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file ("in.csv", csv);
+  g_autofree char *before = db_digest (db_path);
+  g_autofree char *after = NULL;
+  g_autofree char *dump = NULL;
+  g_autofree char *summary = NULL;
+  gboolean header = FALSE;
+  guint n = 0;
+  va_list ap;
+
+  cr_assert_not (stk_import_file (writer, table, path, NULL, NULL, NULL, &report, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s",
+             error ? error->message : "no error");
+  dump = report_dump (&report);
+  va_start (ap, csv);
+  for (guint line = va_arg (ap, guint); line != 0; line = va_arg (ap, guint))
+    {
+      const char *expected = va_arg (ap, const char *);
+
+      cr_assert (report_has_exact (&report, line, expected), "want line %u: %s\ngot:\n%s", line,
+                 expected, dump);
+      header |= line == 1;
+      n++;
+    }
+  va_end (ap);
+  cr_assert_eq (report.n_errors, n, "%s", dump);
+  cr_assert_eq (report.imported, 0);
+  if (header)
+    summary = g_strdup ("The column names in the first row of “in.csv” are wrong; nothing was "
+                        "imported.");
+  else if (n == 1)
+    summary = g_strdup ("“in.csv” has 1 bad row; nothing was imported.");
+  else
+    summary = g_strdup_printf ("“in.csv” has %u bad rows; nothing was imported.", n);
+  cr_assert_str_eq (error->message, summary);
+  after = db_digest (db_path);
+  cr_assert_str_eq (before, after, "nothing may be imported");
+}
+
+static void
+import_ok (StkWriter  *writer,
+           StkTable    table,
+           const char *csv,
+           guint64     rows)
+{
+  g_auto(StkImportReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file ("ok.csv", csv);
+
+  cr_assert (stk_import_file (writer, table, path, NULL, NULL, NULL, &report, &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (report.imported, rows);
+}
+
+static void
+submit_fails (StkWriter  *writer,
+              StkOp      *op,
+              int         code,
+              const char *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = db_digest (db_path);
+  g_autofree char *after = NULL;
+
+  cr_assert_not (stk_writer_submit_sync (writer, op, &error), "%s must fail", message);
+  stk_op_unref (op);
+  cr_assert (g_error_matches (error, STK_ERROR, code), "%s (code %d, want %d)",
+             error ? error->message : "no error", error ? error->code : -1, code);
+  cr_assert_str_eq (error->message, message);
+  after = db_digest (db_path);
+  cr_assert_str_eq (before, after, "a refused op changes nothing");
+}
+
+/* ---- CSV fields of every kind ---- */
+
+Test (data_errors, price_text_that_is_not_a_price)
+{
+  static const struct { const char *text; const char *message; } bad[] = {
+    { "-1", "The price “-1” is negative." },
+    { "-0.50", "The price “-0.50” is negative." },
+    { "92233720368547758.07", "The price “92233720368547758.07” is too large." },
+    { "99999999999999999999", "The price “99999999999999999999” is too large." },
+    { "12.", "“12.” is not a price like 12.50." },
+    { ".5", "“.5” is not a price like 12.50." },
+    { "1.234", "The price “1.234” has more than two decimals." },
+    { "1.2x", "“1.2x” is not a price like 12.50." },
+    { "1,50", "“1,50” is not a price like 12.50." },
+    { "", "“” is not a price like 12.50." },
+    { "-", "“-” is not a price like 12.50." },
+  };
+  gint64 cents = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      cents = 777;
+      cr_assert_not (stk_price_parse (bad[i].text, &cents, &error), "%s", bad[i].text);
+      cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA));
+      cr_assert_str_eq (error->message, bad[i].message);
+      cr_assert_eq (cents, 777, "a refused price leaves the output alone");
+    }
+  cr_assert (stk_price_parse ("1.5", &cents, NULL));
+  cr_assert_eq (cents, 150);
+  cr_assert (stk_price_parse ("92233720368547757.99", &cents, NULL));
+  cr_assert_eq (cents, G_GINT64_CONSTANT (9223372036854775799));
+}
+
+Test (data_errors, price_format_of_negative_and_extreme_amounts)
+{
+  g_autofree char *neg = stk_price_format (-5);
+  g_autofree char *min = stk_price_format (G_MININT64);
+  g_autofree char *max = stk_price_format (G_MAXINT64);
+
+  cr_assert_str_eq (neg, "-0.05");
+  cr_assert_str_eq (min, "-92233720368547758.08");
+  cr_assert_str_eq (max, "92233720368547758.07");
+}
+
+Test (data_errors, table_names_refused)
+{
+  StkTable table = STK_TABLE_SALES;
+
+  cr_assert_not (stk_table_from_string (NULL, &table));
+  cr_assert_not (stk_table_from_string ("sku", &table));
+  cr_assert_not (stk_table_from_string ("", &table));
+  cr_assert_eq (table, STK_TABLE_SALES, "a refused name leaves the output alone");
+  cr_assert (stk_table_from_string ("MOVEMENTS", &table));
+  cr_assert_eq (table, STK_TABLE_MOVEMENTS);
+}
+
+Test (data_errors, every_bad_sku_field)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(GString) long_description = g_string_new (NULL);
+  g_autoptr(GString) csv = g_string_new (NULL);
+
+  for (guint i = 0; i < STK_DESCRIPTION_MAX_LENGTH + 1; i++)
+    g_string_append (long_description, "é");
+  g_string_append (csv, "code,description,unit_price,reorder_level,archived,on_hand\n");
+  g_string_append (csv, "R-1,x,1.00,lots,0,1\n");                      /* 2 */
+  g_string_append (csv, "R-2,x,1.00,-1,0,1\n");                        /* 3 */
+  g_string_append (csv, "R-3,x,1.00,1000000000001,0,1\n");             /* 4 */
+  g_string_append (csv, "A-1,x,1.00,0,maybe,1\n");                     /* 5 */
+  g_string_append (csv, "H-1,x,1.00,0,no,1000000000001\n");            /* 6 */
+  g_string_append_printf (csv, "D-1,%s,1.00,0,0,1\n", long_description->str); /* 7 */
+  g_string_append (csv, "'=SUM(A1),x,1.00,0,0,1\n");                   /* 8: fine, unprotected */
+  g_string_append (csv, "\" lead\",x,1.00,0,0,1\n");                   /* 9: stripped, fine */
+  g_string_append (csv, "P-1,x,-2.00,0,0,1\n");                        /* 10 */
+  g_string_append (csv, "L-1,x,1.00,0,yes,99999999999999999999\n");    /* 11 */
+
+  import_refused (writer, STK_TABLE_SKUS, csv->str,
+                  2, "The reorder_level “lots” is not a whole number.",
+                  3, "The reorder_level cannot be negative (-1).",
+                  4, "The reorder_level “1000000000001” is too large.",
+                  5, "“maybe” is not 0, 1, true, false, yes or no.",
+                  6, "The on_hand “1000000000001” is too large.",
+                  7, "The description is longer than 1000 characters.",
+                  10, "The price “-2.00” is negative.",
+                  11, "The on_hand “99999999999999999999” is not a whole number.",
+                  0);
+
+  /* The writer goes on: the good rows alone import, with the protected code as text. */
+  import_ok (writer, STK_TABLE_SKUS,
+             "code,description,unit_price,reorder_level,archived,on_hand\n"
+             "'=SUM(A1),x,1.00,0,TRUE,1\n"
+             "\" lead\",x,1.00,0,False,2\n", 2);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = '=SUM(A1)' AND archived"), 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'lead'"), 2);
+  stk_test_close_writer (writer);
+}
+
+Test (data_errors, header_with_a_nameless_column)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+
+  import_refused (writer, STK_TABLE_SKUS, "code, ,on_hand\nA,x,1\n",
+                  1, "Column 2 has no name; the columns of a skus file are code, description, "
+                     "unit_price, reorder_level, archived, on_hand.",
+                  0);
+  import_refused (writer, STK_TABLE_MOVEMENTS, "moved_at,sku,quantity,colour\n",
+                  1, "Unknown column “colour”; the columns of a movements file are moved_at, "
+                     "sku, kind, quantity, reason, reference.",
+                  1, "The required column “kind” is missing.",
+                  0);
+  stk_test_close_writer (writer);
+}
+
+Test (data_errors, every_bad_sale_field)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+
+  stk_test_submit (writer, stk_op_create_item ("A", "", 100, 0));
+  stk_test_submit (writer, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 10, "", 0));
+  import_refused (writer, STK_TABLE_SALES,
+                  "sold_at,sku,quantity,unit_price,reference\n"
+                  "2026-01-01T10:00:00Z,,1,,\n"                      /* 2 */
+                  "2026-01-01T10:00:00Z,A,,,\n"                      /* 3 */
+                  "2026-01-01T10:00:00Z,A,1000000000001,,\n"         /* 4 */
+                  "2026-01-01T10:00:00Z,A,1,abc,\n"                  /* 5 */
+                  "2026-13-01T10:00:00Z,A,1,,\n"                     /* 6 */
+                  "2026-01-01T10:00:00Z,\"A\x01\",1,,\n"             /* 7 */
+                  "2026-01-01T10:00:00Z,A,one,,\n",                  /* 8 */
+                  2, "The sku is empty.",
+                  3, "The quantity is empty.",
+                  4, "The quantity “1000000000001” is too large.",
+                  5, "“abc” is not a price like 12.50.",
+                  6, "“2026-13-01T10:00:00Z” is not a date and time like 2026-11-23T10:15:00Z.",
+                  7, "The item code contains a control character.",
+                  8, "The quantity “one” is not a whole number.",
+                  0);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 10);
+
+  /* The writer goes on. */
+  import_ok (writer, STK_TABLE_SALES, "sold_at,sku,quantity\n2026-01-01,A,3\n", 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 7);
+  stk_test_close_writer (writer);
+}
+
+Test (data_errors, every_bad_movement_field)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(GString) long_reason = g_string_new (NULL);
+  g_autoptr(GString) csv = g_string_new ("moved_at,sku,kind,quantity,reason\n");
+
+  for (guint i = 0; i < STK_DESCRIPTION_MAX_LENGTH + 1; i++)
+    g_string_append_c (long_reason, 'r');
+  stk_test_submit (writer, stk_op_create_item ("A", "", 100, 0));
+  g_string_append (csv, ",A,receive,1,\n");                          /* 2 */
+  g_string_append (csv, "noon,A,receive,1,\n");                      /* 3 */
+  g_string_append (csv, "2026-01-01,,receive,1,\n");                 /* 4 */
+  g_string_append (csv, "2026-01-01,A,,1,\n");                       /* 5 */
+  g_string_append (csv, "2026-01-01,A,receive,,\n");                 /* 6 */
+  g_string_append (csv, "2026-01-01,A,adjustment,-1000000000001,\n");/* 7 */
+  g_string_append_printf (csv, "2026-01-01,A,receive,1,%s\n", long_reason->str); /* 8 */
+  g_string_append (csv, "1970-01-01T00:00:00Z,A,count,1,\n");       /* 9 */
+
+  import_refused (writer, STK_TABLE_MOVEMENTS, csv->str,
+                  2, "The moved_at is empty.",
+                  3, "“noon” is not a date and time like 2026-11-23T10:15:00Z.",
+                  4, "The sku is empty.",
+                  5, "The kind “” is not receive, adjustment or count.",
+                  6, "The quantity is empty.",
+                  7, "The quantity cannot be negative (-1000000000001).",
+                  8, "The reason is longer than 1000 characters.",
+                  9, "The date “1970-01-01T00:00:00Z” is before 1970.",
+                  0);
+
+  import_ok (writer, STK_TABLE_MOVEMENTS,
+             "moved_at,sku,kind,quantity,reason\n2026-01-01,A,COUNT,4,stocktake\n", 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 4);
+  stk_test_close_writer (writer);
+}
+
+/* ---- rules every op checks ---- */
+
+Test (data_errors, create_item_rules)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(GString) long_code = g_string_new (NULL);
+  g_autoptr(GString) long_text = g_string_new (NULL);
+  g_autofree char *long_code_message = NULL;
+
+  for (guint i = 0; i < STK_CODE_MAX_LENGTH + 1; i++)
+    g_string_append (long_code, "ü");
+  for (guint i = 0; i < STK_DESCRIPTION_MAX_LENGTH + 1; i++)
+    g_string_append_c (long_text, 'd');
+  long_code_message = g_strdup_printf ("The item code “%s” is longer than %d characters.",
+                                       long_code->str, STK_CODE_MAX_LENGTH);
+
+  stk_test_submit (writer, stk_op_create_item ("A", "first", 100, 0));
+  submit_fails (writer, stk_op_create_item ("", "x", 1, 0), STK_ERROR_INVALID_DATA,
+                "The item code is empty.");
+  submit_fails (writer, stk_op_create_item ("B\xff", "x", 1, 0), STK_ERROR_INVALID_DATA,
+                "The item code is not valid UTF-8.");
+  submit_fails (writer, stk_op_create_item (long_code->str, "x", 1, 0), STK_ERROR_INVALID_DATA,
+                long_code_message);
+  submit_fails (writer, stk_op_create_item ("B\tC", "x", 1, 0), STK_ERROR_INVALID_DATA,
+                "The item code contains a control character.");
+  submit_fails (writer, stk_op_create_item ("B", "bad \xc3", 1, 0), STK_ERROR_INVALID_DATA,
+                "The description is not valid UTF-8.");
+  submit_fails (writer, stk_op_create_item ("B", long_text->str, 1, 0), STK_ERROR_INVALID_DATA,
+                "The description is longer than 1000 characters.");
+  submit_fails (writer, stk_op_create_item ("B", "x", -1, 0), STK_ERROR_INVALID_DATA,
+                "The price of “B” is negative.");
+  submit_fails (writer, stk_op_create_item ("B", "x", 1, -1), STK_ERROR_INVALID_DATA,
+                "The reorder level of “B” is negative.");
+  submit_fails (writer, stk_op_create_item ("a", "x", 1, 0), STK_ERROR_CONSTRAINT,
+                "An item with code “a” already exists.");
+
+  /* The writer goes on. */
+  stk_test_submit (writer, stk_op_create_item ("B", "x", 1, 0));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 2);
+  stk_test_close_writer (writer);
+}
+
+Test (data_errors, code_with_spaces_inside_the_op)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Ops strip their input; the check itself is a public entry point. */
+  cr_assert_not (stk_ops_validate_code (" A", &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA));
+  cr_assert_str_eq (error->message, "The item code “ A” starts or ends with a space.");
+  g_clear_error (&error);
+  cr_assert_not (stk_ops_validate_code ("A\xc2\xa0", &error));
+  cr_assert_str_eq (error->message, "The item code “A\xc2\xa0” starts or ends with a space.");
+  g_clear_error (&error);
+  cr_assert_not (stk_ops_validate_code (NULL, &error));
+  cr_assert_str_eq (error->message, "The item code is empty.");
+  cr_assert (stk_ops_validate_code ("A B", NULL));
+}
+
+Test (data_errors, movement_sale_and_update_rules)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(GString) long_text = g_string_new (NULL);
+
+  for (guint i = 0; i < STK_DESCRIPTION_MAX_LENGTH + 1; i++)
+    g_string_append_c (long_text, 'r');
+  stk_test_submit (writer, stk_op_create_item ("A", "", 100, 0));
+  stk_test_submit (writer, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 2, "", 0));
+
+  submit_fails (writer, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 1, long_text->str, 0),
+                STK_ERROR_INVALID_DATA, "The reason is longer than 1000 characters.");
+  submit_fails (writer, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 1, "\xfe", 0),
+                STK_ERROR_INVALID_DATA, "The reason is not valid UTF-8.");
+  submit_fails (writer, stk_op_record_movement ("A", STK_MOVEMENT_SALE, 1, "", 0),
+                STK_ERROR_INVALID_DATA,
+                "Sales of “A” are recorded as sales, not as stock movements.");
+  submit_fails (writer, stk_op_record_movement ("NOPE", STK_MOVEMENT_RECEIVE, 1, "", 0),
+                STK_ERROR_CONSTRAINT, "Unknown item code “NOPE”.");
+  submit_fails (writer, stk_op_record_movement ("", STK_MOVEMENT_RECEIVE, 1, "", 0),
+                STK_ERROR_INVALID_DATA, "The item code is empty.");
+  submit_fails (writer, stk_op_record_movement ("A", STK_MOVEMENT_ADJUSTMENT, -3, "", 0),
+                STK_ERROR_CONSTRAINT, "Not enough stock of “A”: on hand would go below zero.");
+  submit_fails (writer, stk_op_record_sale ("A", 0, -1, 0), STK_ERROR_INVALID_DATA,
+                "A sale of “A” needs a quantity above zero.");
+  submit_fails (writer, stk_op_record_sale ("", 1, -1, 0), STK_ERROR_INVALID_DATA,
+                "The item code is empty.");
+  submit_fails (writer, stk_op_record_sale ("NOPE", 1, -1, 0), STK_ERROR_CONSTRAINT,
+                "Unknown item code “NOPE”.");
+  submit_fails (writer, stk_op_update_item (999, "Z", "", 1, 0), STK_ERROR_NOT_FOUND,
+                "The item “Z” no longer exists.");
+  submit_fails (writer, stk_op_update_item (1, "Z", "", -1, 0), STK_ERROR_INVALID_DATA,
+                "The price and reorder level of “Z” cannot be negative.");
+  submit_fails (writer, stk_op_update_item (1, "Z", "", 1, -1), STK_ERROR_INVALID_DATA,
+                "The price and reorder level of “Z” cannot be negative.");
+  submit_fails (writer, stk_op_update_item (1, "", "", 1, 0), STK_ERROR_INVALID_DATA,
+                "The item code is empty.");
+  submit_fails (writer, stk_op_set_archived (999, TRUE), STK_ERROR_NOT_FOUND,
+                "The item no longer exists.");
+
+  /* The writer goes on. */
+  stk_test_submit (writer, stk_op_record_sale ("A", 2, -1, 0));
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 0);
+  stk_test_close_writer (writer);
+}
+
+Test (data_errors, movement_kind_names)
+{
+  StkMovementKind kind = STK_MOVEMENT_COUNT;
+
+  cr_assert_not (stk_movement_kind_from_string (NULL, &kind));
+  cr_assert_not (stk_movement_kind_from_string ("theft", &kind));
+  cr_assert_eq (kind, STK_MOVEMENT_COUNT);
+  cr_assert (stk_movement_kind_from_string ("Receive", &kind));
+  cr_assert_eq (kind, STK_MOVEMENT_RECEIVE);
+}

@@ -181,8 +181,12 @@ import_ok (StkWriter  *writer,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = write_file ("ok.csv", csv);
 
-  cr_assert (stk_import_file (writer, table, path, NULL, NULL, NULL, &report, &error), "%s",
-             error ? error->message : "");
+  if (!stk_import_file (writer, table, path, NULL, NULL, NULL, &report, &error))
+    {
+      g_autofree char *dump = report_dump (&report);
+
+      cr_assert_fail ("%s\n%s", error->message, dump);
+    }
   cr_assert_eq (report.imported, rows);
 }
 
@@ -501,3 +505,311 @@ Test (data_errors, movement_kind_names)
   cr_assert (stk_movement_kind_from_string ("Receive", &kind));
   cr_assert_eq (kind, STK_MOVEMENT_RECEIVE);
 }
+
+/* ---- a failing read under every read path ---- */
+
+#define MAX_N 3000
+
+/* An inventory spread over many pages: 400 items with long descriptions, movements
+ * and sales, the writer closed (WAL checkpointed). */
+static void
+fill_inventory (void)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(GString) csv = g_string_new ("code,description,unit_price,reorder_level,on_hand\n");
+  g_autoptr(GString) sales = g_string_new ("sold_at,sku,quantity,unit_price\n");
+
+  for (guint i = 0; i < 400; i++)
+    g_string_append_printf (csv, "ITEM-%03u,%s %u %s,%u.%02u,%u,%u\n", i,
+                            "A description long enough to spread the items over pages", i,
+                            "and their index too", i, i % 100, i % 7, 50 + i);
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (sales, "2027-01-%02uT10:00:00Z,ITEM-%03u,%u,%u.00\n",
+                            1 + i % 28, (i * 7) % 400, 1 + i % 3, 1 + i % 9);
+  import_ok (writer, STK_TABLE_SKUS, csv->str, 400);
+  import_ok (writer, STK_TABLE_SALES, sales->str, 200);
+  stk_test_close_writer (writer);
+}
+
+/* One read path: its result as text (to compare runs), or NULL with @error set. */
+typedef char *(*ReadPath) (StkStore    *store,
+                           const char  *dest,
+                           GError     **error);
+
+static char *
+read_stats (StkStore    *store,
+            const char  *dest,
+            GError     **error)
+{
+  StkStats s = { 0 };
+
+  if (!stk_store_get_stats (store, &s, error))
+    return NULL;
+  return g_strdup_printf ("%d %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                          " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                          s.schema_version, s.items, s.archived_items, s.movements, s.sales,
+                          s.total_on_hand, s.stock_value_cents);
+}
+
+static char *
+strv_or_array_join (GPtrArray *lines)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (s, "%s\n", (const char *) g_ptr_array_index (lines, i));
+  return g_string_free (s, FALSE);
+}
+
+static char *
+read_verify (StkStore    *store,
+             const char  *dest,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) problems = stk_store_verify (store, error);
+
+  return problems != NULL ? strv_or_array_join (problems) : NULL;
+}
+
+static char *
+read_verify_file (StkStore    *store,
+                  const char  *dest,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+
+  if (!stk_verify_file (stk_store_get_path (store), &problems, error))
+    return NULL;
+  return strv_or_array_join (problems);
+}
+
+static char *
+read_report (StkStore    *store,
+             const char  *dest,
+             GError     **error)
+{
+  sqlite3 *db = stk_store_acquire (store, error);
+  g_autoptr(StkReport) report = NULL;
+  GString *s;
+
+  if (db == NULL)
+    return NULL;
+  /* 2027-02-01T00:00:00Z: the sales above are within the 40 days before. */
+  report = stk_query_report (db, 40, 5, G_GINT64_CONSTANT (1801440000000000), error);
+  stk_store_release (store, db);
+  if (report == NULL)
+    return NULL;
+  s = g_string_new (NULL);
+  g_string_append_printf (s, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                          report->total_quantity, report->total_revenue_cents,
+                          report->stock_value_cents);
+  for (guint i = 0; i < report->top_sellers->len; i++)
+    {
+      StkTopSeller *t = g_ptr_array_index (report->top_sellers, i);
+
+      g_string_append_printf (s, " %s=%" G_GINT64_FORMAT, t->code, t->quantity);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+read_lookups (StkStore    *store,
+              const char  *dest,
+              GError     **error)
+{
+  sqlite3 *db = stk_store_acquire (store, error);
+  g_auto(StkItemInfo) by_code = { 0 };
+  g_auto(StkItemInfo) by_id = { 0 };
+  g_auto(GStrv) codes = NULL;
+  g_autofree char *joined = NULL;
+  gboolean ok;
+
+  if (db == NULL)
+    return NULL;
+  ok = stk_query_item_by_code (db, "item-399", &by_code, error) &&
+       stk_query_item_by_id (db, 17, &by_id, error) &&
+       (codes = stk_query_complete_codes (db, "ITEM-39", 20, error)) != NULL;
+  stk_store_release (store, db);
+  if (!ok)
+    return NULL;
+  joined = g_strjoinv (",", codes);
+  return g_strdup_printf ("%s %" G_GINT64_FORMAT " %s %s", by_code.code, by_code.on_hand,
+                          by_id.code, joined);
+}
+
+/* Nothing but the inventory's own files (and the CSV it was filled from) may be left in
+ * the folder. */
+static void
+assert_no_leftovers (const char *dest)
+{
+  g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+  g_autofree char *base = g_path_get_basename (dest);
+  const char *name;
+
+  cr_assert_not (g_file_test (dest, G_FILE_TEST_EXISTS), "%s was left behind", dest);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    cr_assert (g_str_has_prefix (name, "inventory.db") || g_str_equal (name, "ok.csv"),
+               "“%s” was left behind", name);
+}
+
+static char *
+read_export (StkStore    *store,
+             const char  *dest,
+             GError     **error)
+{
+  guint64 rows = 0;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *digest = NULL;
+
+  if (!stk_export_file (store, STK_TABLE_SALES, dest, NULL, NULL, NULL, &rows, error))
+    {
+      assert_no_leftovers (dest);
+      return NULL;
+    }
+  bytes = stk_test_read_bytes (dest);
+  digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_unlink (dest);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT " %s", rows, digest);
+}
+
+static char *
+read_export_all (StkStore    *store,
+                 const char  *dest,
+                 GError     **error)
+{
+  guint64 rows = 0;
+  g_autofree char *skus = g_build_filename (dest, "skus.csv", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *digest = NULL;
+
+  if (!stk_export_all (store, dest, NULL, &rows, error))
+    {
+      assert_no_leftovers (dest);
+      return NULL;
+    }
+  bytes = stk_test_read_bytes (skus);
+  digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  stk_test_rmdir (dest);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT " %s", rows, digest);
+}
+
+static char *
+read_backup (StkStore    *store,
+             const char  *dest,
+             GError     **error)
+{
+  if (!stk_store_backup (store, dest, error))
+    {
+      assert_no_leftovers (dest);
+      return NULL;
+    }
+  return g_strdup ("backed up"); /* checked by check_backup(), once the fault is disarmed */
+}
+
+static void
+check_backup (const char *dest)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *original = NULL;
+
+  cr_assert (stk_verify_file (dest, &problems, &error), "%s", error ? error->message : "");
+  cr_assert_eq (problems->len, 0, "the backup verifies clean");
+  copy = db_digest (dest);
+  original = db_digest (db_path);
+  cr_assert_str_eq (copy, original, "the backup holds the whole inventory");
+  g_unlink (dest);
+}
+
+/* For N = 1, 2, … the Nth read of the inventory fails (a fresh store each time, so
+ * nothing comes from a cache): the call must fail with STK_ERROR_IO and SQLite's
+ * sentence, leave nothing behind, and the same store must then give the right answer
+ * (its connection was not left in a transaction). Stops at the first N the run no
+ * longer reaches. */
+static void
+sweep_read_faults (ReadPath    run,
+                   const char *dest_name,
+                   void      (*check) (const char *dest))
+{
+  g_autofree char *dest = dest_name ? g_build_filename (tmpdir, dest_name, NULL) : NULL;
+  g_autofree char *baseline = NULL;
+  g_autofree char *before = NULL;
+  guint failures = 0;
+  guint64 n;
+
+  fill_inventory ();
+  before = db_digest (db_path);
+  {
+    g_autoptr(StkStore) store = stk_test_open_store (db_path);
+    g_autoptr(GError) error = NULL;
+
+    baseline = run (store, dest, &error);
+    cr_assert_not_null (baseline, "%s", error ? error->message : "");
+    if (check != NULL)
+      check (dest);
+  }
+
+  for (n = 1; n < MAX_N; n++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StkStore) store = NULL;
+      g_autofree char *result = NULL;
+      g_autofree char *again = NULL;
+      guint64 fired;
+
+      stk_faultvfs_arm (STK_FAULT_READ, n, SQLITE_IOERR_READ);
+      store = stk_store_new (db_path, &error);
+      if (store != NULL)
+        result = run (store, dest, &error);
+      fired = stk_faultvfs_fired ();
+      stk_faultvfs_disarm ();
+      if (result != NULL && check != NULL)
+        check (dest);
+
+      if (fired == 0)
+        {
+          cr_assert_not_null (result, "N=%" G_GUINT64_FORMAT ": %s", n,
+                              error ? error->message : "");
+          cr_assert_str_eq (result, baseline);
+          break;
+        }
+      if (result != NULL)
+        {
+          /* SQLite read the page again or did not need it: the answer must be right. */
+          cr_assert_str_eq (result, baseline, "N=%" G_GUINT64_FORMAT, n);
+          continue;
+        }
+      failures++;
+      cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_IO), "N=%" G_GUINT64_FORMAT ": %s (%s %d)",
+                 n, error ? error->message : "no error",
+                 error ? g_quark_to_string (error->domain) : "", error ? error->code : 0);
+      cr_assert (g_str_has_suffix (error->message, ": disk I/O error"), "N=%" G_GUINT64_FORMAT ": %s",
+                 n, error->message);
+      if (store == NULL)
+        continue;
+      g_clear_error (&error);
+      again = run (store, dest, &error);
+      cr_assert_not_null (again, "N=%" G_GUINT64_FORMAT ": after the fault: %s", n,
+                          error ? error->message : "");
+      cr_assert_str_eq (again, baseline, "N=%" G_GUINT64_FORMAT, n);
+      if (check != NULL)
+        check (dest);
+    }
+  cr_assert_lt (n, MAX_N, "the run never got past the faults");
+  cr_assert_gt (failures, 0, "no read fault was ever reported");
+  {
+    g_autofree char *after = db_digest (db_path);
+
+    cr_assert_str_eq (before, after, "a read path changed the inventory");
+  }
+}
+
+Test (data_errors, read_fault_under_stats) { sweep_read_faults (read_stats, NULL, NULL); }
+Test (data_errors, read_fault_under_verify) { sweep_read_faults (read_verify, NULL, NULL); }
+Test (data_errors, read_fault_under_verify_file) { sweep_read_faults (read_verify_file, NULL, NULL); }
+Test (data_errors, read_fault_under_report) { sweep_read_faults (read_report, NULL, NULL); }
+Test (data_errors, read_fault_under_lookups) { sweep_read_faults (read_lookups, NULL, NULL); }
+Test (data_errors, read_fault_under_export) { sweep_read_faults (read_export, "sales.csv", NULL); }
+Test (data_errors, read_fault_under_export_all) { sweep_read_faults (read_export_all, "all", NULL); }
+Test (data_errors, read_fault_under_backup) { sweep_read_faults (read_backup, "copy.db", check_backup); }

@@ -813,3 +813,228 @@ Test (data_errors, read_fault_under_lookups) { sweep_read_faults (read_lookups, 
 Test (data_errors, read_fault_under_export) { sweep_read_faults (read_export, "sales.csv", NULL); }
 Test (data_errors, read_fault_under_export_all) { sweep_read_faults (read_export_all, "all", NULL); }
 Test (data_errors, read_fault_under_backup) { sweep_read_faults (read_backup, "copy.db", check_backup); }
+
+/* ---- damaged inventories: verify names every problem, restore refuses them ---- */
+
+static void
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+
+  cr_assert_eq (sqlite3_open (path, &db), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg);
+  sqlite3_close (db);
+}
+
+static gboolean
+problems_have (GPtrArray  *problems,
+               const char *sentence)
+{
+  for (guint i = 0; i < problems->len; i++)
+    {
+      if (g_str_equal (g_ptr_array_index (problems, i), sentence))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A sound inventory: A (5 on hand), B, C (2 on hand, one sale of 1). */
+static void
+small_inventory (const char *path)
+{
+  StkWriter *writer = stk_test_open_writer (path);
+
+  stk_test_submit (writer, stk_op_create_item ("A", "", 100, 0));
+  stk_test_submit (writer, stk_op_create_item ("B", "", 100, 0));
+  stk_test_submit (writer, stk_op_create_item ("C", "", 100, 0));
+  stk_test_submit (writer, stk_op_record_movement ("A", STK_MOVEMENT_RECEIVE, 5, "", 0));
+  stk_test_submit (writer, stk_op_record_movement ("C", STK_MOVEMENT_RECEIVE, 3, "", 0));
+  stk_test_submit (writer, stk_op_record_sale ("C", 1, -1, 0));
+  stk_test_close_writer (writer);
+}
+
+Test (data_errors, verify_names_every_kind_of_damage)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dump = NULL;
+  gint64 sale_id, sale_movement;
+
+  small_inventory (db_path);
+  sale_id = stk_test_query (db_path, "SELECT id FROM sales");
+  sale_movement = stk_test_query (db_path, "SELECT id FROM movements WHERE sale_id IS NOT NULL");
+  /* What no op can do: the guards dropped, the rows edited by hand. */
+  raw_exec (db_path,
+            "PRAGMA foreign_keys = OFF;"
+            "DROP TRIGGER items_on_hand_guard;"
+            "DROP TRIGGER movements_no_update;"
+            "DROP TRIGGER movements_no_delete;"
+            "UPDATE items SET on_hand = 99 WHERE code = 'A';"
+            "UPDATE items SET code_key = 'zzz' WHERE code = 'B';"
+            "DELETE FROM movements WHERE sale_id IS NOT NULL;"
+            "INSERT INTO sale_voids (sale_id, voided_at) VALUES (4242, 1);");
+
+  cr_assert (stk_verify_file (db_path, &problems, &error), "%s", error ? error->message : "");
+  dump = strv_or_array_join (problems);
+  cr_assert (problems_have (problems, "Row 4242 of sale_voids refers to a missing row of sales."),
+             "%s", dump);
+  cr_assert (problems_have (problems, "Item 2 (“B”) has a code key out of step with its code."),
+             "%s", dump);
+  cr_assert (problems_have (problems,
+                            "Item “A” shows 99 on hand, but its stock movements add up to 5."),
+             "%s", dump);
+  cr_assert (problems_have (problems,
+                            "Item “C” shows 2 on hand, but its stock movements add up to 3."),
+             "%s", dump);
+  {
+    g_autofree char *sale = g_strdup_printf ("Sale %" G_GINT64_FORMAT
+                                             " of 1 units has no matching stock movement ().",
+                                             sale_id);
+
+    cr_assert (problems_have (problems, sale), "%s", dump);
+  }
+  cr_assert_eq (problems->len, 5, "%s", dump);
+  cr_assert_gt (sale_movement, 0);
+}
+
+Test (data_errors, verify_a_foreign_or_newer_file)
+{
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dump = NULL;
+  g_autofree char *newer = g_strdup_printf ("The inventory is at format %d, newer than %d.",
+                                            STK_SCHEMA_VERSION + 1, STK_SCHEMA_VERSION);
+
+  small_inventory (db_path);
+  store = stk_test_open_store (db_path);
+  raw_exec (db_path, "PRAGMA application_id = 1234;");
+  {
+    g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d;", STK_SCHEMA_VERSION + 1);
+
+    raw_exec (db_path, sql);
+  }
+  /* The store was opened before: its check sees the file as it is now. */
+  problems = stk_store_verify (store, &error);
+  if (problems == NULL)
+    {
+      /* Refusing to read it at all is as good, if it says why. */
+      cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_TOO_NEW) ||
+                 g_error_matches (error, STK_ERROR, STK_ERROR_NOT_INVENTORY), "%s", error->message);
+      return;
+    }
+  dump = strv_or_array_join (problems);
+  cr_assert (problems_have (problems, "The file is not marked as a Stocktake inventory."), "%s",
+             dump);
+  cr_assert (problems_have (problems, newer), "%s", dump);
+  cr_assert_eq (problems->len, 2, "%s", dump);
+}
+
+Test (data_errors, restore_refuses_the_inventory_itself_and_damaged_backups)
+{
+  g_autofree char *damaged = g_build_filename (tmpdir, "damaged.db", NULL);
+  g_autofree char *damaged1 = g_build_filename (tmpdir, "damaged1.db", NULL);
+  g_autofree char *before = NULL;
+  StkWriter *writer;
+  g_autoptr(StkStore) store = NULL;
+
+  small_inventory (damaged);
+  raw_exec (damaged, "PRAGMA foreign_keys = OFF; DROP TRIGGER items_on_hand_guard;"
+                     "UPDATE items SET on_hand = 7 WHERE code IN ('A', 'C');");
+  small_inventory (damaged1);
+  raw_exec (damaged1, "DROP TRIGGER items_on_hand_guard; UPDATE items SET on_hand = 7 WHERE code = 'A';");
+
+  writer = stk_test_open_writer (db_path);
+  store = stk_test_open_store (db_path);
+  stk_test_submit (writer, stk_op_create_item ("KEEP", "", 1, 0));
+  before = db_digest (db_path);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *safety = NULL;
+    g_autofree char *want = g_strdup_printf ("Cannot restore “%s”: it is the inventory itself, "
+                                             "not a backup.", db_path);
+
+    cr_assert_not (stk_restore (writer, store, db_path, &safety, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+    cr_assert_null (safety);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *safety = NULL;
+    g_autofree char *want = g_strdup_printf ("Cannot restore “%s”: it is damaged (2 problems found; "
+                                             "“stocktake --database FILE verify” lists them).",
+                                             damaged);
+
+    cr_assert_not (stk_restore (writer, store, damaged, &safety, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CORRUPT), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+    cr_assert_null (safety);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *want = g_strdup_printf ("Cannot restore “%s”: it is damaged (1 problem found; "
+                                             "“stocktake --database FILE verify” lists it).",
+                                             damaged1);
+
+    cr_assert_not (stk_restore (writer, store, damaged1, NULL, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CORRUPT), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+  }
+  {
+    g_autofree char *after = db_digest (db_path);
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    cr_assert_str_eq (before, after, "a refused restore changes nothing");
+    while ((name = g_dir_read_name (dir)) != NULL)
+      cr_assert (g_str_has_prefix (name, "inventory.db") || g_str_has_prefix (name, "damaged"),
+                 "a refused restore leaves no safety copy (%s)", name);
+  }
+  /* The writer goes on. */
+  stk_test_submit (writer, stk_op_create_item ("AFTER", "", 1, 0));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 2);
+  stk_test_close_writer (writer);
+}
+
+Test (data_errors, generate_refusals)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autofree char *before = NULL;
+  static const struct { guint64 skus, sales; const char *message; } bad[] = {
+    { 0, 1, "Sales can only be generated together with SKUs." },
+    { G_MAXUINT64, 0, NULL },
+    { 1, G_MAXUINT64, NULL },
+  };
+
+  stk_test_submit (writer, stk_op_create_item ("KEEP", "", 1, 0));
+  before = db_digest (db_path);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *after = NULL;
+
+      cr_assert_not (stk_generate (writer, bad[i].skus, bad[i].sales, 1, NULL, NULL, &error));
+      cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+      if (bad[i].message != NULL)
+        cr_assert_str_eq (error->message, bad[i].message);
+      else
+        cr_assert (g_str_has_prefix (error->message, "Too much to generate: at most ") &&
+                   strstr (error->message, " SKUs and ") != NULL &&
+                   g_str_has_suffix (error->message, " sales."), "%s", error->message);
+      after = db_digest (db_path);
+      cr_assert_str_eq (before, after, "a refused generate changes nothing");
+    }
+  /* Nothing at all is nothing; the writer goes on. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    cr_assert (stk_generate (writer, 0, 0, 1, NULL, NULL, &error), "%s", error ? error->message : "");
+    cr_assert (stk_generate (writer, 3, 5, 1, NULL, NULL, &error), "%s", error ? error->message : "");
+  }
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 4);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 5);
+  stk_test_close_writer (writer);
+}

@@ -287,11 +287,15 @@ stk_db_checked_add (gint64   a,
                     gint64  *out_sum,
                     GError **error)
 {
-  if (__builtin_add_overflow (a, b, out_sum))
+  gint64 sum;
+
+  /* A refused sum leaves *out_sum as it was, not wrapped round. */
+  if (__builtin_add_overflow (a, b, &sum))
     {
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, "%s", _(STK_AMOUNT_TOO_LARGE));
       return FALSE;
     }
+  *out_sum = sum;
   return TRUE;
 }
 

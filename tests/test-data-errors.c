@@ -1032,3 +1032,118 @@ Test (data_errors, generate_refusals)
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 5);
   stk_test_close_writer (writer);
 }
+
+/* ---- SQLite's result codes as one sentence ---- */
+
+Test (data_errors, every_sqlite_code_maps_to_its_error)
+{
+  static const struct { int rc; int code; } map[] = {
+    { SQLITE_BUSY, STK_ERROR_BUSY },
+    { SQLITE_BUSY_SNAPSHOT, STK_ERROR_BUSY },
+    { SQLITE_LOCKED, STK_ERROR_BUSY },
+    { SQLITE_READONLY, STK_ERROR_READ_ONLY },
+    { SQLITE_READONLY_DBMOVED, STK_ERROR_READ_ONLY },
+    { SQLITE_PERM, STK_ERROR_READ_ONLY },
+    { SQLITE_AUTH, STK_ERROR_READ_ONLY },
+    { SQLITE_CONSTRAINT_UNIQUE, STK_ERROR_CONSTRAINT },
+    { SQLITE_CORRUPT, STK_ERROR_CORRUPT },
+    { SQLITE_NOTADB, STK_ERROR_NOT_INVENTORY },
+    { SQLITE_FULL, STK_ERROR_NO_SPACE },
+    { SQLITE_IOERR_READ, STK_ERROR_IO },
+    { SQLITE_CANTOPEN, STK_ERROR_IO },
+    { SQLITE_PROTOCOL, STK_ERROR_IO },
+    { SQLITE_NOTFOUND, STK_ERROR_NOT_FOUND },
+    { SQLITE_ERROR, STK_ERROR_FAILED },
+    { SQLITE_MISMATCH, STK_ERROR_FAILED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    cr_assert_eq (stk_db_error_code_for_rc (map[i].rc), map[i].code, "rc %d", map[i].rc);
+}
+
+Test (data_errors, sqlite_errors_become_one_sentence)
+{
+  static const struct { int rc; int code; const char *message; } cases[] = {
+    { SQLITE_FULL, STK_ERROR_NO_SPACE, "Saving: the disk is full. Free some space and try again." },
+    { SQLITE_BUSY, STK_ERROR_BUSY, "Saving: the inventory is in use by another program." },
+    { SQLITE_READONLY, STK_ERROR_READ_ONLY,
+      "Saving: the inventory file or its folder is read-only." },
+    { SQLITE_CORRUPT, STK_ERROR_CORRUPT,
+      "Saving: the inventory file is damaged (database disk image is malformed)." },
+    { SQLITE_IOERR_WRITE, STK_ERROR_IO, "Saving: disk I/O error" },
+    { SQLITE_NOTADB, STK_ERROR_NOT_INVENTORY, "Saving: file is not a database" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      stk_db_set_error (&error, NULL, cases[i].rc, "Saving");
+      cr_assert (g_error_matches (error, STK_ERROR, cases[i].code), "rc %d", cases[i].rc);
+      cr_assert_str_eq (error->message, cases[i].message);
+    }
+  /* Without a place for the error, nothing happens. */
+  stk_db_set_error (NULL, NULL, SQLITE_FULL, "Saving");
+}
+
+Test (data_errors, checked_money_arithmetic)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 sum = 42;
+  sqlite3 *db = NULL;
+
+  cr_assert (stk_db_checked_add (G_MAXINT64 - 1, 1, &sum, NULL));
+  cr_assert_eq (sum, G_MAXINT64);
+  sum = 42;
+  cr_assert_not (stk_db_checked_add (G_MAXINT64, 1, &sum, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA));
+  cr_assert_str_eq (error->message, "the amount is over 92,233,720,368,547,758.07 and cannot be "
+                                    "computed exactly");
+  cr_assert_eq (sum, 42, "a refused sum leaves the output as it was");
+  g_clear_error (&error);
+  cr_assert_not (stk_db_checked_add (G_MININT64, -1, &sum, &error));
+  cr_assert_eq (sum, 42);
+
+  /* The SQL functions: NULL in, NULL out; no rows sum to 0; overflow is an error. */
+  cr_assert_eq (sqlite3_open (":memory:", &db), SQLITE_OK);
+  stk_db_register_functions (db);
+  {
+    static const struct { const char *sql; const char *value; } ok[] = {
+      { "SELECT stk_mul (NULL, 3)", NULL },
+      { "SELECT stk_mul (3, NULL)", NULL },
+      { "SELECT stk_mul (-3, 4)", "-12" },
+      { "SELECT stk_sum (x) FROM (SELECT 1 AS x WHERE 0)", "0" },
+      { "SELECT stk_sum (x) FROM (SELECT NULL AS x UNION ALL SELECT 5)", "5" },
+    };
+    static const char *const too_large[] = {
+      "SELECT stk_mul (9223372036854775807, 2)",
+      "SELECT stk_sum (x) FROM (SELECT 9223372036854775807 AS x UNION ALL SELECT 1"
+      " UNION ALL SELECT 2)",
+      "SELECT stk_sum (x) FROM (SELECT 1.5 AS x)",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+      {
+        sqlite3_stmt *stmt = NULL;
+        const char *value;
+
+        cr_assert_eq (sqlite3_prepare_v2 (db, ok[i].sql, -1, &stmt, NULL), SQLITE_OK);
+        cr_assert_eq (sqlite3_step (stmt), SQLITE_ROW, "%s: %s", ok[i].sql, sqlite3_errmsg (db));
+        value = (const char *) sqlite3_column_text (stmt, 0);
+        cr_assert_str_eq (value ? value : "(null)", ok[i].value ? ok[i].value : "(null)", "%s",
+                          ok[i].sql);
+        sqlite3_finalize (stmt);
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (too_large); i++)
+      {
+        sqlite3_stmt *stmt = NULL;
+
+        cr_assert_eq (sqlite3_prepare_v2 (db, too_large[i], -1, &stmt, NULL), SQLITE_OK);
+        cr_assert_eq (sqlite3_step (stmt), SQLITE_ERROR, "%s", too_large[i]);
+        cr_assert_str_eq (sqlite3_errmsg (db), "the amount is over 92,233,720,368,547,758.07 and "
+                                               "cannot be computed exactly");
+        sqlite3_finalize (stmt);
+      }
+  }
+  sqlite3_close (db);
+}

@@ -1147,3 +1147,159 @@ Test (data_errors, checked_money_arithmetic)
   }
   sqlite3_close (db);
 }
+
+/* ---- a whole inventory: export all and import all refusals ---- */
+
+static char *
+make_folder (const char *name,
+             const char *skus,
+             const char *movements,
+             const char *sales)
+{
+  char *dir = g_build_filename (tmpdir, name, NULL);
+  const char *contents[] = { skus, movements, sales };
+  const char *files[] = { "skus.csv", "movements.csv", "sales.csv" };
+
+  cr_assert_eq (g_mkdir (dir, 0755), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+
+      if (contents[i] != NULL)
+        cr_assert (g_file_set_contents (path, contents[i], -1, NULL));
+    }
+  return dir;
+}
+
+static void
+import_all_refused (StkWriter    *writer,
+                    const char   *dir,
+                    GCancellable *cancellable,
+                    GQuark        domain,
+                    int           code,
+                    const char   *message,
+                    const char   *report_line)
+{
+  g_auto(StkImportReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = db_digest (db_path);
+  g_autofree char *after = NULL;
+  g_autofree char *dump = NULL;
+
+  cr_assert_not (stk_import_all (writer, dir, cancellable, &report, &error));
+  cr_assert (g_error_matches (error, domain, code), "%s (%s %d)", error ? error->message : "",
+             error ? g_quark_to_string (error->domain) : "", error ? error->code : 0);
+  cr_assert_str_eq (error->message, message);
+  dump = report_dump (&report);
+  cr_assert_eq (report.imported, 0);
+  if (report_line != NULL)
+    {
+      cr_assert_eq (report.errors->len, 1, "%s", dump);
+      cr_assert_str_eq (g_ptr_array_index (report.errors, 0), report_line);
+    }
+  after = db_digest (db_path);
+  cr_assert_str_eq (before, after, "a refused import all changes nothing");
+}
+
+Test (data_errors, import_all_refusals)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autofree char *wrong_on_hand =
+    make_folder ("wrong", "code,on_hand\nA,5\nB,0\n",
+                 "moved_at,sku,kind,quantity\n2026-01-01,A,receive,3\n",
+                 "sold_at,sku,quantity\n");
+  g_autofree char *unknown_sku =
+    make_folder ("unknown", "code,on_hand\nA,2\n",
+                 "moved_at,sku,kind,quantity\n2026-01-01,A,receive,3\n",
+                 "sold_at,sku,quantity\n2026-01-02,A,1\n2026-01-03,NOPE,1\n");
+  g_autofree char *bad_row =
+    make_folder ("bad", "code,on_hand\nA,0\n",
+                 "moved_at,sku,kind,quantity\n2026-01-01,A,receive,x\n",
+                 "sold_at,sku,quantity\n");
+  g_autofree char *missing =
+    make_folder ("missing", "code,on_hand\nA,0\n", "moved_at,sku,kind,quantity\n", NULL);
+  g_autofree char *good =
+    make_folder ("good", "code,on_hand\nA,2\nB,0\n",
+                 "moved_at,sku,kind,quantity\n2026-01-01,A,receive,3\n",
+                 "sold_at,sku,quantity\n2026-01-02,A,1\n");
+  g_autofree char *missing_sales = g_build_filename (missing, "sales.csv", NULL);
+  g_autofree char *not_found = g_strdup_printf ("Cannot import “%s”: the file does not exist.",
+                                                missing_sales);
+
+  stk_test_submit (writer, stk_op_create_item ("EXISTING", "", 1, 0));
+  import_all_refused (writer, wrong_on_hand, NULL, STK_ERROR, STK_ERROR_CONSTRAINT,
+                      "“skus.csv” has 1 bad row; nothing was imported.",
+                      "skus.csv: Line 2: The on_hand of “A” is 5, but its movements and sales give 3.");
+  import_all_refused (writer, unknown_sku, NULL, STK_ERROR, STK_ERROR_CONSTRAINT,
+                      "“sales.csv” has 1 bad row; nothing was imported.",
+                      "sales.csv: Line 3: Unknown item code “NOPE”.");
+  import_all_refused (writer, bad_row, NULL, STK_ERROR, STK_ERROR_INVALID_DATA,
+                      "“movements.csv” has 1 bad row; nothing was imported.",
+                      "movements.csv: Line 2: The quantity “x” is not a whole number.");
+  import_all_refused (writer, missing, NULL, STK_ERROR, STK_ERROR_NOT_FOUND, not_found, NULL);
+  g_cancellable_cancel (cancelled);
+  import_all_refused (writer, good, cancelled, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                      "The import was cancelled; nothing was imported.", NULL);
+
+  /* The writer goes on: the good folder imports, with the history that gives its on_hand. */
+  {
+    g_auto(StkImportReport) report = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    cr_assert (stk_import_all (writer, good, NULL, &report, &error), "%s",
+               error ? error->message : "");
+    cr_assert_eq (report.imported, 4);
+  }
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'A'"), 2);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3);
+  stk_test_close_writer (writer);
+}
+
+Test (data_errors, export_all_refusals)
+{
+  g_autoptr(StkStore) store = NULL;
+  g_autofree char *file = write_file ("a-file", "keep me\n");
+  g_autofree char *full = make_folder ("full", "mine\n", NULL, NULL);
+  g_autofree char *orphan = g_build_filename (tmpdir, "no-such-folder", "all", NULL);
+  g_autofree char *full_skus = g_build_filename (full, "skus.csv", NULL);
+
+  small_inventory (db_path);
+  store = stk_test_open_store (db_path);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *want = g_strdup_printf ("“%s” is a file, not a folder: export all writes a "
+                                             "new folder.", file);
+
+    cr_assert_not (stk_export_all (store, file, NULL, NULL, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *want = g_strdup_printf ("The folder “%s” is not empty: export all writes a "
+                                             "new or empty folder.", full);
+    g_autofree char *kept = NULL;
+
+    cr_assert_not (stk_export_all (store, full, NULL, NULL, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+    cr_assert (g_file_get_contents (full_skus, &kept, NULL, NULL));
+    cr_assert_str_eq (kept, "mine\n", "the folder keeps what it held");
+  }
+  {
+    g_autoptr(GError) error = NULL;
+
+    cr_assert_not (stk_export_all (store, orphan, NULL, NULL, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s (%d)", error->message,
+               error->code);
+    cr_assert_not (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      cr_assert_null (strstr (name, ".part-"), "“%s” was left behind", name);
+  }
+}

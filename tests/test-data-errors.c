@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "stk-faultvfs.h"
 #include "stk-maintenance.h"
 #include "stk-ops.h"
+#include "stk-output.h"
 #include "stk-query.h"
 #include "stk-schema.h"
 #include "stk-store.h"
@@ -1301,5 +1304,163 @@ Test (data_errors, export_all_refusals)
 
     while ((name = g_dir_read_name (dir)) != NULL)
       cr_assert_null (strstr (name, ".part-"), "“%s” was left behind", name);
+  }
+}
+
+/* ---- what killed writes left, and what must never be taken for it ---- */
+
+
+static const guint8 wal_magic[] = { 0x37, 0x7f, 0x06, 0x83, 0, 0, 0, 0 };
+static const guint8 journal_magic[] = { 0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7 };
+
+static void
+put (const char *dir,
+     const char *name,
+     const void *contents,
+     gssize      len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  cr_assert (g_file_set_contents (path, contents, len, NULL), "%s", path);
+}
+
+Test (data_errors, remove_stale_takes_only_dead_temporaries)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "out", NULL);
+  g_autofree char *missing = g_build_filename (tmpdir, "no-such-folder", NULL);
+  g_autofree char *held_path = NULL;
+  g_autofree char *subdir = NULL;
+  g_autofree char *link = NULL;
+  static const char *const dead[] = {
+    ".report.csv.stocktake-tmp-AbC123",          /* a killed export */
+    ".backup.db.stocktake-tmp-Zz9Yy8-journal",   /* a log whose main file is gone */
+    ".backup.db.stocktake-tmp-Zz9Yy8-wal",
+    "old.db.part-0123abcd",                      /* an earlier version's, empty */
+    "old2.db.part-89abcdef",                     /* an earlier version's, a database */
+    "old3.db.part-00000000-journal",             /* its journal, the main file gone */
+  };
+  static const char *const kept[] = {
+    "report.csv.stocktake-tmp-AbC123",           /* no leading dot */
+    ".stocktake-tmp-AbC123",                     /* no main name */
+    ".report.csv.stocktake-tmp-AbC12!",          /* not the random part */
+    ".report.csv.stocktake-tmp-AbC",             /* too short */
+    ".report.csv.stocktake-tmp-AbC123-foo",      /* not a companion */
+    "old.db.part-0123ABCD",                      /* not ours: upper case */
+    "old.db.part-0123abcd-wal",                  /* earlier versions had no WAL */
+    ".part-0123abcd",                            /* no main name */
+    "notes.part-0123abcd",                       /* an earlier name, but the user's text */
+    ".held.csv.stocktake-tmp-Held01",            /* a write in progress holds it */
+    ".held.csv.stocktake-tmp-Held01-journal",    /* and its companion stays with it */
+    "report.csv",
+  };
+  int held_fd;
+
+  cr_assert_eq (g_mkdir (dir, 0700), 0);
+  put (dir, dead[0], "half an export", -1);
+  put (dir, dead[1], (const char *) journal_magic, sizeof journal_magic);
+  put (dir, dead[2], (const char *) wal_magic, sizeof wal_magic);
+  put (dir, dead[3], "", 0);
+  put (dir, dead[4], "SQLite format 3", 16);
+  put (dir, dead[5], (const char *) journal_magic, sizeof journal_magic);
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    put (dir, kept[i], "keep me", -1);
+  /* A folder and a symbolic link with a dead temporary's name are not files to remove. */
+  subdir = g_build_filename (dir, ".d.csv.stocktake-tmp-Dir001", NULL);
+  cr_assert_eq (g_mkdir (subdir, 0700), 0);
+  link = g_build_filename (dir, ".l.csv.stocktake-tmp-Lnk001", NULL);
+  cr_assert_eq (symlink ("report.csv", link), 0);
+
+  held_path = g_build_filename (dir, ".held.csv.stocktake-tmp-Held01", NULL);
+  held_fd = g_open (held_path, O_RDONLY | O_CLOEXEC, 0);
+  cr_assert_geq (held_fd, 0);
+  cr_assert_eq (flock (held_fd, LOCK_EX), 0);
+
+  cr_assert_eq (stk_output_remove_stale (missing), 0);
+  cr_assert_eq (stk_output_remove_stale (dir), G_N_ELEMENTS (dead));
+  for (guint i = 0; i < G_N_ELEMENTS (dead); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, dead[i], NULL);
+
+      cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS), "%s was not removed", dead[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, kept[i], NULL);
+      g_autofree char *contents = NULL;
+
+      cr_assert (g_file_get_contents (path, &contents, NULL, NULL), "%s was removed", kept[i]);
+      cr_assert_str_eq (contents, "keep me");
+    }
+  cr_assert (g_file_test (subdir, G_FILE_TEST_IS_DIR));
+  cr_assert (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+
+  /* Once the write lets go, its file is dead too, and its companion with it. */
+  close (held_fd);
+  cr_assert_eq (stk_output_remove_stale (dir), 2);
+  cr_assert_not (g_file_test (held_path, G_FILE_TEST_EXISTS));
+  cr_assert_eq (stk_output_remove_stale (dir), 0);
+}
+
+Test (data_errors, output_refuses_logs_journals_and_other_databases_companions)
+{
+  g_autofree char *wal = g_build_filename (tmpdir, "looks-like-a-log", NULL);
+  g_autofree char *other_db = g_build_filename (tmpdir, "other.db", NULL);
+  g_autofree char *other_wal = g_build_filename (tmpdir, "other.db-wal", NULL);
+  g_autofree char *other_lock = g_build_filename (tmpdir, "other.db.lock", NULL);
+  g_autofree char *text_wal = g_build_filename (tmpdir, "notes.txt-wal", NULL);
+  g_autofree char *journal = g_build_filename (tmpdir, "looks-like-a-journal", NULL);
+  g_autofree char *wal82 = g_build_filename (tmpdir, "looks-like-a-log-82", NULL);
+  g_autofree char *notes = g_build_filename (tmpdir, "notes.txt", NULL);
+  static const guint8 wal82_magic[] = { 0x37, 0x7f, 0x06, 0x82 };
+
+  cr_assert (g_file_set_contents (wal, (const char *) wal_magic, sizeof wal_magic, NULL));
+  cr_assert (g_file_set_contents (wal82, (const char *) wal82_magic, sizeof wal82_magic, NULL));
+  cr_assert (g_file_set_contents (journal, (const char *) journal_magic, sizeof journal_magic,
+                                  NULL));
+  cr_assert (g_file_set_contents (other_db, "SQLite format 3", 16, NULL));
+  cr_assert (g_file_set_contents (notes, "text", -1, NULL));
+
+  {
+    const char *databases[] = { wal, wal82, journal };
+
+    for (guint i = 0; i < G_N_ELEMENTS (databases); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *want = g_strdup_printf ("Cannot write “%s”: it is an SQLite database (an "
+                                                 "inventory, a backup or another program’s), and "
+                                                 "Stocktake never overwrites a database.",
+                                                 databases[i]);
+
+        cr_assert_not (stk_output_check_target (databases[i], db_path, STK_OUTPUT_REPLACE, &error));
+        cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_UNSAFE), "%s", error->message);
+        cr_assert_str_eq (error->message, want);
+      }
+  }
+  {
+    const char *companions[] = { other_wal, other_lock };
+
+    for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *want = g_strdup_printf ("Cannot write “%s”: it belongs to the SQLite "
+                                                 "database “%s”.", companions[i], other_db);
+
+        /* Whether or not it exists yet. */
+        cr_assert_not (stk_output_check_target (companions[i], db_path, STK_OUTPUT_NONE, &error));
+        cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_UNSAFE), "%s", error->message);
+        cr_assert_str_eq (error->message, want);
+      }
+  }
+  /* The same suffix after a file that is no database is an ordinary name. */
+  cr_assert (stk_output_check_target (text_wal, db_path, STK_OUTPUT_NONE, NULL));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *want = g_strdup_printf ("Cannot write “%s”: a file with that name already "
+                                             "exists.", notes);
+
+    cr_assert_not (stk_output_check_target (notes, db_path, STK_OUTPUT_NONE, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_FAILED), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+    cr_assert (stk_output_check_target (notes, db_path, STK_OUTPUT_REPLACE, NULL));
   }
 }

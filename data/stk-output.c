@@ -107,8 +107,13 @@ stk_output_set_errno_error (GError     **error,
     {
     case ENOENT:
     case ENOTDIR:
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("Cannot write “%s”: the folder “%s” does not exist."), name, dir_name);
+      /* "plain.txt/out.csv": the folder is there, but as a file. */
+      if (g_file_test (dir, G_FILE_TEST_IS_REGULAR))
+        g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                     _("Cannot write “%s”: “%s” is a file, not a folder."), name, dir_name);
+      else
+        g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                     _("Cannot write “%s”: the folder “%s” does not exist."), name, dir_name);
       break;
     case EACCES:
     case EPERM:

@@ -15,9 +15,11 @@
 
 #include <glib/gstdio.h>
 
+#include "stk-code.h"
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-faultvfs.h"
+#include "stk-identity.h"
 #include "stk-maintenance.h"
 #include "stk-ops.h"
 #include "stk-output.h"
@@ -1463,4 +1465,215 @@ Test (data_errors, output_refuses_logs_journals_and_other_databases_companions)
     cr_assert_str_eq (error->message, want);
     cr_assert (stk_output_check_target (notes, db_path, STK_OUTPUT_REPLACE, NULL));
   }
+}
+
+/* ---- names and codes at their edges ---- */
+
+Test (data_errors, identity_of_names_that_lead_nowhere)
+{
+  g_autofree char *loop_a = g_build_filename (tmpdir, "loop-a", NULL);
+  g_autofree char *loop_b = g_build_filename (tmpdir, "loop-b", NULL);
+  g_autofree char *in_loop = g_build_filename (loop_a, "x.db", NULL);
+  g_autofree char *missing_dir = g_build_filename (tmpdir, "missing", NULL);
+  g_autofree char *in_missing = g_build_filename (missing_dir, "x.db", NULL);
+  g_autofree char *file = write_file ("plain", "x");
+  g_autofree char *other = write_file ("other", "x");
+  g_autofree char *in_file = g_build_filename (file, "x.db", NULL);
+  g_autofree char *hard = g_build_filename (tmpdir, "hard", NULL);
+
+  cr_assert_eq (symlink ("loop-b", loop_a), 0);
+  cr_assert_eq (symlink ("loop-a", loop_b), 0);
+  cr_assert_eq (link (file, hard), 0);
+  {
+    g_autoptr(GError) error = NULL;
+
+    cr_assert_null (stk_identity_resolve ("", STK_IDENTITY_ANY_LINKS, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND));
+    cr_assert_str_eq (error->message, "An empty path names no file.");
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *want = g_strdup_printf ("“%s” cannot be opened: its symbolic links lead "
+                                             "round in a loop.", in_loop);
+
+    cr_assert_null (stk_identity_resolve (in_loop, STK_IDENTITY_ANY_LINKS, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND) ||
+               g_error_matches (error, STK_ERROR, STK_ERROR_IO), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *want = g_strdup_printf ("The folder “%s” does not exist.", missing_dir);
+
+    cr_assert_null (stk_identity_resolve (in_missing, STK_IDENTITY_ANY_LINKS, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+  }
+  {
+    g_autoptr(StkStore) store = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *want = g_strdup_printf ("Cannot write “%s”: “%s” is a file, not a folder.",
+                                             in_file, file);
+
+    /* A file is no folder to put a file into: the export says so and leaves the file. */
+    small_inventory (db_path);
+    store = stk_test_open_store (db_path);
+    cr_assert_not (stk_export_file (store, STK_TABLE_SKUS, in_file, NULL, NULL, NULL, NULL,
+                                    &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+    {
+      g_autofree char *contents = NULL;
+
+      cr_assert (g_file_get_contents (file, &contents, NULL, NULL));
+      cr_assert_str_eq (contents, "x");
+    }
+  }
+  /* The same file under two names; two files with the same contents; a missing name. */
+  cr_assert (stk_identity_same_file (file, hard));
+  cr_assert_not (stk_identity_same_file (file, other));
+  cr_assert_not (stk_identity_same_file (file, in_missing));
+  cr_assert_not (stk_identity_same_file (in_missing, file));
+}
+
+Test (data_errors, code_keys_at_their_edges)
+{
+  g_autofree char *invalid = stk_code_key ("AB\xff");
+  g_autofree char *wide = stk_code_key ("\xef\xbc\xa1" "b");   /* FULLWIDTH A, b */
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  /* Bytes that are not UTF-8 are their own key: never equal to a valid code's. */
+  cr_assert_str_eq (invalid, "AB\xff");
+  cr_assert_str_eq (wide, "ab");
+  cr_assert (stk_code_equal ("\xef\xbc\xa1" "B", "ab"));
+  cr_assert (stk_code_equal ("ab", "\xef\xbc\xa1" "B"));
+  cr_assert_not (stk_code_equal ("AB\xff", "ab"));
+  cr_assert_eq (stk_code_hash ("\xef\xbc\xa1" "B"), stk_code_hash ("AB"));
+
+  /* In SQL, NULL has no key; an old inventory without the column has no keys. */
+  cr_assert_eq (sqlite3_open (":memory:", &db), SQLITE_OK);
+  stk_code_register (db);
+  cr_assert_eq (sqlite3_prepare_v2 (db, "SELECT stk_code_key (NULL) IS NULL, stk_code_key ('Ab')",
+                                    -1, &stmt, NULL), SQLITE_OK);
+  cr_assert_eq (sqlite3_step (stmt), SQLITE_ROW);
+  cr_assert_eq (sqlite3_column_int (stmt, 0), 1);
+  cr_assert_str_eq ((const char *) sqlite3_column_text (stmt, 1), "ab");
+  sqlite3_finalize (stmt);
+  cr_assert_not (stk_code_db_has_key (db), "no items table: no key");
+  cr_assert_eq (sqlite3_exec (db, "CREATE TABLE items (id INTEGER PRIMARY KEY, code TEXT)", NULL,
+                              NULL, NULL), SQLITE_OK);
+  cr_assert_not (stk_code_db_has_key (db));
+  cr_assert_eq (sqlite3_exec (db, "ALTER TABLE items ADD COLUMN code_key TEXT", NULL, NULL, NULL),
+                SQLITE_OK);
+  cr_assert (stk_code_db_has_key (db));
+  sqlite3_close (db);
+}
+
+Test (data_errors, default_backup_names)
+{
+  static const struct { const char *db; const char *prefix; } cases[] = {
+    { "inventory.db", "inventory-backup-" },
+    { "shop", "shop-backup-" },
+    { ".db", ".db-backup-" },
+    { "stock.sqlite", "stock.sqlite-backup-" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (tmpdir, cases[i].db, NULL);
+      g_autofree char *backup = stk_backup_default_path (path);
+      g_autofree char *base = g_path_get_basename (backup);
+      g_autofree char *dir = g_path_get_dirname (backup);
+
+      cr_assert_str_eq (dir, tmpdir, "beside the inventory");
+      cr_assert (g_str_has_prefix (base, cases[i].prefix), "%s → %s", cases[i].db, base);
+      cr_assert (g_str_has_suffix (base, ".db"), "%s → %s", cases[i].db, base);
+    }
+}
+
+/* ---- files that are not there, or not yet whole ---- */
+
+Test (data_errors, verify_file_of_nothing_and_of_a_live_log)
+{
+  g_autofree char *missing = g_build_filename (tmpdir, "missing.db", NULL);
+  g_autofree char *empty = write_file ("empty.db", "");
+
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_autofree char *want = g_strdup_printf ("“%s” is empty or missing, not a Stocktake "
+                                             "inventory.", missing);
+
+    cr_assert_not (stk_verify_file (missing, &problems, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_INVENTORY), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+    cr_assert_null (problems);
+  }
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_autofree char *want = g_strdup_printf ("“%s” is empty or missing, not a Stocktake "
+                                             "inventory.", empty);
+
+    cr_assert_not (stk_verify_file (empty, &problems, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_INVENTORY), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+    cr_assert_null (problems);
+  }
+  /* An inventory whose writer is still open: its log holds the latest changes, and
+   * verify reads them without writing anything. */
+  {
+    StkWriter *writer = stk_test_open_writer (db_path);
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+    GStatBuf before, after;
+
+    stk_test_submit (writer, stk_op_create_item ("LIVE", "", 1, 0));
+    cr_assert_eq (g_stat (wal, &before), 0);
+    cr_assert_gt (before.st_size, 0, "the change is in the log");
+    cr_assert (stk_verify_file (db_path, &problems, &error), "%s", error ? error->message : "");
+    cr_assert_eq (problems->len, 0);
+    cr_assert_eq (g_stat (wal, &after), 0);
+    cr_assert_eq (before.st_size, after.st_size);
+    cr_assert_eq (before.st_mtime, after.st_mtime);
+    stk_test_close_writer (writer);
+  }
+}
+
+Test (data_errors, cancelled_backup_leaves_nothing)
+{
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dest = g_build_filename (tmpdir, "copy.db", NULL);
+
+  small_inventory (db_path);
+  store = stk_test_open_store (db_path);
+  g_cancellable_cancel (cancellable);
+  cr_assert_not (stk_store_backup_full (store, dest, STK_OUTPUT_NONE, cancellable, &error));
+  cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED), "%s", error->message);
+  assert_no_leftovers (dest);
+}
+
+Test (data_errors, renaming_onto_another_items_code)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  gint64 b_id;
+
+  stk_test_submit (writer, stk_op_create_item ("A", "", 1, 0));
+  stk_test_submit (writer, stk_op_create_item ("B", "", 1, 0));
+  b_id = stk_test_query (db_path, "SELECT id FROM items WHERE code = 'B'");
+  submit_fails (writer, stk_op_update_item (b_id, "a", "", 1, 0), STK_ERROR_CONSTRAINT,
+                "An item with code “a” already exists.");
+  submit_fails (writer, stk_op_update_item (b_id, "B", "\xff", 1, 0), STK_ERROR_INVALID_DATA,
+                "The description is not valid UTF-8.");
+  /* The writer goes on: a rename to a free code, and to a variant of its own. */
+  stk_test_submit (writer, stk_op_update_item (b_id, "C", "", 1, 0));
+  stk_test_submit (writer, stk_op_update_item (b_id, "c", "", 1, 0));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'c'"), 1);
+  stk_test_close_writer (writer);
 }

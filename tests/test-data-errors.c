@@ -1677,3 +1677,129 @@ Test (data_errors, renaming_onto_another_items_code)
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'c'"), 1);
   stk_test_close_writer (writer);
 }
+
+/* ---- headers that do not add up: refused, and left as they are ---- */
+
+static void
+put_be32 (guint8  *p,
+          guint32  v)
+{
+  p[0] = (guint8) (v >> 24);
+  p[1] = (guint8) (v >> 16);
+  p[2] = (guint8) (v >> 8);
+  p[3] = (guint8) v;
+}
+
+/* Both the check of a file to read (verify) and opening it for writing refuse @path
+ * with @code and @message, and the file keeps every byte. */
+static void
+refused_untouched (const char *path,
+                   int         code,
+                   const char *message)
+{
+  g_autoptr(GBytes) before = stk_test_read_bytes (path);
+  g_autoptr(GBytes) after = NULL;
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(GError) error = NULL;
+
+    cr_assert_not (stk_verify_file (path, &problems, &error), "%s", message);
+    cr_assert (g_error_matches (error, STK_ERROR, code), "%s (%d)", error->message, error->code);
+    cr_assert_str_eq (error->message, message);
+  }
+  {
+    g_autoptr(StkWriter) writer = NULL;
+    g_autoptr(GError) error = NULL;
+
+    writer = stk_writer_new (path, &error);
+    cr_assert_null (writer, "%s", message);
+    cr_assert (g_error_matches (error, STK_ERROR, code), "%s (%d)", error->message, error->code);
+    cr_assert_str_eq (error->message, message);
+  }
+  after = stk_test_read_bytes (path);
+  cr_assert (g_bytes_equal (before, after), "%s was changed", path);
+  cr_assert_not (g_file_test (wal, G_FILE_TEST_EXISTS), "a log was created beside %s", path);
+}
+
+Test (data_errors, headers_that_do_not_add_up)
+{
+  g_autoptr(GBytes) good = NULL;
+  gsize len;
+  const guint8 *data;
+  guint32 page_size;
+
+  small_inventory (db_path);
+  good = stk_test_read_bytes (db_path);
+  data = g_bytes_get_data (good, &len);
+  page_size = ((guint32) data[16] << 8) | data[17];
+  cr_assert_eq (len % page_size, 0);
+
+  {
+    /* The magic string and little else. */
+    g_autofree char *path = g_build_filename (tmpdir, "stub.db", NULL);
+    g_autofree char *want = g_strdup_printf ("“%s” is damaged or truncated: its size does not "
+                                             "match its pages.", path);
+
+    cr_assert (g_file_set_contents (path, (const char *) data, 40, NULL));
+    refused_untouched (path, STK_ERROR_CORRUPT, want);
+  }
+  {
+    static const guint16 bad_sizes[] = { 256, 1000, 3 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad_sizes); i++)
+      {
+        g_autofree char *path = g_build_filename (tmpdir, "size.db", NULL);
+        g_autofree guint8 *copy = g_memdup2 (data, len);
+        g_autofree char *want = g_strdup_printf ("“%s” is damaged or truncated: its size does not "
+                                                 "match its pages.", path);
+
+        copy[16] = (guint8) (bad_sizes[i] >> 8);
+        copy[17] = (guint8) bad_sizes[i];
+        cr_assert (g_file_set_contents (path, (const char *) copy, (gssize) len, NULL));
+        refused_untouched (path, STK_ERROR_CORRUPT, want);
+        g_unlink (path);
+      }
+  }
+  {
+    /* Pages of 64 KiB (stored as 1) in a file that is not whole such pages. */
+    g_autofree char *path = g_build_filename (tmpdir, "big-pages.db", NULL);
+    g_autofree guint8 *copy = g_memdup2 (data, len);
+    g_autofree char *want = g_strdup_printf ("“%s” is damaged or truncated: its size does not "
+                                             "match its pages.", path);
+
+    cr_assert_neq (len % 65536, 0);
+    copy[16] = 0;
+    copy[17] = 1;
+    cr_assert (g_file_set_contents (path, (const char *) copy, (gssize) len, NULL));
+    refused_untouched (path, STK_ERROR_CORRUPT, want);
+  }
+  {
+    /* Whole pages, but fewer than the header counts. */
+    g_autofree char *path = g_build_filename (tmpdir, "short.db", NULL);
+    g_autofree guint8 *copy = g_memdup2 (data, len);
+    guint32 pages = (guint32) (len / page_size);
+    g_autofree char *want = g_strdup_printf ("“%s” is truncated: it should hold %u pages but holds "
+                                             "%u.", path, pages + 5, pages);
+
+    memcpy (copy + 92, copy + 24, 4); /* the page count is valid */
+    put_be32 (copy + 28, pages + 5);
+    cr_assert (g_file_set_contents (path, (const char *) copy, (gssize) len, NULL));
+    refused_untouched (path, STK_ERROR_CORRUPT, want);
+  }
+  {
+    /* The same count, but not valid for this change counter: SQLite ignores it. */
+    g_autofree char *path = g_build_filename (tmpdir, "stale-count.db", NULL);
+    g_autofree guint8 *copy = g_memdup2 (data, len);
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(GError) error = NULL;
+
+    put_be32 (copy + 28, (guint32) (len / page_size) + 5);
+    put_be32 (copy + 92, ((guint32) data[24] << 24 | (guint32) data[25] << 16 |
+                          (guint32) data[26] << 8 | data[27]) + 1);
+    cr_assert (g_file_set_contents (path, (const char *) copy, (gssize) len, NULL));
+    cr_assert (stk_verify_file (path, &problems, &error), "%s", error ? error->message : "");
+    cr_assert_eq (problems->len, 0);
+  }
+}

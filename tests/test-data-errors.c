@@ -25,6 +25,7 @@
 #include "stk-output.h"
 #include "stk-query.h"
 #include "stk-schema.h"
+#include "stk-seams.h"
 #include "stk-store.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
@@ -45,6 +46,7 @@ setup (void)
 static void
 teardown (void)
 {
+  stk_seams_reset ();
   stk_faultvfs_disarm ();
   stk_test_rmdir (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
@@ -1802,4 +1804,65 @@ Test (data_errors, headers_that_do_not_add_up)
     cr_assert (stk_verify_file (path, &problems, &error), "%s", error ? error->message : "");
     cr_assert_eq (problems->len, 0);
   }
+}
+
+/* ---- a restore whose safety copy cannot be written ---- */
+
+static guint fsync_failures;
+
+static int
+fsync_disk_full (int fd)
+{
+  (void) fd;
+  fsync_failures++;
+  errno = ENOSPC;
+  return -1;
+}
+
+Test (data_errors, restore_without_room_for_the_safety_copy_changes_nothing)
+{
+  g_autofree char *backup = g_build_filename (tmpdir, "backup.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *safety = NULL;
+  StkWriter *writer;
+
+  small_inventory (backup);
+  writer = stk_test_open_writer (db_path);
+  store = stk_test_open_store (db_path);
+  stk_test_submit (writer, stk_op_create_item ("MINE", "", 1, 0));
+  before = db_digest (db_path);
+
+  stk_seams.fsync = fsync_disk_full;
+  cr_assert_not (stk_restore (writer, store, backup, &safety, &error));
+  stk_seams_reset ();
+  cr_assert_eq (fsync_failures, 1);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NO_SPACE), "%s (%d)", error->message,
+             error->code);
+  cr_assert (g_str_has_prefix (error->message, "Nothing was restored: the current inventory could "
+                                                "not be backed up first. Cannot write “") &&
+             g_str_has_suffix (error->message, "”: the disk is full."), "%s", error->message);
+  cr_assert_null (safety);
+  after = db_digest (db_path);
+  cr_assert_str_eq (before, after, "the inventory is as it was");
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      cr_assert (g_str_has_prefix (name, "inventory.db") || g_str_has_prefix (name, "backup.db"),
+                 "“%s” was left behind", name);
+  }
+
+  /* The writer goes on, and with room the same restore works. */
+  g_clear_error (&error);
+  cr_assert (stk_restore (writer, store, backup, &safety, &error), "%s",
+             error ? error->message : "");
+  cr_assert_not_null (safety);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'MINE'"), 0);
+  cr_assert_eq (stk_test_query (safety, "SELECT count(*) FROM items WHERE code = 'MINE'"), 1);
+  stk_test_submit (writer, stk_op_create_item ("AFTER", "", 1, 0));
+  stk_test_close_writer (writer);
 }

@@ -1866,3 +1866,66 @@ Test (data_errors, restore_without_room_for_the_safety_copy_changes_nothing)
   stk_test_submit (writer, stk_op_create_item ("AFTER", "", 1, 0));
   stk_test_close_writer (writer);
 }
+
+/* ---- code completion: every prefix means itself ---- */
+
+static char *
+complete (sqlite3    *db,
+          const char *prefix,
+          guint       limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) codes = stk_query_complete_codes (db, prefix, limit, &error);
+
+  cr_assert_not_null (codes, "%s", error ? error->message : "");
+  return g_strjoinv (",", codes);
+}
+
+Test (data_errors, completion_of_wildcards_and_of_nothing)
+{
+  sqlite3 *old = NULL;
+  g_autoptr(StkStore) store = NULL;
+  sqlite3 *db;
+
+  /* An inventory of format 4 (read-only: no code keys) matches with LIKE: its wildcards
+   * in a prefix are plain characters. */
+  cr_assert_eq (sqlite3_open (":memory:", &old), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (old,
+                              "CREATE TABLE items (id INTEGER PRIMARY KEY,"
+                              " code TEXT NOT NULL COLLATE NOCASE, archived INTEGER NOT NULL);"
+                              "INSERT INTO items (code, archived) VALUES ('A_1', 0), ('AB1', 0),"
+                              " ('A%2', 0), ('a\\3', 0), ('A_old', 1), ('Ax', 0);",
+                              NULL, NULL, NULL), SQLITE_OK);
+  {
+    g_autofree char *underscore = complete (old, "A_", 10);
+    g_autofree char *percent = complete (old, "a%", 10);
+    g_autofree char *backslash = complete (old, "A\\", 10);
+    g_autofree char *all = complete (old, "a", 10);
+    g_autofree char *none = complete (old, "a", 0);
+
+    cr_assert_str_eq (underscore, "A_1");
+    cr_assert_str_eq (percent, "A%2");
+    cr_assert_str_eq (backslash, "a\\3");
+    cr_assert_str_eq (all, "A%2,a\\3,A_1,AB1,Ax"); /* in NOCASE order */
+    cr_assert_str_eq (none, "");
+  }
+  sqlite3_close (old);
+
+  /* The current format: an empty prefix completes to every active code. */
+  small_inventory (db_path);
+  store = stk_test_open_store (db_path);
+  db = stk_store_acquire (store, NULL);
+  cr_assert_not_null (db);
+  {
+    g_autofree char *all = complete (db, "", 10);
+    g_autofree char *two = complete (db, "", 2);
+    g_autofree char *none = complete (db, "", 0);
+    g_autofree char *wild = complete (db, "%", 10);
+
+    cr_assert_str_eq (all, "A,B,C");
+    cr_assert_str_eq (two, "A,B");
+    cr_assert_str_eq (none, "");
+    cr_assert_str_eq (wild, "");
+  }
+  stk_store_release (store, db);
+}

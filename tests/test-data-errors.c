@@ -1929,3 +1929,91 @@ Test (data_errors, completion_of_wildcards_and_of_nothing)
   }
   stk_store_release (store, db);
 }
+
+/* ---- an upgrade that would keep rows pointing nowhere ---- */
+
+static sqlite3 *
+inventory_at_format_4 (const char *path)
+{
+  sqlite3 *db = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_eq (sqlite3_open (path, &db), SQLITE_OK);
+  cr_assert (stk_schema_migrate (db, 4, &error), "%s", error ? error->message : "");
+  cr_assert_eq (stk_schema_get_version (db, NULL), 4);
+  return db;
+}
+
+Test (data_errors, upgrade_refuses_rows_that_point_nowhere)
+{
+  static const struct { const char *damage; const char *message; } cases[] = {
+    { "DELETE FROM items WHERE code = 'GONE';",
+      "Cannot upgrade the inventory: 1 row refers to missing rows." },
+    { "DELETE FROM items;",
+      "Cannot upgrade the inventory: 2 rows refer to missing rows." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("v4-%u.db", i);
+      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+      sqlite3 *db = inventory_at_format_4 (path);
+      g_autoptr(GError) error = NULL;
+      char *msg = NULL;
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+
+      cr_assert_eq (sqlite3_exec (db,
+                                  "INSERT INTO items (code, created_at, updated_at)"
+                                  " VALUES ('KEEP', 0, 0), ('GONE', 0, 0);"
+                                  "INSERT INTO movements (item_id, kind, quantity, balance, moved_at)"
+                                  " VALUES (1, 'receive', 3, 3, 1), (2, 'receive', 2, 2, 1);"
+                                  "PRAGMA foreign_keys = OFF;",
+                                  NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+      cr_assert_eq (sqlite3_exec (db, cases[i].damage, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+      before = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                                stk_test_query (path, "SELECT count(*) FROM items"),
+                                stk_test_query (path, "SELECT count(*) FROM movements"));
+
+      cr_assert_not (stk_schema_migrate (db, STK_SCHEMA_VERSION, &error));
+      cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CORRUPT), "%s", error->message);
+      cr_assert_str_eq (error->message, cases[i].message);
+      cr_assert (sqlite3_get_autocommit (db), "no transaction is left open");
+      cr_assert_eq (stk_schema_get_version (db, NULL), 4, "one transaction: all or nothing");
+      cr_assert_eq (stk_test_query (path, "SELECT count(*) FROM pragma_table_info('items')"
+                                          " WHERE name = 'code_key'"), 0);
+      after = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                               stk_test_query (path, "SELECT count(*) FROM items"),
+                               stk_test_query (path, "SELECT count(*) FROM movements"));
+      cr_assert_str_eq (before, after);
+      /* Already there: nothing to do. */
+      cr_assert (stk_schema_migrate (db, 3, NULL));
+      sqlite3_close (db);
+    }
+}
+
+Test (data_errors, upgrade_waits_for_no_one)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "v4.db", NULL);
+  sqlite3 *db = inventory_at_format_4 (path);
+  sqlite3 *other = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Another connection holds the write lock; this one does not wait. */
+  cr_assert_eq (sqlite3_open (path, &other), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_busy_timeout (db, 0);
+  cr_assert_not (stk_schema_migrate (db, STK_SCHEMA_VERSION, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_BUSY), "%s", error->message);
+  cr_assert_str_eq (error->message, "Cannot upgrade the inventory: the inventory is in use by "
+                                    "another program.");
+  cr_assert_eq (stk_schema_get_version (db, NULL), 4);
+  /* Once it lets go, the upgrade goes through. */
+  cr_assert_eq (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close (other);
+  g_clear_error (&error);
+  cr_assert (stk_schema_migrate (db, STK_SCHEMA_VERSION, &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (stk_schema_get_version (db, NULL), STK_SCHEMA_VERSION);
+  sqlite3_close (db);
+}

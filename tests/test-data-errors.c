@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "stk-code.h"
+#include "stk-csv.h"
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-faultvfs.h"
@@ -2016,4 +2017,41 @@ Test (data_errors, upgrade_waits_for_no_one)
              error ? error->message : "");
   cr_assert_eq (stk_schema_get_version (db, NULL), STK_SCHEMA_VERSION);
   sqlite3_close (db);
+}
+
+/* ---- CSV that is not CSV ---- */
+
+Test (data_errors, broken_csv_structure_is_reported_and_nothing_imported)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(GString) wide = g_string_new ("code\nA\n");
+
+  /* A header that is not text. */
+  import_refused (writer, STK_TABLE_SKUS, "code,\xff\xfe\nA,x\n",
+                  1, "invalid UTF-8 in field 2.", 0);
+  /* A quote opened on line 3 and never closed: the rest of the file is one field. */
+  import_refused (writer, STK_TABLE_SKUS, "code,description\nA,x\nB,\"open\nC,y\n",
+                  3, "a quoted field is never closed.", 0);
+  /* Far more fields than any table has: not a CSV file of ours. */
+  for (guint i = 0; i <= STK_CSV_MAX_FIELDS; i++)
+    g_string_append (wide, ",");
+  g_string_append (wide, "\n");
+  {
+    g_auto(StkImportReport) report = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = write_file ("wide.csv", wide->str);
+    g_autofree char *dump = NULL;
+
+    cr_assert_not (stk_import_file (writer, STK_TABLE_SKUS, path, NULL, NULL, NULL, &report,
+                                    &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+    dump = report_dump (&report);
+    cr_assert_eq (report.n_errors, 1, "%s", dump);
+    cr_assert (g_str_has_prefix (g_ptr_array_index (report.errors, 0), "Line 3: too many fields"),
+               "%s", dump);
+  }
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0);
+  /* The writer goes on. */
+  import_ok (writer, STK_TABLE_SKUS, "code\nA\n", 1);
+  stk_test_close_writer (writer);
 }

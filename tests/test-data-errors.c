@@ -2055,3 +2055,164 @@ Test (data_errors, broken_csv_structure_is_reported_and_nothing_imported)
   import_ok (writer, STK_TABLE_SKUS, "code\nA\n", 1);
   stk_test_close_writer (writer);
 }
+
+/* ---- write paths test-faults does not sweep: import all and generate ---- */
+
+typedef struct
+{
+  const char *name;
+  /* Runs the path against @writer; @dir holds its input. */
+  gboolean  (*exercise) (StkWriter *writer, const char *dir, GError **error);
+  /* After a reopen: the inventory holds all of the change (@ok) or none of it. */
+  void      (*check)    (const char *db, gboolean ok);
+} WritePath;
+
+static gboolean
+import_all_exercise (StkWriter   *writer,
+                     const char  *dir,
+                     GError     **error)
+{
+  g_auto(StkImportReport) report = { 0 };
+
+  return stk_import_all (writer, dir, NULL, &report, error);
+}
+
+static void
+import_all_check (const char *db,
+                  gboolean    ok)
+{
+  cr_assert_eq (stk_test_query (db, "SELECT count(*) FROM items WHERE code LIKE 'N-%'"), ok ? 30 : 0,
+                "import all is all or nothing");
+  cr_assert_eq (stk_test_query (db, "SELECT count(*) FROM sales"), ok ? 30 : 0);
+  cr_assert_eq (stk_test_query (db, "SELECT count(*) FROM movements"), ok ? 90 : 0); /* 2 receipts and a sale each */
+}
+
+static gboolean
+generate_exercise (StkWriter   *writer,
+                   const char  *dir,
+                   GError     **error)
+{
+  return stk_generate (writer, 25, 40, 7, NULL, NULL, error);
+}
+
+static void
+generate_check (const char *db,
+                gboolean    ok)
+{
+  gint64 items = stk_test_query (db, "SELECT count(*) FROM items WHERE code NOT IN ('PRIOR', 'AFTER')");
+  gint64 sales = stk_test_query (db, "SELECT count(*) FROM sales");
+
+  cr_assert (items == 0 || items == 25, "the items are one change: %" G_GINT64_FORMAT, items);
+  cr_assert (sales == 0 || sales == 40, "the sales are one change: %" G_GINT64_FORMAT, sales);
+  cr_assert (sales == 0 || items == 25);
+  if (ok)
+    cr_assert (items == 25 && sales == 40);
+}
+
+/* The input of import all: 30 items, each received twice and sold once. */
+static char *
+import_all_folder (void)
+{
+  g_autoptr(GString) skus = g_string_new ("code,description,unit_price,on_hand\n");
+  g_autoptr(GString) moves = g_string_new ("moved_at,sku,kind,quantity,reason\n");
+  g_autoptr(GString) sales = g_string_new ("sold_at,sku,quantity,unit_price\n");
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_string_append_printf (skus, "N-%02u,New item %u,%u.50,%u\n", i, i, i + 1, 4 + i);
+      g_string_append_printf (moves, "2026-01-01T08:00:00Z,N-%02u,receive,3,first\n", i);
+      g_string_append_printf (moves, "2026-01-02T08:00:00Z,N-%02u,receive,%u,second\n", i, 2 + i);
+      g_string_append_printf (sales, "2026-01-03T08:00:00Z,N-%02u,1,%u.50\n", i, i + 1);
+    }
+  return make_folder ("all-in", skus->str, moves->str, sales->str);
+}
+
+static guint
+sweep_write_path (const WritePath *path,
+                  const char      *input,
+                  StkFaultKind     kind,
+                  int              code)
+{
+  guint injected = 0;
+  guint64 n;
+
+  for (n = 1; n < MAX_N; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%s-%" G_GUINT64_FORMAT ".db", path->name,
+                                               stk_fault_kind_to_string (kind), n);
+      g_autofree char *db = g_build_filename (tmpdir, name, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StkStore) store = NULL;
+      g_autoptr(GPtrArray) problems = NULL;
+      StkWriter *writer;
+      gboolean ok;
+      guint64 fired;
+
+      writer = stk_test_open_writer (db);
+      stk_test_submit (writer, stk_op_create_item ("PRIOR", "", 1, 0));
+      stk_faultvfs_arm (kind, n, code);
+      ok = path->exercise (writer, input, &error);
+      fired = stk_faultvfs_fired ();
+      stk_faultvfs_disarm ();
+      if (!ok)
+        {
+          cr_assert (fired > 0, "%s failed with no fault: %s", path->name, error->message);
+          cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_IO) ||
+                     g_error_matches (error, STK_ERROR, STK_ERROR_NO_SPACE),
+                     "%s, %s #%" G_GUINT64_FORMAT ": %s (%s %d)", path->name,
+                     stk_fault_kind_to_string (kind), n, error->message,
+                     g_quark_to_string (error->domain), error->code);
+          cr_assert (error->message[0] != '\0');
+        }
+      /* The writer goes on. */
+      stk_test_submit (writer, stk_op_create_item ("AFTER", "", 1, 0));
+      stk_test_close_writer (writer);
+
+      /* Reopened: sound, with all of the change or none of it. */
+      store = stk_test_open_store (db);
+      problems = stk_store_verify (store, &error);
+      cr_assert_not_null (problems, "%s", error ? error->message : "");
+      cr_assert_eq (problems->len, 0, "%s, %s #%" G_GUINT64_FORMAT ": %s", path->name,
+                    stk_fault_kind_to_string (kind), n,
+                    problems->len ? (char *) g_ptr_array_index (problems, 0) : "");
+      path->check (db, ok);
+      cr_assert_eq (stk_test_query (db, "SELECT count(*) FROM items WHERE code IN ('PRIOR', 'AFTER')"), 2);
+      g_clear_object (&store);
+      {
+        g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+        g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+        g_autofree char *lock = g_strconcat (db, ".lock", NULL);
+
+        g_unlink (db);
+        g_unlink (wal);
+        g_unlink (shm);
+        g_unlink (lock);
+      }
+      if (fired == 0)
+        break;
+      injected++;
+    }
+  cr_assert_lt (n, MAX_N, "%s: the fault was still reached after %d runs", path->name, MAX_N);
+  cr_assert_gt (injected, 0, "%s: no %s fault was ever reached", path->name,
+                stk_fault_kind_to_string (kind));
+  return injected;
+}
+
+static const WritePath import_all_path = { "import-all", import_all_exercise, import_all_check };
+static const WritePath generate_path = { "generate", generate_exercise, generate_check };
+
+Test (data_errors, write_faults_under_import_all, .timeout = 600)
+{
+  g_autofree char *input = import_all_folder ();
+
+  sweep_write_path (&import_all_path, input, STK_FAULT_WRITE, SQLITE_IOERR_WRITE);
+  sweep_write_path (&import_all_path, input, STK_FAULT_SYNC, SQLITE_IOERR_FSYNC);
+  sweep_write_path (&import_all_path, input, STK_FAULT_WRITE, SQLITE_FULL);
+}
+
+Test (data_errors, write_faults_under_generate, .timeout = 600)
+{
+  sweep_write_path (&generate_path, NULL, STK_FAULT_WRITE, SQLITE_IOERR_WRITE);
+  sweep_write_path (&generate_path, NULL, STK_FAULT_SYNC, SQLITE_IOERR_FSYNC);
+  sweep_write_path (&generate_path, NULL, STK_FAULT_WRITE, SQLITE_FULL);
+}

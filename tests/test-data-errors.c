@@ -560,7 +560,7 @@ read_stats (StkStore    *store,
 }
 
 static char *
-strv_or_array_join (GPtrArray *lines)
+lines_join (GPtrArray *lines)
 {
   GString *s = g_string_new (NULL);
 
@@ -576,7 +576,7 @@ read_verify (StkStore    *store,
 {
   g_autoptr(GPtrArray) problems = stk_store_verify (store, error);
 
-  return problems != NULL ? strv_or_array_join (problems) : NULL;
+  return problems != NULL ? lines_join (problems) : NULL;
 }
 
 static char *
@@ -588,7 +588,7 @@ read_verify_file (StkStore    *store,
 
   if (!stk_verify_file (stk_store_get_path (store), &problems, error))
     return NULL;
-  return strv_or_array_join (problems);
+  return lines_join (problems);
 }
 
 static char *
@@ -885,7 +885,7 @@ Test (data_errors, verify_names_every_kind_of_damage)
             "INSERT INTO sale_voids (sale_id, voided_at) VALUES (4242, 1);");
 
   cr_assert (stk_verify_file (db_path, &problems, &error), "%s", error ? error->message : "");
-  dump = strv_or_array_join (problems);
+  dump = lines_join (problems);
   cr_assert (problems_have (problems, "Row 4242 of sale_voids refers to a missing row of sales."),
              "%s", dump);
   cr_assert (problems_have (problems, "Item 2 (“B”) has a code key out of step with its code."),
@@ -927,7 +927,7 @@ Test (data_errors, verify_a_foreign_or_newer_file)
   /* The store was opened before: its check sees the file as it is now. */
   problems = stk_store_verify (store, &error);
   cr_assert_not_null (problems, "%s", error ? error->message : "");
-  dump = strv_or_array_join (problems);
+  dump = lines_join (problems);
   cr_assert (problems_have (problems, "The file is not marked as a Stocktake inventory."), "%s",
              dump);
   cr_assert (problems_have (problems, newer), "%s", dump);

@@ -2216,3 +2216,48 @@ Test (data_errors, write_faults_under_generate, .timeout = 600)
   sweep_write_path (&generate_path, NULL, STK_FAULT_SYNC, SQLITE_IOERR_FSYNC);
   sweep_write_path (&generate_path, NULL, STK_FAULT_WRITE, SQLITE_FULL);
 }
+
+/* ---- the store's readers: pooled only when idle, never more than a few ---- */
+
+Test (data_errors, store_pools_only_idle_readers)
+{
+  g_autoptr(StkStore) store = NULL;
+  sqlite3 *dbs[7] = { NULL };
+  guint open_before;
+
+  small_inventory (db_path);
+  open_before = stk_db_get_open_count ();
+  store = stk_test_open_store (db_path);
+
+  /* Seven readers at once: each its own connection. */
+  for (guint i = 0; i < G_N_ELEMENTS (dbs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      dbs[i] = stk_store_acquire (store, &error);
+      cr_assert_not_null (dbs[i], "%s", error ? error->message : "");
+      for (guint j = 0; j < i; j++)
+        cr_assert_neq (dbs[i], dbs[j]);
+    }
+  cr_assert_eq (stk_db_get_open_count (), open_before + G_N_ELEMENTS (dbs));
+  /* One is given back inside a transaction: it is closed, never handed out again. */
+  cr_assert_eq (sqlite3_exec (dbs[0], "BEGIN; SELECT count(*) FROM items;", NULL, NULL, NULL),
+                SQLITE_OK);
+  cr_assert_not (sqlite3_get_autocommit (dbs[0]));
+  for (guint i = 0; i < G_N_ELEMENTS (dbs); i++)
+    stk_store_release (store, dbs[i]);
+  stk_store_release (store, NULL);
+
+  /* At most four stay open for the next readers, all outside any transaction. */
+  cr_assert_eq (stk_db_get_open_count (), open_before + 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      dbs[i] = stk_store_acquire (store, NULL);
+      cr_assert_not_null (dbs[i]);
+      cr_assert (sqlite3_get_autocommit (dbs[i]), "a pooled reader is idle");
+    }
+  for (guint i = 0; i < 4; i++)
+    stk_store_release (store, dbs[i]);
+  g_clear_object (&store);
+  cr_assert_eq (stk_db_get_open_count (), open_before, "the store closes its readers");
+}

@@ -2261,3 +2261,105 @@ Test (data_errors, store_pools_only_idle_readers)
   g_clear_object (&store);
   cr_assert_eq (stk_db_get_open_count (), open_before, "the store closes its readers");
 }
+
+/* ---- a file cut short by a killed checkpoint: its log holds the rest ---- */
+
+static void
+copy_bytes (const char *from,
+            const char *to,
+            gsize       max)
+{
+  g_autoptr(GBytes) bytes = stk_test_read_bytes (from);
+  gsize len = MIN (g_bytes_get_size (bytes), max);
+
+  cr_assert (g_file_set_contents (to, g_bytes_get_data (bytes, NULL), (gssize) len, NULL));
+}
+
+Test (data_errors, short_file_whose_log_holds_the_rest)
+{
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *saved_db = g_build_filename (tmpdir, "saved.db", NULL);
+  g_autofree char *saved_wal = g_build_filename (tmpdir, "saved.db-wal", NULL);
+  sqlite3 *db = NULL;
+  gint64 file_pages, db_pages, page_size;
+  guint8 count[4];
+
+  small_inventory (db_path);
+  page_size = stk_test_query (db_path, "PRAGMA page_size");
+  {
+    GStatBuf st;
+
+    cr_assert_eq (g_stat (db_path, &st), 0);
+    file_pages = st.st_size / page_size;
+  }
+  /* A writer that never checkpoints: every new page is only in the log. */
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, "PRAGMA wal_autocheckpoint = 0;"
+                                  "CREATE TABLE filler (x BLOB);"
+                                  "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                                  " WHERE i < 200) INSERT INTO filler SELECT randomblob (900) FROM n;",
+                              NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    cr_assert_eq (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), SQLITE_OK);
+    cr_assert_eq (sqlite3_step (stmt), SQLITE_ROW);
+    db_pages = sqlite3_column_int64 (stmt, 0);
+    sqlite3_finalize (stmt);
+  }
+  cr_assert_gt (db_pages, file_pages + 10);
+  /* The state a kill -9 during a checkpoint leaves: page 1 (the header) written with
+   * the new page count, the pages after it not yet. */
+  copy_bytes (db_path, saved_db, G_MAXSIZE);
+  copy_bytes (wal, saved_wal, G_MAXSIZE);
+  sqlite3_close (db);
+  {
+    g_autoptr(GBytes) bytes = stk_test_read_bytes (saved_db);
+    g_autofree guint8 *data = g_memdup2 (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+    cr_assert_eq ((gint64) g_bytes_get_size (bytes), file_pages * page_size);
+    put_be32 (count, (guint32) db_pages);
+    memcpy (data + 28, count, 4);
+    memcpy (data + 92, data + 24, 4);
+    cr_assert (g_file_set_contents (saved_db, (const char *) data, (gssize) g_bytes_get_size (bytes),
+                                    NULL));
+  }
+
+  /* With its log: not damage. The check leaves both files as they are. */
+  {
+    g_autoptr(GBytes) before = stk_test_read_bytes (saved_db);
+    g_autoptr(GBytes) after = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean exists = FALSE;
+
+    cr_assert (stk_db_check_file (saved_db, &exists, &error), "%s", error ? error->message : "");
+    cr_assert (exists);
+    after = stk_test_read_bytes (saved_db);
+    cr_assert (g_bytes_equal (before, after));
+  }
+  /* With a log whose header checksum is wrong, SQLite ignores the log: truncated. */
+  {
+    g_autoptr(GBytes) bytes = stk_test_read_bytes (saved_wal);
+    g_autofree guint8 *data = g_memdup2 (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    g_autoptr(GError) error = NULL;
+    g_autofree char *want = g_strdup_printf ("“%s” is truncated: it should hold %u pages but holds "
+                                             "%u.", saved_db, (guint) db_pages, (guint) file_pages);
+    gboolean exists = FALSE;
+
+    data[24] ^= 0xff;
+    cr_assert (g_file_set_contents (saved_wal, (const char *) data,
+                                    (gssize) g_bytes_get_size (bytes), NULL));
+    cr_assert_not (stk_db_check_file (saved_db, &exists, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CORRUPT), "%s", error->message);
+    cr_assert_str_eq (error->message, want);
+  }
+  /* Without its log at all: truncated. */
+  {
+    g_autoptr(GError) error = NULL;
+    gboolean exists = FALSE;
+
+    g_unlink (saved_wal);
+    cr_assert_not (stk_db_check_file (saved_db, &exists, &error));
+    cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CORRUPT), "%s", error->message);
+  }
+}

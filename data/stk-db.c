@@ -342,7 +342,10 @@ stk_db_set_error (GError     **error,
   if (error == NULL)
     return;
 
-  msg = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+  /* An I/O error says so: SQLite's message for the connection may name what failed
+   * because of it instead ("vtable constructor failed: items_fts" when a read fails
+   * while FTS5 loads its configuration). */
+  msg = db != NULL && code != STK_ERROR_IO ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
   switch (code)
     {

@@ -24,6 +24,7 @@
 #include "stk-maintenance.h"
 #include "stk-ops.h"
 #include "stk-output.h"
+#include "stk-pager.h"
 #include "stk-query.h"
 #include "stk-schema.h"
 #include "stk-seams.h"
@@ -645,6 +646,61 @@ read_lookups (StkStore    *store,
                           by_id.code, joined);
 }
 
+/* The pager of a list: an index (sorted, with a search, and re-sorted from a base), one
+ * page of rows and where a row stands. */
+static gboolean
+pager_digest (sqlite3        *db,
+              StkPagerKind    kind,
+              const char     *sort,
+              gboolean        descending,
+              const char     *search,
+              gint64          find_id,
+              GString        *out,
+              GError        **error)
+{
+  g_autoptr(StkPagerQuery) query = stk_pager_query_new (kind, sort, descending, search, error);
+  g_autoptr(StkPagerIndex) index = NULL;
+  g_autoptr(GArray) rows = NULL;
+  gint64 position;
+
+  if (query == NULL)
+    return FALSE;
+  if (!(index = stk_pager_index_build (db, query, NULL, error)))
+    return FALSE;
+  if (!(rows = stk_pager_fetch (db, query, index, 3, 5, error)))
+    return FALSE;
+  position = stk_pager_position_of (db, query, index, find_id, error);
+  if (position < -1 || (position == -1 && error != NULL && *error != NULL))
+    return FALSE;
+  g_string_append_printf (out, "[%d %s %" G_GUINT64_FORMAT " @%" G_GINT64_FORMAT, kind,
+                          sort ? sort : "-", stk_pager_index_get_count (index), position);
+  for (guint i = 0; i < rows->len; i++)
+    g_string_append_printf (out, " %" G_GINT64_FORMAT,
+                            g_array_index (rows, StkPagerRow, i).id);
+  g_string_append (out, "]");
+  g_array_set_clear_func (rows, (GDestroyNotify) stk_pager_row_clear);
+  return TRUE;
+}
+
+static char *
+read_pager (StkStore    *store,
+            const char  *dest,
+            GError     **error)
+{
+  sqlite3 *db = stk_store_acquire (store, error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean ok;
+
+  if (db == NULL)
+    return NULL;
+  ok = pager_digest (db, STK_PAGER_ITEMS, "description", TRUE, NULL, 120, out, error) &&
+       pager_digest (db, STK_PAGER_ITEMS, "on-hand", FALSE, "pages 12", 13, out, error) &&
+       pager_digest (db, STK_PAGER_SALES, NULL, FALSE, NULL, 50, out, error) &&
+       pager_digest (db, STK_PAGER_MOVES, "id", TRUE, "ITEM-01", 20, out, error);
+  stk_store_release (store, db);
+  return ok ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
 /* Nothing but the inventory's own files (and the CSV it was filled from) may be left in
  * the folder. */
 static void
@@ -820,6 +876,7 @@ Test (data_errors, read_fault_under_report) { sweep_read_faults (read_report, NU
 Test (data_errors, read_fault_under_lookups) { sweep_read_faults (read_lookups, NULL, NULL); }
 Test (data_errors, read_fault_under_export) { sweep_read_faults (read_export, "sales.csv", NULL); }
 Test (data_errors, read_fault_under_export_all) { sweep_read_faults (read_export_all, "all", NULL); }
+Test (data_errors, read_fault_under_pager) { sweep_read_faults (read_pager, NULL, NULL); }
 Test (data_errors, read_fault_under_backup) { sweep_read_faults (read_backup, "copy.db", check_backup); }
 
 /* ---- damaged inventories: verify names every problem, restore refuses them ---- */

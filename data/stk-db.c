@@ -287,11 +287,15 @@ stk_db_checked_add (gint64   a,
                     gint64  *out_sum,
                     GError **error)
 {
-  if (__builtin_add_overflow (a, b, out_sum))
+  gint64 sum;
+
+  /* A refused sum leaves *out_sum as it was, not wrapped round. */
+  if (__builtin_add_overflow (a, b, &sum))
     {
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, "%s", _(STK_AMOUNT_TOO_LARGE));
       return FALSE;
     }
+  *out_sum = sum;
   return TRUE;
 }
 
@@ -338,7 +342,10 @@ stk_db_set_error (GError     **error,
   if (error == NULL)
     return;
 
-  msg = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+  /* An I/O error says so: SQLite's message for the connection may name what failed
+   * because of it instead ("vtable constructor failed: items_fts" when a read fails
+   * while FTS5 loads its configuration). */
+  msg = db != NULL && code != STK_ERROR_IO ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
   switch (code)
     {

@@ -2186,11 +2186,12 @@ stk_import_all (StkWriter        *writer,
                    apply_import_all, a, import_all_free);
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
 
+  /* All three first: a file that cannot be read or has bad rows stops the reading, and
+   * the report is then made from all three (the ones not read yet being empty). */
   for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
     {
       g_autofree char *path = all_file (dir, all_tables[i]);
       ImportData *d = g_new0 (ImportData, 1);
-      guint64 n = 0;
 
       a->d[all_tables[i]] = d;
       d->table = all_tables[i];
@@ -2201,6 +2202,14 @@ stk_import_all (StkWriter        *writer,
       d->errors = g_ptr_array_new_with_free_func (g_free);
       if (cancellable != NULL)
         d->cancellable = g_object_ref (cancellable);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
+    {
+      g_autofree char *path = all_file (dir, all_tables[i]);
+      ImportData *d = a->d[all_tables[i]];
+      guint64 n = 0;
+
       if (!read_file (d, path, NULL, NULL, cancellable, &n, error))
         {
           fill_all_report (report, a, rows, FALSE);

@@ -845,6 +845,7 @@ run_tty (TtyRun     *run,
   int master = -1, slave = -1;
   va_list ap;
 
+  tty_run_clear (run); /* what an earlier run of this TtyRun read */
   g_ptr_array_add (args, (char *) g_getenv ("STOCKTAKE_EXE"));
   g_ptr_array_add (args, (char *) "--database");
   g_ptr_array_add (args, (char *) db);

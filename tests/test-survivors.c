@@ -457,6 +457,7 @@ Test (survivors, commit_answering_busy_is_retried_and_applies_every_op_once)
   /* The writer goes on. */
   cr_assert (stk_writer_submit_sync (writer, next, NULL));
   stk_test_close_writer (writer);
+  results_clear (&r);
 
   /* Exactly once, also after a reopen reads the log again. */
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3);

@@ -70,12 +70,20 @@ done_cb (GObject      *object,
 }
 
 static void
+error_free0 (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+static void
 results_init (Results *r,
               guint    expected)
 {
   memset (r, 0, sizeof *r);
   r->expected = expected;
-  r->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_clear_error);
+  /* Holds a GError * (or NULL) per op: g_clear_error() would take it for a GError **. */
+  r->errors = g_ptr_array_new_with_free_func (error_free0);
 }
 
 static void

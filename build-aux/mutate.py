@@ -110,10 +110,15 @@ MUTANTS = [
      "          fd = g_open (path, O_RDONLY | LOCK_OPEN_FLAGS, 0);\n          *out_writable = FALSE;",
      "          fd = g_open (path, O_WRONLY | LOCK_OPEN_FLAGS, 0);\n          *out_writable = FALSE;",
      ["test-error-paths"], "another user's lock file cannot be locked read-only"),
-    ("lock-enotdir", "stk-lock.c",
-     "if (saved_errno == ENOENT || saved_errno == ENOTDIR)",
-     "if (saved_errno == ENOENT)",
-     ["test-error-paths"], "a path through a file says I/O error instead of no folder"),
+    # The lock's own ENOTDIR branch is reached only if a folder becomes a file between
+    # the path's resolution (stk-identity.c, which reports a path through a file first)
+    # and the lock file's open, so a mutant there cannot be killed; the resolution is
+    # mutated instead.
+    ("identity-enotdir", "stk-identity.c",
+     "      if (errsv == ENOENT || errsv == ENOTDIR)\n        return resolve_new_name (path, error);",
+     "      if (errsv == ENOENT)\n        return resolve_new_name (path, error);",
+     ["test-error-paths", "test-data-errors", "test-cli-errors"],
+     "a path through a file is not reported as one"),
     ("lock-erofs", "stk-lock.c",
      "      else if (saved_errno == EACCES || saved_errno == EPERM || saved_errno == EROFS)",
      "      else if (saved_errno == EPERM || saved_errno == EROFS)",
@@ -351,6 +356,7 @@ MUTANTS = [
 TEST_TARGETS = {
     "test-cli": ["tests/test-cli", "app/stocktake"],
     "test-survivors": ["tests/test-survivors", "app/stocktake"],
+    "test-cli-errors": ["tests/test-cli-errors", "app/stocktake"],
 }
 
 

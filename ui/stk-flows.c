@@ -1094,3 +1094,16 @@ stk_flow_verify (GtkWindow   *parent,
   flow = flow_new (FLOW_VERIFY, parent, session, STK_TABLE_SKUS, done, user_data);
   flow_run (flow, _("Verify"), _("Checking the inventory…"));
 }
+
+char *
+stk_flow_withdraw_waiting (StkWriter *writer,
+                           StkOp     *op)
+{
+  g_return_val_if_fail (STK_IS_WRITER (writer), NULL);
+  g_return_val_if_fail (op != NULL, NULL);
+
+  if (stk_writer_withdraw (writer, op) != STK_WITHDRAW_WITHDRAWN)
+    return NULL;
+  /* Translators: the user cancelled a waiting change; %s describes it */
+  return g_strdup_printf (_("Change withdrawn, not saved: %s"), stk_op_get_description (op));
+}

@@ -5,6 +5,7 @@
 
 #include "stk-session.h"
 #include "stk-transfer.h"
+#include "stk-writer.h"
 
 G_BEGIN_DECLS
 
@@ -43,5 +44,12 @@ void stk_flow_import_path   (GtkWindow   *parent,
                              const char  *path,
                              StkFlowDone  done,
                              gpointer     user_data);
+
+/* Cancel in an edit dialog while its change waits (Database locked): takes @op back
+ * from @writer if it has not started committing. Returns the notice to show ("Change
+ * withdrawn, not saved: …"), or NULL when it was too late and the change's own outcome
+ * will be announced. */
+char *stk_flow_withdraw_waiting (StkWriter *writer,
+                                 StkOp     *op);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "stk-a11y.h"
 
 #include "stk-error.h"
+#include "stk-flows.h"
 #include "stk-format.h"
 #include "stk-ops.h"
 
@@ -303,8 +304,6 @@ stk_item_dialog_init (StkItemDialog *self)
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
-/* Closing the dialog does not take back a change already submitted: the writer
- * applies it, and "saved" is still emitted (the window keeps its handler). */
 /* Cancel (or Escape, or the window's close button) while the change waits takes it
  * back if it has not started committing; otherwise its true outcome is announced
  * once known. */
@@ -315,15 +314,10 @@ stk_item_dialog_close_request (GtkWindow *window)
 
   if (self->pending && self->pending_op != NULL && self->writer != NULL)
     {
-      if (stk_writer_withdraw (self->writer, self->pending_op) == STK_WITHDRAW_WITHDRAWN)
-        {
-          g_autofree char *text = NULL;
+      g_autofree char *text = stk_flow_withdraw_waiting (self->writer, self->pending_op);
 
-          /* Translators: the user cancelled a waiting change; %s describes it */
-          text = g_strdup_printf (_("Change withdrawn, not saved: %s"),
-                                  stk_op_get_description (self->pending_op));
-          g_signal_emit (self, signals[WITHDRAWN], 0, text);
-        }
+      if (text != NULL)
+        g_signal_emit (self, signals[WITHDRAWN], 0, text);
       else
         self->cancel_too_late = TRUE;
     }

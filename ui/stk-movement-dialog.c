@@ -9,6 +9,7 @@
 
 #include "stk-code-entry.h"
 #include "stk-error.h"
+#include "stk-flows.h"
 #include "stk-format.h"
 
 /* Positions in the kind drop-down. */
@@ -305,15 +306,10 @@ stk_movement_dialog_close_request (GtkWindow *window)
 
   if (self->pending && self->pending_op != NULL && self->writer != NULL)
     {
-      if (stk_writer_withdraw (self->writer, self->pending_op) == STK_WITHDRAW_WITHDRAWN)
-        {
-          g_autofree char *text = NULL;
+      g_autofree char *text = stk_flow_withdraw_waiting (self->writer, self->pending_op);
 
-          /* Translators: the user cancelled a waiting change; %s describes it */
-          text = g_strdup_printf (_("Change withdrawn, not saved: %s"),
-                                  stk_op_get_description (self->pending_op));
-          g_signal_emit (self, signals[WITHDRAWN], 0, text);
-        }
+      if (text != NULL)
+        g_signal_emit (self, signals[WITHDRAWN], 0, text);
       else
         self->cancel_too_late = TRUE;
     }

@@ -1442,6 +1442,37 @@ apply_rows (ImportData  *d,
  * row's own "SAVEPOINT row" is the outermost one and is released (or rolled
  * back) at once, which keeps the sub-journal small.
  */
+
+/* The import's own record in applied_ops (as the writer keeps for every op), then
+ * COMMIT: an import applies its rows itself, in the transaction it began. */
+static gboolean
+record_and_commit (sqlite3  *db,
+                   StkOp    *op,
+                   GError  **error)
+{
+  sqlite3_stmt *record;
+  int rc;
+
+  record = stk_db_stmt (db,
+                        "INSERT INTO applied_ops (op_id, kind, applied_at)"
+                        " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
+                        error);
+  if (record == NULL)
+    return FALSE;
+  sqlite3_bind_text (record, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (record, 2, stk_op_get_kind (op), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (record, 3, stk_db_now_us ());
+  rc = sqlite3_step (record);
+  sqlite3_reset (record);
+  sqlite3_clear_bindings (record);
+  if (rc != SQLITE_DONE || sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 apply_import (StkOp    *op,
               sqlite3  *db,
@@ -1449,7 +1480,6 @@ apply_import (StkOp    *op,
               GError  **error)
 {
   ImportData *d = user_data;
-  sqlite3_stmt *record;
   int rc;
 
   /* The writer may run an op again after a busy attempt: start afresh. */
@@ -1469,24 +1499,8 @@ apply_import (StkOp    *op,
     goto fail;
 
   /* Keep the usual record of the applied op. */
-  record = stk_db_stmt (db,
-                        "INSERT INTO applied_ops (op_id, kind, applied_at)"
-                        " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
-                        error);
-  if (record == NULL)
+  if (!record_and_commit (db, op, error))
     goto fail;
-  sqlite3_bind_text (record, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
-  sqlite3_bind_text (record, 2, stk_op_get_kind (op), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (record, 3, stk_db_now_us ());
-  rc = sqlite3_step (record);
-  sqlite3_reset (record);
-  sqlite3_clear_bindings (record);
-  if (rc != SQLITE_DONE ||
-      (rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-      goto fail;
-    }
   return TRUE;
 
 fail:
@@ -2035,7 +2049,6 @@ apply_import_all (StkOp    *op,
   gint64 now = stk_db_now_us ();
   sqlite3_stmt *stmt;
   guint i = 0, j = 0, n = 0;
-  int rc;
 
   for (guint t = 0; t < 3; t++)
     {
@@ -2101,24 +2114,8 @@ apply_import_all (StkOp    *op,
   if (!fail_with_errors (a, error))
     goto fail;
 
-  stmt = stk_db_stmt (db,
-                      "INSERT INTO applied_ops (op_id, kind, applied_at)"
-                      " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
-                      error);
-  if (stmt == NULL)
+  if (!record_and_commit (db, op, error))
     goto fail;
-  sqlite3_bind_text (stmt, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, stk_op_get_kind (op), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, stk_db_now_us ());
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE ||
-      (rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-      goto fail;
-    }
   return TRUE;
 
 fail:

@@ -1433,16 +1433,6 @@ apply_rows (ImportData  *d,
   return TRUE;
 }
 
-/*
- * The import op is standalone: it opens its own transaction instead of running
- * inside the writer's batch transaction and "SAVEPOINT op". With an outer
- * savepoint open, SQLite keeps every page the op touched in its in-memory
- * statement sub-journal (temp_store=MEMORY) and walks that list again at the end
- * of each statement, so a file of many rows would take quadratic time. Here each
- * row's own "SAVEPOINT row" is the outermost one and is released (or rolled
- * back) at once, which keeps the sub-journal small.
- */
-
 /* The import's own record in applied_ops (as the writer keeps for every op), then
  * COMMIT: an import applies its rows itself, in the transaction it began. */
 static gboolean
@@ -1472,6 +1462,16 @@ record_and_commit (sqlite3  *db,
     }
   return TRUE;
 }
+
+/*
+ * The import op is standalone: it opens its own transaction instead of running
+ * inside the writer's batch transaction and "SAVEPOINT op". With an outer
+ * savepoint open, SQLite keeps every page the op touched in its in-memory
+ * statement sub-journal (temp_store=MEMORY) and walks that list again at the end
+ * of each statement, so a file of many rows would take quadratic time. Here each
+ * row's own "SAVEPOINT row" is the outermost one and is released (or rolled
+ * back) at once, which keeps the sub-journal small.
+ */
 
 static gboolean
 apply_import (StkOp    *op,

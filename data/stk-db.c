@@ -387,6 +387,63 @@ stk_db_exec (sqlite3     *db,
 }
 
 gboolean
+stk_db_begin (sqlite3     *db,
+              StkTxnKind   kind,
+              GError     **error)
+{
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  rc = sqlite3_exec (db, kind == STK_TXN_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db),
+                        _("Could not start a transaction"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+stk_db_commit (sqlite3  *db,
+               GError  **error)
+{
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db),
+                        _("Could not save the changes"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+stk_db_rollback (sqlite3 *db)
+{
+  g_return_if_fail (db != NULL);
+
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+stk_db_end_read (sqlite3 *db)
+{
+  g_return_if_fail (db != NULL);
+
+  /* A read transaction has nothing to lose: COMMIT only releases the snapshot, and
+   * if it cannot (a statement still running), ROLLBACK does. */
+  if (!sqlite3_get_autocommit (db) && sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    stk_db_rollback (db);
+}
+
+gboolean
 stk_db_query_int64 (sqlite3     *db,
                     const char  *sql,
                     gint64      *out_value,

@@ -15,6 +15,7 @@
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-identity.h"
+#include "stk-jobs.h"
 #include "stk-lock.h"
 #include "stk-maintenance.h"
 #include "stk-schema.h"
@@ -364,25 +365,6 @@ cli_close_writer (StkWriter *writer,
 }
 
 static gboolean
-cli_check_input_file (const char  *path,
-                      GError     **error)
-{
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("Cannot read “%s”: there is no such file."), path);
-      return FALSE;
-    }
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                   _("Cannot read “%s”: it is a folder, not a file."), path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 cli_parse_table (StkCli     *cli,
                  const char *name,
                  StkTable   *out_table,
@@ -635,7 +617,7 @@ cli_restore (StkCli  *cli,
   int status;
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
-      !cli_check_input_file (backup, &error) ||
+      !stk_input_check (backup, FALSE, &error) ||
       !(writer = cli_open_writer (cli, &error)))
     return cli_fail (error);
 
@@ -711,24 +693,14 @@ cli_import (StkCli  *cli,
   if (!all && !cli_parse_table (cli, args[0], &table, &status))
     return status;
 
-  /* Like a CSV file that is missing (1) or a folder (65): a missing folder is a
-   * failure, a file named instead of the folder is bad input. */
-  if (all && !g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (&error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("Cannot read “%s”: there is no such folder."), path);
-      return cli_fail (error);
-    }
-  if (all && !g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                   _("“%s” is not a folder: import all reads skus.csv, movements.csv and "
-                     "sales.csv from a folder that export all wrote."), path);
-      return cli_fail (error);
-    }
+  /* The import's policy, the same as the window's (stk-jobs.h): like a CSV file that
+   * is missing (1) or a folder (65), a missing folder is a failure, a file named
+   * instead of the folder is bad input; the inventory itself or a database is refused. */
+  if (all && !stk_import_check_source (path, TRUE, cli->db_path, &error))
+    return cli_fail (error);
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
-      (!all && !cli_check_input_file (path, &error)) ||
+      (!all && !stk_import_check_source (path, FALSE, cli->db_path, &error)) ||
       !(writer = cli_open_writer (cli, &error)))
     return cli_fail (error);
 

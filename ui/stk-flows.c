@@ -3,319 +3,19 @@
 
 #include "stk-flows.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-
-#include "stk-a11y.h"
-#include <glib/gstdio.h>
 #include <string.h>
 
-#include "stk-a11y.h"
 #include "stk-error.h"
 #include "stk-format.h"
+#include "stk-jobs.h"
 #include "stk-maintenance.h"
+#include "stk-progress-dialog.h"
+#include "stk-result-dialog.h"
 
-/* Progress from the worker reaches the dialog at most this often. */
-#define PROGRESS_INTERVAL_MS 50
-#define PULSE_INTERVAL_MS    120
-
-/* ======================================================================
- * StkProgressDialog: a heading, a progress bar, a detail line and Cancel.
- * Closing the window cancels too; the dialog stays until the work has ended.
- * ====================================================================== */
-
-#define STK_TYPE_PROGRESS_DIALOG (stk_progress_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (StkProgressDialog, stk_progress_dialog, STK, PROGRESS_DIALOG, GtkWindow)
-
-struct _StkProgressDialog
-{
-  GtkWindow       parent_instance;
-
-  GCancellable   *cancellable;
-  guint           pulse_id;
-  gboolean        finished;
-
-  GtkLabel       *title_label;
-  GtkLabel       *heading_label;
-  GtkProgressBar *progress_bar;
-  GtkLabel       *detail_label;
-  GtkButton      *cancel_button;
-};
-
-G_DEFINE_FINAL_TYPE (StkProgressDialog, stk_progress_dialog, GTK_TYPE_WINDOW)
-
-static void
-stk_progress_dialog_stop_pulse (StkProgressDialog *self)
-{
-  g_clear_handle_id (&self->pulse_id, g_source_remove);
-}
-
-static void
-cancel_clicked_cb (StkProgressDialog *self)
-{
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), FALSE);
-  gtk_label_set_text (self->detail_label, _("Cancelling…"));
-}
-
-static gboolean
-stk_progress_dialog_close_request (GtkWindow *window)
-{
-  StkProgressDialog *self = STK_PROGRESS_DIALOG (window);
-
-  if (self->finished)
-    return FALSE;
-  /* The work is still running: closing means cancelling; the flow closes us. */
-  cancel_clicked_cb (self);
-  return TRUE;
-}
-
-static gboolean
-escape_cb (GtkWidget *widget,
-           GVariant  *args,
-           gpointer   user_data)
-{
-  stk_progress_dialog_close_request (GTK_WINDOW (widget));
-  return TRUE;
-}
-
-static void
-stk_progress_dialog_dispose (GObject *object)
-{
-  StkProgressDialog *self = STK_PROGRESS_DIALOG (object);
-
-  stk_progress_dialog_stop_pulse (self);
-  g_clear_object (&self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_PROGRESS_DIALOG);
-
-  G_OBJECT_CLASS (stk_progress_dialog_parent_class)->dispose (object);
-}
-
-static void
-stk_progress_dialog_class_init (StkProgressDialogClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
-
-  object_class->dispose = stk_progress_dialog_dispose;
-  window_class->close_request = stk_progress_dialog_close_request;
-
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "ui/stk-progress-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, title_label);
-  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, heading_label);
-  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, detail_label);
-  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, cancel_button);
-  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
-}
-
-static void
-stk_progress_dialog_init (StkProgressDialog *self)
-{
-  gtk_widget_init_template (GTK_WIDGET (self));
-  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
-}
-
-static StkProgressDialog *
-stk_progress_dialog_new (GtkWindow    *parent,
-                         const char   *title,
-                         const char   *heading,
-                         GCancellable *cancellable)
-{
-  StkProgressDialog *self = g_object_new (STK_TYPE_PROGRESS_DIALOG,
-                                          "transient-for", parent,
-                                          "title", title,
-                                          NULL);
-
-  self->cancellable = g_object_ref (cancellable);
-  gtk_label_set_text (self->title_label, title);
-  gtk_label_set_text (self->heading_label, heading);
-  gtk_label_set_text (self->detail_label, _("Starting…"));
-  return self;
-}
-
-static void
-stk_progress_dialog_set_progress (StkProgressDialog *self,
-                                  double             fraction,
-                                  const char        *detail)
-{
-  stk_progress_dialog_stop_pulse (self);
-  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
-  if (!g_cancellable_is_cancelled (self->cancellable))
-    gtk_label_set_text (self->detail_label, detail);
-}
-
-static gboolean
-pulse_cb (gpointer user_data)
-{
-  StkProgressDialog *self = user_data;
-
-  gtk_progress_bar_pulse (self->progress_bar);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-stk_progress_dialog_pulse (StkProgressDialog *self,
-                           const char        *detail)
-{
-  if (!g_cancellable_is_cancelled (self->cancellable))
-    gtk_label_set_text (self->detail_label, detail);
-  if (self->pulse_id == 0)
-    {
-      gtk_progress_bar_set_pulse_step (self->progress_bar, 0.1);
-      gtk_progress_bar_pulse (self->progress_bar);
-      self->pulse_id = g_timeout_add (PULSE_INTERVAL_MS, pulse_cb, self);
-    }
-}
-
-static void
-stk_progress_dialog_finish (StkProgressDialog *self)
-{
-  self->finished = TRUE;
-  stk_progress_dialog_stop_pulse (self);
-  gtk_window_destroy (GTK_WINDOW (self));
-}
-
-/* ======================================================================
- * StkResultDialog: an icon, a heading, a sentence or two and, when there are
- * any, the lines (errors, problems) in a scrolled list.
- * ====================================================================== */
-
-#define STK_TYPE_RESULT_DIALOG (stk_result_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (StkResultDialog, stk_result_dialog, STK, RESULT_DIALOG, GtkWindow)
-
-struct _StkResultDialog
-{
-  GtkWindow    parent_instance;
-
-  GtkLabel    *title_label;
-  GtkImage    *icon;
-  GtkLabel    *heading_label;
-  GtkLabel    *body_label;
-  GtkWidget   *lines_scroller;
-  GtkListBox  *lines_list;
-  GtkButton   *close_button;
-};
-
-G_DEFINE_FINAL_TYPE (StkResultDialog, stk_result_dialog, GTK_TYPE_WINDOW)
-
-static void
-stk_result_dialog_dispose (GObject *object)
-{
-  gtk_widget_dispose_template (GTK_WIDGET (object), STK_TYPE_RESULT_DIALOG);
-
-  G_OBJECT_CLASS (stk_result_dialog_parent_class)->dispose (object);
-}
-
-static void
-stk_result_dialog_class_init (StkResultDialogClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  object_class->dispose = stk_result_dialog_dispose;
-
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "ui/stk-result-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, title_label);
-  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, icon);
-  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, heading_label);
-  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, body_label);
-  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, lines_scroller);
-  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, lines_list);
-  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, close_button);
-}
-
-static void
-stk_result_dialog_init (StkResultDialog *self)
-{
-  gtk_widget_init_template (GTK_WIDGET (self));
-  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
-}
-
-typedef enum
-{
-  RESULT_OK,
-  RESULT_WARNING,
-  RESULT_ERROR,
-} ResultKind;
-
-static void
-add_line (StkResultDialog *self,
-          const char      *text,
-          gboolean         dim)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_top (label, 6);
-  gtk_widget_set_margin_bottom (label, 6);
-  gtk_widget_set_margin_start (label, 10);
-  gtk_widget_set_margin_end (label, 10);
-  if (dim)
-    gtk_widget_add_css_class (label, "dim-label");
-  gtk_list_box_append (self->lines_list, label);
-}
-
-/* @lines may be NULL; @more is how many further lines exist beyond those shown. */
-static StkResultDialog *
-stk_result_dialog_show (GtkWindow  *parent,
-                        ResultKind  kind,
-                        const char *title,
-                        const char *heading,
-                        const char *body,
-                        GPtrArray  *lines,
-                        guint64     more)
-{
-  static const char *const icons[] = {
-    "emblem-ok-symbolic", "dialog-warning-symbolic", "dialog-error-symbolic",
-  };
-  StkResultDialog *self = g_object_new (STK_TYPE_RESULT_DIALOG,
-                                        "transient-for", parent,
-                                        "title", title,
-                                        NULL);
-
-  gtk_label_set_text (self->title_label, title);
-  gtk_image_set_from_icon_name (self->icon, icons[kind]);
-  gtk_widget_add_css_class (GTK_WIDGET (self->icon),
-                            kind == RESULT_OK ? "success" : kind == RESULT_WARNING ? "warning" : "error");
-  gtk_label_set_text (self->heading_label, heading);
-  gtk_label_set_text (self->body_label, body);
-
-  if (lines != NULL && lines->len > 0)
-    {
-      for (guint i = 0; i < lines->len; i++)
-        add_line (self, g_ptr_array_index (lines, i), FALSE);
-      if (more > 0)
-        {
-          g_autofree char *count = stk_format_count ((gint64) more);
-          g_autofree char *text = NULL;
-
-          /* Translators: the last line of a list of errors that was cut short. */
-          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "…and %s more",
-                                               "…and %s more", (gulong) MIN (more, G_MAXULONG)),
-                                  count);
-          add_line (self, text, TRUE);
-        }
-      gtk_widget_set_visible (self->lines_scroller, TRUE);
-    }
-
-  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->close_button));
-  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->close_button));
-  gtk_window_present (GTK_WINDOW (self));
-  return self;
-}
-
-/* ======================================================================
- * Flows
- * ====================================================================== */
+/* The import, export, backup and verify flows: a file chooser, the progress dialog
+ * while the work runs through the data layer's asynchronous API (stk-jobs.h: its
+ * threads, its policy, its progress on this thread), then the result dialog. */
 
 typedef enum
 {
@@ -343,14 +43,7 @@ typedef struct
   gpointer           user_data;
   gboolean           ended;
 
-  /* Progress, written by the worker, read on the main context. */
-  GMutex             lock;
-  guint64            progress_done;
-  guint64            progress_total;
-  gboolean           progress_scheduled;
-  GMainContext      *context;
-
-  /* Outcome, written by the worker before the task returns. */
+  /* Outcome, from the job's _finish. */
   gboolean           ok;
   GError            *error;
   StkImportReport    report;
@@ -381,11 +74,9 @@ flow_clear (Flow *flow)
   g_clear_pointer (&flow->path, g_free);
   g_clear_pointer (&flow->display_name, g_free);
   g_clear_object (&flow->cancellable);
-  g_clear_pointer (&flow->context, g_main_context_unref);
   g_clear_error (&flow->error);
   stk_import_report_clear (&flow->report);
   g_clear_pointer (&flow->problems, g_ptr_array_unref);
-  g_mutex_clear (&flow->lock);
 }
 
 static void
@@ -434,10 +125,10 @@ parent_destroy_cb (GtkWidget *parent,
   /* The progress dialog is destroyed with its parent. */
   if (flow->progress != NULL)
     {
-      flow->progress->finished = TRUE;
+      stk_progress_dialog_set_finished (flow->progress);
       flow->progress = NULL;
     }
-  /* A worker still running keeps its own reference and finds the flow cancelled;
+  /* A job still running keeps its own reference and finds the flow cancelled;
    * a chooser still open will not answer any more. */
   if (flow->chooser != NULL)
     flow_end (flow, FALSE);
@@ -461,8 +152,6 @@ flow_new (FlowKind     kind,
   flow->cancellable = g_cancellable_new ();
   flow->done = done;
   flow->user_data = user_data;
-  flow->context = g_main_context_ref_thread_default ();
-  g_mutex_init (&flow->lock);
   flow->destroy_id = g_signal_connect (parent, "destroy", G_CALLBACK (parent_destroy_cb), flow);
   return flow;
 }
@@ -503,7 +192,7 @@ describe_rows (StkTable table,
 
 static void
 show_simple (GtkWindow  *parent,
-             ResultKind  kind,
+             StkResultKind  kind,
              const char *title,
              const char *heading,
              const char *body)
@@ -511,22 +200,17 @@ show_simple (GtkWindow  *parent,
   stk_result_dialog_show (parent, kind, title, heading, body, NULL, 0);
 }
 
-/* ---- progress, marshalled from the worker ---- */
+/* ---- progress, on this thread (stk-jobs.h delivers it here, throttled) ---- */
 
-static gboolean
-progress_update_cb (gpointer user_data)
+static void
+flow_progress_cb (guint64  done,
+                  guint64  total,
+                  gpointer user_data)
 {
   Flow *flow = user_data;
-  guint64 done, total;
-
-  g_mutex_lock (&flow->lock);
-  done = flow->progress_done;
-  total = flow->progress_total;
-  flow->progress_scheduled = FALSE;
-  g_mutex_unlock (&flow->lock);
 
   if (flow->progress == NULL || g_cancellable_is_cancelled (flow->cancellable))
-    return G_SOURCE_REMOVE;
+    return;
 
   if (flow->kind == FLOW_IMPORT)
     {
@@ -543,7 +227,7 @@ progress_update_cb (gpointer user_data)
                                             total > 0 ? (double) done / total : 0.0, detail);
         }
     }
-  else
+  else if (flow->kind == FLOW_EXPORT)
     {
       g_autofree char *done_text = stk_format_count ((gint64) done);
       g_autofree char *total_text = stk_format_count ((gint64) total);
@@ -553,80 +237,7 @@ progress_update_cb (gpointer user_data)
       stk_progress_dialog_set_progress (flow->progress,
                                         total > 0 ? (double) done / total : 0.0, detail);
     }
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs on the worker thread. */
-static void
-worker_progress_cb (guint64  done,
-                    guint64  total,
-                    gpointer user_data)
-{
-  Flow *flow = user_data;
-  gboolean schedule;
-
-  g_mutex_lock (&flow->lock);
-  flow->progress_done = done;
-  flow->progress_total = total;
-  schedule = !flow->progress_scheduled;
-  flow->progress_scheduled = TRUE;
-  g_mutex_unlock (&flow->lock);
-
-  if (schedule)
-    {
-      g_autoptr(GSource) source = g_timeout_source_new (PROGRESS_INTERVAL_MS);
-
-      g_source_set_callback (source, progress_update_cb, flow_ref (flow),
-                             (GDestroyNotify) flow_unref);
-      g_source_set_name (source, "stk-flow-progress");
-      g_source_attach (source, flow->context);
-    }
-}
-
-/* ---- the work, on a worker thread ---- */
-
-static void
-worker_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  Flow *flow = task_data;
-  GError *error = NULL;
-  gboolean ok = FALSE;
-
-  switch (flow->kind)
-    {
-    case FLOW_IMPORT:
-      ok = stk_import_file (flow->writer, flow->table, flow->path, worker_progress_cb, flow,
-                            cancellable, &flow->report, &error);
-      break;
-
-    case FLOW_EXPORT:
-      ok = stk_export_file (flow->store, flow->table, flow->path, worker_progress_cb, flow,
-                            cancellable, &flow->rows, &error);
-      break;
-
-    case FLOW_BACKUP:
-      /* The chooser has asked about replacing an existing file; the output still
-       * refuses the inventory, a database or a device, and a cancelled backup leaves
-       * nothing. */
-      ok = stk_store_backup_full (flow->store, flow->path, STK_OUTPUT_REPLACE, cancellable,
-                                  &error);
-      break;
-
-    case FLOW_VERIFY:
-      flow->problems = stk_store_verify (flow->store, &error);
-      ok = flow->problems != NULL;
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  flow->ok = ok;
-  flow->error = error;
-  g_task_return_boolean (task, TRUE);
+  /* Backup and verify have no measure: the dialog pulses from the start. */
 }
 
 static void
@@ -654,7 +265,7 @@ show_import_outcome (Flow *flow)
           g_free (body);
           body = both;
         }
-      show_simple (flow->parent, RESULT_OK, _("Import"), _("Import Complete"), body);
+      show_simple (flow->parent, STK_RESULT_OK, _("Import"), _("Import Complete"), body);
     }
   else if (r->n_errors > 0 && r->errors != NULL && r->errors->len > 0)
     {
@@ -667,28 +278,64 @@ show_import_outcome (Flow *flow)
                                            "“%s” has %s problems. Nothing was imported: correct the file and import it again.",
                                            (gulong) MIN (r->n_errors, G_MAXULONG)),
                               flow->display_name, count);
-      stk_result_dialog_show (flow->parent, RESULT_ERROR, _("Import"), _("Nothing Was Imported"),
+      stk_result_dialog_show (flow->parent, STK_RESULT_ERROR, _("Import"), _("Nothing Was Imported"),
                               body, r->errors, r->n_errors - r->errors->len);
     }
   else
     {
       /* The file could not be read at all (missing, unreadable, bad header) or the
        * writer refused the whole op: the heading says that nothing was imported. */
-      show_simple (flow->parent, RESULT_ERROR, _("Import"), _("Nothing Was Imported"),
+      show_simple (flow->parent, STK_RESULT_ERROR, _("Import"), _("Nothing Was Imported"),
                    flow->error != NULL ? flow->error->message : _("The import failed."));
     }
 }
 
+/* Takes the job's outcome into the flow. */
 static void
-worker_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+flow_finish_job (Flow         *flow,
+                 GAsyncResult *result)
+{
+  switch (flow->kind)
+    {
+    case FLOW_IMPORT:
+      flow->ok = stk_import_file_finish (flow->writer, result, &flow->report, &flow->error);
+      break;
+    case FLOW_EXPORT:
+      flow->ok = stk_export_file_finish (flow->store, result, &flow->rows, &flow->error);
+      break;
+    case FLOW_BACKUP:
+      flow->ok = stk_store_backup_finish (flow->store, result, &flow->error);
+      break;
+    case FLOW_VERIFY:
+      flow->problems = stk_store_verify_finish (flow->store, result, &flow->error);
+      flow->ok = flow->problems != NULL;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void flow_show_outcome (Flow *flow);
+
+/* The job's callback, on this thread. It holds its own reference to the flow, so the
+ * flow is there even when its window is not (flow->parent is then NULL). */
+static void
+flow_job_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   Flow *flow = user_data;
+
+  flow_finish_job (flow, result);
+  flow_show_outcome (flow);
+  flow_unref (flow);
+}
+
+static void
+flow_show_outcome (Flow *flow)
+{
   gboolean cancelled = g_cancellable_is_cancelled (flow->cancellable);
   gboolean changed = FALSE;
-
-  g_task_propagate_boolean (G_TASK (result), NULL);
 
   /* The parent window is gone: show nothing. */
   if (flow->parent == NULL)
@@ -725,14 +372,14 @@ worker_done_cb (GObject      *object,
           /* Translators: "Exported 1,234 items to “items.csv”." */
           g_autofree char *body = g_strdup_printf (_("Exported %s to “%s”."), rows, flow->display_name);
 
-          show_simple (flow->parent, RESULT_OK, _("Export"), _("Export Complete"), body);
+          show_simple (flow->parent, STK_RESULT_OK, _("Export"), _("Export Complete"), body);
         }
       else
         {
           g_autofree char *body = g_strdup_printf (_("%s “%s” was not changed."),
                                                    flow->error->message, flow->display_name);
 
-          show_simple (flow->parent, RESULT_ERROR, _("Export"), _("Export Failed"), body);
+          show_simple (flow->parent, STK_RESULT_ERROR, _("Export"), _("Export Failed"), body);
         }
       changed = flow->ok;
       break;
@@ -743,20 +390,20 @@ worker_done_cb (GObject      *object,
           g_autofree char *body = g_strdup_printf (_("The inventory was backed up to “%s”."),
                                                    flow->path);
 
-          show_simple (flow->parent, RESULT_OK, _("Back Up"), _("Backup Complete"), body);
+          show_simple (flow->parent, STK_RESULT_OK, _("Back Up"), _("Backup Complete"), body);
         }
       else
-        show_simple (flow->parent, RESULT_ERROR, _("Back Up"), _("Backup Failed"),
+        show_simple (flow->parent, STK_RESULT_ERROR, _("Back Up"), _("Backup Failed"),
                      flow->error->message);
       changed = flow->ok;
       break;
 
     case FLOW_VERIFY:
       if (!flow->ok)
-        show_simple (flow->parent, RESULT_ERROR, _("Verify"), _("The Check Could Not Run"),
+        show_simple (flow->parent, STK_RESULT_ERROR, _("Verify"), _("The Check Could Not Run"),
                      flow->error->message);
       else if (flow->problems->len == 0)
-        show_simple (flow->parent, RESULT_OK, _("Verify"), _("No Problems Found"),
+        show_simple (flow->parent, STK_RESULT_OK, _("Verify"), _("No Problems Found"),
                      _("The inventory passed every check: integrity, links between tables, "
                        "and stock on hand equal to the sum of its movements."));
       else
@@ -768,7 +415,7 @@ worker_done_cb (GObject      *object,
                                                                 flow->problems->len),
                                                    count);
 
-          stk_result_dialog_show (flow->parent, RESULT_WARNING, _("Verify"), _("Problems Found"),
+          stk_result_dialog_show (flow->parent, STK_RESULT_WARNING, _("Verify"), _("Problems Found"),
                                   body, flow->problems, 0);
         }
       break;
@@ -785,8 +432,6 @@ flow_run (Flow       *flow,
           const char *title,
           const char *heading)
 {
-  g_autoptr(GTask) task = NULL;
-
   flow->progress = stk_progress_dialog_new (flow->parent, title, heading, flow->cancellable);
   if (flow->kind == FLOW_BACKUP)
     stk_progress_dialog_pulse (flow->progress, _("Copying…"));
@@ -794,13 +439,31 @@ flow_run (Flow       *flow,
     stk_progress_dialog_pulse (flow->progress, _("Checking…"));
   gtk_window_present (GTK_WINDOW (flow->progress));
 
-  task = g_task_new (NULL, flow->cancellable, worker_done_cb, flow);
-  g_task_set_source_tag (task, flow_run);
-  g_task_set_name (task, "stk-flow");
-  /* The outcome is in the flow: a cancel that came too late must not hide a commit. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, flow_ref (flow), (GDestroyNotify) flow_unref);
-  g_task_run_in_thread (task, worker_thread);
+  /* The job's outcome is its own: a cancel that came too late does not hide a commit. */
+  switch (flow->kind)
+    {
+    case FLOW_IMPORT:
+      stk_import_file_async (flow->writer, flow->table, flow->path, flow->cancellable,
+                             flow_progress_cb, flow, flow_job_done_cb, flow_ref (flow));
+      break;
+    case FLOW_EXPORT:
+      stk_export_file_async (flow->store, flow->table, flow->path, flow->cancellable,
+                             flow_progress_cb, flow, flow_job_done_cb, flow_ref (flow));
+      break;
+    case FLOW_BACKUP:
+      /* The chooser has asked about replacing an existing file; the output still
+       * refuses the inventory, a database or a device, and a cancelled backup leaves
+       * nothing. */
+      stk_store_backup_async (flow->store, flow->path, STK_OUTPUT_REPLACE, flow->cancellable,
+                              flow_progress_cb, flow, flow_job_done_cb, flow_ref (flow));
+      break;
+    case FLOW_VERIFY:
+      stk_store_verify_async (flow->store, flow->cancellable, flow_progress_cb, flow,
+                              flow_job_done_cb, flow_ref (flow));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static void
@@ -910,7 +573,7 @@ chooser_response_cb (GtkNativeDialog *chooser,
   if (path == NULL)
     {
       if (file != NULL)
-        show_simple (flow->parent, RESULT_ERROR, _("Files"), _("Not a Local File"),
+        show_simple (flow->parent, STK_RESULT_ERROR, _("Files"), _("Not a Local File"),
                      _("Choose a file on this computer."));
       flow_end (flow, FALSE);
       return;
@@ -983,7 +646,7 @@ refuse_read_only (GtkWindow   *parent,
                               "Nothing was imported."), holder);
   else
     body = g_strdup (_("This inventory is open read-only. Nothing was imported."));
-  show_simple (parent, RESULT_ERROR, _("Import"), _("Cannot Import"), body);
+  show_simple (parent, STK_RESULT_ERROR, _("Import"), _("Cannot Import"), body);
   if (done != NULL)
     done (FALSE, user_data);
   return TRUE;

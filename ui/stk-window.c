@@ -9,6 +9,7 @@
 
 #include "stk-flows.h"
 #include "stk-item-dialog.h"
+#include "stk-jobs.h"
 #include "stk-maintenance.h"
 #include "stk-movement-dialog.h"
 #include "stk-notice.h"
@@ -826,39 +827,25 @@ verify_action (GtkWidget  *widget,
   stk_flow_verify (GTK_WINDOW (self), self->session, NULL, NULL);
 }
 
-static void
-load_sample_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  StkWriter *writer = task_data;
-  GError *error = NULL;
-
-  /* Through the writer (blocking this worker thread, never the main loop). */
-  if (!stk_generate (writer, SAMPLE_ITEMS, SAMPLE_SALES, (guint32) g_random_int (), NULL, NULL,
-                     &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
+/* The data layer's job, on this thread: the window may be gone by then (its dispose
+ * cancels self->cancellable), so the result is asked before self is touched. */
 static void
 load_sample_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  GTask *task = G_TASK (result);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   StkWindow *self;
+  gboolean ok;
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  ok = stk_generate_finish (STK_WRITER (object), result, &error);
+  if (stk_job_was_cancelled (result))
     return;
 
   self = STK_WINDOW (user_data);
   self->loading_sample = FALSE;
-  if (!g_task_propagate_boolean (task, &error))
+  if (!ok)
     text = g_strdup_printf (_("Could not load the sample data: %s"), error->message);
   else
     text = g_strdup (_("Saved: sample data loaded"));
@@ -874,7 +861,6 @@ load_sample_action (GtkWidget  *widget,
                     GVariant   *param)
 {
   StkWindow *self = STK_WINDOW (widget);
-  g_autoptr(GTask) task = NULL;
 
   if (self->loading_sample)
     return;
@@ -882,11 +868,9 @@ load_sample_action (GtkWidget  *widget,
   stk_window_update_actions (self);
   stk_window_update_status (self);
 
-  task = g_task_new (NULL, self->cancellable, load_sample_cb, self);
-  g_task_set_source_tag (task, load_sample_action);
-  g_task_set_name (task, "[stocktake] sample data");
-  g_task_set_task_data (task, g_object_ref (self->writer), g_object_unref);
-  g_task_run_in_thread (task, load_sample_thread);
+  /* Through the writer, on the data layer's worker thread, never the main loop. */
+  stk_generate_async (self->writer, SAMPLE_ITEMS, SAMPLE_SALES, (guint32) g_random_int (),
+                      self->cancellable, NULL, NULL, load_sample_cb, self);
 }
 
 static void

@@ -508,17 +508,28 @@ start_backup (Flow *flow)
 
 /* ---- file choosers ---- */
 
-static const char *const table_ids[] = { "skus", "sales", "movements", NULL };
-
+/* The table asked for comes first: GTK 4.8's own chooser (used when there is no
+ * portal) ignores gtk_file_chooser_set_choice() for a list of options, shows the first
+ * one and answers with it, so "Export Sales…" exported the items. */
 static void
 add_table_choice (GtkFileChooser *chooser,
                   StkTable        table)
 {
-  const char *labels[] = { _("Items"), _("Sales"), _("Stock Moves"), NULL };
+  const StkTable order[] = { STK_TABLE_SKUS, STK_TABLE_SALES, STK_TABLE_MOVEMENTS };
+  const char *ids[G_N_ELEMENTS (order) + 1] = { NULL };
+  const char *labels[G_N_ELEMENTS (order) + 1] = { NULL };
+  guint n = 0;
 
-  gtk_file_chooser_add_choice (chooser, "table", _("Table"),
-                               (const char **) table_ids, labels);
-  gtk_file_chooser_set_choice (chooser, "table", stk_table_to_string (table));
+  ids[n] = stk_table_to_string (table);
+  labels[n++] = table_title (table);
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (order[i] != table)
+      {
+        ids[n] = stk_table_to_string (order[i]);
+        labels[n++] = table_title (order[i]);
+      }
+  gtk_file_chooser_add_choice (chooser, "table", _("Table"), ids, labels);
+  gtk_file_chooser_set_choice (chooser, "table", ids[0]);
 }
 
 static void

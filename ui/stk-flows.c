@@ -315,22 +315,6 @@ flow_finish_job (Flow         *flow,
     }
 }
 
-static void flow_show_outcome (Flow *flow);
-
-/* The job's callback, on this thread. It holds its own reference to the flow, so the
- * flow is there even when its window is not (flow->parent is then NULL). */
-static void
-flow_job_done_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Flow *flow = user_data;
-
-  flow_finish_job (flow, result);
-  flow_show_outcome (flow);
-  flow_unref (flow);
-}
-
 static void
 flow_show_outcome (Flow *flow)
 {
@@ -425,6 +409,20 @@ flow_show_outcome (Flow *flow)
     }
 
   flow_end (flow, changed);
+}
+
+/* The job's callback, on this thread. It holds its own reference to the flow, so the
+ * flow is there even when its window is not (flow->parent is then NULL). */
+static void
+flow_job_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Flow *flow = user_data;
+
+  flow_finish_job (flow, result);
+  flow_show_outcome (flow);
+  flow_unref (flow);
 }
 
 static void

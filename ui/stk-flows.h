@@ -11,8 +11,9 @@ G_BEGIN_DECLS
 
 /* Window-level maintenance and transfer flows, each modal to @parent and never
  * blocking the main loop: a GtkFileChooserNative (the portal inside a Flatpak), then
- * a template dialog with a progress bar and Cancel while the work runs on a worker
- * thread, then the outcome (errors listed with their line numbers; nothing
+ * StkProgressDialog (a progress bar and Cancel) while the work runs through data/'s
+ * asynchronous API (stk-jobs.h: its worker threads, the command line's policy), then
+ * StkResultDialog with the outcome (errors listed with their line numbers; nothing
  * half-imported). @done (may be NULL) runs on the main context when the flow ends,
  * with TRUE if something was changed/written. */
 typedef void (*StkFlowDone) (gboolean changed,

@@ -103,40 +103,86 @@ static guint signals[N_SIGNALS];
 
 /* ---- columns: built from the list's StkColumns table (ui/stk-columns.c) ---- */
 
-/* The binding's transform: the row property's value through the column's formatter. */
-static gboolean
-format_transform_cb (GBinding     *binding,
-                     const GValue *from_value,
-                     GValue       *to_value,
-                     gpointer      user_data)
+/* What a column's factory knows: the column, and the detailed notify signals of the
+ * properties its cells follow (rows are updated in place, with notify). */
+typedef struct
 {
-  char *text = stk_column_format (user_data, from_value);
+  const StkColumn *column;
+  char            *notify_value;   /* "notify::<property>" */
+  char            *notify_badge;   /* "notify::<badge property>", or NULL */
+} CellSpec;
 
-  g_value_take_string (to_value, text != NULL ? text : g_strdup (""));
-  return TRUE;
+static void
+cell_spec_free (gpointer data)
+{
+  CellSpec *spec = data;
+
+  g_free (spec->notify_value);
+  g_free (spec->notify_badge);
+  g_free (spec);
 }
 
-static gboolean
-badge_css_transform_cb (GBinding     *binding,
-                        const GValue *from_value,
-                        GValue       *to_value,
-                        gpointer      user_data)
+/* One cell: the row it shows while bound, and its notify handlers on that row. */
+typedef struct
 {
-  const StkColumnBadge *badge = user_data;
-  const char *classes[] = { badge->css, NULL };
+  const CellSpec *spec;
+  GtkListItem    *list_item;   /* owns this */
+  GObject        *row;         /* held by the list item while bound */
+  gulong          value_handler;
+  gulong          badge_handler;
+} Cell;
 
-  g_value_set_boxed (to_value, g_value_get_boolean (from_value) ? classes : classes + 1);
-  return TRUE;
+/* The cell's text is the row property's value through the column's formatter. */
+static void
+render_cell (Cell *cell)
+{
+  const StkColumn *column = cell->spec->column;
+  GtkWidget *child = gtk_list_item_get_child (cell->list_item);
+  GtkWidget *label = child;
+  g_autofree char *text = NULL;
+
+  if (cell->row == NULL || child == NULL)
+    return;
+  if (column->badge != NULL)
+    {
+      GtkWidget *icon = gtk_widget_get_first_child (child);
+      GtkWidget *word = gtk_widget_get_next_sibling (icon);
+      gboolean on = FALSE;
+
+      label = gtk_widget_get_next_sibling (word);
+      g_object_get (cell->row, column->badge->property, &on, NULL);
+      gtk_widget_set_visible (icon, on);
+      gtk_widget_set_visible (word, on);
+      if (on)
+        gtk_widget_add_css_class (child, column->badge->css);
+      else
+        gtk_widget_remove_css_class (child, column->badge->css);
+    }
+  text = stk_column_format_row (column, cell->row);
+  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+}
+
+static void
+row_notify_cb (GObject    *row,
+               GParamSpec *pspec,
+               Cell       *cell)
+{
+  render_cell (cell);
 }
 
 /* A cell: the value's label; with a badge, a box of [icon, word, value]. */
 static void
 factory_setup_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
-                  gpointer                  user_data)
+                  const CellSpec           *spec)
 {
-  const StkColumn *column = user_data;
+  const StkColumn *column = spec->column;
   GtkWidget *label = gtk_label_new (NULL);
+  Cell *cell = g_new0 (Cell, 1);
+
+  cell->spec = spec;
+  cell->list_item = list_item;
+  g_object_set_data_full (G_OBJECT (list_item), "stk-cell", cell, g_free);
 
   if (column->numeric)
     gtk_widget_add_css_class (label, "numeric");
@@ -165,66 +211,36 @@ factory_setup_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-unbind_all (gpointer data)
-{
-  GPtrArray *bindings = data;
-
-  for (guint i = 0; i < bindings->len; i++)
-    g_binding_unbind (g_ptr_array_index (bindings, i));
-  g_ptr_array_unref (bindings);
-}
-
-static void
-keep_binding (GPtrArray *bindings,
-              GBinding  *binding)
-{
-  g_ptr_array_add (bindings, g_object_ref (binding));
-}
-
-/* The cell follows its row's property (rows are updated in place, with notify). */
-static void
 factory_bind_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
-                 gpointer                  user_data)
+                 const CellSpec           *spec)
 {
-  const StkColumn *column = user_data;
-  GObject *row = gtk_list_item_get_item (list_item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  GtkWidget *label = child;
-  GPtrArray *bindings;
+  Cell *cell = g_object_get_data (G_OBJECT (list_item), "stk-cell");
 
-  if (row == NULL || child == NULL)
+  cell->row = gtk_list_item_get_item (list_item);
+  render_cell (cell);
+  if (cell->row == NULL)
     return;
-  bindings = g_ptr_array_new_with_free_func (g_object_unref);
-  if (column->badge != NULL)
-    {
-      GtkWidget *icon = gtk_widget_get_first_child (child);
-      GtkWidget *word = gtk_widget_get_next_sibling (icon);
-
-      label = gtk_widget_get_next_sibling (word);
-      keep_binding (bindings, g_object_bind_property (row, column->badge->property, icon,
-                                                      "visible", G_BINDING_SYNC_CREATE));
-      keep_binding (bindings, g_object_bind_property (row, column->badge->property, word,
-                                                      "visible", G_BINDING_SYNC_CREATE));
-      keep_binding (bindings,
-                    g_object_bind_property_full (row, column->badge->property, child,
-                                                 "css-classes", G_BINDING_SYNC_CREATE,
-                                                 badge_css_transform_cb, NULL,
-                                                 (gpointer) column->badge, NULL));
-    }
-  keep_binding (bindings,
-                g_object_bind_property_full (row, column->property, label, "label",
-                                             G_BINDING_SYNC_CREATE, format_transform_cb, NULL,
-                                             (gpointer) column, NULL));
-  g_object_set_data_full (G_OBJECT (list_item), "stk-bindings", bindings, unbind_all);
+  cell->value_handler = g_signal_connect (cell->row, spec->notify_value,
+                                          G_CALLBACK (row_notify_cb), cell);
+  if (spec->notify_badge != NULL)
+    cell->badge_handler = g_signal_connect (cell->row, spec->notify_badge,
+                                            G_CALLBACK (row_notify_cb), cell);
 }
 
 static void
 factory_unbind_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
-                   gpointer                  user_data)
+                   const CellSpec           *spec)
 {
-  g_object_set_data (G_OBJECT (list_item), "stk-bindings", NULL);
+  Cell *cell = g_object_get_data (G_OBJECT (list_item), "stk-cell");
+
+  if (cell->row != NULL)
+    {
+      g_clear_signal_handler (&cell->value_handler, cell->row);
+      g_clear_signal_handler (&cell->badge_handler, cell->row);
+    }
+  cell->row = NULL;
 }
 
 static void
@@ -234,25 +250,31 @@ add_columns (StkTableView *self)
 
   for (guint i = 0; i < list->n_columns; i++)
     {
-      const StkColumn *spec = &list->columns[i];
+      const StkColumn *column_spec = &list->columns[i];
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       g_autoptr(GtkColumnViewColumn) column = NULL;
+      CellSpec *spec = g_new0 (CellSpec, 1);
 
-      g_signal_connect (factory, "setup", G_CALLBACK (factory_setup_cb), (gpointer) spec);
-      g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), (gpointer) spec);
-      g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), (gpointer) spec);
+      spec->column = column_spec;
+      spec->notify_value = g_strconcat ("notify::", column_spec->property, NULL);
+      if (column_spec->badge != NULL)
+        spec->notify_badge = g_strconcat ("notify::", column_spec->badge->property, NULL);
+      g_object_set_data_full (G_OBJECT (factory), "stk-cell-spec", spec, cell_spec_free);
+      g_signal_connect (factory, "setup", G_CALLBACK (factory_setup_cb), spec);
+      g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), spec);
+      g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), spec);
 
-      column = gtk_column_view_column_new (_(spec->title), factory);
-      gtk_column_view_column_set_expand (column, spec->expand);
+      column = gtk_column_view_column_new (_(column_spec->title), factory);
+      gtk_column_view_column_set_expand (column, column_spec->expand);
       gtk_column_view_column_set_resizable (column, TRUE);
-      if (spec->sort != NULL)
+      if (column_spec->sort != NULL)
         {
           StkProbeSorter *sorter = g_object_new (STK_TYPE_PROBE_SORTER, NULL);
 
-          sorter->column = spec->sort;
+          sorter->column = column_spec->sort;
           gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
           g_object_unref (sorter);
-          g_object_set_data (G_OBJECT (column), "stk-sort", (gpointer) spec->sort);
+          g_object_set_data (G_OBJECT (column), "stk-sort", (gpointer) column_spec->sort);
         }
       gtk_column_view_append_column (self->column_view, column);
     }

@@ -11,11 +11,11 @@
 
 typedef struct
 {
-  StkWriter *writer;
-  gboolean   destroyed;
-  gboolean   pending;
-  StkOp     *pending_op;       /* submitted, not answered yet */
-  gboolean   cancel_too_late;  /* Cancel came once it was committing */
+  StkWriter         *writer;
+  gboolean           destroyed;
+  gboolean           pending;
+  StkOp             *pending_op;       /* submitted, not answered yet */
+  gboolean           cancel_too_late;  /* Cancel came once it was committing */
   /* stk_edit_dialog_setup_code(): template children, until the template is disposed */
   GtkEntry          *code_entry;
   GtkLabel          *code_error;

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "stk-edit-dialog.h"
 #include "stk-op.h"
 #include "stk-query.h"
 #include "stk-writer.h"
@@ -15,13 +16,14 @@ G_BEGIN_DECLS
  * user's locale into integer cents. The op goes through stk_writer_submit(); while it
  * is pending a spinner turns and the fields are insensitive — nothing blocks.
  *
- * Signal "saved" (const char *text, StkOp *undo_op, gint64 item_id): the change was
+ * An StkEditDialog (ui/stk-edit-dialog.h): its signal "saved" (const char *text,
+ * StkOp *undo_op, gint64 item_id), "withdrawn" and "failed". "saved": the change was
  * committed; @text is the "Saved: …" line, @undo_op reverses it. The dialog closes.
  * Template children (for tests): code_entry, code_error, description_entry,
  * price_entry, price_error, reorder_spin, error_label, save_button, spinner.
  * Action "dialog.save". */
 #define STK_TYPE_ITEM_DIALOG (stk_item_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK, ITEM_DIALOG, GtkWindow)
+G_DECLARE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK, ITEM_DIALOG, StkEditDialog)
 
 /* @item NULL: a new item. */
 StkItemDialog *stk_item_dialog_new         (GtkWindow         *parent,

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "stk-edit-dialog.h"
 #include "stk-op.h"
 #include "stk-ops.h"
 #include "stk-store.h"
@@ -14,13 +15,14 @@ G_BEGIN_DECLS
  * reason (modal, transient for @parent). Submitted through stk_writer_submit(); a
  * spinner turns while pending.
  *
- * Signal "saved" (const char *text, StkOp *undo_op, gint64 item_id): committed; the
+ * An StkEditDialog (ui/stk-edit-dialog.h): its signal "saved" (const char *text,
+ * StkOp *undo_op, gint64 item_id), "withdrawn" and "failed". "saved": committed; the
  * undo op is the inverse adjustment (NULL for a count that changed nothing).
  * Template children (for tests): kind_dropdown, code_entry, code_error, item_label,
  * quantity_spin, quantity_error, reason_entry, error_label, save_button.
  * Action "dialog.save". */
 #define STK_TYPE_MOVEMENT_DIALOG (stk_movement_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (StkMovementDialog, stk_movement_dialog, STK, MOVEMENT_DIALOG, GtkWindow)
+G_DECLARE_FINAL_TYPE (StkMovementDialog, stk_movement_dialog, STK, MOVEMENT_DIALOG, StkEditDialog)
 
 /* @kind: STK_MOVEMENT_RECEIVE, _ADJUSTMENT or _COUNT; @code may be NULL. */
 StkMovementDialog *stk_movement_dialog_new         (GtkWindow         *parent,

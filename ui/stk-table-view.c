@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "stk-format.h"
+#include "stk-columns.h"
 #include "stk-pager.h"
 #include "stk-rows-private.h"
 
@@ -63,63 +63,6 @@ stk_probe_sorter_init (StkProbeSorter *self)
 {
 }
 
-/* ---- columns ---- */
-
-typedef enum
-{
-  COL_CODE,
-  COL_DESCRIPTION,
-  COL_ON_HAND,
-  COL_PRICE,
-  COL_REORDER,
-  COL_UPDATED,
-  COL_SOLD_AT,
-  COL_QUANTITY,
-  COL_TOTAL,
-  COL_STATUS,
-  COL_MOVED_AT,
-  COL_KIND,
-  COL_BALANCE,
-  COL_REASON,
-} ColumnId;
-
-typedef struct
-{
-  ColumnId    id;
-  const char *title;
-  const char *sort;     /* model sort column, or NULL */
-  gboolean    numeric;
-  gboolean    expand;
-} ColumnSpec;
-
-static const ColumnSpec item_columns[] = {
-  { COL_CODE, N_("Code"), "code", FALSE, FALSE },
-  { COL_DESCRIPTION, N_("Description"), "description", FALSE, TRUE },
-  { COL_ON_HAND, N_("On Hand"), "on-hand", TRUE, FALSE },
-  { COL_PRICE, N_("Price"), "unit-price-cents", TRUE, FALSE },
-  { COL_REORDER, N_("Reorder Level"), "reorder-level", TRUE, FALSE },
-  { COL_UPDATED, N_("Last Change"), "updated-at", FALSE, FALSE },
-};
-
-static const ColumnSpec sale_columns[] = {
-  { COL_SOLD_AT, N_("Sold"), "sold-at", FALSE, FALSE },
-  { COL_CODE, N_("Code"), NULL, FALSE, FALSE },
-  { COL_DESCRIPTION, N_("Description"), NULL, FALSE, TRUE },
-  { COL_QUANTITY, N_("Quantity"), NULL, TRUE, FALSE },
-  { COL_PRICE, N_("Unit Price"), NULL, TRUE, FALSE },
-  { COL_TOTAL, N_("Total"), NULL, TRUE, FALSE },
-  { COL_STATUS, N_("Status"), NULL, FALSE, FALSE },
-};
-
-static const ColumnSpec move_columns[] = {
-  { COL_MOVED_AT, N_("Date"), "moved-at", FALSE, FALSE },
-  { COL_CODE, N_("Code"), NULL, FALSE, FALSE },
-  { COL_KIND, N_("Kind"), NULL, FALSE, FALSE },
-  { COL_QUANTITY, N_("Quantity"), NULL, TRUE, FALSE },
-  { COL_BALANCE, N_("Balance"), NULL, TRUE, FALSE },
-  { COL_REASON, N_("Reason"), NULL, FALSE, TRUE },
-};
-
 struct _StkTableView
 {
   GtkWidget           parent_instance;
@@ -158,289 +101,180 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const ColumnSpec *
-columns_for_kind (StkTableKind  kind,
-                  guint        *n_columns)
-{
-  switch (kind)
-    {
-    case STK_TABLE_KIND_SALES:
-      *n_columns = G_N_ELEMENTS (sale_columns);
-      return sale_columns;
-    case STK_TABLE_KIND_MOVES:
-      *n_columns = G_N_ELEMENTS (move_columns);
-      return move_columns;
-    case STK_TABLE_KIND_ITEMS:
-    default:
-      *n_columns = G_N_ELEMENTS (item_columns);
-      return item_columns;
-    }
-}
+/* ---- columns: built from the list's StkColumns table (ui/stk-columns.c) ---- */
 
-static const char *
-move_kind_label (const char *kind)
+/* What a column's factory knows: the column, and the detailed notify signals of the
+ * properties its cells follow (rows are updated in place, with notify). */
+typedef struct
 {
-  if (g_strcmp0 (kind, "receive") == 0)
-    return C_("stock move", "Receipt");
-  if (g_strcmp0 (kind, "sale") == 0)
-    return C_("stock move", "Sale");
-  if (g_strcmp0 (kind, "adjustment") == 0)
-    return C_("stock move", "Adjustment");
-  if (g_strcmp0 (kind, "count") == 0)
-    return C_("stock move", "Count");
-  return kind;
-}
+  const StkColumn *column;
+  char            *notify_value;   /* "notify::<property>" */
+  char            *notify_badge;   /* "notify::<badge property>", or NULL */
+} CellSpec;
 
 static void
-set_label_take (GtkWidget *label,
-                char      *text)
+cell_spec_free (gpointer data)
 {
-  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
-  g_free (text);
+  CellSpec *spec = data;
+
+  g_free (spec->notify_value);
+  g_free (spec->notify_badge);
+  g_free (spec);
 }
 
-static void
-render_cell (GtkListItem *list_item)
+/* One cell: the row it shows while bound, and its notify handlers on that row. */
+typedef struct
 {
-  ColumnId column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "stk-column"));
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  GObject *row = gtk_list_item_get_item (list_item);
+  const CellSpec *spec;
+  GtkListItem    *list_item;   /* owns this */
+  GObject        *row;         /* held by the list item while bound */
+  gulong          value_handler;
+  gulong          badge_handler;
+} Cell;
 
-  if (row == NULL || child == NULL)
+/* The cell's text is the row property's value through the column's formatter. */
+static void
+render_cell (Cell *cell)
+{
+  const StkColumn *column = cell->spec->column;
+  GtkWidget *child = gtk_list_item_get_child (cell->list_item);
+  GtkWidget *label = child;
+  g_autofree char *text = NULL;
+
+  if (cell->row == NULL || child == NULL)
     return;
-
-  if (STK_IS_ITEM_ROW (row))
+  if (column->badge != NULL)
     {
-      StkItemRow *item = STK_ITEM_ROW (row);
+      GtkWidget *icon = gtk_widget_get_first_child (child);
+      GtkWidget *word = gtk_widget_get_next_sibling (icon);
+      gboolean on = FALSE;
 
-      switch (column)
-        {
-        case COL_CODE:
-          gtk_label_set_text (GTK_LABEL (child), stk_item_row_get_code (item));
-          break;
-        case COL_DESCRIPTION:
-          gtk_label_set_text (GTK_LABEL (child), stk_item_row_get_description (item));
-          break;
-        case COL_ON_HAND:
-          {
-            GtkWidget *icon = gtk_widget_get_first_child (child);
-            GtkWidget *low = gtk_widget_get_next_sibling (icon);
-            GtkWidget *number = gtk_widget_get_next_sibling (low);
-            gboolean is_low = stk_item_row_get_low_stock (item);
-
-            gtk_widget_set_visible (icon, is_low);
-            gtk_widget_set_visible (low, is_low);
-            set_label_take (number, stk_format_count (stk_item_row_get_on_hand (item)));
-            if (is_low)
-              gtk_widget_add_css_class (child, "low-stock");
-            else
-              gtk_widget_remove_css_class (child, "low-stock");
-          }
-          break;
-        case COL_PRICE:
-          set_label_take (child, stk_format_money (stk_item_row_get_unit_price_cents (item)));
-          break;
-        case COL_REORDER:
-          set_label_take (child, stk_format_count (stk_item_row_get_reorder_level (item)));
-          break;
-        case COL_UPDATED:
-          set_label_take (child, stk_format_datetime (stk_item_row_get_updated_at (item)));
-          break;
-        case COL_SOLD_AT:
-        case COL_QUANTITY:
-        case COL_TOTAL:
-        case COL_STATUS:
-        case COL_MOVED_AT:
-        case COL_KIND:
-        case COL_BALANCE:
-        case COL_REASON:
-        default:
-          break;
-        }
+      label = gtk_widget_get_next_sibling (word);
+      g_object_get (cell->row, column->badge->property, &on, NULL);
+      gtk_widget_set_visible (icon, on);
+      gtk_widget_set_visible (word, on);
+      if (on)
+        gtk_widget_add_css_class (child, column->badge->css);
+      else
+        gtk_widget_remove_css_class (child, column->badge->css);
     }
-  else if (STK_IS_SALE_ROW (row))
-    {
-      StkSaleRow *sale = STK_SALE_ROW (row);
-
-      switch (column)
-        {
-        case COL_SOLD_AT:
-          set_label_take (child, stk_format_datetime (stk_sale_row_get_sold_at (sale)));
-          break;
-        case COL_CODE:
-          gtk_label_set_text (GTK_LABEL (child), stk_sale_row_get_code (sale));
-          break;
-        case COL_DESCRIPTION:
-          gtk_label_set_text (GTK_LABEL (child), stk_sale_row_get_description (sale));
-          break;
-        case COL_QUANTITY:
-          set_label_take (child, stk_format_count (stk_sale_row_get_quantity (sale)));
-          break;
-        case COL_PRICE:
-          set_label_take (child, stk_format_money (stk_sale_row_get_unit_price_cents (sale)));
-          break;
-        case COL_TOTAL:
-          if (stk_sale_row_get_total_cents (sale) == G_MININT64)
-            gtk_label_set_text (GTK_LABEL (child), _("Too large"));
-          else
-            set_label_take (child, stk_format_money (stk_sale_row_get_total_cents (sale)));
-          break;
-        case COL_STATUS:
-          gtk_label_set_text (GTK_LABEL (child),
-                              stk_sale_row_get_voided (sale) ? C_("sale", "Voided") : "");
-          break;
-        case COL_ON_HAND:
-        case COL_REORDER:
-        case COL_UPDATED:
-        case COL_MOVED_AT:
-        case COL_KIND:
-        case COL_BALANCE:
-        case COL_REASON:
-        default:
-          break;
-        }
-    }
-  else if (STK_IS_MOVE_ROW (row))
-    {
-      StkMoveRow *move = STK_MOVE_ROW (row);
-
-      switch (column)
-        {
-        case COL_MOVED_AT:
-          set_label_take (child, stk_format_datetime (stk_move_row_get_moved_at (move)));
-          break;
-        case COL_CODE:
-          gtk_label_set_text (GTK_LABEL (child), stk_move_row_get_code (move));
-          break;
-        case COL_KIND:
-          gtk_label_set_text (GTK_LABEL (child), move_kind_label (stk_move_row_get_kind (move)));
-          break;
-        case COL_QUANTITY:
-          set_label_take (child, stk_format_count (stk_move_row_get_quantity (move)));
-          break;
-        case COL_BALANCE:
-          set_label_take (child, stk_format_count (stk_move_row_get_balance (move)));
-          break;
-        case COL_REASON:
-          gtk_label_set_text (GTK_LABEL (child), stk_move_row_get_reason (move));
-          break;
-        case COL_DESCRIPTION:
-        case COL_ON_HAND:
-        case COL_PRICE:
-        case COL_REORDER:
-        case COL_UPDATED:
-        case COL_SOLD_AT:
-        case COL_TOTAL:
-        case COL_STATUS:
-        default:
-          break;
-        }
-    }
+  text = stk_column_format_row (column, cell->row);
+  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
 }
 
+static void
+row_notify_cb (GObject    *row,
+               GParamSpec *pspec,
+               Cell       *cell)
+{
+  render_cell (cell);
+}
+
+/* A cell: the value's label; with a badge, a box of [icon, word, value]. */
 static void
 factory_setup_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
-                  gpointer                  user_data)
+                  const CellSpec           *spec)
 {
-  const ColumnSpec *spec = user_data;
-  GtkWidget *child;
+  const StkColumn *column = spec->column;
+  GtkWidget *label = gtk_label_new (NULL);
+  Cell *cell = g_new0 (Cell, 1);
 
-  g_object_set_data (G_OBJECT (list_item), "stk-column", GINT_TO_POINTER (spec->id));
+  cell->spec = spec;
+  cell->list_item = list_item;
+  g_object_set_data_full (G_OBJECT (list_item), "stk-cell", cell, g_free);
 
-  if (spec->id == COL_ON_HAND)
+  if (column->numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_label_set_xalign (GTK_LABEL (label), column->numeric ? 1.0 : 0.0);
+  if (column->badge != NULL)
     {
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-      GtkWidget *low = gtk_label_new (C_("stock level", "Low"));
-      GtkWidget *number = gtk_label_new (NULL);
+      const StkColumnBadge *badge = column->badge;
+      GtkWidget *icon = gtk_image_new_from_icon_name (badge->icon_name);
+      GtkWidget *word = gtk_label_new (g_dpgettext2 (GETTEXT_PACKAGE, badge->context,
+                                                     badge->label));
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
       gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Low stock"), -1);
-      gtk_widget_add_css_class (low, "low-stock-label");
-      gtk_widget_set_hexpand (number, TRUE);
-      gtk_label_set_xalign (GTK_LABEL (number), 1.0);
-      gtk_widget_add_css_class (number, "numeric");
-      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      gtk_box_append (GTK_BOX (child), icon);
-      gtk_box_append (GTK_BOX (child), low);
-      gtk_box_append (GTK_BOX (child), number);
+                                      _(badge->accessible_name), -1);
+      gtk_widget_add_css_class (word, badge->label_css);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_box_append (GTK_BOX (box), icon);
+      gtk_box_append (GTK_BOX (box), word);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_list_item_set_child (list_item, box);
+      return;
     }
-  else
-    {
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child), spec->numeric ? 1.0 : 0.0);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-      gtk_label_set_single_line_mode (GTK_LABEL (child), TRUE);
-      if (spec->numeric)
-        gtk_widget_add_css_class (child, "numeric");
-    }
-  gtk_list_item_set_child (list_item, child);
-}
-
-static void
-row_notify_cb (GObject     *row,
-               GParamSpec  *pspec,
-               GtkListItem *list_item)
-{
-  render_cell (list_item);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_list_item_set_child (list_item, label);
 }
 
 static void
 factory_bind_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
-                 gpointer                  user_data)
+                 const CellSpec           *spec)
 {
-  GObject *row = gtk_list_item_get_item (list_item);
-  gulong handler;
+  Cell *cell = g_object_get_data (G_OBJECT (list_item), "stk-cell");
 
-  render_cell (list_item);
-  if (row != NULL)
-    {
-      handler = g_signal_connect (row, "notify", G_CALLBACK (row_notify_cb), list_item);
-      g_object_set_data (G_OBJECT (list_item), "stk-notify", GSIZE_TO_POINTER (handler));
-    }
+  cell->row = gtk_list_item_get_item (list_item);
+  render_cell (cell);
+  if (cell->row == NULL)
+    return;
+  cell->value_handler = g_signal_connect (cell->row, spec->notify_value,
+                                          G_CALLBACK (row_notify_cb), cell);
+  if (spec->notify_badge != NULL)
+    cell->badge_handler = g_signal_connect (cell->row, spec->notify_badge,
+                                            G_CALLBACK (row_notify_cb), cell);
 }
 
 static void
 factory_unbind_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
-                   gpointer                  user_data)
+                   const CellSpec           *spec)
 {
-  GObject *row = gtk_list_item_get_item (list_item);
-  gulong handler = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (list_item), "stk-notify"));
+  Cell *cell = g_object_get_data (G_OBJECT (list_item), "stk-cell");
 
-  if (row != NULL && handler != 0)
-    g_signal_handler_disconnect (row, handler);
+  if (cell->row != NULL)
+    {
+      g_clear_signal_handler (&cell->value_handler, cell->row);
+      g_clear_signal_handler (&cell->badge_handler, cell->row);
+    }
+  cell->row = NULL;
 }
 
 static void
 add_columns (StkTableView *self)
 {
-  const ColumnSpec *specs;
-  guint n_specs;
+  const StkColumns *list = stk_columns_for_kind (self->kind);
 
-  specs = columns_for_kind (self->kind, &n_specs);
-  for (guint i = 0; i < n_specs; i++)
+  for (guint i = 0; i < list->n_columns; i++)
     {
-      const ColumnSpec *spec = &specs[i];
+      const StkColumn *column_spec = &list->columns[i];
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       g_autoptr(GtkColumnViewColumn) column = NULL;
+      CellSpec *spec = g_new0 (CellSpec, 1);
 
-      g_signal_connect (factory, "setup", G_CALLBACK (factory_setup_cb), (gpointer) spec);
-      g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), (gpointer) spec);
-      g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), (gpointer) spec);
+      spec->column = column_spec;
+      spec->notify_value = g_strconcat ("notify::", column_spec->property, NULL);
+      if (column_spec->badge != NULL)
+        spec->notify_badge = g_strconcat ("notify::", column_spec->badge->property, NULL);
+      g_object_set_data_full (G_OBJECT (factory), "stk-cell-spec", spec, cell_spec_free);
+      g_signal_connect (factory, "setup", G_CALLBACK (factory_setup_cb), spec);
+      g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), spec);
+      g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), spec);
 
-      column = gtk_column_view_column_new (_(spec->title), factory);
-      gtk_column_view_column_set_expand (column, spec->expand);
+      column = gtk_column_view_column_new (_(column_spec->title), factory);
+      gtk_column_view_column_set_expand (column, column_spec->expand);
       gtk_column_view_column_set_resizable (column, TRUE);
-      if (spec->sort != NULL)
+      if (column_spec->sort != NULL)
         {
           StkProbeSorter *sorter = g_object_new (STK_TYPE_PROBE_SORTER, NULL);
 
-          sorter->column = spec->sort;
+          sorter->column = column_spec->sort;
           gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
           g_object_unref (sorter);
-          g_object_set_data (G_OBJECT (column), "stk-sort", (gpointer) spec->sort);
+          g_object_set_data (G_OBJECT (column), "stk-sort", (gpointer) column_spec->sort);
         }
       gtk_column_view_append_column (self->column_view, column);
     }
@@ -627,26 +461,13 @@ static void
 stk_table_view_constructed (GObject *object)
 {
   StkTableView *self = STK_TABLE_VIEW (object);
-  const char *name;
 
   G_OBJECT_CLASS (stk_table_view_parent_class)->constructed (object);
 
   add_columns (self);
-  switch (self->kind)
-    {
-    case STK_TABLE_KIND_SALES:
-      name = _("Sales");
-      break;
-    case STK_TABLE_KIND_MOVES:
-      name = _("Stock Moves");
-      break;
-    case STK_TABLE_KIND_ITEMS:
-    default:
-      name = _("Items");
-      break;
-    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _(stk_columns_for_kind (self->kind)->name), -1);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (sorter_changed_cb), self, 0);
 }

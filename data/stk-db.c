@@ -750,8 +750,7 @@ stk_db_check_file (const char  *given_path,
   if (fd < 0)
     {
       int errsv = errno;
-      g_set_error (error, STK_ERROR, errsv == EACCES ? STK_ERROR_READ_ONLY : STK_ERROR_IO,
-                   _("Cannot read “%s”: %s."), path, g_strerror (errsv));
+      stk_error_set_errno (error, errsv, _("Cannot read “%s”: %s."), path, g_strerror (errsv));
       return FALSE;
     }
   n = stk_seams.read (fd, header, sizeof header);
@@ -759,8 +758,7 @@ stk_db_check_file (const char  *given_path,
     {
       int errsv = errno;
       close (fd);
-      g_set_error (error, STK_ERROR, STK_ERROR_IO, _("Cannot read “%s”: %s."), path,
-                   g_strerror (errsv));
+      stk_error_set_errno (error, errsv, _("Cannot read “%s”: %s."), path, g_strerror (errsv));
       return FALSE;
     }
   close (fd);
@@ -886,20 +884,21 @@ create_empty_file (const char  *path,
     {
       int errsv = errno;
       g_autofree char *dir = g_path_get_dirname (path);
+      StkError code = stk_error_code_from_errno (errsv);
 
       if (errsv == EEXIST)
         return TRUE;
-      if (errsv == ENOENT)
-        g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+      if (code == STK_ERROR_NOT_FOUND)
+        g_set_error (error, STK_ERROR, code,
                      _("Cannot create the inventory: the folder “%s” does not exist."), dir);
-      else if (errsv == EACCES || errsv == EROFS || errsv == EPERM)
-        g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
+      else if (code == STK_ERROR_READ_ONLY)
+        g_set_error (error, STK_ERROR, code,
                      _("Cannot create the inventory: the folder “%s” is read-only."), dir);
-      else if (errsv == ENOSPC || errsv == EDQUOT)
-        g_set_error (error, STK_ERROR, STK_ERROR_NO_SPACE,
+      else if (code == STK_ERROR_NO_SPACE)
+        g_set_error (error, STK_ERROR, code,
                      _("Cannot create the inventory in “%s”: the disk is full."), dir);
       else
-        g_set_error (error, STK_ERROR, STK_ERROR_IO,
+        g_set_error (error, STK_ERROR, code,
                      _("Cannot create the inventory “%s”: %s."), path, g_strerror (errsv));
       return FALSE;
     }

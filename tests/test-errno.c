@@ -14,30 +14,23 @@
 #include "stk-lock.h"
 #include "stk-output.h"
 #include "stk-seams.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 #include "stk-transfer.h"
 
 /* One errno → StkError mapping (data/stk-error.c), and every place that turns a failed
  * system call into an error still says the same sentence with the code it gives. */
 
-static char *tmpdir;
 static int fake_errno;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-}
 
 static void
 teardown (void)
 {
   stk_seams_reset ();
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
+  stk_test_fixture_teardown ();
 }
 
-TestSuite (errno_map, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (errno_map, .init = stk_test_fixture_setup, .fini = teardown, .timeout = 60);
 
 static int
 failing_open (const char *path,
@@ -179,7 +172,6 @@ Test (errno_map, create_inventory_sentences)
     { ENOSPC, STK_ERROR_NO_SPACE, "Cannot create the inventory in “", "”: the disk is full." },
     { EDQUOT, STK_ERROR_NO_SPACE, "Cannot create the inventory in “", "”: the disk is full." },
   };
-  g_autofree char *db_path = g_build_filename (tmpdir, "inventory.db", NULL);
 
   stk_seams.open = failing_open;
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -206,7 +198,6 @@ Test (errno_map, create_inventory_sentences)
 /* stk_db_check_file() reading the header of an existing file. */
 Test (errno_map, check_file_sentences)
 {
-  g_autofree char *db_path = g_build_filename (tmpdir, "inventory.db", NULL);
   g_autofree char *denied_msg = g_strdup_printf ("Cannot read “%s”: Permission denied.", db_path);
   g_autofree char *io_msg = g_strdup_printf ("Cannot read “%s”: Input/output error.", db_path);
   g_autoptr(GError) denied = NULL;
@@ -241,17 +232,18 @@ Test (errno_map, check_file_sentences)
 Test (errno_map, lock_file_in_read_only_folder)
 {
   g_autofree char *folder = g_build_filename (tmpdir, "shared", NULL);
-  g_autofree char *db_path = g_build_filename (folder, "inventory.db", NULL);
+  g_autofree char *inventory = g_build_filename (folder, "inventory.db", NULL);
   g_autofree char *msg = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(StkLock) lock = NULL;
 
+  if (geteuid () != 0)
+    cr_skip_test ("needs root to prepare what nobody may write or read");
+
   cr_assert_eq (g_mkdir (folder, 0755), 0);
   stk_test_drop_privileges ();
-  if (geteuid () == 0)
-    cr_skip_test ("cannot run as another user");
 
-  lock = stk_lock_acquire (db_path, "test", &error);
+  lock = stk_lock_acquire (inventory, "test", &error);
   cr_assert_null (lock);
   msg = g_strdup_printf ("Cannot create the lock file “inventory.db.lock” in the folder “%s”: "
                          "the folder is read-only for you. The inventory can only be opened "
@@ -264,7 +256,7 @@ Test (errno_map, lock_file_in_read_only_folder)
 Test (errno_map, import_open_sentences)
 {
   g_autofree char *folder = g_build_filename (tmpdir, "mine", NULL);
-  g_autofree char *db_path = g_build_filename (folder, "inventory.db", NULL);
+  g_autofree char *inventory = g_build_filename (folder, "inventory.db", NULL);
   g_autofree char *missing = g_build_filename (tmpdir, "missing.csv", NULL);
   g_autofree char *secret = g_build_filename (tmpdir, "secret.csv", NULL);
   g_autofree char *missing_msg = g_strdup_printf ("Cannot import “%s”: the file does not exist.",
@@ -279,15 +271,16 @@ Test (errno_map, import_open_sentences)
   StkImportReport report = { 0 };
   StkWriter *writer;
 
+  if (geteuid () != 0)
+    cr_skip_test ("needs root to prepare what nobody may write or read");
+
   cr_assert_eq (g_mkdir (folder, 0755), 0);
   cr_assert_eq (chown (folder, 65534, 65534), 0);
   cr_assert (g_file_set_contents (secret, "code,description\n", -1, NULL));
   cr_assert_eq (g_chmod (secret, 0600), 0);
   stk_test_drop_privileges ();
-  if (geteuid () == 0)
-    cr_skip_test ("cannot run as another user");
 
-  writer = stk_test_open_writer (db_path);
+  writer = stk_test_open_writer (inventory);
   cr_assert_not (stk_import_file (writer, STK_TABLE_SKUS, missing, NULL, NULL, NULL, &report,
                                   &missing_error));
   assert_error (missing_error, STK_ERROR_NOT_FOUND, missing_msg);

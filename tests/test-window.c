@@ -16,6 +16,7 @@
 #include "stk-sale-dialog.h"
 #include "stk-session.h"
 #include "stk-table-view.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 #include "stk-window.h"
 
@@ -24,20 +25,8 @@
 #define TIMEOUT_MS 60000
 
 /* Spins the main context until @cond holds or TIMEOUT_MS passed; evaluates to @cond. */
-#define WAIT_UNTIL(cond)                                                   \
-  ({                                                                       \
-    gint64 _end = stk_test_deadline (TIMEOUT_MS);                          \
-    while (!(cond) && g_get_monotonic_time () < _end)                      \
-      {                                                                    \
-        while (g_main_context_iteration (NULL, FALSE))                     \
-          ;                                                                \
-        g_usleep (2000);                                                   \
-      }                                                                    \
-    (cond);                                                                \
-  })
+#define WAIT_UNTIL(cond) STK_TEST_WAIT_UNTIL (cond, TIMEOUT_MS)
 
-static char *tmpdir;
-static char *db_path;
 static GtkApplication *app;
 static StkSession *session;
 
@@ -47,8 +36,7 @@ setup (void)
   g_autoptr(GError) error = NULL;
 
   gtk_init ();
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
 
   app = gtk_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
   cr_assert (g_application_register (G_APPLICATION (app), NULL, &error),
@@ -73,9 +61,7 @@ teardown (void)
     stk_session_close (session, 5000, NULL);
   g_clear_object (&session);
   g_clear_object (&app);
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (window, .init = setup, .fini = teardown, .timeout = 120);

@@ -1504,7 +1504,7 @@ describe_import (StkTable    table,
                  guint       n,
                  const char *name)
 {
-  g_autofree char *count = g_strdup_printf ("%'u", n);
+  g_autofree char *count = stk_format_count (n);
 
   switch (table)
     {

@@ -1055,7 +1055,6 @@ Test (cli_errors, restore_into_a_new_inventory_keeps_no_safety_copy)
   g_auto(StkTestRun) run = { 0 };
   g_autofree char *source = in_tmp ("source.db");
   g_autofree char *expected = NULL;
-  g_autofree char *lock = g_strconcat (db_path, ".lock", NULL);
 
   generate (source, "4", "2");
   stk_test_run_db (&run, db_path, "restore", source, NULL);

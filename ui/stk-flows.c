@@ -13,6 +13,7 @@
 #include "stk-a11y.h"
 #include "stk-error.h"
 #include "stk-format.h"
+#include "stk-glib.h"
 #include "stk-maintenance.h"
 
 /* Progress from the worker reaches the dialog at most this often. */
@@ -795,7 +796,7 @@ flow_run (Flow       *flow,
   gtk_window_present (GTK_WINDOW (flow->progress));
 
   task = g_task_new (NULL, flow->cancellable, worker_done_cb, flow);
-  g_task_set_source_tag (task, flow_run);
+  stk_task_set_source_tag (task, flow_run);
   g_task_set_name (task, "stk-flow");
   /* The outcome is in the flow: a cancel that came too late must not hide a commit. */
   g_task_set_check_cancellable (task, FALSE);
@@ -903,7 +904,7 @@ chooser_response_cb (GtkNativeDialog *chooser,
   if (choice != NULL)
     stk_table_from_string (choice, &flow->table);
 
-  g_signal_handlers_disconnect_by_func (chooser, chooser_response_cb, flow);
+  g_signal_handlers_disconnect_by_func (chooser, STK_FUNC_TAG (chooser_response_cb), flow);
   gtk_native_dialog_destroy (chooser);
   g_clear_object (&flow->chooser);
 

@@ -152,7 +152,6 @@ stk_item_dialog_save (GtkWidget  *widget,
   StkItemDialog *self = STK_ITEM_DIALOG (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(StkOp) op = NULL;
-  g_autoptr(GTask) holder = NULL;
   g_autofree char *code = NULL;
   g_autofree char *description = NULL;
   g_autofree char *price_text = NULL;

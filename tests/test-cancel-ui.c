@@ -17,6 +17,7 @@
 #include "stk-sale-dialog.h"
 #include "stk-session.h"
 #include "stk-test-fixture.h"
+#include "stk-test-ui-util.h"
 #include "stk-test-util.h"
 #include "stk-window.h"
 
@@ -30,34 +31,16 @@ static StkSession *session;
 static void
 setup (void)
 {
-  g_autoptr(GError) error = NULL;
-
   /* Locked after 300 ms; probes rarely, so that only what the test does decides. */
   g_setenv ("STOCKTAKE_RETRY_BUDGET_MS", "300", TRUE);
   g_setenv ("STOCKTAKE_PROBE_INTERVAL_MS", "60000", TRUE);
-  gtk_init ();
-  stk_test_fixture_setup ();
-  app = gtk_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  cr_assert (g_application_register (G_APPLICATION (app), NULL, &error));
-  session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
-  cr_assert_not_null (session, "open: %s", error ? error->message : "");
+  stk_test_ui_setup (&app, &session);
 }
 
 static void
 teardown (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, 0);
-      gtk_window_destroy (w);
-    }
-  if (session != NULL)
-    stk_session_close (session, 5000, NULL);
-  g_clear_object (&session);
-  g_clear_object (&app);
-  stk_test_fixture_teardown ();
+  stk_test_ui_teardown (&app, &session);
 }
 
 TestSuite (cancel_ui, .init = setup, .fini = teardown, .timeout = 120);

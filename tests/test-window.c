@@ -17,6 +17,7 @@
 #include "stk-session.h"
 #include "stk-table-view.h"
 #include "stk-test-fixture.h"
+#include "stk-test-ui-util.h"
 #include "stk-test-util.h"
 #include "stk-window.h"
 
@@ -33,35 +34,14 @@ static StkSession *session;
 static void
 setup (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  gtk_init ();
-  stk_test_fixture_setup ();
-
-  app = gtk_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  cr_assert (g_application_register (G_APPLICATION (app), NULL, &error),
-             "register: %s", error ? error->message : "");
-
-  session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
-  cr_assert_not_null (session, "open: %s", error ? error->message : "");
+  stk_test_ui_setup (&app, &session);
   cr_assert_not (stk_session_get_read_only (session));
 }
 
 static void
 teardown (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, 0);
-      gtk_window_destroy (w);
-    }
-  if (session != NULL)
-    stk_session_close (session, 5000, NULL);
-  g_clear_object (&session);
-  g_clear_object (&app);
-  stk_test_fixture_teardown ();
+  stk_test_ui_teardown (&app, &session);
 }
 
 TestSuite (window, .init = setup, .fini = teardown, .timeout = 120);

@@ -42,10 +42,11 @@ main (int   argc,
 {
   g_autofree char *db_path = NULL;
   const char *database = NULL;
+  const char *localedir = g_getenv ("STOCKTAKE_LOCALEDIR"); /* tests: <build>/po */
   int i;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STOCKTAKE_LOCALEDIR") ?: LOCALEDIR); /* tests: <build>/po */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("stocktake");

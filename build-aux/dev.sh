@@ -8,6 +8,9 @@
 #                           AddressSanitizer + UndefinedBehaviorSanitizer, then 30 s of libFuzzer
 #                           on each fuzz target, then the Flatpak built offline, installed and
 #                           run: flatpak/build.sh)
+#   build-aux/dev.sh warnings
+#                           build everything at -Dwarning_level=3 with gcc and with clang,
+#                           warnings as errors (_build-w3, _build-clang)
 #   build-aux/dev.sh deps [PACKAGE…]
 #                           only install what is missing (and the extra Debian PACKAGEs);
 #                           build-aux/coverage.sh uses it
@@ -249,16 +252,33 @@ PY
     error_paths::folder_nobody_may_enter_is_read_only
     error_paths::file_nobody_may_read_is_read_only
     error_paths::existing_inventory_in_a_read_only_folder_is_refused_for_writing
-    error_paths::another_users_lock_file_is_locked_read_only"
+    error_paths::another_users_lock_file_is_locked_read_only
+    errno_map::lock_file_in_read_only_folder
+    errno_map::import_open_sentences"
   STK_EXPECTED_SKIPS="$expected_skips" \
   summarize "$build_dir/meson-logs/testlog.json" "$asan_dir/meson-logs/testlog.json" \
     "$fuzz_dir/meson-logs/testlog.json" "$build_dir/meson-logs/flatpak-testlog.json" || status=1
   return $status
 }
 
+# The whole tree (program, GUI, tests, benchmarks) at -Dwarning_level=3 (-Wall -Wextra
+# -Wpedantic) with warnings as errors, once with gcc and once with clang: project code
+# builds without a warning on both. Build trees: _build-w3 and _build-clang (a tree keeps
+# the compiler it was first configured with).
+cmd_warnings () {
+  local gcc_dir="${STK_W3_BUILD_DIR:-_build-w3}" clang_dir="${STK_CLANG_BUILD_DIR:-_build-clang}"
+  install_missing
+  CC=gcc configure "$gcc_dir" -Dwarning_level=3 -Dwerror=true
+  CC=clang configure "$clang_dir" -Dwarning_level=3 -Dwerror=true
+  ninja -C "$gcc_dir"
+  ninja -C "$clang_dir"
+  echo "dev.sh: no warnings with gcc ($gcc_dir) nor clang ($clang_dir) at warning_level=3."
+}
+
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  warnings) shift; cmd_warnings "$@" ;;
   deps) shift; install_missing "$@" ;;
-  *) echo "usage: $0 run|test|deps [PACKAGE…]" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|warnings|deps [PACKAGE…]" >&2; exit 2 ;;
 esac

@@ -3,6 +3,8 @@
 
 #include "stk-error.h"
 
+#include <errno.h>
+
 G_DEFINE_QUARK (stk-error-quark, stk_error)
 
 int
@@ -34,4 +36,43 @@ stk_error_exit_code (const GError *error)
     default:
       return 1;
     }
+}
+
+StkError
+stk_error_code_from_errno (int errsv)
+{
+  switch (errsv)
+    {
+    case ENOENT:
+    case ENOTDIR:
+      return STK_ERROR_NOT_FOUND;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return STK_ERROR_READ_ONLY;
+    case ENOSPC:
+    case EDQUOT:
+      return STK_ERROR_NO_SPACE;
+    default:
+      return STK_ERROR_IO;
+    }
+}
+
+void
+stk_error_set_errno (GError      **error,
+                     int           errsv,
+                     const char   *format,
+                     ...)
+{
+  va_list args;
+
+  g_return_if_fail (format != NULL);
+
+  if (error == NULL)
+    return;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (STK_ERROR, stk_error_code_from_errno (errsv),
+                                                format, args));
+  va_end (args);
 }

@@ -50,4 +50,16 @@ GQuark stk_error_quark (void);
  * foreign/damaged file, 75 for busy/locked, 1 otherwise. */
 int stk_error_exit_code (const GError *error);
 
+/* The one mapping of a failed system call's errno to an StkError code:
+ * STK_ERROR_NOT_FOUND for ENOENT and ENOTDIR, STK_ERROR_READ_ONLY for EACCES, EPERM and
+ * EROFS, STK_ERROR_NO_SPACE for ENOSPC and EDQUOT, STK_ERROR_IO for anything else.
+ * Callers pick the sentence; the code always comes from here. */
+StkError stk_error_code_from_errno (int errsv);
+
+/* g_set_error() in STK_ERROR with the code stk_error_code_from_errno (@errsv) gives. */
+void     stk_error_set_errno       (GError      **error,
+                                    int           errsv,
+                                    const char   *format,
+                                    ...) G_GNUC_PRINTF (3, 4);
+
 G_END_DECLS

@@ -67,9 +67,7 @@ stk_identity_set_stat_error (GError     **error,
 
   name = g_filename_display_name (path);
 
-  g_set_error (error, STK_ERROR,
-               (errsv == EACCES || errsv == EPERM) ? STK_ERROR_READ_ONLY : STK_ERROR_IO,
-               _("Cannot open “%s”: %s."), name, g_strerror (errsv));
+  stk_error_set_errno (error, errsv, _("Cannot open “%s”: %s."), name, g_strerror (errsv));
 }
 
 char *

@@ -42,8 +42,8 @@ char     *stk_identity_resolve_lenient (const char        *path);
 char     *stk_identity_blocking_file   (const char        *dir);
 
 /* The error for a stat() of @path that failed with @errsv (not ENOENT, ENOTDIR or
- * ELOOP, which the callers tell apart): STK_ERROR_READ_ONLY when it may not be looked
- * at (EACCES, EPERM), STK_ERROR_IO otherwise, as "Cannot open “path”: reason." */
+ * ELOOP, which the callers tell apart), with the code stk_error_code_from_errno() gives
+ * (STK_ERROR_READ_ONLY when it may not be looked at), as "Cannot open “path”: reason." */
 void      stk_identity_set_stat_error  (GError           **error,
                                         int                errsv,
                                         const char        *path);

@@ -328,7 +328,7 @@ open_lock_file (const char  *path,
           return -1;
         }
       fd = g_open (path, O_RDWR | LOCK_OPEN_FLAGS, 0);
-      if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
+      if (fd < 0 && stk_error_code_from_errno (errno) == STK_ERROR_READ_ONLY)
         {
           /* Another user's lock file: a read-only descriptor locks just as well. */
           fd = g_open (path, O_RDONLY | LOCK_OPEN_FLAGS, 0);
@@ -415,18 +415,20 @@ stk_lock_acquire (const char  *db_path,
       g_autofree char *dir = g_path_get_dirname (db_path);
       g_autofree char *dir_name = g_filename_display_name (dir);
 
+      StkError code = stk_error_code_from_errno (saved_errno);
+
       name = display_name (path);
-      if (saved_errno == ENOENT || saved_errno == ENOTDIR)
-        g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+      if (code == STK_ERROR_NOT_FOUND)
+        g_set_error (error, STK_ERROR, code,
                      _("Cannot open the inventory: the folder “%s” does not exist."),
                      dir_name);
-      else if (saved_errno == EACCES || saved_errno == EPERM || saved_errno == EROFS)
-        g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
+      else if (code == STK_ERROR_READ_ONLY)
+        g_set_error (error, STK_ERROR, code,
                      _("Cannot create the lock file “%s” in the folder “%s”: the folder is "
                        "read-only for you. The inventory can only be opened read-only."),
                      name, dir_name);
       else
-        g_set_error (error, STK_ERROR, STK_ERROR_IO,
+        g_set_error (error, STK_ERROR, code,
                      _("Cannot create the lock file “%s”: %s."), name,
                      g_strerror (saved_errno));
       return NULL;
@@ -449,8 +451,8 @@ stk_lock_acquire (const char  *db_path,
         {
           saved_errno = errno;
           name = display_name (path);
-          g_set_error (error, STK_ERROR, STK_ERROR_IO,
-                       _("Cannot lock the file “%s”: %s."), name, g_strerror (saved_errno));
+          stk_error_set_errno (error, saved_errno, _("Cannot lock the file “%s”: %s."), name,
+                               g_strerror (saved_errno));
         }
       close (fd);
       return NULL;

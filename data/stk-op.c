@@ -19,7 +19,23 @@ struct _StkOp
   gboolean        duplicate;
 };
 
-G_DEFINE_BOXED_TYPE (StkOp, stk_op, stk_op_ref, stk_op_unref)
+/* Written out rather than G_DEFINE_BOXED_TYPE: GLib 2.74's macro passes the copy function
+ * through a transparent union, which -Wpedantic (-Dwarning_level=3) refuses. */
+GType
+stk_op_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      GType id = g_boxed_type_register_static (g_intern_static_string ("StkOp"),
+                                               (GBoxedCopyFunc) stk_op_ref,
+                                               (GBoxedFreeFunc) stk_op_unref);
+
+      g_once_init_leave (&type_id, id);
+    }
+  return type_id;
+}
 
 /*
  * A new op id: UUID version 7 layout (48-bit millisecond time, then random bits), so

@@ -102,40 +102,28 @@ stk_output_set_errno_error (GError     **error,
 {
   g_autofree char *name = g_filename_display_name (display);
   g_autofree char *dir_name = g_filename_display_name (dir);
+  StkError code = stk_error_code_from_errno (errsv);
 
-  switch (errsv)
+  if (code == STK_ERROR_NOT_FOUND)
     {
-    case ENOENT:
-    case ENOTDIR:
-      {
-        g_autofree char *blocking = stk_identity_blocking_file (dir);
-        g_autofree char *blocking_name = blocking ? g_filename_display_name (blocking) : NULL;
+      g_autofree char *blocking = stk_identity_blocking_file (dir);
+      g_autofree char *blocking_name = blocking ? g_filename_display_name (blocking) : NULL;
 
-        if (blocking != NULL)
-          g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                       _("Cannot write “%s”: “%s” is a file, not a folder."), name,
-                       blocking_name);
-        else
-          g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                       _("Cannot write “%s”: the folder “%s” does not exist."), name, dir_name);
-      }
-      break;
-    case EACCES:
-    case EPERM:
-    case EROFS:
-      g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
-                   _("Cannot write “%s”: the folder “%s” is read-only."), name, dir_name);
-      break;
-    case ENOSPC:
-    case EDQUOT:
-      g_set_error (error, STK_ERROR, STK_ERROR_NO_SPACE,
-                   _("Cannot write “%s”: the disk is full."), name);
-      break;
-    default:
-      g_set_error (error, STK_ERROR, STK_ERROR_IO,
-                   _("Cannot write “%s”: %s."), name, g_strerror (errsv));
-      break;
+      if (blocking != NULL)
+        g_set_error (error, STK_ERROR, code,
+                     _("Cannot write “%s”: “%s” is a file, not a folder."), name,
+                     blocking_name);
+      else
+        g_set_error (error, STK_ERROR, code,
+                     _("Cannot write “%s”: the folder “%s” does not exist."), name, dir_name);
     }
+  else if (code == STK_ERROR_READ_ONLY)
+    g_set_error (error, STK_ERROR, code,
+                 _("Cannot write “%s”: the folder “%s” is read-only."), name, dir_name);
+  else if (code == STK_ERROR_NO_SPACE)
+    g_set_error (error, STK_ERROR, code, _("Cannot write “%s”: the disk is full."), name);
+  else
+    g_set_error (error, STK_ERROR, code, _("Cannot write “%s”: %s."), name, g_strerror (errsv));
 }
 
 /* The checks, on the target's real path @real (@display: as given). */

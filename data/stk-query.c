@@ -8,6 +8,7 @@
 #include "stk-code.h"
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-glib.h"
 
 /* Reports cover at most ten years of days. */
 #define MAX_REPORT_DAYS 3660
@@ -525,7 +526,7 @@ stk_query_report_async (StkStore            *store,
   args->days = days;
   args->top_limit = top_limit;
   task = g_task_new (store, cancellable, callback, user_data);
-  g_task_set_source_tag (task, stk_query_report_async);
+  stk_task_set_source_tag (task, stk_query_report_async);
   g_task_set_name (task, "stk_query_report_async");
   g_task_set_task_data (task, args, g_free);
   g_task_set_return_on_cancel (task, FALSE);
@@ -539,7 +540,8 @@ stk_query_report_finish (StkStore      *store,
 {
   g_return_val_if_fail (STK_IS_STORE (store), NULL);
   g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == stk_query_report_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        STK_FUNC_TAG (stk_query_report_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

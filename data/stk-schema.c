@@ -6,9 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "stk-code.h"
-#include "stk-db.h"
 #include "stk-error.h"
 #include "stk-format.h"
+#include "stk-sql.h"
 
 /*
  * The inventory schema, as a list of migrations. Migration N brings a database at

@@ -979,28 +979,18 @@ set_open_error (GError     **error,
                 const char  *path)
 {
   g_autofree char *name = g_filename_display_name (path);
+  StkError code = stk_error_code_from_errno (errsv);
 
-  switch (errsv)
-    {
-    case ENOENT:
-    case ENOTDIR:
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("Cannot import “%s”: the file does not exist."), name);
-      break;
-    case EACCES:
-    case EPERM:
-      g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
-                   _("Cannot import “%s”: you are not allowed to read it."), name);
-      break;
-    case EISDIR:
-      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                   _("Cannot import “%s”: it is a folder, not a CSV file."), name);
-      break;
-    default:
-      g_set_error (error, STK_ERROR, STK_ERROR_IO,
-                   _("Cannot import “%s”: %s."), name, g_strerror (errsv));
-      break;
-    }
+  if (errsv == EISDIR)
+    g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                 _("Cannot import “%s”: it is a folder, not a CSV file."), name);
+  else if (code == STK_ERROR_NOT_FOUND)
+    g_set_error (error, STK_ERROR, code, _("Cannot import “%s”: the file does not exist."), name);
+  else if (code == STK_ERROR_READ_ONLY)
+    g_set_error (error, STK_ERROR, code,
+                 _("Cannot import “%s”: you are not allowed to read it."), name);
+  else
+    g_set_error (error, STK_ERROR, code, _("Cannot import “%s”: %s."), name, g_strerror (errsv));
 }
 
 static void
@@ -1514,7 +1504,7 @@ describe_import (StkTable    table,
                  guint       n,
                  const char *name)
 {
-  g_autofree char *count = g_strdup_printf ("%'u", n);
+  g_autofree char *count = stk_format_count (n);
 
   switch (table)
     {

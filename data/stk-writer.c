@@ -7,6 +7,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-glib.h"
 #include "stk-identity.h"
 
 /*
@@ -1137,7 +1138,7 @@ stk_writer_submit (StkWriter           *self,
   p = g_new0 (Pending, 1);
   p->op = stk_op_ref (op);
   p->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (p->task, stk_writer_submit);
+  stk_task_set_source_tag (p->task, stk_writer_submit);
   g_task_set_task_data (p->task, stk_op_ref (op), (GDestroyNotify) stk_op_unref);
   /* The outcome is reported as it was, even when cancelled too late to withdraw. */
   g_task_set_check_cancellable (p->task, FALSE);

@@ -101,4 +101,18 @@ void      stk_test_gate_release    (StkTestGate    *gate);
  * guards against a hang, never a speed check. */
 gint64    stk_test_deadline (guint ms);
 
+/* Iterates the default main context until @cond holds or stk_test_deadline (@timeout_ms)
+ * passed; the value of @cond at the end. Polls every 2 ms between iterations. */
+#define STK_TEST_WAIT_UNTIL(cond, timeout_ms)                                \
+  __extension__ ({                                                           \
+    gint64 _stk_end = stk_test_deadline (timeout_ms);                        \
+    while (!(cond) && g_get_monotonic_time () < _stk_end)                    \
+      {                                                                      \
+        while (g_main_context_iteration (NULL, FALSE))                       \
+          ;                                                                  \
+        g_usleep (2000);                                                     \
+      }                                                                      \
+    (cond);                                                                  \
+  })
+
 G_END_DECLS

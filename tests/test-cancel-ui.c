@@ -16,62 +16,31 @@
 #include "stk-ops.h"
 #include "stk-sale-dialog.h"
 #include "stk-session.h"
+#include "stk-test-fixture.h"
+#include "stk-test-ui-util.h"
 #include "stk-test-util.h"
 #include "stk-window.h"
 
 #define TIMEOUT_MS 20000
 
-#define WAIT_UNTIL(cond)                                                   \
-  ({                                                                       \
-    gint64 _end = stk_test_deadline (TIMEOUT_MS);                          \
-    while (!(cond) && g_get_monotonic_time () < _end)                      \
-      {                                                                    \
-        while (g_main_context_iteration (NULL, FALSE))                     \
-          ;                                                                \
-        g_usleep (2000);                                                   \
-      }                                                                    \
-    (cond);                                                                \
-  })
+#define WAIT_UNTIL(cond) STK_TEST_WAIT_UNTIL (cond, TIMEOUT_MS)
 
-static char *tmpdir;
-static char *db_path;
 static GtkApplication *app;
 static StkSession *session;
 
 static void
 setup (void)
 {
-  g_autoptr(GError) error = NULL;
-
   /* Locked after 300 ms; probes rarely, so that only what the test does decides. */
   g_setenv ("STOCKTAKE_RETRY_BUDGET_MS", "300", TRUE);
   g_setenv ("STOCKTAKE_PROBE_INTERVAL_MS", "60000", TRUE);
-  gtk_init ();
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-  app = gtk_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  cr_assert (g_application_register (G_APPLICATION (app), NULL, &error));
-  session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
-  cr_assert_not_null (session, "open: %s", error ? error->message : "");
+  stk_test_ui_setup (&app, &session);
 }
 
 static void
 teardown (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, 0);
-      gtk_window_destroy (w);
-    }
-  if (session != NULL)
-    stk_session_close (session, 5000, NULL);
-  g_clear_object (&session);
-  g_clear_object (&app);
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_ui_teardown (&app, &session);
 }
 
 TestSuite (cancel_ui, .init = setup, .fini = teardown, .timeout = 120);

@@ -10,27 +10,11 @@
 #include "stk-error.h"
 #include "stk-ops.h"
 #include "stk-writer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (cancel, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite (cancel, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
+           .timeout = 120);
 
 #define DEADLINE_MS 20000
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The stocktake program at the edges of "one inventory = one file": hard links, a
  * symbolic link as the lock file, outputs aimed at the inventory, a device or a file
- * whose permissions matter. Run for real, as a child process. */
+ * whose permissions matter. StkTestRun for real, as a child process. */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -13,82 +13,20 @@
 
 #include <glib/gstdio.h>
 
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
-
-static char *tmpdir;
-static char *db_path;
 
 static void
 setup (void)
 {
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inv.db", NULL);
+  stk_test_fixture_setup_named ("inv.db");
 }
 
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (cli_edges, .init = setup, .fini = teardown, .timeout = 60);
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* stocktake --database DB ARGS… */
-G_GNUC_NULL_TERMINATED static int
-run_db (Run        *run,
-        const char *db,
-        ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = g_get_environ ();
-  const char *exe = g_getenv ("STOCKTAKE_EXE");
-  int wait_status = 0;
-  va_list ap;
-
-  cr_assert_not_null (exe, "STOCKTAKE_EXE is not set");
-  env = g_environ_unsetenv (env, "DISPLAY");
-  env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-
-  g_ptr_array_add (args, (char *) exe);
-  g_ptr_array_add (args, (char *) "--database");
-  g_ptr_array_add (args, (char *) db);
-  va_start (ap, db);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  run_clear (run);
-  g_spawn_sync (tmpdir, (char **) args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  cr_assert_null (error, "cannot run %s: %s", exe, error ? error->message : "");
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  return run->status;
-}
+TestSuite (cli_edges, .init = setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
 /* One line on stderr: "stocktake: <one sentence>." */
 static void
-assert_one_sentence_error (const Run *run)
+assert_one_sentence_error (const StkTestRun *run)
 {
   gsize len = strlen (run->err);
 
@@ -108,18 +46,18 @@ in_tmp (const char *name)
 static void
 generate (const char *db)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
 
-  run_db (&run, db, "generate", "--skus", "30", "--sales", "20", "--seed", "7", NULL);
+  stk_test_run_db (&run, db, "generate", "--skus", "30", "--sales", "20", "--seed", "7", NULL);
   cr_assert_eq (run.status, 0, "generate: %s", run.err);
 }
 
 static void
 assert_verifies (const char *db)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
 
-  run_db (&run, db, "verify", NULL);
+  stk_test_run_db (&run, db, "verify", NULL);
   cr_assert_eq (run.status, 0, "verify: %s%s", run.out, run.err);
 }
 
@@ -136,7 +74,7 @@ write_text (const char *path,
 
 Test (cli_edges, hard_linked_inventory_is_refused_and_unchanged)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *hl = in_tmp ("hl.db");
   g_autofree char *csv = in_tmp ("b.csv");
   g_autofree char *hl_lock = in_tmp ("hl.db.lock");
@@ -149,10 +87,10 @@ Test (cli_edges, hard_linked_inventory_is_refused_and_unchanged)
   before = stk_test_read_bytes (db_path);
 
   /* Through either name, a writer would have taken its own lock and WAL. */
-  run_db (&run, hl, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, hl, "import", "skus", csv, NULL);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "hard link") != NULL, "%s", run.err);
-  run_db (&run, db_path, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "hard link") != NULL, "%s", run.err);
 
@@ -162,20 +100,20 @@ Test (cli_edges, hard_linked_inventory_is_refused_and_unchanged)
 
   /* Once it has one name again, it works and is sound. */
   cr_assert_eq (g_unlink (hl), 0);
-  run_db (&run, db_path, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
   cr_assert_eq (run.status, 0, "%s", run.err);
   assert_verifies (db_path);
 }
 
 Test (cli_edges, symlinked_inventory_shares_the_targets_lock)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *link = in_tmp ("link.db");
   g_autofree char *link_lock = in_tmp ("link.db.lock");
 
   generate (db_path);
   cr_assert_eq (symlink (db_path, link), 0);
-  run_db (&run, link, "generate", "--skus", "2", "--seed", "9", NULL);
+  stk_test_run_db (&run, link, "generate", "--skus", "2", "--seed", "9", NULL);
   cr_assert_eq (run.status, 0, "%s", run.err);
   cr_assert_not (g_file_test (link_lock, G_FILE_TEST_EXISTS),
                  "a second lock file was made for the symbolic link's name");
@@ -184,23 +122,23 @@ Test (cli_edges, symlinked_inventory_shares_the_targets_lock)
 
 Test (cli_edges, dangling_symlink_gets_one_sentence)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *link = in_tmp ("dangling.db");
   g_autofree char *target = in_tmp ("gone.db");
 
   cr_assert_eq (symlink (target, link), 0);
-  run_db (&run, link, "stats", NULL);
+  stk_test_run_db (&run, link, "stats", NULL);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "symbolic link") != NULL, "%s", run.err);
   cr_assert (strstr (run.err, "unable to open") == NULL, "%s", run.err);
-  run_db (&run, link, "generate", "--skus", "2", NULL);
+  stk_test_run_db (&run, link, "generate", "--skus", "2", NULL);
   assert_one_sentence_error (&run);
   cr_assert_not (g_file_test (target, G_FILE_TEST_EXISTS));
 }
 
 Test (cli_edges, symlinked_lock_file_leaves_its_victim_untouched)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *victim = in_tmp ("victim.txt");
   g_autofree char *lock = g_strconcat (db_path, ".lock", NULL);
   g_autofree char *contents = NULL;
@@ -210,7 +148,7 @@ Test (cli_edges, symlinked_lock_file_leaves_its_victim_untouched)
   write_text (victim, "precious words\n");
   cr_assert_eq (symlink (victim, lock), 0);
 
-  run_db (&run, db_path, "generate", "--skus", "2", "--seed", "3", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "2", "--seed", "3", NULL);
   assert_one_sentence_error (&run);
   cr_assert (g_file_get_contents (victim, &contents, NULL, NULL));
   cr_assert_str_eq (contents, "precious words\n");
@@ -230,7 +168,7 @@ Test (cli_edges, new_lock_file_is_private)
 
 Test (cli_edges, export_onto_the_inventory_is_refused)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
   g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
@@ -239,16 +177,16 @@ Test (cli_edges, export_onto_the_inventory_is_refused)
   generate (db_path);
   before = stk_test_read_bytes (db_path);
 
-  run_db (&run, db_path, "export", "skus", db_path, NULL);
+  stk_test_run_db (&run, db_path, "export", "skus", db_path, NULL);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "inventory") != NULL, "%s", run.err);
-  run_db (&run, db_path, "export", "skus", "inv.db", NULL);  /* relative, from tmpdir */
+  stk_test_run_db (&run, db_path, "export", "skus", "inv.db", NULL);  /* relative, from tmpdir */
   assert_one_sentence_error (&run);
-  run_db (&run, db_path, "export", "skus", wal, NULL);
+  stk_test_run_db (&run, db_path, "export", "skus", wal, NULL);
   assert_one_sentence_error (&run);
-  run_db (&run, db_path, "export", "skus", lock, NULL);
+  stk_test_run_db (&run, db_path, "export", "skus", lock, NULL);
   assert_one_sentence_error (&run);
-  run_db (&run, db_path, "backup", db_path, NULL);
+  stk_test_run_db (&run, db_path, "backup", db_path, NULL);
   assert_one_sentence_error (&run);
 
   after = stk_test_read_bytes (db_path);
@@ -258,7 +196,7 @@ Test (cli_edges, export_onto_the_inventory_is_refused)
 
 Test (cli_edges, export_onto_another_database_is_refused)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *other = in_tmp ("other.db");
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
@@ -266,7 +204,7 @@ Test (cli_edges, export_onto_another_database_is_refused)
   generate (db_path);
   generate (other);
   before = stk_test_read_bytes (other);
-  run_db (&run, db_path, "export", "sales", other, NULL);
+  stk_test_run_db (&run, db_path, "export", "sales", other, NULL);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "SQLite") != NULL, "%s", run.err);
   after = stk_test_read_bytes (other);
@@ -275,7 +213,7 @@ Test (cli_edges, export_onto_another_database_is_refused)
 
 Test (cli_edges, export_replacing_a_private_file_keeps_its_mode)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *out = in_tmp ("private.csv");
   g_autofree char *contents = NULL;
   struct stat st;
@@ -283,7 +221,7 @@ Test (cli_edges, export_replacing_a_private_file_keeps_its_mode)
   generate (db_path);
   write_text (out, "old\n");
   cr_assert_eq (g_chmod (out, 0600), 0);
-  run_db (&run, db_path, "export", "skus", out, NULL);
+  stk_test_run_db (&run, db_path, "export", "skus", out, NULL);
   cr_assert_eq (run.status, 0, "%s", run.err);
   cr_assert_eq (stat (out, &st), 0);
   cr_assert_eq (st.st_mode & 0777, 0600, "mode %o", st.st_mode & 0777);
@@ -293,7 +231,7 @@ Test (cli_edges, export_replacing_a_private_file_keeps_its_mode)
 
 Test (cli_edges, devices_and_pipes_are_refused)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *fifo = in_tmp ("pipe");
   g_autofree char *full = in_tmp ("full");
   struct stat st;
@@ -304,18 +242,18 @@ Test (cli_edges, devices_and_pipes_are_refused)
    * device (1,7), made in the test's folder so that a failing run harms no system file. */
   cr_assert_eq (mknod (full, S_IFCHR | 0666, makedev (1, 7)), 0, "mknod needs root");
   cr_assert_eq (access (full, W_OK), 0);
-  run_db (&run, db_path, "export", "skus", full, NULL);
+  stk_test_run_db (&run, db_path, "export", "skus", full, NULL);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "regular file") != NULL, "%s", run.err);
   cr_assert_eq (stat (full, &st), 0);
   cr_assert (S_ISCHR (st.st_mode), "the device was replaced by a file");
-  run_db (&run, db_path, "backup", full, NULL);
+  stk_test_run_db (&run, db_path, "backup", full, NULL);
   assert_one_sentence_error (&run);
   cr_assert_eq (stat (full, &st), 0);
   cr_assert (S_ISCHR (st.st_mode), "the device was replaced by a file");
 
   cr_assert_eq (mkfifo (fifo, 0600), 0);
-  run_db (&run, db_path, "export", "skus", fifo, NULL);
+  stk_test_run_db (&run, db_path, "export", "skus", fifo, NULL);
   assert_one_sentence_error (&run);
   cr_assert_eq (lstat (fifo, &st), 0);
   cr_assert (S_ISFIFO (st.st_mode), "the pipe was replaced");
@@ -323,7 +261,7 @@ Test (cli_edges, devices_and_pipes_are_refused)
 
 Test (cli_edges, killed_backups_leftovers_are_removed_by_the_next_backup)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *old_part = in_tmp ("inv-backup-20260101-000000.db.part-0badc0de");
   g_autofree char *old_journal = g_strconcat (old_part, "-journal", NULL);
   g_autofree char *new_temp = in_tmp (".b.db.stocktake-tmp-Ab12Cd");
@@ -338,7 +276,7 @@ Test (cli_edges, killed_backups_leftovers_are_removed_by_the_next_backup)
   write_text (new_journal, "");
   write_text (unrelated, "someone's text\n");
 
-  run_db (&run, db_path, "backup", dest, NULL);
+  stk_test_run_db (&run, db_path, "backup", dest, NULL);
   cr_assert_eq (run.status, 0, "%s", run.err);
   cr_assert_not (g_file_test (old_part, G_FILE_TEST_EXISTS));
   cr_assert_not (g_file_test (old_journal, G_FILE_TEST_EXISTS));

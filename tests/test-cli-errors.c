@@ -19,120 +19,13 @@
 
 #include "stk-lock-test-util.h"
 #include "stk-schema.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (cli_errors, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (cli_errors, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
+           .timeout = 60);
 
 /* ---- Running the program ---- */
-
-typedef struct
-{
-  int   status;  /* exit code, or -1 when killed by a signal */
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* The environment of a run: no display, the C locale, no STOCKTAKE_DATABASE. */
-static GStrv
-run_environ (void)
-{
-  GStrv env = g_get_environ ();
-
-  env = g_environ_unsetenv (env, "DISPLAY");
-  env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
-  env = g_environ_unsetenv (env, "STOCKTAKE_DATABASE");
-  return g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-}
-
-/* stocktake ARGV (NULL-terminated, without the program) in @env. */
-static int
-run_env (Run         *run,
-         char       **env,
-         const char **argv)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *exe = g_getenv ("STOCKTAKE_EXE");
-  int wait_status = 0;
-
-  cr_assert_not_null (exe, "STOCKTAKE_EXE is not set");
-  g_ptr_array_add (args, (char *) exe);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (char *) argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  run_clear (run);
-  g_spawn_sync (tmpdir, (char **) args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  cr_assert_null (error, "cannot run %s: %s", exe, error ? error->message : "");
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  return run->status;
-}
-
-/* stocktake ARGS… */
-G_GNUC_NULL_TERMINATED static int
-run_plain (Run        *run,
-           const char *first,
-           ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_auto(GStrv) env = run_environ ();
-  va_list ap;
-
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return run_env (run, env, (const char **) args->pdata);
-}
-
-/* stocktake --database DB ARGS… */
-G_GNUC_NULL_TERMINATED static int
-run_db (Run        *run,
-        const char *db,
-        ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_auto(GStrv) env = run_environ ();
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) "--database");
-  g_ptr_array_add (args, (char *) db);
-  va_start (ap, db);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return run_env (run, env, (const char **) args->pdata);
-}
 
 #define assert_status(run, expected)                                                  \
   cr_assert_eq ((run)->status, (expected), "exit status %d, expected %d\nstdout: %s\nstderr: %s", \
@@ -141,9 +34,9 @@ run_db (Run        *run,
 /* Exit @status, nothing on stdout, one line "stocktake: <one sentence>." on stderr
  * that contains @words. */
 static void
-assert_fails (const Run  *run,
-              int         status,
-              const char *words)
+assert_fails (const StkTestRun *run,
+              int               status,
+              const char       *words)
 {
   const char *err = run->err;
   gsize len = strlen (err);
@@ -159,9 +52,9 @@ assert_fails (const Run  *run,
 
 /* Exit 2, nothing on stdout, "stocktake: @message" then the hint to @hint_command's help. */
 static void
-assert_usage (const Run  *run,
-              const char *message,
-              const char *hint_command)
+assert_usage (const StkTestRun *run,
+              const char       *message,
+              const char       *hint_command)
 {
   g_autofree char *expected = NULL;
 
@@ -202,9 +95,9 @@ generate (const char *db,
           const char *skus,
           const char *sales)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
 
-  run_db (&run, db, "generate", "--skus", skus, "--sales", sales, "--seed", "7", NULL);
+  stk_test_run_db (&run, db, "generate", "--skus", skus, "--sales", sales, "--seed", "7", NULL);
   assert_status (&run, 0);
 }
 
@@ -251,7 +144,7 @@ count_entries (const char *dir)
  * the files never reached must not be read (this crashed: SIGSEGV, exit -1). */
 Test (cli_errors, import_all_from_a_folder_that_lacks_files)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *full = in_tmp ("full");
   g_autofree char *part = in_tmp ("part");
   g_autofree char *target = in_tmp ("target.db");
@@ -259,7 +152,7 @@ Test (cli_errors, import_all_from_a_folder_that_lacks_files)
   g_autoptr(GBytes) before = NULL;
 
   generate (db_path, "20", "30");
-  run_db (&run, db_path, "export", "all", full, NULL);
+  stk_test_run_db (&run, db_path, "export", "all", full, NULL);
   assert_status (&run, 0);
   generate (target, "3", "2");
   before = snapshot (target);
@@ -272,7 +165,7 @@ Test (cli_errors, import_all_from_a_folder_that_lacks_files)
       g_autofree char *words = g_strdup_printf ("Cannot import “%s”: the file does not exist",
                                                 missing);
 
-      run_db (&run, target, "import", "all", part, NULL);
+      stk_test_run_db (&run, target, "import", "all", part, NULL);
       assert_fails (&run, 1, words);
       assert_unchanged (target, before);
 
@@ -289,7 +182,7 @@ Test (cli_errors, import_all_from_a_folder_that_lacks_files)
   {
     g_autofree char *fresh = in_tmp ("fresh.db");
 
-    run_db (&run, fresh, "import", "all", part, NULL);
+    stk_test_run_db (&run, fresh, "import", "all", part, NULL);
     assert_status (&run, 0);
     cr_assert_eq (stk_test_query (fresh, "SELECT count(*) FROM items"), 20);
     cr_assert_eq (stk_test_query (fresh, "SELECT count(*) FROM sales"), 30);
@@ -343,16 +236,16 @@ Test (cli_errors, usage_errors_say_what_is_wrong)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(StkTestRun) run = { 0 };
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
-      g_auto(GStrv) env = run_environ ();
+      g_auto(GStrv) env = stk_test_run_environ ();
 
       g_ptr_array_add (args, (char *) "--database");
       g_ptr_array_add (args, db_path);
       for (guint j = 0; cases[i].args[j] != NULL; j++)
         g_ptr_array_add (args, (char *) cases[i].args[j]);
       g_ptr_array_add (args, NULL);
-      run_env (&run, env, (const char **) args->pdata);
+      stk_test_run_argv (&run, env, FALSE, (const char **) args->pdata);
       assert_usage (&run, cases[i].message, cases[i].hint);
     }
 
@@ -361,13 +254,13 @@ Test (cli_errors, usage_errors_say_what_is_wrong)
 
 Test (cli_errors, global_option_errors)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
 
-  run_plain (&run, "--database", "", "stats", NULL);
+  stk_test_run (&run, "--database", "", "stats", NULL);
   assert_usage (&run, "The option --database needs the path of an inventory file.", NULL);
-  run_plain (&run, "stats", "--database", db_path, NULL);
+  stk_test_run (&run, "stats", "--database", db_path, NULL);
   assert_usage (&run, "Unknown option “--database” for stats.", "stats");
-  run_plain (&run, "--verbose", "stats", NULL);
+  stk_test_run (&run, "--verbose", "stats", NULL);
   assert_usage (&run, "Unknown option “--verbose”.", NULL);
   cr_assert_eq (count_entries (tmpdir), 0);
 }
@@ -375,14 +268,14 @@ Test (cli_errors, global_option_errors)
 /* The largest seed is taken, and the same seed gives the same data. */
 Test (cli_errors, generate_takes_its_bounds)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *other = in_tmp ("other.db");
 
-  run_db (&run, db_path, "generate", "--skus=3", "--sales=0", "--seed=4294967295", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus=3", "--sales=0", "--seed=4294967295", NULL);
   assert_status (&run, 0);
   cr_assert (strstr (run.out, "Generated 3 items and 0 sales in ") != NULL, "%s", run.out);
   cr_assert (strstr (run.out, "(seed 4294967295).") != NULL, "%s", run.out);
-  run_db (&run, other, "generate", "--seed", "4294967295", "--skus", "3", NULL);
+  stk_test_run_db (&run, other, "generate", "--seed", "4294967295", "--skus", "3", NULL);
   assert_status (&run, 0);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3);
   cr_assert_eq (stk_test_query (other, "SELECT count(*) FROM items"), 3);
@@ -399,10 +292,10 @@ Test (cli_errors, every_command_has_its_help)
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(StkTestRun) run = { 0 };
       g_autofree char *first = NULL;
 
-      run_db (&run, db_path, commands[i], "x", "--help", NULL);
+      stk_test_run_db (&run, db_path, commands[i], "x", "--help", NULL);
       assert_status (&run, 0);
       cr_assert_str_empty (run.err);
       first = g_strndup (run.out, strcspn (run.out, "\n"));
@@ -411,14 +304,14 @@ Test (cli_errors, every_command_has_its_help)
       cr_assert (strstr (first, commands[i]) != NULL, "%s", first);
     }
   {
-    g_auto(Run) run = { 0 };
+    g_auto(StkTestRun) run = { 0 };
 
-    run_db (&run, db_path, "checkpoint", "-h", NULL);
+    stk_test_run_db (&run, db_path, "checkpoint", "-h", NULL);
     cr_assert (g_str_has_prefix (run.out, "Usage: stocktake [--database PATH] checkpoint\n\n"
                                           "Move the write-ahead log into the inventory file.\n"),
                "%s", run.out);
     /* After “--”, --help is an argument like any other. */
-    run_db (&run, db_path, "verify", "--", "--help", NULL);
+    stk_test_run_db (&run, db_path, "verify", "--", "--help", NULL);
     assert_usage (&run, "Unexpected argument “--help”.", "verify");
   }
   cr_assert_eq (count_entries (tmpdir), 0);
@@ -475,16 +368,16 @@ Test (cli_errors, paths_of_the_wrong_kind)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(StkTestRun) run = { 0 };
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
-      g_auto(GStrv) env = run_environ ();
+      g_auto(GStrv) env = stk_test_run_environ ();
 
       g_ptr_array_add (args, (char *) "--database");
       g_ptr_array_add (args, db_path);
       for (guint j = 0; cases[i].args[j] != NULL; j++)
         g_ptr_array_add (args, (char *) cases[i].args[j]);
       g_ptr_array_add (args, NULL);
-      run_env (&run, env, (const char **) args->pdata);
+      stk_test_run_argv (&run, env, FALSE, (const char **) args->pdata);
 
       cr_assert_eq (run.status, cases[i].status, "%s %s: exit %d, expected %d: %s",
                     cases[i].args[0], cases[i].args[1], run.status, cases[i].status, run.err);
@@ -503,7 +396,7 @@ Test (cli_errors, paths_of_the_wrong_kind)
 
 Test (cli_errors, import_lists_the_first_bad_rows_and_counts_the_rest)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *csv = in_tmp ("bad.csv");
   g_autoptr(GString) text = g_string_new ("code,description,unit_price\n");
   g_auto(GStrv) lines = NULL;
@@ -517,7 +410,7 @@ Test (cli_errors, import_lists_the_first_bad_rows_and_counts_the_rest)
   generate (db_path, "5", "0");
   before = snapshot (db_path);
 
-  run_db (&run, db_path, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
   assert_status (&run, 65);
   cr_assert_str_empty (run.out);
   lines = g_strsplit (run.err, "\n", -1);
@@ -534,16 +427,16 @@ Test (cli_errors, import_lists_the_first_bad_rows_and_counts_the_rest)
  * named with the file, and nothing is imported. */
 Test (cli_errors, import_all_names_the_file_of_each_bad_row)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *dir = in_tmp ("all");
   g_autoptr(GBytes) before = NULL;
 
   generate (db_path, "4", "3");
-  run_db (&run, db_path, "export", "all", dir, NULL);
+  stk_test_run_db (&run, db_path, "export", "all", dir, NULL);
   assert_status (&run, 0);
   before = snapshot (db_path);
 
-  run_db (&run, db_path, "import", "all", dir, NULL);
+  stk_test_run_db (&run, db_path, "import", "all", dir, NULL);
   assert_status (&run, 65);
   cr_assert_str_empty (run.out);
   cr_assert (g_regex_match_simple ("\\A(skus\\.csv: Line [2-5]: An item with code “[^”]+” already exists\\.\n){4}"
@@ -587,26 +480,26 @@ Test (cli_errors, writers_exit_75_naming_the_holder_of_the_lock)
   window = stk_lock_taker_start (db_path, "window");
   for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
     {
-      g_auto(Run) run = { 0 };
-      g_auto(GStrv) env = run_environ ();
+      g_auto(StkTestRun) run = { 0 };
+      g_auto(GStrv) env = stk_test_run_environ ();
       const char *argv[7] = { "--database", db_path };
 
       for (guint j = 0; j < 4 && writers[i][j] != NULL; j++)
         argv[2 + j] = writers[i][j];
-      run_env (&run, env, argv);
+      stk_test_run_argv (&run, env, FALSE, argv);
       assert_fails (&run, 75, "is open for editing in another Stocktake window: ");
       cr_assert (strstr (run.err, "(process ") != NULL, "the holder is not named: %s", run.err);
       assert_unchanged (db_path, before);
     }
   for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
     {
-      g_auto(Run) run = { 0 };
-      g_auto(GStrv) env = run_environ ();
+      g_auto(StkTestRun) run = { 0 };
+      g_auto(GStrv) env = stk_test_run_environ ();
       const char *argv[7] = { "--database", db_path };
 
       for (guint j = 0; j < 4 && readers[i][j] != NULL; j++)
         argv[2 + j] = readers[i][j];
-      run_env (&run, env, argv);
+      stk_test_run_argv (&run, env, FALSE, argv);
       assert_status (&run, 0);
       cr_assert_str_empty (run.err);
     }
@@ -618,18 +511,18 @@ Test (cli_errors, writers_exit_75_naming_the_holder_of_the_lock)
   /* Another command holding it is named as that command. */
   command = stk_lock_taker_start (db_path, "import");
   {
-    g_auto(Run) run = { 0 };
+    g_auto(StkTestRun) run = { 0 };
 
-    run_db (&run, db_path, "checkpoint", NULL);
+    stk_test_run_db (&run, db_path, "checkpoint", NULL);
     assert_fails (&run, 75, "is being changed by the Stocktake command “import”: ");
   }
   stk_lock_taker_stop (command);
 
   /* Free again, the same command goes through. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(StkTestRun) run = { 0 };
 
-    run_db (&run, db_path, "import", "skus", csv, NULL);
+    stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
     assert_status (&run, 0);
     cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'LOCKED-1'"), 1);
   }
@@ -640,7 +533,7 @@ Test (cli_errors, writers_exit_75_naming_the_holder_of_the_lock)
  * format; once free, the upgrade happens and says so. */
 Test (cli_errors, upgrade_waits_for_the_lock)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) window = NULL;
   g_autoptr(GBytes) before = NULL;
@@ -652,13 +545,13 @@ Test (cli_errors, upgrade_waits_for_the_lock)
   before = snapshot (db_path);
 
   window = stk_lock_taker_start (db_path, "window");
-  run_db (&run, db_path, "stats", NULL);
+  stk_test_run_db (&run, db_path, "stats", NULL);
   assert_fails (&run, 75, "is open for editing in another Stocktake window: ");
   assert_unchanged (db_path, before);
   cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), 2);
   stk_lock_taker_stop (window);
 
-  run_db (&run, db_path, "verify", NULL);
+  stk_test_run_db (&run, db_path, "verify", NULL);
   assert_status (&run, 0);
   cr_assert (g_str_has_prefix (run.err, "Upgraded the inventory from format 2 to format "),
              "%s", run.err);
@@ -696,9 +589,9 @@ Test (cli_errors, failed_writer_leaves_no_new_inventory)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(StkTestRun) run = { 0 };
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
-      g_auto(GStrv) env = run_environ ();
+      g_auto(GStrv) env = stk_test_run_environ ();
       const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
 
       g_ptr_array_add (args, (char *) "--database");
@@ -706,7 +599,7 @@ Test (cli_errors, failed_writer_leaves_no_new_inventory)
       for (guint j = 0; cases[i].args[j] != NULL; j++)
         g_ptr_array_add (args, (char *) cases[i].args[j]);
       g_ptr_array_add (args, NULL);
-      run_env (&run, env, (const char **) args->pdata);
+      stk_test_run_argv (&run, env, FALSE, (const char **) args->pdata);
 
       cr_assert_eq (run.status, cases[i].status, "%s %s: exit %d: %s", cases[i].args[0],
                     cases[i].args[1], run.status, run.err);
@@ -727,10 +620,10 @@ Test (cli_errors, failed_writer_leaves_no_new_inventory)
 
   /* The same commands still make the inventory when they succeed. */
   {
-    g_auto(Run) run = { 0 };
+    g_auto(StkTestRun) run = { 0 };
 
     write_text (bad_csv, "code,description,unit_price\nX,Thing,1.50\n");
-    run_db (&run, db_path, "import", "skus", bad_csv, NULL);
+    stk_test_run_db (&run, db_path, "import", "skus", bad_csv, NULL);
     assert_status (&run, 0);
     cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 1);
   }
@@ -742,7 +635,7 @@ static GStrv
 env_for_default_path (const char *home,
                       const char *xdg_data_home)
 {
-  GStrv env = run_environ ();
+  GStrv env = stk_test_run_environ ();
 
   env = g_environ_setenv (env, "HOME", home, TRUE);
   if (xdg_data_home != NULL)
@@ -755,7 +648,7 @@ env_for_default_path (const char *home,
 
 Test (cli_errors, default_inventory_lives_in_a_private_folder)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *home = in_tmp ("home");
   g_autofree char *folder = g_build_filename (home, ".local", "share", "stocktake", NULL);
   g_autofree char *inventory = g_build_filename (folder, "inventory.db", NULL);
@@ -765,13 +658,13 @@ Test (cli_errors, default_inventory_lives_in_a_private_folder)
   GStatBuf st;
 
   cr_assert_eq (g_mkdir (home, 0755), 0);
-  run_env (&run, env, generate_args);
+  stk_test_run_argv (&run, env, FALSE, generate_args);
   assert_status (&run, 0);
   cr_assert_eq (g_stat (folder, &st), 0, "%s was not made", folder);
   cr_assert_eq (st.st_mode & 0777, 0700, "mode %o", st.st_mode & 0777);
   cr_assert_eq (stk_test_query (inventory, "SELECT count(*) FROM items"), 2);
 
-  run_env (&run, env, stats_args);
+  stk_test_run_argv (&run, env, FALSE, stats_args);
   assert_status (&run, 0);
   cr_assert (strstr (run.out, inventory) != NULL, "%s", run.out);
 }
@@ -795,15 +688,15 @@ Test (cli_errors, default_inventory_folder_that_cannot_be_made)
   write_text (file, "code\nA\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(StkTestRun) run = { 0 };
 
       g_autofree char *words = g_strdup_printf ("cannot exist: “%s” is a file, not a folder.",
                                                 file);
 
-      run_env (&run, via_home, commands[i]);
+      stk_test_run_argv (&run, via_home, FALSE, commands[i]);
       assert_fails (&run, 1, ".local/share/stocktake” cannot exist: ");
       assert_fails (&run, 1, words);
-      run_env (&run, via_xdg, commands[i]);
+      stk_test_run_argv (&run, via_xdg, FALSE, commands[i]);
       assert_fails (&run, 1, "a-file/data/stocktake” cannot exist: ");
       assert_fails (&run, 1, words);
     }
@@ -840,7 +733,7 @@ run_tty (TtyRun     *run,
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) tty = g_string_new (NULL);
-  g_auto(GStrv) env = run_environ ();
+  g_auto(GStrv) env = stk_test_run_environ ();
   struct termios raw;
   int master = -1, slave = -1;
   va_list ap;
@@ -969,9 +862,10 @@ Test (cli_errors, no_progress_for_an_empty_table)
 /* Without a terminal no progress is shown at all. */
 Test (cli_errors, no_progress_without_a_terminal)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
 
-  run_db (&run, db_path, "generate", "--skus", "3000", "--sales", "3000", "--seed", "5", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "3000", "--sales", "3000", "--seed", "5",
+                   NULL);
   assert_status (&run, 0);
   cr_assert_str_empty (run.err);
 }
@@ -980,13 +874,13 @@ Test (cli_errors, no_progress_without_a_terminal)
 
 Test (cli_errors, stats_json_escapes_control_characters_and_bad_utf8)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *odd = in_tmp ("c\001\177\b\f\n\r\377.db");
   g_autofree char *expected = g_strdup_printf ("  \"path\": \"%s/c\\u0001\\u007f\\b\\f\\n\\r\xef\xbf\xbd.db\",\n",
                                                tmpdir);
 
   generate (odd, "1", "0");
-  run_db (&run, odd, "stats", "--json", NULL);
+  stk_test_run_db (&run, odd, "stats", "--json", NULL);
   assert_status (&run, 0);
   cr_assert (g_utf8_validate (run.out, -1, NULL), "stats --json is not UTF-8");
   cr_assert (strstr (run.out, expected) != NULL, "no %s in:\n%s", expected, run.out);
@@ -1034,10 +928,10 @@ Test (cli_errors, restore_refuses_bad_sources_and_targets)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(StkTestRun) run = { 0 };
       g_autoptr(GBytes) garbage_after = NULL;
 
-      run_db (&run, cases[i].target, "restore", cases[i].source, NULL);
+      stk_test_run_db (&run, cases[i].target, "restore", cases[i].source, NULL);
       assert_fails (&run, 65, cases[i].words);
       assert_unchanged (db_path, before);
       garbage_after = stk_test_read_bytes (garbage);
@@ -1054,14 +948,14 @@ Test (cli_errors, restore_refuses_bad_sources_and_targets)
  * with the system's words, closed by a full stop the message itself lacks. */
 Test (cli_errors, read_error_of_the_system_is_one_sentence)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GBytes) before = NULL;
 
   if (!file_exists ("/proc/self/mem"))
     cr_skip_test ("no /proc/self/mem here");
   generate (db_path, "3", "0");
   before = snapshot (db_path);
-  run_db (&run, db_path, "import", "skus", "/proc/self/mem", NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", "/proc/self/mem", NULL);
   assert_fails (&run, 1, "Input/output error.");
   cr_assert (strstr (run.err, "“/proc/self/mem”") != NULL, "%s", run.err);
   assert_unchanged (db_path, before);
@@ -1079,8 +973,8 @@ Test (cli_errors, no_window_without_a_display)
 
   for (guint i = 0; i < G_N_ELEMENTS (displays); i++)
     {
-      g_auto(Run) run = { 0 };
-      g_auto(GStrv) env = run_environ ();
+      g_auto(StkTestRun) run = { 0 };
+      g_auto(GStrv) env = stk_test_run_environ ();
       const char *argv[] = { "--database", db_path, NULL };
 
       if (displays[i] != NULL)
@@ -1088,7 +982,7 @@ Test (cli_errors, no_window_without_a_display)
           env = g_environ_setenv (env, "DISPLAY", displays[i], TRUE);
           env = g_environ_setenv (env, "WAYLAND_DISPLAY", "no-such-wayland-display", TRUE);
         }
-      run_env (&run, env, argv);
+      stk_test_run_argv (&run, env, FALSE, argv);
       if (gui)
         assert_fails (&run, 1, "Cannot open the inventory window: no display can be reached");
       else
@@ -1103,7 +997,7 @@ Test (cli_errors, no_window_without_a_display)
  * on stderr after the upgrade line, verify with its OK, and the figure in stats. */
 Test (cli_errors, upgrade_reports_codes_kept_apart)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
 
@@ -1115,7 +1009,7 @@ Test (cli_errors, upgrade_reports_codes_kept_apart)
                               NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
   sqlite3_close (db);
 
-  run_db (&run, db_path, "stats", NULL);
+  stk_test_run_db (&run, db_path, "stats", NULL);
   assert_status (&run, 0);
   {
     g_auto(GStrv) lines = g_strsplit (run.err, "\n", -1);
@@ -1129,7 +1023,7 @@ Test (cli_errors, upgrade_reports_codes_kept_apart)
              "%s", run.out);
   cr_assert (g_regex_match_simple ("^Items: +3$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
 
-  run_db (&run, db_path, "verify", NULL);
+  stk_test_run_db (&run, db_path, "verify", NULL);
   assert_status (&run, 0);
   cr_assert_str_empty (run.err);
   cr_assert (strstr (run.out, "é1") != NULL && strstr (run.out, "É1") != NULL, "%s", run.out);
@@ -1140,14 +1034,14 @@ Test (cli_errors, upgrade_reports_codes_kept_apart)
 /* "-" is an argument, not an option: a file of that name, which is not there. */
 Test (cli_errors, a_lone_dash_is_a_file_name)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GBytes) before = NULL;
 
   generate (db_path, "2", "0");
   before = snapshot (db_path);
-  run_db (&run, db_path, "import", "skus", "-", NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", "-", NULL);
   assert_fails (&run, 1, "Cannot read “-”: there is no such file.");
-  run_db (&run, db_path, "restore", "-", NULL);
+  stk_test_run_db (&run, db_path, "restore", "-", NULL);
   assert_fails (&run, 1, "Cannot read “-”: there is no such file.");
   assert_unchanged (db_path, before);
 }
@@ -1158,13 +1052,12 @@ Test (cli_errors, a_lone_dash_is_a_file_name)
  * to make first (there was one, and a line announcing it). */
 Test (cli_errors, restore_into_a_new_inventory_keeps_no_safety_copy)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *source = in_tmp ("source.db");
   g_autofree char *expected = NULL;
-  g_autofree char *lock = g_strconcat (db_path, ".lock", NULL);
 
   generate (source, "4", "2");
-  run_db (&run, db_path, "restore", source, NULL);
+  stk_test_run_db (&run, db_path, "restore", source, NULL);
   assert_status (&run, 0);
   cr_assert_str_empty (run.err);
   expected = g_strdup_printf ("Restored from %s\n", source);
@@ -1182,7 +1075,7 @@ Test (cli_errors, restore_into_a_new_inventory_keeps_no_safety_copy)
   }
 
   /* Over an existing inventory the safety copy is made, as before. */
-  run_db (&run, db_path, "restore", source, NULL);
+  stk_test_run_db (&run, db_path, "restore", source, NULL);
   assert_status (&run, 0);
   cr_assert (g_str_has_prefix (run.out, "Safety copy of the previous inventory: "), "%s", run.out);
 }
@@ -1221,16 +1114,16 @@ Test (cli_errors, a_file_where_a_folder_should_be)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(StkTestRun) run = { 0 };
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
-      g_auto(GStrv) env = run_environ ();
+      g_auto(GStrv) env = stk_test_run_environ ();
 
       g_ptr_array_add (args, (char *) "--database");
       g_ptr_array_add (args, (char *) cases[i].db);
       for (guint j = 0; cases[i].args[j] != NULL; j++)
         g_ptr_array_add (args, (char *) cases[i].args[j]);
       g_ptr_array_add (args, NULL);
-      run_env (&run, env, (const char **) args->pdata);
+      stk_test_run_argv (&run, env, FALSE, (const char **) args->pdata);
 
       assert_fails (&run, 1, is_a_file);
       assert_unchanged (db_path, before);

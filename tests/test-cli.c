@@ -14,36 +14,12 @@
 
 #include "stk-db.h"
 #include "stk-schema.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (cli, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (cli, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
 /* ---- Running the program ---- */
-
-typedef struct
-{
-  int   status;  /* exit code, or -1 when killed by a signal */
-  char *out;
-  char *err;
-} Run;
 
 typedef struct
 {
@@ -53,39 +29,13 @@ typedef struct
 } RunOptions;
 
 static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-drop_privileges_cb (gpointer user_data)
-{
-  /* In the child, between fork and exec: the test process itself stays root. */
-  if (setresgid (65534, 65534, 65534) != 0 || setresuid (65534, 65534, 65534) != 0)
-    _exit (99);
-}
-
-static void
-run_argv (Run              *run,
+run_argv (StkTestRun       *run,
           const RunOptions *options,
           GPtrArray        *args)
 {
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = g_get_environ ();
-  const char *exe = g_getenv ("STOCKTAKE_EXE");
-  int wait_status = 0;
-
-  cr_assert_not_null (exe, "STOCKTAKE_EXE is not set");
-
   /* No display at all, unless the test asks for a fake one: the CLI never needs GTK. */
-  env = g_environ_unsetenv (env, "DISPLAY");
-  env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
-  env = g_environ_unsetenv (env, "STOCKTAKE_DATABASE");
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  g_auto(GStrv) env = stk_test_run_environ ();
+
   if (options != NULL && options->database_env != NULL)
     env = g_environ_setenv (env, "STOCKTAKE_DATABASE", options->database_env, TRUE);
   if (options != NULL && options->display != NULL)
@@ -93,17 +43,9 @@ run_argv (Run              *run,
       env = g_environ_setenv (env, "DISPLAY", options->display, TRUE);
       env = g_environ_setenv (env, "WAYLAND_DISPLAY", "no-such-wayland-display", TRUE);
     }
-
-  g_ptr_array_insert (args, 0, g_strdup (exe));
   g_ptr_array_add (args, NULL);
-
-  run_clear (run);
-  g_spawn_sync (tmpdir, (char **) args->pdata, env, G_SPAWN_DEFAULT,
-                options != NULL && options->unprivileged ? drop_privileges_cb : NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  cr_assert_null (error, "cannot run %s: %s", exe, error ? error->message : "");
-
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  stk_test_run_argv (run, env, options != NULL && options->unprivileged,
+                     (const char *const *) args->pdata);
 }
 
 static GPtrArray *
@@ -119,7 +61,7 @@ collect_args (const char *first,
 
 /* stocktake ARGS… (no --database) */
 G_GNUC_NULL_TERMINATED static int
-run_plain (Run              *run,
+run_plain (StkTestRun       *run,
            const RunOptions *options,
            const char       *first,
            ...)
@@ -134,32 +76,13 @@ run_plain (Run              *run,
   return run->status;
 }
 
-/* stocktake --database DB ARGS… */
-G_GNUC_NULL_TERMINATED static int
-run_db (Run        *run,
-        const char *db,
-        const char *first,
-        ...)
-{
-  g_autoptr(GPtrArray) args = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  args = collect_args (first, ap);
-  va_end (ap);
-  g_ptr_array_insert (args, 0, g_strdup ("--database"));
-  g_ptr_array_insert (args, 1, g_strdup (db));
-  run_argv (run, NULL, args);
-  return run->status;
-}
-
 #define assert_status(run, expected)                                                  \
   cr_assert_eq ((run)->status, (expected), "exit status %d, expected %d\nstdout: %s\nstderr: %s", \
                 (run)->status, (expected), (run)->out, (run)->err)
 
 /* One line on stderr: "stocktake: <one sentence>." */
 static void
-assert_one_sentence_error (const Run *run)
+assert_one_sentence_error (const StkTestRun *run)
 {
   const char *err = run->err;
   gsize len = strlen (err);
@@ -205,11 +128,11 @@ generate (const char *db,
           guint       skus,
           guint       sales)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *n_skus = g_strdup_printf ("%u", skus);
   g_autofree char *n_sales = g_strdup_printf ("%u", sales);
 
-  run_db (&run, db, "generate", "--skus", n_skus, "--sales", n_sales, "--seed", "7", NULL);
+  stk_test_run_db (&run, db, "generate", "--skus", n_skus, "--sales", n_sales, "--seed", "7", NULL);
   assert_status (&run, 0);
 }
 
@@ -244,7 +167,7 @@ assert_no_wal_files (const char *db)
 
 Test (cli, help_lists_commands_environment_and_exit_codes)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   const char *commands[] = { "stats", "verify", "backup", "restore", "checkpoint", "import",
                              "export", "generate" };
 
@@ -268,7 +191,7 @@ Test (cli, help_lists_commands_environment_and_exit_codes)
 
 Test (cli, command_help)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
 
   run_plain (&run, NULL, "stats", "--help", NULL);
   assert_status (&run, 0);
@@ -279,7 +202,7 @@ Test (cli, command_help)
   assert_status (&run, 0);
   cr_assert (strstr (run.out, "--skus") != NULL && strstr (run.out, "--seed") != NULL);
 
-  run_db (&run, db_path, "import", "-h", NULL);
+  stk_test_run_db (&run, db_path, "import", "-h", NULL);
   assert_status (&run, 0);
   cr_assert (strstr (run.out, "skus|sales|movements") != NULL, "%s", run.out);
 
@@ -319,7 +242,7 @@ Test (cli, usage_errors_exit_2)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(StkTestRun) run = { 0 };
       g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
 
       if (!g_str_has_prefix (cases[i][0], "--database"))
@@ -346,10 +269,10 @@ Test (cli, usage_errors_exit_2)
 
 Test (cli, generate_then_stats)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *movements_json = NULL;
 
-  run_db (&run, db_path, "generate", "--skus", "40", "--sales", "60", "--seed", "3", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "40", "--sales", "60", "--seed", "3", NULL);
   assert_status (&run, 0);
   cr_assert (strstr (run.out, "40 items") != NULL && strstr (run.out, "60 sales") != NULL,
              "%s", run.out);
@@ -358,7 +281,7 @@ Test (cli, generate_then_stats)
   cr_assert_eq (count_rows (db_path, "items"), 40);
   cr_assert_eq (count_rows (db_path, "sales"), 60);
 
-  run_db (&run, db_path, "stats", NULL);
+  stk_test_run_db (&run, db_path, "stats", NULL);
   assert_status (&run, 0);
   cr_assert_str_empty (run.err);
   cr_assert (g_regex_match_simple ("^Items: +40$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
@@ -372,7 +295,7 @@ Test (cli, generate_then_stats)
   cr_assert (g_regex_match_simple ("^Open connections: +[1-9]", run.out, G_REGEX_MULTILINE, 0),
              "%s", run.out);
 
-  run_db (&run, db_path, "stats", "--json", NULL);
+  stk_test_run_db (&run, db_path, "stats", "--json", NULL);
   assert_status (&run, 0);
   cr_assert (strstr (run.out, "\"items\": 40,") != NULL, "%s", run.out);
   cr_assert (strstr (run.out, "\"sales\": 60,") != NULL, "%s", run.out);
@@ -384,22 +307,22 @@ Test (cli, generate_then_stats)
 
 Test (cli, stats_json_escapes_the_path)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *odd = path_in_tmp ("quote\"back\\slash\ttab.db");
 
   generate (odd, 2, 0);
-  run_db (&run, odd, "stats", "--json", NULL);
+  stk_test_run_db (&run, odd, "stats", "--json", NULL);
   assert_status (&run, 0);
   cr_assert (strstr (run.out, "quote\\\"back\\\\slash\\ttab.db\"") != NULL, "%s", run.out);
 }
 
 Test (cli, verify_ok_and_problems)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   sqlite3 *db = NULL;
 
   generate (db_path, 10, 10);
-  run_db (&run, db_path, "verify", NULL);
+  stk_test_run_db (&run, db_path, "verify", NULL);
   assert_status (&run, 0);
   cr_assert_str_eq (run.out, "Inventory OK: integrity, foreign keys and stock balances checked.\n");
 
@@ -410,7 +333,7 @@ Test (cli, verify_ok_and_problems)
                               NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close (db);
 
-  run_db (&run, db_path, "verify", NULL);
+  stk_test_run_db (&run, db_path, "verify", NULL);
   assert_status (&run, 1);
   cr_assert (strstr (run.out, "on hand") != NULL, "%s", run.out);
   cr_assert (g_str_has_suffix (run.out, "1 problem found.\n"), "%s", run.out);
@@ -418,30 +341,30 @@ Test (cli, verify_ok_and_problems)
 
 Test (cli, backup_creates_a_verified_copy)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *backup = path_in_tmp ("copy.db");
   g_autofree char *expected = NULL;
   g_autofree char *default_backup = NULL;
   g_autofree char *default_dir = NULL;
 
   generate (db_path, 15, 5);
-  run_db (&run, db_path, "backup", backup, NULL);
+  stk_test_run_db (&run, db_path, "backup", backup, NULL);
   assert_status (&run, 0);
   expected = g_strdup_printf ("%s\n", backup);
   cr_assert_str_eq (run.out, expected);
   cr_assert (file_exists (backup));
 
-  run_db (&run, backup, "verify", NULL);
+  stk_test_run_db (&run, backup, "verify", NULL);
   assert_status (&run, 0);
   cr_assert_eq (count_rows (backup, "items"), 15);
 
   /* An existing file is never overwritten. */
-  run_db (&run, db_path, "backup", backup, NULL);
+  stk_test_run_db (&run, db_path, "backup", backup, NULL);
   assert_status (&run, 1);
   assert_one_sentence_error (&run);
 
   /* Without FILE: a timestamped copy beside the inventory. */
-  run_db (&run, db_path, "backup", NULL);
+  stk_test_run_db (&run, db_path, "backup", NULL);
   assert_status (&run, 0);
   default_backup = g_strstrip (g_strdup (run.out));
   default_dir = g_path_get_dirname (default_backup);
@@ -452,7 +375,7 @@ Test (cli, backup_creates_a_verified_copy)
 
 Test (cli, restore_replaces_the_inventory)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *backup = path_in_tmp ("before.db");
   g_autofree char *other = path_in_tmp ("other.db");
   g_autofree char *safety = NULL;
@@ -460,11 +383,11 @@ Test (cli, restore_replaces_the_inventory)
 
   generate (db_path, 12, 4);
   generate (other, 30, 20);
-  run_db (&run, db_path, "backup", backup, NULL);
+  stk_test_run_db (&run, db_path, "backup", backup, NULL);
   assert_status (&run, 0);
 
   /* Restore the 12-item backup over the 30-item inventory. */
-  run_db (&run, other, "restore", backup, NULL);
+  stk_test_run_db (&run, other, "restore", backup, NULL);
   assert_status (&run, 0);
   cr_assert (strstr (run.out, "Restored from ") != NULL, "%s", run.out);
   cr_assert_eq (count_rows (other, "items"), 12);
@@ -477,11 +400,11 @@ Test (cli, restore_replaces_the_inventory)
   cr_assert (file_exists (safety), "%s", safety);
   cr_assert_eq (count_rows (safety, "items"), 30);
 
-  run_db (&run, other, "verify", NULL);
+  stk_test_run_db (&run, other, "verify", NULL);
   assert_status (&run, 0);
 
   /* A backup that is not an inventory is refused. */
-  run_db (&run, other, "restore", "/etc/hostname", NULL);
+  stk_test_run_db (&run, other, "restore", "/etc/hostname", NULL);
   cr_assert_eq (run.status, 65, "exit %d: %s", run.status, run.err);
   assert_one_sentence_error (&run);
   cr_assert_eq (count_rows (other, "items"), 12);
@@ -489,16 +412,16 @@ Test (cli, restore_replaces_the_inventory)
 
 Test (cli, checkpoint)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
 
   generate (db_path, 5, 5);
-  run_db (&run, db_path, "checkpoint", NULL);
+  stk_test_run_db (&run, db_path, "checkpoint", NULL);
   assert_status (&run, 0);
   cr_assert (g_str_has_prefix (run.out, "Checkpointed "), "%s", run.out);
 
   /* No inventory: nothing to checkpoint, and none is created. */
   g_unlink (db_path);
-  run_db (&run, db_path, "checkpoint", NULL);
+  stk_test_run_db (&run, db_path, "checkpoint", NULL);
   assert_status (&run, 1);
   assert_one_sentence_error (&run);
   cr_assert (!file_exists (db_path));
@@ -506,7 +429,7 @@ Test (cli, checkpoint)
 
 Test (cli, checkpoint_busy_exits_75)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   sqlite3 *reader = NULL;
   sqlite3 *writer = NULL;
 
@@ -521,7 +444,7 @@ Test (cli, checkpoint_busy_exits_75)
   cr_assert_eq (sqlite3_exec (writer, "INSERT INTO settings (key, value) VALUES ('test', 1)",
                               NULL, NULL, NULL), SQLITE_OK);
 
-  run_db (&run, db_path, "checkpoint", NULL);
+  stk_test_run_db (&run, db_path, "checkpoint", NULL);
   cr_assert_eq (run.status, 75, "exit %d\nstdout: %s\nstderr: %s", run.status, run.out, run.err);
   assert_one_sentence_error (&run);
 
@@ -529,13 +452,13 @@ Test (cli, checkpoint_busy_exits_75)
   sqlite3_close (reader);
   sqlite3_close (writer);
 
-  run_db (&run, db_path, "checkpoint", NULL);
+  stk_test_run_db (&run, db_path, "checkpoint", NULL);
   assert_status (&run, 0);
 }
 
 Test (cli, export_then_import_round_trip)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *fresh = path_in_tmp ("fresh.db");
   g_autofree char *skus = path_in_tmp ("skus.csv");
   g_autofree char *skus_again = path_in_tmp ("skus-again.csv");
@@ -547,23 +470,23 @@ Test (cli, export_then_import_round_trip)
 
   generate (db_path, 25, 0);
 
-  run_db (&run, db_path, "export", "skus", skus, NULL);
+  stk_test_run_db (&run, db_path, "export", "skus", skus, NULL);
   assert_status (&run, 0);
   expected = g_strdup_printf ("Exported 25 rows to %s\n", skus);
   cr_assert_str_eq (run.out, expected);
-  run_db (&run, db_path, "export", "sales", sales, NULL);
+  stk_test_run_db (&run, db_path, "export", "sales", sales, NULL);
   assert_status (&run, 0);
   cr_assert (g_str_has_prefix (run.out, "Exported 0 rows to "), "%s", run.out);
-  run_db (&run, db_path, "export", "movements", movements, NULL);
+  stk_test_run_db (&run, db_path, "export", "movements", movements, NULL);
   assert_status (&run, 0);
 
-  run_db (&run, fresh, "import", "skus", skus, NULL);
+  stk_test_run_db (&run, fresh, "import", "skus", skus, NULL);
   assert_status (&run, 0);
   cr_assert_str_eq (run.out, "Imported 25 rows (0 already present)\n");
   cr_assert_eq (count_rows (fresh, "items"), 25);
 
   /* The items come back the same. */
-  run_db (&run, fresh, "export", "skus", skus_again, NULL);
+  stk_test_run_db (&run, fresh, "export", "skus", skus_again, NULL);
   assert_status (&run, 0);
   first = stk_test_read_bytes (skus);
   second = stk_test_read_bytes (skus_again);
@@ -571,13 +494,13 @@ Test (cli, export_then_import_round_trip)
   cr_assert_not_null (second);
   cr_assert (g_bytes_equal (first, second), "export of the imported items differs");
 
-  run_db (&run, fresh, "verify", NULL);
+  stk_test_run_db (&run, fresh, "verify", NULL);
   assert_status (&run, 0);
 }
 
 Test (cli, export_import_sales_round_trip)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *fresh = path_in_tmp ("fresh.db");
   g_autofree char *skus = path_in_tmp ("skus.csv");
   g_autofree char *sales = path_in_tmp ("sales.csv");
@@ -588,20 +511,20 @@ Test (cli, export_import_sales_round_trip)
 
   generate (db_path, 20, 30);
 
-  run_db (&run, db_path, "export", "skus", skus, NULL);
+  stk_test_run_db (&run, db_path, "export", "skus", skus, NULL);
   assert_status (&run, 0);
-  run_db (&run, db_path, "export", "movements", movements, NULL);
+  stk_test_run_db (&run, db_path, "export", "movements", movements, NULL);
   assert_status (&run, 0);
-  run_db (&run, db_path, "export", "sales", sales, NULL);
+  stk_test_run_db (&run, db_path, "export", "sales", sales, NULL);
   assert_status (&run, 0);
   cr_assert (g_str_has_prefix (run.out, "Exported 30 rows to "), "%s", run.out);
 
   /* Items, then the stock they received: the SKUs' on_hand already counts that
    * history, so adding it on top is refused with nothing changed (it used to double
    * the stock, with verify saying OK). */
-  run_db (&run, fresh, "import", "skus", skus, NULL);
+  stk_test_run_db (&run, fresh, "import", "skus", skus, NULL);
   assert_status (&run, 0);
-  run_db (&run, fresh, "import", "movements", movements, NULL);
+  stk_test_run_db (&run, fresh, "import", "movements", movements, NULL);
   assert_status (&run, 65);
   cr_assert (strstr (run.err, "count the stock twice") != NULL, "%s", run.err);
   cr_assert_eq (stk_test_query (fresh, "SELECT sum (on_hand) FROM items"),
@@ -612,9 +535,9 @@ Test (cli, export_import_sales_round_trip)
     g_autofree char *dir = path_in_tmp ("all");
     g_autofree char *copy = path_in_tmp ("copy.db");
 
-    run_db (&run, db_path, "export", "all", dir, NULL);
+    stk_test_run_db (&run, db_path, "export", "all", dir, NULL);
     assert_status (&run, 0);
-    run_db (&run, copy, "import", "all", dir, NULL);
+    stk_test_run_db (&run, copy, "import", "all", dir, NULL);
     assert_status (&run, 0);
     cr_assert_eq (stk_test_query (copy, "SELECT sum (on_hand) FROM items"),
                   stk_test_query (db_path, "SELECT sum (on_hand) FROM items"));
@@ -626,18 +549,18 @@ Test (cli, export_import_sales_round_trip)
   cr_assert_eq (count_rows (fresh, "sales"), 30);
 
   /* Importing the same sales again adds nothing. */
-  run_db (&run, fresh, "import", "sales", sales, NULL);
+  stk_test_run_db (&run, fresh, "import", "sales", sales, NULL);
   assert_status (&run, 0);
   cr_assert_str_eq (run.out, "Imported 0 rows (30 already present)\n");
   cr_assert_eq (count_rows (fresh, "sales"), 30);
 
-  run_db (&run, fresh, "export", "sales", sales_again, NULL);
+  stk_test_run_db (&run, fresh, "export", "sales", sales_again, NULL);
   assert_status (&run, 0);
   first = stk_test_read_bytes (sales);
   second = stk_test_read_bytes (sales_again);
   cr_assert (g_bytes_equal (first, second), "export of the imported sales differs");
 
-  run_db (&run, fresh, "verify", NULL);
+  stk_test_run_db (&run, fresh, "verify", NULL);
   assert_status (&run, 0);
 }
 
@@ -727,7 +650,7 @@ check_bad_inventory (BadKind     kind,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(StkTestRun) run = { 0 };
       g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GBytes) after = NULL;
 
@@ -772,7 +695,7 @@ Test (cli, newer_inventory_is_refused_untouched)
 
 Test (cli, older_inventory_is_upgraded)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
 
@@ -782,13 +705,13 @@ Test (cli, older_inventory_is_upgraded)
   sqlite3_close (db);
   cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), 2);
 
-  run_db (&run, db_path, "stats", NULL);
+  stk_test_run_db (&run, db_path, "stats", NULL);
   assert_status (&run, 0);
   cr_assert (g_regex_match_simple ("^Format version: +" G_STRINGIFY (STK_SCHEMA_VERSION) "$", run.out, G_REGEX_MULTILINE, 0),
              "%s", run.out);
   cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), STK_SCHEMA_VERSION);
 
-  run_db (&run, db_path, "verify", NULL);
+  stk_test_run_db (&run, db_path, "verify", NULL);
   assert_status (&run, 0);
 }
 
@@ -799,13 +722,13 @@ check_bad_csv (const char *contents,
                gssize      len,
                const char *expected_line)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *csv = path_in_tmp ("bad.csv");
 
   generate (db_path, 5, 0);
   write_file (csv, contents, len);
 
-  run_db (&run, db_path, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
   cr_assert_eq (run.status, 65, "exit %d\nstderr: %s", run.status, run.err);
   cr_assert (contains_ci (run.err, expected_line), "no “%s” in: %s", expected_line, run.err);
   cr_assert (strstr (run.err, "stocktake: ") != NULL, "no summary sentence: %s", run.err);
@@ -817,13 +740,13 @@ check_bad_csv (const char *contents,
 static char *
 skus_header (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *csv = path_in_tmp ("header.csv");
   g_autofree char *other = path_in_tmp ("header.db");
   g_autofree char *contents = NULL;
 
   generate (other, 1, 0);
-  run_db (&run, other, "export", "skus", csv, NULL);
+  stk_test_run_db (&run, other, "export", "skus", csv, NULL);
   assert_status (&run, 0);
   cr_assert (g_file_get_contents (csv, &contents, NULL, NULL));
   return g_strndup (contents, strcspn (contents, "\r\n"));
@@ -855,9 +778,9 @@ Test (cli, csv_with_invalid_utf8)
 
 Test (cli, missing_csv_file)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
 
-  run_db (&run, db_path, "import", "skus", "no-such.csv", NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", "no-such.csv", NULL);
   assert_status (&run, 1);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "no-such.csv") != NULL, "%s", run.err);
@@ -868,25 +791,25 @@ Test (cli, missing_csv_file)
 
 Test (cli, missing_folder)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *folder = path_in_tmp ("no-such-folder");
   g_autofree char *db = g_build_filename (folder, "inventory.db", NULL);
   g_autofree char *csv = path_in_tmp ("x.csv");
 
   write_file (csv, "code\nA\n", -1);
 
-  run_db (&run, db, "stats", NULL);
+  stk_test_run_db (&run, db, "stats", NULL);
   assert_status (&run, 1);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, folder) != NULL && strstr (run.err, "does not exist") != NULL,
              "%s", run.err);
 
-  run_db (&run, db, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, db, "import", "skus", csv, NULL);
   assert_status (&run, 1);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "does not exist") != NULL, "%s", run.err);
 
-  run_db (&run, db, "generate", "--skus", "2", NULL);
+  stk_test_run_db (&run, db, "generate", "--skus", "2", NULL);
   assert_status (&run, 1);
   assert_one_sentence_error (&run);
 
@@ -895,7 +818,7 @@ Test (cli, missing_folder)
 
 Test (cli, read_only_folder)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *folder = path_in_tmp ("locked");
   g_autofree char *db = g_build_filename (folder, "inventory.db", NULL);
   g_autofree char *new_db = g_build_filename (folder, "new.db", NULL);
@@ -937,7 +860,7 @@ Test (cli, read_only_folder)
 
 Test (cli, environment_variable_names_the_inventory)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *env_db = path_in_tmp ("from-env.db");
   RunOptions options = { .database_env = env_db };
 
@@ -962,13 +885,13 @@ Test (cli, environment_variable_names_the_inventory)
 
 Test (cli, works_without_a_display)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   RunOptions unreachable = { .display = ":4321" };
   g_autofree char *db_option = g_strdup_printf ("--database=%s", db_path);
 
   /* No DISPLAY at all … */
   generate (db_path, 3, 3);
-  run_db (&run, db_path, "stats", NULL);
+  stk_test_run_db (&run, db_path, "stats", NULL);
   assert_status (&run, 0);
 
   /* … or one that cannot be reached: GTK is never initialised by a command. */
@@ -979,9 +902,9 @@ Test (cli, works_without_a_display)
 
 Test (cli, stats_of_missing_inventory)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
 
-  run_db (&run, db_path, "stats", NULL);
+  stk_test_run_db (&run, db_path, "stats", NULL);
   assert_status (&run, 1);
   assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, db_path) != NULL, "%s", run.err);
@@ -992,7 +915,7 @@ Test (cli, stats_of_missing_inventory)
  * gives up with 75 and changes nothing; readers still work alongside. */
 Test (cli, writer_command_exits_75_while_another_program_holds_the_inventory, .timeout = 60)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) holder = NULL;
   g_autoptr(GDataInputStream) out = NULL;
@@ -1000,7 +923,7 @@ Test (cli, writer_command_exits_75_while_another_program_holds_the_inventory, .t
   g_autofree char *csv = g_build_filename (tmpdir, "new.csv", NULL);
   g_autofree char *line = NULL;
 
-  run_db (&run, db_path, "generate", "--skus", "5", "--seed", "3", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "5", "--seed", "3", NULL);
   assert_status (&run, 0);
   cr_assert (g_file_set_contents (csv, "code\nLOCKED-1\n", -1, NULL));
 
@@ -1011,18 +934,18 @@ Test (cli, writer_command_exits_75_while_another_program_holds_the_inventory, .t
   line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
   cr_assert_str_eq (line ? line : "", "locked");
 
-  run_db (&run, db_path, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
   assert_status (&run, 75);
   cr_assert (strstr (run.err, "locked by another program") != NULL, "%s", run.err);
 
-  run_db (&run, db_path, "stats", NULL);
+  stk_test_run_db (&run, db_path, "stats", NULL);
   assert_status (&run, 0);
 
   cr_assert (g_output_stream_close (g_subprocess_get_stdin_pipe (holder), NULL, NULL));
   cr_assert (g_subprocess_wait_check (holder, NULL, NULL));
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'LOCKED-1'"), 0);
 
-  run_db (&run, db_path, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
   assert_status (&run, 0);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'LOCKED-1'"), 1);
 }

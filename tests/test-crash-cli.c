@@ -10,24 +10,11 @@
 
 #include "stk-crash-loop.h"
 #include "stk-ops.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-}
-
-TestSuite (cli, .init = setup, .fini = teardown, .timeout = 600);
+TestSuite (cli, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
+           .timeout = 600);
 
 Test (cli, kill_9_at_random_instants_of_every_write_path)
 {
@@ -53,7 +40,6 @@ Test (cli, crash_check_counts_an_acknowledged_movement_without_its_effect)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
-  g_autofree char *db_path = g_build_filename (tmpdir, "inventory.db", NULL);
   g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *id = stk_op_new_id ();
   StkCrashCounts counts = { 0 };

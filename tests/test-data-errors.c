@@ -31,18 +31,15 @@
 #include "stk-store.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
-
-static char *tmpdir;
-static char *db_path;
 
 static void
 setup (void)
 {
   stk_faultvfs_register ();
   stk_faultvfs_disarm ();
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
 }
 
 static void
@@ -50,9 +47,7 @@ teardown (void)
 {
   stk_seams_reset ();
   stk_faultvfs_disarm ();
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (data_errors, .init = setup, .fini = teardown, .timeout = 120);
@@ -707,7 +702,6 @@ static void
 assert_no_leftovers (const char *dest)
 {
   g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  g_autofree char *base = g_path_get_basename (dest);
   const char *name;
 
   cr_assert_not (g_file_test (dest, G_FILE_TEST_EXISTS), "%s was left behind", dest);
@@ -1182,8 +1176,8 @@ Test (data_errors, checked_money_arithmetic)
     };
     static const char *const too_large[] = {
       "SELECT stk_mul (9223372036854775807, 2)",
-      "SELECT stk_sum (x) FROM (SELECT 9223372036854775807 AS x UNION ALL SELECT 1"
-      " UNION ALL SELECT 2)",
+      ("SELECT stk_sum (x) FROM (SELECT 9223372036854775807 AS x UNION ALL SELECT 1"
+       " UNION ALL SELECT 2)"),
       "SELECT stk_sum (x) FROM (SELECT 1.5 AS x)",
     };
 
@@ -1372,7 +1366,6 @@ Test (data_errors, export_all_refusals)
 }
 
 /* ---- what killed writes left, and what must never be taken for it ---- */
-
 
 static const guint8 wal_magic[] = { 0x37, 0x7f, 0x06, 0x83, 0, 0, 0, 0 };
 static const guint8 journal_magic[] = { 0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7 };

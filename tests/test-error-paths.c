@@ -26,10 +26,8 @@
 #include "stk-store.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
-
-static char *tmpdir;
-static char *db_path;
 
 static void
 setup (void)
@@ -37,8 +35,7 @@ setup (void)
   stk_faultvfs_register ();
   stk_faultvfs_disarm ();
   stk_seams_reset ();
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
 }
 
 static void
@@ -46,9 +43,7 @@ teardown (void)
 {
   stk_faultvfs_disarm ();
   stk_seams_reset ();
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (error_paths, .init = setup, .fini = teardown, .timeout = 60);
@@ -451,7 +446,6 @@ Test (error_paths, another_users_lock_file_is_locked_read_only)
   g_autofree char *lock_path = stk_lock_path_for (db_path);
   g_autoptr(GError) error = NULL;
   g_autoptr(StkLock) lock = NULL;
-  g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
   if (geteuid () != 0)
@@ -541,7 +535,6 @@ Test (error_paths, one_format_newer_is_refused_untouched)
 
 Test (error_paths, file_that_is_not_whole_pages_is_refused_untouched)
 {
-  g_autoptr(GError) error = NULL;
   FILE *f;
 
   raw_db ("PRAGMA user_version = 1; CREATE TABLE t (x);");

@@ -11,10 +11,9 @@
 #include "stk-flows.h"
 #include "stk-ops.h"
 #include "stk-session.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
 static StkSession *session;
 static GtkWindow *window;
 
@@ -31,8 +30,7 @@ setup (void)
   g_autoptr(GError) error = NULL;
 
   gtk_init ();
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
   session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
   cr_assert_not_null (session, "%s", error ? error->message : "");
   window = GTK_WINDOW (gtk_window_new ());
@@ -50,9 +48,7 @@ teardown (void)
   if (session != NULL)
     stk_session_close (session, 5000, NULL);
   g_clear_object (&session);
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (flows, .init = setup, .fini = teardown, .timeout = 120);

@@ -20,6 +20,7 @@
 
 #include "stk-ops.h"
 #include "stk-session.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 #include "stk-window.h"
 
@@ -28,39 +29,17 @@
 /* 2026-03-07 14:05:00 UTC, the time of the sale the window shows. */
 #define SALE_TIME_US (G_GINT64_CONSTANT (1772892300) * G_USEC_PER_SEC)
 
-#define WAIT_UNTIL(cond)                                                   \
-  ({                                                                       \
-    gint64 _end = stk_test_deadline (TIMEOUT_MS);                          \
-    while (!(cond) && g_get_monotonic_time () < _end)                      \
-      {                                                                    \
-        while (g_main_context_iteration (NULL, FALSE))                     \
-          ;                                                                \
-        g_usleep (2000);                                                   \
-      }                                                                    \
-    (cond);                                                                \
-  })
-
-static char *tmpdir;
-static char *db_path;
+#define WAIT_UNTIL(cond) STK_TEST_WAIT_UNTIL (cond, TIMEOUT_MS)
 
 static void
 setup (void)
 {
   g_setenv ("TZ", "UTC", TRUE);
   tzset ();
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
 }
 
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (i18n, .init = setup, .fini = teardown, .timeout = 180);
+TestSuite (i18n, .init = setup, .fini = stk_test_fixture_teardown, .timeout = 180);
 
 /* --- helpers ----------------------------------------------------------------------- */
 

@@ -15,28 +15,17 @@
 #include "stk-lock.h"
 #include "stk-ops.h"
 #include "stk-store.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 #include "stk-writer.h"
-
-static char *tmpdir;
-static char *db_path;
 
 static void
 setup (void)
 {
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inv.db", NULL);
+  stk_test_fixture_setup_named ("inv.db");
 }
 
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (identity, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (identity, .init = setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
 static void
 make_inventory (void)

@@ -22,45 +22,13 @@
 
 #include "stk-lock.h"
 #include "stk-lock-test-util.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (instances, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite (instances, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
+           .timeout = 120);
 
 /* ---- Running the program ---- */
-
-typedef struct
-{
-  int   status;  /* exit code, or -1 when killed by a signal */
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 static const char *
 stocktake_exe (void)
@@ -69,37 +37,6 @@ stocktake_exe (void)
 
   cr_assert_not_null (exe, "STOCKTAKE_EXE is not set");
   return exe;
-}
-
-/* stocktake --database DB ARGS… without a display: commands never need one. */
-G_GNUC_NULL_TERMINATED static void
-run_db (Run        *run,
-        const char *first,
-        ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = g_get_environ ();
-  int wait_status = 0;
-  va_list ap;
-
-  g_ptr_array_add (args, g_strdup (stocktake_exe ()));
-  g_ptr_array_add (args, g_strdup ("--database"));
-  g_ptr_array_add (args, g_strdup (db_path));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, g_strdup (arg));
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  env = g_environ_unsetenv (env, "DISPLAY");
-  env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
-
-  run_clear (run);
-  g_spawn_sync (tmpdir, (char **) args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  cr_assert_null (error, "cannot run stocktake: %s", error ? error->message : "");
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
 }
 
 #define assert_status(run, expected, what)                                             \
@@ -177,9 +114,9 @@ stop_window (GSubprocess *proc)
 }
 
 static void
-assert_names_the_window (const Run  *run,
-                         gint64      pid,
-                         const char *what)
+assert_names_the_window (const StkTestRun *run,
+                         gint64            pid,
+                         const char       *what)
 {
   g_autofree char *process = g_strdup_printf ("(process %" G_GINT64_FORMAT ")", pid);
   g_autofree char *host = g_strdup_printf ("host “%s”", g_get_host_name ());
@@ -195,7 +132,7 @@ assert_names_the_window (const Run  *run,
 
 Test (instances, writing_commands_exit_75_naming_the_window_readers_work_alongside)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GSubprocess) window = NULL;
   g_autofree char *csv = g_build_filename (tmpdir, "new.csv", NULL);
   g_autofree char *exported = g_build_filename (tmpdir, "exported.csv", NULL);
@@ -205,7 +142,7 @@ Test (instances, writing_commands_exit_75_naming_the_window_readers_work_alongsi
   gint64 pid;
   gint64 items;
 
-  run_db (&run, "generate", "--skus", "12", "--sales", "30", "--seed", "5", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "12", "--sales", "30", "--seed", "5", NULL);
   assert_status (&run, 0, "generate");
   items = stk_test_query (db_path, "SELECT count(*) FROM items");
   cr_assert_eq (items, 12);
@@ -216,35 +153,35 @@ Test (instances, writing_commands_exit_75_naming_the_window_readers_work_alongsi
   cr_assert (wait_for_holder (pid, 30000), "the window did not take the inventory's lock");
 
   /* Writers: 75, the window named, nothing changed. */
-  run_db (&run, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
   assert_status (&run, 75, "import");
   assert_names_the_window (&run, pid, "import");
 
-  run_db (&run, "generate", "--skus", "3", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "3", NULL);
   assert_status (&run, 75, "generate");
   assert_names_the_window (&run, pid, "generate");
 
   /* Readers alongside (backup also gives restore something to refuse). */
-  run_db (&run, "stats", NULL);
+  stk_test_run_db (&run, db_path, "stats", NULL);
   assert_status (&run, 0, "stats");
   cr_assert (strstr (run.out, "12") != NULL, "stats: %s", run.out);
-  run_db (&run, "verify", NULL);
+  stk_test_run_db (&run, db_path, "verify", NULL);
   assert_status (&run, 0, "verify");
-  run_db (&run, "export", "skus", exported, NULL);
+  stk_test_run_db (&run, db_path, "export", "skus", exported, NULL);
   assert_status (&run, 0, "export");
   cr_assert (g_file_get_contents (exported, &exported_text, NULL, NULL));
   exported_lines = g_strsplit (exported_text, "\n", -1);
   /* A header, 12 rows, and the empty string after the last newline. */
   cr_assert_eq (g_strv_length (exported_lines), 14, "export wrote: %s", exported_text);
-  run_db (&run, "backup", backup, NULL);
+  stk_test_run_db (&run, db_path, "backup", backup, NULL);
   assert_status (&run, 0, "backup");
   cr_assert_eq (stk_test_query (backup, "SELECT count(*) FROM items"), 12);
 
-  run_db (&run, "restore", backup, NULL);
+  stk_test_run_db (&run, db_path, "restore", backup, NULL);
   assert_status (&run, 75, "restore");
   assert_names_the_window (&run, pid, "restore");
 
-  run_db (&run, "checkpoint", NULL);
+  stk_test_run_db (&run, db_path, "checkpoint", NULL);
   assert_status (&run, 75, "checkpoint");
   assert_names_the_window (&run, pid, "checkpoint");
 
@@ -256,7 +193,7 @@ Test (instances, writing_commands_exit_75_naming_the_window_readers_work_alongsi
   /* The window closes: the lock is free at once and the same import works. */
   cr_assert_eq (stop_window (window), 0, "the window did not exit cleanly");
   cr_assert (!stk_lock_is_held (db_path), "the lock outlived the window");
-  run_db (&run, "import", "skus", csv, NULL);
+  stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
   assert_status (&run, 0, "import after the window closed");
   cr_assert_eq (count_code ("LOCK-CLI-1"), 1);
 }
@@ -264,23 +201,23 @@ Test (instances, writing_commands_exit_75_naming_the_window_readers_work_alongsi
 /* kill -9 of the window: the kernel drops its lock, a command writes at once. */
 Test (instances, kill_9_of_the_window_lets_a_command_write_at_once)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GSubprocess) window = NULL;
   gint64 pid;
 
-  run_db (&run, "generate", "--skus", "4", "--seed", "2", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "4", "--seed", "2", NULL);
   assert_status (&run, 0, "generate");
 
   window = start_window ();
   pid = window_pid (window);
   cr_assert (wait_for_holder (pid, 30000), "the window did not take the inventory's lock");
-  run_db (&run, "generate", "--skus", "2", "--seed", "9", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "2", "--seed", "9", NULL);
   assert_status (&run, 75, "generate while the window edits");
 
   g_subprocess_force_exit (window);
   cr_assert (g_subprocess_wait (window, NULL, NULL));
   cr_assert (!stk_lock_is_held (db_path), "the lock outlived the killed window");
-  run_db (&run, "generate", "--skus", "2", "--seed", "9", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "2", "--seed", "9", NULL);
   assert_status (&run, 0, "generate after kill -9");
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 6);
 }
@@ -288,22 +225,22 @@ Test (instances, kill_9_of_the_window_lets_a_command_write_at_once)
 /* A command holding the lock is named as that command. */
 Test (instances, a_command_holding_the_lock_is_named)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(StkTestRun) run = { 0 };
   g_autoptr(GSubprocess) taker = NULL;
 
-  run_db (&run, "generate", "--skus", "3", "--seed", "4", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "3", "--seed", "4", NULL);
   assert_status (&run, 0, "generate");
 
   taker = stk_lock_taker_start (db_path, "import");
-  run_db (&run, "generate", "--skus", "3", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "3", NULL);
   assert_status (&run, 75, "generate while an import holds the lock");
   cr_assert (strstr (run.err, "being changed by the Stocktake command “import”") != NULL,
              "%s", run.err);
-  run_db (&run, "stats", NULL);
+  stk_test_run_db (&run, db_path, "stats", NULL);
   assert_status (&run, 0, "stats while an import holds the lock");
   stk_lock_taker_stop (taker);
 
-  run_db (&run, "generate", "--skus", "3", "--seed", "8", NULL);
+  stk_test_run_db (&run, db_path, "generate", "--skus", "3", "--seed", "8", NULL);
   assert_status (&run, 0, "generate after the import ended");
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 6);
 }

@@ -15,27 +15,10 @@
 #include "stk-error.h"
 #include "stk-lock.h"
 #include "stk-lock-test-util.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (lock, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (lock, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
 Test (lock, lock_file_beside_the_database)
 {

@@ -15,27 +15,10 @@
 #include "stk-query.h"
 #include "stk-store.h"
 #include "stk-writer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (money, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (money, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
 /* The example: 922337203685477.58 each. */
 #define BIG_PRICE G_GINT64_CONSTANT (92233720368547758)

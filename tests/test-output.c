@@ -15,34 +15,23 @@
 #include "stk-ops.h"
 #include "stk-output.h"
 #include "stk-store.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
-
-static char *tmpdir;
-static char *db_path;
 
 static void
 setup (void)
 {
   StkWriter *writer;
 
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inv.db", NULL);
+  stk_test_fixture_setup_named ("inv.db");
   writer = stk_test_open_writer (db_path);
   stk_test_submit (writer, stk_op_create_item ("A-1", "one", 100, 0));
   stk_test_close_writer (writer);
 }
 
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (output, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (output, .init = setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
 static char *
 in_tmp (const char *name)

@@ -11,12 +11,11 @@
 
 #include "stk-db.h"
 #include "stk-pager.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
 #define N_ITEMS 1000
 
-static char *tmpdir;
-static char *db_path;
 static sqlite3 *rw;   /* raw read-write connection for the fixture */
 static sqlite3 *ro;   /* what the pager reads through */
 
@@ -80,8 +79,7 @@ setup (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
 
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
   rw = stk_db_open (db_path, STK_DB_READ_WRITE, &error);
   cr_assert_not_null (rw, "%s", error ? error->message : "");
   exec ("BEGIN");
@@ -98,9 +96,7 @@ teardown (void)
 {
   stk_db_close (ro);
   stk_db_close (rw);
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (pager, .init = setup, .fini = teardown, .timeout = 120);
@@ -243,7 +239,7 @@ Test (pager, archived_items_are_not_listed)
   gint64 archived = stk_test_query (db_path, "SELECT min(id) FROM items WHERE archived = 1");
 
   cr_assert_gt (archived, 0);
-  cr_assert_eq (stk_pager_index_get_count (index),
+  cr_assert_eq ((gint64) stk_pager_index_get_count (index),
                 stk_test_query (db_path, "SELECT count(*) FROM items WHERE archived = 0"));
   cr_assert_eq (stk_pager_position_of (ro, query, index, archived, &error), -1);
   cr_assert_eq (stk_pager_position_of (ro, query, index, 987654321, &error), -1);

@@ -14,10 +14,9 @@
 #include "stk-store.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
 static StkWriter *writer;
 static StkStore *store;
 
@@ -27,8 +26,7 @@ setup (void)
   /* Local days differ from UTC days here, and 10 March 2024 lasts 23 hours. */
   g_setenv ("TZ", "America/New_York", TRUE);
   tzset ();
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
   writer = stk_test_open_writer (db_path);
   store = stk_test_open_store (db_path);
 }
@@ -39,9 +37,7 @@ teardown (void)
   g_clear_object (&store);
   if (writer != NULL)
     stk_test_close_writer (g_steal_pointer (&writer));
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (query, .init = setup, .fini = teardown);

@@ -12,78 +12,25 @@
 #include <glib/gstdio.h>
 
 #include "stk-store.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  g_chmod (tmpdir, 0755);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-}
-
-TestSuite (cli, .init = setup, .fini = teardown, .timeout = 120);
-
-static void
-drop_privileges_cb (gpointer user_data)
-{
-  if (setresgid (65534, 65534, 65534) != 0 || setresuid (65534, 65534, 65534) != 0)
-    _exit (99);
-}
-
-/* stocktake --database DB ARGS…, as nobody when @nobody: exit status; stderr in *err. */
-G_GNUC_NULL_TERMINATED static int
-run_db (char       **err,
-        gboolean     nobody,
-        const char  *db,
-        ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LC_ALL", "C.UTF-8", TRUE);
-  const char *exe = g_getenv ("STOCKTAKE_EXE");
-  int status = 0;
-  va_list ap;
-
-  cr_assert_not_null (exe, "STOCKTAKE_EXE is not set");
-  g_ptr_array_add (args, (char *) exe);
-  g_ptr_array_add (args, (char *) "--database");
-  g_ptr_array_add (args, (char *) db);
-  va_start (ap, db);
-  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_free (*err);
-  *err = NULL;
-  cr_assert (g_spawn_sync (tmpdir, (char **) args->pdata, env, G_SPAWN_DEFAULT,
-                           nobody ? drop_privileges_cb : NULL, NULL, NULL, err, &status, &error),
-             "%s", error ? error->message : "");
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
+TestSuite (cli, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown, .timeout = 120);
 
 /* A root-owned 0555 folder holding a root-owned 0644 inventory, with a committed
  * change still in its write-ahead log when @with_wal (and no -shm). */
 static char *
 prepare (gboolean with_wal)
 {
-  g_autofree char *err = NULL;
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *folder = g_build_filename (tmpdir, "media", NULL);
   g_autofree char *db = g_build_filename (folder, "inventory.db", NULL);
   g_autofree char *shm = g_strconcat (db, "-shm", NULL);
   g_autofree char *lock = g_strconcat (db, ".lock", NULL);
 
   cr_assert_eq (g_mkdir (folder, 0755), 0);
-  cr_assert_eq (run_db (&err, FALSE, db, "generate", "--skus", "12", "--sales", "30", NULL), 0,
-                "%s", err);
+  cr_assert_eq (stk_test_run_db (&run, db, "generate", "--skus", "12", "--sales", "30", NULL), 0,
+                "%s", run.err);
   if (with_wal)
     {
       sqlite3 *raw = NULL;
@@ -112,7 +59,7 @@ prepare (gboolean with_wal)
 static void
 readers_work (gboolean with_wal)
 {
-  g_autofree char *err = NULL;
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *db = NULL;
   g_autofree char *csv = g_build_filename (tmpdir, "out.csv", NULL);
   g_autofree char *backup = g_build_filename (tmpdir, "copy.db", NULL);
@@ -125,19 +72,22 @@ readers_work (gboolean with_wal)
   before = stk_test_read_bytes (db);
   g_chmod (tmpdir, 0777); /* nobody writes the export and the backup here */
 
-  cr_assert_eq (run_db (&err, TRUE, db, "stats", NULL), 0, "stats: %s", err);
-  cr_assert_eq (run_db (&err, TRUE, db, "verify", NULL), 0, "verify: %s", err);
-  cr_assert_eq (run_db (&err, TRUE, db, "export", "skus", csv, NULL), 0, "export: %s", err);
+  cr_assert_eq (stk_test_run_db_as (&run, TRUE, db, "stats", NULL), 0, "stats: %s", run.err);
+  cr_assert_eq (stk_test_run_db_as (&run, TRUE, db, "verify", NULL), 0, "verify: %s", run.err);
+  cr_assert_eq (stk_test_run_db_as (&run, TRUE, db, "export", "skus", csv, NULL),
+                0, "export: %s", run.err);
   cr_assert (g_file_get_contents (csv, &contents, NULL, NULL));
   if (with_wal)
     cr_assert (strstr (contents, "only in the log") != NULL, "the log's change was not read");
-  cr_assert_eq (run_db (&err, TRUE, db, "backup", backup, NULL), 0, "backup: %s", err);
+  cr_assert_eq (stk_test_run_db_as (&run, TRUE, db, "backup", backup, NULL),
+                0, "backup: %s", run.err);
   cr_assert_eq (stk_test_query (backup, "SELECT count(*) FROM items"), 12);
 
   /* Writers refuse with one sentence, and nothing changed. */
-  cr_assert_eq (run_db (&err, TRUE, db, "generate", "--skus", "1", NULL), 1, "%s", err);
-  cr_assert (strstr (err, "read-only") != NULL && strchr (err, '\n') == err + strlen (err) - 1,
-             "%s", err);
+  cr_assert_eq (stk_test_run_db_as (&run, TRUE, db, "generate", "--skus", "1", NULL),
+                1, "%s", run.err);
+  cr_assert (strstr (run.err, "read-only") != NULL &&
+             strchr (run.err, '\n') == run.err + strlen (run.err) - 1, "%s", run.err);
   {
     g_autoptr(GBytes) after = stk_test_read_bytes (db);
     cr_assert (g_bytes_equal (before, after), "the inventory changed");

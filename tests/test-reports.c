@@ -10,10 +10,9 @@
 #include "stk-chart.h"
 #include "stk-ops.h"
 #include "stk-reports-view.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
 static StkWriter *writer;
 static StkStore *store;
 static GtkWindow *window;
@@ -23,8 +22,7 @@ static void
 setup (void)
 {
   gtk_init ();
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
   writer = stk_test_open_writer (db_path);
   store = stk_test_open_store (db_path);
 }
@@ -40,9 +38,7 @@ teardown (void)
   g_clear_object (&store);
   if (writer != NULL)
     stk_test_close_writer (g_steal_pointer (&writer));
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (reports, .init = setup, .fini = teardown, .timeout = 60);

@@ -8,56 +8,10 @@
 
 #include <glib/gstdio.h>
 
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (cli, .init = setup, .fini = teardown, .timeout = 60);
-
-/* stocktake --database DB ARGS…: exit status; stderr in *err. */
-G_GNUC_NULL_TERMINATED static int
-run_db (char       **err,
-        const char  *db,
-        ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LC_ALL", "C.UTF-8", TRUE);
-  const char *exe = g_getenv ("STOCKTAKE_EXE");
-  int status = 0;
-  va_list ap;
-
-  cr_assert_not_null (exe, "STOCKTAKE_EXE is not set");
-  g_ptr_array_add (args, (char *) exe);
-  g_ptr_array_add (args, (char *) "--database");
-  g_ptr_array_add (args, (char *) db);
-  va_start (ap, db);
-  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_free (*err);
-  *err = NULL;
-  cr_assert (g_spawn_sync (tmpdir, (char **) args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                           NULL, err, &status, &error), "%s", error ? error->message : "");
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
+TestSuite (cli, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
 static guint
 count_safety_copies (void)
@@ -85,7 +39,7 @@ assert_one_sentence (const char *err)
 
 Test (cli, restore_refused_by_a_held_lock_leaves_no_safety_copy)
 {
-  g_autofree char *err = NULL;
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *source = g_build_filename (tmpdir, "source.db", NULL);
   g_autofree char *helper = stk_test_helper_path ("stk-lock-holder");
   g_autoptr(GError) error = NULL;
@@ -93,8 +47,10 @@ Test (cli, restore_refused_by_a_held_lock_leaves_no_safety_copy)
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
 
-  cr_assert_eq (run_db (&err, source, "generate", "--skus", "3", "--seed", "1", NULL), 0, "%s", err);
-  cr_assert_eq (run_db (&err, db_path, "generate", "--skus", "5", "--seed", "2", NULL), 0, "%s", err);
+  cr_assert_eq (stk_test_run_db (&run, source, "generate", "--skus", "3", "--seed", "1", NULL),
+                0, "%s", run.err);
+  cr_assert_eq (stk_test_run_db (&run, db_path, "generate", "--skus", "5", "--seed", "2", NULL),
+                0, "%s", run.err);
 
   holder = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
                              &error, helper, db_path, "0", NULL);
@@ -103,7 +59,7 @@ Test (cli, restore_refused_by_a_held_lock_leaves_no_safety_copy)
   line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
   cr_assert_str_eq (line ? line : "", "locked");
 
-  cr_assert_eq (run_db (&err, db_path, "restore", source, NULL), 75, "%s", err);
+  cr_assert_eq (stk_test_run_db (&run, db_path, "restore", source, NULL), 75, "%s", run.err);
   cr_assert_eq (count_safety_copies (), 0, "a refused restore left a safety copy");
 
   cr_assert (g_output_stream_close (g_subprocess_get_stdin_pipe (holder), NULL, NULL));
@@ -111,22 +67,22 @@ Test (cli, restore_refused_by_a_held_lock_leaves_no_safety_copy)
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 5, "nothing restored");
 
   /* Without the lock the restore goes through, with exactly one safety copy. */
-  cr_assert_eq (run_db (&err, db_path, "restore", source, NULL), 0, "%s", err);
+  cr_assert_eq (stk_test_run_db (&run, db_path, "restore", source, NULL), 0, "%s", run.err);
   cr_assert_eq (count_safety_copies (), 1);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3);
 }
 
 Test (cli, damaged_restore_source_is_one_sentence)
 {
-  g_autofree char *err = NULL;
+  g_auto(StkTestRun) run = { 0 };
   g_autofree char *source = g_build_filename (tmpdir, "damaged.db", NULL);
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
   FILE *f;
 
-  cr_assert_eq (run_db (&err, source, "generate", "--skus", "300", "--sales", "1000", NULL), 0,
-                "%s", err);
-  cr_assert_eq (run_db (&err, db_path, "generate", "--skus", "5", NULL), 0, "%s", err);
+  cr_assert_eq (stk_test_run_db (&run, source, "generate", "--skus", "300", "--sales", "1000",
+                                NULL), 0, "%s", run.err);
+  cr_assert_eq (stk_test_run_db (&run, db_path, "generate", "--skus", "5", NULL), 0, "%s", run.err);
   /* Three pages of the source's b-trees overwritten. */
   f = fopen (source, "r+b");
   cr_assert_not_null (f);
@@ -136,9 +92,9 @@ Test (cli, damaged_restore_source_is_one_sentence)
   fclose (f);
   before = stk_test_read_bytes (db_path);
 
-  cr_assert_eq (run_db (&err, db_path, "restore", source, NULL), 65, "%s", err);
-  assert_one_sentence (err);
-  cr_assert (strstr (err, "damaged") != NULL, "%s", err);
+  cr_assert_eq (stk_test_run_db (&run, db_path, "restore", source, NULL), 65, "%s", run.err);
+  assert_one_sentence (run.err);
+  cr_assert (strstr (run.err, "damaged") != NULL, "%s", run.err);
   cr_assert_eq (count_safety_copies (), 0);
   after = stk_test_read_bytes (db_path);
   cr_assert (g_bytes_equal (before, after), "the inventory changed");

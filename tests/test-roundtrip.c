@@ -13,24 +13,11 @@
 #include "stk-error.h"
 #include "stk-ops.h"
 #include "stk-transfer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-}
-
-TestSuite (roundtrip, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (roundtrip, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
+           .timeout = 60);
 
 static char *
 path_in (const char *name)
@@ -83,7 +70,7 @@ static const char *const dangerous[] = {
 };
 
 static gint64
-count_text (const char *db_path,
+count_text (const char *path,
             const char *sql,
             const char *value)
 {
@@ -91,7 +78,7 @@ count_text (const char *db_path,
   sqlite3_stmt *st = NULL;
   gint64 n;
 
-  cr_assert_eq (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  cr_assert_eq (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
   cr_assert_eq (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
   sqlite3_bind_text (st, 1, value, -1, SQLITE_STATIC);
   cr_assert_eq (sqlite3_step (st), SQLITE_ROW);

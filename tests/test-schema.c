@@ -14,27 +14,10 @@
 #include "stk-schema.h"
 #include "stk-store.h"
 #include "stk-writer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (schema, .init = setup, .fini = teardown);
+TestSuite (schema, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown);
 
 static sqlite3 *
 raw_open (const char *path)

@@ -14,32 +14,21 @@
 #include "stk-lock-test-util.h"
 #include "stk-ops.h"
 #include "stk-session.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
-
-static char *tmpdir;
-static char *db_path;
 
 static void
 setup (void)
 {
   StkWriter *writer;
 
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
   /* An existing inventory, as the second window finds it. */
   writer = stk_test_open_writer (db_path);
   stk_test_close_writer (writer);
 }
 
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (session, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (session, .init = setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
 typedef struct
 {

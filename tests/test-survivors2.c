@@ -21,27 +21,11 @@
 #include "stk-store.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (survivors2, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (survivors2, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
+           .timeout = 60);
 
 /* ---- writer-rule-error-fails-batch: STK_ERROR_FAILED fails one op, not its batch ---- */
 

@@ -14,13 +14,12 @@
 #include "stk-rows-private.h"
 #include "stk-table-model.h"
 #include "stk-table-view.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
 #define N_ITEMS 100000
 #define MAX_ALIVE (32 * STK_TABLE_MODEL_PAGE_SIZE)
 
-static char *tmpdir;
-static char *db_path;
 static sqlite3 *rw;
 static StkStore *store;
 
@@ -44,8 +43,7 @@ setup (void)
   sqlite3_stmt *stmt = NULL;
 
   gtk_init ();
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
   rw = stk_db_open (db_path, STK_DB_READ_WRITE, &error);
   cr_assert_not_null (rw, "%s", error ? error->message : "");
 
@@ -80,9 +78,7 @@ teardown (void)
 {
   g_clear_object (&store);
   stk_db_close (rw);
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (table_model, .init = setup, .fini = teardown, .timeout = 300);

@@ -14,27 +14,11 @@
 #include "stk-ops.h"
 #include "stk-store.h"
 #include "stk-writer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
-
-static void
-setup (void)
-{
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
-}
-
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (writer, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite (writer, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
+           .timeout = 60);
 
 static StkWriter *
 new_writer (guint retry_budget_ms,
@@ -764,8 +748,6 @@ kill_writer_leaving_wal (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *helper = stk_test_helper_path ("stk-crash-writer");
   g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
   GStatBuf st;
 

@@ -4,6 +4,7 @@
 #include "stk-code-entry.h"
 
 #include "stk-code.h"
+#include "stk-glib.h"
 
 #define LOOKUP_DELAY_MS 150
 #define COMPLETION_LIMIT 20
@@ -137,7 +138,7 @@ delay_cb (gpointer user_data)
 
   ce->busy++;
   task = g_task_new (ce->store, ce->cancellable, lookup_cb, ce);
-  g_task_set_source_tag (task, stk_code_entry_setup);
+  stk_task_set_source_tag (task, stk_code_entry_setup);
   g_task_set_name (task, "[stocktake] code lookup");
   g_task_set_task_data (task, g_strdup (text), g_free);
   g_task_run_in_thread (task, lookup_thread);

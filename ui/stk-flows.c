@@ -8,6 +8,7 @@
 
 #include "stk-error.h"
 #include "stk-format.h"
+#include "stk-glib.h"
 #include "stk-jobs.h"
 #include "stk-maintenance.h"
 #include "stk-progress-dialog.h"
@@ -575,7 +576,7 @@ chooser_response_cb (GtkNativeDialog *chooser,
   if (choice != NULL)
     stk_table_from_string (choice, &flow->table);
 
-  g_signal_handlers_disconnect_by_func (chooser, chooser_response_cb, flow);
+  g_signal_handlers_disconnect_by_func (chooser, STK_FUNC_TAG (chooser_response_cb), flow);
   gtk_native_dialog_destroy (chooser);
   g_clear_object (&flow->chooser);
 

@@ -3,6 +3,7 @@
 
 #include "stk-table-model.h"
 
+#include "stk-glib.h"
 #include "stk-pager.h"
 #include "stk-rows-private.h"
 
@@ -728,7 +729,7 @@ stk_table_model_start_refresh (StkTableModel *self)
     }
 
   task = g_task_new (self, self->cancellable, refresh_done_cb, NULL);
-  g_task_set_source_tag (task, stk_table_model_start_refresh);
+  stk_task_set_source_tag (task, stk_table_model_start_refresh);
   g_task_set_task_data (task, r, (GDestroyNotify) refresh_free);
   g_task_run_in_thread (task, refresh_thread);
   set_loading (self, TRUE);
@@ -774,7 +775,7 @@ stk_table_model_restart (StkTableModel *self)
       r->fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
       task = g_task_new (self, NULL, first_page_done_cb, NULL);
-      g_task_set_source_tag (task, stk_table_model_restart);
+      stk_task_set_source_tag (task, stk_table_model_restart);
       g_task_set_task_data (task, r, (GDestroyNotify) refresh_free);
       g_task_run_in_thread (task, refresh_thread);
     }

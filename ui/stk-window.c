@@ -8,6 +8,7 @@
 #include "stk-a11y.h"
 
 #include "stk-flows.h"
+#include "stk-glib.h"
 #include "stk-item-dialog.h"
 #include "stk-jobs.h"
 #include "stk-maintenance.h"
@@ -254,7 +255,7 @@ stk_window_refresh_stats (StkWindow *self)
   self->refreshing = TRUE;
 
   task = g_task_new (NULL, self->cancellable, stk_window_get_stats_cb, self);
-  g_task_set_source_tag (task, stk_window_refresh_stats);
+  stk_task_set_source_tag (task, stk_window_refresh_stats);
   g_task_set_name (task, "[stocktake] inventory figures");
   g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
   g_task_run_in_thread (task, stk_window_get_stats_thread);

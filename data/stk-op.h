@@ -51,7 +51,9 @@ typedef struct _StkOp StkOp;
  * Runs on the writer thread, inside a SAVEPOINT of the batch transaction (a
  * standalone op: inside a transaction of its own, or none; see StkOpFlags). Return
  * FALSE with @error set to fail this op alone; every change it made is rolled back.
- * Must not keep @db, and never begins, commits or rolls back a transaction.
+ * Must not keep @db, and never begins, commits or rolls back a transaction (only a
+ * NO_TRANSACTION op may run one of its own, through stk_db_begin(): restore upgrading
+ * an older backup).
  */
 typedef gboolean (*StkOpApplyFunc) (StkOp    *op,
                                     sqlite3  *db,

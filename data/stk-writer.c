@@ -20,10 +20,11 @@
  * in one BEGIN IMMEDIATE … COMMIT, each op inside its own SAVEPOINT. A standalone op
  * (import, generate, restore, checkpoint) runs alone: in a transaction of its own, which
  * the writer begins, records and commits like a batch's (see attempt_standalone()), or
- * outside any transaction after taking the write lock once (NO_TRANSACTION). An op that fails
- * with a rule error (constraint, bad data) is rolled back to its savepoint and fails
- * alone; the others commit. An op whose id is already in applied_ops is not applied
- * again (exactly once), and its id is recorded in the same transaction as its effect.
+ * outside any transaction once the writer has taken the write lock and let it go
+ * (NO_TRANSACTION). An op that fails with a rule error (constraint, bad data) is
+ * rolled back to its savepoint and fails alone; the others commit. An op whose id is
+ * already in applied_ops is not applied again (exactly once), and its id is recorded
+ * in the same transaction as its effect.
  *
  * Busy: when BEGIN IMMEDIATE (or COMMIT) answers SQLITE_BUSY the whole batch is rolled
  * back and retried after 10, 20, 40, 80, 160, 250, 250 … ms (±25 % jitter) while the

@@ -93,13 +93,9 @@ apply_restore (StkOp    *op,
   gboolean wal = FALSE;
   int rc;
 
-  /* The write lock first (busy: the writer tries again, then gives up with nothing
-   * made); only then the safety copy, once, however many attempts it takes. */
-  if (!stk_db_exec (db, "BEGIN IMMEDIATE; ROLLBACK", error))
-    {
-      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
+  /* The writer has just taken the write lock and let it go (busy: it tries again, then
+   * gives up with nothing made: NO_TRANSACTION); only then the safety copy, once,
+   * however many attempts it takes. */
   if (d->safety == NULL)
     {
       g_autofree char *safety = stk_backup_default_path (stk_store_get_path (d->store));
@@ -226,7 +222,9 @@ stk_restore (StkWriter   *writer,
   d->backup_path = g_strdup (backup_path);
   d->store = g_object_ref (store);
   op = stk_op_new ("restore", STK_CHANGE_ALL, apply_restore, d, restore_data_free);
-  stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
+  /* The backup API cannot run inside a transaction, and a record in applied_ops would
+   * be replaced by the backup's own table anyway. */
+  stk_op_set_flags (op, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_TRANSACTION);
   description = g_strdup_printf (_("Restore of the backup “%s”"), name);
   stk_op_set_description (op, description);
 
@@ -307,7 +305,10 @@ stk_checkpoint (StkWriter  *writer,
 
   d = g_new0 (CheckpointData, 1);
   op = stk_op_new ("checkpoint", STK_CHANGE_NONE, apply_checkpoint, d, g_free);
-  stk_op_set_flags (op, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_RECORD);
+  /* A checkpoint cannot run inside a transaction: the writer checks the write lock is
+   * free (busy, locked: retried and reported like any change), then runs it. */
+  stk_op_set_flags (op, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_TRANSACTION |
+                        STK_OP_FLAG_NO_RECORD);
   stk_op_set_description (op, _("Checkpoint of the write-ahead log"));
 
   if (!stk_writer_submit_sync (writer, op, error))
@@ -691,9 +692,10 @@ apply_sales (sqlite3  *db,
 }
 
 /*
- * A chunk op is standalone and runs its own transaction: inside the writer's
- * "SAVEPOINT op", SQLite's in-memory statement sub-journal would grow with every
- * page the chunk touches and be walked again after each statement (quadratic).
+ * A chunk op is standalone: the writer runs it alone, in a transaction of its own that
+ * it begins, records and commits (or rolls back), with no "SAVEPOINT op" around it:
+ * inside one, SQLite's in-memory statement sub-journal would grow with every page the
+ * chunk touches and be walked again after each statement (quadratic).
  */
 static gboolean
 apply_chunk (StkOp    *op,
@@ -702,24 +704,8 @@ apply_chunk (StkOp    *op,
              GError  **error)
 {
   GenData *g = user_data;
-  int rc;
 
-  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot generate data"));
-      return FALSE;
-    }
-  if (g->n_items > 0 ? apply_items (db, g, error) : apply_sales (db, g, error))
-    {
-      rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-      if (rc == SQLITE_OK)
-        return TRUE;
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot generate data"));
-    }
-  if (!sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
+  return g->n_items > 0 ? apply_items (db, g, error) : apply_sales (db, g, error);
 }
 
 static gboolean
@@ -731,7 +717,8 @@ submit_chunk (StkWriter  *writer,
                                     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
                                     apply_chunk, g, NULL);
 
-  stk_op_set_flags (op, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_RECORD);
+  /* Recorded like every change: a chunk is applied once, whatever is retried. */
+  stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
   stk_op_set_description (op, _("Generated sample data"));
   return stk_writer_submit_sync (writer, op, error);
 }

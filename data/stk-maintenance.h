@@ -21,15 +21,19 @@ gboolean  stk_restore             (StkWriter        *writer,
                                    char            **out_safety_copy,
                                    GError          **error);
 
-/* PRAGMA wal_checkpoint(TRUNCATE) on the writer's connection. FALSE with
- * STK_ERROR_BUSY when a reader kept it from finishing. */
+/* PRAGMA wal_checkpoint(TRUNCATE) on the writer's connection, as a writer op: while
+ * another program holds the write lock it is retried like any change, and the command
+ * line's writer gives up with STK_ERROR_LOCKED. FALSE with STK_ERROR_BUSY when a reader
+ * kept it from finishing. */
 gboolean  stk_checkpoint          (StkWriter        *writer,
                                    gint64           *out_wal_frames,
                                    gint64           *out_checkpointed,
                                    GError          **error);
 
 /* Realistic synthetic data: n_skus items with prices, reorder levels and opening stock,
- * and n_sales sales spread over the last year. Deterministic for a given seed. */
+ * and n_sales sales spread over the last year. Deterministic for a given seed. Written
+ * in chunks, each one writer op in a transaction of its own (recorded: applied once);
+ * a chunk that fails leaves the chunks before it in place. */
 gboolean  stk_generate            (StkWriter        *writer,
                                    guint64           n_skus,
                                    guint64           n_sales,

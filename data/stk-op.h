@@ -22,28 +22,38 @@ typedef enum
 
 /**
  * StkOpFlags:
- * @STK_OP_FLAG_STANDALONE: the op runs alone, outside the writer's batch transaction,
- *   and manages its own transaction (restore, checkpoint)
- * @STK_OP_FLAG_NO_RECORD: the op id is not recorded in applied_ops (bulk generation);
- *   such an op gives no exactly-once guarantee
+ * @STK_OP_FLAG_STANDALONE: the op runs alone, in a write transaction of its own that
+ *   the writer begins, records (applied_ops, with its duplicate check) and commits, with
+ *   no savepoint around the op (bulk ops: import, generate). The op never begins,
+ *   commits or rolls back itself
+ * @STK_OP_FLAG_NO_RECORD: the op id is not recorded in applied_ops; such an op gives no
+ *   exactly-once guarantee (a read, a checkpoint)
  * @STK_OP_FLAG_ATOMIC: the op changes the database with one SQL statement at most, which
  *   SQLite undoes by itself when it fails, so the writer needs no savepoint around it
+ * @STK_OP_FLAG_NO_TRANSACTION: with STANDALONE, the op runs outside any transaction, for
+ *   what SQLite cannot do inside one (restore's backup API, a checkpoint). The writer
+ *   takes the write lock and lets it go just before, so a busy or locked inventory is
+ *   retried and reported as for any other change; the op is not recorded
  */
 typedef enum
 {
-  STK_OP_FLAG_NONE       = 0,
-  STK_OP_FLAG_STANDALONE = 1 << 0,
-  STK_OP_FLAG_NO_RECORD  = 1 << 1,
-  STK_OP_FLAG_ATOMIC     = 1 << 2,
+  STK_OP_FLAG_NONE           = 0,
+  STK_OP_FLAG_STANDALONE     = 1 << 0,
+  STK_OP_FLAG_NO_RECORD      = 1 << 1,
+  STK_OP_FLAG_ATOMIC         = 1 << 2,
+  STK_OP_FLAG_NO_TRANSACTION = 1 << 3,
 } StkOpFlags;
 
 typedef struct _StkOp StkOp;
 
 /**
  * StkOpApplyFunc:
- * Runs on the writer thread, inside a SAVEPOINT of the batch transaction (unless
- * the op is standalone). Return FALSE with @error set to fail this op alone; every
- * change it made is rolled back. Must not keep @db.
+ * Runs on the writer thread, inside a SAVEPOINT of the batch transaction (a
+ * standalone op: inside a transaction of its own, or none; see StkOpFlags). Return
+ * FALSE with @error set to fail this op alone; every change it made is rolled back.
+ * Must not keep @db, and never begins, commits or rolls back a transaction (only a
+ * NO_TRANSACTION op may run one of its own, through stk_db_begin(): restore upgrading
+ * an older backup).
  */
 typedef gboolean (*StkOpApplyFunc) (StkOp    *op,
                                     sqlite3  *db,

@@ -220,7 +220,6 @@ stk_schema_migrate (sqlite3  *db,
 {
   g_autoptr(GError) local_error = NULL;
   int version;
-  int rc;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (target_version >= 0 && target_version <= STK_SCHEMA_VERSION, FALSE);
@@ -232,9 +231,10 @@ stk_schema_migrate (sqlite3  *db,
   if (version >= target_version)
     return TRUE;
 
-  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
+  if (!stk_db_begin (db, STK_TXN_WRITE, &local_error))
     {
+      /* Said as every failure of the upgrade is (the connection keeps SQLite's code). */
+      g_clear_error (&local_error);
       stk_db_set_error (error, db, sqlite3_extended_errcode (db),
                         _("Cannot upgrade the inventory"));
       return FALSE;
@@ -278,14 +278,16 @@ stk_schema_migrate (sqlite3  *db,
         }
     }
 
-  if (local_error == NULL && sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    stk_db_set_error (&local_error, db, sqlite3_extended_errcode (db),
-                      _("Cannot upgrade the inventory"));
+  if (local_error == NULL && !stk_db_commit (db, &local_error))
+    {
+      g_clear_error (&local_error);
+      stk_db_set_error (&local_error, db, sqlite3_extended_errcode (db),
+                        _("Cannot upgrade the inventory"));
+    }
 
   if (local_error != NULL)
     {
-      if (!sqlite3_get_autocommit (db))
-        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      stk_db_rollback (db);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }

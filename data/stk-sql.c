@@ -136,8 +136,11 @@ stk_db_rollback (sqlite3 *db)
 {
   g_return_if_fail (db != NULL);
 
+  /* Its result is not looked at, on purpose: ROLLBACK fails only when there is nothing
+   * left to roll back (SQLite ended the transaction itself after a statement's error)
+   * or the connection is unusable, and then the next BEGIN reports it. */
   if (!sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+    (void) sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 void

@@ -507,6 +507,7 @@ typedef struct
   GPtrArray    *errors;
   gboolean      bad_header;
   gboolean      no_opening; /* skus of "import all": on_hand is checked, not counted */
+  guint64       rows_read; /* rows in the file */
 } ImportData;
 
 static void
@@ -1423,44 +1424,15 @@ apply_rows (ImportData  *d,
   return TRUE;
 }
 
-/* The import's own record in applied_ops (as the writer keeps for every op), then
- * COMMIT: an import applies its rows itself, in the transaction it began. */
-static gboolean
-record_and_commit (sqlite3  *db,
-                   StkOp    *op,
-                   GError  **error)
-{
-  sqlite3_stmt *record;
-  int rc;
-
-  record = stk_db_stmt (db,
-                        "INSERT INTO applied_ops (op_id, kind, applied_at)"
-                        " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
-                        error);
-  if (record == NULL)
-    return FALSE;
-  sqlite3_bind_text (record, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
-  sqlite3_bind_text (record, 2, stk_op_get_kind (op), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (record, 3, stk_db_now_us ());
-  rc = sqlite3_step (record);
-  sqlite3_reset (record);
-  sqlite3_clear_bindings (record);
-  if (rc != SQLITE_DONE || sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /*
- * The import op is standalone: it opens its own transaction instead of running
- * inside the writer's batch transaction and "SAVEPOINT op". With an outer
- * savepoint open, SQLite keeps every page the op touched in its in-memory
- * statement sub-journal (temp_store=MEMORY) and walks that list again at the end
- * of each statement, so a file of many rows would take quadratic time. Here each
- * row's own "SAVEPOINT row" is the outermost one and is released (or rolled
- * back) at once, which keeps the sub-journal small.
+ * The import op is standalone: the writer runs it alone, in a write transaction of its
+ * own that it begins, records in applied_ops (an op applied before is not applied
+ * again) and commits or rolls back, with no "SAVEPOINT op" around it. With an outer
+ * savepoint open, SQLite keeps every page the op touched in its in-memory statement
+ * sub-journal (temp_store=MEMORY) and walks that list again at the end of each
+ * statement, so a file of many rows would take quadratic time. Here each row's own
+ * "SAVEPOINT row" is the outermost one and is released (or rolled back) at once,
+ * which keeps the sub-journal small. Any failure here rolls the whole import back.
  */
 
 static gboolean
@@ -1470,7 +1442,6 @@ apply_import (StkOp    *op,
               GError  **error)
 {
   ImportData *d = user_data;
-  int rc;
 
   /* The writer may run an op again after a busy attempt: start afresh. */
   d->imported = 0;
@@ -1478,25 +1449,7 @@ apply_import (StkOp    *op,
   d->n_errors = 0;
   g_ptr_array_set_size (d->errors, 0);
 
-  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-      return FALSE;
-    }
-
-  if (!apply_rows (d, db, error))
-    goto fail;
-
-  /* Keep the usual record of the applied op. */
-  if (!record_and_commit (db, op, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  if (!sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
+  return apply_rows (d, db, error);
 }
 
 static char *
@@ -1541,15 +1494,23 @@ fill_report (StkImportReport *report,
   report->errors = g_ptr_array_ref (d->errors);
 }
 
-gboolean
-stk_import_file (StkWriter        *writer,
-                 StkTable          table,
-                 const char       *path,
-                 StkProgressFunc   progress,
-                 gpointer          user_data,
-                 GCancellable     *cancellable,
-                 StkImportReport  *report,
-                 GError          **error)
+/**
+ * stk_import_op_new:
+ * Reads and checks the whole file, and returns the op that applies it, for a caller
+ * that submits it to the writer itself. Its id may be set (stk_op_set_id()) to one
+ * kept from an earlier attempt: an import already applied under that id is not
+ * applied again (stk_op_get_duplicate()). Returns NULL, with @error and @report
+ * filled, when the file is refused (nothing to submit). stk_import_op_report()
+ * gives the report once the op has completed.
+ */
+StkOp *
+stk_import_op_new (StkTable          table,
+                   const char       *path,
+                   StkProgressFunc   progress,
+                   gpointer          user_data,
+                   GCancellable     *cancellable,
+                   StkImportReport  *report,
+                   GError          **error)
 {
   g_autoptr(StkOp) op = NULL;
   g_autofree char *description = NULL;
@@ -1562,11 +1523,10 @@ stk_import_file (StkWriter        *writer,
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
   };
 
-  g_return_val_if_fail (STK_IS_WRITER (writer), FALSE);
-  g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (report != NULL)
     {
@@ -1588,32 +1548,83 @@ stk_import_file (StkWriter        *writer,
   if (!read_file (d, path, progress, user_data, cancellable, &rows, error))
     {
       fill_report (report, d, rows, FALSE);
-      return FALSE;
+      return NULL;
     }
+  d->rows_read = rows;
   if (d->n_errors > 0)
     {
       fill_report (report, d, rows, FALSE);
       set_summary_error (d, STK_ERROR_INVALID_DATA, error);
-      return FALSE;
+      return NULL;
     }
   if (g_cancellable_is_cancelled (cancellable))
     {
       fill_report (report, d, rows, FALSE);
       set_cancelled_error (error);
-      return FALSE;
+      return NULL;
     }
 
   description = describe_import (table, d->rows->len, d->display_name);
   stk_op_set_description (op, description);
+  return g_steal_pointer (&op);
+}
 
-  if (!stk_writer_submit_sync (writer, op, error))
+/**
+ * stk_import_op_report:
+ * @op: an op from stk_import_op_new(), completed
+ * @success: whether the writer applied it (its submit succeeded)
+ *
+ * Fills @report: what was imported, or every problem found. An op that was a duplicate
+ * (applied before under the same id) imported nothing now: all its rows count as
+ * duplicates.
+ */
+void
+stk_import_op_report (StkOp           *op,
+                      gboolean         success,
+                      StkImportReport *report)
+{
+  ImportData *d;
+
+  g_return_if_fail (op != NULL);
+  g_return_if_fail (report != NULL);
+
+  d = stk_op_get_data (op);
+  if (report->errors == NULL)
+    report->errors = g_ptr_array_new_with_free_func (g_free);
+  fill_report (report, d, d->rows_read, success);
+  if (success && stk_op_get_duplicate (op))
     {
-      fill_report (report, d, rows, FALSE);
-      return FALSE;
+      report->imported = 0;
+      report->duplicates = d->rows->len;
     }
+}
 
-  fill_report (report, d, rows, TRUE);
-  return TRUE;
+gboolean
+stk_import_file (StkWriter        *writer,
+                 StkTable          table,
+                 const char       *path,
+                 StkProgressFunc   progress,
+                 gpointer          user_data,
+                 GCancellable     *cancellable,
+                 StkImportReport  *report,
+                 GError          **error)
+{
+  g_autoptr(StkOp) op = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (STK_IS_WRITER (writer), FALSE);
+  g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  op = stk_import_op_new (table, path, progress, user_data, cancellable, report, error);
+  if (op == NULL)
+    return FALSE;
+  ok = stk_writer_submit_sync (writer, op, error);
+  if (report != NULL)
+    stk_import_op_report (op, ok, report);
+  return ok;
 }
 
 /* ---- export ---- */
@@ -1832,10 +1843,9 @@ export_file (StkStore         *store,
   else if ((ok = (db = stk_store_acquire (store, &local_error)) != NULL))
     {
       /* One read transaction: every row from the same snapshot. */
-      ok = stk_db_exec (db, "BEGIN", &local_error) &&
+      ok = stk_db_begin (db, STK_TXN_READ, &local_error) &&
            write_rows (db, table, csv, progress, user_data, cancellable, &rows, &local_error);
-      if (!sqlite3_get_autocommit (db))
-        sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      stk_db_end_read (db);
       stk_store_release (store, db);
     }
 
@@ -1939,7 +1949,7 @@ stk_export_all (StkStore      *store,
     ok = FALSE;
   else
     {
-      ok = stk_db_exec (db, "BEGIN", &local_error);
+      ok = stk_db_begin (db, STK_TXN_READ, &local_error);
       for (guint i = 0; ok && i < G_N_ELEMENTS (all_tables); i++)
         {
           g_autofree char *path = all_file (tmp, all_tables[i]);
@@ -1949,8 +1959,7 @@ stk_export_all (StkStore      *store,
                             &local_error);
           total += rows;
         }
-      if (!sqlite3_get_autocommit (db))
-        sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      stk_db_end_read (db);
       stk_store_release (store, db);
     }
 
@@ -2048,17 +2057,12 @@ apply_import_all (StkOp    *op,
       g_ptr_array_set_size (a->d[t]->errors, 0);
     }
 
-  if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-      return FALSE;
-    }
-
+  /* Standalone, like apply_import(): the writer's transaction, no savepoint around. */
   for (guint k = 0; k < skus->rows->len; k++)
     if (!apply_one (skus, db, cache, &g_array_index (skus->rows, Row, k), now, error))
-      goto fail;
+      return FALSE;
   if (!fail_with_errors (a, error))
-    goto fail;
+    return FALSE;
 
   while (i < moves->rows->len || j < sales->rows->len)
     {
@@ -2069,30 +2073,37 @@ apply_import_all (StkOp    *op,
       if (n++ % APPLY_CANCEL_CHECK_ROWS == 0 && g_cancellable_is_cancelled (skus->cancellable))
         {
           set_cancelled_error (error);
-          goto fail;
+          return FALSE;
         }
       if (m != NULL && (s == NULL || m->time_us <= s->time_us))
         ok = apply_one (moves, db, cache, m, now, error), i++;
       else
         ok = apply_one (sales, db, cache, s, now, error), j++;
       if (!ok)
-        goto fail;
+        return FALSE;
     }
   if (!fail_with_errors (a, error))
-    goto fail;
+    return FALSE;
 
   stmt = stk_db_stmt (db, "SELECT on_hand FROM items WHERE code = ?1", error);
   if (stmt == NULL)
-    goto fail;
+    return FALSE;
   for (guint k = 0; k < skus->rows->len; k++)
     {
       const Row *row = &g_array_index (skus->rows, Row, k);
       gint64 on_hand = 0;
+      int rc;
 
       sqlite3_bind_text (stmt, 1, row->code, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
         on_hand = sqlite3_column_int64 (stmt, 0);
       sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+          return FALSE;
+        }
       if (on_hand != row->quantity)
         {
           g_autofree char *msg = g_strdup_printf (
@@ -2101,17 +2112,7 @@ apply_import_all (StkOp    *op,
           add_line_error (skus, row->line, msg);
         }
     }
-  if (!fail_with_errors (a, error))
-    goto fail;
-
-  if (!record_and_commit (db, op, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  if (!sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
+  return fail_with_errors (a, error);
 }
 
 static void

@@ -59,6 +59,18 @@ gboolean    stk_import_file       (StkWriter        *writer,
                                    GCancellable     *cancellable,
                                    StkImportReport  *report,
                                    GError          **error);
+/* The same import as an op the caller submits (stk-transfer.c explains): NULL when
+ * the file is refused; stk_import_op_report() once the op has completed. */
+StkOp      *stk_import_op_new     (StkTable          table,
+                                   const char       *path,
+                                   StkProgressFunc   progress,
+                                   gpointer          user_data,
+                                   GCancellable     *cancellable,
+                                   StkImportReport  *report,
+                                   GError          **error);
+void        stk_import_op_report  (StkOp            *op,
+                                   gboolean          success,
+                                   StkImportReport  *report);
 
 /* Writes through StkOutput (stk-output.h): a temporary file beside @path renamed at
  * the end, so @path is either the complete export or untouched; the inventory, any

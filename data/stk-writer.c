@@ -14,11 +14,18 @@
  * StkWriter owns the program's only read-write connection and runs every mutation
  * on one thread.
  *
+ * Every write transaction of the program is the writer's (stk_db_begin / stk_db_commit /
+ * stk_db_rollback on this connection; an op never begins or commits one itself).
+ *
  * Group commit: the thread takes everything queued (up to MAX_BATCH ops) and applies it
- * in one BEGIN IMMEDIATE … COMMIT, each op inside its own SAVEPOINT. An op that fails
- * with a rule error (constraint, bad data) is rolled back to its savepoint and fails
- * alone; the others commit. An op whose id is already in applied_ops is not applied
- * again (exactly once), and its id is recorded in the same transaction as its effect.
+ * in one BEGIN IMMEDIATE … COMMIT, each op inside its own SAVEPOINT. A standalone op
+ * (import, generate, restore, checkpoint) runs alone: in a transaction of its own, which
+ * the writer begins, records and commits like a batch's (see attempt_standalone()), or
+ * outside any transaction once the writer has taken the write lock and let it go
+ * (NO_TRANSACTION). An op that fails with a rule error (constraint, bad data) is
+ * rolled back to its savepoint and fails alone; the others commit. An op whose id is
+ * already in applied_ops is not applied again (exactly once), and its id is recorded
+ * in the same transaction as its effect.
  *
  * Busy: when BEGIN IMMEDIATE (or COMMIT) answers SQLITE_BUSY the whole batch is rolled
  * back and retried after 10, 20, 40, 80, 160, 250, 250 … ms (±25 % jitter) while the
@@ -469,8 +476,7 @@ exec_cached (StkWriter  *self,
 static void
 rollback (StkWriter *self)
 {
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  stk_db_rollback (self->db);
 }
 
 /* A rule error fails one op; anything else (busy, I/O, full disk) fails the batch. */
@@ -501,17 +507,121 @@ is_op_local_error (const GError *error)
     }
 }
 
+typedef enum
+{
+  RECORD_NEW,
+  RECORD_DUPLICATE,
+  RECORD_FAILED,
+} RecordResult;
+
+/* The op's id into applied_ops, in the transaction that applies it: RECORD_DUPLICATE
+ * when it is there already (applied before: exactly once means not again). */
+static RecordResult
+record_op (StkWriter  *self,
+           StkOp      *op,
+           GError    **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (self->db,
+                                    "INSERT INTO applied_ops (op_id, kind, applied_at)"
+                                    " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
+                                    error);
+  int rc;
+
+  if (stmt == NULL)
+    return RECORD_FAILED;
+  sqlite3_bind_text (stmt, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, stk_op_get_kind (op), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, stk_db_now_us ());
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),
+                        _("Cannot save changes"));
+      return RECORD_FAILED;
+    }
+  return sqlite3_changes (self->db) == 0 ? RECORD_DUPLICATE : RECORD_NEW;
+}
+
+/* BEGIN or COMMIT failed: told as every failure to save a batch is ("Cannot save
+ * changes: …"; the connection keeps SQLite's code), busy staying STK_ERROR_BUSY. */
+static void
+set_txn_error (StkWriter  *self,
+               GError    **error)
+{
+  g_clear_error (error);
+  stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),
+                    _("Cannot save changes"));
+}
+
+/*
+ * A standalone op runs alone, and the transaction is still the writer's: BEGIN
+ * IMMEDIATE, the op's record in applied_ops (a duplicate is not applied again), the op,
+ * COMMIT, all through the one helper. Busy anywhere is ATTEMPT_BUSY (rolled back,
+ * retried with backoff, then the locked state), like a batch. No savepoint is opened
+ * around the op: with an outer savepoint, SQLite keeps every page a bulk op touches in
+ * its in-memory statement sub-journal and walks it again after each statement, so an
+ * import of many rows would take quadratic time; its own per-row savepoints are then
+ * the outermost ones and stay small.
+ *
+ * With NO_TRANSACTION (restore, checkpoint) the writer takes the write lock and lets it
+ * go, then runs the op outside any transaction: a held lock is retried and reported
+ * like any other change instead of failing inside the op.
+ */
 static AttemptResult
 attempt_standalone (StkWriter *self,
                     Pending   *p,
                     GError   **error)
 {
   g_autoptr(GError) local_error = NULL;
+  StkOpFlags flags = stk_op_get_flags (p->op);
 
   g_clear_error (&p->error);
-  if (stk_op_apply (p->op, self->db, &local_error))
+  stk_op_set_duplicate (p->op, FALSE);
+
+  if (!stk_db_begin (self->db, STK_TXN_WRITE, &local_error))
+    {
+      set_txn_error (self, &local_error);
+      goto failed;
+    }
+
+  if (flags & STK_OP_FLAG_NO_TRANSACTION)
+    {
+      rollback (self);
+      if (stk_op_apply (p->op, self->db, &local_error))
+        return ATTEMPT_OK;
+      goto failed;
+    }
+
+  if (!(flags & STK_OP_FLAG_NO_RECORD))
+    {
+      switch (record_op (self, p->op, &local_error))
+        {
+        case RECORD_FAILED:
+          goto failed;
+        case RECORD_DUPLICATE:
+          /* Applied before: exactly once means not again. */
+          stk_op_set_duplicate (p->op, TRUE);
+          if (stk_db_commit (self->db, &local_error))
+            return ATTEMPT_OK;
+          set_txn_error (self, &local_error);
+          goto failed;
+        case RECORD_NEW:
+        default:
+          break;
+        }
+    }
+
+  if (!stk_op_apply (p->op, self->db, &local_error))
+    goto failed;
+  if (stk_db_commit (self->db, &local_error))
     return ATTEMPT_OK;
+  set_txn_error (self, &local_error);
+
+failed:
+  /* Whatever failed, nothing of the op stays: not its changes, not its record. */
   rollback (self);
+  stk_op_set_duplicate (p->op, FALSE);
   if (g_error_matches (local_error, STK_ERROR, STK_ERROR_BUSY))
     return ATTEMPT_BUSY;
   p->error = g_steal_pointer (&local_error);
@@ -523,18 +633,18 @@ attempt_batch (StkWriter  *self,
                GPtrArray  *batch,
                GError    **error)
 {
-  sqlite3_stmt *record_stmt;
+  g_autoptr(GError) txn_error = NULL;
   int rc;
 
   if (batch->len == 1 &&
       (stk_op_get_flags (((Pending *) g_ptr_array_index (batch, 0))->op) & STK_OP_FLAG_STANDALONE))
     return attempt_standalone (self, g_ptr_array_index (batch, 0), error);
 
-  rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-    return ATTEMPT_BUSY;
-  if (rc != SQLITE_OK)
+  if (!stk_db_begin (self->db, STK_TXN_WRITE, &txn_error))
     {
+      if (g_error_matches (txn_error, STK_ERROR, STK_ERROR_BUSY))
+        return ATTEMPT_BUSY;
+      /* Told as every failure of the batch is (the connection keeps SQLite's code). */
       stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),
                         _("Cannot save changes"));
       return ATTEMPT_FATAL;
@@ -558,20 +668,11 @@ attempt_batch (StkWriter  *self,
 
       if (record)
         {
-          record_stmt = stk_db_stmt (self->db,
-                                     "INSERT INTO applied_ops (op_id, kind, applied_at)"
-                                     " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
-                                     NULL);
-          if (record_stmt == NULL)
+          RecordResult recorded = record_op (self, p->op, NULL);
+
+          if (recorded == RECORD_FAILED)
             goto batch_failed;
-          sqlite3_bind_text (record_stmt, 1, stk_op_get_id (p->op), -1, SQLITE_STATIC);
-          sqlite3_bind_text (record_stmt, 2, stk_op_get_kind (p->op), -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (record_stmt, 3, stk_db_now_us ());
-          rc = sqlite3_step (record_stmt);
-          sqlite3_reset (record_stmt);
-          if (rc != SQLITE_DONE)
-            goto batch_failed;
-          if (sqlite3_changes (self->db) == 0)
+          if (recorded == RECORD_DUPLICATE)
             {
               /* Applied before: exactly once means not again. */
               stk_op_set_duplicate (p->op, TRUE);
@@ -618,10 +719,9 @@ attempt_batch (StkWriter  *self,
       p->error = g_steal_pointer (&local_error);
     }
 
-  rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
+  if (stk_db_commit (self->db, &txn_error))
     return ATTEMPT_OK;
-  if ((rc & 0xff) == SQLITE_BUSY)
+  if (g_error_matches (txn_error, STK_ERROR, STK_ERROR_BUSY))
     {
       rollback (self);
       return ATTEMPT_BUSY;
@@ -648,6 +748,12 @@ backoff_ms (guint attempt)
   return (guint) (MIN (ms, BACKOFF_CAP_MS) * jitter);
 }
 
+static gboolean
+runs_alone (Pending *p)
+{
+  return p->solo || (stk_op_get_flags (p->op) & STK_OP_FLAG_STANDALONE);
+}
+
 /* Takes the next batch from the queue: all queued ops up to MAX_BATCH, stopping
  * before a standalone or solo op, which always runs alone. Called with lock held. */
 static void
@@ -657,14 +763,11 @@ take_batch_locked (StkWriter *self,
   while ((self->queue.head != NULL) && batch->len < MAX_BATCH)
     {
       Pending *p = self->queue.head;
-      gboolean alone = p->solo || (stk_op_get_flags (p->op) & STK_OP_FLAG_STANDALONE);
+      gboolean alone = runs_alone (p);
 
       if (alone && batch->len > 0)
         break;
-      if (batch->len == 1 &&
-          (((Pending *) g_ptr_array_index (batch, 0))->solo ||
-           (stk_op_get_flags (((Pending *) g_ptr_array_index (batch, 0))->op) &
-            STK_OP_FLAG_STANDALONE)))
+      if (batch->len == 1 && runs_alone (g_ptr_array_index (batch, 0)))
         break;
       g_ptr_array_add (batch, pending_queue_pop_head (&self->queue));
       if (alone)
@@ -838,8 +941,9 @@ run_batch (StkWriter *self,
       drain_inbox_locked (self);
       if (batch->len < MAX_BATCH && (self->queue.head != NULL))
         {
-          Pending *first = g_ptr_array_index (batch, 0);
-          if (!first->solo && !(stk_op_get_flags (first->op) & STK_OP_FLAG_STANDALONE))
+          /* Only into a batch of plain ops, and never a standalone or solo op: that
+           * one runs alone, in the writer's transaction of its own, after this one. */
+          if (!runs_alone (g_ptr_array_index (batch, 0)) && !runs_alone (self->queue.head))
             {
               g_autoptr(GPtrArray) more = g_ptr_array_new ();
 
@@ -902,8 +1006,16 @@ writer_thread (gpointer data)
       data_version = stk_db_data_version (self->db);
     }
 
-  /* Closing: leave a small, fully checkpointed file behind. */
-  sqlite3_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+  /* Closing: leave a small, fully checkpointed file behind. Every op has been answered
+   * by now and nobody waits for this: when it cannot finish (another program reads or
+   * writes the inventory), the log simply stays and is folded in by the next
+   * checkpoint or the last connection to close; nothing is lost, so it is only logged. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!stk_db_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", &error))
+      g_debug ("Checkpoint on close: %s", error->message);
+  }
   stk_db_close (g_steal_pointer (&self->db));
   set_state (self, STK_WRITER_STATE_CLOSED);
   return NULL;

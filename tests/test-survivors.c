@@ -126,7 +126,10 @@ Test (survivors, standalone_op_queued_behind_others_runs_alone)
   Results r;
 
   alone = stk_op_new ("alone", STK_CHANGE_NONE, apply_standalone, &s, NULL);
-  stk_op_set_flags (alone, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_RECORD);
+  /* Outside any transaction (NO_TRANSACTION), so that running inside the batch's
+   * transaction shows as autocommit being off. */
+  stk_op_set_flags (alone, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_TRANSACTION |
+                           STK_OP_FLAG_NO_RECORD);
 
   /* The gate holds the writer thread, so that the three ops are queued together and
    * the next batch could take them all. */

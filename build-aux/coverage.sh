@@ -60,8 +60,10 @@ gcovr --root "$here" --object-directory "$cov_dir" \
   --json "$json" --html-details "$cov_dir/coverage/index.html" "$cov_dir" >/dev/null
 
 for folder in data app ui; do
+  # The report itself goes to a file of ours: gcovr replaces its --output file, and as
+  # root "--output /dev/null" turned the system's /dev/null into a regular file.
   gcovr --root "$here" --add-tracefile "$json" --filter "$folder/" --print-summary \
-    --output /dev/null | python3 -c '
+    --output "$cov_dir/summary-$folder.txt" | python3 -c '
 import re, sys
 folder = sys.argv[1]
 text = sys.stdin.read()

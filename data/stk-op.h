@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib-object.h>
-#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -39,17 +38,6 @@ typedef enum
 
 typedef struct _StkOp StkOp;
 
-/**
- * StkOpApplyFunc:
- * Runs on the writer thread, inside a SAVEPOINT of the batch transaction (unless
- * the op is standalone). Return FALSE with @error set to fail this op alone; every
- * change it made is rolled back. Must not keep @db.
- */
-typedef gboolean (*StkOpApplyFunc) (StkOp    *op,
-                                    sqlite3  *db,
-                                    gpointer  user_data,
-                                    GError  **error);
-
 /* Builds the op's human description on demand (see stk_op_get_description()). */
 typedef char *(*StkOpDescribeFunc) (StkOp    *op,
                                     gpointer  user_data);
@@ -57,11 +45,6 @@ typedef char *(*StkOpDescribeFunc) (StkOp    *op,
 #define STK_TYPE_OP (stk_op_get_type ())
 
 GType           stk_op_get_type        (void) G_GNUC_CONST;
-StkOp          *stk_op_new             (const char     *kind,
-                                        StkChangeFlags  changes,
-                                        StkOpApplyFunc  apply,
-                                        gpointer        user_data,
-                                        GDestroyNotify  destroy);
 StkOp          *stk_op_ref             (StkOp          *op);
 void            stk_op_unref           (StkOp          *op);
 
@@ -87,13 +70,10 @@ void            stk_op_set_row_id      (StkOp          *op,
                                         gint64          row_id);
 gboolean        stk_op_get_duplicate   (StkOp          *op);
 
-/* For the writer only. */
-gboolean        stk_op_apply           (StkOp          *op,
-                                        sqlite3        *db,
-                                        GError        **error);
-void            stk_op_set_duplicate   (StkOp          *op,
-                                        gboolean        duplicate);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkOp, stk_op_unref)
 
 G_END_DECLS
+
+#ifdef STK_DATA_INTERNAL
+#include "stk-op-private.h"
+#endif

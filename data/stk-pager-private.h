@@ -14,6 +14,8 @@
 
 G_BEGIN_DECLS
 
+/* The count and anchors (or a search's ids) of @query: one scan of the covering index,
+ * so off the main thread. */
 StkPagerIndex *stk_pager_index_build           (sqlite3       *db,
                                                 StkPagerQuery *query,
                                                 GCancellable  *cancellable,

@@ -11,13 +11,12 @@ G_BEGIN_DECLS
  *  - A StkPagerQuery names what is listed: the table (items without the archived
  *    ones, sales, stock movements), the sort column (in SQL, ascending or
  *    descending, ties broken by id) and an optional search.
- *  - stk_pager_index_build() scans the covering index once (run it on a worker
- *    thread): the row count and a sparse anchor — the sort key and id — of every
- *    STK_PAGER_STRIDE-th row. A search is materialised instead as the list of
- *    matching ids in sort order.
- *  - stk_pager_fetch() loads the rows [offset, offset + limit) by seeking from the
- *    nearest anchor: WHERE (key, id) >= (?, ?) ORDER BY key, id LIMIT n — an index
- *    seek, whatever the offset. Without an index it reads from the start.
+ *  - An index (StkPagerIndex) comes from one scan of the covering index: the row
+ *    count and a sparse anchor — the sort key and id — of every STK_PAGER_STRIDE-th
+ *    row. A search is materialised instead as the list of matching ids in sort order.
+ *  - A page, rows [offset, offset + limit), is read by seeking from the nearest
+ *    anchor: WHERE (key, id) >= (?, ?) ORDER BY key, id LIMIT n — an index seek,
+ *    whatever the offset. Without an index it reads from the start.
  *
  * Queries and indexes are immutable and reference counted, and may go to any thread.
  * Building an index, fetching and positions read through StkStore (stk-reads.h: one

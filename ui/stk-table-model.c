@@ -12,8 +12,9 @@
  *
  *  - query + index: what is listed, and its count + anchors (or search ids), read by
  *    StkStore on its worker thread from one snapshot together with the pages on show
- *    (a "refresh", stk_store_list_async()). Before the first refresh of a new query finishes,
- *    a quick first page (LIMIT from the start) is shown, so rows appear at once.
+ *    (a "refresh", stk_store_list_async()). Before the first refresh of a new query
+ *    finishes, a quick first page (LIMIT from the start) is shown, so rows appear at
+ *    once.
  *  - pages: STK_PAGER_STRIDE row objects each, loaded on demand in get_item() — one
  *    index seek from the nearest anchor — and kept in an LRU of MAX_PAGES. A page whose
  *    rows somebody else still holds (the list widgets, the selection) is not evicted,

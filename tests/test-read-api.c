@@ -313,7 +313,6 @@ Test (read_api, cancelled_before_completion_says_cancelled_and_leaves_the_caller
   gpointer store_alive = store;
   Gate gate = { 0 };
   Outcome o = { 0 };
-  gint64 end;
 
   g_mutex_init (&gate.lock);
   g_cond_init (&gate.cond);
@@ -340,9 +339,8 @@ Test (read_api, cancelled_before_completion_says_cancelled_and_leaves_the_caller
   cr_assert_not (o.owner_touched);
 
   /* Once the call is over the store goes too (nothing else holds it). */
-  end = stk_test_deadline (WAIT_MS);
-  while (store_alive != NULL && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+  while (store_alive != NULL) /* the suite's time limit guards against a hang */
+    g_main_context_iteration (NULL, TRUE);
   cr_assert_null (store_alive, "the call leaked the store");
 
   g_mutex_clear (&gate.lock);

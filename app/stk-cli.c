@@ -18,6 +18,7 @@
 #include "stk-jobs.h"
 #include "stk-lock.h"
 #include "stk-maintenance.h"
+#include "stk-reads.h"
 #include "stk-schema.h"
 #include "stk-store.h"
 #include "stk-transfer.h"
@@ -269,18 +270,10 @@ cli_open_store (StkCli  *cli,
 {
   g_autoptr(StkStore) store = NULL;
   g_autoptr(StkWriter) writer = NULL;
-  gint64 version = 0;
-  gboolean ok;
-  sqlite3 *db;
+  int version = 0;
 
-  if (!(store = stk_store_new (cli->db_path, error)))
-    return NULL;
-
-  if (!(db = stk_store_acquire (store, error)))
-    return NULL;
-  ok = stk_db_query_int64 (db, "PRAGMA user_version", &version, error);
-  stk_store_release (store, db);
-  if (!ok)
+  if (!(store = stk_store_new (cli->db_path, error)) ||
+      !stk_store_get_schema_version (store, &version, error))
     return NULL;
 
   if (version >= STK_SCHEMA_VERSION)

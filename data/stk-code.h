@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -16,12 +15,8 @@ guint     stk_code_hash         (gconstpointer  code);
 gboolean  stk_code_equal        (gconstpointer  a,
                                  gconstpointer  b);
 
-/* Registers the SQL function stk_code_key(text) on @db, and once for the process on
- * every connection opened after (sqlite3_auto_extension). */
-void      stk_code_register     (sqlite3       *db);
-
-/* Whether @db's items carry the stored key (schema 5); a read-only connection to an
- * older inventory computes the key instead. */
-gboolean  stk_code_db_has_key   (sqlite3       *db);
-
 G_END_DECLS
+
+#ifdef STK_DATA_INTERNAL
+#include "stk-code-private.h"
+#endif

@@ -2,54 +2,31 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
-
-#include "stk-sql.h"
 
 G_BEGIN_DECLS
 
-/* Low-level connection helpers shared by the writer and the readers.
- * Every connection the program opens goes through stk_db_open(). */
+/* The inventory file as the front ends see it: where it lives, whether it is there and
+ * how many connections this process holds. The connection helpers themselves (every
+ * SQLite type) are data/'s own: stk-db-private.h. */
 
-typedef enum
-{
-  STK_DB_READ_ONLY,  /* SQLITE_OPEN_READONLY; never creates, never migrates */
-  STK_DB_READ_WRITE, /* creates a missing file (mode 0600), sets WAL, migrates */
-} StkDbMode;
-
-/* Busy timeouts in milliseconds: short, because the writer does its own backoff. */
-#define STK_DB_WRITER_BUSY_TIMEOUT_MS 5
-#define STK_DB_READER_BUSY_TIMEOUT_MS 100
-
-sqlite3    *stk_db_open              (const char  *path,
-                                      StkDbMode    mode,
-                                      GError     **error);
-void        stk_db_close             (sqlite3     *db);
 guint       stk_db_get_open_count    (void);
 
 gboolean    stk_db_check_file        (const char  *path,
                                       gboolean    *out_exists,
                                       GError     **error);
 
-gint64      stk_db_data_version      (sqlite3     *db);
 gint64      stk_db_now_us            (void);
 
 char       *stk_db_default_path      (void);
 
-/* A prepared statement cached per connection (sql must be a static string). It comes
- * back reset, with bindings cleared; reset it when done so it holds no snapshot. */
-sqlite3_stmt *stk_db_stmt            (sqlite3     *db,
-                                      const char  *sql,
-                                      GError     **error);
-
-/* Registers stk_mul(a, b) and the aggregate stk_sum(x) on @db: integer product and
- * sum that fail with "the amount is over …" instead of overflowing into an inexact
- * or saturated figure. stk_db_open() does this for every connection. */
-void        stk_db_register_functions (sqlite3     *db);
-/* *out_sum = a + b, or FALSE with that same sentence. */
+/* *out_sum = a + b, or FALSE with “the amount is over …” instead of an overflow. */
 gboolean    stk_db_checked_add        (gint64       a,
                                        gint64       b,
                                        gint64      *out_sum,
                                        GError     **error);
 
 G_END_DECLS
+
+#ifdef STK_DATA_INTERNAL
+#include "stk-db-private.h"
+#endif

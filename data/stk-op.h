@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib-object.h>
-#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -46,20 +45,6 @@ typedef enum
 
 typedef struct _StkOp StkOp;
 
-/**
- * StkOpApplyFunc:
- * Runs on the writer thread, inside a SAVEPOINT of the batch transaction (a
- * standalone op: inside a transaction of its own, or none; see StkOpFlags). Return
- * FALSE with @error set to fail this op alone; every change it made is rolled back.
- * Must not keep @db, and never begins, commits or rolls back a transaction (only a
- * NO_TRANSACTION op may run one of its own, through stk_db_begin(): restore upgrading
- * an older backup).
- */
-typedef gboolean (*StkOpApplyFunc) (StkOp    *op,
-                                    sqlite3  *db,
-                                    gpointer  user_data,
-                                    GError  **error);
-
 /* Builds the op's human description on demand (see stk_op_get_description()). */
 typedef char *(*StkOpDescribeFunc) (StkOp    *op,
                                     gpointer  user_data);
@@ -67,11 +52,6 @@ typedef char *(*StkOpDescribeFunc) (StkOp    *op,
 #define STK_TYPE_OP (stk_op_get_type ())
 
 GType           stk_op_get_type        (void) G_GNUC_CONST;
-StkOp          *stk_op_new             (const char     *kind,
-                                        StkChangeFlags  changes,
-                                        StkOpApplyFunc  apply,
-                                        gpointer        user_data,
-                                        GDestroyNotify  destroy);
 StkOp          *stk_op_ref             (StkOp          *op);
 void            stk_op_unref           (StkOp          *op);
 
@@ -97,13 +77,10 @@ void            stk_op_set_row_id      (StkOp          *op,
                                         gint64          row_id);
 gboolean        stk_op_get_duplicate   (StkOp          *op);
 
-/* For the writer only. */
-gboolean        stk_op_apply           (StkOp          *op,
-                                        sqlite3        *db,
-                                        GError        **error);
-void            stk_op_set_duplicate   (StkOp          *op,
-                                        gboolean        duplicate);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkOp, stk_op_unref)
 
 G_END_DECLS
+
+#ifdef STK_DATA_INTERNAL
+#include "stk-op-private.h"
+#endif

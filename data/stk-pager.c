@@ -2,13 +2,14 @@
 #include "config.h"
 
 #include "stk-pager.h"
+#include "stk-pager-private.h"
 
 #include <string.h>
 
 #include <glib/gi18n.h>
 
-#include "stk-code.h"
-#include "stk-db.h"
+#include "stk-code-private.h"
+#include "stk-db-private.h"
 #include "stk-error.h"
 
 /*
@@ -758,7 +759,7 @@ stk_pager_fetch (sqlite3       *db,
       /* One read transaction for the page's lookups, not one each (every transaction
        * takes and drops the file locks and checks the WAL). */
       gboolean own_transaction = sqlite3_get_autocommit (db) &&
-                                 sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+                                 stk_db_begin (db, STK_TXN_READ, NULL);
       gboolean ok = TRUE;
 
       stmt = stk_db_stmt (db, query->sql_fetch_id, error);
@@ -768,7 +769,7 @@ stk_pager_fetch (sqlite3       *db,
           ok = step_rows (db, query->kind, stmt, rows, error);
         }
       if (own_transaction)
-        sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+        stk_db_end_read (db);
       if (stmt == NULL || !ok)
         return NULL;
       return g_steal_pointer (&rows);

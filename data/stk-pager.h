@@ -2,7 +2,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -12,16 +11,17 @@ G_BEGIN_DECLS
  *  - A StkPagerQuery names what is listed: the table (items without the archived
  *    ones, sales, stock movements), the sort column (in SQL, ascending or
  *    descending, ties broken by id) and an optional search.
- *  - stk_pager_index_build() scans the covering index once (run it on a worker
- *    thread): the row count and a sparse anchor — the sort key and id — of every
- *    STK_PAGER_STRIDE-th row. A search is materialised instead as the list of
- *    matching ids in sort order.
- *  - stk_pager_fetch() loads the rows [offset, offset + limit) by seeking from the
- *    nearest anchor: WHERE (key, id) >= (?, ?) ORDER BY key, id LIMIT n — an index
- *    seek, whatever the offset. Without an index it reads from the start.
+ *  - An index (StkPagerIndex) comes from one scan of the covering index: the row
+ *    count and a sparse anchor — the sort key and id — of every STK_PAGER_STRIDE-th
+ *    row. A search is materialised instead as the list of matching ids in sort order.
+ *  - A page, rows [offset, offset + limit), is read by seeking from the nearest
+ *    anchor: WHERE (key, id) >= (?, ?) ORDER BY key, id LIMIT n — an index seek,
+ *    whatever the offset. Without an index it reads from the start.
  *
- * Every function takes a read connection and may run on any thread; queries and
- * indexes are immutable and reference counted. */
+ * Queries and indexes are immutable and reference counted, and may go to any thread.
+ * Building an index, fetching and positions read through StkStore (stk-reads.h: one
+ * read snapshot per refresh, on data/'s worker threads); the functions that take a
+ * connection are data/'s own (stk-pager-private.h). */
 
 #define STK_PAGER_STRIDE 128
 
@@ -79,20 +79,6 @@ gboolean       stk_pager_query_get_descending  (StkPagerQuery *query);
 /* The normalised search (trimmed), or NULL. */
 const char    *stk_pager_query_get_search      (StkPagerQuery *query);
 
-StkPagerIndex *stk_pager_index_build           (sqlite3       *db,
-                                                StkPagerQuery *query,
-                                                GCancellable  *cancellable,
-                                                GError       **error);
-/* As stk_pager_index_build(); for an item search, @base — the index of the list
- * without search in the same sort column (either direction), built on the same data —
- * orders the matches without sorting them in SQL. @base may be NULL, or older than the
- * data: then the matches' sort keys are read and sorted (slower, same result; a
- * changed key may be ordered by its old value until @base is rebuilt). */
-StkPagerIndex *stk_pager_index_build_with_base (sqlite3       *db,
-                                                StkPagerQuery *query,
-                                                StkPagerIndex *base,
-                                                GCancellable  *cancellable,
-                                                GError       **error);
 /* Whether @base (an index) can order the searches of @query's kind and sort column. */
 gboolean       stk_pager_index_can_order       (StkPagerIndex *base,
                                                 StkPagerQuery *query);
@@ -103,25 +89,11 @@ guint          stk_pager_index_get_n_anchors   (StkPagerIndex *index);
 /* Bytes held by the index (anchors or ids). */
 gsize          stk_pager_index_get_size        (StkPagerIndex *index);
 
-/* Rows [offset, offset + limit) in the query's order: a GArray of StkPagerRow
- * (clear func set), shorter at the end. @index NULL: from the start, with OFFSET
- * (meant for the first page, before the index is ready). @index must have been built
- * for @query. */
-GArray        *stk_pager_fetch                 (sqlite3       *db,
-                                                StkPagerQuery *query,
-                                                StkPagerIndex *index,
-                                                guint64        offset,
-                                                guint          limit,
-                                                GError       **error);
-
-/* Position of the row @id in the query's order, or -1 when it is not listed. */
-gint64         stk_pager_position_of           (sqlite3       *db,
-                                                StkPagerQuery *query,
-                                                StkPagerIndex *index,
-                                                gint64         id,
-                                                GError       **error);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkPagerQuery, stk_pager_query_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkPagerIndex, stk_pager_index_unref)
 
 G_END_DECLS
+
+#ifdef STK_DATA_INTERNAL
+#include "stk-pager-private.h"
+#endif

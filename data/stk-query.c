@@ -2,13 +2,15 @@
 #include "config.h"
 
 #include "stk-query.h"
+#include "stk-query-private.h"
 
 #include <glib/gi18n.h>
 
-#include "stk-code.h"
-#include "stk-db.h"
+#include "stk-code-private.h"
+#include "stk-db-private.h"
 #include "stk-error.h"
 #include "stk-glib.h"
+#include "stk-store-private.h"
 
 /* Reports cover at most ten years of days. */
 #define MAX_REPORT_DAYS 3660
@@ -444,14 +446,14 @@ stk_query_report (sqlite3      *db,
 
   /* One read transaction: every figure comes from the same snapshot. */
   own_transaction = sqlite3_get_autocommit (db);
-  if (own_transaction && !stk_db_exec (db, "BEGIN", error))
+  if (own_transaction && !stk_db_begin (db, STK_TXN_READ, error))
     return NULL;
   ok = report_per_day (db, report, now_us, error) &&
        report_top_sellers (db, report, local_midnight_us (now_us, -(int) (days - 1)),
                            local_midnight_us (now_us, 1), top_limit, error) &&
        report_stock (db, report, error);
   if (own_transaction)
-    sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+    stk_db_end_read (db);
   if (!ok)
     return NULL;
   return g_steal_pointer (&report);

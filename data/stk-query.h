@@ -2,14 +2,14 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 #include "stk-store.h"
 
 G_BEGIN_DECLS
 
-/* Read-side queries for the window: lookups, completion and reports. Each takes a
- * read connection (stk_store_acquire()) and may run on any thread. */
+/* Read-side results for the window: items, reports. StkStore reads them
+ * (stk-reads.h, stk_query_report_async()); the functions that take a connection are
+ * data/'s own (stk-query-private.h). */
 
 typedef struct
 {
@@ -26,21 +26,6 @@ typedef struct
 void         stk_item_info_clear        (StkItemInfo  *info);
 void         stk_item_info_free         (StkItemInfo  *info);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StkItemInfo, stk_item_info_clear)
-
-/* FALSE with STK_ERROR_NOT_FOUND when there is no such item (archived ones are found). */
-gboolean     stk_query_item_by_code     (sqlite3      *db,
-                                         const char   *code,
-                                         StkItemInfo  *out,
-                                         GError      **error);
-gboolean     stk_query_item_by_id       (sqlite3      *db,
-                                         gint64        id,
-                                         StkItemInfo  *out,
-                                         GError      **error);
-/* Codes of active items starting with @prefix (case-insensitive), in order. */
-GStrv        stk_query_complete_codes   (sqlite3      *db,
-                                         const char   *prefix,
-                                         guint         limit,
-                                         GError      **error);
 
 typedef struct
 {
@@ -73,13 +58,7 @@ typedef struct
 void         stk_report_free            (StkReport    *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkReport, stk_report_free)
 
-/* Voided sales are left out. @now_us <= 0 means now. */
-StkReport   *stk_query_report           (sqlite3      *db,
-                                         guint         days,
-                                         guint         top_limit,
-                                         gint64        now_us,
-                                         GError      **error);
-/* The same on a worker thread with a connection from @store. */
+/* A report (voided sales left out) on a worker thread, from one read snapshot. */
 void         stk_query_report_async     (StkStore            *store,
                                          guint                days,
                                          guint                top_limit,
@@ -91,3 +70,7 @@ StkReport   *stk_query_report_finish    (StkStore            *store,
                                          GError             **error);
 
 G_END_DECLS
+
+#ifdef STK_DATA_INTERNAL
+#include "stk-query-private.h"
+#endif

@@ -8,7 +8,7 @@
 #include "stk-code.h"
 #include "stk-error.h"
 #include "stk-format.h"
-#include "stk-sql.h"
+#include "stk-sql-private.h"
 
 /*
  * The inventory schema, as a list of migrations. Migration N brings a database at

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -10,10 +9,8 @@ G_BEGIN_DECLS
 #define STK_SCHEMA_APPLICATION_ID 0x53544b54
 #define STK_SCHEMA_VERSION 5
 
-int      stk_schema_get_version (sqlite3  *db,
-                                 GError  **error);
-gboolean stk_schema_migrate     (sqlite3  *db,
-                                 int       target_version,
-                                 GError  **error);
-
 G_END_DECLS
+
+#ifdef STK_DATA_INTERNAL
+#include "stk-schema-private.h"
+#endif

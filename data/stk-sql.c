@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "stk-sql.h"
+#include "stk-sql-private.h"
 
 #include <glib/gi18n.h>
 

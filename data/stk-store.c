@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "stk-store.h"
+#include "stk-store-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,8 +11,8 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "stk-code.h"
-#include "stk-db.h"
+#include "stk-code-private.h"
+#include "stk-db-private.h"
 #include "stk-error.h"
 #include "stk-identity.h"
 #include "stk-schema.h"
@@ -31,6 +32,9 @@ struct _StkStore
   char      *path;
   GMutex     lock;
   GPtrArray *idle; /* sqlite3*, read-only */
+
+  StkStoreReadHook read_hook; /* tests only */
+  gpointer         read_hook_data;
 };
 
 static void stk_store_initable_iface_init (GInitableIface *iface);
@@ -110,25 +114,25 @@ file_size (const char *path)
 }
 
 gboolean
-stk_store_get_stats (StkStore  *self,
-                     StkStats  *stats,
-                     GError   **error)
+stk_store_read_stats (StkStore  *self,
+                      sqlite3   *db,
+                      StkStats  *stats,
+                      GError   **error)
 {
   g_autofree char *wal = NULL;
-  sqlite3 *db;
   gint64 version = 0;
   gboolean ok;
 
   g_return_val_if_fail (STK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (stats != NULL, FALSE);
 
   memset (stats, 0, sizeof *stats);
-  if (!(db = stk_store_acquire (self, error)))
-    return FALSE;
 
   /* One read transaction, so all counts come from the same snapshot. */
-  ok = stk_db_exec (db, "BEGIN", error) &&
-       stk_db_query_int64 (db, "PRAGMA user_version", &version, error) &&
+  if (!stk_db_begin (db, STK_TXN_READ, error))
+    return FALSE;
+  ok = stk_db_query_int64 (db, "PRAGMA user_version", &version, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM items", &stats->items, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM items WHERE archived", &stats->archived_items, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM movements", &stats->movements, error) &&
@@ -143,14 +147,60 @@ stk_store_get_stats (StkStore  *self,
        stk_db_query_int64 (db, "PRAGMA page_size", &stats->page_size, error) &&
        stk_db_query_int64 (db, "PRAGMA page_count", &stats->page_count, error) &&
        stk_db_query_int64 (db, "PRAGMA freelist_count", &stats->freelist_count, error);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  stk_store_release (self, db);
+  stk_db_end_read (db);
 
   stats->schema_version = (int) version;
   wal = g_strconcat (self->path, "-wal", NULL);
   stats->file_size = file_size (self->path);
   stats->wal_size = file_size (wal);
   return ok;
+}
+
+gboolean
+stk_store_get_stats (StkStore  *self,
+                     StkStats  *stats,
+                     GError   **error)
+{
+  sqlite3 *db;
+  gboolean ok;
+
+  g_return_val_if_fail (STK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  memset (stats, 0, sizeof *stats);
+  if (!(db = stk_store_acquire (self, error)))
+    return FALSE;
+  ok = stk_store_read_stats (self, db, stats, error);
+  stk_store_release (self, db);
+  return ok;
+}
+
+void
+stk_store_set_read_hook (StkStore         *self,
+                         StkStoreReadHook  hook,
+                         gpointer          user_data)
+{
+  g_return_if_fail (STK_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  self->read_hook = hook;
+  self->read_hook_data = user_data;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+stk_store_run_read_hook (StkStore *self,
+                         guint     step)
+{
+  StkStoreReadHook hook;
+  gpointer data;
+
+  g_mutex_lock (&self->lock);
+  hook = self->read_hook;
+  data = self->read_hook_data;
+  g_mutex_unlock (&self->lock);
+  if (hook != NULL)
+    hook (self, step, data);
 }
 
 /* PRAGMA integrity_check reports a page it could not read as a row ("Page 16: unable
@@ -356,13 +406,13 @@ stk_store_verify (StkStore  *self,
 
   if (!(db = stk_store_acquire (self, error)))
     return NULL;
-  if (!stk_db_exec (db, "BEGIN", error))
+  if (!stk_db_begin (db, STK_TXN_READ, error))
     {
       stk_store_release (self, db);
       return NULL;
     }
   problems = verify_db (db, error);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  stk_db_end_read (db);
   stk_store_release (self, db);
   return problems;
 }

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 #include "stk-output.h"
 
@@ -36,11 +35,6 @@ StkStore   *stk_store_new        (const char  *path,
                                   GError     **error);
 const char *stk_store_get_path   (StkStore    *self);
 
-sqlite3    *stk_store_acquire    (StkStore    *self,
-                                  GError     **error);
-void        stk_store_release    (StkStore    *self,
-                                  sqlite3     *db);
-
 gboolean    stk_store_get_stats  (StkStore    *self,
                                   StkStats    *stats,
                                   GError     **error);
@@ -64,3 +58,7 @@ gboolean    stk_verify_file      (const char  *path,
                                   GError     **error);
 
 G_END_DECLS
+
+#ifdef STK_DATA_INTERNAL
+#include "stk-store-private.h"
+#endif

@@ -4,7 +4,8 @@
 #include "stk-code-entry.h"
 
 #include "stk-code.h"
-#include "stk-glib.h"
+#include "stk-error.h"
+#include "stk-reads.h"
 
 #define LOOKUP_DELAY_MS 150
 #define COMPLETION_LIMIT 20
@@ -21,22 +22,33 @@ typedef struct
   guint              busy;
 } CodeEntry;
 
+/* One answer on its way: the text it is for. @ce is touched only when the call was not
+ * cancelled (a cancelled call's entry may be gone). */
 typedef struct
 {
-  char        *text;
-  GStrv        codes;
-  StkItemInfo  info;
-  gboolean     found;
-} LookupResult;
+  CodeEntry *ce;
+  char      *text;
+} Call;
+
+static Call *
+call_new (CodeEntry  *ce,
+          const char *text)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->ce = ce;
+  call->text = g_strdup (text);
+  return call;
+}
 
 static void
-lookup_result_free (LookupResult *r)
+call_free (Call *call)
 {
-  g_free (r->text);
-  g_strfreev (r->codes);
-  stk_item_info_clear (&r->info);
-  g_free (r);
+  g_free (call->text);
+  g_free (call);
 }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
 
 static void
 code_entry_free (CodeEntry *ce)
@@ -49,31 +61,44 @@ code_entry_free (CodeEntry *ce)
   g_free (ce);
 }
 
-static void
-lookup_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+/* A newer query is on its way: this answer is stale. */
+static gboolean
+is_stale (Call *call)
 {
-  StkStore *store = source_object;
-  const char *text = task_data;
-  LookupResult *r = g_new0 (LookupResult, 1);
-  GError *error = NULL;
-  sqlite3 *db;
+  return g_strcmp0 (call->text, gtk_editable_get_text (GTK_EDITABLE (call->ce->entry))) != 0;
+}
 
-  r->text = g_strdup (text);
-  if (!(db = stk_store_acquire (store, &error)))
+static void
+complete_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) codes = NULL;
+  CodeEntry *ce;
+
+  codes = stk_store_complete_codes_finish (STK_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  ce = call->ce;
+  ce->busy--;
+  if (codes == NULL)
     {
-      lookup_result_free (r);
-      g_task_return_error (task, error);
+      g_debug ("Cannot complete the code: %s", error->message);
       return;
     }
+  if (is_stale (call))
+    return;
 
-  r->codes = stk_query_complete_codes (db, text, COMPLETION_LIMIT, NULL);
-  r->found = stk_query_item_by_code (db, text, &r->info, NULL);
-  stk_store_release (store, db);
-
-  g_task_return_pointer (task, r, (GDestroyNotify) lookup_result_free);
+  gtk_list_store_clear (ce->codes);
+  for (guint i = 0; codes[i] != NULL; i++)
+    {
+      /* The exact code typed needs no completion row. */
+      if (stk_code_equal (codes[i], call->text))
+        continue;
+      gtk_list_store_insert_with_values (ce->codes, NULL, -1, 0, codes[i], -1);
+    }
 }
 
 static void
@@ -81,48 +106,31 @@ lookup_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  GTask *task = G_TASK (result);
+  g_autoptr(Call) call = user_data;
   g_autoptr(GError) error = NULL;
-  LookupResult *r;
+  g_auto(StkItemInfo) info = { 0 };
+  gboolean found;
   CodeEntry *ce;
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  found = stk_store_item_by_code_finish (STK_STORE (object), result, &info, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  ce = call->ce;
+  ce->busy--;
+  /* An item that cannot be read is shown as not found, like a missing one. */
+  if (!found && !g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND))
+    g_debug ("Cannot look the code up: %s", error->message);
+  if (is_stale (call))
     return;
 
-  ce = user_data;
-  ce->busy--;
-  r = g_task_propagate_pointer (task, &error);
-  if (r == NULL)
-    {
-      g_debug ("Cannot look the code up: %s", error->message);
-      return;
-    }
-
-  /* A newer query is on its way: this answer is stale. */
-  if (g_strcmp0 (r->text, gtk_editable_get_text (GTK_EDITABLE (ce->entry))) != 0)
-    {
-      lookup_result_free (r);
-      return;
-    }
-
-  gtk_list_store_clear (ce->codes);
-  for (guint i = 0; r->codes != NULL && r->codes[i] != NULL; i++)
-    {
-      /* The exact code typed needs no completion row. */
-      if (stk_code_equal (r->codes[i], r->text))
-        continue;
-      gtk_list_store_insert_with_values (ce->codes, NULL, -1, 0, r->codes[i], -1);
-    }
   if (ce->lookup != NULL)
-    ce->lookup (ce->entry, r->found ? &r->info : NULL, ce->user_data);
-  lookup_result_free (r);
+    ce->lookup (ce->entry, found ? &info : NULL, ce->user_data);
 }
 
 static gboolean
 delay_cb (gpointer user_data)
 {
   CodeEntry *ce = user_data;
-  g_autoptr(GTask) task = NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (ce->entry));
   g_autofree char *trimmed = g_strstrip (g_strdup (text));
 
@@ -136,12 +144,13 @@ delay_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  ce->busy++;
-  task = g_task_new (ce->store, ce->cancellable, lookup_cb, ce);
-  stk_task_set_source_tag (task, stk_code_entry_setup);
-  g_task_set_name (task, "[stocktake] code lookup");
-  g_task_set_task_data (task, g_strdup (text), g_free);
-  g_task_run_in_thread (task, lookup_thread);
+  /* Completion and lookup of the text as typed (as before: untrimmed); the completion
+   * rows come first, then the item the code names. */
+  ce->busy += 2;
+  stk_store_complete_codes_async (ce->store, text, COMPLETION_LIMIT, ce->cancellable,
+                                  complete_cb, call_new (ce, text));
+  stk_store_item_by_code_async (ce->store, text, ce->cancellable, lookup_cb,
+                                call_new (ce, text));
   return G_SOURCE_REMOVE;
 }
 

@@ -9,8 +9,8 @@
 G_BEGIN_DECLS
 
 /* Item-code entry helpers shared by the sale and movement dialogs: completion from
- * stk_query_complete_codes() and a debounced lookup of the typed code with
- * stk_query_item_by_code(), both on a worker thread. */
+ * stk_store_complete_codes_async() and a debounced lookup of the typed code with
+ * stk_store_item_by_code_async() (StkStore reads on its worker threads). */
 
 /* Called on the main context after the typed code was looked up: @info is the item
  * (NULL when no such item, or the entry is empty). */

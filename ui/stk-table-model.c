@@ -3,16 +3,18 @@
 
 #include "stk-table-model.h"
 
-#include "stk-glib.h"
 #include "stk-pager.h"
+#include "stk-reads.h"
 #include "stk-rows-private.h"
 
 /*
  * A lazy GListModel over StkPager. State on the main thread:
  *
- *  - query + index: what is listed, and its count + anchors (or search ids), built on
- *    a worker thread (a "refresh"). Before the first refresh of a new query finishes,
- *    a quick first page (LIMIT from the start) is shown, so rows appear at once.
+ *  - query + index: what is listed, and its count + anchors (or search ids), read by
+ *    StkStore on its worker thread from one snapshot together with the pages on show
+ *    (a "refresh", stk_store_list_async()). Before the first refresh of a new query
+ *    finishes, a quick first page (LIMIT from the start) is shown, so rows appear at
+ *    once.
  *  - pages: STK_PAGER_STRIDE row objects each, loaded on demand in get_item() — one
  *    index seek from the nearest anchor — and kept in an LRU of MAX_PAGES. A page whose
  *    rows somebody else still holds (the list widgets, the selection) is not evicted,
@@ -52,6 +54,7 @@ struct _StkTableModel
   guint          generation;       /* bumped for each new query */
   guint          content_generation; /* the query the rows and n_items belong to */
   GCancellable  *cancellable;      /* of the refresh under way */
+  GCancellable  *first_cancellable; /* of the quick first page under way */
   gboolean       refreshing;
   gboolean       refresh_again;
 
@@ -181,16 +184,11 @@ load_page (StkTableModel *self,
   g_autoptr(GArray) rows = NULL;
   gint64 start = g_get_monotonic_time ();
   gint64 elapsed;
-  sqlite3 *db;
   Page *page;
 
-  db = stk_store_acquire (self->store, &error);
-  if (db != NULL)
-    {
-      rows = stk_pager_fetch (db, self->query, self->index, (guint64) number * PAGE_SIZE,
-                              PAGE_SIZE, &error);
-      stk_store_release (self->store, db);
-    }
+  /* GListModel.get_item() answers now: one index seek on this thread. */
+  rows = stk_store_fetch (self->store, self->query, self->index, (guint64) number * PAGE_SIZE,
+                          PAGE_SIZE, &error);
   if (rows == NULL)
     {
       g_warning ("Cannot load rows %u–%u: %s", number * PAGE_SIZE,
@@ -283,88 +281,26 @@ stk_table_model_list_model_init (GListModelInterface *iface)
   iface->get_item = stk_table_model_get_item;
 }
 
-/* ---- refreshes (worker thread) ---- */
+/* ---- refreshes (on StkStore's worker) ---- */
 
+/* What a callback needs to know of the call; @self is touched only when the call was
+ * not cancelled (a cancelled call's model may be gone). */
 typedef struct
 {
-  StkStore      *store;
-  StkPagerQuery *query;
-  StkPagerIndex *index;       /* result */
-  StkPagerIndex *base;        /* items search: in (if fresh) or built here */
-  guint          data_generation;
-  GArray        *numbers;     /* guint: pages to fetch */
-  GPtrArray     *fetched;     /* GArray of StkPagerRow per number */
+  StkTableModel *self;
   guint          generation;
-  gint64         elapsed_us;
-  gboolean       first_page_only;
-} Refresh;
+  guint          data_generation;
+} RefreshCall;
 
-static void
-refresh_free (Refresh *r)
+static RefreshCall *
+refresh_call_new (StkTableModel *self)
 {
-  g_clear_object (&r->store);
-  g_clear_pointer (&r->query, stk_pager_query_unref);
-  g_clear_pointer (&r->index, stk_pager_index_unref);
-  g_clear_pointer (&r->base, stk_pager_index_unref);
-  g_clear_pointer (&r->numbers, g_array_unref);
-  g_clear_pointer (&r->fetched, g_ptr_array_unref);
-  g_free (r);
-}
+  RefreshCall *call = g_new0 (RefreshCall, 1);
 
-static void
-refresh_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  Refresh *r = task_data;
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
-  sqlite3 *db;
-
-  db = stk_store_acquire (r->store, &error);
-  if (db == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (!r->first_page_only)
-    {
-      /* One read transaction: the count, anchors and pages from one snapshot. */
-      sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-      if (r->base == NULL && stk_pager_query_get_search (r->query) != NULL &&
-          stk_pager_query_get_kind (r->query) == STK_PAGER_ITEMS)
-        {
-          /* Once per sort column and data change: the order of the whole list, which
-           * then orders every search without SQL sorting. */
-          g_autoptr(StkPagerQuery) all =
-            stk_pager_query_new (STK_PAGER_ITEMS, stk_pager_query_get_sort_column (r->query),
-                                 stk_pager_query_get_descending (r->query), NULL, NULL);
-
-          r->base = stk_pager_index_build (db, all, cancellable, &error);
-        }
-      if (error == NULL)
-        r->index = stk_pager_index_build_with_base (db, r->query, r->base, cancellable, &error);
-    }
-  for (guint i = 0; error == NULL && i < r->numbers->len; i++)
-    {
-      guint number = g_array_index (r->numbers, guint, i);
-      GArray *rows = stk_pager_fetch (db, r->query, r->index, (guint64) number * PAGE_SIZE,
-                                      PAGE_SIZE, &error);
-
-      if (rows != NULL)
-        g_ptr_array_add (r->fetched, rows);
-    }
-  if (!sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  stk_store_release (r->store, db);
-
-  r->elapsed_us = g_get_monotonic_time () - start;
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  call->self = self;
+  call->generation = self->generation;
+  call->data_generation = self->data_generation;
+  return call;
 }
 
 static void
@@ -417,7 +353,8 @@ announce (StkTableModel *self,
  * result does not cover (the worker did not fetch it) is announced as changed. */
 static void
 apply_replace (StkTableModel *self,
-               Refresh       *r,
+               StkListResult *r,
+               guint          generation,
                guint          n_items)
 {
   g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint)); /* start, length */
@@ -428,9 +365,9 @@ apply_replace (StkTableModel *self,
   gpointer value;
   GList *old_pages = NULL;
 
-  for (guint i = 0; i < r->fetched->len; i++)
-    g_hash_table_insert (fetched, GUINT_TO_POINTER (g_array_index (r->numbers, guint, i)),
-                         r->fetched->pdata[i]);
+  for (guint i = 0; i < r->pages->len; i++)
+    g_hash_table_insert (fetched, GUINT_TO_POINTER (g_array_index (r->page_numbers, guint, i)),
+                         r->pages->pdata[i]);
 
   g_hash_table_iter_init (&iter, self->pages);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -478,15 +415,15 @@ apply_replace (StkTableModel *self,
     }
   g_list_free (old_pages);
 
-  for (guint i = 0; i < r->fetched->len; i++)
+  for (guint i = 0; i < r->pages->len; i++)
     {
-      guint number = g_array_index (r->numbers, guint, i);
+      guint number = g_array_index (r->page_numbers, guint, i);
 
       if (g_hash_table_contains (fetched, GUINT_TO_POINTER (number)) &&
           (guint64) number * PAGE_SIZE < n_items)
-        insert_page (self, page_new (number, r->fetched->pdata[i], pager_kind (self->kind)));
+        insert_page (self, page_new (number, r->pages->pdata[i], pager_kind (self->kind)));
     }
-  self->content_generation = r->generation;
+  self->content_generation = generation;
 
   announce (self, old_n, n_items, changed);
 }
@@ -494,7 +431,7 @@ apply_replace (StkTableModel *self,
 /* Same query, new data: keeps each row object whose id is unchanged at its position. */
 static void
 apply_diff (StkTableModel *self,
-            Refresh       *r,
+            StkListResult *r,
             guint          n_items)
 {
   g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint)); /* run start, length */
@@ -505,9 +442,9 @@ apply_diff (StkTableModel *self,
   gpointer value;
   GList *held = NULL;
 
-  for (guint i = 0; i < r->fetched->len; i++)
-    g_hash_table_insert (fetched, GUINT_TO_POINTER (g_array_index (r->numbers, guint, i)),
-                         r->fetched->pdata[i]);
+  for (guint i = 0; i < r->pages->len; i++)
+    g_hash_table_insert (fetched, GUINT_TO_POINTER (g_array_index (r->page_numbers, guint, i)),
+                         r->pages->pdata[i]);
 
   /* Take the loaded pages out; put back updated ones. */
   g_hash_table_iter_init (&iter, self->pages);
@@ -600,22 +537,26 @@ first_page_done_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  StkTableModel *self = STK_TABLE_MODEL (object);
-  Refresh *r = g_task_get_task_data (G_TASK (result));
+  g_autofree RefreshCall *call = user_data;
+  g_autoptr(StkListResult) r = NULL;
   g_autoptr(GError) error = NULL;
+  StkTableModel *self;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  r = stk_store_list_finish (STK_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* superseded, or the model is gone: do not touch it */
+  self = call->self;
+  if (r == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot load the list: %s", error->message);
+      g_warning ("Cannot load the list: %s", error->message);
       return;
     }
   /* Too late: the full refresh of this query is in already, or a new query started. */
-  if (r->generation != self->generation || self->content_generation == r->generation)
+  if (call->generation != self->generation || self->content_generation == call->generation)
     return;
 
   self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
-  apply_replace (self, r, ((GArray *) r->fetched->pdata[0])->len);
+  apply_replace (self, r, call->generation, ((GArray *) r->pages->pdata[0])->len);
 }
 
 static void
@@ -636,21 +577,23 @@ refresh_done_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  StkTableModel *self = STK_TABLE_MODEL (object);
-  Refresh *r = g_task_get_task_data (G_TASK (result));
+  g_autofree RefreshCall *call = user_data;
+  g_autoptr(StkListResult) r = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  StkTableModel *self;
   guint n_items;
 
-  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return; /* superseded: the newer refresh is under way */
+  r = stk_store_list_finish (STK_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* superseded (the newer refresh is under way), or the model is gone */
+  self = call->self;
 
   self->refreshing = FALSE;
   g_clear_object (&self->cancellable);
 
-  if (!ok)
+  if (r == NULL)
     g_warning ("Cannot load the list: %s", error->message);
-  else if (r->generation == self->generation)
+  else if (call->generation == self->generation)
     {
       g_clear_pointer (&self->index, stk_pager_index_unref);
       self->index = stk_pager_index_ref (r->index);
@@ -658,13 +601,13 @@ refresh_done_cb (GObject      *object,
       self->stats.refreshes++;
       self->stats.last_refresh_us = r->elapsed_us;
       self->stats.index_bytes = stk_pager_index_get_size (r->index);
-      keep_base (self, r->base != NULL ? r->base : r->index, r->data_generation);
+      keep_base (self, r->base != NULL ? r->base : r->index, call->data_generation);
 
-      if (self->content_generation != r->generation)
+      if (self->content_generation != call->generation)
         {
           if (self->stats.first_page_us == 0)
             self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
-          apply_replace (self, r, n_items);
+          apply_replace (self, r, call->generation, n_items);
         }
       else
         apply_diff (self, r, n_items);
@@ -679,8 +622,8 @@ refresh_done_cb (GObject      *object,
 static void
 stk_table_model_start_refresh (StkTableModel *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Refresh *r;
+  g_autoptr(GArray) numbers = NULL;
+  StkPagerIndex *base = NULL;
 
   self->refresh_again = FALSE;
   g_cancellable_cancel (self->cancellable);
@@ -695,22 +638,16 @@ stk_table_model_start_refresh (StkTableModel *self)
   self->cancellable = g_cancellable_new ();
   self->refreshing = TRUE;
 
-  r = g_new0 (Refresh, 1);
-  r->store = g_object_ref (self->store);
-  r->query = stk_pager_query_ref (self->query);
-  r->generation = self->generation;
-  r->data_generation = self->data_generation;
-  r->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
-  r->fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   if (self->base != NULL && self->base_data_generation == self->data_generation &&
       stk_pager_index_can_order (self->base, self->query))
-    r->base = stk_pager_index_ref (self->base);
+    base = self->base;
 
   if (self->content_generation == self->generation)
     {
       /* A reload: the pages loaded now, most recent first. */
       for (GList *l = self->lru.head; l != NULL; l = l->next)
-        g_array_append_val (r->numbers, ((Page *) l->data)->number);
+        g_array_append_val (numbers, ((Page *) l->data)->number);
     }
   else
     {
@@ -718,20 +655,18 @@ stk_table_model_start_refresh (StkTableModel *self)
 
       /* A new query: its first page, and the pages whose rows are on show (held), which
        * take the new rows in place (apply_replace). */
-      g_array_append_val (r->numbers, zero);
+      g_array_append_val (numbers, zero);
       for (GList *l = self->lru.head; l != NULL; l = l->next)
         {
           Page *page = l->data;
 
           if (page->number != 0 && page_is_held (page))
-            g_array_append_val (r->numbers, page->number);
+            g_array_append_val (numbers, page->number);
         }
     }
 
-  task = g_task_new (self, self->cancellable, refresh_done_cb, NULL);
-  stk_task_set_source_tag (task, stk_table_model_start_refresh);
-  g_task_set_task_data (task, r, (GDestroyNotify) refresh_free);
-  g_task_run_in_thread (task, refresh_thread);
+  stk_store_list_async (self->store, self->query, base, numbers, FALSE, self->cancellable,
+                        refresh_done_cb, refresh_call_new (self));
   set_loading (self, TRUE);
 }
 
@@ -760,24 +695,17 @@ stk_table_model_restart (StkTableModel *self)
   self->stats.first_page_us = 0;
 
   /* Rows of the previous query stay on show until the new ones are in. */
+  g_cancellable_cancel (self->first_cancellable);
+  g_clear_object (&self->first_cancellable);
   if (stk_pager_query_get_search (query) == NULL)
     {
-      g_autoptr(GTask) task = NULL;
-      Refresh *r = g_new0 (Refresh, 1);
+      g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
       guint zero = 0;
 
-      r->store = g_object_ref (self->store);
-      r->query = stk_pager_query_ref (query);
-      r->generation = self->generation;
-      r->first_page_only = TRUE;
-      r->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_array_append_val (r->numbers, zero);
-      r->fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-
-      task = g_task_new (self, NULL, first_page_done_cb, NULL);
-      stk_task_set_source_tag (task, stk_table_model_restart);
-      g_task_set_task_data (task, r, (GDestroyNotify) refresh_free);
-      g_task_run_in_thread (task, refresh_thread);
+      g_array_append_val (numbers, zero);
+      self->first_cancellable = g_cancellable_new ();
+      stk_store_list_async (self->store, query, NULL, numbers, TRUE, self->first_cancellable,
+                            first_page_done_cb, refresh_call_new (self));
     }
 
   stk_table_model_start_refresh (self);
@@ -790,8 +718,11 @@ stk_table_model_dispose (GObject *object)
 {
   StkTableModel *self = STK_TABLE_MODEL (object);
 
+  /* The callbacks of work in flight see the cancellation and leave the model alone. */
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->first_cancellable);
+  g_clear_object (&self->first_cancellable);
   clear_pages (self);
   g_clear_pointer (&self->index, stk_pager_index_unref);
   g_clear_pointer (&self->base, stk_pager_index_unref);
@@ -1063,8 +994,7 @@ stk_table_model_find_id (StkTableModel *self,
                          gint64         id)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3 *db;
-  gint64 position = -1;
+  gint64 position;
 
   g_return_val_if_fail (STK_IS_TABLE_MODEL (self), GTK_INVALID_LIST_POSITION);
 
@@ -1081,12 +1011,8 @@ stk_table_model_find_id (StkTableModel *self,
           return page->number * PAGE_SIZE + i;
     }
 
-  db = stk_store_acquire (self->store, &error);
-  if (db != NULL)
-    {
-      position = stk_pager_position_of (db, self->query, self->index, id, &error);
-      stk_store_release (self->store, db);
-    }
+  /* The caller needs the answer now (stk_table_view selects the row). */
+  position = stk_store_position_of (self->store, self->query, self->index, id, &error);
   if (error != NULL)
     g_warning ("Cannot find a row: %s", error->message);
   if (position < 0 || position >= self->n_items)

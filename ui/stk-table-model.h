@@ -15,10 +15,11 @@ typedef enum
   STK_TABLE_KIND_MOVES, /* newest first by default, StkMoveRow */
 } StkTableKind;
 
-/* StkTableModel: a lazy GListModel over one table, backed by SQLite pages (keyset
+/* StkTableModel: a lazy GListModel over one table, backed by StkStore's pages (keyset
  * paging from sparse anchors, only a window of rows in memory). Counting, anchors,
- * searching and page loads that may be slow run off the main thread; the model
- * announces the result with items-changed. Sorting is done in SQL.
+ * searching and the reload of the pages on show run on StkStore's worker, from one read
+ * snapshot (stk_store_list_async()); the model announces the result with items-changed.
+ * Sorting is done by the store.
  *
  * Properties: "store" StkStore* (construct-only), "kind" (construct-only),
  * "search" char*, "sort-column" char* (a row property name, e.g. "code",

@@ -8,7 +8,6 @@
 #include "stk-a11y.h"
 
 #include "stk-flows.h"
-#include "stk-glib.h"
 #include "stk-item-dialog.h"
 #include "stk-jobs.h"
 #include "stk-maintenance.h"
@@ -16,6 +15,7 @@
 #include "stk-notice.h"
 #include "stk-op.h"
 #include "stk-ops.h"
+#include "stk-reads.h"
 #include "stk-reports-view.h"
 #include "stk-rows.h"
 #include "stk-sale-dialog.h"
@@ -187,50 +187,31 @@ stk_window_show_stats (StkWindow      *self,
 }
 
 static void
-stk_window_get_stats_thread (GTask        *task,
-                             gpointer      source_object,
-                             gpointer      task_data,
-                             GCancellable *cancellable)
-{
-  StkStore *store = task_data;
-  g_autofree StkStats *stats = g_new0 (StkStats, 1);
-  GError *error = NULL;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  if (!stk_store_get_stats (store, stats, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&stats), g_free);
-}
-
-static void
 stk_window_get_stats_cb (GObject      *object,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
-  GTask *task = G_TASK (result);
   g_autoptr(GError) error = NULL;
-  g_autofree StkStats *stats = NULL;
+  StkStats stats;
   StkWindow *self;
+  gboolean ok;
 
-  /* The window may be gone: it cancelled the task in dispose. Do not touch it then. */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  ok = stk_store_get_stats_finish (STK_STORE (object), result, &stats, &error);
+  /* The window may be gone: it cancelled the read in dispose. Do not touch it then. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self = STK_WINDOW (user_data);
   self->refreshing = FALSE;
 
-  stats = g_task_propagate_pointer (task, &error);
-  if (stats == NULL)
+  if (!ok)
     {
       g_debug ("Cannot read the inventory’s figures: %s", error->message);
       stk_window_show_error (self, error->message);
       return;
     }
 
-  stk_window_show_stats (self, stats);
+  stk_window_show_stats (self, &stats);
 
   if (self->refresh_again)
     {
@@ -242,8 +223,6 @@ stk_window_get_stats_cb (GObject      *object,
 static void
 stk_window_refresh_stats (StkWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-
   if (self->store == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
 
@@ -254,11 +233,7 @@ stk_window_refresh_stats (StkWindow *self)
     }
   self->refreshing = TRUE;
 
-  task = g_task_new (NULL, self->cancellable, stk_window_get_stats_cb, self);
-  stk_task_set_source_tag (task, stk_window_refresh_stats);
-  g_task_set_name (task, "[stocktake] inventory figures");
-  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
-  g_task_run_in_thread (task, stk_window_get_stats_thread);
+  stk_store_get_stats_async (self->store, self->cancellable, stk_window_get_stats_cb, self);
 }
 
 /**

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+/* Private to data/ (and its engine tests): SQLite does not leave data/. */
+#ifndef STK_DATA_INTERNAL
+#error "stk-sql-private.h is private to data/; use the public headers"
+#endif
+
 #include <glib.h>
 #include <sqlite3.h>
 
@@ -9,7 +14,7 @@ G_BEGIN_DECLS
 /* Statements, transactions and their errors on one open SQLite connection. Below
  * stk-db (files, opening, the statement cache) and stk-schema (migrations), which both
  * use it; it knows nothing of either, so the dependencies go one way:
- * stk-db → stk-schema → stk-sql, and stk-db → stk-sql. stk-db.h includes this header. */
+ * stk-db → stk-schema → stk-sql, and stk-db → stk-sql. stk-db-private.h includes this header. */
 
 gboolean    stk_db_exec              (sqlite3     *db,
                                       const char  *sql,

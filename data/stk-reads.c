@@ -1,0 +1,681 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-reads.h"
+
+#include <glib/gi18n.h>
+
+#include "stk-db-private.h"
+#include "stk-error.h"
+#include "stk-pager-private.h"
+#include "stk-query-private.h"
+#include "stk-store-private.h"
+
+/*
+ * The read API of StkStore (stk-reads.h). One mechanism for all of it: a read is a
+ * function of a connection (ReadFunc) that returns a new result, or NULL with an error;
+ * run_read() lends it a connection from the pool on the caller's thread (the sync
+ * variants), read_async() does the same on a GTask worker thread. The worker threads of
+ * the read side are all here.
+ */
+
+typedef gpointer (*ReadFunc) (StkStore      *store,
+                              sqlite3       *db,
+                              gpointer       args,
+                              GCancellable  *cancellable,
+                              GError       **error);
+
+static gpointer
+run_read (StkStore      *store,
+          ReadFunc       func,
+          gpointer       args,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  GError *local_error = NULL;
+  gpointer result;
+  sqlite3 *db;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  if (!(db = stk_store_acquire (store, error)))
+    return NULL;
+  result = func (store, db, args, cancellable, &local_error);
+  /* Whatever the function did, the connection goes back outside any transaction. */
+  stk_db_end_read (db);
+  stk_store_release (store, db);
+
+  if (result == NULL && local_error == NULL)
+    g_set_error (&local_error, STK_ERROR, STK_ERROR_FAILED, _("Cannot read the inventory."));
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return result;
+}
+
+typedef struct
+{
+  ReadFunc       func;
+  gpointer       args;
+  GDestroyNotify args_free;
+  GDestroyNotify result_free;
+} ReadTask;
+
+static void
+read_task_free (ReadTask *rt)
+{
+  if (rt->args_free != NULL)
+    g_clear_pointer (&rt->args, rt->args_free);
+  g_free (rt);
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ReadTask *rt = task_data;
+  GError *error = NULL;
+  gpointer result;
+
+  result = run_read (STK_STORE (source_object), rt->func, rt->args, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, rt->result_free);
+}
+
+static void
+read_async (StkStore            *store,
+            gpointer             source_tag,
+            const char          *name,
+            ReadFunc             func,
+            gpointer             args,
+            GDestroyNotify       args_free,
+            GDestroyNotify       result_free,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  ReadTask *rt = g_new0 (ReadTask, 1);
+
+  rt->func = func;
+  rt->args = args;
+  rt->args_free = args_free;
+  rt->result_free = result_free;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, name);
+  g_task_set_task_data (task, rt, (GDestroyNotify) read_task_free);
+  /* A cancelled task still waits for its worker (it holds a connection), but the
+   * caller's *_finish() says G_IO_ERROR_CANCELLED (GTask checks the cancellable). */
+  g_task_run_in_thread (task, read_thread);
+}
+
+static gpointer
+read_finish (StkStore      *store,
+             GAsyncResult  *result,
+             gpointer       source_tag,
+             GError       **error)
+{
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- lists ---- */
+
+void
+stk_list_result_free (StkListResult *result)
+{
+  if (result == NULL)
+    return;
+  g_clear_pointer (&result->index, stk_pager_index_unref);
+  g_clear_pointer (&result->base, stk_pager_index_unref);
+  g_clear_pointer (&result->page_numbers, g_array_unref);
+  g_clear_pointer (&result->pages, g_ptr_array_unref);
+  g_free (result);
+}
+
+typedef struct
+{
+  StkPagerQuery *query;
+  StkPagerIndex *base;
+  GArray        *page_numbers;
+  gboolean       first_page_only;
+} ListArgs;
+
+static void
+list_args_free (ListArgs *args)
+{
+  g_clear_pointer (&args->query, stk_pager_query_unref);
+  g_clear_pointer (&args->base, stk_pager_index_unref);
+  g_clear_pointer (&args->page_numbers, g_array_unref);
+  g_free (args);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ListArgs, list_args_free)
+
+static ListArgs *
+list_args_new (StkPagerQuery *query,
+               StkPagerIndex *base,
+               GArray        *page_numbers,
+               gboolean       first_page_only)
+{
+  ListArgs *args = g_new0 (ListArgs, 1);
+
+  args->query = stk_pager_query_ref (query);
+  args->base = base != NULL ? stk_pager_index_ref (base) : NULL;
+  args->page_numbers = g_array_sized_new (FALSE, FALSE, sizeof (guint),
+                                          page_numbers != NULL ? page_numbers->len : 0);
+  if (page_numbers != NULL)
+    g_array_append_vals (args->page_numbers, page_numbers->data, page_numbers->len);
+  args->first_page_only = first_page_only;
+  return args;
+}
+
+static gpointer
+list_read (StkStore      *store,
+           sqlite3       *db,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  ListArgs *args = data;
+  g_autoptr(StkListResult) result = g_new0 (StkListResult, 1);
+  gint64 start = g_get_monotonic_time ();
+
+  result->page_numbers = g_array_ref (args->page_numbers);
+  result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+  /* One read transaction: the count, anchors and pages from one snapshot. */
+  if (!stk_db_begin (db, STK_TXN_READ, error))
+    return NULL;
+
+  if (!args->first_page_only)
+    {
+      if (args->base != NULL)
+        result->base = stk_pager_index_ref (args->base);
+      else if (stk_pager_query_get_search (args->query) != NULL &&
+               stk_pager_query_get_kind (args->query) == STK_PAGER_ITEMS)
+        {
+          /* Once per sort column and data change: the order of the whole list, which
+           * then orders every search without SQL sorting. */
+          g_autoptr(StkPagerQuery) all =
+            stk_pager_query_new (STK_PAGER_ITEMS, stk_pager_query_get_sort_column (args->query),
+                                 stk_pager_query_get_descending (args->query), NULL, NULL);
+
+          if (!(result->base = stk_pager_index_build (db, all, cancellable, error)))
+            return NULL;
+        }
+      result->index = stk_pager_index_build_with_base (db, args->query, result->base,
+                                                       cancellable, error);
+      if (result->index == NULL)
+        return NULL;
+    }
+  stk_store_run_read_hook (store, 0);
+
+  for (guint i = 0; i < args->page_numbers->len; i++)
+    {
+      guint number = g_array_index (args->page_numbers, guint, i);
+      GArray *rows;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      rows = stk_pager_fetch (db, args->query, result->index,
+                              (guint64) number * STK_PAGER_STRIDE, STK_PAGER_STRIDE, error);
+      if (rows == NULL)
+        return NULL;
+      g_ptr_array_add (result->pages, rows);
+      stk_store_run_read_hook (store, i + 1);
+    }
+
+  result->elapsed_us = g_get_monotonic_time () - start;
+  return g_steal_pointer (&result);
+}
+
+void
+stk_store_list_async (StkStore            *store,
+                      StkPagerQuery       *query,
+                      StkPagerIndex       *base,
+                      GArray              *page_numbers,
+                      gboolean             first_page_only,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (query != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, stk_store_list_async, "[stocktake] list",
+              list_read, list_args_new (query, base, page_numbers, first_page_only),
+              (GDestroyNotify) list_args_free, (GDestroyNotify) stk_list_result_free,
+              cancellable, callback, user_data);
+}
+
+StkListResult *
+stk_store_list_finish (StkStore      *store,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  return read_finish (store, result, stk_store_list_async, error);
+}
+
+StkListResult *
+stk_store_list (StkStore       *store,
+                StkPagerQuery  *query,
+                StkPagerIndex  *base,
+                GArray         *page_numbers,
+                gboolean        first_page_only,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  g_autoptr(ListArgs) args = NULL;
+
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  args = list_args_new (query, base, page_numbers, first_page_only);
+  return run_read (store, list_read, args, cancellable, error);
+}
+
+typedef struct
+{
+  StkPagerQuery *query;
+  StkPagerIndex *index;
+  guint64        offset;
+  guint          limit;
+  gint64         id;
+} PageArgs;
+
+static gpointer
+fetch_read (StkStore      *store,
+            sqlite3       *db,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  PageArgs *args = data;
+
+  return stk_pager_fetch (db, args->query, args->index, args->offset, args->limit, error);
+}
+
+GArray *
+stk_store_fetch (StkStore       *store,
+                 StkPagerQuery  *query,
+                 StkPagerIndex  *index,
+                 guint64         offset,
+                 guint           limit,
+                 GError        **error)
+{
+  PageArgs args = { query, index, offset, limit, 0 };
+
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  return run_read (store, fetch_read, &args, NULL, error);
+}
+
+static void
+page_args_free (PageArgs *args)
+{
+  g_clear_pointer (&args->query, stk_pager_query_unref);
+  g_clear_pointer (&args->index, stk_pager_index_unref);
+  g_free (args);
+}
+
+static gpointer
+position_read (StkStore      *store,
+               sqlite3       *db,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  PageArgs *args = data;
+  GError *local_error = NULL;
+  gint64 position;
+
+  position = stk_pager_position_of (db, args->query, args->index, args->id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  return g_memdup2 (&position, sizeof position);
+}
+
+gint64
+stk_store_position_of (StkStore       *store,
+                       StkPagerQuery  *query,
+                       StkPagerIndex  *index,
+                       gint64          id,
+                       GError        **error)
+{
+  PageArgs args = { query, index, 0, 0, id };
+  g_autofree gint64 *position = NULL;
+
+  g_return_val_if_fail (STK_IS_STORE (store), -1);
+  g_return_val_if_fail (query != NULL, -1);
+
+  position = run_read (store, position_read, &args, NULL, error);
+  return position != NULL ? *position : -1;
+}
+
+void
+stk_store_position_of_async (StkStore            *store,
+                             StkPagerQuery       *query,
+                             StkPagerIndex       *index,
+                             gint64               id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  PageArgs *args;
+
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (query != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  args = g_new0 (PageArgs, 1);
+  args->query = stk_pager_query_ref (query);
+  args->index = index != NULL ? stk_pager_index_ref (index) : NULL;
+  args->id = id;
+  read_async (store, stk_store_position_of_async, "[stocktake] position",
+              position_read, args, (GDestroyNotify) page_args_free, g_free,
+              cancellable, callback, user_data);
+}
+
+gint64
+stk_store_position_of_finish (StkStore      *store,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_autofree gint64 *position = read_finish (store, result, stk_store_position_of_async, error);
+
+  return position != NULL ? *position : -1;
+}
+
+/* ---- items ---- */
+
+typedef struct
+{
+  char   *text;
+  gint64  id;
+  guint   limit;
+} ItemArgs;
+
+static void
+item_args_free (ItemArgs *args)
+{
+  g_free (args->text);
+  g_free (args);
+}
+
+static ItemArgs *
+item_args_new (const char *text,
+               gint64      id,
+               guint       limit)
+{
+  ItemArgs *args = g_new0 (ItemArgs, 1);
+
+  args->text = g_strdup (text);
+  args->id = id;
+  args->limit = limit;
+  return args;
+}
+
+static gpointer
+item_by_code_read (StkStore      *store,
+                   sqlite3       *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  ItemArgs *args = data;
+  StkItemInfo *info = g_new0 (StkItemInfo, 1);
+
+  if (!stk_query_item_by_code (db, args->text, info, error))
+    {
+      stk_item_info_free (info);
+      return NULL;
+    }
+  return info;
+}
+
+static gpointer
+item_by_id_read (StkStore      *store,
+                 sqlite3       *db,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  ItemArgs *args = data;
+  StkItemInfo *info = g_new0 (StkItemInfo, 1);
+
+  if (!stk_query_item_by_id (db, args->id, info, error))
+    {
+      stk_item_info_free (info);
+      return NULL;
+    }
+  return info;
+}
+
+static gpointer
+complete_codes_read (StkStore      *store,
+                     sqlite3       *db,
+                     gpointer       data,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  ItemArgs *args = data;
+
+  return stk_query_complete_codes (db, args->text, args->limit, error);
+}
+
+/* Moves a result's fields into *out (which the caller clears). */
+static gboolean
+take_item (StkItemInfo *info,
+           StkItemInfo *out)
+{
+  if (info == NULL)
+    return FALSE;
+  if (out != NULL)
+    *out = *info;
+  else
+    stk_item_info_clear (info);
+  g_free (info);
+  return TRUE;
+}
+
+gboolean
+stk_store_item_by_code (StkStore     *store,
+                        const char   *code,
+                        StkItemInfo  *out,
+                        GError      **error)
+{
+  ItemArgs args = { (char *) code, 0, 0 };
+
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (code != NULL, FALSE);
+
+  return take_item (run_read (store, item_by_code_read, &args, NULL, error), out);
+}
+
+gboolean
+stk_store_item_by_id (StkStore     *store,
+                      gint64        id,
+                      StkItemInfo  *out,
+                      GError      **error)
+{
+  ItemArgs args = { NULL, id, 0 };
+
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+
+  return take_item (run_read (store, item_by_id_read, &args, NULL, error), out);
+}
+
+GStrv
+stk_store_complete_codes (StkStore    *store,
+                          const char  *prefix,
+                          guint        limit,
+                          GError     **error)
+{
+  ItemArgs args = { (char *) prefix, 0, limit };
+
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (prefix != NULL, NULL);
+
+  return run_read (store, complete_codes_read, &args, NULL, error);
+}
+
+void
+stk_store_item_by_code_async (StkStore            *store,
+                              const char          *code,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (code != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, stk_store_item_by_code_async, "[stocktake] item by code",
+              item_by_code_read, item_args_new (code, 0, 0), (GDestroyNotify) item_args_free,
+              (GDestroyNotify) stk_item_info_free, cancellable, callback, user_data);
+}
+
+gboolean
+stk_store_item_by_code_finish (StkStore      *store,
+                               GAsyncResult  *result,
+                               StkItemInfo   *out,
+                               GError       **error)
+{
+  return take_item (read_finish (store, result, stk_store_item_by_code_async, error), out);
+}
+
+void
+stk_store_item_by_id_async (StkStore            *store,
+                            gint64               id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, stk_store_item_by_id_async, "[stocktake] item by id",
+              item_by_id_read, item_args_new (NULL, id, 0), (GDestroyNotify) item_args_free,
+              (GDestroyNotify) stk_item_info_free, cancellable, callback, user_data);
+}
+
+gboolean
+stk_store_item_by_id_finish (StkStore      *store,
+                             GAsyncResult  *result,
+                             StkItemInfo   *out,
+                             GError       **error)
+{
+  return take_item (read_finish (store, result, stk_store_item_by_id_async, error), out);
+}
+
+void
+stk_store_complete_codes_async (StkStore            *store,
+                                const char          *prefix,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (prefix != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, stk_store_complete_codes_async, "[stocktake] complete codes",
+              complete_codes_read, item_args_new (prefix, 0, limit),
+              (GDestroyNotify) item_args_free, (GDestroyNotify) g_strfreev,
+              cancellable, callback, user_data);
+}
+
+GStrv
+stk_store_complete_codes_finish (StkStore      *store,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return read_finish (store, result, stk_store_complete_codes_async, error);
+}
+
+/* ---- the inventory ---- */
+
+static gpointer
+stats_read (StkStore      *store,
+            sqlite3       *db,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autofree StkStats *stats = g_new0 (StkStats, 1);
+
+  if (!stk_store_read_stats (store, db, stats, error))
+    return NULL;
+  return g_steal_pointer (&stats);
+}
+
+void
+stk_store_get_stats_async (StkStore            *store,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, stk_store_get_stats_async, "[stocktake] inventory figures",
+              stats_read, NULL, NULL, g_free, cancellable, callback, user_data);
+}
+
+gboolean
+stk_store_get_stats_finish (StkStore      *store,
+                            GAsyncResult  *result,
+                            StkStats      *stats,
+                            GError       **error)
+{
+  g_autofree StkStats *read = read_finish (store, result, stk_store_get_stats_async, error);
+
+  if (read == NULL)
+    return FALSE;
+  if (stats != NULL)
+    *stats = *read;
+  return TRUE;
+}
+
+static gpointer
+schema_version_read (StkStore      *store,
+                     sqlite3       *db,
+                     gpointer       data,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  gint64 version = 0;
+
+  if (!stk_db_query_int64 (db, "PRAGMA user_version", &version, error))
+    return NULL;
+  return g_memdup2 (&version, sizeof version);
+}
+
+gboolean
+stk_store_get_schema_version (StkStore  *store,
+                              int       *out_version,
+                              GError   **error)
+{
+  g_autofree gint64 *version = NULL;
+
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+
+  if (!(version = run_read (store, schema_version_read, NULL, NULL, error)))
+    return FALSE;
+  if (out_version != NULL)
+    *out_version = (int) *version;
+  return TRUE;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "stk-pager.h"
+#include "stk-query.h"
+#include "stk-store.h"
+
+G_BEGIN_DECLS
+
+/* The read API of StkStore: what the window and the command line read, without a
+ * connection in sight. The rules:
+ *
+ *  - Every *_async() runs on a worker thread of data/ (a GTask) with a read connection
+ *    from the store's pool, and calls back on the thread-default main context of the
+ *    caller. Everything one call reads comes from ONE read snapshot (a read transaction):
+ *    a change committed meanwhile is either wholly in the result or not at all.
+ *  - Cancelled before its callback runs, a call's *_finish() gives G_IO_ERROR_CANCELLED,
+ *    whatever the worker found; so a callback calls *_finish() first and, on
+ *    G_IO_ERROR_CANCELLED, returns without touching the object that cancelled it (which
+ *    may be gone). The store is kept alive by the call.
+ *  - A failure (a removed or damaged file, a full disk) is a GError of STK_ERROR, never
+ *    a partial result.
+ *  - The synchronous variants read on the caller's thread: for the command line, the
+ *    tests, and the few answers a GTK model needs at once (a page asked for by
+ *    GListModel.get_item()).
+ */
+
+/* ---- lists (StkPager) ---- */
+
+typedef struct
+{
+  StkPagerIndex *index;        /* of the query; NULL with first_page_only */
+  StkPagerIndex *base;         /* items search: the index of the whole list that ordered
+                                * it (the one given, or one built in the same snapshot);
+                                * NULL otherwise */
+  GArray        *page_numbers; /* guint: the pages asked for, in that order */
+  GPtrArray     *pages;        /* one GArray of StkPagerRow per page number */
+  gint64         elapsed_us;   /* on the worker, from the connection to the last row */
+} StkListResult;
+
+void            stk_list_result_free      (StkListResult        *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkListResult, stk_list_result_free)
+
+/* One refresh of a list: the index of @query (count and anchors, or the search's ids)
+ * and the pages @page_numbers (STK_PAGER_STRIDE rows each, guint), all from one read
+ * snapshot. @base: an index that can order @query's searches
+ * (stk_pager_index_can_order()), or NULL — then an items search builds one first, in
+ * the same snapshot, and returns it. @first_page_only: no index; the pages are read from
+ * the start (OFFSET), for the rows to show before the count is in. */
+void            stk_store_list_async      (StkStore             *store,
+                                           StkPagerQuery        *query,
+                                           StkPagerIndex        *base,
+                                           GArray               *page_numbers,
+                                           gboolean              first_page_only,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+StkListResult  *stk_store_list_finish     (StkStore             *store,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+/* The same on the caller's thread. */
+StkListResult  *stk_store_list            (StkStore             *store,
+                                           StkPagerQuery        *query,
+                                           StkPagerIndex        *base,
+                                           GArray               *page_numbers,
+                                           gboolean              first_page_only,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+
+/* Rows [offset, offset + limit) of @query (see stk_pager_fetch() in data/): a GArray of
+ * StkPagerRow, shorter at the end. @index NULL: from the start. */
+GArray         *stk_store_fetch           (StkStore             *store,
+                                           StkPagerQuery        *query,
+                                           StkPagerIndex        *index,
+                                           guint64               offset,
+                                           guint                 limit,
+                                           GError              **error);
+
+/* Position of the row @id in @query's order, -1 when it is not listed (-1 with @error
+ * set when the read failed). */
+gint64          stk_store_position_of     (StkStore             *store,
+                                           StkPagerQuery        *query,
+                                           StkPagerIndex        *index,
+                                           gint64                id,
+                                           GError              **error);
+void            stk_store_position_of_async  (StkStore          *store,
+                                              StkPagerQuery     *query,
+                                              StkPagerIndex     *index,
+                                              gint64             id,
+                                              GCancellable      *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer           user_data);
+gint64          stk_store_position_of_finish (StkStore          *store,
+                                              GAsyncResult      *result,
+                                              GError           **error);
+
+/* ---- items ---- */
+
+/* FALSE with STK_ERROR_NOT_FOUND when there is no such item (archived ones are found). */
+gboolean        stk_store_item_by_code    (StkStore             *store,
+                                           const char           *code,
+                                           StkItemInfo          *out,
+                                           GError              **error);
+gboolean        stk_store_item_by_id      (StkStore             *store,
+                                           gint64                id,
+                                           StkItemInfo          *out,
+                                           GError              **error);
+/* Codes of active items starting with @prefix (case-insensitive), in order. */
+GStrv           stk_store_complete_codes  (StkStore             *store,
+                                           const char           *prefix,
+                                           guint                 limit,
+                                           GError              **error);
+
+void            stk_store_item_by_code_async   (StkStore            *store,
+                                                const char          *code,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        stk_store_item_by_code_finish  (StkStore            *store,
+                                                GAsyncResult        *result,
+                                                StkItemInfo         *out,
+                                                GError             **error);
+void            stk_store_item_by_id_async     (StkStore            *store,
+                                                gint64               id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        stk_store_item_by_id_finish    (StkStore            *store,
+                                                GAsyncResult        *result,
+                                                StkItemInfo         *out,
+                                                GError             **error);
+void            stk_store_complete_codes_async (StkStore            *store,
+                                                const char          *prefix,
+                                                guint                limit,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GStrv           stk_store_complete_codes_finish (StkStore           *store,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+
+/* ---- the inventory ---- */
+
+/* stk_store_get_stats() on a worker thread. */
+void            stk_store_get_stats_async  (StkStore            *store,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean        stk_store_get_stats_finish (StkStore            *store,
+                                            GAsyncResult        *result,
+                                            StkStats            *stats,
+                                            GError             **error);
+
+/* The format (schema version) of the inventory as it is on disk; older than
+ * STK_SCHEMA_VERSION until a writer has opened it. */
+gboolean        stk_store_get_schema_version (StkStore          *store,
+                                              int               *out_version,
+                                              GError           **error);
+
+G_END_DECLS

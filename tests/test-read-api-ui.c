@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The UI's side of StkStore's read API (data/stk-reads.h): a table model disposed while
+ * its reads are under way on the store's worker gets nothing from them — neither the
+ * quick first page nor the full refresh touches it — and the reads still end (the store
+ * is let go once they have). */
+#include "config.h"
+
+#include <criterion/criterion.h>
+
+#include <gtk/gtk.h>
+
+#include "stk-ops.h"
+#include "stk-reads.h"
+#include "stk-table-model.h"
+#include "stk-test-util.h"
+
+#define N_ITEMS 300
+#define WAIT_MS 60000
+
+static char *tmpdir;
+static char *db_path;
+
+static void
+setup (void)
+{
+  g_autoptr(StkWriter) writer = NULL;
+
+  gtk_init ();
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  writer = stk_test_open_writer (db_path);
+  for (guint i = 0; i < N_ITEMS; i++)
+    {
+      g_autofree char *code = g_strdup_printf ("IT-%04u", i);
+
+      stk_test_submit (writer, stk_op_create_item (code, "An item", 100, 0));
+    }
+  stk_test_close_writer (g_steal_pointer (&writer));
+}
+
+static void
+teardown (void)
+{
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+}
+
+TestSuite (read_api_ui, .init = setup, .fini = teardown, .timeout = 120);
+
+/* The last reference to the store may go on a worker thread (GTask drops its own there):
+ * the notification wakes the main context wherever it runs. */
+static void
+store_gone_cb (gpointer  data,
+               GObject  *where_the_object_was)
+{
+  g_atomic_int_set ((gint *) data, TRUE);
+  g_main_context_wakeup (NULL);
+}
+
+static void
+wait_store_gone (const gint *gone)
+{
+  /* The suite's time limit guards against a hang. */
+  while (!g_atomic_int_get (gone))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Holds every read of the store at its first step until released. */
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  guint    waiting;
+  gboolean released;
+} Gate;
+
+static void
+gate_hook (StkStore *store,
+           guint     step,
+           gpointer  user_data)
+{
+  Gate *gate = user_data;
+
+  if (step != 0)
+    return;
+  g_mutex_lock (&gate->lock);
+  gate->waiting++;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+Test (read_api_ui, a_model_disposed_mid_read_gets_nothing_from_it)
+{
+  StkStore *store = stk_test_open_store (db_path);
+  gint store_gone = FALSE;
+  StkTableModel *model;
+  Gate gate = { 0 };
+  gint64 end;
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  g_object_weak_ref (G_OBJECT (store), store_gone_cb, &store_gone);
+  stk_store_set_read_hook (store, gate_hook, &gate);
+
+  /* A new model starts two reads: the quick first page and the full refresh. */
+  model = stk_table_model_new (store, STK_TABLE_KIND_ITEMS);
+  g_object_unref (store);
+  cr_assert (stk_table_model_get_loading (model));
+  end = stk_test_deadline (WAIT_MS);
+  g_mutex_lock (&gate.lock);
+  while (gate.waiting < 2)
+    if (!g_cond_wait_until (&gate.cond, &gate.lock, end))
+      break;
+  g_mutex_unlock (&gate.lock);
+  cr_assert_eq (gate.waiting, 2, "both reads are under way");
+
+  /* The window goes: the model is disposed (its reads cancelled), the reads run on. */
+  g_object_run_dispose (G_OBJECT (model));
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+
+  /* Both reads over and called back: nothing else holds the store. */
+  wait_store_gone (&store_gone);
+
+  /* Their callbacks left the model as dispose left it: no rows, still "loading". */
+  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (model)), 0,
+                "a read called back into a disposed model");
+  cr_assert (stk_table_model_get_loading (model), "a read called back into a disposed model");
+
+  g_object_unref (model);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}

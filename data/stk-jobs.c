@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "stk-error.h"
+#include "stk-glib.h"
 #include "stk-identity.h"
 #include "stk-maintenance.h"
 
@@ -429,7 +430,7 @@ stk_import_file_async (StkWriter           *writer,
   job->writer = g_object_ref (writer);
   job->table = table;
   job->path = g_strdup (path);
-  job_start (writer, job, stk_import_file_async, "[stocktake] import", cancellable,
+  job_start (writer, job, STK_FUNC_TAG (stk_import_file_async), "[stocktake] import", cancellable,
              progress, progress_data, callback, user_data);
 }
 
@@ -442,7 +443,7 @@ stk_import_file_finish (StkWriter        *writer,
   Job *job = NULL;
   gboolean ok;
 
-  ok = job_finish_boolean (writer, result, stk_import_file_async, &job, error);
+  ok = job_finish_boolean (writer, result, STK_FUNC_TAG (stk_import_file_async), &job, error);
   if (job != NULL)
     take_report (job, report);
   return ok;
@@ -466,7 +467,7 @@ stk_import_all_async (StkWriter           *writer,
   job = job_new (JOB_IMPORT_ALL);
   job->writer = g_object_ref (writer);
   job->path = g_strdup (dir);
-  job_start (writer, job, stk_import_all_async, "[stocktake] import all", cancellable,
+  job_start (writer, job, STK_FUNC_TAG (stk_import_all_async), "[stocktake] import all", cancellable,
              progress, progress_data, callback, user_data);
 }
 
@@ -479,7 +480,7 @@ stk_import_all_finish (StkWriter        *writer,
   Job *job = NULL;
   gboolean ok;
 
-  ok = job_finish_boolean (writer, result, stk_import_all_async, &job, error);
+  ok = job_finish_boolean (writer, result, STK_FUNC_TAG (stk_import_all_async), &job, error);
   if (job != NULL)
     take_report (job, report);
   return ok;
@@ -507,7 +508,7 @@ stk_export_file_async (StkStore            *store,
   job->store = g_object_ref (store);
   job->table = table;
   job->path = g_strdup (path);
-  job_start (store, job, stk_export_file_async, "[stocktake] export", cancellable,
+  job_start (store, job, STK_FUNC_TAG (stk_export_file_async), "[stocktake] export", cancellable,
              progress, progress_data, callback, user_data);
 }
 
@@ -520,7 +521,7 @@ stk_export_file_finish (StkStore      *store,
   Job *job = NULL;
   gboolean ok;
 
-  ok = job_finish_boolean (store, result, stk_export_file_async, &job, error);
+  ok = job_finish_boolean (store, result, STK_FUNC_TAG (stk_export_file_async), &job, error);
   if (out_rows != NULL)
     *out_rows = ok ? job->rows : 0;
   return ok;
@@ -544,7 +545,7 @@ stk_export_all_async (StkStore            *store,
   job = job_new (JOB_EXPORT_ALL);
   job->store = g_object_ref (store);
   job->path = g_strdup (dir);
-  job_start (store, job, stk_export_all_async, "[stocktake] export all", cancellable,
+  job_start (store, job, STK_FUNC_TAG (stk_export_all_async), "[stocktake] export all", cancellable,
              progress, progress_data, callback, user_data);
 }
 
@@ -557,7 +558,7 @@ stk_export_all_finish (StkStore      *store,
   Job *job = NULL;
   gboolean ok;
 
-  ok = job_finish_boolean (store, result, stk_export_all_async, &job, error);
+  ok = job_finish_boolean (store, result, STK_FUNC_TAG (stk_export_all_async), &job, error);
   if (out_rows != NULL)
     *out_rows = ok ? job->rows : 0;
   return ok;
@@ -585,7 +586,7 @@ stk_store_backup_async (StkStore            *store,
   job->store = g_object_ref (store);
   job->path = g_strdup (dest_path);
   job->flags = flags;
-  job_start (store, job, stk_store_backup_async, "[stocktake] backup", cancellable,
+  job_start (store, job, STK_FUNC_TAG (stk_store_backup_async), "[stocktake] backup", cancellable,
              progress, progress_data, callback, user_data);
 }
 
@@ -596,7 +597,7 @@ stk_store_backup_finish (StkStore      *store,
 {
   Job *job = NULL;
 
-  return job_finish_boolean (store, result, stk_store_backup_async, &job, error);
+  return job_finish_boolean (store, result, STK_FUNC_TAG (stk_store_backup_async), &job, error);
 }
 
 void
@@ -614,7 +615,7 @@ stk_store_verify_async (StkStore            *store,
 
   job = job_new (JOB_VERIFY);
   job->store = g_object_ref (store);
-  job_start (store, job, stk_store_verify_async, "[stocktake] verify", cancellable,
+  job_start (store, job, STK_FUNC_TAG (stk_store_verify_async), "[stocktake] verify", cancellable,
              progress, progress_data, callback, user_data);
 }
 
@@ -653,7 +654,7 @@ stk_generate_async (StkWriter           *writer,
   job->n_skus = n_skus;
   job->n_sales = n_sales;
   job->seed = seed;
-  job_start (writer, job, stk_generate_async, "[stocktake] generate", cancellable,
+  job_start (writer, job, STK_FUNC_TAG (stk_generate_async), "[stocktake] generate", cancellable,
              progress, progress_data, callback, user_data);
 }
 
@@ -664,5 +665,5 @@ stk_generate_finish (StkWriter     *writer,
 {
   Job *job = NULL;
 
-  return job_finish_boolean (writer, result, stk_generate_async, &job, error);
+  return job_finish_boolean (writer, result, STK_FUNC_TAG (stk_generate_async), &job, error);
 }

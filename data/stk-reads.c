@@ -7,6 +7,7 @@
 
 #include "stk-db-private.h"
 #include "stk-error.h"
+#include "stk-glib.h"
 #include "stk-pager-private.h"
 #include "stk-query-private.h"
 #include "stk-store-private.h"
@@ -250,7 +251,7 @@ stk_store_list_async (StkStore            *store,
   g_return_if_fail (query != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  read_async (store, stk_store_list_async, "[stocktake] list",
+  read_async (store, STK_FUNC_TAG (stk_store_list_async), "[stocktake] list",
               list_read, list_args_new (query, base, page_numbers, first_page_only),
               (GDestroyNotify) list_args_free, (GDestroyNotify) stk_list_result_free,
               cancellable, callback, user_data);
@@ -261,7 +262,7 @@ stk_store_list_finish (StkStore      *store,
                        GAsyncResult  *result,
                        GError       **error)
 {
-  return read_finish (store, result, stk_store_list_async, error);
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_list_async), error);
 }
 
 StkListResult *
@@ -383,7 +384,7 @@ stk_store_position_of_async (StkStore            *store,
   args->query = stk_pager_query_ref (query);
   args->index = index != NULL ? stk_pager_index_ref (index) : NULL;
   args->id = id;
-  read_async (store, stk_store_position_of_async, "[stocktake] position",
+  read_async (store, STK_FUNC_TAG (stk_store_position_of_async), "[stocktake] position",
               position_read, args, (GDestroyNotify) page_args_free, g_free,
               cancellable, callback, user_data);
 }
@@ -393,7 +394,7 @@ stk_store_position_of_finish (StkStore      *store,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_autofree gint64 *position = read_finish (store, result, stk_store_position_of_async, error);
+  g_autofree gint64 *position = read_finish (store, result, STK_FUNC_TAG (stk_store_position_of_async), error);
 
   return position != NULL ? *position : -1;
 }
@@ -542,7 +543,7 @@ stk_store_item_by_code_async (StkStore            *store,
   g_return_if_fail (code != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  read_async (store, stk_store_item_by_code_async, "[stocktake] item by code",
+  read_async (store, STK_FUNC_TAG (stk_store_item_by_code_async), "[stocktake] item by code",
               item_by_code_read, item_args_new (code, 0, 0), (GDestroyNotify) item_args_free,
               (GDestroyNotify) stk_item_info_free, cancellable, callback, user_data);
 }
@@ -553,7 +554,7 @@ stk_store_item_by_code_finish (StkStore      *store,
                                StkItemInfo   *out,
                                GError       **error)
 {
-  return take_item (read_finish (store, result, stk_store_item_by_code_async, error), out);
+  return take_item (read_finish (store, result, STK_FUNC_TAG (stk_store_item_by_code_async), error), out);
 }
 
 void
@@ -566,7 +567,7 @@ stk_store_item_by_id_async (StkStore            *store,
   g_return_if_fail (STK_IS_STORE (store));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  read_async (store, stk_store_item_by_id_async, "[stocktake] item by id",
+  read_async (store, STK_FUNC_TAG (stk_store_item_by_id_async), "[stocktake] item by id",
               item_by_id_read, item_args_new (NULL, id, 0), (GDestroyNotify) item_args_free,
               (GDestroyNotify) stk_item_info_free, cancellable, callback, user_data);
 }
@@ -577,7 +578,7 @@ stk_store_item_by_id_finish (StkStore      *store,
                              StkItemInfo   *out,
                              GError       **error)
 {
-  return take_item (read_finish (store, result, stk_store_item_by_id_async, error), out);
+  return take_item (read_finish (store, result, STK_FUNC_TAG (stk_store_item_by_id_async), error), out);
 }
 
 void
@@ -592,7 +593,7 @@ stk_store_complete_codes_async (StkStore            *store,
   g_return_if_fail (prefix != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  read_async (store, stk_store_complete_codes_async, "[stocktake] complete codes",
+  read_async (store, STK_FUNC_TAG (stk_store_complete_codes_async), "[stocktake] complete codes",
               complete_codes_read, item_args_new (prefix, 0, limit),
               (GDestroyNotify) item_args_free, (GDestroyNotify) g_strfreev,
               cancellable, callback, user_data);
@@ -603,7 +604,7 @@ stk_store_complete_codes_finish (StkStore      *store,
                                  GAsyncResult  *result,
                                  GError       **error)
 {
-  return read_finish (store, result, stk_store_complete_codes_async, error);
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_complete_codes_async), error);
 }
 
 /* ---- the inventory ---- */
@@ -631,7 +632,7 @@ stk_store_get_stats_async (StkStore            *store,
   g_return_if_fail (STK_IS_STORE (store));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  read_async (store, stk_store_get_stats_async, "[stocktake] inventory figures",
+  read_async (store, STK_FUNC_TAG (stk_store_get_stats_async), "[stocktake] inventory figures",
               stats_read, NULL, NULL, g_free, cancellable, callback, user_data);
 }
 
@@ -641,7 +642,7 @@ stk_store_get_stats_finish (StkStore      *store,
                             StkStats      *stats,
                             GError       **error)
 {
-  g_autofree StkStats *read = read_finish (store, result, stk_store_get_stats_async, error);
+  g_autofree StkStats *read = read_finish (store, result, STK_FUNC_TAG (stk_store_get_stats_async), error);
 
   if (read == NULL)
     return FALSE;

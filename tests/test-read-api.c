@@ -16,6 +16,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-glib.h"
 #include "stk-ops.h"
 #include "stk-reads.h"
 #include "stk-test-util.h"
@@ -376,17 +377,17 @@ any_cb (GObject      *object,
   g_auto(GStrv) codes = NULL;
   StkStats stats;
 
-  if (g_task_get_source_tag (G_TASK (result)) == stk_store_list_async)
+  if (g_task_get_source_tag (G_TASK (result)) == STK_FUNC_TAG (stk_store_list_async))
     o->list = stk_store_list_finish (store, result, &o->error);
-  else if (g_task_get_source_tag (G_TASK (result)) == stk_store_position_of_async)
+  else if (g_task_get_source_tag (G_TASK (result)) == STK_FUNC_TAG (stk_store_position_of_async))
     stk_store_position_of_finish (store, result, &o->error);
-  else if (g_task_get_source_tag (G_TASK (result)) == stk_store_item_by_code_async)
+  else if (g_task_get_source_tag (G_TASK (result)) == STK_FUNC_TAG (stk_store_item_by_code_async))
     stk_store_item_by_code_finish (store, result, &info, &o->error);
-  else if (g_task_get_source_tag (G_TASK (result)) == stk_store_item_by_id_async)
+  else if (g_task_get_source_tag (G_TASK (result)) == STK_FUNC_TAG (stk_store_item_by_id_async))
     stk_store_item_by_id_finish (store, result, &info, &o->error);
-  else if (g_task_get_source_tag (G_TASK (result)) == stk_store_complete_codes_async)
+  else if (g_task_get_source_tag (G_TASK (result)) == STK_FUNC_TAG (stk_store_complete_codes_async))
     codes = stk_store_complete_codes_finish (store, result, &o->error);
-  else if (g_task_get_source_tag (G_TASK (result)) == stk_store_get_stats_async)
+  else if (g_task_get_source_tag (G_TASK (result)) == STK_FUNC_TAG (stk_store_get_stats_async))
     stk_store_get_stats_finish (store, result, &stats, &o->error);
   else
     g_error ("unknown call");

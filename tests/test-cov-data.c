@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The storage core's untaken branches in the files nobody else is changing (issue 20,
+ * branch coverage): outputs that would overwrite the inventory through a hard link, its
+ * write-ahead log, or another database's log or journal; CSV sources that are the
+ * inventory or its log by another name; paths that loop or are too long; money typed
+ * with any kind of space in a locale that groups with spaces; and every public entry
+ * point refusing a programmer's bad argument with a critical and its documented failure
+ * value, never a crash. */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+
+#include "stk-csv.h"
+#include "stk-error.h"
+#include "stk-format.h"
+#include "stk-identity.h"
+#include "stk-jobs.h"
+#include "stk-lock.h"
+#include "stk-op.h"
+#include "stk-ops.h"
+#include "stk-output.h"
+#include "stk-session.h"
+#include "stk-test-util.h"
+
+static char *tmpdir;
+static char *db_path;
+static GString *criticals;   /* the criticals logged, one a line */
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  if (level & G_LOG_LEVEL_CRITICAL)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_str_equal (fields[i].key, "MESSAGE"))
+        {
+          if (fields[i].length < 0)
+            g_string_append (criticals, fields[i].value);
+          else
+            g_string_append_len (criticals, fields[i].value, fields[i].length);
+          g_string_append_c (criticals, '\n');
+          return G_LOG_WRITER_HANDLED;
+        }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static void
+setup (void)
+{
+  StkWriter *writer;
+
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  writer = stk_test_open_writer (db_path);
+  stk_test_close_writer (writer);
+  criticals = g_string_new (NULL);
+}
+
+static void
+teardown (void)
+{
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+  if (criticals != NULL)
+    g_string_free (criticals, TRUE);
+  criticals = NULL;
+}
+
+TestSuite (cov_data, .init = setup, .fini = teardown, .timeout = 60);
+
+static char *
+in_tmp (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+/* --- outputs that would destroy a database ------------------------------------------ */
+
+Test (cov_data, an_output_that_is_the_inventory_by_a_hard_link_is_refused)
+{
+  g_autofree char *alias = in_tmp ("report.csv");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = stk_test_read_bytes (db_path);
+  g_autoptr(GBytes) after = NULL;
+
+  cr_assert_eq (link (db_path, alias), 0, "%s", g_strerror (errno));
+  cr_assert_not (stk_output_check_target (alias, db_path, STK_OUTPUT_REPLACE, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_UNSAFE), "%s", error->message);
+  cr_assert (strstr (error->message, "it is the inventory itself") != NULL, "%s",
+             error->message);
+  after = stk_test_read_bytes (db_path);
+  cr_assert (g_bytes_equal (before, after));
+}
+
+Test (cov_data, an_output_that_is_the_inventory_log_by_a_hard_link_is_refused)
+{
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *alias = in_tmp ("notes.txt");
+  g_autoptr(GError) error = NULL;
+  StkWriter *writer = stk_test_open_writer (db_path);
+
+  /* While the inventory is open its write-ahead log exists. */
+  stk_test_submit (writer, stk_op_create_item ("A1", "Apples", 250, 0));
+  cr_assert (g_file_test (wal, G_FILE_TEST_IS_REGULAR), "no write-ahead log while open");
+  cr_assert_eq (link (wal, alias), 0, "%s", g_strerror (errno));
+  cr_assert_not (stk_output_check_target (alias, db_path, STK_OUTPUT_REPLACE, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_UNSAFE), "%s", error->message);
+  cr_assert (strstr (error->message, "it belongs to the inventory") != NULL, "%s",
+             error->message);
+
+  /* A CSV source by that name is refused the same way, and the inventory by a link. */
+  g_clear_error (&error);
+  cr_assert_not (stk_import_check_source (alias, FALSE, db_path, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  cr_assert (strstr (error->message, "it belongs to the inventory") != NULL, "%s",
+             error->message);
+  stk_test_close_writer (writer);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 1);
+}
+
+Test (cov_data, a_csv_source_that_is_the_inventory_by_a_hard_link_is_refused)
+{
+  g_autofree char *alias = in_tmp ("items.csv");
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_eq (link (db_path, alias), 0, "%s", g_strerror (errno));
+  cr_assert_not (stk_import_check_source (alias, FALSE, db_path, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  cr_assert (strstr (error->message, "it is the inventory itself, not a CSV file") != NULL,
+             "%s", error->message);
+}
+
+Test (cov_data, a_write_ahead_log_or_a_journal_is_never_overwritten)
+{
+  static const guint8 heads[][8] = {
+    { 0x37, 0x7f, 0x06, 0x82, 0, 0x2d, 0xe2, 0x18 },   /* write-ahead log, little-endian */
+    { 0x37, 0x7f, 0x06, 0x83, 0, 0x2d, 0xe2, 0x18 },   /* write-ahead log, big-endian */
+    { 0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7 }, /* rollback journal */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (heads); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("old-%u.log", i);
+      g_autofree char *path = in_tmp (name);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StkOutput) output = NULL;
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      cr_assert (g_file_set_contents (path, (const char *) heads[i], sizeof heads[i], NULL));
+      output = stk_output_open (path, db_path, STK_OUTPUT_REPLACE, 0644, &error);
+      cr_assert_null (output, "%s was opened for writing", name);
+      cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_UNSAFE), "%s", error->message);
+      cr_assert (strstr (error->message, "never overwrites a database") != NULL, "%s",
+                 error->message);
+      cr_assert (g_file_get_contents (path, &contents, &length, NULL));
+      cr_assert_eq (length, sizeof heads[i], "%s changed", name);
+      cr_assert_eq (memcmp (contents, heads[i], length), 0, "%s changed", name);
+    }
+}
+
+/* --- inputs that cannot be looked at ----------------------------------------------------- */
+
+Test (cov_data, a_source_that_loops_is_not_there)
+{
+  g_autofree char *a = in_tmp ("a.csv");
+  g_autofree char *b = in_tmp ("b.csv");
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_eq (symlink (b, a), 0);
+  cr_assert_eq (symlink (a, b), 0);
+  cr_assert_not (stk_input_check (a, FALSE, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  cr_assert (strstr (error->message, "there is no such file") != NULL, "%s", error->message);
+}
+
+Test (cov_data, a_source_name_too_long_says_why)
+{
+  g_autofree char *long_name = g_strnfill (300, 'x');
+  g_autofree char *path = in_tmp (long_name);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_not (stk_input_check (path, FALSE, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_IO), "%s", error->message);
+  cr_assert (strstr (error->message, g_strerror (ENAMETOOLONG)) != NULL, "%s", error->message);
+}
+
+/* --- money typed with spaces ---------------------------------------------------------------- */
+
+Test (cov_data, money_grouped_with_any_kind_of_space_reads_in_french)
+{
+  static const char *const typed[] = {
+    "1 234,50",            /* the space bar */
+    "1\u00a0234,50",       /* no-break space */
+    "1\u202f234,50",       /* narrow no-break space, what glibc's fr_FR writes */
+  };
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (stk_test_ensure_locale ("fr_FR.UTF-8", &error), "%s",
+             error ? error->message : "");
+  cr_assert_not_null (setlocale (LC_ALL, "fr_FR.UTF-8"));
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    {
+      gint64 cents = 0;
+      g_autoptr(GError) parse_error = NULL;
+
+      cr_assert (stk_parse_money (typed[i], &cents, &parse_error), "“%s”: %s", typed[i],
+                 parse_error ? parse_error->message : "");
+      cr_assert_eq (cents, 123450, "“%s” read as %" G_GINT64_FORMAT, typed[i], cents);
+    }
+  /* A space where no group can end is still an error. */
+  {
+    gint64 cents = 0;
+    g_autoptr(GError) parse_error = NULL;
+
+    cr_assert_not (stk_parse_money ("12 34,50", &cents, &parse_error));
+    cr_assert_not_null (parse_error);
+  }
+  setlocale (LC_ALL, "C.UTF-8");
+}
+
+/* --- programmers' mistakes ------------------------------------------------------------------- */
+
+/* Each call: a critical naming the check, and the documented failure value. */
+#define REFUSED(call, failure)                                                            \
+  G_STMT_START {                                                                         \
+    gsize _before = criticals->len;                                                      \
+    cr_assert_eq ((call), (failure), "%s did not return its failure value", #call);      \
+    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
+  } G_STMT_END
+
+#define REFUSED_VOID(call)                                                                \
+  G_STMT_START {                                                                         \
+    gsize _before = criticals->len;                                                      \
+    call;                                                                                \
+    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
+  } G_STMT_END
+
+static void
+never_called_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  cr_assert_fail ("a refused call answered");
+}
+
+Test (cov_data, public_entry_points_refuse_bad_arguments_without_a_crash)
+{
+  g_autoptr(GError) set = g_error_new_literal (STK_ERROR, STK_ERROR_FAILED, "already set");
+  g_autoptr(GObject) not_a_cancellable = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GTask) foreign = NULL;
+  GCancellable *bad = (GCancellable *) not_a_cancellable;
+
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  writer = stk_test_open_writer (db_path);
+  store = stk_test_open_store (db_path);
+
+  /* data/stk-jobs.h */
+  REFUSED (stk_input_check (NULL, FALSE, NULL), FALSE);
+  REFUSED (stk_input_check (db_path, FALSE, &set), FALSE);
+  REFUSED (stk_import_check_source (NULL, FALSE, NULL, NULL), FALSE);
+  REFUSED (stk_import_check_source (db_path, FALSE, NULL, &set), FALSE);
+  REFUSED_VOID (stk_import_file_async (NULL, STK_TABLE_SKUS, "x.csv", NULL, NULL, NULL,
+                                       never_called_cb, NULL));
+  REFUSED_VOID (stk_import_file_async (writer, STK_TABLE_SKUS, NULL, NULL, NULL, NULL,
+                                       never_called_cb, NULL));
+  REFUSED_VOID (stk_import_file_async (writer, STK_TABLE_SKUS, "x.csv", bad, NULL, NULL,
+                                       never_called_cb, NULL));
+  REFUSED_VOID (stk_import_all_async (NULL, tmpdir, NULL, NULL, NULL, never_called_cb, NULL));
+  REFUSED_VOID (stk_import_all_async (writer, NULL, NULL, NULL, NULL, never_called_cb, NULL));
+  REFUSED_VOID (stk_import_all_async (writer, tmpdir, bad, NULL, NULL, never_called_cb, NULL));
+  REFUSED_VOID (stk_export_file_async (NULL, STK_TABLE_SKUS, "x.csv", NULL, NULL, NULL,
+                                       never_called_cb, NULL));
+  REFUSED_VOID (stk_export_file_async (store, STK_TABLE_SKUS, NULL, NULL, NULL, NULL,
+                                       never_called_cb, NULL));
+  REFUSED_VOID (stk_export_file_async (store, STK_TABLE_SKUS, "x.csv", bad, NULL, NULL,
+                                       never_called_cb, NULL));
+  REFUSED_VOID (stk_export_all_async (NULL, tmpdir, NULL, NULL, NULL, never_called_cb, NULL));
+  REFUSED_VOID (stk_export_all_async (store, NULL, NULL, NULL, NULL, never_called_cb, NULL));
+  REFUSED_VOID (stk_export_all_async (store, tmpdir, bad, NULL, NULL, never_called_cb, NULL));
+  REFUSED_VOID (stk_store_backup_async (NULL, "b.db", STK_OUTPUT_NONE, NULL, NULL, NULL,
+                                        never_called_cb, NULL));
+  REFUSED_VOID (stk_store_backup_async (store, NULL, STK_OUTPUT_NONE, NULL, NULL, NULL,
+                                        never_called_cb, NULL));
+  REFUSED_VOID (stk_store_backup_async (store, "b.db", STK_OUTPUT_NONE, bad, NULL, NULL,
+                                        never_called_cb, NULL));
+  REFUSED_VOID (stk_store_verify_async (NULL, NULL, NULL, NULL, never_called_cb, NULL));
+  REFUSED_VOID (stk_store_verify_async (store, bad, NULL, NULL, never_called_cb, NULL));
+  REFUSED_VOID (stk_generate_async (NULL, 1, 1, 1, NULL, NULL, NULL, never_called_cb, NULL));
+  REFUSED_VOID (stk_generate_async (writer, 1, 1, 1, bad, NULL, NULL, never_called_cb, NULL));
+  foreign = g_task_new (store, NULL, NULL, NULL);
+  REFUSED (stk_job_was_cancelled (NULL), FALSE);
+  REFUSED (stk_import_file_finish (writer, G_ASYNC_RESULT (foreign), NULL, NULL), FALSE);
+  REFUSED (stk_export_file_finish (store, G_ASYNC_RESULT (foreign), NULL, NULL), FALSE);
+  REFUSED (stk_store_backup_finish (store, G_ASYNC_RESULT (foreign), NULL), FALSE);
+  REFUSED (stk_store_verify_finish (store, G_ASYNC_RESULT (foreign), NULL), NULL);
+
+  /* data/stk-op.h */
+  REFUSED (stk_op_new (NULL, STK_CHANGE_NONE, NULL, NULL, NULL), NULL);
+  REFUSED (stk_op_ref (NULL), NULL);
+  REFUSED_VOID (stk_op_unref (NULL));
+  REFUSED (stk_op_get_id (NULL), NULL);
+  REFUSED_VOID (stk_op_set_id (NULL, "id"));
+  REFUSED (stk_op_get_kind (NULL), NULL);
+  REFUSED (stk_op_get_description (NULL), NULL);
+  REFUSED_VOID (stk_op_set_description (NULL, "d"));
+  REFUSED_VOID (stk_op_set_describe_func (NULL, NULL));
+  REFUSED (stk_op_get_flags (NULL), 0);
+  REFUSED_VOID (stk_op_set_flags (NULL, 0));
+  REFUSED (stk_op_get_changes (NULL), 0);
+  REFUSED (stk_op_get_data (NULL), NULL);
+  REFUSED (stk_op_get_row_id (NULL), 0);
+  REFUSED_VOID (stk_op_set_row_id (NULL, 1));
+  REFUSED (stk_op_get_duplicate (NULL), FALSE);
+  REFUSED_VOID (stk_op_set_duplicate (NULL, TRUE));
+  REFUSED (stk_op_apply (NULL, NULL, NULL), FALSE);
+  {
+    g_autoptr(StkOp) op = stk_op_create_item ("Z1", "Zed", 1, 0);
+
+    REFUSED_VOID (stk_op_set_id (op, ""));
+    REFUSED_VOID (stk_op_set_id (op, NULL));
+  }
+
+  /* data/stk-session.h */
+  REFUSED (stk_session_open (NULL, STK_SESSION_MODE_EDIT, NULL), NULL);
+  REFUSED (stk_session_open (db_path, STK_SESSION_MODE_EDIT, &set), NULL);
+  REFUSED (stk_session_get_path (NULL), NULL);
+  REFUSED (stk_session_get_read_only (NULL), TRUE);
+  REFUSED (stk_session_get_writer (NULL), NULL);
+  REFUSED (stk_session_get_store (NULL), NULL);
+  REFUSED (stk_session_get_can_edit (NULL), FALSE);
+  REFUSED (stk_session_get_holder (NULL), NULL);
+  REFUSED (stk_session_switch_to_editing (NULL, NULL), FALSE);
+  REFUSED (stk_session_close (NULL, 0, NULL), FALSE);
+
+  /* data/stk-csv.h, stk-output.h, stk-identity.h, stk-lock.h */
+  REFUSED (stk_csv_reader_new (NULL), NULL);
+  REFUSED (stk_csv_writer_new (NULL), NULL);
+  REFUSED_VOID (stk_csv_append_field (NULL, "x"));
+  REFUSED (stk_output_check_target (NULL, NULL, STK_OUTPUT_NONE, NULL), FALSE);
+  REFUSED (stk_output_open (NULL, NULL, STK_OUTPUT_NONE, 0644, NULL), NULL);
+  REFUSED (stk_output_get_fd (NULL), -1);
+  REFUSED (stk_output_get_path (NULL), NULL);
+  REFUSED (stk_output_get_temp_path (NULL), NULL);
+  REFUSED (stk_output_commit (NULL, NULL), FALSE);
+  REFUSED (stk_output_remove_stale (NULL), 0);
+  REFUSED (stk_identity_resolve (NULL, STK_IDENTITY_INVENTORY, NULL), NULL);
+  REFUSED (stk_identity_blocking_file (NULL), NULL);
+  REFUSED_VOID (stk_identity_set_stat_error (NULL, ENOENT, NULL));
+  REFUSED (stk_lock_path_for (NULL), NULL);
+  REFUSED (stk_lock_acquire (NULL, "window", NULL), NULL);
+  REFUSED (stk_lock_is_held (NULL), FALSE);
+  REFUSED (stk_lock_read_holder (NULL), NULL);
+  REFUSED (stk_lock_get_path (NULL), NULL);
+
+  /* data/stk-format.h */
+  REFUSED (stk_parse_money (NULL, NULL, NULL), FALSE);
+  REFUSED (stk_parse_count (NULL, NULL, NULL), FALSE);
+
+  stk_test_spin (50);   /* a refused async call must not answer later either */
+  stk_test_close_writer (g_steal_pointer (&writer));
+}

@@ -66,12 +66,32 @@ set_pending (StkEditDialog *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", !pending);
 }
 
+/* Destroyed, or taken off the screen for good by gtk_window_destroy() — which, while the
+ * pending submit still holds the dialog (set aside, see stk_window_set_aside_waiting),
+ * does not dispose it, so "destroy" has not been emitted yet. */
+static gboolean
+is_gone (StkEditDialog *self)
+{
+  StkEditDialogPrivate *priv = stk_edit_dialog_get_instance_private (self);
+  GListModel *toplevels;
+
+  if (priv->destroyed)
+    return TRUE;
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (w == G_OBJECT (self))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 close_unless_destroyed (StkEditDialog *self)
 {
-  StkEditDialogPrivate *priv = stk_edit_dialog_get_instance_private (self);
-
-  if (!priv->destroyed)
+  if (!is_gone (self))
     gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -92,7 +112,7 @@ submit_failed (StkEditDialog *self,
       return;
     }
   /* Closed while pending: there is no field left to show the error at. */
-  if (priv->destroyed)
+  if (is_gone (self))
     {
       g_autofree char *failed = NULL;
 

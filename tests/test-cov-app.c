@@ -23,6 +23,8 @@
 #include "stk-lock-dialog.h"
 #include "stk-lock-test-util.h"
 #include "stk-locked-dialog.h"
+#include "stk-notice.h"
+#include "stk-ops.h"
 #include "stk-quit-dialog.h"
 #include "stk-schema.h"
 #include "stk-session.h"
@@ -767,4 +769,45 @@ Test (cov_app, closing_one_of_two_windows_does_not_ask)
 {
   cr_assert_eq (run_app (two_windows_script), 0);
   cr_assert_eq (count_items ("TWO-1"), 1);
+}
+
+/* --- a set-aside change that is refused ------------------------------------------------ */
+
+static const char *
+notice_text (StkWindow *window)
+{
+  StkNotice *notice = child (window, STK_TYPE_WINDOW, "notice");
+  const char *text = stk_notice_get_text (notice);
+
+  return text != NULL ? text : "";
+}
+
+static void
+set_aside_refused_script (void)
+{
+  StkWindow *window = wait_window ();
+
+  stk_test_submit (window_writer (window), stk_op_create_item ("DUP-1", "First", 100, 0));
+  holder = hold_database ();
+  save_new_item_while_held (window, "DUP-1");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
+  click (find_toplevel (STK_TYPE_LOCKED_DIALOG), STK_TYPE_LOCKED_DIALOG, "close_button");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+
+  /* The other program lets go; the code is taken: the window says the change was not
+   * saved, and why. */
+  release_database (holder);
+  g_clear_object (&holder);
+  stk_writer_retry_now (window_writer (window));
+  cr_assert (WAIT_UNTIL (g_str_has_prefix (notice_text (window), "Not saved: ")),
+             "the window did not say the change was refused: “%s”", notice_text (window));
+  cr_assert (strstr (notice_text (window), "DUP-1") != NULL, "“%s”", notice_text (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+Test (cov_app, a_set_aside_change_that_is_refused_is_announced_in_the_window)
+{
+  cr_assert_eq (run_app (set_aside_refused_script), 0);
+  cr_assert_eq (count_items ("DUP-1"), 1);
 }

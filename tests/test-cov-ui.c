@@ -11,18 +11,25 @@
 #include <criterion/criterion.h>
 #include <gtk/gtk.h>
 
+#include "stk-chart.h"
+#include "stk-columns.h"
+#include "stk-edit-dialog.h"
 #include "stk-error.h"
+#include "stk-flows.h"
 #include "stk-item-dialog.h"
 #include "stk-lock-dialog.h"
 #include "stk-lock-test-util.h"
 #include "stk-locked-dialog.h"
 #include "stk-movement-dialog.h"
+#include "stk-notice.h"
 #include "stk-ops.h"
 #include "stk-progress-dialog.h"
 #include "stk-quit-dialog.h"
+#include "stk-reports-view.h"
 #include "stk-result-dialog.h"
 #include "stk-sale-dialog.h"
 #include "stk-session.h"
+#include "stk-table-view.h"
 #include "stk-test-util.h"
 
 #define TIMEOUT_MS 20000
@@ -620,4 +627,163 @@ Test (cov_ui, a_change_lost_when_the_inventory_closes_is_said_in_the_dialog)
   cr_assert (g_output_stream_close (g_subprocess_get_stdin_pipe (holder), NULL, NULL));
   cr_assert (g_subprocess_wait_check (holder, NULL, NULL));
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'LOST-1'"), 0);
+}
+
+/* --- programmers' mistakes --------------------------------------------------------------- */
+
+static GString *criticals;
+
+static GLogWriterOutput
+critical_writer (GLogLevelFlags   level,
+                 const GLogField *fields,
+                 gsize            n_fields,
+                 gpointer         user_data)
+{
+  if (level & G_LOG_LEVEL_CRITICAL)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_str_equal (fields[i].key, "MESSAGE"))
+        {
+          if (fields[i].length < 0)
+            g_string_append (criticals, fields[i].value);
+          else
+            g_string_append_len (criticals, fields[i].value, fields[i].length);
+          g_string_append_c (criticals, '\n');
+          return G_LOG_WRITER_HANDLED;
+        }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* Each call: a critical naming the check, and the documented failure value. */
+#define REFUSED(call, failure)                                                            \
+  G_STMT_START {                                                                         \
+    gsize _before = criticals->len;                                                      \
+    cr_assert ((call) == (failure), "%s did not return its failure value", #call);       \
+    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
+  } G_STMT_END
+
+#define REFUSED_VOID(call)                                                                \
+  G_STMT_START {                                                                         \
+    gsize _before = criticals->len;                                                      \
+    call;                                                                                \
+    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
+  } G_STMT_END
+
+static void
+never_done_cb (gboolean changed,
+               gpointer user_data)
+{
+  cr_assert_fail ("a refused flow ran");
+}
+
+Test (cov_ui, public_entry_points_refuse_bad_arguments_without_a_crash)
+{
+  g_autoptr(GtkWidget) not_a_window = g_object_ref_sink (gtk_label_new ("not a window"));
+  g_autoptr(GObject) not_a_writer = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = g_error_new_literal (STK_ERROR, STK_ERROR_LOCKED, "held");
+  g_autoptr(StkStore) store = open_store ();
+  GtkWindow *bad_parent = (GtkWindow *) not_a_window;
+  StkWriter *bad_writer = (StkWriter *) not_a_writer;
+  gpointer wrong = not_a_window;   /* a widget of the wrong type for every method below */
+  GValue unset = G_VALUE_INIT;
+
+  criticals = g_string_new (NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_log_set_writer_func (critical_writer, NULL, NULL);
+
+  /* Constructors. */
+  REFUSED (stk_quit_dialog_new (bad_parent, writer ()), NULL);
+  REFUSED (stk_quit_dialog_new (NULL, bad_writer), NULL);
+  REFUSED (stk_locked_dialog_new (bad_parent, writer ()), NULL);
+  REFUSED (stk_locked_dialog_new (NULL, NULL), NULL);
+  REFUSED (stk_locked_dialog_new_for_startup (NULL, db_path, NULL), NULL);
+  REFUSED (stk_locked_dialog_new_for_startup (app, NULL, NULL), NULL);
+  REFUSED (stk_lock_dialog_new (NULL, db_path, error), NULL);
+  REFUSED (stk_lock_dialog_new (app, NULL, error), NULL);
+  REFUSED (stk_lock_dialog_new (app, db_path, NULL), NULL);
+  REFUSED (stk_progress_dialog_new (bad_parent, "t", "h", cancellable), NULL);
+  REFUSED (stk_progress_dialog_new (NULL, "t", "h", NULL), NULL);
+  REFUSED (stk_result_dialog_show (bad_parent, STK_RESULT_OK, "t", "h", "b", NULL, 0), NULL);
+  REFUSED (stk_result_dialog_show (NULL, (StkResultKind) 7, "t", "h", "b", NULL, 0), NULL);
+  REFUSED (stk_item_dialog_new (bad_parent, writer (), NULL), NULL);
+  REFUSED (stk_item_dialog_new (NULL, bad_writer, NULL), NULL);
+  REFUSED (stk_sale_dialog_new (bad_parent, writer (), store, NULL), NULL);
+  REFUSED (stk_sale_dialog_new (NULL, bad_writer, store, NULL), NULL);
+  REFUSED (stk_sale_dialog_new (NULL, writer (), NULL, NULL), NULL);
+  REFUSED (stk_movement_dialog_new (bad_parent, writer (), store, STK_MOVEMENT_RECEIVE, NULL),
+           NULL);
+  REFUSED (stk_movement_dialog_new (NULL, bad_writer, store, STK_MOVEMENT_RECEIVE, NULL), NULL);
+  REFUSED (stk_movement_dialog_new (NULL, writer (), NULL, STK_MOVEMENT_RECEIVE, NULL), NULL);
+  REFUSED (stk_movement_dialog_new (NULL, writer (), store, STK_MOVEMENT_SALE, NULL), NULL);
+
+  /* Methods, given a widget of another type. */
+  REFUSED_VOID (stk_lock_dialog_set_error (wrong, error));
+  REFUSED (stk_locked_dialog_get_writer (wrong), NULL);
+  REFUSED_VOID (stk_progress_dialog_set_progress (wrong, 0.5, "x"));
+  REFUSED_VOID (stk_progress_dialog_pulse (wrong, "x"));
+  REFUSED_VOID (stk_progress_dialog_set_finished (wrong));
+  REFUSED_VOID (stk_progress_dialog_finish (wrong));
+  REFUSED (stk_item_dialog_get_pending (wrong), FALSE);
+  REFUSED (stk_sale_dialog_get_pending (wrong), FALSE);
+  REFUSED (stk_sale_dialog_get_busy (wrong), FALSE);
+  REFUSED (stk_movement_dialog_get_pending (wrong), FALSE);
+  REFUSED (stk_movement_dialog_get_busy (wrong), FALSE);
+  REFUSED (stk_edit_dialog_get_writer (wrong), NULL);
+  REFUSED (stk_edit_dialog_get_pending (wrong), FALSE);
+  REFUSED (stk_edit_dialog_get_save_button (wrong), NULL);
+  REFUSED_VOID (stk_edit_dialog_hide_error (wrong));
+  REFUSED (stk_edit_dialog_get_busy (wrong), FALSE);
+  REFUSED (stk_chart_get_title (wrong), NULL);
+  REFUSED_VOID (stk_chart_set_title (wrong, "t"));
+  REFUSED_VOID (stk_chart_set_days (wrong, NULL, 0));
+  REFUSED (stk_chart_get_n_points (wrong), 0);
+  REFUSED (stk_chart_get_max_value (wrong), 0);
+  REFUSED (stk_chart_get_total (wrong), 0);
+  REFUSED (stk_chart_get_axis_max (wrong), 0);
+  REFUSED (stk_chart_get_tick_step (wrong), 0);
+  REFUSED (stk_chart_get_summary (wrong), NULL);
+  REFUSED_VOID (stk_notice_show (wrong, "t", NULL));
+  REFUSED_VOID (stk_notice_dismiss (wrong));
+  REFUSED (stk_notice_get_text (wrong), NULL);
+  REFUSED (stk_notice_get_can_undo (wrong), FALSE);
+  REFUSED (stk_notice_undo (wrong), FALSE);
+  REFUSED_VOID (stk_notice_set_timeout (wrong, 1));
+  REFUSED_VOID (stk_reports_view_set_store (wrong, store));
+  REFUSED_VOID (stk_reports_view_reload (wrong));
+  REFUSED (stk_reports_view_get_loading (wrong), FALSE);
+  REFUSED_VOID (stk_table_view_set_store (wrong, store));
+  REFUSED (stk_table_view_get_model (wrong), NULL);
+  REFUSED (stk_table_view_get_column_view (wrong), NULL);
+  REFUSED (stk_table_view_dup_selected (wrong), NULL);
+  REFUSED_VOID (stk_table_view_select_id (wrong, 1));
+  {
+    g_autoptr(GtkWidget) chart = g_object_ref_sink (stk_chart_new ());
+    g_autoptr(GtkWidget) notice = g_object_ref_sink (stk_notice_new ());
+    g_autoptr(GtkWidget) view = g_object_ref_sink (stk_reports_view_new ());
+    g_autoptr(GtkWidget) table = g_object_ref_sink (stk_table_view_new (STK_TABLE_KIND_ITEMS));
+
+    REFUSED_VOID (stk_chart_set_days (STK_CHART (chart), NULL, 3));
+    REFUSED_VOID (stk_notice_show (STK_NOTICE (notice), NULL, NULL));
+    REFUSED_VOID (stk_reports_view_set_store (STK_REPORTS_VIEW (view), (StkStore *) bad_writer));
+    REFUSED_VOID (stk_table_view_set_store (STK_TABLE_VIEW (table), (StkStore *) bad_writer));
+  }
+
+  /* Flows. */
+  REFUSED_VOID (stk_flow_import (bad_parent, session, STK_TABLE_SKUS, never_done_cb, NULL));
+  REFUSED_VOID (stk_flow_import (NULL, NULL, STK_TABLE_SKUS, never_done_cb, NULL));
+  REFUSED_VOID (stk_flow_export (bad_parent, session, STK_TABLE_SKUS, never_done_cb, NULL));
+  REFUSED_VOID (stk_flow_backup (bad_parent, session, never_done_cb, NULL));
+  REFUSED_VOID (stk_flow_verify (bad_parent, session, never_done_cb, NULL));
+  REFUSED_VOID (stk_flow_import_path (bad_parent, session, STK_TABLE_SKUS, "x.csv",
+                                      never_done_cb, NULL));
+  REFUSED (stk_flow_withdraw_waiting (bad_writer, NULL), NULL);
+
+  /* Columns. */
+  REFUSED (stk_columns_for_kind ((StkTableKind) 9), NULL);
+  REFUSED (stk_column_format (NULL, &unset), NULL);
+  REFUSED (stk_column_format (&stk_columns_for_kind (STK_TABLE_KIND_ITEMS)->columns[0], &unset),
+           NULL);
+  REFUSED (stk_column_format_row (NULL, not_a_writer), NULL);
+
+  g_string_free (criticals, TRUE);
 }

@@ -9,6 +9,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <locale.h>
 #include <unistd.h>
 
@@ -24,6 +27,7 @@
 #include "stk-op.h"
 #include "stk-ops.h"
 #include "stk-output.h"
+#include "stk-seams.h"
 #include "stk-session.h"
 #include "stk-test-util.h"
 
@@ -370,4 +374,196 @@ Test (cov_data, public_entry_points_refuse_bad_arguments_without_a_crash)
 
   stk_test_spin (50);   /* a refused async call must not answer later either */
   stk_test_close_writer (g_steal_pointer (&writer));
+}
+
+/* --- the lock file: who holds it, and files that are not ours to write ---------------- */
+
+Test (cov_data, the_holder_is_described_with_what_is_known)
+{
+  StkLockHolder host_only = { .host = (char *) "box" };
+  StkLockHolder user_only = { .user = (char *) "alice" };
+  StkLockHolder pid_only = { .pid = 12 };
+  StkLockHolder nothing = { 0 };
+  StkLockHolder long_ago = { .user = (char *) "bob", .host = (char *) "till" };
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *d = NULL;
+  g_autofree char *e = NULL;
+  g_autofree char *year = NULL;
+
+  long_ago.since = g_date_time_new_utc (2001, 2, 3, 4, 5, 6);
+  a = stk_lock_holder_describe (&host_only);
+  b = stk_lock_holder_describe (&user_only);
+  c = stk_lock_holder_describe (&pid_only);
+  d = stk_lock_holder_describe (&nothing);
+  e = stk_lock_holder_describe (&long_ago);
+  cr_assert_str_eq (a, "on host “box”");
+  cr_assert_str_eq (b, "alice");
+  cr_assert_str_eq (c, "(process 12)");
+  cr_assert_str_eq (d, "");
+  /* Not today: the date is said, not only the time. */
+  cr_assert (g_str_has_prefix (e, "bob on host “till”, since "), "%s", e);
+  cr_assert (strstr (e, "01") != NULL, "no date in “%s”", e);
+  g_date_time_unref (long_ago.since);
+}
+
+static char *
+lock_path (void)
+{
+  return stk_lock_path_for (db_path);
+}
+
+Test (cov_data, a_lock_file_that_is_not_holder_text_names_nobody_and_is_left_as_it_was)
+{
+  g_autofree char *path = lock_path ();
+  g_autofree char *big = g_strnfill (5000, 'x');
+  static const char odd[] = "no equals sign here\n=\nhost=\nuser=\xff\xfe\n";
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  StkLock *lock;
+
+  cr_assert (g_file_set_contents (path, odd, -1, NULL));
+  cr_assert_null (stk_lock_read_holder (db_path), "a holder read from junk");
+  cr_assert (g_file_set_contents (path, big, -1, NULL));
+  cr_assert_null (stk_lock_read_holder (db_path), "a holder read from 5000 bytes");
+
+  /* Taking the lock keeps a file that is not holder text as it is. */
+  cr_assert (g_file_set_contents (path, odd, -1, NULL));
+  lock = stk_lock_acquire (db_path, "import", &error);
+  cr_assert_not_null (lock, "%s", error ? error->message : "");
+  cr_assert (g_file_get_contents (path, &contents, NULL, NULL));
+  cr_assert_str_eq (contents, odd, "the lock file's contents were rewritten");
+  stk_lock_release (lock);
+}
+
+Test (cov_data, a_lock_file_with_another_name_is_refused_and_not_written)
+{
+  g_autofree char *path = lock_path ();
+  g_autofree char *other = in_tmp ("someone-elses.txt");
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (g_file_set_contents (other, "host=box\n", -1, NULL));
+  cr_assert_eq (link (other, path), 0, "%s", g_strerror (errno));
+  cr_assert_null (stk_lock_acquire (db_path, "window", &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_UNSAFE), "%s", error->message);
+  cr_assert (strstr (error->message, "hard links") != NULL, "%s", error->message);
+  cr_assert (g_file_get_contents (other, &contents, NULL, NULL));
+  cr_assert_str_eq (contents, "host=box\n");
+}
+
+Test (cov_data, a_lock_file_that_is_a_pipe_is_refused)
+{
+  g_autofree char *path = lock_path ();
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_eq (mkfifo (path, 0600), 0, "%s", g_strerror (errno));
+  cr_assert_null (stk_lock_read_holder (db_path));
+  cr_assert_null (stk_lock_acquire (db_path, "window", &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_UNSAFE), "%s", error->message);
+  cr_assert (strstr (error->message, "it is not a regular file") != NULL, "%s", error->message);
+}
+
+/* Holds the inventory's lock from this process (another open file, so flock conflicts)
+ * with @text as the holder. */
+static int
+hold_lock_with (const char *text)
+{
+  g_autofree char *path = lock_path ();
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  cr_assert_geq (fd, 0, "%s", g_strerror (errno));
+  cr_assert_eq (flock (fd, LOCK_EX | LOCK_NB), 0);
+  cr_assert_eq (write (fd, text, strlen (text)), (ssize_t) strlen (text));
+  return fd;
+}
+
+Test (cov_data, a_held_lock_names_the_command_or_says_only_another_program)
+{
+  g_autoptr(GError) anonymous = NULL;
+  g_autoptr(GError) command = NULL;
+  int fd;
+
+  fd = hold_lock_with ("what=\n");
+  cr_assert_null (stk_lock_acquire (db_path, "window", &anonymous));
+  cr_assert (g_error_matches (anonymous, STK_ERROR, STK_ERROR_LOCKED), "%s", anonymous->message);
+  cr_assert_str_eq (anonymous->message,
+                    "The inventory “inventory.db” is open for editing in another Stocktake "
+                    "program.");
+  close (fd);
+  g_unlink (lock_path ());
+
+  fd = hold_lock_with ("user=alice\nwhat=import\n");
+  cr_assert_null (stk_lock_acquire (db_path, "window", &command));
+  cr_assert_str_eq (command->message,
+                    "The inventory “inventory.db” is being changed by the Stocktake command "
+                    "“import”: alice.");
+  close (fd);
+}
+
+static int flock_calls;
+
+static int
+failing_flock (int fd,
+               int operation)
+{
+  /* Interrupted once, then a failure that is not "held". */
+  if (flock_calls++ == 0)
+    {
+      errno = EINTR;
+      return -1;
+    }
+  errno = ENOLCK;
+  return -1;
+}
+
+Test (cov_data, a_lock_that_cannot_be_taken_says_why)
+{
+  g_autoptr(GError) error = NULL;
+
+  stk_seams.flock = failing_flock;
+  cr_assert_null (stk_lock_acquire (db_path, "window", &error));
+  stk_seams_reset ();
+  cr_assert_eq (flock_calls, 2, "EINTR was not retried");
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_IO), "%s", error->message);
+  cr_assert (strstr (error->message, "Cannot lock the file “inventory.db.lock”") != NULL, "%s",
+             error->message);
+  cr_assert (strstr (error->message, g_strerror (ENOLCK)) != NULL, "%s", error->message);
+}
+
+/* --- the session ---------------------------------------------------------------------------- */
+
+Test (cov_data, session_reads_through_properties_and_switching_twice_or_closed_is_said)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  gboolean read_only = TRUE;
+  gboolean can_edit = FALSE;
+  g_autofree char *holder = NULL;
+
+  /* A probe interval alone, and a budget that is not a number (ignored). */
+  g_setenv ("STOCKTAKE_PROBE_INTERVAL_MS", "50", TRUE);
+  g_setenv ("STOCKTAKE_RETRY_BUDGET_MS", "soon", TRUE);
+  session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
+  g_unsetenv ("STOCKTAKE_PROBE_INTERVAL_MS");
+  g_unsetenv ("STOCKTAKE_RETRY_BUDGET_MS");
+  cr_assert_not_null (session, "%s", error ? error->message : "");
+  g_object_get (session, "path", &path, "read-only", &read_only, "writer", &writer,
+                "store", &store, "can-edit", &can_edit, "holder", &holder, NULL);
+  cr_assert (g_str_has_suffix (path, "inventory.db"));
+  cr_assert_not (read_only);
+  cr_assert_eq (writer, stk_session_get_writer (session));
+  cr_assert_eq (store, stk_session_get_store (session));
+  cr_assert_null (holder);
+
+  /* Already editing: switching is nothing to do. */
+  cr_assert (stk_session_switch_to_editing (session, &error));
+  cr_assert (stk_session_close (session, 5000, &error), "%s", error ? error->message : "");
+  cr_assert_not (stk_session_switch_to_editing (session, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CLOSED), "%s", error->message);
+  cr_assert_str_eq (error->message, "The inventory is closed.");
 }

@@ -18,6 +18,7 @@
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 
+#include "stk-code.h"
 #include "stk-csv.h"
 #include "stk-error.h"
 #include "stk-format.h"
@@ -566,4 +567,111 @@ Test (cov_data, session_reads_through_properties_and_switching_twice_or_closed_i
   cr_assert_not (stk_session_switch_to_editing (session, &error));
   cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CLOSED), "%s", error->message);
   cr_assert_str_eq (error->message, "The inventory is closed.");
+}
+
+/* --- figures typed wrong --------------------------------------------------------------------- */
+
+static const char *
+money_error (const char *text)
+{
+  static char message[256];
+  g_autoptr(GError) error = NULL;
+  gint64 cents = -1;
+
+  if (stk_parse_money (text, &cents, &error))
+    return "(accepted)";
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  cr_assert_eq (cents, -1, "“%s”: a refused price was stored", text);
+  g_strlcpy (message, error->message, sizeof message);
+  return message;
+}
+
+Test (cov_data, badly_grouped_or_huge_figures_are_refused_with_the_reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) zeros = g_string_new ("0");
+  gint64 value = 0;
+
+  cr_assert (stk_test_ensure_locale ("en_US.UTF-8", &error), "%s", error ? error->message : "");
+  cr_assert_not_null (setlocale (LC_ALL, "en_US.UTF-8"));
+
+  cr_assert_str_eq (money_error ("1,234.50"), "(accepted)");
+  cr_assert_str_eq (money_error ("1,,234.50"), "Not a price: write it like 1,234.50");
+  cr_assert_str_eq (money_error ("1,234,"), "Not a price: write it like 1,234.50");
+  cr_assert_str_eq (money_error ("12,34"), "Not a price: write it like 1,234.50");
+  cr_assert_str_eq (money_error ("1234,567"), "Not a price: write it like 1,234.50");
+  for (guint i = 0; i < 70; i++)
+    g_string_append (zeros, ",000");
+  cr_assert_str_eq (money_error (zeros->str), "Not a price: write it like 1,234.50");
+  /* Too many digits; digits that fit until the cents are added; a fraction too long. */
+  cr_assert_str_eq (money_error ("123456789012345678901234"), "The price is too large");
+  cr_assert_str_eq (money_error ("1844674407370955161"), "The price is too large");
+  cr_assert_str_eq (money_error ("92233720368547758.08"), "The price is too large");
+
+  cr_assert (stk_parse_count ("-9,223,372,036,854,775,808", &value, NULL));
+  cr_assert_eq (value, G_MININT64);
+  g_clear_error (&error);
+  cr_assert_not (stk_parse_count ("9,223,372,036,854,775,808", &value, &error));
+  cr_assert_str_eq (error->message, "The number is too large");
+  setlocale (LC_ALL, "C.UTF-8");
+}
+
+Test (cov_data, a_time_beyond_the_calendar_is_a_dash)
+{
+  g_autofree char *date = stk_format_date (G_MAXINT64);
+  g_autofree char *datetime = stk_format_datetime (G_MININT64);
+
+  cr_assert_str_eq (date, "—");
+  cr_assert_str_eq (datetime, "—");
+}
+
+/* --- the CSV reader and writer, misused -------------------------------------------------------- */
+
+Test (cov_data, csv_entry_points_refuse_bad_arguments_without_a_crash)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data ("a,b\n", 4, NULL);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GObject) not_a_stream = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GError) set = g_error_new_literal (STK_ERROR, STK_ERROR_FAILED, "already set");
+  g_autoptr(StkCsvReader) reader = stk_csv_reader_new (in);
+  g_autoptr(StkCsvWriter) writer = stk_csv_writer_new (out);
+  GCancellable *bad = (GCancellable *) not_a_stream;
+  g_autoptr(GPtrArray) fields = NULL;
+  const char *row[] = { "a" };
+
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+
+  REFUSED (stk_csv_reader_new ((GInputStream *) not_a_stream), NULL);
+  REFUSED_VOID (stk_csv_reader_set_cancellable (NULL, NULL));
+  REFUSED_VOID (stk_csv_reader_set_cancellable (reader, bad));
+  REFUSED (stk_csv_reader_get_line (NULL), 0);
+  REFUSED (stk_csv_reader_get_offset (NULL), 0);
+  REFUSED (stk_csv_reader_next (NULL, &fields, NULL), STK_CSV_FATAL);
+  REFUSED (stk_csv_reader_next (reader, NULL, NULL), STK_CSV_FATAL);
+  REFUSED (stk_csv_reader_next (reader, &fields, &set), STK_CSV_FATAL);
+  REFUSED (stk_csv_writer_new ((GOutputStream *) not_a_stream), NULL);
+  REFUSED (stk_csv_writer_write_row (NULL, row, 1, NULL, NULL), FALSE);
+  REFUSED (stk_csv_writer_write_row (writer, NULL, 1, NULL, NULL), FALSE);
+  REFUSED (stk_csv_writer_write_row (writer, row, 0, NULL, NULL), FALSE);
+  REFUSED (stk_csv_writer_write_row (writer, row, 1, bad, NULL), FALSE);
+  REFUSED (stk_csv_writer_write_row (writer, row, 1, NULL, &set), FALSE);
+  REFUSED (stk_csv_writer_close (NULL, NULL, NULL), FALSE);
+  REFUSED (stk_csv_writer_close (writer, bad, NULL), FALSE);
+  REFUSED (stk_csv_writer_close (writer, NULL, &set), FALSE);
+
+  /* And the reader still reads, the writer still writes, after all that. */
+  cr_assert_eq (stk_csv_reader_next (reader, &fields, NULL), STK_CSV_RECORD);
+  cr_assert_eq (fields->len, 2);
+  cr_assert (stk_csv_writer_write_row (writer, row, 1, NULL, NULL));
+  cr_assert (stk_csv_writer_close (writer, NULL, NULL));
+  cr_assert_eq (g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)), 3);
+
+  /* Others: codes, identities, the jobs' checks given an error already set. */
+  REFUSED (stk_code_key (NULL), NULL);
+  REFUSED (stk_identity_resolve_lenient (NULL), NULL);
+  REFUSED (stk_identity_same_file (NULL, db_path), FALSE);
+  REFUSED (stk_parse_money ("1", NULL, &set), FALSE);
+  REFUSED (stk_parse_count ("1", NULL, &set), FALSE);
+  REFUSED (stk_output_check_target (db_path, NULL, STK_OUTPUT_NONE, &set), FALSE);
 }

@@ -675,3 +675,70 @@ Test (cov_data, csv_entry_points_refuse_bad_arguments_without_a_crash)
   REFUSED (stk_parse_count ("1", NULL, &set), FALSE);
   REFUSED (stk_output_check_target (db_path, NULL, STK_OUTPUT_NONE, &set), FALSE);
 }
+
+/* --- what killed writes left, and nothing else ----------------------------------------------- */
+
+Test (cov_data, stale_outputs_go_and_everything_else_stays)
+{
+  g_autofree char *dir = in_tmp ("folder");
+  static const char *const gone[] = {
+    ".items.csv.stocktake-tmp-abc123",          /* a killed export */
+    ".items.csv.stocktake-tmp-abc123-wal",      /* its log, once it is gone */
+    "backup.db.part-0123abcd",                  /* an older version's killed backup, empty */
+    "backup.db.part-0123abcd-journal",
+  };
+  static const char *const stay[] = {
+    ".items.csv.stocktake-tmp-abc123-foo",      /* not a companion suffix */
+    ".items.csv.stocktake-tmp-ab!123",          /* not the random part */
+    ".stocktake-tmp-abc123",                    /* no name before the marker */
+    "backup.db.part-0123ABCD",                  /* upper case: not ours */
+    "notes.part-0123abcd",                      /* not empty and not a database */
+    ".held.csv.stocktake-tmp-zzz999",           /* a write still under way */
+    ".held.csv.stocktake-tmp-zzz999-journal",   /* its journal */
+  };
+  g_autofree char *held = NULL;
+  g_autofree char *folder_named = NULL;
+  g_autofree char *link_named = NULL;
+  int fd;
+
+  cr_assert_eq (g_mkdir (dir, 0700), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (gone); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, gone[i], NULL);
+      cr_assert (g_file_set_contents (p, "", 0, NULL));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stay); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, stay[i], NULL);
+      cr_assert (g_file_set_contents (p, "keep me", -1, NULL));
+    }
+  held = g_build_filename (dir, ".held.csv.stocktake-tmp-zzz999", NULL);
+  fd = g_open (held, O_RDONLY | O_CLOEXEC, 0);
+  cr_assert_geq (fd, 0);
+  cr_assert_eq (flock (fd, LOCK_EX), 0);
+  folder_named = g_build_filename (dir, ".dir.stocktake-tmp-fff000", NULL);
+  cr_assert_eq (g_mkdir (folder_named, 0700), 0);
+  link_named = g_build_filename (dir, ".link.stocktake-tmp-eee000", NULL);
+  cr_assert_eq (symlink (db_path, link_named), 0);
+
+  cr_assert_eq (stk_output_remove_stale (dir), G_N_ELEMENTS (gone));
+  for (guint i = 0; i < G_N_ELEMENTS (gone); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, gone[i], NULL);
+      cr_assert_not (g_file_test (p, G_FILE_TEST_EXISTS), "%s stayed", gone[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stay); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, stay[i], NULL);
+      cr_assert (g_file_test (p, G_FILE_TEST_IS_REGULAR), "%s was removed", stay[i]);
+    }
+  cr_assert (g_file_test (folder_named, G_FILE_TEST_IS_DIR));
+  cr_assert (g_file_test (link_named, G_FILE_TEST_IS_SYMLINK));
+  cr_assert (g_file_test (db_path, G_FILE_TEST_IS_REGULAR), "the link's target went");
+  close (fd);
+  {
+    g_autofree char *missing = in_tmp ("no-such-folder");
+
+    cr_assert_eq (stk_output_remove_stale (missing), 0);
+  }
+}

@@ -742,3 +742,77 @@ Test (cov_data, stale_outputs_go_and_everything_else_stays)
     cr_assert_eq (stk_output_remove_stale (missing), 0);
   }
 }
+
+/* --- names that are not plain files ------------------------------------------------------------ */
+
+Test (cov_data, a_pipe_named_by_proc_keeps_its_name_and_a_looping_folder_is_said)
+{
+  g_autofree char *loop = in_tmp ("loop");
+  g_autofree char *inside = g_build_filename (loop, "new.db", NULL);
+  g_autofree char *pipe_name = NULL;
+  g_autofree char *resolved = NULL;
+  g_autoptr(GError) error = NULL;
+  int fds[2];
+
+  /* What "stocktake export items /dev/stdout | …" gives: a name with no real path. */
+  cr_assert_eq (pipe (fds), 0);
+  pipe_name = g_strdup_printf ("/proc/self/fd/%d", fds[1]);
+  resolved = stk_identity_resolve (pipe_name, STK_IDENTITY_ANY_LINKS, &error);
+  cr_assert_not_null (resolved, "%s", error ? error->message : "");
+  cr_assert_str_eq (resolved, pipe_name);
+  close (fds[0]);
+  close (fds[1]);
+
+  /* A new file in a folder whose links loop. */
+  cr_assert_eq (symlink (loop, loop), 0);
+  cr_assert_null (stk_identity_resolve (inside, STK_IDENTITY_INVENTORY, &error));
+  cr_assert_not_null (error);
+  cr_assert (strstr (error->message, "its symbolic links lead round in a loop") != NULL, "%s",
+             error->message);
+}
+
+Test (cov_data, a_holder_known_only_by_the_time_is_said_so)
+{
+  StkLockHolder today = { .since = g_date_time_new_now_local () };
+  g_autofree char *text = stk_lock_holder_describe (&today);
+  g_autofree char *hhmm = g_date_time_format (today.since, "%H:%M");
+  g_autofree char *expected = g_strdup_printf ("since %s", hhmm);
+
+  cr_assert_str_eq (text, expected);
+  g_date_time_unref (today.since);
+}
+
+static void
+notify_holder_cb (GObject    *object,
+                  GParamSpec *pspec,
+                  gboolean   *seen)
+{
+  *seen = TRUE;
+}
+
+Test (cov_data, a_read_only_session_names_a_holder_it_cannot_read_another_stocktake_program)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = NULL;
+  gboolean seen = FALSE;
+  gint64 end;
+  int fd;
+
+  session = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (session, "%s", error ? error->message : "");
+  g_signal_connect (session, "notify::holder", G_CALLBACK (notify_holder_cb), &seen);
+
+  /* Another program holds the lock, and its lock file says nothing. */
+  fd = hold_lock_with ("");
+  end = stk_test_deadline (30000);
+  while (g_strcmp0 (stk_session_get_holder (session), "another Stocktake program") != 0 &&
+         g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);   /* polling the main context, not a guess at the timing */
+  cr_assert_str_eq (stk_session_get_holder (session) ? stk_session_get_holder (session) : "(none)",
+                    "another Stocktake program");
+  cr_assert (seen);
+  cr_assert_not (stk_session_get_can_edit (session));
+  close (fd);
+  cr_assert (stk_session_close (session, 0, NULL));
+}

@@ -816,3 +816,77 @@ Test (cov_data, a_read_only_session_names_a_holder_it_cannot_read_another_stockt
   close (fd);
   cr_assert (stk_session_close (session, 0, NULL));
 }
+
+/* --- jobs cancelled before they run, or refused inside -------------------------------------------- */
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gint64 end = stk_test_deadline (30000);
+
+  while (*slot == NULL && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);   /* polling the main context, not a guess at the timing */
+  cr_assert_not_null (*slot, "the job never answered");
+  return *slot;
+}
+
+Test (cov_data, jobs_cancelled_before_they_run_change_nothing_and_say_cancelled)
+{
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
+  g_autoptr(GAsyncResult) generated = NULL;
+  g_autoptr(GAsyncResult) verified = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *problems;
+
+  g_cancellable_cancel (cancelled);
+  stk_generate_async (writer, 10, 10, 7, cancelled, NULL, NULL, result_cb, &generated);
+  cr_assert_not (stk_generate_finish (writer, wait_result (&generated), &error));
+  cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED), "%s", error->message);
+  cr_assert (stk_job_was_cancelled (generated));
+  g_clear_error (&error);
+
+  stk_store_verify_async (store, cancelled, NULL, NULL, result_cb, &verified);
+  problems = stk_store_verify_finish (store, wait_result (&verified), &error);
+  cr_assert_null (problems);
+  cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED), "%s", error->message);
+
+  stk_test_close_writer (writer);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0, "generated anyway");
+}
+
+Test (cov_data, an_import_job_of_the_inventory_itself_is_refused_inside_the_job)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
+  g_autofree char *out_dir = in_tmp ("out");
+  g_autoptr(GAsyncResult) imported = NULL;
+  g_autoptr(GAsyncResult) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  StkImportReport report = { 0 };
+
+  stk_import_file_async (writer, STK_TABLE_SKUS, db_path, NULL, NULL, NULL, result_cb, &imported);
+  cr_assert_not (stk_import_file_finish (writer, wait_result (&imported), &report, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  cr_assert (strstr (error->message, "it is the inventory itself") != NULL, "%s", error->message);
+  cr_assert_eq (report.imported, 0);
+  stk_import_report_clear (&report);
+
+  /* export all, not asking how many rows: fine. */
+  cr_assert_eq (g_mkdir (out_dir, 0700), 0);
+  stk_export_all_async (store, out_dir, NULL, NULL, NULL, result_cb, &exported);
+  g_clear_error (&error);
+  cr_assert (stk_export_all_finish (store, wait_result (&exported), NULL, &error), "%s",
+             error ? error->message : "");
+  stk_test_close_writer (writer);
+}

@@ -21,6 +21,7 @@ typedef struct
   GtkLabel          *code_error;
   GtkLabel          *item_label;
   StkCodeLookupFunc  looked_up;
+  GtkWindow         *parent;           /* the transient parent followed, not a reference */
 } StkEditDialogPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StkEditDialog, stk_edit_dialog, GTK_TYPE_WINDOW)
@@ -65,12 +66,32 @@ set_pending (StkEditDialog *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", !pending);
 }
 
+/* Destroyed, or taken off the screen for good by gtk_window_destroy() — which, while the
+ * pending submit still holds the dialog (set aside, see stk_window_set_aside_waiting),
+ * does not dispose it, so "destroy" has not been emitted yet. */
+static gboolean
+is_gone (StkEditDialog *self)
+{
+  StkEditDialogPrivate *priv = stk_edit_dialog_get_instance_private (self);
+  GListModel *toplevels;
+
+  if (priv->destroyed)
+    return TRUE;
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (w == G_OBJECT (self))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 close_unless_destroyed (StkEditDialog *self)
 {
-  StkEditDialogPrivate *priv = stk_edit_dialog_get_instance_private (self);
-
-  if (!priv->destroyed)
+  if (!is_gone (self))
     gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -91,7 +112,7 @@ submit_failed (StkEditDialog *self,
       return;
     }
   /* Closed while pending: there is no field left to show the error at. */
-  if (priv->destroyed)
+  if (is_gone (self))
     {
       g_autofree char *failed = NULL;
 
@@ -186,6 +207,40 @@ stk_edit_dialog_close_request (GtkWindow *window)
         priv->cancel_too_late = TRUE;
     }
   return GTK_WINDOW_CLASS (stk_edit_dialog_parent_class)->close_request (window);
+}
+
+/* A dialog whose change waits outlives its parent (the pending submit holds it): it lets
+ * go of the parent when the parent goes, or GTK would reach the freed parent when the
+ * dialog is finalized. After GTK's own handler, which destroys the dialog with it. */
+static void
+parent_destroy_cb (StkEditDialog *self,
+                   GtkWindow     *parent)
+{
+  StkEditDialogPrivate *priv = stk_edit_dialog_get_instance_private (self);
+
+  if (gtk_window_get_transient_for (GTK_WINDOW (self)) == parent)
+    gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
+  if (priv->parent == parent)
+    {
+      g_signal_handlers_disconnect_by_func (parent, parent_destroy_cb, self);
+      priv->parent = NULL;
+    }
+}
+
+static void
+transient_for_cb (StkEditDialog *self)
+{
+  StkEditDialogPrivate *priv = stk_edit_dialog_get_instance_private (self);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (parent == priv->parent)
+    return;
+  if (priv->parent != NULL)
+    g_signal_handlers_disconnect_by_func (priv->parent, parent_destroy_cb, self);
+  priv->parent = parent;
+  if (parent != NULL)
+    g_signal_connect_object (parent, "destroy", G_CALLBACK (parent_destroy_cb), self,
+                             G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 }
 
 static void
@@ -284,6 +339,7 @@ static void
 stk_edit_dialog_init (StkEditDialog *self)
 {
   g_signal_connect (self, "destroy", G_CALLBACK (destroy_cb), NULL);
+  g_signal_connect (self, "notify::transient-for", G_CALLBACK (transient_for_cb), NULL);
 }
 
 void

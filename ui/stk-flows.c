@@ -572,7 +572,9 @@ chooser_response_cb (GtkNativeDialog *chooser,
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (file != NULL)
     path = g_file_get_path (file);
-  choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "table");
+  /* Only the CSV flows' choosers offer a table (asking the backup's warns). */
+  choice = flow->kind == FLOW_IMPORT || flow->kind == FLOW_EXPORT
+    ? gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "table") : NULL;
   if (choice != NULL)
     stk_table_from_string (choice, &flow->table);
 

@@ -1,0 +1,813 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's life cycle inside the GtkApplication (app/stk-application.c, compiled into
+ * this test): g_application_run() for real, with a script run from the main loop that
+ * drives the dialogs the user sees — the window, About, a second activation, quitting
+ * with changes still waiting (cancel, wait, lose), "Database locked" while working,
+ * another Stocktake holding the inventory at start (quit, try again, read-only, then
+ * Switch to Editing), a busy database at start, an inventory that cannot be opened,
+ * SIGTERM and the SIGUSR1 test hook. What is on disk is checked after the run returns.
+ * Run under Xvfb (see tests/meson.build), with the stk-lock-holder and stk-lock-taker
+ * helpers. */
+#include "config.h"
+
+#include <signal.h>
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <sqlite3.h>
+
+#include "stk-application.h"
+#include "stk-item-dialog.h"
+#include "stk-lock.h"
+#include "stk-lock-dialog.h"
+#include "stk-lock-test-util.h"
+#include "stk-locked-dialog.h"
+#include "stk-notice.h"
+#include "stk-ops.h"
+#include "stk-quit-dialog.h"
+#include "stk-schema.h"
+#include "stk-session.h"
+#include "stk-test-util.h"
+#include "stk-window.h"
+
+#define TIMEOUT_MS 20000
+
+#define WAIT_UNTIL(cond)                                                   \
+  ({                                                                       \
+    gint64 _end = stk_test_deadline (TIMEOUT_MS);                          \
+    while (!(cond) && g_get_monotonic_time () < _end)                      \
+      {                                                                    \
+        while (g_main_context_iteration (NULL, FALSE))                     \
+          ;                                                                \
+        g_usleep (2000);                                                   \
+      }                                                                    \
+    (cond);                                                                \
+  })
+
+static char *tmpdir;
+static char *db_path;
+static StkApplication *app;
+static GString *messages;   /* every log message of the run, one a line */
+static gboolean script_done;
+
+/* GTK 4.8 measures the read-only banner (an icon and a wrapping label in a GtkBox, in a
+ * GtkRevealer) one pixel taller for a width than for none, and says so with a critical
+ * once the program's style sheet is loaded (tests/test-window.c loads none). That one is
+ * let through, and only that one: every other critical still aborts, as
+ * G_DEBUG=fatal-criticals would. */
+static gboolean
+known_gtk_critical (const char *message)
+{
+  return g_str_has_prefix (message, "GtkRevealer ") &&
+         strstr (message, "Expect overlapping widgets.") != NULL;
+}
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  g_autofree char *message = NULL;
+  GLogWriterOutput out;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      message = fields[i].length < 0 ? g_strdup (fields[i].value)
+                                     : g_strndup (fields[i].value, fields[i].length);
+  if (message != NULL)
+    {
+      g_string_append (messages, message);
+      g_string_append_c (messages, '\n');
+    }
+  out = g_log_writer_default (level, fields, n_fields, user_data);
+  if ((level & G_LOG_LEVEL_CRITICAL) && !(message && known_gtk_critical (message)))
+    G_BREAKPOINT ();
+  return out;
+}
+
+static void
+setup (void)
+{
+  /* Locked after 300 ms; probes rarely, so that only what the test does decides. */
+  g_setenv ("STOCKTAKE_RETRY_BUDGET_MS", "300", TRUE);
+  g_setenv ("STOCKTAKE_PROBE_INTERVAL_MS", "60000", TRUE);
+  messages = g_string_new (NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  tmpdir = stk_test_mkdtemp ();
+  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+}
+
+static void
+teardown (void)
+{
+  g_clear_object (&app);
+  stk_test_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&db_path, g_free);
+}
+
+TestSuite (cov_app, .init = setup, .fini = teardown, .timeout = 120);
+
+/* --- helpers ----------------------------------------------------------------------- */
+
+typedef void (*Script) (void);
+
+static void
+script_idle (gpointer data)
+{
+  ((Script) data) ();
+  script_done = TRUE;
+  g_application_release (G_APPLICATION (app));
+}
+
+/* Runs the application on db_path as main() does, with @script run from its main loop;
+ * returns g_application_run()'s status once the application has quit. */
+static int
+run_app (Script script)
+{
+  char *argv[] = { (char *) "stocktake", NULL };
+  int status;
+
+  app = stk_application_new (db_path);
+  /* Held until the script is done, whatever windows come and go meanwhile. */
+  g_application_hold (G_APPLICATION (app));
+  g_idle_add_once (script_idle, script);
+  status = g_application_run (G_APPLICATION (app), 1, argv);
+  cr_assert (script_done, "the application quit before the script was done");
+  return status;
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+static guint
+count_toplevels (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        n++;
+    }
+  return n;
+}
+
+static StkWindow *
+wait_window (void)
+{
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_WINDOW) != NULL), "no window");
+  return STK_WINDOW (find_toplevel (STK_TYPE_WINDOW));
+}
+
+static gpointer
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  GObject *c = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  cr_assert_not_null (c, "no template child %s", name);
+  return c;
+}
+
+static void
+click (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  g_signal_emit_by_name (child (widget, type, name), "clicked");
+}
+
+static const char *
+label_text (gpointer    widget,
+            GType       type,
+            const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (child (widget, type, name)));
+}
+
+static StkWriter *
+window_writer (StkWindow *window)
+{
+  StkSession *session = stk_window_get_session (window);
+
+  return session ? stk_session_get_writer (session) : NULL;
+}
+
+static gint64
+count_items (const char *code)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM items WHERE code = '%s'", code);
+
+  return stk_test_query (db_path, sql);
+}
+
+/* Another program holding the database (SQLite's write lock): stk-lock-holder. */
+static GSubprocess *
+hold_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *helper = stk_test_helper_path ("stk-lock-holder");
+  g_autofree char *line = NULL;
+  GDataInputStream *out;
+  GSubprocess *proc;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                           &error, helper, db_path, "0", NULL);
+  cr_assert_not_null (proc, "%s", error ? error->message : "");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  cr_assert_str_eq (line ? line : "(nothing)", "locked");
+  g_object_set_data_full (G_OBJECT (proc), "out", out, g_object_unref);
+  return proc;
+}
+
+static void
+release_database (GSubprocess *proc)
+{
+  cr_assert (g_output_stream_close (g_subprocess_get_stdin_pipe (proc), NULL, NULL));
+  cr_assert (g_subprocess_wait_check (proc, NULL, NULL));
+}
+
+/* An inventory with the current format, made and closed before the application runs. */
+static void
+make_inventory (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
+
+  cr_assert_not_null (session, "%s", error ? error->message : "");
+  cr_assert (stk_session_close (session, 5000, &error), "%s", error ? error->message : "");
+}
+
+static gboolean
+writer_locked (StkWriter *writer)
+{
+  StkWriterState state = stk_writer_get_state (writer);
+
+  return state == STK_WRITER_STATE_LOCKED || state == STK_WRITER_STATE_PROBING;
+}
+
+/* New Item through the window, saved while the database is held: the change waits. */
+static void
+save_new_item_while_held (StkWindow  *window,
+                          const char *code)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-item", NULL);
+  dialog = find_toplevel (STK_TYPE_ITEM_DIALOG);
+  cr_assert_not_null (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry")), code);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (writer_locked (window_writer (window))), "the writer never waited");
+  cr_assert_eq (stk_writer_get_pending (window_writer (window)), 1);
+}
+
+/* --- the window, About, a second activation, a plain quit -------------------------- */
+
+static void
+plain_script (void)
+{
+  StkWindow *window = wait_window ();
+  GtkWindow *about;
+
+  cr_assert_not_null (stk_window_get_session (window));
+  cr_assert_not (stk_session_get_read_only (stk_window_get_session (window)));
+  cr_assert_null (stk_window_get_error_message (window));
+  cr_assert (stk_lock_is_held (db_path), "the window holds the inventory's lock");
+  cr_assert_str_eq (stk_application_get_database_path (app), db_path);
+
+  /* Running the program again (activate): the same window, no second one. */
+  g_application_activate (G_APPLICATION (app));
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (count_toplevels (STK_TYPE_WINDOW), 1);
+
+  /* About names the inventory. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  cr_assert (WAIT_UNTIL (find_toplevel (GTK_TYPE_ABOUT_DIALOG) != NULL));
+  about = find_toplevel (GTK_TYPE_ABOUT_DIALOG);
+  cr_assert (strstr (gtk_about_dialog_get_system_information (GTK_ABOUT_DIALOG (about)),
+                     "inventory.db") != NULL);
+  gtk_window_destroy (about);
+
+  /* Nothing waits: Quit quits at once, without asking. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert_null (find_toplevel (STK_TYPE_QUIT_DIALOG));
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL),
+             "Quit left a window open");
+}
+
+Test (cov_app, window_opens_about_names_the_inventory_and_quit_releases_the_lock)
+{
+  cr_assert_eq (run_app (plain_script), 0);
+  cr_assert_not (stk_lock_is_held (db_path), "the lock outlived the application");
+  cr_assert (g_file_test (db_path, G_FILE_TEST_IS_REGULAR), "the inventory was created");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0);
+}
+
+/* --- quitting with changes still waiting -------------------------------------------- */
+
+static GSubprocess *holder;
+
+static void
+quit_cancel_then_wait_script (void)
+{
+  StkWindow *window = wait_window ();
+  GtkWindow *quit;
+  GtkWindow *locked;
+
+  holder = hold_database ();
+  save_new_item_while_held (window, "WAIT-1");
+
+  /* The application says the inventory is locked, over the window. */
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL),
+             "no “Database locked” dialog");
+  locked = find_toplevel (STK_TYPE_LOCKED_DIALOG);
+  cr_assert_eq (gtk_window_get_transient_for (locked), GTK_WINDOW (window));
+
+  /* Quit asks, once, however often it is chosen. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL), "Quit did not ask");
+  quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
+  cr_assert_str_eq (label_text (quit, STK_TYPE_QUIT_DIALOG, "heading_label"),
+                    "1 change is not saved yet");
+  cr_assert (strstr (label_text (quit, STK_TYPE_QUIT_DIALOG, "changes_label"), "WAIT-1") != NULL,
+             "“%s”", label_text (quit, STK_TYPE_QUIT_DIALOG, "changes_label"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (count_toplevels (STK_TYPE_QUIT_DIALOG), 1, "a second quit dialog");
+
+  /* Escape: back to work, nothing lost, the window stays. */
+  gtk_window_close (quit);
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) == NULL));
+  cr_assert_not_null (find_toplevel (STK_TYPE_WINDOW));
+  cr_assert_eq (stk_writer_get_pending (window_writer (window)), 1);
+
+  /* Closing the last window asks the same. */
+  gtk_window_close (GTK_WINDOW (window));
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL),
+             "closing the last window with a change waiting did not ask");
+  cr_assert_not_null (find_toplevel (STK_TYPE_WINDOW), "the window closed anyway");
+  quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
+
+  /* Wait, and the other program lets go: saved, and Stocktake quits by itself. */
+  click (quit, STK_TYPE_QUIT_DIALOG, "wait_button");
+  release_database (holder);
+  g_clear_object (&holder);
+  stk_writer_retry_now (window_writer (window));
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL),
+             "the application did not quit once the change was saved");
+}
+
+Test (cov_app, quit_with_a_waiting_change_asks_cancel_keeps_it_wait_saves_it)
+{
+  cr_assert_eq (run_app (quit_cancel_then_wait_script), 0);
+  cr_assert_eq (count_items ("WAIT-1"), 1, "the change waited for was lost");
+  cr_assert_not (stk_lock_is_held (db_path));
+}
+
+static void
+quit_lose_script (void)
+{
+  StkWindow *window = wait_window ();
+  GtkWindow *quit;
+
+  holder = hold_database ();
+  save_new_item_while_held (window, "LOSE-1");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL));
+  quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
+  cr_assert_str_eq (gtk_button_get_label (GTK_BUTTON (child (quit, STK_TYPE_QUIT_DIALOG,
+                                                            "lose_button"))),
+                    "_Quit and Lose 1 Change");
+  click (quit, STK_TYPE_QUIT_DIALOG, "lose_button");
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL),
+             "Quit and Lose left a window open");
+}
+
+Test (cov_app, quit_and_lose_quits_at_once_and_says_what_was_lost)
+{
+  cr_assert_eq (run_app (quit_lose_script), 0);
+  /* Quit at once (no waiting), with the database still held: the change is lost, and
+   * said so. */
+  cr_assert_not (stk_lock_is_held (db_path));
+  release_database (holder);
+  g_clear_object (&holder);
+  cr_assert_eq (count_items ("LOSE-1"), 0, "a change the user chose to lose was saved");
+  cr_assert (strstr (messages->str, "1 change could not be saved") != NULL,
+             "nothing said about the lost change: %s", messages->str);
+}
+
+/* --- "Database locked" while working ------------------------------------------------- */
+
+static void
+locked_close_script (void)
+{
+  StkWindow *window = wait_window ();
+  GtkWindow *locked;
+
+  holder = hold_database ();
+  save_new_item_while_held (window, "ASIDE-1");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
+  locked = find_toplevel (STK_TYPE_LOCKED_DIALOG);
+  cr_assert_not_null (find_toplevel (STK_TYPE_ITEM_DIALOG), "the item dialog waits");
+
+  /* Close: the waiting dialog gets out of the way, the change still waits. */
+  click (locked, STK_TYPE_LOCKED_DIALOG, "close_button");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL),
+             "the item dialog stayed after Close on “Database locked”");
+  cr_assert_eq (stk_writer_get_pending (window_writer (window)), 1);
+
+  release_database (holder);
+  g_clear_object (&holder);
+  stk_writer_retry_now (window_writer (window));
+  cr_assert (WAIT_UNTIL (stk_writer_get_pending (window_writer (window)) == 0));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert_null (find_toplevel (STK_TYPE_QUIT_DIALOG), "asked with nothing waiting");
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+Test (cov_app, close_on_database_locked_sets_the_waiting_dialog_aside)
+{
+  cr_assert_eq (run_app (locked_close_script), 0);
+  cr_assert_eq (count_items ("ASIDE-1"), 1);
+}
+
+/* --- another Stocktake holds the inventory at start ---------------------------------- */
+
+static GSubprocess *taker;
+
+static GtkWindow *
+wait_lock_dialog (void)
+{
+  GtkWindow *dialog;
+
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCK_DIALOG) != NULL), "no lock dialog");
+  dialog = find_toplevel (STK_TYPE_LOCK_DIALOG);
+  cr_assert_str_eq (label_text (dialog, STK_TYPE_LOCK_DIALOG, "heading_label"),
+                    "This inventory is open in another Stocktake window");
+  cr_assert_null (find_toplevel (STK_TYPE_WINDOW), "a window before the user chose");
+  return dialog;
+}
+
+static void
+lock_quit_script (void)
+{
+  GtkWindow *dialog = wait_lock_dialog ();
+
+  /* Running the program again shows the same dialog. */
+  g_application_activate (G_APPLICATION (app));
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (count_toplevels (STK_TYPE_LOCK_DIALOG), 1);
+
+  click (dialog, STK_TYPE_LOCK_DIALOG, "quit_button");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCK_DIALOG) == NULL));
+  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+}
+
+Test (cov_app, inventory_held_by_another_window_quit_leaves_it_alone)
+{
+  make_inventory ();
+  taker = stk_lock_taker_start (db_path, "window");
+  cr_assert_eq (run_app (lock_quit_script), 0);
+  cr_assert (stk_lock_is_held (db_path), "the other program's lock is gone");
+  stk_lock_taker_stop (taker);
+  g_clear_object (&taker);
+}
+
+static void
+lock_try_again_read_only_switch_script (void)
+{
+  GtkWindow *dialog = wait_lock_dialog ();
+  StkWindow *window;
+  StkSession *session;
+  GtkWindow *quit;
+
+  /* Try Again while it is still held: the same dialog says so again. */
+  click (dialog, STK_TYPE_LOCK_DIALOG, "try_again_button");
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (count_toplevels (STK_TYPE_LOCK_DIALOG), 1);
+  cr_assert_eq (find_toplevel (STK_TYPE_LOCK_DIALOG), dialog, "a new dialog instead of the same");
+  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+
+  /* Open Read-Only: the window, read-only; the dialog goes. */
+  click (dialog, STK_TYPE_LOCK_DIALOG, "read_only_button");
+  window = wait_window ();
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCK_DIALOG) == NULL));
+  session = stk_window_get_session (window);
+  cr_assert_not_null (session);
+  cr_assert (stk_session_get_read_only (session));
+  cr_assert_null (stk_session_get_writer (session));
+
+  /* The SIGUSR1 hook saves nothing read-only, and says so. */
+  raise (SIGUSR1);
+  cr_assert (WAIT_UNTIL (strstr (messages->str, "Test hook: read-only, nothing saved") != NULL));
+
+  /* The other window closes: Switch to Editing; the application follows the new writer
+   * (its "Database locked" dialog and Quit's question). */
+  stk_lock_taker_stop (taker);
+  g_clear_object (&taker);
+  cr_assert (WAIT_UNTIL (stk_session_get_can_edit (session)),
+             "the session never saw the lock go");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-to-editing", NULL);
+  cr_assert (WAIT_UNTIL (stk_session_get_writer (session) != NULL), "still read-only");
+  cr_assert_not (stk_session_get_read_only (session));
+
+  holder = hold_database ();
+  save_new_item_while_held (window, "SWITCH-1");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL),
+             "no “Database locked” for the writer after Switch to Editing");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL),
+             "Quit did not ask about the new writer's waiting change");
+  quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
+  click (quit, STK_TYPE_QUIT_DIALOG, "wait_button");
+  release_database (holder);
+  g_clear_object (&holder);
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+Test (cov_app, inventory_held_by_another_window_try_again_read_only_then_switch_to_editing)
+{
+  make_inventory ();
+  g_setenv ("STOCKTAKE_TEST_HOOKS", "1", TRUE);
+  taker = stk_lock_taker_start (db_path, "window");
+  cr_assert_eq (run_app (lock_try_again_read_only_switch_script), 0);
+  cr_assert_eq (count_items ("SWITCH-1"), 1);
+  cr_assert_not (stk_lock_is_held (db_path));
+}
+
+static void
+lock_read_only_fails_script (void)
+{
+  GtkWindow *dialog = wait_lock_dialog ();
+  StkWindow *window;
+
+  /* Meanwhile the file stopped being an inventory. */
+  cr_assert (g_file_set_contents (db_path, "not an inventory\n", -1, NULL));
+  click (dialog, STK_TYPE_LOCK_DIALOG, "read_only_button");
+  window = wait_window ();
+  cr_assert_null (stk_window_get_session (window));
+  cr_assert_not_null (stk_window_get_error_message (window), "the window shows no reason");
+  cr_assert (strstr (messages->str, "Cannot open the inventory read-only") != NULL,
+             "%s", messages->str);
+
+  /* Running the program again: the same window, no new attempt. */
+  g_application_activate (G_APPLICATION (app));
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (count_toplevels (STK_TYPE_WINDOW), 1);
+  gtk_window_close (GTK_WINDOW (window));
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+Test (cov_app, read_only_open_that_fails_shows_the_reason_in_the_window)
+{
+  make_inventory ();
+  taker = stk_lock_taker_start (db_path, "window");
+  cr_assert_eq (run_app (lock_read_only_fails_script), 0);
+  stk_lock_taker_stop (taker);
+  g_clear_object (&taker);
+  /* The file is left as it was found. */
+  {
+    g_autofree char *text = NULL;
+
+    cr_assert (g_file_get_contents (db_path, &text, NULL, NULL));
+    cr_assert_str_eq (text, "not an inventory\n");
+  }
+}
+
+/* --- a busy database at start --------------------------------------------------------- */
+
+/* An inventory of format 3, which the window upgrades on opening: while another program
+ * holds the database, the writer cannot get it within its budget. */
+static void
+make_old_inventory (void)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d",
+                                          STK_SCHEMA_APPLICATION_ID);
+
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, sql, NULL, NULL, NULL), SQLITE_OK);
+  cr_assert (stk_schema_migrate (db, 3, &error), "%s", error ? error->message : "");
+  cr_assert_eq (sqlite3_close (db), SQLITE_OK);
+}
+
+static void
+busy_retry_script (void)
+{
+  GtkWindow *dialog;
+  StkWindow *window;
+
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL), "no busy dialog");
+  dialog = find_toplevel (STK_TYPE_LOCKED_DIALOG);
+  cr_assert (strstr (label_text (dialog, STK_TYPE_LOCKED_DIALOG, "cause_label"),
+                     "inventory.db") != NULL);
+  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+  g_application_activate (G_APPLICATION (app));
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (count_toplevels (STK_TYPE_LOCKED_DIALOG), 1);
+
+  /* Try Again while still busy: the same dialog. */
+  click (dialog, STK_TYPE_LOCKED_DIALOG, "retry_button");
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (find_toplevel (STK_TYPE_LOCKED_DIALOG), dialog);
+  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+
+  /* The other program lets go: Try Again opens the window, editing. */
+  release_database (holder);
+  g_clear_object (&holder);
+  click (dialog, STK_TYPE_LOCKED_DIALOG, "retry_button");
+  window = wait_window ();
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
+  cr_assert_not_null (window_writer (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+Test (cov_app, busy_database_at_start_try_again_opens_once_it_is_free)
+{
+  make_old_inventory ();
+  holder = hold_database ();
+  cr_assert_eq (run_app (busy_retry_script), 0);
+  cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), STK_SCHEMA_VERSION,
+                "not upgraded");
+}
+
+static void
+busy_quit_script (void)
+{
+  GtkWindow *dialog;
+
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL), "no busy dialog");
+  dialog = find_toplevel (STK_TYPE_LOCKED_DIALOG);
+  click (dialog, STK_TYPE_LOCKED_DIALOG, "close_button");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
+  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+}
+
+Test (cov_app, busy_database_at_start_quit_changes_nothing)
+{
+  make_old_inventory ();
+  holder = hold_database ();
+  cr_assert_eq (run_app (busy_quit_script), 0);
+  release_database (holder);
+  g_clear_object (&holder);
+  cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), 3, "changed anyway");
+  cr_assert_not (stk_lock_is_held (db_path));
+}
+
+/* --- an inventory that cannot be opened ------------------------------------------------ */
+
+static void
+unopenable_script (void)
+{
+  StkWindow *window = wait_window ();
+
+  cr_assert_null (stk_window_get_session (window));
+  cr_assert_not_null (stk_window_get_error_message (window));
+  cr_assert (strstr (messages->str, "Cannot open the inventory: ") != NULL, "%s", messages->str);
+  g_application_activate (G_APPLICATION (app));
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (count_toplevels (STK_TYPE_WINDOW), 1);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+Test (cov_app, a_file_that_is_no_inventory_shows_the_reason_and_is_left_alone)
+{
+  g_autofree char *text = NULL;
+
+  cr_assert (g_file_set_contents (db_path, "not an inventory\n", -1, NULL));
+  cr_assert_eq (run_app (unopenable_script), 0);
+  cr_assert (g_file_get_contents (db_path, &text, NULL, NULL));
+  cr_assert_str_eq (text, "not an inventory\n");
+}
+
+/* --- signals ------------------------------------------------------------------------- */
+
+static void
+sigterm_script (void)
+{
+  StkWindow *window = wait_window ();
+  g_autofree char *code = g_strdup_printf ("TEST-%d-1", (int) getpid ());
+
+  (void) window;
+  raise (SIGUSR1);
+  cr_assert (WAIT_UNTIL (strstr (messages->str, "Test hook: saved") != NULL),
+             "%s", messages->str);
+  cr_assert_eq (count_items (code), 1);
+
+  /* A polite kill closes like Quit, even with a second window open. */
+  gtk_window_present (GTK_WINDOW (stk_window_new (GTK_APPLICATION (app),
+                                                  stk_window_get_session (window), NULL)));
+  cr_assert (WAIT_UNTIL (count_toplevels (STK_TYPE_WINDOW) == 2));
+  raise (SIGTERM);
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL),
+             "SIGTERM left a window open");
+}
+
+Test (cov_app, sigterm_closes_every_window_and_the_test_hook_saves_on_sigusr1)
+{
+  g_setenv ("STOCKTAKE_TEST_HOOKS", "1", TRUE);
+  cr_assert_eq (run_app (sigterm_script), 0);
+  cr_assert_not (stk_lock_is_held (db_path));
+}
+
+/* --- two windows ----------------------------------------------------------------------- */
+
+static void
+two_windows_script (void)
+{
+  StkWindow *first = wait_window ();
+  StkWindow *second;
+
+  holder = hold_database ();
+  save_new_item_while_held (first, "TWO-1");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
+  gtk_window_destroy (find_toplevel (STK_TYPE_LOCKED_DIALOG));
+  second = stk_window_new (GTK_APPLICATION (app), stk_window_get_session (first), NULL);
+  gtk_window_present (GTK_WINDOW (second));
+  cr_assert (WAIT_UNTIL (count_toplevels (STK_TYPE_WINDOW) == 2));
+
+  /* One of two windows closes without asking: the other still holds the change. */
+  gtk_window_close (GTK_WINDOW (first));
+  cr_assert (WAIT_UNTIL (count_toplevels (STK_TYPE_WINDOW) == 1));
+  cr_assert_null (find_toplevel (STK_TYPE_QUIT_DIALOG));
+
+  release_database (holder);
+  g_clear_object (&holder);
+  stk_writer_retry_now (window_writer (second));
+  cr_assert (WAIT_UNTIL (stk_writer_get_pending (window_writer (second)) == 0));
+  gtk_window_close (GTK_WINDOW (second));
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+Test (cov_app, closing_one_of_two_windows_does_not_ask)
+{
+  cr_assert_eq (run_app (two_windows_script), 0);
+  cr_assert_eq (count_items ("TWO-1"), 1);
+}
+
+/* --- a set-aside change that is refused ------------------------------------------------ */
+
+static const char *
+notice_text (StkWindow *window)
+{
+  StkNotice *notice = child (window, STK_TYPE_WINDOW, "notice");
+  const char *text = stk_notice_get_text (notice);
+
+  return text != NULL ? text : "";
+}
+
+static void
+set_aside_refused_script (void)
+{
+  StkWindow *window = wait_window ();
+
+  stk_test_submit (window_writer (window), stk_op_create_item ("DUP-1", "First", 100, 0));
+  holder = hold_database ();
+  save_new_item_while_held (window, "DUP-1");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
+  click (find_toplevel (STK_TYPE_LOCKED_DIALOG), STK_TYPE_LOCKED_DIALOG, "close_button");
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+
+  /* The other program lets go; the code is taken: the window says the change was not
+   * saved, and why. */
+  release_database (holder);
+  g_clear_object (&holder);
+  stk_writer_retry_now (window_writer (window));
+  cr_assert (WAIT_UNTIL (g_str_has_prefix (notice_text (window), "Not saved: ")),
+             "the window did not say the change was refused: “%s”", notice_text (window));
+  cr_assert (strstr (notice_text (window), "DUP-1") != NULL, "“%s”", notice_text (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+Test (cov_app, a_set_aside_change_that_is_refused_is_announced_in_the_window)
+{
+  cr_assert_eq (run_app (set_aside_refused_script), 0);
+  cr_assert_eq (count_items ("DUP-1"), 1);
+}

@@ -94,6 +94,38 @@ stk_test_helper_path (const char *name)
   return g_build_filename (dir != NULL ? dir : ".", name, NULL);
 }
 
+GSubprocess *
+stk_test_hold_database (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *helper = stk_test_helper_path ("stk-lock-holder");
+  g_autofree char *line = NULL;
+  GDataInputStream *out;
+  GSubprocess *proc;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                           &error, helper, db_path, "0", NULL);
+  if (proc == NULL)
+    g_error ("cannot start %s: %s", helper, error->message);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  if (g_strcmp0 (line, "locked") != 0)
+    g_error ("%s said “%s” instead of “locked”", helper, line != NULL ? line : "(nothing)");
+  /* Kept open: the holder says "released" on its way out. */
+  g_object_set_data_full (G_OBJECT (proc), "out", out, g_object_unref);
+  return proc;
+}
+
+void
+stk_test_release_database (GSubprocess *holder)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_close (g_subprocess_get_stdin_pipe (holder), NULL, &error) ||
+      !g_subprocess_wait_check (holder, NULL, &error))
+    g_error ("the lock holder did not end cleanly: %s", error->message);
+}
+
 gint64
 stk_test_query (const char *path,
                 const char *sql)

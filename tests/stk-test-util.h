@@ -22,6 +22,13 @@ void      stk_test_spin           (guint           ms);
 /* Path of a helper program built next to the tests. */
 char     *stk_test_helper_path    (const char     *name);
 
+/* Another program holding @db_path's write lock: starts the stk-lock-holder helper and
+ * returns once it holds SQLite's lock (BEGIN EXCLUSIVE). A helper that cannot start or
+ * does not say "locked" ends the test with the reason (g_error). */
+GSubprocess *stk_test_hold_database    (const char  *db_path);
+/* Lets the holder go and waits for it to exit cleanly (g_error otherwise). */
+void         stk_test_release_database (GSubprocess *holder);
+
 /* One integer from a fresh raw connection to path (read-only). */
 gint64    stk_test_query          (const char     *path,
                                    const char     *sql);

@@ -98,28 +98,13 @@ notice_text (StkWindow *window)
 static GSubprocess *
 hold_lock (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *helper = stk_test_helper_path ("stk-lock-holder");
-  g_autofree char *line = NULL;
-  GDataInputStream *out;
-  GSubprocess *proc;
-
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
-                           &error, helper, db_path, "0", NULL);
-  cr_assert_not_null (proc, "%s", error ? error->message : "");
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  cr_assert_str_eq (line ? line : "(nothing)", "locked");
-  /* Kept open: the holder says "released" on its way out. */
-  g_object_set_data_full (G_OBJECT (proc), "out", out, g_object_unref);
-  return proc;
+  return stk_test_hold_database (db_path);
 }
 
 static void
 release_lock (GSubprocess *proc)
 {
-  cr_assert (g_output_stream_close (g_subprocess_get_stdin_pipe (proc), NULL, NULL));
-  cr_assert (g_subprocess_wait_check (proc, NULL, NULL));
+  stk_test_release_database (proc);
   /* The writer probes once a minute here: have it try now. */
   stk_writer_retry_now (writer ());
 }

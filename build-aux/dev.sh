@@ -225,6 +225,19 @@ cmd_test () {
   meson test -C "$fuzz_dir" --suite fuzz --print-errorlogs --num-processes 2 || status=1
   fuzz_runs "$fuzz_dir/meson-logs/testlog.json"
 
+  # The whole tree at -Dwarning_level=3 with warnings as errors, gcc and clang (what
+  # "dev.sh warnings" does): a change that brings a warning back fails here, not later.
+  # It counts as one test, "warnings".
+  local warnings_status=OK
+  cmd_warnings >"$build_dir/meson-logs/warnings.log" 2>&1 || { status=1; warnings_status=FAIL; }
+  python3 - "$build_dir/meson-logs/warnings.log" "$warnings_status" \
+    >"$build_dir/meson-logs/warnings-testlog.json" <<'PY'
+import json, sys
+log = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+print(json.dumps({"name": "warnings", "result": sys.argv[2], "stdout": log[-20000:]}))
+PY
+  [ "$warnings_status" = OK ] || tail -40 "$build_dir/meson-logs/warnings.log"
+
   # The Flatpak, offline: a runtime made from Debian 12 packages (cached between runs),
   # the app built from the real manifest, installed, started under Xvfb and checked
   # through AT-SPI, its CLI run, a bundle made (flatpak/build.sh; needs root).
@@ -257,7 +270,8 @@ PY
     errno_map::import_open_sentences"
   STK_EXPECTED_SKIPS="$expected_skips" \
   summarize "$build_dir/meson-logs/testlog.json" "$asan_dir/meson-logs/testlog.json" \
-    "$fuzz_dir/meson-logs/testlog.json" "$build_dir/meson-logs/flatpak-testlog.json" || status=1
+    "$fuzz_dir/meson-logs/testlog.json" "$build_dir/meson-logs/warnings-testlog.json" \
+    "$build_dir/meson-logs/flatpak-testlog.json" || status=1
   return $status
 }
 

@@ -221,19 +221,35 @@ Test (keyboard, enter_in_a_text_field_submits_without_a_warning)
   StkWindow *window;
   GtkWindow *dialog;
   GtkWidget *code;
+  StkTestGate gate;
+  gint64 until;
 
   add_item ("A-1", 5);
   window = open_window (1);
+  /* A quick cursor blink: GTK's warning comes from the blink of a text that lost the
+   * focus without hearing it. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink-time", 100, NULL);
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-item", NULL));
   cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
   code = template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry");
   gtk_widget_grab_focus (code);
   cr_assert (WAIT_UNTIL (focus_inside (dialog, code)));
+
+  /* The writer is busy: the change waits, its fields insensitive, for several blinks. */
+  stk_test_gate_init (&gate);
+  stk_writer_submit (stk_session_get_writer (session), stk_test_gate_op (&gate), NULL, NULL, NULL);
+  stk_test_gate_wait_started (&gate);
   stk_test_keys (dialog, "N 9 Return");
+  cr_assert (WAIT_UNTIL (stk_item_dialog_get_pending (STK_ITEM_DIALOG (dialog))));
+  /* Ten blink periods, against GTK's own timer (not a synchronisation). */
+  until = g_get_monotonic_time () + 1000 * G_TIME_SPAN_MILLISECOND;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  stk_test_gate_release (&gate);
+
   cr_assert (WAIT_UNTIL (query ("SELECT count(*) FROM items WHERE code = 'N9'") == 1));
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
-  /* Let the destroyed dialog's widgets finish going. */
-  stk_test_spin (200);
+  stk_test_gate_clear (&gate);
 }
 
 /* --- problem 3: Tab leaves the list; Down enters the results ------------------------- */

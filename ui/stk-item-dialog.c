@@ -96,6 +96,9 @@ taken_code_cb (GObject      *object,
                           _("_Restore"), GTK_RESPONSE_ACCEPT,
                           NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (question), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (question),
+                                                                GTK_RESPONSE_ACCEPT),
+                            "suggested-action");
   stk_a11y_name_mnemonic_buttons (question);
   g_signal_connect_object (question, "response", G_CALLBACK (restore_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (question));

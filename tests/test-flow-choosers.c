@@ -25,6 +25,8 @@ setup (void)
 {
   g_autoptr(GError) error = NULL;
 
+  /* As the program does (app/main.c): the recent-files list wants a name. */
+  g_set_prgname ("stocktake");
   gtk_init ();
   tmpdir = stk_test_mkdtemp ();
   db_path = g_build_filename (tmpdir, "inventory.db", NULL);

@@ -22,6 +22,8 @@ typedef struct
   GtkLabel          *item_label;
   StkCodeLookupFunc  looked_up;
   GtkWindow         *parent;           /* the transient parent followed, not a reference */
+  /* The field that had the focus when the change was submitted (weak). */
+  GtkWidget         *focus_before;
 } StkEditDialogPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StkEditDialog, stk_edit_dialog, GTK_TYPE_WINDOW)
@@ -60,10 +62,28 @@ set_pending (StkEditDialog *self,
   StkEditDialogPrivate *priv = stk_edit_dialog_get_instance_private (self);
 
   priv->pending = pending;
+  /* The fields go insensitive while the change waits: the focused one first lets go
+   * of the focus, so its text hears the focus-out (else its cursor blink later finds
+   * it unfocused: "GtkText - did not receive a focus-out event"); it gets it back
+   * when the change fails. */
+  if (pending)
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+      g_set_weak_pointer (&priv->focus_before, focus);
+      if (focus != NULL)
+        gtk_window_set_focus (GTK_WINDOW (self), NULL);
+    }
   gtk_widget_set_sensitive (part (self, "grid"), !pending);
   gtk_spinner_set_spinning (GTK_SPINNER (part (self, "spinner")), pending);
   gtk_widget_set_visible (part (self, "spinner"), pending);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", !pending);
+  if (!pending && priv->focus_before != NULL)
+    {
+      if (gtk_root_get_focus (GTK_ROOT (self)) == NULL)
+        gtk_widget_grab_focus (priv->focus_before);
+      g_clear_weak_pointer (&priv->focus_before);
+    }
 }
 
 /* Destroyed, or taken off the screen for good by gtk_window_destroy() — which, while the
@@ -91,8 +111,12 @@ is_gone (StkEditDialog *self)
 static void
 close_unless_destroyed (StkEditDialog *self)
 {
-  if (!is_gone (self))
-    gtk_window_destroy (GTK_WINDOW (self));
+  if (is_gone (self))
+    return;
+  /* The focused field first lets go of the focus, so it hears its focus-out before
+   * it goes (else GTK warns "GtkText - did not receive a focus-out event"). */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
@@ -180,7 +204,27 @@ save_action (GtkWidget  *widget,
   op = STK_EDIT_DIALOG_GET_CLASS (self)->build_op (self);
   if (op == NULL)
     return;
+  stk_edit_dialog_submit (self, op);
+}
 
+/**
+ * stk_edit_dialog_submit:
+ * Submits @op as the dialog's change (a subclass's other answer to the same request,
+ * e.g. restoring an archived item): it waits, is withdrawn and announced like a save.
+ */
+void
+stk_edit_dialog_submit (StkEditDialog *self,
+                        StkOp         *op)
+{
+  StkEditDialogPrivate *priv;
+
+  g_return_if_fail (STK_IS_EDIT_DIALOG (self));
+  g_return_if_fail (op != NULL);
+  priv = stk_edit_dialog_get_instance_private (self);
+  if (priv->pending)
+    return;
+
+  stk_edit_dialog_hide_error (self);
   set_pending (self, TRUE);
   g_clear_pointer (&priv->pending_op, stk_op_unref);
   priv->pending_op = stk_op_ref (op);
@@ -251,6 +295,45 @@ destroy_cb (StkEditDialog *self)
   priv->destroyed = TRUE;
 }
 
+/* Enter in a number field submits the dialog, like Enter in a text field: GTK 4.8's
+ * GtkSpinButton only takes the typed value. */
+static void
+spin_activate_cb (GtkText       *text,
+                  StkEditDialog *self)
+{
+  GtkWidget *spin = gtk_widget_get_ancestor (GTK_WIDGET (text), GTK_TYPE_SPIN_BUTTON);
+
+  if (spin != NULL)
+    gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
+  gtk_widget_activate_action (GTK_WIDGET (self), "dialog.save", NULL);
+}
+
+static void
+hook_spin_buttons (StkEditDialog *self,
+                   GtkWidget     *widget)
+{
+  if (GTK_IS_SPIN_BUTTON (widget))
+    {
+      GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (widget));
+
+      if (GTK_IS_TEXT (text))
+        g_signal_connect_object (text, "activate", G_CALLBACK (spin_activate_cb), self,
+                                 G_CONNECT_AFTER);
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    hook_spin_buttons (self, c);
+}
+
+static void
+stk_edit_dialog_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (stk_edit_dialog_parent_class)->constructed (object);
+
+  /* The subclass's template is built by now (its instance init ran). */
+  hook_spin_buttons (STK_EDIT_DIALOG (object), GTK_WIDGET (object));
+}
+
 static void
 stk_edit_dialog_dispose (GObject *object)
 {
@@ -260,6 +343,7 @@ stk_edit_dialog_dispose (GObject *object)
   priv->code_error = NULL;
   priv->item_label = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (object), G_OBJECT_TYPE (object));
+  g_clear_weak_pointer (&priv->focus_before);
   g_clear_object (&priv->writer);
   g_clear_pointer (&priv->pending_op, stk_op_unref);
 
@@ -308,6 +392,7 @@ stk_edit_dialog_class_init (StkEditDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = stk_edit_dialog_constructed;
   object_class->dispose = stk_edit_dialog_dispose;
   object_class->get_property = stk_edit_dialog_get_property;
   object_class->set_property = stk_edit_dialog_set_property;

@@ -54,6 +54,9 @@ void       stk_edit_dialog_class_set_template (GtkWidgetClass *widget_class,
                                                const char     *resource_path);
 
 StkWriter *stk_edit_dialog_get_writer         (StkEditDialog  *self);
+/* Submits @op as the dialog's change, like Save does with the op build_op() gives. */
+void       stk_edit_dialog_submit             (StkEditDialog  *self,
+                                               StkOp          *op);
 /* TRUE while the change waits for the writer's answer. */
 gboolean   stk_edit_dialog_get_pending        (StkEditDialog  *self);
 GtkButton *stk_edit_dialog_get_save_button    (StkEditDialog  *self);

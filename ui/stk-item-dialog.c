@@ -19,6 +19,12 @@ struct _StkItemDialog
   gboolean       editing;
   StkItemInfo    old;
   char          *new_code;
+  /* Creating: where to look up a code that is taken (an archived item's?). */
+  StkStore      *store;
+  GCancellable  *cancellable;
+  /* The archived item being restored instead of created (0: none). */
+  gint64         restoring_id;
+  char          *restoring_code;
 
   /* Template widgets */
   GtkEntry      *code_entry;
@@ -31,6 +37,75 @@ struct _StkItemDialog
 
 G_DEFINE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK_TYPE_EDIT_DIALOG)
 
+static void
+restore_response_cb (GtkDialog     *question,
+                     int            response,
+                     StkItemDialog *self)
+{
+  gtk_window_destroy (GTK_WINDOW (question));
+  if (response == GTK_RESPONSE_ACCEPT && self->restoring_id > 0)
+    {
+      g_autoptr(StkOp) op = stk_op_set_archived (self->restoring_id, FALSE);
+
+      stk_edit_dialog_submit (STK_EDIT_DIALOG (self), op);
+      return;
+    }
+  self->restoring_id = 0;
+  gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+}
+
+/* The code is taken: when an archived item has it, offer to bring that item back
+ * (with its stock and history) instead of a dead end. */
+static void
+taken_code_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(StkItemDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  StkItemInfo info = { 0 };
+  GtkWidget *question;
+
+  if (!stk_store_item_by_code_finish (STK_STORE (object), result, &info, &error))
+    return;
+  if (g_cancellable_is_cancelled (self->cancellable) || !info.archived)
+    {
+      g_free (info.code);
+      g_free (info.description);
+      return;
+    }
+
+  self->restoring_id = info.id;
+  g_free (self->restoring_code);
+  self->restoring_code = g_strdup (info.code);
+  stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry),
+                            _("An archived item has this code."));
+  question = gtk_message_dialog_new (GTK_WINDOW (self),
+                                     GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                     GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                     /* Translators: %s is an item code */
+                                     _("Restore the Archived Item “%s”?"), info.code);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (question),
+                                            /* Translators: %s is an item's description */
+                                            _("“%s” was archived. Restoring brings it back "
+                                              "with its stock and its history."),
+                                            info.description && info.description[0]
+                                              ? info.description : info.code);
+  gtk_dialog_add_buttons (GTK_DIALOG (question),
+                          _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Restore"), GTK_RESPONSE_ACCEPT,
+                          NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (question), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (question),
+                                                                GTK_RESPONSE_ACCEPT),
+                            "suggested-action");
+  stk_a11y_name_mnemonic_buttons (question);
+  g_signal_connect_object (question, "response", G_CALLBACK (restore_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (question));
+  g_free (info.code);
+  g_free (info.description);
+}
+
 /* The writer's refusal: a duplicate or invalid code goes under the code field. */
 static gboolean
 stk_item_dialog_show_error (StkEditDialog *dialog,
@@ -38,6 +113,11 @@ stk_item_dialog_show_error (StkEditDialog *dialog,
 {
   StkItemDialog *self = STK_ITEM_DIALOG (dialog);
 
+  self->restoring_id = 0;
+  if (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT) && !self->editing &&
+      self->store != NULL && self->new_code != NULL)
+    stk_store_item_by_code_async (self->store, self->new_code, self->cancellable,
+                                  taken_code_cb, g_object_ref (self));
   if (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT))
     {
       stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry), error->message);
@@ -60,6 +140,13 @@ stk_item_dialog_saved (StkEditDialog  *dialog,
 {
   StkItemDialog *self = STK_ITEM_DIALOG (dialog);
 
+  if (self->restoring_id > 0)
+    {
+      *item_id = self->restoring_id;
+      *undo = stk_op_set_archived (self->restoring_id, TRUE);
+      /* Translators: shown after an archived item was restored; %s is its code */
+      return g_strdup_printf (_("Saved: “%s” restored"), self->restoring_code);
+    }
   if (self->editing)
     {
       *item_id = self->old.id;
@@ -153,8 +240,20 @@ stk_item_dialog_finalize (GObject *object)
   g_free (self->old.code);
   g_free (self->old.description);
   g_free (self->new_code);
+  g_free (self->restoring_code);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (stk_item_dialog_parent_class)->finalize (object);
+}
+
+static void
+stk_item_dialog_dispose (GObject *object)
+{
+  StkItemDialog *self = STK_ITEM_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  G_OBJECT_CLASS (stk_item_dialog_parent_class)->dispose (object);
 }
 
 static void
@@ -164,6 +263,7 @@ stk_item_dialog_class_init (StkItemDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   StkEditDialogClass *edit_class = STK_EDIT_DIALOG_CLASS (klass);
 
+  object_class->dispose = stk_item_dialog_dispose;
   object_class->finalize = stk_item_dialog_finalize;
 
   edit_class->build_op = stk_item_dialog_build_op;
@@ -184,6 +284,7 @@ stk_item_dialog_class_init (StkItemDialogClass *klass)
 static void
 stk_item_dialog_init (StkItemDialog *self)
 {
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
@@ -241,4 +342,18 @@ stk_item_dialog_get_pending (StkItemDialog *self)
 {
   g_return_val_if_fail (STK_IS_ITEM_DIALOG (self), FALSE);
   return stk_edit_dialog_get_pending (STK_EDIT_DIALOG (self));
+}
+
+/**
+ * stk_item_dialog_set_store:
+ * Where a new item's code that is taken is looked up: an archived item with it is
+ * offered for restore.
+ */
+void
+stk_item_dialog_set_store (StkItemDialog *self,
+                           StkStore      *store)
+{
+  g_return_if_fail (STK_IS_ITEM_DIALOG (self));
+  g_return_if_fail (store == NULL || STK_IS_STORE (store));
+  g_set_object (&self->store, store);
 }

@@ -6,6 +6,7 @@
 #include "stk-edit-dialog.h"
 #include "stk-op.h"
 #include "stk-query.h"
+#include "stk-reads.h"
 #include "stk-writer.h"
 
 G_BEGIN_DECLS
@@ -30,5 +31,9 @@ StkItemDialog *stk_item_dialog_new         (GtkWindow         *parent,
                                             StkWriter         *writer,
                                             const StkItemInfo *item);
 gboolean       stk_item_dialog_get_pending (StkItemDialog     *self);
+/* With a store, creating an item whose code an archived item has offers to restore
+ * that item (a question dialog, "Restore") instead of the "already exists" error. */
+void           stk_item_dialog_set_store   (StkItemDialog     *self,
+                                            StkStore          *store);
 
 G_END_DECLS

@@ -455,6 +455,53 @@ column_view_activate_cb (GtkColumnView *column_view,
     g_signal_emit (self, signals[ROW_ACTIVATED], 0, row);
 }
 
+/* ---- keyboard ---- */
+
+/* Moves the focus out of the list, to the next (or previous) focusable widget after
+ * it in the window: Tab reaches the action bar instead of walking every row. */
+static gboolean
+leave_list (StkTableView     *self,
+            GtkDirectionType  dir)
+{
+  gboolean forward = dir == GTK_DIR_TAB_FORWARD;
+  GtkWidget *w = GTK_WIDGET (self);
+  GtkRoot *root = gtk_widget_get_root (w);
+
+  while (w != NULL && !GTK_IS_ROOT (w))
+    {
+      for (GtkWidget *s = forward ? gtk_widget_get_next_sibling (w) : gtk_widget_get_prev_sibling (w);
+           s != NULL;
+           s = forward ? gtk_widget_get_next_sibling (s) : gtk_widget_get_prev_sibling (s))
+        if (gtk_widget_get_visible (s) && gtk_widget_child_focus (s, dir))
+          return TRUE;
+      w = gtk_widget_get_parent (w);
+    }
+  /* Nothing after the list inside the window's content: wrap the way Tab does. */
+  if (root != NULL)
+    {
+      gtk_root_set_focus (root, NULL);
+      return gtk_widget_child_focus (GTK_WIDGET (root), dir);
+    }
+  return FALSE;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                StkTableView          *self)
+{
+  state &= gtk_accelerator_get_default_mod_mask ();
+
+  if ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) && state == 0)
+    return leave_list (self, GTK_DIR_TAB_FORWARD);
+  if (keyval == GDK_KEY_ISO_Left_Tab ||
+      ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) && state == GDK_SHIFT_MASK))
+    return leave_list (self, GTK_DIR_TAB_BACKWARD);
+  return FALSE;
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -581,6 +628,15 @@ stk_table_view_init (StkTableView *self)
   g_signal_connect_swapped (self->selection, "notify::selected-item",
                             G_CALLBACK (selection_changed_cb), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    /* Before the rows see it: a row would move the focus to the next row. */
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 }
 
 /* ---- API ---- */
@@ -667,4 +723,29 @@ stk_table_view_select_id (StkTableView *self,
     return; /* maybe once the model has loaded: model_loading_cb tries again */
   gtk_single_selection_set_selected (self->selection, position);
   scroll_to (self, position);
+}
+
+/**
+ * stk_table_view_focus_results:
+ * Moves the keyboard focus into the list, on the selected row or the first one.
+ * Returns: FALSE when the list has no row.
+ */
+gboolean
+stk_table_view_focus_results (StkTableView *self)
+{
+  guint position;
+
+  g_return_val_if_fail (STK_IS_TABLE_VIEW (self), FALSE);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0)
+    return FALSE;
+  position = gtk_single_selection_get_selected (self->selection);
+  if (position == GTK_INVALID_LIST_POSITION)
+    {
+      position = 0;
+      gtk_single_selection_set_selected (self->selection, position);
+    }
+  scroll_to (self, position);
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  return TRUE;
 }

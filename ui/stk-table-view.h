@@ -27,4 +27,8 @@ gpointer       stk_table_view_dup_selected    (StkTableView  *self);
 void           stk_table_view_select_id       (StkTableView  *self,
                                                gint64         id);
 
+/* Moves the keyboard focus onto the selected row (or selects the first one); FALSE
+ * when the list is empty. Tab and Shift+Tab in the list leave it. */
+gboolean       stk_table_view_focus_results   (StkTableView  *self);
+
 G_END_DECLS

@@ -37,8 +37,29 @@ static const char * const edit_actions[] = {
   "win.import",
   "win.load-sample",
   "win.undo",
+  "win.redo",
   "win.withdraw-last",
 };
+
+/* One step of the window's undo history (kept for the window's lifetime). An archive
+ * is undone and redone any number of times (its ops are made afresh each time); any
+ * other change carries the one undo op its dialog gave. */
+typedef struct
+{
+  char   *what;         /* what was done, for the notices */
+  StkOp  *undo;         /* NULL for an archive step */
+  gint64  archived_id;  /* > 0: an archive step of this item */
+} HistoryStep;
+
+static void
+history_step_free (gpointer data)
+{
+  HistoryStep *step = data;
+
+  g_free (step->what);
+  g_clear_pointer (&step->undo, stk_op_unref);
+  g_free (step);
+}
 
 struct _StkWindow
 {
@@ -58,6 +79,14 @@ struct _StkWindow
   guint                 refresh_again : 1;
   guint                 loading_sample : 1;
   gint64                select_after_load;
+
+  /* Undo history: the last element is the most recent. */
+  GPtrArray            *undo_stack;
+  GPtrArray            *redo_stack;
+  guint                 history_busy : 1;
+  guint                 empty : 1;
+  /* The list whose search the entry's text is (each view keeps its own). */
+  StkTableView         *search_view;
 
   StkTableView         *items_view;
   StkTableView         *sales_view;
@@ -100,6 +129,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void stk_window_update_actions (StkWindow *self);
+static void stk_window_push_history   (StkWindow  *self,
+                                       const char *what,
+                                       StkOp      *undo_op,
+                                       gint64      archived_id);
 
 static gboolean
 stk_window_can_write (StkWindow *self)
@@ -181,9 +214,11 @@ stk_window_show_stats (StkWindow      *self,
 
   g_assert (STK_IS_WINDOW (self));
 
+  self->empty = empty;
   gtk_stack_set_visible_child_name (self->main_stack, empty ? "empty" : "views");
   gtk_widget_set_visible (GTK_WIDGET (self->view_switcher), !empty);
-  gtk_widget_set_visible (GTK_WIDGET (self->search_entry), !empty);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_entry),
+                          !empty && stk_window_get_visible_table (self) != NULL);
 }
 
 static void
@@ -383,10 +418,17 @@ stk_window_update_actions (StkWindow *self)
 
   if (can_write)
     {
-      gtk_widget_action_set_enabled (widget, "win.edit-item", item != NULL);
-      gtk_widget_action_set_enabled (widget, "win.archive-item", item != NULL);
+      /* Only the Items view acts on an item: never a sale's or a movement's item. */
+      gboolean in_items = self->items_view != NULL &&
+                          stk_window_get_visible_table (self) == self->items_view;
+
+      gtk_widget_action_set_enabled (widget, "win.edit-item", in_items && item != NULL);
+      gtk_widget_action_set_enabled (widget, "win.archive-item", in_items && item != NULL);
       gtk_widget_action_set_enabled (widget, "win.load-sample", !self->loading_sample);
-      gtk_widget_action_set_enabled (widget, "win.undo", stk_notice_get_can_undo (self->notice));
+      gtk_widget_action_set_enabled (widget, "win.undo",
+                                     self->undo_stack->len > 0 && !self->history_busy);
+      gtk_widget_action_set_enabled (widget, "win.redo",
+                                     self->redo_stack->len > 0 && !self->history_busy);
     }
   /* A change waits for a locked inventory: it can be withdrawn. */
   {
@@ -495,6 +537,8 @@ stk_window_saved_cb (StkWindow  *self,
                      GtkWindow  *dialog)
 {
   stk_notice_show (self->notice, text, stk_window_can_write (self) ? undo_op : NULL);
+  if (undo_op != NULL)
+    stk_window_push_history (self, text, undo_op, 0);
   if (item_id > 0)
     {
       /* Selected once the reload that follows the commit has found it. */
@@ -503,33 +547,112 @@ stk_window_saved_cb (StkWindow  *self,
     }
 }
 
-static void
-stk_window_undo_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+typedef struct
 {
-  g_autoptr(StkWindow) self = user_data;
+  StkWindow   *window;
+  HistoryStep *step;
+  gboolean     redo;
+} HistoryRun;
+
+static void
+stk_window_history_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  HistoryRun *run = user_data;
+  g_autoptr(StkWindow) self = run->window;
+  HistoryStep *step = run->step;
+  gboolean redo = run->redo;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
+  g_free (run);
   if (g_cancellable_is_cancelled (self->cancellable))
-    return;
+    {
+      history_step_free (step);
+      return;
+    }
+  self->history_busy = FALSE;
 
   if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
-    text = g_strdup_printf (_("Could not undo: %s"), error->message);
+    {
+      text = g_strdup_printf (redo ? _("Could not redo: %s") : _("Could not undo: %s"),
+                              error->message);
+      /* An archive step can be tried again; a spent undo op cannot. */
+      if (step->archived_id > 0)
+        g_ptr_array_add (redo ? self->redo_stack : self->undo_stack, step);
+      else
+        history_step_free (step);
+    }
   else
-    text = g_strdup (_("Undone"));
+    {
+      /* Translators: %s says what was undone or redone, e.g. "Saved: new item “A1”" */
+      text = g_strdup_printf (redo ? _("Redone: %s") : _("Undone: %s"), step->what);
+      /* Only an archive step can be redone: its ops are made afresh. */
+      if (step->archived_id > 0)
+        g_ptr_array_add (redo ? self->undo_stack : self->redo_stack, step);
+      else
+        history_step_free (step);
+    }
   stk_notice_show (self->notice, text, NULL);
+  stk_window_update_actions (self);
 }
 
+/* Takes the last step of the undo (or redo) history and runs it through the writer. */
+static gboolean
+stk_window_run_history (StkWindow *self,
+                        gboolean   redo)
+{
+  GPtrArray *stack = redo ? self->redo_stack : self->undo_stack;
+  HistoryStep *step;
+  HistoryRun *run;
+  g_autoptr(StkOp) op = NULL;
+
+  if (!stk_window_can_write (self) || self->history_busy || stack->len == 0)
+    return FALSE;
+
+  step = g_ptr_array_steal_index (stack, stack->len - 1);
+  if (step->archived_id > 0)
+    op = stk_op_set_archived (step->archived_id, redo);
+  else
+    op = stk_op_ref (step->undo);
+
+  run = g_new0 (HistoryRun, 1);
+  run->window = g_object_ref (self);
+  run->step = step;
+  run->redo = redo;
+  self->history_busy = TRUE;
+  stk_notice_dismiss (self->notice);
+  stk_window_update_actions (self);
+  stk_writer_submit (self->writer, op, NULL, stk_window_history_cb, run);
+  return TRUE;
+}
+
+/* A change was saved: it goes on top of the undo history, and the redo history is
+ * dropped (it redoes from another past). */
+static void
+stk_window_push_history (StkWindow  *self,
+                         const char *what,
+                         StkOp      *undo_op,
+                         gint64      archived_id)
+{
+  HistoryStep *step = g_new0 (HistoryStep, 1);
+
+  step->what = g_strdup (what);
+  step->undo = undo_op != NULL ? stk_op_ref (undo_op) : NULL;
+  step->archived_id = archived_id;
+  g_ptr_array_add (self->undo_stack, step);
+  g_ptr_array_set_size (self->redo_stack, 0);
+  stk_window_update_actions (self);
+}
+
+/* The notice's Undo button undoes its own change: the last step of the history. */
 static void
 notice_undo_cb (StkWindow *self,
                 StkOp     *undo_op,
                 StkNotice *notice)
 {
-  if (!stk_window_can_write (self))
-    return;
-  stk_writer_submit (self->writer, undo_op, NULL, stk_window_undo_cb, g_object_ref (self));
+  stk_window_run_history (self, FALSE);
 }
 
 static void
@@ -629,9 +752,10 @@ new_item_action (GtkWidget  *widget,
                  GVariant   *param)
 {
   StkWindow *self = STK_WINDOW (widget);
+  StkItemDialog *dialog = stk_item_dialog_new (GTK_WINDOW (self), self->writer, NULL);
 
-  stk_window_present_dialog (self, GTK_WINDOW (stk_item_dialog_new (GTK_WINDOW (self),
-                                                                    self->writer, NULL)));
+  stk_item_dialog_set_store (dialog, self->store);
+  stk_window_present_dialog (self, GTK_WINDOW (dialog));
 }
 
 static void
@@ -698,6 +822,7 @@ archive_done_cb (GObject      *object,
   /* Translators: shown after an item was archived; %s is its code */
   text = g_strdup_printf (_("Saved: “%s” archived"), data->code);
   stk_notice_show (self->notice, text, stk_window_can_write (self) ? undo : NULL);
+  stk_window_push_history (self, text, NULL, data->item_id);
 }
 
 static void
@@ -710,7 +835,8 @@ archive_item_action (GtkWidget  *widget,
   g_autoptr(StkOp) op = NULL;
   ArchiveData *data;
 
-  if (row == NULL)
+  /* Only the item the Items view shows selected: never from another view. */
+  if (row == NULL || stk_window_get_visible_table (self) != self->items_view)
     return;
 
   data = g_new0 (ArchiveData, 1);
@@ -854,7 +980,21 @@ undo_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  stk_notice_undo (STK_WINDOW (widget)->notice);
+  stk_window_run_history (STK_WINDOW (widget), g_str_equal (action_name, "win.redo"));
+}
+
+static void
+show_view_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  const char *name = g_variant_get_string (param, NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->view_switcher)))
+    return;
+  if (gtk_stack_get_child_by_name (self->view_stack, name) != NULL)
+    gtk_stack_set_visible_child_name (self->view_stack, name);
 }
 
 static void
@@ -894,15 +1034,43 @@ refresh_action (GtkWidget  *widget,
 /* ---------------------------------------------------------------------------------- */
 /* Search and views                                                                  */
 
+/* The entry's text becomes the search of the list it belongs to (each view keeps
+ * its own search). */
+static void
+stk_window_apply_search (StkWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  StkTableModel *model;
+
+  if (self->search_view == NULL)
+    return;
+  model = stk_table_view_get_model (self->search_view);
+  if (g_strcmp0 (stk_table_model_get_search (model) ? stk_table_model_get_search (model) : "",
+                 text) != 0)
+    stk_table_model_set_search (model, text);
+}
+
 static void
 search_changed_cb (StkWindow      *self,
                    GtkSearchEntry *entry)
 {
-  StkTableView *view = stk_window_get_visible_table (self);
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  stk_window_apply_search (self);
+}
 
-  if (view != NULL)
-    stk_table_model_set_search (stk_table_view_get_model (view), text);
+/* Down in the search field goes into the results. */
+static gboolean
+search_key_pressed_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       StkWindow             *self)
+{
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down) ||
+      (state & gtk_accelerator_get_default_mod_mask ()) != 0 || self->search_view == NULL)
+    return FALSE;
+  /* The results are those of the text as typed, not of the delayed search. */
+  stk_window_apply_search (self);
+  return stk_table_view_focus_results (self->search_view);
 }
 
 static void
@@ -918,7 +1086,19 @@ view_changed_cb (StkWindow *self)
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "last-view", name);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), view != NULL);
+  /* The text typed so far belongs to the list it was typed for. */
+  stk_window_apply_search (self);
+  self->search_view = view;
+  if (view != NULL)
+    {
+      const char *search = stk_table_model_get_search (stk_table_view_get_model (view));
+
+      if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                     search ? search : "") != 0)
+        gtk_editable_set_text (GTK_EDITABLE (self->search_entry), search ? search : "");
+    }
+  /* Reports has no list to search: no search field there. */
+  gtk_widget_set_visible (GTK_WIDGET (self->search_entry), view != NULL && !self->empty);
   if (view == self->items_view)
     placeholder = _("Search items");
   else if (view == self->sales_view)
@@ -929,17 +1109,6 @@ view_changed_cb (StkWindow *self)
     /* Reports: the entry is off; it must not name a list that is not shown. */
     placeholder = _("Search");
   g_object_set (self->search_entry, "placeholder-text", placeholder, NULL);
-
-  /* The search applies to the list in view. */
-  if (view != NULL)
-    {
-      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-      StkTableModel *model = stk_table_view_get_model (view);
-
-      if (g_strcmp0 (stk_table_model_get_search (model) ? stk_table_model_get_search (model) : "",
-                     text) != 0)
-        stk_table_model_set_search (model, text);
-    }
   stk_window_update_actions (self);
 }
 
@@ -988,6 +1157,18 @@ stk_window_add_views (StkWindow *self)
   stk_table_view_set_store (self->sales_view, self->store);
   stk_table_view_set_store (self->moves_view, self->store);
   stk_reports_view_set_store (self->reports_view, self->store);
+
+  /* Delete archives only from the Items list itself (never from a field, nor from
+   * the Sales or Stock Moves list). */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+      gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                                                     gtk_keyval_trigger_new (GDK_KEY_KP_Delete, 0)),
+                        gtk_named_action_new ("win.archive-item")));
+    gtk_widget_add_controller (GTK_WIDGET (self->items_view), shortcuts);
+  }
 
   g_signal_connect_object (self->items_view, "row-activated",
                            G_CALLBACK (items_row_activated_cb), self, G_CONNECT_SWAPPED);
@@ -1158,6 +1339,7 @@ stk_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_WINDOW);
+  self->search_view = NULL;
   self->items_view = NULL;
   self->sales_view = NULL;
   self->moves_view = NULL;
@@ -1177,6 +1359,8 @@ stk_window_finalize (GObject *object)
   StkWindow *self = STK_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->undo_stack, g_ptr_array_unref);
+  g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->banner_error, g_free);
@@ -1293,6 +1477,8 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.verify", NULL, verify_action);
   gtk_widget_class_install_action (widget_class, "win.load-sample", NULL, load_sample_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.withdraw-last", NULL, withdraw_last_action);
   gtk_widget_class_install_action (widget_class, "win.switch-to-editing", NULL,
                                    switch_to_editing_action);
@@ -1305,10 +1491,30 @@ stk_window_class_init (StkWindowClass *klass)
                                        "win.focus-search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
                                        "win.undo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0,
-                                       "win.archive-item", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0,
-                                       "win.archive-item", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.redo", NULL);
+  /* The changes of a shop day, from anywhere in the window (listed in the shortcuts
+   * window, Ctrl+?). Shift+Ctrl+letter: Ctrl+S, Ctrl+R keep their GNOME meanings. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.record-sale", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.receive", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_J, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.adjust", NULL);
+  /* The views, like the tabs of GNOME's own apps. */
+  {
+    static const char * const views[] = { "items", "sales", "moves", "reports" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+      {
+        gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                             "win.show-view", "s", views[i]);
+        gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_1 + i, GDK_ALT_MASK,
+                                             "win.show-view", "s", views[i]);
+      }
+  }
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
@@ -1318,8 +1524,19 @@ static void
 stk_window_init (StkWindow *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->undo_stack = g_ptr_array_new_with_free_func (history_step_free);
+  self->redo_stack = g_ptr_array_new_with_free_func (history_step_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    /* Before the text sees Down. */
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  }
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 
   /* The header bar centres the view switcher, so its narrowest width is the switcher

@@ -17,6 +17,7 @@
 #include "stk-format.h"
 #include "stk-ops.h"
 #include "stk-schema.h"
+#include "stk-sqlite-private.h"
 
 /* ---- backup path ---- */
 
@@ -78,13 +79,12 @@ restore_data_free (gpointer data)
   g_free (d);
 }
 
-static gboolean
-apply_restore (StkOp    *op,
-               sqlite3  *db,
-               gpointer  user_data,
-               GError  **error)
+gboolean
+stk_sqlite_apply_restore (StkOp    *op,
+                          sqlite3  *db,
+                          GError  **error)
 {
-  RestoreData *d = user_data;
+  RestoreData *d = stk_op_get_payload (op);
   g_autofree char *name = g_filename_display_name (d->backup_path);
   g_autofree char *what = g_strdup_printf (_("Cannot restore “%s”"), name);
   sqlite3_backup *backup;
@@ -221,7 +221,7 @@ stk_restore (StkWriter   *writer,
   d = g_new0 (RestoreData, 1);
   d->backup_path = g_strdup (backup_path);
   d->store = g_object_ref (store);
-  op = stk_op_new ("restore", STK_CHANGE_ALL, apply_restore, d, restore_data_free);
+  op = stk_op_new (STK_OP_RESTORE, STK_CHANGE_ALL, d, restore_data_free);
   /* The backup API cannot run inside a transaction, and a record in applied_ops would
    * be replaced by the backup's own table anyway. */
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_TRANSACTION);
@@ -250,13 +250,12 @@ typedef struct
   gint64 checkpointed;
 } CheckpointData;
 
-static gboolean
-apply_checkpoint (StkOp    *op,
-                  sqlite3  *db,
-                  gpointer  user_data,
-                  GError  **error)
+gboolean
+stk_sqlite_apply_checkpoint (StkOp    *op,
+                             sqlite3  *db,
+                             GError  **error)
 {
-  CheckpointData *d = user_data;
+  CheckpointData *d = stk_op_get_payload (op);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -304,7 +303,7 @@ stk_checkpoint (StkWriter  *writer,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   d = g_new0 (CheckpointData, 1);
-  op = stk_op_new ("checkpoint", STK_CHANGE_NONE, apply_checkpoint, d, g_free);
+  op = stk_op_new (STK_OP_CHECKPOINT, STK_CHANGE_NONE, d, g_free);
   /* A checkpoint cannot run inside a transaction: the writer checks the write lock is
    * free (busy, locked: retried and reported like any change), then runs it. */
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_TRANSACTION |
@@ -570,13 +569,12 @@ step_stmt (sqlite3       *db,
   return TRUE;
 }
 
-static gboolean
-apply_probe (StkOp    *op,
-             sqlite3  *db,
-             gpointer  user_data,
-             GError  **error)
+gboolean
+stk_sqlite_apply_generate_probe (StkOp    *op,
+                                 sqlite3  *db,
+                                 GError  **error)
 {
-  GenData *g = user_data;
+  GenData *g = stk_op_get_payload (op);
 
   return stk_db_query_int64 (db, "SELECT coalesce (max (id), 0) FROM items", &g->base_item,
                              error) &&
@@ -697,13 +695,12 @@ apply_sales (sqlite3  *db,
  * inside one, SQLite's in-memory statement sub-journal would grow with every page the
  * chunk touches and be walked again after each statement (quadratic).
  */
-static gboolean
-apply_chunk (StkOp    *op,
-             sqlite3  *db,
-             gpointer  user_data,
-             GError  **error)
+gboolean
+stk_sqlite_apply_generate (StkOp    *op,
+                           sqlite3  *db,
+                           GError  **error)
 {
-  GenData *g = user_data;
+  GenData *g = stk_op_get_payload (op);
 
   return g->n_items > 0 ? apply_items (db, g, error) : apply_sales (db, g, error);
 }
@@ -713,9 +710,9 @@ submit_chunk (StkWriter  *writer,
               GenData    *g,
               GError    **error)
 {
-  g_autoptr(StkOp) op = stk_op_new ("generate",
+  g_autoptr(StkOp) op = stk_op_new (STK_OP_GENERATE,
                                     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
-                                    apply_chunk, g, NULL);
+                                    g, NULL);
 
   /* Recorded like every change: a chunk is applied once, whatever is retried. */
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
@@ -967,7 +964,7 @@ stk_generate (StkWriter        *writer,
     }
 
   g.seed = seed;
-  probe = stk_op_new ("generate", STK_CHANGE_NONE, apply_probe, &g, NULL);
+  probe = stk_op_new (STK_OP_GENERATE_PROBE, STK_CHANGE_NONE, &g, NULL);
   stk_op_set_flags (probe, STK_OP_FLAG_NO_RECORD);
   if (!stk_writer_submit_sync (writer, probe, error))
     return FALSE;

@@ -5,10 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "stk-db-private.h"
+#include "stk-engine.h"
 #include "stk-error.h"
-#include "stk-pager-private.h"
-#include "stk-query-private.h"
 #include "stk-store-private.h"
 
 /*
@@ -20,7 +18,7 @@
  */
 
 typedef gpointer (*ReadFunc) (StkStore      *store,
-                              sqlite3       *db,
+                              StkEngineConn *db,
                               gpointer       args,
                               GCancellable  *cancellable,
                               GError       **error);
@@ -33,17 +31,18 @@ run_read (StkStore      *store,
           GError       **error)
 {
   GError *local_error = NULL;
+  const StkEngine *engine = stk_store_get_engine (store);
   gpointer result;
-  sqlite3 *db;
+  StkEngineConn *db;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  if (!(db = stk_store_acquire (store, error)))
+  if (!(db = stk_store_acquire_conn (store, error)))
     return NULL;
   result = func (store, db, args, cancellable, &local_error);
   /* Whatever the function did, the connection goes back outside any transaction. */
-  stk_db_end_read (db);
-  stk_store_release (store, db);
+  engine->end_read (db);
+  stk_store_release_conn (store, db);
 
   if (result == NULL && local_error == NULL)
     g_set_error (&local_error, STK_ERROR, STK_ERROR_FAILED, _("Cannot read the inventory."));
@@ -178,7 +177,7 @@ list_args_new (StkPagerQuery *query,
 
 static gpointer
 list_read (StkStore      *store,
-           sqlite3       *db,
+           StkEngineConn *db,
            gpointer       data,
            GCancellable  *cancellable,
            GError       **error)
@@ -191,7 +190,7 @@ list_read (StkStore      *store,
   result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
   /* One read transaction: the count, anchors and pages from one snapshot. */
-  if (!stk_db_begin (db, STK_TXN_READ, error))
+  if (!stk_store_get_engine (store)->begin_read (db, error))
     return NULL;
 
   if (!args->first_page_only)
@@ -207,10 +206,10 @@ list_read (StkStore      *store,
             stk_pager_query_new (STK_PAGER_ITEMS, stk_pager_query_get_sort_column (args->query),
                                  stk_pager_query_get_descending (args->query), NULL, NULL);
 
-          if (!(result->base = stk_pager_index_build (db, all, cancellable, error)))
+          if (!(result->base = stk_store_get_engine (store)->index_build (db, all, NULL, cancellable, error)))
             return NULL;
         }
-      result->index = stk_pager_index_build_with_base (db, args->query, result->base,
+      result->index = stk_store_get_engine (store)->index_build (db, args->query, result->base,
                                                        cancellable, error);
       if (result->index == NULL)
         return NULL;
@@ -224,7 +223,7 @@ list_read (StkStore      *store,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      rows = stk_pager_fetch (db, args->query, result->index,
+      rows = stk_store_get_engine (store)->fetch (db, args->query, result->index,
                               (guint64) number * STK_PAGER_STRIDE, STK_PAGER_STRIDE, error);
       if (rows == NULL)
         return NULL;
@@ -293,14 +292,14 @@ typedef struct
 
 static gpointer
 fetch_read (StkStore      *store,
-            sqlite3       *db,
+            StkEngineConn *db,
             gpointer       data,
             GCancellable  *cancellable,
             GError       **error)
 {
   PageArgs *args = data;
 
-  return stk_pager_fetch (db, args->query, args->index, args->offset, args->limit, error);
+  return stk_store_get_engine (store)->fetch (db, args->query, args->index, args->offset, args->limit, error);
 }
 
 GArray *
@@ -329,7 +328,7 @@ page_args_free (PageArgs *args)
 
 static gpointer
 position_read (StkStore      *store,
-               sqlite3       *db,
+               StkEngineConn *db,
                gpointer       data,
                GCancellable  *cancellable,
                GError       **error)
@@ -338,7 +337,7 @@ position_read (StkStore      *store,
   GError *local_error = NULL;
   gint64 position;
 
-  position = stk_pager_position_of (db, args->query, args->index, args->id, &local_error);
+  position = stk_store_get_engine (store)->position_of (db, args->query, args->index, args->id, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -429,7 +428,7 @@ item_args_new (const char *text,
 
 static gpointer
 item_by_code_read (StkStore      *store,
-                   sqlite3       *db,
+                   StkEngineConn *db,
                    gpointer       data,
                    GCancellable  *cancellable,
                    GError       **error)
@@ -437,7 +436,7 @@ item_by_code_read (StkStore      *store,
   ItemArgs *args = data;
   StkItemInfo *info = g_new0 (StkItemInfo, 1);
 
-  if (!stk_query_item_by_code (db, args->text, info, error))
+  if (!stk_store_get_engine (store)->item_by_code (db, args->text, info, error))
     {
       stk_item_info_free (info);
       return NULL;
@@ -447,7 +446,7 @@ item_by_code_read (StkStore      *store,
 
 static gpointer
 item_by_id_read (StkStore      *store,
-                 sqlite3       *db,
+                 StkEngineConn *db,
                  gpointer       data,
                  GCancellable  *cancellable,
                  GError       **error)
@@ -455,7 +454,7 @@ item_by_id_read (StkStore      *store,
   ItemArgs *args = data;
   StkItemInfo *info = g_new0 (StkItemInfo, 1);
 
-  if (!stk_query_item_by_id (db, args->id, info, error))
+  if (!stk_store_get_engine (store)->item_by_id (db, args->id, info, error))
     {
       stk_item_info_free (info);
       return NULL;
@@ -465,14 +464,14 @@ item_by_id_read (StkStore      *store,
 
 static gpointer
 complete_codes_read (StkStore      *store,
-                     sqlite3       *db,
+                     StkEngineConn *db,
                      gpointer       data,
                      GCancellable  *cancellable,
                      GError       **error)
 {
   ItemArgs *args = data;
 
-  return stk_query_complete_codes (db, args->text, args->limit, error);
+  return stk_store_get_engine (store)->complete_codes (db, args->text, args->limit, error);
 }
 
 /* Moves a result's fields into *out (which the caller clears). */
@@ -610,14 +609,14 @@ stk_store_complete_codes_finish (StkStore      *store,
 
 static gpointer
 stats_read (StkStore      *store,
-            sqlite3       *db,
+            StkEngineConn *db,
             gpointer       data,
             GCancellable  *cancellable,
             GError       **error)
 {
   g_autofree StkStats *stats = g_new0 (StkStats, 1);
 
-  if (!stk_store_read_stats (store, db, stats, error))
+  if (!stk_store_get_engine (store)->read_stats (db, stk_store_get_path (store), stats, error))
     return NULL;
   return g_steal_pointer (&stats);
 }
@@ -652,14 +651,14 @@ stk_store_get_stats_finish (StkStore      *store,
 
 static gpointer
 schema_version_read (StkStore      *store,
-                     sqlite3       *db,
+                     StkEngineConn *db,
                      gpointer       data,
                      GCancellable  *cancellable,
                      GError       **error)
 {
   gint64 version = 0;
 
-  if (!stk_db_query_int64 (db, "PRAGMA user_version", &version, error))
+  if (!stk_store_get_engine (store)->schema_version (db, &version, error))
     return NULL;
   return g_memdup2 (&version, sizeof version);
 }

@@ -21,6 +21,7 @@
 #include "stk-output.h"
 #include "stk-format.h"
 #include "stk-ops.h"
+#include "stk-sqlite-private.h"
 
 /*
  * CSV formats
@@ -1234,7 +1235,7 @@ lookup_item (sqlite3     *db,
       return id;
     }
 
-  id = stk_ops_lookup_item_id (db, code, error);
+  id = stk_sqlite_lookup_item_id (db, code, error);
   if (id == 0 && error != NULL && *error != NULL && (*error)->code != STK_ERROR_CONSTRAINT)
     return 0; /* a database error: do not cache */
   g_hash_table_insert (cache, (gpointer) code, g_memdup2 (&id, sizeof id));
@@ -1301,12 +1302,12 @@ apply_row (ImportData  *d,
   switch (d->table)
     {
     case STK_TABLE_SKUS:
-      id = stk_ops_insert_item (db, row->code, row->text, row->price, row->reorder_level,
+      id = stk_sqlite_insert_item (db, row->code, row->text, row->price, row->reorder_level,
                                 row->archived, error);
       if (id == 0)
         return FALSE;
       if (row->quantity > 0 && !d->no_opening &&
-          stk_ops_insert_movement (db, id, row->code, STK_MOVEMENT_COUNT, row->quantity,
+          stk_sqlite_insert_movement (db, id, row->code, STK_MOVEMENT_COUNT, row->quantity,
                                    _("Opening stock (import)"), now, NULL, error) == 0)
         return FALSE;
       return TRUE;
@@ -1322,7 +1323,7 @@ apply_row (ImportData  *d,
       if ((id = lookup_item (db, cache, row->code, error)) == 0 ||
           !check_not_before_count (db, id, row, error))
         return FALSE;
-      return stk_ops_insert_sale (db, id, row->code, row->quantity, row->price, row->time_us,
+      return stk_sqlite_insert_sale (db, id, row->code, row->quantity, row->price, row->time_us,
                                   row->key, error) != 0;
 
     case STK_TABLE_MOVEMENTS:
@@ -1336,7 +1337,7 @@ apply_row (ImportData  *d,
       if ((id = lookup_item (db, cache, row->code, error)) == 0 ||
           !check_not_before_count (db, id, row, error))
         return FALSE;
-      return stk_ops_insert_movement (db, id, row->code, (StkMovementKind) row->kind,
+      return stk_sqlite_insert_movement (db, id, row->code, (StkMovementKind) row->kind,
                                       row->quantity, row->text, row->time_us, row->key,
                                       error) != 0;
 
@@ -1435,13 +1436,12 @@ apply_rows (ImportData  *d,
  * which keeps the sub-journal small. Any failure here rolls the whole import back.
  */
 
-static gboolean
-apply_import (StkOp    *op,
-              sqlite3  *db,
-              gpointer  user_data,
-              GError  **error)
+gboolean
+stk_sqlite_apply_import (StkOp    *op,
+                         sqlite3  *db,
+                         GError  **error)
 {
-  ImportData *d = user_data;
+  ImportData *d = stk_op_get_payload (op);
 
   /* The writer may run an op again after a busy attempt: start afresh. */
   d->imported = 0;
@@ -1516,7 +1516,9 @@ stk_import_op_new (StkTable          table,
   g_autofree char *description = NULL;
   ImportData *d;
   guint64 rows = 0;
-  static const char *const kinds[] = { "import-skus", "import-sales", "import-movements" };
+  static const char *const kinds[] = {
+    STK_OP_IMPORT_SKUS, STK_OP_IMPORT_SALES, STK_OP_IMPORT_MOVEMENTS
+  };
   static const StkChangeFlags changes[] = {
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
@@ -1542,7 +1544,7 @@ stk_import_op_new (StkTable          table,
   d->errors = g_ptr_array_new_with_free_func (g_free);
   if (cancellable != NULL)
     d->cancellable = g_object_ref (cancellable);
-  op = stk_op_new (kinds[table], changes[table], apply_import, d, import_data_free);
+  op = stk_op_new (kinds[table], changes[table], d, import_data_free);
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
 
   if (!read_file (d, path, progress, user_data, cancellable, &rows, error))
@@ -2034,13 +2036,12 @@ fail_with_errors (ImportAll  *a,
 /* Items first (their on_hand is not counted), then the movements and the sales in
  * the order of their times (a movement before a sale at the same instant), then
  * every item's on-hand must be the on_hand of the skus file: exact, or nothing. */
-static gboolean
-apply_import_all (StkOp    *op,
-                  sqlite3  *db,
-                  gpointer  user_data,
-                  GError  **error)
+gboolean
+stk_sqlite_apply_import_all (StkOp    *op,
+                             sqlite3  *db,
+                             GError  **error)
 {
-  ImportAll *a = user_data;
+  ImportAll *a = stk_op_get_payload (op);
   ImportData *skus = a->d[STK_TABLE_SKUS];
   ImportData *moves = a->d[STK_TABLE_MOVEMENTS];
   ImportData *sales = a->d[STK_TABLE_SALES];
@@ -2169,9 +2170,9 @@ stk_import_all (StkWriter        *writer,
     }
 
   a = g_new0 (ImportAll, 1);
-  op = stk_op_new ("import-all",
+  op = stk_op_new (STK_OP_IMPORT_ALL,
                    STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
-                   apply_import_all, a, import_all_free);
+                   a, import_all_free);
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
 
   /* All three first: a file that cannot be read or has bad rows stops the reading, and

@@ -387,7 +387,7 @@ stk_test_gate_clear (StkTestGate *gate)
 StkOp *
 stk_test_gate_op (StkTestGate *gate)
 {
-  return stk_op_new ("gate", STK_CHANGE_NONE, apply_gate, gate, NULL);
+  return stk_sqlite_op_new ("gate", STK_CHANGE_NONE, apply_gate, gate, NULL);
 }
 
 void

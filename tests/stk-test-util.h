@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "stk-op.h"
+#include "stk-sqlite-private.h"
 #include "stk-store.h"
 #include "stk-writer.h"
 

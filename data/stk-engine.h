@@ -23,6 +23,7 @@
 #include "stk-pager.h"
 #include "stk-query.h"
 #include "stk-store.h"
+#include "stk-transfer-private.h"
 
 G_BEGIN_DECLS
 
@@ -150,6 +151,16 @@ struct _StkEngine
   GPtrArray     *(*verify)        (StkEngineConn   *conn,
                                    GError         **error);
   GPtrArray     *(*codes_kept_apart) (StkEngineConn *conn,
+                                   GError         **error);
+  /* The export (stk-transfer.c): how many rows @table has, then each row in order. */
+  gboolean       (*export_count)  (StkEngineConn   *conn,
+                                   StkTable         table,
+                                   gint64          *out_total,
+                                   GError         **error);
+  gboolean       (*export_rows)   (StkEngineConn   *conn,
+                                   StkTable         table,
+                                   StkExportRowFunc emit,
+                                   gpointer         user_data,
                                    GError         **error);
   /* A complete, checked copy of the inventory into @temp_path (the store renames it
    * into place, stk-output.h); @name names the copy in messages. */

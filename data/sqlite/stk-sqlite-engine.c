@@ -317,6 +317,8 @@ static const StkEngine sqlite_engine = {
   .verify = stk_sqlite_verify,
   .codes_kept_apart = stk_sqlite_codes_kept_apart,
   .backup = stk_sqlite_backup,
+  .export_count = stk_sqlite_export_count,
+  .export_rows = stk_sqlite_export_rows,
 };
 
 const StkEngine *

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* The SQLite engine's own functions: private to the engine (and its engine tests). */
+/* The SQLite engine's own functions (data/sqlite/): private to the engine and its
+ * engine tests; data/ top never includes this (tests/check-layers.sh). */
 #ifndef STK_DATA_INTERNAL
 #error "stk-sqlite-private.h is private to data/; use the public headers"
 #endif
@@ -12,6 +13,14 @@
 #include "stk-engine.h"
 #include "stk-op-private.h"
 #include "stk-ops.h"
+
+/* The engine's other headers: one include gives an engine file (or an engine test)
+ * all of SQLite's side. */
+#include "stk-code-private.h"
+#include "stk-db-private.h"
+#include "stk-pager-private.h"
+#include "stk-query-private.h"
+#include "stk-schema-private.h"
 
 G_BEGIN_DECLS
 
@@ -106,6 +115,17 @@ gboolean   stk_sqlite_backup           (StkEngineConn  *conn,
                                         const char     *temp_path,
                                         const char     *dest_path,
                                         GError        **error);
+
+/* The export's reads (stk-sqlite-transfer.c). */
+gboolean   stk_sqlite_export_count     (StkEngineConn     *conn,
+                                        StkTable           table,
+                                        gint64            *out_total,
+                                        GError           **error);
+gboolean   stk_sqlite_export_rows      (StkEngineConn     *conn,
+                                        StkTable           table,
+                                        StkExportRowFunc   emit,
+                                        gpointer           user_data,
+                                        GError           **error);
 
 /* A read connection of @store's pool as the sqlite3 it is (the store's engine must be
  * SQLite's): for SQLite's own reads (reports, exports) and engine tests. */

@@ -27,6 +27,23 @@ void            stk_op_set_hook        (StkOp          *op,
                                         StkOpHook       hook);
 StkOpHook       stk_op_get_hook        (StkOp          *op);
 
+/**
+ * StkOpRunFunc:
+ * An op that changes nothing stored and runs on the writer thread in the op's place
+ * (a barrier, a test's gate): every engine gets it, since the writer calls it itself
+ * instead of asking the engine to apply the op.
+ */
+typedef gboolean (*StkOpRunFunc) (StkOp    *op,
+                                  gpointer  user_data,
+                                  GError  **error);
+
+StkOp          *stk_op_new_run         (const char     *kind,
+                                        StkChangeFlags  changes,
+                                        StkOpRunFunc    run,
+                                        gpointer        user_data,
+                                        GDestroyNotify  destroy);
+StkOpRunFunc    stk_op_get_run         (StkOp          *op);
+
 /* For the writer only. */
 void            stk_op_set_duplicate   (StkOp          *op,
                                         gboolean        duplicate);

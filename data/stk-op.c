@@ -15,6 +15,7 @@ struct _StkOp
   gpointer        payload;  /* what the change is: read by the engine's applier */
   GDestroyNotify  destroy;
   StkOpHook       hook;     /* an engine's own closure (its tests), or NULL */
+  StkOpRunFunc    run;      /* runs in the op's place on the writer thread, or NULL */
   gint64          row_id;
   gboolean        duplicate;
 };
@@ -221,6 +222,29 @@ stk_op_get_data (StkOp *op)
 {
   g_return_val_if_fail (op != NULL, NULL);
   return op->payload;
+}
+
+StkOp *
+stk_op_new_run (const char     *kind,
+                StkChangeFlags  changes,
+                StkOpRunFunc    run,
+                gpointer        user_data,
+                GDestroyNotify  destroy)
+{
+  StkOp *op;
+
+  g_return_val_if_fail (run != NULL, NULL);
+
+  op = stk_op_new (kind, changes, user_data, destroy);
+  op->run = run;
+  return op;
+}
+
+StkOpRunFunc
+stk_op_get_run (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->run;
 }
 
 gpointer

@@ -466,6 +466,20 @@ rollback (StkWriter *self)
   self->engine->rollback (self->conn);
 }
 
+/* An op that changes nothing stored runs here, whatever the engine; every other op is
+ * the engine's to apply (its applier for the op's kind). */
+static gboolean
+apply_op (StkWriter  *self,
+          StkOp      *op,
+          GError    **error)
+{
+  StkOpRunFunc run = stk_op_get_run (op);
+
+  if (run != NULL)
+    return run (op, stk_op_get_payload (op), error);
+  return self->engine->apply (self->conn, op, error);
+}
+
 /* A rule error fails one op; anything else (busy, I/O, full disk) fails the batch. */
 static gboolean
 is_op_local_error (const GError *error)
@@ -565,7 +579,7 @@ attempt_standalone (StkWriter *self,
   if (flags & STK_OP_FLAG_NO_TRANSACTION)
     {
       rollback (self);
-      if (self->engine->apply (self->conn, p->op, &local_error))
+      if (apply_op (self, p->op, &local_error))
         return ATTEMPT_OK;
       goto failed;
     }
@@ -589,7 +603,7 @@ attempt_standalone (StkWriter *self,
         }
     }
 
-  if (!self->engine->apply (self->conn, p->op, &local_error))
+  if (!apply_op (self, p->op, &local_error))
     goto failed;
   if (self->engine->commit (self->conn, &local_error))
     return ATTEMPT_OK;
@@ -658,7 +672,7 @@ attempt_batch (StkWriter  *self,
             }
         }
 
-      if (self->engine->apply (self->conn, p->op, &local_error))
+      if (apply_op (self, p->op, &local_error))
         {
           if (!atomic && !self->engine->release (self->conn))
             goto batch_failed;

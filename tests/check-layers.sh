@@ -63,10 +63,11 @@ found=$(grep -rnE "#[[:space:]]*include[[:space:]]*[<\"]((\.\./)*(ui|app)/|gtk/|
 [ -z "$found" ] || fail "data/ (or an engine) includes ui/, app/ or GTK:" "$found"
 
 # The contract tests go through the contract only.
-contract=$(sed -n '/^contract_tests = \[/,/\]/p' tests/meson.build | grep -o "'test-[a-z0-9-]*'" | tr -d "'")
+contract=$(sed -n '/^contract_tests = {/,/^}/p' tests/meson.build | grep -o "^  'test-[a-z0-9-]*'" | tr -d "' ")
+[ -n "$contract" ] || fail "no contract tests found in tests/meson.build (contract_tests)" ""
 if [ -n "$contract" ]; then
   found=$(for t in $contract; do
-            grep -HnE "#[[:space:]]*include[[:space:]]*[<\"]([A-Za-z0-9_/-]*-private\.h|sqlite3\.h|stk-engine\.h|stk-op-payloads\.h)[>\"]" "tests/$t.c"
+            grep -HnE "#[[:space:]]*include[[:space:]]*[<\"]([A-Za-z0-9_/-]*-private\.h|sqlite3\.h|stk-test-sqlite\.h|stk-engine\.h|stk-op-payloads\.h)[>\"]" "tests/$t.c"
           done)
   [ -z "$found" ] || fail "a contract test reaches past the contract (private header or sqlite3.h):" "$found"
 fi

@@ -2,10 +2,8 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 #include "stk-op.h"
-#include "stk-sqlite-private.h"
 #include "stk-store.h"
 #include "stk-writer.h"
 
@@ -23,9 +21,19 @@ void      stk_test_spin           (guint           ms);
 /* Path of a helper program built next to the tests. */
 char     *stk_test_helper_path    (const char     *name);
 
-/* One integer from a fresh raw connection to path (read-only). */
+/* One integer from the inventory at @path, read past the contract by the engine the
+ * tests run on (STK_TEST_ENGINE; SQLite: a fresh raw read-only connection). @sql is
+ * plain SQL that every engine answers the same. */
 gint64    stk_test_query          (const char     *path,
                                    const char     *sql);
+
+/* The engine the tests run on: $STK_TEST_ENGINE, "sqlite" when unset
+ * (tests/meson.build runs the contract tests once per engine). */
+const char *stk_test_engine       (void);
+
+/* Damages the inventory at @path, the way its engine can, so that every read of an
+ * item fails as corrupt while the inventory still opens. */
+void      stk_test_damage_items   (const char     *path);
 
 /* Contents of a file, for byte-for-byte comparisons. */
 GBytes   *stk_test_read_bytes     (const char     *path);

@@ -19,7 +19,7 @@
 #include "stk-seams.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 static void
 setup (void)

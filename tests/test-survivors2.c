@@ -22,7 +22,7 @@
 #include "stk-transfer.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 TestSuite (survivors2, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
            .timeout = 60);

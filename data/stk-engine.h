@@ -102,7 +102,10 @@ struct _StkEngine
   gboolean       (*check)         (const char      *location,
                                    gboolean        *out_exists,
                                    GError         **error);
+  /* @primary: the store's first connection (or a watcher's), which stays open for its
+   * life; an engine may give it more memory than the extra ones a busy pool opens. */
   StkEngineConn *(*open_reader)   (const char      *location,
+                                   gboolean         primary,
                                    GError         **error);
   void           (*close_reader)  (StkEngineConn   *conn);
   /* Whether a pooled read connection may be kept (it is outside any transaction). */

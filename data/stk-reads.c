@@ -182,6 +182,7 @@ list_read (StkStore      *store,
            GCancellable  *cancellable,
            GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   ListArgs *args = data;
   g_autoptr(StkListResult) result = g_new0 (StkListResult, 1);
   gint64 start = g_get_monotonic_time ();
@@ -190,7 +191,7 @@ list_read (StkStore      *store,
   result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
   /* One read transaction: the count, anchors and pages from one snapshot. */
-  if (!stk_store_get_engine (store)->begin_read (db, error))
+  if (!engine->begin_read (db, error))
     return NULL;
 
   if (!args->first_page_only)
@@ -206,11 +207,10 @@ list_read (StkStore      *store,
             stk_pager_query_new (STK_PAGER_ITEMS, stk_pager_query_get_sort_column (args->query),
                                  stk_pager_query_get_descending (args->query), NULL, NULL);
 
-          if (!(result->base = stk_store_get_engine (store)->index_build (db, all, NULL, cancellable, error)))
+          if (!(result->base = engine->index_build (db, all, NULL, cancellable, error)))
             return NULL;
         }
-      result->index = stk_store_get_engine (store)->index_build (db, args->query, result->base,
-                                                       cancellable, error);
+      result->index = engine->index_build (db, args->query, result->base, cancellable, error);
       if (result->index == NULL)
         return NULL;
     }
@@ -223,8 +223,8 @@ list_read (StkStore      *store,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      rows = stk_store_get_engine (store)->fetch (db, args->query, result->index,
-                              (guint64) number * STK_PAGER_STRIDE, STK_PAGER_STRIDE, error);
+      rows = engine->fetch (db, args->query, result->index, (guint64) number * STK_PAGER_STRIDE,
+                            STK_PAGER_STRIDE, error);
       if (rows == NULL)
         return NULL;
       g_ptr_array_add (result->pages, rows);
@@ -297,9 +297,10 @@ fetch_read (StkStore      *store,
             GCancellable  *cancellable,
             GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   PageArgs *args = data;
 
-  return stk_store_get_engine (store)->fetch (db, args->query, args->index, args->offset, args->limit, error);
+  return engine->fetch (db, args->query, args->index, args->offset, args->limit, error);
 }
 
 GArray *
@@ -333,11 +334,12 @@ position_read (StkStore      *store,
                GCancellable  *cancellable,
                GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   PageArgs *args = data;
   GError *local_error = NULL;
   gint64 position;
 
-  position = stk_store_get_engine (store)->position_of (db, args->query, args->index, args->id, &local_error);
+  position = engine->position_of (db, args->query, args->index, args->id, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -433,10 +435,11 @@ item_by_code_read (StkStore      *store,
                    GCancellable  *cancellable,
                    GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   ItemArgs *args = data;
   StkItemInfo *info = g_new0 (StkItemInfo, 1);
 
-  if (!stk_store_get_engine (store)->item_by_code (db, args->text, info, error))
+  if (!engine->item_by_code (db, args->text, info, error))
     {
       stk_item_info_free (info);
       return NULL;
@@ -451,10 +454,11 @@ item_by_id_read (StkStore      *store,
                  GCancellable  *cancellable,
                  GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   ItemArgs *args = data;
   StkItemInfo *info = g_new0 (StkItemInfo, 1);
 
-  if (!stk_store_get_engine (store)->item_by_id (db, args->id, info, error))
+  if (!engine->item_by_id (db, args->id, info, error))
     {
       stk_item_info_free (info);
       return NULL;
@@ -469,9 +473,10 @@ complete_codes_read (StkStore      *store,
                      GCancellable  *cancellable,
                      GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   ItemArgs *args = data;
 
-  return stk_store_get_engine (store)->complete_codes (db, args->text, args->limit, error);
+  return engine->complete_codes (db, args->text, args->limit, error);
 }
 
 /* Moves a result's fields into *out (which the caller clears). */
@@ -614,9 +619,10 @@ stats_read (StkStore      *store,
             GCancellable  *cancellable,
             GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   g_autofree StkStats *stats = g_new0 (StkStats, 1);
 
-  if (!stk_store_get_engine (store)->read_stats (db, stk_store_get_path (store), stats, error))
+  if (!engine->read_stats (db, stk_store_get_path (store), stats, error))
     return NULL;
   return g_steal_pointer (&stats);
 }
@@ -656,9 +662,10 @@ schema_version_read (StkStore      *store,
                      GCancellable  *cancellable,
                      GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   gint64 version = 0;
 
-  if (!stk_store_get_engine (store)->schema_version (db, &version, error))
+  if (!engine->schema_version (db, &version, error))
     return NULL;
   return g_memdup2 (&version, sizeof version);
 }

@@ -248,7 +248,7 @@ watcher_thread (gpointer data)
         {
           g_autoptr(GError) error = NULL;
 
-          if ((db = self->engine->open_reader (self->path, &error)) != NULL)
+          if ((db = self->engine->open_reader (self->path, TRUE, &error)) != NULL)
             data_version = self->engine->data_version (db);
           else
             g_debug ("Watcher cannot open %s: %s", self->path, error->message);

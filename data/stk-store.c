@@ -63,7 +63,7 @@ stk_store_acquire_conn (StkStore  *self,
   g_mutex_unlock (&self->lock);
 
   if (conn == NULL)
-    conn = self->engine->open_reader (self->path, error);
+    conn = self->engine->open_reader (self->path, FALSE, error);
   return conn;
 }
 
@@ -279,7 +279,7 @@ stk_store_initable_init (GInitable     *initable,
   g_free (self->path);
   self->path = g_steal_pointer (&real);
 
-  if (!(conn = self->engine->open_reader (self->path, error)))
+  if (!(conn = self->engine->open_reader (self->path, TRUE, error)))
     return FALSE;
   stk_store_release_conn (self, conn);
   return TRUE;

@@ -342,8 +342,8 @@ parse_time (const char  *text,
 /* Writes @us (microseconds since the epoch) as UTC ISO 8601 into @buf. */
 void
 stk_transfer_format_time (gint64  us,
-             char   *buf,
-             gsize   size)
+                          char   *buf,
+                          gsize   size)
 {
   const gint64 usec_per_day = G_GINT64_CONSTANT (86400000000);
   gint64 days = us / usec_per_day;
@@ -499,7 +499,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportData, import_data_free)
 
 void
 stk_import_add_error_literal (ImportData *d,
-                   const char *message)
+                              const char *message)
 {
   d->n_errors++;
   if (d->errors->len < STK_IMPORT_MAX_REPORTED_ERRORS)
@@ -508,8 +508,8 @@ stk_import_add_error_literal (ImportData *d,
 
 void
 stk_import_add_line_error (ImportData *d,
-                guint       line,
-                const char *message)
+                           guint       line,
+                           const char *message)
 {
   d->n_errors++;
   if (d->errors->len < STK_IMPORT_MAX_REPORTED_ERRORS)
@@ -518,8 +518,8 @@ stk_import_add_line_error (ImportData *d,
 
 void
 stk_import_set_summary_error (ImportData  *d,
-                   int          code,
-                   GError     **error)
+                              int          code,
+                              GError     **error)
 {
   g_autofree char *n_errors = NULL;
 
@@ -643,7 +643,7 @@ is_text_column (Column column)
 
 static const char *
 text_unprotect (Column      column,
-                        const char *text)
+                const char *text)
 {
   if (is_text_column (column) && text[0] == '\'' && needs_protection (text + 1))
     return text + 1;
@@ -1674,7 +1674,7 @@ import_all_free (gpointer data)
 
 gboolean
 stk_import_all_fail_with_errors (ImportAll  *a,
-                  GError    **error)
+                                 GError    **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
     {

@@ -22,7 +22,7 @@
 
 #define DB(conn) ((sqlite3 *) (conn))
 
-/* Page cache of each read connection, in KiB (SQLite's default for the writer is set in
+/* Page cache of each extra read connection, in KiB (SQLite's default for the writer is set in
  * stk-db.c). Reads are index seeks of a page of rows, and the one-pass scans (count and
  * anchors, positions) do not reuse what they read: a small cache keeps the resident
  * memory down (up to the store's idle readers + busy connections each fill theirs) and
@@ -178,11 +178,14 @@ sqlite_data_version (StkEngineConn *conn)
 
 static StkEngineConn *
 sqlite_open_reader (const char  *location,
+                    gboolean     primary,
                     GError     **error)
 {
   sqlite3 *db = stk_db_open (location, STK_DB_READ_ONLY, error);
 
-  if (db != NULL)
+  /* The primary connection keeps stk_db_open()'s cache (the store's first, pooled
+   * for its life: it serves most reads, exports included); extra ones get a small one. */
+  if (db != NULL && !primary)
     {
       g_autofree char *pragma = g_strdup_printf ("PRAGMA cache_size=-%d", READER_CACHE_KIB);
 

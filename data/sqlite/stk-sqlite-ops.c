@@ -20,8 +20,8 @@
 /* Turns SQLite's error for a failed statement into one clear sentence. */
 void
 stk_sqlite_set_statement_error (GError     **error,
-                     sqlite3     *db,
-                     const char  *code)
+                                sqlite3     *db,
+                                const char  *code)
 {
   int rc = sqlite3_extended_errcode (db);
   const char *msg = sqlite3_errmsg (db);
@@ -60,8 +60,8 @@ step_done (sqlite3_stmt  *stmt,
 
 gint64
 stk_sqlite_lookup_item_id (sqlite3     *db,
-                        const char  *code,
-                        GError     **error)
+                           const char  *code,
+                           GError     **error)
 {
   sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT id FROM items WHERE code_key = stk_code_key (?1)",
                                     error);
@@ -84,12 +84,12 @@ stk_sqlite_lookup_item_id (sqlite3     *db,
 
 gint64
 stk_sqlite_insert_item (sqlite3     *db,
-                     const char  *code,
-                     const char  *description,
-                     gint64       unit_price_cents,
-                     gint64       reorder_level,
-                     gboolean     archived,
-                     GError     **error)
+                        const char  *code,
+                        const char  *description,
+                        gint64       unit_price_cents,
+                        gint64       reorder_level,
+                        gboolean     archived,
+                        GError     **error)
 {
   sqlite3_stmt *stmt;
   gint64 now = stk_db_now_us ();
@@ -128,14 +128,14 @@ stk_sqlite_insert_item (sqlite3     *db,
 
 gint64
 stk_sqlite_insert_movement (sqlite3         *db,
-                         gint64           item_id,
-                         const char      *code,
-                         StkMovementKind  kind,
-                         gint64           quantity,
-                         const char      *reason,
-                         gint64           moved_at_us,
-                         const char      *reference,
-                         GError         **error)
+                            gint64           item_id,
+                            const char      *code,
+                            StkMovementKind  kind,
+                            gint64           quantity,
+                            const char      *reason,
+                            gint64           moved_at_us,
+                            const char      *reference,
+                            GError         **error)
 {
   sqlite3_stmt *stmt;
 
@@ -204,13 +204,13 @@ stk_sqlite_insert_movement (sqlite3         *db,
 
 gint64
 stk_sqlite_insert_sale (sqlite3     *db,
-                     gint64       item_id,
-                     const char  *code,
-                     gint64       quantity,
-                     gint64       unit_price_cents,
-                     gint64       sold_at_us,
-                     const char  *uid,
-                     GError     **error)
+                        gint64       item_id,
+                        const char  *code,
+                        gint64       quantity,
+                        gint64       unit_price_cents,
+                        gint64       sold_at_us,
+                        const char  *uid,
+                        GError     **error)
 {
   sqlite3_stmt *stmt;
   gint64 sale_id;
@@ -250,8 +250,8 @@ stk_sqlite_insert_sale (sqlite3     *db,
 
 static gboolean
 apply_create_item (StkOp    *op,
-                  sqlite3  *db,
-                  GError  **error)
+                   sqlite3  *db,
+                   GError  **error)
 {
   StkItemPayload *d = stk_op_get_payload (op);
   gint64 id = stk_sqlite_insert_item (db, d->code, d->description, d->unit_price_cents, d->reorder_level, FALSE, error);
@@ -264,8 +264,8 @@ apply_create_item (StkOp    *op,
 
 static gboolean
 apply_update_item (StkOp    *op,
-                  sqlite3  *db,
-                  GError  **error)
+                   sqlite3  *db,
+                   GError  **error)
 {
   StkItemPayload *d = stk_op_get_payload (op);
   sqlite3_stmt *stmt;
@@ -304,8 +304,8 @@ apply_update_item (StkOp    *op,
 
 static gboolean
 apply_set_archived (StkOp    *op,
-                   sqlite3  *db,
-                   GError  **error)
+                    sqlite3  *db,
+                    GError  **error)
 {
   StkIdPayload *d = stk_op_get_payload (op);
   sqlite3_stmt *stmt;
@@ -330,8 +330,8 @@ apply_set_archived (StkOp    *op,
 
 static gboolean
 apply_record_movement (StkOp    *op,
-                      sqlite3  *db,
-                      GError  **error)
+                       sqlite3  *db,
+                       GError  **error)
 {
   StkMovementPayload *d = stk_op_get_payload (op);
   gint64 item_id;
@@ -352,8 +352,8 @@ apply_record_movement (StkOp    *op,
 
 static gboolean
 apply_record_sale (StkOp    *op,
-                  sqlite3  *db,
-                  GError  **error)
+                   sqlite3  *db,
+                   GError  **error)
 {
   StkSalePayload *d = stk_op_get_payload (op);
   gint64 item_id;
@@ -374,8 +374,8 @@ apply_record_sale (StkOp    *op,
 
 static gboolean
 apply_void_sale (StkOp    *op,
-                sqlite3  *db,
-                GError  **error)
+                 sqlite3  *db,
+                 GError  **error)
 {
   StkIdPayload *d = stk_op_get_payload (op);
   g_autofree char *code = NULL;
@@ -430,8 +430,8 @@ apply_void_sale (StkOp    *op,
 
 static gboolean
 apply_delete_item (StkOp    *op,
-                  sqlite3  *db,
-                  GError  **error)
+                   sqlite3  *db,
+                   GError  **error)
 {
   StkIdPayload *d = stk_op_get_payload (op);
   g_autofree char *code = NULL;

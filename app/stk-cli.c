@@ -327,7 +327,7 @@ cli_check_inventory (StkCli    *cli,
 {
   gboolean exists = FALSE;
 
-  if (!stk_db_check_file (cli->db_path, &exists, error))
+  if (!stk_location_check (cli->db_path, &exists, error))
     return FALSE;
   if (!exists && must_exist)
     {

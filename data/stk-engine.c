@@ -89,3 +89,18 @@ stk_location_resolve (const char  *location,
     return NULL;
   return engine->resolve (location, error);
 }
+
+gboolean
+stk_location_check (const char  *location,
+                    gboolean    *out_exists,
+                    GError     **error)
+{
+  const StkEngine *engine;
+
+  g_return_val_if_fail (location != NULL, FALSE);
+  g_return_val_if_fail (out_exists != NULL, FALSE);
+
+  if (!(engine = stk_engine_for_location (location, error)))
+    return FALSE;
+  return engine->check (location, out_exists, error);
+}

@@ -20,4 +20,14 @@ G_BEGIN_DECLS
 char *stk_location_resolve (const char  *location,
                             GError     **error);
 
+/**
+ * stk_location_check:
+ * Checks the inventory at @location (resolved) without creating or changing anything,
+ * the way its engine can: a damaged, foreign or newer one is refused with one sentence;
+ * one that does not exist yet sets *@out_exists to FALSE.
+ */
+gboolean stk_location_check (const char  *location,
+                             gboolean    *out_exists,
+                             GError     **error);
+
 G_END_DECLS

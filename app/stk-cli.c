@@ -14,7 +14,7 @@
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-format.h"
-#include "stk-identity.h"
+#include "stk-location.h"
 #include "stk-jobs.h"
 #include "stk-lock.h"
 #include "stk-maintenance.h"
@@ -327,7 +327,7 @@ cli_check_inventory (StkCli    *cli,
 {
   gboolean exists = FALSE;
 
-  if (!stk_db_check_file (cli->db_path, &exists, error))
+  if (!stk_location_check (cli->db_path, &exists, error))
     return FALSE;
   if (!exists && must_exist)
     {
@@ -1226,9 +1226,10 @@ stk_cli_run (const char  *db_path,
   if (!parse_command_args (&cli, command, argc, argv, positional, &status))
     return status;
 
-  /* Every command works on the real file, whatever name it was given by: one lock,
-   * one write-ahead log (see stk-identity.h). */
-  if (!(real_path = stk_identity_resolve (db_path, STK_IDENTITY_INVENTORY, &error)))
+  /* Every command works on the inventory as its engine names it (a file: the real
+   * file, whatever name it was given by: one lock, one write-ahead log, see
+   * stk-identity.h); a location no engine can open is refused here, creating nothing. */
+  if (!(real_path = stk_location_resolve (db_path, &error)))
     return cli_fail (error);
   cli.db_path = real_path;
 

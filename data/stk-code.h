@@ -17,6 +17,3 @@ gboolean  stk_code_equal        (gconstpointer  a,
 
 G_END_DECLS
 
-#ifdef STK_DATA_INTERNAL
-#include "stk-code-private.h"
-#endif

@@ -27,6 +27,3 @@ gboolean    stk_db_checked_add        (gint64       a,
 
 G_END_DECLS
 
-#ifdef STK_DATA_INTERNAL
-#include "stk-db-private.h"
-#endif

@@ -33,6 +33,7 @@ stk_error_exit_code (const GError *error)
     case STK_ERROR_IO:
     case STK_ERROR_CLOSED:
     case STK_ERROR_UNSAFE:
+    case STK_ERROR_NOT_SUPPORTED:
     default:
       return 1;
     }

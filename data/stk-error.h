@@ -25,6 +25,8 @@ G_BEGIN_DECLS
  * @STK_ERROR_UNSAFE: doing it would risk the inventory or another file: an inventory
  *   with several names (hard links), a lock file that is not ours, an output that
  *   would overwrite a database, a device or a pipe
+ * @STK_ERROR_NOT_SUPPORTED: this build cannot do it (a server inventory before its
+ *   engine exists)
  */
 typedef enum
 {
@@ -42,6 +44,7 @@ typedef enum
   STK_ERROR_IO,
   STK_ERROR_CLOSED,
   STK_ERROR_UNSAFE,
+  STK_ERROR_NOT_SUPPORTED,
 } StkError;
 
 GQuark stk_error_quark (void);

@@ -11,12 +11,12 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "stk-db.h"
 #include "stk-error.h"
 #include "stk-identity.h"
 #include "stk-format.h"
 #include "stk-ops.h"
-#include "stk-schema.h"
+#include "stk-maintenance-private.h"
+#include "stk-op-payloads.h"
 
 /* ---- backup path ---- */
 
@@ -60,12 +60,8 @@ stk_backup_default_path (const char *db_path)
 
 /* ---- restore ---- */
 
-typedef struct
-{
-  char     *backup_path;
-  StkStore *store;
-  char     *safety;   /* the safety copy, once made */
-} RestoreData;
+typedef StkRestorePayload RestoreData;
+
 
 static void
 restore_data_free (gpointer data)
@@ -78,85 +74,6 @@ restore_data_free (gpointer data)
   g_free (d);
 }
 
-static gboolean
-apply_restore (StkOp    *op,
-               sqlite3  *db,
-               gpointer  user_data,
-               GError  **error)
-{
-  RestoreData *d = user_data;
-  g_autofree char *name = g_filename_display_name (d->backup_path);
-  g_autofree char *what = g_strdup_printf (_("Cannot restore “%s”"), name);
-  sqlite3_backup *backup;
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *src = NULL;
-  gboolean wal = FALSE;
-  int rc;
-
-  /* The writer has just taken the write lock and let it go (busy: it tries again, then
-   * gives up with nothing made: NO_TRANSACTION); only then the safety copy, once,
-   * however many attempts it takes. */
-  if (d->safety == NULL)
-    {
-      g_autofree char *safety = stk_backup_default_path (stk_store_get_path (d->store));
-
-      if (!stk_store_backup (d->store, safety, error))
-        {
-          g_prefix_error (error, _("Nothing was restored: the current inventory could not be "
-                                   "backed up first. "));
-          return FALSE;
-        }
-      d->safety = g_steal_pointer (&safety);
-    }
-
-  rc = sqlite3_open_v2 (d->backup_path, &src, SQLITE_OPEN_READONLY, NULL);
-  if (rc != SQLITE_OK)
-    {
-      stk_db_set_error (error, NULL, rc, what);
-      sqlite3_close_v2 (src);
-      return FALSE;
-    }
-
-  backup = sqlite3_backup_init (db, "main", src, "main");
-  if (backup == NULL)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), what);
-      sqlite3_close_v2 (src);
-      return FALSE;
-    }
-  rc = sqlite3_backup_step (backup, -1);
-  sqlite3_backup_finish (backup);
-  sqlite3_close_v2 (src);
-  if (rc != SQLITE_DONE)
-    {
-      /* BUSY comes back as STK_ERROR_BUSY: the writer tries again. Nothing was
-       * changed: the copy is one write transaction on the inventory. */
-      stk_db_set_error (error, NULL, rc, what);
-      return FALSE;
-    }
-
-  /* The copied header may say rollback journal: the writer works in WAL mode. */
-  rc = sqlite3_prepare_v2 (db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
-      rc = SQLITE_OK;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_OK || !wal)
-    {
-      if (rc != SQLITE_OK)
-        stk_db_set_error (error, db, sqlite3_extended_errcode (db), what);
-      else
-        g_set_error (error, STK_ERROR, STK_ERROR_IO,
-                     _("The backup was restored, but the inventory could not be switched back "
-                       "to write-ahead logging."));
-      return FALSE;
-    }
-
-  /* An older backup is upgraded to this version's format. */
-  return stk_schema_migrate (db, STK_SCHEMA_VERSION, error);
-}
 
 gboolean
 stk_restore (StkWriter   *writer,
@@ -221,7 +138,7 @@ stk_restore (StkWriter   *writer,
   d = g_new0 (RestoreData, 1);
   d->backup_path = g_strdup (backup_path);
   d->store = g_object_ref (store);
-  op = stk_op_new ("restore", STK_CHANGE_ALL, apply_restore, d, restore_data_free);
+  op = stk_op_new (STK_OP_RESTORE, STK_CHANGE_ALL, d, restore_data_free);
   /* The backup API cannot run inside a transaction, and a record in applied_ops would
    * be replaced by the backup's own table anyway. */
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_TRANSACTION);
@@ -243,53 +160,9 @@ stk_restore (StkWriter   *writer,
 
 /* ---- checkpoint ---- */
 
-typedef struct
-{
-  gint64 busy;
-  gint64 log;
-  gint64 checkpointed;
-} CheckpointData;
+typedef StkCheckpointPayload CheckpointData;
 
-static gboolean
-apply_checkpoint (StkOp    *op,
-                  sqlite3  *db,
-                  gpointer  user_data,
-                  GError  **error)
-{
-  CheckpointData *d = user_data;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
 
-  d->busy = 0;
-  d->log = -1;
-  d->checkpointed = -1;
-
-  rc = sqlite3_prepare_v2 (db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      d->busy = sqlite3_column_int64 (stmt, 0);
-      d->log = sqlite3_column_int64 (stmt, 1);
-      d->checkpointed = sqlite3_column_int64 (stmt, 2);
-      rc = SQLITE_OK;
-    }
-  sqlite3_finalize (stmt);
-
-  /* Busy is a result here, not an error: the writer would retry it for seconds. */
-  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-    {
-      d->busy = 1;
-      return TRUE;
-    }
-  if (rc != SQLITE_OK)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db),
-                        _("Cannot checkpoint the inventory"));
-      return FALSE;
-    }
-  return TRUE;
-}
 
 gboolean
 stk_checkpoint (StkWriter  *writer,
@@ -304,7 +177,7 @@ stk_checkpoint (StkWriter  *writer,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   d = g_new0 (CheckpointData, 1);
-  op = stk_op_new ("checkpoint", STK_CHANGE_NONE, apply_checkpoint, d, g_free);
+  op = stk_op_new (STK_OP_CHECKPOINT, STK_CHANGE_NONE, d, g_free);
   /* A checkpoint cannot run inside a transaction: the writer checks the write lock is
    * free (busy, locked: retried and reported like any change), then runs it. */
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_TRANSACTION |
@@ -515,207 +388,20 @@ gen_log (double x)
   return k * ln2 + 2.0 * sum;
 }
 
-typedef struct
-{
-  char    code[40];
-  char    description[160];
-  gint32  price;
-  gint32  stock;
-  gint32  reorder;
-  gboolean archived;
-} GenItem;
 
-typedef struct
-{
-  gint64  sold_at;
-  guint32 item;
-  gint32  quantity;
-  gint32  restock;         /* > 0: receive this many just before the sale */
-  gint32  restock_balance; /* the item's on-hand after that receipt */
-} GenSale;
 
-typedef struct
-{
-  guint32  seed;
-  gint64   opening_at;     /* time of the opening stock */
-  gint64   base_item;      /* max(items.id) before: code numbers continue from it */
-  gint64   base_sale;      /* max(sales.id) before: uids continue from it */
-
-  /* Per generated item: ids (filled by the writer), prices (for sales). */
-  gint64  *ids;
-  gint32  *prices;
-
-  /* The chunk the next op applies. */
-  GenItem *items;
-  guint    n_items;
-  guint64  first_item;
-  GenSale *sales;
-  guint    n_sales;
-  guint64  first_sale;
-} GenData;
-
-static gboolean
-step_stmt (sqlite3       *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot generate data"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-apply_probe (StkOp    *op,
-             sqlite3  *db,
-             gpointer  user_data,
-             GError  **error)
-{
-  GenData *g = user_data;
-
-  return stk_db_query_int64 (db, "SELECT coalesce (max (id), 0) FROM items", &g->base_item,
-                             error) &&
-         stk_db_query_int64 (db, "SELECT coalesce (max (id), 0) FROM sales", &g->base_sale,
-                             error);
-}
-
-static gboolean
-apply_items (sqlite3  *db,
-             GenData  *g,
-             GError  **error)
-{
-  g_autofree char *reason = g_strdup (_("Opening stock"));
-  sqlite3_stmt *item;
-  sqlite3_stmt *movement;
-
-  item = stk_db_stmt (db,
-                      "INSERT INTO items (code, description, unit_price_cents, reorder_level,"
-                      " archived, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                      error);
-  if (item == NULL)
-    return FALSE;
-  movement = stk_db_stmt (db,
-                          "INSERT INTO movements (item_id, kind, quantity, balance, reason,"
-                          " moved_at) VALUES (?1, 'receive', ?2, ?2, ?3, ?4)",
-                          error);
-  if (movement == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < g->n_items; i++)
-    {
-      const GenItem *it = &g->items[i];
-      gint64 id;
-
-      sqlite3_bind_text (item, 1, it->code, -1, SQLITE_STATIC);
-      sqlite3_bind_text (item, 2, it->description, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (item, 3, it->price);
-      sqlite3_bind_int64 (item, 4, it->reorder);
-      sqlite3_bind_int (item, 5, it->archived ? 1 : 0);
-      sqlite3_bind_int64 (item, 6, g->opening_at);
-      if (!step_stmt (db, item, error))
-        return FALSE;
-      id = sqlite3_last_insert_rowid (db);
-      g->ids[g->first_item + i] = id;
-
-      if (it->stock > 0)
-        {
-          sqlite3_bind_int64 (movement, 1, id);
-          sqlite3_bind_int64 (movement, 2, it->stock);
-          sqlite3_bind_text (movement, 3, reason, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (movement, 4, g->opening_at);
-          if (!step_stmt (db, movement, error))
-            return FALSE;
-        }
-    }
-  sqlite3_clear_bindings (item);
-  sqlite3_clear_bindings (movement);
-  return TRUE;
-}
-
-static gboolean
-apply_sales (sqlite3  *db,
-             GenData  *g,
-             GError  **error)
-{
-  g_autofree char *reason = g_strdup (_("Restock"));
-  sqlite3_stmt *sale;
-  sqlite3_stmt *restock;
-  char uid[64];
-
-  sale = stk_db_stmt (db,
-                      "INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5)",
-                      error);
-  if (sale == NULL)
-    return FALSE;
-  restock = stk_db_stmt (db,
-                         "INSERT INTO movements (item_id, kind, quantity, balance, reason,"
-                         " moved_at) VALUES (?1, 'receive', ?2, ?3, ?4, ?5)",
-                         error);
-  if (restock == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < g->n_sales; i++)
-    {
-      const GenSale *s = &g->sales[i];
-      gint64 item_id = g->ids[s->item];
-
-      if (s->restock > 0)
-        {
-          sqlite3_bind_int64 (restock, 1, item_id);
-          sqlite3_bind_int64 (restock, 2, s->restock);
-          sqlite3_bind_int64 (restock, 3, s->restock_balance);
-          sqlite3_bind_text (restock, 4, reason, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (restock, 5, s->sold_at - 60 * G_USEC_PER_SEC);
-          if (!step_stmt (db, restock, error))
-            return FALSE;
-        }
-
-      g_snprintf (uid, sizeof uid, "gen:%u:%" G_GUINT64_FORMAT, g->seed,
-                  (guint64) g->base_sale + g->first_sale + i + 1);
-      sqlite3_bind_text (sale, 1, uid, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (sale, 2, item_id);
-      sqlite3_bind_int64 (sale, 3, s->quantity);
-      sqlite3_bind_int64 (sale, 4, g->prices[s->item]);
-      sqlite3_bind_int64 (sale, 5, s->sold_at);
-      if (!step_stmt (db, sale, error))
-        return FALSE;
-    }
-  sqlite3_clear_bindings (sale);
-  sqlite3_clear_bindings (restock);
-  return TRUE;
-}
-
-/*
- * A chunk op is standalone: the writer runs it alone, in a transaction of its own that
- * it begins, records and commits (or rolls back), with no "SAVEPOINT op" around it:
- * inside one, SQLite's in-memory statement sub-journal would grow with every page the
- * chunk touches and be walked again after each statement (quadratic).
- */
-static gboolean
-apply_chunk (StkOp    *op,
-             sqlite3  *db,
-             gpointer  user_data,
-             GError  **error)
-{
-  GenData *g = user_data;
-
-  return g->n_items > 0 ? apply_items (db, g, error) : apply_sales (db, g, error);
-}
+typedef StkGenPayload GenData;
+typedef StkGenItem GenItem;
+typedef StkGenSale GenSale;
 
 static gboolean
 submit_chunk (StkWriter  *writer,
               GenData    *g,
               GError    **error)
 {
-  g_autoptr(StkOp) op = stk_op_new ("generate",
+  g_autoptr(StkOp) op = stk_op_new (STK_OP_GENERATE,
                                     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
-                                    apply_chunk, g, NULL);
+                                    g, NULL);
 
   /* Recorded like every change: a chunk is applied once, whatever is retried. */
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
@@ -967,13 +653,13 @@ stk_generate (StkWriter        *writer,
     }
 
   g.seed = seed;
-  probe = stk_op_new ("generate", STK_CHANGE_NONE, apply_probe, &g, NULL);
+  probe = stk_op_new (STK_OP_GENERATE_PROBE, STK_CHANGE_NONE, &g, NULL);
   stk_op_set_flags (probe, STK_OP_FLAG_NO_RECORD);
   if (!stk_writer_submit_sync (writer, probe, error))
     return FALSE;
 
   rand = g_rand_new_with_seed (seed);
-  today = stk_db_now_us () / USEC_PER_DAY;
+  today = g_get_real_time () / USEC_PER_DAY;
   g.opening_at = (today - GEN_DAYS - 1) * USEC_PER_DAY + G_GINT64_CONSTANT (7) * 3600 * G_USEC_PER_SEC;
   g.ids = g_new0 (gint64, MAX (n_skus, 1));
   g.prices = g_new0 (gint32, MAX (n_skus, 1));

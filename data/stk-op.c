@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "stk-op.h"
+#include "stk-op-private.h"
 
 struct _StkOp
 {
@@ -12,9 +12,10 @@ struct _StkOp
   StkOpDescribeFunc describe;
   StkOpFlags      flags;
   StkChangeFlags  changes;
-  StkOpApplyFunc  apply;
-  gpointer        user_data;
+  gpointer        payload;  /* what the change is: read by the engine's applier */
   GDestroyNotify  destroy;
+  StkOpHook       hook;     /* an engine's own closure (its tests), or NULL */
+  StkOpRunFunc    run;      /* runs in the op's place on the writer thread, or NULL */
   gint64          row_id;
   gboolean        duplicate;
 };
@@ -85,25 +86,28 @@ stk_op_new_id (void)
   return id;
 }
 
+/**
+ * stk_op_new:
+ * An op is a value: its @kind says what the change is and @payload carries its fields
+ * (see stk-op-payloads.h), which the engine's applier for @kind reads. The op holds no
+ * code of any engine; the engine picks how to apply it (stk-engine.h).
+ */
 StkOp *
 stk_op_new (const char     *kind,
             StkChangeFlags  changes,
-            StkOpApplyFunc  apply,
-            gpointer        user_data,
+            gpointer        payload,
             GDestroyNotify  destroy)
 {
   StkOp *op;
 
   g_return_val_if_fail (kind != NULL, NULL);
-  g_return_val_if_fail (apply != NULL, NULL);
 
   op = g_new0 (StkOp, 1);
   g_atomic_ref_count_init (&op->ref_count);
   op->id = stk_op_new_id ();
   op->kind = g_strdup (kind);
   op->changes = changes;
-  op->apply = apply;
-  op->user_data = user_data;
+  op->payload = payload;
   op->destroy = destroy;
   return op;
 }
@@ -126,7 +130,7 @@ stk_op_unref (StkOp *op)
     return;
 
   if (op->destroy != NULL)
-    op->destroy (op->user_data);
+    op->destroy (op->payload);
   g_free (op->id);
   g_free (op->kind);
   g_free (op->description);
@@ -169,7 +173,7 @@ stk_op_get_description (StkOp *op)
   g_return_val_if_fail (op != NULL, NULL);
 
   if (op->description == NULL && op->describe != NULL)
-    op->description = op->describe (op, op->user_data);
+    op->description = op->describe (op, op->payload);
   return op->description != NULL ? op->description : op->kind;
 }
 
@@ -217,7 +221,52 @@ gpointer
 stk_op_get_data (StkOp *op)
 {
   g_return_val_if_fail (op != NULL, NULL);
-  return op->user_data;
+  return op->payload;
+}
+
+StkOp *
+stk_op_new_run (const char     *kind,
+                StkChangeFlags  changes,
+                StkOpRunFunc    run,
+                gpointer        user_data,
+                GDestroyNotify  destroy)
+{
+  StkOp *op;
+
+  g_return_val_if_fail (run != NULL, NULL);
+
+  op = stk_op_new (kind, changes, user_data, destroy);
+  op->run = run;
+  return op;
+}
+
+StkOpRunFunc
+stk_op_get_run (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->run;
+}
+
+gpointer
+stk_op_get_payload (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->payload;
+}
+
+void
+stk_op_set_hook (StkOp     *op,
+                 StkOpHook  hook)
+{
+  g_return_if_fail (op != NULL);
+  op->hook = hook;
+}
+
+StkOpHook
+stk_op_get_hook (StkOp *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->hook;
 }
 
 gint64
@@ -248,13 +297,4 @@ stk_op_set_duplicate (StkOp    *op,
 {
   g_return_if_fail (op != NULL);
   op->duplicate = !!duplicate;
-}
-
-gboolean
-stk_op_apply (StkOp    *op,
-              sqlite3  *db,
-              GError  **error)
-{
-  g_return_val_if_fail (op != NULL, FALSE);
-  return op->apply (op, db, op->user_data, error);
 }

@@ -94,6 +94,3 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkPagerIndex, stk_pager_index_unref)
 
 G_END_DECLS
 
-#ifdef STK_DATA_INTERNAL
-#include "stk-pager-private.h"
-#endif

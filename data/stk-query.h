@@ -71,6 +71,3 @@ StkReport   *stk_query_report_finish    (StkStore            *store,
 
 G_END_DECLS
 
-#ifdef STK_DATA_INTERNAL
-#include "stk-query-private.h"
-#endif

@@ -5,11 +5,9 @@
 
 #include <glib/gi18n.h>
 
-#include "stk-db-private.h"
+#include "stk-engine.h"
 #include "stk-error.h"
 #include "stk-glib.h"
-#include "stk-pager-private.h"
-#include "stk-query-private.h"
 #include "stk-store-private.h"
 
 /*
@@ -21,7 +19,7 @@
  */
 
 typedef gpointer (*ReadFunc) (StkStore      *store,
-                              sqlite3       *db,
+                              StkEngineConn *db,
                               gpointer       args,
                               GCancellable  *cancellable,
                               GError       **error);
@@ -34,17 +32,18 @@ run_read (StkStore      *store,
           GError       **error)
 {
   GError *local_error = NULL;
+  const StkEngine *engine = stk_store_get_engine (store);
   gpointer result;
-  sqlite3 *db;
+  StkEngineConn *db;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  if (!(db = stk_store_acquire (store, error)))
+  if (!(db = stk_store_acquire_conn (store, error)))
     return NULL;
   result = func (store, db, args, cancellable, &local_error);
   /* Whatever the function did, the connection goes back outside any transaction. */
-  stk_db_end_read (db);
-  stk_store_release (store, db);
+  engine->end_read (db);
+  stk_store_release_conn (store, db);
 
   if (result == NULL && local_error == NULL)
     g_set_error (&local_error, STK_ERROR, STK_ERROR_FAILED, _("Cannot read the inventory."));
@@ -179,11 +178,12 @@ list_args_new (StkPagerQuery *query,
 
 static gpointer
 list_read (StkStore      *store,
-           sqlite3       *db,
+           StkEngineConn *db,
            gpointer       data,
            GCancellable  *cancellable,
            GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   ListArgs *args = data;
   g_autoptr(StkListResult) result = g_new0 (StkListResult, 1);
   gint64 start = g_get_monotonic_time ();
@@ -192,7 +192,7 @@ list_read (StkStore      *store,
   result->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
   /* One read transaction: the count, anchors and pages from one snapshot. */
-  if (!stk_db_begin (db, STK_TXN_READ, error))
+  if (!engine->begin_read (db, error))
     return NULL;
 
   if (!args->first_page_only)
@@ -208,11 +208,10 @@ list_read (StkStore      *store,
             stk_pager_query_new (STK_PAGER_ITEMS, stk_pager_query_get_sort_column (args->query),
                                  stk_pager_query_get_descending (args->query), NULL, NULL);
 
-          if (!(result->base = stk_pager_index_build (db, all, cancellable, error)))
+          if (!(result->base = engine->index_build (db, all, NULL, cancellable, error)))
             return NULL;
         }
-      result->index = stk_pager_index_build_with_base (db, args->query, result->base,
-                                                       cancellable, error);
+      result->index = engine->index_build (db, args->query, result->base, cancellable, error);
       if (result->index == NULL)
         return NULL;
     }
@@ -225,8 +224,8 @@ list_read (StkStore      *store,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      rows = stk_pager_fetch (db, args->query, result->index,
-                              (guint64) number * STK_PAGER_STRIDE, STK_PAGER_STRIDE, error);
+      rows = engine->fetch (db, args->query, result->index, (guint64) number * STK_PAGER_STRIDE,
+                            STK_PAGER_STRIDE, error);
       if (rows == NULL)
         return NULL;
       g_ptr_array_add (result->pages, rows);
@@ -294,14 +293,15 @@ typedef struct
 
 static gpointer
 fetch_read (StkStore      *store,
-            sqlite3       *db,
+            StkEngineConn *db,
             gpointer       data,
             GCancellable  *cancellable,
             GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   PageArgs *args = data;
 
-  return stk_pager_fetch (db, args->query, args->index, args->offset, args->limit, error);
+  return engine->fetch (db, args->query, args->index, args->offset, args->limit, error);
 }
 
 GArray *
@@ -330,16 +330,17 @@ page_args_free (PageArgs *args)
 
 static gpointer
 position_read (StkStore      *store,
-               sqlite3       *db,
+               StkEngineConn *db,
                gpointer       data,
                GCancellable  *cancellable,
                GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   PageArgs *args = data;
   GError *local_error = NULL;
   gint64 position;
 
-  position = stk_pager_position_of (db, args->query, args->index, args->id, &local_error);
+  position = engine->position_of (db, args->query, args->index, args->id, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -430,15 +431,16 @@ item_args_new (const char *text,
 
 static gpointer
 item_by_code_read (StkStore      *store,
-                   sqlite3       *db,
+                   StkEngineConn *db,
                    gpointer       data,
                    GCancellable  *cancellable,
                    GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   ItemArgs *args = data;
   StkItemInfo *info = g_new0 (StkItemInfo, 1);
 
-  if (!stk_query_item_by_code (db, args->text, info, error))
+  if (!engine->item_by_code (db, args->text, info, error))
     {
       stk_item_info_free (info);
       return NULL;
@@ -448,15 +450,16 @@ item_by_code_read (StkStore      *store,
 
 static gpointer
 item_by_id_read (StkStore      *store,
-                 sqlite3       *db,
+                 StkEngineConn *db,
                  gpointer       data,
                  GCancellable  *cancellable,
                  GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   ItemArgs *args = data;
   StkItemInfo *info = g_new0 (StkItemInfo, 1);
 
-  if (!stk_query_item_by_id (db, args->id, info, error))
+  if (!engine->item_by_id (db, args->id, info, error))
     {
       stk_item_info_free (info);
       return NULL;
@@ -466,14 +469,15 @@ item_by_id_read (StkStore      *store,
 
 static gpointer
 complete_codes_read (StkStore      *store,
-                     sqlite3       *db,
+                     StkEngineConn *db,
                      gpointer       data,
                      GCancellable  *cancellable,
                      GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   ItemArgs *args = data;
 
-  return stk_query_complete_codes (db, args->text, args->limit, error);
+  return engine->complete_codes (db, args->text, args->limit, error);
 }
 
 /* Moves a result's fields into *out (which the caller clears). */
@@ -611,14 +615,15 @@ stk_store_complete_codes_finish (StkStore      *store,
 
 static gpointer
 stats_read (StkStore      *store,
-            sqlite3       *db,
+            StkEngineConn *db,
             gpointer       data,
             GCancellable  *cancellable,
             GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   g_autofree StkStats *stats = g_new0 (StkStats, 1);
 
-  if (!stk_store_read_stats (store, db, stats, error))
+  if (!engine->read_stats (db, stk_store_get_path (store), stats, error))
     return NULL;
   return g_steal_pointer (&stats);
 }
@@ -653,14 +658,15 @@ stk_store_get_stats_finish (StkStore      *store,
 
 static gpointer
 schema_version_read (StkStore      *store,
-                     sqlite3       *db,
+                     StkEngineConn *db,
                      gpointer       data,
                      GCancellable  *cancellable,
                      GError       **error)
 {
+  const StkEngine *engine = stk_store_get_engine (store);
   gint64 version = 0;
 
-  if (!stk_db_query_int64 (db, "PRAGMA user_version", &version, error))
+  if (!engine->schema_version (db, &version, error))
     return NULL;
   return g_memdup2 (&version, sizeof version);
 }

@@ -11,6 +11,3 @@ G_BEGIN_DECLS
 
 G_END_DECLS
 
-#ifdef STK_DATA_INTERNAL
-#include "stk-schema-private.h"
-#endif

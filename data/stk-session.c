@@ -10,9 +10,8 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "stk-db.h"
+#include "stk-engine.h"
 #include "stk-error.h"
-#include "stk-identity.h"
 #include "stk-lock.h"
 
 /*
@@ -33,6 +32,7 @@ struct _StkSession
   GObject        parent_instance;
 
   char          *path;
+  const StkEngine *engine;
   StkLock       *lock;
   StkWriter     *writer;
   StkStore      *store;
@@ -229,7 +229,7 @@ static gpointer
 watcher_thread (gpointer data)
 {
   StkSession *self = data;
-  sqlite3 *db = NULL;
+  StkEngineConn *db = NULL;
   gint64 data_version = -1;
   gint64 next_lock_poll = 0;
   gboolean last_can_edit = self->can_edit;
@@ -248,14 +248,14 @@ watcher_thread (gpointer data)
         {
           g_autoptr(GError) error = NULL;
 
-          if ((db = stk_db_open (self->path, STK_DB_READ_ONLY, &error)) != NULL)
-            data_version = stk_db_data_version (db);
+          if ((db = self->engine->open_reader (self->path, TRUE, &error)) != NULL)
+            data_version = self->engine->data_version (db);
           else
             g_debug ("Watcher cannot open %s: %s", self->path, error->message);
         }
       else
         {
-          gint64 v = stk_db_data_version (db);
+          gint64 v = self->engine->data_version (db);
 
           if (v >= 0 && data_version >= 0 && v != data_version)
             {
@@ -305,7 +305,8 @@ watcher_thread (gpointer data)
     }
   g_mutex_unlock (&self->watch_lock);
 
-  g_clear_pointer (&db, stk_db_close);
+  if (db != NULL)
+    self->engine->close_reader (db);
   return NULL;
 }
 
@@ -368,8 +369,11 @@ stk_session_open (const char      *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (STK_TYPE_SESSION, NULL);
-  /* The lock, the writer, the readers and the watcher all name the real file. */
-  if (!(self->path = stk_identity_resolve (path, STK_IDENTITY_INVENTORY, error)))
+  /* The engine for the location (a server location is refused here, before any lock
+   * or file is made); the lock, the writer, the readers and the watcher all name the
+   * location as the engine resolves it (SQLite: the real file). */
+  if (!(self->engine = stk_engine_for_location (path, error)) ||
+      !(self->path = self->engine->resolve (path, error)))
     return NULL;
   self->owner_context = g_main_context_ref_thread_default ();
 

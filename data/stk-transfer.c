@@ -21,6 +21,10 @@
 #include "stk-output.h"
 #include "stk-format.h"
 #include "stk-ops.h"
+#include "stk-engine.h"
+#include "stk-op-payloads.h"
+#include "stk-store-private.h"
+#include "stk-transfer-private.h"
 
 /*
  * CSV formats
@@ -336,10 +340,10 @@ parse_time (const char  *text,
 }
 
 /* Writes @us (microseconds since the epoch) as UTC ISO 8601 into @buf. */
-static void
-format_time (gint64  us,
-             char   *buf,
-             gsize   size)
+void
+stk_transfer_format_time (gint64  us,
+                          char   *buf,
+                          gsize   size)
 {
   const gint64 usec_per_day = G_GINT64_CONSTANT (86400000000);
   gint64 days = us / usec_per_day;
@@ -474,41 +478,9 @@ column_list (StkTable table)
 
 /* ---- import ---- */
 
-/* One data row, checked. Strings live in ImportData.strings. */
-typedef struct
-{
-  const char *code;     /* code or sku */
-  const char *text;     /* description or reason; NULL when empty */
-  const char *key;      /* sales uid or movement reference */
-  union
-  {
-    gint64    time_us;  /* sales, movements */
-    gint64    reorder_level; /* skus */
-  };
-  gint64      quantity; /* skus: opening on-hand */
-  gint64      price;    /* cents; -1: the item's current price */
-  guint       line;
-  guint8      kind;     /* StkMovementKind */
-  guint8      archived;
-} Row;
+typedef StkImportRow Row;
+typedef StkImportData ImportData;
 
-typedef struct
-{
-  StkTable      table;
-  char         *display_name;
-  GArray       *rows;     /* Row */
-  GStringChunk *strings;
-  GCancellable *cancellable;
-
-  /* Results, written by whichever thread works on the rows. */
-  guint64       imported;
-  guint64       duplicates;
-  guint64       n_errors;
-  GPtrArray    *errors;
-  gboolean      bad_header;
-  gboolean      no_opening; /* skus of "import all": on_hand is checked, not counted */
-  guint64       rows_read; /* rows in the file */
-} ImportData;
 
 static void
 import_data_free (gpointer data)
@@ -525,29 +497,29 @@ import_data_free (gpointer data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportData, import_data_free)
 
-static void
-add_error_literal (ImportData *d,
-                   const char *message)
+void
+stk_import_add_error_literal (ImportData *d,
+                              const char *message)
 {
   d->n_errors++;
   if (d->errors->len < STK_IMPORT_MAX_REPORTED_ERRORS)
     g_ptr_array_add (d->errors, g_strdup (message));
 }
 
-static void
-add_line_error (ImportData *d,
-                guint       line,
-                const char *message)
+void
+stk_import_add_line_error (ImportData *d,
+                           guint       line,
+                           const char *message)
 {
   d->n_errors++;
   if (d->errors->len < STK_IMPORT_MAX_REPORTED_ERRORS)
     g_ptr_array_add (d->errors, g_strdup_printf (_("Line %u: %s"), line, message));
 }
 
-static void
-set_summary_error (ImportData  *d,
-                   int          code,
-                   GError     **error)
+void
+stk_import_set_summary_error (ImportData  *d,
+                              int          code,
+                              GError     **error)
 {
   g_autofree char *n_errors = NULL;
 
@@ -628,12 +600,12 @@ parse_header (Parser    *p,
           else
             msg = g_strdup_printf (_("Unknown column “%s”; the columns of a %s file are %s."),
                                    name, table_names[p->d->table], expected);
-          add_line_error (p->d, line, msg);
+          stk_import_add_line_error (p->d, line, msg);
         }
       else if (p->index[spec->column] >= 0)
         {
           g_autofree char *msg = g_strdup_printf (_("The column “%s” appears twice."), spec->name);
-          add_line_error (p->d, line, msg);
+          stk_import_add_line_error (p->d, line, msg);
         }
       else
         p->index[spec->column] = (int) i;
@@ -645,7 +617,7 @@ parse_header (Parser    *p,
         {
           g_autofree char *msg = g_strdup_printf (_("The required column “%s” is missing."),
                                                   specs[s].name);
-          add_line_error (p->d, line, msg);
+          stk_import_add_line_error (p->d, line, msg);
         }
     }
 
@@ -671,7 +643,7 @@ is_text_column (Column column)
 
 static const char *
 text_unprotect (Column      column,
-                        const char *text)
+                const char *text)
 {
   if (is_text_column (column) && text[0] == '\'' && needs_protection (text + 1))
     return text + 1;
@@ -994,8 +966,8 @@ set_open_error (GError     **error,
     g_set_error (error, STK_ERROR, code, _("Cannot import “%s”: %s."), name, g_strerror (errsv));
 }
 
-static void
-set_cancelled_error (GError **error)
+void
+stk_import_set_cancelled_error (GError **error)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                _("The import was cancelled; nothing was imported."));
@@ -1062,7 +1034,7 @@ read_file (ImportData       *d,
 
   if (g_cancellable_is_cancelled (cancellable))
     {
-      set_cancelled_error (error);
+      stk_import_set_cancelled_error (error);
       parser_clear (&p);
       return FALSE;
     }
@@ -1080,7 +1052,7 @@ read_file (ImportData       *d,
           last_progress = offset;
           if (g_cancellable_is_cancelled (cancellable))
             {
-              set_cancelled_error (error);
+              stk_import_set_cancelled_error (error);
               ok = FALSE;
               break;
             }
@@ -1095,7 +1067,7 @@ read_file (ImportData       *d,
         {
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {
-              set_cancelled_error (error);
+              stk_import_set_cancelled_error (error);
               ok = FALSE;
             }
           else if (local_error->domain == G_IO_ERROR)
@@ -1106,7 +1078,7 @@ read_file (ImportData       *d,
               ok = FALSE;
             }
           else
-            add_error_literal (d, local_error->message);
+            stk_import_add_error_literal (d, local_error->message);
           break;
         }
 
@@ -1115,7 +1087,7 @@ read_file (ImportData       *d,
           have_header = TRUE;
           if (status == STK_CSV_BAD_RECORD)
             {
-              add_error_literal (d, local_error->message);
+              stk_import_add_error_literal (d, local_error->message);
               d->bad_header = TRUE;
               break;
             }
@@ -1130,7 +1102,7 @@ read_file (ImportData       *d,
       (*out_rows)++;
       if (status == STK_CSV_BAD_RECORD)
         {
-          add_error_literal (d, local_error->message);
+          stk_import_add_error_literal (d, local_error->message);
           continue;
         }
 
@@ -1144,7 +1116,7 @@ read_file (ImportData       *d,
               g_array_append_val (d->rows, row);
           }
         else
-          add_line_error (d, line, local_error->message);
+          stk_import_add_line_error (d, line, local_error->message);
       }
     }
 
@@ -1163,294 +1135,6 @@ read_file (ImportData       *d,
   return ok;
 }
 
-/* Phase 2, on the writer thread. */
-
-static const char sql_savepoint[] = "SAVEPOINT row";
-static const char sql_release[] = "RELEASE row";
-static const char sql_rollback_to[] = "ROLLBACK TO row";
-static const char sql_sale_exists[] = "SELECT 1 FROM sales WHERE uid = ?1";
-static const char sql_movement_exists[] = "SELECT 1 FROM movements WHERE reference = ?1";
-
-static gboolean
-exec_cached (sqlite3     *db,
-             const char  *sql,
-             GError     **error)
-{
-  sqlite3_stmt *stmt = stk_db_stmt (db, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-key_exists (sqlite3     *db,
-            const char  *sql,
-            const char  *key,
-            gboolean    *out_exists,
-            GError     **error)
-{
-  sqlite3_stmt *stmt = stk_db_stmt (db, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-      return FALSE;
-    }
-  *out_exists = (rc == SQLITE_ROW);
-  return TRUE;
-}
-
-/* Item ids by code; the codes are interned in the string chunk, so the cache is
- * keyed by pointer. 0 marks a code known to be missing. */
-static gint64
-lookup_item (sqlite3     *db,
-             GHashTable  *cache,
-             const char  *code,
-             GError     **error)
-{
-  gpointer value;
-  gint64 id;
-
-  if (g_hash_table_lookup_extended (cache, code, NULL, &value))
-    {
-      id = *(gint64 *) value;
-      if (id == 0)
-        g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT, _("Unknown item code “%s”."), code);
-      return id;
-    }
-
-  id = stk_ops_lookup_item_id (db, code, error);
-  if (id == 0 && error != NULL && *error != NULL && (*error)->code != STK_ERROR_CONSTRAINT)
-    return 0; /* a database error: do not cache */
-  g_hash_table_insert (cache, (gpointer) code, g_memdup2 (&id, sizeof id));
-  return id;
-}
-
-/* A stock count already in the inventory and dated after @time_us counted the
- * stock that this older history moved: applying the history as well would count it
- * twice (a skus file's on_hand is such a count: importing skus, then the movements
- * and sales that led to that on_hand, doubled the stock). Refused, with the count. */
-static gboolean
-check_not_before_count (sqlite3     *db,
-                        gint64       item_id,
-                        const Row   *row,
-                        GError     **error)
-{
-  sqlite3_stmt *stmt = stk_db_stmt (db,
-                                    "SELECT moved_at, balance FROM movements"
-                                    " WHERE item_id = ?1 AND kind = 'count' AND moved_at > ?2"
-                                    " ORDER BY moved_at DESC LIMIT 1",
-                                    error);
-  char when[40];
-  gint64 count_at, counted;
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, item_id);
-  sqlite3_bind_int64 (stmt, 2, row->time_us);
-  rc = sqlite3_step (stmt);
-  count_at = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  counted = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  if (rc != SQLITE_ROW)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-      return FALSE;
-    }
-  format_time (count_at, when, sizeof when);
-  g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
-               _("“%s” was counted at %" G_GINT64_FORMAT " on %s, after this row's time, so that "
-                 "count already includes it and importing it would count the stock twice "
-                 "(import a whole inventory with “import all”, or skus without on_hand)."),
-               row->code, counted, when);
-  return FALSE;
-}
-
-static gboolean
-apply_row (ImportData  *d,
-           sqlite3     *db,
-           GHashTable  *cache,
-           const Row   *row,
-           gint64       now,
-           gboolean    *out_duplicate,
-           GError     **error)
-{
-  gboolean exists = FALSE;
-  gint64 id;
-
-  *out_duplicate = FALSE;
-
-  switch (d->table)
-    {
-    case STK_TABLE_SKUS:
-      id = stk_ops_insert_item (db, row->code, row->text, row->price, row->reorder_level,
-                                row->archived, error);
-      if (id == 0)
-        return FALSE;
-      if (row->quantity > 0 && !d->no_opening &&
-          stk_ops_insert_movement (db, id, row->code, STK_MOVEMENT_COUNT, row->quantity,
-                                   _("Opening stock (import)"), now, NULL, error) == 0)
-        return FALSE;
-      return TRUE;
-
-    case STK_TABLE_SALES:
-      if (!key_exists (db, sql_sale_exists, row->key, &exists, error))
-        return FALSE;
-      if (exists)
-        {
-          *out_duplicate = TRUE;
-          return TRUE;
-        }
-      if ((id = lookup_item (db, cache, row->code, error)) == 0 ||
-          !check_not_before_count (db, id, row, error))
-        return FALSE;
-      return stk_ops_insert_sale (db, id, row->code, row->quantity, row->price, row->time_us,
-                                  row->key, error) != 0;
-
-    case STK_TABLE_MOVEMENTS:
-      if (!key_exists (db, sql_movement_exists, row->key, &exists, error))
-        return FALSE;
-      if (exists)
-        {
-          *out_duplicate = TRUE;
-          return TRUE;
-        }
-      if ((id = lookup_item (db, cache, row->code, error)) == 0 ||
-          !check_not_before_count (db, id, row, error))
-        return FALSE;
-      return stk_ops_insert_movement (db, id, row->code, (StkMovementKind) row->kind,
-                                      row->quantity, row->text, row->time_us, row->key,
-                                      error) != 0;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* A row's own problem, reported with its line; anything else stops the import. */
-static gboolean
-is_row_error (const GError *error)
-{
-  return error->domain == STK_ERROR &&
-         (error->code == STK_ERROR_CONSTRAINT || error->code == STK_ERROR_INVALID_DATA ||
-          error->code == STK_ERROR_NOT_FOUND);
-}
-
-/* One row in its own savepoint: FALSE only for a problem that stops the import (the
- * row's own problems are added to d's errors). */
-static gboolean
-apply_one (ImportData  *d,
-           sqlite3     *db,
-           GHashTable  *cache,
-           const Row   *row,
-           gint64       now,
-           GError     **error)
-{
-  g_autoptr(GError) row_error = NULL;
-  gboolean duplicate = FALSE;
-
-  if (!exec_cached (db, sql_savepoint, error))
-    return FALSE;
-
-  if (apply_row (d, db, cache, row, now, &duplicate, &row_error))
-    {
-      if (!exec_cached (db, sql_release, error))
-        return FALSE;
-      if (duplicate)
-        d->duplicates++;
-      else
-        d->imported++;
-      return TRUE;
-    }
-
-  /* Not the row's fault (I/O error, full disk, busy): stop with that error. SQLite
-   * may have rolled the whole transaction back already, and then "ROLLBACK TO
-   * row" would fail with "no such savepoint" and hide the real cause. */
-  if (!is_row_error (row_error))
-    {
-      g_propagate_error (error, g_steal_pointer (&row_error));
-      return FALSE;
-    }
-  if (!exec_cached (db, sql_rollback_to, error) || !exec_cached (db, sql_release, error))
-    return FALSE;
-  add_line_error (d, row->line, row_error->message);
-  return TRUE;
-}
-
-static gboolean
-apply_rows (ImportData  *d,
-            sqlite3     *db,
-            GError     **error)
-{
-  g_autoptr(GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  gint64 now = stk_db_now_us ();
-
-  for (guint i = 0; i < d->rows->len; i++)
-    {
-      const Row *row = &g_array_index (d->rows, Row, i);
-
-      if (i % APPLY_CANCEL_CHECK_ROWS == 0 && g_cancellable_is_cancelled (d->cancellable))
-        {
-          set_cancelled_error (error);
-          return FALSE;
-        }
-      if (!apply_one (d, db, cache, row, now, error))
-        return FALSE;
-    }
-
-  if (d->n_errors > 0)
-    {
-      set_summary_error (d, STK_ERROR_CONSTRAINT, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/*
- * The import op is standalone: the writer runs it alone, in a write transaction of its
- * own that it begins, records in applied_ops (an op applied before is not applied
- * again) and commits or rolls back, with no "SAVEPOINT op" around it. With an outer
- * savepoint open, SQLite keeps every page the op touched in its in-memory statement
- * sub-journal (temp_store=MEMORY) and walks that list again at the end of each
- * statement, so a file of many rows would take quadratic time. Here each row's own
- * "SAVEPOINT row" is the outermost one and is released (or rolled back) at once,
- * which keeps the sub-journal small. Any failure here rolls the whole import back.
- */
-
-static gboolean
-apply_import (StkOp    *op,
-              sqlite3  *db,
-              gpointer  user_data,
-              GError  **error)
-{
-  ImportData *d = user_data;
-
-  /* The writer may run an op again after a busy attempt: start afresh. */
-  d->imported = 0;
-  d->duplicates = 0;
-  d->n_errors = 0;
-  g_ptr_array_set_size (d->errors, 0);
-
-  return apply_rows (d, db, error);
-}
 
 static char *
 describe_import (StkTable    table,
@@ -1516,7 +1200,9 @@ stk_import_op_new (StkTable          table,
   g_autofree char *description = NULL;
   ImportData *d;
   guint64 rows = 0;
-  static const char *const kinds[] = { "import-skus", "import-sales", "import-movements" };
+  static const char *const kinds[] = {
+    STK_OP_IMPORT_SKUS, STK_OP_IMPORT_SALES, STK_OP_IMPORT_MOVEMENTS
+  };
   static const StkChangeFlags changes[] = {
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
@@ -1542,7 +1228,7 @@ stk_import_op_new (StkTable          table,
   d->errors = g_ptr_array_new_with_free_func (g_free);
   if (cancellable != NULL)
     d->cancellable = g_object_ref (cancellable);
-  op = stk_op_new (kinds[table], changes[table], apply_import, d, import_data_free);
+  op = stk_op_new (kinds[table], changes[table], d, import_data_free);
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
 
   if (!read_file (d, path, progress, user_data, cancellable, &rows, error))
@@ -1554,13 +1240,13 @@ stk_import_op_new (StkTable          table,
   if (d->n_errors > 0)
     {
       fill_report (report, d, rows, FALSE);
-      set_summary_error (d, STK_ERROR_INVALID_DATA, error);
+      stk_import_set_summary_error (d, STK_ERROR_INVALID_DATA, error);
       return NULL;
     }
   if (g_cancellable_is_cancelled (cancellable))
     {
       fill_report (report, d, rows, FALSE);
-      set_cancelled_error (error);
+      stk_import_set_cancelled_error (error);
       return NULL;
     }
 
@@ -1636,33 +1322,6 @@ static const char *const export_headers[][6] = {
 };
 static const guint export_n_columns[] = { 6, 5, 6 };
 
-/* A voided sale and the adjustment that put its stock back (reference "void:" and the
- * sale's uid) cancel out: both are left out, so that importing the files elsewhere
- * gives the same stock and the same sales figures. */
-#define NOT_VOIDED_SALE " NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
-#define NOT_VOID_MOVEMENT                                                              \
-  " (m.reference IS NULL OR m.reference NOT LIKE 'void:%' OR NOT EXISTS"               \
-  "  (SELECT 1 FROM sales s JOIN sale_voids v ON v.sale_id = s.id"                     \
-  "   WHERE s.uid = substr (m.reference, 6)))"
-
-static const char *const export_count_sql[] = {
-  "SELECT count(*) FROM items",
-  "SELECT count(*) FROM sales s WHERE" NOT_VOIDED_SALE,
-  "SELECT count(*) FROM movements m WHERE m.kind <> 'sale' AND" NOT_VOID_MOVEMENT,
-};
-
-static const char *const export_sql[] = {
-  "SELECT code, description, unit_price_cents, reorder_level, archived, on_hand"
-  " FROM items ORDER BY code",
-  "SELECT s.sold_at, i.code, s.quantity, s.unit_price_cents, s.uid"
-  " FROM sales s JOIN items i ON i.id = s.item_id WHERE" NOT_VOIDED_SALE
-  " ORDER BY s.sold_at, s.id",
-  "SELECT m.moved_at, i.code, m.kind,"
-  "  CASE m.kind WHEN 'count' THEN m.balance ELSE m.quantity END,"
-  "  m.reason, coalesce (m.reference, 'M' || m.id)"
-  " FROM movements m JOIN items i ON i.id = m.item_id"
-  " WHERE m.kind <> 'sale' AND" NOT_VOID_MOVEMENT " ORDER BY m.moved_at, m.id",
-};
 
 /* Turns a GIO write error into an StkError (cancellation stays as it is). */
 static void
@@ -1688,16 +1347,91 @@ propagate_write_error (GError     **error,
   g_error_free (local_error);
 }
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           i)
+
+
+typedef struct
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
-  return text != NULL ? text : "";
+  StkTable          table;
+  StkCsvWriter     *csv;
+  StkProgressFunc   progress;
+  gpointer          user_data;
+  GCancellable     *cancellable;
+  gint64            total;
+  guint64           done;
+} ExportRun;
+
+/* One row from the engine (stk-transfer-private.h) into the CSV file. */
+static gboolean
+emit_row (const StkExportRow  *row,
+          gpointer             user_data,
+          GError             **error)
+{
+  ExportRun *run = user_data;
+  g_autoptr(GString) t1 = g_string_new (NULL);
+  g_autoptr(GString) t2 = g_string_new (NULL);
+  g_autoptr(GString) t3 = g_string_new (NULL);
+  char time_buf[40];
+  char n1[24], n2[24], n3[24];
+  g_autofree char *price = NULL;
+  const char *fields[6];
+
+  switch (run->table)
+    {
+    case STK_TABLE_SKUS:
+      price = stk_price_format (row->price_cents);
+      g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, row->reorder_level);
+      g_snprintf (n2, sizeof n2, "%d", row->archived ? 1 : 0);
+      g_snprintf (n3, sizeof n3, "%" G_GINT64_FORMAT, row->on_hand);
+      fields[0] = protect_text (t1, row->code);
+      fields[1] = protect_text (t2, row->text);
+      fields[2] = price;
+      fields[3] = n1;
+      fields[4] = n2;
+      fields[5] = n3;
+      break;
+    case STK_TABLE_SALES:
+      stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);
+      g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, row->quantity);
+      price = stk_price_format (row->price_cents);
+      fields[0] = time_buf;
+      fields[1] = protect_text (t1, row->code);
+      fields[2] = n1;
+      fields[3] = price;
+      fields[4] = protect_text (t2, row->reference);
+      break;
+    case STK_TABLE_MOVEMENTS:
+      stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);
+      g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, row->quantity);
+      fields[0] = time_buf;
+      fields[1] = protect_text (t1, row->code);
+      fields[2] = row->kind;
+      fields[3] = n1;
+      fields[4] = protect_text (t2, row->text);
+      fields[5] = protect_text (t3, row->reference);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!stk_csv_writer_write_row (run->csv, fields, export_n_columns[run->table],
+                                 run->cancellable, error))
+    return FALSE;
+  run->done++;
+  if (run->done % EXPORT_PROGRESS_ROWS == 0)
+    {
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return FALSE;
+      if (run->progress != NULL)
+        run->progress (run->done, (guint64) MAX (run->total, (gint64) run->done),
+                       run->user_data);
+    }
+  return TRUE;
 }
 
+/* The rows of @table, as the engine reads them on @conn (inside a read snapshot). */
 static gboolean
-write_rows (sqlite3          *db,
+write_rows (const StkEngine  *engine,
+            StkEngineConn    *conn,
             StkTable          table,
             StkCsvWriter     *csv,
             StkProgressFunc   progress,
@@ -1706,107 +1440,30 @@ write_rows (sqlite3          *db,
             guint64          *out_rows,
             GError          **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 total = 0;
-  guint64 done = 0;
-  int rc;
+  ExportRun run = { table, csv, progress, user_data, cancellable, 0, 0 };
 
-  if (!stk_db_query_int64 (db, export_count_sql[table], &total, error))
+  if (!engine->export_count (conn, table, &run.total, error))
     return FALSE;
   if (!stk_csv_writer_write_row (csv, export_headers[table], export_n_columns[table],
                                  cancellable, error))
     return FALSE;
   if (progress != NULL)
-    progress (0, (guint64) total, user_data);
+    progress (0, (guint64) run.total, user_data);
 
-  if (sqlite3_prepare_v2 (db, export_sql[table], -1, &stmt, NULL) != SQLITE_OK)
-    {
-      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot export"));
-      return FALSE;
-    }
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(GString) t1 = g_string_new (NULL);
-      g_autoptr(GString) t2 = g_string_new (NULL);
-      g_autoptr(GString) t3 = g_string_new (NULL);
-      char time_buf[40];
-      char n1[24], n2[24], n3[24];
-      g_autofree char *price = NULL;
-      const char *fields[6];
-
-      switch (table)
-        {
-        case STK_TABLE_SKUS:
-          price = stk_price_format (sqlite3_column_int64 (stmt, 2));
-          g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
-          g_snprintf (n2, sizeof n2, "%d", sqlite3_column_int (stmt, 4) ? 1 : 0);
-          g_snprintf (n3, sizeof n3, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 5));
-          fields[0] = protect_text (t1, column_text (stmt, 0));
-          fields[1] = protect_text (t2, column_text (stmt, 1));
-          fields[2] = price;
-          fields[3] = n1;
-          fields[4] = n2;
-          fields[5] = n3;
-          break;
-        case STK_TABLE_SALES:
-          format_time (sqlite3_column_int64 (stmt, 0), time_buf, sizeof time_buf);
-          g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
-          price = stk_price_format (sqlite3_column_int64 (stmt, 3));
-          fields[0] = time_buf;
-          fields[1] = protect_text (t1, column_text (stmt, 1));
-          fields[2] = n1;
-          fields[3] = price;
-          fields[4] = protect_text (t2, column_text (stmt, 4));
-          break;
-        case STK_TABLE_MOVEMENTS:
-          format_time (sqlite3_column_int64 (stmt, 0), time_buf, sizeof time_buf);
-          g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 3));
-          fields[0] = time_buf;
-          fields[1] = protect_text (t1, column_text (stmt, 1));
-          fields[2] = column_text (stmt, 2);
-          fields[3] = n1;
-          fields[4] = protect_text (t2, column_text (stmt, 4));
-          fields[5] = protect_text (t3, column_text (stmt, 5));
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-
-      if (!stk_csv_writer_write_row (csv, fields, export_n_columns[table], cancellable, error))
-        {
-          sqlite3_finalize (stmt);
-          return FALSE;
-        }
-      done++;
-      if (done % EXPORT_PROGRESS_ROWS == 0)
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            {
-              sqlite3_finalize (stmt);
-              return FALSE;
-            }
-          if (progress != NULL)
-            progress (done, (guint64) MAX (total, (gint64) done), user_data);
-        }
-    }
-  if (rc != SQLITE_DONE)
-    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot export"));
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
+  if (!engine->export_rows (conn, table, emit_row, &run, error))
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   if (progress != NULL)
-    progress (done, done, user_data);
-  *out_rows = done;
+    progress (run.done, run.done, user_data);
+  *out_rows = run.done;
   return TRUE;
 }
 
-/* With @held_db (already in a read transaction), rows come from that snapshot. */
+/* With @held (already in a read snapshot), rows come from that snapshot. */
 static gboolean
 export_file (StkStore         *store,
-             sqlite3          *held_db,
+             StkEngineConn    *held,
              StkTable          table,
              const char       *path,
              StkProgressFunc   progress,
@@ -1819,7 +1476,8 @@ export_file (StkStore         *store,
   g_autoptr(GOutputStream) stream = NULL;
   g_autoptr(StkCsvWriter) csv = NULL;
   g_autoptr(StkOutput) output = NULL;
-  sqlite3 *db = NULL;
+  const StkEngine *engine = stk_store_get_engine (store);
+  StkEngineConn *conn = NULL;
   guint64 rows = 0;
   gboolean ok;
 
@@ -1838,15 +1496,17 @@ export_file (StkStore         *store,
   stream = g_unix_output_stream_new (stk_output_get_fd (output), FALSE);
   csv = stk_csv_writer_new (stream);
 
-  if (held_db != NULL)
-    ok = write_rows (held_db, table, csv, progress, user_data, cancellable, &rows, &local_error);
-  else if ((ok = (db = stk_store_acquire (store, &local_error)) != NULL))
+  if (held != NULL)
+    ok = write_rows (engine, held, table, csv, progress, user_data, cancellable, &rows,
+                     &local_error);
+  else if ((ok = (conn = stk_store_acquire_conn (store, &local_error)) != NULL))
     {
-      /* One read transaction: every row from the same snapshot. */
-      ok = stk_db_begin (db, STK_TXN_READ, &local_error) &&
-           write_rows (db, table, csv, progress, user_data, cancellable, &rows, &local_error);
-      stk_db_end_read (db);
-      stk_store_release (store, db);
+      /* One read snapshot: every row from the same one. */
+      ok = engine->begin_read (conn, &local_error) &&
+           write_rows (engine, conn, table, csv, progress, user_data, cancellable, &rows,
+                       &local_error);
+      engine->end_read (conn);
+      stk_store_release_conn (store, conn);
     }
 
   if (ok && !stk_csv_writer_close (csv, cancellable, &local_error))
@@ -1915,7 +1575,8 @@ stk_export_all (StkStore      *store,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *parent = NULL;
-  sqlite3 *db;
+  const StkEngine *engine = stk_store_get_engine (store);
+  StkEngineConn *conn;
   guint64 total = 0;
   gboolean ok = TRUE;
   int fd;
@@ -1944,23 +1605,23 @@ stk_export_all (StkStore      *store,
       return FALSE;
     }
 
-  db = stk_store_acquire (store, &local_error);
-  if (db == NULL)
+  conn = stk_store_acquire_conn (store, &local_error);
+  if (conn == NULL)
     ok = FALSE;
   else
     {
-      ok = stk_db_begin (db, STK_TXN_READ, &local_error);
+      ok = engine->begin_read (conn, &local_error);
       for (guint i = 0; ok && i < G_N_ELEMENTS (all_tables); i++)
         {
           g_autofree char *path = all_file (tmp, all_tables[i]);
           guint64 rows = 0;
 
-          ok = export_file (store, db, all_tables[i], path, NULL, NULL, cancellable, &rows,
+          ok = export_file (store, conn, all_tables[i], path, NULL, NULL, cancellable, &rows,
                             &local_error);
           total += rows;
         }
-      stk_db_end_read (db);
-      stk_store_release (store, db);
+      engine->end_read (conn);
+      stk_store_release_conn (store, conn);
     }
 
   if (ok && g_rename (tmp, dir) != 0)
@@ -1999,10 +1660,7 @@ stk_export_all (StkStore      *store,
   return TRUE;
 }
 
-typedef struct
-{
-  ImportData *d[3]; /* by StkTable */
-} ImportAll;
+typedef StkImportAll ImportAll;
 
 static void
 import_all_free (gpointer data)
@@ -2014,9 +1672,9 @@ import_all_free (gpointer data)
   g_free (a);
 }
 
-static gboolean
-fail_with_errors (ImportAll  *a,
-                  GError    **error)
+gboolean
+stk_import_all_fail_with_errors (ImportAll  *a,
+                                 GError    **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
     {
@@ -2024,96 +1682,13 @@ fail_with_errors (ImportAll  *a,
 
       if (d->n_errors > 0)
         {
-          set_summary_error (d, STK_ERROR_CONSTRAINT, error);
+          stk_import_set_summary_error (d, STK_ERROR_CONSTRAINT, error);
           return FALSE;
         }
     }
   return TRUE;
 }
 
-/* Items first (their on_hand is not counted), then the movements and the sales in
- * the order of their times (a movement before a sale at the same instant), then
- * every item's on-hand must be the on_hand of the skus file: exact, or nothing. */
-static gboolean
-apply_import_all (StkOp    *op,
-                  sqlite3  *db,
-                  gpointer  user_data,
-                  GError  **error)
-{
-  ImportAll *a = user_data;
-  ImportData *skus = a->d[STK_TABLE_SKUS];
-  ImportData *moves = a->d[STK_TABLE_MOVEMENTS];
-  ImportData *sales = a->d[STK_TABLE_SALES];
-  g_autoptr(GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  gint64 now = stk_db_now_us ();
-  sqlite3_stmt *stmt;
-  guint i = 0, j = 0, n = 0;
-
-  for (guint t = 0; t < 3; t++)
-    {
-      a->d[t]->imported = 0;
-      a->d[t]->duplicates = 0;
-      a->d[t]->n_errors = 0;
-      g_ptr_array_set_size (a->d[t]->errors, 0);
-    }
-
-  /* Standalone, like apply_import(): the writer's transaction, no savepoint around. */
-  for (guint k = 0; k < skus->rows->len; k++)
-    if (!apply_one (skus, db, cache, &g_array_index (skus->rows, Row, k), now, error))
-      return FALSE;
-  if (!fail_with_errors (a, error))
-    return FALSE;
-
-  while (i < moves->rows->len || j < sales->rows->len)
-    {
-      const Row *m = i < moves->rows->len ? &g_array_index (moves->rows, Row, i) : NULL;
-      const Row *s = j < sales->rows->len ? &g_array_index (sales->rows, Row, j) : NULL;
-      gboolean ok;
-
-      if (n++ % APPLY_CANCEL_CHECK_ROWS == 0 && g_cancellable_is_cancelled (skus->cancellable))
-        {
-          set_cancelled_error (error);
-          return FALSE;
-        }
-      if (m != NULL && (s == NULL || m->time_us <= s->time_us))
-        ok = apply_one (moves, db, cache, m, now, error), i++;
-      else
-        ok = apply_one (sales, db, cache, s, now, error), j++;
-      if (!ok)
-        return FALSE;
-    }
-  if (!fail_with_errors (a, error))
-    return FALSE;
-
-  stmt = stk_db_stmt (db, "SELECT on_hand FROM items WHERE code = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  for (guint k = 0; k < skus->rows->len; k++)
-    {
-      const Row *row = &g_array_index (skus->rows, Row, k);
-      gint64 on_hand = 0;
-      int rc;
-
-      sqlite3_bind_text (stmt, 1, row->code, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        on_hand = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        {
-          stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-          return FALSE;
-        }
-      if (on_hand != row->quantity)
-        {
-          g_autofree char *msg = g_strdup_printf (
-            _("The on_hand of “%s” is %" G_GINT64_FORMAT ", but its movements and sales give %"
-              G_GINT64_FORMAT "."), row->code, row->quantity, on_hand);
-          add_line_error (skus, row->line, msg);
-        }
-    }
-  return fail_with_errors (a, error);
-}
 
 static void
 fill_all_report (StkImportReport *report,
@@ -2169,9 +1744,9 @@ stk_import_all (StkWriter        *writer,
     }
 
   a = g_new0 (ImportAll, 1);
-  op = stk_op_new ("import-all",
+  op = stk_op_new (STK_OP_IMPORT_ALL,
                    STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
-                   apply_import_all, a, import_all_free);
+                   a, import_all_free);
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
 
   /* All three first: a file that cannot be read or has bad rows stops the reading, and
@@ -2207,14 +1782,14 @@ stk_import_all (StkWriter        *writer,
       if (d->n_errors > 0)
         {
           fill_all_report (report, a, rows, FALSE);
-          set_summary_error (d, STK_ERROR_INVALID_DATA, error);
+          stk_import_set_summary_error (d, STK_ERROR_INVALID_DATA, error);
           return FALSE;
         }
     }
   if (g_cancellable_is_cancelled (cancellable))
     {
       fill_all_report (report, a, rows, FALSE);
-      set_cancelled_error (error);
+      stk_import_set_cancelled_error (error);
       return FALSE;
     }
 

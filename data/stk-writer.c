@@ -5,17 +5,17 @@
 
 #include <glib/gi18n.h>
 
-#include "stk-db.h"
 #include "stk-error.h"
 #include "stk-glib.h"
 #include "stk-identity.h"
+#include "stk-engine.h"
 
 /*
  * StkWriter owns the program's only read-write connection and runs every mutation
  * on one thread.
  *
- * Every write transaction of the program is the writer's (stk_db_begin / stk_db_commit /
- * stk_db_rollback on this connection; an op never begins or commits one itself).
+ * Every write transaction of the program is the writer's (the engine's begin / commit /
+ * rollback on this connection, stk-engine.h; an op never begins or commits one itself).
  *
  * Group commit: the thread takes everything queued (up to MAX_BATCH ops) and applies it
  * in one BEGIN IMMEDIATE … COMMIT, each op inside its own SAVEPOINT. A standalone op
@@ -112,7 +112,8 @@ struct _StkWriter
   guint           poll_interval_ms;
   gboolean        fail_when_locked;
 
-  sqlite3        *db;     /* the writer thread's, once started */
+  const StkEngine *engine; /* picked from the location (stk_engine_for_location()) */
+  StkEngineConn  *conn;   /* the writer thread's, once started */
   GThread        *thread;
   GMainContext   *owner_context;
   GSource        *update_source;
@@ -459,24 +460,24 @@ finish_batch (StkWriter *self,
 
 /* ---- the batch ---- */
 
-static gboolean
-exec_cached (StkWriter  *self,
-             const char *sql)
-{
-  sqlite3_stmt *stmt = stk_db_stmt (self->db, sql, NULL);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW;
-}
-
 static void
 rollback (StkWriter *self)
 {
-  stk_db_rollback (self->db);
+  self->engine->rollback (self->conn);
+}
+
+/* An op that changes nothing stored runs here, whatever the engine; every other op is
+ * the engine's to apply (its applier for the op's kind). */
+static gboolean
+apply_op (StkWriter  *self,
+          StkOp      *op,
+          GError    **error)
+{
+  StkOpRunFunc run = stk_op_get_run (op);
+
+  if (run != NULL)
+    return run (op, stk_op_get_payload (op), error);
+  return self->engine->apply (self->conn, op, error);
 }
 
 /* A rule error fails one op; anything else (busy, I/O, full disk) fails the batch. */
@@ -502,6 +503,7 @@ is_op_local_error (const GError *error)
     case STK_ERROR_NO_SPACE:
     case STK_ERROR_IO:
     case STK_ERROR_CLOSED:
+    case STK_ERROR_NOT_SUPPORTED:
     default:
       return FALSE;
     }
@@ -521,26 +523,16 @@ record_op (StkWriter  *self,
            StkOp      *op,
            GError    **error)
 {
-  sqlite3_stmt *stmt = stk_db_stmt (self->db,
-                                    "INSERT INTO applied_ops (op_id, kind, applied_at)"
-                                    " VALUES (?1, ?2, ?3) ON CONFLICT (op_id) DO NOTHING",
-                                    error);
-  int rc;
-
-  if (stmt == NULL)
-    return RECORD_FAILED;
-  sqlite3_bind_text (stmt, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, stk_op_get_kind (op), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, stk_db_now_us ());
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  switch (self->engine->record_op (self->conn, op, error))
     {
-      stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),
-                        _("Cannot save changes"));
+    case STK_ENGINE_RECORD_NEW:
+      return RECORD_NEW;
+    case STK_ENGINE_RECORD_DUPLICATE:
+      return RECORD_DUPLICATE;
+    case STK_ENGINE_RECORD_FAILED:
+    default:
       return RECORD_FAILED;
     }
-  return sqlite3_changes (self->db) == 0 ? RECORD_DUPLICATE : RECORD_NEW;
 }
 
 /* BEGIN or COMMIT failed: told as every failure to save a batch is ("Cannot save
@@ -550,8 +542,7 @@ set_txn_error (StkWriter  *self,
                GError    **error)
 {
   g_clear_error (error);
-  stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),
-                    _("Cannot save changes"));
+  self->engine->take_error (self->conn, _("Cannot save changes"), error);
 }
 
 /*
@@ -579,7 +570,7 @@ attempt_standalone (StkWriter *self,
   g_clear_error (&p->error);
   stk_op_set_duplicate (p->op, FALSE);
 
-  if (!stk_db_begin (self->db, STK_TXN_WRITE, &local_error))
+  if (!self->engine->begin (self->conn, &local_error))
     {
       set_txn_error (self, &local_error);
       goto failed;
@@ -588,7 +579,7 @@ attempt_standalone (StkWriter *self,
   if (flags & STK_OP_FLAG_NO_TRANSACTION)
     {
       rollback (self);
-      if (stk_op_apply (p->op, self->db, &local_error))
+      if (apply_op (self, p->op, &local_error))
         return ATTEMPT_OK;
       goto failed;
     }
@@ -602,7 +593,7 @@ attempt_standalone (StkWriter *self,
         case RECORD_DUPLICATE:
           /* Applied before: exactly once means not again. */
           stk_op_set_duplicate (p->op, TRUE);
-          if (stk_db_commit (self->db, &local_error))
+          if (self->engine->commit (self->conn, &local_error))
             return ATTEMPT_OK;
           set_txn_error (self, &local_error);
           goto failed;
@@ -612,9 +603,9 @@ attempt_standalone (StkWriter *self,
         }
     }
 
-  if (!stk_op_apply (p->op, self->db, &local_error))
+  if (!apply_op (self, p->op, &local_error))
     goto failed;
-  if (stk_db_commit (self->db, &local_error))
+  if (self->engine->commit (self->conn, &local_error))
     return ATTEMPT_OK;
   set_txn_error (self, &local_error);
 
@@ -634,19 +625,18 @@ attempt_batch (StkWriter  *self,
                GError    **error)
 {
   g_autoptr(GError) txn_error = NULL;
-  int rc;
+  gboolean busy;
 
   if (batch->len == 1 &&
       (stk_op_get_flags (((Pending *) g_ptr_array_index (batch, 0))->op) & STK_OP_FLAG_STANDALONE))
     return attempt_standalone (self, g_ptr_array_index (batch, 0), error);
 
-  if (!stk_db_begin (self->db, STK_TXN_WRITE, &txn_error))
+  if (!self->engine->begin (self->conn, &txn_error))
     {
       if (g_error_matches (txn_error, STK_ERROR, STK_ERROR_BUSY))
         return ATTEMPT_BUSY;
-      /* Told as every failure of the batch is (the connection keeps SQLite's code). */
-      stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),
-                        _("Cannot save changes"));
+      /* Told as every failure of the batch is (the connection keeps the engine's code). */
+      self->engine->take_error (self->conn, _("Cannot save changes"), error);
       return ATTEMPT_FATAL;
     }
 
@@ -663,7 +653,7 @@ attempt_batch (StkWriter  *self,
 
       /* An atomic op needs no savepoint: SQLite undoes a failed statement itself, and
        * its applied_ops record is taken back below if it fails. */
-      if (!atomic && !exec_cached (self, "SAVEPOINT op"))
+      if (!atomic && !self->engine->savepoint (self->conn))
         goto batch_failed;
 
       if (record)
@@ -676,15 +666,15 @@ attempt_batch (StkWriter  *self,
             {
               /* Applied before: exactly once means not again. */
               stk_op_set_duplicate (p->op, TRUE);
-              if (!atomic && !exec_cached (self, "RELEASE op"))
+              if (!atomic && !self->engine->release (self->conn))
                 goto batch_failed;
               continue;
             }
         }
 
-      if (stk_op_apply (p->op, self->db, &local_error))
+      if (apply_op (self, p->op, &local_error))
         {
-          if (!atomic && !exec_cached (self, "RELEASE op"))
+          if (!atomic && !self->engine->release (self->conn))
             goto batch_failed;
           continue;
         }
@@ -702,24 +692,16 @@ attempt_batch (StkWriter  *self,
         {
           if (record)
             {
-              sqlite3_stmt *unrecord = stk_db_stmt (self->db,
-                                                    "DELETE FROM applied_ops WHERE op_id = ?1",
-                                                    NULL);
-              if (unrecord == NULL)
-                goto batch_failed;
-              sqlite3_bind_text (unrecord, 1, stk_op_get_id (p->op), -1, SQLITE_STATIC);
-              rc = sqlite3_step (unrecord);
-              sqlite3_reset (unrecord);
-              if (rc != SQLITE_DONE)
+              if (!self->engine->unrecord_op (self->conn, p->op))
                 goto batch_failed;
             }
         }
-      else if (!exec_cached (self, "ROLLBACK TO op") || !exec_cached (self, "RELEASE op"))
+      else if (!self->engine->rollback_to (self->conn))
         goto batch_failed;
       p->error = g_steal_pointer (&local_error);
     }
 
-  if (stk_db_commit (self->db, &txn_error))
+  if (self->engine->commit (self->conn, &txn_error))
     return ATTEMPT_OK;
   if (g_error_matches (txn_error, STK_ERROR, STK_ERROR_BUSY))
     {
@@ -728,10 +710,9 @@ attempt_batch (StkWriter  *self,
     }
 
 batch_failed:
-  rc = sqlite3_extended_errcode (self->db);
-  stk_db_set_error (error, self->db, rc, _("Cannot save changes"));
+  busy = self->engine->take_error (self->conn, _("Cannot save changes"), error);
   rollback (self);
-  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+  if (busy)
     {
       g_clear_error (error);
       return ATTEMPT_BUSY;
@@ -793,7 +774,7 @@ static void
 poll_external (StkWriter *self,
                gint64    *data_version)
 {
-  gint64 v = stk_db_data_version (self->db);
+  gint64 v = self->engine->data_version (self->conn);
 
   if (v >= 0 && *data_version >= 0 && v != *data_version)
     {
@@ -962,7 +943,7 @@ static gpointer
 writer_thread (gpointer data)
 {
   StkWriter *self = data;
-  gint64 data_version = stk_db_data_version (self->db);
+  gint64 data_version = self->engine->data_version (self->conn);
 
   for (;;)
     {
@@ -1003,20 +984,13 @@ writer_thread (gpointer data)
       run_batch (self, batch);
       if (batch->len > 0)
         finish_batch (self, batch);
-      data_version = stk_db_data_version (self->db);
+      data_version = self->engine->data_version (self->conn);
     }
 
-  /* Closing: leave a small, fully checkpointed file behind. Every op has been answered
-   * by now and nobody waits for this: when it cannot finish (another program reads or
-   * writes the inventory), the log simply stays and is folded in by the next
-   * checkpoint or the last connection to close; nothing is lost, so it is only logged. */
-  {
-    g_autoptr(GError) error = NULL;
-
-    if (!stk_db_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", &error))
-      g_debug ("Checkpoint on close: %s", error->message);
-  }
-  stk_db_close (g_steal_pointer (&self->db));
+  /* Closing: every op has been answered by now and nobody waits for this. The engine
+   * leaves a small, fully checkpointed file behind when it can (only logged when not:
+   * nothing is lost). */
+  self->engine->close_writer (g_steal_pointer (&self->conn));
   set_state (self, STK_WRITER_STATE_CLOSED);
   return NULL;
 }
@@ -1378,7 +1352,7 @@ stk_writer_get_figures (StkWriter        *self,
   figures->state = self->state;
   figures->pending = pending_count_locked (self);
   g_mutex_unlock (&self->lock);
-  figures->open_connections = stk_db_get_open_count ();
+  figures->open_connections = self->engine->open_count ();
 }
 
 /**
@@ -1474,8 +1448,13 @@ stk_writer_initable_init (GInitable     *initable,
   g_return_val_if_fail (self->path != NULL, FALSE);
 
   {
-    /* The real file's path, for the connection and for every name derived from it. */
-    g_autofree char *real = stk_identity_resolve (self->path, STK_IDENTITY_INVENTORY, error);
+    /* The engine for the location, and the location as it opens it (SQLite: the real
+     * file's path), for the connection and for every name derived from it. */
+    g_autofree char *real = NULL;
+
+    if (!(self->engine = stk_engine_for_location (self->path, error)) ||
+        !(real = self->engine->resolve (self->path, error)))
+      return FALSE;
 
     if (real == NULL)
       return FALSE;
@@ -1487,8 +1466,8 @@ stk_writer_initable_init (GInitable     *initable,
     {
       g_autoptr(GError) local_error = NULL;
 
-      self->db = stk_db_open (self->path, STK_DB_READ_WRITE, &local_error);
-      if (self->db != NULL)
+      self->conn = self->engine->open_writer (self->path, &local_error);
+      if (self->conn != NULL)
         break;
       if (!g_error_matches (local_error, STK_ERROR, STK_ERROR_BUSY) ||
           g_get_monotonic_time () >= deadline ||

@@ -5,7 +5,7 @@
 Fails when a C string literal in data/*.c holds a transaction statement (BEGIN [DEFERRED|
 IMMEDIATE|EXCLUSIVE] [TRANSACTION], COMMIT, END TRANSACTION, ROLLBACK without TO) outside
 the helper itself (stk_db_begin, stk_db_commit, stk_db_rollback and stk_db_end_read in
-data/stk-sql.c). Savepoints (SAVEPOINT, RELEASE, ROLLBACK TO) stay allowed: they nest
+data/sqlite/stk-sql.c; every folder of data/ is read). Savepoints (SAVEPOINT, RELEASE, ROLLBACK TO) stay allowed: they nest
 inside the writer's transaction. Trigger bodies (CREATE TRIGGER … BEGIN SELECT … END)
 are not transactions and do not count. Adjacent literals are joined first, so a
 statement split over two lines is still seen.
@@ -23,7 +23,7 @@ import os
 import re
 import sys
 
-HELPER_FILE = "stk-sql.c"
+HELPER_FILE = "sqlite/stk-sql.c"
 HELPER_FUNCTIONS = {"stk_db_begin", "stk_db_commit", "stk_db_rollback", "stk_db_end_read"}
 
 # Files whose read transactions another change converts (issue 14, the read API). The
@@ -123,9 +123,14 @@ def main():
         os.path.dirname(os.path.abspath(__file__)), "..", "data")
     offences = []
     pending_used = set()
-    for name in sorted(os.listdir(data_dir)):
-        if not name.endswith(".c"):
-            continue
+    names = []
+    for folder, _dirs, files in os.walk(data_dir):
+        for base in files:
+            if base.endswith(".c"):
+                names.append(os.path.relpath(os.path.join(folder, base), data_dir))
+    # Every engine's folder too (data/sqlite/): an engine owns its transactions through
+    # its own helper, and the SQLite engine's is this one.
+    for name in sorted(names):
         with open(os.path.join(data_dir, name), encoding="utf-8") as f:
             text = strip_comments(f.read())
         if name not in PENDING:
@@ -150,9 +155,9 @@ def main():
         print(o)
     if offences:
         print(f"{len(offences)} transaction statement(s) outside stk_db_begin / stk_db_commit / "
-              f"stk_db_rollback / stk_db_end_read (data/stk-sql-private.h)")
+              f"stk_db_rollback / stk_db_end_read (data/sqlite/stk-sql-private.h)")
         return 1
-    print("every transaction statement of data/ is in the helper (data/stk-sql.c)")
+    print("every transaction statement of data/ is in the helper (data/sqlite/stk-sql.c)")
     return 0
 
 

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "stk-crash-loop.h"
+#include "stk-sqlite-private.h"
 
 #include <signal.h>
 #include <stdarg.h>

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "stk-faultvfs.h"
+#include "stk-sqlite-private.h"
 
 #include <string.h>
 

@@ -5,6 +5,7 @@
  * its standard input is closed when SECONDS is 0), commits and prints "released".
  */
 #include "config.h"
+#include "stk-sqlite-private.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,11 +11,19 @@
 char *tmpdir;
 char *db_path;
 
+/* A fresh location for the engine the tests run on (stk_test_engine()): SQLite, a
+ * file in a fresh folder. A server engine will make a fresh database here (and drop it
+ * in the teardown); @tmpdir stays, for the files a test writes beside it. */
 void
 stk_test_fixture_setup_named (const char *db_name)
 {
+  const char *engine = stk_test_engine ();
+
   tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, db_name, NULL);
+  if (g_str_equal (engine, "sqlite"))
+    db_path = g_build_filename (tmpdir, db_name, NULL);
+  else
+    g_error ("STK_TEST_ENGINE=%s: the tests know no such engine (sqlite)", engine);
 }
 
 void

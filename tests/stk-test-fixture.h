@@ -7,8 +7,9 @@
 
 G_BEGIN_DECLS
 
-/* The fixture most suites share: a fresh folder @tmpdir and the path @db_path of an
- * inventory in it (not created). A suite that needs nothing else names them as its
+/* The fixture most suites share: a fresh folder @tmpdir and the location @db_path of an
+ * inventory (not created) for the engine the tests run on ($STK_TEST_ENGINE, default
+ * sqlite: a file in @tmpdir). A suite that needs nothing else names them as its
  * .init and .fini; one with more to do calls them from its own setup and teardown.
  * Only the suites that use the fixture include this header (the names are short). */
 extern char *tmpdir;

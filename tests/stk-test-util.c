@@ -4,12 +4,14 @@
 #include "stk-test-util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "stk-sqlite-private.h"
 #include "stk-store.h"
 #include "stk-writer.h"
 
@@ -126,6 +128,14 @@ stk_test_release_database (GSubprocess *holder)
     g_error ("the lock holder did not end cleanly: %s", error->message);
 }
 
+const char *
+stk_test_engine (void)
+{
+  const char *engine = g_getenv ("STK_TEST_ENGINE");
+
+  return engine != NULL && *engine != '\0' ? engine : "sqlite";
+}
+
 gint64
 stk_test_query (const char *path,
                 const char *sql)
@@ -134,6 +144,8 @@ stk_test_query (const char *path,
   sqlite3_stmt *stmt = NULL;
   gint64 value = -1;
 
+  if (!g_str_equal (stk_test_engine (), "sqlite"))
+    g_error ("stk_test_query: no way to query a %s inventory yet", stk_test_engine ());
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
       sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
@@ -386,7 +398,6 @@ stk_test_crash_round (const char      *db_path,
 
 static gboolean
 apply_gate (StkOp    *op,
-            sqlite3  *db,
             gpointer  user_data,
             GError  **error)
 {
@@ -419,7 +430,7 @@ stk_test_gate_clear (StkTestGate *gate)
 StkOp *
 stk_test_gate_op (StkTestGate *gate)
 {
-  return stk_op_new ("gate", STK_CHANGE_NONE, apply_gate, gate, NULL);
+  return stk_op_new_run ("gate", STK_CHANGE_NONE, apply_gate, gate, NULL);
 }
 
 void
@@ -572,4 +583,57 @@ stk_test_ensure_locale (const char  *name,
 
   g_setenv ("LOCPATH", dir, TRUE);
   return TRUE;
+}
+
+/* SQLite: fills the root pages of the items table and its indexes with 0xff, so every
+ * read of an item fails (sqlite_master, on page 1, stays sound, so the store opens). */
+static void
+damage_items_sqlite (const char *path)
+{
+  g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *junk = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  gint64 page_size = 0;
+  int fd;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_size", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  page_size = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rootpage FROM sqlite_master"
+                                       " WHERE tbl_name = 'items' AND rootpage > 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 root = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (roots, root);
+    }
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  g_assert_cmpuint (roots->len, >, 1);
+
+  junk = g_malloc (page_size);
+  memset (junk, 0xff, page_size);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  for (guint i = 0; i < roots->len; i++)
+    g_assert_cmpint (pwrite (fd, junk, page_size,
+                             (g_array_index (roots, gint64, i) - 1) * page_size), ==, page_size);
+  g_assert_cmpint (close (fd), ==, 0);
+}
+
+void
+stk_test_damage_items (const char *path)
+{
+  const char *engine = stk_test_engine ();
+
+  if (g_str_equal (engine, "sqlite"))
+    damage_items_sqlite (path);
+  else
+    g_error ("stk_test_damage_items: no way to damage a %s inventory yet", engine);
 }

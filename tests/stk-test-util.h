@@ -2,7 +2,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 #include "stk-op.h"
 #include "stk-store.h"
@@ -29,9 +28,19 @@ GSubprocess *stk_test_hold_database    (const char  *db_path);
 /* Lets the holder go and waits for it to exit cleanly (g_error otherwise). */
 void         stk_test_release_database (GSubprocess *holder);
 
-/* One integer from a fresh raw connection to path (read-only). */
+/* One integer from the inventory at @path, read past the contract by the engine the
+ * tests run on (STK_TEST_ENGINE; SQLite: a fresh raw read-only connection). @sql is
+ * plain SQL that every engine answers the same. */
 gint64    stk_test_query          (const char     *path,
                                    const char     *sql);
+
+/* The engine the tests run on: $STK_TEST_ENGINE, "sqlite" when unset
+ * (tests/meson.build runs the contract tests once per engine). */
+const char *stk_test_engine       (void);
+
+/* Damages the inventory at @path, the way its engine can, so that every read of an
+ * item fails as corrupt while the inventory still opens. */
+void      stk_test_damage_items   (const char     *path);
 
 /* Contents of a file, for byte-for-byte comparisons. */
 GBytes   *stk_test_read_bytes     (const char     *path);

@@ -20,7 +20,7 @@
 #include "stk-lock-test-util.h"
 #include "stk-schema.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 TestSuite (cli_errors, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
            .timeout = 60);

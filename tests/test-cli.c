@@ -15,7 +15,7 @@
 #include "stk-db.h"
 #include "stk-schema.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 TestSuite (cli, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 

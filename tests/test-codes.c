@@ -15,7 +15,7 @@
 #include "stk-store.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 /* One rule for "the same code" (issue 13): uniqueness in the inventory, the CSV
  * duplicate check, lookups, search and completion all use stk_code_key(). */

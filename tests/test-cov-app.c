@@ -28,6 +28,7 @@
 #include "stk-quit-dialog.h"
 #include "stk-schema.h"
 #include "stk-session.h"
+#include "stk-test-sqlite.h"
 #include "stk-test-util.h"
 #include "stk-window.h"
 

@@ -312,7 +312,9 @@ Test (cov_data, public_entry_points_refuse_bad_arguments_without_a_crash)
   REFUSED (stk_store_verify_finish (store, G_ASYNC_RESULT (foreign), NULL), NULL);
 
   /* data/stk-op.h */
-  REFUSED (stk_op_new (NULL, STK_CHANGE_NONE, NULL, NULL, NULL), NULL);
+  REFUSED (stk_op_new (NULL, STK_CHANGE_NONE, NULL, NULL), NULL);
+  REFUSED (stk_op_new_run (NULL, STK_CHANGE_NONE, NULL, NULL, NULL), NULL);
+  REFUSED (stk_op_get_payload (NULL), NULL);
   REFUSED (stk_op_ref (NULL), NULL);
   REFUSED_VOID (stk_op_unref (NULL));
   REFUSED (stk_op_get_id (NULL), NULL);
@@ -329,7 +331,6 @@ Test (cov_data, public_entry_points_refuse_bad_arguments_without_a_crash)
   REFUSED_VOID (stk_op_set_row_id (NULL, 1));
   REFUSED (stk_op_get_duplicate (NULL), FALSE);
   REFUSED_VOID (stk_op_set_duplicate (NULL, TRUE));
-  REFUSED (stk_op_apply (NULL, NULL, NULL), FALSE);
   {
     g_autoptr(StkOp) op = stk_op_create_item ("Z1", "Zed", 1, 0);
 

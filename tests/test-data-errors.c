@@ -32,7 +32,7 @@
 #include "stk-transfer.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 static void
 setup (void)

@@ -15,7 +15,7 @@
 #include "stk-output.h"
 #include "stk-seams.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 #include "stk-transfer.h"
 
 /* One errno → StkError mapping (data/stk-error.c), and every place that turns a failed

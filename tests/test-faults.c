@@ -21,7 +21,7 @@
 #include "stk-store.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 /* No path here comes near it; reaching it would mean the fault is never out of reach. */
 #define MAX_N 2000

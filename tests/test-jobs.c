@@ -14,17 +14,15 @@
 #include "stk-error.h"
 #include "stk-jobs.h"
 #include "stk-ops.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
 static StkWriter *writer;
 
 static void
 setup (void)
 {
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
   writer = stk_test_open_writer (db_path);
 }
 
@@ -33,9 +31,7 @@ teardown (void)
 {
   if (writer != NULL)
     stk_test_close_writer (g_steal_pointer (&writer));
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (jobs, .init = setup, .fini = teardown, .timeout = 180);

@@ -16,7 +16,7 @@
 #include "stk-store.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 TestSuite (money, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 

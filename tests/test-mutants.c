@@ -19,7 +19,7 @@
 #include "stk-seams.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 static void
 setup (void)
@@ -47,11 +47,11 @@ apply_write_then_fail (StkOp    *op,
                        gpointer  user_data,
                        GError  **error)
 {
-  gint64 id = stk_ops_insert_item (db, user_data, "half", 100, 0, FALSE, error);
+  gint64 id = stk_sqlite_insert_item (db, user_data, "half", 100, 0, FALSE, error);
 
   if (id == 0)
     return FALSE;
-  if (stk_ops_insert_movement (db, id, user_data, STK_MOVEMENT_RECEIVE, 7, "partial", 0, NULL,
+  if (stk_sqlite_insert_movement (db, id, user_data, STK_MOVEMENT_RECEIVE, 7, "partial", 0, NULL,
                                error) == 0)
     return FALSE;
   g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT, "refused after writing");
@@ -82,7 +82,7 @@ Test (mutants, failing_non_atomic_op_leaves_nothing_and_its_batch_commits)
 {
   StkWriter *writer = stk_test_open_writer (db_path);
   g_autoptr(StkOp) before = stk_op_create_item ("BEFORE", "", 1, 0);
-  g_autoptr(StkOp) half = stk_op_new ("half", STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
+  g_autoptr(StkOp) half = stk_sqlite_op_new ("half", STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
                                       apply_write_then_fail, g_strdup ("HALF"), g_free);
   g_autoptr(StkOp) after = stk_op_create_item ("AFTER", "", 2, 0);
   g_autoptr(StkOp) stock = stk_op_record_movement ("AFTER", STK_MOVEMENT_RECEIVE, 3, "in", 0);

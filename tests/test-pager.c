@@ -12,7 +12,7 @@
 #include "stk-db.h"
 #include "stk-pager.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 #define N_ITEMS 1000
 

@@ -14,26 +14,22 @@
 
 #include <glib/gstdio.h>
 
-#include "stk-db.h"
 #include "stk-error.h"
 #include "stk-glib.h"
 #include "stk-ops.h"
 #include "stk-reads.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
 #define N_ITEMS 300
 #define WAIT_MS 60000
-
-static char *tmpdir;
-static char *db_path;
 
 static void
 setup (void)
 {
   g_autoptr(StkWriter) writer = NULL;
 
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
   writer = stk_test_open_writer (db_path);
   for (guint i = 0; i < N_ITEMS; i++)
     {
@@ -45,15 +41,7 @@ setup (void)
   stk_test_close_writer (g_steal_pointer (&writer));
 }
 
-static void
-teardown (void)
-{
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
-}
-
-TestSuite (read_api, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite (read_api, .init = setup, .fini = stk_test_fixture_teardown, .timeout = 300);
 
 static StkPagerQuery *
 items_query (void)
@@ -615,46 +603,6 @@ Test (read_api, an_items_search_builds_its_base_in_the_same_snapshot)
 
 /* ---- errors ---- */
 
-/* Fills the root pages of the items table and its indexes with 0xff: every read of an
- * item fails (sqlite_master, on page 1, stays sound, so the store opens). */
-static void
-damage_items (const char *path)
-{
-  g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree char *junk = NULL;
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db = NULL;
-  gint64 page_size = 0;
-  int fd;
-
-  cr_assert_eq (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-  cr_assert_eq (sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), SQLITE_OK);
-  cr_assert_eq (sqlite3_prepare_v2 (db, "PRAGMA page_size", -1, &stmt, NULL), SQLITE_OK);
-  cr_assert_eq (sqlite3_step (stmt), SQLITE_ROW);
-  page_size = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  cr_assert_eq (sqlite3_prepare_v2 (db, "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'items'"
-                                    " AND rootpage > 1", -1, &stmt, NULL), SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 root = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (roots, root);
-    }
-  sqlite3_finalize (stmt);
-  cr_assert_eq (sqlite3_close (db), SQLITE_OK);
-  cr_assert_gt (roots->len, 1);
-
-  junk = g_malloc (page_size);
-  memset (junk, 0xff, page_size);
-  fd = open (path, O_WRONLY);
-  cr_assert_geq (fd, 0);
-  for (guint i = 0; i < roots->len; i++)
-    cr_assert_eq (pwrite (fd, junk, page_size, (g_array_index (roots, gint64, i) - 1) * page_size),
-                  page_size);
-  cr_assert_eq (close (fd), 0);
-}
-
 static void
 assert_read_error (const GError *error,
                    const char   *what)
@@ -676,7 +624,7 @@ Test (read_api, a_damaged_inventory_comes_back_as_an_error)
   Outcome o = { 0 };
   Answers a = { 0 };
 
-  damage_items (db_path);
+  stk_test_damage_items (db_path);
   store = stk_test_open_store (db_path);
 
   stk_store_list_async (store, query, NULL, numbers, FALSE, NULL, list_cb, &o);

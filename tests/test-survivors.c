@@ -21,7 +21,7 @@
 #include "stk-transfer.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 static void
 setup (void)
@@ -125,7 +125,7 @@ Test (survivors, standalone_op_queued_behind_others_runs_alone)
   StkOp *gop;
   Results r;
 
-  alone = stk_op_new ("alone", STK_CHANGE_NONE, apply_standalone, &s, NULL);
+  alone = stk_sqlite_op_new ("alone", STK_CHANGE_NONE, apply_standalone, &s, NULL);
   /* Outside any transaction (NO_TRANSACTION), so that running inside the batch's
    * transaction shows as autocommit being off. */
   stk_op_set_flags (alone, STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_TRANSACTION |

@@ -22,7 +22,7 @@
 #include "stk-transfer.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 TestSuite (survivors2, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
            .timeout = 60);
@@ -42,7 +42,7 @@ apply_write_then_overflow (StkOp    *op,
 {
   gint64 value = 0;
 
-  if (stk_ops_insert_item (db, user_data, "overflow", 100, 0, FALSE, error) == 0)
+  if (stk_sqlite_insert_item (db, user_data, "overflow", 100, 0, FALSE, error) == 0)
     return FALSE;
   return stk_db_query_int64 (db, "SELECT stk_mul (9223372036854775807, 2)", &value, error);
 }
@@ -83,9 +83,9 @@ Test (survivors2, op_failing_with_a_plain_sqlite_error_fails_alone_and_its_batch
   StkWriter *writer = stk_test_open_writer (db_path);
   gint counted = 0;
   g_autoptr(StkOp) before = stk_op_create_item ("BEFORE", "", 1, 0);
-  g_autoptr(StkOp) bad = stk_op_new ("overflow", STK_CHANGE_ITEMS, apply_write_then_overflow,
+  g_autoptr(StkOp) bad = stk_sqlite_op_new ("overflow", STK_CHANGE_ITEMS, apply_write_then_overflow,
                                      g_strdup ("BAD"), g_free);
-  g_autoptr(StkOp) count = stk_op_new ("counted", STK_CHANGE_NONE, apply_counted, &counted, NULL);
+  g_autoptr(StkOp) count = stk_sqlite_op_new ("counted", STK_CHANGE_NONE, apply_counted, &counted, NULL);
   g_autoptr(StkOp) after = stk_op_create_item ("AFTER", "", 2, 0);
   StkWriterFigures f0, f1;
   Done d = { .expected = 5 };

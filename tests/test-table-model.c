@@ -15,7 +15,7 @@
 #include "stk-table-model.h"
 #include "stk-table-view.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 #define N_ITEMS 100000
 #define MAX_ALIVE (32 * STK_TABLE_MODEL_PAGE_SIZE)

@@ -15,7 +15,7 @@
 #include "stk-transfer.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 TestSuite (transfer, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
            .timeout = 60);

@@ -15,24 +15,20 @@
 #include "stk-ops.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
+#include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
-static char *tmpdir;
-static char *db_path;
 
 static void
 setup (void)
 {
-  tmpdir = stk_test_mkdtemp ();
-  db_path = g_build_filename (tmpdir, "inventory.db", NULL);
+  stk_test_fixture_setup ();
 }
 
 static void
 teardown (void)
 {
-  stk_test_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&db_path, g_free);
+  stk_test_fixture_teardown ();
 }
 
 TestSuite (owns, .init = setup, .fini = teardown, .timeout = 120);

@@ -15,7 +15,7 @@
 #include "stk-store.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
-#include "stk-test-util.h"
+#include "stk-test-sqlite.h"
 
 TestSuite (writer, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
            .timeout = 60);
@@ -586,8 +586,8 @@ apply_page_limit (StkOp    *op,
 Test (writer, full_disk_fails_the_ops_that_need_space_and_the_writer_goes_on)
 {
   g_autoptr(StkWriter) writer = new_writer (5000, 2000);
-  g_autoptr(StkOp) limit = stk_op_new ("limit", STK_CHANGE_NONE, apply_page_limit, GINT_TO_POINTER (1), NULL);
-  g_autoptr(StkOp) unlimit = stk_op_new ("unlimit", STK_CHANGE_NONE, apply_page_limit, GINT_TO_POINTER (0), NULL);
+  g_autoptr(StkOp) limit = stk_sqlite_op_new ("limit", STK_CHANGE_NONE, apply_page_limit, GINT_TO_POINTER (1), NULL);
+  g_autoptr(StkOp) unlimit = stk_sqlite_op_new ("unlimit", STK_CHANGE_NONE, apply_page_limit, GINT_TO_POINTER (0), NULL);
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
   g_autofree char *big = g_strnfill (990, 'x');
   g_autoptr(StkOp) after = item_op (9999);

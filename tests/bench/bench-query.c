@@ -29,6 +29,7 @@
 #include "stk-maintenance.h"
 #include "stk-query.h"
 #include "stk-schema.h"
+#include "stk-sqlite-private.h"
 #include "stk-store.h"
 #include "stk-writer.h"
 

@@ -38,6 +38,7 @@
 #include "stk-db.h"
 #include "stk-ops.h"
 #include "stk-writer.h"
+#include "stk-sqlite-private.h"
 
 #define CLIENT_STACK_SIZE (256 * 1024)
 #define NAIVE_BUSY_TIMEOUT_MS 150

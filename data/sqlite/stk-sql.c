@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "stk-sql-private.h"
+#include "stk-sqlite-private.h"
 
 #include <glib/gi18n.h>
 

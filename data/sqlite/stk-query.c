@@ -3,6 +3,7 @@
 
 #include "stk-query.h"
 #include "stk-query-private.h"
+#include "stk-sqlite-private.h"
 
 #include <glib/gi18n.h>
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "stk-pager.h"
+#include "stk-sqlite-private.h"
 #include "stk-pager-private.h"
 
 #include <string.h>

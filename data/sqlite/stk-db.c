@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "stk-db.h"
+#include "stk-sqlite-private.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "stk-schema.h"
+#include "stk-sqlite-private.h"
 
 #include <glib/gi18n.h>
 

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The SQLite engine's own functions (data/sqlite/): private to the engine and its
+ * engine tests; data/ top never includes this (tests/check-layers.sh). */
+#ifndef STK_DATA_INTERNAL
+#error "stk-sqlite-private.h is private to data/; use the public headers"
+#endif
+
+#include <glib-object.h>
+#include <sqlite3.h>
+
+#include "stk-engine.h"
+#include "stk-op-private.h"
+#include "stk-ops.h"
+
+/* The engine's other headers: one include gives an engine file (or an engine test)
+ * all of SQLite's side. */
+#include "stk-code-private.h"
+#include "stk-db-private.h"
+#include "stk-pager-private.h"
+#include "stk-query-private.h"
+#include "stk-schema-private.h"
+
+G_BEGIN_DECLS
+
+/**
+ * StkSqliteApplyFunc:
+ * Runs on the writer thread, inside a SAVEPOINT of the batch transaction (a
+ * standalone op: inside a transaction of its own, or none; see StkOpFlags). Return
+ * FALSE with @error set to fail this op alone; every change it made is rolled back.
+ * Must not keep @db, and never begins, commits or rolls back a transaction (only a
+ * NO_TRANSACTION op may run one of its own, through stk_db_begin(): restore upgrading
+ * an older backup).
+ */
+typedef gboolean (*StkSqliteApplyFunc) (StkOp    *op,
+                                        sqlite3  *db,
+                                        gpointer  user_data,
+                                        GError  **error);
+
+/* An op that carries the engine's own closure instead of a payload (engine tests). */
+StkOp    *stk_sqlite_op_new              (const char          *kind,
+                                          StkChangeFlags       changes,
+                                          StkSqliteApplyFunc   apply,
+                                          gpointer             user_data,
+                                          GDestroyNotify       destroy);
+
+/* Applies @op: picks the applier for its kind. */
+gboolean  stk_sqlite_apply_op            (sqlite3             *db,
+                                          StkOp               *op,
+                                          GError             **error);
+
+/* The appliers of the bulk kinds. */
+gboolean  stk_sqlite_apply_import        (StkOp               *op,
+                                          sqlite3             *db,
+                                          GError             **error);
+gboolean  stk_sqlite_apply_import_all    (StkOp               *op,
+                                          sqlite3             *db,
+                                          GError             **error);
+gboolean  stk_sqlite_apply_restore       (StkOp               *op,
+                                          sqlite3             *db,
+                                          GError             **error);
+gboolean  stk_sqlite_apply_checkpoint    (StkOp               *op,
+                                          sqlite3             *db,
+                                          GError             **error);
+gboolean  stk_sqlite_apply_generate      (StkOp               *op,
+                                          sqlite3             *db,
+                                          GError             **error);
+gboolean  stk_sqlite_apply_generate_probe (StkOp              *op,
+                                          sqlite3             *db,
+                                          GError             **error);
+
+/* Building blocks shared by the appliers. */
+void      stk_sqlite_set_statement_error (GError             **error,
+                                          sqlite3             *db,
+                                          const char          *code);
+gint64    stk_sqlite_lookup_item_id      (sqlite3             *db,
+                                          const char          *code,
+                                          GError             **error);
+gint64    stk_sqlite_insert_item         (sqlite3             *db,
+                                          const char          *code,
+                                          const char          *description,
+                                          gint64               unit_price_cents,
+                                          gint64               reorder_level,
+                                          gboolean             archived,
+                                          GError             **error);
+gint64    stk_sqlite_insert_movement     (sqlite3             *db,
+                                          gint64               item_id,
+                                          const char          *code,
+                                          StkMovementKind      kind,
+                                          gint64               quantity,
+                                          const char          *reason,
+                                          gint64               moved_at_us,
+                                          const char          *reference,
+                                          GError             **error);
+gint64    stk_sqlite_insert_sale         (sqlite3             *db,
+                                          gint64               item_id,
+                                          const char          *code,
+                                          gint64               quantity,
+                                          gint64               unit_price_cents,
+                                          gint64               sold_at_us,
+                                          const char          *uid,
+                                          GError             **error);
+
+/* The store's SQLite side (stk-sqlite-store.c): its engine functions. */
+gboolean   stk_sqlite_read_stats       (StkEngineConn  *conn,
+                                        const char     *location,
+                                        StkStats       *stats,
+                                        GError        **error);
+GPtrArray *stk_sqlite_verify           (StkEngineConn  *conn,
+                                        GError        **error);
+GPtrArray *stk_sqlite_codes_kept_apart (StkEngineConn  *conn,
+                                        GError        **error);
+gboolean   stk_sqlite_backup           (StkEngineConn  *conn,
+                                        const char     *temp_path,
+                                        const char     *dest_path,
+                                        GError        **error);
+
+/* The export's reads (stk-sqlite-transfer.c). */
+gboolean   stk_sqlite_export_count     (StkEngineConn     *conn,
+                                        StkTable           table,
+                                        gint64            *out_total,
+                                        GError           **error);
+gboolean   stk_sqlite_export_rows      (StkEngineConn     *conn,
+                                        StkTable           table,
+                                        StkExportRowFunc   emit,
+                                        gpointer           user_data,
+                                        GError           **error);
+
+/* A read connection of @store's pool as the sqlite3 it is (the store's engine must be
+ * SQLite's): for SQLite's own reads (reports, exports) and engine tests. */
+sqlite3   *stk_store_acquire           (StkStore       *store,
+                                        GError        **error);
+void       stk_store_release           (StkStore       *store,
+                                        sqlite3        *db);
+
+G_END_DECLS

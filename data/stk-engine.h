@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * The engine interface: what the generic writer (stk-writer.c) and store (stk-store.c)
+ * need from a storage engine. Private to data/. An engine implements the contract of
+ * data/README.md: it enforces the inventory's rules itself (unique codes, non-negative
+ * stock where required, append-only history, exactly-once op ids), owns its
+ * connections, and turns each of its errors into an StkError.
+ *
+ * Every function runs on the thread that owns the connection (the writer thread for
+ * the write connection, a reading thread for a read one). An engine is a constant
+ * table: stk_engine_for_location() (stk-engine.c, the one place that knows the
+ * engines) picks it from the location the user gave.
+ */
+#ifndef STK_DATA_INTERNAL
+#error "stk-engine.h is private to data/; use the public headers"
+#endif
+
+#include <gio/gio.h>
+
+#include "stk-op.h"
+#include "stk-pager.h"
+#include "stk-query.h"
+#include "stk-store.h"
+#include "stk-transfer-private.h"
+
+G_BEGIN_DECLS
+
+/* An engine's connection (for SQLite, its database handle); opaque to data/ top. */
+typedef struct _StkEngineConn StkEngineConn;
+
+typedef enum
+{
+  STK_ENGINE_RECORD_NEW,       /* the op's id is recorded: apply it */
+  STK_ENGINE_RECORD_DUPLICATE, /* applied before: exactly once means not again */
+  STK_ENGINE_RECORD_FAILED,
+} StkEngineRecord;
+
+typedef struct _StkEngine StkEngine;
+
+struct _StkEngine
+{
+  const char *name;
+
+  /* The location as the engine will open it (SQLite: the real file, links resolved),
+   * or NULL with @error. Every name derived from it (lock, backups) uses this. */
+  char          *(*resolve)       (const char      *location,
+                                   GError         **error);
+
+  /* ---- the writer's connection ---- */
+
+  /* Opens the one write connection (creating or upgrading the inventory). Busy: the
+   * writer retries with backoff, then reports the inventory locked. */
+  StkEngineConn *(*open_writer)   (const char      *location,
+                                   GError         **error);
+  /* Folds the log in when it can (nothing lost when it cannot), then closes. */
+  void           (*close_writer)  (StkEngineConn   *conn);
+
+  /* The write transaction: begin takes the write lock (busy: STK_ERROR_BUSY). */
+  gboolean       (*begin)         (StkEngineConn   *conn,
+                                   GError         **error);
+  gboolean       (*commit)        (StkEngineConn   *conn,
+                                   GError         **error);
+  void           (*rollback)      (StkEngineConn   *conn);
+
+  /* One op inside the batch's transaction: its changes kept or undone alone. */
+  gboolean       (*savepoint)     (StkEngineConn   *conn);
+  gboolean       (*release)       (StkEngineConn   *conn);
+  gboolean       (*rollback_to)   (StkEngineConn   *conn);
+
+  /* Exactly once: the op's id in the same transaction as its changes. */
+  StkEngineRecord (*record_op)    (StkEngineConn   *conn,
+                                   StkOp           *op,
+                                   GError         **error);
+  gboolean       (*unrecord_op)   (StkEngineConn   *conn,
+                                   StkOp           *op);
+
+  /* Applies @op (picks the engine's applier for its kind; an op's payload,
+   * stk-op-payloads.h, says what the change is). FALSE: the op fails; a rule error
+   * (STK_ERROR_CONSTRAINT, INVALID_DATA, NOT_FOUND…) fails it alone. */
+  gboolean       (*apply)         (StkEngineConn   *conn,
+                                   StkOp           *op,
+                                   GError         **error);
+
+  /* The connection's last failure as an StkError prefixed with @context; TRUE when
+   * it is busy (another writer holds the lock: the writer retries) rather than final. */
+  gboolean       (*take_error)    (StkEngineConn   *conn,
+                                   const char      *context,
+                                   GError         **error);
+
+  /* A counter that changes when another program committed (SQLite: PRAGMA
+   * data_version); -1 when unknown. The writer announces STK_CHANGE_EXTERNAL. */
+  gint64         (*data_version)  (StkEngineConn   *conn);
+
+  /* Connections open now, for the figures. */
+  guint          (*open_count)    (void);
+
+  /* ---- the store's reads ---- */
+
+  /* Checks the location without creating anything (missing: *out_exists FALSE). */
+  gboolean       (*check)         (const char      *location,
+                                   gboolean        *out_exists,
+                                   GError         **error);
+  /* @primary: the store's first connection (or a watcher's), which stays open for its
+   * life; an engine may give it more memory than the extra ones a busy pool opens. */
+  StkEngineConn *(*open_reader)   (const char      *location,
+                                   gboolean         primary,
+                                   GError         **error);
+  void           (*close_reader)  (StkEngineConn   *conn);
+  /* Whether a pooled read connection may be kept (it is outside any transaction). */
+  gboolean       (*reader_idle)   (StkEngineConn   *conn);
+  gboolean       (*begin_read)    (StkEngineConn   *conn,
+                                   GError         **error);
+  void           (*end_read)      (StkEngineConn   *conn);
+  /* Each read below runs on a read connection; the store's reads (stk-reads.c) call
+   * them inside begin_read/end_read when they need one snapshot. */
+  gboolean       (*read_stats)    (StkEngineConn   *conn,
+                                   const char      *location,
+                                   StkStats        *stats,
+                                   GError         **error);
+  gboolean       (*schema_version) (StkEngineConn  *conn,
+                                   gint64          *out_version,
+                                   GError         **error);
+  StkPagerIndex *(*index_build)   (StkEngineConn   *conn,
+                                   StkPagerQuery   *query,
+                                   StkPagerIndex   *base,
+                                   GCancellable    *cancellable,
+                                   GError         **error);
+  GArray        *(*fetch)         (StkEngineConn   *conn,
+                                   StkPagerQuery   *query,
+                                   StkPagerIndex   *index,
+                                   guint64          offset,
+                                   guint            limit,
+                                   GError         **error);
+  gint64         (*position_of)   (StkEngineConn   *conn,
+                                   StkPagerQuery   *query,
+                                   StkPagerIndex   *index,
+                                   gint64           id,
+                                   GError         **error);
+  gboolean       (*item_by_code)  (StkEngineConn   *conn,
+                                   const char      *code,
+                                   StkItemInfo     *out,
+                                   GError         **error);
+  gboolean       (*item_by_id)    (StkEngineConn   *conn,
+                                   gint64           id,
+                                   StkItemInfo     *out,
+                                   GError         **error);
+  GStrv          (*complete_codes) (StkEngineConn  *conn,
+                                   const char      *prefix,
+                                   guint            limit,
+                                   GError         **error);
+  /* Every problem found (sentences), or NULL with @error when the check cannot run. */
+  GPtrArray     *(*verify)        (StkEngineConn   *conn,
+                                   GError         **error);
+  GPtrArray     *(*codes_kept_apart) (StkEngineConn *conn,
+                                   GError         **error);
+  /* The export (stk-transfer.c): how many rows @table has, then each row in order. */
+  gboolean       (*export_count)  (StkEngineConn   *conn,
+                                   StkTable         table,
+                                   gint64          *out_total,
+                                   GError         **error);
+  gboolean       (*export_rows)   (StkEngineConn   *conn,
+                                   StkTable         table,
+                                   StkExportRowFunc emit,
+                                   gpointer         user_data,
+                                   GError         **error);
+  /* A complete, checked copy of the inventory into @temp_path (the store renames it
+   * into place, stk-output.h); @name names the copy in messages. */
+  gboolean       (*backup)        (StkEngineConn   *conn,
+                                   const char      *temp_path,
+                                   const char      *name,
+                                   GError         **error);
+};
+
+/* The SQLite engine (data/sqlite/). */
+const StkEngine *stk_engine_sqlite        (void);
+
+/* The engine for @location: a file path is SQLite; a server location (postgresql://,
+ * postgres://, a libpq conninfo) is refused with one sentence (STK_ERROR_NOT_SUPPORTED)
+ * until an engine for it exists. */
+const StkEngine *stk_engine_for_location  (const char  *location,
+                                           GError     **error);
+/* Whether @location names a server rather than a file. */
+gboolean         stk_engine_is_server_location (const char *location);
+
+G_END_DECLS

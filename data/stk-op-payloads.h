@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Private to data/: what each kind of op carries (stk_op_get_payload()). The builders
+ * (stk-ops.c, stk-transfer.c, stk-maintenance.c) fill these; an engine's applier for
+ * the kind reads them and decides how to store the change. Engine-free. */
+#ifndef STK_DATA_INTERNAL
+#error "stk-op-payloads.h is private to data/; use the public headers"
+#endif
+
+#include <glib.h>
+
+#include "stk-ops.h"
+
+G_BEGIN_DECLS
+
+/* The kinds of op, with their payloads. */
+#define STK_OP_CREATE_ITEM     "create-item"     /* StkItemPayload (item_id unused) */
+#define STK_OP_UPDATE_ITEM     "update-item"     /* StkItemPayload */
+#define STK_OP_ARCHIVE_ITEM    "archive-item"    /* StkIdPayload (archived TRUE) */
+#define STK_OP_UNARCHIVE_ITEM  "unarchive-item"  /* StkIdPayload (archived FALSE) */
+#define STK_OP_RECORD_MOVEMENT "record-movement" /* StkMovementPayload */
+#define STK_OP_RECORD_SALE     "record-sale"     /* StkSalePayload; the sale's uid is the op id */
+#define STK_OP_VOID_SALE       "void-sale"       /* StkIdPayload: the sale */
+#define STK_OP_DELETE_ITEM     "delete-item"     /* StkIdPayload: the item */
+/* The bulk kinds carry their builder's own payload: the parsed rows of an import
+ * (stk-transfer.c), a restore's source file, a checkpoint's mode, a chunk of generated
+ * items and sales (stk-maintenance.c). */
+#define STK_OP_IMPORT_SKUS      "import-skus"
+#define STK_OP_IMPORT_SALES     "import-sales"
+#define STK_OP_IMPORT_MOVEMENTS "import-movements"
+#define STK_OP_IMPORT_ALL       "import-all"
+#define STK_OP_RESTORE          "restore"
+#define STK_OP_CHECKPOINT       "checkpoint"
+#define STK_OP_GENERATE         "generate"
+#define STK_OP_GENERATE_PROBE   "generate-probe" /* reads where generated rows start */
+
+typedef struct
+{
+  gint64  item_id;
+  char   *code;
+  char   *description;
+  gint64  unit_price_cents;
+  gint64  reorder_level;
+} StkItemPayload;
+
+typedef struct
+{
+  gint64   id;
+  gboolean archived;
+} StkIdPayload;
+
+typedef struct
+{
+  char            *code;
+  StkMovementKind  kind;
+  gint64           quantity;
+  char            *reason;
+  gint64           moved_at_us;
+} StkMovementPayload;
+
+typedef struct
+{
+  char   *code;
+  gint64  quantity;
+  gint64  unit_price_cents; /* < 0: the item's price */
+  gint64  sold_at_us;
+} StkSalePayload;
+
+/* Rules every engine checks the same way before it stores a change (stk-ops.c). */
+gboolean stk_ops_validate_description (const char  *text,
+                                       GError     **error);
+gboolean stk_ops_validate_reason      (const char  *text,
+                                       GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Private to data/: an import's payload (its parsed, checked rows), which the import
+ * ops carry (stk-op-payloads.h) and an engine's import applier reads, and the helpers
+ * both sides use to report what went wrong. Engine-free. */
+#ifndef STK_DATA_INTERNAL
+#error "stk-transfer-private.h is private to data/; use the public headers"
+#endif
+
+#include <gio/gio.h>
+
+#include "stk-transfer.h"
+
+G_BEGIN_DECLS
+
+/* How often an applier looks at the import's cancellable, in rows. */
+#define STK_IMPORT_CANCEL_CHECK_ROWS 1024
+
+/* One data row, checked. Strings live in StkImportData.strings. */
+typedef struct
+{
+  const char *code;     /* code or sku */
+  const char *text;     /* description or reason; NULL when empty */
+  const char *key;      /* sales uid or movement reference */
+  union
+  {
+    gint64    time_us;  /* sales, movements */
+    gint64    reorder_level; /* skus */
+  };
+  gint64      quantity; /* skus: opening on-hand */
+  gint64      price;    /* cents; -1: the item's current price */
+  guint       line;
+  guint8      kind;     /* StkMovementKind */
+  guint8      archived;
+} StkImportRow;
+
+typedef struct
+{
+  StkTable      table;
+  char         *display_name;
+  GArray       *rows;     /* StkImportRow */
+  GStringChunk *strings;
+  GCancellable *cancellable;
+
+  /* Results, written by whichever thread works on the rows. */
+  guint64       imported;
+  guint64       duplicates;
+  guint64       n_errors;
+  GPtrArray    *errors;
+  gboolean      bad_header;
+  gboolean      no_opening; /* skus of "import all": on_hand is checked, not counted */
+  guint64       rows_read; /* rows in the file */
+} StkImportData;
+
+/* The payload of "import-all": the three files, by StkTable. */
+typedef struct
+{
+  StkImportData *d[3];
+} StkImportAll;
+
+/* A row's problem (with its line) or the file's, counted and kept for the report. */
+void     stk_import_add_line_error       (StkImportData  *d,
+                                          guint           line,
+                                          const char     *message);
+void     stk_import_add_error_literal    (StkImportData  *d,
+                                          const char     *message);
+/* "“FILE” has N bad rows; nothing was imported." (or the bad header). */
+void     stk_import_set_summary_error    (StkImportData  *d,
+                                          int             code,
+                                          GError        **error);
+void     stk_import_set_cancelled_error  (GError        **error);
+/* FALSE with the first file's summary error when any of the three has errors. */
+gboolean stk_import_all_fail_with_errors (StkImportAll   *a,
+                                          GError        **error);
+/* A time as the CSV files write it. */
+void     stk_transfer_format_time        (gint64          us,
+                                          char           *buf,
+                                          gsize           size);
+
+/* A row an engine gives the export (engine-free fields; which ones count depends on
+ * the table: skus: code, text (description), price_cents, reorder_level, archived,
+ * on_hand; sales: time_us, code, quantity, price_cents, reference (the uid);
+ * movements: time_us, code, kind, quantity (a count: the balance), text (reason),
+ * reference). Voided sales and the movements that undid them are left out. */
+typedef struct
+{
+  gint64      time_us;
+  const char *code;
+  const char *text;
+  const char *kind;
+  const char *reference;
+  gint64      quantity;
+  gint64      price_cents;
+  gint64      reorder_level;
+  gint64      on_hand;
+  gboolean    archived;
+} StkExportRow;
+
+/* Called for each row, in order; FALSE (with @error) stops the export. */
+typedef gboolean (*StkExportRowFunc) (const StkExportRow  *row,
+                                      gpointer             user_data,
+                                      GError             **error);
+
+G_END_DECLS

@@ -119,6 +119,14 @@ struct _StkEngine
                                    const char      *location,
                                    StkStats        *stats,
                                    GError         **error);
+  /* The report of stk-query.h from one snapshot (voided sales left out; @now_us <= 0:
+   * now); stops soon after @cancellable is cancelled (then NULL, any error). */
+  StkReport     *(*report)        (StkEngineConn   *conn,
+                                   guint            days,
+                                   guint            top_limit,
+                                   gint64           now_us,
+                                   GCancellable    *cancellable,
+                                   GError         **error);
   gboolean       (*schema_version) (StkEngineConn  *conn,
                                    gint64          *out_version,
                                    GError         **error);

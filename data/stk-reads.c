@@ -686,3 +686,91 @@ stk_store_get_schema_version (StkStore  *store,
     *out_version = (int) *version;
   return TRUE;
 }
+
+/* ---- reports ---- */
+
+void
+stk_item_info_clear (StkItemInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_clear_pointer (&info->code, g_free);
+  g_clear_pointer (&info->description, g_free);
+}
+
+void
+stk_item_info_free (StkItemInfo *info)
+{
+  if (info == NULL)
+    return;
+  stk_item_info_clear (info);
+  g_free (info);
+}
+
+void
+stk_report_free (StkReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->per_day, g_array_unref);
+  g_clear_pointer (&report->top_sellers, g_ptr_array_unref);
+  g_clear_pointer (&report->below_reorder, g_ptr_array_unref);
+  g_free (report);
+}
+
+typedef struct
+{
+  guint days;
+  guint top_limit;
+} ReportArgs;
+
+static gpointer
+report_read (StkStore      *store,
+             StkEngineConn *db,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  ReportArgs *args = data;
+  StkReport *report = engine->report (db, args->days, args->top_limit, 0, cancellable, error);
+
+  /* A report cut short by the cancel is no report, whatever the engine said. */
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      stk_report_free (report);
+      g_clear_error (error);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return NULL;
+    }
+  return report;
+}
+
+void
+stk_query_report_async (StkStore            *store,
+                        guint                days,
+                        guint                top_limit,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  ReportArgs *args;
+
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  args = g_new0 (ReportArgs, 1);
+  args->days = days;
+  args->top_limit = top_limit;
+  read_async (store, STK_FUNC_TAG (stk_query_report_async), "[stocktake] report",
+              report_read, args, g_free, (GDestroyNotify) stk_report_free, cancellable,
+              callback, user_data);
+}
+
+StkReport *
+stk_query_report_finish (StkStore      *store,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_query_report_async), error);
+}

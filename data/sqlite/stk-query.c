@@ -11,29 +11,10 @@
 #include "stk-db-private.h"
 #include "stk-error.h"
 #include "stk-glib.h"
-#include "stk-store-private.h"
 
 /* Reports cover at most ten years of days. */
 #define MAX_REPORT_DAYS 3660
 #define BELOW_REORDER_LIMIT 100
-
-void
-stk_item_info_clear (StkItemInfo *info)
-{
-  if (info == NULL)
-    return;
-  g_clear_pointer (&info->code, g_free);
-  g_clear_pointer (&info->description, g_free);
-}
-
-void
-stk_item_info_free (StkItemInfo *info)
-{
-  if (info == NULL)
-    return;
-  stk_item_info_clear (info);
-  g_free (info);
-}
 
 static void
 top_seller_free (gpointer data)
@@ -43,17 +24,6 @@ top_seller_free (gpointer data)
   g_free (t->code);
   g_free (t->description);
   g_free (t);
-}
-
-void
-stk_report_free (StkReport *report)
-{
-  if (report == NULL)
-    return;
-  g_clear_pointer (&report->per_day, g_array_unref);
-  g_clear_pointer (&report->top_sellers, g_ptr_array_unref);
-  g_clear_pointer (&report->below_reorder, g_ptr_array_unref);
-  g_free (report);
 }
 
 static char *
@@ -462,89 +432,3 @@ stk_query_report (sqlite3      *db,
 
 /* ---- async ---- */
 
-typedef struct
-{
-  guint days;
-  guint top_limit;
-} ReportArgs;
-
-static int
-progress_cancelled_cb (void *user_data)
-{
-  return g_cancellable_is_cancelled (G_CANCELLABLE (user_data)) ? 1 : 0;
-}
-
-static void
-report_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  StkStore *store = source_object;
-  ReportArgs *args = task_data;
-  g_autoptr(GError) error = NULL;
-  StkReport *report;
-  sqlite3 *db;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  if (!(db = stk_store_acquire (store, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* A cancelled report stops within a few thousand SQLite steps. */
-  if (cancellable != NULL)
-    sqlite3_progress_handler (db, 1000, progress_cancelled_cb, cancellable);
-  report = stk_query_report (db, args->days, args->top_limit, 0, &error);
-  sqlite3_progress_handler (db, 0, NULL, NULL);
-  stk_store_release (store, db);
-
-  if (g_task_return_error_if_cancelled (task))
-    {
-      stk_report_free (report);
-      return;
-    }
-  if (report == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, report, (GDestroyNotify) stk_report_free);
-}
-
-void
-stk_query_report_async (StkStore            *store,
-                        guint                days,
-                        guint                top_limit,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  ReportArgs *args;
-
-  g_return_if_fail (STK_IS_STORE (store));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  args = g_new0 (ReportArgs, 1);
-  args->days = days;
-  args->top_limit = top_limit;
-  task = g_task_new (store, cancellable, callback, user_data);
-  stk_task_set_source_tag (task, stk_query_report_async);
-  g_task_set_name (task, "stk_query_report_async");
-  g_task_set_task_data (task, args, g_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, report_thread);
-}
-
-StkReport *
-stk_query_report_finish (StkStore      *store,
-                         GAsyncResult  *result,
-                         GError       **error)
-{
-  g_return_val_if_fail (STK_IS_STORE (store), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        STK_FUNC_TAG (stk_query_report_async), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}

@@ -11,7 +11,6 @@
 #include "stk-sqlite-private.h"
 #include "stk-pager-private.h"
 #include "stk-query-private.h"
-#include "stk-store-private.h"
 
 /*
  * The SQLite engine behind the engine interface (stk-engine.h): one file per
@@ -286,6 +285,31 @@ sqlite_complete_codes (StkEngineConn  *conn,
   return stk_query_complete_codes (DB (conn), prefix, limit, error);
 }
 
+static int
+report_cancelled_cb (void *user_data)
+{
+  return g_cancellable_is_cancelled (G_CANCELLABLE (user_data)) ? 1 : 0;
+}
+
+static StkReport *
+sqlite_report (StkEngineConn  *conn,
+               guint           days,
+               guint           top_limit,
+               gint64          now_us,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  sqlite3 *db = DB (conn);
+  StkReport *report;
+
+  /* A cancelled report stops within a few thousand SQLite steps. */
+  if (cancellable != NULL)
+    sqlite3_progress_handler (db, 1000, report_cancelled_cb, cancellable);
+  report = stk_query_report (db, days, top_limit, now_us, error);
+  sqlite3_progress_handler (db, 0, NULL, NULL);
+  return report;
+}
+
 static const StkEngine sqlite_engine = {
   .name = "sqlite",
   .resolve = sqlite_resolve,
@@ -310,6 +334,7 @@ static const StkEngine sqlite_engine = {
   .begin_read = sqlite_begin_read,
   .end_read = sqlite_end_read,
   .read_stats = stk_sqlite_read_stats,
+  .report = sqlite_report,
   .schema_version = sqlite_schema_version,
   .index_build = sqlite_index_build,
   .fetch = sqlite_fetch,
@@ -328,19 +353,4 @@ const StkEngine *
 stk_engine_sqlite (void)
 {
   return &sqlite_engine;
-}
-
-sqlite3 *
-stk_store_acquire (StkStore  *store,
-                   GError   **error)
-{
-  g_return_val_if_fail (stk_store_get_engine (store) == &sqlite_engine, NULL);
-  return DB (stk_store_acquire_conn (store, error));
-}
-
-void
-stk_store_release (StkStore *store,
-                   sqlite3  *db)
-{
-  stk_store_release_conn (store, (StkEngineConn *) db);
 }

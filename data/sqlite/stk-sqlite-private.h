@@ -127,11 +127,4 @@ gboolean   stk_sqlite_export_rows      (StkEngineConn     *conn,
                                         gpointer           user_data,
                                         GError           **error);
 
-/* A read connection of @store's pool as the sqlite3 it is (the store's engine must be
- * SQLite's): for SQLite's own reads (reports, exports) and engine tests. */
-sqlite3   *stk_store_acquire           (StkStore       *store,
-                                        GError        **error);
-void       stk_store_release           (StkStore       *store,
-                                        sqlite3        *db);
-
 G_END_DECLS

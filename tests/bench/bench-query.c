@@ -30,6 +30,7 @@
 #include "stk-query.h"
 #include "stk-schema.h"
 #include "stk-sqlite-private.h"
+#include "../stk-test-sqlite.h"
 #include "stk-store.h"
 #include "stk-writer.h"
 

@@ -29,6 +29,7 @@
 #include "stk-maintenance.h"
 #include "stk-pager.h"
 #include "stk-sqlite-private.h"
+#include "../stk-test-sqlite.h"
 #include "stk-rows-private.h"
 #include "stk-table-model.h"
 #include "stk-table-view.h"

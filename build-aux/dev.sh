@@ -215,7 +215,11 @@ cmd_test () {
   # leaks still fail the run.
   configure "$asan_dir" -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false
   ninja -C "$asan_dir"
-  asan_test "$asan_dir" --suite data --suite cli --suite ui || status=1
+  # The two tests that open GTK's file chooser (suite filechooser) are left out here:
+  # GTK 4.8's chooser leaks in GTK, GIO's enumerators and libcloudproviders, below us,
+  # with no symbol to suppress it by; the flows they test run under ASan through the
+  # other flow tests (test-flows, test-policy), which use no chooser.
+  asan_test "$asan_dir" --suite data --suite cli --suite ui --no-suite filechooser || status=1
 
   # libFuzzer (clang): the CSV reader and opening any file as an inventory, 30 s each,
   # with the storage core instrumented too. Each prints how many inputs it ran.

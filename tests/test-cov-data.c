@@ -494,7 +494,11 @@ Test (cov_data, a_held_lock_names_the_command_or_says_only_another_program)
                     "The inventory “inventory.db” is open for editing in another Stocktake "
                     "program.");
   close (fd);
-  g_unlink (lock_path ());
+  {
+    g_autofree char *path = lock_path ();
+
+    g_unlink (path);
+  }
 
   fd = hold_lock_with ("user=alice\nwhat=import\n");
   cr_assert_null (stk_lock_acquire (db_path, "window", &command));

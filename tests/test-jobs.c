@@ -173,7 +173,11 @@ Test (jobs, progress_arrives_on_the_calling_threads_context)
   GThread *thread;
 
   stk_test_gate_init (&gate);
-  stk_writer_submit (writer, stk_test_gate_op (&gate), NULL, ignore_submitted_cb, NULL);
+  {
+    g_autoptr(StkOp) gate_op = stk_test_gate_op (&gate);
+
+    stk_writer_submit (writer, gate_op, NULL, ignore_submitted_cb, NULL);
+  }
   stk_test_gate_wait_started (&gate);
 
   run.gate = &gate;

@@ -237,7 +237,11 @@ Test (keyboard, enter_in_a_text_field_submits_without_a_warning)
 
   /* The writer is busy: the change waits, its fields insensitive, for several blinks. */
   stk_test_gate_init (&gate);
-  stk_writer_submit (stk_session_get_writer (session), stk_test_gate_op (&gate), NULL, NULL, NULL);
+  {
+    g_autoptr(StkOp) gate_op = stk_test_gate_op (&gate);
+
+    stk_writer_submit (stk_session_get_writer (session), gate_op, NULL, NULL, NULL);
+  }
   stk_test_gate_wait_started (&gate);
   stk_test_keys (dialog, "N 9 Return");
   cr_assert (WAIT_UNTIL (stk_item_dialog_get_pending (STK_ITEM_DIALOG (dialog))));

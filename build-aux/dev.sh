@@ -286,10 +286,17 @@ PY
 cmd_warnings () {
   local gcc_dir="${STK_W3_BUILD_DIR:-_build-w3}" clang_dir="${STK_CLANG_BUILD_DIR:-_build-clang}"
   install_missing
-  CC=gcc configure "$gcc_dir" -Dwarning_level=3 -Dwerror=true
-  CC=clang configure "$clang_dir" -Dwarning_level=3 -Dwerror=true
-  ninja -C "$gcc_dir"
-  ninja -C "$clang_dir"
+  # Each step is checked by hand: this function also runs as "cmd_warnings || …" in
+  # cmd_test, where bash ignores set -e, and a failed build must not read as a pass.
+  local failed=""
+  CC=gcc configure "$gcc_dir" -Dwarning_level=3 -Dwerror=true || failed+=" gcc-setup"
+  CC=clang configure "$clang_dir" -Dwarning_level=3 -Dwerror=true || failed+=" clang-setup"
+  ninja -C "$gcc_dir" -k 0 || failed+=" gcc"
+  ninja -C "$clang_dir" -k 0 || failed+=" clang"
+  if [ -n "$failed" ]; then
+    echo "dev.sh: warning_level=3 failed:$failed (see the errors above)." >&2
+    return 1
+  fi
   echo "dev.sh: no warnings with gcc ($gcc_dir) nor clang ($clang_dir) at warning_level=3."
 }
 

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "stk-application.h"
+#include "stk-glib.h"
 #include "stk-item-dialog.h"
 #include "stk-lock.h"
 #include "stk-lock-dialog.h"
@@ -34,17 +35,7 @@
 
 #define TIMEOUT_MS 20000
 
-#define WAIT_UNTIL(cond)                                                   \
-  ({                                                                       \
-    gint64 _end = stk_test_deadline (TIMEOUT_MS);                          \
-    while (!(cond) && g_get_monotonic_time () < _end)                      \
-      {                                                                    \
-        while (g_main_context_iteration (NULL, FALSE))                     \
-          ;                                                                \
-        g_usleep (2000);                                                   \
-      }                                                                    \
-    (cond);                                                                \
-  })
+#define WAIT_UNTIL(cond) STK_TEST_WAIT_UNTIL (cond, TIMEOUT_MS)
 
 static char *tmpdir;
 static char *db_path;
@@ -119,7 +110,7 @@ typedef void (*Script) (void);
 static void
 script_idle (gpointer data)
 {
-  ((Script) data) ();
+  ((Script) (guintptr) data) ();
   script_done = TRUE;
   g_application_release (G_APPLICATION (app));
 }
@@ -135,7 +126,7 @@ run_app (Script script)
   app = stk_application_new (db_path);
   /* Held until the script is done, whatever windows come and go meanwhile. */
   g_application_hold (G_APPLICATION (app));
-  g_idle_add_once (script_idle, script);
+  g_idle_add_once (script_idle, STK_FUNC_TAG (script));
   status = g_application_run (G_APPLICATION (app), 1, argv);
   cr_assert (script_done, "the application quit before the script was done");
   return status;

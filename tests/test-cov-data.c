@@ -392,7 +392,6 @@ Test (cov_data, the_holder_is_described_with_what_is_known)
   g_autofree char *c = NULL;
   g_autofree char *d = NULL;
   g_autofree char *e = NULL;
-  g_autofree char *year = NULL;
 
   long_ago.since = g_date_time_new_utc (2001, 2, 3, 4, 5, 6);
   a = stk_lock_holder_describe (&host_only);

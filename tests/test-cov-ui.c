@@ -34,17 +34,7 @@
 
 #define TIMEOUT_MS 20000
 
-#define WAIT_UNTIL(cond)                                                   \
-  ({                                                                       \
-    gint64 _end = stk_test_deadline (TIMEOUT_MS);                          \
-    while (!(cond) && g_get_monotonic_time () < _end)                      \
-      {                                                                    \
-        while (g_main_context_iteration (NULL, FALSE))                     \
-          ;                                                                \
-        g_usleep (2000);                                                   \
-      }                                                                    \
-    (cond);                                                                \
-  })
+#define WAIT_UNTIL(cond) STK_TEST_WAIT_UNTIL (cond, TIMEOUT_MS)
 
 static char *tmpdir;
 static char *db_path;

@@ -8,6 +8,7 @@
 #include "stk-a11y.h"
 #include "stk-flows.h"
 #include "stk-format.h"
+#include "stk-glib.h"
 
 typedef struct
 {
@@ -266,7 +267,7 @@ parent_destroy_cb (StkEditDialog *self,
     gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
   if (priv->parent == parent)
     {
-      g_signal_handlers_disconnect_by_func (parent, parent_destroy_cb, self);
+      g_signal_handlers_disconnect_by_func (parent, STK_FUNC_TAG (parent_destroy_cb), self);
       priv->parent = NULL;
     }
 }
@@ -280,7 +281,7 @@ transient_for_cb (StkEditDialog *self)
   if (parent == priv->parent)
     return;
   if (priv->parent != NULL)
-    g_signal_handlers_disconnect_by_func (priv->parent, parent_destroy_cb, self);
+    g_signal_handlers_disconnect_by_func (priv->parent, STK_FUNC_TAG (parent_destroy_cb), self);
   priv->parent = parent;
   if (parent != NULL)
     g_signal_connect_object (parent, "destroy", G_CALLBACK (parent_destroy_cb), self,

@@ -14,101 +14,13 @@
 
 #include "stk-db.h"
 #include "stk-schema.h"
+#include "stk-test-cli.h"
 #include "stk-test-fixture.h"
 #include "stk-test-sqlite.h"
 
 TestSuite (cli, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
-/* ---- Running the program ---- */
-
-typedef struct
-{
-  const char *database_env;  /* STOCKTAKE_DATABASE, or NULL for unset */
-  const char *display;       /* DISPLAY, or NULL for unset */
-  gboolean    unprivileged;  /* run as nobody (65534) */
-} RunOptions;
-
-static void
-run_argv (StkTestRun       *run,
-          const RunOptions *options,
-          GPtrArray        *args)
-{
-  /* No display at all, unless the test asks for a fake one: the CLI never needs GTK. */
-  g_auto(GStrv) env = stk_test_run_environ ();
-
-  if (options != NULL && options->database_env != NULL)
-    env = g_environ_setenv (env, "STOCKTAKE_DATABASE", options->database_env, TRUE);
-  if (options != NULL && options->display != NULL)
-    {
-      env = g_environ_setenv (env, "DISPLAY", options->display, TRUE);
-      env = g_environ_setenv (env, "WAYLAND_DISPLAY", "no-such-wayland-display", TRUE);
-    }
-  g_ptr_array_add (args, NULL);
-  stk_test_run_argv (run, env, options != NULL && options->unprivileged,
-                     (const char *const *) args->pdata);
-}
-
-
-#define assert_status(run, expected)                                                  \
-  cr_assert_eq ((run)->status, (expected), "exit status %d, expected %d\nstdout: %s\nstderr: %s", \
-                (run)->status, (expected), (run)->out, (run)->err)
-
-/* One line on stderr: "stocktake: <one sentence>." */
-static void
-assert_one_sentence_error (const StkTestRun *run)
-{
-  const char *err = run->err;
-  gsize len = strlen (err);
-
-  cr_assert (g_str_has_prefix (err, "stocktake: "), "stderr: %s", err);
-  cr_assert (len > 2 && err[len - 1] == '\n', "stderr: %s", err);
-  cr_assert_null (strchr (err, '\n') != err + len - 1 ? err : NULL,
-                  "more than one line on stderr: %s", err);
-  cr_assert (err[len - 2] == '.', "stderr does not end a sentence: %s", err);
-}
-
-static gboolean
-contains_ci (const char *haystack,
-             const char *needle)
-{
-  g_autofree char *h = g_utf8_casefold (haystack, -1);
-  g_autofree char *n = g_utf8_casefold (needle, -1);
-
-  return strstr (h, n) != NULL;
-}
-
-static char *
-path_in_tmp (const char *name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
-
-static void
-write_file (const char *path,
-            const char *contents,
-            gssize      len)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, len, &error);
-  cr_assert_null (error, "%s", error ? error->message : "");
-  g_chmod (path, 0644);
-}
-
-/* A real inventory with @skus items and @sales sales, made by the program itself. */
-static void
-generate (const char *db,
-          guint       skus,
-          guint       sales)
-{
-  g_auto(StkTestRun) run = { 0 };
-  g_autofree char *n_skus = g_strdup_printf ("%u", skus);
-  g_autofree char *n_sales = g_strdup_printf ("%u", sales);
-
-  stk_test_run_db (&run, db, "generate", "--skus", n_skus, "--sales", n_sales, "--seed", "7", NULL);
-  assert_status (&run, 0);
-}
-
+/* Running the program: tests/stk-test-cli.h */
 
 static gboolean
 file_exists (const char *path)
@@ -116,26 +28,14 @@ file_exists (const char *path)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
-static void
-assert_no_wal_files (const char *db)
-{
-  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-  g_autofree char *journal = g_strconcat (db, "-journal", NULL);
-
-  cr_assert (!file_exists (wal), "%s appeared", wal);
-  cr_assert (!file_exists (shm), "%s appeared", shm);
-  cr_assert (!file_exists (journal), "%s appeared", journal);
-}
-
 Test (cli, verify_ok_and_problems)
 {
   g_auto(StkTestRun) run = { 0 };
   sqlite3 *db = NULL;
 
-  generate (db_path, 10, 10);
+  stk_test_generate (db_path, 10, 10);
   stk_test_run_db (&run, db_path, "verify", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert_str_eq (run.out, "Inventory OK: integrity, foreign keys and stock balances checked.\n");
 
   /* Break an item's balance behind the program's back. */
@@ -146,7 +46,7 @@ Test (cli, verify_ok_and_problems)
   sqlite3_close (db);
 
   stk_test_run_db (&run, db_path, "verify", NULL);
-  assert_status (&run, 1);
+  stk_test_assert_status (&run, 1);
   cr_assert (strstr (run.out, "on hand") != NULL, "%s", run.out);
   cr_assert (g_str_has_suffix (run.out, "1 problem found.\n"), "%s", run.out);
 }
@@ -157,7 +57,7 @@ Test (cli, checkpoint_busy_exits_75)
   sqlite3 *reader = NULL;
   sqlite3 *writer = NULL;
 
-  generate (db_path, 5, 0);
+  stk_test_generate (db_path, 5, 0);
 
   /* A reader keeps an old snapshot while another connection commits after it: the
    * write-ahead log cannot be emptied until the reader is done. */
@@ -170,14 +70,14 @@ Test (cli, checkpoint_busy_exits_75)
 
   stk_test_run_db (&run, db_path, "checkpoint", NULL);
   cr_assert_eq (run.status, 75, "exit %d\nstdout: %s\nstderr: %s", run.status, run.out, run.err);
-  assert_one_sentence_error (&run);
+  stk_test_assert_one_sentence_error (&run);
 
   sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (reader);
   sqlite3_close (writer);
 
   stk_test_run_db (&run, db_path, "checkpoint", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
 }
 
 /* ---- Files that are not valid inventories ---- */
@@ -204,7 +104,7 @@ make_bad_inventory (BadKind kind)
 
         for (guint i = 0; i < sizeof bytes; i++)
           bytes[i] = (guint8) g_rand_int_range (rand, 0, 256);
-        write_file (db_path, (const char *) bytes, sizeof bytes);
+        stk_test_write_file (db_path, (const char *) bytes, sizeof bytes);
       }
       break;
 
@@ -217,20 +117,20 @@ make_bad_inventory (BadKind kind)
 
     case BAD_TRUNCATED:
       {
-        g_autofree char *real = path_in_tmp ("real.db");
+        g_autofree char *real = stk_test_path_in_tmp ("real.db");
         g_autoptr(GBytes) bytes = NULL;
         gsize size;
 
-        generate (real, 200, 100);
+        stk_test_generate (real, 200, 100);
         bytes = stk_test_read_bytes (real);
         size = g_bytes_get_size (bytes);
         cr_assert_gt (size, 8192);
-        write_file (db_path, g_bytes_get_data (bytes, NULL), (gssize) (size / 2));
+        stk_test_write_file (db_path, g_bytes_get_data (bytes, NULL), (gssize) (size / 2));
       }
       break;
 
     case BAD_NEWER:
-      generate (db_path, 20, 10);
+      stk_test_generate (db_path, 20, 10);
       cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
       cr_assert_eq (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
       sqlite3_close (db);
@@ -240,14 +140,14 @@ make_bad_inventory (BadKind kind)
       g_assert_not_reached ();
     }
 
-  assert_no_wal_files (db_path);
+  stk_test_assert_no_wal_files (db_path);
 }
 
 static void
 check_bad_inventory (BadKind     kind,
                      const char *expected_words)
 {
-  g_autofree char *csv = path_in_tmp ("x.csv");
+  g_autofree char *csv = stk_test_path_in_tmp ("x.csv");
   g_autoptr(GBytes) before = NULL;
   const char *commands[][3] = {
     { "stats" },
@@ -257,11 +157,11 @@ check_bad_inventory (BadKind     kind,
     { "backup", NULL },
     { "generate", "--skus", "3" },
   };
-  g_autofree char *export_path = path_in_tmp ("out.csv");
+  g_autofree char *export_path = stk_test_path_in_tmp ("out.csv");
 
   commands[3][2] = export_path;
   make_bad_inventory (kind);
-  write_file (csv, "code,description\nA1,Something\n", -1);
+  stk_test_write_file (csv, "code,description\nA1,Something\n", -1);
   before = stk_test_read_bytes (db_path);
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -274,17 +174,17 @@ check_bad_inventory (BadKind     kind,
       g_ptr_array_add (args, g_strdup (db_path));
       for (guint j = 0; j < 3 && commands[i][j] != NULL; j++)
         g_ptr_array_add (args, g_strdup (commands[i][j]));
-      run_argv (&run, NULL, args);
+      stk_test_cli_run_argv (&run, NULL, args);
 
       cr_assert_eq (run.status, 65, "%s: exit %d\nstdout: %s\nstderr: %s", commands[i][0],
                     run.status, run.out, run.err);
-      assert_one_sentence_error (&run);
-      cr_assert (contains_ci (run.err, expected_words), "%s: stderr: %s", commands[i][0], run.err);
+      stk_test_assert_one_sentence_error (&run);
+      cr_assert (stk_test_contains_ci (run.err, expected_words), "%s: stderr: %s", commands[i][0], run.err);
       cr_assert_str_empty (run.out, "%s", commands[i][0]);
 
       after = stk_test_read_bytes (db_path);
       cr_assert (g_bytes_equal (before, after), "%s changed the file", commands[i][0]);
-      assert_no_wal_files (db_path);
+      stk_test_assert_no_wal_files (db_path);
       cr_assert (!file_exists (export_path));
     }
 }
@@ -322,11 +222,11 @@ Test (cli, older_inventory_is_upgraded)
   cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), 2);
 
   stk_test_run_db (&run, db_path, "stats", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (g_regex_match_simple ("^Format version: +" G_STRINGIFY (STK_SCHEMA_VERSION) "$", run.out, G_REGEX_MULTILINE, 0),
              "%s", run.out);
   cr_assert_eq (stk_test_query (db_path, "PRAGMA user_version"), STK_SCHEMA_VERSION);
 
   stk_test_run_db (&run, db_path, "verify", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
 }

@@ -16,127 +16,13 @@
 
 #include "stk-db.h"
 #include "stk-schema.h"
+#include "stk-test-cli.h"
 #include "stk-test-fixture.h"
 #include "stk-test-util.h"
 
 TestSuite (cli, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown, .timeout = 60);
 
-/* ---- Running the program ---- */
-
-typedef struct
-{
-  const char *database_env;  /* STOCKTAKE_DATABASE, or NULL for unset */
-  const char *display;       /* DISPLAY, or NULL for unset */
-  gboolean    unprivileged;  /* run as nobody (65534) */
-} RunOptions;
-
-static void
-run_argv (StkTestRun       *run,
-          const RunOptions *options,
-          GPtrArray        *args)
-{
-  /* No display at all, unless the test asks for a fake one: the CLI never needs GTK. */
-  g_auto(GStrv) env = stk_test_run_environ ();
-
-  if (options != NULL && options->database_env != NULL)
-    env = g_environ_setenv (env, "STOCKTAKE_DATABASE", options->database_env, TRUE);
-  if (options != NULL && options->display != NULL)
-    {
-      env = g_environ_setenv (env, "DISPLAY", options->display, TRUE);
-      env = g_environ_setenv (env, "WAYLAND_DISPLAY", "no-such-wayland-display", TRUE);
-    }
-  g_ptr_array_add (args, NULL);
-  stk_test_run_argv (run, env, options != NULL && options->unprivileged,
-                     (const char *const *) args->pdata);
-}
-
-static GPtrArray *
-collect_args (const char *first,
-              va_list     ap)
-{
-  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
-
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, g_strdup (arg));
-  return args;
-}
-
-/* stocktake ARGS… (no --database) */
-G_GNUC_NULL_TERMINATED static int
-run_plain (StkTestRun       *run,
-           const RunOptions *options,
-           const char       *first,
-           ...)
-{
-  g_autoptr(GPtrArray) args = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  args = collect_args (first, ap);
-  va_end (ap);
-  run_argv (run, options, args);
-  return run->status;
-}
-
-#define assert_status(run, expected)                                                  \
-  cr_assert_eq ((run)->status, (expected), "exit status %d, expected %d\nstdout: %s\nstderr: %s", \
-                (run)->status, (expected), (run)->out, (run)->err)
-
-/* One line on stderr: "stocktake: <one sentence>." */
-static void
-assert_one_sentence_error (const StkTestRun *run)
-{
-  const char *err = run->err;
-  gsize len = strlen (err);
-
-  cr_assert (g_str_has_prefix (err, "stocktake: "), "stderr: %s", err);
-  cr_assert (len > 2 && err[len - 1] == '\n', "stderr: %s", err);
-  cr_assert_null (strchr (err, '\n') != err + len - 1 ? err : NULL,
-                  "more than one line on stderr: %s", err);
-  cr_assert (err[len - 2] == '.', "stderr does not end a sentence: %s", err);
-}
-
-static gboolean
-contains_ci (const char *haystack,
-             const char *needle)
-{
-  g_autofree char *h = g_utf8_casefold (haystack, -1);
-  g_autofree char *n = g_utf8_casefold (needle, -1);
-
-  return strstr (h, n) != NULL;
-}
-
-static char *
-path_in_tmp (const char *name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
-
-static void
-write_file (const char *path,
-            const char *contents,
-            gssize      len)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, len, &error);
-  cr_assert_null (error, "%s", error ? error->message : "");
-  g_chmod (path, 0644);
-}
-
-/* A real inventory with @skus items and @sales sales, made by the program itself. */
-static void
-generate (const char *db,
-          guint       skus,
-          guint       sales)
-{
-  g_auto(StkTestRun) run = { 0 };
-  g_autofree char *n_skus = g_strdup_printf ("%u", skus);
-  g_autofree char *n_sales = g_strdup_printf ("%u", sales);
-
-  stk_test_run_db (&run, db, "generate", "--skus", n_skus, "--sales", n_sales, "--seed", "7", NULL);
-  assert_status (&run, 0);
-}
+/* ---- Running the program: tests/stk-test-cli.h ---- */
 
 static gint64
 count_rows (const char *db,
@@ -153,18 +39,6 @@ file_exists (const char *path)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
-static void
-assert_no_wal_files (const char *db)
-{
-  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-  g_autofree char *journal = g_strconcat (db, "-journal", NULL);
-
-  cr_assert (!file_exists (wal), "%s appeared", wal);
-  cr_assert (!file_exists (shm), "%s appeared", shm);
-  cr_assert (!file_exists (journal), "%s appeared", journal);
-}
-
 /* ---- Help and usage ---- */
 
 Test (cli, help_lists_commands_environment_and_exit_codes)
@@ -173,8 +47,8 @@ Test (cli, help_lists_commands_environment_and_exit_codes)
   const char *commands[] = { "stats", "verify", "backup", "restore", "checkpoint", "import",
                              "export", "generate" };
 
-  run_plain (&run, NULL, "--help", NULL);
-  assert_status (&run, 0);
+  stk_test_cli_run_plain (&run, NULL, "--help", NULL);
+  stk_test_assert_status (&run, 0);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     cr_assert (strstr (run.out, commands[i]) != NULL, "no %s in --help:\n%s", commands[i], run.out);
   cr_assert (strstr (run.out, "--database") != NULL);
@@ -182,12 +56,12 @@ Test (cli, help_lists_commands_environment_and_exit_codes)
   cr_assert (strstr (run.out, "65") != NULL && strstr (run.out, "75") != NULL);
   cr_assert_str_empty (run.err);
 
-  run_plain (&run, NULL, "-h", NULL);
-  assert_status (&run, 0);
+  stk_test_cli_run_plain (&run, NULL, "-h", NULL);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, "STOCKTAKE_DATABASE") != NULL);
 
-  run_plain (&run, NULL, "--version", NULL);
-  assert_status (&run, 0);
+  stk_test_cli_run_plain (&run, NULL, "--version", NULL);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, PACKAGE_VERSION) != NULL, "%s", run.out);
 }
 
@@ -195,17 +69,17 @@ Test (cli, command_help)
 {
   g_auto(StkTestRun) run = { 0 };
 
-  run_plain (&run, NULL, "stats", "--help", NULL);
-  assert_status (&run, 0);
+  stk_test_cli_run_plain (&run, NULL, "stats", "--help", NULL);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, "--json") != NULL, "%s", run.out);
   cr_assert (strstr (run.out, "generate") == NULL, "stats --help shows everything:\n%s", run.out);
 
-  run_plain (&run, NULL, "generate", "--help", NULL);
-  assert_status (&run, 0);
+  stk_test_cli_run_plain (&run, NULL, "generate", "--help", NULL);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, "--skus") != NULL && strstr (run.out, "--seed") != NULL);
 
   stk_test_run_db (&run, db_path, "import", "-h", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, "skus|sales|movements") != NULL, "%s", run.out);
 
   /* Help never touches the inventory. */
@@ -254,7 +128,7 @@ Test (cli, usage_errors_exit_2)
         }
       for (guint j = 0; j < G_N_ELEMENTS (cases[i]) && cases[i][j] != NULL; j++)
         g_ptr_array_add (args, g_strdup (cases[i][j]));
-      run_argv (&run, NULL, args);
+      stk_test_cli_run_argv (&run, NULL, args);
 
       cr_assert_eq (run.status, 2, "case %u (%s …): exit %d\nstderr: %s", i, cases[i][0],
                     run.status, run.err);
@@ -275,16 +149,16 @@ Test (cli, generate_then_stats)
   g_autofree char *movements_json = NULL;
 
   stk_test_run_db (&run, db_path, "generate", "--skus", "40", "--sales", "60", "--seed", "3", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, "40 items") != NULL && strstr (run.out, "60 sales") != NULL,
              "%s", run.out);
   cr_assert (strstr (run.out, "transactions") != NULL, "no writer figures: %s", run.out);
-  assert_no_wal_files (db_path); /* the writer closed cleanly */
+  stk_test_assert_no_wal_files (db_path); /* the writer closed cleanly */
   cr_assert_eq (count_rows (db_path, "items"), 40);
   cr_assert_eq (count_rows (db_path, "sales"), 60);
 
   stk_test_run_db (&run, db_path, "stats", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert_str_empty (run.err);
   cr_assert (g_regex_match_simple ("^Items: +40$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
   cr_assert (g_regex_match_simple ("^Sales: +60$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
@@ -298,7 +172,7 @@ Test (cli, generate_then_stats)
              "%s", run.out);
 
   stk_test_run_db (&run, db_path, "stats", "--json", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, "\"items\": 40,") != NULL, "%s", run.out);
   cr_assert (strstr (run.out, "\"sales\": 60,") != NULL, "%s", run.out);
   movements_json = g_strdup_printf ("\"movements\": %" G_GINT64_FORMAT ",",
@@ -310,41 +184,41 @@ Test (cli, generate_then_stats)
 Test (cli, stats_json_escapes_the_path)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *odd = path_in_tmp ("quote\"back\\slash\ttab.db");
+  g_autofree char *odd = stk_test_path_in_tmp ("quote\"back\\slash\ttab.db");
 
-  generate (odd, 2, 0);
+  stk_test_generate (odd, 2, 0);
   stk_test_run_db (&run, odd, "stats", "--json", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, "quote\\\"back\\\\slash\\ttab.db\"") != NULL, "%s", run.out);
 }
 
 Test (cli, backup_creates_a_verified_copy)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *backup = path_in_tmp ("copy.db");
+  g_autofree char *backup = stk_test_path_in_tmp ("copy.db");
   g_autofree char *expected = NULL;
   g_autofree char *default_backup = NULL;
   g_autofree char *default_dir = NULL;
 
-  generate (db_path, 15, 5);
+  stk_test_generate (db_path, 15, 5);
   stk_test_run_db (&run, db_path, "backup", backup, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   expected = g_strdup_printf ("%s\n", backup);
   cr_assert_str_eq (run.out, expected);
   cr_assert (file_exists (backup));
 
   stk_test_run_db (&run, backup, "verify", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert_eq (count_rows (backup, "items"), 15);
 
   /* An existing file is never overwritten. */
   stk_test_run_db (&run, db_path, "backup", backup, NULL);
-  assert_status (&run, 1);
-  assert_one_sentence_error (&run);
+  stk_test_assert_status (&run, 1);
+  stk_test_assert_one_sentence_error (&run);
 
   /* Without FILE: a timestamped copy beside the inventory. */
   stk_test_run_db (&run, db_path, "backup", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   default_backup = g_strstrip (g_strdup (run.out));
   default_dir = g_path_get_dirname (default_backup);
   cr_assert_str_eq (default_dir, tmpdir);
@@ -355,19 +229,19 @@ Test (cli, backup_creates_a_verified_copy)
 Test (cli, restore_replaces_the_inventory)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *backup = path_in_tmp ("before.db");
-  g_autofree char *other = path_in_tmp ("other.db");
+  g_autofree char *backup = stk_test_path_in_tmp ("before.db");
+  g_autofree char *other = stk_test_path_in_tmp ("other.db");
   g_autofree char *safety = NULL;
   const char *line;
 
-  generate (db_path, 12, 4);
-  generate (other, 30, 20);
+  stk_test_generate (db_path, 12, 4);
+  stk_test_generate (other, 30, 20);
   stk_test_run_db (&run, db_path, "backup", backup, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
 
   /* Restore the 12-item backup over the 30-item inventory. */
   stk_test_run_db (&run, other, "restore", backup, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, "Restored from ") != NULL, "%s", run.out);
   cr_assert_eq (count_rows (other, "items"), 12);
   cr_assert_eq (count_rows (other, "sales"), 4);
@@ -380,12 +254,12 @@ Test (cli, restore_replaces_the_inventory)
   cr_assert_eq (count_rows (safety, "items"), 30);
 
   stk_test_run_db (&run, other, "verify", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
 
   /* A backup that is not an inventory is refused. */
   stk_test_run_db (&run, other, "restore", "/etc/hostname", NULL);
   cr_assert_eq (run.status, 65, "exit %d: %s", run.status, run.err);
-  assert_one_sentence_error (&run);
+  stk_test_assert_one_sentence_error (&run);
   cr_assert_eq (count_rows (other, "items"), 12);
 }
 
@@ -393,51 +267,51 @@ Test (cli, checkpoint)
 {
   g_auto(StkTestRun) run = { 0 };
 
-  generate (db_path, 5, 5);
+  stk_test_generate (db_path, 5, 5);
   stk_test_run_db (&run, db_path, "checkpoint", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (g_str_has_prefix (run.out, "Checkpointed "), "%s", run.out);
 
   /* No inventory: nothing to checkpoint, and none is created. */
   g_unlink (db_path);
   stk_test_run_db (&run, db_path, "checkpoint", NULL);
-  assert_status (&run, 1);
-  assert_one_sentence_error (&run);
+  stk_test_assert_status (&run, 1);
+  stk_test_assert_one_sentence_error (&run);
   cr_assert (!file_exists (db_path));
 }
 
 Test (cli, export_then_import_round_trip)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *fresh = path_in_tmp ("fresh.db");
-  g_autofree char *skus = path_in_tmp ("skus.csv");
-  g_autofree char *skus_again = path_in_tmp ("skus-again.csv");
-  g_autofree char *sales = path_in_tmp ("sales.csv");
-  g_autofree char *movements = path_in_tmp ("movements.csv");
+  g_autofree char *fresh = stk_test_path_in_tmp ("fresh.db");
+  g_autofree char *skus = stk_test_path_in_tmp ("skus.csv");
+  g_autofree char *skus_again = stk_test_path_in_tmp ("skus-again.csv");
+  g_autofree char *sales = stk_test_path_in_tmp ("sales.csv");
+  g_autofree char *movements = stk_test_path_in_tmp ("movements.csv");
   g_autofree char *expected = NULL;
   g_autoptr(GBytes) first = NULL;
   g_autoptr(GBytes) second = NULL;
 
-  generate (db_path, 25, 0);
+  stk_test_generate (db_path, 25, 0);
 
   stk_test_run_db (&run, db_path, "export", "skus", skus, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   expected = g_strdup_printf ("Exported 25 rows to %s\n", skus);
   cr_assert_str_eq (run.out, expected);
   stk_test_run_db (&run, db_path, "export", "sales", sales, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (g_str_has_prefix (run.out, "Exported 0 rows to "), "%s", run.out);
   stk_test_run_db (&run, db_path, "export", "movements", movements, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
 
   stk_test_run_db (&run, fresh, "import", "skus", skus, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert_str_eq (run.out, "Imported 25 rows (0 already present)\n");
   cr_assert_eq (count_rows (fresh, "items"), 25);
 
   /* The items come back the same. */
   stk_test_run_db (&run, fresh, "export", "skus", skus_again, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   first = stk_test_read_bytes (skus);
   second = stk_test_read_bytes (skus_again);
   cr_assert_not_null (first);
@@ -445,50 +319,50 @@ Test (cli, export_then_import_round_trip)
   cr_assert (g_bytes_equal (first, second), "export of the imported items differs");
 
   stk_test_run_db (&run, fresh, "verify", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
 }
 
 Test (cli, export_import_sales_round_trip)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *fresh = path_in_tmp ("fresh.db");
-  g_autofree char *skus = path_in_tmp ("skus.csv");
-  g_autofree char *sales = path_in_tmp ("sales.csv");
-  g_autofree char *sales_again = path_in_tmp ("sales-again.csv");
-  g_autofree char *movements = path_in_tmp ("movements.csv");
+  g_autofree char *fresh = stk_test_path_in_tmp ("fresh.db");
+  g_autofree char *skus = stk_test_path_in_tmp ("skus.csv");
+  g_autofree char *sales = stk_test_path_in_tmp ("sales.csv");
+  g_autofree char *sales_again = stk_test_path_in_tmp ("sales-again.csv");
+  g_autofree char *movements = stk_test_path_in_tmp ("movements.csv");
   g_autoptr(GBytes) first = NULL;
   g_autoptr(GBytes) second = NULL;
 
-  generate (db_path, 20, 30);
+  stk_test_generate (db_path, 20, 30);
 
   stk_test_run_db (&run, db_path, "export", "skus", skus, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   stk_test_run_db (&run, db_path, "export", "movements", movements, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   stk_test_run_db (&run, db_path, "export", "sales", sales, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (g_str_has_prefix (run.out, "Exported 30 rows to "), "%s", run.out);
 
   /* Items, then the stock they received: the SKUs' on_hand already counts that
    * history, so adding it on top is refused with nothing changed (it used to double
    * the stock, with verify saying OK). */
   stk_test_run_db (&run, fresh, "import", "skus", skus, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   stk_test_run_db (&run, fresh, "import", "movements", movements, NULL);
-  assert_status (&run, 65);
+  stk_test_assert_status (&run, 65);
   cr_assert (strstr (run.err, "count the stock twice") != NULL, "%s", run.err);
   cr_assert_eq (stk_test_query (fresh, "SELECT sum (on_hand) FROM items"),
                 stk_test_query (db_path, "SELECT sum (on_hand) FROM items"));
 
   /* The whole inventory in one command: every figure as it was. */
   {
-    g_autofree char *dir = path_in_tmp ("all");
-    g_autofree char *copy = path_in_tmp ("copy.db");
+    g_autofree char *dir = stk_test_path_in_tmp ("all");
+    g_autofree char *copy = stk_test_path_in_tmp ("copy.db");
 
     stk_test_run_db (&run, db_path, "export", "all", dir, NULL);
-    assert_status (&run, 0);
+    stk_test_assert_status (&run, 0);
     stk_test_run_db (&run, copy, "import", "all", dir, NULL);
-    assert_status (&run, 0);
+    stk_test_assert_status (&run, 0);
     cr_assert_eq (stk_test_query (copy, "SELECT sum (on_hand) FROM items"),
                   stk_test_query (db_path, "SELECT sum (on_hand) FROM items"));
     cr_assert_eq (stk_test_query (copy, "SELECT sum (on_hand * unit_price_cents) FROM items"),
@@ -500,18 +374,18 @@ Test (cli, export_import_sales_round_trip)
 
   /* Importing the same sales again adds nothing. */
   stk_test_run_db (&run, fresh, "import", "sales", sales, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert_str_eq (run.out, "Imported 0 rows (30 already present)\n");
   cr_assert_eq (count_rows (fresh, "sales"), 30);
 
   stk_test_run_db (&run, fresh, "export", "sales", sales_again, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   first = stk_test_read_bytes (sales);
   second = stk_test_read_bytes (sales_again);
   cr_assert (g_bytes_equal (first, second), "export of the imported sales differs");
 
   stk_test_run_db (&run, fresh, "verify", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
 }
 
 /* ---- Bad CSV ---- */
@@ -522,14 +396,14 @@ check_bad_csv (const char *contents,
                const char *expected_line)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *csv = path_in_tmp ("bad.csv");
+  g_autofree char *csv = stk_test_path_in_tmp ("bad.csv");
 
-  generate (db_path, 5, 0);
-  write_file (csv, contents, len);
+  stk_test_generate (db_path, 5, 0);
+  stk_test_write_file (csv, contents, len);
 
   stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
   cr_assert_eq (run.status, 65, "exit %d\nstderr: %s", run.status, run.err);
-  cr_assert (contains_ci (run.err, expected_line), "no “%s” in: %s", expected_line, run.err);
+  cr_assert (stk_test_contains_ci (run.err, expected_line), "no “%s” in: %s", expected_line, run.err);
   cr_assert (strstr (run.err, "stocktake: ") != NULL, "no summary sentence: %s", run.err);
   cr_assert_str_empty (run.out);
   cr_assert_eq (count_rows (db_path, "items"), 5, "something was imported");
@@ -540,13 +414,13 @@ static char *
 skus_header (void)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *csv = path_in_tmp ("header.csv");
-  g_autofree char *other = path_in_tmp ("header.db");
+  g_autofree char *csv = stk_test_path_in_tmp ("header.csv");
+  g_autofree char *other = stk_test_path_in_tmp ("header.db");
   g_autofree char *contents = NULL;
 
-  generate (other, 1, 0);
+  stk_test_generate (other, 1, 0);
   stk_test_run_db (&run, other, "export", "skus", csv, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (g_file_get_contents (csv, &contents, NULL, NULL));
   return g_strndup (contents, strcspn (contents, "\r\n"));
 }
@@ -580,8 +454,8 @@ Test (cli, missing_csv_file)
   g_auto(StkTestRun) run = { 0 };
 
   stk_test_run_db (&run, db_path, "import", "skus", "no-such.csv", NULL);
-  assert_status (&run, 1);
-  assert_one_sentence_error (&run);
+  stk_test_assert_status (&run, 1);
+  stk_test_assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "no-such.csv") != NULL, "%s", run.err);
   cr_assert (!file_exists (db_path), "the inventory was created");
 }
@@ -591,26 +465,26 @@ Test (cli, missing_csv_file)
 Test (cli, missing_folder)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *folder = path_in_tmp ("no-such-folder");
+  g_autofree char *folder = stk_test_path_in_tmp ("no-such-folder");
   g_autofree char *db = g_build_filename (folder, "inventory.db", NULL);
-  g_autofree char *csv = path_in_tmp ("x.csv");
+  g_autofree char *csv = stk_test_path_in_tmp ("x.csv");
 
-  write_file (csv, "code\nA\n", -1);
+  stk_test_write_file (csv, "code\nA\n", -1);
 
   stk_test_run_db (&run, db, "stats", NULL);
-  assert_status (&run, 1);
-  assert_one_sentence_error (&run);
+  stk_test_assert_status (&run, 1);
+  stk_test_assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, folder) != NULL && strstr (run.err, "does not exist") != NULL,
              "%s", run.err);
 
   stk_test_run_db (&run, db, "import", "skus", csv, NULL);
-  assert_status (&run, 1);
-  assert_one_sentence_error (&run);
+  stk_test_assert_status (&run, 1);
+  stk_test_assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "does not exist") != NULL, "%s", run.err);
 
   stk_test_run_db (&run, db, "generate", "--skus", "2", NULL);
-  assert_status (&run, 1);
-  assert_one_sentence_error (&run);
+  stk_test_assert_status (&run, 1);
+  stk_test_assert_one_sentence_error (&run);
 
   cr_assert (!file_exists (folder), "the folder was created");
 }
@@ -618,13 +492,13 @@ Test (cli, missing_folder)
 Test (cli, read_only_folder)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *folder = path_in_tmp ("locked");
+  g_autofree char *folder = stk_test_path_in_tmp ("locked");
   g_autofree char *db = g_build_filename (folder, "inventory.db", NULL);
   g_autofree char *new_db = g_build_filename (folder, "new.db", NULL);
-  g_autofree char *skus = path_in_tmp ("skus.csv");
+  g_autofree char *skus = stk_test_path_in_tmp ("skus.csv");
   g_autofree char *header = NULL;
   g_autofree char *csv = NULL;
-  RunOptions nobody = { .unprivileged = TRUE };
+  StkTestCliOptions nobody = { .unprivileged = TRUE };
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
 
@@ -633,25 +507,25 @@ Test (cli, read_only_folder)
 
   /* Root owns the folder (0755) and the inventory (0644): nobody can read, not write. */
   cr_assert_eq (g_mkdir (folder, 0755), 0);
-  generate (db, 5, 0);
+  stk_test_generate (db, 5, 0);
   g_chmod (db, 0644);
   header = skus_header ();
   csv = g_strdup_printf ("%s\n", header);
-  write_file (skus, csv, -1);
+  stk_test_write_file (skus, csv, -1);
   before = stk_test_read_bytes (db);
 
-  run_plain (&run, &nobody, "--database", db, "import", "skus", skus, NULL);
-  assert_status (&run, 1);
-  assert_one_sentence_error (&run);
+  stk_test_cli_run_plain (&run, &nobody, "--database", db, "import", "skus", skus, NULL);
+  stk_test_assert_status (&run, 1);
+  stk_test_assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "read-only") != NULL && strstr (run.err, folder) != NULL,
              "%s", run.err);
   after = stk_test_read_bytes (db);
   cr_assert (g_bytes_equal (before, after));
 
   /* A new inventory cannot be created there either. */
-  run_plain (&run, &nobody, "--database", new_db, "import", "skus", skus, NULL);
-  assert_status (&run, 1);
-  assert_one_sentence_error (&run);
+  stk_test_cli_run_plain (&run, &nobody, "--database", new_db, "import", "skus", skus, NULL);
+  stk_test_assert_status (&run, 1);
+  stk_test_assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, "read-only") != NULL && strstr (run.err, folder) != NULL,
              "%s", run.err);
   cr_assert (!file_exists (new_db));
@@ -660,42 +534,42 @@ Test (cli, read_only_folder)
 Test (cli, environment_variable_names_the_inventory)
 {
   g_auto(StkTestRun) run = { 0 };
-  g_autofree char *env_db = path_in_tmp ("from-env.db");
-  RunOptions options = { .database_env = env_db };
+  g_autofree char *env_db = stk_test_path_in_tmp ("from-env.db");
+  StkTestCliOptions options = { .database_env = env_db };
 
-  run_plain (&run, &options, "generate", "--skus", "7", NULL);
-  assert_status (&run, 0);
+  stk_test_cli_run_plain (&run, &options, "generate", "--skus", "7", NULL);
+  stk_test_assert_status (&run, 0);
   cr_assert (file_exists (env_db));
   cr_assert_eq (count_rows (env_db, "items"), 7);
 
-  run_plain (&run, &options, "stats", NULL);
-  assert_status (&run, 0);
+  stk_test_cli_run_plain (&run, &options, "stats", NULL);
+  stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, env_db) != NULL, "%s", run.out);
   cr_assert (g_regex_match_simple ("^Items: +7$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
 
   /* --database wins over the environment. */
-  generate (db_path, 3, 0);
-  run_plain (&run, &options, "--database", db_path, "stats", NULL);
-  assert_status (&run, 0);
+  stk_test_generate (db_path, 3, 0);
+  stk_test_cli_run_plain (&run, &options, "--database", db_path, "stats", NULL);
+  stk_test_assert_status (&run, 0);
   cr_assert (g_regex_match_simple ("^Items: +3$", run.out, G_REGEX_MULTILINE, 0), "%s", run.out);
-  run_plain (&run, &options, "--database=" "", "stats", NULL);
-  assert_status (&run, 2);
+  stk_test_cli_run_plain (&run, &options, "--database=" "", "stats", NULL);
+  stk_test_assert_status (&run, 2);
 }
 
 Test (cli, works_without_a_display)
 {
   g_auto(StkTestRun) run = { 0 };
-  RunOptions unreachable = { .display = ":4321" };
+  StkTestCliOptions unreachable = { .display = ":4321" };
   g_autofree char *db_option = g_strdup_printf ("--database=%s", db_path);
 
   /* No DISPLAY at all … */
-  generate (db_path, 3, 3);
+  stk_test_generate (db_path, 3, 3);
   stk_test_run_db (&run, db_path, "stats", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
 
   /* … or one that cannot be reached: GTK is never initialised by a command. */
-  run_plain (&run, &unreachable, db_option, "verify", NULL);
-  assert_status (&run, 0);
+  stk_test_cli_run_plain (&run, &unreachable, db_option, "verify", NULL);
+  stk_test_assert_status (&run, 0);
   cr_assert_str_empty (run.err);
 }
 
@@ -704,8 +578,8 @@ Test (cli, stats_of_missing_inventory)
   g_auto(StkTestRun) run = { 0 };
 
   stk_test_run_db (&run, db_path, "stats", NULL);
-  assert_status (&run, 1);
-  assert_one_sentence_error (&run);
+  stk_test_assert_status (&run, 1);
+  stk_test_assert_one_sentence_error (&run);
   cr_assert (strstr (run.err, db_path) != NULL, "%s", run.err);
   cr_assert (!file_exists (db_path), "stats created the inventory");
 }
@@ -723,7 +597,7 @@ Test (cli, writer_command_exits_75_while_another_program_holds_the_inventory, .t
   g_autofree char *line = NULL;
 
   stk_test_run_db (&run, db_path, "generate", "--skus", "5", "--seed", "3", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert (g_file_set_contents (csv, "code\nLOCKED-1\n", -1, NULL));
 
   holder = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
@@ -734,17 +608,17 @@ Test (cli, writer_command_exits_75_while_another_program_holds_the_inventory, .t
   cr_assert_str_eq (line ? line : "", "locked");
 
   stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
-  assert_status (&run, 75);
+  stk_test_assert_status (&run, 75);
   cr_assert (strstr (run.err, "locked by another program") != NULL, "%s", run.err);
 
   stk_test_run_db (&run, db_path, "stats", NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
 
   cr_assert (g_output_stream_close (g_subprocess_get_stdin_pipe (holder), NULL, NULL));
   cr_assert (g_subprocess_wait_check (holder, NULL, NULL));
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'LOCKED-1'"), 0);
 
   stk_test_run_db (&run, db_path, "import", "skus", csv, NULL);
-  assert_status (&run, 0);
+  stk_test_assert_status (&run, 0);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'LOCKED-1'"), 1);
 }

@@ -14,113 +14,18 @@
 #include "stk-store.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
+#include "stk-test-writer.h"
 #include "stk-test-sqlite.h"
 
 TestSuite (writer, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
            .timeout = 60);
 
-static StkWriter *
-new_writer (guint retry_budget_ms,
-            guint probe_interval_ms)
-{
-  g_autoptr(GError) error = NULL;
-  StkWriter *writer = g_initable_new (STK_TYPE_WRITER, NULL, &error,
-                                      "path", db_path,
-                                      "retry-budget-ms", retry_budget_ms,
-                                      "probe-interval-ms", probe_interval_ms,
-                                      "poll-interval-ms", 50,
-                                      NULL);
-
-  cr_assert_not_null (writer, "%s", error ? error->message : "");
-  return writer;
-}
-
-/* Async results, collected. */
-typedef struct
-{
-  guint     expected;
-  guint     done;
-  guint     ok;
-  gboolean  all_done;
-  GPtrArray *errors; /* GError* or NULL, in completion order */
-  GPtrArray *order;  /* StkOp*, in completion order */
-} Results;
-
-static void
-error_free0 (gpointer error)
-{
-  if (error != NULL)
-    g_error_free (error);
-}
-
-static Results *
-results_new (guint expected)
-{
-  Results *r = g_new0 (Results, 1);
-
-  r->expected = expected;
-  r->errors = g_ptr_array_new_with_free_func (error_free0);
-  r->order = g_ptr_array_new ();
-  return r;
-}
-
-static void
-results_free (Results *r)
-{
-  g_ptr_array_unref (r->errors);
-  g_ptr_array_unref (r->order);
-  g_free (r);
-}
-
-typedef struct
-{
-  Results *results;
-  StkOp   *op;
-} Call;
-
-static void
-submitted_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Call *call = user_data;
-  GError *error = NULL;
-
-  if (stk_writer_submit_finish (STK_WRITER (object), result, &error))
-    call->results->ok++;
-  g_ptr_array_add (call->results->errors, error);
-  g_ptr_array_add (call->results->order, call->op);
-  if (++call->results->done == call->results->expected)
-    call->results->all_done = TRUE;
-  g_free (call);
-}
-
-static void
-submit (StkWriter *writer,
-        StkOp     *op,
-        Results   *results)
-{
-  Call *call = g_new0 (Call, 1);
-
-  call->results = results;
-  call->op = op;
-  stk_writer_submit (writer, op, NULL, submitted_cb, call);
-}
-
-static StkOp *
-item_op (guint n)
-{
-  g_autofree char *code = g_strdup_printf ("ITEM-%04u", n);
-
-  return stk_op_create_item (code, "test item", 100 + n, 2);
-}
-
 Test (writer, ops_apply_in_submission_order)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
   g_autoptr(StkOp) create = stk_op_create_item ("ORDER", "", 1, 0);
-  Results *results = results_new (200);
+  StkTestResults *results = stk_test_results_new (200);
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 expected_balance = 0;
@@ -131,7 +36,7 @@ Test (writer, ops_apply_in_submission_order)
     {
       StkOp *op = stk_op_record_movement ("ORDER", STK_MOVEMENT_RECEIVE, i + 1, "", 0);
       g_ptr_array_add (ops, op);
-      submit (writer, op, results);
+      stk_test_results_submit (results, writer, op);
     }
   cr_assert (stk_test_wait_for (&results->all_done, 10000));
   cr_assert_eq (results->ok, 200);
@@ -147,7 +52,7 @@ Test (writer, ops_apply_in_submission_order)
   cr_assert_eq (i, 200);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
-  results_free (results);
+  stk_test_results_free (results);
 }
 
 /* ---- disk full: SQLite's page limit stands in for the disk ---- */
@@ -170,13 +75,13 @@ apply_page_limit (StkOp    *op,
 
 Test (writer, full_disk_fails_the_ops_that_need_space_and_the_writer_goes_on)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autoptr(StkOp) limit = stk_sqlite_op_new ("limit", STK_CHANGE_NONE, apply_page_limit, GINT_TO_POINTER (1), NULL);
   g_autoptr(StkOp) unlimit = stk_sqlite_op_new ("unlimit", STK_CHANGE_NONE, apply_page_limit, GINT_TO_POINTER (0), NULL);
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
   g_autofree char *big = g_strnfill (990, 'x');
-  g_autoptr(StkOp) after = item_op (9999);
-  Results *results = results_new (60);
+  g_autoptr(StkOp) after = stk_test_item_op (9999);
+  StkTestResults *results = stk_test_results_new (60);
   g_autoptr(GError) error = NULL;
   guint no_space = 0;
 
@@ -186,7 +91,7 @@ Test (writer, full_disk_fails_the_ops_that_need_space_and_the_writer_goes_on)
       g_autofree char *code = g_strdup_printf ("BIG-%03u", i);
       StkOp *op = stk_op_create_item (code, big, 1, 1);
       g_ptr_array_add (ops, op);
-      submit (writer, op, results);
+      stk_test_results_submit (results, writer, op);
     }
   cr_assert (stk_test_wait_for (&results->all_done, 10000));
   for (guint i = 0; i < results->errors->len; i++)
@@ -207,7 +112,7 @@ Test (writer, full_disk_fails_the_ops_that_need_space_and_the_writer_goes_on)
   cr_assert (stk_writer_submit_sync (writer, unlimit, &error));
   cr_assert (stk_writer_submit_sync (writer, after, &error), "%s", error ? error->message : "");
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'ITEM-9999'"), 1);
-  results_free (results);
+  stk_test_results_free (results);
 }
 
 /* ---- announcements ---- */
@@ -225,9 +130,9 @@ committed_cb (StkWriter *writer,
 
 Test (writer, announces_own_and_external_commits)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autoptr(StkOp) op = stk_op_record_movement ("EXT", STK_MOVEMENT_RECEIVE, 1, "", 0);
-  g_autoptr(StkOp) create = item_op (1);
+  g_autoptr(StkOp) create = stk_test_item_op (1);
   guint seen = 0;
   sqlite3 *other = NULL;
 
@@ -253,13 +158,13 @@ Test (writer, announces_own_and_external_commits)
 
 Test (writer, close_checkpoints_the_wal)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
   GStatBuf st;
 
   for (guint i = 0; i < 100; i++)
     {
-      g_autoptr(StkOp) op = item_op (i);
+      g_autoptr(StkOp) op = stk_test_item_op (i);
       stk_writer_submit_sync (writer, op, NULL);
     }
   cr_assert (g_stat (wal, &st) == 0 && st.st_size > 0);
@@ -298,10 +203,10 @@ static void
 assert_sound_after_reopen (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autoptr(StkStore) store = stk_store_new (db_path, &error);
   g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(StkOp) op = item_op (4242);
+  g_autoptr(StkOp) op = stk_test_item_op (4242);
 
   cr_assert_not_null (store, "%s", error ? error->message : "");
   problems = stk_store_verify (store, &error);

@@ -17,112 +17,17 @@
 #include "stk-store.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
+#include "stk-test-writer.h"
 #include "stk-test-util.h"
 
 TestSuite (writer, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
            .timeout = 60);
 
-static StkWriter *
-new_writer (guint retry_budget_ms,
-            guint probe_interval_ms)
-{
-  g_autoptr(GError) error = NULL;
-  StkWriter *writer = g_initable_new (STK_TYPE_WRITER, NULL, &error,
-                                      "path", db_path,
-                                      "retry-budget-ms", retry_budget_ms,
-                                      "probe-interval-ms", probe_interval_ms,
-                                      "poll-interval-ms", 50,
-                                      NULL);
-
-  cr_assert_not_null (writer, "%s", error ? error->message : "");
-  return writer;
-}
-
-/* Async results, collected. */
-typedef struct
-{
-  guint     expected;
-  guint     done;
-  guint     ok;
-  gboolean  all_done;
-  GPtrArray *errors; /* GError* or NULL, in completion order */
-  GPtrArray *order;  /* StkOp*, in completion order */
-} Results;
-
-static void
-error_free0 (gpointer error)
-{
-  if (error != NULL)
-    g_error_free (error);
-}
-
-static Results *
-results_new (guint expected)
-{
-  Results *r = g_new0 (Results, 1);
-
-  r->expected = expected;
-  r->errors = g_ptr_array_new_with_free_func (error_free0);
-  r->order = g_ptr_array_new ();
-  return r;
-}
-
-static void
-results_free (Results *r)
-{
-  g_ptr_array_unref (r->errors);
-  g_ptr_array_unref (r->order);
-  g_free (r);
-}
-
-typedef struct
-{
-  Results *results;
-  StkOp   *op;
-} Call;
-
-static void
-submitted_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Call *call = user_data;
-  GError *error = NULL;
-
-  if (stk_writer_submit_finish (STK_WRITER (object), result, &error))
-    call->results->ok++;
-  g_ptr_array_add (call->results->errors, error);
-  g_ptr_array_add (call->results->order, call->op);
-  if (++call->results->done == call->results->expected)
-    call->results->all_done = TRUE;
-  g_free (call);
-}
-
-static void
-submit (StkWriter *writer,
-        StkOp     *op,
-        Results   *results)
-{
-  Call *call = g_new0 (Call, 1);
-
-  call->results = results;
-  call->op = op;
-  stk_writer_submit (writer, op, NULL, submitted_cb, call);
-}
-
-static StkOp *
-item_op (guint n)
-{
-  g_autofree char *code = g_strdup_printf ("ITEM-%04u", n);
-
-  return stk_op_create_item (code, "test item", 100 + n, 2);
-}
-
 Test (writer, group_commit_batches_pending_ops)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
-  Results *results = results_new (301);
+  StkTestResults *results = stk_test_results_new (301);
   StkWriterFigures before, after;
   StkTestGate gate;
   StkOp *gop = NULL;
@@ -130,13 +35,13 @@ Test (writer, group_commit_batches_pending_ops)
   stk_test_gate_init (&gate);
   gop = stk_test_gate_op (&gate);
   stk_writer_get_figures (writer, &before);
-  submit (writer, gop, results);
+  stk_test_results_submit (results, writer, gop);
   stk_test_gate_wait_started (&gate);
   for (guint i = 0; i < 300; i++)
     {
-      StkOp *op = item_op (i);
+      StkOp *op = stk_test_item_op (i);
       g_ptr_array_add (ops, op);
-      submit (writer, op, results);
+      stk_test_results_submit (results, writer, op);
     }
   cr_assert_eq (stk_writer_get_pending (writer), 301);
   stk_test_gate_release (&gate);
@@ -150,15 +55,15 @@ Test (writer, group_commit_batches_pending_ops)
   cr_assert_eq (after.max_batch, 300);
   cr_assert_eq (after.committed - before.committed, 301);
   cr_assert_eq (stk_writer_get_pending (writer), 0);
-  results_free (results);
+  stk_test_results_free (results);
   stk_op_unref (gop);
   stk_test_gate_clear (&gate);
 }
 
 Test (writer, a_failing_op_fails_alone)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
-  Results *results = results_new (8);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
+  StkTestResults *results = stk_test_results_new (8);
   StkTestGate gate;
   StkOp *gop = NULL;
   g_autoptr(StkOp) a = stk_op_create_item ("A-1", "first", 500, 0);
@@ -174,15 +79,15 @@ Test (writer, a_failing_op_fails_alone)
   stk_test_gate_init (&gate);
   gop = stk_test_gate_op (&gate);
   stk_writer_get_figures (writer, &before);
-  submit (writer, gop, results);
+  stk_test_results_submit (results, writer, gop);
   stk_test_gate_wait_started (&gate);
-  submit (writer, a, results);
-  submit (writer, dup, results);
-  submit (writer, b, results);
-  submit (writer, stock, results);
-  submit (writer, unknown, results);
-  submit (writer, too_many, results);
-  submit (writer, sale, results);
+  stk_test_results_submit (results, writer, a);
+  stk_test_results_submit (results, writer, dup);
+  stk_test_results_submit (results, writer, b);
+  stk_test_results_submit (results, writer, stock);
+  stk_test_results_submit (results, writer, unknown);
+  stk_test_results_submit (results, writer, too_many);
+  stk_test_results_submit (results, writer, sale);
   stk_test_gate_release (&gate);
   cr_assert (stk_test_wait_for (&results->all_done, 10000));
   stk_writer_get_figures (writer, &after);
@@ -209,14 +114,14 @@ Test (writer, a_failing_op_fails_alone)
   cr_assert_eq (stk_test_query (db_path, "SELECT unit_price_cents FROM sales"), 700);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM applied_ops"), 5,
                 "failed ops leave no record, so they may be submitted again");
-  results_free (results);
+  stk_test_results_free (results);
   stk_op_unref (gop);
   stk_test_gate_clear (&gate);
 }
 
 Test (writer, exactly_once_by_op_id)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autoptr(GError) error = NULL;
   g_autoptr(StkOp) create = stk_op_create_item ("ONCE", "", 1, 0);
   g_autoptr(StkOp) receive = stk_op_record_movement ("ONCE", STK_MOVEMENT_RECEIVE, 10, "", 0);
@@ -251,7 +156,7 @@ Test (writer, exactly_once_by_op_id)
   /* The record survives closing and reopening. */
   cr_assert (stk_writer_close (writer, 1000, NULL));
   g_clear_object (&writer);
-  writer = new_writer (5000, 2000);
+  writer = stk_test_new_writer (5000, 2000);
   cr_assert (stk_writer_submit_sync (writer, sale_retry, &error));
   cr_assert (stk_op_get_duplicate (sale_retry));
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 1);
@@ -362,20 +267,20 @@ wait_state_seen (GArray         *states,
 Test (writer, busy_then_everything_commits_once)
 {
   /* A budget far beyond the test's own deadlines: the writer stays RETRYING. */
-  g_autoptr(StkWriter) writer = new_writer (600000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (600000, 2000);
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
   g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (StkWriterState));
   g_autoptr(GSubprocess) holder = NULL;
-  Results *results = results_new (50);
+  StkTestResults *results = stk_test_results_new (50);
   StkWriterFigures figures;
 
   g_signal_connect (writer, "notify::state", G_CALLBACK (record_state_cb), states);
   holder = hold_lock (0);
   for (guint i = 0; i < 50; i++)
     {
-      StkOp *op = item_op (i);
+      StkOp *op = stk_test_item_op (i);
       g_ptr_array_add (ops, op);
-      submit (writer, op, results);
+      stk_test_results_submit (results, writer, op);
     }
   /* The writer has met the busy database several times (backing off in between). */
   cr_assert (wait_retries (writer, 4, 30000), "the writer did not retry the busy database");
@@ -395,7 +300,7 @@ Test (writer, busy_then_everything_commits_once)
   cr_assert_eq (figures.lock_episodes, 0, "busy within the budget never opens the circuit");
   cr_assert (wait_state (writer, STK_WRITER_STATE_READY, 30000));
   cr_assert (array_contains (states, STK_WRITER_STATE_RETRYING));
-  results_free (results);
+  stk_test_results_free (results);
 }
 
 static void
@@ -423,11 +328,11 @@ wait_locked (const guint *pending,
 
 Test (writer, locked_past_budget_then_recovers_in_order)
 {
-  g_autoptr(StkWriter) writer = new_writer (300, 200);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (300, 200);
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_op_unref);
   g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (StkWriterState));
   g_autoptr(GSubprocess) holder = NULL;
-  Results *results = results_new (20);
+  StkTestResults *results = stk_test_results_new (20);
   guint locked_pending = 0;
   gboolean locked = FALSE;
   StkWriterFigures figures;
@@ -437,9 +342,9 @@ Test (writer, locked_past_budget_then_recovers_in_order)
   holder = hold_lock (0);
   for (guint i = 0; i < 20; i++)
     {
-      StkOp *op = item_op (i);
+      StkOp *op = stk_test_item_op (i);
       g_ptr_array_add (ops, op);
-      submit (writer, op, results);
+      stk_test_results_submit (results, writer, op);
     }
   cr_assert (wait_locked (&locked_pending, 30000), "no \"locked\" signal");
   cr_assert_eq (locked_pending, 20, "the locked signal carries the pending count");
@@ -464,7 +369,7 @@ Test (writer, locked_past_budget_then_recovers_in_order)
   stk_writer_get_figures (writer, &figures);
   cr_assert_eq (figures.lock_episodes, 1);
   cr_assert (wait_state (writer, STK_WRITER_STATE_READY, 30000));
-  results_free (results);
+  stk_test_results_free (results);
 }
 
 /* The probe interval (10 min) is far beyond every deadline here: a commit can only
@@ -472,16 +377,16 @@ Test (writer, locked_past_budget_then_recovers_in_order)
  * tests/bench/bench-latency.c. */
 Test (writer, retry_now_attempts_at_once)
 {
-  g_autoptr(StkWriter) writer = new_writer (100, 600000);
-  g_autoptr(StkOp) op = item_op (1);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (100, 600000);
+  g_autoptr(StkOp) op = stk_test_item_op (1);
   g_autoptr(GSubprocess) holder = NULL;
-  Results *results = results_new (1);
+  StkTestResults *results = stk_test_results_new (1);
   guint locked_pending = 0;
   StkWriterFigures figures;
 
   g_signal_connect (writer, "locked", G_CALLBACK (locked_cb), &locked_pending);
   holder = hold_lock (0);
-  submit (writer, op, results);
+  stk_test_results_submit (results, writer, op);
   cr_assert (wait_locked (&locked_pending, 30000), "no \"locked\" signal");
   cr_assert_eq (locked_pending, 1);
   release_lock (holder);
@@ -491,23 +396,23 @@ Test (writer, retry_now_attempts_at_once)
   cr_assert_eq (results->ok, 1);
   stk_writer_get_figures (writer, &figures);
   cr_assert_eq (figures.lock_episodes, 1);
-  results_free (results);
+  stk_test_results_free (results);
 }
 
 Test (writer, close_while_locked_reports_what_was_not_saved)
 {
-  g_autoptr(StkWriter) writer = new_writer (100, 100);
-  g_autoptr(StkOp) op1 = item_op (1);
-  g_autoptr(StkOp) op2 = item_op (2);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (100, 100);
+  g_autoptr(StkOp) op1 = stk_test_item_op (1);
+  g_autoptr(StkOp) op2 = stk_test_item_op (2);
   g_autoptr(GSubprocess) holder = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) late = NULL;
   g_autoptr(GPtrArray) pending = NULL;
-  Results *results = results_new (2);
+  StkTestResults *results = stk_test_results_new (2);
 
   holder = hold_lock (0);
-  submit (writer, op1, results);
-  submit (writer, op2, results);
+  stk_test_results_submit (results, writer, op1);
+  stk_test_results_submit (results, writer, op2);
   /* The batch has met the busy database, and both ops are in. */
   cr_assert (wait_retries (writer, 1, 30000));
   /* Both are waiting (one in the batch being retried): the user can be told which. */
@@ -529,7 +434,7 @@ Test (writer, close_while_locked_reports_what_was_not_saved)
   /* After close, new ops fail at once instead of vanishing. */
   cr_assert_not (stk_writer_submit_sync (writer, op1, &late));
   cr_assert (g_error_matches (late, STK_ERROR, STK_ERROR_CLOSED));
-  results_free (results);
+  stk_test_results_free (results);
 }
 
 /* ---- kill -9 in the middle of heavy writes ---- */
@@ -562,8 +467,8 @@ Test (writer, fail_when_locked_fails_fast_with_locked)
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) error2 = NULL;
   g_autoptr(StkWriter) writer = NULL;
-  g_autoptr(StkOp) op = item_op (1);
-  g_autoptr(StkOp) op2 = item_op (2);
+  g_autoptr(StkOp) op = stk_test_item_op (1);
+  g_autoptr(StkOp) op2 = stk_test_item_op (2);
   g_autoptr(GSubprocess) holder = NULL;
   gint64 t0;
 

@@ -10,6 +10,7 @@
 
 #include "stk-cli.h"
 #include "stk-db.h"
+#include "stk-format.h"
 
 #ifdef STK_WITH_GUI
 # include "stk-application.h"
@@ -36,11 +37,43 @@ resolve_database_path (const char *option)
   return g_steal_pointer (&path);
 }
 
+static void
+currency_symbol_changed_cb (GSettings  *settings,
+                            const char *key,
+                            gpointer    user_data)
+{
+  g_autofree char *symbol = g_settings_get_string (settings, key);
+
+  stk_format_set_currency_symbol (symbol[0] != '\0' ? symbol : NULL);
+}
+
+/* The currency symbol of the preferences, for the window and the command line alike;
+ * kept up to date while the process runs. Without the schema (running uninstalled
+ * without GSETTINGS_SCHEMA_DIR), the locale's. */
+static GSettings *
+follow_currency_setting (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  GSettings *settings;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "currency-symbol"))
+    return NULL;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  g_signal_connect (settings, "changed::currency-symbol",
+                    G_CALLBACK (currency_symbol_changed_cb), NULL);
+  currency_symbol_changed_cb (settings, "currency-symbol", NULL);
+  return settings;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autofree char *db_path = NULL;
+  g_autoptr(GSettings) settings = NULL;
   const char *database = NULL;
   const char *localedir = g_getenv ("STOCKTAKE_LOCALEDIR"); /* tests: <build>/po */
   int i;
@@ -50,6 +83,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("stocktake");
+  settings = follow_currency_setting ();
 
   /* Global options come before the command; GTK never sees them. */
   for (i = 1; i < argc; i++)

@@ -156,17 +156,149 @@ stk_format_count (gint64 value)
   return g_string_free (out, FALSE);
 }
 
-char *
-stk_format_money (gint64 cents)
+/* "1.234,50": @magnitude cents with LC_MONETARY's separators. */
+static void
+append_money (GString *out,
+              guint64  magnitude)
 {
   Separators sep;
-  GString *out = g_string_new (NULL);
-  guint64 magnitude = append_sign (out, cents);
 
   get_separators (TRUE, &sep);
   append_grouped (out, magnitude / 100, &sep);
   g_string_append (out, sep.decimal);
   g_string_append_printf (out, "%02u", (guint) (magnitude % 100));
+}
+
+char *
+stk_format_money (gint64 cents)
+{
+  GString *out = g_string_new (NULL);
+
+  append_money (out, append_sign (out, cents));
+  return g_string_free (out, FALSE);
+}
+
+/* ---- currency ---------------------------------------------------------------- */
+
+/* The symbol the user chose (preferences), or NULL for the locale's. */
+static char *currency_override;
+G_LOCK_DEFINE_STATIC (currency_override);
+
+void
+stk_format_set_currency_symbol (const char *symbol)
+{
+  G_LOCK (currency_override);
+  g_free (currency_override);
+  currency_override = (symbol != NULL) ? g_strstrip (g_strdup (symbol)) : NULL;
+  G_UNLOCK (currency_override);
+}
+
+char *
+stk_format_get_currency_symbol (void)
+{
+  char symbol[32];
+
+  G_LOCK (currency_override);
+  if (currency_override != NULL)
+    {
+      char *copy = g_strdup (currency_override);
+
+      G_UNLOCK (currency_override);
+      return copy;
+    }
+  G_UNLOCK (currency_override);
+
+  copy_utf8 (symbol, sizeof symbol, nl_langinfo (CURRENCY_SYMBOL), "");
+  return g_strdup (symbol);
+}
+
+/* "CHF", "EUR", "kr": letters only, so a space always parts it from the amount. */
+static gboolean
+currency_symbol_is_word (const char *symbol)
+{
+  if (g_utf8_strlen (symbol, -1) < 2)
+    return FALSE;
+  for (const char *p = symbol; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isalpha (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/* One byte of the LC_MONETARY field @item as a number (CHAR_MAX when unset). */
+static int
+monetary_flag (nl_item item)
+{
+  const char *value = nl_langinfo (item);
+
+  return (value != NULL) ? (int) (signed char) value[0] : CHAR_MAX;
+}
+
+char *
+stk_format_currency (gint64 cents)
+{
+  g_autofree char *symbol = stk_format_get_currency_symbol ();
+  g_autofree char *amount = NULL;
+  gboolean negative = cents < 0;
+  gboolean precedes;
+  gboolean space;
+  int sign_posn;
+  const char *gap;
+  const char *sign = negative ? "-" : "";
+  GString *out;
+
+  if (symbol[0] == '\0')
+    return stk_format_money (cents);
+
+  /* The magnitude, then the sign and the symbol where the locale puts them. */
+  {
+    GString *m = g_string_new (NULL);
+
+    append_money (m, negative ? (guint64) (-(cents + 1)) + 1 : (guint64) cents);
+    amount = g_string_free (m, FALSE);
+  }
+
+  precedes = monetary_flag (negative ? N_CS_PRECEDES : P_CS_PRECEDES) == 1;
+  space = monetary_flag (negative ? N_SEP_BY_SPACE : P_SEP_BY_SPACE) == 1;
+  sign_posn = monetary_flag (negative ? N_SIGN_POSN : P_SIGN_POSN);
+  /* A symbol the user typed has no locale rule: words get a space, signs do not. */
+  if (currency_symbol_is_word (symbol))
+    space = TRUE;
+  gap = space ? "\u00a0" : "";   /* never broken across lines */
+
+  out = g_string_new (NULL);
+  if (precedes)
+    {
+      switch (sign_posn)
+        {
+        case 2: /* after the amount */
+          g_string_append_printf (out, "%s%s%s%s", symbol, gap, amount, sign);
+          break;
+        case 4: /* right after the symbol */
+          g_string_append_printf (out, "%s%s%s%s", symbol, sign, gap, amount);
+          break;
+        default: /* 0 (parentheses: not on a till), 1, 3: before everything */
+          g_string_append_printf (out, "%s%s%s%s", sign, symbol, gap, amount);
+          break;
+        }
+    }
+  else
+    {
+      switch (sign_posn)
+        {
+        case 2:
+          g_string_append_printf (out, "%s%s%s%s", amount, sign, gap, symbol);
+          break;
+        case 3: /* right before the symbol */
+          g_string_append_printf (out, "%s%s%s%s", amount, gap, sign, symbol);
+          break;
+        case 4:
+          g_string_append_printf (out, "%s%s%s%s", amount, gap, symbol, sign);
+          break;
+        default:
+          g_string_append_printf (out, "%s%s%s%s", sign, amount, gap, symbol);
+          break;
+        }
+    }
   return g_string_free (out, FALSE);
 }
 
@@ -187,16 +319,51 @@ format_local (gint64      us,
   return text != NULL ? text : g_strdup ("—");
 }
 
+/* The locale's date format (D_FMT) with a four-digit year: "%y" (C, en_GB, …) shows
+ * 2026 as "26", which reads as a day or a month next to them. */
+static char *
+date_format (void)
+{
+  char fmt[64];
+  GString *out = g_string_new (NULL);
+
+  copy_utf8 (fmt, sizeof fmt, nl_langinfo (D_FMT), "%Y-%m-%d");
+  for (const char *p = fmt; *p != '\0'; p++)
+    {
+      if (p[0] == '%' && p[1] != '\0')
+        {
+          /* Skip GNU flags and widths ("%-d", "%Ey"), then the conversion itself. */
+          const char *q = p + 1;
+
+          while (*q != '\0' && strchr ("_-0^#EO123456789", *q) != NULL)
+            q++;
+          if (*q == 'y')
+            g_string_append (out, "%Y");
+          else
+            g_string_append_len (out, p, q - p + (*q != '\0'));
+          p = *q != '\0' ? q : q - 1;
+          continue;
+        }
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 char *
 stk_format_date (gint64 us)
 {
-  return format_local (us, "%x");
+  g_autofree char *fmt = date_format ();
+
+  return format_local (us, fmt);
 }
 
 char *
 stk_format_datetime (gint64 us)
 {
-  return format_local (us, "%x %X");
+  g_autofree char *date = date_format ();
+  g_autofree char *fmt = g_strconcat (date, " %X", NULL);
+
+  return format_local (us, fmt);
 }
 
 /* ---- parsing ---------------------------------------------------------------- */

@@ -13,8 +13,18 @@ char     *stk_format_count        (gint64        value);
 /* "1,234.50" / "1.234,50": the amount with the locale's separators, no currency
  * symbol (the inventory does not know its currency). Negative values get a minus. */
 char     *stk_format_money        (gint64        cents);
-/* A date/time in the locale's preferred short form; @us is microseconds since the
- * epoch, shown in local time. */
+/* The amount with the currency symbol where LC_MONETARY puts it ("€ 1.234,50" in
+ * it_IT, "$1,234.50" in en_US, "1.234,50 €" in de_DE); the symbol is the one set with
+ * stk_format_set_currency_symbol(), else the locale's; with none (the C locale), the
+ * same as stk_format_money(). The space beside a symbol is a no-break space. */
+char     *stk_format_currency     (gint64        cents);
+/* Sets the symbol for the whole process (preferences): NULL for the locale's, "" for
+ * none. Thread-safe. */
+void      stk_format_set_currency_symbol (const char *symbol);
+/* The symbol stk_format_currency() uses now (maybe ""). */
+char     *stk_format_get_currency_symbol (void);
+/* A date/time in the locale's preferred short form, always with a four-digit year;
+ * @us is microseconds since the epoch, shown in local time. */
 char     *stk_format_date         (gint64        us);
 char     *stk_format_datetime     (gint64        us);
 /* Parses a price typed by the user in their locale ("1.234,5" in it_IT, "1,234.50"

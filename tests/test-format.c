@@ -342,3 +342,56 @@ Test (format, count_round_trips)
       cr_assert_eq (count_ok (text), v, "\"%s\"", text);
     }
 }
+
+/* ---- currency and four-digit years (issue 16) ---- */
+
+Test (format, currency_follows_the_locale)
+{
+  use_locale ("it_IT.UTF-8");
+  assert_str (stk_format_currency (123450), "€\u00a01.234,50");
+  assert_str (stk_format_currency (-5), "-€\u00a00,05");
+  use_locale ("en_US.UTF-8");
+  assert_str (stk_format_currency (123450), "$1,234.50");
+  assert_str (stk_format_currency (-123450), "-$1,234.50");
+  assert_str (stk_format_currency (G_MININT64), "-$92,233,720,368,547,758.08");
+  use_locale ("de_DE.UTF-8");
+  assert_str (stk_format_currency (123450), "1.234,50\u00a0€");
+  assert_str (stk_format_currency (-123450), "-1.234,50\u00a0€");
+  /* No currency in C: the plain amount, as the CSV and the tests read it. */
+  cr_assert_not_null (setlocale (LC_ALL, "C.UTF-8"));
+  assert_str (stk_format_currency (123450), "1234.50");
+}
+
+Test (format, currency_symbol_can_be_overridden)
+{
+  use_locale ("it_IT.UTF-8");
+  stk_format_set_currency_symbol ("CHF");
+  assert_str (stk_format_get_currency_symbol (), "CHF");
+  assert_str (stk_format_currency (123450), "CHF\u00a01.234,50");
+  stk_format_set_currency_symbol ("");
+  assert_str (stk_format_currency (123450), "1.234,50");
+  use_locale ("en_US.UTF-8");
+  stk_format_set_currency_symbol ("  £ ");
+  assert_str (stk_format_currency (250), "£2.50");
+  stk_format_set_currency_symbol (NULL);
+  assert_str (stk_format_get_currency_symbol (), "$");
+  assert_str (stk_format_currency (250), "$2.50");
+}
+
+Test (format, years_have_four_digits_in_every_locale)
+{
+  gint64 t = sample_time ();
+
+  /* C and en_GB write the year with two digits ("%y"). */
+  cr_assert_not_null (setlocale (LC_ALL, "C.UTF-8"));
+  assert_str (stk_format_date (t), "11/23/2026");
+  use_locale ("en_GB.UTF-8");
+  assert_str (stk_format_date (t), "23/11/2026");
+  assert_str (stk_format_datetime (t), "23/11/2026 10:15:00");
+  use_locale ("zh_CN.UTF-8");
+  {
+    g_autofree char *date = stk_format_date (t);
+
+    cr_assert (strstr (date, "2026") != NULL, "%s", date);
+  }
+}

@@ -232,8 +232,8 @@ Test (i18n, stats_in_italian_with_italian_numbers)
   assert_has (run.out, "Vendite:");
   assert_has (run.out, "Giacenza totale:");
   assert_has (run.out, "Valore delle scorte:");
-  /* 1500 × 1234.56 with Italian separators. */
-  assert_has (run.out, "1.851.840,00");
+  /* 1500 × 1234.56 with Italian separators, and the euro where Italian puts it. */
+  assert_has (run.out, "€\u00a01.851.840,00");
   assert_has (run.out, "1.500");
   assert_has_not (run.out, "1,851,840.00");
   run_clear (&run);
@@ -253,6 +253,29 @@ Test (i18n, stats_in_chinese_with_chinese_numbers)
   assert_has (run.out, "库存价值");
   assert_has (run.out, "1,851,840.00");
   assert_has (run.out, "字节");
+  run_clear (&run);
+}
+
+/* The currency symbol of the preferences (GSettings) wins over the locale's, in the
+ * command line as in the window. */
+Test (i18n, currency_symbol_from_preferences)
+{
+  Run run = { 0 };
+  g_autofree char *config = g_build_filename (tmpdir, "config", "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (config, "keyfile", NULL);
+
+  ensure_locale ("it_IT.UTF-8");
+  fill_inventory ();
+  cr_assert_eq (g_mkdir_with_parents (config, 0700), 0);
+  cr_assert (g_file_set_contents (keyfile, "[io/github/stocktake/Stocktake]\n"
+                                  "currency-symbol='CHF'\n", -1, NULL));
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_setenv ("XDG_CONFIG_HOME", g_build_filename (tmpdir, "config", NULL), TRUE);
+  run_stocktake (&run, "it_IT.UTF-8", NULL, stats_args);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  cr_assert_eq (run.status, 0, "%s", run.err);
+  assert_has (run.out, "CHF\u00a01.851.840,00");
+  assert_has_not (run.out, "€");
   run_clear (&run);
 }
 

@@ -133,7 +133,7 @@ format_tick (gint64 cents)
 static void
 stk_chart_update_summary (StkChart *self)
 {
-  g_autofree char *total = stk_format_money (self->total);
+  g_autofree char *total = stk_format_currency (self->total);
   guint n = self->days->len;
   guint empty_days = 0;
   int best = -1;
@@ -159,7 +159,7 @@ stk_chart_update_summary (StkChart *self)
   else
     {
       const StkDayTotal *b = &g_array_index (self->days, StkDayTotal, best);
-      g_autofree char *best_value = stk_format_money (b->revenue_cents);
+      g_autofree char *best_value = stk_format_currency (b->revenue_cents);
       g_autofree char *best_date = format_tooltip_date (b->day_start_us);
       g_autofree char *first = format_tooltip_date (g_array_index (self->days, StkDayTotal, 0).day_start_us);
       g_autofree char *last = format_tooltip_date (g_array_index (self->days, StkDayTotal, n - 1).day_start_us);
@@ -473,7 +473,7 @@ stk_chart_query_tooltip (GtkWidget  *widget,
 
   d = &g_array_index (self->days, StkDayTotal, i);
   date = format_tooltip_date (d->day_start_us);
-  money = stk_format_money (d->revenue_cents);
+  money = stk_format_currency (d->revenue_cents);
   units = stk_format_count (d->quantity);
   /* Translators: units sold on a day, in the chart's tooltip. */
   units_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s unit sold", "%s units sold",

@@ -19,7 +19,7 @@ format_count (const GValue *value)
 static char *
 format_money (const GValue *value)
 {
-  return stk_format_money (g_value_get_int64 (value));
+  return stk_format_currency (g_value_get_int64 (value));
 }
 
 /* A sale's total is G_MININT64 when quantity × price does not fit (ui/stk-rows.h). */

@@ -174,9 +174,9 @@ static void
 show_report (StkReportsView  *self,
              const StkReport *report)
 {
-  g_autofree char *revenue = stk_format_money (report->total_revenue_cents);
+  g_autofree char *revenue = stk_format_currency (report->total_revenue_cents);
   g_autofree char *units = stk_format_count (report->total_quantity);
-  g_autofree char *stock_value = stk_format_money (report->stock_value_cents);
+  g_autofree char *stock_value = stk_format_currency (report->stock_value_cents);
   g_autofree char *below = stk_format_count (report->below_reorder_count);
   g_autofree char *title = NULL;
 
@@ -200,7 +200,7 @@ show_report (StkReportsView  *self,
       g_autoptr(StkReportRow) row = stk_report_row_new (g_strdup (t->code),
                                                         g_strdup (t->description != NULL ? t->description : ""),
                                                         stk_format_count (t->quantity),
-                                                        stk_format_money (t->revenue_cents));
+                                                        stk_format_currency (t->revenue_cents));
 
       g_list_store_append (self->top_model, row);
     }

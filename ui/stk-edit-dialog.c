@@ -22,6 +22,10 @@ typedef struct
   GtkLabel          *code_error;
   GtkLabel          *item_label;
   StkCodeLookupFunc  looked_up;
+  /* The code field holds the focus (a code being typed is not "unknown" yet), and the
+   * last lookup found nothing: said when the focus leaves the field. */
+  GtkEventController *code_focus;
+  gboolean           code_unknown;
   GtkWindow         *parent;           /* the transient parent followed, not a reference */
   /* The field that had the focus when the change was submitted (weak). */
   GtkWidget         *focus_before;
@@ -479,6 +483,31 @@ stk_edit_dialog_hide_error (StkEditDialog *self)
 }
 
 static void
+say_code_unknown (StkEditDialog *self)
+{
+  StkEditDialogPrivate *priv = stk_edit_dialog_get_instance_private (self);
+
+  stk_a11y_set_field_error (priv->code_error, GTK_WIDGET (priv->code_entry),
+                            _("There is no item with this code."));
+}
+
+static void
+code_focus_leave_cb (StkEditDialog *self)
+{
+  StkEditDialogPrivate *priv = stk_edit_dialog_get_instance_private (self);
+
+  /* The dialog closing takes the focus away too: nothing to say then. */
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) || priv->code_entry == NULL ||
+      gtk_widget_in_destruction (GTK_WIDGET (priv->code_entry)) ||
+      gtk_widget_get_root (GTK_WIDGET (priv->code_entry)) == NULL)
+    return;
+  if (priv->code_unknown &&
+      gtk_editable_get_text (GTK_EDITABLE (priv->code_entry))[0] != '\0' &&
+      !stk_code_entry_is_busy (priv->code_entry))
+    say_code_unknown (self);
+}
+
+static void
 lookup_cb (GtkEntry          *entry,
            const StkItemInfo *info,
            gpointer           user_data)
@@ -491,12 +520,16 @@ lookup_cb (GtkEntry          *entry,
   if (info == NULL)
     {
       gtk_label_set_text (priv->item_label, "");
-      if (gtk_editable_get_text (GTK_EDITABLE (entry))[0] != '\0')
-        stk_a11y_set_field_error (priv->code_error, GTK_WIDGET (entry),
-                                  _("There is no item with this code."));
+      priv->code_unknown = gtk_editable_get_text (GTK_EDITABLE (entry))[0] != '\0';
+      /* While the code is being typed it is only a beginning: no red until the field
+       * is left (or the change is saved). */
+      if (priv->code_unknown &&
+          !gtk_event_controller_focus_contains_focus (GTK_EVENT_CONTROLLER_FOCUS (priv->code_focus)))
+        say_code_unknown (self);
     }
   else
     {
+      priv->code_unknown = FALSE;
       stk_a11y_set_field_error (priv->code_error, GTK_WIDGET (entry), NULL);
       on_hand = stk_format_count (info->on_hand);
       /* Translators: under the code: the item's description and its stock */
@@ -509,6 +542,22 @@ lookup_cb (GtkEntry          *entry,
       gtk_label_set_text (priv->item_label, text);
     }
   priv->looked_up (entry, info, self);
+}
+
+gboolean
+stk_edit_dialog_code_is_unknown (StkEditDialog *self)
+{
+  StkEditDialogPrivate *priv;
+
+  g_return_val_if_fail (STK_IS_EDIT_DIALOG (self), FALSE);
+
+  priv = stk_edit_dialog_get_instance_private (self);
+  if (priv->code_entry == NULL || !priv->code_unknown ||
+      stk_code_entry_is_busy (priv->code_entry) ||
+      gtk_editable_get_text (GTK_EDITABLE (priv->code_entry))[0] == '\0')
+    return FALSE;
+  say_code_unknown (self);
+  return TRUE;
 }
 
 void
@@ -535,6 +584,10 @@ stk_edit_dialog_setup_code (StkEditDialog     *self,
   priv->code_error = code_error;
   priv->item_label = item_label;
   priv->looked_up = looked_up;
+  priv->code_focus = gtk_event_controller_focus_new ();
+  g_signal_connect_object (priv->code_focus, "leave", G_CALLBACK (code_focus_leave_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (code_entry), priv->code_focus);
   if (code != NULL)
     gtk_editable_set_text (GTK_EDITABLE (code_entry), code);
   stk_code_entry_setup (code_entry, store, lookup_cb, self);

@@ -62,6 +62,10 @@ gboolean   stk_edit_dialog_get_pending        (StkEditDialog  *self);
 GtkButton *stk_edit_dialog_get_save_button    (StkEditDialog  *self);
 /* Hides the error under the fields (the user is correcting them). */
 void       stk_edit_dialog_hide_error         (StkEditDialog  *self);
+/* The code field's last lookup found no item (and none is on its way): says so under
+ * the field (a code being typed is not called unknown until the field is left) and
+ * returns TRUE. */
+gboolean   stk_edit_dialog_code_is_unknown    (StkEditDialog  *self);
 /* For a dialog that names its item by code (sale, movement): @code_entry gets
  * completion and a lookup (stk_code_entry_setup()); after each lookup the item's
  * description and stock show in @item_label — or, for a code that names no item, the

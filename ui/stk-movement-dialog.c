@@ -167,6 +167,11 @@ stk_movement_dialog_build_op (StkEditDialog *dialog)
       gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
       ok = FALSE;
     }
+  else if (stk_edit_dialog_code_is_unknown (dialog))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+      ok = FALSE;
+    }
   if (kind == KIND_ADJUSTMENT && quantity == 0)
     {
       stk_a11y_set_field_error (self->quantity_error, GTK_WIDGET (self->quantity_spin),

@@ -20,6 +20,8 @@ struct _StkSaleDialog
   gboolean       price_edited;
   gboolean       setting_price;
   gboolean       item_known;
+  gint64         on_hand;
+  gint64         item_price_cents;
   char          *sold_code;
   gint64         sold_quantity;
 
@@ -30,9 +32,70 @@ struct _StkSaleDialog
   GtkSpinButton *quantity_spin;
   GtkEntry      *price_entry;
   GtkLabel      *price_error;
+  GtkLabel      *stock_note;
+  GtkLabel      *total_label;
 };
 
 G_DEFINE_FINAL_TYPE (StkSaleDialog, stk_sale_dialog, STK_TYPE_EDIT_DIALOG)
+
+/* What the sale comes to and whether the shelf has it, before anything is submitted:
+ * the total at the typed (or the item's) price, and a note when the quantity is more
+ * than the stock the lookup found. */
+static void
+update_summary (StkSaleDialog *self)
+{
+  gint64 quantity = (gint64) gtk_spin_button_get_value (self->quantity_spin);
+  const char *price_text = gtk_editable_get_text (GTK_EDITABLE (self->price_entry));
+  gint64 price = -1;
+  gint64 total;
+
+  if (self->price_edited)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (price_text));
+
+      if (!stk_parse_money (trimmed, &price, NULL))
+        price = -1;
+    }
+  else if (self->item_known)
+    price = self->item_price_cents;
+
+  if (price < 0)
+    gtk_label_set_text (self->total_label, "—");
+  else if (!__builtin_mul_overflow (quantity, price, &total))
+    {
+      g_autofree char *text = stk_format_currency (total);
+
+      gtk_label_set_text (self->total_label, text);
+    }
+  else
+    gtk_label_set_text (self->total_label, _("Too large"));
+
+  if (self->item_known && quantity > self->on_hand)
+    {
+      g_autofree char *note = NULL;
+
+      if (self->on_hand <= 0)
+        note = g_strdup (_("None in stock. Receive stock first (Ctrl+Shift+R)."));
+      else
+        {
+          g_autofree char *on_hand = stk_format_count (self->on_hand);
+
+          /* Translators: under the quantity of a sale: the stock the item has */
+          note = g_strdup_printf (_("Only %s in stock. Receive stock first (Ctrl+Shift+R)."),
+                                  on_hand);
+        }
+      gtk_label_set_text (self->stock_note, note);
+      gtk_widget_set_visible (GTK_WIDGET (self->stock_note), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->stock_note), FALSE);
+}
+
+static void
+quantity_changed_cb (StkSaleDialog *self)
+{
+  update_summary (self);
+}
 
 static void
 lookup_cb (GtkEntry          *entry,
@@ -42,6 +105,11 @@ lookup_cb (GtkEntry          *entry,
   StkSaleDialog *self = STK_SALE_DIALOG (user_data);
 
   self->item_known = info != NULL;
+  if (info != NULL)
+    {
+      self->on_hand = info->on_hand;
+      self->item_price_cents = info->unit_price_cents;
+    }
   if (info != NULL && !self->price_edited)
     {
       g_autofree char *price = stk_format_money (info->unit_price_cents);
@@ -50,6 +118,7 @@ lookup_cb (GtkEntry          *entry,
       gtk_editable_set_text (GTK_EDITABLE (self->price_entry), price);
       self->setting_price = FALSE;
     }
+  update_summary (self);
 }
 
 static char *
@@ -93,6 +162,11 @@ stk_sale_dialog_build_op (StkEditDialog *dialog)
       gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
       ok = FALSE;
     }
+  else if (stk_edit_dialog_code_is_unknown (dialog))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+      ok = FALSE;
+    }
   /* An empty price takes the item's current price. */
   if (price_text[0] != '\0' && !stk_parse_money (price_text, &price_cents, &error))
     {
@@ -126,6 +200,7 @@ price_changed_cb (StkSaleDialog *self,
   if (!self->setting_price)
     self->price_edited = gtk_editable_get_text (editable)[0] != '\0';
   stk_a11y_set_field_error (self->price_error, GTK_WIDGET (self->price_entry), NULL);
+  update_summary (self);
 }
 
 static void
@@ -157,8 +232,11 @@ stk_sale_dialog_class_init (StkSaleDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, quantity_spin);
   gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, price_entry);
   gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, price_error);
+  gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, stock_note);
+  gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, total_label);
   gtk_widget_class_bind_template_callback (widget_class, code_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, price_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, quantity_changed_cb);
 }
 
 static void

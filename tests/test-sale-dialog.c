@@ -155,6 +155,11 @@ Test (sale_dialog, a_quantity_above_the_stock_is_said_before_saving)
                     "Only 3 in stock. Receive stock first (Ctrl+Shift+R).");
   gtk_spin_button_set_value (quantity, 2);
   cr_assert_not (shown (dialog, "stock_note"));
+  /* As typed, before the spin button takes the text. */
+  gtk_editable_set_text (GTK_EDITABLE (quantity), "9");
+  cr_assert (shown (dialog, "stock_note"));
+  cr_assert_str_eq (text_of (dialog, "total_label"), "40.50");
+  gtk_spin_button_set_value (quantity, 2);
 
   /* An item never received. */
   type_code (dialog, "SPOON");

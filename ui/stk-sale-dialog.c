@@ -44,10 +44,16 @@ G_DEFINE_FINAL_TYPE (StkSaleDialog, stk_sale_dialog, STK_TYPE_EDIT_DIALOG)
 static void
 update_summary (StkSaleDialog *self)
 {
-  gint64 quantity = (gint64) gtk_spin_button_get_value (self->quantity_spin);
+  const char *quantity_text = gtk_editable_get_text (GTK_EDITABLE (self->quantity_spin));
+  gint64 quantity = 0;
   const char *price_text = gtk_editable_get_text (GTK_EDITABLE (self->price_entry));
   gint64 price = -1;
   gint64 total;
+
+  /* The quantity as typed so far (the spin button takes it only when the field is
+   * left), else its value. */
+  if (!stk_parse_count (quantity_text, &quantity, NULL) || quantity < 1)
+    quantity = (gint64) gtk_spin_button_get_value (self->quantity_spin);
 
   if (self->price_edited)
     {

@@ -31,23 +31,23 @@ import time
 # (id, file under data/, exact text (unique in the file), replacement, tests, what it breaks)
 MUTANTS = [
     # ---- the writer ----
-    ("writer-rollback-to-op", "stk-writer.c",
-     'else if (!exec_cached (self, "ROLLBACK TO op") || !exec_cached (self, "RELEASE op"))',
-     'else if (!exec_cached (self, "RELEASE op"))',
+    ("writer-rollback-to-op", "stk-sqlite-engine.c",
+     'return exec_cached (DB (conn), "ROLLBACK TO op") && exec_cached (DB (conn), "RELEASE op");',
+     'return exec_cached (DB (conn), "RELEASE op");',
      ["test-mutants", "test-writer", "test-writer-sqlite"], "a failing non-atomic op keeps its partial writes"),
     ("writer-begin-busy-is-fatal", "stk-writer.c",
      "      if (g_error_matches (txn_error, STK_ERROR, STK_ERROR_BUSY))\n        return ATTEMPT_BUSY;",
      "      if (g_error_matches (txn_error, STK_ERROR, STK_ERROR_BUSY))\n        return ATTEMPT_FATAL;",
      ["test-writer", "test-writer-sqlite"], "BEGIN IMMEDIATE answering busy fails the batch instead of retrying"),
     ("writer-begin-error-is-busy", "stk-writer.c",
-     "      stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),\n"
-     "                        _(\"Cannot save changes\"));\n      return ATTEMPT_FATAL;",
-     "      stk_db_set_error (error, self->db, sqlite3_extended_errcode (self->db),\n"
-     "                        _(\"Cannot save changes\"));\n      g_clear_error (error); return ATTEMPT_BUSY;",
+     "      self->engine->take_error (self->conn, _(\"Cannot save changes\"), error);\n"
+     "      return ATTEMPT_FATAL;",
+     "      self->engine->take_error (self->conn, _(\"Cannot save changes\"), error);\n"
+     "      g_clear_error (error); return ATTEMPT_BUSY;",
      ["test-error-paths"], "BEGIN IMMEDIATE failing with an I/O error is retried as if busy"),
-    ("writer-unrecord-atomic", "stk-writer.c",
-     "              rc = sqlite3_step (unrecord);",
-     "              rc = SQLITE_DONE;",
+    ("writer-unrecord-atomic", "stk-sqlite-engine.c",
+     "  rc = sqlite3_step (stmt);\n  sqlite3_reset (stmt);\n  return rc == SQLITE_DONE;",
+     "  rc = SQLITE_DONE;\n  sqlite3_reset (stmt);\n  return rc == SQLITE_DONE;",
      ["test-writer", "test-writer-sqlite", "test-mutants"], "a failed atomic op keeps its applied_ops record"),
     ("writer-duplicate-flag", "stk-writer.c",
      "              stk_op_set_duplicate (p->op, TRUE);",
@@ -63,8 +63,8 @@ MUTANTS = [
      "if (now - first_busy > (gint64) self->retry_budget_ms * 1000)",
      ["test-writer", "test-writer-sqlite"], "the retry budget is ignored"),
     ("writer-commit-busy-is-ok", "stk-writer.c",
-     "  if (stk_db_commit (self->db, &txn_error))\n    return ATTEMPT_OK;",
-     "  if (stk_db_commit (self->db, &txn_error) ||\n      g_error_matches (txn_error, STK_ERROR, STK_ERROR_BUSY))\n    return ATTEMPT_OK;",
+     "  if (self->engine->commit (self->conn, &txn_error))\n    return ATTEMPT_OK;",
+     "  if (self->engine->commit (self->conn, &txn_error) ||\n      g_error_matches (txn_error, STK_ERROR, STK_ERROR_BUSY))\n    return ATTEMPT_OK;",
      ["test-survivors"], "COMMIT answering busy is taken for a commit: the batch is lost"),
     ("writer-commit-busy-no-rollback", "stk-writer.c",
      "  if (g_error_matches (txn_error, STK_ERROR, STK_ERROR_BUSY))\n    {\n      rollback (self);\n      return ATTEMPT_BUSY;",
@@ -89,8 +89,8 @@ MUTANTS = [
      "if (!runs_alone (g_ptr_array_index (batch, 0)))",
      ["test-writer-owns"], "an import queued while a batch is retried joins that batch and fails"),
     ("writer-no-transaction-unprobed", "stk-writer.c",
-     "  if (!stk_db_begin (self->db, STK_TXN_WRITE, &local_error))\n    {\n      set_txn_error",
-     "  if (!(flags & STK_OP_FLAG_NO_TRANSACTION) &&\n      !stk_db_begin (self->db, STK_TXN_WRITE, &local_error))\n    {\n      set_txn_error",
+     "  if (!self->engine->begin (self->conn, &local_error))\n    {\n      set_txn_error",
+     "  if (!(flags & STK_OP_FLAG_NO_TRANSACTION) &&\n      !self->engine->begin (self->conn, &local_error))\n    {\n      set_txn_error",
      ["test-writer-owns"], "a checkpoint or restore does not wait for the write lock: no retry, no locked state"),
     ("writer-standalone-alone", "stk-writer.c",
      "      if (alone && batch->len > 0)\n        break;",
@@ -98,11 +98,11 @@ MUTANTS = [
      ["test-survivors", "test-maintenance", "test-error-paths"], "a standalone op joins a batch"),
 
     # ---- the ops' own checks ----
-    ("ops-count-minus-one", "stk-ops.c",
+    ("ops-count-minus-one", "stk-sqlite-ops.c",
      "    case STK_MOVEMENT_COUNT:\n      if (quantity < 0)",
      "    case STK_MOVEMENT_COUNT:\n      if (quantity < -1)",
      ["test-mutants"], "a stock count of −1 reaches SQL and is refused as 'not enough stock'"),
-    ("ops-count-zero", "stk-ops.c",
+    ("ops-count-zero", "stk-sqlite-ops.c",
      "    case STK_MOVEMENT_COUNT:\n      if (quantity < 0)",
      "    case STK_MOVEMENT_COUNT:\n      if (quantity <= 0)",
      ["test-mutants"], "a stock count of zero is refused"),
@@ -302,6 +302,46 @@ MUTANTS = [
      "              if (c == '\\'')\n                reader_mark_bad (self,",
      ["test-csv"], "a stray quote in an unquoted field is accepted"),
 
+    # ---- barcodes ----
+    ("barcode-weights", "stk-barcode.c",
+     "      sum += (i % 2 == 0) ? 3 * d : d;",
+     "      sum += (i % 2 == 1) ? 3 * d : d;",
+     ["test-barcode"], "check digits weighted from the wrong end"),
+    ("barcode-upce-rule", "stk-barcode.c",
+     "    case '4':\n      g_snprintf (upca, 13, \"%c%c%c%c%c00000%c%c\"",
+     "    case '5':\n      g_snprintf (upca, 13, \"%c%c%c%c%c00000%c%c\"",
+     ["test-barcode"], "a UPC-E ending in 4 expands like one ending in 5–9"),
+    ("barcode-ean13-unchecked", "stk-barcode.c",
+     "          kind = STK_BARCODE_EAN13;\n          ok = check_digit_ok (code, 13);",
+     "          kind = STK_BARCODE_EAN13;\n          ok = TRUE;",
+     ["test-barcode"], "an EAN-13 with a wrong check digit is accepted"),
+    ("barcode-star-allowed", "stk-barcode.c",
+     "g_unichar_iscntrl (c) || c == '*')",
+     "g_unichar_iscntrl (c))",
+     ["test-barcode"], "a barcode with “*” inside (the pack separator) is accepted"),
+    ("barcode-pack-zero", "stk-barcode.c",
+     "g_ascii_string_to_unsigned (text, 10, 1, STK_BARCODE_MAX_PACK, &pack, NULL)",
+     "g_ascii_string_to_unsigned (text, 10, 0, STK_BARCODE_MAX_PACK, &pack, NULL)",
+     ["test-barcode"], "a pack of 0 is accepted"),
+    ("barcode-twice", "stk-barcode.c",
+     "      if (g_hash_table_contains (seen, token))",
+     "      if (FALSE && g_hash_table_contains (seen, token))",
+     ["test-barcode"], "a barcode listed twice in one field is accepted"),
+
+    # ---- money and dates ----
+    ("format-currency-precedes", "stk-format.c",
+     "  precedes = monetary_flag (negative ? N_CS_PRECEDES : P_CS_PRECEDES) == 1;",
+     "  precedes = monetary_flag (negative ? N_CS_PRECEDES : P_CS_PRECEDES) != 1;",
+     ["test-format"], "the currency symbol on the wrong side"),
+    ("format-currency-override", "stk-format.c",
+     "  if (currency_override != NULL)\n    {",
+     "  if (currency_override == NULL && FALSE)\n    {",
+     ["test-format"], "the currency-symbol preference is ignored"),
+    ("format-two-digit-year", "stk-format.c",
+     "          if (*q == 'y')",
+     "          if (*q == 'Y')",
+     ["test-format"], "dates keep a two-digit year"),
+
     # ---- import and export ----
     ("transfer-count-minus-one", "stk-transfer.c",
      "    case STK_MOVEMENT_COUNT:\n      if (q < 0)",
@@ -388,6 +428,15 @@ TEST_TARGETS = {
 }
 
 
+def data_path(root, fname):
+    """data/FNAME, or data/sqlite/FNAME for the SQLite engine's files."""
+    for sub in ("", "sqlite"):
+        path = os.path.join(root, "data", sub, fname)
+        if os.path.exists(path):
+            return path
+    return os.path.join(root, "data", fname)
+
+
 def log(msg):
     print(msg, flush=True)
 
@@ -468,11 +517,12 @@ def main():
 
     stale = []
     for mid, fname, find, repl, tests, why in mutants:
-        with open(os.path.join(args.source, "data", fname), encoding="utf-8") as f:
+        with open(data_path(args.source, fname), encoding="utf-8") as f:
             text = f.read()
         if text.count(find) != 1:
             stale.append(mid)
-            log(f"stale     {mid}: its text is found {text.count(find)} times in data/{fname}")
+            log(f"stale     {mid}: its text is found {text.count(find)} times in "
+                f"{os.path.relpath(data_path(args.source, fname), args.source)}")
     if args.list:
         for mid, fname, find, repl, tests, why in mutants:
             log(f"{mid:34} data/{fname}: {why} [{', '.join(tests)}]")
@@ -510,7 +560,7 @@ def main():
         for mid, fname, find, repl, tests, why in mutants:
             if mid in stale:
                 continue
-            path = os.path.join(src, "data", fname)
+            path = data_path(src, fname)
             with open(path, encoding="utf-8") as f:
                 original = f.read()
             t0 = time.monotonic()

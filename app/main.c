@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 

@@ -285,6 +285,7 @@ PY
 # the compiler it was first configured with).
 cmd_warnings () {
   local gcc_dir="${STK_W3_BUILD_DIR:-_build-w3}" clang_dir="${STK_CLANG_BUILD_DIR:-_build-clang}"
+  local nogui_dir="${STK_NOGUI_BUILD_DIR:-_build-nogui}"
   install_missing
   # Each step is checked by hand: this function also runs as "cmd_warnings || …" in
   # cmd_test, where bash ignores set -e, and a failed build must not read as a pass.
@@ -293,11 +294,16 @@ cmd_warnings () {
   CC=clang configure "$clang_dir" -Dwarning_level=3 -Dwerror=true || failed+=" clang-setup"
   ninja -C "$gcc_dir" -k 0 || failed+=" gcc"
   ninja -C "$clang_dir" -k 0 || failed+=" clang"
+  # The command line alone (-Dgui=disabled, no GTK at all) builds too, warnings as errors.
+  CC=gcc configure "$nogui_dir" -Dgui=disabled -Dtests=disabled -Dwarning_level=3 -Dwerror=true \
+    || failed+=" nogui-setup"
+  ninja -C "$nogui_dir" -k 0 || failed+=" nogui"
   if [ -n "$failed" ]; then
     echo "dev.sh: warning_level=3 failed:$failed (see the errors above)." >&2
     return 1
   fi
-  echo "dev.sh: no warnings with gcc ($gcc_dir) nor clang ($clang_dir) at warning_level=3."
+  echo "dev.sh: no warnings with gcc ($gcc_dir) nor clang ($clang_dir) at warning_level=3," \
+       "nor without the window ($nogui_dir)."
 }
 
 case "${1:-}" in

@@ -525,7 +525,7 @@ def main():
                 f"{os.path.relpath(data_path(args.source, fname), args.source)}")
     if args.list:
         for mid, fname, find, repl, tests, why in mutants:
-            log(f"{mid:34} data/{fname}: {why} [{', '.join(tests)}]")
+            log(f"{mid:34} {os.path.relpath(data_path(args.source, fname), args.source)}: {why} [{', '.join(tests)}]")
         log(f"{len(mutants)} mutants")
         return 0 if not stale else 1
 
@@ -586,7 +586,7 @@ def main():
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(original)
             results.append((mid, verdict))
-            where = f"data/{fname}:{line_of(original, find)}"
+            where = f"{os.path.relpath(path, src)}:{line_of(original, find)}"
             log(f"{verdict:9} {mid:34} {where:24} {why}"
                 + (f"  [by {by}]" if by else f"  [ran {', '.join(tests)}]")
                 + f"  {time.monotonic() - t0:.0f} s")

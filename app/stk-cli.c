@@ -530,7 +530,7 @@ cli_stats (StkCli  *cli,
    * under the current rule for codes (see “stocktake verify”). */
   LINE (_("Codes kept apart"), stk_format_count (stats.codes_kept_apart));
   LINE (_("Total on hand"), stk_format_count (stats.total_on_hand));
-  LINE (_("Stock value"), stk_format_currency (stats.stock_value_cents));
+  LINE (_("Stock value at selling price"), stk_format_currency (stats.stock_value_cents));
   LINE (_("File size"), format_file_size (stats.file_size));
   LINE (_("Write-ahead log size"), format_file_size (stats.wal_size));
   LINE (_("Page size"), format_bytes ((guint64) stats.page_size));

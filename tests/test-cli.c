@@ -166,7 +166,7 @@ Test (cli, generate_then_stats)
              "%s", run.out);
   cr_assert (g_regex_match_simple ("^File size: +.* \\([0-9,]+ bytes\\)$", run.out,
                                    G_REGEX_MULTILINE, 0), "%s", run.out);
-  cr_assert (g_regex_match_simple ("^Stock value: +[0-9,]+\\.[0-9][0-9]$", run.out,
+  cr_assert (g_regex_match_simple ("^Stock value at selling price: +[0-9,]+\\.[0-9][0-9]$", run.out,
                                    G_REGEX_MULTILINE, 0), "%s", run.out);
   cr_assert (g_regex_match_simple ("^Open connections: +[1-9]", run.out, G_REGEX_MULTILINE, 0),
              "%s", run.out);

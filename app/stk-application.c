@@ -22,7 +22,7 @@
 
 struct _StkApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
   char           *database_path;
   StkSession     *session;
@@ -42,7 +42,7 @@ struct _StkApplication
   gboolean        lose_pending;     /* the user chose to lose the waiting changes */
 };
 
-G_DEFINE_FINAL_TYPE (StkApplication, stk_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (StkApplication, stk_application, ADW_TYPE_APPLICATION)
 
 enum {
   PROP_0,
@@ -171,18 +171,24 @@ stk_application_about_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autofree char *display_path = g_filename_display_name (self->database_path);
   g_autofree char *system_information = NULL;
+  AdwAboutWindow *about;
 
   system_information = g_strdup_printf (_("Inventory: %s"), display_path);
 
-  gtk_show_about_dialog (parent,
-                         "program-name", _("Stocktake"),
-                         "logo-icon-name", "package-x-generic-symbolic",
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Keep count of your stock, sales and stock movements"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "system-information", system_information,
-                         "translator-credits", _("translator-credits"),
-                         NULL);
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  adw_about_window_set_application_name (about, _("Stocktake"));
+  adw_about_window_set_application_icon (about, APP_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_comments (about, _("Keep count of your stock, sales and stock movements"));
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_debug_info (about, system_information);
+  adw_about_window_set_developer_name (about, _("The Stocktake developers"));
+  adw_about_window_set_website (about, "https://github.com/stocktake/stocktake");
+  adw_about_window_set_issue_url (about, "https://github.com/stocktake/stocktake/issues");
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static const GActionEntry app_actions[] = {
@@ -242,20 +248,6 @@ stk_application_test_commit_cb (gpointer user_data)
 }
 
 static void
-stk_application_load_css (void)
-{
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (display == NULL)
-    return;
-
-  gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "style.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 stk_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
@@ -267,8 +259,8 @@ stk_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
-  gtk_window_set_default_icon_name ("package-x-generic");
-  stk_application_load_css ();
+  /* AdwApplication loads style.css from the resources itself. */
+  gtk_window_set_default_icon_name (APP_ID);
 
   self->sigint_source = g_unix_signal_add (SIGINT, stk_application_signal_cb, self);
   self->sigterm_source = g_unix_signal_add (SIGTERM, stk_application_signal_cb, self);

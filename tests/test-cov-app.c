@@ -280,11 +280,12 @@ plain_script (void)
   cr_assert (WAIT_UNTIL (TRUE));
   cr_assert_eq (count_toplevels (STK_TYPE_WINDOW), 1);
 
-  /* About names the inventory. */
+  /* About (an AdwAboutWindow over the window) names the inventory. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  cr_assert (WAIT_UNTIL (find_toplevel (GTK_TYPE_ABOUT_DIALOG) != NULL));
-  about = find_toplevel (GTK_TYPE_ABOUT_DIALOG);
-  cr_assert (strstr (gtk_about_dialog_get_system_information (GTK_ABOUT_DIALOG (about)),
+  cr_assert (WAIT_UNTIL (find_toplevel (ADW_TYPE_ABOUT_WINDOW) != NULL));
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  cr_assert_eq (gtk_window_get_transient_for (about), GTK_WINDOW (window));
+  cr_assert (strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (about)),
                      "inventory.db") != NULL);
   gtk_window_destroy (about);
 

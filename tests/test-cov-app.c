@@ -41,6 +41,7 @@ static char *tmpdir;
 static char *db_path;
 static StkApplication *app;
 static GString *messages;   /* every log message of the run, one a line */
+static GString *stderr_messages;   /* those the default writer prints (message and worse) */
 static gboolean script_done;
 
 /* GTK 4.8 measures the read-only banner (an icon and a wrapping label in a GtkBox, in a
@@ -72,6 +73,12 @@ log_writer (GLogLevelFlags   level,
     {
       g_string_append (messages, message);
       g_string_append_c (messages, '\n');
+      if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING |
+                   G_LOG_LEVEL_MESSAGE))
+        {
+          g_string_append (stderr_messages, message);
+          g_string_append_c (stderr_messages, '\n');
+        }
     }
   out = g_log_writer_default (level, fields, n_fields, user_data);
   if ((level & G_LOG_LEVEL_CRITICAL) && !(message && known_gtk_critical (message)))
@@ -86,6 +93,7 @@ setup (void)
   g_setenv ("STOCKTAKE_RETRY_BUDGET_MS", "300", TRUE);
   g_setenv ("STOCKTAKE_PROBE_INTERVAL_MS", "60000", TRUE);
   messages = g_string_new (NULL);
+  stderr_messages = g_string_new (NULL);
   g_log_set_writer_func (log_writer, NULL, NULL);
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
   tmpdir = stk_test_mkdtemp ();
@@ -441,12 +449,38 @@ static GtkWindow *
 wait_lock_dialog (void)
 {
   GtkWindow *dialog;
+  GtkWindow *parent;
+  GtkExpander *details;
 
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCK_DIALOG) != NULL), "no lock dialog");
   dialog = find_toplevel (STK_TYPE_LOCK_DIALOG);
-  cr_assert_str_eq (label_text (dialog, STK_TYPE_LOCK_DIALOG, "heading_label"),
+  cr_assert_str_eq (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
                     "This inventory is open in another Stocktake window");
   cr_assert_null (find_toplevel (STK_TYPE_WINDOW), "a window before the user chose");
+
+  /* Over a window of the application, not alone at a corner of the screen. */
+  parent = gtk_window_get_transient_for (dialog);
+  cr_assert_not_null (parent, "the lock dialog is transient for no window");
+  cr_assert (gtk_window_get_modal (dialog));
+  cr_assert_eq (gtk_window_get_application (parent), GTK_APPLICATION (app));
+  cr_assert (WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (parent))));
+  /* A default answer (Enter) and an answer for Escape. */
+  cr_assert_str_eq (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)),
+                    STK_LOCK_DIALOG_READ_ONLY);
+  cr_assert_str_eq (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (dialog)),
+                    STK_LOCK_DIALOG_QUIT);
+  /* Plain words; who holds it (user, host, process) behind Details, closed at first. */
+  details = GTK_EXPANDER (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)));
+  cr_assert (gtk_widget_get_visible (GTK_WIDGET (details)));
+  cr_assert_not (gtk_expander_get_expanded (details), "the details show at first");
+  cr_assert_null (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "process"));
+  cr_assert (strstr (stk_lock_dialog_get_details (STK_LOCK_DIALOG (dialog)), g_get_user_name ()),
+             "%s", stk_lock_dialog_get_details (STK_LOCK_DIALOG (dialog)));
+  cr_assert (strstr (stk_lock_dialog_get_details (STK_LOCK_DIALOG (dialog)), "(process "));
+  /* Nothing about it on stderr: the dialog says it. */
+  cr_assert (WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog))));
+  cr_assert_null (strstr (stderr_messages->str, "open for editing"), "%s", stderr_messages->str);
+  cr_assert_null (strstr (stderr_messages->str, "AdwMessageDialog"), "%s", stderr_messages->str);
   return dialog;
 }
 
@@ -460,7 +494,7 @@ lock_quit_script (void)
   cr_assert (WAIT_UNTIL (TRUE));
   cr_assert_eq (count_toplevels (STK_TYPE_LOCK_DIALOG), 1);
 
-  click (dialog, STK_TYPE_LOCK_DIALOG, "quit_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), STK_LOCK_DIALOG_QUIT);
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCK_DIALOG) == NULL));
   cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
 }
@@ -484,14 +518,14 @@ lock_try_again_read_only_switch_script (void)
   GtkWindow *quit;
 
   /* Try Again while it is still held: the same dialog says so again. */
-  click (dialog, STK_TYPE_LOCK_DIALOG, "try_again_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), STK_LOCK_DIALOG_TRY_AGAIN);
   cr_assert (WAIT_UNTIL (TRUE));
   cr_assert_eq (count_toplevels (STK_TYPE_LOCK_DIALOG), 1);
   cr_assert_eq (find_toplevel (STK_TYPE_LOCK_DIALOG), dialog, "a new dialog instead of the same");
   cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
 
   /* Open Read-Only: the window, read-only; the dialog goes. */
-  click (dialog, STK_TYPE_LOCK_DIALOG, "read_only_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), STK_LOCK_DIALOG_READ_ONLY);
   window = wait_window ();
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCK_DIALOG) == NULL));
   session = stk_window_get_session (window);
@@ -545,7 +579,7 @@ lock_read_only_fails_script (void)
 
   /* Meanwhile the file stopped being an inventory. */
   cr_assert (g_file_set_contents (db_path, "not an inventory\n", -1, NULL));
-  click (dialog, STK_TYPE_LOCK_DIALOG, "read_only_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), STK_LOCK_DIALOG_READ_ONLY);
   window = wait_window ();
   cr_assert_null (stk_window_get_session (window));
   cr_assert_not_null (stk_window_get_error_message (window), "the window shows no reason");

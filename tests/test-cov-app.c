@@ -420,7 +420,7 @@ locked_close_script (void)
   cr_assert_not_null (find_toplevel (STK_TYPE_ITEM_DIALOG), "the item dialog waits");
 
   /* Close: the waiting dialog gets out of the way, the change still waits. */
-  click (locked, STK_TYPE_LOCKED_DIALOG, "close_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (locked), "close");
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL),
              "the item dialog stayed after Close on “Database locked”");
@@ -636,7 +636,7 @@ busy_retry_script (void)
 
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL), "no busy dialog");
   dialog = find_toplevel (STK_TYPE_LOCKED_DIALOG);
-  cr_assert (strstr (label_text (dialog, STK_TYPE_LOCKED_DIALOG, "cause_label"),
+  cr_assert (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
                      "inventory.db") != NULL);
   cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
   g_application_activate (G_APPLICATION (app));
@@ -644,7 +644,7 @@ busy_retry_script (void)
   cr_assert_eq (count_toplevels (STK_TYPE_LOCKED_DIALOG), 1);
 
   /* Try Again while still busy: the same dialog. */
-  click (dialog, STK_TYPE_LOCKED_DIALOG, "retry_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "retry");
   cr_assert (WAIT_UNTIL (TRUE));
   cr_assert_eq (find_toplevel (STK_TYPE_LOCKED_DIALOG), dialog);
   cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
@@ -652,7 +652,7 @@ busy_retry_script (void)
   /* The other program lets go: Try Again opens the window, editing. */
   release_database (holder);
   g_clear_object (&holder);
-  click (dialog, STK_TYPE_LOCKED_DIALOG, "retry_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "retry");
   window = wait_window ();
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
   cr_assert_not_null (window_writer (window));
@@ -676,7 +676,7 @@ busy_quit_script (void)
 
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL), "no busy dialog");
   dialog = find_toplevel (STK_TYPE_LOCKED_DIALOG);
-  click (dialog, STK_TYPE_LOCKED_DIALOG, "close_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
   cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
 }
@@ -804,7 +804,7 @@ set_aside_refused_script (void)
   holder = hold_database ();
   save_new_item_while_held (window, "DUP-1");
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
-  click (find_toplevel (STK_TYPE_LOCKED_DIALOG), STK_TYPE_LOCKED_DIALOG, "close_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_toplevel (STK_TYPE_LOCKED_DIALOG)), "close");
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
 
   /* The other program lets go; the code is taken: the window says the change was not

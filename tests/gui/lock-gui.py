@@ -134,8 +134,27 @@ def find(node, pred):
 
 def button(node, name):
     # GTK 4.8 names a button after its label, sometimes twice ("Quit Quit").
-    return find(node, lambda n: n.getRoleName() in ("push button", "toggle button")
-                and (n.name or "").replace("_", "") in (name, name + " " + name))
+    # AdwMessageDialog has each response twice (a row and a column of buttons, one of
+    # them hidden): the one shown, which alone takes a click.
+    def named(n):
+        return n.getRoleName() in ("push button", "toggle button") \
+            and (n.name or "").replace("_", "") in (name, name + " " + name)
+    found = [n for n in walk(node) if _safe(named, n)]
+    for n in found:
+        if _safe(lambda m: m.getState().contains(pyatspi.STATE_SHOWING), n):
+            return n
+    # GTK 4.8 sets no "showing" state: the hidden one is the one laid out at no size.
+    for n in found:
+        if _safe(lambda m: m.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width > 0, n):
+            return n
+    return found[0] if found else None
+
+
+def _safe(fn, n):
+    try:
+        return fn(n)
+    except Exception:
+        return None
 
 
 def texts(node):

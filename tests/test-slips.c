@@ -315,10 +315,14 @@ Test (slips, an_archived_code_is_offered_for_restore)
   cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
   gtk_editable_set_text (template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry"), "A-1");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
-  cr_assert (WAIT_UNTIL ((question = find_toplevel (GTK_TYPE_MESSAGE_DIALOG)) != NULL),
+  cr_assert (WAIT_UNTIL ((question = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL),
              "no offer to restore the archived item");
   cr_assert_eq (gtk_window_get_transient_for (question), dialog);
-  gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_ACCEPT);
+  cr_assert_str_eq (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (question)),
+                    "restore");
+  cr_assert_str_eq (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (question)),
+                    "cancel");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "restore");
 
   cr_assert (WAIT_UNTIL (archived () == 0), "the archived item was not restored");
   cr_assert_eq (query ("SELECT count(*) FROM items WHERE code = 'A-1'"), 1);

@@ -166,7 +166,7 @@ stk_application_confirm_quit (StkApplication *self,
   if (parent == NULL)
     parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   dialog = stk_quit_dialog_new (parent, writer);
-  g_signal_connect_object (dialog, "response",
+  g_signal_connect_object (dialog, "decided",
                            G_CALLBACK (stk_application_quit_dialog_response_cb), self,
                            G_CONNECT_SWAPPED);
   set_weak (&self->quit_dialog, GTK_WINDOW (dialog));

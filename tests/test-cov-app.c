@@ -189,14 +189,6 @@ child (gpointer    widget,
   return c;
 }
 
-static void
-click (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  g_signal_emit_by_name (child (widget, type, name), "clicked");
-}
-
 static const char *
 label_text (gpointer    widget,
             GType       type,
@@ -336,7 +328,7 @@ quit_cancel_then_wait_script (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL), "Quit did not ask");
   quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
-  cr_assert_str_eq (label_text (quit, STK_TYPE_QUIT_DIALOG, "heading_label"),
+  cr_assert_str_eq (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (quit)),
                     "1 change is not saved yet");
   cr_assert (strstr (label_text (quit, STK_TYPE_QUIT_DIALOG, "changes_label"), "WAIT-1") != NULL,
              "“%s”", label_text (quit, STK_TYPE_QUIT_DIALOG, "changes_label"));
@@ -358,7 +350,7 @@ quit_cancel_then_wait_script (void)
   quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
 
   /* Wait, and the other program lets go: saved, and Stocktake quits by itself. */
-  click (quit, STK_TYPE_QUIT_DIALOG, "wait_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (quit), "wait");
   release_database (holder);
   g_clear_object (&holder);
   stk_writer_retry_now (window_writer (window));
@@ -384,10 +376,9 @@ quit_lose_script (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL));
   quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
-  cr_assert_str_eq (gtk_button_get_label (GTK_BUTTON (child (quit, STK_TYPE_QUIT_DIALOG,
-                                                            "lose_button"))),
+  cr_assert_str_eq (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (quit), "lose"),
                     "_Quit and Lose 1 Change");
-  click (quit, STK_TYPE_QUIT_DIALOG, "lose_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (quit), "lose");
   cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL),
              "Quit and Lose left a window open");
 }
@@ -555,7 +546,7 @@ lock_try_again_read_only_switch_script (void)
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL),
              "Quit did not ask about the new writer's waiting change");
   quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
-  click (quit, STK_TYPE_QUIT_DIALOG, "wait_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (quit), "wait");
   release_database (holder);
   g_clear_object (&holder);
   cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));

@@ -216,27 +216,28 @@ Test (cov_ui, quit_names_eight_waiting_changes_counts_the_rest_and_says_when_all
   cr_assert (WAIT_UNTIL (writer_locked () && stk_writer_get_pending (writer ()) == 10));
 
   dialog = stk_quit_dialog_new (NULL, writer ());
-  g_signal_connect (dialog, "response", G_CALLBACK (response_cb), &r);
+  g_signal_connect (dialog, "decided", G_CALLBACK (response_cb), &r);
   gtk_window_present (GTK_WINDOW (dialog));
-  cr_assert_str_eq (label_text (dialog, STK_TYPE_QUIT_DIALOG, "heading_label"),
+  cr_assert_str_eq (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
                     "10 changes are not saved yet");
+  cr_assert_str_eq (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), "wait");
+  cr_assert_str_eq (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (dialog)), "cancel");
   changes = label_text (dialog, STK_TYPE_QUIT_DIALOG, "changes_label");
   for (const char *p = changes; (p = strstr (p, "•")) != NULL; p++)
     bullets++;
   cr_assert_eq (bullets, 8, "not eight named: “%s”", changes);
   cr_assert (strstr (changes, "… and 2 more") != NULL, "“%s”", changes);
-  cr_assert_str_eq (gtk_button_get_label (GTK_BUTTON (child (dialog, STK_TYPE_QUIT_DIALOG,
-                                                            "lose_button"))),
+  cr_assert_str_eq (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "lose"),
                     "_Quit and Lose 10 Changes");
 
   /* Saved while the user reads, without choosing Wait: it says so and does not quit. */
   release_database (holder);
   cr_assert (WAIT_UNTIL (s.done == 10));
   cr_assert_eq (s.failed, 0);
-  cr_assert (WAIT_UNTIL (strcmp (label_text (dialog, STK_TYPE_QUIT_DIALOG, "body_label"),
+  cr_assert (WAIT_UNTIL (strcmp (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
                                  "Every change is saved now.") == 0),
-             "“%s”", label_text (dialog, STK_TYPE_QUIT_DIALOG, "body_label"));
-  cr_assert_not (gtk_widget_get_visible (child (dialog, STK_TYPE_QUIT_DIALOG, "lose_button")),
+             "“%s”", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  cr_assert_not (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "lose"),
                  "Quit and Lose offered with nothing to lose");
   cr_assert_eq (r.n, 0, "answered by itself");
 

@@ -456,7 +456,7 @@ def main():
         if not xdo_key(editor.pid, "ctrl+q"):
             break
         quit_dialog = wait_for(lambda: frame_named(editor.pid,
-                                                   lambda n: n == "Changes Not Saved Yet"), 5)
+                                                   lambda n: n.endswith("not saved yet")), 5)
         if quit_dialog is not None or editor.poll() is not None:
             break
     check(editor.poll() is None, "Ctrl+Q with a waiting change does not quit at once")

@@ -44,18 +44,6 @@ static GString *messages;   /* every log message of the run, one a line */
 static GString *stderr_messages;   /* those the default writer prints (message and worse) */
 static gboolean script_done;
 
-/* GTK 4.8 measures the read-only banner (an icon and a wrapping label in a GtkBox, in a
- * GtkRevealer) one pixel taller for a width than for none, and says so with a critical
- * once the program's style sheet is loaded (tests/test-window.c loads none). That one is
- * let through, and only that one: every other critical still aborts, as
- * G_DEBUG=fatal-criticals would. */
-static gboolean
-known_gtk_critical (const char *message)
-{
-  return g_str_has_prefix (message, "GtkRevealer ") &&
-         strstr (message, "Expect overlapping widgets.") != NULL;
-}
-
 static GLogWriterOutput
 log_writer (GLogLevelFlags   level,
             const GLogField *fields,
@@ -81,7 +69,9 @@ log_writer (GLogLevelFlags   level,
         }
     }
   out = g_log_writer_default (level, fields, n_fields, user_data);
-  if ((level & G_LOG_LEVEL_CRITICAL) && !(message && known_gtk_critical (message)))
+  /* Every critical aborts, as G_DEBUG=fatal-criticals would (the read-only banner's
+   * one-pixel measuring critical of GTK 4.8 is gone: resources/style.css). */
+  if (level & G_LOG_LEVEL_CRITICAL)
     G_BREAKPOINT ();
   return out;
 }

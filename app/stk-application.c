@@ -4,6 +4,7 @@
 #include "stk-application.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -22,7 +23,7 @@
 
 struct _StkApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
   char           *database_path;
   StkSession     *session;
@@ -34,15 +35,37 @@ struct _StkApplication
 
   /* Weak pointers: dialogs the application shows. */
   GtkWindow      *startup_dialog;   /* StkLockDialog or StkLockedDialog before the window */
+  GtkWindow      *startup_window;   /* the window that startup dialog comes over */
   GtkWindow      *locked_dialog;    /* "Database locked" while working */
   GtkWindow      *quit_dialog;
 
   StkWriter      *watched_writer;   /* whose "locked" signal brings the dialog */
   gboolean        quit_confirmed;   /* no more asking: the user chose, or a signal came */
   gboolean        lose_pending;     /* the user chose to lose the waiting changes */
+  guint           bus_name_id;      /* the inventory's name on the session bus, while editing */
+  GCancellable   *show_cancellable; /* Show That Window's call to the other instance */
 };
 
-G_DEFINE_FINAL_TYPE (StkApplication, stk_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (StkApplication, stk_application, ADW_TYPE_APPLICATION)
+
+/* ---- The inventory's name on the session bus ----
+ *
+ * Stocktake is not unique on D-Bus (the inventory's lock decides who writes), but each
+ * instance exports org.freedesktop.Application. The instance that edits an inventory
+ * also owns a name made from the inventory's path; a second launch on the same
+ * inventory that sees that name on its own session bus knows the other window belongs to
+ * the same user and session, and offers to show it (Activate presents its window). */
+static char *
+stk_application_inventory_bus_name (const char *db_path)
+{
+  g_autofree char *canonical = g_canonicalize_filename (db_path, NULL);
+  g_autofree char *real = realpath (canonical, NULL);
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                        real ? real : canonical, -1);
+
+  /* A bus name element must not start with a digit. */
+  return g_strdup_printf ("%s.Inventory.i%.32s", APP_ID, sum);
+}
 
 enum {
   PROP_0,
@@ -143,7 +166,7 @@ stk_application_confirm_quit (StkApplication *self,
   if (parent == NULL)
     parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   dialog = stk_quit_dialog_new (parent, writer);
-  g_signal_connect_object (dialog, "response",
+  g_signal_connect_object (dialog, "decided",
                            G_CALLBACK (stk_application_quit_dialog_response_cb), self,
                            G_CONNECT_SWAPPED);
   set_weak (&self->quit_dialog, GTK_WINDOW (dialog));
@@ -171,18 +194,24 @@ stk_application_about_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autofree char *display_path = g_filename_display_name (self->database_path);
   g_autofree char *system_information = NULL;
+  AdwAboutWindow *about;
 
   system_information = g_strdup_printf (_("Inventory: %s"), display_path);
 
-  gtk_show_about_dialog (parent,
-                         "program-name", _("Stocktake"),
-                         "logo-icon-name", "package-x-generic-symbolic",
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Keep count of your stock, sales and stock movements"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "system-information", system_information,
-                         "translator-credits", _("translator-credits"),
-                         NULL);
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  adw_about_window_set_application_name (about, _("Stocktake"));
+  adw_about_window_set_application_icon (about, APP_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_comments (about, _("Keep count of your stock, sales and stock movements"));
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_debug_info (about, system_information);
+  adw_about_window_set_developer_name (about, _("The Stocktake developers"));
+  adw_about_window_set_website (about, "https://github.com/stocktake/stocktake");
+  adw_about_window_set_issue_url (about, "https://github.com/stocktake/stocktake/issues");
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static const GActionEntry app_actions[] = {
@@ -242,20 +271,6 @@ stk_application_test_commit_cb (gpointer user_data)
 }
 
 static void
-stk_application_load_css (void)
-{
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (display == NULL)
-    return;
-
-  gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "style.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 stk_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
@@ -267,8 +282,8 @@ stk_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
-  gtk_window_set_default_icon_name ("package-x-generic");
-  stk_application_load_css ();
+  /* AdwApplication loads style.css from the resources itself. */
+  gtk_window_set_default_icon_name (APP_ID);
 
   self->sigint_source = g_unix_signal_add (SIGINT, stk_application_signal_cb, self);
   self->sigterm_source = g_unix_signal_add (SIGTERM, stk_application_signal_cb, self);
@@ -326,6 +341,17 @@ stk_application_watch_writer (StkApplication *self)
   if (self->watched_writer != NULL)
     g_signal_handlers_disconnect_by_data (self->watched_writer, self);
   g_set_object (&self->watched_writer, writer);
+
+  g_clear_handle_id (&self->bus_name_id, g_bus_unown_name);
+  if (writer != NULL && g_application_get_dbus_connection (G_APPLICATION (self)) != NULL)
+    {
+      g_autofree char *name = stk_application_inventory_bus_name (self->database_path);
+
+      self->bus_name_id =
+        g_bus_own_name_on_connection (g_application_get_dbus_connection (G_APPLICATION (self)),
+                                      name, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+                                      NULL, NULL, NULL, NULL);
+    }
   if (writer != NULL)
     g_signal_connect_object (writer, "locked",
                              G_CALLBACK (stk_application_writer_locked_cb), self,
@@ -380,10 +406,44 @@ static void
 stk_application_close_startup_dialog (StkApplication *self)
 {
   GtkWindow *dialog = self->startup_dialog;
+  GtkWindow *window = self->startup_window;
 
   set_weak (&self->startup_dialog, NULL);
+  set_weak (&self->startup_window, NULL);
   if (dialog != NULL)
-    gtk_window_destroy (dialog);
+    {
+      /* A response's emission may still hold the dialog: it must not be left pointing
+       * at a window that is gone. */
+      gtk_window_set_transient_for (dialog, NULL);
+      gtk_window_destroy (dialog);
+    }
+  if (window != NULL)
+    gtk_window_destroy (window);
+}
+
+/* The window the startup question comes over (made once). */
+static GtkWindow *
+stk_application_startup_window (StkApplication *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  GtkWindow *window;
+
+  if (self->startup_window != NULL)
+    return self->startup_window;
+
+  builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "ui/stk-startup-window.ui");
+  window = GTK_WINDOW (gtk_builder_get_object (builder, "window"));
+  base = g_path_get_basename (self->database_path);
+  name = g_filename_display_name (base);
+  adw_status_page_set_description (ADW_STATUS_PAGE (gtk_builder_get_object (builder,
+                                                                            "status_page")),
+                                   name);
+  gtk_window_set_application (window, GTK_APPLICATION (self));
+  set_weak (&self->startup_window, window);
+  gtk_window_present (window);
+  return window;
 }
 
 static void
@@ -402,23 +462,88 @@ stk_application_open_read_only (StkApplication *self)
 }
 
 static void
+stk_application_show_other_done_cb (GObject      *object,
+                                    GAsyncResult *result,
+                                    gpointer      user_data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  StkApplication *self;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = STK_APPLICATION (user_data);
+  g_clear_object (&self->show_cancellable);
+  if (reply == NULL)
+    {
+      /* The other window went meanwhile: ask again, with what is true now. */
+      g_debug ("Could not show the other window: %s", error->message);
+      if (self->startup_dialog != NULL)
+        gtk_window_present (self->startup_dialog);
+      return;
+    }
+  /* The other window is in front: this instance has nothing more to do. */
+  stk_application_close_startup_dialog (self);
+}
+
+/* Show That Window: the instance that edits the inventory presents its window
+ * (org.freedesktop.Application.Activate), and this one quits. */
+static void
+stk_application_show_other (StkApplication *self)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
+  g_autofree char *name = stk_application_inventory_bus_name (self->database_path);
+  GVariantBuilder platform;
+
+  g_return_if_fail (bus != NULL);
+
+  g_variant_builder_init (&platform, G_VARIANT_TYPE_VARDICT);
+  g_cancellable_cancel (self->show_cancellable);
+  g_clear_object (&self->show_cancellable);
+  self->show_cancellable = g_cancellable_new ();
+  g_dbus_connection_call (bus, name, g_application_get_dbus_object_path (G_APPLICATION (self)),
+                          "org.freedesktop.Application", "Activate",
+                          g_variant_new ("(a{sv})", &platform), NULL,
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, self->show_cancellable,
+                          stk_application_show_other_done_cb, self);
+}
+
+/* Whether the window that edits the inventory is of this session (its name is on our
+ * session bus): then it can be shown. */
+static gboolean
+stk_application_other_window_is_ours (StkApplication *self)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
+  g_autofree char *name = stk_application_inventory_bus_name (self->database_path);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  if (bus == NULL)
+    return FALSE;
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static void
 stk_application_lock_dialog_response_cb (StkApplication *self,
-                                         int             response,
+                                         const char     *response,
                                          StkLockDialog  *dialog)
 {
-  switch ((StkLockDialogResponse) response)
-    {
-    case STK_LOCK_DIALOG_READ_ONLY:
-      stk_application_open_read_only (self);
-      break;
-    case STK_LOCK_DIALOG_TRY_AGAIN:
-      stk_application_open (self);
-      break;
-    case STK_LOCK_DIALOG_QUIT:
-    default:
-      stk_application_close_startup_dialog (self);
-      break;
-    }
+  /* The dialog has hidden itself; each answer either shows it again or ends it. */
+  if (g_strcmp0 (response, STK_LOCK_DIALOG_READ_ONLY) == 0)
+    stk_application_open_read_only (self);
+  else if (g_strcmp0 (response, STK_LOCK_DIALOG_TRY_AGAIN) == 0)
+    stk_application_open (self);
+  else if (g_strcmp0 (response, STK_LOCK_DIALOG_SHOW) == 0)
+    stk_application_show_other (self);
+  else
+    stk_application_close_startup_dialog (self);
 }
 
 static void
@@ -440,6 +565,7 @@ stk_application_show_startup_dialog (StkApplication *self,
                                      const GError   *error)
 {
   GtkWindow *dialog = self->startup_dialog;
+  GtkWindow *parent;
 
   if (g_error_matches (error, STK_ERROR, STK_ERROR_BUSY))
     {
@@ -448,9 +574,16 @@ stk_application_show_startup_dialog (StkApplication *self,
           gtk_window_present (dialog);
           return;
         }
-      stk_application_close_startup_dialog (self);
+      if (dialog != NULL)
+        {
+          set_weak (&self->startup_dialog, NULL);
+          gtk_window_set_transient_for (dialog, NULL);
+          gtk_window_destroy (dialog);
+        }
+      parent = stk_application_startup_window (self);
       dialog = GTK_WINDOW (stk_locked_dialog_new_for_startup (GTK_APPLICATION (self),
                                                               self->database_path, NULL));
+      gtk_window_set_transient_for (dialog, parent);
       g_signal_connect_object (dialog, "retry", G_CALLBACK (stk_application_busy_retry_cb),
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (dialog, "quit", G_CALLBACK (stk_application_busy_quit_cb),
@@ -464,9 +597,17 @@ stk_application_show_startup_dialog (StkApplication *self,
           gtk_window_present (dialog);
           return;
         }
-      stk_application_close_startup_dialog (self);
-      dialog = GTK_WINDOW (stk_lock_dialog_new (GTK_APPLICATION (self), self->database_path,
-                                                error));
+      if (dialog != NULL)
+        {
+          set_weak (&self->startup_dialog, NULL);
+          gtk_window_set_transient_for (dialog, NULL);
+          gtk_window_destroy (dialog);
+        }
+      parent = stk_application_startup_window (self);
+      dialog = GTK_WINDOW (stk_lock_dialog_new (parent, self->database_path, error));
+      if (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED) &&
+          stk_application_other_window_is_ours (self))
+        stk_lock_dialog_offer_show (STK_LOCK_DIALOG (dialog));
       g_signal_connect_object (dialog, "response",
                                G_CALLBACK (stk_application_lock_dialog_response_cb), self,
                                G_CONNECT_SWAPPED);
@@ -493,7 +634,8 @@ stk_application_open (StkApplication *self)
        g_error_matches (error, STK_ERROR, STK_ERROR_READ_ONLY) ||
        g_error_matches (error, STK_ERROR, STK_ERROR_BUSY)))
     {
-      g_message ("%s", error->message);
+      /* The dialog says it, in plain words; stderr is no place for it. */
+      g_debug ("%s", error->message);
       stk_application_show_startup_dialog (self, error);
       return;
     }
@@ -518,7 +660,11 @@ stk_application_activate (GApplication *application)
   if (window != NULL)
     gtk_window_present (window);
   else if (self->startup_dialog != NULL)
-    gtk_window_present (self->startup_dialog);
+    {
+      if (self->startup_window != NULL)
+        gtk_window_present (self->startup_window);
+      gtk_window_present (self->startup_dialog);
+    }
   else if (self->session == NULL && self->open_error == NULL)
     stk_application_open (self);
 }
@@ -531,6 +677,9 @@ stk_application_shutdown (GApplication *application)
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_handle_id (&self->sigusr1_source, g_source_remove);
+  g_clear_handle_id (&self->bus_name_id, g_bus_unown_name);
+  g_cancellable_cancel (self->show_cancellable);
+  g_clear_object (&self->show_cancellable);
 
   if (self->watched_writer != NULL)
     g_signal_handlers_disconnect_by_data (self->watched_writer, self);
@@ -557,6 +706,7 @@ stk_application_finalize (GObject *object)
   StkApplication *self = STK_APPLICATION (object);
 
   set_weak (&self->startup_dialog, NULL);
+  set_weak (&self->startup_window, NULL);
   set_weak (&self->locked_dialog, NULL);
   set_weak (&self->quit_dialog, NULL);
   g_clear_object (&self->watched_writer);

@@ -29,7 +29,7 @@ fuzz_dir="${STK_FUZZ_BUILD_DIR:-_build-fuzz}"
 # Everything the project needs from Debian 12, and nothing assumed present.
 packages=(
   build-essential pkg-config meson ninja-build gettext
-  libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libsqlite3-dev sqlite3
+  libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libsqlite3-dev sqlite3
   libcriterion-dev
   clang libclang-rt-14-dev
   desktop-file-utils appstream

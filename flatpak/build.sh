@@ -36,7 +36,7 @@ arch="$(flatpak --default-arch)"
 # flatpak-builder runs inside the sdk (appstream-compose, eu-strip, debugedit), and
 # what a desktop session expects (fonts, icons, mime data, GL).
 rt_packages=(
-  libgtk-4-dev libsqlite3-dev libglib2.0-dev-bin
+  libgtk-4-dev libadwaita-1-dev libsqlite3-dev libglib2.0-dev-bin
   meson ninja-build gcc libc6-dev pkg-config gettext
   desktop-file-utils appstream appstream-util elfutils debugedit
   fonts-dejavu-core libgl1-mesa-dri adwaita-icon-theme shared-mime-info librsvg2-common

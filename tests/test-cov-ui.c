@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "stk-chart.h"
@@ -104,14 +105,6 @@ label_text (gpointer    widget,
             const char *name)
 {
   return gtk_label_get_text (GTK_LABEL (child (widget, type, name)));
-}
-
-static void
-click (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  g_signal_emit_by_name (child (widget, type, name), "clicked");
 }
 
 static gboolean
@@ -223,27 +216,28 @@ Test (cov_ui, quit_names_eight_waiting_changes_counts_the_rest_and_says_when_all
   cr_assert (WAIT_UNTIL (writer_locked () && stk_writer_get_pending (writer ()) == 10));
 
   dialog = stk_quit_dialog_new (NULL, writer ());
-  g_signal_connect (dialog, "response", G_CALLBACK (response_cb), &r);
+  g_signal_connect (dialog, "decided", G_CALLBACK (response_cb), &r);
   gtk_window_present (GTK_WINDOW (dialog));
-  cr_assert_str_eq (label_text (dialog, STK_TYPE_QUIT_DIALOG, "heading_label"),
+  cr_assert_str_eq (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
                     "10 changes are not saved yet");
+  cr_assert_str_eq (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), "wait");
+  cr_assert_str_eq (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (dialog)), "cancel");
   changes = label_text (dialog, STK_TYPE_QUIT_DIALOG, "changes_label");
   for (const char *p = changes; (p = strstr (p, "•")) != NULL; p++)
     bullets++;
   cr_assert_eq (bullets, 8, "not eight named: “%s”", changes);
   cr_assert (strstr (changes, "… and 2 more") != NULL, "“%s”", changes);
-  cr_assert_str_eq (gtk_button_get_label (GTK_BUTTON (child (dialog, STK_TYPE_QUIT_DIALOG,
-                                                            "lose_button"))),
+  cr_assert_str_eq (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "lose"),
                     "_Quit and Lose 10 Changes");
 
   /* Saved while the user reads, without choosing Wait: it says so and does not quit. */
   release_database (holder);
   cr_assert (WAIT_UNTIL (s.done == 10));
   cr_assert_eq (s.failed, 0);
-  cr_assert (WAIT_UNTIL (strcmp (label_text (dialog, STK_TYPE_QUIT_DIALOG, "body_label"),
+  cr_assert (WAIT_UNTIL (strcmp (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
                                  "Every change is saved now.") == 0),
-             "“%s”", label_text (dialog, STK_TYPE_QUIT_DIALOG, "body_label"));
-  cr_assert_not (gtk_widget_get_visible (child (dialog, STK_TYPE_QUIT_DIALOG, "lose_button")),
+             "“%s”", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  cr_assert_not (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "lose"),
                  "Quit and Lose offered with nothing to lose");
   cr_assert_eq (r.n, 0, "answered by itself");
 
@@ -256,6 +250,12 @@ Test (cov_ui, quit_names_eight_waiting_changes_counts_the_rest_and_says_when_all
 }
 
 /* --- "Database locked" --------------------------------------------------------------- */
+
+static const char *
+locked_body (StkLockedDialog *dialog)
+{
+  return adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+}
 
 Test (cov_ui, database_locked_says_what_waits_retries_and_goes_once_saved)
 {
@@ -273,14 +273,13 @@ Test (cov_ui, database_locked_says_what_waits_retries_and_goes_once_saved)
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   cr_assert_eq (stk_locked_dialog_get_writer (dialog), writer ());
-  cr_assert (strstr (label_text (dialog, STK_TYPE_LOCKED_DIALOG, "cause_label"),
-                     "“inventory.db”") != NULL);
-  cr_assert (g_str_has_prefix (label_text (dialog, STK_TYPE_LOCKED_DIALOG, "pending_label"),
-                               "1 change is waiting."),
-             "“%s”", label_text (dialog, STK_TYPE_LOCKED_DIALOG, "pending_label"));
-  cr_assert (g_str_has_prefix (label_text (dialog, STK_TYPE_LOCKED_DIALOG, "state_label"),
-                               "Stocktake keeps trying every few seconds"),
-             "“%s”", label_text (dialog, STK_TYPE_LOCKED_DIALOG, "state_label"));
+  /* One body, one paragraph each: why, what waits, what happens now. */
+  cr_assert (strstr (locked_body (dialog), "“inventory.db”") != NULL);
+  cr_assert (strstr (locked_body (dialog), "\n\n1 change is waiting.") != NULL,
+             "“%s”", locked_body (dialog));
+  cr_assert (strstr (locked_body (dialog), "\n\nStocktake keeps trying every few seconds") != NULL,
+             "“%s”", locked_body (dialog));
+  cr_assert_str_eq (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), "retry");
 
   /* The change is withdrawn: nothing is left to wait for, the dialog goes. (Before any
    * Retry: a cancel that comes while the writer is trying is not withdrawn, see the
@@ -300,8 +299,9 @@ Test (cov_ui, database_locked_says_what_waits_retries_and_goes_once_saved)
   dialog = stk_locked_dialog_new (NULL, writer ());
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   gtk_window_present (GTK_WINDOW (dialog));
-  click (dialog, STK_TYPE_LOCKED_DIALOG, "retry_button");
-  cr_assert_str_eq (label_text (dialog, STK_TYPE_LOCKED_DIALOG, "state_label"), "Trying again…");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "retry");
+  cr_assert (g_str_has_suffix (locked_body (dialog), "\n\nTrying again…"), "%s", locked_body (dialog));
+  cr_assert (gtk_widget_get_visible (GTK_WIDGET (dialog)), "Retry took the dialog away");
   cr_assert (WAIT_UNTIL (writer_locked ()));
   cr_assert_eq (stk_writer_get_pending (writer ()), 1);
 
@@ -336,12 +336,11 @@ Test (cov_ui, database_busy_at_start_says_nothing_changed_and_escape_quits)
   g_signal_connect (dialog, "retry", G_CALLBACK (count_cb), &retry);
   gtk_window_present (GTK_WINDOW (dialog));
   cr_assert_null (stk_locked_dialog_get_writer (dialog));
-  cr_assert_str_eq (label_text (dialog, STK_TYPE_LOCKED_DIALOG, "pending_label"),
-                    "Nothing has been changed.");
-  cr_assert_str_eq (gtk_button_get_label (GTK_BUTTON (child (dialog, STK_TYPE_LOCKED_DIALOG,
-                                                            "close_button"))),
+  cr_assert (strstr (locked_body (dialog), "\n\nNothing has been changed.\n\n") != NULL,
+             "%s", locked_body (dialog));
+  cr_assert_str_eq (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "close"),
                     "_Quit");
-  click (dialog, STK_TYPE_LOCKED_DIALOG, "retry_button");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "retry");
   cr_assert_eq (retry, 1);
   /* Escape is Quit; the application closes the dialog. */
   gtk_window_close (GTK_WINDOW (dialog));
@@ -351,13 +350,39 @@ Test (cov_ui, database_busy_at_start_says_nothing_changed_and_escape_quits)
 
 /* --- the lock dialog ---------------------------------------------------------------- */
 
+typedef struct
+{
+  guint n;
+  char  id[32];
+} LockResponses;
+
+static void
+lock_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  LockResponses    *r)
+{
+  r->n++;
+  g_strlcpy (r->id, response, sizeof r->id);
+}
+
+/* The window the lock dialog comes over. */
+static GtkWindow *
+lock_parent (void)
+{
+  GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_application (parent, app);
+  gtk_window_present (parent);
+  return parent;
+}
+
 Test (cov_ui, lock_held_by_a_command_names_the_command)
 {
   g_autoptr(GSubprocess) taker = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(StkSession) other = NULL;
   StkLockDialog *dialog;
-  Responses r = { 0 };
+  LockResponses r = { 0 };
 
   stk_session_close (session, 5000, NULL);
   g_clear_object (&session);
@@ -366,19 +391,21 @@ Test (cov_ui, lock_held_by_a_command_names_the_command)
   cr_assert_null (other);
   cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED), "%s", error->message);
 
-  dialog = stk_lock_dialog_new (app, db_path, error);
-  g_signal_connect (dialog, "response", G_CALLBACK (response_cb), &r);
+  dialog = stk_lock_dialog_new (lock_parent (), db_path, error);
+  g_signal_connect (dialog, "response", G_CALLBACK (lock_response_cb), &r);
   gtk_window_present (GTK_WINDOW (dialog));
-  cr_assert_str_eq (label_text (dialog, STK_TYPE_LOCK_DIALOG, "heading_label"),
+  cr_assert_str_eq (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
                     "This inventory is being changed by a Stocktake command");
-  cr_assert (g_str_has_prefix (label_text (dialog, STK_TYPE_LOCK_DIALOG, "body_label"),
-                               "“inventory.db” is being changed by the command “import” — "),
-             "“%s”", label_text (dialog, STK_TYPE_LOCK_DIALOG, "body_label"));
+  cr_assert (g_str_has_prefix (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                               "“inventory.db” is being changed by the command “import”. "),
+             "“%s”", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  /* Who holds it is behind Details. */
+  cr_assert (strstr (stk_lock_dialog_get_details (dialog), "(process ") != NULL);
 
-  /* Escape is Quit; the application closes the dialog. */
+  /* Escape is Quit; the dialog hides, the application destroys it. */
   gtk_window_close (GTK_WINDOW (dialog));
   cr_assert_eq (r.n, 1);
-  cr_assert_eq (r.last, STK_LOCK_DIALOG_QUIT);
+  cr_assert_str_eq (r.id, STK_LOCK_DIALOG_QUIT);
   cr_assert (is_toplevel (dialog));
   stk_lock_taker_stop (taker);
 }
@@ -387,20 +414,20 @@ Test (cov_ui, lock_file_that_cannot_be_made_offers_read_only_with_the_reason)
 {
   g_autoptr(GError) error = g_error_new_literal (STK_ERROR, STK_ERROR_READ_ONLY,
                                                  "The folder is read-only for you.");
-  StkLockDialog *dialog = stk_lock_dialog_new (app, db_path, error);
-  Responses r = { 0 };
+  StkLockDialog *dialog = stk_lock_dialog_new (lock_parent (), db_path, error);
+  LockResponses r = { 0 };
 
-  g_signal_connect (dialog, "response", G_CALLBACK (response_cb), &r);
+  g_signal_connect (dialog, "response", G_CALLBACK (lock_response_cb), &r);
   gtk_window_present (GTK_WINDOW (dialog));
-  cr_assert_str_eq (label_text (dialog, STK_TYPE_LOCK_DIALOG, "heading_label"),
+  cr_assert_str_eq (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
                     "This inventory cannot be changed from here");
-  cr_assert_str_eq (label_text (dialog, STK_TYPE_LOCK_DIALOG, "body_label"),
-                    "The folder is read-only for you.");
-  cr_assert (g_str_has_prefix (label_text (dialog, STK_TYPE_LOCK_DIALOG, "hint_label"),
-                               "You can still open it read-only"));
-  click (dialog, STK_TYPE_LOCK_DIALOG, "read_only_button");
+  cr_assert_str_eq (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                    "The folder is read-only for you. You can still open it read-only and "
+                    "look at everything in it.");
+  cr_assert_str_eq (stk_lock_dialog_get_details (dialog), "");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), STK_LOCK_DIALOG_READ_ONLY);
   cr_assert_eq (r.n, 1);
-  cr_assert_eq (r.last, STK_LOCK_DIALOG_READ_ONLY);
+  cr_assert_str_eq (r.id, STK_LOCK_DIALOG_READ_ONLY);
 }
 
 /* --- progress and results ------------------------------------------------------------- */
@@ -677,8 +704,9 @@ Test (cov_ui, public_entry_points_refuse_bad_arguments_without_a_crash)
   REFUSED (stk_locked_dialog_new_for_startup (NULL, db_path, NULL), NULL);
   REFUSED (stk_locked_dialog_new_for_startup (app, NULL, NULL), NULL);
   REFUSED (stk_lock_dialog_new (NULL, db_path, error), NULL);
-  REFUSED (stk_lock_dialog_new (app, NULL, error), NULL);
-  REFUSED (stk_lock_dialog_new (app, db_path, NULL), NULL);
+  REFUSED (stk_lock_dialog_new (bad_parent, db_path, error), NULL);
+  REFUSED (stk_lock_dialog_new (lock_parent (), NULL, error), NULL);
+  REFUSED (stk_lock_dialog_new (lock_parent (), db_path, NULL), NULL);
   REFUSED (stk_progress_dialog_new (bad_parent, "t", "h", cancellable), NULL);
   REFUSED (stk_progress_dialog_new (NULL, "t", "h", NULL), NULL);
   REFUSED (stk_result_dialog_show (bad_parent, STK_RESULT_OK, "t", "h", "b", NULL, 0), NULL);

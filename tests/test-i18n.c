@@ -16,6 +16,7 @@
 #include <criterion/criterion.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "stk-ops.h"
@@ -323,7 +324,7 @@ static GtkWidget *
 switcher_button (GtkWidget  *window,
                  const char *title)
 {
-  GtkWidget *switcher = find_widget (window, GTK_TYPE_STACK_SWITCHER);
+  GtkWidget *switcher = find_widget (window, ADW_TYPE_VIEW_SWITCHER);
 
   cr_assert_not_null (switcher, "the window has no view switcher");
   for (GtkWidget *b = gtk_widget_get_first_child (switcher); b; b = gtk_widget_get_next_sibling (b))

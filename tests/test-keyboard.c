@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "stk-item-dialog.h"
@@ -318,7 +319,7 @@ Test (keyboard, down_in_the_search_field_enters_the_results)
 Test (keyboard, shortcuts_open_the_dialogs_and_views)
 {
   StkWindow *window;
-  GtkStack *views;
+  AdwViewStack *views;
   GtkWindow *dialog;
 
   add_item ("A-1", 5);
@@ -326,13 +327,13 @@ Test (keyboard, shortcuts_open_the_dialogs_and_views)
   views = template_child (window, STK_TYPE_WINDOW, "view_stack");
 
   stk_test_keys (GTK_WINDOW (window), "alt+2");
-  cr_assert (WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (views), "sales") == 0));
+  cr_assert (WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (views), "sales") == 0));
   stk_test_keys (GTK_WINDOW (window), "alt+3");
-  cr_assert (WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (views), "moves") == 0));
+  cr_assert (WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (views), "moves") == 0));
   stk_test_keys (GTK_WINDOW (window), "alt+4");
-  cr_assert (WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (views), "reports") == 0));
+  cr_assert (WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (views), "reports") == 0));
   stk_test_keys (GTK_WINDOW (window), "alt+1");
-  cr_assert (WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (views), "items") == 0));
+  cr_assert (WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (views), "items") == 0));
 
   stk_test_keys (GTK_WINDOW (window), "ctrl+shift+s");
   cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_SALE_DIALOG)) != NULL),
@@ -407,7 +408,7 @@ Test (keyboard, the_shortcuts_window_lists_them)
 Test (keyboard, each_view_keeps_its_own_search)
 {
   StkWindow *window;
-  GtkStack *views;
+  AdwViewStack *views;
   GtkEditable *search;
   StkTableView *items;
   StkTableView *sales;
@@ -424,7 +425,7 @@ Test (keyboard, each_view_keeps_its_own_search)
   stk_test_keys (GTK_WINDOW (window), "B");
   cr_assert (WAIT_UNTIL (loaded (items, 1)));
 
-  gtk_stack_set_visible_child_name (views, "sales");
+  adw_view_stack_set_visible_child_name (views, "sales");
   cr_assert_str_eq (gtk_editable_get_text (search), "", "the Items search followed into Sales");
   {
     const char *sales_search = stk_table_model_get_search (stk_table_view_get_model (sales));
@@ -433,10 +434,10 @@ Test (keyboard, each_view_keeps_its_own_search)
                "Sales is searched with the Items text “%s”", sales_search);
   }
 
-  gtk_stack_set_visible_child_name (views, "reports");
+  adw_view_stack_set_visible_child_name (views, "reports");
   cr_assert_not (gtk_widget_get_visible (GTK_WIDGET (search)), "Reports shows the search field");
 
-  gtk_stack_set_visible_child_name (views, "items");
+  adw_view_stack_set_visible_child_name (views, "items");
   cr_assert (gtk_widget_get_visible (GTK_WIDGET (search)));
   cr_assert_str_eq (gtk_editable_get_text (search), "B", "Items lost its search");
   cr_assert (WAIT_UNTIL (loaded (items, 1)));

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "stk-item-dialog.h"
@@ -154,7 +155,7 @@ archived (void)
 Test (slips, delete_in_sales_or_moves_archives_nothing)
 {
   StkWindow *window;
-  GtkStack *views;
+  AdwViewStack *views;
   StkTableView *sales;
   StkTableView *moves;
 
@@ -167,7 +168,7 @@ Test (slips, delete_in_sales_or_moves_archives_nothing)
   stk_table_view_select_id (view_in (window, "items_box"),
                             query ("SELECT id FROM items WHERE code = 'B-1'"));
 
-  gtk_stack_set_visible_child_name (views, "sales");
+  adw_view_stack_set_visible_child_name (views, "sales");
   sales = view_in (window, "sales_box");
   cr_assert (WAIT_UNTIL (loaded (sales, 1)));
   cr_assert (stk_table_view_focus_results (sales));
@@ -175,7 +176,7 @@ Test (slips, delete_in_sales_or_moves_archives_nothing)
   /* The action itself, however it is reached, does nothing outside Items. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.archive-item", NULL);
 
-  gtk_stack_set_visible_child_name (views, "moves");
+  adw_view_stack_set_visible_child_name (views, "moves");
   moves = view_in (window, "moves_box");
   cr_assert (WAIT_UNTIL (loaded (moves, 3)));
   cr_assert (stk_table_view_focus_results (moves));
@@ -184,7 +185,7 @@ Test (slips, delete_in_sales_or_moves_archives_nothing)
 
   /* Keys after the Deletes, then a change after those: all earlier ones are in. */
   stk_test_keys (GTK_WINDOW (window), "alt+1");
-  cr_assert (WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (views), "items") == 0));
+  cr_assert (WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (views), "items") == 0));
   writer_barrier ();
   cr_assert_eq (archived (), 0, "Delete in Sales or Stock Moves archived an item");
 }
@@ -208,7 +209,7 @@ Test (slips, shift_tab_twice_and_enter_from_search_archives_nothing)
   /* Back past New Item, out of the header bar: to the last control of the window. */
   stk_test_keys (GTK_WINDOW (window), "shift+Tab shift+Tab");
   cr_assert (WAIT_UNTIL ((focus = gtk_root_get_focus (GTK_ROOT (window))) != NULL &&
-                         gtk_widget_get_ancestor (focus, GTK_TYPE_HEADER_BAR) == NULL));
+                         gtk_widget_get_ancestor (focus, ADW_TYPE_HEADER_BAR) == NULL));
   stk_test_keys (GTK_WINDOW (window), "Return");
   /* A button's click comes with the key's release: a key after it, once seen, says
    * the click (if any) happened — or a (modal) dialog the click opened shows. */
@@ -314,10 +315,14 @@ Test (slips, an_archived_code_is_offered_for_restore)
   cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
   gtk_editable_set_text (template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry"), "A-1");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
-  cr_assert (WAIT_UNTIL ((question = find_toplevel (GTK_TYPE_MESSAGE_DIALOG)) != NULL),
+  cr_assert (WAIT_UNTIL ((question = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL),
              "no offer to restore the archived item");
   cr_assert_eq (gtk_window_get_transient_for (question), dialog);
-  gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_ACCEPT);
+  cr_assert_str_eq (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (question)),
+                    "restore");
+  cr_assert_str_eq (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (question)),
+                    "cancel");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "restore");
 
   cr_assert (WAIT_UNTIL (archived () == 0), "the archived item was not restored");
   cr_assert_eq (query ("SELECT count(*) FROM items WHERE code = 'A-1'"), 1);
@@ -371,13 +376,45 @@ check_buttons (GtkWidget *window,
     check_buttons (window, c, notice_box, n);
 }
 
+/* The toast widget (css name "toast") inside @widget, once shown whole (its slide-in
+ * over: inside @widget's bounds), or NULL. */
+static GtkWidget *find_toast_in (GtkWidget *widget, GtkWidget *notice);
+
+static GtkWidget *
+find_toast (GtkWidget *notice)
+{
+  return find_toast_in (notice, notice);
+}
+
+static GtkWidget *
+find_toast_in (GtkWidget *widget,
+               GtkWidget *notice)
+{
+  graphene_rect_t t;
+  graphene_rect_t nb;
+
+  if (g_str_equal (gtk_widget_get_css_name (widget), "toast") && gtk_widget_get_mapped (widget) &&
+      gtk_widget_compute_bounds (widget, notice, &t) &&
+      gtk_widget_compute_bounds (notice, notice, &nb) &&
+      graphene_rect_contains_rect (&nb, &t))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_toast_in (c, notice);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 Test (slips, the_notice_never_covers_the_action_bar)
 {
   StkWindow *window;
   StkNotice *notice;
-  GtkStack *views;
-  GtkWidget *notice_box;
-  const char *pages[] = { "items_box", "sales_box", "moves_box" };
+  AdwViewStack *views;
+  GtkWidget *toast = NULL;
+  const char *bars[] = { "items_action_bar", "sales_action_bar", "moves_action_bar" };
   const char *names[] = { "items", "sales", "moves" };
 
   add_item ("A-1", 5);
@@ -389,26 +426,25 @@ Test (slips, the_notice_never_covers_the_action_bar)
   stk_notice_set_timeout (notice, 600000);
   stk_notice_show (notice, "Saved: a rather long notice about “A-1” and what became of it",
                    NULL);
-  /* The notice's own box (the revealer's child), once fully revealed. */
-  notice_box = gtk_revealer_get_child (GTK_REVEALER (gtk_widget_get_first_child (GTK_WIDGET (notice))));
-  cr_assert (WAIT_UNTIL (gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_first_child (GTK_WIDGET (notice))))));
+  /* The notice is an AdwToast, shown by the toast overlay that wraps the views. */
+  cr_assert_not_null (stk_notice_get_toast (notice));
+  cr_assert (WAIT_UNTIL ((toast = find_toast (GTK_WIDGET (notice))) != NULL));
 
-  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (bars); i++)
     {
-      GtkWidget *box = template_child (window, STK_TYPE_WINDOW, pages[i]);
+      GtkWidget *bar = template_child (window, STK_TYPE_WINDOW, bars[i]);
       guint n = 0;
 
-      gtk_stack_set_visible_child_name (views, names[i]);
-      cr_assert (WAIT_UNTIL (gtk_widget_get_mapped (box)));
+      adw_view_stack_set_visible_child_name (views, names[i]);
+      cr_assert (WAIT_UNTIL (gtk_widget_get_mapped (bar)), "no action bar in %s", names[i]);
       stk_test_spin (0);
       gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-      for (GtkWidget *c = gtk_widget_get_first_child (box); c; c = gtk_widget_get_next_sibling (c))
-        if (GTK_IS_ACTION_BAR (c))
-          check_buttons (GTK_WIDGET (window), c, notice_box, &n);
+      cr_assert (WAIT_UNTIL ((toast = find_toast (GTK_WIDGET (notice))) != NULL));
+      check_buttons (GTK_WIDGET (window), bar, toast, &n);
       cr_assert_gt (n, 0, "no action bar button in %s", names[i]);
     }
 
   /* A click on Record Sale… while the notice shows opens the dialog. */
-  gtk_stack_set_visible_child_name (views, "items");
+  adw_view_stack_set_visible_child_name (views, "items");
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.record-sale", NULL));
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "stk-flows.h"
@@ -187,17 +188,17 @@ action_enabled (StkWindow  *window,
                 const char *action,
                 const char *string_target)
 {
-  GtkHeaderBar *bar = GTK_HEADER_BAR (gtk_window_get_titlebar (GTK_WINDOW (window)));
+  AdwHeaderBar *bar = template_child (window, STK_TYPE_WINDOW, "header_bar");
   GtkWidget *probe = gtk_button_new ();
   gboolean enabled;
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (probe), action);
   if (string_target != NULL)
     gtk_actionable_set_action_target (GTK_ACTIONABLE (probe), "s", string_target);
-  gtk_header_bar_pack_end (bar, probe);
+  adw_header_bar_pack_end (bar, probe);
   stk_test_spin (20);
   enabled = gtk_widget_get_sensitive (probe);
-  gtk_header_bar_remove (bar, probe);
+  adw_header_bar_remove (bar, probe);
   return enabled;
 }
 
@@ -738,7 +739,7 @@ Test (window, size_view_and_report_period_are_remembered)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *last_view = NULL;
   StkWindow *window;
-  GtkStack *view_stack;
+  AdwViewStack *view_stack;
   GtkWidget *range365;
   int width = 0;
   int height = 0;
@@ -755,7 +756,7 @@ Test (window, size_view_and_report_period_are_remembered)
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   cr_assert_eq (width, 1100, "width %d", width);
   cr_assert_eq (height, 700);
-  cr_assert_str_eq (gtk_stack_get_visible_child_name (view_stack), "reports");
+  cr_assert_str_eq (adw_view_stack_get_visible_child_name (view_stack), "reports");
   cr_assert_eq (report_days (window), 30);
   range365 = find_named (GTK_WIDGET (window), "range-30");
   cr_assert (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (range365)),
@@ -767,7 +768,7 @@ Test (window, size_view_and_report_period_are_remembered)
   cr_assert (GTK_IS_TOGGLE_BUTTON (range365));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (range365), TRUE);
   cr_assert_eq (g_settings_get_uint (settings, "report-days"), 365);
-  gtk_stack_set_visible_child_name (view_stack, "sales");
+  adw_view_stack_set_visible_child_name (view_stack, "sales");
   last_view = g_settings_get_string (settings, "last-view");
   cr_assert_str_eq (last_view, "sales");
   gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
@@ -781,7 +782,7 @@ Test (window, size_view_and_report_period_are_remembered)
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   cr_assert_eq (width, 1180);
   cr_assert_eq (height, 760);
-  cr_assert_str_eq (gtk_stack_get_visible_child_name (template_child (window, STK_TYPE_WINDOW,
-                                                                      "view_stack")), "sales");
+  cr_assert_str_eq (adw_view_stack_get_visible_child_name (template_child (window, STK_TYPE_WINDOW,
+                                                                           "view_stack")), "sales");
   cr_assert_eq (report_days (window), 365);
 }

@@ -3,6 +3,7 @@
 
 #include "stk-item-dialog.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "stk-a11y.h"
@@ -38,12 +39,12 @@ struct _StkItemDialog
 G_DEFINE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK_TYPE_EDIT_DIALOG)
 
 static void
-restore_response_cb (GtkDialog     *question,
-                     int            response,
-                     StkItemDialog *self)
+restore_response_cb (AdwMessageDialog *question,
+                     const char       *response,
+                     StkItemDialog    *self)
 {
-  gtk_window_destroy (GTK_WINDOW (question));
-  if (response == GTK_RESPONSE_ACCEPT && self->restoring_id > 0)
+  /* The question closes itself. */
+  if (g_strcmp0 (response, "restore") == 0 && self->restoring_id > 0)
     {
       g_autoptr(StkOp) op = stk_op_set_archived (self->restoring_id, FALSE);
 
@@ -80,25 +81,26 @@ taken_code_cb (GObject      *object,
   self->restoring_code = g_strdup (info.code);
   stk_a11y_set_field_error (self->code_error, GTK_WIDGET (self->code_entry),
                             _("An archived item has this code."));
-  question = gtk_message_dialog_new (GTK_WINDOW (self),
-                                     GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                     GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+  question = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (question),
                                      /* Translators: %s is an item code */
                                      _("Restore the Archived Item “%s”?"), info.code);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (question),
-                                            /* Translators: %s is an item's description */
-                                            _("“%s” was archived. Restoring brings it back "
-                                              "with its stock and its history."),
-                                            info.description && info.description[0]
-                                              ? info.description : info.code);
-  gtk_dialog_add_buttons (GTK_DIALOG (question),
-                          _("_Cancel"), GTK_RESPONSE_CANCEL,
-                          _("_Restore"), GTK_RESPONSE_ACCEPT,
-                          NULL);
-  gtk_dialog_set_default_response (GTK_DIALOG (question), GTK_RESPONSE_ACCEPT);
-  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (question),
-                                                                GTK_RESPONSE_ACCEPT),
-                            "suggested-action");
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (question),
+                                  /* Translators: %s is an item's description */
+                                  _("“%s” was archived. Restoring brings it back "
+                                    "with its stock and its history."),
+                                  info.description && info.description[0]
+                                    ? info.description : info.code);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (question),
+                                    "cancel", _("_Cancel"),
+                                    "restore", _("_Restore"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (question), "restore",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (question), "restore");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (question), "cancel");
+  gtk_window_set_modal (GTK_WINDOW (question), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (question), TRUE);
   stk_a11y_name_mnemonic_buttons (question);
   g_signal_connect_object (question, "response", G_CALLBACK (restore_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (question));

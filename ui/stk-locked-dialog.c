@@ -7,21 +7,37 @@
 
 struct _StkLockedDialog
 {
-  GtkWindow  parent_instance;
+  AdwMessageDialog parent_instance;
 
   StkWriter *writer;   /* NULL at startup */
   gboolean   retried;
   gboolean   watching; /* closes itself once the writer is READY */
 
-  /* Template widgets */
-  GtkLabel  *cause_label;
-  GtkLabel  *pending_label;
-  GtkLabel  *state_label;
-  GtkButton *close_button;
-  GtkWidget *retry_button;
+  char      *cause;
+  char      *pending;
+  char      *state;
 };
 
-G_DEFINE_FINAL_TYPE (StkLockedDialog, stk_locked_dialog, GTK_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (StkLockedDialog, stk_locked_dialog, ADW_TYPE_MESSAGE_DIALOG)
+
+/* The body: why, what waits, what happens now — one paragraph each. */
+static void
+set_part (StkLockedDialog  *self,
+          char            **part,
+          const char       *text)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  g_free (*part);
+  *part = g_strdup (text);
+  if (self->cause && self->cause[0])
+    g_string_append (body, self->cause);
+  if (self->pending && self->pending[0])
+    g_string_append_printf (body, "%s%s", body->len ? "\n\n" : "", self->pending);
+  if (self->state && self->state[0])
+    g_string_append_printf (body, "%s%s", body->len ? "\n\n" : "", self->state);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body->str);
+}
 
 enum {
   RETRY,
@@ -43,7 +59,7 @@ set_cause (StkLockedDialog *self,
   cause = g_strdup_printf (_("Another program is using the inventory file “%s”, so "
                              "Stocktake cannot save to it right now."),
                            name);
-  gtk_label_set_text (self->cause_label, cause);
+  set_part (self, &self->cause, cause);
 }
 
 static void
@@ -76,16 +92,16 @@ stk_locked_dialog_update (StkLockedDialog *self)
                                                  "is free.",
                                                  pending),
                                     pending);
-  gtk_label_set_text (self->pending_label, pending_text);
+  set_part (self, &self->pending, pending_text);
 
   switch (state)
     {
     case STK_WRITER_STATE_PROBING:
     case STK_WRITER_STATE_RETRYING:
-      gtk_label_set_text (self->state_label, _("Trying again…"));
+      set_part (self, &self->state, _("Trying again…"));
       break;
     case STK_WRITER_STATE_LOCKED:
-      gtk_label_set_text (self->state_label,
+      set_part (self, &self->state,
                           self->retried
                           ? _("Still locked. Stocktake keeps trying every few seconds; you can "
                               "close this and go on working.")
@@ -107,43 +123,34 @@ stk_locked_dialog_writer_notify_cb (StkLockedDialog *self,
   stk_locked_dialog_update (self);
 }
 
+/* Every answer has hidden the dialog (hide-on-close); Retry shows it again. */
 static void
-retry_clicked_cb (StkLockedDialog *self)
+response_cb (StkLockedDialog *self,
+             const char      *response)
 {
-  self->retried = TRUE;
-  if (self->writer != NULL)
+  if (g_strcmp0 (response, "retry") == 0)
     {
-      stk_writer_retry_now (self->writer);
-      gtk_label_set_text (self->state_label, _("Trying again…"));
+      self->retried = TRUE;
+      if (self->writer != NULL)
+        {
+          set_part (self, &self->state, _("Trying again…"));
+          gtk_window_present (GTK_WINDOW (self));
+          stk_writer_retry_now (self->writer);
+        }
+      else
+        {
+          gtk_window_present (GTK_WINDOW (self));
+          g_signal_emit (self, signals[RETRY], 0);
+        }
     }
-  else
-    g_signal_emit (self, signals[RETRY], 0);
-}
-
-static void
-close_clicked_cb (StkLockedDialog *self)
-{
-  if (self->writer != NULL)
+  else if (self->writer != NULL)
     {
+      /* Close (or Escape): the user goes on working while the changes wait. */
       g_signal_emit (self, signals[DISMISSED], 0);
       gtk_window_destroy (GTK_WINDOW (self));
     }
   else
     g_signal_emit (self, signals[QUIT], 0);
-}
-
-static gboolean
-stk_locked_dialog_close_request (GtkWindow *window)
-{
-  StkLockedDialog *self = STK_LOCKED_DIALOG (window);
-
-  if (self->writer == NULL)
-    {
-      g_signal_emit (self, signals[QUIT], 0);
-      return TRUE;
-    }
-  g_signal_emit (self, signals[DISMISSED], 0);
-  return GTK_WINDOW_CLASS (stk_locked_dialog_parent_class)->close_request (window);
 }
 
 static void
@@ -165,10 +172,8 @@ stk_locked_dialog_class_init (StkLockedDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = stk_locked_dialog_dispose;
-  window_class->close_request = stk_locked_dialog_close_request;
 
   /* Startup mode only (no writer): the user asked to try opening again / to quit. */
   signals[RETRY] =
@@ -185,15 +190,7 @@ stk_locked_dialog_class_init (StkLockedDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ui/stk-locked-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, StkLockedDialog, cause_label);
-  gtk_widget_class_bind_template_child (widget_class, StkLockedDialog, pending_label);
-  gtk_widget_class_bind_template_child (widget_class, StkLockedDialog, state_label);
-  gtk_widget_class_bind_template_child (widget_class, StkLockedDialog, close_button);
-  gtk_widget_class_bind_template_child (widget_class, StkLockedDialog, retry_button);
-  gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_bind_template_callback (widget_class, response_cb);
 }
 
 static void
@@ -223,7 +220,6 @@ stk_locked_dialog_new (GtkWindow *parent,
   g_signal_connect_object (writer, "notify::pending",
                            G_CALLBACK (stk_locked_dialog_writer_notify_cb), self,
                            G_CONNECT_SWAPPED);
-  gtk_label_set_text (self->state_label, "");
   stk_locked_dialog_update (self);
   self->watching = TRUE;
   return self;
@@ -239,14 +235,11 @@ stk_locked_dialog_new_for_startup (GtkApplication *application,
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (db_path != NULL, NULL);
 
-  self = g_object_new (STK_TYPE_LOCKED_DIALOG, "application", application,
-                       "modal", FALSE, NULL);
+  self = g_object_new (STK_TYPE_LOCKED_DIALOG, "application", application, NULL);
   set_cause (self, db_path);
-  gtk_label_set_text (self->pending_label,
-                      message ? message : _("Nothing has been changed."));
-  gtk_label_set_text (self->state_label,
-                      _("Close the other program, then choose Retry."));
-  gtk_button_set_label (self->close_button, _("_Quit"));
+  set_part (self, &self->pending, message ? message : _("Nothing has been changed."));
+  set_part (self, &self->state, _("Close the other program, then choose Retry."));
+  adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "close", _("_Quit"));
   return self;
 }
 

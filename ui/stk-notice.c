@@ -5,22 +5,20 @@
 
 #include <glib/gi18n.h>
 
-#include "stk-a11y.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 
 struct _StkNotice
 {
-  GtkWidget    parent_instance;
+  GtkWidget        parent_instance;
 
-  StkOp       *undo_op;
-  guint        timeout_ms;
-  guint        timeout_id;
+  StkOp           *undo_op;
+  guint            timeout_ms;
+  char            *text;      /* of the toast shown, NULL when none */
+  AdwToast        *toast;     /* the toast shown, weak: the overlay owns it */
 
   /* Template widgets */
-  GtkRevealer *revealer;
-  GtkLabel    *label;
-  GtkButton   *undo_button;
+  AdwToastOverlay *overlay;
 };
 
 G_DEFINE_FINAL_TYPE (StkNotice, stk_notice, GTK_TYPE_WIDGET)
@@ -28,6 +26,7 @@ G_DEFINE_FINAL_TYPE (StkNotice, stk_notice, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_CAN_UNDO,
+  PROP_CHILD,
   N_PROPS
 };
 
@@ -49,10 +48,29 @@ stk_notice_set_undo_op (StkNotice *self,
     stk_op_ref (undo_op);
   g_clear_pointer (&self->undo_op, stk_op_unref);
   self->undo_op = undo_op;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->undo_button), undo_op != NULL);
   if (had != (undo_op != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+}
+
+/* The toast went (timeout, its close button, or a newer one): so does its undo op. */
+static void
+toast_dismissed_cb (StkNotice *self,
+                    AdwToast  *toast)
+{
+  if (toast != self->toast)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (self->toast), (gpointer *) &self->toast);
+  self->toast = NULL;
+  g_clear_pointer (&self->text, g_free);
+  stk_notice_set_undo_op (self, NULL);
+}
+
+static void
+toast_button_clicked_cb (StkNotice *self,
+                         AdwToast  *toast)
+{
+  if (toast == self->toast)
+    stk_notice_undo (self);
 }
 
 void
@@ -60,19 +78,13 @@ stk_notice_dismiss (StkNotice *self)
 {
   g_return_if_fail (STK_IS_NOTICE (self));
 
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  gtk_revealer_set_reveal_child (self->revealer, FALSE);
-  stk_notice_set_undo_op (self, NULL);
-}
+  if (self->toast != NULL)
+    {
+      g_autoptr(AdwToast) toast = g_object_ref (self->toast);
 
-static gboolean
-stk_notice_timeout_cb (gpointer user_data)
-{
-  StkNotice *self = STK_NOTICE (user_data);
-
-  self->timeout_id = 0;
-  stk_notice_dismiss (self);
-  return G_SOURCE_REMOVE;
+      adw_toast_dismiss (toast);
+      toast_dismissed_cb (self, toast);
+    }
 }
 
 void
@@ -80,18 +92,35 @@ stk_notice_show (StkNotice  *self,
                  const char *text,
                  StkOp      *undo_op)
 {
+  g_autofree char *markup = NULL;
+  AdwToast *toast;
+
   g_return_if_fail (STK_IS_NOTICE (self));
   g_return_if_fail (text != NULL);
 
-  gtk_label_set_text (self->label, text);
-  stk_notice_set_undo_op (self, undo_op);
-  gtk_revealer_set_reveal_child (self->revealer, TRUE);
+  /* One notice at a time: the newest replaces the one shown. */
+  stk_notice_dismiss (self);
 
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  self->timeout_id = g_timeout_add (self->timeout_ms, stk_notice_timeout_cb, self);
+  /* An AdwToast's title is Pango markup in libadwaita 1.2. */
+  markup = g_markup_escape_text (text, -1);
+  toast = adw_toast_new (markup);
+  adw_toast_set_timeout (toast, (self->timeout_ms + 999) / 1000);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  if (undo_op != NULL)
+    adw_toast_set_button_label (toast, _("_Undo"));
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (toast_button_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  self->toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
+  self->text = g_strdup (text);
+  stk_notice_set_undo_op (self, undo_op);
+  adw_toast_overlay_add_toast (self->overlay, toast);   /* takes the toast */
 
   /* Screen readers hear what was saved without moving the focus. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->label),
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
@@ -99,10 +128,14 @@ const char *
 stk_notice_get_text (StkNotice *self)
 {
   g_return_val_if_fail (STK_IS_NOTICE (self), NULL);
+  return self->text;
+}
 
-  if (!gtk_revealer_get_reveal_child (self->revealer))
-    return NULL;
-  return gtk_label_get_text (self->label);
+AdwToast *
+stk_notice_get_toast (StkNotice *self)
+{
+  g_return_val_if_fail (STK_IS_NOTICE (self), NULL);
+  return self->toast;
 }
 
 gboolean
@@ -121,7 +154,6 @@ stk_notice_undo (StkNotice *self)
 
   if (self->undo_op == NULL)
     return FALSE;
-
   op = stk_op_ref (self->undo_op);
   stk_notice_dismiss (self);
   g_signal_emit (self, signals[UNDO], 0, op);
@@ -136,18 +168,24 @@ stk_notice_set_timeout (StkNotice *self,
   self->timeout_ms = MAX (timeout_ms, 1);
 }
 
-static void
-undo_clicked_cb (StkNotice *self,
-                 GtkButton *button)
+GtkWidget *
+stk_notice_get_child (StkNotice *self)
 {
-  stk_notice_undo (self);
+  g_return_val_if_fail (STK_IS_NOTICE (self), NULL);
+  return adw_toast_overlay_get_child (self->overlay);
 }
 
-static void
-close_clicked_cb (StkNotice *self,
-                  GtkButton *button)
+void
+stk_notice_set_child (StkNotice *self,
+                      GtkWidget *child)
 {
-  stk_notice_dismiss (self);
+  g_return_if_fail (STK_IS_NOTICE (self));
+  g_return_if_fail (child == NULL || GTK_IS_WIDGET (child));
+
+  if (adw_toast_overlay_get_child (self->overlay) == child)
+    return;
+  adw_toast_overlay_set_child (self->overlay, child);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHILD]);
 }
 
 static void
@@ -155,7 +193,10 @@ stk_notice_dispose (GObject *object)
 {
   StkNotice *self = STK_NOTICE (object);
 
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->toast), (gpointer *) &self->toast);
+  self->toast = NULL;
+  g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->undo_op, stk_op_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_NOTICE);
 
@@ -175,6 +216,27 @@ stk_notice_get_property (GObject    *object,
     case PROP_CAN_UNDO:
       g_value_set_boolean (value, self->undo_op != NULL);
       break;
+    case PROP_CHILD:
+      g_value_set_object (value, stk_notice_get_child (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stk_notice_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  StkNotice *self = STK_NOTICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHILD:
+      stk_notice_set_child (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -188,10 +250,14 @@ stk_notice_class_init (StkNoticeClass *klass)
 
   object_class->dispose = stk_notice_dispose;
   object_class->get_property = stk_notice_get_property;
+  object_class->set_property = stk_notice_set_property;
 
   properties[PROP_CAN_UNDO] =
     g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHILD] =
+    g_param_spec_object ("child", NULL, NULL, GTK_TYPE_WIDGET,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[UNDO] =
@@ -199,11 +265,7 @@ stk_notice_class_init (StkNoticeClass *klass)
                   G_TYPE_NONE, 1, STK_TYPE_OP | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "ui/stk-notice.ui");
-  gtk_widget_class_bind_template_child (widget_class, StkNotice, revealer);
-  gtk_widget_class_bind_template_child (widget_class, StkNotice, label);
-  gtk_widget_class_bind_template_child (widget_class, StkNotice, undo_button);
-  gtk_widget_class_bind_template_callback (widget_class, undo_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, StkNotice, overlay);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "stknotice");
@@ -214,7 +276,6 @@ stk_notice_init (StkNotice *self)
 {
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
   gtk_widget_init_template (GTK_WIDGET (self));
-  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -10,22 +10,18 @@
 
 struct _StkQuitDialog
 {
-  GtkWindow  parent_instance;
+  AdwMessageDialog parent_instance;
 
   StkWriter *writer;
   gboolean   waiting;
   gboolean   responded;
 
   /* Template widgets */
-  GtkLabel  *heading_label;
-  GtkLabel  *body_label;
   GtkLabel  *changes_label;
   GtkLabel  *hint_label;
-  GtkButton *lose_button;
-  GtkWidget *wait_button;
 };
 
-G_DEFINE_FINAL_TYPE (StkQuitDialog, stk_quit_dialog, GTK_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (StkQuitDialog, stk_quit_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
 enum {
   RESPONSE,
@@ -62,8 +58,8 @@ stk_quit_dialog_update (StkQuitDialog *self)
           return;
         }
       gtk_label_set_text (self->changes_label, "");
-      gtk_label_set_text (self->body_label, _("Every change is saved now."));
-      gtk_widget_set_visible (GTK_WIDGET (self->lose_button), FALSE);
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), _("Every change is saved now."));
+      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "lose", FALSE);
       return;
     }
 
@@ -71,8 +67,8 @@ stk_quit_dialog_update (StkQuitDialog *self)
                                           "%u change is not saved yet",
                                           "%u changes are not saved yet", n),
                              n);
-  gtk_label_set_text (self->heading_label, heading);
-  gtk_label_set_text (self->body_label,
+  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
                       g_dngettext (GETTEXT_PACKAGE,
                                    "Another program is using the inventory file, so this "
                                    "change is still waiting to be saved:",
@@ -102,7 +98,8 @@ stk_quit_dialog_update (StkQuitDialog *self)
                                        "_Quit and Lose %u Change",
                                        "_Quit and Lose %u Changes", n),
                           n);
-  gtk_button_set_label (self->lose_button, lose);
+  adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "lose", lose);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "lose", TRUE);
 }
 
 static void
@@ -113,29 +110,30 @@ stk_quit_dialog_pending_cb (StkQuitDialog *self,
   stk_quit_dialog_update (self);
 }
 
+/* Every answer has hidden the dialog (hide-on-close): Wait shows it again, waiting;
+ * Cancel (and Escape) ends it here; the owner destroys it on the others. */
 static void
-wait_clicked_cb (StkQuitDialog *self)
+response_cb (StkQuitDialog *self,
+             const char    *response)
 {
-  self->waiting = TRUE;
-  gtk_widget_set_sensitive (self->wait_button, FALSE);
-  gtk_label_set_text (self->hint_label,
-                      _("Waiting… Stocktake quits as soon as they are saved. Press Escape to "
-                        "go back to the inventory instead."));
-  stk_writer_retry_now (self->writer);
-  stk_quit_dialog_update (self);
-}
-
-static void
-lose_clicked_cb (StkQuitDialog *self)
-{
-  respond (self, STK_QUIT_DIALOG_LOSE);
-}
-
-static gboolean
-stk_quit_dialog_close_request (GtkWindow *window)
-{
-  respond (STK_QUIT_DIALOG (window), STK_QUIT_DIALOG_CANCEL);
-  return GTK_WINDOW_CLASS (stk_quit_dialog_parent_class)->close_request (window);
+  if (g_strcmp0 (response, "wait") == 0)
+    {
+      self->waiting = TRUE;
+      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "wait", FALSE);
+      gtk_label_set_text (self->hint_label,
+                          _("Waiting… Stocktake quits as soon as they are saved. Press Escape "
+                            "to go back to the inventory instead."));
+      gtk_window_present (GTK_WINDOW (self));
+      stk_writer_retry_now (self->writer);
+      stk_quit_dialog_update (self);
+    }
+  else if (g_strcmp0 (response, "lose") == 0)
+    respond (self, STK_QUIT_DIALOG_LOSE);
+  else
+    {
+      respond (self, STK_QUIT_DIALOG_CANCEL);
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
 }
 
 static void
@@ -157,32 +155,23 @@ stk_quit_dialog_class_init (StkQuitDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = stk_quit_dialog_dispose;
-  window_class->close_request = stk_quit_dialog_close_request;
 
   /**
-   * StkQuitDialog::response:
+   * StkQuitDialog::decided:
    * @response: a #StkQuitDialogResponse
    * Emitted once. The owner destroys the dialog (CANCEL destroys it by itself).
    */
   signals[RESPONSE] =
-    g_signal_new ("response", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+    g_signal_new ("decided", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_INT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ui/stk-quit-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, heading_label);
-  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, body_label);
   gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, changes_label);
   gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, hint_label);
-  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, lose_button);
-  gtk_widget_class_bind_template_child (widget_class, StkQuitDialog, wait_button);
-  gtk_widget_class_bind_template_callback (widget_class, wait_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, lose_clicked_cb);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_bind_template_callback (widget_class, response_cb);
 }
 
 static void
@@ -200,10 +189,7 @@ stk_quit_dialog_new (GtkWindow *parent,
   g_return_val_if_fail (!parent || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (STK_IS_WRITER (writer), NULL);
 
-  self = g_object_new (STK_TYPE_QUIT_DIALOG,
-                       "transient-for", parent,
-                       "destroy-with-parent", TRUE,
-                       NULL);
+  self = g_object_new (STK_TYPE_QUIT_DIALOG, "transient-for", parent, NULL);
   self->writer = g_object_ref (writer);
   g_signal_connect_object (writer, "notify::pending",
                            G_CALLBACK (stk_quit_dialog_pending_cb), self,

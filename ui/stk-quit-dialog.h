@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "stk-writer.h"
 
@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 /* Asked when quitting with changes still waiting to be saved: names them (from
  * stk_writer_list_pending()) and offers Wait (the default: quit once they are saved)
- * or Quit and Lose N Changes; Escape goes back to work. Never quits silently. */
+ * or Quit and Lose N Changes; Cancel and Escape go back to work. Never quits silently.
+ * An AdwMessageDialog over its window; its decision comes as "decided" (int). */
 typedef enum
 {
   STK_QUIT_DIALOG_CANCEL, /* keep working */
@@ -18,7 +19,7 @@ typedef enum
 } StkQuitDialogResponse;
 
 #define STK_TYPE_QUIT_DIALOG (stk_quit_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (StkQuitDialog, stk_quit_dialog, STK, QUIT_DIALOG, GtkWindow)
+G_DECLARE_FINAL_TYPE (StkQuitDialog, stk_quit_dialog, STK, QUIT_DIALOG, AdwMessageDialog)
 
 StkQuitDialog *stk_quit_dialog_new (GtkWindow *parent,
                                     StkWriter *writer);

@@ -94,14 +94,20 @@ struct _StkWindow
   StkReportsView       *reports_view;
 
   /* Template widgets */
-  GtkStackSwitcher     *view_switcher;
+  AdwViewSwitcherTitle *view_switcher;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkStack             *action_stack;
+  GtkWidget            *items_action_bar;
+  GtkWidget            *sales_action_bar;
+  GtkWidget            *moves_action_bar;
+  AdwHeaderBar         *header_bar;
   GtkSearchEntry       *search_entry;
   GtkButton            *new_item_button;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
   GtkButton            *switch_button;
   GtkStack             *main_stack;
-  GtkStack             *view_stack;
+  AdwViewStack         *view_stack;
   GtkBox               *items_box;
   GtkBox               *sales_box;
   GtkBox               *moves_box;
@@ -117,7 +123,7 @@ struct _StkWindow
   GtkLabel             *path_label;
 };
 
-G_DEFINE_FINAL_TYPE (StkWindow, stk_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (StkWindow, stk_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
@@ -144,7 +150,7 @@ stk_window_can_write (StkWindow *self)
 static StkTableView *
 stk_window_get_visible_table (StkWindow *self)
 {
-  const char *name = gtk_stack_get_visible_child_name (self->view_stack);
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
 
   if (g_strcmp0 (name, "items") == 0)
     return self->items_view;
@@ -192,6 +198,31 @@ stk_window_dup_selected_code (StkWindow *self)
 /* ---------------------------------------------------------------------------------- */
 /* Figures (empty state)                                                             */
 
+/* The view switcher (in the header bar, or in the bottom bar when the window is too
+ * narrow for it there) and the action bar of the view shown: only while the views show
+ * (not the welcome page nor the error page). */
+static void
+stk_window_update_chrome (StkWindow *self)
+{
+  gboolean views = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "views") == 0;
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  adw_view_switcher_title_set_view_switcher_enabled (self->view_switcher, views);
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    views &&
+                                    adw_view_switcher_title_get_title_visible (self->view_switcher));
+  if (name != NULL && gtk_stack_get_child_by_name (self->action_stack, name) != NULL)
+    gtk_stack_set_visible_child_name (self->action_stack, name);
+  gtk_widget_set_visible (GTK_WIDGET (self->action_stack),
+                          views && name != NULL && !g_str_equal (name, "reports"));
+}
+
+static void
+switcher_title_visible_cb (StkWindow *self)
+{
+  stk_window_update_chrome (self);
+}
+
 static void
 stk_window_show_error (StkWindow  *self,
                        const char *message)
@@ -200,7 +231,7 @@ stk_window_show_error (StkWindow  *self,
 
   gtk_label_set_text (self->error_label, message);
   gtk_stack_set_visible_child_name (self->main_stack, "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->view_switcher), FALSE);
+  stk_window_update_chrome (self);
   gtk_widget_set_visible (GTK_WIDGET (self->search_entry), FALSE);
   gtk_widget_set_visible (self->status_separator, FALSE);
   gtk_widget_set_visible (self->status_box, FALSE);
@@ -216,7 +247,7 @@ stk_window_show_stats (StkWindow      *self,
 
   self->empty = empty;
   gtk_stack_set_visible_child_name (self->main_stack, empty ? "empty" : "views");
-  gtk_widget_set_visible (GTK_WIDGET (self->view_switcher), !empty);
+  stk_window_update_chrome (self);
   gtk_widget_set_visible (GTK_WIDGET (self->search_entry),
                           !empty && stk_window_get_visible_table (self) != NULL);
 }
@@ -374,6 +405,9 @@ stk_window_update_banner (StkWindow *self)
 
   gtk_window_set_title (GTK_WINDOW (self),
                         read_only ? _("Stocktake (read-only)") : _("Stocktake"));
+  /* The header bar shows the title where the view switcher does not fit. */
+  adw_view_switcher_title_set_title (self->view_switcher,
+                                     gtk_window_get_title (GTK_WINDOW (self)));
 
   if (!read_only)
     {
@@ -991,10 +1025,10 @@ show_view_action (GtkWidget  *widget,
   StkWindow *self = STK_WINDOW (widget);
   const char *name = g_variant_get_string (param, NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->view_switcher)))
+  if (!adw_view_switcher_title_get_view_switcher_enabled (self->view_switcher))
     return;
-  if (gtk_stack_get_child_by_name (self->view_stack, name) != NULL)
-    gtk_stack_set_visible_child_name (self->view_stack, name);
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
 static void
@@ -1076,13 +1110,14 @@ search_key_pressed_cb (GtkEventControllerKey *controller,
 static void
 view_changed_cb (StkWindow *self)
 {
-  const char *name = gtk_stack_get_visible_child_name (self->view_stack);
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
   StkTableView *view = stk_window_get_visible_table (self);
   const char *placeholder = NULL;
 
   if (name == NULL)
     return;
 
+  stk_window_update_chrome (self);
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "last-view", name);
 
@@ -1222,8 +1257,8 @@ stk_window_restore_settings (StkWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   view = g_settings_get_string (self->settings, "last-view");
-  if (gtk_stack_get_child_by_name (self->view_stack, view) != NULL)
-    gtk_stack_set_visible_child_name (self->view_stack, view);
+  if (adw_view_stack_get_child_by_name (self->view_stack, view) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, view);
 }
 
 static void
@@ -1436,10 +1471,18 @@ stk_window_class_init (StkWindowClass *klass)
                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* libadwaita's styles and types, also where no AdwApplication runs (the tests). */
+  adw_init ();
   g_type_ensure (STK_TYPE_NOTICE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "ui/stk-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StkWindow, view_switcher);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, action_stack);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, items_action_bar);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, sales_action_bar);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, moves_action_bar);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, new_item_button);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, banner_revealer);
@@ -1462,6 +1505,7 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkWindow, path_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, switcher_title_visible_cb);
   gtk_widget_class_bind_template_callback (widget_class, notice_undo_cb);
   gtk_widget_class_bind_template_callback (widget_class, notice_can_undo_cb);
 
@@ -1538,12 +1582,6 @@ stk_window_init (StkWindow *self)
     gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
   }
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
-
-  /* The header bar centres the view switcher, so its narrowest width is the switcher
-   * plus twice its wider side: with four equal-width buttons the window could not be
-   * made narrower than ~1000 px. Natural widths are enough. */
-  gtk_box_layout_set_homogeneous (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self->view_switcher))),
-                                  FALSE);
 }
 
 StkWindow *

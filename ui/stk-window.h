@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "stk-session.h"
 #include "stk-store.h"
@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 #define STK_TYPE_WINDOW (stk_window_get_type ())
-G_DECLARE_FINAL_TYPE (StkWindow, stk_window, STK, WINDOW, GtkApplicationWindow)
+G_DECLARE_FINAL_TYPE (StkWindow, stk_window, STK, WINDOW, AdwApplicationWindow)
 
 /* The main window. With @session it shows the inventory's summary (or the "no items
  * yet" page); with @session NULL and @error_message it shows why the inventory could

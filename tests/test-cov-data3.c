@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* More of the storage core's untaken branches (issue 20, branch coverage of data/): the
+ * writer's and the store's properties and state names as a binding reads them; a file
+ * whose header looks like an empty database but that SQLite cannot read; a blank file
+ * opened read-only; the long jobs run with a cancellable that is never cancelled, and
+ * an export of everything that fails or whose row count nobody asked for. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+
+#include "stk-error.h"
+#include "stk-faultvfs.h"
+#include "stk-jobs.h"
+#include "stk-ops.h"
+#include "stk-test-fixture.h"
+#include "stk-test-sqlite.h"
+
+static void
+setup (void)
+{
+  stk_faultvfs_register ();
+  stk_faultvfs_disarm ();
+  stk_test_fixture_setup ();
+}
+
+static void
+teardown (void)
+{
+  stk_faultvfs_disarm ();
+  stk_test_fixture_teardown ();
+}
+
+TestSuite (cov_data3, .init = setup, .fini = teardown, .timeout = 120);
+
+/* ---- properties --------------------------------------------------------------------- */
+
+Test (cov_data3, the_writer_s_properties_read_back_what_it_was_made_with)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *store_path = NULL;
+  guint budget = 0, probe = 0, poll = 0, pending = 99;
+  gboolean fail_when_locked = FALSE;
+  StkWriterState state = STK_WRITER_STATE_CLOSED;
+
+  writer = g_initable_new (STK_TYPE_WRITER, NULL, &error, "path", db_path,
+                           "retry-budget-ms", 1234, "probe-interval-ms", 56,
+                           "poll-interval-ms", 789, "fail-when-locked", TRUE, NULL);
+  cr_assert_not_null (writer, "%s", error ? error->message : "");
+  g_object_get (writer, "path", &path, "retry-budget-ms", &budget, "probe-interval-ms", &probe,
+                "poll-interval-ms", &poll, "fail-when-locked", &fail_when_locked,
+                "state", &state, "pending", &pending, NULL);
+  cr_assert_str_eq (path, stk_writer_get_path (writer));
+  cr_assert_str_eq (path, db_path);
+  cr_assert_eq (budget, 1234);
+  cr_assert_eq (probe, 56);
+  cr_assert_eq (poll, 789);
+  cr_assert (fail_when_locked);
+  cr_assert_eq (state, STK_WRITER_STATE_READY);
+  cr_assert_eq (pending, 0);
+
+  cr_assert (stk_writer_close (writer, 5000, &error), "%s", error ? error->message : "");
+  /* The property follows on the owner's main context. */
+  cr_assert (STK_TEST_WAIT_UNTIL ((g_object_get (writer, "state", &state, NULL),
+                                   state == STK_WRITER_STATE_CLOSED), 30000),
+             "state is %s", stk_writer_state_to_string (state));
+
+  store = stk_test_open_store (db_path);
+  g_object_get (store, "path", &store_path, NULL);
+  cr_assert_str_eq (store_path, db_path);
+}
+
+Test (cov_data3, every_writer_state_has_its_name)
+{
+  static const struct
+  {
+    StkWriterState state;
+    const char    *name;
+  } names[] = {
+    { STK_WRITER_STATE_READY, "ready" },
+    { STK_WRITER_STATE_RETRYING, "retrying" },
+    { STK_WRITER_STATE_LOCKED, "locked" },
+    { STK_WRITER_STATE_PROBING, "probing" },
+    { STK_WRITER_STATE_CLOSED, "closed" },
+    { (StkWriterState) 42, "unknown" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    cr_assert_str_eq (stk_writer_state_to_string (names[i].state), names[i].name);
+}
+
+/* ---- files SQLite cannot read, and blank files -------------------------------------- */
+
+/* A database of no program (application id 0, no write-ahead log): only SQLite can tell
+ * whether it holds anything, and here it cannot read it. */
+static void
+make_unreadable_empty_looking_db (guint8 offset_byte_value)
+{
+  sqlite3 *raw = NULL;
+  int fd;
+
+  cr_assert_eq (sqlite3_open (db_path, &raw), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (raw, "PRAGMA journal_mode = DELETE; CREATE TABLE t (x);"
+                              " INSERT INTO t VALUES (1);", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close (raw);
+  /* The schema table's b-tree page header (right after the 100-byte file header). */
+  fd = g_open (db_path, O_WRONLY, 0);
+  cr_assert_geq (fd, 0);
+  {
+    guint8 junk[8];
+
+    memset (junk, offset_byte_value, sizeof junk);
+    cr_assert_eq (pwrite (fd, junk, sizeof junk, 100), (ssize_t) sizeof junk);
+  }
+  close (fd);
+}
+
+Test (cov_data3, a_database_of_no_program_that_sqlite_cannot_read_is_damaged_and_untouched)
+{
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *expected = NULL;
+  gboolean exists = FALSE;
+
+  make_unreadable_empty_looking_db (0xff);
+  before = stk_test_read_bytes (db_path);
+  cr_assert_not (stk_db_check_file (db_path, &exists, &error));
+  cr_assert (exists);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CORRUPT), "%s", error->message);
+  expected = g_strdup_printf ("“%s” is damaged and cannot be read as an inventory.", db_path);
+  cr_assert_str_eq (error->message, expected);
+  after = stk_test_read_bytes (db_path);
+  cr_assert (g_bytes_equal (before, after), "byte-for-byte unchanged");
+  cr_assert (!g_file_test (wal, G_FILE_TEST_EXISTS), "no write-ahead log was created");
+}
+
+Test (cov_data3, a_database_of_no_program_that_cannot_be_read_from_disk_says_so)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean exists = FALSE;
+  sqlite3 *raw = NULL;
+
+  cr_assert_eq (sqlite3_open (db_path, &raw), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (raw, "PRAGMA journal_mode = DELETE; CREATE TABLE t (x);",
+                              NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close (raw);
+
+  /* The header is read with read(2); SQLite's own first read of the file fails. */
+  stk_faultvfs_arm_sticky (STK_FAULT_READ, 1, SQLITE_IOERR_READ);
+  cr_assert_not (stk_db_check_file (db_path, &exists, &error));
+  cr_assert_geq (stk_faultvfs_fired (), 1);
+  stk_faultvfs_disarm ();
+  cr_assert (exists);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_IO), "%s", error->message);
+  cr_assert (g_str_has_suffix (error->message, "disk I/O error"), "%s", error->message);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM t"), 0, "still a database");
+}
+
+Test (cov_data3, a_blank_file_opened_read_only_holds_no_inventory_yet)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  GStatBuf st;
+
+  cr_assert (g_file_set_contents (db_path, "", 0, NULL));
+  cr_assert_null (stk_db_open (db_path, STK_DB_READ_ONLY, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  expected = g_strdup_printf ("“%s” holds no inventory yet.", db_path);
+  cr_assert_str_eq (error->message, expected);
+  cr_assert_eq (g_stat (db_path, &st), 0);
+  cr_assert_eq (st.st_size, 0, "nothing was written into it");
+}
+
+/* ---- the long jobs with a cancellable that stays uncancelled ------------------------ */
+
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} Wait;
+
+static void
+keep_result_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->result = g_object_ref (result);
+  w->done = TRUE;
+}
+
+static GAsyncResult *
+wait_result (Wait *w)
+{
+  cr_assert (stk_test_wait_for (&w->done, 60000), "the job answered");
+  return w->result;
+}
+
+Test (cov_data3, jobs_given_a_cancellable_nobody_cancels_run_to_the_end)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *csv = g_build_filename (tmpdir, "skus.csv", NULL);
+  g_autofree char *all = g_build_filename (tmpdir, "all", NULL);
+  g_autofree char *backup = g_build_filename (tmpdir, "copy.db", NULL);
+  g_autoptr(StkWriter) writer = stk_test_open_writer (db_path);
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 rows = 0;
+  Wait w[5] = { { 0 } };
+
+  stk_generate_async (writer, 12, 30, 7, cancellable, NULL, NULL, keep_result_cb, &w[0]);
+  cr_assert (stk_generate_finish (writer, wait_result (&w[0]), &error), "%s",
+             error ? error->message : "");
+
+  stk_export_file_async (store, STK_TABLE_SKUS, csv, cancellable, NULL, NULL, keep_result_cb, &w[1]);
+  cr_assert (stk_export_file_finish (store, wait_result (&w[1]), &rows, &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (rows, 12);
+
+  cr_assert_eq (g_mkdir (all, 0700), 0);
+  stk_export_all_async (store, all, cancellable, NULL, NULL, keep_result_cb, &w[2]);
+  /* Nobody asked for the row count. */
+  cr_assert (stk_export_all_finish (store, wait_result (&w[2]), NULL, &error), "%s",
+             error ? error->message : "");
+  cr_assert (g_file_test (all, G_FILE_TEST_IS_DIR));
+
+  stk_store_backup_async (store, backup, STK_OUTPUT_NONE, cancellable, NULL, NULL,
+                          keep_result_cb, &w[3]);
+  cr_assert (stk_store_backup_finish (store, wait_result (&w[3]), &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (stk_test_query (backup, "SELECT count(*) FROM items"), 12);
+
+  stk_store_verify_async (store, cancellable, NULL, NULL, keep_result_cb, &w[4]);
+  problems = stk_store_verify_finish (store, wait_result (&w[4]), &error);
+  cr_assert_not_null (problems, "%s", error ? error->message : "");
+  cr_assert_eq (problems->len, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+    g_clear_object (&w[i].result);
+  stk_test_close_writer (g_steal_pointer (&writer));
+}
+
+Test (cov_data3, a_failed_export_of_everything_counts_no_rows)
+{
+  g_autofree char *file = g_build_filename (tmpdir, "plain", NULL);
+  g_autofree char *beneath = g_build_filename (file, "all", NULL);
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 rows = 77;
+  Wait w = { 0 };
+
+  stk_test_close_writer (stk_test_open_writer (db_path));
+  store = stk_test_open_store (db_path);
+  cr_assert (g_file_set_contents (file, "x", -1, NULL));
+  stk_export_all_async (store, beneath, NULL, NULL, NULL, keep_result_cb, &w);
+  cr_assert_not (stk_export_all_finish (store, wait_result (&w), &rows, &error));
+  cr_assert_eq (rows, 0, "a failed export counts no rows");
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  cr_assert (strstr (error->message, "is a file, not a folder") != NULL, "%s", error->message);
+  g_clear_object (&w.result);
+}

@@ -3,7 +3,8 @@
  * writer's and the store's properties and state names as a binding reads them; a file
  * whose header looks like an empty database but that SQLite cannot read; a blank file
  * opened read-only; the long jobs run with a cancellable that is never cancelled, and
- * an export of everything that fails or whose row count nobody asked for. */
+ * an export of everything that fails or whose row count nobody asked for; databases
+ * named only in their write-ahead log; upgrades one format at a time. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -14,8 +15,10 @@
 
 #include "stk-error.h"
 #include "stk-faultvfs.h"
+#include "stk-format.h"
 #include "stk-jobs.h"
 #include "stk-ops.h"
+#include "stk-schema.h"
 #include "stk-test-fixture.h"
 #include "stk-test-sqlite.h"
 
@@ -268,4 +271,155 @@ Test (cov_data3, a_failed_export_of_everything_counts_no_rows)
   cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
   cr_assert (strstr (error->message, "is a file, not a folder") != NULL, "%s", error->message);
   g_clear_object (&w.result);
+}
+
+/* ---- a database of another program whose first commit is still in its log ---------- */
+
+/* The main file says nothing yet (application id 0, no table): the log holds the
+ * commit that names the program, so only SQLite, reading the log, can tell. */
+static char *
+make_foreign_in_log (const char *name,
+                     const char *sql)
+{
+  g_autofree char *copy = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *copy_wal = g_strconcat (copy, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  sqlite3 *raw = NULL;
+
+  cr_assert_eq (sqlite3_open (db_path, &raw), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (raw, "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;",
+                              NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (raw, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (raw));
+  cr_assert (g_file_get_contents (db_path, &contents, &len, NULL));
+  cr_assert (g_file_set_contents (copy, contents, len, NULL));
+  g_clear_pointer (&contents, g_free);
+  cr_assert (g_file_get_contents (wal, &contents, &len, NULL));
+  cr_assert_gt (len, 0);
+  cr_assert (g_file_set_contents (copy_wal, contents, len, NULL));
+  sqlite3_close (raw);
+  return g_steal_pointer (&copy);
+}
+
+Test (cov_data3, another_programs_database_named_only_in_its_log_is_refused)
+{
+  g_autofree char *copy = make_foreign_in_log ("other.db", "PRAGMA application_id = 4242;"
+                                               " CREATE TABLE t (x);");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  gboolean exists = FALSE;
+
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  cr_assert (stk_db_check_file (copy, &exists, &error), "the header alone cannot tell: %s",
+             error ? error->message : "");
+  before = stk_test_read_bytes (copy);
+  cr_assert_null (stk_db_open (copy, STK_DB_READ_ONLY, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_INVENTORY), "%s", error->message);
+  expected = g_strdup_printf ("“%s” is an SQLite database of another program, not a Stocktake "
+                              "inventory.", copy);
+  cr_assert_str_eq (error->message, expected);
+  after = stk_test_read_bytes (copy);
+  cr_assert (g_bytes_equal (before, after), "the refused file is byte-for-byte unchanged");
+}
+
+Test (cov_data3, a_newer_inventory_named_only_in_its_log_is_refused)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %u; PRAGMA user_version = %d;"
+                                          " CREATE TABLE t (x);",
+                                          (guint) STK_SCHEMA_APPLICATION_ID,
+                                          STK_SCHEMA_VERSION + 1);
+  g_autofree char *copy = make_foreign_in_log ("newer.db", sql);
+  g_autoptr(GError) error = NULL;
+
+  g_autoptr(GBytes) before = stk_test_read_bytes (copy);
+  g_autoptr(GBytes) after = NULL;
+
+  /* For writing, too: a newer format is never upgraded or written over. */
+  cr_assert_null (stk_db_open (copy, STK_DB_READ_WRITE, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_TOO_NEW), "%s", error->message);
+  after = stk_test_read_bytes (copy);
+  cr_assert (g_bytes_equal (before, after), "the refused file is byte-for-byte unchanged");
+  g_clear_error (&error);
+  cr_assert_null (stk_db_open (copy, STK_DB_READ_ONLY, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_TOO_NEW), "%s", error->message);
+  cr_assert (strstr (error->message, "was written by a newer version of Stocktake") != NULL, "%s",
+             error->message);
+  cr_assert_eq (stk_test_query (copy, "PRAGMA user_version"), STK_SCHEMA_VERSION + 1,
+                "left as it was");
+}
+
+/* ---- upgrades one format at a time --------------------------------------------------- */
+
+static char *
+schema_of (sqlite3 *db)
+{
+  GString *s = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  cr_assert_eq (sqlite3_prepare_v2 (db, "SELECT type, name, sql FROM sqlite_schema"
+                                    " WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+                                    -1, &stmt, NULL), SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (s, "%s %s %s\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2));
+  sqlite3_finalize (stmt);
+  return g_string_free (s, FALSE);
+}
+
+Test (cov_data3, upgrading_one_format_at_a_time_ends_as_a_new_inventory_begins)
+{
+  g_autofree char *direct_path = g_build_filename (tmpdir, "direct.db", NULL);
+  g_autofree char *direct = NULL;
+  g_autofree char *stepped = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  cr_assert_eq (sqlite3_open (direct_path, &db), SQLITE_OK);
+  cr_assert (stk_schema_migrate (db, STK_SCHEMA_VERSION, &error), "%s", error ? error->message : "");
+  direct = schema_of (db);
+  sqlite3_close (db);
+
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  for (int v = 0; v <= STK_SCHEMA_VERSION; v++)
+    {
+      gint64 now = -1;
+
+      cr_assert (stk_schema_migrate (db, v, &error), "to %d: %s", v, error ? error->message : "");
+      cr_assert (stk_db_query_int64 (db, "PRAGMA user_version", &now, NULL));
+      cr_assert_eq (now, v, "format %d reached, no further", v);
+      /* Asking again for a format it has is nothing to do. */
+      cr_assert (stk_schema_migrate (db, v, &error), "%s", error ? error->message : "");
+    }
+  stepped = schema_of (db);
+  sqlite3_close (db);
+  cr_assert_str_eq (stepped, direct);
+}
+
+/* ---- numbers typed only to be checked, and sources beneath a file ------------------- */
+
+Test (cov_data3, figures_can_be_checked_without_keeping_them)
+{
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (stk_parse_money ("12.50", NULL, &error), "%s", error ? error->message : "");
+  cr_assert (stk_parse_count ("1234", NULL, &error), "%s", error ? error->message : "");
+  cr_assert_not (stk_parse_count ("12x", NULL, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+}
+
+Test (cov_data3, a_source_beneath_a_file_is_no_such_file)
+{
+  g_autofree char *file = g_build_filename (tmpdir, "plain", NULL);
+  g_autofree char *beneath = g_build_filename (file, "items.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  cr_assert (g_file_set_contents (file, "x", -1, NULL));
+  cr_assert_not (stk_input_check (beneath, FALSE, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  expected = g_strdup_printf ("Cannot read “%s”: there is no such file.", beneath);
+  cr_assert_str_eq (error->message, expected);
 }

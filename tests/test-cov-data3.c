@@ -18,6 +18,8 @@
 #include "stk-format.h"
 #include "stk-jobs.h"
 #include "stk-ops.h"
+#include "stk-pager.h"
+#include "stk-reads.h"
 #include "stk-schema.h"
 #include "stk-test-fixture.h"
 #include "stk-test-sqlite.h"
@@ -422,4 +424,73 @@ Test (cov_data3, a_source_beneath_a_file_is_no_such_file)
   cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
   expected = g_strdup_printf ("Cannot read “%s”: there is no such file.", beneath);
   cr_assert_str_eq (error->message, expected);
+}
+
+/* ---- reads that ask only whether, not what ------------------------------------------ */
+
+static void
+fill_small (void)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+
+  stk_test_submit (writer, stk_op_create_item ("R-1", "red bolt", 100, 0));
+  stk_test_submit (writer, stk_op_create_item ("R-2", "blue nut", 200, 0));
+  stk_test_submit (writer, stk_op_record_movement ("R-1", STK_MOVEMENT_RECEIVE, 5, "bolt delivery", 0));
+  stk_test_submit (writer, stk_op_record_movement ("R-2", STK_MOVEMENT_RECEIVE, 3, "nut delivery", 0));
+  stk_test_close_writer (writer);
+}
+
+static void
+stats_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GError *error = NULL;
+
+  cr_assert (stk_store_get_stats_finish (STK_STORE (object), result, NULL, &error), "%s",
+             error ? error->message : "");
+  *(gboolean *) user_data = TRUE;
+}
+
+Test (cov_data3, reads_that_ask_only_whether_answer_without_the_details)
+{
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  fill_small ();
+  store = stk_test_open_store (db_path);
+  cr_assert (stk_store_item_by_code (store, "r-1", NULL, &error), "%s", error ? error->message : "");
+  cr_assert (stk_store_item_by_id (store, 2, NULL, &error), "%s", error ? error->message : "");
+  cr_assert_not (stk_store_item_by_code (store, "R-3", NULL, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert (stk_store_get_schema_version (store, NULL, &error), "%s", error ? error->message : "");
+  stk_store_get_stats_async (store, NULL, stats_cb, &done);
+  cr_assert (stk_test_wait_for (&done, 30000));
+}
+
+Test (cov_data3, a_search_of_the_movements_by_code_needs_no_index_of_the_items)
+{
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkPagerQuery) query = NULL;
+  g_autoptr(StkListResult) list = NULL;
+  g_autoptr(GArray) pages = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GError) error = NULL;
+  GArray *rows;
+  guint zero = 0;
+
+  fill_small ();
+  store = stk_test_open_store (db_path);
+  query = stk_pager_query_new (STK_PAGER_MOVES, NULL, FALSE, "r-1", &error);
+  cr_assert_not_null (query, "%s", error ? error->message : "");
+  g_array_append_val (pages, zero);
+  list = stk_store_list (store, query, NULL, pages, FALSE, NULL, &error);
+  cr_assert_not_null (list, "%s", error ? error->message : "");
+  cr_assert_null (list->base, "only an items search is ordered by the whole list's index");
+  cr_assert_not_null (list->index);
+  cr_assert_eq (stk_pager_index_get_count (list->index), 1);
+  rows = g_ptr_array_index (list->pages, 0);
+  cr_assert_eq (rows->len, 1);
+  cr_assert_str_eq (g_array_index (rows, StkPagerRow, 0).code, "R-1");
 }

@@ -193,6 +193,7 @@ Test (cov_writer, an_op_failing_with_another_domains_error_fails_alone)
   cr_assert (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_INVALID_DATA), "%s", e ? e->message : "");
   cr_assert_str_eq (e->message, "run cov-run refused");
   cr_assert_null (g_ptr_array_index (r.errors, 2));
+  cr_assert_eq (spec.runs, 1, "the op's own failure: the batch was not undone and run again");
   stk_test_close_writer (g_steal_pointer (&writer));
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 2);
   cr_assert_eq (applied ("foreign-1"), 0, "a failed op leaves no record: it may come again");

@@ -496,7 +496,7 @@ Test (cov_data3, a_search_of_the_movements_by_code_needs_no_index_of_the_items)
   cr_assert_str_eq (g_array_index (rows, StkPagerRow, 0).code, "R-1");
 }
 
-/* ---- a checkpoint that finds the log locked, or cannot write ------------------------ */
+/* ---- a checkpoint that cannot write ------------------------------------------------ */
 
 static StkWriter *
 writer_with_a_log (void)
@@ -510,26 +510,6 @@ writer_with_a_log (void)
       stk_test_submit (writer, stk_op_create_item (code, "in the log", 100, 1));
     }
   return writer;
-}
-
-Test (cov_data3, a_checkpoint_that_finds_the_log_locked_says_busy_and_loses_nothing)
-{
-  StkWriter *writer = writer_with_a_log ();
-  g_autoptr(GError) error = NULL;
-
-  /* The writer first takes the write lock and lets it go (the 1st exclusive lock of the
-   * log index); the checkpoint's own locks then find it held. */
-  stk_faultvfs_arm_sticky (STK_FAULT_SHM_LOCK, 2, SQLITE_BUSY);
-  cr_assert_not (stk_checkpoint (writer, NULL, NULL, &error));
-  cr_assert_geq (stk_faultvfs_fired (), 1);
-  stk_faultvfs_disarm ();
-  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_BUSY), "%s", error->message);
-  cr_assert_str_eq (error->message, "The checkpoint could not finish: another program is reading "
-                                    "the inventory. Try again later.");
-  g_clear_error (&error);
-  cr_assert (stk_checkpoint (writer, NULL, NULL, &error), "%s", error ? error->message : "");
-  stk_test_close_writer (writer);
-  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 10);
 }
 
 Test (cov_data3, a_checkpoint_that_cannot_sync_fails_with_the_reason_and_loses_nothing)

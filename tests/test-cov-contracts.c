@@ -18,6 +18,7 @@
 #include "stk-pager.h"
 #include "stk-query.h"
 #include "stk-reads.h"
+#include "stk-transfer.h"
 #include "stk-test-fixture.h"
 #include "stk-test-sqlite.h"
 
@@ -344,6 +345,47 @@ Test (cov_contracts, the_engine_and_its_reads_refuse_bad_arguments)
              error ? error->message : "");
   cr_assert_eq (n, 1);
   stk_store_release (store, db);
+  assert_unchanged (before);
+}
+
+Test (cov_contracts, exports_and_table_names_refuse_bad_arguments)
+{
+  g_autoptr(GBytes) before = stk_test_read_bytes (db_path);
+  g_autoptr(GError) set = g_error_new_literal (STK_ERROR, STK_ERROR_FAILED, "already set");
+  g_autoptr(GObject) not_a_cancellable = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
+  g_autofree char *out = g_build_filename (tmpdir, "items.csv", NULL);
+  g_autofree char *all = g_build_filename (tmpdir, "all", NULL);
+  GCancellable *bad = (GCancellable *) not_a_cancellable;
+  StkTable table = STK_TABLE_SALES;
+  guint64 rows = 5;
+  gint64 cents = 9;
+
+  start_refusing ();
+  REFUSED (stk_export_file (NULL, STK_TABLE_SKUS, out, NULL, NULL, NULL, &rows, NULL), FALSE,
+           "STK_IS_STORE");
+  REFUSED (stk_export_file (store, (StkTable) 99, out, NULL, NULL, NULL, &rows, NULL), FALSE,
+           "G_N_ELEMENTS");
+  REFUSED (stk_export_file (store, STK_TABLE_SKUS, NULL, NULL, NULL, NULL, &rows, NULL), FALSE,
+           "path != NULL");
+  REFUSED (stk_export_file (store, STK_TABLE_SKUS, out, NULL, NULL, bad, &rows, NULL), FALSE,
+           "G_IS_CANCELLABLE");
+  REFUSED (stk_export_file (store, STK_TABLE_SKUS, out, NULL, NULL, NULL, &rows, &set), FALSE,
+           "*error == NULL");
+  REFUSED (stk_export_all (NULL, all, NULL, &rows, NULL), FALSE, "STK_IS_STORE");
+  REFUSED (stk_export_all (store, NULL, NULL, &rows, NULL), FALSE, "dir != NULL");
+  REFUSED (stk_export_all (store, all, NULL, &rows, &set), FALSE, "*error == NULL");
+  cr_assert_eq (rows, 5, "a refused export counts nothing");
+  cr_assert_not (g_file_test (out, G_FILE_TEST_EXISTS), "no file was written");
+  cr_assert_not (g_file_test (all, G_FILE_TEST_EXISTS), "no folder was made");
+
+  REFUSED (stk_table_to_string ((StkTable) 99), NULL, "G_N_ELEMENTS");
+  REFUSED (stk_table_from_string ("skus", NULL), FALSE, "out_table != NULL");
+  cr_assert_not (stk_table_from_string (NULL, &table), "no name is no table");
+  cr_assert_eq (table, STK_TABLE_SALES, "left as it was");
+  REFUSED (stk_price_parse (NULL, &cents, NULL), FALSE, "text != NULL");
+  REFUSED (stk_price_parse ("1.00", NULL, NULL), FALSE, "out_cents != NULL");
+  cr_assert_eq (cents, 9, "left as it was");
   assert_unchanged (before);
 }
 

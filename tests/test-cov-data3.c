@@ -17,11 +17,13 @@
 #include "stk-faultvfs.h"
 #include "stk-format.h"
 #include "stk-jobs.h"
+#include "stk-lock.h"
 #include "stk-maintenance.h"
 #include "stk-ops.h"
 #include "stk-pager.h"
 #include "stk-reads.h"
 #include "stk-schema.h"
+#include "stk-session.h"
 #include "stk-test-fixture.h"
 #include "stk-test-sqlite.h"
 
@@ -526,4 +528,90 @@ Test (cov_data3, a_checkpoint_that_cannot_sync_fails_with_the_reason_and_loses_n
              error->message);
   stk_test_close_writer (writer);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 10);
+}
+
+/* ---- a session closed while another program holds the inventory --------------------- */
+
+static void
+submitted_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GError **out = user_data;
+
+  stk_writer_submit_finish (STK_WRITER (object), result, out);
+}
+
+static void
+retrying_cb (GObject    *object,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  if (stk_writer_get_state (STK_WRITER (object)) != STK_WRITER_STATE_READY)
+    *(gboolean *) user_data = TRUE;
+}
+
+Test (cov_data3, a_session_closed_while_another_program_holds_the_inventory_says_what_was_lost)
+{
+  g_autoptr(StkSession) session = NULL;
+  g_autoptr(StkOp) op = stk_op_create_item ("S-1", "never saved", 100, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) op_error = NULL;
+  gboolean waiting = FALSE;
+  GSubprocess *holder;
+  StkWriter *writer;
+
+  session = stk_session_open (db_path, STK_SESSION_MODE_EDIT, &error);
+  cr_assert_not_null (session, "%s", error ? error->message : "");
+  writer = stk_session_get_writer (session);
+  g_signal_connect (writer, "notify::state", G_CALLBACK (retrying_cb), &waiting);
+  holder = stk_test_hold_database (db_path);
+
+  stk_writer_submit (writer, op, NULL, submitted_cb, &op_error);
+  cr_assert (stk_test_wait_for (&waiting, 30000), "the writer waits for the inventory");
+  cr_assert_not (stk_session_close (session, 100, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CLOSED), "%s", error->message);
+  cr_assert_str_eq (error->message, "1 change could not be saved: the inventory stayed locked by "
+                                    "another program.");
+  cr_assert (STK_TEST_WAIT_UNTIL (op_error != NULL, 30000), "the change is told too");
+  cr_assert_not (stk_lock_is_held (db_path), "the session let its lock go");
+  g_clear_error (&error);
+  cr_assert (stk_session_close (session, 100, &error), "closing twice is nothing to do");
+  stk_test_release_database (holder);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'S-1'"), 0);
+}
+
+/* ---- money at the edge of what a figure can hold ------------------------------------ */
+
+Test (cov_data3, a_price_whose_cents_do_not_fit_is_too_large_never_wrapped)
+{
+  static const struct
+  {
+    const char *text;
+    gboolean    ok;
+    gint64      cents;
+  } cases[] = {
+    { "92233720368547758.07", TRUE, G_MAXINT64 },
+    { "92233720368547758.08", FALSE, 0 },
+    { "184467440737095516.15", FALSE, 0 },   /* overflows while reading the cents */
+    { "1844674407370955161.5", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 cents = -1;
+      gboolean ok = stk_parse_money (cases[i].text, &cents, &error);
+
+      cr_assert_eq (ok, cases[i].ok, "%s: %s", cases[i].text, error ? error->message : "");
+      if (ok)
+        cr_assert_eq (cents, cases[i].cents, "%s", cases[i].text);
+      else
+        {
+          cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s",
+                     error->message);
+          cr_assert_str_eq (error->message, "The price is too large");
+          cr_assert_eq (cents, -1, "%s: nothing written on failure", cases[i].text);
+        }
+    }
 }

@@ -3,7 +3,8 @@
  * a change submitted already withdrawn, an op that runs alone or shares a batch coming
  * back a second time (exactly once), an op failing with an error of another domain or
  * without a record, an op whose failure is not its own (the batch is undone and run
- * again op by op, so that only that op fails).
+ * again op by op, so that only that op fails), an op withdrawn that was submitted twice,
+ * a change submitted to a closed writer.
  * Each asserts what the caller is told and what the inventory holds afterwards. */
 #include "config.h"
 
@@ -245,4 +246,84 @@ Test (cov_writer, an_op_failing_for_a_reason_not_its_own_is_found_by_running_the
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code IN ('W-6', 'W-7', 'W-8')"), 3);
   cr_assert_eq (applied ("io-1"), 0, "the failed op leaves no record");
   g_ptr_array_unref (r.errors);
+}
+
+Test (cov_writer, withdrawing_an_op_submitted_twice_withdraws_both_and_spares_the_rest)
+{
+  g_autoptr(StkWriter) writer = stk_test_open_writer (db_path);
+  g_autoptr(StkOp) twice = stk_op_create_item ("W-9", "submitted twice", 100, 0);
+  g_autoptr(StkOp) other = stk_op_create_item ("W-10", "stays", 100, 0);
+  g_autoptr(StkOp) gop = NULL;
+  Results r = { .expected = 3, .errors = g_ptr_array_new_with_free_func (error_free0) };
+  StkWriterFigures before, after;
+  StkTestGate gate;
+
+  stk_test_gate_init (&gate);
+  gop = stk_test_gate_op (&gate);
+  stk_writer_submit (writer, gop, NULL, NULL, NULL);
+  stk_test_gate_wait_started (&gate);
+  stk_writer_get_figures (writer, &before);
+  stk_writer_submit (writer, twice, NULL, done_cb, &r);
+  stk_writer_submit (writer, other, NULL, done_cb, &r);
+  stk_writer_submit (writer, twice, NULL, done_cb, &r);
+  cr_assert_eq (stk_writer_withdraw (writer, twice), STK_WITHDRAW_WITHDRAWN);
+  stk_writer_get_figures (writer, &after);
+  cr_assert_eq (after.withdrawn - before.withdrawn, 2, "both submissions were taken out");
+  stk_test_gate_release (&gate);
+  cr_assert (stk_test_wait_for (&r.all_done, 30000));
+
+  {
+    guint withdrawn = 0;
+
+    for (guint i = 0; i < r.errors->len; i++)
+      {
+        const GError *e = g_ptr_array_index (r.errors, i);
+
+        if (e == NULL)
+          continue;
+        cr_assert (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED), "%s", e->message);
+        cr_assert_str_eq (e->message, "Not saved: the change was withdrawn.");
+        withdrawn++;
+      }
+    cr_assert_eq (withdrawn, 2, "both submissions are told, the other op is not");
+  }
+  stk_test_close_writer (g_steal_pointer (&writer));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'W-9'"), 0);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'W-10'"), 1);
+  stk_test_gate_clear (&gate);
+  g_ptr_array_unref (r.errors);
+}
+
+Test (cov_writer, a_change_submitted_to_a_closed_writer_is_refused)
+{
+  g_autoptr(StkWriter) writer = stk_test_open_writer (db_path);
+  g_autoptr(StkOp) op = stk_op_create_item ("W-11", "too late", 100, 0);
+  g_autoptr(GError) error = NULL;
+  Results r = { .expected = 1, .errors = g_ptr_array_new_with_free_func (error_free0) };
+  const GError *e;
+
+  cr_assert (stk_writer_close (writer, 5000, &error), "%s", error ? error->message : "");
+  stk_writer_submit (writer, op, NULL, done_cb, &r);
+  cr_assert (stk_test_wait_for (&r.all_done, 30000));
+  e = g_ptr_array_index (r.errors, 0);
+  cr_assert (g_error_matches (e, STK_ERROR, STK_ERROR_CLOSED), "%s", e ? e->message : "");
+  cr_assert_str_eq (e->message, "Not saved: the inventory is already closed.");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 0);
+  g_ptr_array_unref (r.errors);
+}
+
+Test (cov_writer, an_unrecorded_op_that_runs_alone_runs_each_time_it_comes)
+{
+  g_autoptr(StkWriter) writer = stk_test_open_writer (db_path);
+  RunSpec spec = { 0 };
+  g_autoptr(StkOp) first = run_op ("solo-1", STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_RECORD, &spec);
+  g_autoptr(StkOp) again = run_op ("solo-1", STK_OP_FLAG_STANDALONE | STK_OP_FLAG_NO_RECORD, &spec);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (stk_writer_submit_sync (writer, first, &error), "%s", error ? error->message : "");
+  cr_assert (stk_writer_submit_sync (writer, again, &error), "%s", error ? error->message : "");
+  cr_assert_not (stk_op_get_duplicate (again), "without a record there is no duplicate");
+  cr_assert_eq (spec.runs, 2);
+  stk_test_close_writer (g_steal_pointer (&writer));
+  cr_assert_eq (applied ("solo-1"), 0, "nothing recorded");
 }

@@ -578,6 +578,7 @@ Test (cov_data3, a_session_closed_while_another_program_holds_the_inventory_says
   g_clear_error (&error);
   cr_assert (stk_session_close (session, 100, &error), "closing twice is nothing to do");
   stk_test_release_database (holder);
+  g_object_unref (holder);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'S-1'"), 0);
 }
 

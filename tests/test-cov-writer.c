@@ -218,6 +218,7 @@ Test (cov_writer, an_atomic_op_without_a_record_fails_alone)
   stk_test_close_writer (g_steal_pointer (&writer));
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'W-5'"), 1);
   cr_assert_eq (applied ("unrecorded-1"), 0);
+  g_ptr_array_unref (r.errors);
 }
 
 Test (cov_writer, an_op_failing_for_a_reason_not_its_own_is_found_by_running_the_batch_op_by_op)

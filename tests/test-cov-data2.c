@@ -4,7 +4,8 @@
  * does not hold) the rest; outputs over files that look like a write-ahead log, that
  * nobody may read, or that belong to another user, and a commit that runs out of file
  * descriptors; lock files that are folders or whose name is too long; CSV sources that
- * only start like a database. Each asserts the code and the sentence the user gets,
+ * only start like a database; what killed writes left; an output whose links loop. Each
+ * asserts the code and the sentence the user gets,
  * and that nothing was changed. */
 #include "config.h"
 
@@ -425,6 +426,8 @@ Test (cov_data2, a_lock_file_that_is_a_folder_is_refused_and_left)
   cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_UNSAFE), "%s", error->message);
   cr_assert (strstr (error->message, "it is not a regular file") != NULL, "%s", error->message);
   cr_assert (g_file_test (lock_path, G_FILE_TEST_IS_DIR), "the folder is left as it was");
+  cr_assert_not (stk_lock_is_held (db_path), "a folder holds nothing");
+  cr_assert_null (stk_lock_read_holder (db_path), "a folder names no holder");
   cr_assert (!g_file_test (db_path, G_FILE_TEST_EXISTS), "no inventory was made");
 }
 
@@ -487,4 +490,72 @@ Test (cov_data2, a_source_in_a_folder_nobody_may_enter_says_why)
   cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_READ_ONLY), "%s", error->message);
   cr_assert (strstr (error->message, "Permission denied") != NULL ||
              strstr (error->message, "permission") != NULL, "%s", error->message);
+}
+
+/* ---- what killed writes left ------------------------------------------------------- */
+
+Test (cov_data2, stale_companions_and_killed_backups_go_look_alikes_stay)
+{
+  g_autofree char *dir = in_tmp ("folder");
+  static const char *const gone[] = {
+    ".a.csv.stocktake-tmp-abc123-shm",   /* shared memory of a killed write, main gone */
+    "c.db.part-89abcdef",                /* an older version's killed backup, a database */
+  };
+  static const char *const stay[] = {
+    "b.db.part-0123abcg",                /* not hexadecimal: not ours */
+    "d.db.part-0123abcd-wal",            /* a legacy part has a journal, never a log */
+  };
+  g_autofree char *folder_companion = g_build_filename (dir, ".e.csv.stocktake-tmp-abc123-wal",
+                                                        NULL);
+  static const char sqlite_head[] = "SQLite format 3";
+
+  cr_assert_eq (g_mkdir (dir, 0700), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (gone); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, gone[i], NULL);
+
+      cr_assert (g_file_set_contents (p, sqlite_head, sizeof sqlite_head, NULL));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stay); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, stay[i], NULL);
+
+      cr_assert (g_file_set_contents (p, "keep me", -1, NULL));
+    }
+  cr_assert_eq (g_mkdir (folder_companion, 0700), 0);
+
+  cr_assert_eq (stk_output_remove_stale (dir), G_N_ELEMENTS (gone));
+  for (guint i = 0; i < G_N_ELEMENTS (gone); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, gone[i], NULL);
+
+      cr_assert_not (g_file_test (p, G_FILE_TEST_EXISTS), "%s stayed", gone[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stay); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, stay[i], NULL);
+      g_autofree char *contents = NULL;
+
+      cr_assert (g_file_get_contents (p, &contents, NULL, NULL), "%s went", stay[i]);
+      cr_assert_str_eq (contents, "keep me");
+    }
+  cr_assert (g_file_test (folder_companion, G_FILE_TEST_IS_DIR), "a folder is never removed");
+}
+
+Test (cov_data2, an_output_whose_links_loop_is_refused_and_nothing_is_written)
+{
+  g_autofree char *loop = in_tmp ("report.csv");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  struct stat st;
+
+  cr_assert_eq (symlink (loop, loop), 0);
+  cr_assert_not (stk_output_check_target (loop, db_path, STK_OUTPUT_REPLACE, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  expected = g_strdup_printf ("“%s” cannot be opened: its symbolic links lead round in a loop.",
+                              loop);
+  cr_assert_str_eq (error->message, expected);
+  cr_assert_eq (lstat (loop, &st), 0);
+  cr_assert (S_ISLNK (st.st_mode), "the link is left as it was");
+  cr_assert_eq (leftovers (), 0);
 }

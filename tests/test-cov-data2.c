@@ -5,8 +5,7 @@
  * nobody may read, or that belong to another user, and a commit that runs out of file
  * descriptors; lock files that are folders or whose name is too long; CSV sources that
  * only start like a database; what killed writes left; an output whose links loop. Each
- * asserts the code and the sentence the user gets,
- * and that nothing was changed. */
+ * asserts the code and the sentence the user gets, and that nothing was changed. */
 #include "config.h"
 
 #include <errno.h>

@@ -989,6 +989,11 @@ opened:
   return db;
 
 fail:
+  /* A file refused here (another program's, a newer format, one that could not be
+   * upgraded) is left as it was: closing the last connection would otherwise fold its
+   * write-ahead log into it. */
+  if (db != NULL)
+    sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *) NULL);
   stk_db_close (db);
   return NULL;
 }

@@ -334,6 +334,7 @@ static const StkEngine sqlite_engine = {
   .begin_read = sqlite_begin_read,
   .end_read = sqlite_end_read,
   .read_stats = stk_sqlite_read_stats,
+  .has_items = stk_sqlite_has_items,
   .report = sqlite_report,
   .schema_version = sqlite_schema_version,
   .index_build = sqlite_index_build,

@@ -13,10 +13,12 @@
  *  - query + index: what is listed, and its count + anchors (or search ids), read by
  *    StkStore on its worker thread from one snapshot together with the pages on show
  *    (a "refresh", stk_store_list_async()). A new query without a search reads a quick
- *    first page first (LIMIT from the start, no count), and its refresh — a scan of the
- *    whole index — starts only once that page is in, from a low-priority idle (after
- *    the frame that shows it): the first rows never wait for, nor share the machine
- *    with, a scan that grows with the table.
+ *    first page first (LIMIT from the start, no count) — on the main thread for the
+ *    list's first query, so that the frame that shows the list has its rows; on the
+ *    worker after that — and its refresh, a scan of the whole index, starts only once
+ *    that page is in, from a low-priority idle (after the frame that shows it): the
+ *    first rows never wait for, nor share the machine with, a scan that grows with
+ *    the table.
  *  - A deferred model (a list not shown yet) reads nothing until stk_table_model_start().
  *  - pages: STK_PAGER_STRIDE row objects each, loaded on demand in get_item() — one
  *    index seek from the nearest anchor — and kept in an LRU of MAX_PAGES. A page whose
@@ -750,11 +752,30 @@ stk_table_model_restart (StkTableModel *self)
       self->refreshing = FALSE;
       self->refresh_again = FALSE;
       g_array_append_val (numbers, zero);
+      set_loading (self, TRUE);
+      if (self->content_generation == 0)
+        {
+          g_autoptr(StkListResult) r = NULL;
+
+          /* Nothing on show yet (the list's first query): the first page now, on this
+           * thread — one index seek and 128 rows, whatever the table's size, like a
+           * get_item() — so that the frame that shows the list has its rows. */
+          self->stats.reads_started++;
+          r = stk_store_list (self->store, query, NULL, numbers, TRUE, NULL, &error);
+          if (r != NULL)
+            {
+              self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
+              apply_replace (self, r, self->generation, ((GArray *) r->pages->pdata[0])->len);
+              schedule_scan (self);
+              return;
+            }
+          g_debug ("Cannot read the first rows now, trying on the worker: %s", error->message);
+          g_clear_error (&error);
+        }
       self->first_cancellable = g_cancellable_new ();
       self->stats.reads_started++;
       stk_store_list_async (self->store, query, NULL, numbers, TRUE, self->first_cancellable,
                             first_page_done_cb, refresh_call_new (self));
-      set_loading (self, TRUE);
       return;
     }
 

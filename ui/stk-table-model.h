@@ -28,7 +28,8 @@ typedef enum
  * (construct-only: the model reads nothing until stk_table_model_start()).
  *
  * A new query reads its first page first (no count: a LIMIT from the start of the
- * order), and only once that is in does the count-and-anchor scan start, at low
+ * order; for the model's first query on the calling thread, so that the first frame
+ * has rows), and only once that is in does the count-and-anchor scan start, at low
  * priority: the rows on show never wait for a scan of the whole table. */
 #define STK_TYPE_TABLE_MODEL (stk_table_model_get_type ())
 G_DECLARE_FINAL_TYPE (StkTableModel, stk_table_model, STK, TABLE_MODEL, GObject)

@@ -194,7 +194,7 @@ Test (launch, first_page_arrives_before_the_count_scan)
   cr_assert (WAIT_UNTIL (listed (model, N_ITEMS)), "the items are not listed");
 
   cr_assert (first.seen);
-  cr_assert_eq (first.n_items, STK_TABLE_MODEL_PAGE_SIZE,
+  cr_assert_eq (first.n_items, STK_TABLE_MODEL_FIRST_ROWS,
                 "the first rows shown are not the first page alone (%u)", first.n_items);
   cr_assert_eq (first.scans_started, 0,
                 "the count-and-anchor scan was asked for before the first page was in");

@@ -135,7 +135,7 @@ Test (read_api_ui, a_model_disposed_mid_read_gets_nothing_from_it)
   g_object_unref (store);
   cr_assert (stk_table_model_get_loading (model));
   cr_assert_eq (gate_arrived (&gate), 1, "the first page was not read at once");
-  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (model)), STK_TABLE_MODEL_PAGE_SIZE,
+  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (model)), STK_TABLE_MODEL_FIRST_ROWS,
                 "the first page is not shown");
 
   /* ...and the full refresh starts after it, on the worker (held at the gate). */
@@ -151,7 +151,7 @@ Test (read_api_ui, a_model_disposed_mid_read_gets_nothing_from_it)
 
   /* The refresh's callback left the model as dispose left it: the first page's count
    * (not the table's), still "loading". */
-  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (model)), STK_TABLE_MODEL_PAGE_SIZE,
+  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (model)), STK_TABLE_MODEL_FIRST_ROWS,
                 "a read called back into a disposed model");
   cr_assert (stk_table_model_get_loading (model), "a read called back into a disposed model");
   cr_assert_eq (gate_arrived (&gate), 2, "a disposed model started another read");

@@ -572,7 +572,8 @@ first_page_done_cb (GObject      *object,
   schedule_scan (self);
 
   self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
-  apply_replace (self, r, call->generation, ((GArray *) r->pages->pdata[0])->len);
+  apply_replace (self, r, call->generation,
+                 MIN (((GArray *) r->pages->pdata[0])->len, STK_TABLE_MODEL_FIRST_ROWS));
 }
 
 static gboolean
@@ -765,7 +766,8 @@ stk_table_model_restart (StkTableModel *self)
           if (r != NULL)
             {
               self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
-              apply_replace (self, r, self->generation, ((GArray *) r->pages->pdata[0])->len);
+              apply_replace (self, r, self->generation,
+                             MIN (((GArray *) r->pages->pdata[0])->len, STK_TABLE_MODEL_FIRST_ROWS));
               schedule_scan (self);
               return;
             }
@@ -1118,7 +1120,8 @@ stk_table_model_find_id (StkTableModel *self,
       Page *page = l->data;
 
       for (guint i = 0; i < page->rows->len; i++)
-        if (stk_row_get_id (page->rows->pdata[i]) == id)
+        if (stk_row_get_id (page->rows->pdata[i]) == id &&
+            page->number * PAGE_SIZE + i < self->n_items) /* a first page: rows not announced */
           return page->number * PAGE_SIZE + i;
     }
 

@@ -86,5 +86,9 @@ const char    *stk_table_model_get_sort_column     (StkTableModel *self);
 gboolean       stk_table_model_get_sort_descending (StkTableModel *self);
 /* Rows per page (the pager's anchor stride). */
 #define STK_TABLE_MODEL_PAGE_SIZE 128
+/* Rows announced before the count is in: a screenful of the tallest window (GTK builds a
+ * row widget per cell for every row of so short a list before it knows its height, so
+ * announcing the whole first page built twice the cells the first frame needs). */
+#define STK_TABLE_MODEL_FIRST_ROWS 64
 
 G_END_DECLS

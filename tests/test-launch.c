@@ -84,8 +84,33 @@ listed (StkTableModel *model,
          g_list_model_get_n_items (G_LIST_MODEL (model)) == n;
 }
 
+/* What the list held at the first frame painted once it had rows. */
+typedef struct
+{
+  StkTableModel *model;
+  gboolean       painted;
+  guint          n_items;
+  guint64        scans_started;
+} FirstFrame;
+
+static void
+first_frame_cb (GdkFrameClock *clock,
+                FirstFrame    *first)
+{
+  StkTableModelStats stats;
+
+  if (first->painted || g_list_model_get_n_items (G_LIST_MODEL (first->model)) == 0)
+    return;
+  stk_table_model_get_stats (first->model, &stats);
+  first->painted = TRUE;
+  first->n_items = g_list_model_get_n_items (G_LIST_MODEL (first->model));
+  first->scans_started = stats.scans_started;
+}
+
 Test (launch, hidden_views_read_nothing_until_first_shown)
 {
+  FirstFrame first = { 0 };
+  gulong frame_handler;
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   StkTableModel *items, *sales, *moves;
   GtkStack *view_stack;
@@ -99,6 +124,16 @@ Test (launch, hidden_views_read_nothing_until_first_shown)
   items = model_of (window, "items_box");
   sales = model_of (window, "sales_box");
   moves = model_of (window, "moves_box");
+  first.model = items;
+  frame_handler = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)),
+                                    "after-paint", G_CALLBACK (first_frame_cb), &first);
+
+  /* The first page is painted before the scan of the whole list starts. */
+  cr_assert (WAIT_UNTIL (first.painted), "no frame was painted with rows");
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), frame_handler);
+  cr_assert_eq (first.n_items, STK_TABLE_MODEL_FIRST_ROWS,
+                "the first rows painted were %u", first.n_items);
+  cr_assert_eq (first.scans_started, 0, "the scan started before the first rows were painted");
 
   /* The visible list is read to the end (its count and anchors too)... */
   cr_assert (WAIT_UNTIL (listed (items, N_ITEMS)), "the items are not listed (%u, loading %d)",

@@ -13,12 +13,10 @@
  *  - query + index: what is listed, and its count + anchors (or search ids), read by
  *    StkStore on its worker thread from one snapshot together with the pages on show
  *    (a "refresh", stk_store_list_async()). A new query without a search reads a quick
- *    first page first (LIMIT from the start, no count) — on the main thread for the
- *    list's first query, so that the frame that shows the list has its rows; on the
- *    worker after that — and its refresh, a scan of the whole index, starts only once
- *    that page is in, from a low-priority idle (after the frame that shows it): the
- *    first rows never wait for, nor share the machine with, a scan that grows with
- *    the table.
+ *    first page first (LIMIT from the start, no count), and its refresh, a scan of the
+ *    whole index, starts only once that page is in, from a low-priority idle (for a
+ *    list's first query, after the frame that shows that page): the first rows never
+ *    wait for, nor share the machine with, a scan that grows with the table.
  *  - A deferred model (a list not shown yet) reads nothing until stk_table_model_start().
  *  - pages: STK_PAGER_STRIDE row objects each, loaded on demand in get_item() — one
  *    index seek from the nearest anchor — and kept in an LRU of MAX_PAGES. A page whose
@@ -55,6 +53,9 @@ struct _StkTableModel
   gboolean       deferred;         /* construct-only */
   gboolean       started;          /* stk_table_model_start() ran (or not deferred) */
   guint          scan_idle;        /* the refresh to start after the first page */
+  GdkFrameClock *paint_clock;      /* the first scan waits for a frame of this clock */
+  gulong         paint_handler;
+  guint          paint_timeout;
 
   StkPagerQuery *query;
   StkPagerIndex *index;            /* of query, or NULL before its refresh */
@@ -588,10 +589,55 @@ scan_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+stop_waiting_for_paint (StkTableModel *self)
+{
+  /* The clock's handlers go with its surface (a window closed before its first frame). */
+  if (self->paint_clock != NULL && self->paint_handler != 0 &&
+      g_signal_handler_is_connected (self->paint_clock, self->paint_handler))
+    g_signal_handler_disconnect (self->paint_clock, self->paint_handler);
+  self->paint_handler = 0;
+  g_clear_handle_id (&self->paint_timeout, g_source_remove);
+  g_clear_object (&self->paint_clock);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                StkTableModel *self)
+{
+  stop_waiting_for_paint (self);
+  schedule_scan (self);
+}
+
+static gboolean
+paint_timeout_cb (gpointer user_data)
+{
+  StkTableModel *self = user_data;
+
+  self->paint_timeout = 0;
+  stop_waiting_for_paint (self);
+  schedule_scan (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* The refresh of a new query, once its first page is in (or could not be read). */
 static void
 schedule_scan (StkTableModel *self)
 {
+  if (self->paint_clock != NULL)
+    {
+      /* The first scan after the frame that shows the first rows (a scan of a small
+       * table is done in a few ms, and its result would otherwise be laid out before
+       * that frame); at the latest after a while, should no frame come. */
+      if (self->paint_handler == 0)
+        {
+          self->paint_handler = g_signal_connect (self->paint_clock, "after-paint",
+                                                  G_CALLBACK (after_paint_cb), self);
+          self->paint_timeout = g_timeout_add (1000, paint_timeout_cb, self);
+          g_source_set_name_by_id (self->paint_timeout, "[stocktake] table model first frame");
+        }
+      return;
+    }
   if (self->scan_idle != 0)
     return;
   /* Below the frame clock's priority: the frame that shows the first page comes first. */
@@ -754,26 +800,6 @@ stk_table_model_restart (StkTableModel *self)
       self->refresh_again = FALSE;
       g_array_append_val (numbers, zero);
       set_loading (self, TRUE);
-      if (self->content_generation == 0)
-        {
-          g_autoptr(StkListResult) r = NULL;
-
-          /* Nothing on show yet (the list's first query): the first page now, on this
-           * thread — one index seek and 128 rows, whatever the table's size, like a
-           * get_item() — so that the frame that shows the list has its rows. */
-          self->stats.reads_started++;
-          r = stk_store_list (self->store, query, NULL, numbers, TRUE, NULL, &error);
-          if (r != NULL)
-            {
-              self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
-              apply_replace (self, r, self->generation,
-                             MIN (((GArray *) r->pages->pdata[0])->len, STK_TABLE_MODEL_FIRST_ROWS));
-              schedule_scan (self);
-              return;
-            }
-          g_debug ("Cannot read the first rows now, trying on the worker: %s", error->message);
-          g_clear_error (&error);
-        }
       self->first_cancellable = g_cancellable_new ();
       self->stats.reads_started++;
       stk_store_list_async (self->store, query, NULL, numbers, TRUE, self->first_cancellable,
@@ -797,6 +823,7 @@ stk_table_model_dispose (GObject *object)
   g_cancellable_cancel (self->first_cancellable);
   g_clear_object (&self->first_cancellable);
   g_clear_handle_id (&self->scan_idle, g_source_remove);
+  stop_waiting_for_paint (self);
   clear_pages (self);
   g_clear_pointer (&self->index, stk_pager_index_unref);
   g_clear_pointer (&self->base, stk_pager_index_unref);
@@ -977,6 +1004,23 @@ stk_table_model_start (StkTableModel *self)
   stk_table_model_restart (self);
 }
 
+void
+stk_table_model_start_for_frame (StkTableModel *self,
+                                 GdkFrameClock *clock)
+{
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+  g_return_if_fail (clock == NULL || GDK_IS_FRAME_CLOCK (clock));
+
+  if (self->started)
+    return;
+  g_set_object (&self->paint_clock, clock);
+  stk_table_model_start (self);
+  /* Only the first query's scan waits: for the frame after its first page is in (a
+   * search reads no first page: nothing to wait for). */
+  if (self->paint_handler == 0 && self->first_cancellable == NULL)
+    g_clear_object (&self->paint_clock);
+}
+
 gboolean
 stk_table_model_get_started (StkTableModel *self)
 {
@@ -1086,6 +1130,11 @@ stk_table_model_reload (StkTableModel *self)
   if (self->query == NULL)
     return;
   self->data_generation++;
+  /* A new query's scan yet to start (its first page on show or on its way) reads the
+   * data as it is when it starts: nothing to add, and no scan before the first frame. */
+  if (!self->refreshing &&
+      (self->scan_idle != 0 || self->paint_handler != 0 || self->first_cancellable != NULL))
+    return;
   /* Never cancel a refresh half-way for a reload (it would start over forever under a
    * stream of commits): run one more when it is done. */
   if (self->refreshing)

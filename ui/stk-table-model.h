@@ -28,8 +28,7 @@ typedef enum
  * (construct-only: the model reads nothing until stk_table_model_start()).
  *
  * A new query reads its first page first (no count: a LIMIT from the start of the
- * order; for the model's first query on the calling thread, so that the first frame
- * has rows), and only once that is in does the count-and-anchor scan start, at low
+ * order), and only once that is in does the count-and-anchor scan start, at low
  * priority: the rows on show never wait for a scan of the whole table. */
 #define STK_TYPE_TABLE_MODEL (stk_table_model_get_type ())
 G_DECLARE_FINAL_TYPE (StkTableModel, stk_table_model, STK, TABLE_MODEL, GObject)
@@ -42,6 +41,11 @@ StkTableModel *stk_table_model_new_deferred (StkStore      *store,
                                              StkTableKind   kind);
 /* Starts a deferred model's first read; does nothing on a started model. */
 void           stk_table_model_start        (StkTableModel *self);
+/* The same for a list being shown on @clock's surface: the first count-and-anchor scan
+ * starts after the frame painted once the first page is in, so that a quick scan's
+ * result is not laid out before the first rows are on screen. */
+void           stk_table_model_start_for_frame (StkTableModel *self,
+                                                GdkFrameClock *clock);
 gboolean       stk_table_model_get_started  (StkTableModel *self);
 StkTableKind   stk_table_model_get_kind     (StkTableModel *self);
 /* Items: code prefix or description words ("red bolt" finds items whose

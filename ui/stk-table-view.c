@@ -527,7 +527,7 @@ stk_table_view_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (stk_table_view_parent_class)->map (widget);
 
   if (self->model != NULL)
-    stk_table_model_start (self->model);
+    stk_table_model_start_for_frame (self->model, gtk_widget_get_frame_clock (widget));
 }
 
 static void
@@ -678,7 +678,7 @@ stk_table_view_set_store (StkTableView *self,
        * hidden lists cost nothing at launch. */
       self->model = stk_table_model_new_deferred (store, self->kind);
       if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-        stk_table_model_start (self->model);
+        stk_table_model_start_for_frame (self->model, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
       g_signal_connect_swapped (self->model, "notify::loading",
                                 G_CALLBACK (model_loading_cb), self);
       g_signal_connect_swapped (self->model, "items-changed",

@@ -119,6 +119,11 @@ struct _StkEngine
                                    const char      *location,
                                    StkStats        *stats,
                                    GError         **error);
+  /* Whether the inventory has any item, archived or not: one index probe, whatever
+   * its size (the window's empty state). */
+  gboolean       (*has_items)     (StkEngineConn   *conn,
+                                   gboolean        *out_has_items,
+                                   GError         **error);
   /* The report of stk-query.h from one snapshot (voided sales left out; @now_us <= 0:
    * now); stops soon after @cancellable is cancelled (then NULL, any error). */
   StkReport     *(*report)        (StkEngineConn   *conn,

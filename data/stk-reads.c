@@ -657,6 +657,50 @@ stk_store_get_stats_finish (StkStore      *store,
 }
 
 static gpointer
+has_items_read (StkStore      *store,
+                StkEngineConn *db,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  gboolean has_items = FALSE;
+
+  if (!engine->has_items (db, &has_items, error))
+    return NULL;
+  return g_memdup2 (&has_items, sizeof has_items);
+}
+
+void
+stk_store_has_items_async (StkStore            *store,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_has_items_async), "[stocktake] any item",
+              has_items_read, NULL, NULL, g_free, cancellable, callback, user_data);
+}
+
+gboolean
+stk_store_has_items_finish (StkStore      *store,
+                            GAsyncResult  *result,
+                            gboolean      *out_has_items,
+                            GError       **error)
+{
+  g_autofree gboolean *read = read_finish (store, result, STK_FUNC_TAG (stk_store_has_items_async),
+                                           error);
+
+  if (read == NULL)
+    return FALSE;
+  if (out_has_items != NULL)
+    *out_has_items = *read;
+  return TRUE;
+}
+
+static gpointer
 schema_version_read (StkStore      *store,
                      StkEngineConn *db,
                      gpointer       data,

@@ -153,6 +153,18 @@ gboolean        stk_store_get_stats_finish (StkStore            *store,
                                             StkStats            *stats,
                                             GError             **error);
 
+/* Whether the inventory has any item (archived ones too), on a worker thread: one index
+ * probe, whatever the inventory's size — what a window needs to choose its empty state,
+ * without the full scans of the figures. */
+void            stk_store_has_items_async  (StkStore            *store,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean        stk_store_has_items_finish (StkStore            *store,
+                                            GAsyncResult        *result,
+                                            gboolean            *out_has_items,
+                                            GError             **error);
+
 /* The format (schema version) of the inventory as it is on disk; older than
  * STK_SCHEMA_VERSION until a writer has opened it. */
 gboolean        stk_store_get_schema_version (StkStore          *store,

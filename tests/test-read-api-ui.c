@@ -2,7 +2,8 @@
 /* The UI's side of StkStore's read API (data/stk-reads.h): a table model disposed while
  * its reads are under way on the store's worker gets nothing from them — neither the
  * quick first page nor the full refresh touches it — and the reads still end (the store
- * is let go once they have). */
+ * is let go once they have). A new model reads its first page alone; the full refresh
+ * (count and anchors) starts only once that page is in. */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -66,13 +67,14 @@ wait_store_gone (const gint *gone)
     g_main_context_iteration (NULL, TRUE);
 }
 
-/* Holds every read of the store at its first step until released. */
+/* Holds the reads of the store at their first step: the n-th read to arrive goes on
+ * once more than n are allowed. */
 typedef struct
 {
   GMutex   lock;
   GCond    cond;
-  guint    waiting;
-  gboolean released;
+  guint    waiting;   /* reads arrived */
+  guint    allowed;
 } Gate;
 
 static void
@@ -81,14 +83,36 @@ gate_hook (StkStore *store,
            gpointer  user_data)
 {
   Gate *gate = user_data;
+  guint ticket;
 
   if (step != 0)
     return;
   g_mutex_lock (&gate->lock);
-  gate->waiting++;
+  ticket = gate->waiting++;
   g_cond_broadcast (&gate->cond);
-  while (!gate->released)
+  while (ticket >= gate->allowed)
     g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+static guint
+gate_arrived (Gate *gate)
+{
+  guint n;
+
+  g_mutex_lock (&gate->lock);
+  n = gate->waiting;
+  g_mutex_unlock (&gate->lock);
+  return n;
+}
+
+static void
+gate_allow (Gate  *gate,
+            guint  allowed)
+{
+  g_mutex_lock (&gate->lock);
+  gate->allowed = allowed;
+  g_cond_broadcast (&gate->cond);
   g_mutex_unlock (&gate->lock);
 }
 
@@ -98,39 +122,87 @@ Test (read_api_ui, a_model_disposed_mid_read_gets_nothing_from_it)
   gint store_gone = FALSE;
   StkTableModel *model;
   Gate gate = { 0 };
-  gint64 end;
 
   g_mutex_init (&gate.lock);
   g_cond_init (&gate.cond);
   g_object_weak_ref (G_OBJECT (store), store_gone_cb, &store_gone);
   stk_store_set_read_hook (store, gate_hook, &gate);
 
-  /* A new model starts two reads: the quick first page and the full refresh. */
+  /* A new model starts one read: the quick first page... */
   model = stk_table_model_new (store, STK_TABLE_KIND_ITEMS);
   g_object_unref (store);
   cr_assert (stk_table_model_get_loading (model));
-  end = stk_test_deadline (WAIT_MS);
-  g_mutex_lock (&gate.lock);
-  while (gate.waiting < 2)
-    if (!g_cond_wait_until (&gate.cond, &gate.lock, end))
-      break;
-  g_mutex_unlock (&gate.lock);
-  cr_assert_eq (gate.waiting, 2, "both reads are under way");
+  cr_assert (STK_TEST_WAIT_UNTIL (gate_arrived (&gate) == 1, WAIT_MS),
+             "the first page is not under way");
+  stk_test_spin (20);
+  cr_assert_eq (gate_arrived (&gate), 1, "another read started before the first page was in");
 
-  /* The window goes: the model is disposed (its reads cancelled), the reads run on. */
+  /* ...and once it is in, the full refresh (held at the gate). */
+  gate_allow (&gate, 1);
+  cr_assert (STK_TEST_WAIT_UNTIL (gate_arrived (&gate) == 2, WAIT_MS),
+             "the refresh did not start after the first page");
+  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (model)), STK_TABLE_MODEL_FIRST_ROWS,
+                "the first page is not shown");
+
+  /* The window goes: the model is disposed (its refresh cancelled), the read runs on. */
   g_object_run_dispose (G_OBJECT (model));
-  g_mutex_lock (&gate.lock);
-  gate.released = TRUE;
-  g_cond_broadcast (&gate.cond);
-  g_mutex_unlock (&gate.lock);
+  gate_allow (&gate, G_MAXUINT);
 
-  /* Both reads over and called back: nothing else holds the store. */
+  /* The reads over and called back: nothing else holds the store. */
   wait_store_gone (&store_gone);
 
-  /* Their callbacks left the model as dispose left it: no rows, still "loading". */
-  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (model)), 0,
+  /* The refresh's callback left the model as dispose left it: the first page's count
+   * (not the table's), still "loading". */
+  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (model)), STK_TABLE_MODEL_FIRST_ROWS,
                 "a read called back into a disposed model");
   cr_assert (stk_table_model_get_loading (model), "a read called back into a disposed model");
+  cr_assert_eq (gate_arrived (&gate), 2, "a disposed model started another read");
+
+  g_object_unref (model);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
+/* A later query (a new order) reads its first page on the worker too: a model disposed
+ * while that read is held gets nothing from it, and no refresh is started for it. */
+Test (read_api_ui, a_model_disposed_mid_first_page_gets_nothing_from_it)
+{
+  StkStore *store = stk_test_open_store (db_path);
+  gint store_gone = FALSE;
+  StkTableModel *model;
+  Gate gate = { 0 };
+  g_autoptr(GObject) first = NULL;
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  g_object_weak_ref (G_OBJECT (store), store_gone_cb, &store_gone);
+  stk_store_set_read_hook (store, gate_hook, &gate);
+
+  /* The first query, read to the end. */
+  gate_allow (&gate, G_MAXUINT);
+  model = stk_table_model_new (store, STK_TABLE_KIND_ITEMS);
+  g_object_unref (store);
+  cr_assert (STK_TEST_WAIT_UNTIL (!stk_table_model_get_loading (model), WAIT_MS));
+  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (model)), N_ITEMS);
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+  /* A new order: its first page, held at the gate. */
+  gate_allow (&gate, gate_arrived (&gate));
+  stk_table_model_set_sort (model, "code", TRUE);
+  cr_assert (stk_table_model_get_loading (model));
+  {
+    guint held = gate_arrived (&gate) + 1;
+
+    cr_assert (STK_TEST_WAIT_UNTIL (gate_arrived (&gate) == held, WAIT_MS),
+               "the new order's first page is not read on the worker");
+    g_object_run_dispose (G_OBJECT (model));
+    gate_allow (&gate, G_MAXUINT);
+    wait_store_gone (&store_gone);
+    stk_test_spin (20);
+    cr_assert_eq (gate_arrived (&gate), held, "a disposed model started another read");
+  }
+  cr_assert_str_eq (stk_item_row_get_code (STK_ITEM_ROW (first)), "IT-0000",
+                    "a read called back into a disposed model");
 
   g_object_unref (model);
   g_mutex_clear (&gate.lock);

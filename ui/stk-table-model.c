@@ -12,9 +12,12 @@
  *
  *  - query + index: what is listed, and its count + anchors (or search ids), read by
  *    StkStore on its worker thread from one snapshot together with the pages on show
- *    (a "refresh", stk_store_list_async()). Before the first refresh of a new query
- *    finishes, a quick first page (LIMIT from the start) is shown, so rows appear at
- *    once.
+ *    (a "refresh", stk_store_list_async()). A new query without a search reads a quick
+ *    first page first (LIMIT from the start, no count), and its refresh, a scan of the
+ *    whole index, starts only once that page is in, from a low-priority idle (for a
+ *    list's first query, after the frame that shows that page): the first rows never
+ *    wait for, nor share the machine with, a scan that grows with the table.
+ *  - A deferred model (a list not shown yet) reads nothing until stk_table_model_start().
  *  - pages: STK_PAGER_STRIDE row objects each, loaded on demand in get_item() — one
  *    index seek from the nearest anchor — and kept in an LRU of MAX_PAGES. A page whose
  *    rows somebody else still holds (the list widgets, the selection) is not evicted,
@@ -47,6 +50,12 @@ struct _StkTableModel
   char          *sort_column;
   gboolean       sort_descending;
   gboolean       loading;
+  gboolean       deferred;         /* construct-only */
+  gboolean       started;          /* stk_table_model_start() ran (or not deferred) */
+  guint          scan_idle;        /* the refresh to start after the first page */
+  GdkFrameClock *paint_clock;      /* the first scan waits for a frame of this clock */
+  gulong         paint_handler;
+  guint          paint_timeout;
 
   StkPagerQuery *query;
   StkPagerIndex *index;            /* of query, or NULL before its refresh */
@@ -84,12 +93,14 @@ enum {
   PROP_SORT_COLUMN,
   PROP_SORT_DESCENDING,
   PROP_LOADING,
+  PROP_DEFERRED,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 static void stk_table_model_start_refresh (StkTableModel *self);
+static void schedule_scan                 (StkTableModel *self);
 
 /* ---- pages ---- */
 
@@ -187,6 +198,7 @@ load_page (StkTableModel *self,
   Page *page;
 
   /* GListModel.get_item() answers now: one index seek on this thread. */
+  self->stats.reads_started++;
   rows = stk_store_fetch (self->store, self->query, self->index, (guint64) number * PAGE_SIZE,
                           PAGE_SIZE, &error);
   if (rows == NULL)
@@ -546,17 +558,91 @@ first_page_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return; /* superseded, or the model is gone: do not touch it */
   self = call->self;
+  if (call->generation == self->generation)
+    g_clear_object (&self->first_cancellable);
   if (r == NULL)
     {
       g_warning ("Cannot load the list: %s", error->message);
+      if (call->generation == self->generation)
+        schedule_scan (self);
       return;
     }
   /* Too late: the full refresh of this query is in already, or a new query started. */
   if (call->generation != self->generation || self->content_generation == call->generation)
     return;
+  schedule_scan (self);
 
   self->stats.first_page_us = g_get_monotonic_time () - self->query_started_us;
-  apply_replace (self, r, call->generation, ((GArray *) r->pages->pdata[0])->len);
+  apply_replace (self, r, call->generation,
+                 MIN (((GArray *) r->pages->pdata[0])->len, STK_TABLE_MODEL_FIRST_ROWS));
+}
+
+static gboolean
+scan_idle_cb (gpointer user_data)
+{
+  StkTableModel *self = user_data;
+
+  self->scan_idle = 0;
+  /* A reload may have started the refresh meanwhile, or it may be in already. */
+  if (!self->refreshing && self->index == NULL)
+    stk_table_model_start_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_waiting_for_paint (StkTableModel *self)
+{
+  /* The clock's handlers go with its surface (a window closed before its first frame). */
+  if (self->paint_clock != NULL && self->paint_handler != 0 &&
+      g_signal_handler_is_connected (self->paint_clock, self->paint_handler))
+    g_signal_handler_disconnect (self->paint_clock, self->paint_handler);
+  self->paint_handler = 0;
+  g_clear_handle_id (&self->paint_timeout, g_source_remove);
+  g_clear_object (&self->paint_clock);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                StkTableModel *self)
+{
+  stop_waiting_for_paint (self);
+  schedule_scan (self);
+}
+
+static gboolean
+paint_timeout_cb (gpointer user_data)
+{
+  StkTableModel *self = user_data;
+
+  self->paint_timeout = 0;
+  stop_waiting_for_paint (self);
+  schedule_scan (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The refresh of a new query, once its first page is in (or could not be read). */
+static void
+schedule_scan (StkTableModel *self)
+{
+  if (self->paint_clock != NULL)
+    {
+      /* The first scan after the frame that shows the first rows (a scan of a small
+       * table is done in a few ms, and its result would otherwise be laid out before
+       * that frame); at the latest after a while, should no frame come. */
+      if (self->paint_handler == 0)
+        {
+          self->paint_handler = g_signal_connect (self->paint_clock, "after-paint",
+                                                  G_CALLBACK (after_paint_cb), self);
+          self->paint_timeout = g_timeout_add (1000, paint_timeout_cb, self);
+          g_source_set_name_by_id (self->paint_timeout, "[stocktake] table model first frame");
+        }
+      return;
+    }
+  if (self->scan_idle != 0)
+    return;
+  /* Below the frame clock's priority: the frame that shows the first page comes first. */
+  self->scan_idle = g_idle_add_full (G_PRIORITY_LOW, scan_idle_cb, self, NULL);
+  g_source_set_name_by_id (self->scan_idle, "[stocktake] table model scan");
 }
 
 static void
@@ -637,6 +723,7 @@ stk_table_model_start_refresh (StkTableModel *self)
 
   self->cancellable = g_cancellable_new ();
   self->refreshing = TRUE;
+  g_clear_handle_id (&self->scan_idle, g_source_remove);
 
   numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   if (self->base != NULL && self->base_data_generation == self->data_generation &&
@@ -665,6 +752,8 @@ stk_table_model_start_refresh (StkTableModel *self)
         }
     }
 
+  self->stats.reads_started++;
+  self->stats.scans_started++;
   stk_store_list_async (self->store, self->query, base, numbers, FALSE, self->cancellable,
                         refresh_done_cb, refresh_call_new (self));
   set_loading (self, TRUE);
@@ -677,7 +766,7 @@ stk_table_model_restart (StkTableModel *self)
   g_autoptr(GError) error = NULL;
   StkPagerQuery *query;
 
-  if (self->store == NULL)
+  if (self->store == NULL || !self->started)
     return;
 
   query = stk_pager_query_new (pager_kind (self->kind), self->sort_column,
@@ -697,15 +786,25 @@ stk_table_model_restart (StkTableModel *self)
   /* Rows of the previous query stay on show until the new ones are in. */
   g_cancellable_cancel (self->first_cancellable);
   g_clear_object (&self->first_cancellable);
+  g_clear_handle_id (&self->scan_idle, g_source_remove);
   if (stk_pager_query_get_search (query) == NULL)
     {
       g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
       guint zero = 0;
 
+      /* The first page alone; the refresh (count and anchors) once it is in. A refresh
+       * of the previous query under way is of no use now. */
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->refreshing = FALSE;
+      self->refresh_again = FALSE;
       g_array_append_val (numbers, zero);
+      set_loading (self, TRUE);
       self->first_cancellable = g_cancellable_new ();
+      self->stats.reads_started++;
       stk_store_list_async (self->store, query, NULL, numbers, TRUE, self->first_cancellable,
                             first_page_done_cb, refresh_call_new (self));
+      return;
     }
 
   stk_table_model_start_refresh (self);
@@ -723,6 +822,8 @@ stk_table_model_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->first_cancellable);
   g_clear_object (&self->first_cancellable);
+  g_clear_handle_id (&self->scan_idle, g_source_remove);
+  stop_waiting_for_paint (self);
   clear_pages (self);
   g_clear_pointer (&self->index, stk_pager_index_unref);
   g_clear_pointer (&self->base, stk_pager_index_unref);
@@ -754,7 +855,8 @@ stk_table_model_constructed (GObject *object)
 
   self->sort_column = g_strdup (stk_pager_sort_columns (kind)[0]);
   self->sort_descending = stk_pager_default_descending (kind);
-  stk_table_model_restart (self);
+  if (!self->deferred)
+    stk_table_model_start (self);
 }
 
 static void
@@ -785,6 +887,9 @@ stk_table_model_get_property (GObject    *object,
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
+    case PROP_DEFERRED:
+      g_value_set_boolean (value, self->deferred);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -805,6 +910,9 @@ stk_table_model_set_property (GObject      *object,
       break;
     case PROP_KIND:
       self->kind = g_value_get_int (value);
+      break;
+    case PROP_DEFERRED:
+      self->deferred = g_value_get_boolean (value);
       break;
     case PROP_SEARCH:
       stk_table_model_set_search (self, g_value_get_string (value));
@@ -850,6 +958,9 @@ stk_table_model_class_init (StkTableModelClass *klass)
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEFERRED] =
+    g_param_spec_boolean ("deferred", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -870,6 +981,52 @@ stk_table_model_new (StkStore     *store,
   g_return_val_if_fail (store == NULL || STK_IS_STORE (store), NULL);
 
   return g_object_new (STK_TYPE_TABLE_MODEL, "store", store, "kind", kind, NULL);
+}
+
+StkTableModel *
+stk_table_model_new_deferred (StkStore     *store,
+                              StkTableKind  kind)
+{
+  g_return_val_if_fail (store == NULL || STK_IS_STORE (store), NULL);
+
+  return g_object_new (STK_TYPE_TABLE_MODEL, "store", store, "kind", kind, "deferred", TRUE,
+                       NULL);
+}
+
+void
+stk_table_model_start (StkTableModel *self)
+{
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+  stk_table_model_restart (self);
+}
+
+void
+stk_table_model_start_for_frame (StkTableModel *self,
+                                 GdkFrameClock *clock)
+{
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+  g_return_if_fail (clock == NULL || GDK_IS_FRAME_CLOCK (clock));
+
+  if (self->started)
+    return;
+  g_set_object (&self->paint_clock, clock);
+  stk_table_model_start (self);
+  /* Only the first query's scan waits: for the frame after its first page is in (a
+   * search reads no first page: nothing to wait for). */
+  if (self->paint_handler == 0 && self->first_cancellable == NULL)
+    g_clear_object (&self->paint_clock);
+}
+
+gboolean
+stk_table_model_get_started (StkTableModel *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_MODEL (self), FALSE);
+
+  return self->started;
 }
 
 StkTableKind
@@ -973,6 +1130,11 @@ stk_table_model_reload (StkTableModel *self)
   if (self->query == NULL)
     return;
   self->data_generation++;
+  /* A new query's scan yet to start (its first page on show or on its way) reads the
+   * data as it is when it starts: nothing to add, and no scan before the first frame. */
+  if (!self->refreshing &&
+      (self->scan_idle != 0 || self->paint_handler != 0 || self->first_cancellable != NULL))
+    return;
   /* Never cancel a refresh half-way for a reload (it would start over forever under a
    * stream of commits): run one more when it is done. */
   if (self->refreshing)
@@ -1007,11 +1169,13 @@ stk_table_model_find_id (StkTableModel *self,
       Page *page = l->data;
 
       for (guint i = 0; i < page->rows->len; i++)
-        if (stk_row_get_id (page->rows->pdata[i]) == id)
+        if (stk_row_get_id (page->rows->pdata[i]) == id &&
+            page->number * PAGE_SIZE + i < self->n_items) /* a first page: rows not announced */
           return page->number * PAGE_SIZE + i;
     }
 
   /* The caller needs the answer now (stk_table_view selects the row). */
+  self->stats.reads_started++;
   position = stk_store_position_of (self->store, self->query, self->index, id, &error);
   if (error != NULL)
     g_warning ("Cannot find a row: %s", error->message);

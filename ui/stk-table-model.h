@@ -24,12 +24,29 @@ typedef enum
  * Properties: "store" StkStore* (construct-only), "kind" (construct-only),
  * "search" char*, "sort-column" char* (a row property name, e.g. "code",
  * "on-hand"), "sort-descending" gboolean, "loading" gboolean (TRUE while a count /
- * search / reload is under way — tests wait for it to turn FALSE). */
+ * search / reload is under way — tests wait for it to turn FALSE), "deferred" gboolean
+ * (construct-only: the model reads nothing until stk_table_model_start()).
+ *
+ * A new query reads its first page first (no count: a LIMIT from the start of the
+ * order), and only once that is in does the count-and-anchor scan start, at low
+ * priority: the rows on show never wait for a scan of the whole table. */
 #define STK_TYPE_TABLE_MODEL (stk_table_model_get_type ())
 G_DECLARE_FINAL_TYPE (StkTableModel, stk_table_model, STK, TABLE_MODEL, GObject)
 
 StkTableModel *stk_table_model_new          (StkStore      *store,
                                              StkTableKind   kind);
+/* A model that reads nothing until stk_table_model_start() (a list that is not shown
+ * yet); search and sort set meanwhile are kept for then. */
+StkTableModel *stk_table_model_new_deferred (StkStore      *store,
+                                             StkTableKind   kind);
+/* Starts a deferred model's first read; does nothing on a started model. */
+void           stk_table_model_start        (StkTableModel *self);
+/* The same for a list being shown on @clock's surface: the first count-and-anchor scan
+ * starts after the frame painted once the first page is in, so that a quick scan's
+ * result is not laid out before the first rows are on screen. */
+void           stk_table_model_start_for_frame (StkTableModel *self,
+                                                GdkFrameClock *clock);
+gboolean       stk_table_model_get_started  (StkTableModel *self);
 StkTableKind   stk_table_model_get_kind     (StkTableModel *self);
 /* Items: code prefix or description words ("red bolt" finds items whose
  * description has words starting with "red" and "bolt"); sales/moves: item code prefix. */
@@ -61,6 +78,8 @@ typedef struct
   gint64  last_refresh_us;    /* time of the last one, on the worker thread */
   gint64  first_page_us;      /* time to the first page after the last query change */
   gsize   index_bytes;        /* anchors or search ids */
+  guint64 reads_started;      /* reads asked of the store: lists, pages, positions */
+  guint64 scans_started;      /* count-and-anchor scans (or searches) asked for */
 } StkTableModelStats;
 
 void           stk_table_model_get_stats    (StkTableModel      *self,
@@ -71,5 +90,9 @@ const char    *stk_table_model_get_sort_column     (StkTableModel *self);
 gboolean       stk_table_model_get_sort_descending (StkTableModel *self);
 /* Rows per page (the pager's anchor stride). */
 #define STK_TABLE_MODEL_PAGE_SIZE 128
+/* Rows announced before the count is in: a screenful of the tallest window (GTK builds a
+ * row widget per cell for every row of so short a list before it knows its height, so
+ * announcing the whole first page built twice the cells the first frame needs). */
+#define STK_TABLE_MODEL_FIRST_ROWS 64
 
 G_END_DECLS

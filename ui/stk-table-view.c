@@ -520,6 +520,17 @@ stk_table_view_constructed (GObject *object)
 }
 
 static void
+stk_table_view_map (GtkWidget *widget)
+{
+  StkTableView *self = STK_TABLE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (stk_table_view_parent_class)->map (widget);
+
+  if (self->model != NULL)
+    stk_table_model_start_for_frame (self->model, gtk_widget_get_frame_clock (widget));
+}
+
+static void
 stk_table_view_dispose (GObject *object)
 {
   StkTableView *self = STK_TABLE_VIEW (object);
@@ -589,6 +600,7 @@ stk_table_view_class_init (StkTableViewClass *klass)
   object_class->dispose = stk_table_view_dispose;
   object_class->get_property = stk_table_view_get_property;
   object_class->set_property = stk_table_view_set_property;
+  widget_class->map = stk_table_view_map;
 
   properties[PROP_KIND] =
     g_param_spec_int ("kind", NULL, NULL, STK_TABLE_KIND_ITEMS, STK_TABLE_KIND_MOVES,
@@ -662,7 +674,11 @@ stk_table_view_set_store (StkTableView *self,
   self->selected_id = 0;
   if (store != NULL)
     {
-      self->model = stk_table_model_new (store, self->kind);
+      /* Nothing is read until the list is first shown (stk_table_view_map): a window's
+       * hidden lists cost nothing at launch. */
+      self->model = stk_table_model_new_deferred (store, self->kind);
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        stk_table_model_start_for_frame (self->model, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
       g_signal_connect_swapped (self->model, "notify::loading",
                                 G_CALLBACK (model_loading_cb), self);
       g_signal_connect_swapped (self->model, "items-changed",

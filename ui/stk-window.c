@@ -238,10 +238,10 @@ stk_window_show_error (StkWindow  *self,
 }
 
 static void
-stk_window_show_stats (StkWindow      *self,
-                       const StkStats *stats)
+stk_window_show_stats (StkWindow *self,
+                       gboolean   has_items)
 {
-  gboolean empty = stats->items == 0;
+  gboolean empty = !has_items;
 
   g_assert (STK_IS_WINDOW (self));
 
@@ -258,11 +258,11 @@ stk_window_get_stats_cb (GObject      *object,
                          gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  StkStats stats;
+  gboolean has_items = FALSE;
   StkWindow *self;
   gboolean ok;
 
-  ok = stk_store_get_stats_finish (STK_STORE (object), result, &stats, &error);
+  ok = stk_store_has_items_finish (STK_STORE (object), result, &has_items, &error);
   /* The window may be gone: it cancelled the read in dispose. Do not touch it then. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -277,7 +277,7 @@ stk_window_get_stats_cb (GObject      *object,
       return;
     }
 
-  stk_window_show_stats (self, &stats);
+  stk_window_show_stats (self, has_items);
 
   if (self->refresh_again)
     {
@@ -299,7 +299,9 @@ stk_window_refresh_stats (StkWindow *self)
     }
   self->refreshing = TRUE;
 
-  stk_store_get_stats_async (self->store, self->cancellable, stk_window_get_stats_cb, self);
+  /* Only whether there is any item (the empty state): not the figures, whose scans
+   * grow with the inventory and would run at launch and after every change. */
+  stk_store_has_items_async (self->store, self->cancellable, stk_window_get_stats_cb, self);
 }
 
 /**

@@ -234,7 +234,27 @@ sqlite_index_build (StkEngineConn  *conn,
                     GCancellable   *cancellable,
                     GError        **error)
 {
-  return stk_pager_index_build_with_base (DB (conn), query, base, cancellable, error);
+  sqlite3 *db = DB (conn);
+  gint64 cache_size = 0;
+  StkPagerIndex *index;
+  gboolean bounded;
+
+  /* A count-and-anchor scan (or a search) reads each page of the index once: in the
+   * primary connection's larger cache it would only fill the resident memory with pages
+   * never read again (16 MiB after one scan of a million items). It runs in a small
+   * cache; what was cached before stays, within that bound. */
+  bounded = stk_db_query_int64 (db, "PRAGMA cache_size", &cache_size, NULL) &&
+            (cache_size < -READER_CACHE_KIB || cache_size > READER_CACHE_KIB / 4) &&
+            stk_db_exec (db, "PRAGMA cache_size=-" G_STRINGIFY (READER_CACHE_KIB), NULL);
+  index = stk_pager_index_build_with_base (db, query, base, cancellable, error);
+  if (bounded)
+    {
+      g_autofree char *pragma = g_strdup_printf ("PRAGMA cache_size=%" G_GINT64_FORMAT,
+                                                 cache_size);
+
+      stk_db_exec (db, pragma, NULL);
+    }
+  return index;
 }
 
 static GArray *
@@ -334,6 +354,7 @@ static const StkEngine sqlite_engine = {
   .begin_read = sqlite_begin_read,
   .end_read = sqlite_end_read,
   .read_stats = stk_sqlite_read_stats,
+  .has_items = stk_sqlite_has_items,
   .report = sqlite_report,
   .schema_version = sqlite_schema_version,
   .index_build = sqlite_index_build,

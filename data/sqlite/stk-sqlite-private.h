@@ -107,6 +107,9 @@ gboolean   stk_sqlite_read_stats       (StkEngineConn  *conn,
                                         const char     *location,
                                         StkStats       *stats,
                                         GError        **error);
+gboolean   stk_sqlite_has_items        (StkEngineConn  *conn,
+                                        gboolean       *out_has_items,
+                                        GError        **error);
 GPtrArray *stk_sqlite_verify           (StkEngineConn  *conn,
                                         GError        **error);
 GPtrArray *stk_sqlite_codes_kept_apart (StkEngineConn  *conn,

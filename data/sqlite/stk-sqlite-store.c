@@ -72,6 +72,24 @@ stk_sqlite_read_stats (StkEngineConn  *conn,
   return ok;
 }
 
+gboolean
+stk_sqlite_has_items (StkEngineConn  *conn,
+                      gboolean       *out_has_items,
+                      GError        **error)
+{
+  sqlite3 *db = DB (conn);
+  gint64 any = 0;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (out_has_items != NULL, FALSE);
+
+  /* Not count(*): that scans the smallest index, a cost that grows with the table. */
+  if (!stk_db_query_int64 (db, "SELECT EXISTS (SELECT 1 FROM items)", &any, error))
+    return FALSE;
+  *out_has_items = any != 0;
+  return TRUE;
+}
+
 /* PRAGMA integrity_check reports a page it could not read as a row ("Page 16: unable
  * to get the page. error code=266") instead of failing. A code other than corruption
  * means reading failed while checking (an I/O error), not damage in the file. Returns

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "stk-ops.h"
@@ -113,14 +114,14 @@ Test (launch, hidden_views_read_nothing_until_first_shown)
   gulong frame_handler;
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   StkTableModel *items, *sales, *moves;
-  GtkStack *view_stack;
+  AdwViewStack *view_stack;
   StkWindow *window;
 
   g_settings_set_string (settings, "last-view", "items");
   window = stk_window_new (app, session, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  view_stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), STK_TYPE_WINDOW,
-                                                         "view_stack"));
+  view_stack = ADW_VIEW_STACK (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                              STK_TYPE_WINDOW, "view_stack"));
   items = model_of (window, "items_box");
   sales = model_of (window, "sales_box");
   moves = model_of (window, "moves_box");
@@ -156,13 +157,13 @@ Test (launch, hidden_views_read_nothing_until_first_shown)
   cr_assert_eq (reads_of (moves), 0, "a change made the hidden Stock Moves list read");
 
   /* Showing a list starts it, with the data as it is now. */
-  gtk_stack_set_visible_child_name (view_stack, "sales");
+  adw_view_stack_set_visible_child_name (view_stack, "sales");
   cr_assert (stk_table_model_get_started (sales), "showing Sales did not start its list");
   cr_assert (WAIT_UNTIL (listed (sales, 1)), "the sale is not listed");
   cr_assert_gt (reads_of (sales), 0);
   cr_assert_eq (reads_of (moves), 0, "showing Sales made the Stock Moves list read");
 
-  gtk_stack_set_visible_child_name (view_stack, "moves");
+  adw_view_stack_set_visible_child_name (view_stack, "moves");
   cr_assert (WAIT_UNTIL (listed (moves, 2)), "the receipt and the sale's move are not listed");
 
   gtk_window_destroy (GTK_WINDOW (window));

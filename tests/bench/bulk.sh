@@ -131,6 +131,7 @@ prepare () {
     "$stocktake" --database "$d/inv.tmp" checkpoint >/dev/null
     rm -f "$d/inv.tmp-wal" "$d/inv.tmp-shm"
     mv "$d/inv.tmp" "$d/inventory.db"
+    rm -f "$d/inv.tmp.lock"
   fi
   # The rows generate makes, exported once: what the generate reference imports.
   if [ ! -s "$d/generated/sales.csv" ]; then
@@ -138,7 +139,7 @@ prepare () {
     rm -rf "$d/gen.db" "$d/gen.db-wal" "$d/gen.db-shm" "$d/generated"
     "$stocktake" --database "$d/gen.db" generate --skus "$n" --sales "$n" --seed 1 >/dev/null
     "$stocktake" --database "$d/gen.db" export all "$d/generated" >/dev/null
-    rm -f "$d/gen.db" "$d/gen.db-wal" "$d/gen.db-shm"
+    rm -f "$d/gen.db" "$d/gen.db-wal" "$d/gen.db-shm" "$d/gen.db.lock"
   fi
 }
 

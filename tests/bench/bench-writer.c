@@ -1120,13 +1120,13 @@ main (int    argc,
   s_plain = spread_of (rows_plain, rounds);
   s_ops_ratio = spread_of (ops_ratio, rounds);
 
-  g_print ("\nsummary over %d alternating rounds: median (min–max)\n", rounds);
-  g_print ("burst p99_ms: stocktake %.1f (%.1f–%.1f)  group-commit reference %.1f (%.1f–%.1f)"
-           "  ratio %.2f (%.2f–%.2f)\n",
+  g_print ("\nsummary over %d alternating rounds: median (min-max)\n", rounds);
+  g_print ("burst p99_ms: stocktake %.1f (%.1f-%.1f)  group-commit reference %.1f (%.1f-%.1f)"
+           "  ratio %.2f (%.2f-%.2f)\n",
            s_stk.median, s_stk.min, s_stk.max, s_group.median, s_group.min, s_group.max,
            s_ratio.median, s_ratio.min, s_ratio.max);
-  g_print ("sustained: stocktake ops_per_s %.0f (%.0f–%.0f)  plain-table rows_per_s %.0f "
-           "(%.0f–%.0f)  ratio %.3f (%.3f–%.3f)\n",
+  g_print ("sustained: stocktake ops_per_s %.0f (%.0f-%.0f)  plain-table rows_per_s %.0f "
+           "(%.0f-%.0f)  ratio %.3f (%.3f-%.3f)\n",
            s_ops.median, s_ops.min, s_ops.max, s_plain.median, s_plain.min, s_plain.max,
            s_ops_ratio.median, s_ops_ratio.min, s_ops_ratio.max);
   g_print ("writer (last sustained round) batches=%" G_GUINT64_FORMAT " max_batch=%"

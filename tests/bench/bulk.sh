@@ -24,6 +24,7 @@
 # build output, or $TMPDIR) and reused by later runs.
 #
 # Usage: bulk.sh --stocktake PATH [--sizes "10000 100000"] [--runs 3] [--cache DIR]
+#                [--operations "import-skus import-sales generate"]
 set -eu
 set -o pipefail
 
@@ -31,6 +32,7 @@ stocktake=
 sizes="10000 100000 1000000"
 runs=3
 cache=
+operations="import-skus import-sales generate"
 sqlite=${SQLITE3:-sqlite3}
 
 usage () {
@@ -48,11 +50,20 @@ while [ $# -gt 0 ]; do
     --runs=*) runs=${1#*=}; shift ;;
     --cache) cache=${2:?}; shift 2 ;;
     --cache=*) cache=${1#*=}; shift ;;
+    --operations) operations=${2:?}; shift 2 ;;
+    --operations=*) operations=${1#*=}; shift ;;
     -h|--help) usage ;;
     *) echo "bulk.sh: unknown argument “$1”." >&2; usage ;;
   esac
 done
 sizes=${sizes//,/ }
+operations=${operations//,/ }
+for op in $operations; do
+  case "$op" in
+    import-skus|import-sales|generate) ;;
+    *) echo "bulk.sh: unknown operation “$op” (import-skus, import-sales, generate)." >&2; exit 2 ;;
+  esac
+done
 
 [ -n "$stocktake" ] || stocktake=${STOCKTAKE_EXE:-}
 if [ -z "$stocktake" ] || [ ! -x "$stocktake" ]; then
@@ -123,7 +134,7 @@ prepare () {
   [ -s "$d/receipts.csv" ] || { make_receipts "$n" >"$d/receipts.tmp" && mv "$d/receipts.tmp" "$d/receipts.csv"; }
   [ -s "$d/sales.csv" ] || { make_sales "$n" >"$d/sales.tmp" && mv "$d/sales.tmp" "$d/sales.csv"; }
   # The inventory the sales go into: the N items and their stock (made once).
-  if [ ! -s "$d/inventory.db" ]; then
+  if [[ " $operations " == *" import-sales "* ]] && [ ! -s "$d/inventory.db" ]; then
     echo "  (making the $n-item inventory for the sales import, once)"
     rm -f "$d/inv.tmp" "$d/inv.tmp-wal" "$d/inv.tmp-shm"
     "$stocktake" --database "$d/inv.tmp" import skus "$d/skus.csv" >/dev/null
@@ -134,7 +145,7 @@ prepare () {
     rm -f "$d/inv.tmp.lock"
   fi
   # The rows generate makes, exported once: what the generate reference imports.
-  if [ ! -s "$d/generated/sales.csv" ]; then
+  if [[ " $operations " == *" generate "* ]] && [ ! -s "$d/generated/sales.csv" ]; then
     echo "  (generating $n items and $n sales once, to export the rows)"
     rm -rf "$d/gen.db" "$d/gen.db-wal" "$d/gen.db-shm" "$d/generated"
     "$stocktake" --database "$d/gen.db" generate --skus "$n" --sales "$n" --seed 1 >/dev/null
@@ -239,7 +250,6 @@ stats () {
     printf "%.4f %.4f %.4f\n", m, v[1], v[NR] }'
 }
 
-operations="import-skus import-sales generate"
 declare -A label=( [import-skus]="import N skus" [import-sales]="import N sales into N items"
                    [generate]="generate N skus + N sales" )
 declare -A project=( [import-skus]=run_import_skus [import-sales]=run_import_sales
@@ -287,7 +297,7 @@ for n in $sizes; do printf -- '---:|'; done
 echo
 for op in $operations; do
   printf '| %s |' "${label[$op]}"
-  for n in $sizes; do printf ' %s |' "${scale["$op $n"]}"; done
+  for n in $sizes; do printf ' %s |' "${scale["$op $n"]:-}"; done
   echo
 done
 echo

@@ -530,6 +530,22 @@ many_searches (StkStore *store,
     }
 }
 
+/* The machine's load average (1, 5, 15 minutes), printed with the figures: the machine
+ * may be shared. */
+static void
+print_load (const char *when)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return;
+  fields = g_strsplit (text, " ", 4);
+  if (g_strv_length (fields) >= 3)
+    printf ("load average %s: %s %s %s\n", when, fields[0], fields[1], fields[2]);
+  fflush (stdout);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -572,6 +588,7 @@ main (int    argc,
   else
     printf ("bench-query: SQLite %s, %" G_GUINT64_FORMAT " items, %" G_GUINT64_FORMAT " sales\n",
             sqlite3_libversion (), n_skus, n_sales);
+  print_load ("at start");
   start = g_get_monotonic_time ();
   if (inventory_path == NULL)
     {
@@ -684,6 +701,7 @@ main (int    argc,
       print_times (label, ms, total);
     }
 
+  print_load ("at end");
   stk_store_release (store, db);
   g_clear_object (&store);
   if (dir != NULL)

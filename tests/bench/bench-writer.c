@@ -988,6 +988,22 @@ spread_of (const double *values,
 
 /* ---- main ---- */
 
+/* The machine's load average (1, 5, 15 minutes), printed with the figures: the machine
+ * may be shared. */
+static void
+print_load (const char *when)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return;
+  fields = g_strsplit (text, " ", 4);
+  if (g_strv_length (fields) >= 3)
+    printf ("load average %s: %s %s %s\n", when, fields[0], fields[1], fields[2]);
+  fflush (stdout);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1061,6 +1077,8 @@ main (int    argc,
       g_printerr ("bench-writer: cannot make a temporary folder: %s\n", error->message);
       return 1;
     }
+
+  print_load ("at start");
 
   /* The burst: the three ways of the earlier system once each, then stocktake and the
    * plain group-commit writer, alternating. */
@@ -1137,7 +1155,7 @@ main (int    argc,
   g_print ("goals: stocktake_vs_retry_wall=%.1f (goal >= 10) p99_ratio=%.2f (goal <= 1.2)"
            " sustained_ratio=%.3f (goal >= 0.25)\n",
            vs_retry, s_ratio.median, s_ops_ratio.median);
-  fflush (stdout);
+  print_load ("at end");
 
   /* Invariants. */
   if (stocktake_broken > 0)

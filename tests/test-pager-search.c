@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "stk-code.h"
 #include "stk-db.h"
 #include "stk-maintenance.h"
 #include "stk-pager.h"
@@ -44,6 +45,15 @@ setup (void)
   cr_assert_not_null (rw, "%s", error ? error->message : "");
   cr_assert_eq (sqlite3_exec (rw, "UPDATE items SET archived = 1 WHERE id % 13 = 0", NULL, NULL,
                               NULL), SQLITE_OK, "%s", sqlite3_errmsg (rw));
+  /* Codes whose key is not their ASCII lower case (full-width letters, a ligature), one
+   * of them archived, and an archived ASCII code. */
+  cr_assert_eq (sqlite3_exec (rw,
+                              "INSERT INTO items (code, description, archived, created_at, updated_at) VALUES"
+                              " ('ＴＸ-ＷＩＤＥ-1', 'Full-width code', 0, 1, 1),"
+                              " ('ＴＸ-ＷＩＤＥ-2', 'Full-width code, archived', 1, 1, 1),"
+                              " ('ﬁx-1', 'Ligature code', 0, 1, 1),"
+                              " ('TX-ARCHIVED', 'Archived code', 1, 1, 1)",
+                              NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (rw));
   stk_db_close (rw);
 
   ro = stk_db_open (db_path, STK_DB_READ_ONLY, &error);
@@ -140,6 +150,10 @@ draw_searches (guint n)
   g_ptr_array_add (searches, g_strdup ("g"));
   g_ptr_array_add (searches, g_strdup ("s"));
   g_ptr_array_add (searches, g_strdup ("el"));
+  g_ptr_array_add (searches, g_strdup ("tx"));
+  g_ptr_array_add (searches, g_strdup ("TX-W"));
+  g_ptr_array_add (searches, g_strdup ("ＴＸ"));   /* a non-ASCII search */
+  g_ptr_array_add (searches, g_strdup ("fi"));
   return searches;
 }
 
@@ -173,18 +187,19 @@ column_expr (const char *column)
   return "id";
 }
 
-/* The active items matching the words or the code prefix (ASCII: the generated codes
- * are), in the column's order, by SQL alone. */
+/* The active items matching the words or whose code key starts with the search's key,
+ * in the column's order, by SQL alone. */
 static GArray *
 reference_ids (const char *search,
                const char *column,
                gboolean    descending)
 {
   g_autofree char *match = fts_expression (search);
-  g_autofree char *prefix = g_strstrip (g_strdup (search));
+  g_autofree char *trimmed = g_strstrip (g_strdup (search));
+  g_autofree char *prefix = stk_code_key (trimmed);
   const char *dir = descending ? "DESC" : "ASC";
   g_autofree char *sql = g_strdup_printf (
-    "SELECT id FROM items WHERE archived = 0 AND (%s substr(lower(code), 1, length(?2)) = lower(?2))"
+    "SELECT id FROM items WHERE archived = 0 AND (%s substr(code_key, 1, length(?2)) = ?2)"
     " ORDER BY %s %s, id %s",
     match != NULL ? "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?1) OR" : "",
     column_expr (column), dir, dir);
@@ -272,4 +287,36 @@ Test (pager_search, many_words_list_what_sql_orders)
           }
       }
   cr_assert_gt (big, 0, "some search lists more than 2048 items (two radix passes)");
+}
+
+/* The reference is not vacuous: a full-width code is found by its ASCII prefix, a
+ * ligature by its letters, and no archived code is. */
+Test (pager_search, code_prefixes_find_active_codes_by_their_key)
+{
+  static const struct { const char *search; const char *code; gboolean listed; } cases[] = {
+    { "tx-w", "ＴＸ-ＷＩＤＥ-1", TRUE },
+    { "tx-w", "ＴＸ-ＷＩＤＥ-2", FALSE },
+    { "tx", "TX-ARCHIVED", FALSE },
+    { "fi", "ﬁx-1", TRUE },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StkPagerQuery) all = stk_pager_query_new (STK_PAGER_ITEMS, NULL, FALSE, NULL, &error);
+      g_autoptr(StkPagerQuery) query =
+        stk_pager_query_new (STK_PAGER_ITEMS, NULL, FALSE, cases[c].search, &error);
+      g_autoptr(StkPagerIndex) base = stk_pager_index_build (ro, all, NULL, &error);
+      g_autoptr(StkPagerIndex) index = stk_pager_index_build_with_base (ro, query, base, NULL, &error);
+      g_autoptr(GArray) rows = NULL;
+      gboolean found = FALSE;
+
+      cr_assert_not_null (index, "%s", error ? error->message : "");
+      rows = stk_pager_fetch (ro, query, index, 0, (guint) stk_pager_index_get_count (index), &error);
+      cr_assert_not_null (rows, "%s", error ? error->message : "");
+      for (guint i = 0; i < rows->len; i++)
+        found = found || g_str_equal (g_array_index (rows, StkPagerRow, i).code, cases[c].code);
+      cr_assert_eq (found, cases[c].listed, "“%s” %s %s", cases[c].search,
+                    cases[c].listed ? "does not list" : "lists", cases[c].code);
+    }
 }

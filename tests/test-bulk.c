@@ -47,8 +47,8 @@ static void
 use_path (Path path)
 {
   stk_bulk_min_rows = path == ROWS ? G_MAXUINT : 1;
-  /* ratio 0: only an empty table counts as small next to the batch. */
-  stk_bulk_index_ratio = path == BULK_REBUILD ? G_MAXUINT / 4 : 0;
+  /* ratio 0: always build the indexes again; a huge one: only into an empty table. */
+  stk_bulk_index_ratio = path == BULK_REBUILD ? 0 : G_MAXUINT;
 }
 
 /* ---- helpers ---- */

@@ -186,8 +186,10 @@ resume (sqlite3    *db,
   return TRUE;
 }
 
-/* Whether the batch of @n rows is large next to @table: then its indexes are built
- * again rather than kept up to date row by row. */
+/* Whether the batch of @n rows is large next to @table (at least stk_bulk_index_ratio
+ * times its rows): then its indexes are built again rather than kept up to date row by
+ * row. Measured (100 000 skus, issue 15): into 10 000 items, building again took 0.6×
+ * as long as keeping up to date; into 100 000 items, 1.2× as long. */
 static gboolean
 batch_is_large (sqlite3     *db,
                 const char  *table,
@@ -202,7 +204,7 @@ batch_is_large (sqlite3     *db,
    * except items without history). */
   if (!query_int64 (db, sql, &rows, error))
     return FALSE;
-  *out_large = (guint64) rows <= n * (guint64) stk_bulk_index_ratio;
+  *out_large = (guint64) rows * stk_bulk_index_ratio <= n;
   return TRUE;
 }
 
@@ -417,7 +419,7 @@ stage_sales (StkImportData  *d,
              "CREATE TEMP TABLE stk_bulk_sales ("
              "  line INTEGER PRIMARY KEY, code TEXT NOT NULL, uid TEXT NOT NULL,"
              "  quantity INTEGER NOT NULL, price INTEGER NOT NULL, sold_at INTEGER NOT NULL,"
-             "  item_id INTEGER, state INTEGER NOT NULL DEFAULT 0)",
+             "  item_id INTEGER, count_at INTEGER, state INTEGER NOT NULL DEFAULT 0)",
              error))
     return FALSE;
   stmt = prepare (db,
@@ -496,9 +498,9 @@ stock_message (sqlite3_stmt *stmt)
 }
 
 /* The stock rule, as the row path applies it: in file order, a sale that would take
- * its item below zero is refused and the next ones go on from the stock before it. The
- * running sums find the items where that happens at all (one pass); only those items'
- * rows are then walked, in C. */
+ * its item below zero is refused and the next ones go on from the stock before it. One
+ * pass finds the items where that happens at all; only those items' rows are then
+ * walked, in C. */
 static gboolean
 check_sales_stock (sqlite3  *db,
                    GArray   *errors,
@@ -517,12 +519,12 @@ check_sales_stock (sqlite3  *db,
   if (allow_negative)
     return TRUE;
 
+  /* Sales only take stock away: an item's balance is lowest after its last sale, so
+   * only an item whose sales add up to more than its stock can go below zero. */
   stmt = prepare (db,
-                  "WITH short AS (SELECT DISTINCT item_id FROM"
-                  "  (SELECT s.item_id, i.on_hand - sum (s.quantity) OVER (PARTITION BY s.item_id"
-                  "     ORDER BY s.line ROWS UNBOUNDED PRECEDING) AS balance"
-                  "   FROM temp.stk_bulk_sales s JOIN main.items i ON i.id = s.item_id"
-                  "   WHERE s.state = 0) WHERE balance < 0)"
+                  "WITH short AS (SELECT s.item_id FROM temp.stk_bulk_sales s WHERE s.state = 0"
+                  "  GROUP BY s.item_id HAVING sum (s.quantity) >"
+                  "   (SELECT on_hand FROM main.items i WHERE i.id = s.item_id))"
                   " SELECT s.line, s.code, s.item_id, s.quantity, i.on_hand"
                   " FROM temp.stk_bulk_sales s JOIN main.items i ON i.id = s.item_id"
                   " WHERE s.state = 0 AND s.item_id IN short ORDER BY s.item_id, s.line",
@@ -585,23 +587,21 @@ check_sales (StkImportData  *d,
     return FALSE;
   CANCEL_CHECK (d, error);
 
-  /* Never twice: a sale dated before a stock count of its item. */
-  if (!collect (db,
-                "SELECT line, code, count_at, counted FROM"
-                " (SELECT line, code,"
-                "   (SELECT moved_at FROM main.movements m WHERE m.item_id = s.item_id"
-                "    AND m.kind = 'count' AND m.moved_at > s.sold_at"
-                "    ORDER BY m.moved_at DESC LIMIT 1) AS count_at,"
-                "   (SELECT balance FROM main.movements m WHERE m.item_id = s.item_id"
-                "    AND m.kind = 'count' AND m.moved_at > s.sold_at"
-                "    ORDER BY m.moved_at DESC LIMIT 1) AS counted"
-                "  FROM temp.stk_bulk_sales s WHERE s.state = 0)"
-                " WHERE count_at IS NOT NULL",
+  /* Never twice: a sale dated before a stock count of its item. The latest count of
+   * the item is the one the row path names (the latest after the row's time). */
+  if (!exec (db,
+             "UPDATE temp.stk_bulk_sales SET count_at ="
+             " (SELECT max (moved_at) FROM main.movements m"
+             "  WHERE m.item_id = stk_bulk_sales.item_id AND m.kind = 'count')"
+             " WHERE state = 0",
+             error) ||
+      !collect (db,
+                "SELECT line, code, count_at,"
+                " (SELECT balance FROM main.movements m WHERE m.item_id = s.item_id"
+                "  AND m.kind = 'count' AND m.moved_at = s.count_at ORDER BY m.id DESC LIMIT 1)"
+                " FROM temp.stk_bulk_sales s WHERE s.state = 0 AND s.count_at > s.sold_at",
                 counted_message, errors, error) ||
-      !exec (db,
-             "UPDATE temp.stk_bulk_sales SET state = 2 WHERE state = 0 AND EXISTS"
-             " (SELECT 1 FROM main.movements m WHERE m.item_id = stk_bulk_sales.item_id"
-             "  AND m.kind = 'count' AND m.moved_at > stk_bulk_sales.sold_at)",
+      !exec (db, "UPDATE temp.stk_bulk_sales SET state = 2 WHERE state = 0 AND count_at > sold_at",
              error))
     return FALSE;
   CANCEL_CHECK (d, error);

@@ -14,6 +14,7 @@
 #include "stk-error.h"
 #include "stk-op.h"
 #include "stk-ops.h"
+#include "stk-maintenance.h"
 #include "stk-seams.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
@@ -603,4 +604,41 @@ Test (bulk, schema_indexes_and_word_search_whole)
                   1);
     (void) before;
   }
+}
+
+/* ---- generate ---- */
+
+static char *
+generate_with (Path         path,
+               const char  *name,
+               guint64      n_skus,
+               guint64      n_sales)
+{
+  g_autofree char *db = db_named (name);
+  g_autoptr(GError) error = NULL;
+  StkWriter *writer;
+
+  use_path (path);
+  writer = stk_test_open_writer (db);
+  cr_assert (stk_generate (writer, n_skus, 0, 42, NULL, NULL, &error), "%s",
+             error ? error->message : "");
+  /* Sales into an inventory that has items already (chunks next to a larger table). */
+  cr_assert (stk_generate (writer, n_skus, n_sales, 43, NULL, NULL, &error), "%s",
+             error ? error->message : "");
+  stk_test_close_writer (writer);
+  stk_seams_reset ();
+  return inventory_dump (db);
+}
+
+Test (bulk, generate_gives_the_same_inventory_as_the_row_path)
+{
+  g_autofree char *rows = generate_with (ROWS, "gen-rows.db", 700, 2500);
+  g_autofree char *bulk = generate_with (BULK, "gen-bulk.db", 700, 2500);
+  g_autofree char *rebuild = generate_with (BULK_REBUILD, "gen-rebuild.db", 700, 2500);
+  g_autofree char *db = db_named ("gen-bulk.db");
+
+  cr_assert_str_eq (bulk, rows);
+  cr_assert_str_eq (rebuild, rows);
+  cr_assert_eq (stk_test_query (db, "SELECT count(*) FROM sales"), 2500);
+  cr_assert_gt (stk_test_query (db, "SELECT count(*) FROM movements WHERE reason = 'Restock'"), 0);
 }

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "stk-maintenance-private.h"
 #include "stk-transfer-private.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,12 @@ gboolean stk_sqlite_bulk_wanted (StkImportData  *d);
 gboolean stk_sqlite_bulk_import (StkImportData  *d,
                                  sqlite3        *db,
                                  GError        **error);
+
+/* The same for a chunk of generated items or sales (stk-maintenance.c): at least
+ * stk_bulk_min_rows rows. */
+gboolean stk_sqlite_bulk_generate_wanted (const StkGenPayload *g);
+gboolean stk_sqlite_bulk_generate        (StkGenPayload       *g,
+                                          sqlite3             *db,
+                                          GError             **error);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "stk-db.h"
 #include "stk-error.h"
+#include "stk-maintenance-private.h"
 #include "stk-seams.h"
 #include "stk-transfer-private.h"
 #include "stk-sqlite-bulk-private.h"
@@ -39,9 +40,10 @@
  * triggers and indexes and the staging table alike, and the file is as before.
  */
 
-#define CANCEL_CHECK(d, error)                                                         \
+#define CANCEL_CHECK(d, error) CANCEL_CHECK_ON ((d)->cancellable, error)
+#define CANCEL_CHECK_ON(cancellable, error)                                            \
   G_STMT_START {                                                                       \
-    if (g_cancellable_is_cancelled ((d)->cancellable))                                 \
+    if (g_cancellable_is_cancelled (cancellable))                                      \
       {                                                                                \
         stk_import_set_cancelled_error (error);                                        \
         return FALSE;                                                                  \
@@ -240,30 +242,52 @@ static const char *const items_indexes[] = {
   "items_sort_reorder", "items_sort_updated", "items_code", "items_code_key", NULL
 };
 
-static gboolean
-stage_skus (StkImportData  *d,
-            sqlite3        *db,
-            GError        **error)
+static sqlite3_stmt *
+create_skus_stage (sqlite3  *db,
+                   GError  **error)
 {
-  sqlite3_stmt *stmt;
-
   if (!exec (db,
              "CREATE TEMP TABLE stk_bulk_skus ("
              "  line INTEGER PRIMARY KEY, code TEXT NOT NULL, code_key TEXT NOT NULL,"
              "  description TEXT NOT NULL, price INTEGER NOT NULL, reorder INTEGER NOT NULL,"
              "  archived INTEGER NOT NULL, quantity INTEGER NOT NULL)",
              error))
-    return FALSE;
-  stmt = prepare (db,
+    return NULL;
+  return prepare (db,
                   "INSERT INTO temp.stk_bulk_skus VALUES (?1, ?2, stk_code_key (?2), ?3, ?4, ?5,"
                   " ?6, ?7)",
                   error);
+}
+
+static gboolean
+step_insert (sqlite3       *db,
+             sqlite3_stmt  *stmt,
+             GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+stage_skus (StkImportData  *d,
+            sqlite3        *db,
+            GError        **error)
+{
+  sqlite3_stmt *stmt = create_skus_stage (db, error);
+
   if (stmt == NULL)
     return FALSE;
   for (guint i = 0; i < d->rows->len; i++)
     {
       const StkImportRow *row = &g_array_index (d->rows, StkImportRow, i);
-      int rc;
 
       sqlite3_bind_int64 (stmt, 1, row->line);
       sqlite3_bind_text (stmt, 2, row->code, -1, SQLITE_STATIC);
@@ -272,14 +296,8 @@ stage_skus (StkImportData  *d,
       sqlite3_bind_int64 (stmt, 5, row->reorder_level);
       sqlite3_bind_int (stmt, 6, row->archived);
       sqlite3_bind_int64 (stmt, 7, d->no_opening ? 0 : row->quantity);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
-          sqlite3_finalize (stmt);
-          return FALSE;
-        }
+      if (!step_insert (db, stmt, error))
+        return FALSE;
     }
   sqlite3_finalize (stmt);
   return TRUE;
@@ -317,27 +335,34 @@ check_skus (StkImportData  *d,
   return add_errors (d, errors, error);
 }
 
+/* Inserts the @n rows of temp.stk_bulk_skus as items, each with its opening movement
+ * of @kind (count or receive) at @moved_at when its quantity is above zero, the way the
+ * row path and the schema's triggers would; @out_base: max(items.id) before. */
 static gboolean
-insert_skus (StkImportData  *d,
-             sqlite3        *db,
-             GError        **error)
+insert_items (sqlite3       *db,
+              guint          n,
+              const char    *kind,
+              const char    *reason,
+              gint64         created_at,
+              gint64         moved_at,
+              GCancellable  *cancellable,
+              gint64        *out_base,
+              GError       **error)
 {
   g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *reason = g_strdup (_("Opening stock (import)"));
   gint64 base = 0, last = 0;
-  gint64 now = stk_db_now_us ();
   gboolean large = FALSE;
   sqlite3_stmt *stmt;
 
   if (!query_int64 (db, "SELECT coalesce (max (id), 0) FROM main.items", &base, error) ||
-      !batch_is_large (db, "items", d->rows->len, &large, error) ||
+      !batch_is_large (db, "items", n, &large, error) ||
       !suspend (db, skus_triggers, saved, error) ||
       (large && !suspend (db, items_indexes, saved, error)))
     return FALSE;
-  CANCEL_CHECK (d, error);
+  CANCEL_CHECK_ON (cancellable, error);
 
   /* In file order, so that the ids are those the row path gives. on_hand is the
-   * opening count's balance (items_new_without_stock is suspended for this). */
+   * opening movement's balance (items_new_without_stock is suspended for this). */
   stmt = prepare (db,
                   "INSERT INTO main.items (code, code_key, description, unit_price_cents,"
                   " reorder_level, archived, on_hand, created_at, updated_at)"
@@ -346,19 +371,19 @@ insert_skus (StkImportData  *d,
                   error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 1, created_at);
   if (!run (db, stmt, error))
     return FALSE;
-  CANCEL_CHECK (d, error);
+  CANCEL_CHECK_ON (cancellable, error);
 
   /* Each row took the next id (no AUTOINCREMENT, inserted in order): the i-th row by
    * line is base + i. Checked, else the ids are found by code. */
   if (!query_int64 (db, "SELECT coalesce (max (id), 0) FROM main.items", &last, error))
     return FALSE;
-  if (last == base + (gint64) d->rows->len)
+  if (last == base + (gint64) n)
     stmt = prepare (db,
                     "INSERT INTO main.movements (item_id, kind, quantity, balance, reason, moved_at)"
-                    " SELECT id, 'count', quantity, quantity, ?1, ?2 FROM"
+                    " SELECT id, ?4, quantity, quantity, ?1, ?2 FROM"
                     "  (SELECT ?3 + row_number () OVER (ORDER BY line) AS id, quantity"
                     "   FROM temp.stk_bulk_skus)"
                     " WHERE quantity > 0 ORDER BY id",
@@ -366,18 +391,19 @@ insert_skus (StkImportData  *d,
   else
     stmt = prepare (db,
                     "INSERT INTO main.movements (item_id, kind, quantity, balance, reason, moved_at)"
-                    " SELECT i.id, 'count', s.quantity, s.quantity, ?1, ?2"
+                    " SELECT i.id, ?4, s.quantity, s.quantity, ?1, ?2"
                     " FROM temp.stk_bulk_skus s JOIN main.items i ON i.code = s.code"
                     " WHERE s.quantity > 0 AND i.id > ?3 ORDER BY s.line",
                     error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, reason, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 2, moved_at);
   sqlite3_bind_int64 (stmt, 3, base);
+  sqlite3_bind_text (stmt, 4, kind, -1, SQLITE_STATIC);
   if (!run (db, stmt, error))
     return FALSE;
-  CANCEL_CHECK (d, error);
+  CANCEL_CHECK_ON (cancellable, error);
 
   /* The full-text index, as items_fts_insert would have filled it. */
   stmt = prepare (db,
@@ -389,9 +415,24 @@ insert_skus (StkImportData  *d,
   sqlite3_bind_int64 (stmt, 1, base);
   if (!run (db, stmt, error))
     return FALSE;
-  CANCEL_CHECK (d, error);
+  CANCEL_CHECK_ON (cancellable, error);
 
   if (!resume (db, saved, error))
+    return FALSE;
+  if (out_base != NULL)
+    *out_base = last == base + (gint64) n ? base : -1;
+  return TRUE;
+}
+
+static gboolean
+insert_skus (StkImportData  *d,
+             sqlite3        *db,
+             GError        **error)
+{
+  g_autofree char *reason = g_strdup (_("Opening stock (import)"));
+  gint64 now = stk_db_now_us ();
+
+  if (!insert_items (db, d->rows->len, "count", reason, now, now, d->cancellable, NULL, error))
     return FALSE;
   d->imported = d->rows->len;
   return TRUE;
@@ -723,4 +764,216 @@ stk_sqlite_bulk_import (StkImportData  *d,
       g_return_val_if_reached (FALSE);
     }
   return ok;
+}
+
+/* ---- generate ---- */
+
+/*
+ * A chunk of generated items or sales (stk-maintenance.c) takes the same path: staged,
+ * then inserted set-wise with the same triggers suspended. The generator keeps the
+ * rules itself (unique codes, never below zero); what the row path's triggers would
+ * have refused is checked here once per chunk.
+ */
+
+gboolean
+stk_sqlite_bulk_generate_wanted (const StkGenPayload *g)
+{
+  return (g->n_items > 0 ? g->n_items : g->n_sales) >= stk_bulk_min_rows;
+}
+
+static gboolean
+generate_items (StkGenPayload  *g,
+                sqlite3        *db,
+                GError        **error)
+{
+  g_autofree char *reason = g_strdup (_("Opening stock"));
+  sqlite3_stmt *stmt = create_skus_stage (db, error);
+  gint64 base = 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < g->n_items; i++)
+    {
+      const StkGenItem *it = &g->items[i];
+
+      sqlite3_bind_int64 (stmt, 1, i + 1);
+      sqlite3_bind_text (stmt, 2, it->code, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, it->description, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, it->price);
+      sqlite3_bind_int64 (stmt, 5, it->reorder);
+      sqlite3_bind_int (stmt, 6, it->archived ? 1 : 0);
+      sqlite3_bind_int64 (stmt, 7, MAX (it->stock, 0));
+      if (!step_insert (db, stmt, error))
+        return FALSE;
+    }
+  sqlite3_finalize (stmt);
+
+  /* A code the inventory has already: the unique indexes would refuse it. */
+  {
+    gint64 clashes = 0;
+
+    if (!query_int64 (db,
+                      "SELECT count(*) FROM temp.stk_bulk_skus s"
+                      " WHERE EXISTS (SELECT 1 FROM main.items i WHERE i.code_key = s.code_key)"
+                      "    OR EXISTS (SELECT 1 FROM main.items i WHERE i.code = s.code)",
+                      &clashes, error))
+      return FALSE;
+    if (clashes > 0)
+      {
+        g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                     _("Cannot generate data: a generated code is in the inventory already."));
+        return FALSE;
+      }
+  }
+
+  if (!insert_items (db, g->n_items, "receive", reason, g->opening_at, g->opening_at, NULL,
+                     &base, error))
+    return FALSE;
+
+  if (base >= 0)
+    for (guint i = 0; i < g->n_items; i++)
+      g->ids[g->first_item + i] = base + i + 1;
+  else
+    {
+      guint i = 0;
+      int rc;
+
+      stmt = prepare (db,
+                      "SELECT i.id FROM temp.stk_bulk_skus s JOIN main.items i"
+                      " ON i.code_key = s.code_key ORDER BY s.line",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && i < g->n_items)
+        g->ids[g->first_item + i++] = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      if (i != g->n_items)
+        {
+          stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot generate data"));
+          return FALSE;
+        }
+    }
+  return exec (db, "DROP TABLE temp.stk_bulk_skus", error);
+}
+
+static gboolean
+generate_sales (StkGenPayload  *g,
+                sqlite3        *db,
+                GError        **error)
+{
+  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *reason = g_strdup (_("Restock"));
+  gint64 base = 0, last = 0, first_movement = 0, below = 0;
+  gboolean large = FALSE;
+  sqlite3_stmt *stmt;
+  char uid[64];
+
+  if (!exec (db,
+             "CREATE TEMP TABLE stk_bulk_gen ("
+             "  seq INTEGER PRIMARY KEY, item_id INTEGER NOT NULL, uid TEXT NOT NULL,"
+             "  quantity INTEGER NOT NULL, price INTEGER NOT NULL, sold_at INTEGER NOT NULL,"
+             "  restock INTEGER NOT NULL)",
+             error))
+    return FALSE;
+  stmt = prepare (db, "INSERT INTO temp.stk_bulk_gen VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < g->n_sales; i++)
+    {
+      const StkGenSale *sale = &g->sales[i];
+
+      g_snprintf (uid, sizeof uid, "gen:%u:%" G_GUINT64_FORMAT, g->seed,
+                  (guint64) g->base_sale + g->first_sale + i + 1);
+      sqlite3_bind_int64 (stmt, 1, i + 1);
+      sqlite3_bind_int64 (stmt, 2, g->ids[sale->item]);
+      sqlite3_bind_text (stmt, 3, uid, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, sale->quantity);
+      sqlite3_bind_int64 (stmt, 5, g->prices[sale->item]);
+      sqlite3_bind_int64 (stmt, 6, sale->sold_at);
+      sqlite3_bind_int64 (stmt, 7, MAX (sale->restock, 0));
+      if (!step_insert (db, stmt, error))
+        return FALSE;
+    }
+  sqlite3_finalize (stmt);
+
+  if (!query_int64 (db, "SELECT coalesce (max (id), 0) FROM main.sales", &base, error) ||
+      !query_int64 (db, "SELECT coalesce (max (id), 0) FROM main.movements", &first_movement,
+                    error) ||
+      !batch_is_large (db, "sales", g->n_sales, &large, error) ||
+      !suspend (db, sales_triggers, saved, error) ||
+      (large && !suspend (db, sales_indexes, saved, error)))
+    return FALSE;
+
+  if (!exec (db,
+             "INSERT INTO main.sales (uid, item_id, quantity, unit_price_cents, sold_at)"
+             " SELECT uid, item_id, quantity, price, sold_at FROM temp.stk_bulk_gen ORDER BY seq",
+             error) ||
+      !query_int64 (db, "SELECT coalesce (max (id), 0) FROM main.sales", &last, error))
+    return FALSE;
+
+  /* The restock just before a sale, then the sale's movement, each with the item's
+   * running balance (movements_check and movements_apply's work). */
+  stmt = prepare (db,
+                  "INSERT INTO main.movements (item_id, kind, quantity, balance, reason, moved_at,"
+                  " sale_id)"
+                  " SELECT m.item_id, m.kind, m.quantity,"
+                  "  i.on_hand + sum (m.quantity) OVER (PARTITION BY m.item_id ORDER BY m.seq, m.sub"
+                  "   ROWS UNBOUNDED PRECEDING),"
+                  "  m.reason, m.moved_at, m.sale_id"
+                  " FROM (SELECT seq, 0 AS sub, item_id, 'receive' AS kind, restock AS quantity,"
+                  "        ?1 AS reason, sold_at - 60000000 AS moved_at, NULL AS sale_id"
+                  "       FROM temp.stk_bulk_gen WHERE restock > 0"
+                  "       UNION ALL"
+                  "       SELECT seq, 1, item_id, 'sale', -quantity, '', sold_at,"
+                  "        CASE WHEN ?3 THEN ?2 + seq"
+                  "             ELSE (SELECT id FROM main.sales WHERE uid = g.uid) END"
+                  "       FROM temp.stk_bulk_gen g) AS m"
+                  " JOIN main.items i ON i.id = m.item_id ORDER BY m.seq, m.sub",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, base);
+  sqlite3_bind_int (stmt, 3, last == base + (gint64) g->n_sales);
+  if (!run (db, stmt, error))
+    return FALSE;
+
+  if (!exec (db,
+             "UPDATE main.items SET on_hand = on_hand + t.total"
+             " FROM (SELECT item_id, sum (restock) - sum (quantity) AS total FROM temp.stk_bulk_gen"
+             "       GROUP BY item_id) AS t"
+             " WHERE items.id = t.item_id",
+             error))
+    return FALSE;
+
+  /* What movements_check would have refused: a balance below zero. */
+  stmt = prepare (db,
+                  "SELECT EXISTS (SELECT 1 FROM main.movements WHERE id > ?1 AND balance < 0)"
+                  " AND (SELECT value FROM main.settings WHERE key = 'allow_negative_stock')"
+                  " IS NOT 1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first_movement);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    below = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (below)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("Cannot generate data: the stock of an item would go below zero."));
+      return FALSE;
+    }
+
+  return resume (db, saved, error) && exec (db, "DROP TABLE temp.stk_bulk_gen", error);
+}
+
+gboolean
+stk_sqlite_bulk_generate (StkGenPayload  *g,
+                          sqlite3        *db,
+                          GError        **error)
+{
+  g_return_val_if_fail (stk_sqlite_bulk_generate_wanted (g), FALSE);
+
+  return g->n_items > 0 ? generate_items (g, db, error) : generate_sales (g, db, error);
 }

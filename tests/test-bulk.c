@@ -127,6 +127,7 @@ inventory_dump (const char *path)
     "SELECT rowid FROM items_fts WHERE items_fts MATCH 'gr*' ORDER BY rowid",
     "SELECT rowid FROM items_fts WHERE items_fts MATCH 'äpfel' ORDER BY rowid",
     "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name",
+    "SELECT * FROM items_fts_config ORDER BY k",
   };
   GString *s = g_string_new (NULL);
 

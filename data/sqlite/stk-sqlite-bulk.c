@@ -574,13 +574,6 @@ check_sales_stock (sqlite3  *db,
   if (allow_negative)
     return TRUE;
 
-  if (!exec (db,
-             "UPDATE temp.stk_bulk_items SET total = t.total"
-             " FROM (SELECT item_id, sum (quantity) AS total FROM temp.stk_bulk_sales"
-             "       WHERE state = 0 GROUP BY item_id) AS t"
-             " WHERE stk_bulk_items.item_id = t.item_id",
-             error))
-    return FALSE;
   stmt = prepare (db,
                   "SELECT s.line, s.code, s.item_id, s.quantity, b.on_hand"
                   " FROM temp.stk_bulk_items b JOIN temp.stk_bulk_sales s ON s.item_id = b.item_id"
@@ -683,7 +676,14 @@ check_sales (StkImportData  *d,
     return FALSE;
   CANCEL_CHECK (d, error);
 
-  if (!check_sales_stock (db, errors, error))
+  /* Each item's total over the rows kept. */
+  if (!exec (db,
+             "UPDATE temp.stk_bulk_items SET total = t.total"
+             " FROM (SELECT item_id, sum (quantity) AS total FROM temp.stk_bulk_sales"
+             "       WHERE state = 0 GROUP BY item_id) AS t"
+             " WHERE stk_bulk_items.item_id = t.item_id",
+             error) ||
+      !check_sales_stock (db, errors, error))
     return FALSE;
   return add_errors (d, errors, error);
 }
@@ -703,13 +703,8 @@ insert_sales (StkImportData  *d,
   d->imported = (guint64) n;
   if (n == 0)
     return TRUE;
-  /* The totals of the rows kept (the stock rule may not have made them). */
-  if (!exec (db,
-             "UPDATE temp.stk_bulk_items SET total = coalesce ((SELECT sum (quantity)"
-             " FROM temp.stk_bulk_sales s WHERE s.item_id = stk_bulk_items.item_id"
-             " AND s.state = 0), 0)",
-             error) ||
-      !exec (db, "DELETE FROM temp.stk_bulk_items WHERE total = 0", error) ||
+  /* Items whose every row was a duplicate or refused: nothing to change. */
+  if (!exec (db, "DELETE FROM temp.stk_bulk_items WHERE total = 0", error) ||
       !query_int64 (db, "SELECT count(*) FROM temp.stk_bulk_items", &n_items, error))
     return FALSE;
   if (!query_int64 (db, "SELECT coalesce (max (id), 0) FROM main.sales", &base, error) ||

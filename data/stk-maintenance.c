@@ -204,7 +204,7 @@ stk_checkpoint (StkWriter  *writer,
 
 /* ---- generate ---- */
 
-#define GEN_CHUNK_ROWS 20000
+#define GEN_CHUNK_ROWS 100000 /* one transaction each: fewer commits and checkpoints (issue 15) */
 #define GEN_MAX_SKUS G_GUINT64_CONSTANT (10000000)
 #define GEN_MAX_SALES G_GUINT64_CONSTANT (100000000)
 #define GEN_DAYS 365

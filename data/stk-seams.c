@@ -26,6 +26,8 @@ real_rename (const char *from,
 #define REAL_SEAMS { real_open, read, fsync, close, real_rename, flock }
 
 StkSeams stk_seams = REAL_SEAMS;
+guint stk_bulk_min_rows = STK_BULK_MIN_ROWS;
+guint stk_bulk_index_ratio = STK_BULK_INDEX_RATIO;
 
 void
 stk_seams_reset (void)
@@ -33,4 +35,6 @@ stk_seams_reset (void)
   StkSeams real = REAL_SEAMS;
 
   stk_seams = real;
+  stk_bulk_min_rows = STK_BULK_MIN_ROWS;
+  stk_bulk_index_ratio = STK_BULK_INDEX_RATIO;
 }

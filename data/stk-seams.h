@@ -25,6 +25,16 @@ typedef struct
 
 extern StkSeams stk_seams;
 
+/* The bulk path of imports (data/sqlite/stk-sqlite-bulk.c): an import of at least
+ * stk_bulk_min_rows rows takes it; its secondary indexes are built again rather than
+ * kept up to date when the batch has at least stk_bulk_index_ratio times the table's rows
+ * (0: always).
+ * Tests set them to force either path; stk_seams_reset() puts the defaults back. */
+#define STK_BULK_MIN_ROWS    1000
+#define STK_BULK_INDEX_RATIO 2
+extern guint stk_bulk_min_rows;
+extern guint stk_bulk_index_ratio;
+
 void stk_seams_reset (void);
 
 G_END_DECLS

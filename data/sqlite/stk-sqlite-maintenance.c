@@ -8,6 +8,7 @@
 #include "stk-error.h"
 #include "stk-maintenance.h"
 #include "stk-maintenance-private.h"
+#include "stk-sqlite-bulk-private.h"
 
 /*
  * The SQLite engine's appliers of the maintenance ops: restore (SQLite's online backup
@@ -289,5 +290,7 @@ stk_sqlite_apply_generate (StkOp    *op,
 {
   GenData *g = stk_op_get_payload (op);
 
+  if (stk_sqlite_bulk_generate_wanted (g))
+    return stk_sqlite_bulk_generate (g, db, error);
   return g->n_items > 0 ? apply_items (db, g, error) : apply_sales (db, g, error);
 }

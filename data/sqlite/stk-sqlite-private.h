@@ -71,6 +71,10 @@ gboolean  stk_sqlite_apply_generate_probe (StkOp              *op,
                                           GError             **error);
 
 /* Building blocks shared by the appliers. */
+/* "“CODE” was counted at N on TIME, after this row's time, …" (imports). */
+char     *stk_sqlite_counted_after_message (const char       *code,
+                                            gint64            counted,
+                                            gint64            count_at);
 void      stk_sqlite_set_statement_error (GError             **error,
                                           sqlite3             *db,
                                           const char          *code);

@@ -7,6 +7,7 @@
 
 #include "stk-error.h"
 #include "stk-transfer-private.h"
+#include "stk-sqlite-bulk-private.h"
 
 /*
  * The SQLite engine's side of imports and exports: the appliers of the import ops
@@ -95,6 +96,22 @@ lookup_item (sqlite3     *db,
   return id;
 }
 
+/* The row path's and the bulk path's sentence for a row dated before a count. */
+char *
+stk_sqlite_counted_after_message (const char *code,
+                                  gint64      counted,
+                                  gint64      count_at)
+{
+  char when[40];
+
+  stk_transfer_format_time (count_at, when, sizeof when);
+  return g_strdup_printf (_("“%s” was counted at %" G_GINT64_FORMAT " on %s, after this row's "
+                            "time, so that count already includes it and importing it would "
+                            "count the stock twice (import a whole inventory with “import all”, "
+                            "or skus without on_hand)."),
+                          code, counted, when);
+}
+
 /* A stock count already in the inventory and dated after @time_us counted the
  * stock that this older history moved: applying the history as well would count it
  * twice (a skus file's on_hand is such a count: importing skus, then the movements
@@ -110,7 +127,7 @@ check_not_before_count (sqlite3     *db,
                                     " WHERE item_id = ?1 AND kind = 'count' AND moved_at > ?2"
                                     " ORDER BY moved_at DESC LIMIT 1",
                                     error);
-  char when[40];
+  char *msg;
   gint64 count_at, counted;
   int rc;
 
@@ -129,12 +146,9 @@ check_not_before_count (sqlite3     *db,
       stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
       return FALSE;
     }
-  stk_transfer_format_time (count_at, when, sizeof when);
-  g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
-               _("“%s” was counted at %" G_GINT64_FORMAT " on %s, after this row's time, so that "
-                 "count already includes it and importing it would count the stock twice "
-                 "(import a whole inventory with “import all”, or skus without on_hand)."),
-               row->code, counted, when);
+  g_set_error_literal (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                       msg = stk_sqlite_counted_after_message (row->code, counted, count_at));
+  g_free (msg);
   return FALSE;
 }
 
@@ -302,6 +316,8 @@ stk_sqlite_apply_import (StkOp    *op,
   d->n_errors = 0;
   g_ptr_array_set_size (d->errors, 0);
 
+  if (stk_sqlite_bulk_wanted (d))
+    return stk_sqlite_bulk_import (d, db, error);
   return apply_rows (d, db, error);
 }
 

@@ -6,6 +6,10 @@ Every file under app/, ui/, data/ and resources/ with translatable strings must 
 listed: C sources using _( N_( C_( NC_( Q_( or ngettext/g_dngettext/g_dpgettext,
 GtkBuilder files with translatable="yes", the desktop file and metainfo templates,
 and GSettings schemas with a summary or description. Every listed file must exist.
+
+Also fails on a translatable C string cut short by a format macro (_("at %" G_GINT64_FORMAT
+" on …")): xgettext stops at the macro, so the rest of the sentence can never be
+translated. Format such numbers into a string first and pass it as %s.
 """
 import os
 import re
@@ -17,6 +21,10 @@ potfiles = os.path.join(srcdir, "po", "POTFILES.in")
 C_MARKERS = re.compile(r"(?<![A-Za-z0-9_])(?:N|C|NC|Q)?_\s*\(|\b(?:g_d?n?p?gettext|g_dngettext|ngettext|dngettext|g_dpgettext2?)\s*\(")
 UI_MARKER = re.compile(r'translatable\s*=\s*"(?:yes|true|1)"')
 SCHEMA_MARKER = re.compile(r"<(?:summary|description)\b")
+# _( or N_( … then string literals, then a G_…_FORMAT macro before the closing parenthesis.
+CUT_BY_MACRO = re.compile(
+    r'(?<![A-Za-z0-9_])(?:N|C|NC|Q)?_\s*\(\s*(?:"(?:[^"\\\n]|\\.)*"\s*)+'
+    r'(?:G_G(?:U?INT(?:8|16|32|64)|SIZE|SSIZE|OFFSET|INTPTR|UINTPTR)_(?:FORMAT|MODIFIER)|PRI[diouxX]\w*)')
 
 
 def has_strings(rel, text):
@@ -64,6 +72,11 @@ for rel, path in sources():
     checked += 1
     if has_strings(rel, text) and rel not in listed:
         problems.append(f"{rel} has translatable strings but is missing from po/POTFILES.in")
+    if rel.endswith((".c", ".h")):
+        for m in CUT_BY_MACRO.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            problems.append(f"{rel}:{line}: a format macro inside a translatable string "
+                            "(xgettext cuts the sentence there; pass the number as %s)")
 
 for p in problems:
     print(p)

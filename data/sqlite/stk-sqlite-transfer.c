@@ -103,13 +103,16 @@ stk_sqlite_counted_after_message (const char *code,
                                   gint64      count_at)
 {
   char when[40];
+  /* The number goes in as text: a format macro inside _() would cut the sentence short
+   * for translators (xgettext stops at it). */
+  g_autofree char *quantity = g_strdup_printf ("%" G_GINT64_FORMAT, counted);
 
   stk_transfer_format_time (count_at, when, sizeof when);
-  return g_strdup_printf (_("“%s” was counted at %" G_GINT64_FORMAT " on %s, after this row's "
+  return g_strdup_printf (_("“%s” was counted at %s on %s, after this row's "
                             "time, so that count already includes it and importing it would "
                             "count the stock twice (import a whole inventory with “import all”, "
                             "or skus without on_hand)."),
-                          code, counted, when);
+                          code, quantity, when);
 }
 
 /* A stock count already in the inventory and dated after @time_us counted the
@@ -395,9 +398,11 @@ stk_sqlite_apply_import_all (StkOp    *op,
         }
       if (on_hand != row->quantity)
         {
+          g_autofree char *stated = g_strdup_printf ("%" G_GINT64_FORMAT, row->quantity);
+          g_autofree char *computed = g_strdup_printf ("%" G_GINT64_FORMAT, on_hand);
           g_autofree char *msg = g_strdup_printf (
-            _("The on_hand of “%s” is %" G_GINT64_FORMAT ", but its movements and sales give %"
-              G_GINT64_FORMAT "."), row->code, row->quantity, on_hand);
+            _("The on_hand of “%s” is %s, but its movements and sales give %s."),
+            row->code, stated, computed);
           stk_import_add_line_error (skus, row->line, msg);
         }
     }

@@ -68,7 +68,7 @@ stk_lock_dialog_set_error (StkLockDialog *self,
           g_autofree char *details = NULL;
 
           /* Translators: %s is e.g. "alice on host “box”, since 14:03 (process 12)". */
-          details = g_strdup_printf (_("Opened for editing by %s."), who);
+          details = g_strdup_printf (_("Opened for editing: %s."), who);
           gtk_label_set_text (self->details_label, details);
         }
       else

@@ -168,12 +168,25 @@ stk_locked_dialog_dispose (GObject *object)
 }
 
 static void
+stk_locked_dialog_finalize (GObject *object)
+{
+  StkLockedDialog *self = STK_LOCKED_DIALOG (object);
+
+  g_free (self->cause);
+  g_free (self->pending);
+  g_free (self->state);
+
+  G_OBJECT_CLASS (stk_locked_dialog_parent_class)->finalize (object);
+}
+
+static void
 stk_locked_dialog_class_init (StkLockedDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = stk_locked_dialog_dispose;
+  object_class->finalize = stk_locked_dialog_finalize;
 
   /* Startup mode only (no writer): the user asked to try opening again / to quit. */
   signals[RETRY] =

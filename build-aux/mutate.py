@@ -401,7 +401,7 @@ MUTANTS = [
     ("session-busy-not-locked", "stk-session.c",
      "  if (g_error_matches (local_error, STK_ERROR, STK_ERROR_LOCKED))",
      "  if (g_error_matches (local_error, STK_ERROR, STK_ERROR_BUSY))",
-     ["test-session"], "a busy database at open says locked"),
+     ["test-session-wal", "test-session"], "a busy database at open says locked"),
     ("session-lock-available-held", "stk-session.c",
      "  *out_held = held;\n  if (held)\n    return FALSE;",
      "  *out_held = held;\n  if (held)\n    return TRUE;",

@@ -637,3 +637,25 @@ stk_test_damage_items (const char *path)
   else
     g_error ("stk_test_damage_items: no way to damage a %s inventory yet", engine);
 }
+
+GLogWriterOutput
+stk_test_critical_writer (GLogLevelFlags   level,
+                          const GLogField *fields,
+                          gsize            n_fields,
+                          gpointer         user_data)
+{
+  GString **criticals = user_data;
+
+  if ((level & G_LOG_LEVEL_CRITICAL) && criticals != NULL && *criticals != NULL)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_str_equal (fields[i].key, "MESSAGE"))
+        {
+          if (fields[i].length < 0)
+            g_string_append (*criticals, fields[i].value);
+          else
+            g_string_append_len (*criticals, fields[i].value, fields[i].length);
+          g_string_append_c (*criticals, '\n');
+          return G_LOG_WRITER_HANDLED;
+        }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}

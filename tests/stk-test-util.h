@@ -117,6 +117,15 @@ void      stk_test_gate_release    (StkTestGate    *gate);
  * guards against a hang, never a speed check. */
 gint64    stk_test_deadline (guint ms);
 
+/* A log writer for g_log_set_writer_func (stk_test_critical_writer, &criticals, NULL):
+ * criticals are appended to the GString that *user_data points at (one a line, when it
+ * is not NULL) instead of being printed; every other message goes to GLib's default
+ * writer. */
+GLogWriterOutput stk_test_critical_writer (GLogLevelFlags   level,
+                                           const GLogField *fields,
+                                           gsize            n_fields,
+                                           gpointer         user_data);
+
 /* Iterates the default main context until @cond holds or stk_test_deadline (@timeout_ms)
  * passed; the value of @cond at the end. Polls every 2 ms between iterations. */
 #define STK_TEST_WAIT_UNTIL(cond, timeout_ms)                                \

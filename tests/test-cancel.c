@@ -11,28 +11,13 @@
 #include "stk-ops.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
+#include "stk-test-writer.h"
 #include "stk-test-util.h"
 
 TestSuite (cancel, .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown,
            .timeout = 120);
 
 #define DEADLINE_MS 20000
-
-static StkWriter *
-new_writer (guint retry_budget_ms,
-            guint probe_interval_ms)
-{
-  g_autoptr(GError) error = NULL;
-  StkWriter *writer = g_initable_new (STK_TYPE_WRITER, NULL, &error,
-                                      "path", db_path,
-                                      "retry-budget-ms", retry_budget_ms,
-                                      "probe-interval-ms", probe_interval_ms,
-                                      "poll-interval-ms", 50,
-                                      NULL);
-
-  cr_assert_not_null (writer, "%s", error ? error->message : "");
-  return writer;
-}
 
 static StkOp *
 item_op (guint n)
@@ -129,7 +114,7 @@ wait_for_state (StkWriter      *writer,
 
 Test (cancel, withdrawn_while_locked_is_never_written_and_the_others_commit_in_order)
 {
-  g_autoptr(StkWriter) writer = new_writer (300, 100);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (300, 100);
   g_autoptr(StkOp) a = item_op (1);
   g_autoptr(StkOp) b = item_op (2);
   g_autoptr(StkOp) c = item_op (3);
@@ -177,7 +162,7 @@ Test (cancel, withdrawn_while_locked_is_never_written_and_the_others_commit_in_o
 
 Test (cancel, withdrawing_everything_while_locked_closes_the_breaker)
 {
-  g_autoptr(StkWriter) writer = new_writer (300, 60000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (300, 60000);
   g_autoptr(StkOp) a = item_op (1);
   g_autoptr(StkOp) late = item_op (2);
   g_autoptr(GSubprocess) holder = hold_lock ();
@@ -203,7 +188,7 @@ Test (cancel, withdrawing_everything_while_locked_closes_the_breaker)
 
 Test (cancel, queued_ops_are_withdrawn_the_committing_one_reports_its_outcome)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autoptr(StkOp) gate_op = NULL;
   StkOp *ops[5] = { NULL };
   Outcome og = { 0 }, o[5] = { { 0 } };
@@ -244,7 +229,7 @@ Test (cancel, queued_ops_are_withdrawn_the_committing_one_reports_its_outcome)
 
 Test (cancel, a_cancelled_cancellable_withdraws_in_time_and_never_lies_after)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autoptr(StkOp) gate_op = NULL;
   g_autoptr(StkOp) queued = item_op (1);
   g_autoptr(StkOp) done = item_op (2);
@@ -299,7 +284,7 @@ sync_thread (gpointer data)
 
 Test (cancel, a_waiting_sync_submitter_is_told_its_op_was_withdrawn)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   g_autoptr(StkOp) gate_op = NULL;
   g_autoptr(StkOp) op = item_op (1);
   SyncCall call = { 0 };
@@ -333,7 +318,7 @@ Test (cancel, a_waiting_sync_submitter_is_told_its_op_was_withdrawn)
 
 Test (cancel, withdraw_racing_the_commit_is_reported_truthfully)
 {
-  g_autoptr(StkWriter) writer = new_writer (5000, 2000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (5000, 2000);
   guint seen[3] = { 0 };
 
   for (guint round = 0; round < RACE_ROUNDS; round++)
@@ -371,7 +356,7 @@ Test (cancel, withdraw_racing_the_commit_is_reported_truthfully)
 
 Test (cancel, withdraw_racing_the_release_is_reported_truthfully)
 {
-  g_autoptr(StkWriter) writer = new_writer (60000, 60000);
+  g_autoptr(StkWriter) writer = stk_test_new_writer (60000, 60000);
 
   for (guint round = 0; round < RELEASE_ROUNDS; round++)
     {

@@ -21,28 +21,9 @@
 #include "stk-transfer.h"
 #include "stk-test-fixture.h"
 #include "stk-test-sqlite.h"
+#include "stk-test-util.h"
 
 static GString *criticals;   /* the criticals logged, one a line */
-
-static GLogWriterOutput
-log_writer (GLogLevelFlags   level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  if (level & G_LOG_LEVEL_CRITICAL)
-    for (gsize i = 0; i < n_fields; i++)
-      if (g_str_equal (fields[i].key, "MESSAGE"))
-        {
-          if (fields[i].length < 0)
-            g_string_append (criticals, fields[i].value);
-          else
-            g_string_append_len (criticals, fields[i].value, fields[i].length);
-          g_string_append_c (criticals, '\n');
-          return G_LOG_WRITER_HANDLED;
-        }
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
 
 static void
 setup (void)
@@ -102,7 +83,7 @@ static void
 start_refusing (void)
 {
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_log_set_writer_func (stk_test_critical_writer, &criticals, NULL);
 }
 
 /* The inventory's file (and its log) as they were, and no async call answered. */

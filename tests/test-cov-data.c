@@ -36,26 +36,6 @@ static char *tmpdir;
 static char *db_path;
 static GString *criticals;   /* the criticals logged, one a line */
 
-static GLogWriterOutput
-log_writer (GLogLevelFlags   level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  if (level & G_LOG_LEVEL_CRITICAL)
-    for (gsize i = 0; i < n_fields; i++)
-      if (g_str_equal (fields[i].key, "MESSAGE"))
-        {
-          if (fields[i].length < 0)
-            g_string_append (criticals, fields[i].value);
-          else
-            g_string_append_len (criticals, fields[i].value, fields[i].length);
-          g_string_append_c (criticals, '\n');
-          return G_LOG_WRITER_HANDLED;
-        }
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 static void
 setup (void)
 {
@@ -267,7 +247,7 @@ Test (cov_data, public_entry_points_refuse_bad_arguments_without_a_crash)
   GCancellable *bad = (GCancellable *) not_a_cancellable;
 
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_log_set_writer_func (stk_test_critical_writer, &criticals, NULL);
   writer = stk_test_open_writer (db_path);
   store = stk_test_open_store (db_path);
 
@@ -644,7 +624,7 @@ Test (cov_data, csv_entry_points_refuse_bad_arguments_without_a_crash)
   const char *row[] = { "a" };
 
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_log_set_writer_func (stk_test_critical_writer, &criticals, NULL);
 
   REFUSED (stk_csv_reader_new ((GInputStream *) not_a_stream), NULL);
   REFUSED_VOID (stk_csv_reader_set_cancellable (NULL, NULL));

@@ -638,26 +638,6 @@ Test (cov_ui, a_change_lost_when_the_inventory_closes_is_said_in_the_dialog)
 
 static GString *criticals;
 
-static GLogWriterOutput
-critical_writer (GLogLevelFlags   level,
-                 const GLogField *fields,
-                 gsize            n_fields,
-                 gpointer         user_data)
-{
-  if (level & G_LOG_LEVEL_CRITICAL)
-    for (gsize i = 0; i < n_fields; i++)
-      if (g_str_equal (fields[i].key, "MESSAGE"))
-        {
-          if (fields[i].length < 0)
-            g_string_append (criticals, fields[i].value);
-          else
-            g_string_append_len (criticals, fields[i].value, fields[i].length);
-          g_string_append_c (criticals, '\n');
-          return G_LOG_WRITER_HANDLED;
-        }
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 /* Each call: a critical naming the check, and the documented failure value. */
 #define REFUSED(call, failure)                                                            \
   G_STMT_START {                                                                         \
@@ -694,7 +674,7 @@ Test (cov_ui, public_entry_points_refuse_bad_arguments_without_a_crash)
 
   criticals = g_string_new (NULL);
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
-  g_log_set_writer_func (critical_writer, NULL, NULL);
+  g_log_set_writer_func (stk_test_critical_writer, &criticals, NULL);
 
   /* Constructors. */
   REFUSED (stk_quit_dialog_new (bad_parent, writer ()), NULL);

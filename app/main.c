@@ -12,9 +12,11 @@
 #include "stk-cli.h"
 #include "stk-db.h"
 #include "stk-format.h"
+#include "stk-glib.h"
 
 #ifdef STK_WITH_GUI
 # include "stk-application.h"
+# include "stk-table-view.h"
 #endif
 
 /* The inventory to use: --database, else $STOCKTAKE_DATABASE, else the default path
@@ -46,6 +48,10 @@ currency_symbol_changed_cb (GSettings  *settings,
   g_autofree char *symbol = g_settings_get_string (settings, key);
 
   stk_format_set_currency_symbol (symbol[0] != '\0' ? symbol : NULL);
+#ifdef STK_WITH_GUI
+  /* The lists show the new symbol at once, not only in rows drawn from now on. */
+  stk_table_view_render_again ();
+#endif
 }
 
 /* The currency symbol of the preferences, for the window and the command line alike;
@@ -54,15 +60,10 @@ currency_symbol_changed_cb (GSettings  *settings,
 static GSettings *
 follow_currency_setting (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  GSettings *settings;
+  GSettings *settings = stk_settings_new_if_installed (APP_ID);
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, "currency-symbol"))
+  if (settings == NULL)
     return NULL;
-  settings = g_settings_new_full (schema, NULL, NULL);
   g_signal_connect (settings, "changed::currency-symbol",
                     G_CALLBACK (currency_symbol_changed_cb), NULL);
   currency_symbol_changed_cb (settings, "currency-symbol", NULL);

@@ -11,8 +11,10 @@
 #include <glib/gi18n.h>
 
 #include "stk-error.h"
+#include "stk-glib.h"
 #include "stk-lock-dialog.h"
 #include "stk-locked-dialog.h"
+#include "stk-preferences-window.h"
 #include "stk-quit-dialog.h"
 #include "stk-ops.h"
 #include "stk-session.h"
@@ -214,9 +216,23 @@ stk_application_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+stk_application_preferences_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  StkApplication *self = STK_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
+  StkPreferencesWindow *preferences = stk_preferences_window_new (parent, settings);
+
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = stk_application_quit_action },
   { .name = "about", .activate = stk_application_about_action },
+  { .name = "preferences", .activate = stk_application_preferences_action },
 };
 
 /* Ctrl+C in the terminal or a polite kill: close like app.quit, so queued changes
@@ -274,6 +290,7 @@ static void
 stk_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
   StkApplication *self = STK_APPLICATION (application);
 
   G_APPLICATION_CLASS (stk_application_parent_class)->startup (application);
@@ -281,6 +298,8 @@ stk_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 
   /* AdwApplication loads style.css from the resources itself. */
   gtk_window_set_default_icon_name (APP_ID);

@@ -26,4 +26,23 @@ G_BEGIN_DECLS
   }                                                                           \
   G_STMT_END
 
+/* A GSettings for @schema_id, or NULL when that schema is not installed (running
+ * uninstalled without GSETTINGS_SCHEMA_DIR): callers do without, rather than abort as
+ * g_settings_new() would. */
+static inline GSettings *
+stk_settings_new_if_installed (const char *schema_id)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  GSettingsSchema *schema = NULL;
+  GSettings *settings;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, schema_id, TRUE);
+  if (schema == NULL)
+    return NULL;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  g_settings_schema_unref (schema);
+  return settings;
+}
+
 G_END_DECLS

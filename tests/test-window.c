@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "stk-flows.h"
+#include "stk-format.h"
 #include "stk-item-dialog.h"
 #include "stk-movement-dialog.h"
 #include "stk-notice.h"
@@ -785,4 +786,24 @@ Test (window, size_view_and_report_period_are_remembered)
   cr_assert_str_eq (adw_view_stack_get_visible_child_name (template_child (window, STK_TYPE_WINDOW,
                                                                            "view_stack")), "sales");
   cr_assert_eq (report_days (window), 365);
+}
+
+/* A new currency symbol (Preferences) shows in the lists at once, not only in rows drawn
+ * from then on. */
+Test (window, a_new_currency_symbol_shows_in_the_lists_at_once)
+{
+  StkWindow *window;
+
+  stk_test_submit (writer (), stk_op_create_item ("MUG", "Blue mug", 450, 0));
+  window = new_window (session);
+  cr_assert (WAIT_UNTIL (find_label (GTK_WIDGET (window), "4.50") != NULL), "no price shown");
+  cr_assert_null (find_label (GTK_WIDGET (window), "CHF"));
+
+  stk_format_set_currency_symbol ("CHF");
+  stk_table_view_render_again ();
+  cr_assert_not_null (find_label (GTK_WIDGET (window), "4.50\u00a0CHF"),
+                      "the price was not written again");
+  stk_format_set_currency_symbol (NULL);
+  stk_table_view_render_again ();
+  cr_assert_null (find_label (GTK_WIDGET (window), "CHF"));
 }

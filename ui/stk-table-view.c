@@ -162,6 +162,31 @@ render_cell (Cell *cell)
   gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
 }
 
+/* Every cell bound to a row, in every list (main thread only): a change of how values
+ * are written (the currency symbol) renders them again. */
+static GHashTable *bound_cells;
+
+static void
+cell_free (gpointer data)
+{
+  if (bound_cells != NULL)
+    g_hash_table_remove (bound_cells, data);
+  g_free (data);
+}
+
+void
+stk_table_view_render_again (void)
+{
+  GHashTableIter iter;
+  gpointer cell;
+
+  if (bound_cells == NULL)
+    return;
+  g_hash_table_iter_init (&iter, bound_cells);
+  while (g_hash_table_iter_next (&iter, &cell, NULL))
+    render_cell (cell);
+}
+
 static void
 row_notify_cb (GObject    *row,
                GParamSpec *pspec,
@@ -182,7 +207,7 @@ factory_setup_cb (GtkSignalListItemFactory *factory,
 
   cell->spec = spec;
   cell->list_item = list_item;
-  g_object_set_data_full (G_OBJECT (list_item), "stk-cell", cell, g_free);
+  g_object_set_data_full (G_OBJECT (list_item), "stk-cell", cell, cell_free);
 
   if (column->numeric)
     gtk_widget_add_css_class (label, "numeric");
@@ -221,6 +246,9 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
   render_cell (cell);
   if (cell->row == NULL)
     return;
+  if (bound_cells == NULL)
+    bound_cells = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (bound_cells, cell);
   cell->value_handler = g_signal_connect (cell->row, spec->notify_value,
                                           G_CALLBACK (row_notify_cb), cell);
   if (spec->notify_badge != NULL)
@@ -240,6 +268,8 @@ factory_unbind_cb (GtkSignalListItemFactory *factory,
       g_clear_signal_handler (&cell->value_handler, cell->row);
       g_clear_signal_handler (&cell->badge_handler, cell->row);
     }
+  if (bound_cells != NULL)
+    g_hash_table_remove (bound_cells, cell);
   cell->row = NULL;
 }
 

@@ -30,5 +30,7 @@ void           stk_table_view_select_id       (StkTableView  *self,
 /* Moves the keyboard focus onto the selected row (or selects the first one); FALSE
  * when the list is empty. Tab and Shift+Tab in the list leave it. */
 gboolean       stk_table_view_focus_results   (StkTableView  *self);
+/* Renders every bound cell of every list again (the currency symbol changed). */
+void           stk_table_view_render_again    (void);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "stk-a11y.h"
 
 #include "stk-flows.h"
+#include "stk-glib.h"
 #include "stk-item-dialog.h"
 #include "stk-jobs.h"
 #include "stk-maintenance.h"
@@ -1228,18 +1229,12 @@ stk_window_add_views (StkWindow *self)
 static GSettings *
 stk_window_load_settings (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
+  GSettings *settings = stk_settings_new_if_installed (APP_ID);
 
   /* Running uninstalled without GSETTINGS_SCHEMA_DIR: do without, rather than abort. */
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    {
-      g_debug ("GSettings schema %s is not installed; the window size will not be kept", APP_ID);
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
+  if (settings == NULL)
+    g_debug ("GSettings schema %s is not installed; the window size will not be kept", APP_ID);
+  return settings;
 }
 
 static void

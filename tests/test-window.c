@@ -807,3 +807,36 @@ Test (window, a_new_currency_symbol_shows_in_the_lists_at_once)
   stk_table_view_render_again ();
   cr_assert_null (find_label (GTK_WIDGET (window), "CHF"));
 }
+
+/* The status line says how many rows the visible list holds, as searched (issue 16: no
+ * item count). */
+Test (window, the_status_line_counts_the_visible_list)
+{
+  StkWindow *window;
+  GtkLabel *count;
+
+  stk_test_submit (writer (), stk_op_create_item ("MUG", "Blue mug", 450, 0));
+  stk_test_submit (writer (), stk_op_create_item ("CUP", "Red cup", 300, 0));
+  stk_test_submit (writer (), stk_op_record_movement ("MUG", STK_MOVEMENT_RECEIVE, 5, "", 0));
+  stk_test_submit (writer (), stk_op_record_sale ("MUG", 1, 450, 0));
+  window = new_window (session);
+  count = template_child (window, STK_TYPE_WINDOW, "count_label");
+  cr_assert (WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (count)) &&
+                         g_str_equal (gtk_label_get_text (count), "2 items")),
+             "“%s”", gtk_label_get_text (count));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "sales");
+  cr_assert (WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "1 sale")),
+             "“%s”", gtk_label_get_text (count));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "moves");
+  cr_assert (WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "2 stock moves")),
+             "“%s”", gtk_label_get_text (count));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "reports");
+  cr_assert (WAIT_UNTIL (!gtk_widget_get_visible (GTK_WIDGET (count))));
+
+  /* A new item counts at once. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "items");
+  stk_test_submit (writer (), stk_op_create_item ("PLATE", "White plate", 500, 0));
+  cr_assert (WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "3 items")),
+             "“%s”", gtk_label_get_text (count));
+}

@@ -8,6 +8,7 @@
 #include "stk-a11y.h"
 
 #include "stk-flows.h"
+#include "stk-format.h"
 #include "stk-glib.h"
 #include "stk-item-dialog.h"
 #include "stk-jobs.h"
@@ -122,6 +123,7 @@ struct _StkWindow
   GtkLabel             *status_label;
   GtkWidget            *withdraw_button;
   GtkLabel             *path_label;
+  GtkLabel             *count_label;
 };
 
 G_DEFINE_FINAL_TYPE (StkWindow, stk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1110,6 +1112,38 @@ search_key_pressed_cb (GtkEventControllerKey *controller,
   return stk_table_view_focus_results (self->search_view);
 }
 
+/* "20 000 items" / "1 sale" / "3 stock moves": how many rows the visible list holds (as
+ * searched), once its count is in; nothing for Reports or while the count is on its way. */
+static void
+stk_window_update_count (StkWindow *self)
+{
+  StkTableView *view = stk_window_get_visible_table (self);
+  StkTableModel *model = view != NULL ? stk_table_view_get_model (view) : NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *text = NULL;
+  guint n;
+
+  if (model == NULL || self->empty || stk_table_model_get_loading (model))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->count_label), FALSE);
+      return;
+    }
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  number = stk_format_count (n);
+  if (view == self->items_view)
+    /* Translators: the number of rows of the Items list, in the status line */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s item", "%s items", n), number);
+  else if (view == self->sales_view)
+    /* Translators: the number of rows of the Sales list, in the status line */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s sale", "%s sales", n), number);
+  else
+    /* Translators: the number of rows of the Stock Moves list, in the status line */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s stock move", "%s stock moves", n),
+                            number);
+  gtk_label_set_text (self->count_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), TRUE);
+}
+
 static void
 view_changed_cb (StkWindow *self)
 {
@@ -1148,6 +1182,7 @@ view_changed_cb (StkWindow *self)
     placeholder = _("Search");
   g_object_set (self->search_entry, "placeholder-text", placeholder, NULL);
   stk_window_update_actions (self);
+  stk_window_update_count (self);
 }
 
 static void
@@ -1195,6 +1230,21 @@ stk_window_add_views (StkWindow *self)
   stk_table_view_set_store (self->sales_view, self->store);
   stk_table_view_set_store (self->moves_view, self->store);
   stk_reports_view_set_store (self->reports_view, self->store);
+
+  /* The visible list's row count in the status line follows its model. */
+  {
+    StkTableView *views[] = { self->items_view, self->sales_view, self->moves_view };
+
+    for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+      {
+        StkTableModel *model = stk_table_view_get_model (views[i]);
+
+        g_signal_connect_object (model, "items-changed", G_CALLBACK (stk_window_update_count),
+                                 self, G_CONNECT_SWAPPED);
+        g_signal_connect_object (model, "notify::loading", G_CALLBACK (stk_window_update_count),
+                                 self, G_CONNECT_SWAPPED);
+      }
+  }
 
   /* Delete archives only from the Items list itself (never from a field, nor from
    * the Sales or Stock Moves list). */
@@ -1500,6 +1550,7 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, withdraw_button);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, path_label);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, count_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, switcher_title_visible_cb);

@@ -264,6 +264,7 @@ Test (i18n, currency_symbol_from_preferences)
   Run run = { 0 };
   g_autofree char *config = g_build_filename (tmpdir, "config", "glib-2.0", "settings", NULL);
   g_autofree char *keyfile = g_build_filename (config, "keyfile", NULL);
+  g_autofree char *config_home = g_build_filename (tmpdir, "config", NULL);
 
   ensure_locale ("it_IT.UTF-8");
   fill_inventory ();
@@ -271,7 +272,7 @@ Test (i18n, currency_symbol_from_preferences)
   cr_assert (g_file_set_contents (keyfile, "[io/github/stocktake/Stocktake]\n"
                                   "currency-symbol='CHF'\n", -1, NULL));
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
-  g_setenv ("XDG_CONFIG_HOME", g_build_filename (tmpdir, "config", NULL), TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
   run_stocktake (&run, "it_IT.UTF-8", NULL, stats_args);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   cr_assert_eq (run.status, 0, "%s", run.err);

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* One sale as a customer sees it: its lines, their returns, and the totals. A sale's id
+ * is the id of its first line (so the numbers of sales made before sales had several
+ * lines did not change); every line has an id of its own, which returns refer to.
+ * Amounts are integer cents. Filled by stk_store_read_sale() and its async form; read
+ * by the Sales view and by the receipt (print and PDF). */
+
+typedef struct
+{
+  gint64  line_id;
+  char   *code;
+  char   *description;
+  gint64  quantity;
+  gint64  unit_price_cents;
+  gint64  discount_cents;     /* off the line, not per unit */
+  gint64  total_cents;        /* quantity × unit price − discount */
+  gint64  returned_quantity;  /* how many of this line came back, over all its returns */
+} StkSaleLine;
+
+typedef struct
+{
+  gint64  return_id;
+  gint64  line_id;
+  char   *code;
+  gint64  quantity;
+  gint64  refund_cents;
+  gint64  returned_at_us;
+  char   *reason;
+} StkSaleReturn;
+
+typedef struct
+{
+  gint64     sale_id;
+  char      *uid;             /* the sale's exactly-once id */
+  gint64     sold_at_us;
+  char      *note;
+  char      *payment;         /* "" when not said */
+  gboolean   voided;
+  char      *void_reason;     /* "" when not voided or no reason given */
+  GPtrArray *lines;           /* StkSaleLine, in line order */
+  GPtrArray *returns;         /* StkSaleReturn, oldest first */
+  gint64     total_cents;     /* sum of the lines' totals */
+  gint64     refunded_cents;  /* sum of the returns' refunds */
+} StkSaleDetail;
+
+StkSaleDetail *stk_sale_detail_new  (void);
+void           stk_sale_detail_free (StkSaleDetail *detail);
+void           stk_sale_line_free   (StkSaleLine   *line);
+void           stk_sale_return_free (StkSaleReturn *ret);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkSaleDetail, stk_sale_detail_free)
+
+G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "stk-code.h"
 #include "stk-error.h"
 
 const char *
@@ -176,6 +177,21 @@ stk_barcode_validate (const char      *code,
   if (out_kind != NULL)
     *out_kind = kind;
   return TRUE;
+}
+
+char *
+stk_barcode_key (const char *code)
+{
+  StkBarcodeKind kind;
+  char upca[13];
+
+  g_return_val_if_fail (code != NULL, NULL);
+
+  if (!stk_barcode_validate (code, &kind, NULL) || kind == STK_BARCODE_FREE)
+    return stk_code_key (code);
+  if (kind == STK_BARCODE_UPCE && stk_barcode_expand_upce (code, upca))
+    code = upca;
+  return g_strdup_printf ("%014" G_GINT64_FORMAT, (gint64) g_ascii_strtoll (code, NULL, 10));
 }
 
 void

@@ -42,6 +42,11 @@ gboolean        stk_barcode_validate     (const char     *code,
                                           StkBarcodeKind *out_kind,
                                           GError        **error);
 
+/* The key two spellings of one number share, so a scan finds the barcode however the
+ * scanner sends it: a GS1 number as its 14-digit GTIN (a UPC-E expanded to its UPC-A
+ * first, then zeros in front), any other code as stk_code_key() of it. Never NULL. */
+char           *stk_barcode_key          (const char     *code);
+
 void            stk_barcode_clear        (StkBarcode     *barcode);
 /* Parses a CSV "barcodes" field: barcodes separated by spaces, each BARCODE or
  * BARCODE*PACK. Returns an array of StkBarcode (empty for an empty field), or NULL with

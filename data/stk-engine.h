@@ -22,6 +22,7 @@
 #include "stk-op.h"
 #include "stk-pager.h"
 #include "stk-query.h"
+#include "stk-sale.h"
 #include "stk-store.h"
 #include "stk-transfer-private.h"
 
@@ -158,6 +159,20 @@ struct _StkEngine
   gboolean       (*item_by_id)    (StkEngineConn   *conn,
                                    gint64           id,
                                    StkItemInfo     *out,
+                                   GError         **error);
+  /* A code typed or scanned at the till: a barcode (with its pack) first, else an
+   * item code; STK_ERROR_NOT_FOUND when neither. */
+  gboolean       (*item_by_scan)  (StkEngineConn   *conn,
+                                   const char      *text,
+                                   StkItemInfo     *out,
+                                   gint64          *out_pack,
+                                   GError         **error);
+  GArray        *(*item_barcodes) (StkEngineConn   *conn,
+                                   gint64           item_id,
+                                   GError         **error);
+  /* The sale that line @id belongs to (any of its lines' ids). */
+  StkSaleDetail *(*read_sale)     (StkEngineConn   *conn,
+                                   gint64           id,
                                    GError         **error);
   GStrv          (*complete_codes) (StkEngineConn  *conn,
                                    const char      *prefix,

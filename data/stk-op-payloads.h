@@ -23,6 +23,10 @@ G_BEGIN_DECLS
 #define STK_OP_RECORD_SALE     "record-sale"     /* StkSalePayload; the sale's uid is the op id */
 #define STK_OP_VOID_SALE       "void-sale"       /* StkIdPayload: the sale */
 #define STK_OP_DELETE_ITEM     "delete-item"     /* StkIdPayload: the item */
+#define STK_OP_SELL            "sell"            /* StkSellPayload; the sale's uid is the op id */
+#define STK_OP_RETURN          "return"          /* StkReturnPayload; the return's uid is the op id */
+#define STK_OP_ADD_BARCODE     "add-barcode"     /* StkBarcodePayload (item_id 0, code set) */
+#define STK_OP_SET_BARCODES    "set-barcodes"    /* StkBarcodePayload (item_id set) */
 /* The bulk kinds carry their builder's own payload: the parsed rows of an import
  * (stk-transfer.c), a restore's source file, a checkpoint's mode, a chunk of generated
  * items and sales (stk-maintenance.c). */
@@ -66,6 +70,46 @@ typedef struct
   gint64  unit_price_cents; /* < 0: the item's price */
   gint64  sold_at_us;
 } StkSalePayload;
+
+typedef struct
+{
+  char   *code;             /* an item code or a barcode */
+  gint64  quantity;
+  gint64  unit_price_cents; /* < 0: the item's price */
+  gint64  discount_cents;
+} StkSellLine;
+
+typedef struct
+{
+  StkSellLine *lines;
+  guint        n_lines;
+  char        *payment;
+  char        *note;
+  gint64       sold_at_us;
+} StkSellPayload;
+
+typedef struct
+{
+  gint64  line_id;
+  gint64  quantity;
+  gint64  refund_cents;     /* < 0: what that quantity was paid */
+  char   *reason;
+  gint64  returned_at_us;
+} StkReturnPayload;
+
+typedef struct
+{
+  gint64  item_id;
+  char   *code;             /* the item's code (add-barcode) */
+  GArray *barcodes;         /* StkBarcode */
+} StkBarcodePayload;
+
+/* Void of a sale with its reason. */
+typedef struct
+{
+  gint64  sale_id;
+  char   *reason;
+} StkVoidPayload;
 
 /* Rules every engine checks the same way before it stores a change (stk-ops.c). */
 gboolean stk_ops_validate_description (const char  *text,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-barcode.h"
 #include "stk-code.h"
 #include "stk-error.h"
 #include "stk-format.h"
@@ -332,26 +333,47 @@ stk_op_record_sale (const char *code,
 
 /* ---- undo building blocks ---- */
 
+static void
+void_payload_free (gpointer data)
+{
+  StkVoidPayload *d = data;
+
+  g_free (d->reason);
+  g_free (d);
+}
+
 static char *
 describe_void_sale (StkOp    *op,
                     gpointer  user_data)
 {
-  StkIdPayload *d = user_data;
+  StkVoidPayload *d = user_data;
   char id[24];
 
-  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->id);
+  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->sale_id);
   /* Translators: %s is the sale's number */
   return g_strdup_printf (_("Voiding of sale %s"), id);
 }
 
 StkOp *
-stk_op_void_sale (gint64 sale_id)
+stk_op_void_sale_with_reason (gint64      sale_id,
+                              const char *reason)
 {
-  StkOp *op = id_op (STK_OP_VOID_SALE,
-                     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES, sale_id, FALSE);
+  StkVoidPayload *d = g_new0 (StkVoidPayload, 1);
+  StkOp *op;
 
+  d->sale_id = sale_id;
+  d->reason = strip_dup (reason);
+  op = stk_op_new (STK_OP_VOID_SALE, STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
+                   d, void_payload_free);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
   stk_op_set_describe_func (op, describe_void_sale);
   return op;
+}
+
+StkOp *
+stk_op_void_sale (gint64 sale_id)
+{
+  return stk_op_void_sale_with_reason (sale_id, NULL);
 }
 
 static char *
@@ -371,6 +393,193 @@ stk_op_delete_item (gint64 item_id)
 {
   StkOp *op = id_op (STK_OP_DELETE_ITEM, STK_CHANGE_ITEMS, item_id, FALSE);
 
+  /* Its barcodes go first, then the item: two statements, so not ATOMIC. */
+  stk_op_set_flags (op, STK_OP_FLAG_NONE);
+
   stk_op_set_describe_func (op, describe_delete_item);
+  return op;
+}
+
+/* ---- sales of several lines, returns, barcodes ---- */
+
+static void
+sell_payload_free (gpointer data)
+{
+  StkSellPayload *d = data;
+
+  for (guint i = 0; i < d->n_lines; i++)
+    g_free (d->lines[i].code);
+  g_free (d->lines);
+  g_free (d->payment);
+  g_free (d->note);
+  g_free (d);
+}
+
+static char *
+describe_sell (StkOp    *op,
+               gpointer  user_data)
+{
+  StkSellPayload *d = user_data;
+  g_autofree char *quantity = NULL;
+
+  if (d->n_lines == 1)
+    {
+      quantity = stk_format_count (d->lines[0].quantity);
+      /* Translators: a quantity × an item code */
+      return g_strdup_printf (_("Sale of %s × “%s”"), quantity, d->lines[0].code);
+    }
+  quantity = stk_format_count (d->n_lines);
+  /* Translators: %s is a number of lines, at least 2 */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Sale of %s line", "Sale of %s lines",
+                                       d->n_lines),
+                          quantity);
+}
+
+StkOp *
+stk_op_sell (const StkSaleLineSpec *lines,
+             guint                  n_lines,
+             const char            *payment,
+             const char            *note,
+             gint64                 sold_at_us)
+{
+  StkSellPayload *d;
+  StkOp *op;
+
+  g_return_val_if_fail (lines != NULL || n_lines == 0, NULL);
+
+  d = g_new0 (StkSellPayload, 1);
+  d->n_lines = n_lines;
+  d->lines = g_new0 (StkSellLine, MAX (n_lines, 1));
+  for (guint i = 0; i < n_lines; i++)
+    {
+      d->lines[i].code = strip_dup (lines[i].code);
+      d->lines[i].quantity = lines[i].quantity;
+      d->lines[i].unit_price_cents = lines[i].unit_price_cents;
+      d->lines[i].discount_cents = lines[i].discount_cents;
+    }
+  d->payment = strip_dup (payment);
+  d->note = strip_dup (note);
+  d->sold_at_us = sold_at_us;
+  /* One statement per line: not ATOMIC, the writer's savepoint makes it all or none. */
+  op = stk_op_new (STK_OP_SELL, STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
+                   d, sell_payload_free);
+  stk_op_set_describe_func (op, describe_sell);
+  return op;
+}
+
+static void
+return_payload_free (gpointer data)
+{
+  StkReturnPayload *d = data;
+
+  g_free (d->reason);
+  g_free (d);
+}
+
+static char *
+describe_return (StkOp    *op,
+                 gpointer  user_data)
+{
+  StkReturnPayload *d = user_data;
+  g_autofree char *quantity = stk_format_count (d->quantity);
+  char id[24];
+
+  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->line_id);
+  /* Translators: a quantity, then the number of a sale's line */
+  return g_strdup_printf (_("Return of %s from sale line %s"), quantity, id);
+}
+
+StkOp *
+stk_op_return_sale_line (gint64      line_id,
+                         gint64      quantity,
+                         gint64      refund_cents,
+                         const char *reason,
+                         gint64      returned_at_us)
+{
+  StkReturnPayload *d = g_new0 (StkReturnPayload, 1);
+  StkOp *op;
+
+  d->line_id = line_id;
+  d->quantity = quantity;
+  d->refund_cents = refund_cents;
+  d->reason = strip_dup (reason);
+  d->returned_at_us = returned_at_us;
+  op = stk_op_new (STK_OP_RETURN, STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
+                   d, return_payload_free);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_describe_func (op, describe_return);
+  return op;
+}
+
+static void
+barcode_payload_free (gpointer data)
+{
+  StkBarcodePayload *d = data;
+
+  g_free (d->code);
+  g_clear_pointer (&d->barcodes, g_array_unref);
+  g_free (d);
+}
+
+static void
+barcode_clear (gpointer data)
+{
+  stk_barcode_clear (data);
+}
+
+static StkBarcodePayload *
+barcode_payload_new (void)
+{
+  StkBarcodePayload *d = g_new0 (StkBarcodePayload, 1);
+
+  d->barcodes = g_array_new (FALSE, TRUE, sizeof (StkBarcode));
+  g_array_set_clear_func (d->barcodes, barcode_clear);
+  return d;
+}
+
+static void
+barcode_payload_add (StkBarcodePayload *d,
+                     const char        *code,
+                     guint              pack)
+{
+  StkBarcode b = { strip_dup (code), pack };
+
+  g_array_append_val (d->barcodes, b);
+}
+
+StkOp *
+stk_op_add_barcode (const char *code,
+                    const char *barcode,
+                    guint       pack)
+{
+  StkBarcodePayload *d = barcode_payload_new ();
+  StkOp *op;
+
+  d->code = strip_dup (code);
+  barcode_payload_add (d, barcode != NULL ? barcode : "", pack);
+  op = stk_op_new (STK_OP_ADD_BARCODE, STK_CHANGE_ITEMS, d, barcode_payload_free);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_description (op, _("Add a barcode"));
+  return op;
+}
+
+StkOp *
+stk_op_set_barcodes (gint64            item_id,
+                     const StkBarcode *barcodes,
+                     guint             n_barcodes)
+{
+  const StkBarcode *b = barcodes;
+  StkBarcodePayload *d;
+  StkOp *op;
+
+  g_return_val_if_fail (barcodes != NULL || n_barcodes == 0, NULL);
+
+  d = barcode_payload_new ();
+  d->item_id = item_id;
+  for (guint i = 0; i < n_barcodes; i++)
+    barcode_payload_add (d, b[i].code != NULL ? b[i].code : "", b[i].pack);
+  /* A delete and inserts: not ATOMIC (the writer's savepoint keeps the old set on failure). */
+  op = stk_op_new (STK_OP_SET_BARCODES, STK_CHANGE_ITEMS, d, barcode_payload_free);
+  stk_op_set_description (op, _("Change an item’s barcodes"));
   return op;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "stk-barcode.h"
 #include "stk-op.h"
 
 G_BEGIN_DECLS
@@ -51,7 +52,58 @@ StkOp *stk_op_record_sale     (const char      *code,
  * id. Deleting an item is the undo of creating it: only an item with no stock
  * movements and no sales can go (else STK_ERROR_CONSTRAINT; archive it instead). */
 StkOp *stk_op_void_sale       (gint64           sale_id);
+/* As stk_op_void_sale(), with the reason kept beside the void (at most 1000 characters). */
+StkOp *stk_op_void_sale_with_reason (gint64       sale_id,
+                                     const char  *reason);
 StkOp *stk_op_delete_item     (gint64           item_id);
+
+/* ---- sales of several lines, returns, barcodes ---- */
+
+/* One line of a sale to record. @code is an item's code or one of its barcodes (a
+ * barcode's pack multiplies @quantity: a case of 12 scanned twice sells 24);
+ * @unit_price_cents < 0 takes the item's price; @discount_cents comes off the line. */
+typedef struct
+{
+  const char *code;
+  gint64      quantity;
+  gint64      unit_price_cents;
+  gint64      discount_cents;
+} StkSaleLineSpec;
+
+/* Records one sale of @n_lines lines (1 to STK_SALE_MAX_LINES), all or none: a line
+ * that fails (unknown code, not enough stock, a bad quantity) fails the sale, and the
+ * error starts with the line's number. The op's id is the sale's exactly-once id; its
+ * row id is the sale's id (its first line's). @payment and @note may be NULL;
+ * sold_at_us <= 0 is now. */
+#define STK_SALE_MAX_LINES 1000
+StkOp *stk_op_sell            (const StkSaleLineSpec *lines,
+                               guint                  n_lines,
+                               const char            *payment,
+                               const char            *note,
+                               gint64                 sold_at_us);
+
+/* Takes back @quantity of sale line @line_id: the stock comes back, the refund counts as
+ * negative revenue. @refund_cents < 0 refunds what that quantity was paid (the line's
+ * total × quantity ÷ the line's quantity, in whole cents; the last return of a line
+ * refunds the rest exactly). STK_ERROR_NOT_FOUND for no such line, STK_ERROR_CONSTRAINT
+ * for more than was sold (over all the line's returns) or a voided sale. The row id is
+ * the return's id. returned_at_us <= 0 is now. */
+StkOp *stk_op_return_sale_line (gint64      line_id,
+                                gint64      quantity,
+                                gint64      refund_cents,
+                                const char *reason,
+                                gint64      returned_at_us);
+
+/* Gives the item @code @barcode (scanning it counts @pack units, 1 to 100000). A
+ * barcode belongs to one item: STK_ERROR_CONSTRAINT, naming the item, when another item
+ * has it; STK_ERROR_INVALID_DATA for a GS1 number with a wrong check digit. */
+StkOp *stk_op_add_barcode     (const char *code,
+                               const char *barcode,
+                               guint       pack);
+/* Replaces every barcode of item @item_id with @barcodes (n_barcodes may be 0). */
+StkOp *stk_op_set_barcodes    (gint64            item_id,
+                               const StkBarcode *barcodes,
+                               guint             n_barcodes);
 
 gboolean stk_ops_validate_code (const char      *code,
                                 GError         **error);

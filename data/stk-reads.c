@@ -818,3 +818,189 @@ stk_query_report_finish (StkStore      *store,
 {
   return read_finish (store, result, STK_FUNC_TAG (stk_query_report_async), error);
 }
+
+/* ---- the till and sales ---- */
+
+typedef struct
+{
+  StkItemInfo info;
+  gint64      pack;
+} ScanResult;
+
+static void
+scan_result_free (ScanResult *result)
+{
+  stk_item_info_clear (&result->info);
+  g_free (result);
+}
+
+static gpointer
+item_by_scan_read (StkStore      *store,
+                   StkEngineConn *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  ItemArgs *args = data;
+  ScanResult *result = g_new0 (ScanResult, 1);
+
+  if (!engine->item_by_scan (db, args->text, &result->info, &result->pack, error))
+    {
+      scan_result_free (result);
+      return NULL;
+    }
+  return result;
+}
+
+static gboolean
+take_scan (ScanResult  *result,
+           StkItemInfo *out,
+           gint64      *out_pack)
+{
+  if (result == NULL)
+    return FALSE;
+  if (out_pack != NULL)
+    *out_pack = result->pack;
+  take_item (g_memdup2 (&result->info, sizeof result->info), out);
+  g_free (result);
+  return TRUE;
+}
+
+gboolean
+stk_store_item_by_scan (StkStore     *store,
+                        const char   *text,
+                        StkItemInfo  *out,
+                        gint64       *out_pack,
+                        GError      **error)
+{
+  ItemArgs args = { (char *) text, 0, 0 };
+
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  return take_scan (run_read (store, item_by_scan_read, &args, NULL, error), out, out_pack);
+}
+
+void
+stk_store_item_by_scan_async (StkStore            *store,
+                              const char          *text,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_item_by_scan_async), "[stocktake] item by scan",
+              item_by_scan_read, item_args_new (text, 0, 0), (GDestroyNotify) item_args_free,
+              (GDestroyNotify) scan_result_free, cancellable, callback, user_data);
+}
+
+gboolean
+stk_store_item_by_scan_finish (StkStore      *store,
+                               GAsyncResult  *result,
+                               StkItemInfo   *out,
+                               gint64        *out_pack,
+                               GError       **error)
+{
+  return take_scan (read_finish (store, result, STK_FUNC_TAG (stk_store_item_by_scan_async), error),
+                    out, out_pack);
+}
+
+static gpointer
+item_barcodes_read (StkStore      *store,
+                    StkEngineConn *db,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  ItemArgs *args = data;
+
+  return engine->item_barcodes (db, args->id, error);
+}
+
+GArray *
+stk_store_item_barcodes (StkStore  *store,
+                         gint64     item_id,
+                         GError   **error)
+{
+  ItemArgs args = { NULL, item_id, 0 };
+
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+
+  return run_read (store, item_barcodes_read, &args, NULL, error);
+}
+
+void
+stk_store_item_barcodes_async (StkStore            *store,
+                               gint64               item_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_item_barcodes_async), "[stocktake] item barcodes",
+              item_barcodes_read, item_args_new (NULL, item_id, 0), (GDestroyNotify) item_args_free,
+              (GDestroyNotify) g_array_unref, cancellable, callback, user_data);
+}
+
+GArray *
+stk_store_item_barcodes_finish (StkStore      *store,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_item_barcodes_async), error);
+}
+
+static gpointer
+read_sale_read (StkStore      *store,
+                StkEngineConn *db,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  ItemArgs *args = data;
+
+  return engine->read_sale (db, args->id, error);
+}
+
+StkSaleDetail *
+stk_store_read_sale (StkStore  *store,
+                     gint64     id,
+                     GError   **error)
+{
+  ItemArgs args = { NULL, id, 0 };
+
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+
+  return run_read (store, read_sale_read, &args, NULL, error);
+}
+
+void
+stk_store_read_sale_async (StkStore            *store,
+                           gint64               id,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_read_sale_async), "[stocktake] read sale",
+              read_sale_read, item_args_new (NULL, id, 0), (GDestroyNotify) item_args_free,
+              (GDestroyNotify) stk_sale_detail_free, cancellable, callback, user_data);
+}
+
+StkSaleDetail *
+stk_store_read_sale_finish (StkStore      *store,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_read_sale_async), error);
+}

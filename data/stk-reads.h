@@ -5,6 +5,7 @@
 
 #include "stk-pager.h"
 #include "stk-query.h"
+#include "stk-sale.h"
 #include "stk-store.h"
 
 G_BEGIN_DECLS
@@ -170,5 +171,51 @@ gboolean        stk_store_has_items_finish (StkStore            *store,
 gboolean        stk_store_get_schema_version (StkStore          *store,
                                               int               *out_version,
                                               GError           **error);
+
+/* ---- the till and sales ---- */
+
+/* What a code typed or scanned at the till stands for: a barcode (of one item) first,
+ * else an item code; *out_pack is what one scan counts (the barcode's pack, 1 for a
+ * code). FALSE with STK_ERROR_NOT_FOUND when neither. */
+gboolean        stk_store_item_by_scan          (StkStore            *store,
+                                                 const char          *text,
+                                                 StkItemInfo         *out,
+                                                 gint64              *out_pack,
+                                                 GError             **error);
+void            stk_store_item_by_scan_async    (StkStore            *store,
+                                                 const char          *text,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean        stk_store_item_by_scan_finish   (StkStore            *store,
+                                                 GAsyncResult        *result,
+                                                 StkItemInfo         *out,
+                                                 gint64              *out_pack,
+                                                 GError             **error);
+/* The barcodes of item @item_id: a GArray of StkBarcode (stk-barcode.h), by code. */
+GArray         *stk_store_item_barcodes         (StkStore            *store,
+                                                 gint64               item_id,
+                                                 GError             **error);
+void            stk_store_item_barcodes_async   (StkStore            *store,
+                                                 gint64               item_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+GArray         *stk_store_item_barcodes_finish  (StkStore            *store,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* The sale that @id is a line of (a sale's id is its first line's), with its lines and
+ * returns; STK_ERROR_NOT_FOUND when there is no such line. */
+StkSaleDetail  *stk_store_read_sale             (StkStore            *store,
+                                                 gint64               id,
+                                                 GError             **error);
+void            stk_store_read_sale_async       (StkStore            *store,
+                                                 gint64               id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+StkSaleDetail  *stk_store_read_sale_finish      (StkStore            *store,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 
 G_END_DECLS

@@ -563,8 +563,8 @@ Test (query, void_rules_hold_in_sql)
   sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   cr_assert_eq (sqlite3_exec (db, "UPDATE sale_voids SET voided_at = 0", NULL, NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
   cr_assert_eq (sqlite3_exec (db, "DELETE FROM sale_voids", NULL, NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
-  cr_assert_eq (sqlite3_exec (db, "INSERT INTO sale_voids VALUES (1, 0)", NULL, NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
-  cr_assert_eq (sqlite3_exec (db, "INSERT INTO sale_voids VALUES (77, 0)", NULL, NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
+  cr_assert_eq (sqlite3_exec (db, "INSERT INTO sale_voids (sale_id, voided_at) VALUES (1, 0)", NULL, NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
+  cr_assert_eq (sqlite3_exec (db, "INSERT INTO sale_voids (sale_id, voided_at) VALUES (77, 0)", NULL, NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
   sqlite3_close (db);
   cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items"), 5);
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sale_voids"), 1);
@@ -593,7 +593,7 @@ Test (query, verify_finds_a_void_without_its_stock_movement)
   cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
   {
     g_autofree char *sql = g_strdup_printf ("DROP TRIGGER sale_voids_apply;"
-                                            "INSERT INTO sale_voids VALUES (%" G_GINT64_FORMAT ", 0);",
+                                            "INSERT INTO sale_voids (sale_id, voided_at) VALUES (%" G_GINT64_FORMAT ", 0);",
                                             tampered);
     cr_assert_eq (sqlite3_exec (db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
   }

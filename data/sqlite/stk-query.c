@@ -234,6 +234,17 @@ local_midnight_us (gint64 t_us,
   return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
 }
 
+/* The sales figures of [?1, ?2): each line not voided (its quantity, and its total:
+ * quantity × price − discount) and each return in that time (less its quantity and its
+ * refund), by item. */
+#define NET_SALES_ROWS \
+  " SELECT s.item_id, s.quantity AS q, stk_mul (s.quantity, s.unit_price_cents) - s.discount_cents AS r" \
+  " FROM sales s WHERE s.sold_at >= ?1 AND s.sold_at < ?2" \
+  " AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)" \
+  " UNION ALL" \
+  " SELECT s.item_id, -r.quantity, -r.refund_cents FROM returns r JOIN sales s ON s.id = r.line_id" \
+  " WHERE r.returned_at >= ?1 AND r.returned_at < ?2"
+
 static gboolean
 report_per_day (sqlite3    *db,
                 StkReport  *report,
@@ -243,10 +254,9 @@ report_per_day (sqlite3    *db,
   sqlite3_stmt *stmt;
 
   stmt = stk_db_stmt (db,
-                      "SELECT stk_sum (s.quantity),"
-                      "       stk_sum (stk_mul (s.quantity, s.unit_price_cents))"
-                      " FROM sales s WHERE s.sold_at >= ?1 AND s.sold_at < ?2"
-                      " AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)",
+                      "SELECT stk_sum (q), stk_sum (r) FROM ("
+                      NET_SALES_ROWS
+                      ")",
                       error);
   if (stmt == NULL)
     return FALSE;
@@ -299,11 +309,9 @@ report_top_sellers (sqlite3    *db,
 
   stmt = stk_db_stmt (db,
                       "SELECT t.item_id, i.code, i.description, t.quantity, t.revenue FROM"
-                      " (SELECT s.item_id, stk_sum (s.quantity) AS quantity,"
-                      "         stk_sum (stk_mul (s.quantity, s.unit_price_cents)) AS revenue"
-                      "  FROM sales s WHERE s.sold_at >= ?1 AND s.sold_at < ?2"
-                      "  AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
-                      "  GROUP BY s.item_id) t"
+                      " (SELECT item_id, stk_sum (q) AS quantity, stk_sum (r) AS revenue FROM ("
+                      NET_SALES_ROWS
+                      ") GROUP BY item_id) t"
                       " JOIN items i ON i.id = t.item_id"
                       " ORDER BY t.quantity DESC, t.revenue DESC, i.code LIMIT ?3",
                       error);

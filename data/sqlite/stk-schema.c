@@ -199,6 +199,103 @@ static const char *const migrations[] = {
   "  WHEN stk_code_key (NEW.code) IS NOT stk_code_key (OLD.code) BEGIN"
   "  UPDATE items SET code_key = stk_code_key (NEW.code) WHERE id = NEW.id;"
   "END;",
+
+  /* 5 → 6: sales of several lines, returns, barcodes, a reason for a void.
+   * A sale is its lines: the first line's id is the sale's id and its first_line is
+   * NULL; each further line names that first line (so sales made before had no change
+   * to make: they are one-line sales with their ids, uids and voids as they were). The
+   * sale's time, note and payment are the first line's; a further line has the same
+   * time and no note or payment of its own. A further line's uid is the sale's uid, "#"
+   * and its line number, so the whole sale has one exactly-once id.
+   * Voiding a sale voids every line (a void of the first line brings the others along,
+   * and a further line cannot be voided alone); a sale with a return cannot be voided,
+   * and a voided one cannot be returned.
+   * A return undoes part of one line: its stock comes back with an adjustment whose
+   * reference is "return:" and the return's uid; the quantities and refunds of a
+   * line's returns never add up to more than the line sold or was paid.
+   * A barcode belongs to one item; key is stk_barcode_key (code), the same for every
+   * spelling of one number (a UPC-A with or without its leading zero, a UPC-E). */
+  "ALTER TABLE sales ADD COLUMN first_line INTEGER REFERENCES sales (id);"
+  "ALTER TABLE sales ADD COLUMN discount_cents INTEGER NOT NULL DEFAULT 0"
+  "  CHECK (discount_cents >= 0 AND discount_cents <= quantity * unit_price_cents);"
+  "ALTER TABLE sales ADD COLUMN note TEXT NOT NULL DEFAULT '' CHECK (length (note) <= 1000);"
+  "ALTER TABLE sales ADD COLUMN payment TEXT NOT NULL DEFAULT '' CHECK (length (payment) <= 64);"
+  "CREATE INDEX sales_lines ON sales (first_line, id) WHERE first_line IS NOT NULL;"
+  "CREATE TRIGGER sales_line_check BEFORE INSERT ON sales WHEN NEW.first_line IS NOT NULL "
+  "BEGIN SELECT CASE"
+  "  WHEN NOT EXISTS (SELECT 1 FROM sales WHERE id = NEW.first_line AND first_line IS NULL)"
+  "    THEN RAISE (ABORT, 'a further line belongs to the first line of a sale')"
+  "  WHEN (SELECT sold_at FROM sales WHERE id = NEW.first_line) IS NOT NEW.sold_at"
+  "    THEN RAISE (ABORT, 'the lines of a sale share its time')"
+  "  WHEN NEW.note <> '' OR NEW.payment <> ''"
+  "    THEN RAISE (ABORT, 'a sale''s note and payment are on its first line')"
+  "  WHEN EXISTS (SELECT 1 FROM sale_voids WHERE sale_id = NEW.first_line)"
+  "    THEN RAISE (ABORT, 'a voided sale gets no new lines')"
+  "  END; END;"
+  "ALTER TABLE sale_voids ADD COLUMN reason TEXT NOT NULL DEFAULT ''"
+  "  CHECK (length (reason) <= 1000);"
+  "CREATE TABLE returns ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  line_id INTEGER NOT NULL REFERENCES sales (id),"
+  "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+  "  refund_cents INTEGER NOT NULL CHECK (refund_cents >= 0),"
+  "  reason TEXT NOT NULL DEFAULT '' CHECK (length (reason) <= 1000),"
+  "  returned_at INTEGER NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX returns_line ON returns (line_id);"
+  "CREATE INDEX returns_returned_at ON returns (returned_at);"
+  "CREATE TRIGGER returns_check BEFORE INSERT ON returns BEGIN SELECT CASE"
+  "  WHEN NOT EXISTS (SELECT 1 FROM sales WHERE id = NEW.line_id)"
+  "    THEN RAISE (ABORT, 'unknown sale line')"
+  "  WHEN EXISTS (SELECT 1 FROM sale_voids WHERE sale_id = NEW.line_id)"
+  "    THEN RAISE (ABORT, 'a voided sale cannot be returned')"
+  "  WHEN NEW.returned_at < (SELECT sold_at FROM sales WHERE id = NEW.line_id)"
+  "    THEN RAISE (ABORT, 'a return cannot come before its sale')"
+  "  WHEN NEW.quantity + (SELECT coalesce (sum (quantity), 0) FROM returns"
+  "                       WHERE line_id = NEW.line_id)"
+  "       > (SELECT quantity FROM sales WHERE id = NEW.line_id)"
+  "    THEN RAISE (ABORT, 'more returned than sold on this line')"
+  "  WHEN NEW.refund_cents + (SELECT coalesce (sum (refund_cents), 0) FROM returns"
+  "                           WHERE line_id = NEW.line_id)"
+  "       > (SELECT quantity * unit_price_cents - discount_cents FROM sales"
+  "          WHERE id = NEW.line_id)"
+  "    THEN RAISE (ABORT, 'more refunded than paid on this line')"
+  "  END; END;"
+  "CREATE TRIGGER returns_apply AFTER INSERT ON returns BEGIN"
+  "  INSERT INTO movements (item_id, kind, quantity, balance, reason, moved_at, reference)"
+  "  SELECT s.item_id, 'adjustment', NEW.quantity, i.on_hand + NEW.quantity, 'Sale returned',"
+  "         NEW.returned_at, 'return:' || NEW.uid"
+  "  FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = NEW.line_id;"
+  "END;"
+  "CREATE TRIGGER returns_no_update BEFORE UPDATE ON returns "
+  "BEGIN SELECT RAISE (ABORT, 'returns cannot be changed'); END;"
+  "CREATE TRIGGER returns_no_delete BEFORE DELETE ON returns "
+  "BEGIN SELECT RAISE (ABORT, 'returns cannot be deleted'); END;"
+  "CREATE TRIGGER sale_voids_check BEFORE INSERT ON sale_voids BEGIN SELECT CASE"
+  "  WHEN EXISTS (SELECT 1 FROM returns WHERE line_id = NEW.sale_id)"
+  "    THEN RAISE (ABORT, 'a sale with returns cannot be voided')"
+  "  WHEN (SELECT first_line FROM sales WHERE id = NEW.sale_id) IS NOT NULL"
+  "       AND NOT EXISTS (SELECT 1 FROM sale_voids v JOIN sales s ON v.sale_id = s.first_line"
+  "                       WHERE s.id = NEW.sale_id)"
+  "    THEN RAISE (ABORT, 'a sale is voided whole, from its first line')"
+  "  END; END;"
+  "CREATE TRIGGER sale_voids_lines AFTER INSERT ON sale_voids BEGIN"
+  "  INSERT INTO sale_voids (sale_id, voided_at, reason)"
+  "  SELECT id, NEW.voided_at, NEW.reason FROM sales WHERE first_line = NEW.sale_id;"
+  "END;"
+  "CREATE TABLE barcodes ("
+  "  key TEXT PRIMARY KEY,"
+  "  code TEXT NOT NULL CHECK (length (code) BETWEEN 1 AND 64 AND code = trim (code)),"
+  "  item_id INTEGER NOT NULL REFERENCES items (id),"
+  "  pack INTEGER NOT NULL DEFAULT 1 CHECK (pack BETWEEN 1 AND 100000)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE INDEX barcodes_item ON barcodes (item_id);"
+  "CREATE TRIGGER barcodes_key BEFORE INSERT ON barcodes"
+  "  WHEN NEW.key IS NOT stk_barcode_key (NEW.code) "
+  "BEGIN SELECT RAISE (ABORT, 'a barcode''s key is stk_barcode_key of its code'); END;"
+  "CREATE TRIGGER barcodes_no_update BEFORE UPDATE ON barcodes "
+  "BEGIN SELECT RAISE (ABORT, 'a barcode is removed and added, not changed'); END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STK_SCHEMA_VERSION);

@@ -3,17 +3,19 @@
 
 #include "stk-code-private.h"
 
-/* The code key (stk-code.h) inside SQLite: the SQL function stk_code_key(text) that
- * the unique index on items.code_key and the lookups use. */
+#include "stk-barcode.h"
+
+/* The code key (stk-code.h) and the barcode key (stk-barcode.h) inside SQLite: the
+ * SQL functions stk_code_key(text) and stk_barcode_key(text) that the unique indexes on
+ * items.code_key and barcodes.key, their triggers and the lookups use. */
 
 static void
-sql_code_key (sqlite3_context  *ctx,
-              int               argc,
-              sqlite3_value   **argv)
+sql_key (sqlite3_context  *ctx,
+         sqlite3_value   **argv,
+         char           *(*key) (const char *))
 {
   const char *code;
 
-  (void) argc;
   if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
     {
       sqlite3_result_null (ctx);
@@ -25,7 +27,25 @@ sql_code_key (sqlite3_context  *ctx,
       sqlite3_result_error_nomem (ctx);
       return;
     }
-  sqlite3_result_text (ctx, stk_code_key (code), -1, g_free);
+  sqlite3_result_text (ctx, key (code), -1, g_free);
+}
+
+static void
+sql_code_key (sqlite3_context  *ctx,
+              int               argc,
+              sqlite3_value   **argv)
+{
+  (void) argc;
+  sql_key (ctx, argv, stk_code_key);
+}
+
+static void
+sql_barcode_key (sqlite3_context  *ctx,
+                 int               argc,
+                 sqlite3_value   **argv)
+{
+  (void) argc;
+  sql_key (ctx, argv, stk_barcode_key);
 }
 
 static int
@@ -33,11 +53,19 @@ register_on (sqlite3     *db,
              char       **errmsg,
              const void  *api)
 {
+  int rc;
+
   (void) errmsg;
   (void) api;
-  return sqlite3_create_function_v2 (db, "stk_code_key", 1,
+  rc = sqlite3_create_function_v2 (db, "stk_code_key", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   NULL, sql_code_key, NULL, NULL, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function_v2 (db, "stk_barcode_key", 1,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                     NULL, sql_code_key, NULL, NULL, NULL);
+                                     NULL, sql_barcode_key, NULL, NULL, NULL);
+  return rc;
 }
 
 void

@@ -296,6 +296,32 @@ sqlite_item_by_id (StkEngineConn  *conn,
   return stk_query_item_by_id (DB (conn), id, out, error);
 }
 
+static gboolean
+sqlite_item_by_scan (StkEngineConn  *conn,
+                     const char     *text,
+                     StkItemInfo    *out,
+                     gint64         *out_pack,
+                     GError        **error)
+{
+  return stk_sqlite_item_by_scan (DB (conn), text, out, out_pack, error);
+}
+
+static GArray *
+sqlite_item_barcodes (StkEngineConn  *conn,
+                      gint64          item_id,
+                      GError        **error)
+{
+  return stk_sqlite_item_barcodes (DB (conn), item_id, error);
+}
+
+static StkSaleDetail *
+sqlite_read_sale (StkEngineConn  *conn,
+                  gint64          id,
+                  GError        **error)
+{
+  return stk_sqlite_read_sale (DB (conn), id, error);
+}
+
 static GStrv
 sqlite_complete_codes (StkEngineConn  *conn,
                        const char     *prefix,
@@ -362,6 +388,9 @@ static const StkEngine sqlite_engine = {
   .position_of = sqlite_position_of,
   .item_by_code = sqlite_item_by_code,
   .item_by_id = sqlite_item_by_id,
+  .item_by_scan = sqlite_item_by_scan,
+  .item_barcodes = sqlite_item_barcodes,
+  .read_sale = sqlite_read_sale,
   .complete_codes = sqlite_complete_codes,
   .verify = stk_sqlite_verify,
   .codes_kept_apart = stk_sqlite_codes_kept_apart,

@@ -37,6 +37,12 @@ stk_sqlite_set_statement_error (GError     **error,
   else if (rc == SQLITE_CONSTRAINT_UNIQUE && strstr (msg, "reference") != NULL)
     g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
                  _("A stock movement with this reference was already recorded."));
+  else if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr (msg, "more returned than sold") != NULL)
+    g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                 _("More of “%s” would be returned than that sale line sold."), code);
+  else if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr (msg, "barcodes.key") != NULL)
+    g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                 _("Barcode “%s” already belongs to an item."), code);
   else if ((rc & 0xff) == SQLITE_CONSTRAINT)
     g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
                  _("The change to “%s” breaks an inventory rule: %s."), code, msg);
@@ -212,37 +218,12 @@ stk_sqlite_insert_sale (sqlite3     *db,
                         const char  *uid,
                         GError     **error)
 {
-  sqlite3_stmt *stmt;
-  gint64 sale_id;
+  StkSqliteSaleLine line = {
+    .item_id = item_id, .code = code, .uid = uid, .quantity = quantity,
+    .unit_price_cents = unit_price_cents, .sold_at_us = sold_at_us,
+  };
 
-  if (quantity <= 0)
-    {
-      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                   _("A sale of “%s” needs a quantity above zero."), code);
-      return 0;
-    }
-
-  stmt = stk_db_stmt (db,
-                      "INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at)"
-                      " SELECT ?1, id, ?3, CASE WHEN ?4 < 0 THEN unit_price_cents ELSE ?4 END, ?5"
-                      " FROM items WHERE id = ?2",
-                      error);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, item_id);
-  sqlite3_bind_int64 (stmt, 3, quantity);
-  sqlite3_bind_int64 (stmt, 4, unit_price_cents);
-  sqlite3_bind_int64 (stmt, 5, sold_at_us > 0 ? sold_at_us : stk_db_now_us ());
-  if (!step_done (stmt, db, code, error))
-    return 0;
-  if (sqlite3_changes (db) == 0)
-    {
-      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT, _("Unknown item code “%s”."), code);
-      return 0;
-    }
-  sale_id = sqlite3_last_insert_rowid (db);
-  return sale_id;
+  return stk_sqlite_insert_sale_line (db, &line, error);
 }
 
 
@@ -377,24 +358,32 @@ apply_void_sale (StkOp    *op,
                  sqlite3  *db,
                  GError  **error)
 {
-  StkIdPayload *d = stk_op_get_payload (op);
+  StkVoidPayload *d = stk_op_get_payload (op);
   g_autofree char *code = NULL;
   sqlite3_stmt *stmt;
   gboolean voided = FALSE;
+  gboolean returned = FALSE;
   int rc;
 
+  if (!stk_ops_validate_reason (d->reason, error))
+    return FALSE;
+  /* A sale's id is its first line's; a further line is not a sale of its own. */
   stmt = stk_db_stmt (db,
-                      "SELECT i.code, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
-                      " FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = ?1",
+                      "SELECT i.code, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id),"
+                      " EXISTS (SELECT 1 FROM returns r JOIN sales l ON l.id = r.line_id"
+                      "         WHERE l.id = s.id OR l.first_line = s.id)"
+                      " FROM sales s JOIN items i ON i.id = s.item_id"
+                      " WHERE s.id = ?1 AND s.first_line IS NULL",
                       error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, d->id);
+  sqlite3_bind_int64 (stmt, 1, d->sale_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       voided = sqlite3_column_int (stmt, 1) != 0;
+      returned = sqlite3_column_int (stmt, 2) != 0;
     }
   else if (rc != SQLITE_DONE)
     stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot void the sale"));
@@ -405,7 +394,7 @@ apply_void_sale (StkOp    *op,
     {
       char id[24];
 
-      g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->id);
+      g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->sale_id);
       /* Translators: %s is the sale's number */
       g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("Sale %s does not exist."), id);
       return FALSE;
@@ -417,14 +406,25 @@ apply_void_sale (StkOp    *op,
       return FALSE;
     }
 
-  stmt = stk_db_stmt (db, "INSERT INTO sale_voids (sale_id, voided_at) VALUES (?1, ?2)", error);
+  if (returned)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("The sale of “%s” has returns, so it cannot be voided; return the rest "
+                     "of it instead."),
+                   code);
+      return FALSE;
+    }
+
+  stmt = stk_db_stmt (db, "INSERT INTO sale_voids (sale_id, voided_at, reason) VALUES (?1, ?2, ?3)",
+                      error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, d->id);
+  sqlite3_bind_int64 (stmt, 1, d->sale_id);
   sqlite3_bind_int64 (stmt, 2, stk_db_now_us ());
+  sqlite3_bind_text (stmt, 3, d->reason, -1, SQLITE_STATIC);
   if (!step_done (stmt, db, code, error))
     return FALSE;
-  stk_op_set_row_id (op, d->id);
+  stk_op_set_row_id (op, d->sale_id);
   return TRUE;
 }
 
@@ -472,6 +472,12 @@ apply_delete_item (StkOp    *op,
       return FALSE;
     }
 
+  stmt = stk_db_stmt (db, "DELETE FROM barcodes WHERE item_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, d->id);
+  if (!step_done (stmt, db, code, error))
+    return FALSE;
   stmt = stk_db_stmt (db, "DELETE FROM items WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -499,6 +505,10 @@ static const struct
   { STK_OP_RECORD_SALE, apply_record_sale },
   { STK_OP_VOID_SALE, apply_void_sale },
   { STK_OP_DELETE_ITEM, apply_delete_item },
+  { STK_OP_SELL, stk_sqlite_apply_sell },
+  { STK_OP_RETURN, stk_sqlite_apply_return },
+  { STK_OP_ADD_BARCODE, stk_sqlite_apply_barcodes },
+  { STK_OP_SET_BARCODES, stk_sqlite_apply_barcodes },
   { STK_OP_IMPORT_SKUS, stk_sqlite_apply_import },
   { STK_OP_IMPORT_SALES, stk_sqlite_apply_import },
   { STK_OP_IMPORT_MOVEMENTS, stk_sqlite_apply_import },

@@ -13,6 +13,7 @@
 #include "stk-engine.h"
 #include "stk-op-private.h"
 #include "stk-ops.h"
+#include "stk-sale.h"
 
 /* The engine's other headers: one include gives an engine file (or an engine test)
  * all of SQLite's side. */
@@ -105,6 +106,48 @@ gint64    stk_sqlite_insert_sale         (sqlite3             *db,
                                           gint64               sold_at_us,
                                           const char          *uid,
                                           GError             **error);
+
+/* One line of a sale to insert (stk-sqlite-sales.c): first_line 0 opens a sale;
+ * unit_price_cents < 0 takes the item's price; sold_at_us <= 0 is now. */
+typedef struct
+{
+  gint64      item_id;
+  const char *code;        /* for messages */
+  const char *uid;
+  gint64      first_line;
+  gint64      quantity;
+  gint64      unit_price_cents;
+  gint64      discount_cents;
+  gint64      sold_at_us;
+  const char *note;
+  const char *payment;
+} StkSqliteSaleLine;
+
+gint64    stk_sqlite_insert_sale_line    (sqlite3                 *db,
+                                          const StkSqliteSaleLine *line,
+                                          GError                 **error);
+gboolean  stk_sqlite_apply_sell          (StkOp               *op,
+                                          sqlite3             *db,
+                                          GError             **error);
+gboolean  stk_sqlite_apply_return        (StkOp               *op,
+                                          sqlite3             *db,
+                                          GError             **error);
+gboolean  stk_sqlite_apply_barcodes      (StkOp               *op,
+                                          sqlite3             *db,
+                                          GError             **error);
+
+/* The reads of sales and barcodes (stk-sqlite-sales.c). */
+gboolean       stk_sqlite_item_by_scan  (sqlite3      *db,
+                                         const char   *text,
+                                         StkItemInfo  *out,
+                                         gint64       *out_pack,
+                                         GError      **error);
+GArray        *stk_sqlite_item_barcodes (sqlite3      *db,
+                                         gint64        item_id,
+                                         GError      **error);
+StkSaleDetail *stk_sqlite_read_sale     (sqlite3      *db,
+                                         gint64        id,
+                                         GError      **error);
 
 /* The store's SQLite side (stk-sqlite-store.c): its engine functions. */
 gboolean   stk_sqlite_read_stats       (StkEngineConn  *conn,

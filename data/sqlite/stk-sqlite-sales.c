@@ -1,0 +1,702 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "stk-sqlite-private.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "stk-barcode.h"
+#include "stk-db.h"
+#include "stk-error.h"
+#include "stk-format.h"
+#include "stk-op-payloads.h"
+
+/*
+ * Sales of several lines, returns and barcodes in SQLite (schema 6, stk-schema.c):
+ * their appliers and the read of one sale with its lines and returns. A sale is its
+ * lines; the first line's id is the sale's id and the further lines name it in
+ * first_line. The rules (one time per sale, no return over what was sold, a void of the
+ * whole sale, a barcode for one item) are the schema's triggers and keys; the appliers
+ * check first what they can say better, naming the line.
+ */
+
+/* What a code typed or scanned at the till stands for: a barcode (of one item, with its
+ * pack) first, else an item code. */
+typedef struct
+{
+  gint64  item_id;
+  gint64  pack;
+  gint64  unit_price_cents;
+  char   *code;  /* the item's code */
+} Resolved;
+
+static gboolean
+resolve_code (sqlite3     *db,
+              const char  *text,
+              Resolved    *out,
+              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = stk_db_stmt (db,
+                      "SELECT i.id, b.pack, i.unit_price_cents, i.code FROM barcodes b"
+                      " JOIN items i ON i.id = b.item_id WHERE b.key = stk_barcode_key (?1)"
+                      " UNION ALL "
+                      "SELECT id, 1, unit_price_cents, code FROM items"
+                      " WHERE code_key = stk_code_key (?1)"
+                      " LIMIT 1",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      out->item_id = sqlite3_column_int64 (stmt, 0);
+      out->pack = sqlite3_column_int64 (stmt, 1);
+      out->unit_price_cents = sqlite3_column_int64 (stmt, 2);
+      out->code = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                 _("No item has the code or barcode “%s”."), text);
+  else
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), text);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+static gboolean
+step_statement (sqlite3_stmt  *stmt,
+                sqlite3       *db,
+                const char    *code,
+                GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    stk_sqlite_set_statement_error (error, db, code);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
+gint64
+stk_sqlite_insert_sale_line (sqlite3                 *db,
+                             const StkSqliteSaleLine *line,
+                             GError                 **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (line->quantity <= 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("A sale of “%s” needs a quantity above zero."), line->code);
+      return 0;
+    }
+  if (line->discount_cents < 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The discount on “%s” is negative."), line->code);
+      return 0;
+    }
+
+  stmt = stk_db_stmt (db,
+                      "INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at,"
+                      " first_line, discount_cents, note, payment)"
+                      " SELECT ?1, id, ?3, CASE WHEN ?4 < 0 THEN unit_price_cents ELSE ?4 END,"
+                      " ?5, ?6, ?7, ?8, ?9"
+                      " FROM items WHERE id = ?2",
+                      error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, line->uid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, line->item_id);
+  sqlite3_bind_int64 (stmt, 3, line->quantity);
+  sqlite3_bind_int64 (stmt, 4, line->unit_price_cents);
+  sqlite3_bind_int64 (stmt, 5, line->sold_at_us > 0 ? line->sold_at_us : stk_db_now_us ());
+  if (line->first_line > 0)
+    sqlite3_bind_int64 (stmt, 6, line->first_line);
+  else
+    sqlite3_bind_null (stmt, 6);
+  sqlite3_bind_int64 (stmt, 7, line->discount_cents);
+  sqlite3_bind_text (stmt, 8, line->note != NULL ? line->note : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, line->payment != NULL ? line->payment : "", -1, SQLITE_STATIC);
+  if (!step_statement (stmt, db, line->code, error))
+    return 0;
+  if (sqlite3_changes (db) == 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT, _("Unknown item code “%s”."),
+                   line->code);
+      return 0;
+    }
+  return sqlite3_last_insert_rowid (db);
+}
+
+static gboolean
+validate_short_text (const char  *text,
+                     glong        max_chars,
+                     const char  *what,
+                     GError     **error)
+{
+  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) > max_chars)
+    {
+      /* Translators: %s is what the text is ("payment method", "note"); %ld a count */
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The %s must be valid text of at most %ld characters."), what, max_chars);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+stk_sqlite_apply_sell (StkOp    *op,
+                       sqlite3  *db,
+                       GError  **error)
+{
+  StkSellPayload *d = stk_op_get_payload (op);
+  gint64 sold_at = d->sold_at_us > 0 ? d->sold_at_us : stk_db_now_us ();
+  gint64 first_line = 0;
+
+  if (d->n_lines == 0 || d->n_lines > STK_SALE_MAX_LINES)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("A sale has from 1 to %d lines."), STK_SALE_MAX_LINES);
+      return FALSE;
+    }
+  if (!validate_short_text (d->payment, 64, _("payment method"), error) ||
+      !stk_ops_validate_reason (d->note, error))
+    return FALSE;
+
+  for (guint i = 0; i < d->n_lines; i++)
+    {
+      const StkSellLine *l = &d->lines[i];
+      g_autofree char *uid = NULL;
+      g_autofree char *code = NULL;
+      g_autoptr(GError) line_error = NULL;
+      Resolved r = { 0 };
+      StkSqliteSaleLine line = { 0 };
+      gint64 id = 0;
+
+      if (l->code[0] == '\0')
+        g_set_error (&line_error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The item code is empty."));
+      else if (resolve_code (db, l->code, &r, &line_error))
+        {
+          gint64 price = l->unit_price_cents >= 0 ? l->unit_price_cents : r.unit_price_cents;
+          guint64 gross = 0;
+
+          code = r.code;
+          if (l->quantity <= 0 || l->quantity > G_MAXINT64 / r.pack)
+            g_set_error (&line_error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                         _("A sale of “%s” needs a quantity above zero."), code);
+          else if (l->discount_cents < 0 ||
+                   (l->discount_cents > 0 &&
+                    g_uint64_checked_mul (&gross, (guint64) l->quantity * (guint64) r.pack,
+                                          (guint64) MAX (price, 0)) &&
+                    (guint64) l->discount_cents > gross))
+            g_set_error (&line_error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                         _("The discount on “%s” must be from 0 to the line’s price."), code);
+          else
+            {
+              uid = i == 0 ? g_strdup (stk_op_get_id (op))
+                           : g_strdup_printf ("%s#%u", stk_op_get_id (op), i + 1);
+              line.item_id = r.item_id;
+              line.code = code;
+              line.uid = uid;
+              line.first_line = first_line;
+              line.quantity = l->quantity * r.pack;
+              line.unit_price_cents = l->unit_price_cents;
+              line.discount_cents = l->discount_cents;
+              line.sold_at_us = sold_at;
+              line.note = i == 0 ? d->note : NULL;
+              line.payment = i == 0 ? d->payment : NULL;
+              id = stk_sqlite_insert_sale_line (db, &line, &line_error);
+            }
+        }
+      if (id == 0)
+        {
+          /* Translators: %u is a line's number in a sale, %s what is wrong with it */
+          g_set_error (error, line_error->domain, line_error->code, _("Line %u: %s"), i + 1,
+                       line_error->message);
+          return FALSE;
+        }
+      if (i == 0)
+        first_line = id;
+    }
+  stk_op_set_row_id (op, first_line);
+  return TRUE;
+}
+
+gboolean
+stk_sqlite_apply_return (StkOp    *op,
+                         sqlite3  *db,
+                         GError  **error)
+{
+  StkReturnPayload *d = stk_op_get_payload (op);
+  g_autofree char *code = NULL;
+  gint64 sold = 0, total = 0, returned = 0, refunded = 0, sold_at = 0;
+  gboolean voided = FALSE;
+  gint64 refund = d->refund_cents;
+  gint64 at = d->returned_at_us > 0 ? d->returned_at_us : stk_db_now_us ();
+  sqlite3_stmt *stmt;
+  char id[24];
+  int rc;
+
+  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->line_id);
+  if (!stk_ops_validate_reason (d->reason, error))
+    return FALSE;
+  stmt = stk_db_stmt (db,
+                      "SELECT i.code, s.quantity, s.quantity * s.unit_price_cents - s.discount_cents,"
+                      " (SELECT coalesce (sum (quantity), 0) FROM returns WHERE line_id = s.id),"
+                      " (SELECT coalesce (sum (refund_cents), 0) FROM returns WHERE line_id = s.id),"
+                      " EXISTS (SELECT 1 FROM sale_voids WHERE sale_id = s.id), s.sold_at"
+                      " FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = ?1",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, d->line_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sold = sqlite3_column_int64 (stmt, 1);
+      total = sqlite3_column_int64 (stmt, 2);
+      returned = sqlite3_column_int64 (stmt, 3);
+      refunded = sqlite3_column_int64 (stmt, 4);
+      voided = sqlite3_column_int (stmt, 5) != 0;
+      sold_at = sqlite3_column_int64 (stmt, 6);
+    }
+  else if (rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot record the return"));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return FALSE;
+  if (rc == SQLITE_DONE)
+    {
+      /* Translators: %s is the number of a sale's line */
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("Sale line %s does not exist."), id);
+      return FALSE;
+    }
+  if (voided)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("The sale of “%s” was voided, so nothing of it can be returned."), code);
+      return FALSE;
+    }
+  if (d->quantity <= 0 || d->quantity > sold - returned)
+    {
+      g_autofree char *left = stk_format_count (sold - returned);
+
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "At most %s of “%s” can be returned from this line.",
+                                "At most %s of “%s” can be returned from this line.",
+                                (gulong) CLAMP (sold - returned, 0, G_MAXLONG)),
+                   left, code);
+      return FALSE;
+    }
+  if (at < sold_at)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("A return of “%s” cannot come before its sale."), code);
+      return FALSE;
+    }
+  if (refund < 0)
+    {
+      guint64 product;
+
+      if (d->quantity == sold - returned)
+        refund = total - refunded;
+      else if (g_uint64_checked_mul (&product, (guint64) total, (guint64) d->quantity))
+        refund = (gint64) (product / (guint64) sold);
+      else
+        refund = (gint64) ((double) total * (double) d->quantity / (double) sold);
+      refund = CLAMP (refund, 0, total - refunded);
+    }
+  else if (refund > total - refunded)
+    {
+      g_autofree char *most = stk_format_money (total - refunded);
+
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("At most %s can be refunded on this line of “%s”."), most, code);
+      return FALSE;
+    }
+
+  stmt = stk_db_stmt (db,
+                      "INSERT INTO returns (uid, line_id, quantity, refund_cents, reason, returned_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, d->line_id);
+  sqlite3_bind_int64 (stmt, 3, d->quantity);
+  sqlite3_bind_int64 (stmt, 4, refund);
+  sqlite3_bind_text (stmt, 5, d->reason, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, at);
+  if (!step_statement (stmt, db, code, error))
+    return FALSE;
+  stk_op_set_row_id (op, sqlite3_last_insert_rowid (db));
+  return TRUE;
+}
+
+/* Adds one barcode to @item_id; a barcode another item has is refused naming it, one
+ * the item has already is left as it is when its pack is the same. */
+static gboolean
+insert_barcode (sqlite3           *db,
+                gint64             item_id,
+                const StkBarcode  *b,
+                GError           **error)
+{
+  g_autofree char *key = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!stk_barcode_validate (b->code, NULL, error))
+    return FALSE;
+  if (b->pack < 1 || b->pack > STK_BARCODE_MAX_PACK)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The pack of barcode “%s” must be from 1 to %d."), b->code,
+                   STK_BARCODE_MAX_PACK);
+      return FALSE;
+    }
+  key = stk_barcode_key (b->code);
+
+  stmt = stk_db_stmt (db,
+                      "SELECT b.item_id, i.code, b.code FROM barcodes b JOIN items i ON i.id = b.item_id"
+                      " WHERE b.key = ?1",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      gboolean same_item = sqlite3_column_int64 (stmt, 0) == item_id;
+
+      if (!same_item)
+        g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                     _("Barcode “%s” already belongs to item “%s”."), b->code,
+                     (const char *) sqlite3_column_text (stmt, 1));
+      else
+        g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                     _("Item “%s” has barcode “%s” already (as “%s”)."),
+                     (const char *) sqlite3_column_text (stmt, 1), b->code,
+                     (const char *) sqlite3_column_text (stmt, 2));
+    }
+  else if (rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), b->code);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  stmt = stk_db_stmt (db, "INSERT INTO barcodes (key, code, item_id, pack) VALUES (?1, ?2, ?3, ?4)",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, b->code, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, item_id);
+  sqlite3_bind_int64 (stmt, 4, b->pack);
+  return step_statement (stmt, db, b->code, error);
+}
+
+gboolean
+stk_sqlite_apply_barcodes (StkOp    *op,
+                           sqlite3  *db,
+                           GError  **error)
+{
+  StkBarcodePayload *d = stk_op_get_payload (op);
+  gint64 item_id = d->item_id;
+
+  if (strcmp (stk_op_get_kind (op), STK_OP_ADD_BARCODE) == 0)
+    {
+      if (!stk_ops_validate_code (d->code, error))
+        return FALSE;
+      item_id = stk_sqlite_lookup_item_id (db, d->code, error);
+      if (item_id == 0)
+        return FALSE;
+    }
+  else
+    {
+      sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT 1 FROM items WHERE id = ?1", error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, item_id);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          if (rc == SQLITE_DONE)
+            g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("The item no longer exists."));
+          else
+            stk_db_set_error (error, db, sqlite3_extended_errcode (db),
+                              _("Cannot change the barcodes"));
+          return FALSE;
+        }
+      stmt = stk_db_stmt (db, "DELETE FROM barcodes WHERE item_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, item_id);
+      if (!step_statement (stmt, db, _("barcodes"), error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < d->barcodes->len; i++)
+    if (!insert_barcode (db, item_id, &g_array_index (d->barcodes, StkBarcode, i), error))
+      return FALSE;
+  stk_op_set_row_id (op, item_id);
+  return TRUE;
+}
+
+/* ---- reads ---- */
+
+static gboolean
+has_table (sqlite3    *db,
+           const char *name)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                                    NULL);
+  gboolean has;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  has = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return has;
+}
+
+static void
+set_read_error (GError     **error,
+                sqlite3     *db,
+                const char  *what)
+{
+  int rc = sqlite3_extended_errcode (db);
+
+  if (rc == SQLITE_INTERRUPT)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+  else
+    stk_db_set_error (error, db, rc, what);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           col)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+
+  return g_strdup (text != NULL ? text : "");
+}
+
+gboolean
+stk_sqlite_item_by_scan (sqlite3      *db,
+                         const char   *text,
+                         StkItemInfo  *out,
+                         gint64       *out_pack,
+                         GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 item_id = 0;
+  gint64 pack = 1;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (has_table (db, "barcodes"))
+    {
+      stmt = stk_db_stmt (db, "SELECT item_id, pack FROM barcodes WHERE key = stk_barcode_key (?1)",
+                          error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          item_id = sqlite3_column_int64 (stmt, 0);
+          pack = sqlite3_column_int64 (stmt, 1);
+        }
+      else if (rc != SQLITE_DONE)
+        set_read_error (error, db, _("Cannot read the item"));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return FALSE;
+    }
+
+  if (out_pack != NULL)
+    *out_pack = pack;
+  if (item_id != 0)
+    return stk_query_item_by_id (db, item_id, out, error);
+  if (stk_query_item_by_code (db, text, out, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, STK_ERROR, STK_ERROR_NOT_FOUND))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("No item has the code or barcode “%s”."), text);
+      return FALSE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+GArray *
+stk_sqlite_item_barcodes (sqlite3  *db,
+                          gint64    item_id,
+                          GError  **error)
+{
+  g_autoptr(GArray) barcodes = g_array_new (FALSE, TRUE, sizeof (StkBarcode));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  g_array_set_clear_func (barcodes, (GDestroyNotify) stk_barcode_clear);
+  if (!has_table (db, "barcodes"))
+    return g_steal_pointer (&barcodes);
+  stmt = stk_db_stmt (db, "SELECT code, pack FROM barcodes WHERE item_id = ?1 ORDER BY code",
+                      error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, item_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StkBarcode b = { column_dup (stmt, 0), (guint) sqlite3_column_int64 (stmt, 1) };
+
+      g_array_append_val (barcodes, b);
+    }
+  if (rc != SQLITE_DONE)
+    set_read_error (error, db, _("Cannot read the barcodes"));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? g_steal_pointer (&barcodes) : NULL;
+}
+
+StkSaleDetail *
+stk_sqlite_read_sale (sqlite3  *db,
+                      gint64    id,
+                      GError  **error)
+{
+  g_autoptr(StkSaleDetail) sale = stk_sale_detail_new ();
+  gboolean lines = has_table (db, "returns");
+  sqlite3_stmt *stmt;
+  gint64 sale_id = 0;
+  char id_text[24];
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  /* Any line's id finds its sale. */
+  stmt = stk_db_stmt (db,
+                      lines ? "SELECT coalesce (first_line, id) FROM sales WHERE id = ?1"
+                            : "SELECT id FROM sales WHERE id = ?1",
+                      error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    sale_id = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    set_read_error (error, db, _("Cannot read the sale"));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        {
+          g_snprintf (id_text, sizeof id_text, "%" G_GINT64_FORMAT, id);
+          g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("Sale %s does not exist."), id_text);
+        }
+      return NULL;
+    }
+
+  stmt = stk_db_stmt (db,
+                      lines
+                        ? "SELECT s.id, s.uid, s.sold_at, s.note, s.payment,"
+                          " v.sale_id IS NOT NULL, coalesce (v.reason, ''),"
+                          " i.code, i.description, s.quantity, s.unit_price_cents, s.discount_cents,"
+                          " (SELECT coalesce (sum (quantity), 0) FROM returns WHERE line_id = s.id)"
+                          " FROM sales s JOIN items i ON i.id = s.item_id"
+                          " LEFT JOIN sale_voids v ON v.sale_id = s.id"
+                          " WHERE s.id = ?1 OR s.first_line = ?1 ORDER BY s.id"
+                        : "SELECT s.id, s.uid, s.sold_at, '', '', v.sale_id IS NOT NULL, '',"
+                          " i.code, i.description, s.quantity, s.unit_price_cents, 0, 0"
+                          " FROM sales s JOIN items i ON i.id = s.item_id"
+                          " LEFT JOIN sale_voids v ON v.sale_id = s.id WHERE s.id = ?1",
+                      error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, sale_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StkSaleLine *line = g_new0 (StkSaleLine, 1);
+
+      line->line_id = sqlite3_column_int64 (stmt, 0);
+      if (line->line_id == sale_id)
+        {
+          sale->sale_id = sale_id;
+          g_free (sale->uid);
+          sale->uid = column_dup (stmt, 1);
+          sale->sold_at_us = sqlite3_column_int64 (stmt, 2);
+          g_free (sale->note);
+          sale->note = column_dup (stmt, 3);
+          g_free (sale->payment);
+          sale->payment = column_dup (stmt, 4);
+          sale->voided = sqlite3_column_int (stmt, 5) != 0;
+          g_free (sale->void_reason);
+          sale->void_reason = column_dup (stmt, 6);
+        }
+      line->code = column_dup (stmt, 7);
+      line->description = column_dup (stmt, 8);
+      line->quantity = sqlite3_column_int64 (stmt, 9);
+      line->unit_price_cents = sqlite3_column_int64 (stmt, 10);
+      line->discount_cents = sqlite3_column_int64 (stmt, 11);
+      line->total_cents = line->quantity * line->unit_price_cents - line->discount_cents;
+      line->returned_quantity = sqlite3_column_int64 (stmt, 12);
+      sale->total_cents += line->total_cents;
+      g_ptr_array_add (sale->lines, line);
+    }
+  if (rc != SQLITE_DONE)
+    set_read_error (error, db, _("Cannot read the sale"));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+
+  if (lines)
+    {
+      stmt = stk_db_stmt (db,
+                          "SELECT r.id, r.line_id, i.code, r.quantity, r.refund_cents, r.returned_at,"
+                          " r.reason FROM returns r JOIN sales s ON s.id = r.line_id"
+                          " JOIN items i ON i.id = s.item_id"
+                          " WHERE s.id = ?1 OR s.first_line = ?1 ORDER BY r.id",
+                          error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, sale_id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          StkSaleReturn *ret = g_new0 (StkSaleReturn, 1);
+
+          ret->return_id = sqlite3_column_int64 (stmt, 0);
+          ret->line_id = sqlite3_column_int64 (stmt, 1);
+          ret->code = column_dup (stmt, 2);
+          ret->quantity = sqlite3_column_int64 (stmt, 3);
+          ret->refund_cents = sqlite3_column_int64 (stmt, 4);
+          ret->returned_at_us = sqlite3_column_int64 (stmt, 5);
+          ret->reason = column_dup (stmt, 6);
+          sale->refunded_cents += ret->refund_cents;
+          g_ptr_array_add (sale->returns, ret);
+        }
+      if (rc != SQLITE_DONE)
+        set_read_error (error, db, _("Cannot read the sale"));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return NULL;
+    }
+  return g_steal_pointer (&sale);
+}

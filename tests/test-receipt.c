@@ -129,6 +129,13 @@ in_tmp (const char *name)
   return g_build_filename (tmpdir, name, NULL);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
 /* The names in @folder, sorted, joined by spaces ("" for none). */
 static char *
 list_folder (const char *folder)
@@ -140,7 +147,7 @@ list_folder (const char *folder)
   cr_assert_not_null (dir, "cannot list %s", folder);
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   g_ptr_array_add (names, NULL);
   return g_strjoinv (" ", (char **) names->pdata);
 }

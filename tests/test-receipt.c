@@ -368,6 +368,110 @@ Test (receipt, draws_on_any_cairo_surface_and_says_how_tall)
   cairo_surface_destroy (surface);
 }
 
+/* The columns of @surface with ink: the first and the last. */
+static void
+ink_columns (cairo_surface_t *surface,
+             int             *out_first,
+             int             *out_last)
+{
+  const guchar *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+
+  *out_first = width;
+  *out_last = -1;
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      if ((*((const guint32 *) (data + y * stride) + x) & 0xff) < 0x80)
+        {
+          *out_first = MIN (*out_first, x);
+          *out_last = MAX (*out_last, x);
+        }
+}
+
+/* Printed on A4 the receipt is a column in the middle, enlarged (readable, not a strip
+ * of 80 mm in a corner); on a roll it takes the whole width at its own size. With
+ * STK_RECEIPT_A4_PNG set, the A4 page is written there to look at. */
+Test (receipt, on_a_sheet_a_centred_column_on_a_roll_the_whole_width)
+{
+  g_autoptr(StkSaleDetail) sale = three_line_sale ();
+  /* A4's printable area with GTK's default margins (6.35 mm), in points. */
+  const double a4_width = 595.28 - 2 * 18.0, a4_height = 841.89 - 2 * 18.0;
+  const double column = 90.0 * 72.0 / 25.4 * 1.25;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) a4_width,
+                                                         (int) a4_height);
+  cairo_t *cr = cairo_create (surface);
+  const char *png = g_getenv ("STK_RECEIPT_A4_PNG");
+  int first, last;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cr_assert_eq (stk_receipt_draw_sheet (sale, "Corner Shop", "1 High Street", cr, a4_width,
+                                        a4_height, 0), 1);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  ink_columns (surface, &first, &last);
+  cr_assert (first >= (int) ((a4_width - column) / 2) - 1 && first < (int) ((a4_width - column) / 2) + 6,
+             "the column starts at %d", first);
+  cr_assert (last <= (int) ((a4_width + column) / 2) + 1 && last > (int) ((a4_width + column) / 2) - 6,
+             "the column ends at %d", last);
+  if (png != NULL)
+    cr_assert_eq (cairo_surface_write_to_png (surface, png), CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  /* A roll's printable width: all of it. */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) STK_RECEIPT_TEXT_WIDTH_PT, 2000);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cr_assert_eq (stk_receipt_draw_sheet (sale, "Corner Shop", "1 High Street", cr,
+                                        STK_RECEIPT_TEXT_WIDTH_PT, 2000, 0), 1);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  ink_columns (surface, &first, &last);
+  cr_assert (first <= 1 && last >= (int) STK_RECEIPT_TEXT_WIDTH_PT - 3, "ink from %d to %d",
+             first, last);
+  cairo_surface_destroy (surface);
+}
+
+/* Cut between rows: page 2 of a long receipt starts with a whole row (ink right at its
+ * top) and ends the receipt; nothing is drawn for a page past the last. */
+Test (receipt, a_long_receipt_is_cut_between_rows)
+{
+  g_autoptr(StkSaleDetail) sale = stk_sale_detail_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 204, 300);
+  cairo_t *cr = cairo_create (surface);
+  int pages, first, last;
+
+  sale->sale_id = 60;
+  for (int i = 0; i < 40; i++)
+    add_line (sale, 60 + i, "C-1", "Something", 1, 100, 0);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  pages = stk_receipt_draw_sheet (sale, "", "", cr, 204, 300, 0);
+  cr_assert (pages >= 3, "%d pages", pages);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  stk_receipt_draw_sheet (sale, "", "", cr, 204, 300, pages);
+  cairo_surface_flush (surface);
+  ink_columns (surface, &first, &last);
+  cr_assert_eq (last, -1, "ink on a page past the last");
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  stk_receipt_draw_sheet (sale, "", "", cr, 204, 300, 1);
+  cairo_surface_flush (surface);
+  {
+    gboolean top_ink = FALSE;
+
+    for (int y = 0; y < 4; y++)
+      top_ink = top_ink || row_has_ink (surface, y);
+    cr_assert (top_ink, "page 2 does not start with a row of text");
+  }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 static void
 assert_no_receipt (GError     *error,
                    int         code,

@@ -19,4 +19,15 @@ GtkPrintOperation *stk_receipt_print_operation_new (const StkSaleDetail *sale,
                                                    const char          *shop_name,
                                                    const char          *shop_address);
 
+/* Draws page @page_nr of the receipt as the print operation does on a sheet
+ * @page_width × @page_height points (its printable area), with metrics in points;
+ * returns how many pages the receipt takes on that sheet. */
+int                stk_receipt_draw_sheet         (const StkSaleDetail *sale,
+                                                   const char          *shop_name,
+                                                   const char          *shop_address,
+                                                   cairo_t             *cr,
+                                                   double               page_width,
+                                                   double               page_height,
+                                                   int                  page_nr);
+
 G_END_DECLS

@@ -648,19 +648,19 @@ copy_sale (const StkSaleDetail *sale)
   return copy;
 }
 
-static void
-on_begin_print (GtkPrintOperation *operation,
-                GtkPrintContext   *context,
-                gpointer           user_data)
+/* Lays the job out on a sheet @page_width × @page_height (points) with @pango: a roll
+ * gets the whole width; a sheet a receipt-wide column, centred and a little larger. The
+ * pages each start at a row: a row is never cut in two (one taller than a page gets a
+ * page of its own). Returns how many pages. */
+static int
+print_job_lay_out (PrintJob     *job,
+                   PangoContext *pango,
+                   double        page_width,
+                   double        page_height)
 {
-  PrintJob *job = user_data;
-  PangoContext *pango = gtk_print_context_create_pango_context (context);
-  double page_width = gtk_print_context_get_width (context);
   double width;
   double start = 0;
 
-  setup_context (pango);
-  /* A roll: the whole width. A sheet: a receipt-wide column, a little larger. */
   if (page_width > PRINT_COLUMN_MAX_PT * PRINT_SCALE)
     {
       job->scale = PRINT_SCALE;
@@ -672,14 +672,11 @@ on_begin_print (GtkPrintOperation *operation,
       width = page_width;
     }
   job->x = (page_width - width * job->scale) / 2.0;
-  job->page_height = gtk_print_context_get_height (context) / job->scale;
+  job->page_height = page_height / job->scale;
 
   g_clear_pointer (&job->receipt, receipt_free);
   job->receipt = receipt_new (job->sale, job->shop_name, job->shop_address, pango, width);
-  g_object_unref (pango);
 
-  /* The pages, each starting at a row: a row never cut in two (one taller than a page
-   * gets a page of its own). */
   g_array_set_size (job->breaks, 0);
   g_array_append_val (job->breaks, start);
   for (guint i = 0; i < job->receipt->rows->len; i++)
@@ -688,21 +685,19 @@ on_begin_print (GtkPrintOperation *operation,
 
       if (row->y + row->height - start > job->page_height && row->y > start)
         {
-          start = row->y;
+          /* A page does not open with the space between two blocks. */
+          start = row->kind == ROW_SPACE ? row->y + row->height : row->y;
           g_array_append_val (job->breaks, start);
         }
     }
-  gtk_print_operation_set_n_pages (operation, (int) job->breaks->len);
+  return (int) job->breaks->len;
 }
 
 static void
-on_draw_page (GtkPrintOperation *operation,
-              GtkPrintContext   *context,
-              int                page_nr,
-              gpointer           user_data)
+print_job_draw_page (PrintJob *job,
+                     cairo_t  *cr,
+                     int       page_nr)
 {
-  PrintJob *job = user_data;
-  cairo_t *cr = gtk_print_context_get_cairo_context (context);
   double from;
   double to;
 
@@ -716,6 +711,70 @@ on_draw_page (GtkPrintOperation *operation,
   cairo_scale (cr, job->scale, job->scale);
   receipt_draw_range (job->receipt, cr, from, to);
   cairo_restore (cr);
+}
+
+static PrintJob *
+print_job_new (const StkSaleDetail *sale,
+               const char          *shop_name,
+               const char          *shop_address)
+{
+  PrintJob *job = g_new0 (PrintJob, 1);
+
+  job->sale = copy_sale (sale);
+  job->shop_name = g_strdup (shop_name);
+  job->shop_address = g_strdup (shop_address);
+  job->breaks = g_array_new (FALSE, FALSE, sizeof (double));
+  return job;
+}
+
+int
+stk_receipt_draw_sheet (const StkSaleDetail *sale,
+                        const char          *shop_name,
+                        const char          *shop_address,
+                        cairo_t             *cr,
+                        double               page_width,
+                        double               page_height,
+                        int                  page_nr)
+{
+  PrintJob *job;
+  PangoContext *context;
+  int n_pages;
+
+  g_return_val_if_fail (sale != NULL, 0);
+  g_return_val_if_fail (cr != NULL, 0);
+
+  job = print_job_new (sale, shop_name, shop_address);
+  context = new_point_context ();
+  n_pages = print_job_lay_out (job, context, page_width, page_height);
+  g_object_unref (context);
+  print_job_draw_page (job, cr, page_nr);
+  print_job_free (job);
+  return n_pages;
+}
+
+static void
+on_begin_print (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                gpointer           user_data)
+{
+  PrintJob *job = user_data;
+  PangoContext *pango = gtk_print_context_create_pango_context (context);
+  int n_pages;
+
+  setup_context (pango);
+  n_pages = print_job_lay_out (job, pango, gtk_print_context_get_width (context),
+                               gtk_print_context_get_height (context));
+  g_object_unref (pango);
+  gtk_print_operation_set_n_pages (operation, n_pages);
+}
+
+static void
+on_draw_page (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page_nr,
+              gpointer           user_data)
+{
+  print_job_draw_page (user_data, gtk_print_context_get_cairo_context (context), page_nr);
 }
 
 GtkPrintOperation *
@@ -733,12 +792,7 @@ stk_receipt_print_operation_new (const StkSaleDetail *sale,
 
   g_return_val_if_fail (sale != NULL, NULL);
 
-  job = g_new0 (PrintJob, 1);
-  job->sale = copy_sale (sale);
-  job->shop_name = g_strdup (shop_name);
-  job->shop_address = g_strdup (shop_address);
-  job->breaks = g_array_new (FALSE, FALSE, sizeof (double));
-
+  job = print_job_new (sale, shop_name, shop_address);
   number = sale_number (sale->sale_id);
   /* The file name "Print to File" proposes (the dialog adds ".pdf"). */
   basename = g_strdup_printf ("Sale-%s", number);

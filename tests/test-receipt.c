@@ -511,7 +511,6 @@ Test (receipt, a_read_only_folder_gives_one_sentence_and_no_file)
   int status = 0;
   char message[512] = "";
   ssize_t n;
-  g_autoptr(GError) error = NULL;
   g_autofree char *names = NULL;
 
   cr_assert_eq (g_mkdir (folder, 0755), 0);
@@ -546,7 +545,6 @@ Test (receipt, a_read_only_folder_gives_one_sentence_and_no_file)
   cr_assert (strstr (message, "is read-only.") != NULL, "%s", message);
   names = list_folder (folder);
   cr_assert_str_eq (names, "");
-  (void) error;
 }
 
 /* A write that fails midway (a file-size limit: EFBIG, as a full disk fails with ENOSPC):

@@ -304,7 +304,10 @@ receipt_new (const StkSaleDetail *sale,
         {
           g_autofree char *returned = stk_format_count (line->returned_quantity);
           /* Translators: on a receipt, how many of a line came back; %s is a number */
-          g_autofree char *text = g_strdup_printf (_("%s returned"), returned);
+          g_autofree char *text = g_strdup_printf (ngettext ("%s returned", "%s returned",
+                                                             (gulong) MIN (line->returned_quantity,
+                                                                           G_MAXULONG)),
+                                                   returned);
 
           add_text (self, text, FONT_SMALL, PANGO_ALIGN_LEFT, INDENT_PT);
         }
@@ -574,8 +577,7 @@ stk_receipt_write_pdf (const StkSaleDetail  *sale,
         {
           g_autofree char *name = g_filename_display_name (path);
 
-          /* Translators: the first %s is a file name, the second what went wrong (in
-           * English, from the drawing library) */
+          /* Translators: the first %s is a file name, the second what went wrong */
           g_set_error (error, STK_ERROR, STK_ERROR_IO, _("Cannot write “%s”: %s."), name,
                        cairo_status_to_string (status));
         }

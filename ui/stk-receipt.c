@@ -305,8 +305,7 @@ receipt_new (const StkSaleDetail *sale,
           g_autofree char *returned = stk_format_count (line->returned_quantity);
           /* Translators: on a receipt, how many of a line came back; %s is a number */
           g_autofree char *text = g_strdup_printf (ngettext ("%s returned", "%s returned",
-                                                             (gulong) MIN (line->returned_quantity,
-                                                                           G_MAXULONG)),
+                                                             (gulong) line->returned_quantity),
                                                    returned);
 
           add_text (self, text, FONT_SMALL, PANGO_ALIGN_LEFT, INDENT_PT);

@@ -220,10 +220,10 @@ Test (receipt, says_every_line_total_and_refund_in_order)
 Test (receipt, a_voided_sale_says_so_and_why_and_no_returns_no_net)
 {
   g_autoptr(StkSaleDetail) sale = voided_sale ();
-  g_auto(GStrv) rows = stk_receipt_get_rows (sale, "", "", STK_RECEIPT_TEXT_WIDTH_PT);
+  g_auto(GStrv) rows = stk_receipt_get_rows (sale, NULL, "  \n ", STK_RECEIPT_TEXT_WIDTH_PT);
   guint at;
 
-  /* No shop: the receipt opens with the sale. */
+  /* No shop (no name, a blank address): the receipt opens with the sale. */
   cr_assert (g_str_has_prefix (rows[0], "Sale 50\t"), "%s", rows[0]);
   at = find_row (rows, 0, "VOIDED");
   at = find_row (rows, at, "Reason: Wrong customer");

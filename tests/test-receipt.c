@@ -636,6 +636,17 @@ Test (receipt_print, proposes_the_sale_s_file_name_and_prints_one_page)
 
   gtk_page_setup_set_paper_size_and_default_margins (setup_a4, a4);
   cr_assert_eq (export_pages (sale, setup_a4, path), 1);
+  {
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+    double width, height;
+
+    cr_assert (g_file_get_contents (path, &contents, &length, NULL));
+    pdf_media_box (contents, length, &width, &height);
+    cr_assert_float_eq (width, 595.28, 0.5);
+    cr_assert_float_eq (height, 841.89, 0.5);
+    cr_assert (memmem (contents, length, "/Count 1\n", 9) != NULL, "not one page");
+  }
 }
 
 /* A receipt longer than the sheet goes on to more sheets (nothing cut off). */

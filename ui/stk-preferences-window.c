@@ -15,6 +15,10 @@ struct _StkPreferencesWindow
   /* Template widgets */
   AdwPreferencesGroup  *money_group;
   AdwEntryRow          *currency_row;
+  AdwPreferencesGroup  *receipts_group;
+  AdwEntryRow          *shop_name_row;
+  GtkTextView          *address_view;
+  GtkTextBuffer        *address_buffer;
 };
 
 G_DEFINE_FINAL_TYPE (StkPreferencesWindow, stk_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -56,6 +60,10 @@ stk_preferences_window_class_init (StkPreferencesWindowClass *klass)
                                                RESOURCE_PREFIX "ui/stk-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, money_group);
   gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, currency_row);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, receipts_group);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, shop_name_row);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, address_view);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, address_buffer);
 }
 
 static void
@@ -85,11 +93,18 @@ stk_preferences_window_new (GtkWindow *parent,
       description = g_strdup (_("Preferences cannot be kept: Stocktake’s settings schema is "
                                 "not installed."));
       gtk_widget_set_sensitive (GTK_WIDGET (self->currency_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->receipts_group), FALSE);
+      adw_preferences_group_set_description (self->receipts_group, description);
     }
   else
     {
       self->settings = g_object_ref (settings);
       g_settings_bind (settings, "currency-symbol", self->currency_row, "text",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "shop-name", self->shop_name_row, "text",
+                       G_SETTINGS_BIND_DEFAULT);
+      /* The address as typed, newlines and all. */
+      g_settings_bind (settings, "shop-address", self->address_buffer, "text",
                        G_SETTINGS_BIND_DEFAULT);
       if (symbol != NULL)
         /* Translators: %s is the currency symbol of the language and region settings */

@@ -6,8 +6,9 @@
 G_BEGIN_DECLS
 
 /* Preferences (Ctrl+,): the currency symbol shown with amounts, kept in GSettings
- * (io.github.stocktake.Stocktake currency-symbol; empty: the locale's). With @settings
- * NULL (the schema is not installed) the row says so and cannot be edited. */
+ * (io.github.stocktake.Stocktake currency-symbol; empty: the locale's); the shop's name
+ * and address printed on receipts (shop-name, shop-address: several lines). With
+ * @settings NULL (the schema is not installed) the rows say so and cannot be edited. */
 #define STK_TYPE_PREFERENCES_WINDOW (stk_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (StkPreferencesWindow, stk_preferences_window, STK, PREFERENCES_WINDOW,
                       AdwPreferencesWindow)

@@ -32,8 +32,13 @@ import time
 
 import pyatspi
 
+import stkatspi
+from stkatspi import (button, check, click, env, find, frame_named, frames, sensitive, shot,
+                      texts, wait_for, walk, xdo_key)
+
 STOCKTAKE, HOLDER, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 SHOTS = sys.argv[4] if len(sys.argv) > 4 else None
+stkatspi.SHOTS = SHOTS
 DB = os.path.join(WORK, "inventory.db")
 EDIT_ACTIONS = ("New Item", "Add Item", "Record Sale", "Record Movement", "Import",
                 "Restore", "Edit", "Delete", "Archive", "Undo")
@@ -41,27 +46,7 @@ EDIT_ACTIONS = ("New Item", "Add Item", "Record Sale", "Record Movement", "Impor
 # Generous: the checks are about what happens, not how fast (see the docstring).
 SWITCH_DEADLINE = 30
 
-failures = []
 procs = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what, flush=True)
-    if not ok:
-        failures.append(what)
-    return ok
-
-
-def env():
-    e = dict(os.environ)
-    e.update({"GSK_RENDERER": "cairo", "GSETTINGS_BACKEND": "memory",
-              "STOCKTAKE_TEST_HOOKS": "1", "STOCKTAKE_RETRY_BUDGET_MS": "1500",
-              "STOCKTAKE_PROBE_INTERVAL_MS": "500", "NO_AT_BRIDGE": "0"})
-    # The windows under test fail on any GTK or GLib warning (tests/meson.build);
-    # this AT-SPI client itself does not (libatspi warns about trees that change).
-    if "STK_TEST_APP_G_DEBUG" in e:
-        e["G_DEBUG"] = e["STK_TEST_APP_G_DEBUG"]
-    return e
 
 
 def start(extra_env=None):
@@ -70,145 +55,6 @@ def start(extra_env=None):
     p = subprocess.Popen([STOCKTAKE, "--database", DB], env=e)
     procs.append(p)
     return p
-
-
-def wait_for(fn, timeout, step=0.1):
-    end = time.monotonic() + timeout
-    while True:
-        try:
-            v = fn()
-        except Exception:  # the accessible tree changes under our feet
-            v = None
-        if v or time.monotonic() >= end:
-            return v
-        time.sleep(step)
-
-
-def app_of(pid):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in desktop:
-        try:
-            if app is not None and app.get_process_id() == pid:
-                return app
-        except Exception:
-            pass
-    return None
-
-
-def frames(pid):
-    app = app_of(pid)
-    if app is None:
-        return []
-    return [w for w in app if w is not None and w.getRoleName() in ("frame", "dialog", "window")]
-
-
-def frame_named(pid, pred):
-    for f in frames(pid):
-        if pred(f.name or ""):
-            return f
-    return None
-
-
-def walk(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n is None:
-            continue
-        yield n
-        try:
-            stack.extend(list(n))
-        except Exception:
-            pass
-
-
-def find(node, pred):
-    for n in walk(node):
-        try:
-            if pred(n):
-                return n
-        except Exception:
-            pass
-    return None
-
-
-def button(node, name):
-    # GTK 4.8 names a button after its label, sometimes twice ("Quit Quit").
-    # AdwMessageDialog has each response twice (a row and a column of buttons, one of
-    # them hidden): the one shown, which alone takes a click.
-    def named(n):
-        return n.getRoleName() in ("push button", "toggle button") \
-            and (n.name or "").replace("_", "") in (name, name + " " + name)
-    found = [n for n in walk(node) if _safe(named, n)]
-    for n in found:
-        if _safe(lambda m: m.getState().contains(pyatspi.STATE_SHOWING), n):
-            return n
-    # GTK 4.8 sets no "showing" state: the hidden one is the one laid out at no size.
-    for n in found:
-        if _safe(lambda m: m.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width > 0, n):
-            return n
-    return found[0] if found else None
-
-
-def _safe(fn, n):
-    try:
-        return fn(n)
-    except Exception:
-        return None
-
-
-def texts(node):
-    out = []
-    for n in walk(node):
-        try:
-            if n.name:
-                out.append(n.name)
-            if n.getRoleName() == "label":
-                t = n.queryText()
-                out.append(t.getText(0, t.characterCount))
-        except Exception:
-            pass
-    return "\n".join(out)
-
-
-def sensitive(n):
-    return n.getState().contains(pyatspi.STATE_SENSITIVE)
-
-
-def click(n):
-    a = n.queryAction()
-    for i in range(a.nActions):
-        if a.getName(i) == "click":
-            return a.doAction(i)
-    return a.doAction(0)
-
-
-def shot(name):
-    if SHOTS:
-        time.sleep(0.7)
-        subprocess.run(["import", "-window", "root", os.path.join(SHOTS, name)], check=False)
-
-
-def xdo_key(pid, keys):
-    """Sends keys to the process's main window, raised and focused through openbox."""
-    title = (main_window_of(pid) or "")
-    r = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid), "--name",
-                        "^Stocktake"], capture_output=True, text=True, timeout=10)
-    ids = [i for i in r.stdout.split()
-           if subprocess.run(["xdotool", "getwindowname", i], capture_output=True, text=True,
-                             timeout=10).stdout.strip() == title]
-    if not ids:
-        check(False, "xdotool finds the window %r of process %d" % (title, pid))
-        return False
-    subprocess.run(["xdotool", "windowactivate", ids[-1]], check=False, timeout=10)
-    time.sleep(0.5)
-    subprocess.run(["xdotool", "key", "--clearmodifiers", keys], check=False, timeout=10)
-    return True
-
-
-def main_window_of(pid):
-    w = frame_named(pid, lambda n: n.startswith("Stocktake"))
-    return w.name if w is not None else None
 
 
 def count(code):
@@ -510,5 +356,6 @@ finally:
     if wm is not None:
         wm.terminate()
         wm.wait()
+failures = stkatspi.failures
 print("%d check(s) failed" % len(failures) if failures else "all checks passed", flush=True)
 sys.exit(1 if failures else 0)

@@ -484,3 +484,21 @@ Test (sell, an_inventory_of_one_item_sales_upgrades_with_ids_totals_and_voids)
   }
   assert_consistent ();
 }
+
+Test (sell, removing_a_new_item_takes_its_barcodes_and_frees_them)
+{
+  g_autoptr(StkOp) add = stk_op_add_barcode ("NEW", "4006381333931", 6);
+  g_autoptr(StkOp) del = NULL;
+  g_autoptr(StkOp) again = stk_op_add_barcode ("OTHER", "4006381333931", 1);
+  gint64 id;
+
+  id = item ("NEW", 100, 0);
+  item ("OTHER", 100, 0);
+  submit_ok (add);
+  del = stk_op_delete_item (id);
+  submit_ok (del);
+  cr_assert_eq (count ("SELECT count (*) FROM items WHERE code = 'NEW'"), 0);
+  cr_assert_eq (count ("SELECT count (*) FROM barcodes"), 0);
+  submit_ok (again);
+  cr_assert_eq (count ("SELECT item_id FROM barcodes"), 2);
+}

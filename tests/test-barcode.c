@@ -179,3 +179,36 @@ Test (barcode, list_field_errors_name_the_barcode)
                  error->message);
     }
 }
+
+static void
+assert_same_key (const char *a,
+                 const char *b)
+{
+  g_autofree char *ka = stk_barcode_key (a);
+  g_autofree char *kb = stk_barcode_key (b);
+
+  cr_assert_str_eq (ka, kb, "“%s” and “%s” should be one barcode", a, b);
+}
+
+Test (barcode, one_number_has_one_key_however_it_is_spelt)
+{
+  char upca[13];
+  g_autofree char *key = stk_barcode_key ("036000291452");
+  g_autofree char *ean8 = stk_barcode_key ("96385074");
+  g_autofree char *free_a = stk_barcode_key ("Shelf-7");
+  g_autofree char *free_b = stk_barcode_key ("SHELF-7");
+  g_autofree char *wrong = stk_barcode_key ("036000291453");
+
+  cr_assert_str_eq (key, "00036000291452");
+  assert_same_key ("036000291452", "0036000291452");
+  assert_same_key ("036000291452", "00036000291452");
+  /* A UPC-E is the UPC-A it stands for. */
+  cr_assert (stk_barcode_expand_upce ("04252614", upca));
+  assert_same_key ("04252614", upca);
+  /* An EAN-8 is not padded into another EAN-8's number. */
+  cr_assert_str_eq (ean8, "00000096385074");
+  /* Free codes follow the item-code rule (case does not matter). */
+  cr_assert_str_eq (free_a, free_b);
+  /* A number with a wrong check digit is not a GS1 number: a free code, kept apart. */
+  cr_assert_str_neq (wrong, key);
+}

@@ -502,3 +502,115 @@ Test (sell, removing_a_new_item_takes_its_barcodes_and_frees_them)
   submit_ok (again);
   cr_assert_eq (count ("SELECT item_id FROM barcodes"), 2);
 }
+
+/* Runs @sql on a connection of its own, as another program would (no applier in the way;
+ * the key functions registered as on every connection); returns SQLite's code. */
+static int
+raw (const char *sql)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  stk_code_register (db);
+  sqlite3_busy_timeout (db, 5000);
+  rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+  sqlite3_close (db);
+  return rc & 0xff;
+}
+
+Test (sell, the_schema_itself_keeps_the_rules_of_lines_returns_voids_and_barcodes)
+{
+  StkSaleLineSpec lines[] = { { "A", 2, 100, 0 }, { "B", 1, 100, 0 } };
+  g_autoptr(StkOp) op = NULL;
+  gint64 first, second;
+  g_autofree char *sql = NULL;
+
+  item ("A", 100, 10);
+  item ("B", 100, 10);
+  op = stk_op_sell (lines, 2, NULL, NULL, 1000);
+  submit_ok (op);
+  first = stk_op_get_row_id (op);
+  second = count ("SELECT max (id) FROM sales");
+
+  /* A further line: only of a first line, at its time, without note or payment. */
+#define LINE(first_line, at, note) \
+  g_strdup_printf ("INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at," \
+                   " first_line, note) VALUES ('x%d', 1, 1, 1, %d, %" G_GINT64_FORMAT ", '%s')", \
+                   __LINE__, at, (gint64) (first_line), note)
+  sql = LINE (second, 1000, "");
+  cr_assert_eq (raw (sql), SQLITE_CONSTRAINT, "a line of a further line");
+  g_free (sql);
+  sql = LINE (first, 1001, "");
+  cr_assert_eq (raw (sql), SQLITE_CONSTRAINT, "a line at another time");
+  g_free (sql);
+  sql = LINE (first, 1000, "n");
+  cr_assert_eq (raw (sql), SQLITE_CONSTRAINT, "a note on a further line");
+  g_free (sql);
+  sql = LINE (first, 1000, "");
+  cr_assert_eq (raw (sql), SQLITE_OK, "a proper further line");
+  g_free (sql);
+#undef LINE
+  cr_assert_eq (raw ("UPDATE sales SET discount_cents = 1"), SQLITE_CONSTRAINT);
+  cr_assert_eq (count ("SELECT count (*) FROM sales WHERE discount_cents > 0"), 0);
+
+  /* Returns: the whole line, never more, never before the sale. */
+  sql = g_strdup_printf ("INSERT INTO returns (uid, line_id, quantity, refund_cents, returned_at)"
+                         " VALUES ('r1', %" G_GINT64_FORMAT ", 1, 0, 999)", first);
+  cr_assert_eq (raw (sql), SQLITE_CONSTRAINT, "a return before its sale");
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO returns (uid, line_id, quantity, refund_cents, returned_at)"
+                         " VALUES ('r2', %" G_GINT64_FORMAT ", 2, 201, 2000)", first);
+  cr_assert_eq (raw (sql), SQLITE_CONSTRAINT, "a refund above what was paid");
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO returns (uid, line_id, quantity, refund_cents, returned_at)"
+                         " VALUES ('r3', %" G_GINT64_FORMAT ", 2, 200, 2000)", first);
+  cr_assert_eq (raw (sql), SQLITE_OK, "the whole line back");
+  cr_assert_eq (on_hand ("A"), 10 - 2 + 2 - 1);
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO returns (uid, line_id, quantity, refund_cents, returned_at)"
+                         " VALUES ('r4', %" G_GINT64_FORMAT ", 1, 0, 2000)", first);
+  cr_assert_eq (raw (sql), SQLITE_CONSTRAINT, "more back than sold");
+  cr_assert_eq (raw ("DELETE FROM returns"), SQLITE_CONSTRAINT);
+  cr_assert_eq (raw ("UPDATE returns SET quantity = 1"), SQLITE_CONSTRAINT);
+
+  /* Voids: not of a further line alone; not of a sale with returns. */
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO sale_voids (sale_id, voided_at) VALUES (%" G_GINT64_FORMAT ", 3000)",
+                         second);
+  cr_assert_eq (raw (sql), SQLITE_CONSTRAINT, "a further line voided alone");
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO sale_voids (sale_id, voided_at) VALUES (%" G_GINT64_FORMAT ", 3000)",
+                         first);
+  cr_assert_eq (raw (sql), SQLITE_CONSTRAINT, "a sale with returns voided");
+  cr_assert_eq (count ("SELECT count (*) FROM sale_voids"), 0);
+
+  /* Barcodes: the key is the code's; one item each; not changed in place. */
+  cr_assert_eq (raw ("INSERT INTO barcodes (key, code, item_id) VALUES ('x', '4006381333931', 1)"),
+                SQLITE_CONSTRAINT, "a key that is not the code's");
+  cr_assert_eq (raw ("INSERT INTO barcodes (key, code, item_id)"
+                     " VALUES (stk_barcode_key ('036000291452'), '036000291452', 1)"), SQLITE_OK);
+  cr_assert_eq (raw ("INSERT INTO barcodes (key, code, item_id)"
+                     " VALUES (stk_barcode_key ('0036000291452'), '0036000291452', 2)"),
+                SQLITE_CONSTRAINT, "the same number for a second item");
+  cr_assert_eq (raw ("UPDATE barcodes SET item_id = 2"), SQLITE_CONSTRAINT);
+}
+
+Test (sell, a_void_of_a_sale_brings_every_line_along)
+{
+  StkSaleLineSpec lines[] = { { "A", 1, -1, 0 }, { "B", 2, -1, 0 }, { "A", 3, -1, 0 } };
+  g_autoptr(StkOp) op = NULL;
+  g_autofree char *sql = NULL;
+
+  item ("A", 100, 10);
+  item ("B", 100, 10);
+  op = stk_op_sell (lines, 3, NULL, NULL, 0);
+  submit_ok (op);
+  sql = g_strdup_printf ("INSERT INTO sale_voids (sale_id, voided_at, reason)"
+                         " VALUES (%" G_GINT64_FORMAT ", 5, 'why')", stk_op_get_row_id (op));
+  cr_assert_eq (raw (sql), SQLITE_OK);
+  cr_assert_eq (count ("SELECT count (*) FROM sale_voids WHERE reason = 'why'"), 3);
+  cr_assert_eq (on_hand ("A"), 10);
+  cr_assert_eq (on_hand ("B"), 10);
+  assert_consistent ();
+}

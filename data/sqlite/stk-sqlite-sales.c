@@ -134,22 +134,6 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
   return sqlite3_last_insert_rowid (db);
 }
 
-static gboolean
-validate_short_text (const char  *text,
-                     glong        max_chars,
-                     const char  *what,
-                     GError     **error)
-{
-  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) > max_chars)
-    {
-      /* Translators: %s is what the text is ("payment method", "note"); %ld a count */
-      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                   _("The %s must be valid text of at most %ld characters."), what, max_chars);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 stk_sqlite_apply_sell (StkOp    *op,
                        sqlite3  *db,
@@ -165,8 +149,13 @@ stk_sqlite_apply_sell (StkOp    *op,
                    _("A sale has from 1 to %d lines."), STK_SALE_MAX_LINES);
       return FALSE;
     }
-  if (!validate_short_text (d->payment, 64, _("payment method"), error) ||
-      !stk_ops_validate_reason (d->note, error))
+  if (!g_utf8_validate (d->payment, -1, NULL) || g_utf8_strlen (d->payment, -1) > 64)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The payment method must be valid text of at most %d characters."), 64);
+      return FALSE;
+    }
+  if (!stk_ops_validate_reason (d->note, error))
     return FALSE;
 
   for (guint i = 0; i < d->n_lines; i++)

@@ -109,6 +109,15 @@ stk_test_drain (void)
   return TRUE;
 }
 
+gboolean
+stk_test_wait_refs (gpointer object,
+                    guint    refs,
+                    guint    timeout_ms)
+{
+  return STK_TEST_WAIT_UNTIL ((guint) g_atomic_int_get ((gint *) &G_OBJECT (object)->ref_count) == refs,
+                              timeout_ms);
+}
+
 char *
 stk_test_helper_path (const char *name)
 {

@@ -26,6 +26,13 @@ void      stk_test_spin           (guint           ms);
  * what a worker thread has yet to queue is not covered. FALSE if it did not come within
  * stk_test_deadline (60 s). */
 gboolean  stk_test_drain          (void);
+/* Runs the default main context until @object's reference count is @refs, or
+ * stk_test_deadline (@timeout_ms) passed; whether it is. A GTask (a read, a job, a
+ * flow) holds its source object until its callback has run: once the count is back to
+ * what it was before, nothing of that work is left to come. */
+gboolean  stk_test_wait_refs      (gpointer        object,
+                                   guint           refs,
+                                   guint           timeout_ms);
 
 /* Path of a helper program built next to the tests. */
 char     *stk_test_helper_path    (const char     *name);

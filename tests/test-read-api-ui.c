@@ -251,15 +251,6 @@ assert_new_order (StkTableModel *model,
   cr_assert_str_eq (bottom, last, "the list is not in the new order");
 }
 
-/* Every read the store was asked for is back and called back: each holds the store
- * (GTask keeps its source object until its callback has run), so only @refs are left. */
-static gboolean
-store_refs_are (StkStore *store,
-                guint     refs)
-{
-  return (guint) g_atomic_int_get (&G_OBJECT (store)->ref_count) == refs;
-}
-
 /* The read of the old order held at the gate is read @held (from 0): the new order is
  * asked for meanwhile, and comes in whole and done while that read is still held; once
  * the old read ends, its callback changes nothing and starts no other read. */
@@ -290,10 +281,10 @@ sort_while_old_read_held (const char *search,
   assert_new_order (model, n_items, first, last);
   arrived = gate_arrived (&gate);
 
-  /* The old read goes on and ends; its callback runs (the store is back to the test's
-   * reference and the model's). */
+  /* The old read goes on and ends; its callback has run once the store is back to the
+   * test's reference and the model's (each read's task holds it until then). */
   gate_allow (&gate, G_MAXUINT);
-  cr_assert (STK_TEST_WAIT_UNTIL (store_refs_are (store, 2), WAIT_MS),
+  cr_assert (stk_test_wait_refs (store, 2, WAIT_MS),
              "a read of the old order did not end");
   assert_new_order (model, n_items, first, last);
   cr_assert_eq (gate_arrived (&gate), arrived, "the old read's end started another read");

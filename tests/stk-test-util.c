@@ -114,8 +114,9 @@ stk_test_wait_refs (gpointer object,
                     guint    refs,
                     guint    timeout_ms)
 {
-  return STK_TEST_WAIT_UNTIL ((guint) g_atomic_int_get ((gint *) &G_OBJECT (object)->ref_count) == refs,
-                              timeout_ms);
+  gint *count = (gint *) &G_OBJECT (object)->ref_count;
+
+  return STK_TEST_WAIT_UNTIL ((guint) g_atomic_int_get (count) == refs, timeout_ms);
 }
 
 char *

@@ -88,6 +88,37 @@ stk_test_spin (guint ms)
   stk_test_wait_for (&never, ms);
 }
 
+static gboolean
+drained_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+stk_test_drain (void)
+{
+  gboolean ran = FALSE;
+  guint id = g_idle_add_full (G_PRIORITY_LOW + 1, drained_cb, &ran, NULL);
+
+  if (!stk_test_wait_for (&ran, 60000))
+    {
+      g_source_remove (id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+stk_test_wait_refs (gpointer object,
+                    guint    refs,
+                    guint    timeout_ms)
+{
+  gint *count = (gint *) &G_OBJECT (object)->ref_count;
+
+  return STK_TEST_WAIT_UNTIL ((guint) g_atomic_int_get (count) == refs, timeout_ms);
+}
+
 char *
 stk_test_helper_path (const char *name)
 {
@@ -394,6 +425,37 @@ stk_test_crash_round (const char      *db_path,
   counts->acked += g_hash_table_size (acked);
 
   return stk_test_crash_check (db_path, acked, counts, first_problem, error);
+}
+
+static gboolean
+apply_nothing (StkOp    *op,
+               gpointer  user_data,
+               GError  **error)
+{
+  return TRUE;
+}
+
+static void
+barrier_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
+    g_error ("the barrier op failed: %s", error->message);
+  *(gboolean *) user_data = TRUE;
+}
+
+void
+stk_test_writer_barrier (StkWriter *writer)
+{
+  g_autoptr(StkOp) op = stk_op_new_run ("barrier", STK_CHANGE_NONE, apply_nothing, NULL, NULL);
+  gboolean done = FALSE;
+
+  stk_writer_submit (writer, op, NULL, barrier_done_cb, &done);
+  if (!stk_test_wait_for (&done, 60000))
+    g_error ("the writer did not answer a barrier op");
 }
 
 static gboolean

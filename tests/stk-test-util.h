@@ -16,7 +16,23 @@ void      stk_test_rmdir          (const char *path);
 /* Spins the thread-default main context until *flag is TRUE or timeout_ms passed. */
 gboolean  stk_test_wait_for       (const gboolean *flag,
                                    guint           timeout_ms);
+/* Benchmarks only: runs the main context for @ms, as a user's pause would. A test waits
+ * for the event itself (stk_test_wait_for, STK_TEST_WAIT_UNTIL, stk_test_drain,
+ * stk_test_writer_barrier). */
 void      stk_test_spin           (guint           ms);
+/* Runs the default main context until an idle of the lowest priority, added now, has run:
+ * by then every source that was ready (idles, answers already queued to this context)
+ * has run. The positive event to check an absence against, for what this thread queues;
+ * what a worker thread has yet to queue is not covered. FALSE if it did not come within
+ * stk_test_deadline (60 s). */
+gboolean  stk_test_drain          (void);
+/* Runs the default main context until @object's reference count is @refs, or
+ * stk_test_deadline (@timeout_ms) passed; whether it is. A GTask (a read, a job, a
+ * flow) holds its source object until its callback has run: once the count is back to
+ * what it was before, nothing of that work is left to come. */
+gboolean  stk_test_wait_refs      (gpointer        object,
+                                   guint           refs,
+                                   guint           timeout_ms);
 
 /* Path of a helper program built next to the tests. */
 char     *stk_test_helper_path    (const char     *name);
@@ -95,6 +111,11 @@ StkStore  *stk_test_open_store     (const char     *path);
 void       stk_test_close_writer   (StkWriter      *writer);
 void       stk_test_submit         (StkWriter      *writer,
                                     StkOp          *op);
+/* Submits an op that changes nothing and runs the default main context until its
+ * callback has run: the writer commits and answers in order, so every op submitted
+ * before it has committed and had its callback by then. Aborts the test (g_error) if
+ * the answer does not come within stk_test_deadline (60 s). */
+void       stk_test_writer_barrier (StkWriter      *writer);
 
 /* An op that holds the writer thread until released, so that ops queued meanwhile
  * form one batch. Init with stk_test_gate_init(), submit stk_test_gate_op(). */

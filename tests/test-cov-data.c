@@ -245,11 +245,14 @@ Test (cov_data, public_entry_points_refuse_bad_arguments_without_a_crash)
   g_autoptr(StkStore) store = NULL;
   g_autoptr(GTask) foreign = NULL;
   GCancellable *bad = (GCancellable *) not_a_cancellable;
+  guint writer_refs, store_refs;
 
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
   g_log_set_writer_func (stk_test_critical_writer, &criticals, NULL);
   writer = stk_test_open_writer (db_path);
   store = stk_test_open_store (db_path);
+  writer_refs = G_OBJECT (writer)->ref_count;
+  store_refs = G_OBJECT (store)->ref_count;
 
   /* data/stk-jobs.h */
   REFUSED (stk_input_check (NULL, FALSE, NULL), FALSE);
@@ -354,7 +357,12 @@ Test (cov_data, public_entry_points_refuse_bad_arguments_without_a_crash)
   REFUSED (stk_parse_money (NULL, NULL, NULL), FALSE);
   REFUSED (stk_parse_count (NULL, NULL, NULL), FALSE);
 
-  stk_test_spin (50);   /* a refused async call must not answer later either */
+  /* A refused async call must not answer later either: one that went ahead would have
+   * its answer queued here, or its job would hold the writer or the store until its
+   * callback had run (the store's other reference is @foreign's). */
+  cr_assert (stk_test_drain ());
+  cr_assert (stk_test_wait_refs (writer, writer_refs, 60000), "a refused call holds the writer");
+  cr_assert (stk_test_wait_refs (store, store_refs + 1, 60000), "a refused call holds the store");
   stk_test_close_writer (g_steal_pointer (&writer));
 }
 

@@ -831,7 +831,6 @@ Test (faults, write_lock_held_elsewhere_then_released)
   g_autofree char *path = g_build_filename (tmpdir, "locked.db", NULL);
   StkWriterFigures figures = { 0 };
   Run run = { 0 };
-  gint64 deadline;
 
   copy_file (template_path, path);
   writer = g_initable_new (STK_TYPE_WRITER, NULL, &error,
@@ -847,14 +846,8 @@ Test (faults, write_lock_held_elsewhere_then_released)
    * the op waits in the queue (retrying, then locked), and commits once it is free. */
   stk_faultvfs_arm_sticky (STK_FAULT_SHM_LOCK, 1, SQLITE_BUSY);
   stk_writer_submit (writer, op, NULL, collect_cb, &run);
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < deadline)
-    {
-      stk_writer_get_figures (writer, &figures);
-      if (figures.lock_episodes > 0)
-        break;
-      stk_test_spin (10);
-    }
+  STK_TEST_WAIT_UNTIL ((stk_writer_get_figures (writer, &figures), figures.lock_episodes > 0),
+                       30000);
   cr_assert_gt (figures.lock_episodes, 0, "the writer never reported the lock");
   cr_assert_gt (figures.retries, 0);
   cr_assert_not (run.all_done, "the op finished while the database was locked");

@@ -17,12 +17,27 @@
 static StkSession *session;
 static GtkWindow *window;
 
+/* A flow's end: what it told its caller, and the session it runs on with that
+ * session's references before the flow started (a flow holds its session from its
+ * start until it has ended, worker included). */
 typedef struct
 {
-  gboolean called;
-  gboolean changed;
-  guint    calls;
+  gboolean    called;
+  gboolean    changed;
+  guint       calls;
+  StkSession *session;
+  guint       refs;
 } Done;
+
+#define DONE_ON(s) { .session = (s), .refs = G_OBJECT (s)->ref_count }
+
+/* Waits until the flow of @done has let go of its session: nothing of it is left to
+ * come (no second call, no late dialog). */
+static void
+wait_flow_gone (Done *done)
+{
+  cr_assert (stk_test_wait_refs (done->session, done->refs, 60000), "the flow did not end");
+}
 
 static void
 setup (void)
@@ -44,7 +59,9 @@ teardown (void)
   if (window != NULL)
     gtk_window_destroy (window);
   window = NULL;
-  stk_test_spin (50);
+  /* Every flow ended (a flow holds the session until then): only the test's reference. */
+  if (session != NULL)
+    cr_assert (stk_test_wait_refs (session, 1, 60000), "a flow did not end");
   if (session != NULL)
     stk_session_close (session, 5000, NULL);
   g_clear_object (&session);
@@ -147,7 +164,7 @@ static GtkWindow *
 wait_result (Done *done)
 {
   cr_assert (stk_test_wait_for (&done->called, 60000), "the flow did not end");
-  stk_test_spin (50);
+  wait_flow_gone (done);
   cr_assert_eq (done->calls, 1);
   return find_toplevel ("StkResultDialog");
 }
@@ -162,7 +179,7 @@ Test (flows, bad_csv_lists_errors_by_line_and_imports_nothing)
                                      "B2,Bread,12.345\n"
                                      "C3,Cherries,1.00\n"
                                      "a1,Apples again,3.00\n");
-  Done done = { 0 };
+  Done done = DONE_ON (session);
   GtkWindow *result;
   g_autoptr(GPtrArray) lines = NULL;
   gboolean line3 = FALSE, line5 = FALSE;
@@ -195,7 +212,7 @@ Test (flows, errors_beyond_fifty_are_counted)
 {
   g_autoptr(GString) csv = g_string_new ("code,unit_price\n");
   g_autofree char *path = NULL;
-  Done done = { 0 };
+  Done done = DONE_ON (session);
   GtkWindow *result;
   g_autoptr(GPtrArray) lines = NULL;
 
@@ -222,7 +239,7 @@ Test (flows, good_csv_imports)
                                      "A1,Apples,2.50,5,10\n"
                                      "B2,\"Bread, brown\",12.00,0,3\n"
                                      "C3,Cherries,1,2,0\n");
-  Done done = { 0 };
+  Done done = DONE_ON (session);
   GtkWindow *result;
 
   stk_flow_import_path (window, session, STK_TABLE_SKUS, path, done_cb, &done);
@@ -240,7 +257,7 @@ Test (flows, cancel_mid_import_imports_nothing)
 {
   g_autofree char *path = g_build_filename (tmpdir, "big.csv", NULL);
   FILE *f = fopen (path, "w");
-  Done done = { 0 };
+  Done done = DONE_ON (session);
   GtkWindow *progress;
   GtkProgressBar *bar;
   GtkWidget *cancel;
@@ -277,7 +294,7 @@ Test (flows, cancel_mid_import_imports_nothing)
   cr_assert_not (gtk_widget_get_sensitive (cancel), "Cancel stays clickable after cancelling");
 
   cr_assert (stk_test_wait_for (&done.called, 60000), "the cancelled import did not end");
-  stk_test_spin (50);
+  wait_flow_gone (&done);
   cr_assert_not (done.changed);
   cr_assert_null (find_toplevel ("StkProgressDialog"));
   cr_assert_null (find_toplevel ("StkResultDialog"), "a cancelled import should not show a result");
@@ -295,6 +312,7 @@ Test (flows, read_only_session_is_refused)
 
   cr_assert_not_null (reader, "%s", error ? error->message : "");
   cr_assert (stk_session_get_read_only (reader));
+  done = (Done) DONE_ON (reader);
 
   stk_flow_import_path (window, reader, STK_TABLE_SKUS, path, done_cb, &done);
   result = wait_result (&done);
@@ -309,7 +327,7 @@ Test (flows, read_only_session_is_refused)
 
 Test (flows, verify_reports_a_sound_inventory)
 {
-  Done done = { 0 };
+  Done done = DONE_ON (session);
   GtkWindow *result;
 
   stk_test_submit (stk_session_get_writer (session), stk_op_create_item ("A1", "Apples", 250, 5));
@@ -321,26 +339,11 @@ Test (flows, verify_reports_a_sound_inventory)
   cr_assert_str_eq (named_label (result, "heading"), "No Problems Found");
 }
 
-/* Waits until every flow has let go of the session (a flow holds a reference from its
- * start until it has ended, worker included), or the deadline passes. */
-static gboolean
-wait_flows_released (guint baseline,
-                     guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (g_atomic_int_get ((gint *) &G_OBJECT (session)->ref_count) != (gint) baseline &&
-         g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  return g_atomic_int_get ((gint *) &G_OBJECT (session)->ref_count) == (gint) baseline;
-}
-
 Test (flows, closing_the_window_cancels_the_import)
 {
   g_autofree char *path = g_build_filename (tmpdir, "big.csv", NULL);
   FILE *f = fopen (path, "w");
-  Done done = { 0 };
+  Done done = DONE_ON (session);
   guint baseline = G_OBJECT (session)->ref_count;
   GtkWindow *progress;
   GtkProgressBar *bar;
@@ -373,9 +376,11 @@ Test (flows, closing_the_window_cancels_the_import)
   gtk_window_destroy (window);
   window = NULL;
 
-  /* The worker notices and the flow ends: it lets go of the session. Nobody is told
-   * (the window is gone); only then is "not called" worth checking. */
-  cr_assert (wait_flows_released (baseline, 60000), "the import did not end after its window closed");
+  /* The worker notices and the flow ends: it lets go of the session (a flow holds it
+   * from its start until it has ended, worker included). Nobody is told (the window is
+   * gone); only then is "not called" worth checking. */
+  cr_assert (stk_test_wait_refs (session, baseline, 60000),
+             "the import did not end after its window closed");
   cr_assert_not (done.called);
   cr_assert_null (find_toplevel ("StkProgressDialog"));
   cr_assert_null (find_toplevel ("StkResultDialog"));

@@ -71,11 +71,12 @@ count (const char *table)
 }
 
 static void
-ignore_submitted_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+gate_submitted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   stk_writer_submit_finish (STK_WRITER (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
 }
 
 /* ---- progress on the caller's thread and context ---- */
@@ -171,12 +172,13 @@ Test (jobs, progress_arrives_on_the_calling_threads_context)
   StkTestGate gate;
   ThreadRun run = { 0 };
   GThread *thread;
+  gboolean gate_answered = FALSE;
 
   stk_test_gate_init (&gate);
   {
     g_autoptr(StkOp) gate_op = stk_test_gate_op (&gate);
 
-    stk_writer_submit (writer, gate_op, NULL, ignore_submitted_cb, NULL);
+    stk_writer_submit (writer, gate_op, NULL, gate_submitted_cb, &gate_answered);
   }
   stk_test_gate_wait_started (&gate);
 
@@ -194,8 +196,9 @@ Test (jobs, progress_arrives_on_the_calling_threads_context)
   cr_assert_not (run.done_elsewhere, "the callback ran on another thread or context");
   cr_assert_eq (count ("items"), 3);
 
-  /* The gate op's own callback went to this thread's context. */
-  stk_test_spin (50);
+  /* The gate op's own callback goes to this thread's context; the gate is done with
+   * once it has run. */
+  cr_assert (stk_test_wait_for (&gate_answered, 60000), "the gate op was not answered");
   stk_test_gate_clear (&gate);
 }
 
@@ -372,6 +375,7 @@ Test (jobs, no_callback_runs_on_a_caller_gone_after_its_cancel)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Gone gone = { .alive = TRUE };
+  guint writer_refs = G_OBJECT (writer)->ref_count;
   gint64 end;
 
   gone.owner = g_object_new (G_TYPE_OBJECT, NULL);
@@ -396,7 +400,9 @@ Test (jobs, no_callback_runs_on_a_caller_gone_after_its_cancel)
   end = stk_test_deadline (120000);
   while (gone.done_calls == 0 && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  stk_test_spin (200);
+  /* Nothing of the job is left to come once it has let go of the writer: its task and
+   * each progress report queued here hold it. */
+  cr_assert (stk_test_wait_refs (writer, writer_refs, 120000), "the job did not end");
 
   cr_assert_eq (gone.done_calls, 1, "the callback ran %u times", gone.done_calls);
   cr_assert (gone.done_saw_cancel, "the callback could not tell that its caller cancelled");

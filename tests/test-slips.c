@@ -437,7 +437,6 @@ Test (slips, the_notice_never_covers_the_action_bar)
 
       adw_view_stack_set_visible_child_name (views, names[i]);
       cr_assert (WAIT_UNTIL (gtk_widget_get_mapped (bar)), "no action bar in %s", names[i]);
-      stk_test_spin (0);
       gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
       cr_assert (WAIT_UNTIL ((toast = find_toast (GTK_WIDGET (notice))) != NULL));
       check_buttons (GTK_WIDGET (window), bar, toast, &n);

@@ -411,10 +411,7 @@ static gboolean
 wait_fired (guint64        n,
             const Results *r)
 {
-  gint64 deadline = stk_test_deadline (30000);
-
-  while (stk_faultvfs_fired () < n && r->done == 0 && g_get_monotonic_time () < deadline)
-    stk_test_spin (5);
+  STK_TEST_WAIT_UNTIL (stk_faultvfs_fired () >= n || r->done != 0, 30000);
   return stk_faultvfs_fired () >= n;
 }
 

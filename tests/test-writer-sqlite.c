@@ -138,9 +138,7 @@ Test (writer, announces_own_and_external_commits)
 
   g_signal_connect (writer, "committed", G_CALLBACK (committed_cb), &seen);
   cr_assert (stk_writer_submit_sync (writer, create, NULL));
-  for (gint64 end = stk_test_deadline (30000);
-       !(seen & STK_CHANGE_ITEMS) && g_get_monotonic_time () < end;)
-    stk_test_spin (10);
+  STK_TEST_WAIT_UNTIL (seen & STK_CHANGE_ITEMS, 30000);
   cr_assert (seen & STK_CHANGE_ITEMS);
   cr_assert_not (seen & STK_CHANGE_EXTERNAL, "our own commit is not external");
 
@@ -149,9 +147,7 @@ Test (writer, announces_own_and_external_commits)
   cr_assert_eq (sqlite3_exec (other, "INSERT INTO items (code, created_at, updated_at) VALUES ('EXT', 0, 0)",
                               NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close (other);
-  for (gint64 end = stk_test_deadline (30000);
-       !(seen & STK_CHANGE_EXTERNAL) && g_get_monotonic_time () < end;)
-    stk_test_spin (10);
+  STK_TEST_WAIT_UNTIL (seen & STK_CHANGE_EXTERNAL, 30000);
   cr_assert (seen & STK_CHANGE_EXTERNAL, "another process's commit is seen through data_version");
   cr_assert (stk_writer_submit_sync (writer, op, NULL), "the writer sees the other process's row");
 }

@@ -237,7 +237,8 @@ external_commit_seen (void)
 
   if (session == NULL)
     g_error ("cannot open read-only: %s", error->message);
-  /* Let the watcher take its first look before the commit. */
+  /* Let the watcher take its first look before the commit (a spin: the session tells
+   * nobody when its watcher has read the first data_version). */
   stk_test_spin (300);
   g_signal_connect (session, "changed", G_CALLBACK (changed_cb), &seen);
   other = stk_test_open_writer (db_path);
@@ -274,7 +275,8 @@ can_edit_after (gboolean kill_9)
 
   if (session == NULL)
     g_error ("cannot open read-only: %s", error->message);
-  /* The editor goes at a random point of the watcher's poll cycle. */
+  /* The editor goes at a random point of the watcher's poll cycle (a spin on purpose:
+   * the random pause is part of what is measured). */
   stk_test_spin (g_random_int_range (0, 500));
   g_signal_connect (session, "notify::can-edit", G_CALLBACK (can_edit_cb), &seen);
   t0 = g_get_monotonic_time ();

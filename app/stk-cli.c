@@ -1087,6 +1087,95 @@ cli_sell (StkCli  *cli,
                           sale->lines->len),
              id_text, n_text, total);
   }
+  /* Each line with its own number, the one “stocktake return” takes. */
+  for (guint i = 0; i < sale->lines->len; i++)
+    {
+      const StkSaleLine *line = g_ptr_array_index (sale->lines, i);
+      g_autofree char *line_id = g_strdup_printf ("%" G_GINT64_FORMAT, line->line_id);
+      g_autofree char *quantity = stk_format_count (line->quantity);
+      g_autofree char *unit = stk_format_currency (line->unit_price_cents);
+      g_autofree char *line_total = stk_format_currency (line->total_cents);
+
+      /* Translators: one line of a sale: "  line 42: 2 × A-1 at 2.50 = 5.00" */
+      g_print (_("  line %s: %s × %s at %s = %s\n"), line_id, quantity, line->code, unit,
+               line_total);
+    }
+  return STK_CLI_EXIT_OK;
+}
+
+static int
+cli_return (StkCli  *cli,
+            char   **args,
+            guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkOp) op = NULL;
+  g_autoptr(StkSaleDetail) sale = NULL;
+  g_autofree char *line_text = NULL;
+  g_autofree char *id_text = NULL;
+  const StkCliOption *reason = cli_get_option (cli, "--reason");
+  const char *equals = strrchr (args[0], '=');
+  guint64 line_id = 0;
+  guint64 quantity = 1;
+  gint64 return_id;
+  int status;
+
+  line_text = equals != NULL ? g_strndup (args[0], (gsize) (equals - args[0])) : g_strdup (args[0]);
+  if (!g_ascii_string_to_unsigned (line_text, 10, 1, G_MAXINT64, &line_id, NULL) ||
+      (equals != NULL &&
+       !g_ascii_string_to_unsigned (equals + 1, 10, 1, G_MAXINT32, &quantity, NULL)))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Give the sale line as LINE or LINE=QTY, whole numbers from 1, not “%s”."),
+                         args[0]);
+      return cli_command_usage_error (cli, message);
+    }
+
+  if (!cli_check_inventory (cli, TRUE, &error) ||
+      !(writer = cli_open_writer (cli, &error)))
+    return cli_fail (error);
+
+  op = stk_op_return_sale_line ((gint64) line_id, (gint64) quantity, -1,
+                                reason != NULL ? reason->value : NULL, 0);
+  if (!stk_writer_submit_sync (writer, op, &error))
+    {
+      status = cli_fail (error);
+      /* No such line, more than was sold, a voided sale: bad input. */
+      if (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT) ||
+          g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND))
+        status = 65;
+      return cli_close_writer (writer, status);
+    }
+  status = cli_close_writer (writer, STK_CLI_EXIT_OK);
+  if (status != STK_CLI_EXIT_OK)
+    return status;
+
+  return_id = stk_op_get_row_id (op);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, return_id);
+  if (!(store = stk_store_new (cli->db_path, &error)) ||
+      !(sale = stk_store_read_sale (store, (gint64) line_id, &error)))
+    {
+      g_print (_("Recorded return %s.\n"), id_text);
+      return cli_fail (error);
+    }
+  for (guint i = 0; i < sale->returns->len; i++)
+    {
+      const StkSaleReturn *r = g_ptr_array_index (sale->returns, i);
+
+      if (r->return_id == return_id)
+        {
+          g_autofree char *refund = stk_format_currency (r->refund_cents);
+          g_autofree char *n_text = stk_format_count (r->quantity);
+
+          /* Translators: "Recorded return 3: 2 of “A-1” back in stock, refund $5.00." */
+          g_print (_("Recorded return %s: %s of “%s” back in stock, refund %s.\n"),
+                   id_text, n_text, r->code, refund);
+          return STK_CLI_EXIT_OK;
+        }
+    }
+  g_print (_("Recorded return %s.\n"), id_text);
   return STK_CLI_EXIT_OK;
 }
 
@@ -1242,6 +1331,19 @@ static const StkCliCommand commands[] = {
        "name and address of the preferences), to FILE.pdf, replacing it. It works while "
        "the inventory is in use. A sale that does not exist exits with status 65."),
     2, 2, cli_receipt,
+  },
+  {
+    "return", N_("LINE[=QTY] [--reason R]"),
+    N_("Take back what a sale line sold"),
+    N_("Records the return of QTY units (1 when not given) of sale line LINE, as “stocktake "
+       "sell” numbers the lines (a sale’s first line has the sale’s number). The stock comes "
+       "back and what those units were paid is refunded. More than "
+       "the line sold, over all its returns, a voided sale or a line that does not exist "
+       "exits with status 65.\n"
+       "\n"
+       "Options:\n"
+       "  --reason R   Why it came back"),
+    1, 1, cli_return, { "--reason=", NULL },
   },
 };
 

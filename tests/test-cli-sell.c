@@ -2,7 +2,7 @@
 /* `stocktake sell` and `stocktake receipt`, run for real (issue 17): one sale of several
  * lines by code and barcode, a pack, prices and time given, a bad line named and
  * nothing written, the held lock, the receipt as a PDF while the inventory is held, a
- * missing sale and a missing folder; `stats` counting returns and barcodes and `verify`
+ * missing sale and a missing folder; `stocktake return` of a line `sell` numbered; `stats` counting returns and barcodes and `verify`
  * finding returns and barcodes out of step (the file corrupted by raw SQL). SQLite only:
  * the corruptions are raw connections to the file. */
 #include "config.h"
@@ -299,6 +299,56 @@ Test (cli_sell, a_held_inventory_exits_75_and_a_receipt_still_works)
   cr_assert_eq (counts ().sales, before.sales + 2);
 }
 
+/* ---- return ---- */
+
+Test (cli_sell, a_return_by_the_line_number_sell_prints)
+{
+  g_auto(StkTestRun) run = { 0 };
+  g_autofree char *line_2 = NULL;
+  g_autofree char *arg = NULL;
+  gint64 sale_id;
+  Counts before;
+
+  make_inventory ();
+  stk_test_run_db (&run, db_path, "sell", "A=2", EAN_13, NULL);
+  stk_test_assert_status (&run, 0);
+  sale_id = printed_sale_id (&run);
+  /* Every line with its number: "  line N: 6 × B at 1.00 = 6.00". */
+  line_2 = g_strdup_printf ("  line %" G_GINT64_FORMAT ": 6 × B at 1.00 = 6.00\n",
+                            query ("SELECT max (id) FROM sales"));
+  cr_assert (strstr (run.out, line_2) != NULL, "no “%s” in:\n%s", line_2, run.out);
+  cr_assert_eq (on_hand ("B"), 44);
+
+  arg = g_strdup_printf ("%" G_GINT64_FORMAT "=4", query ("SELECT max (id) FROM sales"));
+  stk_test_run_db (&run, db_path, "return", arg, "--reason", "torn", NULL);
+  stk_test_assert_status (&run, 0);
+  cr_assert (strstr (run.out, ": 4 of “B” back in stock, refund 4.00.") != NULL, "%s", run.out);
+  cr_assert_eq (on_hand ("B"), 48);
+  cr_assert_eq (query ("SELECT count(*) FROM returns WHERE reason = 'torn' AND quantity = 4"), 1);
+
+  /* 3 more of the 2 left, a line that does not exist: bad input, nothing written. */
+  before = counts ();
+  stk_test_run_db (&run, db_path, "return", arg, NULL);
+  stk_test_assert_status (&run, 65);
+  stk_test_assert_one_sentence_error (&run);
+  stk_test_run_db (&run, db_path, "return", "999", NULL);
+  stk_test_assert_status (&run, 65);
+  cr_assert_str_eq (run.err, "stocktake: Sale line 999 does not exist.\n");
+  stk_test_run_db (&run, db_path, "return", "1=x", NULL);
+  stk_test_assert_status (&run, 2);
+  assert_unchanged (&before);
+  cr_assert_eq (query ("SELECT count(*) FROM returns"), 1);
+
+  /* The sale's first line by the sale's number. */
+  arg = (g_free (arg), g_strdup_printf ("%" G_GINT64_FORMAT, sale_id));
+  stk_test_run_db (&run, db_path, "return", arg, NULL);
+  stk_test_assert_status (&run, 0);
+  cr_assert_eq (on_hand ("A"), 99);
+
+  stk_test_run_db (&run, db_path, "verify", NULL);
+  stk_test_assert_status (&run, 0);
+}
+
 /* ---- receipt ---- */
 
 Test (cli_sell, a_receipt_is_a_pdf)
@@ -501,6 +551,7 @@ Test (cli_sell, help_shows_sell_and_receipt)
   stk_test_assert_status (&run, 0);
   cr_assert (strstr (run.out, "  sell CODE[=QTY]… [OPTIONS] ") != NULL, "%s", run.out);
   cr_assert (strstr (run.out, "  receipt SALE FILE.pdf ") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "  return LINE[=QTY] [--reason R] ") != NULL, "%s", run.out);
 
   stk_test_cli_run_plain (&run, NULL, "sell", "--help", NULL);
   stk_test_assert_status (&run, 0);

@@ -104,6 +104,21 @@ cli_fail (const GError *error)
   return code != 0 ? code : STK_CLI_EXIT_FAILURE;
 }
 
+/* As cli_fail(), for the failure of what the user typed as data (a sale's lines, a sale
+ * or line number): a rule it broke or a row it names that does not exist is bad input
+ * (65), whatever the error's code; a busy or locked inventory, a full disk, … keep their
+ * own. */
+static int
+cli_fail_input (const GError *error)
+{
+  int code = cli_fail (error);
+
+  if (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT) ||
+      g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND))
+    return 65;
+  return code;
+}
+
 int
 stk_cli_usage_error (const char *format,
                      ...)
@@ -1052,17 +1067,10 @@ cli_sell (StkCli  *cli,
 
   op = stk_op_sell (lines, n_args, payment != NULL ? payment->value : NULL,
                     note != NULL ? note->value : NULL, sold_at_us);
+  /* A line the sale cannot have (unknown code, not enough stock, a bad quantity,
+   * payment or note) is bad input. */
   if (!stk_writer_submit_sync (writer, op, &error))
-    {
-      status = cli_fail (error);
-      /* A line the sale cannot have (unknown code, not enough stock, a bad quantity,
-       * payment or note) is bad input, whatever rule it broke; a busy or locked
-       * inventory keeps its own code. */
-      if (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT) ||
-          g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND))
-        status = 65;
-      return cli_close_writer (writer, status);
-    }
+    return cli_close_writer (writer, cli_fail_input (error));
   status = cli_close_writer (writer, STK_CLI_EXIT_OK);
   if (status != STK_CLI_EXIT_OK)
     return status;
@@ -1139,15 +1147,9 @@ cli_return (StkCli  *cli,
 
   op = stk_op_return_sale_line ((gint64) line_id, (gint64) quantity, -1,
                                 reason != NULL ? reason->value : NULL, 0);
+  /* No such line, more than was sold, a voided sale: bad input. */
   if (!stk_writer_submit_sync (writer, op, &error))
-    {
-      status = cli_fail (error);
-      /* No such line, more than was sold, a voided sale: bad input. */
-      if (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT) ||
-          g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND))
-        status = 65;
-      return cli_close_writer (writer, status);
-    }
+    return cli_close_writer (writer, cli_fail_input (error));
   status = cli_close_writer (writer, STK_CLI_EXIT_OK);
   if (status != STK_CLI_EXIT_OK)
     return status;
@@ -1207,17 +1209,13 @@ cli_receipt (StkCli  *cli,
     g_autofree char *shop_name = NULL;
     g_autofree char *shop_address = NULL;
     const char *path = args[1];
-    int status;
 
     /* A read: it works while another program edits the inventory. */
     if (!(store = cli_open_store (cli, &error)))
       return cli_fail (error);
+    /* A sale number the inventory does not have is bad input. */
     if (!(sale = stk_store_read_sale (store, (gint64) sale_id, &error)))
-      {
-        status = cli_fail (error);
-        /* A sale number the inventory does not have is bad input. */
-        return g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND) ? 65 : status;
-      }
+      return cli_fail_input (error);
 
     /* The shop as the preferences name it; without the settings schema, none. */
     settings = stk_settings_new_if_installed (APP_ID);

@@ -1246,8 +1246,10 @@ static const StkCliCommand commands[] = {
   {
     "verify", "",
     N_("Check integrity, foreign keys and stock balances"),
-    N_("Checks the file’s integrity, that every row refers to rows that exist, and that "
-       "every item’s stock on hand adds up from its stock movements. Prints each problem "
+    N_("Checks the file’s integrity, that every row refers to rows that exist, that "
+       "every item’s stock on hand adds up from its stock movements, that every sale, void "
+       "and return has its stock movement, that no sale line is returned or refunded "
+       "beyond what it sold, and that every barcode’s key matches it. Prints each problem "
        "found; the exit status is 1 when there is any."),
     0, 0, cli_verify,
   },

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "stk-code.h"
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-format.h"
@@ -18,11 +19,18 @@
 #include "stk-jobs.h"
 #include "stk-lock.h"
 #include "stk-maintenance.h"
+#include "stk-ops.h"
 #include "stk-reads.h"
+#include "stk-sale.h"
 #include "stk-schema.h"
 #include "stk-store.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
+
+#ifdef STK_WITH_GUI
+# include "stk-glib.h"
+# include "stk-receipt.h"
+#endif
 
 /* How long a command waits, when it ends, for its changes while the inventory is locked. */
 #define CLOSE_TIMEOUT_MS 10000
@@ -30,13 +38,15 @@
 #define MAX_GENERATE_SKUS  10000000
 #define MAX_GENERATE_SALES 100000000
 
-#define MAX_OPTIONS 3
+#define MAX_OPTIONS 4
 
 typedef struct
 {
   const char *name;
   gboolean    takes_value;
-  const char *value;
+  gboolean    repeats;  /* may be given more than once: every value in @values */
+  const char *value;    /* the (last) value */
+  GPtrArray  *values;   /* of a repeating option: its values, in order */
   gboolean    seen;
 } StkCliOption;
 
@@ -63,7 +73,8 @@ typedef struct
   guint       min_args;
   guint       max_args;
   StkCliFunc  func;
-  /* Options of this command; a trailing '=' means it takes a value. */
+  /* Options of this command; a trailing '=' means it takes a value, "=*" a value and
+   * that the option may be given more than once. */
   const char *options[MAX_OPTIONS + 1];
 } StkCliCommand;
 
@@ -91,6 +102,21 @@ cli_fail (const GError *error)
 
   code = stk_error_exit_code (error);
   return code != 0 ? code : STK_CLI_EXIT_FAILURE;
+}
+
+/* As cli_fail(), for the failure of what the user typed as data (a sale's lines, a sale
+ * or line number): a rule it broke or a row it names that does not exist is bad input
+ * (65), whatever the error's code; a busy or locked inventory, a full disk, … keep their
+ * own. */
+static int
+cli_fail_input (const GError *error)
+{
+  int code = cli_fail (error);
+
+  if (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT) ||
+      g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND))
+    return 65;
+  return code;
 }
 
 int
@@ -127,6 +153,13 @@ cli_get_option (StkCli     *cli,
     if (g_str_equal (cli->options[i].name, name))
       return cli->options[i].seen ? &cli->options[i] : NULL;
   g_return_val_if_reached (NULL);
+}
+
+static void
+cli_clear_options (StkCli *cli)
+{
+  for (guint i = 0; i < cli->n_options; i++)
+    g_clear_pointer (&cli->options[i].values, g_ptr_array_unref);
 }
 
 static void
@@ -438,12 +471,15 @@ cli_stats_json (StkCli         *cli,
                           "  \"archived_items\": %" G_GINT64_FORMAT ",\n"
                           "  \"movements\": %" G_GINT64_FORMAT ",\n"
                           "  \"sales\": %" G_GINT64_FORMAT ",\n"
+                          "  \"returns\": %" G_GINT64_FORMAT ",\n"
+                          "  \"barcodes\": %" G_GINT64_FORMAT ",\n"
                           "  \"applied_ops\": %" G_GINT64_FORMAT ",\n"
                           "  \"codes_kept_apart\": %" G_GINT64_FORMAT ",\n"
                           "  \"total_on_hand\": %" G_GINT64_FORMAT ",\n"
                           "  \"stock_value_cents\": %" G_GINT64_FORMAT ",\n",
                           stats->schema_version, stats->items, stats->archived_items,
-                          stats->movements, stats->sales, stats->applied_ops,
+                          stats->movements, stats->sales, stats->returns, stats->barcodes,
+                          stats->applied_ops,
                           stats->codes_kept_apart,
                           stats->total_on_hand, stats->stock_value_cents);
   g_string_append (json, "  \"stock_value\": ");
@@ -524,7 +560,10 @@ cli_stats (StkCli  *cli,
   LINE (_("Items"), stk_format_count ((gint64) stats.items));
   LINE (_("Archived items"), stk_format_count ((gint64) stats.archived_items));
   LINE (_("Stock movements"), stk_format_count ((gint64) stats.movements));
+  /* Translators: in “stocktake stats”, how many sale lines the inventory holds. */
   LINE (_("Sales"), stk_format_count ((gint64) stats.sales));
+  LINE (_("Returns"), stk_format_count (stats.returns));
+  LINE (_("Barcodes"), stk_format_count (stats.barcodes));
   LINE (_("Applied operations"), stk_format_count ((gint64) stats.applied_ops));
   /* Translators: items kept apart when an upgrade found their codes to be the same
    * under the current rule for codes (see “stocktake verify”). */
@@ -907,12 +946,298 @@ cli_generate (StkCli  *cli,
   return STK_CLI_EXIT_OK;
 }
 
+/* One line of “stocktake sell”: CODE or CODE=QTY. The quantity is after the last '='
+ * (so a code holding '=' is written CODE=1). FALSE with the line named, as bad input. */
+static gboolean
+parse_sale_line (const char       *arg,
+                 guint             number,
+                 StkSaleLineSpec  *out_line,
+                 char            **out_code,
+                 GError          **error)
+{
+  const char *equals = strrchr (arg, '=');
+  guint64 quantity = 1;
+
+  if (equals != NULL &&
+      !g_ascii_string_to_unsigned (equals + 1, 10, 1, G_MAXINT32, &quantity, NULL))
+    {
+      /* Translators: "Line 2: “A=x” has no quantity after “=”: give a whole number from
+       * 1 to 2147483647." */
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Line %u: “%s” has no quantity after “=”: give a whole number from 1 to %d."),
+                   number, arg, G_MAXINT32);
+      return FALSE;
+    }
+  *out_code = equals != NULL ? g_strndup (arg, (gsize) (equals - arg)) : g_strdup (arg);
+  out_line->code = *out_code;
+  out_line->quantity = (gint64) quantity;
+  out_line->unit_price_cents = -1;
+  out_line->discount_cents = 0;
+  return TRUE;
+}
+
+/* --price CODE=PRICE, for every line whose code (as typed) is CODE under the rule for
+ * codes (stk-code.h). A usage error when it is malformed or names no line. */
+static gboolean
+apply_price_option (StkCli          *cli,
+                    const char      *value,
+                    StkSaleLineSpec *lines,
+                    guint            n_lines,
+                    int             *out_status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *code = NULL;
+  const char *equals = strrchr (value, '=');
+  gint64 cents = 0;
+  gboolean found = FALSE;
+
+  if (equals == NULL || equals == value)
+    {
+      message = g_strdup_printf (_("--price expects CODE=PRICE, such as “A-1=12.50”, not “%s”."),
+                                 value);
+      *out_status = cli_command_usage_error (cli, message);
+      return FALSE;
+    }
+  if (!stk_price_parse (equals + 1, &cents, &error))
+    {
+      message = g_strdup_printf (_("--price “%s”: %s"), value, error->message);
+      *out_status = cli_command_usage_error (cli, message);
+      return FALSE;
+    }
+  code = g_strndup (value, (gsize) (equals - value));
+  for (guint i = 0; i < n_lines; i++)
+    if (stk_code_equal (lines[i].code, code))
+      {
+        lines[i].unit_price_cents = cents;
+        found = TRUE;
+      }
+  if (!found)
+    {
+      message = g_strdup_printf (_("--price names “%s”, which is not one of the sale’s lines."),
+                                 code);
+      *out_status = cli_command_usage_error (cli, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cli_sell (StkCli  *cli,
+          char   **args,
+          guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkOp) op = NULL;
+  g_autoptr(StkSaleDetail) sale = NULL;
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree StkSaleLineSpec *lines = NULL;
+  g_autofree char *id_text = NULL;
+  const StkCliOption *price = cli_get_option (cli, "--price");
+  const StkCliOption *at = cli_get_option (cli, "--at");
+  const StkCliOption *payment = cli_get_option (cli, "--payment");
+  const StkCliOption *note = cli_get_option (cli, "--note");
+  gint64 sold_at_us = 0;
+  gint64 sale_id;
+  int status;
+
+  lines = g_new0 (StkSaleLineSpec, n_args);
+  for (guint i = 0; i < n_args; i++)
+    {
+      char *code = NULL;
+
+      if (!parse_sale_line (args[i], i + 1, &lines[i], &code, &error))
+        return cli_fail (error);
+      g_ptr_array_add (codes, code);
+    }
+  for (guint i = 0; price != NULL && i < price->values->len; i++)
+    if (!apply_price_option (cli, g_ptr_array_index (price->values, i), lines, n_args, &status))
+      return status;
+  if (at != NULL && !stk_time_parse (at->value, &sold_at_us, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("--at: %s", error->message);
+      return cli_command_usage_error (cli, message);
+    }
+
+  if (!cli_check_inventory (cli, TRUE, &error) ||
+      !(writer = cli_open_writer (cli, &error)))
+    return cli_fail (error);
+
+  op = stk_op_sell (lines, n_args, payment != NULL ? payment->value : NULL,
+                    note != NULL ? note->value : NULL, sold_at_us);
+  /* A line the sale cannot have (unknown code, not enough stock, a bad quantity,
+   * payment or note) is bad input. */
+  if (!stk_writer_submit_sync (writer, op, &error))
+    return cli_close_writer (writer, cli_fail_input (error));
+  status = cli_close_writer (writer, STK_CLI_EXIT_OK);
+  if (status != STK_CLI_EXIT_OK)
+    return status;
+
+  sale_id = stk_op_get_row_id (op);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, sale_id);
+  if (!(store = stk_store_new (cli->db_path, &error)) ||
+      !(sale = stk_store_read_sale (store, sale_id, &error)))
+    {
+      /* Recorded: say so, then why the total cannot be shown. */
+      g_print (_("Recorded sale %s.\n"), id_text);
+      return cli_fail (error);
+    }
+  {
+    g_autofree char *total = stk_format_currency (sale->total_cents);
+    g_autofree char *n_text = stk_format_count ((gint64) sale->lines->len);
+
+    /* Translators: "Recorded sale 42: 3 lines, total $12.50." */
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Recorded sale %s: %s line, total %s.\n",
+                          "Recorded sale %s: %s lines, total %s.\n",
+                          sale->lines->len),
+             id_text, n_text, total);
+  }
+  /* Each line with its own number, the one “stocktake return” takes. */
+  for (guint i = 0; i < sale->lines->len; i++)
+    {
+      const StkSaleLine *line = g_ptr_array_index (sale->lines, i);
+      g_autofree char *line_id = g_strdup_printf ("%" G_GINT64_FORMAT, line->line_id);
+      g_autofree char *quantity = stk_format_count (line->quantity);
+      g_autofree char *unit = stk_format_currency (line->unit_price_cents);
+      g_autofree char *line_total = stk_format_currency (line->total_cents);
+
+      /* Translators: one line of a sale: "  line 42: 2 × A-1 at 2.50 = 5.00" */
+      g_print (_("  line %s: %s × %s at %s = %s\n"), line_id, quantity, line->code, unit,
+               line_total);
+    }
+  return STK_CLI_EXIT_OK;
+}
+
+static int
+cli_return (StkCli  *cli,
+            char   **args,
+            guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkOp) op = NULL;
+  g_autoptr(StkSaleDetail) sale = NULL;
+  g_autofree char *line_text = NULL;
+  g_autofree char *id_text = NULL;
+  const StkCliOption *reason = cli_get_option (cli, "--reason");
+  const char *equals = strrchr (args[0], '=');
+  guint64 line_id = 0;
+  guint64 quantity = 1;
+  gint64 return_id;
+  int status;
+
+  line_text = equals != NULL ? g_strndup (args[0], (gsize) (equals - args[0])) : g_strdup (args[0]);
+  if (!g_ascii_string_to_unsigned (line_text, 10, 1, G_MAXINT64, &line_id, NULL) ||
+      (equals != NULL &&
+       !g_ascii_string_to_unsigned (equals + 1, 10, 1, G_MAXINT32, &quantity, NULL)))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Give the sale line as LINE or LINE=QTY, whole numbers from 1, not “%s”."),
+                         args[0]);
+      return cli_command_usage_error (cli, message);
+    }
+
+  if (!cli_check_inventory (cli, TRUE, &error) ||
+      !(writer = cli_open_writer (cli, &error)))
+    return cli_fail (error);
+
+  op = stk_op_return_sale_line ((gint64) line_id, (gint64) quantity, -1,
+                                reason != NULL ? reason->value : NULL, 0);
+  /* No such line, more than was sold, a voided sale: bad input. */
+  if (!stk_writer_submit_sync (writer, op, &error))
+    return cli_close_writer (writer, cli_fail_input (error));
+  status = cli_close_writer (writer, STK_CLI_EXIT_OK);
+  if (status != STK_CLI_EXIT_OK)
+    return status;
+
+  return_id = stk_op_get_row_id (op);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, return_id);
+  if (!(store = stk_store_new (cli->db_path, &error)) ||
+      !(sale = stk_store_read_sale (store, (gint64) line_id, &error)))
+    {
+      g_print (_("Recorded return %s.\n"), id_text);
+      return cli_fail (error);
+    }
+  for (guint i = 0; i < sale->returns->len; i++)
+    {
+      const StkSaleReturn *r = g_ptr_array_index (sale->returns, i);
+
+      if (r->return_id == return_id)
+        {
+          g_autofree char *refund = stk_format_currency (r->refund_cents);
+          g_autofree char *n_text = stk_format_count (r->quantity);
+
+          /* Translators: "Recorded return 3: 2 of “A-1” back in stock, refund $5.00." */
+          g_print (_("Recorded return %s: %s of “%s” back in stock, refund %s.\n"),
+                   id_text, n_text, r->code, refund);
+          return STK_CLI_EXIT_OK;
+        }
+    }
+  g_print (_("Recorded return %s.\n"), id_text);
+  return STK_CLI_EXIT_OK;
+}
+
+static int
+cli_receipt (StkCli  *cli,
+             char   **args,
+             guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 sale_id = 0;
+
+  if (!g_ascii_string_to_unsigned (args[0], 10, 1, G_MAXINT64, &sale_id, NULL))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("“%s” is not a sale number (a whole number from 1)."), args[0]);
+      return cli_command_usage_error (cli, message);
+    }
+
+#ifndef STK_WITH_GUI
+  g_set_error (&error, STK_ERROR, STK_ERROR_NOT_SUPPORTED,
+               _("This build of Stocktake has no GTK, which draws receipts: print the "
+                 "receipt from the window of a full build."));
+  return cli_fail (error);
+#else
+  {
+    g_autoptr(StkStore) store = NULL;
+    g_autoptr(StkSaleDetail) sale = NULL;
+    g_autoptr(GSettings) settings = NULL;
+    g_autofree char *shop_name = NULL;
+    g_autofree char *shop_address = NULL;
+    const char *path = args[1];
+
+    /* A read: it works while another program edits the inventory. */
+    if (!(store = cli_open_store (cli, &error)))
+      return cli_fail (error);
+    /* A sale number the inventory does not have is bad input. */
+    if (!(sale = stk_store_read_sale (store, (gint64) sale_id, &error)))
+      return cli_fail_input (error);
+
+    /* The shop as the preferences name it; without the settings schema, none. */
+    settings = stk_settings_new_if_installed (APP_ID);
+    shop_name = settings != NULL ? g_settings_get_string (settings, "shop-name") : g_strdup ("");
+    shop_address = settings != NULL ? g_settings_get_string (settings, "shop-address")
+                                    : g_strdup ("");
+    if (!stk_receipt_write_pdf (sale, shop_name, shop_address, path, &error))
+      return cli_fail (error);
+
+    /* Translators: "Wrote the receipt of sale 42 to receipt.pdf" */
+    g_print (_("Wrote the receipt of sale %s to %s\n"), args[0], path);
+    return STK_CLI_EXIT_OK;
+  }
+#endif
+}
+
 static const StkCliCommand commands[] = {
   {
     "stats", N_("[--json]"),
     N_("Show the inventory’s figures"),
-    N_("Shows the format version, how many items, sales and stock movements the inventory "
-       "holds, the stock on hand and its value, and the file’s size and pages.\n"
+    N_("Shows the format version, how many items, sales, returns, barcodes and stock "
+       "movements the inventory holds, the stock on hand and its value, and the file’s size and pages.\n"
        "\n"
        "Options:\n"
        "  --json    Print the figures as a JSON object"),
@@ -921,8 +1246,10 @@ static const StkCliCommand commands[] = {
   {
     "verify", "",
     N_("Check integrity, foreign keys and stock balances"),
-    N_("Checks the file’s integrity, that every row refers to rows that exist, and that "
-       "every item’s stock on hand adds up from its stock movements. Prints each problem "
+    N_("Checks the file’s integrity, that every row refers to rows that exist, that "
+       "every item’s stock on hand adds up from its stock movements, that every sale, void "
+       "and return has its stock movement, that no sale line is returned or refunded "
+       "beyond what it sold, and that every barcode’s key matches it. Prints each problem "
        "found; the exit status is 1 when there is any."),
     0, 0, cli_verify,
   },
@@ -977,6 +1304,46 @@ static const StkCliCommand commands[] = {
        "  --sales M   How many sales to add (default: 0)\n"
        "  --seed S    Seed of the random numbers (default: a random one)"),
     0, 0, cli_generate, { "--skus=", "--sales=", "--seed=", NULL },
+  },
+  {
+    "sell", N_("CODE[=QTY]… [OPTIONS]"),
+    N_("Record one sale of one or more lines"),
+    N_("Records one sale with a line for each CODE: an item’s code or one of its "
+       "barcodes (a barcode of a pack sells the pack’s units). QTY is how many, 1 when not "
+       "given; a code holding “=” is written CODE=1. The sale is recorded whole or not at "
+       "all: a line with an unknown code or more than is in stock fails the sale with the "
+       "line’s number (exit status 65). Prints the sale’s number and total.\n"
+       "\n"
+       "Options:\n"
+       "  --price CODE=PRICE   The unit price of the lines of CODE, as import reads prices\n"
+       "                       (12.50); may be given for several codes (default: the\n"
+       "                       item’s price)\n"
+       "  --at TIME            When the sale happened, as import reads times\n"
+       "                       (2026-11-23T10:15:00Z, 2026-11-23 10:15:00; default: now)\n"
+       "  --payment P          How it was paid (cash, card, …)\n"
+       "  --note N             A note kept with the sale"),
+    1, STK_SALE_MAX_LINES, cli_sell, { "--price=*", "--at=", "--payment=", "--note=", NULL },
+  },
+  {
+    "receipt", N_("SALE FILE.pdf"),
+    N_("Write a sale’s receipt as a PDF file"),
+    N_("Writes the receipt of sale number SALE, as the window prints it (with the shop’s "
+       "name and address of the preferences), to FILE.pdf, replacing it. It works while "
+       "the inventory is in use. A sale that does not exist exits with status 65."),
+    2, 2, cli_receipt,
+  },
+  {
+    "return", N_("LINE[=QTY] [--reason R]"),
+    N_("Take back what a sale line sold"),
+    N_("Records the return of QTY units (1 when not given) of sale line LINE, as “stocktake "
+       "sell” numbers the lines (a sale’s first line has the sale’s number). The stock comes "
+       "back and what those units were paid is refunded. More than "
+       "the line sold, over all its returns, a voided sale or a line that does not exist "
+       "exits with status 65.\n"
+       "\n"
+       "Options:\n"
+       "  --reason R   Why it came back"),
+    1, 1, cli_return, { "--reason=", NULL },
   },
 };
 
@@ -1104,9 +1471,11 @@ parse_command_args (StkCli              *cli,
       g_autofree char *name = g_strndup (spec, strcspn (spec, "="));
       StkCliOption *option = &cli->options[cli->n_options++];
 
-      option->takes_value = g_str_has_suffix (spec, "=");
+      option->repeats = g_str_has_suffix (spec, "=*");
+      option->takes_value = option->repeats || g_str_has_suffix (spec, "=");
       option->name = g_intern_string (name);
       option->value = NULL;
+      option->values = option->repeats ? g_ptr_array_new () : NULL;
       option->seen = FALSE;
     }
 
@@ -1170,7 +1539,7 @@ parse_command_args (StkCli              *cli,
           return FALSE;
         }
 
-      if (option->seen)
+      if (option->seen && !option->repeats)
         {
           g_autofree char *message = g_strdup_printf (_("The option %s is given twice."),
                                                       option->name);
@@ -1179,6 +1548,8 @@ parse_command_args (StkCli              *cli,
         }
       option->seen = TRUE;
       option->value = value;
+      if (option->values != NULL)
+        g_ptr_array_add (option->values, (gpointer) value);
     }
 
   if (positional->len < command->min_args)
@@ -1224,16 +1595,23 @@ stk_cli_run (const char  *db_path,
   cli.command = command->name;
 
   if (!parse_command_args (&cli, command, argc, argv, positional, &status))
-    return status;
+    {
+      cli_clear_options (&cli);
+      return status;
+    }
 
   /* Every command works on the inventory as its engine names it (a file: the real
    * file, whatever name it was given by: one lock, one write-ahead log, see
    * stk-identity.h); a location no engine can open is refused here, creating nothing. */
   if (!(real_path = stk_location_resolve (db_path, &error)))
-    return cli_fail (error);
+    {
+      cli_clear_options (&cli);
+      return cli_fail (error);
+    }
   cli.db_path = real_path;
 
   status = command->func (&cli, (char **) positional->pdata, positional->len);
+  cli_clear_options (&cli);
   /* The command's writer is closed by now: only then may another writer start. */
   if (status != STK_CLI_EXIT_OK && cli.created)
     cli_remove_created_inventory (&cli);

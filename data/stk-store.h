@@ -16,7 +16,9 @@ typedef struct
   gint64  items;
   gint64  archived_items;
   gint64  movements;
-  gint64  sales;
+  gint64  sales;             /* sale lines */
+  gint64  returns;           /* returns of sale lines (format 6 on) */
+  gint64  barcodes;          /* (format 6 on) */
   gint64  applied_ops;
   gint64  codes_kept_apart;  /* items whose code another item's equals under stk_code_key() */
   gint64  total_on_hand;

@@ -339,6 +339,19 @@ parse_time (const char  *text,
   return TRUE;
 }
 
+gboolean
+stk_time_parse (const char  *text,
+                gint64      *out_us,
+                GError     **error)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out_us != NULL, FALSE);
+
+  return parse_time (text, local, out_us, error);
+}
+
 /* Writes @us (microseconds since the epoch) as UTC ISO 8601 into @buf. */
 void
 stk_transfer_format_time (gint64  us,

@@ -46,6 +46,13 @@ gboolean    stk_price_parse       (const char      *text,
                                    gint64          *out_cents,
                                    GError         **error);
 char       *stk_price_format      (gint64           cents);
+/* Dates and times as written in CSV files (and taken by the command line's --at):
+ * ISO 8601 — 2026-11-23T10:15:00Z, 2026-11-23T10:15:00+01:00, 2026-11-23 10:15:00 (no
+ * zone: local time) or a plain date 2026-11-23 (local midnight) — into microseconds
+ * since the epoch. Before 1970 or anything else: STK_ERROR_INVALID_DATA, one sentence. */
+gboolean    stk_time_parse        (const char      *text,
+                                   gint64          *out_us,
+                                   GError         **error);
 
 /* Reads and checks the whole file, then applies every row through @writer in one op:
  * all rows or none. Any bad row (parse, columns, values, unknown SKU, existing SKU

@@ -31,6 +31,37 @@ typedef struct
   char   *code;  /* the item's code */
 } Resolved;
 
+/* "No item has the code or barcode X": for a number that can only be a mistyped or
+ * misread barcode (a GS1 length with a wrong check digit), the sentence says so. */
+static void
+set_no_such_code (GError     **error,
+                  GQuark       domain,
+                  int          code,
+                  const char  *text)
+{
+  static const StkBarcodeKind kinds[15] = {
+    [8] = STK_BARCODE_EAN8, [12] = STK_BARCODE_UPCA, [13] = STK_BARCODE_EAN13,
+    [14] = STK_BARCODE_GTIN14,
+  };
+  gsize len = strlen (text);
+  gboolean digits = len > 0 && len < G_N_ELEMENTS (kinds) && kinds[len] != STK_BARCODE_FREE;
+
+  for (gsize i = 0; digits && i < len; i++)
+    digits = g_ascii_isdigit (text[i]);
+  if (digits && !stk_barcode_validate (text, NULL, NULL))
+    {
+      /* Translators: "No item has the code or barcode “4006381333931”; its check digit
+       * is wrong for EAN-13 (it should end in 2)." */
+      g_set_error (error, domain, code,
+                   _("No item has the code or barcode “%s”; its check digit is wrong for %s "
+                     "(it should end in %u)."),
+                   text, stk_barcode_kind_name (kinds[len]),
+                   stk_barcode_check_digit (text, len - 1));
+      return;
+    }
+  g_set_error (error, domain, code, _("No item has the code or barcode “%s”."), text);
+}
+
 static gboolean
 resolve_code (sqlite3     *db,
               const char  *text,
@@ -60,8 +91,7 @@ resolve_code (sqlite3     *db,
       out->code = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
     }
   else if (rc == SQLITE_DONE)
-    g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
-                 _("No item has the code or barcode “%s”."), text);
+    set_no_such_code (error, STK_ERROR, STK_ERROR_CONSTRAINT, text);
   else
     stk_db_set_error (error, db, sqlite3_extended_errcode (db), text);
   sqlite3_reset (stmt);
@@ -527,8 +557,7 @@ stk_sqlite_item_by_scan (sqlite3      *db,
     return TRUE;
   if (g_error_matches (local_error, STK_ERROR, STK_ERROR_NOT_FOUND))
     {
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("No item has the code or barcode “%s”."), text);
+      set_no_such_code (error, STK_ERROR, STK_ERROR_NOT_FOUND, text);
       return FALSE;
     }
   g_propagate_error (error, g_steal_pointer (&local_error));

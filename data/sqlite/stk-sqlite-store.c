@@ -50,6 +50,10 @@ stk_sqlite_read_stats (StkEngineConn  *conn,
     return FALSE;
   ok = stk_db_query_int64 (db, "PRAGMA user_version", &version, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM items", &stats->items, error) &&
+       /* Returns and barcodes came with format 6. */
+       (version < 6 ||
+        (stk_db_query_int64 (db, "SELECT count(*) FROM returns", &stats->returns, error) &&
+         stk_db_query_int64 (db, "SELECT count(*) FROM barcodes", &stats->barcodes, error))) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM items WHERE archived", &stats->archived_items, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM movements", &stats->movements, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM sales", &stats->sales, error) &&
@@ -239,6 +243,37 @@ verify_db (sqlite3  *db,
                      "  OR m.item_id IS NOT s.item_id",
                      problems,
                      _("Voided sale %s of %s units has no stock movement putting them back (%s)."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT r.id, r.quantity, m.quantity FROM returns r"
+                     " JOIN sales s ON s.id = r.line_id"
+                     " LEFT JOIN movements m ON m.reference = 'return:' || r.uid"
+                     " WHERE m.id IS NULL OR m.quantity IS NOT r.quantity"
+                     "  OR m.item_id IS NOT s.item_id",
+                     problems,
+                     _("Return %s of %s units has no stock movement putting them back (%s)."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT s.id, s.quantity, r.total FROM sales s"
+                     " JOIN (SELECT line_id, sum (quantity) AS total FROM returns"
+                     "       GROUP BY line_id) r ON r.line_id = s.id"
+                     " WHERE r.total > s.quantity",
+                     problems,
+                     _("Sale line %s sold %s units, but its returns take back %s."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT s.id, s.quantity * s.unit_price_cents - s.discount_cents, r.total"
+                     " FROM sales s"
+                     " JOIN (SELECT line_id, sum (refund_cents) AS total FROM returns"
+                     "       GROUP BY line_id) r ON r.line_id = s.id"
+                     " WHERE r.total > s.quantity * s.unit_price_cents - s.discount_cents",
+                     problems,
+                     _("Sale line %s was paid %s cents, but its returns refund %s."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT code, item_id FROM barcodes WHERE key IS NOT stk_barcode_key (code)",
+                     problems,
+                     _("Barcode “%s” of item %s has a key out of step with its code."),
                      error))
     return NULL;
 

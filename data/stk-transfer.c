@@ -40,14 +40,14 @@
  * Export writes exactly the columns below, in this order, with CRLF line ends,
  * and its output can always be imported again.
  *
- * Dates and times (sold_at, moved_at) are ISO 8601: 2026-11-23T10:15:00Z,
+ * Dates and times (sold_at, moved_at, voided, returned_at) are ISO 8601: 2026-11-23T10:15:00Z,
  * 2026-11-23T10:15:00+01:00, 2026-11-23T10:15:00.250Z, 2026-11-23 10:15:00
  * (no zone: local time) or a plain date 2026-11-23 (local midnight). Export
  * writes UTC, 2026-11-23T09:15:00Z, with microseconds only when they are not
  * zero (2026-11-23T09:15:00.123456Z).
  *
- * Prices (unit_price) are decimals with '.' and at most two decimals: 12.5,
- * 12.50, 0.99, 3. They are never negative. Export writes 12.50.
+ * Prices and money (unit_price, discount, refund) are decimals with '.' and at most
+ * two decimals: 12.5, 12.50, 0.99, 3. They are never negative. Export writes 12.50.
  *
  * skus:      code           required; 1–64 characters, unique (ignoring case)
  *            description    optional; up to 1000 characters
@@ -59,17 +59,46 @@
  *                           stock count ("Opening stock (import)"); 0 or empty: none.
  *                           By "import all", it is not recorded but checked: the
  *                           history must give exactly this on-hand.
+ *            barcodes       optional; the item's barcodes separated by spaces, each
+ *                           BARCODE or BARCODE*PACK (scanning it counts PACK units,
+ *                           1–100000): "4006381333931 12345670*12" (stk-barcode.h).
+ *                           A GS1 number (8, 12, 13 or 14 digits) needs its right
+ *                           check digit.
  *   A code that already exists in the inventory, or that appears twice in the
- *   file, is an error. Export: code,description,unit_price,reorder_level,
- *   archived,on_hand, ordered by code.
+ *   file, is an error; so is a barcode listed twice in the file (two spellings of
+ *   one GS1 number are the same barcode) or one that another item already has.
+ *   Export: code,description,unit_price,reorder_level,archived,on_hand,barcodes,
+ *   ordered by code, the barcodes of an item ordered by their key.
  *
  * sales:     sold_at        required
- *            sku            required; an existing item code
+ *            sku            required; an existing item code (units, not a barcode)
  *            quantity       required; integer > 0
  *            unit_price     optional; empty is the item's current price
- *            reference      optional; the sale's unique id (see below)
- *   Export: sold_at,sku,quantity,unit_price,reference, ordered by time, with
- *   reference = the sale's id.
+ *            reference      optional; the line's unique id (see below)
+ *            sale           optional; the rows with the same sale are the lines of ONE
+ *                           sale, in file order, and the value is that sale's unique
+ *                           id; empty: the row is a sale of its own (as before this
+ *                           column), whose id is its reference or key
+ *            discount       optional; money off the line, at most quantity ×
+ *                           unit_price; empty is 0.00
+ *            payment        optional; the sale's payment method (up to 64 characters)
+ *            note           optional; the sale's note (up to 1000 characters)
+ *            voided         optional; when the sale was voided (not before sold_at);
+ *                           empty: not voided
+ *            void_reason    optional; why it was voided (needs voided)
+ *   The lines of one sale share sold_at; its rows give payment, note, voided and
+ *   void_reason once or repeat the same value (other rows leave them empty): a
+ *   different time or value is an error naming the line. Line N of sale S has the
+ *   id S for N = 1 and S#N after (as a sale made at the till); a reference given
+ *   with a sale must be that id. A sale is imported whole or not at all: a line
+ *   that fails (unknown SKU, not enough stock) fails its sale, and so the file.
+ *   A voided sale is imported with its void (the stock comes back with the
+ *   "Sale voided" adjustment at the voided time, the reason is kept).
+ *   Export: sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,
+ *   voided,void_reason, ordered by time (a sale's lines together, in order), with
+ *   reference = the line's id and sale = the sale's id on every line; payment, note,
+ *   voided and void_reason repeated on every line of their sale; discount empty when
+ *   0.00. Voided sales are exported too, with their void.
  *
  * movements: moved_at       required
  *            sku            required; an existing item code
@@ -82,9 +111,29 @@
  *   Export: moved_at,sku,kind,quantity,reason,reference for receipts,
  *   adjustments and counts (sales are in the sales export), ordered by time;
  *   a count's quantity is the counted stock; reference is the stored one, or
- *   M<number> for a movement recorded without one.
+ *   M<number> for a movement recorded without one. The adjustments that a void or
+ *   a return made are left out: the sales and returns files carry the void and the
+ *   return, which make them again on import.
  *
- * Text cells (code, description, sku, reason, reference) that start with =, +,
+ * returns:   returned_at    required; not before the sale
+ *            sale           required; the id of the sale (its sale column in sales)
+ *            line           required; the number of the returned line in that sale,
+ *                           1 for its first line (integer >= 1)
+ *            quantity       required; integer > 0
+ *            refund         optional; money paid back; empty: what that quantity was
+ *                           paid (line total × quantity ÷ line quantity, whole cents;
+ *                           the return that takes the line's last units refunds the
+ *                           rest exactly)
+ *            reason         optional; up to 1000 characters
+ *            reference      optional; the return's unique id (see below)
+ *   An unknown sale or line, a voided sale, more returned than the line sold or
+ *   more refunded than it was paid (over all its returns: those in the inventory
+ *   and those above in the file) are errors naming the line. The stock comes back
+ *   with an adjustment ("Sale returned"). Export: returned_at,sale,line,quantity,
+ *   refund,reason,reference, ordered by time.
+ *
+ * Text cells (code, description, sku, reason, reference, barcodes, sale, payment,
+ * note, void_reason) that start with =, +,
  * -, @, a tab, a carriage return or an apostrophe are exported with one more
  * apostrophe in front ('=1+2, '-5 mm, ''quoted), so that a spreadsheet shows
  * them as text and never runs them as formulas. Import takes off one leading
@@ -92,24 +141,30 @@
  * gives back every text byte for byte. Numbers (a negative adjustment) are
  * written as they are.
  *
- * Exactly once: each sales and movements row has a key, its reference or, when
- * it has none, "csv:" + the SHA-256 of the row's normalised values + ":" + how
- * many times that same row occurred so far in the file. A row whose key is
- * already in the inventory was imported before: it is skipped and counted as a
- * duplicate, so importing the same file twice changes nothing the second time.
- * Two rows of one file with the same reference are an error.
+ * Exactly once: each sales, movements and returns row has a key, its reference
+ * (a sales row with a sale: its line id) or, when it has none, "csv:" + the
+ * SHA-256 of the row's normalised values + ":" + how many times that same row
+ * occurred so far in the file. A row whose key is already in the inventory was
+ * imported before: it is skipped and counted as a duplicate, so importing the same
+ * file twice changes nothing the second time. A sale is looked up by its id (its
+ * first line's key): when it is there, all its rows are duplicates, its void too.
+ * Two rows of one file with the same key are an error.
  *
- * Never twice: a sales or movements row dated before a stock count of its item
+ * Never twice: a sales, movements or returns row dated before a stock count of its item
  * that is already in the inventory is refused (that count already includes it).
  * This is what importing skus (on_hand as an opening count), then the movements
  * and sales that led to that on_hand, runs into: it used to double the stock.
  *
- * Whole inventory: "export all FOLDER" writes skus.csv, movements.csv and
- * sales.csv from one snapshot into a new or empty FOLDER (written beside it and
- * renamed into place). "import all FOLDER" applies them in one change: the items,
- * then movements and sales in time order, and then every item's on-hand must be
- * its on_hand in skus.csv, or nothing is imported. On-hand, stock value, sales and
- * the history (kinds, quantities, balances, reasons, times) come out the same.
+ * Whole inventory: "export all FOLDER" writes skus.csv, movements.csv, sales.csv
+ * and returns.csv from one snapshot into a new or empty FOLDER (written beside it and
+ * renamed into place). "import all FOLDER" applies them in one change: the items
+ * with their barcodes, then movements, sales, voids (at their voided time) and
+ * returns in time order (at one instant: a movement, a sale, a void, a return), and
+ * then every item's on-hand must be its on_hand in skus.csv, or nothing is
+ * imported. A folder without returns.csv (written before it existed) imports
+ * too. On-hand, stock value, sales with their lines, discounts, payments, notes,
+ * voids and returns, barcodes and the history (kinds, quantities, balances,
+ * reasons, times) come out the same, and exporting the copy writes the same files.
  *
  * Import is all or nothing: the whole file is read and checked first, then
  * every row is applied in one change; any bad row (and any row the inventory

@@ -631,7 +631,8 @@ typedef struct
 {
   guint        first_line;
   guint        n_lines;
-  gint64       time_us;
+  gint64       time_us;     /* -1 until a row with a good time */
+  guint        time_line;
   const char  *time_text;
   const char  *values[3];  /* payment, note, void_reason: the first non-empty one */
   guint        lines[3];   /* where it was first given */
@@ -990,6 +991,58 @@ seen_key (Parser      *p,
   return TRUE;
 }
 
+/* Makes @row the next line of sale @sale (its number in the file's order, and its id:
+ * the sale's id for line 1, "sale#N" after). A row with a bad time (time_us < 0) still
+ * counts as a line, so that the rows after it are named by their right number. */
+static gboolean
+join_sale (Parser      *p,
+           const char  *sale,
+           const char  *sold_at,
+           Row         *row,
+           GError     **error)
+{
+  SaleGroup *g = NULL;
+  gpointer stored = NULL;
+
+  if (!g_hash_table_lookup_extended (p->sales, sale, &stored, (gpointer *) &g))
+    {
+      g = g_new0 (SaleGroup, 1);
+      g->first_line = row->line;
+      g->time_us = -1;
+      stored = g_string_chunk_insert (p->d->strings, sale);
+      g_hash_table_insert (p->sales, stored, g);
+    }
+  row->sale = stored;
+  row->sale_line = ++g->n_lines;
+  if (row->sale_line == 1)
+    row->key = row->sale;
+  else
+    {
+      g_autofree char *key = g_strdup_printf ("%s#%u", sale, row->sale_line);
+
+      row->key = g_string_chunk_insert (p->d->strings, key);
+      p->d->extended = TRUE;
+    }
+  if (row->time_us < 0)
+    return TRUE;
+  if (g->time_us < 0)
+    {
+      g->time_us = row->time_us;
+      g->time_line = row->line;
+      g->time_text = g_string_chunk_insert (p->d->strings, sold_at);
+      return TRUE;
+    }
+  if (row->time_us != g->time_us)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The lines of sale “%s” share one time: this row has %s, line %u "
+                     "has %s."),
+                   sale, sold_at, g->time_line, g->time_text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The sales columns of schema 6: the sale a row is a line of, its discount, and the
  * sale's payment, note and void. */
 static gboolean
@@ -1006,15 +1059,22 @@ parse_sale_extras (Parser      *p,
   const char *note = field (p, fields, COL_NOTE);
   const char *voided = field (p, fields, COL_VOIDED);
   const char *void_reason = field (p, fields, COL_VOID_REASON);
-  SaleGroup *g;
+  SaleGroup *g = NULL;
   guint64 gross = 0;
+
+  /* First the line's place in its sale, whatever else is wrong with the row. */
+  if (*sale != '\0')
+    {
+      if (!join_sale (p, sale, sold_at, row, error))
+        return FALSE;
+      g = g_hash_table_lookup (p->sales, sale);
+    }
 
   row->discount = 0;
   if (*discount != '\0')
     {
       if (!stk_price_parse (discount, &row->discount, error))
         return FALSE;
-
       if (row->price >= 0 && row->discount > 0 &&
           g_uint64_checked_mul (&gross, (guint64) row->price, (guint64) row->quantity) &&
           (guint64) row->discount > gross)
@@ -1052,7 +1112,7 @@ parse_sale_extras (Parser      *p,
   if (row->discount > 0 || *payment != '\0' || *note != '\0' || row->voided_us != 0)
     p->d->extended = TRUE;
 
-  if (*sale == '\0')
+  if (g == NULL)
     {
       /* A sale of its own, as before the sale column. */
       row->payment = keep (p, payment);
@@ -1065,39 +1125,11 @@ parse_sale_extras (Parser      *p,
       return TRUE;
     }
 
-  g = g_hash_table_lookup (p->sales, sale);
-  if (g == NULL)
-    {
-      g = g_new0 (SaleGroup, 1);
-      g->first_line = row->line;
-      g->time_us = row->time_us;
-      g->time_text = g_string_chunk_insert (p->d->strings, sold_at);
-      row->sale = g_string_chunk_insert (p->d->strings, sale);
-      g_hash_table_insert (p->sales, (gpointer) row->sale, g);
-      row->key = row->sale;
-    }
-  else
-    {
-      g_autofree char *key = NULL;
-
-      g_hash_table_lookup_extended (p->sales, sale, (gpointer *) &row->sale, NULL);
-      if (row->time_us != g->time_us)
-        {
-          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                       _("The lines of sale “%s” share one time: this row has %s, line %u "
-                         "has %s."),
-                       sale, sold_at, g->first_line, g->time_text);
-          return FALSE;
-        }
-      key = g_strdup_printf ("%s#%u", sale, g->n_lines + 1);
-      row->key = g_string_chunk_insert (p->d->strings, key);
-      p->d->extended = TRUE;
-    }
   if (*reference != '\0' && strcmp (reference, row->key) != 0)
     {
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
                    _("The reference “%s” should be “%s” or empty: that is line %u of sale “%s”."),
-                   reference, row->key, g->n_lines + 1, sale);
+                   reference, row->key, row->sale_line, sale);
       return FALSE;
     }
   if (!agree (g, 0, "payment", sale, p, payment, row->line, error) ||
@@ -1121,10 +1153,7 @@ parse_sale_extras (Parser      *p,
           g->voided_line = row->line;
         }
     }
-  if (!seen_key (p, row->key, row->line, error))
-    return FALSE;
-  row->sale_line = ++g->n_lines;
-  return TRUE;
+  return seen_key (p, row->key, row->line, error);
 }
 
 /* After a sales file without errors: each row links to the next line of its sale, and
@@ -1216,24 +1245,40 @@ parse_sale_row (Parser     *p,
   const char *quantity = field (p, fields, COL_QUANTITY);
   const char *price = field (p, fields, COL_UNIT_PRICE);
 
+  const char *sale = field (p, fields, COL_SALE);
+  gboolean ok = TRUE;
+
   if (*sold_at == '\0')
     {
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "sold_at");
-      return FALSE;
+      ok = FALSE;
     }
-  if (!parse_time (sold_at, p->local, &row->time_us, error) ||
-      !parse_code (sku, "sku", error))
-    return FALSE;
-  if (*quantity == '\0')
+  else if (!parse_time (sold_at, p->local, &row->time_us, error) ||
+           !parse_code (sku, "sku", error))
+    ok = FALSE;
+  else if (*quantity == '\0')
     {
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "quantity");
+      ok = FALSE;
+    }
+  else if (!parse_integer (quantity, "quantity", 1, MAX_QUANTITY, &row->quantity, error))
+    ok = FALSE;
+  else
+    {
+      row->price = -1;
+      if (*price != '\0' && !stk_price_parse (price, &row->price, error))
+        ok = FALSE;
+    }
+  if (!ok)
+    {
+      /* Still a line of its sale: the rows after it keep their numbers. */
+      if (*sale != '\0')
+        {
+          row->time_us = -1;
+          join_sale (p, sale, sold_at, row, NULL);
+        }
       return FALSE;
     }
-  if (!parse_integer (quantity, "quantity", 1, MAX_QUANTITY, &row->quantity, error))
-    return FALSE;
-  row->price = -1;
-  if (*price != '\0' && !stk_price_parse (price, &row->price, error))
-    return FALSE;
   row->code = g_string_chunk_insert_const (p->d->strings, sku);
   return parse_sale_extras (p, fields, sold_at, row, error);
 }

@@ -546,6 +546,31 @@ Test (transfer_sales, rows_of_one_sale_that_disagree)
   stk_test_close_writer (writer);
 }
 
+Test (transfer_sales, bad_discounts_voids_and_references)
+{
+  StkWriter *writer = open_base ();
+
+  import_refused (writer, STK_TABLE_SALES,
+                  "sold_at,sku,quantity,unit_price,sale,discount,reference,voided,void_reason\n"
+                  "2026-03-04T10:00:00Z,A-1,2,1.00,S2,2.01,,,\n"
+                  "2026-03-04T10:00:00Z,B-2,1,,S2,,S2#3,,\n"
+                  "2026-03-04T11:00:00Z,B-2,1,,S3,,,,why\n"
+                  "2026-03-04T12:00:00Z,B-2,1,,S4,,,2026-03-04T11:59:59Z,\n",
+                  "Line 2: The discount 2.01 is more than the line’s price.\n"
+                  "Line 3: The reference “S2#3” should be “S2#2” or empty: that is line 2 of sale "
+                  "“S2”.\n"
+                  "Line 4: A void_reason needs the time the sale was voided (voided).\n"
+                  "Line 5: The sale cannot be voided (2026-03-04T11:59:59Z) before it was made "
+                  "(2026-03-04T12:00:00Z).\n");
+  /* At the item's price (empty unit_price), known only to the inventory: 2 × 2.50. */
+  import_refused (writer, STK_TABLE_SALES,
+                  "sold_at,sku,quantity,sale,discount\n"
+                  "2026-03-04T10:00:00Z,B-2,1,S2,\n"
+                  "2026-03-04T10:00:00Z,A-1,2,S2,5.01\n",
+                  "Line 3: The discount 5.01 on “A-1” is more than the line’s price 5.00.\n");
+  stk_test_close_writer (writer);
+}
+
 Test (transfer_sales, returns_over_what_was_sold)
 {
   StkWriter *writer = open_base ();

@@ -84,7 +84,7 @@ void     stk_import_set_summary_error    (StkImportData  *d,
                                           int             code,
                                           GError        **error);
 void     stk_import_set_cancelled_error  (GError        **error);
-/* FALSE with the first file's summary error when any of the three has errors. */
+/* FALSE with the first file's summary error when any of the files has errors. */
 gboolean stk_import_all_fail_with_errors (StkImportAll   *a,
                                           GError        **error);
 /* A time as the CSV files write it. */

@@ -401,7 +401,7 @@ cli_parse_table (StkCli     *cli,
   if (stk_table_from_string (name, out_table))
     return TRUE;
 
-  message = g_strdup_printf (_("Unknown table “%s”: use skus, sales or movements."), name);
+  message = g_strdup_printf (_("Unknown table “%s”: use skus, sales, movements or returns."), name);
   *out_status = cli_command_usage_error (cli, message);
   return FALSE;
 }
@@ -1277,7 +1277,7 @@ static const StkCliCommand commands[] = {
     0, 0, cli_checkpoint,
   },
   {
-    "import", N_("skus|sales|movements FILE.csv, or all FOLDER"),
+    "import", N_("skus|sales|movements|returns FILE.csv, or all FOLDER"),
     N_("Import rows from a CSV file"),
     N_("Reads every row of FILE.csv and applies them all, or none when any row is bad "
        "(each bad row is reported with its line). Rows imported before are skipped. "
@@ -1286,11 +1286,11 @@ static const StkCliCommand commands[] = {
     2, 2, cli_import,
   },
   {
-    "export", N_("skus|sales|movements FILE.csv, or all FOLDER"),
+    "export", N_("skus|sales|movements|returns FILE.csv, or all FOLDER"),
     N_("Export a table to a CSV file"),
-    N_("Writes the items (skus), sales or stock movements to FILE.csv, in the format that "
-       "import reads. “all FOLDER” writes skus.csv, movements.csv and sales.csv of one "
-       "moment into a new or empty FOLDER."),
+    N_("Writes the items (skus), sales, stock movements or returns to FILE.csv, in the "
+       "format that import reads. “all FOLDER” writes skus.csv, movements.csv, sales.csv "
+       "and returns.csv of one moment into a new or empty FOLDER."),
     2, 2, cli_export,
   },
   {

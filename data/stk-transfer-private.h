@@ -22,7 +22,15 @@ typedef struct
 {
   const char *code;     /* code or sku */
   const char *text;     /* description or reason; NULL when empty */
-  const char *key;      /* sales uid or movement reference */
+  const char *key;      /* sales: the line's uid; movement or return reference */
+  const char *sale;     /* sales: the sale's uid (its first line's key); returns: the sale */
+  const char *payment;  /* sales: the sale's, on its first line only; NULL when empty */
+  const char *note;     /* sales: the sale's, on its first line only; NULL when empty */
+  const char *void_reason; /* sales: on the first line of a voided sale */
+  const char *barcodes; /* skus: the barcodes field, checked; NULL when empty */
+  gint64      discount; /* sales: cents off the line; returns: refund cents, -1 proportional */
+  gint64      voided_us; /* sales, first line: when the sale was voided; 0: not voided */
+  gint64      sale_id;  /* sales, first line: the id the applier gave it; 0: not inserted */
   union
   {
     gint64    time_us;  /* sales, movements */
@@ -31,6 +39,9 @@ typedef struct
   gint64      quantity; /* skus: opening on-hand */
   gint64      price;    /* cents; -1: the item's current price */
   guint       line;
+  guint       sale_line; /* sales: the line's number in its sale (1 = the sale's first
+                          * row); returns: the returned line's number */
+  guint       next;     /* sales: index + 1 in rows of the sale's next line; 0: none */
   guint8      kind;     /* StkMovementKind */
   guint8      archived;
 } StkImportRow;
@@ -51,12 +62,15 @@ typedef struct
   gboolean      bad_header;
   gboolean      no_opening; /* skus of "import all": on_hand is checked, not counted */
   guint64       rows_read; /* rows in the file */
+  gboolean      extended; /* a row uses what the bulk path does not take (barcodes,
+                           * several lines, discounts, payment, note, voids) */
 } StkImportData;
 
-/* The payload of "import-all": the three files, by StkTable. */
+/* The payload of "import-all": the files, by StkTable (returns.csv may be absent: then
+ * its StkImportData has no rows). */
 typedef struct
 {
-  StkImportData *d[3];
+  StkImportData *d[STK_N_TABLES];
 } StkImportAll;
 
 /* A row's problem (with its line) or the file's, counted and kept for the report. */
@@ -70,7 +84,7 @@ void     stk_import_set_summary_error    (StkImportData  *d,
                                           int             code,
                                           GError        **error);
 void     stk_import_set_cancelled_error  (GError        **error);
-/* FALSE with the first file's summary error when any of the three has errors. */
+/* FALSE with the first file's summary error when any of the files has errors. */
 gboolean stk_import_all_fail_with_errors (StkImportAll   *a,
                                           GError        **error);
 /* A time as the CSV files write it. */
@@ -80,9 +94,13 @@ void     stk_transfer_format_time        (gint64          us,
 
 /* A row an engine gives the export (engine-free fields; which ones count depends on
  * the table: skus: code, text (description), price_cents, reorder_level, archived,
- * on_hand; sales: time_us, code, quantity, price_cents, reference (the uid);
+ * on_hand, barcodes (code US pack, records separated by RS, ordered by key);
+ * sales: time_us, code, quantity, price_cents, reference (the line's uid), sale (the
+ * sale's uid), discount_cents, payment, note, voided_us (0: not voided), void_reason;
  * movements: time_us, code, kind, quantity (a count: the balance), text (reason),
- * reference). Voided sales and the movements that undid them are left out. */
+ * reference; returns: time_us, sale, sale_line, quantity, price_cents (the refund),
+ * text (reason), reference (the uid)). The movements that voids and returns made are
+ * left out (importing the void or the return makes them again). */
 typedef struct
 {
   gint64      time_us;
@@ -90,6 +108,14 @@ typedef struct
   const char *text;
   const char *kind;
   const char *reference;
+  const char *sale;
+  const char *payment;
+  const char *note;
+  const char *void_reason;
+  const char *barcodes;
+  gint64      discount_cents;
+  gint64      voided_us;
+  gint64      sale_line;
   gint64      quantity;
   gint64      price_cents;
   gint64      reorder_level;

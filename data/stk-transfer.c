@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "stk-barcode.h"
 #include "stk-code.h"
 #include "stk-csv.h"
 #include "stk-db.h"
@@ -39,14 +40,14 @@
  * Export writes exactly the columns below, in this order, with CRLF line ends,
  * and its output can always be imported again.
  *
- * Dates and times (sold_at, moved_at) are ISO 8601: 2026-11-23T10:15:00Z,
+ * Dates and times (sold_at, moved_at, voided, returned_at) are ISO 8601: 2026-11-23T10:15:00Z,
  * 2026-11-23T10:15:00+01:00, 2026-11-23T10:15:00.250Z, 2026-11-23 10:15:00
  * (no zone: local time) or a plain date 2026-11-23 (local midnight). Export
  * writes UTC, 2026-11-23T09:15:00Z, with microseconds only when they are not
  * zero (2026-11-23T09:15:00.123456Z).
  *
- * Prices (unit_price) are decimals with '.' and at most two decimals: 12.5,
- * 12.50, 0.99, 3. They are never negative. Export writes 12.50.
+ * Prices and money (unit_price, discount, refund) are decimals with '.' and at most
+ * two decimals: 12.5, 12.50, 0.99, 3. They are never negative. Export writes 12.50.
  *
  * skus:      code           required; 1–64 characters, unique (ignoring case)
  *            description    optional; up to 1000 characters
@@ -58,17 +59,46 @@
  *                           stock count ("Opening stock (import)"); 0 or empty: none.
  *                           By "import all", it is not recorded but checked: the
  *                           history must give exactly this on-hand.
+ *            barcodes       optional; the item's barcodes separated by spaces, each
+ *                           BARCODE or BARCODE*PACK (scanning it counts PACK units,
+ *                           1–100000): "4006381333931 12345670*12" (stk-barcode.h).
+ *                           A GS1 number (8, 12, 13 or 14 digits) needs its right
+ *                           check digit.
  *   A code that already exists in the inventory, or that appears twice in the
- *   file, is an error. Export: code,description,unit_price,reorder_level,
- *   archived,on_hand, ordered by code.
+ *   file, is an error; so is a barcode listed twice in the file (two spellings of
+ *   one GS1 number are the same barcode) or one that another item already has.
+ *   Export: code,description,unit_price,reorder_level,archived,on_hand,barcodes,
+ *   ordered by code, the barcodes of an item ordered by their key.
  *
  * sales:     sold_at        required
- *            sku            required; an existing item code
+ *            sku            required; an existing item code (units, not a barcode)
  *            quantity       required; integer > 0
  *            unit_price     optional; empty is the item's current price
- *            reference      optional; the sale's unique id (see below)
- *   Export: sold_at,sku,quantity,unit_price,reference, ordered by time, with
- *   reference = the sale's id.
+ *            reference      optional; the line's unique id (see below)
+ *            sale           optional; the rows with the same sale are the lines of ONE
+ *                           sale, in file order, and the value is that sale's unique
+ *                           id; empty: the row is a sale of its own (as before this
+ *                           column), whose id is its reference or key
+ *            discount       optional; money off the line, at most quantity ×
+ *                           unit_price; empty is 0.00
+ *            payment        optional; the sale's payment method (up to 64 characters)
+ *            note           optional; the sale's note (up to 1000 characters)
+ *            voided         optional; when the sale was voided (not before sold_at);
+ *                           empty: not voided
+ *            void_reason    optional; why it was voided (needs voided)
+ *   The lines of one sale share sold_at; its rows give payment, note, voided and
+ *   void_reason once or repeat the same value (other rows leave them empty): a
+ *   different time or value is an error naming the line. Line N of sale S has the
+ *   id S for N = 1 and S#N after (as a sale made at the till); a reference given
+ *   with a sale must be that id. A sale is imported whole or not at all: a line
+ *   that fails (unknown SKU, not enough stock) fails its sale, and so the file.
+ *   A voided sale is imported with its void (the stock comes back with the
+ *   "Sale voided" adjustment at the voided time, the reason is kept).
+ *   Export: sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,
+ *   voided,void_reason, ordered by time (a sale's lines together, in order), with
+ *   reference = the line's id and sale = the sale's id on every line; payment, note,
+ *   voided and void_reason repeated on every line of their sale; discount empty when
+ *   0.00. Voided sales are exported too, with their void.
  *
  * movements: moved_at       required
  *            sku            required; an existing item code
@@ -81,9 +111,29 @@
  *   Export: moved_at,sku,kind,quantity,reason,reference for receipts,
  *   adjustments and counts (sales are in the sales export), ordered by time;
  *   a count's quantity is the counted stock; reference is the stored one, or
- *   M<number> for a movement recorded without one.
+ *   M<number> for a movement recorded without one. The adjustments that a void or
+ *   a return made are left out: the sales and returns files carry the void and the
+ *   return, which make them again on import.
  *
- * Text cells (code, description, sku, reason, reference) that start with =, +,
+ * returns:   returned_at    required; not before the sale
+ *            sale           required; the id of the sale (its sale column in sales)
+ *            line           required; the number of the returned line in that sale,
+ *                           1 for its first line (integer >= 1)
+ *            quantity       required; integer > 0
+ *            refund         optional; money paid back; empty: what that quantity was
+ *                           paid (line total × quantity ÷ line quantity, whole cents;
+ *                           the return that takes the line's last units refunds the
+ *                           rest exactly)
+ *            reason         optional; up to 1000 characters
+ *            reference      optional; the return's unique id (see below)
+ *   An unknown sale or line, a voided sale, more returned than the line sold or
+ *   more refunded than it was paid (over all its returns: those in the inventory
+ *   and those above in the file) are errors naming the line. The stock comes back
+ *   with an adjustment ("Sale returned"). Export: returned_at,sale,line,quantity,
+ *   refund,reason,reference, ordered by time.
+ *
+ * Text cells (code, description, sku, reason, reference, barcodes, sale, payment,
+ * note, void_reason) that start with =, +,
  * -, @, a tab, a carriage return or an apostrophe are exported with one more
  * apostrophe in front ('=1+2, '-5 mm, ''quoted), so that a spreadsheet shows
  * them as text and never runs them as formulas. Import takes off one leading
@@ -91,24 +141,30 @@
  * gives back every text byte for byte. Numbers (a negative adjustment) are
  * written as they are.
  *
- * Exactly once: each sales and movements row has a key, its reference or, when
- * it has none, "csv:" + the SHA-256 of the row's normalised values + ":" + how
- * many times that same row occurred so far in the file. A row whose key is
- * already in the inventory was imported before: it is skipped and counted as a
- * duplicate, so importing the same file twice changes nothing the second time.
- * Two rows of one file with the same reference are an error.
+ * Exactly once: each sales, movements and returns row has a key, its reference
+ * (a sales row with a sale: its line id) or, when it has none, "csv:" + the
+ * SHA-256 of the row's normalised values + ":" + how many times that same row
+ * occurred so far in the file. A row whose key is already in the inventory was
+ * imported before: it is skipped and counted as a duplicate, so importing the same
+ * file twice changes nothing the second time. A sale is looked up by its id (its
+ * first line's key): when it is there, all its rows are duplicates, its void too.
+ * Two rows of one file with the same key are an error.
  *
- * Never twice: a sales or movements row dated before a stock count of its item
+ * Never twice: a sales, movements or returns row dated before a stock count of its item
  * that is already in the inventory is refused (that count already includes it).
  * This is what importing skus (on_hand as an opening count), then the movements
  * and sales that led to that on_hand, runs into: it used to double the stock.
  *
- * Whole inventory: "export all FOLDER" writes skus.csv, movements.csv and
- * sales.csv from one snapshot into a new or empty FOLDER (written beside it and
- * renamed into place). "import all FOLDER" applies them in one change: the items,
- * then movements and sales in time order, and then every item's on-hand must be
- * its on_hand in skus.csv, or nothing is imported. On-hand, stock value, sales and
- * the history (kinds, quantities, balances, reasons, times) come out the same.
+ * Whole inventory: "export all FOLDER" writes skus.csv, movements.csv, sales.csv
+ * and returns.csv from one snapshot into a new or empty FOLDER (written beside it and
+ * renamed into place). "import all FOLDER" applies them in one change: the items
+ * with their barcodes, then movements, sales, voids (at their voided time) and
+ * returns in time order (at one instant: a movement, a sale, a void, a return), and
+ * then every item's on-hand must be its on_hand in skus.csv, or nothing is
+ * imported. A folder without returns.csv (written before it existed) imports
+ * too. On-hand, stock value, sales with their lines, discounts, payments, notes,
+ * voids and returns, barcodes and the history (kinds, quantities, balances,
+ * reasons, times) come out the same, and exporting the copy writes the same files.
  *
  * Import is all or nothing: the whole file is read and checked first, then
  * every row is applied in one change; any bad row (and any row the inventory
@@ -121,7 +177,8 @@
 #define APPLY_CANCEL_CHECK_ROWS 1024
 #define MAX_QUANTITY G_GINT64_CONSTANT (1000000000000) /* 10^12: sums cannot overflow */
 
-static const char *const table_names[] = { "skus", "sales", "movements" };
+static const char *const table_names[] = { "skus", "sales", "movements", "returns" };
+G_STATIC_ASSERT (G_N_ELEMENTS (table_names) == STK_N_TABLES);
 
 const char *
 stk_table_to_string (StkTable table)
@@ -423,6 +480,15 @@ typedef enum
   COL_QUANTITY,
   COL_REASON,
   COL_REFERENCE,
+  COL_BARCODES,
+  COL_SALE,
+  COL_DISCOUNT,
+  COL_PAYMENT,
+  COL_NOTE,
+  COL_VOIDED,
+  COL_VOID_REASON,
+  COL_LINE,
+  COL_REFUND,
   N_COLUMNS,
 } Column;
 
@@ -440,6 +506,7 @@ static const ColumnSpec sku_columns[] = {
   { "reorder_level", COL_REORDER_LEVEL, FALSE },
   { "archived", COL_ARCHIVED, FALSE },
   { "on_hand", COL_ON_HAND, FALSE },
+  { "barcodes", COL_BARCODES, FALSE },
   { NULL },
 };
 
@@ -449,6 +516,12 @@ static const ColumnSpec sale_columns[] = {
   { "quantity", COL_QUANTITY, TRUE },
   { "unit_price", COL_UNIT_PRICE, FALSE },
   { "reference", COL_REFERENCE, FALSE },
+  { "sale", COL_SALE, FALSE },
+  { "discount", COL_DISCOUNT, FALSE },
+  { "payment", COL_PAYMENT, FALSE },
+  { "note", COL_NOTE, FALSE },
+  { "voided", COL_VOIDED, FALSE },
+  { "void_reason", COL_VOID_REASON, FALSE },
   { NULL },
 };
 
@@ -457,6 +530,17 @@ static const ColumnSpec movement_columns[] = {
   { "sku", COL_SKU, TRUE },
   { "kind", COL_KIND, TRUE },
   { "quantity", COL_QUANTITY, TRUE },
+  { "reason", COL_REASON, FALSE },
+  { "reference", COL_REFERENCE, FALSE },
+  { NULL },
+};
+
+static const ColumnSpec return_columns[] = {
+  { "returned_at", COL_TIME, TRUE },
+  { "sale", COL_SALE, TRUE },
+  { "line", COL_LINE, TRUE },
+  { "quantity", COL_QUANTITY, TRUE },
+  { "refund", COL_REFUND, FALSE },
   { "reason", COL_REASON, FALSE },
   { "reference", COL_REFERENCE, FALSE },
   { NULL },
@@ -473,6 +557,8 @@ table_columns (StkTable table)
       return sale_columns;
     case STK_TABLE_MOVEMENTS:
       return movement_columns;
+    case STK_TABLE_RETURNS:
+      return return_columns;
     default:
       g_return_val_if_reached (NULL);
     }
@@ -553,6 +639,21 @@ stk_import_set_summary_error (ImportData  *d,
                d->display_name, n_errors);
 }
 
+/* What the rows of one sale (the same value in the sale column) must agree on. */
+typedef struct
+{
+  guint        first_line;
+  guint        n_lines;
+  gint64       time_us;     /* -1 until a row with a good time */
+  guint        time_line;
+  const char  *time_text;
+  const char  *values[3];  /* payment, note, void_reason: the first non-empty one */
+  guint        lines[3];   /* where it was first given */
+  gint64       voided_us;
+  const char  *voided_text;
+  guint        voided_line;
+} SaleGroup;
+
 typedef struct
 {
   ImportData  *d;
@@ -562,6 +663,8 @@ typedef struct
   GHashTable  *seen_codes;  /* skus: code (compared by stk_code_key) → first line */
   GHashTable  *seen_keys;   /* sales, movements: key → first line */
   GHashTable  *occurrences; /* normalised row digest → times seen */
+  GHashTable  *sales;       /* sales: the sale column's value → SaleGroup */
+  GHashTable  *barcodes;    /* skus: stk_barcode_key → first line */
   GChecksum   *checksum;
   GString     *normalised;
 } Parser;
@@ -573,6 +676,8 @@ parser_clear (Parser *p)
   g_clear_pointer (&p->seen_codes, g_hash_table_unref);
   g_clear_pointer (&p->seen_keys, g_hash_table_unref);
   g_clear_pointer (&p->occurrences, g_hash_table_unref);
+  g_clear_pointer (&p->sales, g_hash_table_unref);
+  g_clear_pointer (&p->barcodes, g_hash_table_unref);
   g_clear_pointer (&p->checksum, g_checksum_free);
   if (p->normalised != NULL)
     g_string_free (g_steal_pointer (&p->normalised), TRUE);
@@ -651,7 +756,9 @@ static gboolean
 is_text_column (Column column)
 {
   return column == COL_CODE || column == COL_DESCRIPTION || column == COL_SKU ||
-         column == COL_REASON || column == COL_REFERENCE;
+         column == COL_REASON || column == COL_REFERENCE || column == COL_BARCODES ||
+         column == COL_SALE || column == COL_PAYMENT || column == COL_NOTE ||
+         column == COL_VOID_REASON;
 }
 
 static const char *
@@ -717,6 +824,7 @@ parse_sku_row (Parser     *p,
   const char *price = field (p, fields, COL_UNIT_PRICE);
   const char *reorder = field (p, fields, COL_REORDER_LEVEL);
   const char *on_hand = field (p, fields, COL_ON_HAND);
+  const char *barcodes;
   gboolean archived = FALSE;
   gpointer first_line;
 
@@ -747,6 +855,35 @@ parse_sku_row (Parser     *p,
       return FALSE;
     }
 
+  barcodes = field (p, fields, COL_BARCODES);
+  if (*barcodes != '\0')
+    {
+      g_autoptr(GArray) list = stk_barcode_parse_list (barcodes, error);
+
+      if (list == NULL)
+        return FALSE;
+      for (guint i = 0; i < list->len; i++)
+        {
+          const StkBarcode *b = &g_array_index (list, StkBarcode, i);
+          g_autofree char *key = stk_barcode_key (b->code);
+
+          first_line = g_hash_table_lookup (p->barcodes, key);
+          if (first_line != NULL)
+            {
+              g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                           _("The barcode “%s” appears twice in the file (first on line %u)."),
+                           b->code, GPOINTER_TO_UINT (first_line));
+              return FALSE;
+            }
+        }
+      for (guint i = 0; i < list->len; i++)
+        g_hash_table_insert (p->barcodes,
+                             stk_barcode_key (g_array_index (list, StkBarcode, i).code),
+                             GUINT_TO_POINTER (row->line));
+      row->barcodes = keep (p, barcodes);
+      p->d->extended = p->d->extended || list->len > 0;
+    }
+
   row->code = g_string_chunk_insert (p->d->strings, code);
   row->text = keep (p, description);
   g_hash_table_insert (p->seen_codes, (gpointer) row->code, GUINT_TO_POINTER (row->line));
@@ -768,12 +905,18 @@ assign_key (Parser      *p,
     key = g_string_chunk_insert (p->d->strings, reference);
   else
     {
-      g_autofree char *folded = g_utf8_casefold (row->code, -1);
+      g_autofree char *folded = g_utf8_casefold (row->code != NULL ? row->code : "", -1);
       const char *digest;
       guint n;
 
       g_string_truncate (p->normalised, 0);
-      if (p->d->table == STK_TABLE_SALES)
+      if (p->d->table == STK_TABLE_RETURNS)
+        g_string_append_printf (p->normalised,
+                                "returns\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%u\x1f%" G_GINT64_FORMAT
+                                "\x1f%" G_GINT64_FORMAT "\x1f%s",
+                                row->time_us, row->sale, row->sale_line, row->quantity,
+                                row->discount, row->text != NULL ? row->text : "");
+      else if (p->d->table == STK_TABLE_SALES)
         {
           g_string_append_printf (p->normalised,
                                   "sales\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%" G_GINT64_FORMAT "\x1f",
@@ -813,6 +956,297 @@ assign_key (Parser      *p,
   return TRUE;
 }
 
+/* One of a sale's own values (payment, note, void_reason; @slot), which its rows must
+ * agree on or leave empty. */
+static gboolean
+agree (SaleGroup   *g,
+       guint        slot,
+       const char  *column,
+       const char  *sale,
+       Parser      *p,
+       const char  *value,
+       guint        line,
+       GError     **error)
+{
+  if (*value == '\0')
+    return TRUE;
+  if (g->values[slot] == NULL)
+    {
+      g->values[slot] = g_string_chunk_insert (p->d->strings, value);
+      g->lines[slot] = line;
+      return TRUE;
+    }
+  if (strcmp (g->values[slot], value) == 0)
+    return TRUE;
+  g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+               /* Translators: the first %s is a column (payment, note, void_reason) */
+               _("The %s “%s” differs from “%s” on line %u: the rows of sale “%s” share one."),
+               column, value, g->values[slot], g->lines[slot], sale);
+  return FALSE;
+}
+
+static gboolean
+seen_key (Parser      *p,
+          const char  *key,
+          guint        line,
+          GError     **error)
+{
+  gpointer first_line = g_hash_table_lookup (p->seen_keys, key);
+
+  if (first_line != NULL)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The reference “%s” appears twice in the file (first on line %u)."), key,
+                   GPOINTER_TO_UINT (first_line));
+      return FALSE;
+    }
+  g_hash_table_insert (p->seen_keys, (gpointer) key, GUINT_TO_POINTER (line));
+  return TRUE;
+}
+
+/* Makes @row the next line of sale @sale (its number in the file's order, and its id:
+ * the sale's id for line 1, "sale#N" after). A row with a bad time (time_us < 0) still
+ * counts as a line, so that the rows after it are named by their right number. */
+static gboolean
+join_sale (Parser      *p,
+           const char  *sale,
+           const char  *sold_at,
+           Row         *row,
+           GError     **error)
+{
+  SaleGroup *g = NULL;
+  gpointer stored = NULL;
+
+  if (!g_hash_table_lookup_extended (p->sales, sale, &stored, (gpointer *) &g))
+    {
+      g = g_new0 (SaleGroup, 1);
+      g->first_line = row->line;
+      g->time_us = -1;
+      stored = g_string_chunk_insert (p->d->strings, sale);
+      g_hash_table_insert (p->sales, stored, g);
+    }
+  row->sale = stored;
+  row->sale_line = ++g->n_lines;
+  if (row->sale_line == 1)
+    row->key = row->sale;
+  else
+    {
+      g_autofree char *key = g_strdup_printf ("%s#%u", sale, row->sale_line);
+
+      row->key = g_string_chunk_insert (p->d->strings, key);
+      p->d->extended = TRUE;
+    }
+  if (row->time_us < 0)
+    return TRUE;
+  if (g->time_us < 0)
+    {
+      g->time_us = row->time_us;
+      g->time_line = row->line;
+      g->time_text = g_string_chunk_insert (p->d->strings, sold_at);
+      return TRUE;
+    }
+  if (row->time_us != g->time_us)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The lines of sale “%s” share one time: this row has %s, line %u "
+                     "has %s."),
+                   sale, sold_at, g->time_line, g->time_text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The sales columns of schema 6: the sale a row is a line of, its discount, and the
+ * sale's payment, note and void. */
+static gboolean
+parse_sale_extras (Parser      *p,
+                   GPtrArray   *fields,
+                   const char  *sold_at,
+                   Row         *row,
+                   GError     **error)
+{
+  const char *sale = field (p, fields, COL_SALE);
+  const char *reference = field (p, fields, COL_REFERENCE);
+  const char *discount = field (p, fields, COL_DISCOUNT);
+  const char *payment = field (p, fields, COL_PAYMENT);
+  const char *note = field (p, fields, COL_NOTE);
+  const char *voided = field (p, fields, COL_VOIDED);
+  const char *void_reason = field (p, fields, COL_VOID_REASON);
+  SaleGroup *g = NULL;
+  guint64 gross = 0;
+
+  /* First the line's place in its sale, whatever else is wrong with the row. */
+  if (*sale != '\0')
+    {
+      if (!join_sale (p, sale, sold_at, row, error))
+        return FALSE;
+      g = g_hash_table_lookup (p->sales, sale);
+    }
+
+  row->discount = 0;
+  if (*discount != '\0')
+    {
+      if (!stk_price_parse (discount, &row->discount, error))
+        return FALSE;
+      if (row->price >= 0 && row->discount > 0 &&
+          g_uint64_checked_mul (&gross, (guint64) row->price, (guint64) row->quantity) &&
+          (guint64) row->discount > gross)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                       _("The discount %s is more than the line’s price."), discount);
+          return FALSE;
+        }
+    }
+  if (g_utf8_strlen (payment, -1) > 64)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The payment is longer than %d characters."), 64);
+      return FALSE;
+    }
+  if (!check_text_length (note, _("note"), error) ||
+      !check_text_length (void_reason, _("void reason"), error))
+    return FALSE;
+  row->voided_us = 0;
+  if (*voided != '\0' && !parse_time (voided, p->local, &row->voided_us, error))
+    return FALSE;
+  if (*void_reason != '\0' && *voided == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("A void_reason needs the time the sale was voided (voided)."));
+      return FALSE;
+    }
+  if (row->voided_us != 0 && row->voided_us < row->time_us)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The sale cannot be voided (%s) before it was made (%s)."), voided,
+                   sold_at);
+      return FALSE;
+    }
+  if (row->discount > 0 || *payment != '\0' || *note != '\0' || row->voided_us != 0)
+    p->d->extended = TRUE;
+
+  if (g == NULL)
+    {
+      /* A sale of its own, as before the sale column. */
+      row->payment = keep (p, payment);
+      row->note = keep (p, note);
+      row->void_reason = keep (p, void_reason);
+      row->sale_line = 1;
+      if (!assign_key (p, row, reference, error))
+        return FALSE;
+      row->sale = row->key;
+      return TRUE;
+    }
+
+  if (*reference != '\0' && strcmp (reference, row->key) != 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The reference “%s” should be “%s” or empty: that is line %u of sale “%s”."),
+                   reference, row->key, row->sale_line, sale);
+      return FALSE;
+    }
+  if (!agree (g, 0, "payment", sale, p, payment, row->line, error) ||
+      !agree (g, 1, "note", sale, p, note, row->line, error) ||
+      !agree (g, 2, "void_reason", sale, p, void_reason, row->line, error))
+    return FALSE;
+  if (row->voided_us != 0)
+    {
+      if (g->voided_us != 0 && g->voided_us != row->voided_us)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                       _("The voided “%s” differs from “%s” on line %u: the rows of sale “%s” "
+                         "share one."),
+                       voided, g->voided_text, g->voided_line, sale);
+          return FALSE;
+        }
+      if (g->voided_us == 0)
+        {
+          g->voided_us = row->voided_us;
+          g->voided_text = g_string_chunk_insert (p->d->strings, voided);
+          g->voided_line = row->line;
+        }
+    }
+  return seen_key (p, row->key, row->line, error);
+}
+
+/* After a sales file without errors: each row links to the next line of its sale, and
+ * each sale's first row carries what its rows agreed on. */
+static void
+finish_sales (Parser *p)
+{
+  g_autoptr(GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);
+  GArray *rows = p->d->rows;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = &g_array_index (rows, Row, i);
+      gpointer prev;
+      SaleGroup *g;
+
+      if (g_hash_table_lookup_extended (last, row->sale, NULL, &prev))
+        g_array_index (rows, Row, GPOINTER_TO_UINT (prev)).next = i + 1;
+      g_hash_table_insert (last, (gpointer) row->sale, GUINT_TO_POINTER (i));
+      if (row->sale_line != 1 || (g = g_hash_table_lookup (p->sales, row->sale)) == NULL)
+        continue;
+      row->payment = g->values[0];
+      row->note = g->values[1];
+      row->void_reason = g->values[2];
+      row->voided_us = g->voided_us;
+    }
+}
+
+static gboolean
+parse_return_row (Parser     *p,
+                  GPtrArray  *fields,
+                  Row        *row,
+                  GError    **error)
+{
+  const char *returned_at = field (p, fields, COL_TIME);
+  const char *sale = field (p, fields, COL_SALE);
+  const char *line = field (p, fields, COL_LINE);
+  const char *quantity = field (p, fields, COL_QUANTITY);
+  const char *refund = field (p, fields, COL_REFUND);
+  const char *reason = field (p, fields, COL_REASON);
+  gint64 n = 0;
+
+  if (*returned_at == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "returned_at");
+      return FALSE;
+    }
+  if (!parse_time (returned_at, p->local, &row->time_us, error))
+    return FALSE;
+  if (*sale == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "sale");
+      return FALSE;
+    }
+  if (*line == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "line");
+      return FALSE;
+    }
+  if (!parse_integer (line, "line", 1, 100000, &n, error))
+    return FALSE;
+  row->sale_line = (guint) n;
+  if (*quantity == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "quantity");
+      return FALSE;
+    }
+  if (!parse_integer (quantity, "quantity", 1, MAX_QUANTITY, &row->quantity, error))
+    return FALSE;
+  row->discount = -1;
+  if (*refund != '\0' && !stk_price_parse (refund, &row->discount, error))
+    return FALSE;
+  if (!check_text_length (reason, _("reason"), error))
+    return FALSE;
+  row->price = -1;
+  row->text = keep (p, reason);
+  row->sale = g_string_chunk_insert_const (p->d->strings, sale);
+  return assign_key (p, row, field (p, fields, COL_REFERENCE), error);
+}
+
 static gboolean
 parse_sale_row (Parser     *p,
                 GPtrArray  *fields,
@@ -824,27 +1258,42 @@ parse_sale_row (Parser     *p,
   const char *quantity = field (p, fields, COL_QUANTITY);
   const char *price = field (p, fields, COL_UNIT_PRICE);
 
+  const char *sale = field (p, fields, COL_SALE);
+  gboolean ok = TRUE;
+
   if (*sold_at == '\0')
     {
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "sold_at");
-      return FALSE;
+      ok = FALSE;
     }
-  if (!parse_time (sold_at, p->local, &row->time_us, error) ||
-      !parse_code (sku, "sku", error))
-    return FALSE;
-  if (*quantity == '\0')
+  else if (!parse_time (sold_at, p->local, &row->time_us, error) ||
+           !parse_code (sku, "sku", error))
+    ok = FALSE;
+  else if (*quantity == '\0')
     {
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "quantity");
+      ok = FALSE;
+    }
+  else if (!parse_integer (quantity, "quantity", 1, MAX_QUANTITY, &row->quantity, error))
+    ok = FALSE;
+  else
+    {
+      row->price = -1;
+      if (*price != '\0' && !stk_price_parse (price, &row->price, error))
+        ok = FALSE;
+    }
+  if (!ok)
+    {
+      /* Still a line of its sale: the rows after it keep their numbers. */
+      if (*sale != '\0')
+        {
+          row->time_us = -1;
+          join_sale (p, sale, sold_at, row, NULL);
+        }
       return FALSE;
     }
-  if (!parse_integer (quantity, "quantity", 1, MAX_QUANTITY, &row->quantity, error))
-    return FALSE;
-  row->price = -1;
-  if (*price != '\0' && !stk_price_parse (price, &row->price, error))
-    return FALSE;
-
   row->code = g_string_chunk_insert_const (p->d->strings, sku);
-  return assign_key (p, row, field (p, fields, COL_REFERENCE), error);
+  return parse_sale_extras (p, fields, sold_at, row, error);
 }
 
 static gboolean
@@ -954,6 +1403,8 @@ parse_row (Parser     *p,
       return parse_sale_row (p, fields, row, error);
     case STK_TABLE_MOVEMENTS:
       return parse_movement_row (p, fields, row, error);
+    case STK_TABLE_RETURNS:
+      return parse_return_row (p, fields, row, error);
     default:
       g_assert_not_reached ();
     }
@@ -1033,13 +1484,17 @@ read_file (ImportData       *d,
   p.d = d;
   p.local = g_time_zone_new_local ();
   if (d->table == STK_TABLE_SKUS)
-    p.seen_codes = g_hash_table_new (stk_code_hash, stk_code_equal);
+    {
+      p.seen_codes = g_hash_table_new (stk_code_hash, stk_code_equal);
+      p.barcodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
   else
     {
       p.seen_keys = g_hash_table_new (g_str_hash, g_str_equal);
       p.occurrences = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       p.checksum = g_checksum_new (G_CHECKSUM_SHA256);
       p.normalised = g_string_new (NULL);
+      p.sales = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
     }
 
   if (progress != NULL)
@@ -1141,6 +1596,9 @@ read_file (ImportData       *d,
       ok = FALSE;
     }
 
+  if (ok && d->n_errors == 0 && d->table == STK_TABLE_SALES)
+    finish_sales (&p);
+
   if (ok && progress != NULL)
     progress (size, size, user_data);
 
@@ -1169,6 +1627,10 @@ describe_import (StkTable    table,
     case STK_TABLE_MOVEMENTS:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import of %s stock movement from %s",
                                            "Import of %s stock movements from %s", n),
+                              count, name);
+    case STK_TABLE_RETURNS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import of %s return from %s",
+                                           "Import of %s returns from %s", n),
                               count, name);
     default:
       g_return_val_if_reached (NULL);
@@ -1214,12 +1676,13 @@ stk_import_op_new (StkTable          table,
   ImportData *d;
   guint64 rows = 0;
   static const char *const kinds[] = {
-    STK_OP_IMPORT_SKUS, STK_OP_IMPORT_SALES, STK_OP_IMPORT_MOVEMENTS
+    STK_OP_IMPORT_SKUS, STK_OP_IMPORT_SALES, STK_OP_IMPORT_MOVEMENTS, STK_OP_IMPORT_RETURNS
   };
   static const StkChangeFlags changes[] = {
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
+    STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
   };
 
   g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), NULL);
@@ -1328,12 +1791,15 @@ stk_import_file (StkWriter        *writer,
 
 /* ---- export ---- */
 
-static const char *const export_headers[][6] = {
-  { "code", "description", "unit_price", "reorder_level", "archived", "on_hand" },
-  { "sold_at", "sku", "quantity", "unit_price", "reference", NULL },
+static const char *const export_headers[][11] = {
+  { "code", "description", "unit_price", "reorder_level", "archived", "on_hand", "barcodes" },
+  { "sold_at", "sku", "quantity", "unit_price", "reference", "sale", "discount", "payment",
+    "note", "voided", "void_reason" },
   { "moved_at", "sku", "kind", "quantity", "reason", "reference" },
+  { "returned_at", "sale", "line", "quantity", "refund", "reason", "reference" },
 };
-static const guint export_n_columns[] = { 6, 5, 6 };
+static const guint export_n_columns[] = { 7, 11, 6, 7 };
+G_STATIC_ASSERT (G_N_ELEMENTS (export_n_columns) == STK_N_TABLES);
 
 
 /* Turns a GIO write error into an StkError (cancellation stays as it is). */
@@ -1373,6 +1839,35 @@ typedef struct
   guint64           done;
 } ExportRun;
 
+/* The engine's barcodes of one item (code US pack, RS between them) as the CSV field
+ * that stk_barcode_parse_list() reads back. */
+static char *
+barcodes_field (const char *raw)
+{
+  g_autoptr(GArray) list = NULL;
+  g_auto(GStrv) records = NULL;
+
+  if (raw == NULL || *raw == '\0')
+    return g_strdup ("");
+  list = g_array_new (FALSE, TRUE, sizeof (StkBarcode));
+  g_array_set_clear_func (list, (GDestroyNotify) stk_barcode_clear);
+  records = g_strsplit (raw, "\x1e", -1);
+  for (guint i = 0; records[i] != NULL; i++)
+    {
+      char *sep = strchr (records[i], '\x1f');
+      StkBarcode b = { NULL, 1 };
+
+      if (sep != NULL)
+        {
+          *sep = '\0';
+          b.pack = (guint) g_ascii_strtoull (sep + 1, NULL, 10);
+        }
+      b.code = g_strdup (records[i]);
+      g_array_append_val (list, b);
+    }
+  return stk_barcode_format_list ((const StkBarcode *) (gpointer) list->data, list->len);
+}
+
 /* One row from the engine (stk-transfer-private.h) into the CSV file. */
 static gboolean
 emit_row (const StkExportRow  *row,
@@ -1383,10 +1878,15 @@ emit_row (const StkExportRow  *row,
   g_autoptr(GString) t1 = g_string_new (NULL);
   g_autoptr(GString) t2 = g_string_new (NULL);
   g_autoptr(GString) t3 = g_string_new (NULL);
-  char time_buf[40];
+  g_autoptr(GString) t4 = g_string_new (NULL);
+  g_autoptr(GString) t5 = g_string_new (NULL);
+  g_autoptr(GString) t6 = g_string_new (NULL);
+  char time_buf[40], void_buf[40];
   char n1[24], n2[24], n3[24];
   g_autofree char *price = NULL;
-  const char *fields[6];
+  g_autofree char *discount = NULL;
+  g_autofree char *barcodes = NULL;
+  const char *fields[11];
 
   switch (run->table)
     {
@@ -1401,16 +1901,41 @@ emit_row (const StkExportRow  *row,
       fields[3] = n1;
       fields[4] = n2;
       fields[5] = n3;
+      barcodes = barcodes_field (row->barcodes);
+      fields[6] = protect_text (t3, barcodes);
       break;
     case STK_TABLE_SALES:
       stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);
       g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, row->quantity);
       price = stk_price_format (row->price_cents);
+      discount = row->discount_cents != 0 ? stk_price_format (row->discount_cents) : g_strdup ("");
+      void_buf[0] = '\0';
+      if (row->voided_us != 0)
+        stk_transfer_format_time (row->voided_us, void_buf, sizeof void_buf);
       fields[0] = time_buf;
       fields[1] = protect_text (t1, row->code);
       fields[2] = n1;
       fields[3] = price;
       fields[4] = protect_text (t2, row->reference);
+      fields[5] = protect_text (t3, row->sale);
+      fields[6] = discount;
+      fields[7] = protect_text (t4, row->payment);
+      fields[8] = protect_text (t5, row->note);
+      fields[9] = void_buf;
+      fields[10] = row->voided_us != 0 ? protect_text (t6, row->void_reason) : "";
+      break;
+    case STK_TABLE_RETURNS:
+      stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);
+      g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, row->sale_line);
+      g_snprintf (n2, sizeof n2, "%" G_GINT64_FORMAT, row->quantity);
+      price = stk_price_format (row->price_cents);
+      fields[0] = time_buf;
+      fields[1] = protect_text (t1, row->sale);
+      fields[2] = n1;
+      fields[3] = n2;
+      fields[4] = price;
+      fields[5] = protect_text (t2, row->text);
+      fields[6] = protect_text (t3, row->reference);
       break;
     case STK_TABLE_MOVEMENTS:
       stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);
@@ -1556,7 +2081,9 @@ stk_export_file (StkStore         *store,
 
 /* ---- whole inventory ---- */
 
-static const StkTable all_tables[] = { STK_TABLE_SKUS, STK_TABLE_MOVEMENTS, STK_TABLE_SALES };
+static const StkTable all_tables[] = { STK_TABLE_SKUS, STK_TABLE_MOVEMENTS, STK_TABLE_SALES,
+                                       STK_TABLE_RETURNS };
+G_STATIC_ASSERT (G_N_ELEMENTS (all_tables) == STK_N_TABLES);
 
 static char *
 all_file (const char *dir,
@@ -1606,8 +2133,8 @@ stk_export_all (StkStore      *store,
       return FALSE;
     }
 
-  /* The three files are written into a new folder beside @dir, which then takes its
-   * place: @dir holds either all three files of one snapshot, or what it held before. */
+  /* The files are written into a new folder beside @dir, which then takes its place:
+   * @dir holds either all the files of one snapshot, or what it held before. */
   tmp = g_strconcat (dir, ".part-XXXXXX", NULL);
   if (g_mkdtemp_full (tmp, 0755) == NULL)
     {
@@ -1680,7 +2207,7 @@ import_all_free (gpointer data)
 {
   ImportAll *a = data;
 
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < STK_N_TABLES; i++)
     g_clear_pointer (&a->d[i], import_data_free);
   g_free (a);
 }
@@ -1762,8 +2289,8 @@ stk_import_all (StkWriter        *writer,
                    a, import_all_free);
   stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
 
-  /* All three first: a file that cannot be read or has bad rows stops the reading, and
-   * the report is then made from all three (the ones not read yet being empty). */
+  /* All the files first: a file that cannot be read or has bad rows stops the reading,
+   * and the report is then made from all of them (the ones not read yet being empty). */
   for (guint i = 0; i < G_N_ELEMENTS (all_tables); i++)
     {
       g_autofree char *path = all_file (dir, all_tables[i]);
@@ -1786,6 +2313,9 @@ stk_import_all (StkWriter        *writer,
       ImportData *d = a->d[all_tables[i]];
       guint64 n = 0;
 
+      /* A folder written before returns were exported has no returns.csv. */
+      if (all_tables[i] == STK_TABLE_RETURNS && !g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
       if (!read_file (d, path, NULL, NULL, cancellable, &n, error))
         {
           fill_all_report (report, a, rows, FALSE);

@@ -8,15 +8,19 @@
 
 G_BEGIN_DECLS
 
-/* CSV import and export of the three tables. Column sets are documented in
- * README.md ("CSV formats"); export output is always readable by import. */
+/* CSV import and export of the four tables. Column sets are documented in
+ * stk-transfer.c and README.md ("CSV formats"); export output is always readable
+ * by import. */
 
 typedef enum
 {
   STK_TABLE_SKUS,
   STK_TABLE_SALES,
   STK_TABLE_MOVEMENTS,
+  STK_TABLE_RETURNS,
 } StkTable;
+
+#define STK_N_TABLES 4
 
 #define STK_IMPORT_MAX_REPORTED_ERRORS 50
 
@@ -91,9 +95,9 @@ gboolean    stk_export_file       (StkStore         *store,
                                    guint64          *out_rows,
                                    GError          **error);
 
-/* A whole inventory as one folder: skus.csv, movements.csv and sales.csv, all from
- * one snapshot. The folder must not exist or be empty; it is written beside and
- * renamed into place, so it holds all three files or nothing new. */
+/* A whole inventory as one folder: skus.csv, movements.csv, sales.csv and
+ * returns.csv, all from one snapshot. The folder must not exist or be empty; it is
+ * written beside and renamed into place, so it holds all the files or nothing new. */
 gboolean    stk_export_all        (StkStore         *store,
                                    const char       *dir,
                                    GCancellable     *cancellable,
@@ -101,8 +105,9 @@ gboolean    stk_export_all        (StkStore         *store,
                                    GError          **error);
 
 /* Imports such a folder in one change: the items (their on_hand is not recorded as
- * an opening count), then movements and sales in time order; then every item's
- * on-hand must equal the skus file's on_hand, or nothing is imported. */
+ * an opening count), then movements, sales, voids and returns in time order; then
+ * every item's on-hand must equal the skus file's on_hand, or nothing is imported.
+ * returns.csv may be missing (a folder written before it existed). */
 gboolean    stk_import_all        (StkWriter        *writer,
                                    const char       *dir,
                                    GCancellable     *cancellable,

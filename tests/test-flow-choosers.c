@@ -133,9 +133,10 @@ Test (flow_choosers, export_writes_the_table_asked_for)
     const char *id;
     const char *header;
   } cases[] = {
-    { STK_TABLE_SALES, "sales", "sold_at,sku,quantity,unit_price,reference" },
+    { STK_TABLE_SALES, "sales",
+      "sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,voided,void_reason" },
     { STK_TABLE_MOVEMENTS, "movements", "moved_at,sku,kind,quantity,reason,reference" },
-    { STK_TABLE_SKUS, "skus", "code,description,unit_price,reorder_level,archived,on_hand" },
+    { STK_TABLE_SKUS, "skus", "code,description,unit_price,reorder_level,archived,on_hand,barcodes" },
   };
 
   fill ();

@@ -776,7 +776,9 @@ insert_sales (StkImportData  *d,
 gboolean
 stk_sqlite_bulk_wanted (StkImportData *d)
 {
-  return (d->table == STK_TABLE_SKUS || d->table == STK_TABLE_SALES) &&
+  /* Barcodes, sales of several lines, discounts, payments, notes and voids take the
+   * row path (data/README.md). */
+  return (d->table == STK_TABLE_SKUS || d->table == STK_TABLE_SALES) && !d->extended &&
          d->rows->len >= stk_bulk_min_rows;
 }
 
@@ -802,6 +804,7 @@ stk_sqlite_bulk_import (StkImportData  *d,
            exec (db, "DROP TABLE temp.stk_bulk_items", error);
       break;
     case STK_TABLE_MOVEMENTS:
+    case STK_TABLE_RETURNS:
     default:
       g_return_val_if_reached (FALSE);
     }

@@ -132,6 +132,16 @@ gboolean  stk_sqlite_apply_sell          (StkOp               *op,
 gboolean  stk_sqlite_apply_return        (StkOp               *op,
                                           sqlite3             *db,
                                           GError             **error);
+/* A return of a sale line, as the return op records it (stk-sqlite-sales.c): the
+ * return's id, or 0. refund_cents < 0: proportional. */
+gint64    stk_sqlite_insert_return       (sqlite3             *db,
+                                          gint64               line_id,
+                                          gint64               quantity,
+                                          gint64               refund_cents,
+                                          const char          *reason,
+                                          gint64               returned_at_us,
+                                          const char          *uid,
+                                          GError             **error);
 gboolean  stk_sqlite_apply_barcodes      (StkOp               *op,
                                           sqlite3             *db,
                                           GError             **error);

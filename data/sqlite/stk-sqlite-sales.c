@@ -253,18 +253,40 @@ stk_sqlite_apply_return (StkOp    *op,
                          GError  **error)
 {
   StkReturnPayload *d = stk_op_get_payload (op);
+  gint64 id = stk_sqlite_insert_return (db, d->line_id, d->quantity, d->refund_cents, d->reason,
+                                        d->returned_at_us, stk_op_get_id (op), error);
+
+  if (id == 0)
+    return FALSE;
+  stk_op_set_row_id (op, id);
+  return TRUE;
+}
+
+/* One return of @quantity from sale line @line_id (refund_cents < 0: proportional, the
+ * last return refunding the rest exactly; returned_at_us <= 0: now), as the return op
+ * and the returns import record it: its id, or 0 with one sentence. */
+gint64
+stk_sqlite_insert_return (sqlite3     *db,
+                          gint64       line_id,
+                          gint64       quantity,
+                          gint64       refund_cents,
+                          const char  *reason,
+                          gint64       returned_at_us,
+                          const char  *uid,
+                          GError     **error)
+{
   g_autofree char *code = NULL;
   gint64 sold = 0, total = 0, returned = 0, refunded = 0, sold_at = 0;
   gboolean voided = FALSE;
-  gint64 refund = d->refund_cents;
-  gint64 at = d->returned_at_us > 0 ? d->returned_at_us : stk_db_now_us ();
+  gint64 refund = refund_cents;
+  gint64 at = returned_at_us > 0 ? returned_at_us : stk_db_now_us ();
   sqlite3_stmt *stmt;
   char id[24];
   int rc;
 
-  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, d->line_id);
-  if (!stk_ops_validate_reason (d->reason, error))
-    return FALSE;
+  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, line_id);
+  if (!stk_ops_validate_reason (reason, error))
+    return 0;
   stmt = stk_db_stmt (db,
                       "SELECT i.code, s.quantity, s.quantity * s.unit_price_cents - s.discount_cents,"
                       " (SELECT coalesce (sum (quantity), 0) FROM returns WHERE line_id = s.id),"
@@ -273,8 +295,8 @@ stk_sqlite_apply_return (StkOp    *op,
                       " FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = ?1",
                       error);
   if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, d->line_id);
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, line_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -290,20 +312,20 @@ stk_sqlite_apply_return (StkOp    *op,
     stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot record the return"));
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return FALSE;
+    return 0;
   if (rc == SQLITE_DONE)
     {
       /* Translators: %s is the number of a sale's line */
       g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("Sale line %s does not exist."), id);
-      return FALSE;
+      return 0;
     }
   if (voided)
     {
       g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
                    _("The sale of “%s” was voided, so nothing of it can be returned."), code);
-      return FALSE;
+      return 0;
     }
-  if (d->quantity <= 0 || d->quantity > sold - returned)
+  if (quantity <= 0 || quantity > sold - returned)
     {
       g_autofree char *left = stk_format_count (sold - returned);
 
@@ -313,24 +335,24 @@ stk_sqlite_apply_return (StkOp    *op,
                                 "At most %s of “%s” can be returned from this line.",
                                 (gulong) CLAMP (sold - returned, 0, G_MAXLONG)),
                    left, code);
-      return FALSE;
+      return 0;
     }
   if (at < sold_at)
     {
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
                    _("A return of “%s” cannot come before its sale."), code);
-      return FALSE;
+      return 0;
     }
   if (refund < 0)
     {
       guint64 product;
 
-      if (d->quantity == sold - returned)
+      if (quantity == sold - returned)
         refund = total - refunded;
-      else if (g_uint64_checked_mul (&product, (guint64) total, (guint64) d->quantity))
+      else if (g_uint64_checked_mul (&product, (guint64) total, (guint64) quantity))
         refund = (gint64) (product / (guint64) sold);
       else
-        refund = (gint64) ((double) total * (double) d->quantity / (double) sold);
+        refund = (gint64) ((double) total * (double) quantity / (double) sold);
       refund = CLAMP (refund, 0, total - refunded);
     }
   else if (refund > total - refunded)
@@ -339,7 +361,7 @@ stk_sqlite_apply_return (StkOp    *op,
 
       g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
                    _("At most %s can be refunded on this line of “%s”."), most, code);
-      return FALSE;
+      return 0;
     }
 
   stmt = stk_db_stmt (db,
@@ -347,17 +369,16 @@ stk_sqlite_apply_return (StkOp    *op,
                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                       error);
   if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, stk_op_get_id (op), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, d->line_id);
-  sqlite3_bind_int64 (stmt, 3, d->quantity);
+    return 0;
+  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, line_id);
+  sqlite3_bind_int64 (stmt, 3, quantity);
   sqlite3_bind_int64 (stmt, 4, refund);
-  sqlite3_bind_text (stmt, 5, d->reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, at);
   if (!step_statement (stmt, db, code, error))
-    return FALSE;
-  stk_op_set_row_id (op, sqlite3_last_insert_rowid (db));
-  return TRUE;
+    return 0;
+  return sqlite3_last_insert_rowid (db);
 }
 
 /* Adds one barcode to @item_id; a barcode another item has is refused naming it, one

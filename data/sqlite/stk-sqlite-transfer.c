@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-barcode.h"
 #include "stk-error.h"
 #include "stk-transfer-private.h"
 #include "stk-sqlite-bulk-private.h"
@@ -25,6 +26,7 @@ static const char sql_release[] = "RELEASE row";
 static const char sql_rollback_to[] = "ROLLBACK TO row";
 static const char sql_sale_exists[] = "SELECT 1 FROM sales WHERE uid = ?1";
 static const char sql_movement_exists[] = "SELECT 1 FROM movements WHERE reference = ?1";
+static const char sql_return_exists[] = "SELECT 1 FROM returns WHERE uid = ?1";
 
 static gboolean
 exec_cached (sqlite3     *db,
@@ -67,6 +69,64 @@ key_exists (sqlite3     *db,
       return FALSE;
     }
   *out_exists = (rc == SQLITE_ROW);
+  return TRUE;
+}
+
+/* Steps @stmt (prepared by stk_db_stmt()) to its end. */
+static gboolean
+exec_cached_stmt (sqlite3       *db,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A discount on a line at the item's current price (empty unit_price): not more than
+ * the line's price. */
+static gboolean
+check_discount (sqlite3     *db,
+                gint64       item_id,
+                const Row   *row,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT unit_price_cents FROM items WHERE id = ?1", error);
+  gint64 price = row->price;
+  guint64 gross = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (price < 0)
+    {
+      sqlite3_bind_int64 (stmt, 1, item_id);
+      rc = sqlite3_step (stmt);
+      price = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+          return FALSE;
+        }
+    }
+  if (g_uint64_checked_mul (&gross, (guint64) MAX (price, 0), (guint64) row->quantity) &&
+      (guint64) row->discount > gross)
+    {
+      g_autofree char *off = stk_price_format (row->discount);
+      g_autofree char *most = stk_price_format ((gint64) gross);
+
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The discount %s on “%s” is more than the line’s price %s."), off,
+                   row->code, most);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -155,12 +215,223 @@ check_not_before_count (sqlite3     *db,
   return FALSE;
 }
 
+/* The barcodes field of a new item's row (checked when the file was read): a barcode
+ * another item has already is the row's problem. */
+static gboolean
+insert_barcodes (sqlite3     *db,
+                 gint64       item_id,
+                 const char  *field,
+                 GError     **error)
+{
+  g_autoptr(GArray) list = stk_barcode_parse_list (field, error);
+
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    {
+      const StkBarcode *b = &g_array_index (list, StkBarcode, i);
+      g_autofree char *key = stk_barcode_key (b->code);
+      sqlite3_stmt *stmt = stk_db_stmt (db,
+                                        "SELECT i.code FROM barcodes b JOIN items i"
+                                        " ON i.id = b.item_id WHERE b.key = ?1",
+                                        error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                     _("Barcode “%s” already belongs to item “%s”."), b->code,
+                     (const char *) sqlite3_column_text (stmt, 0));
+      else if (rc != SQLITE_DONE)
+        stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return FALSE;
+
+      stmt = stk_db_stmt (db,
+                          "INSERT INTO barcodes (key, code, item_id, pack) VALUES (?1, ?2, ?3, ?4)",
+                          error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, b->code, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, item_id);
+      sqlite3_bind_int64 (stmt, 4, b->pack);
+      if (!exec_cached_stmt (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The void of a sale just inserted (@row its first line), with its time and reason. */
+static gboolean
+insert_void (sqlite3     *db,
+             const Row   *row,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db,
+                                    "INSERT INTO sale_voids (sale_id, voided_at, reason)"
+                                    " VALUES (?1, ?2, ?3)",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row->sale_id);
+  sqlite3_bind_int64 (stmt, 2, row->voided_us);
+  sqlite3_bind_text (stmt, 3, row->void_reason != NULL ? row->void_reason : "", -1,
+                     SQLITE_STATIC);
+  return exec_cached_stmt (db, stmt, error);
+}
+
+/* Every line of the sale that @first opens (its rows linked by next); *out_row is the
+ * row a problem belongs to. */
+static gboolean
+apply_sale (ImportData   *d,
+            sqlite3      *db,
+            GHashTable   *cache,
+            Row          *first,
+            gboolean      with_void,
+            Row         **out_row,
+            guint        *out_n,
+            gboolean     *out_duplicate,
+            GError      **error)
+{
+  gboolean exists = FALSE;
+  guint n = 0;
+
+  first->sale_id = 0;
+  for (Row *r = first; r != NULL; r = r->next > 0 ? &g_array_index (d->rows, Row, r->next - 1) : NULL)
+    n++;
+  *out_n = n;
+  *out_row = first;
+  if (!key_exists (db, sql_sale_exists, first->key, &exists, error))
+    return FALSE;
+  if (exists)
+    {
+      *out_duplicate = TRUE;
+      return TRUE;
+    }
+  for (Row *r = first; r != NULL; r = r->next > 0 ? &g_array_index (d->rows, Row, r->next - 1) : NULL)
+    {
+      StkSqliteSaleLine line = { 0 };
+      gint64 item_id, id;
+
+      *out_row = r;
+      if ((item_id = lookup_item (db, cache, r->code, error)) == 0 ||
+          !check_not_before_count (db, item_id, r, error))
+        return FALSE;
+      if (r->discount > 0 && !check_discount (db, item_id, r, error))
+        return FALSE;
+      line.item_id = item_id;
+      line.code = r->code;
+      line.uid = r->key;
+      line.first_line = first->sale_id;
+      line.quantity = r->quantity;
+      line.unit_price_cents = r->price;
+      line.discount_cents = r->discount;
+      line.sold_at_us = r->time_us;
+      line.note = r == first ? r->note : NULL;
+      line.payment = r == first ? r->payment : NULL;
+      if ((id = stk_sqlite_insert_sale_line (db, &line, error)) == 0)
+        return FALSE;
+      if (r == first)
+        first->sale_id = id;
+    }
+  *out_row = first;
+  return !with_void || first->voided_us == 0 || insert_void (db, first, error);
+}
+
+/* The sale line a returns row names: its sale's uid and its number in that sale. */
+static gint64
+find_sale_line (sqlite3     *db,
+                const Row   *row,
+                gint64      *out_item_id,
+                char       **out_code,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db,
+                                    "SELECT l.id, l.item_id, i.code FROM sales f"
+                                    " JOIN sales l ON l.id = f.id OR l.first_line = f.id"
+                                    " JOIN items i ON i.id = l.item_id"
+                                    " WHERE f.uid = ?1 AND f.first_line IS NULL"
+                                    " ORDER BY l.id LIMIT 1 OFFSET ?2",
+                                    error);
+  gint64 id = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, row->sale, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, (gint64) row->sale_line - 1);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      *out_item_id = sqlite3_column_int64 (stmt, 1);
+      *out_code = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+    }
+  else if (rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return id;
+
+  {
+    gboolean known = FALSE;
+
+    if (!key_exists (db, "SELECT 1 FROM sales WHERE uid = ?1 AND first_line IS NULL", row->sale,
+                     &known, error))
+      return 0;
+    if (known)
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("The sale “%s” has no line %u."),
+                   row->sale, row->sale_line);
+    else
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("Unknown sale “%s”."), row->sale);
+  }
+  return 0;
+}
+
+static gboolean
+apply_return (sqlite3     *db,
+              const Row   *row,
+              gboolean    *out_duplicate,
+              GError     **error)
+{
+  g_autofree char *code = NULL;
+  gboolean exists = FALSE;
+  gint64 item_id = 0, line_id;
+  Row named;
+
+  if (!key_exists (db, sql_return_exists, row->key, &exists, error))
+    return FALSE;
+  if (exists)
+    {
+      *out_duplicate = TRUE;
+      return TRUE;
+    }
+  if ((line_id = find_sale_line (db, row, &item_id, &code, error)) == 0)
+    return FALSE;
+  named = *row;
+  named.code = code;
+  if (!check_not_before_count (db, item_id, &named, error))
+    return FALSE;
+  return stk_sqlite_insert_return (db, line_id, row->quantity, row->discount,
+                                   row->text != NULL ? row->text : "", row->time_us, row->key,
+                                   error) != 0;
+}
+
 static gboolean
 apply_row (ImportData  *d,
            sqlite3     *db,
            GHashTable  *cache,
-           const Row   *row,
+           Row         *row,
            gint64       now,
+           gboolean     with_void,
+           Row        **out_row,
+           guint       *out_n,
            gboolean    *out_duplicate,
            GError     **error)
 {
@@ -168,6 +439,8 @@ apply_row (ImportData  *d,
   gint64 id;
 
   *out_duplicate = FALSE;
+  *out_row = row;
+  *out_n = 1;
 
   switch (d->table)
     {
@@ -180,21 +453,10 @@ apply_row (ImportData  *d,
           stk_sqlite_insert_movement (db, id, row->code, STK_MOVEMENT_COUNT, row->quantity,
                                    _("Opening stock (import)"), now, NULL, error) == 0)
         return FALSE;
-      return TRUE;
+      return row->barcodes == NULL || insert_barcodes (db, id, row->barcodes, error);
 
     case STK_TABLE_SALES:
-      if (!key_exists (db, sql_sale_exists, row->key, &exists, error))
-        return FALSE;
-      if (exists)
-        {
-          *out_duplicate = TRUE;
-          return TRUE;
-        }
-      if ((id = lookup_item (db, cache, row->code, error)) == 0 ||
-          !check_not_before_count (db, id, row, error))
-        return FALSE;
-      return stk_sqlite_insert_sale (db, id, row->code, row->quantity, row->price, row->time_us,
-                                  row->key, error) != 0;
+      return apply_sale (d, db, cache, row, with_void, out_row, out_n, out_duplicate, error);
 
     case STK_TABLE_MOVEMENTS:
       if (!key_exists (db, sql_movement_exists, row->key, &exists, error))
@@ -211,6 +473,9 @@ apply_row (ImportData  *d,
                                       row->quantity, row->text, row->time_us, row->key,
                                       error) != 0;
 
+    case STK_TABLE_RETURNS:
+      return apply_return (db, row, out_duplicate, error);
+
     default:
       g_assert_not_reached ();
     }
@@ -225,30 +490,51 @@ is_row_error (const GError *error)
           error->code == STK_ERROR_NOT_FOUND);
 }
 
+/* What apply_one() does with a row. */
+typedef enum
+{
+  APPLY_ROW,         /* the row (a sale with all its lines and its void) */
+  APPLY_ROW_NO_VOID, /* a sale without its void ("import all" applies it at its time) */
+  APPLY_VOID,        /* the void of a sale that APPLY_ROW_NO_VOID inserted */
+} ApplyMode;
+
 /* One row in its own savepoint: FALSE only for a problem that stops the import (the
- * row's own problems are added to d's errors). */
+ * row's own problems are added to d's errors). A sale is applied with all its lines
+ * (all or none) and counted once per line. */
 static gboolean
 apply_one (ImportData  *d,
            sqlite3     *db,
            GHashTable  *cache,
-           const Row   *row,
+           Row         *row,
            gint64       now,
+           ApplyMode    mode,
            GError     **error)
 {
   g_autoptr(GError) row_error = NULL;
   gboolean duplicate = FALSE;
+  Row *bad = row;
+  guint n = 1;
+  gboolean ok;
 
+  if (mode == APPLY_VOID && row->sale_id == 0)
+    return TRUE; /* a duplicate: its void came with it, or not */
   if (!exec_cached (db, sql_savepoint, error))
     return FALSE;
 
-  if (apply_row (d, db, cache, row, now, &duplicate, &row_error))
+  if (mode == APPLY_VOID)
+    ok = insert_void (db, row, &row_error);
+  else
+    ok = apply_row (d, db, cache, row, now, mode == APPLY_ROW, &bad, &n, &duplicate, &row_error);
+  if (ok)
     {
       if (!exec_cached (db, sql_release, error))
         return FALSE;
-      if (duplicate)
-        d->duplicates++;
+      if (mode == APPLY_VOID)
+        ;
+      else if (duplicate)
+        d->duplicates += n;
       else
-        d->imported++;
+        d->imported += n;
       return TRUE;
     }
 
@@ -262,8 +548,17 @@ apply_one (ImportData  *d,
     }
   if (!exec_cached (db, sql_rollback_to, error) || !exec_cached (db, sql_release, error))
     return FALSE;
-  stk_import_add_line_error (d, row->line, row_error->message);
+  row->sale_id = 0;
+  stk_import_add_line_error (d, bad->line, row_error->message);
   return TRUE;
+}
+
+/* A sales row that is a further line of a sale: applied with its first line. */
+static gboolean
+is_further_line (ImportData *d,
+                 const Row  *row)
+{
+  return d->table == STK_TABLE_SALES && row->sale_line > 1;
 }
 
 static gboolean
@@ -276,14 +571,16 @@ apply_rows (ImportData  *d,
 
   for (guint i = 0; i < d->rows->len; i++)
     {
-      const Row *row = &g_array_index (d->rows, Row, i);
+      Row *row = &g_array_index (d->rows, Row, i);
 
       if (i % STK_IMPORT_CANCEL_CHECK_ROWS == 0 && g_cancellable_is_cancelled (d->cancellable))
         {
           stk_import_set_cancelled_error (error);
           return FALSE;
         }
-      if (!apply_one (d, db, cache, row, now, error))
+      if (is_further_line (d, row))
+        continue;
+      if (!apply_one (d, db, cache, row, now, APPLY_ROW, error))
         return FALSE;
     }
 
@@ -324,9 +621,25 @@ stk_sqlite_apply_import (StkOp    *op,
   return apply_rows (d, db, error);
 }
 
-/* Items first (their on_hand is not counted), then the movements and the sales in
- * the order of their times (a movement before a sale at the same instant), then
- * every item's on-hand must be the on_hand of the skus file: exact, or nothing. */
+static int
+compare_voids (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  GArray *rows = user_data;
+  guint ia = *(const guint *) a, ib = *(const guint *) b;
+  gint64 ta = g_array_index (rows, Row, ia).voided_us;
+  gint64 tb = g_array_index (rows, Row, ib).voided_us;
+
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
+  return ia < ib ? -1 : ia > ib;
+}
+
+/* Items first (their on_hand is not counted), then the movements, the sales, their
+ * voids and the returns in the order of their times (at the same instant: a movement,
+ * a sale, a void, a return), then every item's on-hand must be the on_hand of the skus
+ * file: exact, or nothing. */
 gboolean
 stk_sqlite_apply_import_all (StkOp    *op,
                              sqlite3  *db,
@@ -334,45 +647,81 @@ stk_sqlite_apply_import_all (StkOp    *op,
 {
   ImportAll *a = stk_op_get_payload (op);
   ImportData *skus = a->d[STK_TABLE_SKUS];
-  ImportData *moves = a->d[STK_TABLE_MOVEMENTS];
-  ImportData *sales = a->d[STK_TABLE_SALES];
+  ImportData *streams[] = { a->d[STK_TABLE_MOVEMENTS], a->d[STK_TABLE_SALES],
+                            a->d[STK_TABLE_SALES], a->d[STK_TABLE_RETURNS] };
+  g_autoptr(GArray) voids = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GHashTable) cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   gint64 now = stk_db_now_us ();
   sqlite3_stmt *stmt;
-  guint i = 0, j = 0, n = 0;
+  guint pos[4] = { 0 };
+  guint n = 0;
 
-  for (guint t = 0; t < 3; t++)
+  for (guint t = 0; t < STK_N_TABLES; t++)
     {
       a->d[t]->imported = 0;
       a->d[t]->duplicates = 0;
       a->d[t]->n_errors = 0;
       g_ptr_array_set_size (a->d[t]->errors, 0);
     }
+  for (guint k = 0; k < streams[1]->rows->len; k++)
+    {
+      Row *row = &g_array_index (streams[1]->rows, Row, k);
+
+      row->sale_id = 0;
+      if (row->sale_line == 1 && row->voided_us != 0)
+        g_array_append_val (voids, k);
+    }
+  g_array_sort_with_data (voids, compare_voids, streams[1]->rows);
 
   /* Standalone, like apply_import(): the writer's transaction, no savepoint around. */
   for (guint k = 0; k < skus->rows->len; k++)
-    if (!apply_one (skus, db, cache, &g_array_index (skus->rows, Row, k), now, error))
+    if (!apply_one (skus, db, cache, &g_array_index (skus->rows, Row, k), now, APPLY_ROW, error))
       return FALSE;
   if (!stk_import_all_fail_with_errors (a, error))
     return FALSE;
 
-  while (i < moves->rows->len || j < sales->rows->len)
+  for (;;)
     {
-      const Row *m = i < moves->rows->len ? &g_array_index (moves->rows, Row, i) : NULL;
-      const Row *s = j < sales->rows->len ? &g_array_index (sales->rows, Row, j) : NULL;
-      gboolean ok;
+      Row *next[4] = { NULL };
+      guint pick = G_N_ELEMENTS (next);
+      gint64 best = G_MAXINT64;
+
+      for (guint t = 0; t < G_N_ELEMENTS (next); t++)
+        {
+          GArray *rows = streams[t]->rows;
+          gint64 at;
+
+          if (t == 1)
+            while (pos[1] < rows->len && is_further_line (streams[1],
+                                                          &g_array_index (rows, Row, pos[1])))
+              pos[1]++;
+          if (t == 2)
+            next[t] = pos[2] < voids->len
+                        ? &g_array_index (rows, Row, g_array_index (voids, guint, pos[2]))
+                        : NULL;
+          else
+            next[t] = pos[t] < rows->len ? &g_array_index (rows, Row, pos[t]) : NULL;
+          if (next[t] == NULL)
+            continue;
+          at = t == 2 ? next[t]->voided_us : next[t]->time_us;
+          if (pick == G_N_ELEMENTS (next) || at < best)
+            {
+              pick = t;
+              best = at;
+            }
+        }
+      if (pick == G_N_ELEMENTS (next))
+        break;
 
       if (n++ % STK_IMPORT_CANCEL_CHECK_ROWS == 0 && g_cancellable_is_cancelled (skus->cancellable))
         {
           stk_import_set_cancelled_error (error);
           return FALSE;
         }
-      if (m != NULL && (s == NULL || m->time_us <= s->time_us))
-        ok = apply_one (moves, db, cache, m, now, error), i++;
-      else
-        ok = apply_one (sales, db, cache, s, now, error), j++;
-      if (!ok)
+      if (!apply_one (streams[pick], db, cache, next[pick], now,
+                      pick == 2 ? APPLY_VOID : pick == 1 ? APPLY_ROW_NO_VOID : APPLY_ROW, error))
         return FALSE;
+      pos[pick]++;
     }
   if (!stk_import_all_fail_with_errors (a, error))
     return FALSE;
@@ -411,32 +760,47 @@ stk_sqlite_apply_import_all (StkOp    *op,
 
 /* ---- export ---- */
 
-/* A voided sale and the adjustment that put its stock back (reference "void:" and the
- * sale's uid) cancel out: both are left out, so that importing the files elsewhere
- * gives the same stock and the same sales figures. */
-#define NOT_VOIDED_SALE " NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
+/* The adjustments that a void (reference "void:" and the sale line's uid) and a return
+ * (reference "return:" and the return's uid) made are left out of the movements: the
+ * sales file carries the void and the returns file the return, and importing them makes
+ * those adjustments again. */
 #define NOT_VOID_MOVEMENT                                                              \
   " (m.reference IS NULL OR m.reference NOT LIKE 'void:%' OR NOT EXISTS"               \
   "  (SELECT 1 FROM sales s JOIN sale_voids v ON v.sale_id = s.id"                     \
-  "   WHERE s.uid = substr (m.reference, 6)))"
+  "   WHERE s.uid = substr (m.reference, 6)))"                                         \
+  " AND (m.reference IS NULL OR m.reference NOT LIKE 'return:%' OR NOT EXISTS"         \
+  "  (SELECT 1 FROM returns r WHERE r.uid = substr (m.reference, 8)))"
 
 static const char *const export_count_sql[] = {
   "SELECT count(*) FROM items",
-  "SELECT count(*) FROM sales s WHERE" NOT_VOIDED_SALE,
+  "SELECT count(*) FROM sales",
   "SELECT count(*) FROM movements m WHERE m.kind <> 'sale' AND" NOT_VOID_MOVEMENT,
+  "SELECT count(*) FROM returns",
 };
 
 static const char *const export_sql[] = {
-  "SELECT code, description, unit_price_cents, reorder_level, archived, on_hand"
+  "SELECT code, description, unit_price_cents, reorder_level, archived, on_hand,"
+  " (SELECT group_concat (b.code || char (31) || b.pack, char (30)) FROM"
+  "   (SELECT code, pack FROM barcodes WHERE item_id = items.id ORDER BY key) b)"
   " FROM items ORDER BY code",
-  "SELECT s.sold_at, i.code, s.quantity, s.unit_price_cents, s.uid"
-  " FROM sales s JOIN items i ON i.id = s.item_id WHERE" NOT_VOIDED_SALE
+  "SELECT s.sold_at, i.code, s.quantity, s.unit_price_cents, s.uid, f.uid, s.discount_cents,"
+  " f.payment, f.note, v.voided_at, v.reason"
+  " FROM sales s JOIN items i ON i.id = s.item_id"
+  " JOIN sales f ON f.id = coalesce (s.first_line, s.id)"
+  " LEFT JOIN sale_voids v ON v.sale_id = f.id"
   " ORDER BY s.sold_at, s.id",
   "SELECT m.moved_at, i.code, m.kind,"
   "  CASE m.kind WHEN 'count' THEN m.balance ELSE m.quantity END,"
   "  m.reason, coalesce (m.reference, 'M' || m.id)"
   " FROM movements m JOIN items i ON i.id = m.item_id"
   " WHERE m.kind <> 'sale' AND" NOT_VOID_MOVEMENT " ORDER BY m.moved_at, m.id",
+  "SELECT r.returned_at, f.uid,"
+  "  CASE WHEN s.first_line IS NULL THEN 1 ELSE 1 +"
+  "   (SELECT count(*) FROM sales l WHERE l.first_line = s.first_line AND l.id <= s.id) END,"
+  "  r.quantity, r.refund_cents, r.reason, r.uid"
+  " FROM returns r JOIN sales s ON s.id = r.line_id"
+  " JOIN sales f ON f.id = coalesce (s.first_line, s.id)"
+  " ORDER BY r.returned_at, r.id",
 };
 
 static const char *
@@ -489,6 +853,7 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
           row.reorder_level = sqlite3_column_int64 (stmt, 3);
           row.archived = sqlite3_column_int (stmt, 4) != 0;
           row.on_hand = sqlite3_column_int64 (stmt, 5);
+          row.barcodes = column_text (stmt, 6);
           break;
         case STK_TABLE_SALES:
           row.time_us = sqlite3_column_int64 (stmt, 0);
@@ -496,6 +861,12 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
           row.quantity = sqlite3_column_int64 (stmt, 2);
           row.price_cents = sqlite3_column_int64 (stmt, 3);
           row.reference = column_text (stmt, 4);
+          row.sale = column_text (stmt, 5);
+          row.discount_cents = sqlite3_column_int64 (stmt, 6);
+          row.payment = column_text (stmt, 7);
+          row.note = column_text (stmt, 8);
+          row.voided_us = sqlite3_column_int64 (stmt, 9);
+          row.void_reason = column_text (stmt, 10);
           break;
         case STK_TABLE_MOVEMENTS:
           row.time_us = sqlite3_column_int64 (stmt, 0);
@@ -504,6 +875,15 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
           row.quantity = sqlite3_column_int64 (stmt, 3);
           row.text = column_text (stmt, 4);
           row.reference = column_text (stmt, 5);
+          break;
+        case STK_TABLE_RETURNS:
+          row.time_us = sqlite3_column_int64 (stmt, 0);
+          row.sale = column_text (stmt, 1);
+          row.sale_line = sqlite3_column_int64 (stmt, 2);
+          row.quantity = sqlite3_column_int64 (stmt, 3);
+          row.price_cents = sqlite3_column_int64 (stmt, 4);
+          row.text = column_text (stmt, 5);
+          row.reference = column_text (stmt, 6);
           break;
         default:
           g_assert_not_reached ();

@@ -166,6 +166,8 @@ table_title (StkTable table)
       return _("Sales");
     case STK_TABLE_MOVEMENTS:
       return _("Stock Moves");
+    case STK_TABLE_RETURNS:
+      return _("Returns");
     case STK_TABLE_SKUS:
     default:
       return _("Items");
@@ -185,6 +187,8 @@ describe_rows (StkTable table,
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s sale", "%s sales", plural), count);
     case STK_TABLE_MOVEMENTS:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s stock move", "%s stock moves", plural), count);
+    case STK_TABLE_RETURNS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s return", "%s returns", plural), count);
     case STK_TABLE_SKUS:
     default:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s item", "%s items", plural), count);
@@ -514,7 +518,8 @@ static void
 add_table_choice (GtkFileChooser *chooser,
                   StkTable        table)
 {
-  const StkTable order[] = { STK_TABLE_SKUS, STK_TABLE_SALES, STK_TABLE_MOVEMENTS };
+  const StkTable order[] = { STK_TABLE_SKUS, STK_TABLE_SALES, STK_TABLE_MOVEMENTS,
+                             STK_TABLE_RETURNS };
   const char *ids[G_N_ELEMENTS (order) + 1] = { NULL };
   const char *labels[G_N_ELEMENTS (order) + 1] = { NULL };
   guint n = 0;

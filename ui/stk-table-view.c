@@ -143,7 +143,18 @@ render_cell (Cell *cell)
 
   if (cell->row == NULL || child == NULL)
     return;
-  if (column->badge != NULL)
+  if (column->badge != NULL && column->badge->icon_name == NULL)
+    {
+      gboolean on = FALSE;
+
+      /* A style alone (the struck total of a voided sale). */
+      g_object_get (cell->row, column->badge->property, &on, NULL);
+      if (on)
+        gtk_widget_add_css_class (child, column->badge->css);
+      else
+        gtk_widget_remove_css_class (child, column->badge->css);
+    }
+  else if (column->badge != NULL)
     {
       GtkWidget *icon = gtk_widget_get_first_child (child);
       GtkWidget *word = gtk_widget_get_next_sibling (icon);
@@ -212,7 +223,7 @@ factory_setup_cb (GtkSignalListItemFactory *factory,
   if (column->numeric)
     gtk_widget_add_css_class (label, "numeric");
   gtk_label_set_xalign (GTK_LABEL (label), column->numeric ? 1.0 : 0.0);
-  if (column->badge != NULL)
+  if (column->badge != NULL && column->badge->icon_name != NULL)
     {
       const StkColumnBadge *badge = column->badge;
       GtkWidget *icon = gtk_image_new_from_icon_name (badge->icon_name);

@@ -840,6 +840,7 @@ edit_item_action (GtkWidget  *widget,
   StkWindow *self = STK_WINDOW (widget);
   g_autoptr(StkItemRow) row = stk_window_dup_selected_item (self);
   StkItemInfo info = { 0 };
+  StkItemDialog *dialog;
 
   if (row == NULL)
     return;
@@ -850,8 +851,10 @@ edit_item_action (GtkWidget  *widget,
   info.on_hand = stk_item_row_get_on_hand (row);
   info.unit_price_cents = stk_item_row_get_unit_price_cents (row);
   info.reorder_level = stk_item_row_get_reorder_level (row);
-  stk_window_present_dialog (self, GTK_WINDOW (stk_item_dialog_new (GTK_WINDOW (self),
-                                                                    self->writer, &info)));
+  dialog = stk_item_dialog_new (GTK_WINDOW (self), self->writer, &info);
+  /* Its barcodes are read from the store. */
+  stk_item_dialog_set_store (dialog, self->store);
+  stk_window_present_dialog (self, GTK_WINDOW (dialog));
 }
 
 typedef struct

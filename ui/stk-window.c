@@ -1348,6 +1348,9 @@ stk_window_add_sales_actions (StkWindow *self)
 
   g_signal_connect_object (self->sales_view, "row-activated",
                            G_CALLBACK (sales_row_activated_cb), self, G_CONNECT_SWAPPED);
+  /* A reload updates the selected sale in place (voided, returned): no selection change. */
+  g_signal_connect_object (stk_table_view_get_model (self->sales_view), "notify::loading",
+                           G_CALLBACK (items_selection_changed_cb), self, G_CONNECT_SWAPPED);
   selection = gtk_column_view_get_model (stk_table_view_get_column_view (self->sales_view));
   if (selection != NULL)
     {

@@ -91,7 +91,7 @@ cell (GtkGrid    *grid,
   if (!numeric)
     {
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
     }
   gtk_label_set_selectable (GTK_LABEL (label), FALSE);
   gtk_grid_attach (grid, label, column, row, 1, 1);

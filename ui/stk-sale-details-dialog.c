@@ -549,6 +549,7 @@ return_prompt_changed (StkSaleDetailsDialog *self)
     }
   else
     gtk_label_set_text (self->return_refund, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->return_refund), ok);
   gtk_label_set_text (self->return_error, ok ? "" : error->message);
   gtk_widget_set_visible (GTK_WIDGET (self->return_error), !ok);
   if (ok)

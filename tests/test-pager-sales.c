@@ -194,3 +194,51 @@ Test (pager_sales, a_total_that_does_not_fit_is_too_large_not_an_error)
   cr_assert_eq (g_array_index (rows, StkPagerRow, 1).id, 1000);
   cr_assert_eq (g_array_index (rows, StkPagerRow, 1).total_cents, G_MININT64);
 }
+
+/* An inventory from before sales had lines (schema 5), opened read-only (only a writer
+ * migrates): still one row per sale, its total and no further lines. */
+Test (pager_sales_before_lines, a_read_only_schema_5_inventory_lists_its_sales,
+      .init = stk_test_fixture_setup, .fini = stk_test_fixture_teardown)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkPagerQuery) query = stk_pager_query_new (STK_PAGER_SALES, NULL, FALSE, NULL, &error);
+  g_autoptr(StkPagerQuery) search = stk_pager_query_new (STK_PAGER_SALES, NULL, FALSE, "old", &error);
+  g_autoptr(StkPagerIndex) index = NULL;
+  g_autoptr(StkPagerIndex) search_index = NULL;
+  g_autoptr(GArray) rows = NULL;
+  sqlite3 *db = NULL;
+  sqlite3 *old;
+
+  cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert (stk_schema_migrate (db, 5, &error), "%s", error ? error->message : "");
+  cr_assert_eq (sqlite3_exec (db,
+                              "INSERT INTO items (code, description, unit_price_cents, created_at,"
+                              " updated_at) VALUES ('OLD-1', 'from v5', 150, 1, 1);"
+                              "INSERT INTO movements (item_id, kind, quantity, balance, moved_at)"
+                              " VALUES (1, 'receive', 7, 7, 2);"
+                              "INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at)"
+                              " VALUES ('v5-sale', 1, 3, 150, 3), ('v5-other', 1, 1, 150, 4);"
+                              "INSERT INTO sale_voids (sale_id, voided_at) VALUES (2, 5);",
+                              NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
+  sqlite3_close (db);
+
+  old = stk_db_open (db_path, STK_DB_READ_ONLY, &error);
+  cr_assert_not_null (old, "%s", error ? error->message : "");
+  cr_assert_eq (stk_schema_get_version (old, NULL), 5);
+  index = stk_pager_index_build (old, query, NULL, &error);
+  cr_assert_not_null (index, "%s", error ? error->message : "");
+  cr_assert_eq (stk_pager_index_get_count (index), 2);
+  rows = stk_pager_fetch (old, query, index, 0, 10, &error);
+  cr_assert_not_null (rows, "%s", error ? error->message : "");
+  cr_assert_eq (rows->len, 2);
+  cr_assert_eq (g_array_index (rows, StkPagerRow, 0).id, 2);
+  cr_assert (g_array_index (rows, StkPagerRow, 0).voided);
+  cr_assert_eq (g_array_index (rows, StkPagerRow, 1).total_cents, 450);
+  cr_assert_eq (g_array_index (rows, StkPagerRow, 1).quantity, 3);
+  cr_assert_eq (g_array_index (rows, StkPagerRow, 1).n_more_lines, 0);
+  cr_assert_eq (stk_pager_position_of (old, query, index, 1, &error), 1);
+  search_index = stk_pager_index_build (old, search, NULL, &error);
+  cr_assert_not_null (search_index, "%s", error ? error->message : "");
+  cr_assert_eq (stk_pager_index_get_count (search_index), 2);
+  stk_db_close (old);
+}

@@ -23,6 +23,7 @@ struct _StkSaleDetailsDialog
   StkSaleDetail       *sale;
   GCancellable        *cancellable;
   guint                busy;
+  gboolean             gone;      /* disposed: no widget left to show anything in */
 
   /* The Return… prompt while open: its widgets, the lines it offers. */
   AdwMessageDialog    *return_prompt;
@@ -60,6 +61,8 @@ static void
 show_error (StkSaleDetailsDialog *self,
             const char           *text)
 {
+  if (self->gone)
+    return;
   gtk_label_set_text (self->error_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL && *text != '\0');
 }
@@ -172,6 +175,8 @@ update_actions (StkSaleDetailsDialog *self)
   const char *why_not_void = NULL;
   const char *why_not_return = NULL;
 
+  if (self->gone)
+    return;
   if (self->writer == NULL)
     why_not_void = why_not_return = _("The inventory is open read-only.");
   else if (loaded && sale->voided)
@@ -385,14 +390,23 @@ submit_cb (GObject      *object,
   self->busy--;
   if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (self->gone && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Closed meanwhile: said where the user is. */
+          /* Translators: a change to a sale failed after its window was closed */
+          g_autofree char *failed = g_strdup_printf (_("Not saved: %s"), error->message);
+
+          g_signal_emit (self, signals[SIGNAL_NOTICE], 0, failed);
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, error->message);
       update_actions (self);
       return;
     }
   show_error (self, NULL);
   g_signal_emit (self, signals[SIGNAL_NOTICE], 0, text);
-  stk_sale_details_dialog_load (self);
+  if (!self->gone)
+    stk_sale_details_dialog_load (self);
 }
 
 static void
@@ -857,6 +871,7 @@ stk_sale_details_dialog_dispose (GObject *object)
 {
   StkSaleDetailsDialog *self = STK_SALE_DETAILS_DIALOG (object);
 
+  self->gone = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->writer);
@@ -921,7 +936,8 @@ stk_sale_details_dialog_new (GtkWindow           *parent,
   g_return_val_if_fail (writer == NULL || STK_IS_WRITER (writer), NULL);
   g_return_val_if_fail (STK_IS_STORE (store), NULL);
 
-  self = g_object_new (STK_TYPE_SALE_DETAILS_DIALOG, "transient-for", parent, NULL);
+  self = g_object_new (STK_TYPE_SALE_DETAILS_DIALOG, "transient-for", parent,
+                       "destroy-with-parent", TRUE, NULL);
   self->writer = writer != NULL ? g_object_ref (writer) : NULL;
   self->store = g_object_ref (store);
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;

@@ -97,7 +97,7 @@ struct _StkWindow
   StkTableView         *sales_view;
   StkTableView         *moves_view;
   StkReportsView       *reports_view;
-  StkSaleDetailsDialog *sale_details;  /* the one open, weak */
+  StkSaleDetailsDialog *sale_details;  /* the one open (until its "destroy") */
 
   /* Template widgets */
   AdwViewSwitcherTitle *view_switcher;
@@ -944,6 +944,14 @@ sale_details_notice_cb (StkWindow  *self,
   stk_notice_show (self->notice, text, NULL);
 }
 
+static void
+sale_details_destroy_cb (StkWindow *self,
+                         GtkWidget *dialog)
+{
+  if (self->sale_details == (gpointer) dialog)
+    self->sale_details = NULL;
+}
+
 /* The selected sale's details dialog, doing @start once the sale is read (one such
  * dialog at a time: another sale replaces it). */
 static void
@@ -962,7 +970,8 @@ stk_window_open_sale (StkWindow           *self,
                                         self->store, self->settings,
                                         stk_sale_row_get_id (sale), start);
   self->sale_details = dialog;
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->sale_details);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (sale_details_destroy_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "notice", G_CALLBACK (sale_details_notice_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));

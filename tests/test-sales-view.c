@@ -407,3 +407,30 @@ Test (sales_view, read_only_offers_no_return_and_no_void)
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
 }
+
+static void
+finalized_cb (gpointer  data,
+              GObject  *where_the_object_was)
+{
+  *(gboolean *) data = TRUE;
+}
+
+Test (sales_view, closing_the_sale_while_its_void_is_saved_loses_nothing)
+{
+  gint64 id = sell_three_lines ();
+  StkWindow *window = open_sales (1, id);
+  StkSaleRow *row = row_of (window, id);
+  StkSaleDetailsDialog *dialog = open_details (window, "win.sale-details");
+  g_autoptr(GError) error = NULL;
+  gboolean finalized = FALSE;
+
+  g_object_weak_ref (G_OBJECT (dialog), finalized_cb, &finalized);
+  cr_assert (stk_sale_details_dialog_void (dialog, "closed at once", &error), "%s",
+             error ? error->message : "");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* The answer comes to a closed dialog: it touches no widget (criticals are fatal
+   * here) and lets go of it. */
+  cr_assert (WAIT_UNTIL (finalized));
+  cr_assert_eq (query ("SELECT count(*) FROM sale_voids WHERE reason = 'closed at once'"), 3);
+  cr_assert (WAIT_UNTIL (stk_sale_row_get_voided (row)));
+}

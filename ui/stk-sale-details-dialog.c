@@ -390,7 +390,9 @@ submit_cb (GObject      *object,
   self->busy--;
   if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
     {
-      if (self->gone && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      gboolean closed = self->gone || !gtk_widget_get_visible (GTK_WIDGET (self));
+
+      if (closed && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           /* Closed meanwhile: said where the user is. */
           /* Translators: a change to a sale failed after its window was closed */

@@ -65,6 +65,7 @@ typedef struct
 {
   gboolean saved;
   gboolean closed;
+  StkOp   *undo;
 } Outcome;
 
 static void
@@ -75,6 +76,8 @@ saved_cb (GtkWindow  *dialog,
           Outcome    *outcome)
 {
   outcome->saved = TRUE;
+  if (undo != NULL)
+    outcome->undo = stk_op_ref (undo);
 }
 
 static void
@@ -198,4 +201,20 @@ Test (item_barcodes, a_barcode_another_item_has_keeps_the_dialog_open_and_saves_
                        " WHERE i.code = 'MUG' AND b.code = '96385074'"), 1);
   g_free (other.code);
   g_free (other.description);
+}
+
+Test (item_barcodes, undoing_a_new_item_takes_its_barcodes_too)
+{
+  Outcome outcome = { 0 };
+  StkItemDialog *dialog = open_dialog (NULL, &outcome);
+
+  set_text (dialog, "code_entry", "MUG");
+  set_text (dialog, "barcodes_entry", "4006381333931 CASE-MUG*12");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (outcome.closed));
+  cr_assert_eq (query ("SELECT count(*) FROM barcodes"), 2);
+  cr_assert_not_null (outcome.undo);
+  stk_test_submit (stk_session_get_writer (session), outcome.undo);
+  cr_assert_eq (query ("SELECT count(*) FROM items"), 0);
+  cr_assert_eq (query ("SELECT count(*) FROM barcodes"), 0);
 }

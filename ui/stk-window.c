@@ -97,7 +97,7 @@ struct _StkWindow
   StkTableView         *sales_view;
   StkTableView         *moves_view;
   StkReportsView       *reports_view;
-  StkSaleDetailsDialog *sale_details;  /* the one open (until its "destroy") */
+  StkSaleDetailsDialog *sale_details;  /* the one open (until hidden or destroyed) */
 
   /* Template widgets */
   AdwViewSwitcherTitle *view_switcher;
@@ -970,6 +970,9 @@ stk_window_open_sale (StkWindow           *self,
                                         self->store, self->settings,
                                         stk_sale_row_get_id (sale), start);
   self->sale_details = dialog;
+  /* Closed: hidden at once, disposed once a change it waits for is answered. */
+  g_signal_connect_object (dialog, "hide", G_CALLBACK (sale_details_destroy_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (sale_details_destroy_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "notice", G_CALLBACK (sale_details_notice_cb), self,

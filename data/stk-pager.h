@@ -28,7 +28,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   STK_PAGER_ITEMS, /* active items; default order code ascending */
-  STK_PAGER_SALES, /* default order sold-at descending */
+  STK_PAGER_SALES, /* one row per sale (its first line: id, item, price, uid); default
+                    * order sold-at descending */
   STK_PAGER_MOVES, /* default order moved-at descending */
 } StkPagerKind;
 
@@ -46,8 +47,13 @@ typedef struct
   gint64    unit_price_cents; /* items, sales */
   gint64    reorder_level;    /* items */
   gint64    updated_at;       /* items, µs */
-  gint64    quantity;         /* sales, moves */
+  gint64    quantity;         /* sales: over the sale's lines (G_MININT64: too large);
+                               * moves */
   gint64    balance;          /* moves */
+  gint64    total_cents;      /* sales: Σ lines' quantity × price − discount − Σ refunds;
+                               * G_MININT64 when it does not fit */
+  gint64    n_more_lines;     /* sales: lines after the first */
+  gint64    returned_quantity;/* sales: over all the lines' returns */
   gint64    at;               /* sales: sold_at, moves: moved_at, µs */
   gboolean  archived;         /* items */
   gboolean  voided;           /* sales */

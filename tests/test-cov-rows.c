@@ -98,6 +98,7 @@ assert_properties (GObject    *row,
 static const StkPagerRow sale = {
   .id = 7, .item_id = 3, .code = (char *) "BOLT-M6", .description = (char *) "Hex bolt",
   .uid = (char *) "u-1", .quantity = 4, .unit_price_cents = 1250, .at = 1000, .voided = FALSE,
+  .total_cents = 5000,
 };
 
 static const StkPagerRow move = {
@@ -141,9 +142,10 @@ Test (cov_rows, sale_row_reads_and_updates_only_what_changed)
   changed.unit_price_cents = 100;
   changed.at = 3000;
   changed.voided = TRUE;
+  changed.total_cents = 500;
   all = update_notifies (row, &changed);
-  cr_assert_str_eq (all, "code description item-id quantity sold-at total-cents uid "
-                         "unit-price-cents voided ");
+  cr_assert_str_eq (all, "code description item item-id quantity sold-at status total-cents "
+                         "uid unit-price-cents voided ");
   assert_properties (row, "id", (gint64) 7, "item-id", (gint64) 4, "quantity", (gint64) 5,
                      "unit-price-cents", (gint64) 100, "total-cents", (gint64) 500,
                      "sold-at", (gint64) 3000, "voided", (gint64) TRUE, NULL);
@@ -162,6 +164,7 @@ Test (cov_rows, a_sale_total_that_does_not_fit_is_too_large_never_wrapped)
 
   huge.quantity = G_MAXINT64 / 2;
   huge.unit_price_cents = 3;
+  huge.total_cents = G_MININT64; /* what the pager gives for a sum that does not fit */
   row = stk_row_new_from_pager (STK_PAGER_SALES, &huge);
   cr_assert_eq (stk_sale_row_get_total_cents (STK_SALE_ROW (row)), G_MININT64);
   for (guint c = 0; c < list->n_columns; c++)

@@ -13,6 +13,7 @@
 #include "stk-notice.h"
 #include "stk-ops.h"
 #include "stk-rows.h"
+#include "stk-sale-details-dialog.h"
 #include "stk-session.h"
 #include "stk-table-view.h"
 #include "stk-test-fixture.h"
@@ -172,7 +173,20 @@ Test (slips, delete_in_sales_or_moves_archives_nothing)
   sales = view_in (window, "sales_box");
   cr_assert (WAIT_UNTIL (loaded (sales, 1)));
   cr_assert (stk_table_view_focus_results (sales));
-  stk_test_keys (GTK_WINDOW (window), "Delete KP_Delete");
+  /* Delete in Sales asks to void the sale, with a reason (issue 17): Escape, nothing. */
+  stk_test_keys (GTK_WINDOW (window), "Delete");
+  {
+    GtkWindow *prompt = NULL;
+    GtkWindow *details;
+
+    cr_assert (WAIT_UNTIL ((prompt = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL),
+               "Delete in Sales asked nothing");
+    stk_test_keys (prompt, "Escape");
+    cr_assert (WAIT_UNTIL (find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL));
+    details = find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG);
+    cr_assert_not_null (details);
+    gtk_window_destroy (details);
+  }
   /* The action itself, however it is reached, does nothing outside Items. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.archive-item", NULL);
 
@@ -188,6 +202,7 @@ Test (slips, delete_in_sales_or_moves_archives_nothing)
   cr_assert (WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (views), "items") == 0));
   writer_barrier ();
   cr_assert_eq (archived (), 0, "Delete in Sales or Stock Moves archived an item");
+  cr_assert_eq (query ("SELECT count(*) FROM sale_voids"), 0, "Escape voided the sale");
 }
 
 Test (slips, shift_tab_twice_and_enter_from_search_archives_nothing)

@@ -38,9 +38,35 @@ format_datetime (const GValue *value)
 }
 
 static char *
-format_voided (const GValue *value)
+format_sale_status (const GValue *value)
 {
-  return g_strdup (g_value_get_boolean (value) ? C_("sale", "Voided") : "");
+  switch (g_value_get_int (value))
+    {
+    case STK_SALE_STATUS_VOIDED:
+      return g_strdup (C_("sale", "Voided"));
+    case STK_SALE_STATUS_RETURNED:
+      return g_strdup (C_("sale", "Returned"));
+    case STK_SALE_STATUS_PARTLY_RETURNED:
+      return g_strdup (C_("sale", "Partly returned"));
+    default:
+      return g_strdup ("");
+    }
+}
+
+/* A sale's number: its id, as the receipt writes it (no grouping). */
+static char *
+format_number (const GValue *value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, g_value_get_int64 (value));
+}
+
+/* A quantity over a sale's lines is G_MININT64 when it does not fit. */
+static char *
+format_sale_count (const GValue *value)
+{
+  if (g_value_get_int64 (value) == G_MININT64)
+    return g_strdup (_("Too large"));
+  return format_count (value);
 }
 
 static char *
@@ -66,6 +92,11 @@ static const StkColumnBadge low_stock = {
   N_("Low stock"), "low-stock-label", "low-stock",
 };
 
+/* A voided sale keeps its figure, struck through (the Status column says "Voided"). */
+static const StkColumnBadge voided_total = {
+  "voided", NULL, NULL, NULL, NULL, NULL, "voided-total",
+};
+
 /* title, property, sort key, expand, numeric, format, badge */
 static const StkColumn item_columns[] = {
   { N_("Code"), "code", "code", FALSE, FALSE, NULL, NULL },
@@ -77,13 +108,13 @@ static const StkColumn item_columns[] = {
 };
 
 static const StkColumn sale_columns[] = {
+  { N_("Sale"), "id", "id", FALSE, TRUE, format_number, NULL },
   { N_("Sold"), "sold-at", "sold-at", FALSE, FALSE, format_datetime, NULL },
   { N_("Code"), "code", NULL, FALSE, FALSE, NULL, NULL },
-  { N_("Description"), "description", NULL, TRUE, FALSE, NULL, NULL },
-  { N_("Quantity"), "quantity", NULL, FALSE, TRUE, format_count, NULL },
-  { N_("Unit Price"), "unit-price-cents", NULL, FALSE, TRUE, format_money, NULL },
-  { N_("Total"), "total-cents", NULL, FALSE, TRUE, format_total, NULL },
-  { N_("Status"), "voided", NULL, FALSE, FALSE, format_voided, NULL },
+  { N_("Item"), "item", NULL, TRUE, FALSE, NULL, NULL },
+  { N_("Quantity"), "quantity", NULL, FALSE, TRUE, format_sale_count, NULL },
+  { N_("Total"), "total-cents", NULL, FALSE, TRUE, format_total, &voided_total },
+  { N_("Status"), "status", NULL, FALSE, FALSE, format_sale_status, NULL },
 };
 
 static const StkColumn move_columns[] = {

@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 typedef char *(*StkColumnFormat) (const GValue *value);
 
 /* A warning before the value while a boolean row property is TRUE: an icon and a short
- * word (style class @label_css) shown, and the style class @css on the cell. */
+ * word (style class @label_css) shown, and the style class @css on the cell. With no
+ * @icon_name, only the style class @css on the value (another column says it in words). */
 typedef struct
 {
   const char *property;        /* gboolean row property */

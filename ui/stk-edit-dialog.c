@@ -17,6 +17,7 @@ typedef struct
   gboolean           pending;
   StkOp             *pending_op;       /* submitted, not answered yet */
   gboolean           cancel_too_late;  /* Cancel came once it was committing */
+  StkOp             *first_op;         /* committed; its follow_up() op is pending */
   /* stk_edit_dialog_setup_code(): template children, until the template is disposed */
   GtkEntry          *code_entry;
   GtkLabel          *code_error;
@@ -177,9 +178,28 @@ submit_cb (GObject      *object,
   g_clear_pointer (&priv->pending_op, stk_op_unref);
   if (!stk_writer_submit_finish (STK_WRITER (object), result, &error))
     {
+      g_clear_pointer (&priv->first_op, stk_op_unref);
       submit_failed (self, op, error);
       return;
     }
+
+  /* A second change that goes with the first (an item's barcodes after the item): it
+   * is submitted now, and the first is announced once both are saved. */
+  if (priv->first_op == NULL && STK_EDIT_DIALOG_GET_CLASS (self)->follow_up != NULL &&
+      !priv->cancel_too_late)
+    {
+      StkOp *next = STK_EDIT_DIALOG_GET_CLASS (self)->follow_up (self, op);
+
+      if (next != NULL)
+        {
+          priv->first_op = stk_op_ref (op);
+          priv->pending_op = next;
+          stk_writer_submit (priv->writer, next, NULL, submit_cb, g_object_ref (self));
+          return;
+        }
+    }
+  if (priv->first_op != NULL)
+    op = priv->first_op;
 
   text = STK_EDIT_DIALOG_GET_CLASS (self)->saved (self, op, &undo, &item_id);
   if (priv->cancel_too_late)
@@ -191,6 +211,7 @@ submit_cb (GObject      *object,
     }
   priv->pending = FALSE;
   g_signal_emit (self, signals[SAVED], 0, text, undo, item_id);
+  g_clear_pointer (&priv->first_op, stk_op_unref);
   close_unless_destroyed (self);
 }
 
@@ -351,6 +372,7 @@ stk_edit_dialog_dispose (GObject *object)
   g_clear_weak_pointer (&priv->focus_before);
   g_clear_object (&priv->writer);
   g_clear_pointer (&priv->pending_op, stk_op_unref);
+  g_clear_pointer (&priv->first_op, stk_op_unref);
 
   G_OBJECT_CLASS (stk_edit_dialog_parent_class)->dispose (object);
 }

@@ -45,8 +45,14 @@ struct _StkEditDialogClass
    * the fields. */
   gboolean (*show_error) (StkEditDialog *self,
                           const GError  *error);
+  /* Optional: @op was committed; returns a second op to submit before the dialog says
+   * saved and closes (transfer full), or NULL. If that one fails, its error is shown
+   * (show_error) and the dialog stays open: the subclass must make a second Save
+   * build an op that is right now that @op is in (an update, not a create again). */
+  StkOp  *(*follow_up)  (StkEditDialog *self,
+                         StkOp         *op);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 /* For a subclass's class_init: its template, with the children the base uses. */

@@ -8,6 +8,7 @@
 
 #include "stk-a11y.h"
 
+#include "stk-barcode.h"
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-ops.h"
@@ -26,6 +27,13 @@ struct _StkItemDialog
   /* The archived item being restored instead of created (0: none). */
   gint64         restoring_id;
   char          *restoring_code;
+  /* Barcodes: as loaded (or last saved), as parsed for the save under way; the item
+   * a save created when its barcodes then failed (a second Save updates it). */
+  char          *old_barcodes;
+  GArray        *new_barcodes;
+  gboolean       barcodes_pending;
+  gboolean       barcodes_edited;
+  gint64         created_id;
 
   /* Template widgets */
   GtkEntry      *code_entry;
@@ -34,6 +42,8 @@ struct _StkItemDialog
   GtkEntry      *price_entry;
   GtkLabel      *price_error;
   GtkSpinButton *reorder_spin;
+  GtkEntry      *barcodes_entry;
+  GtkLabel      *barcodes_error;
 };
 
 G_DEFINE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK_TYPE_EDIT_DIALOG)
@@ -116,6 +126,15 @@ stk_item_dialog_show_error (StkEditDialog *dialog,
   StkItemDialog *self = STK_ITEM_DIALOG (dialog);
 
   self->restoring_id = 0;
+  if (self->barcodes_pending)
+    {
+      /* The item is saved; its barcodes are not (one taken by another item?). */
+      self->barcodes_pending = FALSE;
+      stk_a11y_set_field_error (self->barcodes_error, GTK_WIDGET (self->barcodes_entry),
+                                error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->barcodes_entry));
+      return TRUE;
+    }
   if (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT) && !self->editing &&
       self->store != NULL && self->new_code != NULL)
     stk_store_item_by_code_async (self->store, self->new_code, self->cancellable,
@@ -148,6 +167,13 @@ stk_item_dialog_saved (StkEditDialog  *dialog,
       *undo = stk_op_set_archived (self->restoring_id, TRUE);
       /* Translators: shown after an archived item was restored; %s is its code */
       return g_strdup_printf (_("Saved: “%s” restored"), self->restoring_code);
+    }
+  self->barcodes_pending = FALSE;
+  if (self->created_id > 0)
+    {
+      *item_id = self->created_id;
+      *undo = stk_op_delete_item (self->created_id);
+      return g_strdup_printf (_("Saved: new item “%s”"), self->new_code);
     }
   if (self->editing)
     {
@@ -203,6 +229,20 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
       ok = FALSE;
     }
 
+  /* Each barcode checked here (a wrong check digit is said under the field). */
+  g_clear_pointer (&self->new_barcodes, g_array_unref);
+  self->new_barcodes = stk_barcode_parse_list (gtk_editable_get_text (GTK_EDITABLE (self->barcodes_entry)),
+                                               &error);
+  if (self->new_barcodes == NULL)
+    {
+      stk_a11y_set_field_error (self->barcodes_error, GTK_WIDGET (self->barcodes_entry),
+                                error->message);
+      g_clear_error (&error);
+      if (ok)
+        gtk_widget_grab_focus (GTK_WIDGET (self->barcodes_entry));
+      ok = FALSE;
+    }
+
   if (!ok)
     {
       if (gtk_widget_get_visible (GTK_WIDGET (self->code_error)))
@@ -210,7 +250,9 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
       return NULL;
     }
 
-  if (self->editing)
+  if (self->created_id > 0)
+    op = stk_op_update_item (self->created_id, code, description, price_cents, reorder);
+  else if (self->editing)
     op = stk_op_update_item (self->old.id, code, description, price_cents, reorder);
   else
     op = stk_op_create_item (code, description, price_cents, reorder);
@@ -218,6 +260,74 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
   g_free (self->new_code);
   self->new_code = g_steal_pointer (&code);
   return op;
+}
+
+/* The barcodes, after the item's op (a second op, stk_op_set_barcodes(): the item op
+ * alone is exactly-once; a barcode op that fails leaves the item saved and the dialog
+ * open with the error at the field). Only when they changed. */
+static StkOp *
+stk_item_dialog_follow_up (StkEditDialog *dialog,
+                           StkOp         *op)
+{
+  StkItemDialog *self = STK_ITEM_DIALOG (dialog);
+  g_autofree char *now = NULL;
+  gint64 item_id;
+
+  if (self->restoring_id > 0 || self->new_barcodes == NULL)
+    return NULL;
+  now = stk_barcode_format_list ((StkBarcode *) (gpointer) self->new_barcodes->data,
+                                 self->new_barcodes->len);
+  if (g_strcmp0 (now, self->old_barcodes != NULL ? self->old_barcodes : "") == 0)
+    return NULL;
+  if (self->created_id > 0)
+    item_id = self->created_id;
+  else if (self->editing)
+    item_id = self->old.id;
+  else
+    item_id = self->created_id = stk_op_get_row_id (op);
+  if (item_id <= 0)
+    return NULL;
+  self->barcodes_pending = TRUE;
+  g_free (self->old_barcodes);
+  self->old_barcodes = g_steal_pointer (&now);
+  return stk_op_set_barcodes (item_id, (StkBarcode *) (gpointer) self->new_barcodes->data,
+                              self->new_barcodes->len);
+}
+
+static void
+barcodes_changed_cb (StkItemDialog *self,
+                     GtkEditable   *editable)
+{
+  self->barcodes_edited = TRUE;
+  stk_a11y_set_field_error (self->barcodes_error, GTK_WIDGET (self->barcodes_entry), NULL);
+}
+
+static void
+barcodes_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(StkItemDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) barcodes = stk_store_item_barcodes_finish (STK_STORE (object), result, &error);
+
+  if (barcodes == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      if (barcodes == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        stk_a11y_set_field_error (self->barcodes_error, GTK_WIDGET (self->barcodes_entry),
+                                  error->message);
+      return;
+    }
+  g_free (self->old_barcodes);
+  self->old_barcodes = stk_barcode_format_list ((StkBarcode *) (gpointer) barcodes->data,
+                                                barcodes->len);
+  /* Not over what the user typed meanwhile. */
+  if (!self->barcodes_edited)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->barcodes_entry), self->old_barcodes);
+      self->barcodes_edited = FALSE;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->barcodes_entry), TRUE);
 }
 
 static void
@@ -243,6 +353,8 @@ stk_item_dialog_finalize (GObject *object)
   g_free (self->old.description);
   g_free (self->new_code);
   g_free (self->restoring_code);
+  g_free (self->old_barcodes);
+  g_clear_pointer (&self->new_barcodes, g_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
 
@@ -271,6 +383,7 @@ stk_item_dialog_class_init (StkItemDialogClass *klass)
   edit_class->build_op = stk_item_dialog_build_op;
   edit_class->saved = stk_item_dialog_saved;
   edit_class->show_error = stk_item_dialog_show_error;
+  edit_class->follow_up = stk_item_dialog_follow_up;
 
   stk_edit_dialog_class_set_template (widget_class, RESOURCE_PREFIX "ui/stk-item-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, code_entry);
@@ -279,6 +392,9 @@ stk_item_dialog_class_init (StkItemDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, price_entry);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, price_error);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, reorder_spin);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, barcodes_entry);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, barcodes_error);
+  gtk_widget_class_bind_template_callback (widget_class, barcodes_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, code_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, price_changed_cb);
 }
@@ -358,4 +474,11 @@ stk_item_dialog_set_store (StkItemDialog *self,
   g_return_if_fail (STK_IS_ITEM_DIALOG (self));
   g_return_if_fail (store == NULL || STK_IS_STORE (store));
   g_set_object (&self->store, store);
+  /* Editing: the item's barcodes are read (the field waits for them). */
+  if (self->editing && store != NULL && self->old_barcodes == NULL)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->barcodes_entry), FALSE);
+      stk_store_item_barcodes_async (store, self->old.id, self->cancellable, barcodes_loaded_cb,
+                                     g_object_ref (self));
+    }
 }

@@ -21,7 +21,14 @@ G_BEGIN_DECLS
  * StkOp *undo_op, gint64 item_id), "withdrawn" and "failed". "saved": the change was
  * committed; @text is the "Saved: …" line, @undo_op reverses it. The dialog closes.
  * Template children (for tests): code_entry, code_error, description_entry,
- * price_entry, price_error, reorder_spin, error_label, save_button, spinner.
+ * price_entry, price_error, reorder_spin, barcodes_entry, barcodes_error, error_label,
+ * save_button, spinner.
+ *
+ * Barcodes: space-separated, each BARCODE or BARCODE*PACK (stk_barcode_parse_list());
+ * a wrong check digit is said under the field. Editing, they are read from the store
+ * (stk_item_dialog_set_store()). Saved by a second op after the item's, only when they
+ * changed; if it fails the item is saved, the dialog stays open with the error under
+ * the field, and Save again updates that item. Undo undoes the item's op only.
  * Action "dialog.save". */
 #define STK_TYPE_ITEM_DIALOG (stk_item_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK, ITEM_DIALOG, StkEditDialog)
@@ -32,7 +39,8 @@ StkItemDialog *stk_item_dialog_new         (GtkWindow         *parent,
                                             const StkItemInfo *item);
 gboolean       stk_item_dialog_get_pending (StkItemDialog     *self);
 /* With a store, creating an item whose code an archived item has offers to restore
- * that item (a question dialog, "Restore") instead of the "already exists" error. */
+ * that item (a question dialog, "Restore") instead of the "already exists" error; an
+ * item being edited has its barcodes read. */
 void           stk_item_dialog_set_store   (StkItemDialog     *self,
                                             StkStore          *store);
 

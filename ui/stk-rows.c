@@ -4,6 +4,10 @@
 #include "stk-rows.h"
 #include "stk-rows-private.h"
 
+#include <glib/gi18n.h>
+
+#include "stk-format.h"
+
 /* Row objects of the lazy table models: plain value holders. The model creates them for
  * the rows of loaded pages only and updates them in place (notify per changed property). */
 
@@ -236,6 +240,10 @@ struct _StkSaleRow
   gint64 total_cents;
   gint64 sold_at;
   gboolean voided;
+  gint64 n_more_lines;
+  gint64 returned_quantity;
+  char *item;
+  int status;
 };
 
 G_DEFINE_FINAL_TYPE (StkSaleRow, stk_sale_row, G_TYPE_OBJECT)
@@ -252,6 +260,10 @@ enum {
   SALE_ROW_PROP_TOTAL_CENTS,
   SALE_ROW_PROP_SOLD_AT,
   SALE_ROW_PROP_VOIDED,
+  SALE_ROW_PROP_N_MORE_LINES,
+  SALE_ROW_PROP_RETURNED_QUANTITY,
+  SALE_ROW_PROP_ITEM,
+  SALE_ROW_PROP_STATUS,
   SALE_ROW_N_PROPS
 };
 
@@ -307,6 +319,22 @@ stk_sale_row_get_property (GObject    *object,
       g_value_set_boolean (value, self->voided);
       break;
 
+    case SALE_ROW_PROP_N_MORE_LINES:
+      g_value_set_int64 (value, self->n_more_lines);
+      break;
+
+    case SALE_ROW_PROP_RETURNED_QUANTITY:
+      g_value_set_int64 (value, self->returned_quantity);
+      break;
+
+    case SALE_ROW_PROP_ITEM:
+      g_value_set_string (value, self->item);
+      break;
+
+    case SALE_ROW_PROP_STATUS:
+      g_value_set_int (value, self->status);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -320,6 +348,7 @@ stk_sale_row_finalize (GObject *object)
   g_free (self->uid);
   g_free (self->code);
   g_free (self->description);
+  g_free (self->item);
 
   G_OBJECT_CLASS (stk_sale_row_parent_class)->finalize (object);
 }
@@ -362,6 +391,19 @@ stk_sale_row_class_init (StkSaleRowClass *klass)
   sale_properties[SALE_ROW_PROP_VOIDED] =
     g_param_spec_boolean ("voided", NULL, NULL, FALSE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  sale_properties[SALE_ROW_PROP_N_MORE_LINES] =
+    g_param_spec_int64 ("n-more-lines", NULL, NULL, 0, G_MAXINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  sale_properties[SALE_ROW_PROP_RETURNED_QUANTITY] =
+    g_param_spec_int64 ("returned-quantity", NULL, NULL, 0, G_MAXINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  sale_properties[SALE_ROW_PROP_ITEM] =
+    g_param_spec_string ("item", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  sale_properties[SALE_ROW_PROP_STATUS] =
+    g_param_spec_int ("status", NULL, NULL, STK_SALE_STATUS_NONE, STK_SALE_STATUS_VOIDED,
+                      STK_SALE_STATUS_NONE,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, SALE_ROW_N_PROPS, sale_properties);
 }
@@ -449,6 +491,38 @@ stk_sale_row_get_voided (StkSaleRow *self)
   g_return_val_if_fail (STK_IS_SALE_ROW (self), 0);
 
   return self->voided;
+}
+
+gint64
+stk_sale_row_get_n_more_lines (StkSaleRow *self)
+{
+  g_return_val_if_fail (STK_IS_SALE_ROW (self), 0);
+
+  return self->n_more_lines;
+}
+
+gint64
+stk_sale_row_get_returned_quantity (StkSaleRow *self)
+{
+  g_return_val_if_fail (STK_IS_SALE_ROW (self), 0);
+
+  return self->returned_quantity;
+}
+
+const char *
+stk_sale_row_get_item (StkSaleRow *self)
+{
+  g_return_val_if_fail (STK_IS_SALE_ROW (self), NULL);
+
+  return self->item;
+}
+
+StkSaleStatus
+stk_sale_row_get_status (StkSaleRow *self)
+{
+  g_return_val_if_fail (STK_IS_SALE_ROW (self), STK_SALE_STATUS_NONE);
+
+  return self->status;
 }
 
 /* ---- StkMoveRow ---- */
@@ -698,7 +772,8 @@ sale_row_update (StkSaleRow        *self,
                  const StkPagerRow *row,
                  gboolean           notify)
 {
-  gint64 total;
+  g_autofree char *item = NULL;
+  int status = STK_SALE_STATUS_NONE;
 
   self->id = row->id;
   UPDATE_INT (self, item_id, row->item_id, sale_properties, SALE_ROW_PROP_ITEM_ID);
@@ -708,12 +783,38 @@ sale_row_update (StkSaleRow        *self,
   UPDATE_INT (self, quantity, row->quantity, sale_properties, SALE_ROW_PROP_QUANTITY);
   UPDATE_INT (self, unit_price_cents, row->unit_price_cents, sale_properties,
               SALE_ROW_PROP_UNIT_PRICE_CENTS);
-  /* G_MININT64: the product does not fit (never wraps; shown as "too large"). */
-  if (__builtin_mul_overflow (row->quantity, row->unit_price_cents, &total))
-    total = G_MININT64;
-  UPDATE_INT (self, total_cents, total, sale_properties, SALE_ROW_PROP_TOTAL_CENTS);
+  /* The pager's net total over the lines; G_MININT64: it does not fit (never wraps;
+   * shown as "too large"). */
+  UPDATE_INT (self, total_cents, row->total_cents, sale_properties, SALE_ROW_PROP_TOTAL_CENTS);
   UPDATE_INT (self, sold_at, row->at, sale_properties, SALE_ROW_PROP_SOLD_AT);
   UPDATE_INT (self, voided, row->voided, sale_properties, SALE_ROW_PROP_VOIDED);
+  UPDATE_INT (self, n_more_lines, row->n_more_lines, sale_properties,
+              SALE_ROW_PROP_N_MORE_LINES);
+  UPDATE_INT (self, returned_quantity, row->returned_quantity, sale_properties,
+              SALE_ROW_PROP_RETURNED_QUANTITY);
+
+  /* The first line's item, and how many more (the Sales list's Item column). */
+  if (row->n_more_lines > 0)
+    {
+      g_autofree char *more = stk_format_count (row->n_more_lines);
+
+      /* Translators: the first item of a sale, then how many other lines it has */
+      item = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %s more", "%s and %s more",
+                                           row->n_more_lines > 1000000 ? 1000000ul : (gulong) row->n_more_lines),
+                              row->description != NULL ? row->description : "", more);
+    }
+  else
+    item = g_strdup (row->description != NULL ? row->description : "");
+  UPDATE_STR (self, item, item, sale_properties, SALE_ROW_PROP_ITEM);
+
+  if (row->voided)
+    status = STK_SALE_STATUS_VOIDED;
+  else if (row->returned_quantity > 0 && row->quantity != G_MININT64 &&
+           row->returned_quantity >= row->quantity)
+    status = STK_SALE_STATUS_RETURNED;
+  else if (row->returned_quantity > 0)
+    status = STK_SALE_STATUS_PARTLY_RETURNED;
+  UPDATE_INT (self, status, status, sale_properties, SALE_ROW_PROP_STATUS);
 }
 
 static void

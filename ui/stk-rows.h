@@ -24,8 +24,19 @@ gint64      stk_item_row_get_updated_at       (StkItemRow *self);
 gboolean    stk_item_row_get_archived         (StkItemRow *self);
 gboolean    stk_item_row_get_low_stock        (StkItemRow *self);
 
-/* Properties: "id", "item-id" gint64, "uid", "code", "description" char*, "quantity",
- * "unit-price-cents", "total-cents", "sold-at" (µs) gint64, "voided" gboolean. */
+typedef enum
+{
+  STK_SALE_STATUS_NONE,
+  STK_SALE_STATUS_PARTLY_RETURNED,
+  STK_SALE_STATUS_RETURNED,
+  STK_SALE_STATUS_VOIDED,
+} StkSaleStatus;
+
+/* One sale (its first line's id, uid, item and price). Properties: "id", "item-id"
+ * gint64, "uid", "code", "description" char*, "quantity" (over the lines),
+ * "unit-price-cents" (first line), "total-cents" (net of refunds), "sold-at" (µs),
+ * "n-more-lines", "returned-quantity" gint64, "voided" gboolean, "item" char* (the
+ * first line's description and "and N more"), "status" int (StkSaleStatus). */
 #define STK_TYPE_SALE_ROW (stk_sale_row_get_type ())
 G_DECLARE_FINAL_TYPE (StkSaleRow, stk_sale_row, STK, SALE_ROW, GObject)
 gint64      stk_sale_row_get_id               (StkSaleRow *self);
@@ -37,8 +48,12 @@ gint64      stk_sale_row_get_sold_at          (StkSaleRow *self);
 gboolean    stk_sale_row_get_voided           (StkSaleRow *self);
 const char *stk_sale_row_get_uid              (StkSaleRow *self);
 const char *stk_sale_row_get_description      (StkSaleRow *self);
-/* G_MININT64 when quantity × price does not fit in 64 bits. */
+/* Σ lines − refunds; G_MININT64 when it does not fit in 64 bits. */
 gint64      stk_sale_row_get_total_cents      (StkSaleRow *self);
+gint64      stk_sale_row_get_n_more_lines     (StkSaleRow *self);
+gint64      stk_sale_row_get_returned_quantity (StkSaleRow *self);
+const char *stk_sale_row_get_item             (StkSaleRow *self);
+StkSaleStatus stk_sale_row_get_status         (StkSaleRow *self);
 
 /* Properties: "id", "item-id" gint64, "code", "kind", "reason" char*, "quantity",
  * "balance", "moved-at" (µs) gint64. */

@@ -143,7 +143,18 @@ render_cell (Cell *cell)
 
   if (cell->row == NULL || child == NULL)
     return;
-  if (column->badge != NULL)
+  if (column->badge != NULL && column->badge->icon_name == NULL)
+    {
+      gboolean on = FALSE;
+
+      /* A style alone (the struck total of a voided sale). */
+      g_object_get (cell->row, column->badge->property, &on, NULL);
+      if (on)
+        gtk_widget_add_css_class (child, column->badge->css);
+      else
+        gtk_widget_remove_css_class (child, column->badge->css);
+    }
+  else if (column->badge != NULL)
     {
       GtkWidget *icon = gtk_widget_get_first_child (child);
       GtkWidget *word = gtk_widget_get_next_sibling (icon);
@@ -208,11 +219,13 @@ factory_setup_cb (GtkSignalListItemFactory *factory,
   cell->spec = spec;
   cell->list_item = list_item;
   g_object_set_data_full (G_OBJECT (list_item), "stk-cell", cell, cell_free);
+  /* For stk_table_view_select_at(): a cell's widget knows its row's list item. */
+  g_object_set_data (G_OBJECT (label), "stk-list-item", list_item);
 
   if (column->numeric)
     gtk_widget_add_css_class (label, "numeric");
   gtk_label_set_xalign (GTK_LABEL (label), column->numeric ? 1.0 : 0.0);
-  if (column->badge != NULL)
+  if (column->badge != NULL && column->badge->icon_name != NULL)
     {
       const StkColumnBadge *badge = column->badge;
       GtkWidget *icon = gtk_image_new_from_icon_name (badge->icon_name);
@@ -227,6 +240,7 @@ factory_setup_cb (GtkSignalListItemFactory *factory,
       gtk_box_append (GTK_BOX (box), icon);
       gtk_box_append (GTK_BOX (box), word);
       gtk_box_append (GTK_BOX (box), label);
+      g_object_set_data (G_OBJECT (box), "stk-list-item", list_item);
       gtk_list_item_set_child (list_item, box);
       return;
     }
@@ -751,6 +765,30 @@ stk_table_view_dup_selected (StkTableView *self)
 
   row = gtk_single_selection_get_selected_item (self->selection);
   return row != NULL ? g_object_ref (row) : NULL;
+}
+
+gboolean
+stk_table_view_select_at (StkTableView *self,
+                          double        x,
+                          double        y)
+{
+  GtkWidget *widget;
+
+  g_return_val_if_fail (STK_IS_TABLE_VIEW (self), FALSE);
+
+  for (widget = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+       widget != NULL && widget != GTK_WIDGET (self);
+       widget = gtk_widget_get_parent (widget))
+    {
+      GtkListItem *item = g_object_get_data (G_OBJECT (widget), "stk-list-item");
+
+      if (item != NULL && gtk_list_item_get_position (item) != GTK_INVALID_LIST_POSITION)
+        {
+          gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (item));
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 void

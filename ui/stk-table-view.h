@@ -23,6 +23,11 @@ StkTableModel *stk_table_view_get_model       (StkTableView  *self);
 GtkColumnView *stk_table_view_get_column_view (StkTableView  *self);
 /* The selected row (a new reference) or NULL. */
 gpointer       stk_table_view_dup_selected    (StkTableView  *self);
+/* Selects the row at (@x, @y) in the view's coordinates (a right-click); FALSE when
+ * there is no row there. */
+gboolean       stk_table_view_select_at       (StkTableView  *self,
+                                               double         x,
+                                               double         y);
 /* Selects and scrolls to the row with this id if present. */
 void           stk_table_view_select_id       (StkTableView  *self,
                                                gint64         id);

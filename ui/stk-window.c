@@ -20,6 +20,7 @@
 #include "stk-reads.h"
 #include "stk-reports-view.h"
 #include "stk-rows.h"
+#include "stk-sale-details-dialog.h"
 #include "stk-sale-dialog.h"
 #include "stk-table-view.h"
 
@@ -41,6 +42,8 @@ static const char * const edit_actions[] = {
   "win.undo",
   "win.redo",
   "win.withdraw-last",
+  "win.void-sale",
+  "win.return-sale",
 };
 
 /* One step of the window's undo history (kept for the window's lifetime). An archive
@@ -94,6 +97,7 @@ struct _StkWindow
   StkTableView         *sales_view;
   StkTableView         *moves_view;
   StkReportsView       *reports_view;
+  StkSaleDetailsDialog *sale_details;  /* the one open (until hidden or destroyed) */
 
   /* Template widgets */
   AdwViewSwitcherTitle *view_switcher;
@@ -173,6 +177,20 @@ stk_window_dup_selected_item (StkWindow *self)
     return NULL;
   row = stk_table_view_dup_selected (self->items_view);
   if (row != NULL && !STK_IS_ITEM_ROW (row))
+    g_clear_object (&row);
+  return row;
+}
+
+/* The sale selected in the Sales list, while that list is shown. */
+static StkSaleRow *
+stk_window_dup_selected_sale (StkWindow *self)
+{
+  gpointer row;
+
+  if (self->sales_view == NULL || stk_window_get_visible_table (self) != self->sales_view)
+    return NULL;
+  row = stk_table_view_dup_selected (self->sales_view);
+  if (row != NULL && !STK_IS_SALE_ROW (row))
     g_clear_object (&row);
   return row;
 }
@@ -482,6 +500,23 @@ stk_window_update_actions (StkWindow *self)
       }
     gtk_widget_action_set_enabled (widget, "win.withdraw-last", waiting);
     gtk_widget_set_visible (self->withdraw_button, waiting);
+  }
+
+  /* The Sales list's row actions: on the sale selected there, the edits only with a
+   * writer (a details dialog left open follows, read-only or not). */
+  {
+    g_autoptr(StkSaleRow) sale = stk_window_dup_selected_sale (self);
+
+    gtk_widget_action_set_enabled (widget, "win.sale-details", sale != NULL);
+    gtk_widget_action_set_enabled (widget, "win.print-receipt", sale != NULL);
+    gtk_widget_action_set_enabled (widget, "win.void-sale",
+                                   can_write && sale != NULL && !stk_sale_row_get_voided (sale) &&
+                                   stk_sale_row_get_returned_quantity (sale) == 0);
+    gtk_widget_action_set_enabled (widget, "win.return-sale",
+                                   can_write && sale != NULL && !stk_sale_row_get_voided (sale) &&
+                                   stk_sale_row_get_status (sale) != STK_SALE_STATUS_RETURNED);
+    if (self->sale_details != NULL)
+      stk_sale_details_dialog_set_writer (self->sale_details, can_write ? self->writer : NULL);
   }
 
   gtk_widget_action_set_enabled (widget, "win.export", has_session);
@@ -805,6 +840,7 @@ edit_item_action (GtkWidget  *widget,
   StkWindow *self = STK_WINDOW (widget);
   g_autoptr(StkItemRow) row = stk_window_dup_selected_item (self);
   StkItemInfo info = { 0 };
+  StkItemDialog *dialog;
 
   if (row == NULL)
     return;
@@ -815,8 +851,10 @@ edit_item_action (GtkWidget  *widget,
   info.on_hand = stk_item_row_get_on_hand (row);
   info.unit_price_cents = stk_item_row_get_unit_price_cents (row);
   info.reorder_level = stk_item_row_get_reorder_level (row);
-  stk_window_present_dialog (self, GTK_WINDOW (stk_item_dialog_new (GTK_WINDOW (self),
-                                                                    self->writer, &info)));
+  dialog = stk_item_dialog_new (GTK_WINDOW (self), self->writer, &info);
+  /* Its barcodes are read from the store. */
+  stk_item_dialog_set_store (dialog, self->store);
+  stk_window_present_dialog (self, GTK_WINDOW (dialog));
 }
 
 typedef struct
@@ -897,6 +935,66 @@ record_sale_action (GtkWidget  *widget,
   stk_window_present_dialog (self, GTK_WINDOW (stk_sale_dialog_new (GTK_WINDOW (self),
                                                                     self->writer, self->store,
                                                                     code)));
+}
+
+static void
+sale_details_notice_cb (StkWindow  *self,
+                        const char *text)
+{
+  stk_notice_show (self->notice, text, NULL);
+}
+
+static void
+sale_details_destroy_cb (StkWindow *self,
+                         GtkWidget *dialog)
+{
+  if (self->sale_details == (gpointer) dialog)
+    self->sale_details = NULL;
+}
+
+/* The selected sale's details dialog, doing @start once the sale is read (one such
+ * dialog at a time: another sale replaces it). */
+static void
+stk_window_open_sale (StkWindow           *self,
+                      StkSaleDetailsStart  start)
+{
+  g_autoptr(StkSaleRow) sale = stk_window_dup_selected_sale (self);
+  StkSaleDetailsDialog *dialog;
+
+  if (sale == NULL || self->store == NULL)
+    return;
+  if (self->sale_details != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->sale_details));
+  dialog = stk_sale_details_dialog_new (GTK_WINDOW (self),
+                                        stk_window_can_write (self) ? self->writer : NULL,
+                                        self->store, self->settings,
+                                        stk_sale_row_get_id (sale), start);
+  self->sale_details = dialog;
+  /* Closed: hidden at once, disposed once a change it waits for is answered. */
+  g_signal_connect_object (dialog, "hide", G_CALLBACK (sale_details_destroy_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (sale_details_destroy_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "notice", G_CALLBACK (sale_details_notice_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sale_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.void-sale"))
+    stk_window_open_sale (self, STK_SALE_DETAILS_VOID);
+  else if (g_str_equal (action_name, "win.return-sale"))
+    stk_window_open_sale (self, STK_SALE_DETAILS_RETURN);
+  else if (g_str_equal (action_name, "win.print-receipt"))
+    stk_window_open_sale (self, STK_SALE_DETAILS_PRINT);
+  else
+    stk_window_open_sale (self, STK_SALE_DETAILS_SHOW);
 }
 
 static void
@@ -1201,6 +1299,81 @@ items_row_activated_cb (StkWindow    *self,
 }
 
 static void
+sales_row_activated_cb (StkWindow    *self,
+                        GObject      *row,
+                        StkTableView *view)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.sale-details", NULL);
+}
+
+static void
+sales_context_menu_cb (GtkGestureClick *gesture,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       StkWindow       *self)
+{
+  GtkWidget *menu;
+  g_autoptr(GMenu) model = g_menu_new ();
+  g_autoptr(GMenu) edits = g_menu_new ();
+
+  if (!stk_table_view_select_at (self->sales_view, x, y))
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  stk_window_update_actions (self);
+  g_menu_append (model, _("_Details"), "win.sale-details");
+  g_menu_append (model, _("_Print Receipt…"), "win.print-receipt");
+  g_menu_append (edits, _("_Return…"), "win.return-sale");
+  g_menu_append (edits, _("_Void Sale…"), "win.void-sale");
+  g_menu_append_section (model, NULL, G_MENU_MODEL (edits));
+  menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (model));
+  gtk_widget_set_parent (menu, GTK_WIDGET (self->sales_view));
+  gtk_popover_set_pointing_to (GTK_POPOVER (menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_set_has_arrow (GTK_POPOVER (menu), FALSE);
+  gtk_widget_set_halign (menu, GTK_ALIGN_START);
+  g_signal_connect (menu, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (menu));
+}
+
+/* The Sales list's rows: Enter or a double-click opens the sale; Delete voids it
+ * (asking why: never archives an item); a right-click offers the row's actions. */
+static void
+stk_window_add_sales_actions (StkWindow *self)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkSelectionModel *selection;
+
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Delete, 0)),
+                      gtk_named_action_new ("win.void-sale")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK),
+                                                   gtk_keyval_trigger_new (GDK_KEY_Menu, 0)),
+                      gtk_named_action_new ("win.sale-details")));
+  gtk_widget_add_controller (GTK_WIDGET (self->sales_view), shortcuts);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (sales_context_menu_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->sales_view), GTK_EVENT_CONTROLLER (click));
+
+  g_signal_connect_object (self->sales_view, "row-activated",
+                           G_CALLBACK (sales_row_activated_cb), self, G_CONNECT_SWAPPED);
+  /* A reload updates the selected sale in place (voided, returned): no selection change. */
+  g_signal_connect_object (stk_table_view_get_model (self->sales_view), "notify::loading",
+                           G_CALLBACK (items_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  selection = gtk_column_view_get_model (stk_table_view_get_column_view (self->sales_view));
+  if (selection != NULL)
+    {
+      g_signal_connect_object (selection, "selection-changed",
+                               G_CALLBACK (items_selection_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (selection, "items-changed",
+                               G_CALLBACK (items_selection_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
 stk_window_add_views (StkWindow *self)
 {
   GtkColumnView *column_view;
@@ -1260,6 +1433,7 @@ stk_window_add_views (StkWindow *self)
 
   g_signal_connect_object (self->items_view, "row-activated",
                            G_CALLBACK (items_row_activated_cb), self, G_CONNECT_SWAPPED);
+  stk_window_add_sales_actions (self);
   g_signal_connect_object (stk_table_view_get_model (self->items_view), "notify::loading",
                            G_CALLBACK (stk_window_items_loading_cb), self, G_CONNECT_SWAPPED);
 
@@ -1576,6 +1750,10 @@ stk_window_class_init (StkWindowClass *klass)
                                    switch_to_editing_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.sale-details", NULL, sale_action);
+  gtk_widget_class_install_action (widget_class, "win.void-sale", NULL, sale_action);
+  gtk_widget_class_install_action (widget_class, "win.return-sale", NULL, sale_action);
+  gtk_widget_class_install_action (widget_class, "win.print-receipt", NULL, sale_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-item", NULL);

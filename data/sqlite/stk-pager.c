@@ -65,6 +65,10 @@ static const SortColumn move_columns[] = {
   { "id", "m.id", FALSE },
 };
 
+/* A sale's lines: the row s (its first line) and the lines that name it. */
+#define SALE_LINES(what) \
+  "(SELECT " what " FROM sales l WHERE l.id = s.id OR l.first_line = s.id)"
+
 static const KindInfo kinds[] = {
   [STK_PAGER_ITEMS] = {
     "i.id, i.code, i.description, i.on_hand, i.unit_price_cents, i.reorder_level,"
@@ -72,10 +76,25 @@ static const KindInfo kinds[] = {
     "items i", "items i", "i.archived = 0", "i.id",
     item_columns, G_N_ELEMENTS (item_columns), FALSE,
   },
+  /* One row per sale (its first line, first_line IS NULL), the item of its first line,
+   * and over its lines (s itself and those naming it, by the sales_lines index): the
+   * quantity, how many further lines, the net total (Σ quantity × price − discount − Σ
+   * refunds) and the quantity returned. A total or quantity that might not fit in 64
+   * bits (the inexact float sum of its terms is over 4·10¹⁸, or a product already
+   * overflowed to a float) is NULL — "too large" — rather than an error for the page. */
   [STK_PAGER_SALES] = {
-    "s.id, s.item_id, s.uid, i.code, i.description, s.quantity, s.unit_price_cents,"
-    " s.sold_at, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)",
-    "sales s JOIN items i ON i.id = s.item_id", "sales s", "1", "s.id",
+    "s.id, s.item_id, s.uid, i.code, i.description,"
+    " CASE WHEN " SALE_LINES ("total (abs (l.quantity))") " < 4.0e18"
+    "  THEN " SALE_LINES ("sum (l.quantity)") " END,"
+    " s.unit_price_cents, s.sold_at, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id),"
+    " (SELECT count(*) FROM sales l WHERE l.first_line = s.id),"
+    " CASE WHEN " SALE_LINES ("total (abs (l.quantity * l.unit_price_cents))") " < 4.0e18"
+    "  THEN " SALE_LINES ("sum (l.quantity * l.unit_price_cents - l.discount_cents)")
+    "   - (SELECT coalesce (sum (r.refund_cents), 0) FROM returns r WHERE r.line_id IN "
+    SALE_LINES ("l.id") ") END,"
+    " (SELECT coalesce (sum (r.quantity), 0) FROM returns r WHERE r.line_id IN "
+    SALE_LINES ("l.id") ")",
+    "sales s JOIN items i ON i.id = s.item_id", "sales s", "s.first_line IS NULL", "s.id",
     sale_columns, G_N_ELEMENTS (sale_columns), TRUE,
   },
   [STK_PAGER_MOVES] = {
@@ -85,9 +104,21 @@ static const KindInfo kinds[] = {
   },
 };
 
+/* Sales on a read-only connection to an inventory from before sales had lines (schema
+ * 5 and older, which only a writer migrates): every row is a one-line sale. */
+static const KindInfo sales_before_lines = {
+  "s.id, s.item_id, s.uid, i.code, i.description, s.quantity, s.unit_price_cents,"
+  " s.sold_at, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id), 0,"
+  " s.quantity * s.unit_price_cents, 0",
+  "sales s JOIN items i ON i.id = s.item_id", "sales s", "1", "s.id",
+  sale_columns, G_N_ELEMENTS (sale_columns), TRUE,
+};
+
 struct _StkPagerQuery
 {
   StkPagerKind      kind;
+  const KindInfo   *info;
+  StkPagerQuery    *before_lines; /* sales: the same on an inventory before schema 6 */
   const SortColumn *column;
   gboolean          descending;
   char             *search;      /* trimmed, or NULL */
@@ -195,6 +226,13 @@ read_row (StkPagerKind  kind,
       row->unit_price_cents = sqlite3_column_int64 (stmt, 6);
       row->at = sqlite3_column_int64 (stmt, 7);
       row->voided = sqlite3_column_int64 (stmt, 8) != 0;
+      row->n_more_lines = sqlite3_column_int64 (stmt, 9);
+      /* NULL, or a float (a product that overflowed): does not fit. */
+      if (sqlite3_column_type (stmt, 5) != SQLITE_INTEGER)
+        row->quantity = G_MININT64;
+      row->total_cents = sqlite3_column_type (stmt, 10) == SQLITE_INTEGER
+                           ? sqlite3_column_int64 (stmt, 10) : G_MININT64;
+      row->returned_quantity = sqlite3_column_int64 (stmt, 11);
       break;
 
     case STK_PAGER_MOVES:
@@ -342,7 +380,7 @@ intern_printf (const char *format,
 static void
 build_sql (StkPagerQuery *self)
 {
-  const KindInfo *k = &kinds[self->kind];
+  const KindInfo *k = self->info;
   const char *key = self->column->expr;
   const char *dir = self->descending ? " DESC" : "";
   const char *ge = self->descending ? "<=" : ">=";
@@ -383,8 +421,20 @@ build_sql (StkPagerQuery *self)
         " AND code LIKE ?4 ESCAPE '\\'";
     }
 
-  /* Item searches: build_item_search(). */
-  if (self->kind != STK_PAGER_ITEMS)
+  /* Item searches: build_item_search(). A sale is found by the code of any of its
+   * lines: the sales of the lines (sales_item index) whose item matches, each once. */
+  if (self->kind == STK_PAGER_SALES && self->info == &kinds[STK_PAGER_SALES])
+    {
+      self->sql_search =
+        intern_printf ("SELECT s.id FROM sales s WHERE s.id IN (SELECT coalesce (l.first_line, l.id)"
+                       " FROM sales l WHERE l.item_id IN (SELECT id FROM items WHERE"
+                       " code_key >= ?5 AND code_key < ?6)) %s", order);
+      self->sql_search_ascii =
+        intern_printf ("SELECT s.id FROM sales s WHERE s.id IN (SELECT coalesce (l.first_line, l.id)"
+                       " FROM sales l WHERE l.item_id IN (SELECT id FROM items WHERE"
+                       " code >= ?2 AND code < ?3 AND code LIKE ?4 ESCAPE '\\')) %s", order);
+    }
+  else if (self->kind != STK_PAGER_ITEMS)
     {
       self->sql_search =
         intern_printf ("SELECT %s FROM %s WHERE %s.item_id IN (SELECT id FROM items WHERE"
@@ -423,6 +473,7 @@ stk_pager_query_new (StkPagerKind   kind,
 
   self = g_atomic_rc_box_new0 (StkPagerQuery);
   self->kind = kind;
+  self->info = &kinds[kind];
   self->column = column;
   self->descending = !!descending;
 
@@ -441,7 +492,38 @@ stk_pager_query_new (StkPagerKind   kind,
     }
 
   build_sql (self);
+  if (kind == STK_PAGER_SALES)
+    {
+      StkPagerQuery *before = g_atomic_rc_box_new0 (StkPagerQuery);
+
+      before->kind = kind;
+      before->info = &sales_before_lines;
+      before->column = column;
+      before->descending = self->descending;
+      before->search = g_strdup (self->search);
+      if (before->search != NULL)
+        make_code_range (before);
+      build_sql (before);
+      self->before_lines = before;
+    }
   return g_steal_pointer (&self);
+}
+
+/* The query to run on @db: sales before schema 6 have no lines. */
+static StkPagerQuery *
+query_for_db (StkPagerQuery *query,
+              sqlite3       *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean has_lines = TRUE;
+
+  if (query->before_lines == NULL)
+    return query;
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_info('sales') WHERE name = 'first_line'",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    has_lines = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return has_lines ? query : query->before_lines;
 }
 
 StkPagerQuery *
@@ -453,6 +535,7 @@ stk_pager_query_ref (StkPagerQuery *query)
 static void
 query_clear (StkPagerQuery *self)
 {
+  g_clear_pointer (&self->before_lines, stk_pager_query_unref);
   g_free (self->search);
   g_free (self->fts_match);
   g_free (self->code_low);
@@ -614,6 +697,7 @@ stk_pager_index_build_with_base (sqlite3       *db,
   g_return_val_if_fail (db != NULL, NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
+  query = query_for_db (query, db);
   if (query->search != NULL && query->kind == STK_PAGER_ITEMS)
     return build_item_search (db, query, base, cancellable, error);
 
@@ -762,6 +846,8 @@ stk_pager_fetch (sqlite3       *db,
   g_return_val_if_fail (query != NULL, NULL);
   g_return_val_if_fail (index == NULL || index->is_search == (query->search != NULL), NULL);
 
+  query = query_for_db (query, db);
+
   if (index != NULL && index->is_search)
     {
       /* One read transaction for the page's lookups, not one each (every transaction
@@ -854,6 +940,7 @@ stk_pager_position_of (sqlite3       *db,
   g_return_val_if_fail (db != NULL, -1);
   g_return_val_if_fail (query != NULL, -1);
 
+  query = query_for_db (query, db);
   if (index != NULL && index->is_search)
     {
       for (guint i = 0; i < index->ids->len; i++)

@@ -21,6 +21,7 @@
 #include "stk-reports-view.h"
 #include "stk-rows.h"
 #include "stk-sale-dialog.h"
+#include "stk-sell-view.h"
 #include "stk-table-view.h"
 
 /* Sample data for an empty inventory: small, so it loads in a moment. */
@@ -94,6 +95,7 @@ struct _StkWindow
   StkTableView         *sales_view;
   StkTableView         *moves_view;
   StkReportsView       *reports_view;
+  StkSellView          *sell_view;
 
   /* Template widgets */
   AdwViewSwitcherTitle *view_switcher;
@@ -114,6 +116,7 @@ struct _StkWindow
   GtkBox               *sales_box;
   GtkBox               *moves_box;
   GtkBox               *reports_box;
+  GtkBox               *sell_box;
   GtkLabel             *empty_path_label;
   GtkLabel             *error_label;
   StkNotice            *notice;
@@ -216,8 +219,10 @@ stk_window_update_chrome (StkWindow *self)
                                     adw_view_switcher_title_get_title_visible (self->view_switcher));
   if (name != NULL && gtk_stack_get_child_by_name (self->action_stack, name) != NULL)
     gtk_stack_set_visible_child_name (self->action_stack, name);
+  /* Reports and Sell have no action bar. */
   gtk_widget_set_visible (GTK_WIDGET (self->action_stack),
-                          views && name != NULL && !g_str_equal (name, "reports"));
+                          views && name != NULL &&
+                          gtk_stack_get_child_by_name (self->action_stack, name) != NULL);
 }
 
 static void
@@ -483,6 +488,13 @@ stk_window_update_actions (StkWindow *self)
     gtk_widget_action_set_enabled (widget, "win.withdraw-last", waiting);
     gtk_widget_set_visible (self->withdraw_button, waiting);
   }
+
+  /* The till sells only with a writer; read-only, it says why. */
+  if (self->sell_view != NULL)
+    stk_sell_view_set_writer (self->sell_view, can_write ? self->writer : NULL,
+                              read_only ? _("Read-only: no sale can be recorded here. See the "
+                                            "banner above.")
+                                        : NULL);
 
   gtk_widget_action_set_enabled (widget, "win.export", has_session);
   gtk_widget_action_set_enabled (widget, "win.backup", has_session);
@@ -1183,6 +1195,9 @@ view_changed_cb (StkWindow *self)
   g_object_set (self->search_entry, "placeholder-text", placeholder, NULL);
   stk_window_update_actions (self);
   stk_window_update_count (self);
+  /* At the till the scan field has the focus. */
+  if (self->sell_view != NULL && g_str_equal (name, "sell"))
+    stk_sell_view_focus_scan (self->sell_view);
 }
 
 static void
@@ -1210,6 +1225,7 @@ stk_window_add_views (StkWindow *self)
   self->sales_view = STK_TABLE_VIEW (stk_table_view_new (STK_TABLE_KIND_SALES));
   self->moves_view = STK_TABLE_VIEW (stk_table_view_new (STK_TABLE_KIND_MOVES));
   self->reports_view = STK_REPORTS_VIEW (stk_reports_view_new ());
+  self->sell_view = STK_SELL_VIEW (stk_sell_view_new ());
 
   gtk_widget_set_vexpand (GTK_WIDGET (self->items_view), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->sales_view), TRUE);
@@ -1220,6 +1236,14 @@ stk_window_add_views (StkWindow *self)
   gtk_box_prepend (self->sales_box, GTK_WIDGET (self->sales_view));
   gtk_box_prepend (self->moves_box, GTK_WIDGET (self->moves_view));
   gtk_box_append (self->reports_box, GTK_WIDGET (self->reports_view));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->sell_view), TRUE);
+  gtk_box_append (self->sell_box, GTK_WIDGET (self->sell_view));
+  /* The till's sales and barcodes go into the notice and the undo history like the
+   * dialogs' changes. */
+  g_signal_connect_object (self->sell_view, "saved", G_CALLBACK (stk_window_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sell_view, "notice", G_CALLBACK (stk_window_dialog_notice_cb),
+                           self, G_CONNECT_SWAPPED);
 
   /* The report's period (30/90/365 days) is remembered, like the last view. */
   if (self->settings != NULL)
@@ -1230,6 +1254,7 @@ stk_window_add_views (StkWindow *self)
   stk_table_view_set_store (self->sales_view, self->store);
   stk_table_view_set_store (self->moves_view, self->store);
   stk_reports_view_set_store (self->reports_view, self->store);
+  stk_sell_view_set_store (self->sell_view, self->store);
 
   /* The visible list's row count in the status line follows its model. */
   {
@@ -1426,6 +1451,7 @@ stk_window_dispose (GObject *object)
   self->sales_view = NULL;
   self->moves_view = NULL;
   self->reports_view = NULL;
+  self->sell_view = NULL;
 
   g_clear_object (&self->writer);
   g_clear_object (&self->store);
@@ -1541,6 +1567,7 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkWindow, sales_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, moves_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, reports_box);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, sell_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, empty_path_label);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, notice);
@@ -1597,7 +1624,7 @@ stk_window_class_init (StkWindowClass *klass)
                                        "win.adjust", NULL);
   /* The views, like the tabs of GNOME's own apps. */
   {
-    static const char * const views[] = { "items", "sales", "moves", "reports" };
+    static const char * const views[] = { "items", "sales", "moves", "reports", "sell" };
 
     for (guint i = 0; i < G_N_ELEMENTS (views); i++)
       {

@@ -1064,6 +1064,10 @@ complete_action (GtkWidget  *widget,
     }
 
   stk_sell_view_show_error (self, NULL);
+  /* The lines are insensitive while the sale is submitted: the focus must not be in
+   * one of them then (GTK would leave their text blinking without the focus). The scan
+   * field is where it goes after the sale anyway. */
+  stk_sell_view_focus_scan (self);
   self->pending_sale = stk_op_sell (specs, n, NULL, NULL, 0);
   stk_writer_submit (self->writer, self->pending_sale, self->cancellable, sold_cb,
                      g_object_ref (self->cancellable));

@@ -409,13 +409,7 @@ Test (sell_view, read_only_disables_complete_sale_and_the_scan_field)
   ro = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
   cr_assert_not_null (ro, "%s", error ? error->message : "");
   cr_assert (stk_session_get_read_only (ro));
-  /* Not shown: read-only, leaving the Items view shows a GtkRevealer critical from the
-   * window's banner (any other view, not only this one). Its widgets are checked all the
-   * same. */
-  window = stk_window_new (app, ro, NULL);
-  gtk_window_present (GTK_WINDOW (window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  view = sell_view_of (window);
+  view = open_till (ro, &window);
 
   cr_assert_null (stk_sell_view_get_writer (view));
   cr_assert_not (gtk_widget_get_sensitive (sell_child (view, "scan_entry")));

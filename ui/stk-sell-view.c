@@ -342,6 +342,7 @@ stk_sell_view_update (StkSellView *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), can_write && !self->attaching);
   gtk_widget_set_sensitive (GTK_WIDGET (self->lines_list), self->pending_sale == NULL);
   gtk_spinner_set_spinning (self->scan_spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->scan_spinner), busy);
 
   if (self->busy != busy)
     {
@@ -576,7 +577,8 @@ create_line_row (gpointer item,
   gtk_box_append (GTK_BOX (box), times);
 
   gtk_editable_set_text (GTK_EDITABLE (row->price), price);
-  gtk_editable_set_width_chars (GTK_EDITABLE (row->price), 8);
+  gtk_editable_set_width_chars (GTK_EDITABLE (row->price), 7);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (row->price), 7);
   gtk_editable_set_alignment (GTK_EDITABLE (row->price), 1.0);
   gtk_widget_set_valign (GTK_WIDGET (row->price), GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->price));

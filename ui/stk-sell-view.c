@@ -1320,7 +1320,8 @@ stk_sell_view_set_store (StkSellView *self,
 
   if (!g_set_object (&self->store, store))
     return;
-  if (store != NULL)
+  /* The fields' completion reads the first store given (the window gives one). */
+  if (store != NULL && g_object_get_data (G_OBJECT (self->scan_entry), "stk-code-entry") == NULL)
     {
       stk_code_entry_setup (self->scan_entry, store, NULL, NULL);
       stk_code_entry_setup (self->attach_entry, store, NULL, NULL);

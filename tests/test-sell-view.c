@@ -216,7 +216,8 @@ Test (sell_view, two_scans_back_to_back_both_land_in_order)
   cr_assert (WAIT_UNTIL (settled (view)));
   cr_assert_eq (n_lines (view), 2);
   cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "SPOON");
-  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 2, "the same item again adds to its line");
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 2,
+                "the same item again adds to its line");
   cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "MUG");
   cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 1)), 1);
   /* 2 × 1.20 + 4.50 */
@@ -233,7 +234,9 @@ Test (sell_view, a_scanner_typing_at_full_speed_loses_no_scan)
   scanner_types (window, MUG_BARCODE "\n" SPOON_BARCODE "\n" MUG_BARCODE "\n");
   cr_assert (WAIT_UNTIL (n_lines (view) == 2 && settled (view) &&
                          stk_basket_line_get_quantity (line_at (view, 0)) == 2),
-             "%u lines, scan field “%s”, unknown “%s”", n_lines (view), gtk_editable_get_text (GTK_EDITABLE (sell_child (view, "scan_entry"))), gtk_label_get_text (sell_child (view, "unknown_label")));
+             "%u lines, scan field “%s”, unknown “%s”", n_lines (view),
+             gtk_editable_get_text (GTK_EDITABLE (sell_child (view, "scan_entry"))),
+             gtk_label_get_text (sell_child (view, "unknown_label")));
   cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "MUG");
   cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "SPOON");
   cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 1)), 1);
@@ -393,7 +396,8 @@ Test (sell_view, attaching_to_an_unknown_item_says_so_and_keeps_the_offer)
   cr_assert (WAIT_UNTIL (settled (view)));
   gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "attach_entry")), "NOPE");
   g_signal_emit_by_name (sell_child (view, "attach_entry"), "activate");
-  cr_assert (WAIT_UNTIL (settled (view) && gtk_widget_get_visible (sell_child (view, "attach_error"))));
+  cr_assert (WAIT_UNTIL (settled (view) &&
+                         gtk_widget_get_visible (sell_child (view, "attach_error"))));
   cr_assert (gtk_revealer_get_reveal_child (sell_child (view, "unknown_revealer")));
   cr_assert_eq (query ("SELECT count(*) FROM barcodes WHERE code = '" NEW_BARCODE "'"), 0);
   cr_assert_eq (n_lines (view), 0);
@@ -459,7 +463,8 @@ Test (sell_view, an_unknown_code_becomes_a_new_item_that_lands_in_the_basket)
   cr_assert_str_eq (gtk_editable_get_text (GTK_EDITABLE (code)), "TEA-1");
   gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "description_entry")),
                          "Green tea");
-  gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "price_entry")), "2.50");
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "price_entry")),
+                         "2.50");
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
   cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
   cr_assert_eq (query ("SELECT count(*) FROM items WHERE code = 'TEA-1'"), 1);
@@ -476,7 +481,8 @@ Test (sell_view, an_unknown_code_becomes_a_new_item_that_lands_in_the_basket)
   cr_assert (WAIT_UNTIL (settled (view)));
   g_signal_emit_by_name (sell_child (view, "create_button"), "clicked");
   cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
-  gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry")), "BOOK-1");
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry")),
+                         "BOOK-1");
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
   cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 2));
   cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "BOOK-1");

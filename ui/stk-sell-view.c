@@ -756,7 +756,8 @@ stk_sell_view_queue_scan (StkSellView *self,
 static void
 scan_activate_cb (StkSellView *self)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->scan_entry))));
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->scan_entry));
+  g_autofree char *text = g_strstrip (g_strdup (typed));
 
   if (text[0] == '\0' || self->writer == NULL)
     return;
@@ -834,7 +835,8 @@ attached_cb (GObject      *object,
       g_autofree char *text = NULL;
 
       /* Translators: a barcode was attached to an item: barcode, item code */
-      text = g_strdup_printf (_("Saved: barcode “%s” for “%s”"), attach->barcode, attach->code);
+      text = g_strdup_printf (_("Saved: barcode “%s” for “%s”"), attach->barcode,
+                              attach->code);
       g_signal_emit (self, signals[SIGNAL_SAVED], 0, text, NULL, (gint64) 0);
       if (g_strcmp0 (self->unknown_code, attach->barcode) == 0)
         stk_sell_view_hide_unknown (self);
@@ -866,7 +868,8 @@ stk_sell_view_attach (StkSellView *self,
 static void
 attach_cb (StkSellView *self)
 {
-  g_autofree char *code = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->attach_entry))));
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->attach_entry));
+  g_autofree char *code = g_strstrip (g_strdup (typed));
 
   if (self->writer == NULL || self->unknown_code == NULL || self->attaching)
     return;

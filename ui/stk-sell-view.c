@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "stk-a11y.h"
 #include "stk-code-entry.h"

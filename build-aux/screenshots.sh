@@ -21,7 +21,7 @@ mkdir -p "$out"
 "$exe" --database "$work/shop.db" generate --skus 40 --sales 400 --seed 7 >/dev/null
 
 # One X server, window manager and session bus per shot; $1 = file name, $2 = scheme
-# (default|prefer-dark), $3 = language (en|it), $4 = what (items|narrow|in-use|welcome).
+# (default|prefer-dark), $3 = language (en|it), $4 = what (items|narrow|in-use|welcome|sell).
 shot () {
   local name="$1" scheme="$2" lang="$3" what="$4"
   local envs=(GSETTINGS_BACKEND=memory GSK_RENDERER=cairo NO_AT_BRIDGE=1
@@ -43,6 +43,24 @@ sleep 4
 if [ "$what" = narrow ]; then
   wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
   xdotool windowsize \$wid 400 640
+  sleep 2
+fi
+if [ "$what" = sell ]; then
+  # The till: codes typed at scanner speed (a few ms a key, Enter after each), the
+  # same item twice (one line, quantity 2) and more tape measures than the shelf has.
+  wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
+  xdotool windowactivate --sync \$wid
+  xdotool key alt+5
+  sleep 1
+  xdotool type --delay 2 'OF-000001
+GR-000008
+PC-000006
+OF-000001
+KT-000005
+'
+  sleep 1
+  for i in 1 2 3 4 5; do xdotool type --delay 2 'TO-000019
+'; done
   sleep 2
 fi
 if [ "$what" = in-use ]; then
@@ -68,3 +86,4 @@ shot lock-dialog.png         default     en in-use
 shot lock-dialog-dark-it.png prefer-dark it in-use
 shot empty-state.png         default     en welcome
 shot empty-state-dark-it.png prefer-dark it welcome
+shot sell.png                default     en sell

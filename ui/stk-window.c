@@ -22,6 +22,7 @@
 #include "stk-rows.h"
 #include "stk-sale-details-dialog.h"
 #include "stk-sale-dialog.h"
+#include "stk-sell-view.h"
 #include "stk-table-view.h"
 
 /* Sample data for an empty inventory: small, so it loads in a moment. */
@@ -98,6 +99,7 @@ struct _StkWindow
   StkTableView         *moves_view;
   StkReportsView       *reports_view;
   StkSaleDetailsDialog *sale_details;  /* the one open (until hidden or destroyed) */
+  StkSellView          *sell_view;
 
   /* Template widgets */
   AdwViewSwitcherTitle *view_switcher;
@@ -118,6 +120,7 @@ struct _StkWindow
   GtkBox               *sales_box;
   GtkBox               *moves_box;
   GtkBox               *reports_box;
+  GtkBox               *sell_box;
   GtkLabel             *empty_path_label;
   GtkLabel             *error_label;
   StkNotice            *notice;
@@ -234,8 +237,10 @@ stk_window_update_chrome (StkWindow *self)
                                     adw_view_switcher_title_get_title_visible (self->view_switcher));
   if (name != NULL && gtk_stack_get_child_by_name (self->action_stack, name) != NULL)
     gtk_stack_set_visible_child_name (self->action_stack, name);
+  /* Reports and Sell have no action bar. */
   gtk_widget_set_visible (GTK_WIDGET (self->action_stack),
-                          views && name != NULL && !g_str_equal (name, "reports"));
+                          views && name != NULL &&
+                          gtk_stack_get_child_by_name (self->action_stack, name) != NULL);
 }
 
 static void
@@ -518,6 +523,12 @@ stk_window_update_actions (StkWindow *self)
     if (self->sale_details != NULL)
       stk_sale_details_dialog_set_writer (self->sale_details, can_write ? self->writer : NULL);
   }
+  /* The till sells only with a writer; read-only, it says why. */
+  if (self->sell_view != NULL)
+    stk_sell_view_set_writer (self->sell_view, can_write ? self->writer : NULL,
+                              read_only ? _("Read-only: no sale can be recorded here. See the "
+                                            "banner above.")
+                                        : NULL);
 
   gtk_widget_action_set_enabled (widget, "win.export", has_session);
   gtk_widget_action_set_enabled (widget, "win.backup", has_session);
@@ -1281,6 +1292,9 @@ view_changed_cb (StkWindow *self)
   g_object_set (self->search_entry, "placeholder-text", placeholder, NULL);
   stk_window_update_actions (self);
   stk_window_update_count (self);
+  /* At the till the scan field has the focus. */
+  if (self->sell_view != NULL && g_str_equal (name, "sell"))
+    stk_sell_view_focus_scan (self->sell_view);
 }
 
 static void
@@ -1383,6 +1397,7 @@ stk_window_add_views (StkWindow *self)
   self->sales_view = STK_TABLE_VIEW (stk_table_view_new (STK_TABLE_KIND_SALES));
   self->moves_view = STK_TABLE_VIEW (stk_table_view_new (STK_TABLE_KIND_MOVES));
   self->reports_view = STK_REPORTS_VIEW (stk_reports_view_new ());
+  self->sell_view = STK_SELL_VIEW (stk_sell_view_new ());
 
   gtk_widget_set_vexpand (GTK_WIDGET (self->items_view), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->sales_view), TRUE);
@@ -1393,6 +1408,14 @@ stk_window_add_views (StkWindow *self)
   gtk_box_prepend (self->sales_box, GTK_WIDGET (self->sales_view));
   gtk_box_prepend (self->moves_box, GTK_WIDGET (self->moves_view));
   gtk_box_append (self->reports_box, GTK_WIDGET (self->reports_view));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->sell_view), TRUE);
+  gtk_box_append (self->sell_box, GTK_WIDGET (self->sell_view));
+  /* The till's sales and barcodes go into the notice and the undo history like the
+   * dialogs' changes. */
+  g_signal_connect_object (self->sell_view, "saved", G_CALLBACK (stk_window_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sell_view, "notice", G_CALLBACK (stk_window_dialog_notice_cb),
+                           self, G_CONNECT_SWAPPED);
 
   /* The report's period (30/90/365 days) is remembered, like the last view. */
   if (self->settings != NULL)
@@ -1403,6 +1426,7 @@ stk_window_add_views (StkWindow *self)
   stk_table_view_set_store (self->sales_view, self->store);
   stk_table_view_set_store (self->moves_view, self->store);
   stk_reports_view_set_store (self->reports_view, self->store);
+  stk_sell_view_set_store (self->sell_view, self->store);
 
   /* The visible list's row count in the status line follows its model. */
   {
@@ -1600,6 +1624,7 @@ stk_window_dispose (GObject *object)
   self->sales_view = NULL;
   self->moves_view = NULL;
   self->reports_view = NULL;
+  self->sell_view = NULL;
 
   g_clear_object (&self->writer);
   g_clear_object (&self->store);
@@ -1715,6 +1740,7 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkWindow, sales_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, moves_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, reports_box);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, sell_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, empty_path_label);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, notice);
@@ -1775,7 +1801,7 @@ stk_window_class_init (StkWindowClass *klass)
                                        "win.adjust", NULL);
   /* The views, like the tabs of GNOME's own apps. */
   {
-    static const char * const views[] = { "items", "sales", "moves", "reports" };
+    static const char * const views[] = { "items", "sales", "moves", "reports", "sell" };
 
     for (guint i = 0; i < G_N_ELEMENTS (views); i++)
       {

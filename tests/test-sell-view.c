@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Sell view, the till (issue 17): scans typed faster than they are looked up all
+ * land in order, a pack barcode counts its pack, a shortage shows on its line before
+ * Complete Sale and the writer's "Line N" error keeps the basket, a completed sale takes
+ * the stock and gives the scan field back, an unknown barcode is attached to an item and
+ * then scans, and read-only turns the till off. In the real window, with real key
+ * presses from the X server where the keyboard matters (tests/stk-test-keys.c). */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <adwaita.h>
+#include <gtk/gtk.h>
+
+#include "stk-item-dialog.h"
+#include "stk-notice.h"
+#include "stk-ops.h"
+#include "stk-sell-view.h"
+#include "stk-session.h"
+#include "stk-table-view.h"
+#include "stk-test-fixture.h"
+#include "stk-test-keys.h"
+#include "stk-test-ui-util.h"
+#include "stk-test-util.h"
+#include "stk-window.h"
+
+#define TIMEOUT_MS 60000
+#define WAIT_UNTIL(cond) STK_TEST_WAIT_UNTIL (cond, TIMEOUT_MS)
+
+/* Valid EAN-13 / UPC-A numbers (right check digits). */
+#define MUG_BARCODE   "4006381333931"
+#define SPOON_BARCODE "036000291452"
+#define CASE_BARCODE  "5901234123457"
+#define NEW_BARCODE   "9780201379624"
+
+static GtkApplication *app;
+static StkSession *session;
+
+static void
+setup (void)
+{
+  StkWriter *writer;
+
+  stk_test_ui_setup (&app, &session);
+  writer = stk_session_get_writer (session);
+  stk_test_submit (writer, stk_op_create_item ("MUG", "Blue mug", 450, 0));
+  stk_test_submit (writer, stk_op_record_movement ("MUG", STK_MOVEMENT_RECEIVE, 30, "", 0));
+  stk_test_submit (writer, stk_op_create_item ("SPOON", "Tea spoon", 120, 0));
+  stk_test_submit (writer, stk_op_record_movement ("SPOON", STK_MOVEMENT_RECEIVE, 3, "", 0));
+  stk_test_submit (writer, stk_op_add_barcode ("MUG", MUG_BARCODE, 1));
+  stk_test_submit (writer, stk_op_add_barcode ("MUG", CASE_BARCODE, 6));
+  stk_test_submit (writer, stk_op_add_barcode ("SPOON", SPOON_BARCODE, 1));
+}
+
+static void
+teardown (void)
+{
+  stk_test_ui_teardown (&app, &session);
+}
+
+TestSuite (sell_view, .init = setup, .fini = teardown, .timeout = 180);
+
+static gint64
+query (const char *sql)
+{
+  return stk_test_query (db_path, sql);
+}
+
+static gpointer
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  GObject *c = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  cr_assert_not_null (c, "no template child %s", name);
+  return c;
+}
+
+static gpointer
+sell_child (StkSellView *view,
+            const char  *name)
+{
+  return child (view, STK_TYPE_SELL_VIEW, name);
+}
+
+static StkSellView *
+sell_view_of (StkWindow *window)
+{
+  GtkWidget *box = child (window, STK_TYPE_WINDOW, "sell_box");
+
+  return STK_SELL_VIEW (gtk_widget_get_first_child (box));
+}
+
+static StkSellView *
+open_till (StkSession  *s,
+           StkWindow  **out_window)
+{
+  StkWindow *window = stk_window_new (app, s, NULL);
+  StkSellView *view;
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  /* Alt+5, like the other views' Alt+1…4. */
+  stk_test_keys (GTK_WINDOW (window), "alt+5");
+  cr_assert (WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (
+                           child (window, STK_TYPE_WINDOW, "view_stack")), "sell") == 0));
+  view = sell_view_of (window);
+  cr_assert_not_null (view);
+  if (out_window != NULL)
+    *out_window = window;
+  return view;
+}
+
+static gboolean
+scan_has_focus (StkWindow   *window,
+                StkSellView *view)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  GtkWidget *entry = sell_child (view, "scan_entry");
+
+  return focus != NULL && (focus == entry || gtk_widget_is_ancestor (focus, entry));
+}
+
+static guint
+n_lines (StkSellView *view)
+{
+  return g_list_model_get_n_items (stk_sell_view_get_lines (view));
+}
+
+static StkBasketLine *
+line_at (StkSellView *view,
+         guint        i)
+{
+  g_autoptr(StkBasketLine) line = g_list_model_get_item (stk_sell_view_get_lines (view), i);
+
+  cr_assert_not_null (line, "no line %u", i + 1);
+  return line;  /* the basket keeps it */
+}
+
+/* The row widget of line @i: its visible note (shortage or error). */
+static const char *
+line_note (StkSellView *view,
+           guint        i)
+{
+  GtkListBox *list = sell_child (view, "lines_list");
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, (int) i));
+  GtkWidget *w;
+
+  cr_assert_not_null (row);
+  /* row > box > names box > code, description, note */
+  w = gtk_widget_get_first_child (gtk_widget_get_first_child (gtk_widget_get_first_child (row)));
+  w = gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (w));
+  cr_assert (GTK_IS_LABEL (w));
+  return gtk_widget_get_visible (w) ? gtk_label_get_text (GTK_LABEL (w)) : NULL;
+}
+
+static GtkSpinButton *
+line_quantity (StkSellView *view,
+               guint        i)
+{
+  GtkListBox *list = sell_child (view, "lines_list");
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, (int) i));
+  GtkWidget *box = gtk_widget_get_first_child (row);
+
+  for (GtkWidget *w = gtk_widget_get_first_child (box); w; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_SPIN_BUTTON (w))
+      return GTK_SPIN_BUTTON (w);
+  cr_assert_fail ("line %u has no quantity field", i + 1);
+  return NULL;
+}
+
+/* What a keyboard-wedge scanner does: each code and Enter, typed by the X server a few
+ * milliseconds apart, while this thread does not run the main loop at all. */
+static void
+scanner_types (StkWindow  *window,
+               const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { "xdotool", "type", "--delay", "2", text, NULL };
+
+  stk_test_keys (GTK_WINDOW (window), "");
+  cr_assert (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                           NULL, &status, &error) &&
+             g_spawn_check_wait_status (status, &error), "xdotool: %s", error->message);
+}
+
+/* Text + Enter into the scan field, without the main loop running in between. */
+static void
+scan (StkSellView *view,
+      const char  *text)
+{
+  GtkWidget *entry = sell_child (view, "scan_entry");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "activate");
+}
+
+static gboolean
+settled (StkSellView *view)
+{
+  return !stk_sell_view_get_busy (view);
+}
+
+Test (sell_view, two_scans_back_to_back_both_land_in_order)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+
+  cr_assert (WAIT_UNTIL (scan_has_focus (window, view)), "the scan field has no focus");
+  /* Two scans and a code before any lookup can answer. */
+  scan (view, SPOON_BARCODE);
+  scan (view, "MUG");
+  scan (view, SPOON_BARCODE);
+  cr_assert_str_eq (gtk_editable_get_text (GTK_EDITABLE (sell_child (view, "scan_entry"))), "");
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_eq (n_lines (view), 2);
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "SPOON");
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 2,
+                "the same item again adds to its line");
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "MUG");
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 1)), 1);
+  /* 2 × 1.20 + 4.50 */
+  cr_assert_eq (stk_sell_view_get_total (view), 690);
+  cr_assert_str_eq (gtk_label_get_text (sell_child (view, "total_label")), "6.90");
+}
+
+Test (sell_view, a_scanner_typing_at_full_speed_loses_no_scan)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+
+  cr_assert (WAIT_UNTIL (scan_has_focus (window, view)));
+  scanner_types (window, MUG_BARCODE "\n" SPOON_BARCODE "\n" MUG_BARCODE "\n");
+  cr_assert (WAIT_UNTIL (n_lines (view) == 2 && settled (view) &&
+                         stk_basket_line_get_quantity (line_at (view, 0)) == 2),
+             "%u lines, scan field “%s”, unknown “%s”", n_lines (view),
+             gtk_editable_get_text (GTK_EDITABLE (sell_child (view, "scan_entry"))),
+             gtk_label_get_text (sell_child (view, "unknown_label")));
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "MUG");
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "SPOON");
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 1)), 1);
+  cr_assert (scan_has_focus (window, view), "the focus left the scan field between scans");
+}
+
+Test (sell_view, a_pack_barcode_counts_its_pack)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+
+  scan (view, CASE_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_eq (n_lines (view), 1);
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "MUG");
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 6);
+  scan (view, CASE_BARCODE);
+  scan (view, MUG_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_eq (n_lines (view), 1);
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 13);
+  cr_assert_eq ((gint64) gtk_spin_button_get_value (line_quantity (view, 0)), 13);
+  cr_assert_eq (stk_sell_view_get_total (view), 13 * 450);
+}
+
+Test (sell_view, a_shortage_shows_on_its_line_and_the_failed_sale_keeps_the_basket)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+  gint64 sales_before = query ("SELECT count(*) FROM sales");
+
+  scan (view, "MUG");
+  scan (view, "SPOON");
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_null (line_note (view, 1));
+  /* SPOON has 3: 5 is short, said on the line before anything is submitted. */
+  gtk_spin_button_set_value (line_quantity (view, 1), 5);
+  cr_assert (stk_basket_line_get_short (line_at (view, 1)));
+  cr_assert_not_null (line_note (view, 1));
+  cr_assert_str_eq (line_note (view, 1), "Only 3 in stock.");
+  cr_assert (gtk_widget_has_css_class (GTK_WIDGET (line_quantity (view, 1)), "error"));
+  cr_assert_null (line_note (view, 0), "the MUG line is fine: %s", line_note (view, 0));
+
+  /* Complete Sale anyway: the writer refuses, naming line 2; nothing is lost. */
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (view), "sell.complete", NULL));
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert (gtk_widget_get_visible (sell_child (view, "error_label")));
+  cr_assert (g_str_has_prefix (gtk_label_get_text (sell_child (view, "error_label")), "Line 2:"),
+             "%s", gtk_label_get_text (sell_child (view, "error_label")));
+  cr_assert (g_str_has_prefix (line_note (view, 1), "Line 2:"), "%s", line_note (view, 1));
+  cr_assert_eq (n_lines (view), 2);
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 1)), 5);
+  cr_assert_eq (query ("SELECT count(*) FROM sales"), sales_before);
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'MUG'"), 30);
+
+  /* Back to what is there: the note goes. */
+  gtk_spin_button_set_value (line_quantity (view, 1), 3);
+  cr_assert_null (line_note (view, 1));
+}
+
+Test (sell_view, ctrl_enter_completes_the_sale_and_gives_the_scan_field_back)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+  StkNotice *notice = child (window, STK_TYPE_WINDOW, "notice");
+  gint64 sale_id;
+
+  stk_notice_set_timeout (notice, 600000);
+  scan (view, CASE_BARCODE);
+  scan (view, SPOON_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 2));
+  /* The user was in a line's quantity field: Ctrl+Enter from there. */
+  gtk_widget_grab_focus (GTK_WIDGET (line_quantity (view, 1)));
+  cr_assert (WAIT_UNTIL (gtk_widget_has_focus (gtk_root_get_focus (GTK_ROOT (window))) &&
+                         gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                                 GTK_WIDGET (line_quantity (view, 1)))));
+  stk_test_keys (GTK_WINDOW (window), "ctrl+Return");
+  cr_assert (WAIT_UNTIL (n_lines (view) == 0 && settled (view)));
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'MUG'"), 24);
+  cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'SPOON'"), 2);
+  /* One sale of two lines. */
+  cr_assert_eq (query ("SELECT count(*) FROM sales WHERE first_line IS NULL"), 1);
+  cr_assert_eq (query ("SELECT count(*) FROM sales"), 2);
+  sale_id = query ("SELECT id FROM sales WHERE first_line IS NULL");
+  cr_assert_eq (stk_sell_view_get_last_sale (view), sale_id);
+  cr_assert (WAIT_UNTIL (scan_has_focus (window, view)));
+  cr_assert (gtk_revealer_get_reveal_child (sell_child (view, "receipt_revealer")));
+  cr_assert (gtk_widget_get_sensitive (sell_child (view, "print_button")));
+  cr_assert_str_eq (gtk_label_get_text (sell_child (view, "total_label")), "0.00");
+
+  /* The notice's Undo voids the sale ("Undone") and the stock comes back. */
+  cr_assert (g_str_has_prefix (stk_notice_get_text (notice), "Saved: sale"), "%s",
+             stk_notice_get_text (notice));
+  cr_assert (stk_notice_get_can_undo (notice));
+  cr_assert (stk_notice_undo (notice));
+  cr_assert (WAIT_UNTIL (query ("SELECT on_hand FROM items WHERE code = 'MUG'") == 30));
+  cr_assert_eq (query ("SELECT count(*) FROM sale_voids WHERE reason = 'Undone'"
+                       " AND sale_id = (SELECT id FROM sales WHERE first_line IS NULL)"), 1);
+}
+
+Test (sell_view, delete_removes_the_selected_line)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+  GtkListBox *list = sell_child (view, "lines_list");
+
+  scan (view, "MUG");
+  scan (view, "SPOON");
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 2));
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0)));
+  stk_test_keys (GTK_WINDOW (window), "Delete");
+  cr_assert (WAIT_UNTIL (n_lines (view) == 1));
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "SPOON");
+  cr_assert (WAIT_UNTIL (scan_has_focus (window, view)));
+}
+
+Test (sell_view, an_unknown_barcode_is_attached_to_an_item_and_then_scans)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+  GtkRevealer *unknown = sell_child (view, "unknown_revealer");
+
+  scan (view, NEW_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_eq (n_lines (view), 0);
+  cr_assert (gtk_revealer_get_reveal_child (unknown));
+  cr_assert (strstr (gtk_label_get_text (sell_child (view, "unknown_label")), NEW_BARCODE) != NULL);
+
+  /* Attach it to SPOON: the barcode is saved and the scan lands in the basket. */
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "attach_entry")), "SPOON");
+  g_signal_emit_by_name (sell_child (view, "attach_button"), "clicked");
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1),
+             "%u lines, busy %d, attach error “%s”, error “%s”", n_lines (view),
+             stk_sell_view_get_busy (view),
+             gtk_label_get_text (sell_child (view, "attach_error")),
+             gtk_label_get_text (sell_child (view, "error_label")));
+  cr_assert_eq (query ("SELECT count(*) FROM barcodes WHERE code = '" NEW_BARCODE "'"
+                       " AND item_id = (SELECT id FROM items WHERE code = 'SPOON')"), 1);
+  cr_assert_not (gtk_revealer_get_reveal_child (unknown));
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "SPOON");
+
+  /* Scanned again, it is SPOON's. */
+  scan (view, NEW_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_eq (n_lines (view), 1);
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 2);
+  cr_assert_not (gtk_revealer_get_reveal_child (unknown));
+}
+
+Test (sell_view, attaching_to_an_unknown_item_says_so_and_keeps_the_offer)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+
+  scan (view, NEW_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view)));
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "attach_entry")), "NOPE");
+  g_signal_emit_by_name (sell_child (view, "attach_entry"), "activate");
+  cr_assert (WAIT_UNTIL (settled (view) &&
+                         gtk_widget_get_visible (sell_child (view, "attach_error"))));
+  cr_assert (gtk_revealer_get_reveal_child (sell_child (view, "unknown_revealer")));
+  cr_assert_eq (query ("SELECT count(*) FROM barcodes WHERE code = '" NEW_BARCODE "'"), 0);
+  cr_assert_eq (n_lines (view), 0);
+}
+
+Test (sell_view, read_only_disables_complete_sale_and_the_scan_field)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) ro = NULL;
+  StkWindow *window;
+  StkSellView *view;
+
+  /* Our editing session holds the lock: this one can only read. */
+  ro = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (ro, "%s", error ? error->message : "");
+  cr_assert (stk_session_get_read_only (ro));
+  view = open_till (ro, &window);
+
+  cr_assert_null (stk_sell_view_get_writer (view));
+  cr_assert_not (gtk_widget_get_sensitive (sell_child (view, "scan_entry")));
+  cr_assert_not (gtk_widget_get_sensitive (sell_child (view, "complete_button")));
+  cr_assert (gtk_widget_get_visible (sell_child (view, "read_only_label")));
+  cr_assert (g_str_has_prefix (gtk_label_get_text (sell_child (view, "read_only_label")),
+                               "Read-only"));
+  /* Activating it anyway does nothing, and neither does Enter in the field. */
+  scan (view, "MUG");
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_eq (n_lines (view), 0);
+  cr_assert_not (gtk_widget_activate_action (GTK_WIDGET (view), "sell.complete", NULL) &&
+                 query ("SELECT count(*) FROM sales") > 0);
+  cr_assert_eq (query ("SELECT count(*) FROM sales"), 0);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+Test (sell_view, an_unknown_code_becomes_a_new_item_that_lands_in_the_basket)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+  GtkWindow *dialog;
+  GtkWidget *code;
+
+  scan (view, "TEA-1");
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert (gtk_revealer_get_reveal_child (sell_child (view, "unknown_revealer")));
+  g_signal_emit_by_name (sell_child (view, "create_button"), "clicked");
+  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
+  /* The New Item dialog starts with the scanned code. */
+  code = child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry");
+  cr_assert_str_eq (gtk_editable_get_text (GTK_EDITABLE (code)), "TEA-1");
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "description_entry")),
+                         "Green tea");
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "price_entry")),
+                         "2.50");
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
+  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+  cr_assert_eq (query ("SELECT count(*) FROM items WHERE code = 'TEA-1'"), 1);
+  /* The scan lands: a line for the new item, short (nothing received yet). */
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1));
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "TEA-1");
+  cr_assert_eq (stk_basket_line_get_unit_price (line_at (view, 0)), 250);
+  cr_assert (stk_basket_line_get_short (line_at (view, 0)));
+  cr_assert_str_eq (line_note (view, 0), "None in stock.");
+  cr_assert_not (gtk_revealer_get_reveal_child (sell_child (view, "unknown_revealer")));
+
+  /* Created under another code, the scanned one becomes its barcode. */
+  scan (view, NEW_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view)));
+  g_signal_emit_by_name (sell_child (view, "create_button"), "clicked");
+  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry")),
+                         "BOOK-1");
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 2));
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "BOOK-1");
+  cr_assert_eq (query ("SELECT count(*) FROM barcodes WHERE code = '" NEW_BARCODE "'"
+                       " AND item_id = (SELECT id FROM items WHERE code = 'BOOK-1')"), 1);
+}

@@ -9,8 +9,10 @@
  *  - two windows, driven through AT-SPI by tests/gui/lock-gui.py (Debian's
  *    /usr/bin/python3 with python3-pyatspi, a session bus of its own and openbox): the
  *    lock dialog, the read-only window, live refresh, Switch to Editing after a close
- *    and after kill -9, the Database locked dialog, and quitting with waiting changes.
- *    The test fails when any check of the script fails. */
+ *    and after kill -9, the Database locked dialog, and quitting with waiting changes;
+ *  - a sale at the till, driven by tests/gui/sell-gui.py: scanned at a scanner's pace,
+ *    completed, its receipt saved as PDF, one line returned.
+ *    A test fails when any check of its script fails. */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -245,23 +247,29 @@ Test (instances, a_command_holding_the_lock_is_named)
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 6);
 }
 
-/* ---- Two windows, through AT-SPI ---- */
+/* ---- Real windows, through AT-SPI ---- */
 
-Test (instances, two_windows_on_one_inventory, .timeout = 300)
+/* Runs tests/gui/@script (python3-pyatspi) under a session bus of its own with
+ * @args after the program's path, screenshots in the helper folder @shots; every check's
+ * line goes to the log, and the test fails unless the script says "all checks passed". */
+static void
+run_atspi_script (const char         *script_name,
+                  const char * const *args,
+                  const char         *shots_name)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *output = NULL;
   g_autofree char *script = NULL;
   g_autofree char *dbus_config = NULL;
-  g_autofree char *holder = stk_test_helper_path ("stk-lock-holder");
-  g_autofree char *shots = stk_test_helper_path ("lock-gui-shots");
+  g_autofree char *shots = stk_test_helper_path (shots_name);
   const char *srcdir = g_getenv ("STK_TEST_SRCDIR");
 
   cr_assert_not_null (srcdir, "STK_TEST_SRCDIR is not set");
   cr_assert_not_null (g_getenv ("DISPLAY"), "no DISPLAY: run this test under xvfb-run");
-  script = g_build_filename (srcdir, "gui", "lock-gui.py", NULL);
+  script = g_build_filename (srcdir, "gui", script_name, NULL);
   cr_assert (g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE),
              "/usr/bin/python3 is missing (apt-get install python3 python3-pyatspi)");
   g_mkdir_with_parents (shots, 0755);
@@ -274,21 +282,47 @@ Test (instances, two_windows_on_one_inventory, .timeout = 300)
   g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
   g_subprocess_launcher_setenv (launcher, "PYTHONUNBUFFERED", "1", TRUE);
   /* ...that can start the accessibility bus and nothing else (tests/gui/session.conf.in). */
-  dbus_config = g_strdup_printf ("--config-file=%s", g_getenv ("STK_TEST_DBUS_CONFIG"));
   cr_assert_not_null (g_getenv ("STK_TEST_DBUS_CONFIG"), "STK_TEST_DBUS_CONFIG is not set");
-  proc = g_subprocess_launcher_spawn (launcher, &error, "dbus-run-session", dbus_config, "--",
-                                      "/usr/bin/python3", script, stocktake_exe (), holder,
-                                      tmpdir, shots, NULL);
+  dbus_config = g_strdup_printf ("--config-file=%s", g_getenv ("STK_TEST_DBUS_CONFIG"));
+  g_ptr_array_add (argv, (gpointer) "dbus-run-session");
+  g_ptr_array_add (argv, dbus_config);
+  g_ptr_array_add (argv, (gpointer) "--");
+  g_ptr_array_add (argv, (gpointer) "/usr/bin/python3");
+  g_ptr_array_add (argv, script);
+  g_ptr_array_add (argv, (gpointer) stocktake_exe ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, shots);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   cr_assert_not_null (proc, "cannot run %s: %s", script, error ? error->message : "");
   cr_assert (g_subprocess_communicate_utf8 (proc, NULL, NULL, &output, NULL, &error),
              "%s", error ? error->message : "");
-  cr_assert (g_subprocess_get_if_exited (proc), "lock-gui.py was killed:\n%s", output);
+  cr_assert (g_subprocess_get_if_exited (proc), "%s was killed:\n%s", script_name, output);
 
   /* Every check's line, for the log. */
   fprintf (stderr, "%s", output);
 
   cr_assert (strstr (output, "all checks passed") != NULL &&
              g_subprocess_get_exit_status (proc) == 0,
-             "lock-gui.py failed (exit %d):\n%s", g_subprocess_get_exit_status (proc),
+             "%s failed (exit %d):\n%s", script_name, g_subprocess_get_exit_status (proc),
              output);
+}
+
+Test (instances, two_windows_on_one_inventory, .timeout = 300)
+{
+  g_autofree char *holder = stk_test_helper_path ("stk-lock-holder");
+  const char *args[] = { holder, tmpdir, NULL };
+
+  run_atspi_script ("lock-gui.py", args, "lock-gui-shots");
+}
+
+/* Issue 17: five barcodes typed at a scanner's pace into the Sell view, the sale
+ * completed, its receipt saved as PDF from the Sales view, one line returned
+ * (tests/gui/sell-gui.py). */
+Test (instances, a_sale_at_the_till_scanned_receipted_and_returned, .timeout = 300)
+{
+  const char *args[] = { tmpdir, NULL };
+
+  run_atspi_script ("sell-gui.py", args, "sell-gui-shots");
 }

@@ -916,6 +916,7 @@ stk_sale_details_dialog_class_init (StkSaleDetailsDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "sale.save-pdf", NULL, save_pdf_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "sale.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "sale.save-pdf", NULL);
 }
 
 static void

@@ -369,10 +369,13 @@ stk_schema_migrate (sqlite3  *db,
   for (int v = version; local_error == NULL && v >= 0 && v < target_version; v++)
     {
       for (guint part = 0; local_error == NULL && part < MIGRATION_PARTS; part++)
-        if (migrations[v][part] != NULL &&
-            sqlite3_exec (db, migrations[v][part], NULL, NULL, NULL) != SQLITE_OK)
-          stk_db_set_error (&local_error, db, sqlite3_extended_errcode (db),
-                            _("Cannot upgrade the inventory"));
+        {
+          const char *sql = migrations[v][part];
+
+          if (sql != NULL && sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            stk_db_set_error (&local_error, db, sqlite3_extended_errcode (db),
+                              _("Cannot upgrade the inventory"));
+        }
     }
 
   if (local_error == NULL && version < target_version)

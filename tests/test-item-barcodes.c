@@ -141,6 +141,8 @@ Test (item_barcodes, a_new_item_is_saved_with_its_barcodes_and_edited_ones_repla
   cr_assert (WAIT_UNTIL (edited.closed));
   cr_assert_eq (query ("SELECT count(*) FROM barcodes"), 1);
   cr_assert_eq (query ("SELECT pack FROM barcodes WHERE code = 'CASE-MUG'"), 6);
+  g_clear_pointer (&created.undo, stk_op_unref);
+  g_clear_pointer (&edited.undo, stk_op_unref);
   g_free (info.code);
   g_free (info.description);
 }
@@ -167,6 +169,7 @@ Test (item_barcodes, a_wrong_check_digit_is_said_under_the_field_and_nothing_is_
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
   cr_assert (WAIT_UNTIL (outcome.closed));
   cr_assert_eq (query ("SELECT count(*) FROM barcodes"), 1);
+  g_clear_pointer (&outcome.undo, stk_op_unref);
 }
 
 Test (item_barcodes, a_barcode_another_item_has_keeps_the_dialog_open_and_saves_once)
@@ -199,6 +202,7 @@ Test (item_barcodes, a_barcode_another_item_has_keeps_the_dialog_open_and_saves_
   cr_assert_eq (query ("SELECT count(*) FROM items WHERE code = 'MUG'"), 1);
   cr_assert_eq (query ("SELECT count(*) FROM barcodes b JOIN items i ON i.id = b.item_id"
                        " WHERE i.code = 'MUG' AND b.code = '96385074'"), 1);
+  g_clear_pointer (&outcome.undo, stk_op_unref);
   g_free (other.code);
   g_free (other.description);
 }

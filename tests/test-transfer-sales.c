@@ -45,6 +45,13 @@ read_text (const char *path)
   return contents;
 }
 
+/* Asserts that query_dump (path, sql) is the expected text (then the message, if any). */
+#define assert_dump(path, sql, ...) \
+  do { \
+    g_autofree char *dump_ = query_dump (path, sql); \
+    cr_assert_str_eq (dump_, __VA_ARGS__); \
+  } while (0)
+
 /* Every value of every row @sql gives, as text. */
 static char *
 query_dump (const char *path,
@@ -431,24 +438,24 @@ Test (transfer_sales, a_sale_of_several_lines_is_one_sale)
   StkWriter *writer = open_base ();
 
   stk_test_close_writer (writer);
-  cr_assert_str_eq (query_dump (db_path,
+  assert_dump (db_path,
                                 "SELECT s.uid, f.uid, s.quantity, s.unit_price_cents,"
                                 " s.discount_cents, s.payment, s.note FROM sales s"
-                                " LEFT JOIN sales f ON f.id = s.first_line ORDER BY s.id"),
+                                " LEFT JOIN sales f ON f.id = s.first_line ORDER BY s.id",
                     "3:S1|5:|1:3|1:250|1:50|3:card|3:a, note|\n"
                     "3:S1#2|3:S1|1:2|1:90|1:0|3:|3:|\n"
                     "3:V1|5:|1:1|1:250|1:0|3:|3:|\n"
                     "3:V1#2|3:V1|1:1|1:100|1:0|3:|3:|\n");
-  cr_assert_str_eq (query_dump (db_path,
+  assert_dump (db_path,
                                 "SELECT s.uid, v.voided_at, v.reason FROM sale_voids v"
-                                " JOIN sales s ON s.id = v.sale_id ORDER BY s.id"),
+                                " JOIN sales s ON s.id = v.sale_id ORDER BY s.id",
                     "3:V1|1:1772363100000000|3:Rang up twice|\n"
                     "3:V1#2|1:1772363100000000|3:Rang up twice|\n");
-  cr_assert_str_eq (query_dump (db_path,
+  assert_dump (db_path,
                                 "SELECT r.uid, s.uid, r.quantity, r.refund_cents FROM returns r"
-                                " JOIN sales s ON s.id = r.line_id"),
+                                " JOIN sales s ON s.id = r.line_id",
                     "3:R1|3:S1|1:1|1:233|\n", "one third of 7.00 − 0.50");
-  cr_assert_str_eq (query_dump (db_path, "SELECT code, on_hand FROM items ORDER BY code"),
+  assert_dump (db_path, "SELECT code, on_hand FROM items ORDER BY code",
                     "3:A-1|1:18|\n3:B-2|1:18|\n");
   cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM barcodes"), 2);
 }
@@ -635,5 +642,9 @@ Test (transfer_sales, the_cli_imports_and_exports_returns)
   cr_assert_eq (run.status, 0, "%s", run.err);
   stk_test_run_db (&run, copy_path, "import", "returns", out, NULL);
   cr_assert_eq (run.status, 0, "%s", run.err);
-  cr_assert_str_eq (query_dump (copy_path, compare_sql[4]), query_dump (db_path, compare_sql[4]));
+  {
+    g_autofree char *want = query_dump (db_path, compare_sql[4]);
+
+    assert_dump (copy_path, compare_sql[4], want);
+  }
 }

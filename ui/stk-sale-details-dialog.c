@@ -411,18 +411,20 @@ submit_cb (GObject      *object,
     stk_sale_details_dialog_load (self);
 }
 
+/* Submits @op (taking it) and, once saved, announces @text (taking it). */
 static void
 submit (StkSaleDetailsDialog *self,
         StkOp                *op,
         char                 *text)
 {
+  g_autoptr(StkOp) owned = op;
   SubmitData *data = g_new0 (SubmitData, 1);
 
   data->self = g_object_ref (self);
   data->text = text;
   self->busy++;
   update_actions (self);
-  stk_writer_submit (self->writer, op, NULL, submit_cb, data);
+  stk_writer_submit (self->writer, owned, NULL, submit_cb, data);
 }
 
 static const StkSaleLine *

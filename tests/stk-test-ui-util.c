@@ -40,3 +40,30 @@ stk_test_ui_teardown (GtkApplication **app,
   g_clear_object (app);
   stk_test_fixture_teardown ();
 }
+
+gpointer
+stk_test_template_child (gpointer    widget,
+                         GType       type,
+                         const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  if (child == NULL)
+    g_error ("no template child %s", name);
+  return child;
+}
+
+GtkWindow *
+stk_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}

@@ -16,4 +16,12 @@ void stk_test_ui_setup    (GtkApplication **app,
 void stk_test_ui_teardown (GtkApplication **app,
                            StkSession     **session);
 
+/* The template child @name of @widget (of template type @type); a missing one ends the
+ * test. */
+gpointer   stk_test_template_child (gpointer    widget,
+                                    GType       type,
+                                    const char *name);
+/* The first visible toplevel window of @type, or NULL. */
+GtkWindow *stk_test_find_toplevel  (GType       type);
+
 G_END_DECLS

@@ -188,6 +188,33 @@ stk_test_query (const char *path,
   return value;
 }
 
+char *
+stk_test_query_dump (const char *path,
+                     const char *sql)
+{
+  GString *s = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("stk_test_query_dump: %s: %s", sql, sqlite3_errmsg (db));
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int i = 0; i < sqlite3_column_count (stmt); i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+          g_string_append_printf (s, "%d:%s|", sqlite3_column_type (stmt, i),
+                                  text != NULL ? text : "");
+        }
+      g_string_append_c (s, '\n');
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (s, FALSE);
+}
+
 GBytes *
 stk_test_read_bytes (const char *path)
 {

@@ -49,6 +49,11 @@ void         stk_test_release_database (GSubprocess *holder);
  * plain SQL that every engine answers the same. */
 gint64    stk_test_query          (const char     *path,
                                    const char     *sql);
+/* Every value of every row @sql gives on the inventory at @path, as text: "TYPE:VALUE|"
+ * per column, a line per row (the caller frees it). A query that cannot run ends the
+ * test. */
+char     *stk_test_query_dump     (const char     *path,
+                                   const char     *sql);
 
 /* The engine the tests run on: $STK_TEST_ENGINE, "sqlite" when unset
  * (tests/meson.build runs the contract tests once per engine). */

@@ -79,34 +79,6 @@ exec_sql (const char *path,
   sqlite3_close (db);
 }
 
-/* Every value of every row @sql gives, as text. */
-static char *
-query_dump (const char *path,
-            const char *sql)
-{
-  GString *s = g_string_new (NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  cr_assert_eq (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  cr_assert_eq (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), SQLITE_OK, "%s: %s", sql,
-                sqlite3_errmsg (db));
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      for (int i = 0; i < sqlite3_column_count (stmt); i++)
-        {
-          const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-          g_string_append_printf (s, "%d:%s|", sqlite3_column_type (stmt, i),
-                                  text != NULL ? text : "");
-        }
-      g_string_append_c (s, '\n');
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_string_free (s, FALSE);
-}
-
 /* The inventory as the two paths must leave it: every row of every table (the times an
  * import stamps with its own clock left out), the word search for a few words, the
  * schema (names and SQL of every table, index, trigger and view). */
@@ -135,7 +107,7 @@ inventory_dump (const char *path)
 
   for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
     {
-      g_autofree char *part = query_dump (path, queries[i]);
+      g_autofree char *part = stk_test_query_dump (path, queries[i]);
 
       g_string_append_printf (s, "== %s\n%s", queries[i], part);
     }
@@ -668,9 +640,9 @@ Test (bulk, schema_indexes_and_word_search_whole)
 
   /* The same schema as a row-path import leaves (every index and trigger back). */
   said = (g_free (said), import_with (ROWS, rows_db, STK_TABLE_SKUS, file, &ok));
-  schema_rows = query_dump (rows_db, "SELECT type, name, tbl_name, sql FROM sqlite_schema"
+  schema_rows = stk_test_query_dump (rows_db, "SELECT type, name, tbl_name, sql FROM sqlite_schema"
                                      " ORDER BY type, name");
-  schema_bulk = query_dump (db_path, "SELECT type, name, tbl_name, sql FROM sqlite_schema"
+  schema_bulk = stk_test_query_dump (db_path, "SELECT type, name, tbl_name, sql FROM sqlite_schema"
                                      " ORDER BY type, name");
   cr_assert_str_eq (schema_bulk, schema_rows);
   cr_assert (strstr (schema_bulk, "items_sort_description") != NULL);

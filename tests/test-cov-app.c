@@ -31,6 +31,7 @@
 #include "stk-session.h"
 #include "stk-test-sqlite.h"
 #include "stk-test-util.h"
+#include "stk-test-ui-util.h"
 #include "stk-window.h"
 
 #define TIMEOUT_MS 20000
@@ -130,21 +131,6 @@ run_app (Script script)
   return status;
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return w;
-    }
-  return NULL;
-}
-
 static guint
 count_toplevels (GType type)
 {
@@ -164,8 +150,8 @@ count_toplevels (GType type)
 static StkWindow *
 wait_window (void)
 {
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_WINDOW) != NULL), "no window");
-  return STK_WINDOW (find_toplevel (STK_TYPE_WINDOW));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_WINDOW) != NULL), "no window");
+  return STK_WINDOW (stk_test_find_toplevel (STK_TYPE_WINDOW));
 }
 
 static gpointer
@@ -243,7 +229,7 @@ save_new_item_while_held (StkWindow  *window,
   GtkWindow *dialog;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-item", NULL);
-  dialog = find_toplevel (STK_TYPE_ITEM_DIALOG);
+  dialog = stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG);
   cr_assert_not_null (dialog);
   gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry")), code);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
@@ -272,8 +258,8 @@ plain_script (void)
 
   /* About (an AdwAboutWindow over the window) names the inventory. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  cr_assert (WAIT_UNTIL (find_toplevel (ADW_TYPE_ABOUT_WINDOW) != NULL));
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW) != NULL));
+  about = stk_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   cr_assert_eq (gtk_window_get_transient_for (about), GTK_WINDOW (window));
   cr_assert (strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (about)),
                      "inventory.db") != NULL);
@@ -281,7 +267,7 @@ plain_script (void)
 
   /* Nothing waits: Quit quits at once, without asking. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  cr_assert_null (find_toplevel (STK_TYPE_QUIT_DIALOG));
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG));
   cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL),
              "Quit left a window open");
 }
@@ -309,15 +295,15 @@ quit_cancel_then_wait_script (void)
   save_new_item_while_held (window, "WAIT-1");
 
   /* The application says the inventory is locked, over the window. */
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL),
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL),
              "no “Database locked” dialog");
-  locked = find_toplevel (STK_TYPE_LOCKED_DIALOG);
+  locked = stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG);
   cr_assert_eq (gtk_window_get_transient_for (locked), GTK_WINDOW (window));
 
   /* Quit asks, once, however often it is chosen. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL), "Quit did not ask");
-  quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL), "Quit did not ask");
+  quit = stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG);
   cr_assert_str_eq (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (quit)),
                     "1 change is not saved yet");
   cr_assert (strstr (label_text (quit, STK_TYPE_QUIT_DIALOG, "changes_label"), "WAIT-1") != NULL,
@@ -328,16 +314,16 @@ quit_cancel_then_wait_script (void)
 
   /* Escape: back to work, nothing lost, the window stays. */
   gtk_window_close (quit);
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) == NULL));
-  cr_assert_not_null (find_toplevel (STK_TYPE_WINDOW));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG) == NULL));
+  cr_assert_not_null (stk_test_find_toplevel (STK_TYPE_WINDOW));
   cr_assert_eq (stk_writer_get_pending (window_writer (window)), 1);
 
   /* Closing the last window asks the same. */
   gtk_window_close (GTK_WINDOW (window));
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL),
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL),
              "closing the last window with a change waiting did not ask");
-  cr_assert_not_null (find_toplevel (STK_TYPE_WINDOW), "the window closed anyway");
-  quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
+  cr_assert_not_null (stk_test_find_toplevel (STK_TYPE_WINDOW), "the window closed anyway");
+  quit = stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG);
 
   /* Wait, and the other program lets go: saved, and Stocktake quits by itself. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (quit), "wait");
@@ -364,8 +350,8 @@ quit_lose_script (void)
   holder = hold_database ();
   save_new_item_while_held (window, "LOSE-1");
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL));
-  quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL));
+  quit = stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG);
   cr_assert_str_eq (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (quit), "lose"),
                     "_Quit and Lose 1 Change");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (quit), "lose");
@@ -396,14 +382,14 @@ locked_close_script (void)
 
   holder = hold_database ();
   save_new_item_while_held (window, "ASIDE-1");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
-  locked = find_toplevel (STK_TYPE_LOCKED_DIALOG);
-  cr_assert_not_null (find_toplevel (STK_TYPE_ITEM_DIALOG), "the item dialog waits");
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
+  locked = stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG);
+  cr_assert_not_null (stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG), "the item dialog waits");
 
   /* Close: the waiting dialog gets out of the way, the change still waits. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (locked), "close");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL),
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL),
              "the item dialog stayed after Close on “Database locked”");
   cr_assert_eq (stk_writer_get_pending (window_writer (window)), 1);
 
@@ -412,7 +398,7 @@ locked_close_script (void)
   stk_writer_retry_now (window_writer (window));
   cr_assert (WAIT_UNTIL (stk_writer_get_pending (window_writer (window)) == 0));
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  cr_assert_null (find_toplevel (STK_TYPE_QUIT_DIALOG), "asked with nothing waiting");
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG), "asked with nothing waiting");
   cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
 }
 
@@ -433,11 +419,11 @@ wait_lock_dialog (void)
   GtkWindow *parent;
   GtkExpander *details;
 
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCK_DIALOG) != NULL), "no lock dialog");
-  dialog = find_toplevel (STK_TYPE_LOCK_DIALOG);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCK_DIALOG) != NULL), "no lock dialog");
+  dialog = stk_test_find_toplevel (STK_TYPE_LOCK_DIALOG);
   cr_assert_str_eq (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
                     "This inventory is open in another Stocktake window");
-  cr_assert_null (find_toplevel (STK_TYPE_WINDOW), "a window before the user chose");
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_WINDOW), "a window before the user chose");
 
   /* Over a window of the application, not alone at a corner of the screen. */
   parent = gtk_window_get_transient_for (dialog);
@@ -476,8 +462,8 @@ lock_quit_script (void)
   cr_assert_eq (count_toplevels (STK_TYPE_LOCK_DIALOG), 1);
 
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), STK_LOCK_DIALOG_QUIT);
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCK_DIALOG) == NULL));
-  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCK_DIALOG) == NULL));
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_WINDOW));
 }
 
 Test (cov_app, inventory_held_by_another_window_quit_leaves_it_alone)
@@ -502,13 +488,13 @@ lock_try_again_read_only_switch_script (void)
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), STK_LOCK_DIALOG_TRY_AGAIN);
   cr_assert (WAIT_UNTIL (TRUE));
   cr_assert_eq (count_toplevels (STK_TYPE_LOCK_DIALOG), 1);
-  cr_assert_eq (find_toplevel (STK_TYPE_LOCK_DIALOG), dialog, "a new dialog instead of the same");
-  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+  cr_assert_eq (stk_test_find_toplevel (STK_TYPE_LOCK_DIALOG), dialog, "a new dialog instead of the same");
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_WINDOW));
 
   /* Open Read-Only: the window, read-only; the dialog goes. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), STK_LOCK_DIALOG_READ_ONLY);
   window = wait_window ();
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCK_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCK_DIALOG) == NULL));
   session = stk_window_get_session (window);
   cr_assert_not_null (session);
   cr_assert (stk_session_get_read_only (session));
@@ -530,12 +516,12 @@ lock_try_again_read_only_switch_script (void)
 
   holder = hold_database ();
   save_new_item_while_held (window, "SWITCH-1");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL),
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL),
              "no “Database locked” for the writer after Switch to Editing");
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL),
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL),
              "Quit did not ask about the new writer's waiting change");
-  quit = find_toplevel (STK_TYPE_QUIT_DIALOG);
+  quit = stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (quit), "wait");
   release_database (holder);
   g_clear_object (&holder);
@@ -615,11 +601,11 @@ busy_retry_script (void)
   GtkWindow *dialog;
   StkWindow *window;
 
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL), "no busy dialog");
-  dialog = find_toplevel (STK_TYPE_LOCKED_DIALOG);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL), "no busy dialog");
+  dialog = stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG);
   cr_assert (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
                      "inventory.db") != NULL);
-  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_WINDOW));
   g_application_activate (G_APPLICATION (app));
   cr_assert (WAIT_UNTIL (TRUE));
   cr_assert_eq (count_toplevels (STK_TYPE_LOCKED_DIALOG), 1);
@@ -627,15 +613,15 @@ busy_retry_script (void)
   /* Try Again while still busy: the same dialog. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "retry");
   cr_assert (WAIT_UNTIL (TRUE));
-  cr_assert_eq (find_toplevel (STK_TYPE_LOCKED_DIALOG), dialog);
-  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+  cr_assert_eq (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG), dialog);
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_WINDOW));
 
   /* The other program lets go: Try Again opens the window, editing. */
   release_database (holder);
   g_clear_object (&holder);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "retry");
   window = wait_window ();
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
   cr_assert_not_null (window_writer (window));
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
@@ -655,11 +641,11 @@ busy_quit_script (void)
 {
   GtkWindow *dialog;
 
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL), "no busy dialog");
-  dialog = find_toplevel (STK_TYPE_LOCKED_DIALOG);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL), "no busy dialog");
+  dialog = stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
-  cr_assert_null (find_toplevel (STK_TYPE_WINDOW));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) == NULL));
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_WINDOW));
 }
 
 Test (cov_app, busy_database_at_start_quit_changes_nothing)
@@ -740,8 +726,8 @@ two_windows_script (void)
 
   holder = hold_database ();
   save_new_item_while_held (first, "TWO-1");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
-  gtk_window_destroy (find_toplevel (STK_TYPE_LOCKED_DIALOG));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
+  gtk_window_destroy (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG));
   second = stk_window_new (GTK_APPLICATION (app), stk_window_get_session (first), NULL);
   gtk_window_present (GTK_WINDOW (second));
   cr_assert (WAIT_UNTIL (count_toplevels (STK_TYPE_WINDOW) == 2));
@@ -749,7 +735,7 @@ two_windows_script (void)
   /* One of two windows closes without asking: the other still holds the change. */
   gtk_window_close (GTK_WINDOW (first));
   cr_assert (WAIT_UNTIL (count_toplevels (STK_TYPE_WINDOW) == 1));
-  cr_assert_null (find_toplevel (STK_TYPE_QUIT_DIALOG));
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG));
 
   release_database (holder);
   g_clear_object (&holder);
@@ -784,9 +770,9 @@ set_aside_refused_script (void)
   stk_test_submit (window_writer (window), stk_op_create_item ("DUP-1", "First", 100, 0));
   holder = hold_database ();
   save_new_item_while_held (window, "DUP-1");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_toplevel (STK_TYPE_LOCKED_DIALOG)), "close");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG)), "close");
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
 
   /* The other program lets go; the code is taken: the window says the change was not
    * saved, and why. */

@@ -58,37 +58,11 @@ add_item (const char *code,
                                                      "opening", 0));
 }
 
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  cr_assert_not_null (child, "no template child %s", name);
-  return child;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return w;
-    }
-  return NULL;
-}
-
 static StkTableView *
 view_in (StkWindow  *window,
          const char *box)
 {
-  GtkWidget *b = template_child (window, STK_TYPE_WINDOW, box);
+  GtkWidget *b = stk_test_template_child (window, STK_TYPE_WINDOW, box);
 
   return STK_TABLE_VIEW (gtk_widget_get_first_child (b));
 }
@@ -149,9 +123,9 @@ Test (keyboard, enter_in_quantity_submits_receive_stock)
   window = open_window (1);
   stk_table_view_select_id (view_in (window, "items_box"), query ("SELECT id FROM items"));
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.receive", NULL));
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_MOVEMENT_DIALOG)) != NULL));
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_MOVEMENT_DIALOG)) != NULL));
   cr_assert (WAIT_UNTIL (!stk_edit_dialog_get_busy (STK_EDIT_DIALOG (dialog))));
-  spin = template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "quantity_spin");
+  spin = stk_test_template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "quantity_spin");
   gtk_editable_set_text (GTK_EDITABLE (spin), "7");
   gtk_widget_grab_focus (spin);
   cr_assert (WAIT_UNTIL (focus_inside (dialog, spin)));
@@ -160,11 +134,11 @@ Test (keyboard, enter_in_quantity_submits_receive_stock)
              "Enter in Quantity did not receive the stock (on hand %" G_GINT64_FORMAT
              ", quantity “%s”, dialog %s, focus in %s, %s)",
              query ("SELECT on_hand FROM items WHERE code = 'A-1'"),
-             find_toplevel (STK_TYPE_MOVEMENT_DIALOG) ? gtk_editable_get_text (GTK_EDITABLE (spin)) : "-",
-             find_toplevel (STK_TYPE_MOVEMENT_DIALOG) ? "open" : "closed",
+             stk_test_find_toplevel (STK_TYPE_MOVEMENT_DIALOG) ? gtk_editable_get_text (GTK_EDITABLE (spin)) : "-",
+             stk_test_find_toplevel (STK_TYPE_MOVEMENT_DIALOG) ? "open" : "closed",
              focus_of (dialog) ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (focus_of (dialog))) : "none",
              gtk_window_is_active (dialog) ? "active" : "inactive");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_MOVEMENT_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_MOVEMENT_DIALOG) == NULL));
 }
 
 Test (keyboard, enter_in_quantity_submits_record_sale)
@@ -177,9 +151,9 @@ Test (keyboard, enter_in_quantity_submits_record_sale)
   window = open_window (1);
   stk_table_view_select_id (view_in (window, "items_box"), query ("SELECT id FROM items"));
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.record-sale", NULL));
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_SALE_DIALOG)) != NULL));
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_SALE_DIALOG)) != NULL));
   cr_assert (WAIT_UNTIL (!stk_sale_dialog_get_busy (STK_SALE_DIALOG (dialog))));
-  spin = template_child (dialog, STK_TYPE_SALE_DIALOG, "quantity_spin");
+  spin = stk_test_template_child (dialog, STK_TYPE_SALE_DIALOG, "quantity_spin");
   gtk_editable_set_text (GTK_EDITABLE (spin), "2");
   gtk_widget_grab_focus (spin);
   cr_assert (WAIT_UNTIL (focus_inside (dialog, spin)));
@@ -188,9 +162,9 @@ Test (keyboard, enter_in_quantity_submits_record_sale)
              "Enter in Quantity did not record the sale (on hand %" G_GINT64_FORMAT
              ", quantity “%s”, dialog %s)",
              query ("SELECT on_hand FROM items WHERE code = 'A-1'"),
-             find_toplevel (STK_TYPE_SALE_DIALOG) ? gtk_editable_get_text (GTK_EDITABLE (spin)) : "-",
-             find_toplevel (STK_TYPE_SALE_DIALOG) ? "open" : "closed");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_SALE_DIALOG) == NULL));
+             stk_test_find_toplevel (STK_TYPE_SALE_DIALOG) ? gtk_editable_get_text (GTK_EDITABLE (spin)) : "-",
+             stk_test_find_toplevel (STK_TYPE_SALE_DIALOG) ? "open" : "closed");
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_SALE_DIALOG) == NULL));
 }
 
 Test (keyboard, enter_in_reorder_level_submits_the_item_dialog)
@@ -203,15 +177,15 @@ Test (keyboard, enter_in_reorder_level_submits_the_item_dialog)
   window = open_window (1);
   stk_table_view_select_id (view_in (window, "items_box"), query ("SELECT id FROM items"));
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-item", NULL));
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
-  spin = template_child (dialog, STK_TYPE_ITEM_DIALOG, "reorder_spin");
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
+  spin = stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG, "reorder_spin");
   gtk_editable_set_text (GTK_EDITABLE (spin), "4");
   gtk_widget_grab_focus (spin);
   cr_assert (WAIT_UNTIL (focus_inside (dialog, spin)));
   stk_test_keys (dialog, "Return");
   cr_assert (WAIT_UNTIL (query ("SELECT reorder_level FROM items WHERE code = 'A-1'") == 4),
              "Enter in Reorder Level did not save the item");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
 }
 
 /* --- problem 10: Enter from a text field, no GTK warning ---------------------------- */
@@ -231,8 +205,8 @@ Test (keyboard, enter_in_a_text_field_submits_without_a_warning)
    * focus without hearing it. */
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink-time", 100, NULL);
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-item", NULL));
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
-  code = template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry");
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
+  code = stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry");
   gtk_widget_grab_focus (code);
   cr_assert (WAIT_UNTIL (focus_inside (dialog, code)));
 
@@ -253,7 +227,7 @@ Test (keyboard, enter_in_a_text_field_submits_without_a_warning)
   stk_test_gate_release (&gate);
 
   cr_assert (WAIT_UNTIL (query ("SELECT count(*) FROM items WHERE code = 'N9'") == 1));
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
   stk_test_gate_clear (&gate);
 }
 
@@ -297,7 +271,7 @@ Test (keyboard, down_in_the_search_field_enters_the_results)
   add_item ("B-1", 0);
   window = open_window (3);
   items = view_in (window, "items_box");
-  search = template_child (window, STK_TYPE_WINDOW, "search_entry");
+  search = stk_test_template_child (window, STK_TYPE_WINDOW, "search_entry");
   gtk_widget_grab_focus (search);
   cr_assert (WAIT_UNTIL (focus_inside (window, search)));
   stk_test_keys (GTK_WINDOW (window), "A Down");
@@ -324,7 +298,7 @@ Test (keyboard, shortcuts_open_the_dialogs_and_views)
 
   add_item ("A-1", 5);
   window = open_window (1);
-  views = template_child (window, STK_TYPE_WINDOW, "view_stack");
+  views = stk_test_template_child (window, STK_TYPE_WINDOW, "view_stack");
 
   stk_test_keys (GTK_WINDOW (window), "alt+2");
   cr_assert (WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (views), "sales") == 0));
@@ -336,28 +310,28 @@ Test (keyboard, shortcuts_open_the_dialogs_and_views)
   cr_assert (WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (views), "items") == 0));
 
   stk_test_keys (GTK_WINDOW (window), "ctrl+shift+s");
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_SALE_DIALOG)) != NULL),
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_SALE_DIALOG)) != NULL),
              "no shortcut for Record Sale");
   stk_test_keys (dialog, "Escape");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_SALE_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_SALE_DIALOG) == NULL));
 
   stk_test_keys (GTK_WINDOW (window), "ctrl+shift+r");
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_MOVEMENT_DIALOG)) != NULL),
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_MOVEMENT_DIALOG)) != NULL),
              "no shortcut for Receive Stock");
   cr_assert_not_null (strstr (gtk_window_get_title (dialog), "Receive"));
   stk_test_keys (dialog, "Escape");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_MOVEMENT_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_MOVEMENT_DIALOG) == NULL));
 
   stk_test_keys (GTK_WINDOW (window), "ctrl+shift+j");
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_MOVEMENT_DIALOG)) != NULL),
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_MOVEMENT_DIALOG)) != NULL),
              "no shortcut for Adjust");
   stk_test_keys (dialog, "Escape");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_MOVEMENT_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_MOVEMENT_DIALOG) == NULL));
 
   stk_test_keys (GTK_WINDOW (window), "ctrl+n");
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
   stk_test_keys (dialog, "Escape");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
 }
 
 static void
@@ -416,8 +390,8 @@ Test (keyboard, each_view_keeps_its_own_search)
   add_item ("A-1", 5);
   add_item ("B-1", 5);
   window = open_window (2);
-  views = template_child (window, STK_TYPE_WINDOW, "view_stack");
-  search = template_child (window, STK_TYPE_WINDOW, "search_entry");
+  views = stk_test_template_child (window, STK_TYPE_WINDOW, "view_stack");
+  search = stk_test_template_child (window, STK_TYPE_WINDOW, "search_entry");
   items = view_in (window, "items_box");
   sales = view_in (window, "sales_box");
 

@@ -85,36 +85,10 @@ sell_three_lines (void)
   return stk_op_get_row_id (op);
 }
 
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  cr_assert_not_null (child, "no template child %s", name);
-  return child;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return w;
-    }
-  return NULL;
-}
-
 static StkTableView *
 sales_view (StkWindow *window)
 {
-  GtkBox *box = template_child (window, STK_TYPE_WINDOW, "sales_box");
+  GtkBox *box = stk_test_template_child (window, STK_TYPE_WINDOW, "sales_box");
 
   return STK_TABLE_VIEW (gtk_widget_get_first_child (GTK_WIDGET (box)));
 }
@@ -178,7 +152,7 @@ action_enabled (StkWindow  *window,
                 const char *action,
                 gboolean    expected)
 {
-  GtkWidget *bar = template_child (window, STK_TYPE_WINDOW, "header_bar");
+  GtkWidget *bar = stk_test_template_child (window, STK_TYPE_WINDOW, "header_bar");
   GtkWidget *probe = gtk_button_new ();
   gboolean enabled;
 
@@ -197,7 +171,7 @@ open_details (StkWindow  *window,
   StkSaleDetailsDialog *dialog;
 
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
-  dialog = STK_SALE_DETAILS_DIALOG (find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG));
+  dialog = STK_SALE_DETAILS_DIALOG (stk_test_find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG));
   cr_assert_not_null (dialog, "%s opened no sale", action);
   cr_assert (WAIT_UNTIL (!stk_sale_details_dialog_get_busy (dialog) &&
                          stk_sale_details_dialog_get_sale (dialog) != NULL));
@@ -239,7 +213,7 @@ Test (sales_view, a_sale_of_three_lines_is_one_row_with_its_total)
 
   /* Enter / double-click opens the sale with its three lines. */
   g_signal_emit_by_name (sales_view (window), "row-activated", row);
-  dialog = STK_SALE_DETAILS_DIALOG (find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG));
+  dialog = STK_SALE_DETAILS_DIALOG (stk_test_find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG));
   cr_assert_not_null (dialog, "activating the row opened nothing");
   cr_assert (WAIT_UNTIL (stk_sale_details_dialog_get_sale (dialog) != NULL));
   cr_assert_eq (stk_sale_details_dialog_get_sale (dialog)->lines->len, 3);
@@ -261,7 +235,7 @@ Test (sales_view, a_partial_return_shows_the_net_total_and_no_more_than_is_left_
   gint64 line_id = line (dialog, 0)->line_id;
 
   /* win.return-sale opened the Return… prompt, the refund shown before confirming. */
-  prompt = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  prompt = ADW_MESSAGE_DIALOG (stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   cr_assert_not_null (prompt, "Return… asked nothing");
   cr_assert_eq (stk_sale_details_refund_for (stk_sale_details_dialog_get_sale (dialog),
                                              line (dialog, 0), 1), 100);
@@ -291,9 +265,9 @@ Test (sales_view, a_partial_return_shows_the_net_total_and_no_more_than_is_left_
   cr_assert_eq (query ("SELECT count(*) FROM returns"), 1);
 
   /* A sale with a return cannot be voided: the button says why, the action is off. */
-  cr_assert_not (gtk_widget_is_sensitive (template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
+  cr_assert_not (gtk_widget_is_sensitive (stk_test_template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
                                                           "void_button")));
-  cr_assert (strstr (gtk_widget_get_tooltip_text (template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
+  cr_assert (strstr (gtk_widget_get_tooltip_text (stk_test_template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
                                                                   "void_button")),
                      "returns") != NULL);
   g_clear_error (&error);
@@ -318,7 +292,7 @@ Test (sales_view, void_sale_with_a_reason_voids_every_line_and_the_row_says_void
 
   cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'CC-3'"), 7);
   /* win.void-sale (Delete in the list) asks for a reason first. */
-  prompt = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  prompt = ADW_MESSAGE_DIALOG (stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   cr_assert_not_null (prompt, "Void Sale… asked nothing");
   reason = g_object_get_data (G_OBJECT (prompt), "stk-reason");
   cr_assert_not_null (reason);
@@ -342,12 +316,12 @@ Test (sales_view, void_sale_with_a_reason_voids_every_line_and_the_row_says_void
                          stk_sale_details_dialog_get_sale (dialog)->voided));
   cr_assert_str_eq (stk_sale_details_dialog_get_sale (dialog)->void_reason, "Rung up twice");
   {
-    GtkLabel *label = template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG, "status_label");
+    GtkLabel *label = stk_test_template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG, "status_label");
 
     cr_assert (gtk_widget_get_visible (GTK_WIDGET (label)));
     cr_assert (strstr (gtk_label_get_text (label), "Rung up twice") != NULL);
   }
-  cr_assert_not (gtk_widget_is_sensitive (template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
+  cr_assert_not (gtk_widget_is_sensitive (stk_test_template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
                                                           "return_button")));
   gtk_window_destroy (GTK_WINDOW (dialog));
   cr_assert_not (action_enabled (window, "win.void-sale", FALSE));
@@ -365,7 +339,7 @@ Test (sales_view, save_as_pdf_writes_the_receipt_and_an_error_stays_in_the_dialo
   g_autofree char *path = g_build_filename (tmpdir, "receipt.pdf", NULL);
   g_autofree char *bad = g_build_filename (tmpdir, "no-such-folder", "receipt.pdf", NULL);
   g_autofree char *contents = NULL;
-  GtkLabel *error_label = template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG, "error_label");
+  GtkLabel *error_label = stk_test_template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG, "error_label");
   gsize length = 0;
 
   cr_assert (stk_sale_details_dialog_save_pdf (dialog, path));
@@ -399,9 +373,9 @@ Test (sales_view, read_only_offers_no_return_and_no_void)
   cr_assert_not (action_enabled (window, "win.return-sale", FALSE));
   cr_assert (action_enabled (window, "win.sale-details", TRUE));
   dialog = open_details (window, "win.sale-details");
-  cr_assert_not (gtk_widget_is_sensitive (template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
+  cr_assert_not (gtk_widget_is_sensitive (stk_test_template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
                                                           "void_button")));
-  cr_assert_not (gtk_widget_is_sensitive (template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
+  cr_assert_not (gtk_widget_is_sensitive (stk_test_template_child (dialog, STK_TYPE_SALE_DETAILS_DIALOG,
                                                           "return_button")));
   cr_assert_not (stk_sale_details_dialog_void (dialog, "", &error));
   gtk_window_destroy (GTK_WINDOW (dialog));

@@ -431,21 +431,6 @@ Test (sell_view, read_only_disables_complete_sale_and_the_scan_field)
   cr_assert_eq (query ("SELECT count(*) FROM sales"), 0);
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return w;
-    }
-  return NULL;
-}
-
 Test (sell_view, an_unknown_code_becomes_a_new_item_that_lands_in_the_basket)
 {
   StkWindow *window;
@@ -457,7 +442,7 @@ Test (sell_view, an_unknown_code_becomes_a_new_item_that_lands_in_the_basket)
   cr_assert (WAIT_UNTIL (settled (view)));
   cr_assert (gtk_revealer_get_reveal_child (sell_child (view, "unknown_revealer")));
   g_signal_emit_by_name (sell_child (view, "create_button"), "clicked");
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
   /* The New Item dialog starts with the scanned code. */
   code = child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry");
   cr_assert_str_eq (gtk_editable_get_text (GTK_EDITABLE (code)), "TEA-1");
@@ -466,7 +451,7 @@ Test (sell_view, an_unknown_code_becomes_a_new_item_that_lands_in_the_basket)
   gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "price_entry")),
                          "2.50");
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
   cr_assert_eq (query ("SELECT count(*) FROM items WHERE code = 'TEA-1'"), 1);
   /* The scan lands: a line for the new item, short (nothing received yet). */
   cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1));
@@ -480,7 +465,7 @@ Test (sell_view, an_unknown_code_becomes_a_new_item_that_lands_in_the_basket)
   scan (view, NEW_BARCODE);
   cr_assert (WAIT_UNTIL (settled (view)));
   g_signal_emit_by_name (sell_child (view, "create_button"), "clicked");
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
   gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry")),
                          "BOOK-1");
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));

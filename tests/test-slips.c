@@ -75,32 +75,6 @@ writer_barrier (void)
   stk_test_submit (writer (), stk_op_create_item (code, "", 0, 0));
 }
 
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  cr_assert_not_null (child, "no template child %s", name);
-  return child;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return w;
-    }
-  return NULL;
-}
-
 /* A visible toplevel other than @window (a dialog). */
 static gboolean
 other_window_shown (StkWindow *window)
@@ -121,7 +95,7 @@ static StkTableView *
 view_in (StkWindow  *window,
          const char *box)
 {
-  return STK_TABLE_VIEW (gtk_widget_get_first_child (template_child (window, STK_TYPE_WINDOW,
+  return STK_TABLE_VIEW (gtk_widget_get_first_child (stk_test_template_child (window, STK_TYPE_WINDOW,
                                                                      box)));
 }
 
@@ -164,7 +138,7 @@ Test (slips, delete_in_sales_or_moves_archives_nothing)
   add_item ("B-1", 5);
   stk_test_submit (writer (), stk_op_record_sale ("A-1", 1, -1, 0));
   window = open_window (2);
-  views = template_child (window, STK_TYPE_WINDOW, "view_stack");
+  views = stk_test_template_child (window, STK_TYPE_WINDOW, "view_stack");
   /* An item was selected in Items before: the user then looks at a sale. */
   stk_table_view_select_id (view_in (window, "items_box"),
                             query ("SELECT id FROM items WHERE code = 'B-1'"));
@@ -179,11 +153,11 @@ Test (slips, delete_in_sales_or_moves_archives_nothing)
     GtkWindow *prompt = NULL;
     GtkWindow *details;
 
-    cr_assert (WAIT_UNTIL ((prompt = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL),
+    cr_assert (WAIT_UNTIL ((prompt = stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL),
                "Delete in Sales asked nothing");
     stk_test_keys (prompt, "Escape");
-    cr_assert (WAIT_UNTIL (find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL));
-    details = find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG);
+    cr_assert (WAIT_UNTIL (stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL));
+    details = stk_test_find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG);
     cr_assert_not_null (details);
     gtk_window_destroy (details);
   }
@@ -216,7 +190,7 @@ Test (slips, shift_tab_twice_and_enter_from_search_archives_nothing)
   window = open_window (2);
   stk_table_view_select_id (view_in (window, "items_box"),
                             query ("SELECT id FROM items WHERE code = 'B-1'"));
-  search = template_child (window, STK_TYPE_WINDOW, "search_entry");
+  search = stk_test_template_child (window, STK_TYPE_WINDOW, "search_entry");
   gtk_widget_grab_focus (search);
   cr_assert (WAIT_UNTIL ((focus = gtk_root_get_focus (GTK_ROOT (window))) != NULL &&
                          gtk_widget_is_ancestor (focus, search)));
@@ -258,7 +232,7 @@ Test (slips, archive_is_undone_long_after_the_notice_and_redone)
   add_item ("A-1", 5);
   add_item ("B-1", 5);
   window = open_window (2);
-  notice = template_child (window, STK_TYPE_WINDOW, "notice");
+  notice = stk_test_template_child (window, STK_TYPE_WINDOW, "notice");
   items = view_in (window, "items_box");
   stk_table_view_select_id (items, query ("SELECT id FROM items WHERE code = 'B-1'"));
   cr_assert (stk_table_view_focus_results (items));
@@ -290,13 +264,13 @@ Test (slips, undo_history_goes_back_several_changes)
 
   add_item ("A-1", 5);
   window = open_window (1);
-  notice = template_child (window, STK_TYPE_WINDOW, "notice");
+  notice = stk_test_template_child (window, STK_TYPE_WINDOW, "notice");
   items = view_in (window, "items_box");
 
   /* A new item through the dialog, then archive it, then archive A-1. */
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-item", NULL));
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
-  gtk_editable_set_text (template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry"), "N-1");
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
+  gtk_editable_set_text (stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry"), "N-1");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
   cr_assert (WAIT_UNTIL (query ("SELECT count(*) FROM items WHERE code = 'N-1'") == 1));
   cr_assert (WAIT_UNTIL (loaded (items, 2)));
@@ -324,13 +298,13 @@ Test (slips, an_archived_code_is_offered_for_restore)
   stk_test_submit (writer (), stk_op_set_archived (query ("SELECT id FROM items"), TRUE));
   add_item ("B-1", 0);
   window = open_window (1);
-  notice = template_child (window, STK_TYPE_WINDOW, "notice");
+  notice = stk_test_template_child (window, STK_TYPE_WINDOW, "notice");
 
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-item", NULL));
-  cr_assert (WAIT_UNTIL ((dialog = find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
-  gtk_editable_set_text (template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry"), "A-1");
+  cr_assert (WAIT_UNTIL ((dialog = stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG)) != NULL));
+  gtk_editable_set_text (stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry"), "A-1");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
-  cr_assert (WAIT_UNTIL ((question = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL),
+  cr_assert (WAIT_UNTIL ((question = stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL),
              "no offer to restore the archived item");
   cr_assert_eq (gtk_window_get_transient_for (question), dialog);
   cr_assert_str_eq (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (question)),
@@ -342,7 +316,7 @@ Test (slips, an_archived_code_is_offered_for_restore)
   cr_assert (WAIT_UNTIL (archived () == 0), "the archived item was not restored");
   cr_assert_eq (query ("SELECT count(*) FROM items WHERE code = 'A-1'"), 1);
   cr_assert_eq (query ("SELECT on_hand FROM items WHERE code = 'A-1'"), 7, "its stock came back");
-  cr_assert (WAIT_UNTIL (find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
   cr_assert (WAIT_UNTIL (stk_notice_get_text (notice) != NULL &&
                          strstr (stk_notice_get_text (notice), "restored") != NULL));
   /* The restore is a step of the history too. */
@@ -436,8 +410,8 @@ Test (slips, the_notice_never_covers_the_action_bar)
   window = open_window (1);
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   stk_table_view_select_id (view_in (window, "items_box"), query ("SELECT id FROM items"));
-  notice = template_child (window, STK_TYPE_WINDOW, "notice");
-  views = template_child (window, STK_TYPE_WINDOW, "view_stack");
+  notice = stk_test_template_child (window, STK_TYPE_WINDOW, "notice");
+  views = stk_test_template_child (window, STK_TYPE_WINDOW, "view_stack");
   stk_notice_set_timeout (notice, 600000);
   stk_notice_show (notice, "Saved: a rather long notice about “A-1” and what became of it",
                    NULL);
@@ -447,7 +421,7 @@ Test (slips, the_notice_never_covers_the_action_bar)
 
   for (guint i = 0; i < G_N_ELEMENTS (bars); i++)
     {
-      GtkWidget *bar = template_child (window, STK_TYPE_WINDOW, bars[i]);
+      GtkWidget *bar = stk_test_template_child (window, STK_TYPE_WINDOW, bars[i]);
       guint n = 0;
 
       adw_view_stack_set_visible_child_name (views, names[i]);

@@ -45,40 +45,12 @@ read_text (const char *path)
   return contents;
 }
 
-/* Asserts that query_dump (path, sql) is the expected text (then the message, if any). */
+/* Asserts that stk_test_query_dump (path, sql) is the expected text (then a message). */
 #define assert_dump(path, sql, ...) \
   do { \
-    g_autofree char *dump_ = query_dump (path, sql); \
+    g_autofree char *dump_ = stk_test_query_dump (path, sql); \
     cr_assert_str_eq (dump_, __VA_ARGS__); \
   } while (0)
-
-/* Every value of every row @sql gives, as text. */
-static char *
-query_dump (const char *path,
-            const char *sql)
-{
-  GString *s = g_string_new (NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  cr_assert_eq (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  cr_assert_eq (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), SQLITE_OK, "%s: %s", sql,
-                sqlite3_errmsg (db));
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      for (int i = 0; i < sqlite3_column_count (stmt); i++)
-        {
-          const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-          g_string_append_printf (s, "%d:%s|", sqlite3_column_type (stmt, i),
-                                  text != NULL ? text : "");
-        }
-      g_string_append_c (s, '\n');
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_string_free (s, FALSE);
-}
 
 /* Every row of every table, ids included: "unchanged" means this is the same. A file
  * imported again records its op in applied_ops (and nothing else): @with_ops FALSE
@@ -98,7 +70,7 @@ snapshot_of (const char *path,
 
       if (!with_ops && strcmp (tables[i], "applied_ops") == 0)
         continue;
-      part = query_dump (path, sql);
+      part = stk_test_query_dump (path, sql);
       g_string_append_printf (s, "== %s\n%s", tables[i], part);
     }
   return g_string_free (s, FALSE);
@@ -300,7 +272,7 @@ Test (transfer_sales, export_all_then_import_all_gives_back_every_table)
     g_autofree char *want = NULL;
 
     sales = read_text (p);
-    uid = query_dump (db_path, sql);
+    uid = stk_test_query_dump (db_path, sql);
     uid[strlen (uid) - 2] = '\0'; /* "3:UID|\n" */
     want = g_strdup_printf ("2026-02-01T12:00:00Z,B-2,2,9.00,%s#2,%s,,card,"
                             "\"Birthday, \"\"gift\"\"\nwrap it\",,\r\n", uid + 2, uid + 2);
@@ -349,8 +321,8 @@ Test (transfer_sales, export_all_then_import_all_gives_back_every_table)
 
   for (guint i = 0; i < G_N_ELEMENTS (compare_sql); i++)
     {
-      g_autofree char *a = query_dump (db_path, compare_sql[i]);
-      g_autofree char *b = query_dump (copy_path, compare_sql[i]);
+      g_autofree char *a = stk_test_query_dump (db_path, compare_sql[i]);
+      g_autofree char *b = stk_test_query_dump (copy_path, compare_sql[i]);
 
       cr_assert_str_eq (b, a, "rows differ: %s", compare_sql[i]);
       cr_assert_str_neq (a, "", "%s returned rows", compare_sql[i]);
@@ -643,7 +615,7 @@ Test (transfer_sales, the_cli_imports_and_exports_returns)
   stk_test_run_db (&run, copy_path, "import", "returns", out, NULL);
   cr_assert_eq (run.status, 0, "%s", run.err);
   {
-    g_autofree char *want = query_dump (db_path, compare_sql[4]);
+    g_autofree char *want = stk_test_query_dump (db_path, compare_sql[4]);
 
     assert_dump (copy_path, compare_sql[4], want);
   }

@@ -74,24 +74,13 @@ add_item (const char *code,
                                                         "opening", 0));
 }
 
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  cr_assert_not_null (child, "no template child %s", name);
-  return child;
-}
-
 static void
 set_text (gpointer    widget,
           GType       type,
           const char *name,
           const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (template_child (widget, type, name)), text);
+  gtk_editable_set_text (GTK_EDITABLE (stk_test_template_child (widget, type, name)), text);
 }
 
 /* The first toplevel of @type, or NULL. */
@@ -189,7 +178,7 @@ action_enabled (StkWindow  *window,
                 const char *action,
                 const char *string_target)
 {
-  AdwHeaderBar *bar = template_child (window, STK_TYPE_WINDOW, "header_bar");
+  AdwHeaderBar *bar = stk_test_template_child (window, STK_TYPE_WINDOW, "header_bar");
   GtkWidget *probe = gtk_button_new ();
   gboolean enabled;
 
@@ -207,7 +196,7 @@ action_enabled (StkWindow  *window,
 static StkTableModel *
 items_model (StkWindow *window)
 {
-  GtkBox *box = template_child (window, STK_TYPE_WINDOW, "items_box");
+  GtkBox *box = stk_test_template_child (window, STK_TYPE_WINDOW, "items_box");
   GtkWidget *view = gtk_widget_get_first_child (GTK_WIDGET (box));
 
   cr_assert (STK_IS_TABLE_VIEW (view));
@@ -217,7 +206,7 @@ items_model (StkWindow *window)
 static StkTableView *
 items_view (StkWindow *window)
 {
-  GtkBox *box = template_child (window, STK_TYPE_WINDOW, "items_box");
+  GtkBox *box = stk_test_template_child (window, STK_TYPE_WINDOW, "items_box");
 
   return STK_TABLE_VIEW (gtk_widget_get_first_child (GTK_WIDGET (box)));
 }
@@ -234,7 +223,7 @@ Test (window, item_dialog_creates_item_and_undo_deletes_it)
   set_text (dialog, STK_TYPE_ITEM_DIALOG, "code_entry", "BOLT-M6");
   set_text (dialog, STK_TYPE_ITEM_DIALOG, "description_entry", "Hex bolt M6");
   set_text (dialog, STK_TYPE_ITEM_DIALOG, "price_entry", "12.50");
-  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_ITEM_DIALOG, "reorder_spin"), 5);
+  gtk_spin_button_set_value (stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG, "reorder_spin"), 5);
 
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
   cr_assert (WAIT_UNTIL (saved.saved), "the item was not saved");
@@ -269,11 +258,11 @@ Test (window, duplicate_code_is_shown_at_the_field_and_nothing_saved)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
   cr_assert (stk_item_dialog_get_pending (dialog), "the save did not go to the writer");
 
-  code_error = template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_error");
+  code_error = stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_error");
   cr_assert (WAIT_UNTIL (!stk_item_dialog_get_pending (dialog)));
   cr_assert (gtk_widget_get_visible (GTK_WIDGET (code_error)), "no error under the code field");
   cr_assert_gt (strlen (gtk_label_get_text (code_error)), 0);
-  cr_assert (gtk_widget_has_css_class (template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry"),
+  cr_assert (gtk_widget_has_css_class (stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry"),
                                        "error"));
   cr_assert_not (saved.saved);
   cr_assert_eq (find_toplevel (STK_TYPE_ITEM_DIALOG), GTK_WINDOW (dialog), "the dialog closed");
@@ -300,8 +289,8 @@ Test (window, bad_price_and_empty_code_are_refused_inline)
   set_text (dialog, STK_TYPE_ITEM_DIALOG, "price_entry", "12.345");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
 
-  cr_assert (gtk_widget_get_visible (template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_error")));
-  cr_assert (gtk_widget_get_visible (template_child (dialog, STK_TYPE_ITEM_DIALOG, "price_error")));
+  cr_assert (gtk_widget_get_visible (stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG, "code_error")));
+  cr_assert (gtk_widget_get_visible (stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG, "price_error")));
   cr_assert_not (stk_item_dialog_get_pending (dialog));
   stk_writer_get_figures (writer (), &after);
   cr_assert_eq (after.submitted, before.submitted, "an invalid item was submitted");
@@ -322,7 +311,7 @@ Test (window, edit_dialog_changes_the_item_and_undo_restores_it)
   dialog = stk_item_dialog_new (NULL, writer (), &info);
   g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
   gtk_window_present (GTK_WINDOW (dialog));
-  cr_assert_str_eq (gtk_editable_get_text (template_child (dialog, STK_TYPE_ITEM_DIALOG,
+  cr_assert_str_eq (gtk_editable_get_text (stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG,
                                                            "price_entry")), "0.25");
   set_text (dialog, STK_TYPE_ITEM_DIALOG, "description_entry", "Hex nut M6");
   set_text (dialog, STK_TYPE_ITEM_DIALOG, "price_entry", "0.30");
@@ -350,12 +339,12 @@ Test (window, sale_dialog_lowers_on_hand_and_undo_restores_it)
   g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
   gtk_window_present (GTK_WINDOW (dialog));
   set_text (dialog, STK_TYPE_SALE_DIALOG, "code_entry", "WASHER");
-  price = template_child (dialog, STK_TYPE_SALE_DIALOG, "price_entry");
+  price = stk_test_template_child (dialog, STK_TYPE_SALE_DIALOG, "price_entry");
 
   /* The price defaults to the item's, looked up off the main thread. */
   cr_assert (WAIT_UNTIL (!stk_sale_dialog_get_busy (dialog) && gtk_editable_get_text (price)[0]));
   cr_assert_str_eq (gtk_editable_get_text (price), "1.99");
-  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_SALE_DIALOG, "quantity_spin"), 3);
+  gtk_spin_button_set_value (stk_test_template_child (dialog, STK_TYPE_SALE_DIALOG, "quantity_spin"), 3);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
   cr_assert (WAIT_UNTIL (saved.saved));
 
@@ -377,7 +366,7 @@ Test (window, sale_dialog_reports_an_unknown_code)
   add_item ("WASHER", "Washer", 199, 10);
   dialog = stk_sale_dialog_new (NULL, writer (), stk_session_get_store (session), "NOPE");
   gtk_window_present (GTK_WINDOW (dialog));
-  code_error = template_child (dialog, STK_TYPE_SALE_DIALOG, "code_error");
+  code_error = stk_test_template_child (dialog, STK_TYPE_SALE_DIALOG, "code_error");
   cr_assert (WAIT_UNTIL (!stk_sale_dialog_get_busy (dialog) && gtk_widget_get_visible (code_error)));
 }
 
@@ -396,13 +385,13 @@ record_movement (StkMovementKind kind,
   dialog = stk_movement_dialog_new (NULL, writer (), stk_session_get_store (session), kind, code);
   g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), saved);
   gtk_window_present (GTK_WINDOW (dialog));
-  gtk_drop_down_set_selected (template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "kind_dropdown"),
+  gtk_drop_down_set_selected (stk_test_template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "kind_dropdown"),
                               kind_index);
   cr_assert (WAIT_UNTIL (!stk_movement_dialog_get_busy (dialog)), "the item lookup did not end");
-  cr_assert_not (gtk_widget_get_visible (template_child (dialog, STK_TYPE_MOVEMENT_DIALOG,
+  cr_assert_not (gtk_widget_get_visible (stk_test_template_child (dialog, STK_TYPE_MOVEMENT_DIALOG,
                                                          "code_error")),
                  "%s was not found", code);
-  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "quantity_spin"),
+  gtk_spin_button_set_value (stk_test_template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "quantity_spin"),
                              quantity);
   set_text (dialog, STK_TYPE_MOVEMENT_DIALOG, "reason_entry", reason);
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
@@ -455,10 +444,10 @@ Test (window, movement_dialog_refuses_an_unknown_code)
                                     STK_MOVEMENT_RECEIVE, "NOPE");
   g_signal_connect (dialog, "saved", G_CALLBACK (saved_cb), &saved);
   gtk_window_present (GTK_WINDOW (dialog));
-  code_error = template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "code_error");
+  code_error = stk_test_template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "code_error");
   cr_assert (WAIT_UNTIL (!stk_movement_dialog_get_busy (dialog) && gtk_widget_get_visible (code_error)),
              "no error for an unknown code");
-  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "quantity_spin"), 2);
+  gtk_spin_button_set_value (stk_test_template_child (dialog, STK_TYPE_MOVEMENT_DIALOG, "quantity_spin"), 2);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
   cr_assert (WAIT_UNTIL (!stk_movement_dialog_get_pending (dialog)));
   /* Had the save submitted anything, it would be committed and answered by now. */
@@ -483,7 +472,7 @@ Test (window, new_item_through_the_window_then_undo)
 
   add_item ("A-1", "First", 100, 5);
   window = new_window (session);
-  notice = template_child (window, STK_TYPE_WINDOW, "notice");
+  notice = stk_test_template_child (window, STK_TYPE_WINDOW, "notice");
   cr_assert (action_enabled (window, "win.new-item", NULL));
   cr_assert (action_enabled (window, "win.import", "skus"));
   cr_assert_not (action_enabled (window, "win.undo", NULL), "nothing to undo yet");
@@ -535,7 +524,7 @@ Test (window, edit_selected_item_and_sale_through_the_window)
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-item", NULL));
   dialog = find_toplevel (STK_TYPE_ITEM_DIALOG);
   cr_assert_not_null (dialog);
-  cr_assert_str_eq (gtk_editable_get_text (template_child (dialog, STK_TYPE_ITEM_DIALOG,
+  cr_assert_str_eq (gtk_editable_get_text (stk_test_template_child (dialog, STK_TYPE_ITEM_DIALOG,
                                                            "code_entry")), "B-2");
   set_text (dialog, STK_TYPE_ITEM_DIALOG, "description_entry", "Second, edited");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
@@ -546,9 +535,9 @@ Test (window, edit_selected_item_and_sale_through_the_window)
   cr_assert (gtk_widget_activate_action (GTK_WIDGET (window), "win.record-sale", NULL));
   dialog = find_toplevel (STK_TYPE_SALE_DIALOG);
   cr_assert_not_null (dialog);
-  cr_assert_str_eq (gtk_editable_get_text (template_child (dialog, STK_TYPE_SALE_DIALOG,
+  cr_assert_str_eq (gtk_editable_get_text (stk_test_template_child (dialog, STK_TYPE_SALE_DIALOG,
                                                            "code_entry")), "B-2");
-  gtk_spin_button_set_value (template_child (dialog, STK_TYPE_SALE_DIALOG, "quantity_spin"), 2);
+  gtk_spin_button_set_value (stk_test_template_child (dialog, STK_TYPE_SALE_DIALOG, "quantity_spin"), 2);
   cr_assert (WAIT_UNTIL (!stk_sale_dialog_get_busy (STK_SALE_DIALOG (dialog))));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
   cr_assert (WAIT_UNTIL (query ("SELECT on_hand FROM items WHERE code = 'B-2'") == 6));
@@ -571,7 +560,7 @@ Test (window, search_narrows_the_list)
   cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (model) &&
                          g_list_model_get_n_items (G_LIST_MODEL (model)) == 4));
 
-  search = template_child (window, STK_TYPE_WINDOW, "search_entry");
+  search = stk_test_template_child (window, STK_TYPE_WINDOW, "search_entry");
   gtk_editable_set_text (search, "bolt");
   cr_assert (WAIT_UNTIL (g_strcmp0 (stk_table_model_get_search (model), "bolt") == 0 &&
                          !stk_table_model_get_loading (model) &&
@@ -609,10 +598,10 @@ Test (window, read_only_session_disables_every_edit_action)
   stk_table_view_select_id (items_view (window), query ("SELECT id FROM items"));
 
   cr_assert_not_null (strstr (gtk_window_get_title (GTK_WINDOW (window)), "(read-only)"));
-  cr_assert (gtk_revealer_get_reveal_child (template_child (window, STK_TYPE_WINDOW,
+  cr_assert (gtk_revealer_get_reveal_child (stk_test_template_child (window, STK_TYPE_WINDOW,
                                                             "banner_revealer")));
   /* Buttons follow their action's enabled state. */
-  cr_assert (WAIT_UNTIL (!gtk_widget_get_sensitive (template_child (window, STK_TYPE_WINDOW,
+  cr_assert (WAIT_UNTIL (!gtk_widget_get_sensitive (stk_test_template_child (window, STK_TYPE_WINDOW,
                                                                     "new_item_button"))));
 
   for (guint i = 0; i < G_N_ELEMENTS (edit_actions); i++)
@@ -675,8 +664,8 @@ Test (window, load_sample_data_fills_an_empty_inventory)
   gint64 active;
 
   window = new_window (session);
-  main_stack = template_child (window, STK_TYPE_WINDOW, "main_stack");
-  notice = template_child (window, STK_TYPE_WINDOW, "notice");
+  main_stack = stk_test_template_child (window, STK_TYPE_WINDOW, "main_stack");
+  notice = stk_test_template_child (window, STK_TYPE_WINDOW, "notice");
   cr_assert (WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (main_stack), "empty") == 0),
              "no empty state on an empty inventory");
   cr_assert (action_enabled (window, "win.load-sample", NULL));
@@ -705,7 +694,7 @@ Test (window, load_sample_data_fills_an_empty_inventory)
 static StkReportsView *
 reports_view (StkWindow *window)
 {
-  GtkBox *box = template_child (window, STK_TYPE_WINDOW, "reports_box");
+  GtkBox *box = stk_test_template_child (window, STK_TYPE_WINDOW, "reports_box");
   GtkWidget *view = gtk_widget_get_first_child (GTK_WIDGET (box));
 
   cr_assert (STK_IS_REPORTS_VIEW (view));
@@ -755,7 +744,7 @@ Test (window, size_view_and_report_period_are_remembered)
 
   /* A new window starts as the settings say. */
   window = new_window (session);
-  view_stack = template_child (window, STK_TYPE_WINDOW, "view_stack");
+  view_stack = stk_test_template_child (window, STK_TYPE_WINDOW, "view_stack");
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   cr_assert_eq (width, 1100, "width %d", width);
   cr_assert_eq (height, 700);
@@ -785,7 +774,7 @@ Test (window, size_view_and_report_period_are_remembered)
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   cr_assert_eq (width, 1180);
   cr_assert_eq (height, 760);
-  cr_assert_str_eq (adw_view_stack_get_visible_child_name (template_child (window, STK_TYPE_WINDOW,
+  cr_assert_str_eq (adw_view_stack_get_visible_child_name (stk_test_template_child (window, STK_TYPE_WINDOW,
                                                                            "view_stack")), "sales");
   cr_assert_eq (report_days (window), 365);
 }
@@ -822,7 +811,7 @@ Test (window, the_status_line_counts_the_visible_list)
   stk_test_submit (writer (), stk_op_record_movement ("MUG", STK_MOVEMENT_RECEIVE, 5, "", 0));
   stk_test_submit (writer (), stk_op_record_sale ("MUG", 1, 450, 0));
   window = new_window (session);
-  count = template_child (window, STK_TYPE_WINDOW, "count_label");
+  count = stk_test_template_child (window, STK_TYPE_WINDOW, "count_label");
   cr_assert (WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (count)) &&
                          g_str_equal (gtk_label_get_text (count), "2 items")),
              "“%s”", gtk_label_get_text (count));

@@ -35,4 +35,12 @@ StkReport   *stk_query_report           (sqlite3      *db,
                                          guint         top_limit,
                                          gint64        now_us,
                                          GError      **error);
+/* Shared by the engine's reads: a text column as a new string ("" for NULL), and a
+ * read's failure as one sentence (an interrupted read is G_IO_ERROR_CANCELLED). */
+char        *stk_query_column_dup       (sqlite3_stmt *stmt,
+                                         int           col);
+void         stk_query_set_read_error   (GError      **error,
+                                         sqlite3      *db,
+                                         const char   *what);
+
 G_END_DECLS

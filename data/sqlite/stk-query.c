@@ -26,9 +26,9 @@ top_seller_free (gpointer data)
   g_free (t);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
+char *
+stk_query_column_dup (sqlite3_stmt *stmt,
+                      int           col)
 {
   const char *s = (const char *) sqlite3_column_text (stmt, col);
 
@@ -43,8 +43,8 @@ read_item (sqlite3_stmt *stmt,
            StkItemInfo  *out)
 {
   out->id = sqlite3_column_int64 (stmt, 0);
-  out->code = column_dup (stmt, 1);
-  out->description = column_dup (stmt, 2);
+  out->code = stk_query_column_dup (stmt, 1);
+  out->description = stk_query_column_dup (stmt, 2);
   out->on_hand = sqlite3_column_int64 (stmt, 3);
   out->unit_price_cents = sqlite3_column_int64 (stmt, 4);
   out->reorder_level = sqlite3_column_int64 (stmt, 5);
@@ -52,10 +52,10 @@ read_item (sqlite3_stmt *stmt,
   out->updated_at_us = sqlite3_column_int64 (stmt, 7);
 }
 
-static void
-set_read_error (GError     **error,
-                sqlite3     *db,
-                const char  *what)
+void
+stk_query_set_read_error (GError     **error,
+                          sqlite3     *db,
+                          const char  *what)
 {
   int rc = sqlite3_extended_errcode (db);
 
@@ -80,7 +80,7 @@ query_one_item (sqlite3       *db,
   else if (rc == SQLITE_DONE)
     g_set_error_literal (error, STK_ERROR, STK_ERROR_NOT_FOUND, not_found);
   else
-    set_read_error (error, db, _("Cannot read the item"));
+    stk_query_set_read_error (error, db, _("Cannot read the item"));
   sqlite3_reset (stmt);
   return rc == SQLITE_ROW;
 }
@@ -206,7 +206,7 @@ stk_query_complete_codes (sqlite3      *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_read_error (error, db, _("Cannot complete the item code"));
+      stk_query_set_read_error (error, db, _("Cannot complete the item code"));
       return NULL;
     }
   return g_strv_builder_end (builder);
@@ -280,7 +280,7 @@ report_per_day (sqlite3    *db,
       sqlite3_reset (stmt);
       if (rc != SQLITE_ROW)
         {
-          set_read_error (error, db, _("Cannot read the sales"));
+          stk_query_set_read_error (error, db, _("Cannot read the sales"));
           return FALSE;
         }
       if (!stk_db_checked_add (report->total_quantity, day.quantity, &report->total_quantity,
@@ -325,8 +325,8 @@ report_top_sellers (sqlite3    *db,
       StkTopSeller *t = g_new0 (StkTopSeller, 1);
 
       t->item_id = sqlite3_column_int64 (stmt, 0);
-      t->code = column_dup (stmt, 1);
-      t->description = column_dup (stmt, 2);
+      t->code = stk_query_column_dup (stmt, 1);
+      t->description = stk_query_column_dup (stmt, 2);
       t->quantity = sqlite3_column_int64 (stmt, 3);
       t->revenue_cents = sqlite3_column_int64 (stmt, 4);
       g_ptr_array_add (report->top_sellers, t);
@@ -334,7 +334,7 @@ report_top_sellers (sqlite3    *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_read_error (error, db, _("Cannot read the top sellers"));
+      stk_query_set_read_error (error, db, _("Cannot read the top sellers"));
       return FALSE;
     }
   return TRUE;
@@ -364,7 +364,7 @@ report_stock (sqlite3    *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
     {
-      set_read_error (error, db, _("Cannot read the stock value"));
+      stk_query_set_read_error (error, db, _("Cannot read the stock value"));
       return FALSE;
     }
 
@@ -389,7 +389,7 @@ report_stock (sqlite3    *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_read_error (error, db, _("Cannot read the items below their reorder level"));
+      stk_query_set_read_error (error, db, _("Cannot read the items below their reorder level"));
       return FALSE;
     }
   return TRUE;

@@ -511,28 +511,6 @@ has_table (sqlite3    *db,
   return has;
 }
 
-static void
-set_read_error (GError     **error,
-                sqlite3     *db,
-                const char  *what)
-{
-  int rc = sqlite3_extended_errcode (db);
-
-  if (rc == SQLITE_INTERRUPT)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
-  else
-    stk_db_set_error (error, db, rc, what);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, col);
-
-  return g_strdup (text != NULL ? text : "");
-}
-
 gboolean
 stk_sqlite_item_by_scan (sqlite3      *db,
                          const char   *text,
@@ -564,7 +542,7 @@ stk_sqlite_item_by_scan (sqlite3      *db,
           pack = sqlite3_column_int64 (stmt, 1);
         }
       else if (rc != SQLITE_DONE)
-        set_read_error (error, db, _("Cannot read the item"));
+        stk_query_set_read_error (error, db, _("Cannot read the item"));
       sqlite3_reset (stmt);
       if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return FALSE;
@@ -606,12 +584,12 @@ stk_sqlite_item_barcodes (sqlite3  *db,
   sqlite3_bind_int64 (stmt, 1, item_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      StkBarcode b = { column_dup (stmt, 0), (guint) sqlite3_column_int64 (stmt, 1) };
+      StkBarcode b = { stk_query_column_dup (stmt, 0), (guint) sqlite3_column_int64 (stmt, 1) };
 
       g_array_append_val (barcodes, b);
     }
   if (rc != SQLITE_DONE)
-    set_read_error (error, db, _("Cannot read the barcodes"));
+    stk_query_set_read_error (error, db, _("Cannot read the barcodes"));
   sqlite3_reset (stmt);
   return rc == SQLITE_DONE ? g_steal_pointer (&barcodes) : NULL;
 }
@@ -642,7 +620,7 @@ stk_sqlite_read_sale (sqlite3  *db,
   if (rc == SQLITE_ROW)
     sale_id = sqlite3_column_int64 (stmt, 0);
   else if (rc != SQLITE_DONE)
-    set_read_error (error, db, _("Cannot read the sale"));
+    stk_query_set_read_error (error, db, _("Cannot read the sale"));
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
     {
@@ -680,18 +658,18 @@ stk_sqlite_read_sale (sqlite3  *db,
         {
           sale->sale_id = sale_id;
           g_free (sale->uid);
-          sale->uid = column_dup (stmt, 1);
+          sale->uid = stk_query_column_dup (stmt, 1);
           sale->sold_at_us = sqlite3_column_int64 (stmt, 2);
           g_free (sale->note);
-          sale->note = column_dup (stmt, 3);
+          sale->note = stk_query_column_dup (stmt, 3);
           g_free (sale->payment);
-          sale->payment = column_dup (stmt, 4);
+          sale->payment = stk_query_column_dup (stmt, 4);
           sale->voided = sqlite3_column_int (stmt, 5) != 0;
           g_free (sale->void_reason);
-          sale->void_reason = column_dup (stmt, 6);
+          sale->void_reason = stk_query_column_dup (stmt, 6);
         }
-      line->code = column_dup (stmt, 7);
-      line->description = column_dup (stmt, 8);
+      line->code = stk_query_column_dup (stmt, 7);
+      line->description = stk_query_column_dup (stmt, 8);
       line->quantity = sqlite3_column_int64 (stmt, 9);
       line->unit_price_cents = sqlite3_column_int64 (stmt, 10);
       line->discount_cents = sqlite3_column_int64 (stmt, 11);
@@ -701,7 +679,7 @@ stk_sqlite_read_sale (sqlite3  *db,
       g_ptr_array_add (sale->lines, line);
     }
   if (rc != SQLITE_DONE)
-    set_read_error (error, db, _("Cannot read the sale"));
+    stk_query_set_read_error (error, db, _("Cannot read the sale"));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return NULL;
@@ -723,16 +701,16 @@ stk_sqlite_read_sale (sqlite3  *db,
 
           ret->return_id = sqlite3_column_int64 (stmt, 0);
           ret->line_id = sqlite3_column_int64 (stmt, 1);
-          ret->code = column_dup (stmt, 2);
+          ret->code = stk_query_column_dup (stmt, 2);
           ret->quantity = sqlite3_column_int64 (stmt, 3);
           ret->refund_cents = sqlite3_column_int64 (stmt, 4);
           ret->returned_at_us = sqlite3_column_int64 (stmt, 5);
-          ret->reason = column_dup (stmt, 6);
+          ret->reason = stk_query_column_dup (stmt, 6);
           sale->refunded_cents += ret->refund_cents;
           g_ptr_array_add (sale->returns, ret);
         }
       if (rc != SQLITE_DONE)
-        set_read_error (error, db, _("Cannot read the sale"));
+        stk_query_set_read_error (error, db, _("Cannot read the sale"));
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
         return NULL;

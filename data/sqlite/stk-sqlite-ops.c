@@ -50,11 +50,11 @@ stk_sqlite_set_statement_error (GError     **error,
     stk_db_set_error (error, db, rc, code);
 }
 
-static gboolean
-step_done (sqlite3_stmt  *stmt,
-           sqlite3       *db,
-           const char    *code,
-           GError       **error)
+gboolean
+stk_sqlite_step_done (sqlite3_stmt  *stmt,
+                      sqlite3       *db,
+                      const char    *code,
+                      GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -127,7 +127,7 @@ stk_sqlite_insert_item (sqlite3     *db,
   sqlite3_bind_int64 (stmt, 4, reorder_level);
   sqlite3_bind_int (stmt, 5, archived ? 1 : 0);
   sqlite3_bind_int64 (stmt, 6, now);
-  if (!step_done (stmt, db, code, error))
+  if (!stk_sqlite_step_done (stmt, db, code, error))
     return 0;
   return sqlite3_last_insert_rowid (db);
 }
@@ -198,7 +198,7 @@ stk_sqlite_insert_movement (sqlite3         *db,
   sqlite3_bind_int64 (stmt, 5, moved_at_us > 0 ? moved_at_us : stk_db_now_us ());
   if (reference != NULL)
     sqlite3_bind_text (stmt, 6, reference, -1, SQLITE_STATIC);
-  if (!step_done (stmt, db, code, error))
+  if (!stk_sqlite_step_done (stmt, db, code, error))
     return 0;
   if (sqlite3_changes (db) == 0)
     {
@@ -271,7 +271,7 @@ apply_update_item (StkOp    *op,
   sqlite3_bind_int64 (stmt, 4, d->unit_price_cents);
   sqlite3_bind_int64 (stmt, 5, d->reorder_level);
   sqlite3_bind_int64 (stmt, 6, stk_db_now_us ());
-  if (!step_done (stmt, db, d->code, error))
+  if (!stk_sqlite_step_done (stmt, db, d->code, error))
     return FALSE;
   if (sqlite3_changes (db) == 0)
     {
@@ -298,7 +298,7 @@ apply_set_archived (StkOp    *op,
   sqlite3_bind_int64 (stmt, 1, d->id);
   sqlite3_bind_int (stmt, 2, d->archived ? 1 : 0);
   sqlite3_bind_int64 (stmt, 3, stk_db_now_us ());
-  if (!step_done (stmt, db, id_str, error))
+  if (!stk_sqlite_step_done (stmt, db, id_str, error))
     return FALSE;
   if (sqlite3_changes (db) == 0)
     {
@@ -422,7 +422,7 @@ apply_void_sale (StkOp    *op,
   sqlite3_bind_int64 (stmt, 1, d->sale_id);
   sqlite3_bind_int64 (stmt, 2, stk_db_now_us ());
   sqlite3_bind_text (stmt, 3, d->reason, -1, SQLITE_STATIC);
-  if (!step_done (stmt, db, code, error))
+  if (!stk_sqlite_step_done (stmt, db, code, error))
     return FALSE;
   stk_op_set_row_id (op, d->sale_id);
   return TRUE;
@@ -476,13 +476,13 @@ apply_delete_item (StkOp    *op,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, d->id);
-  if (!step_done (stmt, db, code, error))
+  if (!stk_sqlite_step_done (stmt, db, code, error))
     return FALSE;
   stmt = stk_db_stmt (db, "DELETE FROM items WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, d->id);
-  if (!step_done (stmt, db, code, error))
+  if (!stk_sqlite_step_done (stmt, db, code, error))
     return FALSE;
   stk_op_set_row_id (op, d->id);
   return TRUE;

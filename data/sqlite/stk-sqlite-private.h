@@ -79,6 +79,12 @@ char     *stk_sqlite_counted_after_message (const char       *code,
 void      stk_sqlite_set_statement_error (GError             **error,
                                           sqlite3             *db,
                                           const char          *code);
+/* Steps @stmt once and resets it; a failure is said as stk_sqlite_set_statement_error()
+ * says it, naming @code. */
+gboolean  stk_sqlite_step_done           (sqlite3_stmt        *stmt,
+                                          sqlite3             *db,
+                                          const char          *code,
+                                          GError             **error);
 gint64    stk_sqlite_lookup_item_id      (sqlite3             *db,
                                           const char          *code,
                                           GError             **error);

@@ -98,20 +98,6 @@ resolve_code (sqlite3     *db,
   return rc == SQLITE_ROW;
 }
 
-static gboolean
-step_statement (sqlite3_stmt  *stmt,
-                sqlite3       *db,
-                const char    *code,
-                GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    stk_sqlite_set_statement_error (error, db, code);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW;
-}
-
 gint64
 stk_sqlite_insert_sale_line (sqlite3                 *db,
                              const StkSqliteSaleLine *line,
@@ -153,7 +139,7 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
   sqlite3_bind_int64 (stmt, 7, line->discount_cents);
   sqlite3_bind_text (stmt, 8, line->note != NULL ? line->note : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, line->payment != NULL ? line->payment : "", -1, SQLITE_STATIC);
-  if (!step_statement (stmt, db, line->code, error))
+  if (!stk_sqlite_step_done (stmt, db, line->code, error))
     return 0;
   if (sqlite3_changes (db) == 0)
     {
@@ -376,7 +362,7 @@ stk_sqlite_insert_return (sqlite3     *db,
   sqlite3_bind_int64 (stmt, 4, refund);
   sqlite3_bind_text (stmt, 5, reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, at);
-  if (!step_statement (stmt, db, code, error))
+  if (!stk_sqlite_step_done (stmt, db, code, error))
     return 0;
   return sqlite3_last_insert_rowid (db);
 }
@@ -440,7 +426,7 @@ insert_barcode (sqlite3           *db,
   sqlite3_bind_text (stmt, 2, b->code, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, item_id);
   sqlite3_bind_int64 (stmt, 4, b->pack);
-  return step_statement (stmt, db, b->code, error);
+  return stk_sqlite_step_done (stmt, db, b->code, error);
 }
 
 gboolean
@@ -482,7 +468,7 @@ stk_sqlite_apply_barcodes (StkOp    *op,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, item_id);
-      if (!step_statement (stmt, db, _("barcodes"), error))
+      if (!stk_sqlite_step_done (stmt, db, _("barcodes"), error))
         return FALSE;
     }
 

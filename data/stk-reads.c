@@ -611,6 +611,123 @@ stk_store_complete_codes_finish (StkStore      *store,
   return read_finish (store, result, STK_FUNC_TAG (stk_store_complete_codes_async), error);
 }
 
+typedef struct
+{
+  StkPagerQuery *query;
+  guint          limit;
+} SearchArgs;
+
+static void
+search_args_free (SearchArgs *args)
+{
+  g_clear_pointer (&args->query, stk_pager_query_unref);
+  g_free (args);
+}
+
+/* The items search of the list (the engine's index and fetch, one snapshot), its first
+ * @limit rows as StkItemInfo. */
+static gpointer
+search_items_read (StkStore      *store,
+                   StkEngineConn *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  SearchArgs *args = data;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_item_info_free);
+  g_autoptr(StkPagerIndex) index = NULL;
+  g_autoptr(GArray) rows = NULL;
+
+  /* A blank text searches for nothing (the query would list everything). */
+  if (args->query == NULL || args->limit == 0)
+    return g_steal_pointer (&items);
+  if (!engine->begin_read (db, error))
+    return NULL;
+  index = engine->index_build (db, args->query, NULL, cancellable, error);
+  if (index == NULL)
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  rows = engine->fetch (db, args->query, index, 0, args->limit, error);
+  if (rows == NULL)
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      StkPagerRow *row = &g_array_index (rows, StkPagerRow, i);
+      StkItemInfo *info = g_new0 (StkItemInfo, 1);
+
+      info->id = row->id;
+      info->code = g_steal_pointer (&row->code);
+      info->description = g_steal_pointer (&row->description);
+      info->on_hand = row->on_hand;
+      info->unit_price_cents = row->unit_price_cents;
+      info->reorder_level = row->reorder_level;
+      info->archived = row->archived;
+      info->updated_at_us = row->updated_at;
+      g_ptr_array_add (items, info);
+    }
+  return g_steal_pointer (&items);
+}
+
+static SearchArgs *
+search_args_new (const char *text,
+                 guint       limit)
+{
+  SearchArgs *args = g_new0 (SearchArgs, 1);
+
+  args->query = stk_pager_query_new (STK_PAGER_ITEMS, NULL, FALSE, text, NULL);
+  if (args->query != NULL && stk_pager_query_get_search (args->query) == NULL)
+    g_clear_pointer (&args->query, stk_pager_query_unref);
+  args->limit = limit;
+  return args;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SearchArgs, search_args_free)
+
+GPtrArray *
+stk_store_search_items (StkStore      *store,
+                        const char    *text,
+                        guint          limit,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(SearchArgs) args = NULL;
+
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  args = search_args_new (text, limit);
+  return run_read (store, search_items_read, args, cancellable, error);
+}
+
+void
+stk_store_search_items_async (StkStore            *store,
+                              const char          *text,
+                              guint                limit,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_search_items_async), "[stocktake] search items",
+              search_items_read, search_args_new (text, limit),
+              (GDestroyNotify) search_args_free, (GDestroyNotify) g_ptr_array_unref,
+              cancellable, callback, user_data);
+}
+
+GPtrArray *
+stk_store_search_items_finish (StkStore      *store,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_search_items_async), error);
+}
+
 /* ---- the inventory ---- */
 
 static gpointer

@@ -142,6 +142,25 @@ GStrv           stk_store_complete_codes_finish (StkStore           *store,
                                                  GAsyncResult       *result,
                                                  GError            **error);
 
+/* The first @limit active items that the Items list's search finds for @text (a code
+ * prefix, or words starting the words of the description, in any order, case and
+ * accents aside), in code order, from one read snapshot: a GPtrArray of StkItemInfo*
+ * (freed with it), empty when nothing matches or @text is blank. */
+GPtrArray      *stk_store_search_items          (StkStore           *store,
+                                                 const char         *text,
+                                                 guint               limit,
+                                                 GCancellable       *cancellable,
+                                                 GError            **error);
+void            stk_store_search_items_async    (StkStore           *store,
+                                                 const char         *text,
+                                                 guint               limit,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+GPtrArray      *stk_store_search_items_finish   (StkStore           *store,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+
 /* ---- the inventory ---- */
 
 /* stk_store_get_stats() on a worker thread. */

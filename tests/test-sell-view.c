@@ -3,8 +3,11 @@
  * land in order, a pack barcode counts its pack, a shortage shows on its line before
  * Complete Sale and the writer's "Line N" error keeps the basket, a completed sale takes
  * the stock and gives the scan field back, an unknown barcode is attached to an item and
- * then scans, and read-only turns the till off. In the real window, with real key
- * presses from the X server where the keyboard matters (tests/stk-test-keys.c). */
+ * then scans, and read-only turns the till off. Words typed find items as the Items
+ * search does: after a pause they are offered under the field (Down/Up choose, Enter or
+ * a click adds, Escape closes), and Enter on words that name no code adds the one item
+ * they find or offers the several. In the real window, with real key presses from the X
+ * server where the keyboard matters (tests/stk-test-keys.c). */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -473,4 +476,247 @@ Test (sell_view, an_unknown_code_becomes_a_new_item_that_lands_in_the_basket)
   cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "BOOK-1");
   cr_assert_eq (query ("SELECT count(*) FROM barcodes WHERE code = '" NEW_BARCODE "'"
                        " AND item_id = (SELECT id FROM items WHERE code = 'BOOK-1')"), 1);
+}
+
+/* ---- words of a description ---- */
+
+static void
+add_teapot (void)
+{
+  StkWriter *writer = stk_session_get_writer (session);
+
+  stk_test_submit (writer, stk_op_create_item ("TEAPOT", "Tea pot, white", 1500, 0));
+  stk_test_submit (writer, stk_op_record_movement ("TEAPOT", STK_MOVEMENT_RECEIVE, 2, "", 0));
+  stk_test_submit (writer, stk_op_create_item ("OLDTEA", "Tea spoon, old model", 100, 0));
+  stk_test_writer_barrier (writer);
+  stk_test_submit (writer, stk_op_set_archived (query ("SELECT id FROM items WHERE code = 'OLDTEA'"),
+                                                TRUE));
+  stk_test_writer_barrier (writer);
+}
+
+static gboolean
+suggestions_shown (StkSellView *view)
+{
+  return gtk_widget_get_visible (sell_child (view, "suggest_popover"));
+}
+
+static guint
+n_suggestions (StkSellView *view)
+{
+  guint n = 0;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (sell_child (view, "suggest_list")); w;
+       w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_LIST_BOX_ROW (w))
+      n++;
+  return n;
+}
+
+/* The texts of suggestion @i's labels, joined by "|". */
+static char *
+suggestion_text (StkSellView *view,
+                 guint        i)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (sell_child (view, "suggest_list"), (int) i);
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *box;
+
+  cr_assert_not_null (row, "no suggestion %u", i + 1);
+  box = gtk_list_box_row_get_child (row);
+  for (GtkWidget *w = gtk_widget_get_first_child (box); w; w = gtk_widget_get_next_sibling (w))
+    {
+      if (GTK_IS_LABEL (w))
+        g_string_append_printf (text, "%s%s", text->len ? "|" : "", gtk_label_get_text (GTK_LABEL (w)));
+      else
+        for (GtkWidget *l = gtk_widget_get_first_child (w); l; l = gtk_widget_get_next_sibling (l))
+          g_string_append_printf (text, "%s%s", text->len ? "|" : "",
+                                  gtk_label_get_text (GTK_LABEL (l)));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static const char *
+scan_text (StkSellView *view)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (sell_child (view, "scan_entry")));
+}
+
+Test (sell_view, typed_words_are_offered_after_a_pause_and_down_enter_adds_one)
+{
+  StkWindow *window;
+  StkSellView *view;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  add_teapot ();
+  view = open_till (session, &window);
+  cr_assert (WAIT_UNTIL (scan_has_focus (window, view)));
+  /* Typed (not Entered): after the pause, what "tea" finds — words of descriptions and
+   * code prefixes, the archived OLDTEA not among them. */
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "scan_entry")), "tea");
+  cr_assert_not (suggestions_shown (view), "shown before the pause");
+  cr_assert (WAIT_UNTIL (suggestions_shown (view) && n_suggestions (view) == 2),
+             "%u suggestions", n_suggestions (view));
+  first = suggestion_text (view, 0);
+  second = suggestion_text (view, 1);
+  cr_assert_str_eq (first, "SPOON|Tea spoon|3 on hand|1.20");
+  cr_assert_str_eq (second, "TEAPOT|Tea pot, white|2 on hand|15.00");
+  cr_assert_null (gtk_list_box_get_selected_row (sell_child (view, "suggest_list")),
+                  "nothing is chosen before Down");
+  cr_assert (scan_has_focus (window, view), "the suggestions took the focus");
+
+  /* Down, Down, Up: the first; Enter adds it, as a scan of its code would. */
+  stk_test_keys (GTK_WINDOW (window), "Down Down Up");
+  cr_assert_eq (gtk_list_box_row_get_index (
+                  gtk_list_box_get_selected_row (sell_child (view, "suggest_list"))), 0);
+  cr_assert (scan_has_focus (window, view));
+  stk_test_keys (GTK_WINDOW (window), "Return");
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1));
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "SPOON");
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 1);
+  cr_assert_not (suggestions_shown (view));
+  cr_assert_str_eq (scan_text (view), "");
+  cr_assert (scan_has_focus (window, view), "the field lost the focus after the add");
+
+  /* Again, by a click on the second: TEAPOT. */
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "scan_entry")), "pot whi");
+  cr_assert (WAIT_UNTIL (suggestions_shown (view) && n_suggestions (view) == 1));
+  g_signal_emit_by_name (sell_child (view, "suggest_list"), "row-activated",
+                         gtk_list_box_get_row_at_index (sell_child (view, "suggest_list"), 0));
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 2));
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "TEAPOT");
+  cr_assert_not (suggestions_shown (view));
+  cr_assert (scan_has_focus (window, view));
+
+  /* Escape closes them and keeps the text and the focus; nothing is added. */
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "scan_entry")), "spoon");
+  cr_assert (WAIT_UNTIL (suggestions_shown (view) && n_suggestions (view) == 1));
+  stk_test_keys (GTK_WINDOW (window), "Down Escape");
+  cr_assert_not (suggestions_shown (view));
+  cr_assert_str_eq (scan_text (view), "spoon");
+  cr_assert (scan_has_focus (window, view));
+  cr_assert (stk_test_drain ());
+  cr_assert_eq (n_lines (view), 2);
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 1);
+}
+
+Test (sell_view, the_suggestions_follow_the_text)
+{
+  StkWindow *window;
+  StkSellView *view;
+  g_autofree char *mug = NULL;
+  g_autofree char *pot = NULL;
+
+  add_teapot ();
+  view = open_till (session, &window);
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "scan_entry")), "blue");
+  cr_assert (WAIT_UNTIL (suggestions_shown (view) && n_suggestions (view) == 1));
+  mug = suggestion_text (view, 0);
+  cr_assert (g_str_has_prefix (mug, "MUG|"), "%s", mug);
+  /* Typed on: the shown ones stay, none chosen, until the new words' answer. */
+  stk_test_keys (GTK_WINDOW (window), "Down");
+  cr_assert_not_null (gtk_list_box_get_selected_row (sell_child (view, "suggest_list")));
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "scan_entry")), "pot");
+  cr_assert_null (gtk_list_box_get_selected_row (sell_child (view, "suggest_list")));
+  cr_assert (WAIT_UNTIL (suggestions_shown (view) &&
+                         g_str_has_prefix (pot = (g_free (pot), suggestion_text (view, 0)),
+                                           "TEAPOT|")),
+             "%s", pot);
+  cr_assert_eq (n_suggestions (view), 1);
+  /* Words that find nothing: the list goes once their answer is in. */
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "scan_entry")), "pot zebra");
+  cr_assert (WAIT_UNTIL (!suggestions_shown (view)));
+  /* Emptied: nothing to offer. */
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "scan_entry")), "tea");
+  cr_assert (WAIT_UNTIL (suggestions_shown (view)));
+  gtk_editable_set_text (GTK_EDITABLE (sell_child (view, "scan_entry")), "");
+  cr_assert_not (suggestions_shown (view));
+  cr_assert (stk_test_drain ());
+  cr_assert_eq (n_lines (view), 0);
+}
+
+Test (sell_view, enter_on_words_that_find_one_item_adds_it)
+{
+  StkWindow *window;
+  StkSellView *view;
+
+  add_teapot ();
+  view = open_till (session, &window);
+  /* Not a code nor a barcode; "mug blue" finds only MUG (any order, any case). */
+  scan (view, "mug BLUE");
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_eq (n_lines (view), 1);
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "MUG");
+  cr_assert_not (gtk_revealer_get_reveal_child (sell_child (view, "unknown_revealer")));
+  cr_assert_str_eq (scan_text (view), "");
+  /* A code still goes first: "SPOON" is SPOON's code, though "spoon" is in TEA's words. */
+  scan (view, "spoon");
+  scan (view, "mug");
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_eq (n_lines (view), 2);
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "SPOON");
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 2);
+  cr_assert_not (suggestions_shown (view));
+}
+
+Test (sell_view, enter_on_words_that_find_several_offers_them_and_adds_nothing)
+{
+  StkWindow *window;
+  StkSellView *view;
+
+  add_teapot ();
+  view = open_till (session, &window);
+  cr_assert (WAIT_UNTIL (scan_has_focus (window, view)));
+  scan (view, "tea");
+  cr_assert (WAIT_UNTIL (settled (view) && suggestions_shown (view)));
+  cr_assert_eq (n_lines (view), 0, "added without a choice");
+  cr_assert_eq (n_suggestions (view), 2);
+  cr_assert_str_eq (scan_text (view), "tea");
+  cr_assert_not (gtk_revealer_get_reveal_child (sell_child (view, "unknown_revealer")));
+  cr_assert (scan_has_focus (window, view));
+  /* The user chooses the second. */
+  stk_test_keys (GTK_WINDOW (window), "Down Down Return");
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1));
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "TEAPOT");
+
+  /* Words that find nothing: the unknown-code offer, as before. */
+  scan (view, "zebra");
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert (gtk_revealer_get_reveal_child (sell_child (view, "unknown_revealer")));
+  cr_assert (strstr (gtk_label_get_text (sell_child (view, "unknown_label")), "zebra") != NULL);
+  cr_assert_not (suggestions_shown (view));
+  cr_assert_eq (n_lines (view), 1);
+}
+
+Test (sell_view, scans_and_words_entered_back_to_back_land_in_order)
+{
+  StkWindow *window;
+  StkSellView *view;
+
+  add_teapot ();
+  view = open_till (session, &window);
+  cr_assert (WAIT_UNTIL (scan_has_focus (window, view)));
+  /* Before any lookup answers: a barcode, words finding one item, an unknown barcode,
+   * a barcode. */
+  scan (view, SPOON_BARCODE);
+  scan (view, "white pot");
+  scan (view, NEW_BARCODE);
+  scan (view, MUG_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_eq (n_lines (view), 3);
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "SPOON");
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 1)), "TEAPOT");
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 2)), "MUG");
+  cr_assert (gtk_revealer_get_reveal_child (sell_child (view, "unknown_revealer")));
+
+  /* A scanner at full speed: no suggestion ever shows, every scan lands. */
+  scanner_types (window, MUG_BARCODE "\n" SPOON_BARCODE "\n" CASE_BARCODE "\n");
+  cr_assert (WAIT_UNTIL (settled (view) &&
+                         stk_basket_line_get_quantity (line_at (view, 2)) == 8),
+             "MUG ×%" G_GINT64_FORMAT, stk_basket_line_get_quantity (line_at (view, 2)));
+  cr_assert_eq (stk_basket_line_get_quantity (line_at (view, 0)), 2);
+  cr_assert (stk_test_drain ());
+  cr_assert_not (suggestions_shown (view));
+  cr_assert_str_eq (scan_text (view), "");
+  cr_assert (scan_has_focus (window, view));
 }

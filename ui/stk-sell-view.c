@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "stk-a11y.h"
 #include "stk-code-entry.h"
@@ -241,6 +242,11 @@ stk_basket_line_get_short (StkBasketLine *self)
 /* ---------------------------------------------------------------------------------- */
 /* StkSellView                                                                        */
 
+/* The pause after the last key before the words typed are searched: a scanner's burst
+ * (a code and Enter within milliseconds) is never searched. */
+#define SUGGEST_DELAY_MS 250
+#define SUGGEST_LIMIT 8
+
 struct _StkSellView
 {
   GtkWidget     parent_instance;
@@ -263,6 +269,12 @@ struct _StkSellView
   /* The code the last unknown scan was, for attach / new item. */
   char         *unknown_code;
   gint64        last_sale_id;
+  /* Suggestions: the pause after the last key, the search under way (cancelled by a
+   * newer one and in dispose) and the text it is for. */
+  guint         suggest_id;
+  GCancellable *suggest_cancellable;
+  char         *suggest_text;
+  gboolean      setting_scan_text;
 
   /* Template widgets */
   GtkWidget    *content;
@@ -284,6 +296,8 @@ struct _StkSellView
   GtkButton    *clear_button;
   GtkButton    *complete_button;
   GtkButton    *print_button;
+  GtkPopover   *suggest_popover;
+  GtkListBox   *suggest_list;
 };
 
 G_DEFINE_FINAL_TYPE (StkSellView, stk_sell_view, GTK_TYPE_WIDGET)
@@ -305,6 +319,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void stk_sell_view_next_scan (StkSellView *self);
+static void stk_sell_view_hide_suggestions (StkSellView *self);
 
 static void
 stk_sell_view_update (StkSellView *self)
@@ -339,6 +354,8 @@ stk_sell_view_update (StkSellView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sell.print-receipt",
                                  self->last_sale_id > 0 && self->store != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->scan_entry), can_write);
+  if (!can_write && self->suggest_popover != NULL)
+    stk_sell_view_hide_suggestions (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->attach_button), can_write && !self->attaching);
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), can_write && !self->attaching);
   gtk_widget_set_sensitive (GTK_WIDGET (self->lines_list), self->pending_sale == NULL);
@@ -699,6 +716,332 @@ stk_sell_view_hide_unknown (StkSellView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->attach_error), FALSE);
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* Suggestions: the items the words typed find                                        */
+
+static gboolean
+stk_sell_view_suggestions_shown (StkSellView *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->suggest_popover));
+}
+
+/* Drops the pause and the search under way: what they were for has changed. */
+static void
+stk_sell_view_stop_suggesting (StkSellView *self)
+{
+  g_clear_handle_id (&self->suggest_id, g_source_remove);
+  if (self->suggest_cancellable != NULL)
+    g_cancellable_cancel (self->suggest_cancellable);
+  g_clear_object (&self->suggest_cancellable);
+  g_clear_pointer (&self->suggest_text, g_free);
+}
+
+static void
+stk_sell_view_hide_suggestions (StkSellView *self)
+{
+  stk_sell_view_stop_suggesting (self);
+  gtk_list_box_unselect_all (self->suggest_list);
+  gtk_popover_popdown (self->suggest_popover);
+}
+
+/* The scan field's text, set by the view: not typed, so nothing to search for. */
+static void
+stk_sell_view_set_scan_text (StkSellView *self,
+                             const char  *text)
+{
+  self->setting_scan_text = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->scan_entry), text);
+  gtk_editable_set_position (GTK_EDITABLE (self->scan_entry), -1);
+  self->setting_scan_text = FALSE;
+}
+
+static GtkWidget *
+create_suggestion_row (const StkItemInfo *info)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *code = gtk_label_new (info->code);
+  GtkWidget *description = gtk_label_new (info->description);
+  g_autofree char *price_text = stk_format_currency (info->unit_price_cents);
+  g_autofree char *count = stk_format_count (info->on_hand);
+  g_autofree char *on_hand_text = NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *price;
+  GtkWidget *on_hand;
+  StkItemInfo *copy = g_new0 (StkItemInfo, 1);
+
+  *copy = *info;
+  copy->code = g_strdup (info->code);
+  copy->description = g_strdup (info->description);
+  g_object_set_data_full (G_OBJECT (row), "stk-item", copy, (GDestroyNotify) stk_item_info_free);
+  /* The scan field keeps the focus: the rows are chosen from it or by a click. */
+  gtk_widget_set_focusable (row, FALSE);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+
+  gtk_label_set_xalign (GTK_LABEL (code), 0);
+  gtk_widget_add_css_class (code, "heading");
+  gtk_label_set_xalign (GTK_LABEL (description), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (description), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (description, "dim-label");
+  gtk_widget_set_hexpand (names, TRUE);
+  gtk_box_append (GTK_BOX (names), code);
+  gtk_box_append (GTK_BOX (names), description);
+  gtk_box_append (GTK_BOX (box), names);
+
+  /* Translators: the stock of a basket line's item, before the sale */
+  on_hand_text = g_strdup_printf (_("%s on hand"), count);
+  on_hand = gtk_label_new (on_hand_text);
+  gtk_label_set_xalign (GTK_LABEL (on_hand), 1);
+  gtk_widget_set_valign (on_hand, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (on_hand, "numeric");
+  gtk_widget_add_css_class (on_hand, info->on_hand > 0 ? "dim-label" : "error");
+  gtk_box_append (GTK_BOX (box), on_hand);
+
+  price = gtk_label_new (price_text);
+  gtk_label_set_xalign (GTK_LABEL (price), 1);
+  gtk_label_set_width_chars (GTK_LABEL (price), 9);
+  gtk_widget_set_valign (price, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (price, "numeric");
+  gtk_widget_add_css_class (price, "heading");
+  gtk_box_append (GTK_BOX (box), price);
+
+  /* Translators: accessible name of an item offered under the scan field: its code,
+   * description, price and stock on hand */
+  name = g_strdup_printf (_("%s, %s, %s, %s on hand"), info->code, info->description,
+                          price_text, count);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+/* Offers @items (StkItemInfo*) under the scan field, none chosen yet; none: nothing. */
+static void
+stk_sell_view_show_suggestions (StkSellView *self,
+                                GPtrArray   *items)
+{
+  GtkWidget *child;
+  graphene_rect_t bounds;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggest_list))) != NULL)
+    gtk_list_box_remove (self->suggest_list, child);
+  if (items->len == 0 || self->writer == NULL)
+    {
+      gtk_popover_popdown (self->suggest_popover);
+      return;
+    }
+  for (guint i = 0; i < items->len; i++)
+    gtk_list_box_append (self->suggest_list, create_suggestion_row (items->pdata[i]));
+  gtk_list_box_unselect_all (self->suggest_list);
+
+  /* Under the field, as wide as it is. */
+  if (gtk_widget_compute_bounds (GTK_WIDGET (self->scan_entry), GTK_WIDGET (self), &bounds))
+    {
+      GdkRectangle rect = { (int) bounds.origin.x, (int) bounds.origin.y,
+                            (int) bounds.size.width, (int) bounds.size.height };
+
+      gtk_popover_set_pointing_to (self->suggest_popover, &rect);
+      gtk_widget_set_size_request (GTK_WIDGET (self->suggest_list),
+                                   MAX (rect.width - 12, 240), -1);
+    }
+  gtk_popover_popup (self->suggest_popover);
+}
+
+static void
+suggested_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *typed = NULL;
+  StkSellView *self;
+
+  items = stk_store_search_items_finish (STK_STORE (object), result, &error);
+  /* Cancelled: a newer search replaced this one, or the view is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = STK_SELL_VIEW (user_data);
+  typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->scan_entry))));
+  /* The text changed meanwhile: this answer is stale. */
+  if (g_strcmp0 (typed, self->suggest_text) != 0)
+    return;
+  g_clear_object (&self->suggest_cancellable);
+  g_clear_pointer (&self->suggest_text, g_free);
+  if (items == NULL)
+    {
+      g_debug ("Cannot search the items: %s", error->message);
+      gtk_popover_popdown (self->suggest_popover);
+      return;
+    }
+  stk_sell_view_show_suggestions (self, items);
+}
+
+/* Searches the field's text for suggestions now. */
+static void
+stk_sell_view_suggest (StkSellView *self)
+{
+  g_autofree char *text = NULL;
+
+  stk_sell_view_stop_suggesting (self);
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->scan_entry))));
+  if (text[0] == '\0' || self->store == NULL || self->writer == NULL)
+    {
+      gtk_popover_popdown (self->suggest_popover);
+      return;
+    }
+  self->suggest_cancellable = g_cancellable_new ();
+  self->suggest_text = g_steal_pointer (&text);
+  stk_store_search_items_async (self->store, self->suggest_text, SUGGEST_LIMIT,
+                                self->suggest_cancellable, suggested_cb, self);
+}
+
+static gboolean
+suggest_delay_cb (gpointer user_data)
+{
+  StkSellView *self = STK_SELL_VIEW (user_data);
+
+  self->suggest_id = 0;
+  stk_sell_view_suggest (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Typed: the suggestions follow after a pause (the ones shown stay until then, none of
+ * them chosen). A scan's burst ends with Enter, which empties the field first. */
+static void
+scan_changed_cb (StkSellView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->scan_entry));
+
+  if (self->setting_scan_text)
+    return;
+  stk_sell_view_stop_suggesting (self);
+  gtk_list_box_unselect_all (self->suggest_list);
+  if (text[strspn (text, " \t")] == '\0' || self->writer == NULL)
+    {
+      gtk_popover_popdown (self->suggest_popover);
+      return;
+    }
+  self->suggest_id = g_timeout_add (SUGGEST_DELAY_MS, suggest_delay_cb, self);
+}
+
+static void stk_sell_view_queue_scan (StkSellView *self,
+                                      const char  *text);
+
+/* The chosen item goes in as a scan of its code would (its pack, its line). */
+static void
+stk_sell_view_choose (StkSellView   *self,
+                      GtkListBoxRow *row)
+{
+  const StkItemInfo *info = g_object_get_data (G_OBJECT (row), "stk-item");
+  g_autofree char *code = NULL;
+
+  if (info == NULL || self->writer == NULL)
+    return;
+  code = g_strdup (info->code);
+  stk_sell_view_hide_suggestions (self);
+  stk_sell_view_set_scan_text (self, "");
+  stk_sell_view_show_error (self, NULL);
+  stk_sell_view_queue_scan (self, code);
+  stk_sell_view_focus_scan (self);
+}
+
+static void
+suggestion_activated_cb (StkSellView   *self,
+                         GtkListBoxRow *row)
+{
+  stk_sell_view_choose (self, row);
+}
+
+/* Down and Up from the field: into the suggestions and through them (Up from the first
+ * goes back to the text); Down with none shown searches at once. */
+static gboolean
+stk_sell_view_move_suggestion (StkSellView *self,
+                               int          step)
+{
+  GtkListBoxRow *selected;
+  GtkListBoxRow *next;
+  int index;
+
+  if (!stk_sell_view_suggestions_shown (self))
+    {
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->scan_entry));
+
+      if (step < 0 || text[strspn (text, " \t")] == '\0' || self->writer == NULL)
+        return FALSE;
+      stk_sell_view_suggest (self);
+      return TRUE;
+    }
+  selected = gtk_list_box_get_selected_row (self->suggest_list);
+  index = selected != NULL ? gtk_list_box_row_get_index (selected) + step : (step > 0 ? 0 : -1);
+  if (index < 0)
+    {
+      gtk_list_box_unselect_all (self->suggest_list);
+      return TRUE;
+    }
+  next = gtk_list_box_get_row_at_index (self->suggest_list, index);
+  if (next != NULL)
+    gtk_list_box_select_row (self->suggest_list, next);
+  return TRUE;
+}
+
+static void
+scan_focus_leave_cb (StkSellView *self)
+{
+  stk_sell_view_hide_suggestions (self);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Scans, looked up                                                                   */
+
+static void
+scan_searched_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *text = NULL;
+  StkSellView *self;
+
+  items = stk_store_search_items_finish (STK_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = STK_SELL_VIEW (user_data);
+  self->looking_up = FALSE;
+  text = g_queue_pop_head (&self->scans);
+
+  if (items == NULL)
+    stk_sell_view_show_error (self, error->message);
+  else if (items->len == 1)
+    {
+      stk_sell_view_add (self, items->pdata[0], 1);
+      gtk_revealer_set_reveal_child (self->receipt_revealer, FALSE);
+    }
+  else if (items->len > 1)
+    {
+      /* Several: the user chooses (nothing is added). The text comes back to the field
+       * unless something else was typed or scanned since. */
+      if (gtk_editable_get_text (GTK_EDITABLE (self->scan_entry))[0] == '\0' &&
+          g_queue_is_empty (&self->scans))
+        {
+          stk_sell_view_stop_suggesting (self);
+          stk_sell_view_set_scan_text (self, text);
+          stk_sell_view_show_suggestions (self, items);
+        }
+    }
+  else
+    stk_sell_view_show_unknown (self, text);
+
+  stk_sell_view_next_scan (self);
+}
+
 static void
 scan_looked_up_cb (GObject      *object,
                    GAsyncResult *result,
@@ -717,6 +1060,14 @@ scan_looked_up_cb (GObject      *object,
     return;
 
   self = STK_SELL_VIEW (user_data);
+  /* No such code or barcode: the words of a description, as the Items list's search
+   * finds them; the scan stays at the head of the queue until then. */
+  if (!found && g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND) && self->store != NULL)
+    {
+      stk_store_search_items_async (self->store, g_queue_peek_head (&self->scans),
+                                    SUGGEST_LIMIT, self->cancellable, scan_searched_cb, self);
+      return;
+    }
   self->looking_up = FALSE;
   text = g_queue_pop_head (&self->scans);
 
@@ -762,8 +1113,10 @@ scan_activate_cb (StkSellView *self)
 
   if (text[0] == '\0' || self->writer == NULL)
     return;
-  /* The field is free for the next scan at once; this one waits in the queue. */
-  gtk_editable_set_text (GTK_EDITABLE (self->scan_entry), "");
+  /* The field is free for the next scan at once; this one waits in the queue (and what
+   * was typed is no longer to be suggested for). */
+  stk_sell_view_hide_suggestions (self);
+  stk_sell_view_set_scan_text (self, "");
   stk_sell_view_show_error (self, NULL);
   stk_sell_view_queue_scan (self, text);
 }
@@ -777,11 +1130,38 @@ scan_key_pressed_cb (GtkEventControllerKey *controller,
                      GdkModifierType        state,
                      StkSellView           *self)
 {
-  if (keyval != GDK_KEY_Linefeed ||
-      (state & gtk_accelerator_get_default_mod_mask ()) != 0)
+  GtkListBoxRow *selected;
+
+  if ((state & gtk_accelerator_get_default_mod_mask ()) != 0)
     return FALSE;
-  scan_activate_cb (self);
-  return TRUE;
+  switch (keyval)
+    {
+    case GDK_KEY_Linefeed:
+      scan_activate_cb (self);
+      return TRUE;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      return stk_sell_view_move_suggestion (self, 1);
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      return stk_sell_view_move_suggestion (self, -1);
+    case GDK_KEY_Escape:
+      if (!stk_sell_view_suggestions_shown (self))
+        return FALSE;
+      stk_sell_view_hide_suggestions (self);
+      return TRUE;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      /* A suggestion chosen: Enter adds it; else Enter looks the text up (activate). */
+      selected = gtk_list_box_get_selected_row (self->suggest_list);
+      if (!stk_sell_view_suggestions_shown (self) || selected == NULL)
+        return FALSE;
+      stk_sell_view_choose (self, selected);
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -1169,6 +1549,7 @@ stk_sell_view_dispose (GObject *object)
   StkSellView *self = STK_SELL_VIEW (object);
 
   g_cancellable_cancel (self->cancellable);
+  stk_sell_view_stop_suggesting (self);
   if (self->lines_list != NULL)
     gtk_list_box_bind_model (self->lines_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_SELL_VIEW);
@@ -1255,10 +1636,13 @@ stk_sell_view_class_init (StkSellViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkSellView, clear_button);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, complete_button);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, print_button);
+  gtk_widget_class_bind_template_child (widget_class, StkSellView, suggest_popover);
+  gtk_widget_class_bind_template_child (widget_class, StkSellView, suggest_list);
   gtk_widget_class_bind_template_callback (widget_class, scan_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, attach_cb);
   gtk_widget_class_bind_template_callback (widget_class, create_item_cb);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_unknown_cb);
+  gtk_widget_class_bind_template_callback (widget_class, suggestion_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "sell.complete", NULL, complete_action);
   gtk_widget_class_install_action (widget_class, "sell.clear", NULL, clear_action);
@@ -1277,6 +1661,7 @@ stk_sell_view_init (StkSellView *self)
 {
   GtkEventController *shortcuts;
   GtkEventController *keys;
+  GtkEventController *focus;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
@@ -1297,6 +1682,10 @@ stk_sell_view_init (StkSellView *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (scan_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->scan_entry), keys);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (scan_focus_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scan_entry), focus);
+  g_signal_connect_swapped (self->scan_entry, "changed", G_CALLBACK (scan_changed_cb), self);
 
   /* Delete removes the selected line, from the list itself (a field's Delete edits it). */
   shortcuts = gtk_shortcut_controller_new ();
@@ -1324,12 +1713,10 @@ stk_sell_view_set_store (StkSellView *self,
 
   if (!g_set_object (&self->store, store))
     return;
-  /* The fields' completion reads the first store given (the window gives one). */
-  if (store != NULL && g_object_get_data (G_OBJECT (self->scan_entry), "stk-code-entry") == NULL)
-    {
-      stk_code_entry_setup (self->scan_entry, store, NULL, NULL);
-      stk_code_entry_setup (self->attach_entry, store, NULL, NULL);
-    }
+  /* The attach field's completion reads the first store given (the window gives one).
+   * The scan field has its suggestions instead: codes and words of descriptions. */
+  if (store != NULL && g_object_get_data (G_OBJECT (self->attach_entry), "stk-code-entry") == NULL)
+    stk_code_entry_setup (self->attach_entry, store, NULL, NULL);
   stk_sell_view_next_scan (self);
 }
 

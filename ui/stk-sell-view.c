@@ -6,7 +6,6 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "stk-a11y.h"
 #include "stk-code-entry.h"
@@ -744,6 +743,13 @@ stk_sell_view_hide_suggestions (StkSellView *self)
   gtk_popover_popdown (self->suggest_popover);
 }
 
+/* The scan field's text, trimmed (newly allocated). */
+static char *
+stk_sell_view_dup_scan_text (StkSellView *self)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->scan_entry))));
+}
+
 /* The scan field's text, set by the view: not typed, so nothing to search for. */
 static void
 stk_sell_view_set_scan_text (StkSellView *self,
@@ -867,7 +873,7 @@ suggested_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = STK_SELL_VIEW (user_data);
-  typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->scan_entry))));
+  typed = stk_sell_view_dup_scan_text (self);
   /* The text changed meanwhile: this answer is stale. */
   if (g_strcmp0 (typed, self->suggest_text) != 0)
     return;
@@ -889,7 +895,7 @@ stk_sell_view_suggest (StkSellView *self)
   g_autofree char *text = NULL;
 
   stk_sell_view_stop_suggesting (self);
-  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->scan_entry))));
+  text = stk_sell_view_dup_scan_text (self);
   if (text[0] == '\0' || self->store == NULL || self->writer == NULL)
     {
       gtk_popover_popdown (self->suggest_popover);
@@ -916,13 +922,14 @@ suggest_delay_cb (gpointer user_data)
 static void
 scan_changed_cb (StkSellView *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->scan_entry));
+  g_autofree char *text = NULL;
 
   if (self->setting_scan_text)
     return;
   stk_sell_view_stop_suggesting (self);
   gtk_list_box_unselect_all (self->suggest_list);
-  if (text[strspn (text, " \t")] == '\0' || self->writer == NULL)
+  text = stk_sell_view_dup_scan_text (self);
+  if (text[0] == '\0' || self->writer == NULL)
     {
       gtk_popover_popdown (self->suggest_popover);
       return;
@@ -970,9 +977,9 @@ stk_sell_view_move_suggestion (StkSellView *self,
 
   if (!stk_sell_view_suggestions_shown (self))
     {
-      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->scan_entry));
+      g_autofree char *text = stk_sell_view_dup_scan_text (self);
 
-      if (step < 0 || text[strspn (text, " \t")] == '\0' || self->writer == NULL)
+      if (step < 0 || text[0] == '\0' || self->writer == NULL)
         return FALSE;
       stk_sell_view_suggest (self);
       return TRUE;
@@ -1108,8 +1115,7 @@ stk_sell_view_queue_scan (StkSellView *self,
 static void
 scan_activate_cb (StkSellView *self)
 {
-  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->scan_entry));
-  g_autofree char *text = g_strstrip (g_strdup (typed));
+  g_autofree char *text = stk_sell_view_dup_scan_text (self);
 
   if (text[0] == '\0' || self->writer == NULL)
     return;

@@ -213,7 +213,9 @@ line_child_new (StkSaleRow        *sale,
       g_autofree char *n = stk_format_count (line->returned_quantity);
 
       /* Translators: the Status column of a sale's line of which some came back */
-      self->status = g_strdup_printf (_("%s returned"), n);
+      self->status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s returned", "%s returned",
+                                                   (gulong) MIN (line->returned_quantity, G_MAXLONG)),
+                                      n);
     }
   return self;
 }

@@ -173,6 +173,12 @@ stk_sale_child_format (StkSaleChild *self,
     return g_strdup ("");
   if (g_str_equal (property, "code"))
     return g_strdup (self->code);
+  if (g_str_equal (property, "quantity") && self->kind == STK_SALE_CHILD_RETURN)
+    {
+      g_autofree char *n = stk_format_count (self->quantity);
+
+      return g_strconcat ("−", n, NULL); /* what came back, with the refund's sign */
+    }
   if (g_str_equal (property, "quantity"))
     return stk_format_count (self->quantity);
   if (g_str_equal (property, "total-cents"))
@@ -241,7 +247,7 @@ return_child_new (StkSaleRow          *sale,
         }
     }
   self->code = g_strdup (ret->code);
-  self->quantity = -ret->quantity;
+  self->quantity = ret->quantity;
   self->total_cents = ret->refund_cents;
   self->at_us = ret->returned_at_us;
   /* Translators: a return under its sale in the Sales list: how many, of which item,

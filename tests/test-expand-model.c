@@ -418,3 +418,73 @@ Test (expand_model, a_row_that_takes_another_sale_in_place_collapses_and_a_chang
   cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (f.model)), 10);
   cr_assert_not (stk_expand_model_set_detail (f.model, d108), "filled a collapsed sale");
 }
+
+/* A reload after a sale was recorded: every loaded row changes (the ids move down by
+ * one), announced as one changed run; the expanded sales are found again a row lower
+ * and keep their lines. One that moved too far, or left, is collapsed. */
+Test (expand_model, a_changed_run_that_moves_an_expanded_sale_keeps_it)
+{
+  g_autoptr(StkSaleDetail) d108 = detail_of (108, 3, 0);
+  g_autoptr(StkSaleDetail) d103 = detail_of (103, 2, 0);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (f.base));
+
+  cr_assert (stk_expand_model_expand (f.model, 1));
+  cr_assert (stk_expand_model_set_detail (f.model, d108));
+  cr_assert (stk_expand_model_expand (f.model, 9));
+  cr_assert (stk_expand_model_set_detail (f.model, d103));
+  assert_consistent ();
+
+  /* 110 on top; the last row (100) goes past the page: the same count. */
+  g_ptr_array_add (rows, sale (110, 0, 0));
+  for (guint i = 0; i + 1 < n; i++)
+    g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (f.base), i));
+  g_list_store_splice (f.base, 0, n, rows->pdata, rows->len);
+  assert_consistent ();
+  cr_assert_eq (stk_expand_model_get_n_expanded (f.model), 2);
+  cr_assert_eq (sale_id_at (2), 108);
+  cr_assert_eq (stk_sale_child_get_sale_id (child_at (3)), 108);
+  cr_assert_eq (stk_sale_child_get_sale_id (child_at (5)), 108);
+  cr_assert_eq (sale_id_at (10), 103);
+  cr_assert_eq (stk_sale_child_get_sale_id (child_at (11)), 103);
+  cr_assert_eq (g_list_model_get_n_items (G_LIST_MODEL (f.model)), 15);
+
+  /* A run without 103 in it any more: collapsed; 108 stays. */
+  {
+    g_autoptr(GObject) a = sale (201, 0, 0);
+    g_autoptr(GObject) b = sale (202, 0, 0);
+    gpointer fresh[] = { a, b };
+
+    g_list_store_splice (f.base, 6, 3, fresh, 2);
+  }
+  assert_consistent ();
+  cr_assert_not (stk_expand_model_is_expanded (f.model, 103));
+  cr_assert (stk_expand_model_is_expanded (f.model, 108));
+
+  /* The changed run first, the row added at its end next (as StkTableModel announces
+   * a reload that added a sale): 108 is found again in the second signal. */
+  {
+    g_autoptr(GObject) s108 = g_list_model_get_item (G_LIST_MODEL (f.base), 2);
+    g_autoptr(GObject) a = sale (300, 0, 0);
+    g_autoptr(GObject) b = sale (301, 0, 0);
+
+    cr_assert_eq (stk_sale_row_get_id (STK_SALE_ROW (s108)), 108);
+    g_list_store_splice (f.base, 2, 1, (gpointer *) &a, 1);
+    assert_consistent ();
+    cr_assert_not (stk_expand_model_is_expanded (f.model, 108));
+    g_list_store_insert (f.base, 3, s108);
+    assert_consistent ();
+    cr_assert (stk_expand_model_is_expanded (f.model, 108));
+    cr_assert_eq (sale_id_at (3), 108);
+    cr_assert_eq (stk_sale_child_get_sale_id (child_at (4)), 108);
+
+    /* Once the turn is over, a sale that left stays collapsed. */
+    g_list_store_splice (f.base, 3, 1, (gpointer *) &b, 1);
+    assert_consistent ();
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+    g_list_store_insert (f.base, 4, s108);
+    assert_consistent ();
+    cr_assert_not (stk_expand_model_is_expanded (f.model, 108));
+  }
+}

@@ -617,9 +617,23 @@ Test (sales_view, an_expanded_sale_follows_its_return_and_void_and_enter_on_a_li
   cr_assert (WAIT_UNTIL (row_shows (window, 4, "|wrong size|")));
   cr_assert_eq (stk_sale_row_get_status (row), STK_SALE_STATUS_PARTLY_RETURNED);
 
+  /* A newer sale comes in above it: the expanded sale keeps its lines, a row lower. */
+  {
+    StkSaleLineSpec one[] = { { "CC-3", 1, -1, 0 } };
+
+    stk_test_submit (stk_session_get_writer (session),
+                     stk_op_sell (one, G_N_ELEMENTS (one), "cash", "", 0));
+  }
+  cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (sales_model (window)) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (sales_model (window))) == 2 &&
+                         n_rows (window) == 6));
+  cr_assert (stk_expand_model_is_expanded (sales_list (window), id));
+  cr_assert_eq (stk_sale_row_get_id (STK_SALE_ROW (list_item (window, 1))), id);
+  cr_assert (is_line_of_kind (window, 5, STK_SALE_CHILD_RETURN));
+
   /* Enter (activation) on a line's row opens its sale. */
-  gtk_single_selection_set_selected (sales_selection (window), 2);
-  g_signal_emit_by_name (stk_table_view_get_column_view (sales_view (window)), "activate", 2);
+  gtk_single_selection_set_selected (sales_selection (window), 3);
+  g_signal_emit_by_name (stk_table_view_get_column_view (sales_view (window)), "activate", 3);
   dialog = STK_SALE_DETAILS_DIALOG (stk_test_find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG));
   cr_assert_not_null (dialog, "activating a line opened nothing");
   cr_assert (WAIT_UNTIL (stk_sale_details_dialog_get_sale (dialog) != NULL));

@@ -281,6 +281,9 @@ struct _StkExpandModel
   gulong        items_changed_handler;
   guint         base_n;      /* the base's count as its signals said it */
   GPtrArray    *entries;     /* Entry*, by base position */
+  GPtrArray    *lost;        /* Entry*: collapsed by a change of this turn, see
+                              * base_items_changed_cb() */
+  guint         lost_idle;
   guint         n_children;
   guint         serial;
 };
@@ -593,6 +596,69 @@ sale_notify_cb (StkSaleRow     *sale,
 
 /* ---- the base model's changes ---- */
 
+/* How far from its old position an expanded sale is looked for among the rows a change
+ * brought (a few sales recorded or voided meanwhile move it by as many rows): a few
+ * items of the base model, on the pages on show, never a walk over a long range. */
+#define FIND_AGAIN_DISTANCE 8
+
+/* The position in [position, position + added) of @entry's sale near where it was, and
+ * its row in *found; or *found NULL. */
+static guint
+find_again (StkExpandModel *self,
+            Entry          *entry,
+            guint           position,
+            guint           added,
+            StkSaleRow    **found)
+{
+  guint was = entry->base_position;
+
+  *found = NULL;
+  for (guint d = 0; d <= FIND_AGAIN_DISTANCE; d++)
+    for (int sign = 1; sign >= -1; sign -= 2)
+      {
+        gint64 at = (gint64) was + sign * (gint64) d;
+        g_autoptr(GObject) item = NULL;
+
+        if ((d == 0 && sign < 0) || at < (gint64) position || at >= (gint64) position + added)
+          continue;
+        item = g_list_model_get_item (self->base, (guint) at);
+        if (item != NULL && STK_IS_SALE_ROW (item) &&
+            stk_sale_row_get_id (STK_SALE_ROW (item)) == entry->sale_id)
+          {
+            *found = STK_SALE_ROW (g_steal_pointer (&item));
+            return (guint) at;
+          }
+      }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+forget_lost (StkExpandModel *self)
+{
+  while (self->lost->len > 0)
+    entry_free (self, g_ptr_array_steal_index (self->lost, self->lost->len - 1));
+}
+
+static gboolean
+forget_lost_cb (gpointer data)
+{
+  StkExpandModel *self = data;
+
+  self->lost_idle = 0;
+  forget_lost (self);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const Entry *x = *(Entry * const *) a;
+  const Entry *y = *(Entry * const *) b;
+
+  return x->base_position < y->base_position ? -1 : x->base_position > y->base_position;
+}
+
 static void
 base_items_changed_cb (GListModel     *base,
                        guint           position,
@@ -605,6 +671,8 @@ base_items_changed_cb (GListModel     *base,
                                        entry_at (self, first - 1)->children->len : 0);
   guint removed_children = 0, added_children = 0;
   gboolean dropped = FALSE;
+  gboolean moved = FALSE;
+  g_autoptr(GPtrArray) lost = g_ptr_array_new ();
   g_autoptr(GPtrArray) toggled = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = first; i < self->entries->len;)
@@ -618,33 +686,81 @@ base_items_changed_cb (GListModel     *base,
           continue;
         }
       removed_children += entry->children->len;
-      if (entry->base_position - position < added)
-        {
-          g_autoptr(GObject) item = g_list_model_get_item (base, entry->base_position);
+      {
+        g_autoptr(StkSaleRow) found = NULL;
+        guint found_at = find_again (self, entry, position, added, &found);
 
-          if (item != NULL && STK_IS_SALE_ROW (item) &&
-              stk_sale_row_get_id (STK_SALE_ROW (item)) == entry->sale_id)
-            {
-              entry_set_sale (self, entry, STK_SALE_ROW (item));
-              added_children += entry->children->len;
-              i++;
-              continue;
-            }
-        }
+        if (found != NULL)
+          {
+            entry->base_position = found_at;
+            entry_set_sale (self, entry, found);
+            added_children += entry->children->len;
+            moved = TRUE;
+            i++;
+            continue;
+          }
+      }
+      /* Not there: collapsed, but kept until the changes of this turn are all in (a
+       * model announces a changed run and the rows added at its end one after the
+       * other: the sale may come back a row lower in the next signal). */
       if (entry->sale != NULL)
         g_ptr_array_add (toggled, g_object_ref (entry->sale));
       g_ptr_array_remove_index (self->entries, i);
-      entry_free (self, entry);
+      entry_set_sale (self, entry, NULL);
+      g_ptr_array_add (lost, entry);
       dropped = TRUE;
     }
+  /* The sales lost by the signals before: back where this one brought them. */
+  for (guint i = 0; i < self->lost->len;)
+    {
+      Entry *entry = g_ptr_array_index (self->lost, i);
+      g_autoptr(StkSaleRow) found = NULL;
+      guint found_at;
+
+      if (entry->base_position >= position + removed)
+        {
+          entry->base_position = entry->base_position - removed + added;
+          i++;
+          continue;
+        }
+      if (find_sale (self, entry->sale_id, NULL) != NULL)
+        {
+          /* expanded again meanwhile */
+          entry_free (self, g_ptr_array_steal_index (self->lost, i));
+          continue;
+        }
+      found_at = find_again (self, entry, position, added, &found);
+      if (found == NULL)
+        {
+          i++;
+          continue;
+        }
+      g_ptr_array_remove_index (self->lost, i);
+      entry->base_position = found_at;
+      entry_set_sale (self, entry, found);
+      g_ptr_array_add (self->entries, entry);
+      added_children += entry->children->len;
+      g_ptr_array_add (toggled, g_object_ref (found));
+      moved = TRUE;
+      dropped = TRUE;
+    }
+  if (lost->len > 0)
+    {
+      g_ptr_array_extend_and_steal (self->lost, g_steal_pointer (&lost));
+      if (self->lost_idle == 0)
+        self->lost_idle = g_idle_add (forget_lost_cb, self);
+    }
   self->base_n = self->base_n - removed + added;
+  if (moved)
+    g_ptr_array_sort (self->entries, compare_entries);
   recount (self);
   g_list_model_items_changed (G_LIST_MODEL (self), flat, removed + removed_children,
                               added + added_children);
   if (dropped)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_EXPANDED]);
   for (guint i = 0; i < toggled->len; i++)
-    g_signal_emit (self, signals[TOGGLED], 0, toggled->pdata[i], FALSE);
+    g_signal_emit (self, signals[TOGGLED], 0, toggled->pdata[i],
+                   find_sale (self, stk_sale_row_get_id (toggled->pdata[i]), NULL) != NULL);
 }
 
 /* ---- GListModel ---- */
@@ -717,6 +833,8 @@ stk_expand_model_dispose (GObject *object)
       entry_free (self, entry);
     }
   self->n_children = 0;
+  g_clear_handle_id (&self->lost_idle, g_source_remove);
+  forget_lost (self);
   g_clear_object (&self->base);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -730,6 +848,7 @@ stk_expand_model_finalize (GObject *object)
   StkExpandModel *self = STK_EXPAND_MODEL (object);
 
   g_ptr_array_unref (self->entries);
+  g_ptr_array_unref (self->lost);
 
   G_OBJECT_CLASS (stk_expand_model_parent_class)->finalize (object);
 }
@@ -819,6 +938,7 @@ static void
 stk_expand_model_init (StkExpandModel *self)
 {
   self->entries = g_ptr_array_new ();
+  self->lost = g_ptr_array_new ();
 }
 
 /* ---- API ---- */

@@ -583,6 +583,13 @@ Test (sales_view, right_expands_the_sale_with_its_lines_and_return_and_left_coll
   stk_test_keys (GTK_WINDOW (window), "Left");
   cr_assert (WAIT_UNTIL (gtk_single_selection_get_selected (sales_selection (window)) == 0));
   cr_assert_eq (n_rows (window), 5);
+  /* The keyboard focus went there too: Down goes to the first line, not past the one
+   * left. */
+  stk_test_keys (GTK_WINDOW (window), "Down");
+  cr_assert (WAIT_UNTIL (gtk_single_selection_get_selected (sales_selection (window)) == 1),
+             "Down went to %u", gtk_single_selection_get_selected (sales_selection (window)));
+  stk_test_keys (GTK_WINDOW (window), "Up");
+  cr_assert (WAIT_UNTIL (gtk_single_selection_get_selected (sales_selection (window)) == 0));
   stk_test_keys (GTK_WINDOW (window), "Left");
   cr_assert (WAIT_UNTIL (n_rows (window) == 1), "Left left %u rows", n_rows (window));
   cr_assert_str_eq (gtk_button_get_icon_name (GTK_BUTTON (toggle)), "pan-end-symbolic");
@@ -594,8 +601,11 @@ Test (sales_view, right_expands_the_sale_with_its_lines_and_return_and_left_coll
   cr_assert (WAIT_UNTIL (n_rows (window) == 1));
   g_signal_emit_by_name (toggle, "clicked");
   cr_assert (WAIT_UNTIL (n_rows (window) == 5));
+  /* Collapsed by its toggle while a line is selected: the sale is selected. */
+  gtk_single_selection_set_selected (sales_selection (window), 3);
   g_signal_emit_by_name (toggle, "clicked");
   cr_assert (WAIT_UNTIL (n_rows (window) == 1));
+  cr_assert_eq (gtk_single_selection_get_selected (sales_selection (window)), 0);
 }
 
 Test (sales_view, an_expanded_sale_follows_its_return_and_void_and_enter_on_a_line_opens_it)

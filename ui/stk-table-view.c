@@ -721,7 +721,15 @@ toggle_position (StkTableView *self,
   if (row == NULL || !STK_IS_SALE_ROW (row))
     return;
   if (stk_expand_model_is_expanded (self->expand, stk_sale_row_get_id (STK_SALE_ROW (row))))
-    stk_expand_model_collapse (self->expand, position);
+    {
+      guint selected = gtk_single_selection_get_selected (self->selection);
+
+      /* A line of it selected: the sale is, once its lines go. */
+      if (selected != GTK_INVALID_LIST_POSITION && selected != position &&
+          stk_expand_model_get_sale_position (self->expand, selected) == position)
+        gtk_single_selection_set_selected (self->selection, position);
+      stk_expand_model_collapse (self->expand, position);
+    }
   else
     stk_expand_model_expand (self->expand, position);
 }

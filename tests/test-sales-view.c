@@ -21,6 +21,7 @@
 #include "stk-session.h"
 #include "stk-table-view.h"
 #include "stk-test-fixture.h"
+#include "stk-test-keys.h"
 #include "stk-test-ui-util.h"
 #include "stk-test-util.h"
 #include "stk-window.h"
@@ -407,4 +408,270 @@ Test (sales_view, closing_the_sale_while_its_void_is_saved_loses_nothing)
   cr_assert (WAIT_UNTIL (finalized));
   cr_assert_eq (query ("SELECT count(*) FROM sale_voids WHERE reason = 'closed at once'"), 3);
   cr_assert (WAIT_UNTIL (stk_sale_row_get_voided (row)));
+}
+
+/* ---- Issue 17: a sale's lines and returns under it, expanded in place ---- */
+
+static StkExpandModel *
+sales_list (StkWindow *window)
+{
+  StkExpandModel *expand = stk_table_view_get_expand_model (sales_view (window));
+
+  cr_assert_not_null (expand, "the Sales list has no expansion");
+  cr_assert_eq (G_LIST_MODEL (expand), stk_table_view_get_list (sales_view (window)));
+  return expand;
+}
+
+static guint
+n_rows (StkWindow *window)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (sales_list (window)));
+}
+
+static GObject *
+list_item (StkWindow *window,
+           guint      position)
+{
+  GObject *object = g_list_model_get_item (G_LIST_MODEL (sales_list (window)), position);
+
+  cr_assert_not_null (object, "no row %u", position);
+  g_object_unref (object); /* the list holds it */
+  return object;
+}
+
+static gboolean
+is_line_of_kind (StkWindow        *window,
+                 guint             position,
+                 StkSaleChildKind  kind)
+{
+  GObject *object;
+
+  if (position >= n_rows (window))
+    return FALSE;
+  object = list_item (window, position);
+  return STK_IS_SALE_CHILD (object) && stk_sale_child_get_kind (STK_SALE_CHILD (object)) == kind;
+}
+
+/* The texts the list shows on the row at @position, "|"-separated in column order. */
+static void
+collect_texts (GtkWidget *widget,
+               guint      position,
+               gboolean   inside,
+               GString   *out)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (widget), "stk-list-item");
+
+  if (item != NULL)
+    inside = gtk_list_item_get_position (item) == position;
+  if (inside && GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_string_append_printf (out, "%s|", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, position, inside, out);
+}
+
+static char *
+row_texts (StkWindow *window,
+           guint      position)
+{
+  GString *out = g_string_new ("|");
+
+  collect_texts (GTK_WIDGET (stk_table_view_get_column_view (sales_view (window))), position,
+                 FALSE, out);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+row_shows (StkWindow  *window,
+           guint       position,
+           const char *text)
+{
+  g_autofree char *texts = row_texts (window, position);
+
+  return strstr (texts, text) != NULL;
+}
+
+/* The visible expander toggle of the row at @position. */
+static GtkWidget *
+find_toggle (GtkWidget *widget,
+             guint      position)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (widget), "stk-list-item");
+
+  if (GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "sale-expander") &&
+      item != NULL && gtk_list_item_get_position (item) == position &&
+      gtk_widget_get_visible (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toggle (child, position);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkSingleSelection *
+sales_selection (StkWindow *window)
+{
+  return GTK_SINGLE_SELECTION (gtk_column_view_get_model (stk_table_view_get_column_view (sales_view (window))));
+}
+
+Test (sales_view, right_expands_the_sale_with_its_lines_and_return_and_left_collapses)
+{
+  gint64 id = sell_three_lines ();
+  g_autoptr(StkOp) ret = stk_op_return_sale_line (id, 1, -1, "damaged", 0);
+  g_autofree char *line_total = stk_format_currency (200);
+  g_autofree char *bracket_total = stk_format_currency (200);
+  g_autofree char *refund = NULL;
+  g_autofree char *returned = NULL;
+  StkWindow *window;
+  GtkWidget *toggle;
+
+  stk_test_submit (stk_session_get_writer (session), stk_op_ref (ret));
+  window = open_sales (1, id);
+  cr_assert_eq (n_rows (window), 1);
+  cr_assert (WAIT_UNTIL (find_toggle (GTK_WIDGET (sales_view (window)), 0) != NULL),
+             "the sale of three lines has no expander");
+  toggle = find_toggle (GTK_WIDGET (sales_view (window)), 0);
+  cr_assert_str_eq (gtk_button_get_icon_name (GTK_BUTTON (toggle)), "pan-end-symbolic");
+  cr_assert_not_null (gtk_widget_get_tooltip_text (toggle));
+
+  /* Right on the selected sale: its three lines and its return under it. */
+  cr_assert (stk_table_view_focus_results (sales_view (window)));
+  stk_test_keys (GTK_WINDOW (window), "Right");
+  cr_assert (WAIT_UNTIL (n_rows (window) == 5 && is_line_of_kind (window, 4, STK_SALE_CHILD_RETURN)),
+             "Right gave %u rows", n_rows (window));
+  cr_assert (stk_expand_model_is_expanded (sales_list (window), id));
+  cr_assert (is_line_of_kind (window, 1, STK_SALE_CHILD_LINE));
+  cr_assert (is_line_of_kind (window, 3, STK_SALE_CHILD_LINE));
+  cr_assert_str_eq (gtk_button_get_icon_name (GTK_BUTTON (toggle)), "pan-down-symbolic");
+
+  /* Each line shows its figures: code, description, quantity, unit price, discount,
+   * total, in the list's currency; the return its quantity, item, refund and reason. */
+  cr_assert (WAIT_UNTIL (row_shows (window, 1, "|AA-1|") && row_shows (window, 1, "|2|") &&
+                         row_shows (window, 1, line_total)));
+  {
+    g_autofree char *price = stk_format_currency (250);
+    g_autofree char *discount = stk_format_currency (50);
+    g_autofree char *text = g_strdup_printf ("Bracket · %s each, %s off", price, discount);
+
+    cr_assert (WAIT_UNTIL (row_shows (window, 2, text) && row_shows (window, 2, "|BB-2|") &&
+                           row_shows (window, 2, bracket_total)),
+               "the Bracket line shows %s", row_texts (window, 2));
+  }
+  refund = stk_format_currency (100);
+  returned = g_strconcat ("Returned 1 × Anchor bolt — −", refund, NULL);
+  cr_assert (WAIT_UNTIL (row_shows (window, 4, returned) && row_shows (window, 4, "|damaged|")),
+             "the return shows %s", row_texts (window, 4));
+
+  /* A line's row acts on its sale: the actions stay, the details are the sale's. */
+  gtk_single_selection_set_selected (sales_selection (window), 2);
+  {
+    g_autoptr(GObject) selected = stk_table_view_dup_selected (sales_view (window));
+
+    cr_assert (STK_IS_SALE_ROW (selected));
+    cr_assert_eq (stk_sale_row_get_id (STK_SALE_ROW (selected)), id);
+  }
+  cr_assert (action_enabled (window, "win.return-sale", TRUE));
+  cr_assert (action_enabled (window, "win.print-receipt", TRUE));
+
+  /* Left on a line goes to its sale; Left again collapses it. */
+  cr_assert (stk_table_view_focus_results (sales_view (window)));
+  stk_test_keys (GTK_WINDOW (window), "Left");
+  cr_assert (WAIT_UNTIL (gtk_single_selection_get_selected (sales_selection (window)) == 0));
+  cr_assert_eq (n_rows (window), 5);
+  /* The keyboard focus went there too: Down goes to the first line, not past the one
+   * left. */
+  stk_test_keys (GTK_WINDOW (window), "Down");
+  cr_assert (WAIT_UNTIL (gtk_single_selection_get_selected (sales_selection (window)) == 1),
+             "Down went to %u", gtk_single_selection_get_selected (sales_selection (window)));
+  stk_test_keys (GTK_WINDOW (window), "Up");
+  cr_assert (WAIT_UNTIL (gtk_single_selection_get_selected (sales_selection (window)) == 0));
+  stk_test_keys (GTK_WINDOW (window), "Left");
+  cr_assert (WAIT_UNTIL (n_rows (window) == 1), "Left left %u rows", n_rows (window));
+  cr_assert_str_eq (gtk_button_get_icon_name (GTK_BUTTON (toggle)), "pan-end-symbolic");
+
+  /* plus and minus do the same; a click on the toggle too. */
+  stk_test_keys (GTK_WINDOW (window), "plus");
+  cr_assert (WAIT_UNTIL (n_rows (window) == 5 && is_line_of_kind (window, 1, STK_SALE_CHILD_LINE)));
+  stk_test_keys (GTK_WINDOW (window), "minus");
+  cr_assert (WAIT_UNTIL (n_rows (window) == 1));
+  g_signal_emit_by_name (toggle, "clicked");
+  cr_assert (WAIT_UNTIL (n_rows (window) == 5));
+  /* Collapsed by its toggle while a line is selected: the sale is selected. */
+  gtk_single_selection_set_selected (sales_selection (window), 3);
+  g_signal_emit_by_name (toggle, "clicked");
+  cr_assert (WAIT_UNTIL (n_rows (window) == 1));
+  cr_assert_eq (gtk_single_selection_get_selected (sales_selection (window)), 0);
+}
+
+Test (sales_view, an_expanded_sale_follows_its_return_and_void_and_enter_on_a_line_opens_it)
+{
+  gint64 id = sell_three_lines ();
+  g_autoptr(StkOp) ret = stk_op_return_sale_line (id + 1, 1, -1, "wrong size", 0);
+  StkWindow *window = open_sales (1, id);
+  StkSaleRow *row = row_of (window, id);
+  StkSaleDetailsDialog *dialog;
+
+  cr_assert (WAIT_UNTIL (find_toggle (GTK_WIDGET (sales_view (window)), 0) != NULL));
+  cr_assert (stk_expand_model_expand (sales_list (window), 0));
+  cr_assert (WAIT_UNTIL (n_rows (window) == 4 && is_line_of_kind (window, 3, STK_SALE_CHILD_LINE)));
+
+  /* A return made elsewhere: the expanded sale reads its lines again. */
+  stk_test_submit (stk_session_get_writer (session), stk_op_ref (ret));
+  cr_assert (WAIT_UNTIL (n_rows (window) == 5 && is_line_of_kind (window, 4, STK_SALE_CHILD_RETURN)),
+             "the return did not show under its sale (%u rows)", n_rows (window));
+  cr_assert (WAIT_UNTIL (row_shows (window, 4, "|wrong size|")));
+  cr_assert_eq (stk_sale_row_get_status (row), STK_SALE_STATUS_PARTLY_RETURNED);
+
+  /* A newer sale comes in above it: the expanded sale keeps its lines, a row lower. */
+  {
+    StkSaleLineSpec one[] = { { "CC-3", 1, -1, 0 } };
+
+    stk_test_submit (stk_session_get_writer (session),
+                     stk_op_sell (one, G_N_ELEMENTS (one), "cash", "", 0));
+  }
+  cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (sales_model (window)) &&
+                         g_list_model_get_n_items (G_LIST_MODEL (sales_model (window))) == 2 &&
+                         n_rows (window) == 6));
+  cr_assert (stk_expand_model_is_expanded (sales_list (window), id));
+  cr_assert_eq (stk_sale_row_get_id (STK_SALE_ROW (list_item (window, 1))), id);
+  cr_assert (is_line_of_kind (window, 5, STK_SALE_CHILD_RETURN));
+
+  /* Enter (activation) on a line's row opens its sale. */
+  gtk_single_selection_set_selected (sales_selection (window), 3);
+  g_signal_emit_by_name (stk_table_view_get_column_view (sales_view (window)), "activate", 3);
+  dialog = STK_SALE_DETAILS_DIALOG (stk_test_find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG));
+  cr_assert_not_null (dialog, "activating a line opened nothing");
+  cr_assert (WAIT_UNTIL (stk_sale_details_dialog_get_sale (dialog) != NULL));
+  cr_assert_eq (stk_sale_details_dialog_get_sale (dialog)->sale_id, id);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+Test (sales_view, a_voided_sale_s_lines_show_struck_and_a_one_line_sale_has_no_expander)
+{
+  gint64 id = sell_three_lines ();
+  StkSaleLineSpec one[] = { { "CC-3", 1, -1, 0 } };
+  g_autoptr(StkOp) single = stk_op_sell (one, G_N_ELEMENTS (one), "cash", "", 0);
+  StkWindow *window;
+
+  stk_test_submit (stk_session_get_writer (session), stk_op_void_sale_with_reason (id, "test"));
+  stk_test_submit (stk_session_get_writer (session), stk_op_ref (single));
+  window = open_sales (2, id);
+  /* Newest first: the single line at 0 has nothing to expand. */
+  cr_assert (WAIT_UNTIL (find_toggle (GTK_WIDGET (sales_view (window)), 1) != NULL));
+  cr_assert_null (find_toggle (GTK_WIDGET (sales_view (window)), 0));
+  cr_assert_not (stk_expand_model_expand (sales_list (window), 0));
+
+  cr_assert (stk_expand_model_expand (sales_list (window), 1));
+  cr_assert (WAIT_UNTIL (n_rows (window) == 5 && is_line_of_kind (window, 4, STK_SALE_CHILD_LINE)));
+  cr_assert (stk_sale_child_get_voided (STK_SALE_CHILD (list_item (window, 2))));
+  {
+    g_autofree char *total = stk_format_currency (200);
+
+    cr_assert (WAIT_UNTIL (row_shows (window, 3, "|AA-1|") || row_shows (window, 2, total)));
+  }
 }

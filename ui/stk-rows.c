@@ -775,7 +775,9 @@ sale_row_update (StkSaleRow        *self,
   g_autofree char *item = NULL;
   int status = STK_SALE_STATUS_NONE;
 
-  self->id = row->id;
+  /* Notified: a row object reused in place for another sale (a new order) shows its
+   * number, and the sale's expanded lines under it go (ui/stk-expand-model.c). */
+  UPDATE_INT (self, id, row->id, sale_properties, SALE_ROW_PROP_ID);
   UPDATE_INT (self, item_id, row->item_id, sale_properties, SALE_ROW_PROP_ITEM_ID);
   UPDATE_STR (self, uid, row->uid, sale_properties, SALE_ROW_PROP_UID);
   UPDATE_STR (self, code, row->code, sale_properties, SALE_ROW_PROP_CODE);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "stk-columns.h"
+#include "stk-expand-model.h"
 #include "stk-pager.h"
 #include "stk-rows-private.h"
 
@@ -16,6 +17,11 @@
  * sorter to compare two dummies: the first probe it consults is the primary column,
  * and the sign of the answer is the direction (GTK 4.8 has no public getter for
  * either). The model then sorts in SQL.
+ *
+ * The Sales list shows its model through a StkExpandModel: a sale's lines and returns
+ * go under it when it is expanded (the toggle in the first column, Right or plus; Left
+ * or minus collapses), and a line's row stands for its sale (selection, activation,
+ * the actions of the window).
  */
 
 /* ---- the probe sorter ---- */
@@ -69,6 +75,8 @@ struct _StkTableView
 
   StkTableKind        kind;
   StkTableModel      *model;
+  StkExpandModel     *expand;        /* the Sales list's, over model */
+  GCancellable       *cancellable;   /* the window's, for the expanded sales' reads */
   GtkSingleSelection *selection;
   gint64              selected_id;   /* kept across reloads and sorting */
   gboolean            new_query;     /* a new search or order: to the top when it is in */
@@ -109,7 +117,10 @@ typedef struct
 {
   const StkColumn *column;
   char            *notify_value;   /* "notify::<property>" */
-  char            *notify_badge;   /* "notify::<badge property>", or NULL */
+  char            *notify_badge;   /* "notify::<badge property>" (or, for the expander,
+                                    * of what makes a sale expandable), or NULL */
+  StkTableView    *view;           /* owns the column */
+  gboolean         expander;       /* the Sales list's first column: [toggle, value] */
 } CellSpec;
 
 static void
@@ -132,6 +143,57 @@ typedef struct
   gulong          badge_handler;
 } Cell;
 
+/* The toggle of a sale that has lines or returns to show; none on a line's row. */
+static void
+render_expander (Cell *cell)
+{
+  GtkWidget *toggle = gtk_widget_get_first_child (gtk_list_item_get_child (cell->list_item));
+  StkExpandModel *expand = cell->spec->view->expand;
+  gboolean expanded;
+
+  if (expand == NULL || !STK_IS_SALE_ROW (cell->row) ||
+      !stk_expand_model_can_expand_row (STK_SALE_ROW (cell->row)))
+    {
+      gtk_widget_set_visible (toggle, FALSE);
+      return;
+    }
+  expanded = stk_expand_model_is_expanded (expand, stk_sale_row_get_id (STK_SALE_ROW (cell->row)));
+  gtk_widget_set_visible (toggle, TRUE);
+  gtk_button_set_icon_name (GTK_BUTTON (toggle), expanded ? "pan-down-symbolic" : "pan-end-symbolic");
+  gtk_widget_set_tooltip_text (toggle, expanded ? _("Hide the sale’s lines (Left)")
+                                                : _("Show the sale’s lines (Right)"));
+  gtk_accessible_update_state (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_STATE_EXPANDED, expanded, -1);
+}
+
+/* A line or a return under its sale: indented, dimmed and struck with a voided sale. */
+static void
+render_sale_child (Cell      *cell,
+                   GtkWidget *label)
+{
+  const StkColumn *column = cell->spec->column;
+  StkSaleChild *row = STK_SALE_CHILD (cell->row);
+  GtkWidget *child = gtk_list_item_get_child (cell->list_item);
+  g_autofree char *text = stk_sale_child_format (row, column->property);
+  gboolean voided = stk_sale_child_get_voided (row);
+
+  if (column->numeric)
+    gtk_widget_remove_css_class (label, "sale-child");
+  else
+    gtk_widget_add_css_class (label, "sale-child");
+  if (voided)
+    gtk_widget_add_css_class (child, "sale-child-voided");
+  else
+    gtk_widget_remove_css_class (child, "sale-child-voided");
+  if (column->badge != NULL && column->badge->icon_name == NULL)
+    {
+      if (voided)
+        gtk_widget_add_css_class (child, column->badge->css);
+      else
+        gtk_widget_remove_css_class (child, column->badge->css);
+    }
+  gtk_label_set_text (GTK_LABEL (label), text);
+}
+
 /* The cell's text is the row property's value through the column's formatter. */
 static void
 render_cell (Cell *cell)
@@ -143,6 +205,18 @@ render_cell (Cell *cell)
 
   if (cell->row == NULL || child == NULL)
     return;
+  if (cell->spec->expander)
+    {
+      label = gtk_widget_get_next_sibling (gtk_widget_get_first_child (child));
+      render_expander (cell);
+    }
+  if (STK_IS_SALE_CHILD (cell->row))
+    {
+      render_sale_child (cell, label);
+      return;
+    }
+  gtk_widget_remove_css_class (label, "sale-child");
+  gtk_widget_remove_css_class (child, "sale-child-voided");
   if (column->badge != NULL && column->badge->icon_name == NULL)
     {
       gboolean on = FALSE;
@@ -206,6 +280,19 @@ row_notify_cb (GObject    *row,
   render_cell (cell);
 }
 
+static void toggle_position (StkTableView *self,
+                             guint         position);
+
+static void
+expander_clicked_cb (GtkButton *toggle,
+                     Cell      *cell)
+{
+  guint position = gtk_list_item_get_position (cell->list_item);
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    toggle_position (cell->spec->view, position);
+}
+
 /* A cell: the value's label; with a badge, a box of [icon, word, value]. */
 static void
 factory_setup_cb (GtkSignalListItemFactory *factory,
@@ -246,6 +333,29 @@ factory_setup_cb (GtkSignalListItemFactory *factory,
     }
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (spec->expander)
+    {
+      GtkWidget *toggle = gtk_button_new_from_icon_name ("pan-end-symbolic");
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+      /* Clicked, not focused: the keyboard works on the rows (Right, Left). */
+      gtk_widget_add_css_class (toggle, "flat");
+      gtk_widget_add_css_class (toggle, "sale-expander");
+      gtk_widget_set_focusable (toggle, FALSE);
+      gtk_widget_set_focus_on_click (toggle, FALSE);
+      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+      gtk_widget_set_visible (toggle, FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Lines of the sale"), -1);
+      g_signal_connect (toggle, "clicked", G_CALLBACK (expander_clicked_cb), cell);
+      g_object_set_data (G_OBJECT (toggle), "stk-list-item", list_item);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_box_append (GTK_BOX (box), toggle);
+      gtk_box_append (GTK_BOX (box), label);
+      g_object_set_data (G_OBJECT (box), "stk-list-item", list_item);
+      gtk_list_item_set_child (list_item, box);
+      return;
+    }
   gtk_list_item_set_child (list_item, label);
 }
 
@@ -263,6 +373,8 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
   if (bound_cells == NULL)
     bound_cells = g_hash_table_new (NULL, NULL);
   g_hash_table_add (bound_cells, cell);
+  if (STK_IS_SALE_CHILD (cell->row))
+    return; /* never changes: a new read brings new children */
   cell->value_handler = g_signal_connect (cell->row, spec->notify_value,
                                           G_CALLBACK (row_notify_cb), cell);
   if (spec->notify_badge != NULL)
@@ -300,9 +412,13 @@ add_columns (StkTableView *self)
       CellSpec *spec = g_new0 (CellSpec, 1);
 
       spec->column = column_spec;
+      spec->view = self;
+      spec->expander = self->kind == STK_TABLE_KIND_SALES && i == 0;
       spec->notify_value = g_strconcat ("notify::", column_spec->property, NULL);
       if (column_spec->badge != NULL)
         spec->notify_badge = g_strconcat ("notify::", column_spec->badge->property, NULL);
+      else if (spec->expander)
+        spec->notify_badge = g_strdup ("notify::returned-quantity");
       g_object_set_data_full (G_OBJECT (factory), "stk-cell-spec", spec, cell_spec_free);
       g_signal_connect (factory, "setup", G_CALLBACK (factory_setup_cb), spec);
       g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), spec);
@@ -437,7 +553,20 @@ selection_changed_cb (StkTableView *self)
   if (self->model == NULL || stk_table_model_get_loading (self->model))
     return; /* a reload or a new order: keep the id, re-select it when done */
   row = gtk_single_selection_get_selected_item (self->selection);
-  self->selected_id = row != NULL ? stk_row_get_id (row) : 0;
+  if (row != NULL && STK_IS_SALE_CHILD (row))
+    self->selected_id = stk_sale_child_get_sale_id (STK_SALE_CHILD (row));
+  else
+    self->selected_id = row != NULL ? stk_row_get_id (row) : 0;
+}
+
+/* The list's position of the model's row at @position. */
+static guint
+list_position (StkTableView *self,
+               guint         position)
+{
+  if (self->expand == NULL)
+    return position;
+  return stk_expand_model_position_from_base (self->expand, position);
 }
 
 /* The model reuses the row objects on show for a new result (in place, as position
@@ -458,10 +587,14 @@ model_loading_cb (StkTableView *self)
     {
       GObject *row = gtk_single_selection_get_selected_item (self->selection);
 
-      if (row != NULL && stk_row_get_id (row) == self->selected_id)
+      if (row != NULL && STK_IS_SALE_CHILD (row) &&
+          stk_sale_child_get_sale_id (STK_SALE_CHILD (row)) == self->selected_id)
+        return;
+      if (row != NULL && !STK_IS_SALE_CHILD (row) && stk_row_get_id (row) == self->selected_id)
         return;
       {
-        guint position = stk_table_model_find_id (self->model, self->selected_id);
+        guint position = list_position (self, stk_table_model_find_id (self->model,
+                                                                       self->selected_id));
 
         if (position != GTK_INVALID_LIST_POSITION)
           {
@@ -494,7 +627,10 @@ column_view_activate_cb (GtkColumnView *column_view,
 
   if (self->model == NULL)
     return;
-  row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  row = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  /* A line's row opens its sale. */
+  if (row != NULL && STK_IS_SALE_CHILD (row))
+    g_set_object (&row, G_OBJECT (stk_sale_child_get_sale (STK_SALE_CHILD (row))));
   if (row != NULL)
     g_signal_emit (self, signals[ROW_ACTIVATED], 0, row);
 }
@@ -529,6 +665,120 @@ leave_list (StkTableView     *self,
   return FALSE;
 }
 
+/* The row widget showing @position, if there is one. */
+static GtkWidget *
+row_widget_at (StkTableView *self,
+               guint         position)
+{
+  GtkWidget *list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+
+  for (; list != NULL && !GTK_IS_LIST_VIEW (list); list = gtk_widget_get_next_sibling (list))
+    ;
+  if (list == NULL)
+    return NULL;
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    for (GtkWidget *cell = gtk_widget_get_first_child (row); cell != NULL;
+         cell = gtk_widget_get_next_sibling (cell))
+      {
+        GtkWidget *content = gtk_widget_get_first_child (cell);
+        GtkListItem *item = content != NULL ? g_object_get_data (G_OBJECT (content), "stk-list-item")
+                                            : NULL;
+
+        if (item != NULL)
+          {
+            if (gtk_list_item_get_position (item) == position)
+              return row;
+            break;
+          }
+      }
+  return NULL;
+}
+
+/* Selects the row at @position and moves the keyboard focus onto it. */
+static void
+move_to (StkTableView *self,
+         guint         position)
+{
+  GtkWidget *row;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  scroll_to (self, position);
+  row = row_widget_at (self, position);
+  if (row != NULL)
+    gtk_widget_grab_focus (row);
+}
+
+static void
+toggle_position (StkTableView *self,
+                 guint         position)
+{
+  g_autoptr(GObject) row = NULL;
+
+  if (self->expand == NULL)
+    return;
+  row = g_list_model_get_item (G_LIST_MODEL (self->expand), position);
+  if (row == NULL || !STK_IS_SALE_ROW (row))
+    return;
+  if (stk_expand_model_is_expanded (self->expand, stk_sale_row_get_id (STK_SALE_ROW (row))))
+    {
+      guint selected = gtk_single_selection_get_selected (self->selection);
+
+      /* A line of it selected: the sale is, once its lines go. */
+      if (selected != GTK_INVALID_LIST_POSITION && selected != position &&
+          stk_expand_model_get_sale_position (self->expand, selected) == position)
+        gtk_single_selection_set_selected (self->selection, position);
+      stk_expand_model_collapse (self->expand, position);
+    }
+  else
+    stk_expand_model_expand (self->expand, position);
+}
+
+/* Right / plus expands the selected sale; Left / minus collapses it, and on a line's
+ * row goes to its sale. */
+static gboolean
+expand_key (StkTableView *self,
+            guint         keyval)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+  g_autoptr(GObject) row = NULL;
+  gboolean expand;
+
+  if (self->expand == NULL || position == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+    case GDK_KEY_plus:
+    case GDK_KEY_KP_Add:
+      expand = TRUE;
+      break;
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+      expand = FALSE;
+      break;
+    default:
+      return FALSE;
+    }
+  row = g_list_model_get_item (G_LIST_MODEL (self->expand), position);
+  if (row == NULL)
+    return FALSE;
+  if (STK_IS_SALE_CHILD (row))
+    {
+      if (!expand)
+        move_to (self, stk_expand_model_get_sale_position (self->expand, position));
+      return TRUE;
+    }
+  if (expand)
+    stk_expand_model_expand (self->expand, position);
+  else
+    stk_expand_model_collapse (self->expand, position);
+  return TRUE;
+}
+
 static gboolean
 key_pressed_cb (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -543,7 +793,31 @@ key_pressed_cb (GtkEventControllerKey *controller,
   if (keyval == GDK_KEY_ISO_Left_Tab ||
       ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) && state == GDK_SHIFT_MASK))
     return leave_list (self, GTK_DIR_TAB_BACKWARD);
+  if (state == 0 || state == GDK_SHIFT_MASK)
+    return expand_key (self, keyval);
   return FALSE;
+}
+
+/* An expanded or collapsed sale: its toggle shows it. */
+static void
+expand_toggled_cb (StkExpandModel *expand,
+                   StkSaleRow     *sale,
+                   gboolean        expanded,
+                   StkTableView   *self)
+{
+  GHashTableIter iter;
+  gpointer data;
+
+  if (bound_cells == NULL)
+    return;
+  g_hash_table_iter_init (&iter, bound_cells);
+  while (g_hash_table_iter_next (&iter, &data, NULL))
+    {
+      Cell *cell = data;
+
+      if (cell->spec->view == self && cell->spec->expander && cell->row == G_OBJECT (sale))
+        render_cell (cell);
+    }
 }
 
 /* ---- GObject ---- */
@@ -581,6 +855,8 @@ stk_table_view_dispose (GObject *object)
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
+  if (self->expand != NULL)
+    g_signal_handlers_disconnect_by_data (self->expand, self);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   /* Removing the columns changes the sorter: not a request to re-sort. */
@@ -588,7 +864,9 @@ stk_table_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_TABLE_VIEW);
   g_clear_object (&self->selection);
+  g_clear_object (&self->expand);
   g_clear_object (&self->model);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->probe_a);
   g_clear_object (&self->probe_b);
 
@@ -710,6 +988,11 @@ stk_table_view_set_store (StkTableView *self,
   g_return_if_fail (STK_IS_TABLE_VIEW (self));
   g_return_if_fail (store == NULL || STK_IS_STORE (store));
 
+  if (self->expand != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->expand, self);
+      g_clear_object (&self->expand);
+    }
   if (self->model != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->model, self);
@@ -733,8 +1016,16 @@ stk_table_view_set_store (StkTableView *self,
                                 G_CALLBACK (model_query_cb), self);
       g_signal_connect_swapped (self->model, "notify::sort-descending",
                                 G_CALLBACK (model_query_cb), self);
+      if (self->kind == STK_TABLE_KIND_SALES)
+        {
+          self->expand = stk_expand_model_new (G_LIST_MODEL (self->model), store);
+          stk_expand_model_set_cancellable (self->expand, self->cancellable);
+          g_signal_connect (self->expand, "toggled", G_CALLBACK (expand_toggled_cb), self);
+        }
     }
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  gtk_single_selection_set_model (self->selection,
+                                  self->expand != NULL ? G_LIST_MODEL (self->expand)
+                                                       : G_LIST_MODEL (self->model));
   sync_header_from_model (self);
   update_empty_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
@@ -746,6 +1037,34 @@ stk_table_view_get_model (StkTableView *self)
   g_return_val_if_fail (STK_IS_TABLE_VIEW (self), NULL);
 
   return self->model;
+}
+
+GListModel *
+stk_table_view_get_list (StkTableView *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_VIEW (self), NULL);
+
+  return gtk_single_selection_get_model (self->selection);
+}
+
+StkExpandModel *
+stk_table_view_get_expand_model (StkTableView *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_VIEW (self), NULL);
+
+  return self->expand;
+}
+
+void
+stk_table_view_set_cancellable (StkTableView *self,
+                                GCancellable *cancellable)
+{
+  g_return_if_fail (STK_IS_TABLE_VIEW (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  g_set_object (&self->cancellable, cancellable);
+  if (self->expand != NULL)
+    stk_expand_model_set_cancellable (self->expand, cancellable);
 }
 
 GtkColumnView *
@@ -764,6 +1083,9 @@ stk_table_view_dup_selected (StkTableView *self)
   g_return_val_if_fail (STK_IS_TABLE_VIEW (self), NULL);
 
   row = gtk_single_selection_get_selected_item (self->selection);
+  /* A line's row stands for its sale. */
+  if (row != NULL && STK_IS_SALE_CHILD (row))
+    row = stk_sale_child_get_sale (STK_SALE_CHILD (row));
   return row != NULL ? g_object_ref (row) : NULL;
 }
 
@@ -802,7 +1124,7 @@ stk_table_view_select_id (StkTableView *self,
   if (self->model == NULL)
     return;
   self->selected_id = id;
-  position = stk_table_model_find_id (self->model, id);
+  position = list_position (self, stk_table_model_find_id (self->model, id));
   if (position == GTK_INVALID_LIST_POSITION)
     return; /* maybe once the model has loaded: model_loading_cb tries again */
   gtk_single_selection_set_selected (self->selection, position);

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "stk-expand-model.h"
 #include "stk-table-model.h"
 
 G_BEGIN_DECLS
@@ -21,7 +22,16 @@ void           stk_table_view_set_store       (StkTableView  *self,
                                                StkStore      *store);
 StkTableModel *stk_table_view_get_model       (StkTableView  *self);
 GtkColumnView *stk_table_view_get_column_view (StkTableView  *self);
-/* The selected row (a new reference) or NULL. */
+/* What the list shows: the model, or for the Sales list its StkExpandModel over it (the
+ * sales with the lines of those expanded); positions of the list are positions of this. */
+GListModel    *stk_table_view_get_list        (StkTableView  *self);
+/* The Sales list's StkExpandModel, or NULL. */
+StkExpandModel *stk_table_view_get_expand_model (StkTableView *self);
+/* The cancellable of the reads the list starts (the Sales list's expanded sales): the
+ * window's. */
+void           stk_table_view_set_cancellable (StkTableView  *self,
+                                               GCancellable  *cancellable);
+/* The selected row (a new reference) or NULL; on a line of a sale, that sale's row. */
 gpointer       stk_table_view_dup_selected    (StkTableView  *self);
 /* Selects the row at (@x, @y) in the view's coordinates (a right-click); FALSE when
  * there is no row there. */

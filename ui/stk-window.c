@@ -1423,6 +1423,7 @@ stk_window_add_views (StkWindow *self)
                      G_SETTINGS_BIND_DEFAULT);
 
   stk_table_view_set_store (self->items_view, self->store);
+  stk_table_view_set_cancellable (self->sales_view, self->cancellable);
   stk_table_view_set_store (self->sales_view, self->store);
   stk_table_view_set_store (self->moves_view, self->store);
   stk_reports_view_set_store (self->reports_view, self->store);

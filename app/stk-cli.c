@@ -16,6 +16,7 @@
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-format.h"
+#include "stk-glib.h"
 #include "stk-location.h"
 #include "stk-jobs.h"
 #include "stk-lock.h"
@@ -29,7 +30,6 @@
 #include "stk-writer.h"
 
 #ifdef STK_WITH_GUI
-# include "stk-glib.h"
 # include "stk-receipt.h"
 #endif
 
@@ -863,14 +863,16 @@ cli_parse_number (StkCli      *cli,
 static GSettings *
 cli_settings (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
   g_autoptr(GSettingsSchema) schema = NULL;
 
-  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) ||
-      !g_settings_schema_has_key (schema, "backup-folder") ||
+  if (settings == NULL)
+    return NULL;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (!g_settings_schema_has_key (schema, "backup-folder") ||
       !g_settings_schema_has_key (schema, "backup-keep"))
     return NULL;
-  return g_settings_new_full (schema, NULL, NULL);
+  return g_steal_pointer (&settings);
 }
 
 /* --folder, else the setting, else the default folder. */

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "stk-error.h"
+#include "stk-glib.h"
 #include "stk-identity.h"
 
 #define AUTO_INFIX "-auto-"
@@ -308,6 +309,75 @@ stk_backup_auto (StkStore      *store,
   if (out_pruned != NULL)
     *out_pruned = g_strv_builder_end (pruned);
   return TRUE;
+}
+
+typedef struct
+{
+  char  *folder;
+  guint  keep;
+} AutoData;
+
+static void
+auto_data_free (gpointer data)
+{
+  AutoData *d = data;
+
+  g_free (d->folder);
+  g_free (d);
+}
+
+static void
+auto_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  AutoData *d = task_data;
+  GError *error = NULL;
+  char *path = NULL;
+
+  if (stk_backup_auto (STK_STORE (source_object), d->folder, d->keep, cancellable, &path, NULL,
+                       &error))
+    g_task_return_pointer (task, path, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+stk_backup_auto_async (StkStore            *store,
+                       const char          *folder,
+                       guint                keep,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AutoData *d;
+
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (folder != NULL && *folder != '\0');
+  g_return_if_fail (keep >= 1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  stk_task_set_source_tag (task, stk_backup_auto_async);
+  d = g_new0 (AutoData, 1);
+  d->folder = g_strdup (folder);
+  d->keep = keep;
+  g_task_set_task_data (task, d, auto_data_free);
+  g_task_run_in_thread (task, auto_thread);
+}
+
+char *
+stk_backup_auto_finish (StkStore      *store,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static StkBackupEntry *

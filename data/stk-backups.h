@@ -72,6 +72,19 @@ gboolean   stk_backup_auto          (StkStore        *store,
                                      GStrv           *out_pruned,
                                      GError         **error);
 
+/* stk_backup_auto() in a thread (the store's read connection copies while the writer
+ * goes on writing). */
+void       stk_backup_auto_async    (StkStore            *store,
+                                     const char          *folder,
+                                     guint                keep,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+/* The new backup's path, or NULL with @error. */
+char      *stk_backup_auto_finish   (StkStore            *store,
+                                     GAsyncResult        *result,
+                                     GError             **error);
+
 /* The automatic backups of the inventory at @db_path in @folder, newest first
  * (StkBackupEntry*, with their figures). A missing folder holds none; a folder that
  * cannot be read is an error. */

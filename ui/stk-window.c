@@ -1871,3 +1871,27 @@ stk_window_get_error_message (StkWindow *self)
   g_return_val_if_fail (STK_IS_WINDOW (self), NULL);
   return self->error_message;
 }
+
+void
+stk_window_show_message (StkWindow  *self,
+                         const char *text)
+{
+  g_return_if_fail (STK_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  stk_notice_show (self->notice, text, NULL);
+}
+
+void
+stk_window_show_backup_failed (StkWindow  *self,
+                               const char *message)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (STK_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* Translators: %s says why, in one sentence. */
+  text = g_strdup_printf (_("The automatic backup failed. %s"), message);
+  stk_notice_show_problem (self->notice, text, _("_Preferences"), "app.preferences");
+}

@@ -380,23 +380,23 @@ stk_backup_auto_finish (StkStore      *store,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static StkBackupEntry *
-read_entry (const char *folder,
-            Found      *f)
+/* Fills @entry's figures from its file, opened read-only (a backup has no write-ahead
+ * log, so nothing is created beside it). */
+static void
+read_figures (StkBackupEntry *entry)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(StkStore) store = NULL;
-  StkBackupEntry *entry = g_new0 (StkBackupEntry, 1);
   StkStats stats;
   GStatBuf st;
 
-  entry->path = g_build_filename (folder, f->name, NULL);
-  entry->made_us = f->made_us;
   if (g_stat (entry->path, &st) == 0)
-    entry->size = st.st_size;
+    {
+      entry->size = st.st_size;
+      if (entry->made_us == 0)
+        entry->made_us = (gint64) st.st_mtime * G_USEC_PER_SEC;
+    }
 
-  /* A reader of the file as it is: a backup has no write-ahead log, so nothing is
-   * created beside it. */
   if ((store = stk_store_new (entry->path, &local_error)) != NULL &&
       stk_store_get_stats (store, &stats, &local_error))
     {
@@ -409,6 +409,30 @@ read_entry (const char *folder,
       entry->damaged = TRUE;
       entry->problem = g_strdup (local_error->message);
     }
+}
+
+static StkBackupEntry *
+read_entry (const char *folder,
+            Found      *f)
+{
+  StkBackupEntry *entry = g_new0 (StkBackupEntry, 1);
+
+  entry->path = g_build_filename (folder, f->name, NULL);
+  entry->made_us = f->made_us;
+  read_figures (entry);
+  return entry;
+}
+
+StkBackupEntry *
+stk_backup_read (const char *path)
+{
+  StkBackupEntry *entry;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  entry = g_new0 (StkBackupEntry, 1);
+  entry->path = g_strdup (path);
+  read_figures (entry);
   return entry;
 }
 

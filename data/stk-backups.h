@@ -92,6 +92,10 @@ GPtrArray *stk_backup_list          (const char      *folder,
                                      const char      *db_path,
                                      GError         **error);
 
+/* One file's entry, read-only, as stk_backup_list() reads it: any backup (a file
+ * chosen by hand too: its time is then the file's modification time). */
+StkBackupEntry *stk_backup_read     (const char      *path);
+
 /* Whether no automatic backup of @db_path made today (local date) is in @folder. */
 gboolean   stk_backup_due_today     (const char      *folder,
                                      const char      *db_path);

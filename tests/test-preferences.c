@@ -116,12 +116,6 @@ Test (preferences, the_backups_group_writes_and_follows_its_settings)
   g_settings_set_string (settings, "backup-folder", "/media/usb/backups");
   cr_assert_str_eq (adw_action_row_get_subtitle (folder_row), "/media/usb/backups");
 
-  /* Choose… opens a folder chooser. */
-  cr_assert_null (stk_preferences_window_get_folder_chooser (window));
-  g_signal_emit_by_name (child (window, "backup_folder_button"), "clicked");
-  cr_assert_not_null (stk_preferences_window_get_folder_chooser (window));
-  cr_assert_eq (gtk_file_chooser_get_action (stk_preferences_window_get_folder_chooser (window)),
-                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
   gtk_window_destroy (GTK_WINDOW (window));
   g_settings_reset (settings, "backup-folder");
   g_settings_reset (settings, "backup-keep");

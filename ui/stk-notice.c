@@ -131,6 +131,7 @@ stk_notice_show_problem (StkNotice  *self,
                          const char *action_name)
 {
   g_autofree char *markup = NULL;
+  GtkWidget *label;
   AdwToast *toast;
 
   g_return_if_fail (STK_IS_NOTICE (self));
@@ -139,8 +140,15 @@ stk_notice_show_problem (StkNotice  *self,
 
   stk_notice_dismiss (self);
 
+  /* The whole sentence, on as many lines as it takes (a title is cut to one line). */
   markup = g_markup_escape_text (text, -1);
   toast = adw_toast_new (markup);
+  label = gtk_label_new (text);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  adw_toast_set_custom_title (toast, label);
   adw_toast_set_timeout (toast, 0);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_button_label (toast, button_label);

@@ -193,7 +193,13 @@ list_done_cb (GObject      *object,
     gtk_list_box_append (self->list_box, make_row (g_ptr_array_index (self->entries, i)));
   gtk_stack_set_visible_child_name (self->list_stack, self->entries->len > 0 ? "list" : "empty");
   if (self->entries->len > 0)
-    gtk_list_box_select_row (self->list_box, gtk_list_box_get_row_at_index (self->list_box, 0));
+    {
+      GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->list_box, 0);
+
+      /* The newest is chosen, and the keyboard starts on it (Enter: Restore…). */
+      gtk_list_box_select_row (self->list_box, first);
+      gtk_widget_grab_focus (GTK_WIDGET (first));
+    }
   update_buttons (self);
 }
 

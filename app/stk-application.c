@@ -10,6 +10,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "stk-backups.h"
 #include "stk-error.h"
 #include "stk-glib.h"
 #include "stk-lock-dialog.h"
@@ -46,6 +47,17 @@ struct _StkApplication
   gboolean        lose_pending;     /* the user chose to lose the waiting changes */
   guint           bus_name_id;      /* the inventory's name on the session bus, while editing */
   GCancellable   *show_cancellable; /* Show That Window's call to the other instance */
+
+  /* Automatic backups: one at the first editing start of each day, one on quitting
+   * after changes. Changes are the ops the writer committed (its figures' count) since
+   * the last automatic backup began. */
+  GCancellable   *backup_cancellable;
+  gboolean        backup_running;
+  guint64         backup_committed;   /* the count the running backup started at */
+  guint64         backed_up_committed; /* the count the last backup made started at */
+  gboolean        quit_after_backup;  /* quitting waits for the running backup */
+  gboolean        quit_unattended;    /* a signal quits: nobody answers a dialog */
+  gboolean        quit_backup_done;   /* no backup is due on quitting any more */
 };
 
 G_DEFINE_FINAL_TYPE (StkApplication, stk_application, ADW_TYPE_APPLICATION)
@@ -107,6 +119,203 @@ count_main_windows (StkApplication *self)
   return n;
 }
 
+/* The window of the inventory, if one is open. */
+static StkWindow *
+main_window (StkApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (active != NULL && STK_IS_WINDOW (active))
+    return STK_WINDOW (active);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (STK_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* ---- Automatic backups ---- */
+
+static guint64
+committed_count (StkApplication *self)
+{
+  StkWriter *writer = current_writer (self);
+  StkWriterFigures figures;
+
+  if (writer == NULL)
+    return 0;
+  stk_writer_get_figures (writer, &figures);
+  return figures.committed;
+}
+
+/* Whether automatic backups are on; the folder and how many to keep. A missing schema
+ * (running uninstalled) means the defaults. */
+static gboolean
+backup_settings (char  **out_folder,
+                 guint  *out_keep)
+{
+  g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
+  g_autofree char *folder = NULL;
+  guint keep = STK_BACKUP_KEEP_DEFAULT;
+
+  if (settings != NULL)
+    {
+      if (!g_settings_get_boolean (settings, "auto-backup"))
+        return FALSE;
+      folder = g_settings_get_string (settings, "backup-folder");
+      keep = CLAMP (g_settings_get_uint (settings, "backup-keep"), 1, STK_BACKUP_KEEP_MAX);
+    }
+  *out_folder = stk_backup_resolve_folder (folder);
+  *out_keep = keep;
+  return TRUE;
+}
+
+static void stk_application_backup_done_cb (GObject      *object,
+                                            GAsyncResult *result,
+                                            gpointer      user_data);
+
+/* Starts an automatic backup in the background: the copy is made from a read snapshot
+ * on a thread, so neither the window nor the writer waits for it. */
+static void
+stk_application_start_backup (StkApplication *self,
+                              const char     *folder,
+                              guint           keep)
+{
+  g_assert (!self->backup_running);
+
+  self->backup_running = TRUE;
+  self->backup_committed = committed_count (self);
+  if (self->backup_cancellable == NULL)
+    self->backup_cancellable = g_cancellable_new ();
+  stk_backup_auto_async (stk_session_get_store (self->session), folder, keep,
+                         self->backup_cancellable, stk_application_backup_done_cb,
+                         g_object_ref (self));
+}
+
+/* The first editing start of the day makes one, unless one of today is there. */
+static void
+stk_application_backup_if_due (StkApplication *self)
+{
+  g_autofree char *folder = NULL;
+  guint keep;
+
+  if (self->backup_running || current_writer (self) == NULL || self->quit_confirmed ||
+      !backup_settings (&folder, &keep) ||
+      !stk_backup_due_today (folder, stk_session_get_path (self->session)))
+    return;
+  stk_application_start_backup (self, folder, keep);
+}
+
+/* Whether quitting must make a backup first: automatic backups are on and the writer
+ * committed something since the last one began. */
+static gboolean
+stk_application_backup_due_on_quit (StkApplication *self,
+                                    char          **out_folder,
+                                    guint          *out_keep)
+{
+  if (self->quit_backup_done || current_writer (self) == NULL ||
+      committed_count (self) == self->backed_up_committed)
+    return FALSE;
+  return backup_settings (out_folder, out_keep);
+}
+
+static void stk_application_really_quit (StkApplication *self);
+static void stk_application_quit_after_backup (StkApplication *self);
+
+static void
+stk_application_backup_failed_response_cb (StkApplication *self,
+                                           int             response,
+                                           StkQuitDialog  *dialog)
+{
+  if ((StkQuitDialogResponse) response != STK_QUIT_DIALOG_QUIT_ANYWAY)
+    return;
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  self->quit_backup_done = TRUE;
+  stk_application_really_quit (self);
+}
+
+static void
+stk_application_backup_done_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(StkApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = stk_backup_auto_finish (STK_STORE (object), result, &error);
+  gboolean quitting = self->quit_after_backup;
+  StkWindow *window;
+
+  self->backup_running = FALSE;
+  self->quit_after_backup = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (path != NULL)
+    {
+      g_debug ("Automatic backup: %s", path);
+      self->backed_up_committed = self->backup_committed;
+      if (quitting)
+        stk_application_quit_after_backup (self);
+      return;
+    }
+
+  if (quitting && self->quit_unattended)
+    {
+      /* Nobody to ask: say it where a terminal or the journal keeps it, and quit. */
+      g_message ("The automatic backup failed: %s", error->message);
+      self->quit_backup_done = TRUE;
+      stk_application_really_quit (self);
+      return;
+    }
+
+  window = main_window (self);
+  if (quitting && self->backed_up_committed != committed_count (self))
+    {
+      StkQuitDialog *dialog = stk_quit_dialog_new_backup_failed (GTK_WINDOW (window),
+                                                                 error->message);
+
+      g_signal_connect_object (dialog, "decided",
+                               G_CALLBACK (stk_application_backup_failed_response_cb), self,
+                               G_CONNECT_SWAPPED);
+      set_weak (&self->quit_dialog, GTK_WINDOW (dialog));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  if (window != NULL)
+    stk_window_show_backup_failed (window, error->message);
+  if (quitting)
+    stk_application_quit_after_backup (self);
+}
+
+/* Quitting, once the user agreed: first the backup of the changes (when due), then
+ * really quit. A backup already running is waited for. */
+static void
+stk_application_quit_after_backup (StkApplication *self)
+{
+  g_autofree char *folder = NULL;
+  guint keep;
+
+  if (self->backup_running)
+    {
+      self->quit_after_backup = TRUE;
+      return;
+    }
+  if (!stk_application_backup_due_on_quit (self, &folder, &keep))
+    {
+      stk_application_really_quit (self);
+      return;
+    }
+
+  {
+    StkWindow *window = main_window (self);
+
+    if (window != NULL)
+      stk_window_show_message (window, _("Making a backup before quitting…"));
+  }
+  self->quit_after_backup = TRUE;
+  stk_application_start_backup (self, folder, keep);
+}
+
 /* Closes every window the normal way (so each one saves its size) and quits. */
 static void
 stk_application_really_quit (StkApplication *self)
@@ -140,8 +349,9 @@ stk_application_quit_dialog_response_cb (StkApplication *self,
        * be left pointing at a window that is gone. */
       gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
       gtk_window_destroy (GTK_WINDOW (dialog));
-      stk_application_really_quit (self);
+      stk_application_quit_after_backup (self);
       break;
+    case STK_QUIT_DIALOG_QUIT_ANYWAY:
     case STK_QUIT_DIALOG_CANCEL:
     default:
       break;
@@ -184,7 +394,7 @@ stk_application_quit_action (GSimpleAction *action,
   StkApplication *self = STK_APPLICATION (user_data);
 
   if (stk_application_confirm_quit (self, NULL))
-    stk_application_really_quit (self);
+    stk_application_quit_after_backup (self);
 }
 
 static void
@@ -243,8 +453,17 @@ stk_application_signal_cb (gpointer user_data)
   StkApplication *self = STK_APPLICATION (user_data);
 
   /* Nobody can answer a dialog from the terminal: quit, waiting up to
-   * CLOSE_TIMEOUT_MS for queued changes; any lost ones are reported on stderr. */
-  stk_application_really_quit (self);
+   * CLOSE_TIMEOUT_MS for queued changes; any lost ones are reported on stderr. The
+   * automatic backup is made first (a second signal does not wait for it). */
+  if (self->quit_unattended)
+    {
+      g_cancellable_cancel (self->backup_cancellable);
+      self->quit_backup_done = TRUE;
+      stk_application_really_quit (self);
+      return G_SOURCE_CONTINUE;
+    }
+  self->quit_unattended = TRUE;
+  stk_application_quit_after_backup (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -375,6 +594,11 @@ stk_application_watch_writer (StkApplication *self)
     g_signal_connect_object (writer, "locked",
                              G_CALLBACK (stk_application_writer_locked_cb), self,
                              G_CONNECT_SWAPPED);
+
+  /* A new writer counts its commits from 0. */
+  self->backed_up_committed = 0;
+  if (writer != NULL)
+    stk_application_backup_if_due (self);
 }
 
 static void
@@ -390,14 +614,21 @@ static gboolean
 stk_application_window_close_request_cb (StkApplication *self,
                                          GtkWindow      *window)
 {
-  if (count_main_windows (self) > 1)
+  g_autofree char *folder = NULL;
+  guint keep;
+
+  if (self->quit_confirmed || count_main_windows (self) > 1)
     return FALSE;
-  if (stk_application_confirm_quit (self, window))
+  if (!stk_application_confirm_quit (self, window))
+    return TRUE;
+  /* A backup to make, or one running: quitting goes on when it is done. */
+  if (self->backup_running || stk_application_backup_due_on_quit (self, &folder, &keep))
     {
-      self->quit_confirmed = TRUE;
-      return FALSE;
+      stk_application_quit_after_backup (self);
+      return TRUE;
     }
-  return TRUE;
+  self->quit_confirmed = TRUE;
+  return FALSE;
 }
 
 static void
@@ -520,6 +751,8 @@ stk_application_show_other (StkApplication *self)
   g_variant_builder_init (&platform, G_VARIANT_TYPE_VARDICT);
   g_cancellable_cancel (self->show_cancellable);
   g_clear_object (&self->show_cancellable);
+  g_cancellable_cancel (self->backup_cancellable);
+  g_clear_object (&self->backup_cancellable);
   self->show_cancellable = g_cancellable_new ();
   g_dbus_connection_call (bus, name, g_application_get_dbus_object_path (G_APPLICATION (self)),
                           "org.freedesktop.Application", "Activate",

@@ -11,10 +11,12 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "stk-backups.h"
 #include "stk-code.h"
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-format.h"
+#include "stk-glib.h"
 #include "stk-location.h"
 #include "stk-jobs.h"
 #include "stk-lock.h"
@@ -28,7 +30,6 @@
 #include "stk-writer.h"
 
 #ifdef STK_WITH_GUI
-# include "stk-glib.h"
 # include "stk-receipt.h"
 #endif
 
@@ -616,6 +617,8 @@ cli_verify (StkCli  *cli,
   return STK_CLI_EXIT_OK;
 }
 
+static int cli_backup_auto (StkCli *cli);
+
 static int
 cli_backup (StkCli  *cli,
             char   **args,
@@ -624,6 +627,15 @@ cli_backup (StkCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(StkStore) store = NULL;
   g_autofree char *dest = NULL;
+
+  if (cli_get_option (cli, "--auto") != NULL)
+    {
+      if (n_args > 0)
+        return cli_command_usage_error (cli, _("--auto makes its own file name: give no FILE."));
+      return cli_backup_auto (cli);
+    }
+  if (cli_get_option (cli, "--folder") != NULL || cli_get_option (cli, "--keep") != NULL)
+    return cli_command_usage_error (cli, _("--folder and --keep go with --auto."));
 
   if (!(store = cli_open_store (cli, &error)))
     return cli_fail (error);
@@ -842,6 +854,134 @@ cli_parse_number (StkCli      *cli,
                              option, min_text, max_text, value ? value : "");
   *out_status = cli_command_usage_error (cli, message);
   return FALSE;
+}
+
+/* ---- Automatic backups ---- */
+
+/* The application's settings, when its schema is installed (the command line works
+ * without it: a server, a build tree). */
+static GSettings *
+cli_settings (void)
+{
+  g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (settings == NULL)
+    return NULL;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (!g_settings_schema_has_key (schema, "backup-folder") ||
+      !g_settings_schema_has_key (schema, "backup-keep"))
+    return NULL;
+  return g_steal_pointer (&settings);
+}
+
+/* --folder, else the setting, else the default folder. */
+static char *
+cli_backup_folder (StkCli    *cli,
+                   GSettings *settings)
+{
+  const StkCliOption *folder = cli_get_option (cli, "--folder");
+  g_autofree char *setting = NULL;
+
+  if (folder != NULL)
+    return stk_backup_resolve_folder (folder->value);
+  if (settings != NULL)
+    setting = g_settings_get_string (settings, "backup-folder");
+  return stk_backup_resolve_folder (setting);
+}
+
+static int
+cli_backup_auto (StkCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GSettings) settings = cli_settings ();
+  g_autofree char *folder = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) pruned = NULL;
+  const StkCliOption *keep_option = cli_get_option (cli, "--keep");
+  guint64 keep = STK_BACKUP_KEEP_DEFAULT;
+  int status;
+
+  if (keep_option != NULL)
+    {
+      if (!cli_parse_number (cli, "--keep", keep_option->value, 1, STK_BACKUP_KEEP_MAX, &keep,
+                             &status))
+        return status;
+    }
+  else if (settings != NULL)
+    keep = CLAMP (g_settings_get_uint (settings, "backup-keep"), 1, STK_BACKUP_KEEP_MAX);
+
+  folder = cli_backup_folder (cli, settings);
+  if (*folder == '\0')
+    return cli_command_usage_error (cli, _("Say which folder with --folder DIR."));
+
+  if (!(store = cli_open_store (cli, &error)) ||
+      !stk_backup_auto (store, folder, (guint) keep, NULL, &path, &pruned, &error))
+    return cli_fail (error);
+
+  g_print ("%s\n", path);
+  for (guint i = 0; pruned[i] != NULL; i++)
+    g_print (_("Removed the old backup %s\n"), pruned[i]);
+  return STK_CLI_EXIT_OK;
+}
+
+static char *
+cli_format_local_us (gint64 us)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
+
+  return when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+}
+
+static int
+cli_backups (StkCli  *cli,
+             char   **args,
+             guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GSettings) settings = cli_settings ();
+  g_autofree char *folder = cli_backup_folder (cli, settings);
+
+  if (!(list = stk_backup_list (folder, cli->db_path, &error)))
+    return cli_fail (error);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      StkBackupEntry *e = g_ptr_array_index (list, i);
+      StkCliLine lines[5];
+      guint n = 0;
+
+      g_print ("%s\n", e->path);
+      lines[n].label = g_strdup_printf ("  %s", _("Made"));
+      lines[n++].value = cli_format_local_us (e->made_us);
+      if (e->damaged)
+        {
+          lines[n].label = g_strdup_printf ("  %s", _("Damaged"));
+          lines[n++].value = g_strdup (e->problem);
+        }
+      else
+        {
+          lines[n].label = g_strdup_printf ("  %s", _("Items"));
+          lines[n++].value = g_strdup_printf ("%" G_GINT64_FORMAT, e->items);
+          lines[n].label = g_strdup_printf ("  %s", _("Sales"));
+          lines[n++].value = g_strdup_printf ("%" G_GINT64_FORMAT, e->sales);
+          lines[n].label = g_strdup_printf ("  %s", _("Last sale"));
+          lines[n++].value = e->last_sale_us > 0 ? cli_format_local_us (e->last_sale_us)
+                                                 : g_strdup (_("none"));
+        }
+      print_aligned (lines, n);
+    }
+
+  {
+    g_autofree char *display = g_filename_display_name (folder);
+
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u automatic backup in %s.\n",
+                          "%u automatic backups in %s.\n", list->len),
+             list->len, display);
+  }
+  return STK_CLI_EXIT_OK;
 }
 
 static int
@@ -1254,12 +1394,35 @@ static const StkCliCommand commands[] = {
     0, 0, cli_verify,
   },
   {
-    "backup", N_("[FILE]"),
+    "backup", N_("[FILE] | --auto [--folder DIR] [--keep N]"),
     N_("Copy the inventory to a backup file"),
     N_("Writes a complete, checked copy of the inventory to FILE, or beside the inventory "
        "with the date and time in its name, and prints the path written. It works while "
-       "the inventory is in use. An existing file is never overwritten."),
-    0, 1, cli_backup,
+       "the inventory is in use. An existing file is never overwritten.\n"
+       "\n"
+       "With --auto it makes an automatic backup, as the window does: a copy named "
+       "INVENTORY-auto-DATE-TIME.db in the backup folder, verified before it takes its "
+       "name, then removes the oldest automatic backups of this inventory beyond the "
+       "newest N (no other file). Prints the path written and each file removed.\n"
+       "\n"
+       "Options:\n"
+       "  --auto         Make an automatic backup\n"
+       "  --folder DIR   The backup folder (default: the one chosen in Preferences, else\n"
+       "                 ~/.local/share/stocktake/backups)\n"
+       "  --keep N       How many automatic backups to keep, 1 to 365 (default: the\n"
+       "                 Preferences’ number, else 14)"),
+    0, 1, cli_backup, { "--auto", "--folder=", "--keep=", NULL },
+  },
+  {
+    "backups", N_("[--folder DIR]"),
+    N_("List the automatic backups"),
+    N_("Lists the inventory’s automatic backups in the backup folder, newest first, with "
+       "when each was made and the items, sales and last sale it holds. A file that cannot "
+       "be read is listed as damaged.\n"
+       "\n"
+       "Options:\n"
+       "  --folder DIR   The backup folder (default: as for “backup --auto”)"),
+    0, 0, cli_backups, { "--folder=", NULL },
   },
   {
     "restore", N_("FILE"),

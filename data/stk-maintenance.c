@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "stk-backups.h"
 #include "stk-error.h"
 #include "stk-identity.h"
 #include "stk-format.h"
@@ -35,9 +36,7 @@ stk_backup_default_path (const char *db_path)
   /* Beside the real file, named after it. */
   real = stk_identity_resolve_lenient (db_path);
   dir = g_path_get_dirname (real);
-  base = g_path_get_basename (real);
-  if (g_str_has_suffix (base, ".db") && strlen (base) > 3)
-    base[strlen (base) - 3] = '\0';
+  base = stk_backup_inventory_base (real);
 
   now = g_date_time_new_now_local ();
   stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "stk-seams.h"
+#include "stk-store.h"
 
 #include <sys/file.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ real_rename (const char *from,
 StkSeams stk_seams = REAL_SEAMS;
 guint stk_bulk_min_rows = STK_BULK_MIN_ROWS;
 guint stk_bulk_index_ratio = STK_BULK_INDEX_RATIO;
+StkVerifyFileFunc stk_backup_verify_file = stk_verify_file;
 
 void
 stk_seams_reset (void)
@@ -37,4 +39,5 @@ stk_seams_reset (void)
   stk_seams = real;
   stk_bulk_min_rows = STK_BULK_MIN_ROWS;
   stk_bulk_index_ratio = STK_BULK_INDEX_RATIO;
+  stk_backup_verify_file = stk_verify_file;
 }

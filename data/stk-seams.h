@@ -35,6 +35,13 @@ extern StkSeams stk_seams;
 extern guint stk_bulk_min_rows;
 extern guint stk_bulk_index_ratio;
 
+/* The check of a verified backup's copy (stk_store_backup_verified()): stk_verify_file().
+ * Tests make it fail; stk_seams_reset() puts it back. */
+typedef gboolean (*StkVerifyFileFunc) (const char  *path,
+                                       GPtrArray  **problems,
+                                       GError     **error);
+extern StkVerifyFileFunc stk_backup_verify_file;
+
 void stk_seams_reset (void);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include "stk-engine.h"
 #include "stk-error.h"
+#include "stk-seams.h"
 
 #define MAX_IDLE_READERS 4
 
@@ -203,6 +204,76 @@ stk_store_verify (StkStore  *self,
   return problems;
 }
 
+/* The copy must open as a Stocktake inventory and pass its integrity check. */
+static gboolean
+verify_copy (const char  *temp_path,
+             const char  *dest_path,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = g_filename_display_name (dest_path);
+
+  if (!stk_backup_verify_file (temp_path, &problems, &local_error))
+    {
+      g_set_error (error, STK_ERROR, local_error->code,
+                   _("The backup “%s” did not pass its check, so it was not kept: %s"), name,
+                   local_error->message);
+      return FALSE;
+    }
+  if (problems->len > 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CORRUPT,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The backup “%s” did not pass its check (%u problem found), so "
+                                "it was not kept.",
+                                "The backup “%s” did not pass its check (%u problems found), so "
+                                "it was not kept.",
+                                problems->len),
+                   name, problems->len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The copy of stk_store_backup_full() and stk_store_backup_verified(): with @verify,
+ * the temporary file must pass stk_backup_verify_file (stk_verify_file()) before it
+ * takes its name. */
+static gboolean
+backup_copy (StkStore        *self,
+             const char      *dest_path,
+             StkOutputFlags   flags,
+             gboolean         verify,
+             GCancellable    *cancellable,
+             GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(StkOutput) output = NULL;
+  StkEngineConn *conn;
+  gboolean ok;
+
+  /* A backup holds the whole inventory: private to its owner, like the inventory. */
+  if (!(output = stk_output_open (dest_path, self->path, flags, 0600, error)))
+    return FALSE;
+
+  if ((conn = stk_store_acquire_conn (self, &local_error)) != NULL)
+    {
+      ok = self->engine->backup (conn, stk_output_get_temp_path (output), dest_path,
+                                 &local_error);
+      stk_store_release_conn (self, conn);
+      if (ok && verify)
+        ok = verify_copy (stk_output_get_temp_path (output), dest_path, &local_error);
+      if (ok && !g_cancellable_set_error_if_cancelled (cancellable, &local_error) &&
+          stk_output_commit (output, &local_error))
+        return TRUE;
+    }
+
+  /* Freeing the output removes the temporary file and any journal the engine left. */
+  g_clear_pointer (&output, stk_output_free);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 /**
  * stk_store_backup_full:
  * Copies the inventory from a read snapshot (the engine's copy: SQLite's online backup
@@ -220,34 +291,31 @@ stk_store_backup_full (StkStore        *self,
                        GCancellable    *cancellable,
                        GError         **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(StkOutput) output = NULL;
-  StkEngineConn *conn;
-  gboolean ok;
-
   g_return_val_if_fail (STK_IS_STORE (self), FALSE);
   g_return_val_if_fail (dest_path != NULL, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* A backup holds the whole inventory: private to its owner, like the inventory. */
-  if (!(output = stk_output_open (dest_path, self->path, flags, 0600, error)))
-    return FALSE;
+  return backup_copy (self, dest_path, flags, FALSE, cancellable, error);
+}
 
-  if ((conn = stk_store_acquire_conn (self, &local_error)) != NULL)
-    {
-      ok = self->engine->backup (conn, stk_output_get_temp_path (output), dest_path,
-                                 &local_error);
-      stk_store_release_conn (self, conn);
-      if (ok && !g_cancellable_set_error_if_cancelled (cancellable, &local_error) &&
-          stk_output_commit (output, &local_error))
-        return TRUE;
-    }
+/**
+ * stk_store_backup_verified:
+ * stk_store_backup_full() to a new file, whose copy is also opened as a Stocktake
+ * inventory and checked whole (stk_verify_file()) before it is renamed into place.
+ */
+gboolean
+stk_store_backup_verified (StkStore      *self,
+                           const char    *dest_path,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_return_val_if_fail (STK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* Freeing the output removes the temporary file and any journal the engine left. */
-  g_clear_pointer (&output, stk_output_free);
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+  return backup_copy (self, dest_path, STK_OUTPUT_NONE, TRUE, cancellable, error);
 }
 
 /**

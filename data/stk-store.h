@@ -17,6 +17,8 @@ typedef struct
   gint64  archived_items;
   gint64  movements;
   gint64  sales;             /* sale lines */
+  gint64  whole_sales;       /* sales (of one line or several) */
+  gint64  last_sale_us;      /* the newest sale's time, µs since 1970 (0: no sale) */
   gint64  returns;           /* returns of sale lines (format 6 on) */
   gint64  barcodes;          /* (format 6 on) */
   gint64  applied_ops;
@@ -52,6 +54,14 @@ gboolean    stk_store_backup_full (StkStore       *self,
                                    StkOutputFlags  flags,
                                    GCancellable   *cancellable,
                                    GError        **error);
+
+/* stk_store_backup_full() that also checks the copy with stk_verify_file() (a
+ * Stocktake inventory, integrity ok) while it is still under its temporary name: a copy
+ * that fails is removed, and @dest_path is only ever a verified backup. */
+gboolean    stk_store_backup_verified (StkStore       *self,
+                                       const char     *dest_path,
+                                       GCancellable   *cancellable,
+                                       GError        **error);
 
 /* Checks a database file without changing it (no -wal/-shm created): it must be a
  * readable Stocktake inventory whose integrity check passes. */

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "stk-application.h"
+#include "stk-backups.h"
 #include "stk-glib.h"
 #include "stk-item-dialog.h"
 #include "stk-lock.h"
@@ -790,4 +791,172 @@ Test (cov_app, a_set_aside_change_that_is_refused_is_announced_in_the_window)
 {
   cr_assert_eq (run_app (set_aside_refused_script), 0);
   cr_assert_eq (count_items ("DUP-1"), 1);
+}
+
+/* --- automatic backups (issue 21) ---------------------------------------------------- */
+
+static char *backup_folder;
+
+static guint
+count_backups (void)
+{
+  g_autoptr(GPtrArray) list = stk_backup_list (backup_folder, db_path, NULL);
+
+  return list != NULL ? list->len : 0;
+}
+
+/* The automatic-backup settings of this run (the memory backend: in-process). */
+static void
+set_backup_settings (gboolean    on,
+                     const char *folder)
+{
+  g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
+
+  cr_assert_not_null (settings);
+  g_settings_set_boolean (settings, "auto-backup", on);
+  g_settings_set_string (settings, "backup-folder", folder);
+  g_settings_set_uint (settings, "backup-keep", 14);
+}
+
+/* New Item through the window, saved. */
+static void
+save_new_item (StkWindow  *window,
+               const char *code)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-item", NULL);
+  dialog = stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG);
+  cr_assert_not_null (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, STK_TYPE_ITEM_DIALOG, "code_entry")), code);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  stk_test_writer_barrier (window_writer (window));
+}
+
+static void
+backup_day_script (void)
+{
+  wait_window ();
+  /* The first start of the day makes one, in the background. */
+  cr_assert (WAIT_UNTIL (count_backups () == 1), "no backup at the first start of the day");
+  /* No change: quitting makes none. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+static void
+backup_changes_script (void)
+{
+  StkWindow *window = wait_window ();
+
+  /* One of today is there: none at this start. */
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (count_backups (), 1);
+  save_new_item (window, "BACKED-1");
+  /* A change: quitting makes one first, then quits. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL),
+             "Quit left a window open");
+}
+
+Test (cov_app, automatic_backups_on_the_first_start_of_the_day_and_on_quit_after_changes)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  StkBackupEntry *newest;
+
+  backup_folder = g_build_filename (tmpdir, "backups", NULL);
+  set_backup_settings (TRUE, backup_folder);
+  make_inventory ();
+
+  cr_assert_eq (run_app (backup_day_script), 0);
+  cr_assert_eq (count_backups (), 1, "a quit without changes made a backup");
+  g_clear_object (&app);
+
+  cr_assert_eq (run_app (backup_changes_script), 0);
+  list = stk_backup_list (backup_folder, db_path, NULL);
+  cr_assert_eq (list->len, 2, "quitting after a change made no backup");
+  newest = list->pdata[0];
+  cr_assert_not (newest->damaged, "%s", newest->problem);
+  cr_assert_eq (newest->items, 1, "the backup on quitting holds the change");
+  cr_assert_eq (((StkBackupEntry *) list->pdata[1])->items, 0);
+  g_clear_pointer (&backup_folder, g_free);
+}
+
+static void
+backup_off_script (void)
+{
+  StkWindow *window = wait_window ();
+
+  save_new_item (window, "NOT-BACKED");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL));
+}
+
+Test (cov_app, automatic_backups_switched_off_make_none)
+{
+  backup_folder = g_build_filename (tmpdir, "backups", NULL);
+  set_backup_settings (FALSE, backup_folder);
+  make_inventory ();
+  cr_assert_eq (run_app (backup_off_script), 0);
+  cr_assert_not (g_file_test (backup_folder, G_FILE_TEST_EXISTS));
+  set_backup_settings (TRUE, "");
+  g_clear_pointer (&backup_folder, g_free);
+}
+
+static void
+backup_fails_script (void)
+{
+  StkWindow *window = wait_window ();
+  StkNotice *notice = child (window, STK_TYPE_WINDOW, "notice");
+  GtkWindow *quit;
+
+  /* The start-of-day backup fails: the window says so, and stays saying so. */
+  cr_assert (WAIT_UNTIL (stk_notice_get_text (notice) != NULL &&
+                         g_str_has_prefix (stk_notice_get_text (notice),
+                                           "The automatic backup failed. Cannot create the "
+                                           "backup folder")),
+             "the failure was not shown: “%s”", stk_notice_get_text (notice));
+  cr_assert_str_eq (adw_toast_get_action_name (stk_notice_get_toast (notice)), "app.preferences");
+  cr_assert_eq (adw_toast_get_timeout (stk_notice_get_toast (notice)), 0);
+
+  save_new_item (window, "CHANGED-1");
+  /* Quitting after the change: the backup fails again; the quit dialog says so. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL),
+             "the failed backup on quitting was not shown");
+  quit = stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG);
+  cr_assert_str_eq (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (quit)),
+                    "The automatic backup failed");
+  cr_assert (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (quit)),
+                     "Cannot create the backup folder") != NULL);
+  cr_assert_not_null (stk_test_find_toplevel (STK_TYPE_WINDOW), "quit without asking");
+
+  /* Cancel: back to work. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (quit), "cancel");
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG) == NULL));
+  cr_assert_not_null (stk_test_find_toplevel (STK_TYPE_WINDOW));
+
+  /* Quit again, then Quit Anyway. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL));
+  quit = stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG);
+  cr_assert_str_eq (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (quit), "quit"),
+                    "_Quit Anyway");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (quit), "quit");
+  cr_assert (WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL),
+             "Quit Anyway left a window open");
+}
+
+Test (cov_app, a_failed_automatic_backup_is_shown_and_quitting_offers_quit_anyway)
+{
+  g_autofree char *file = g_build_filename (tmpdir, "a-file", NULL);
+
+  cr_assert (g_file_set_contents (file, "x", -1, NULL));
+  backup_folder = g_build_filename (file, "backups", NULL);
+  set_backup_settings (TRUE, backup_folder);
+  make_inventory ();
+  cr_assert_eq (run_app (backup_fails_script), 0);
+  cr_assert_eq (count_items ("CHANGED-1"), 1, "the change is saved all the same");
+  set_backup_settings (TRUE, "");
+  g_clear_pointer (&backup_folder, g_free);
 }

@@ -124,6 +124,48 @@ stk_notice_show (StkNotice  *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
+void
+stk_notice_show_problem (StkNotice  *self,
+                         const char *text,
+                         const char *button_label,
+                         const char *action_name)
+{
+  g_autofree char *markup = NULL;
+  GtkWidget *label;
+  AdwToast *toast;
+
+  g_return_if_fail (STK_IS_NOTICE (self));
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (button_label != NULL && action_name != NULL);
+
+  stk_notice_dismiss (self);
+
+  /* The whole sentence, on as many lines as it takes (a title is cut to one line). */
+  markup = g_markup_escape_text (text, -1);
+  toast = adw_toast_new (markup);
+  label = gtk_label_new (text);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  adw_toast_set_custom_title (toast, label);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_button_label (toast, button_label);
+  adw_toast_set_action_name (toast, action_name);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  self->toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
+  self->text = g_strdup (text);
+  stk_notice_set_undo_op (self, NULL);
+  adw_toast_overlay_add_toast (self->overlay, toast);   /* takes the toast */
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
 const char *
 stk_notice_get_text (StkNotice *self)
 {

@@ -27,6 +27,12 @@ AdwToast   *stk_notice_get_toast   (StkNotice  *self);
 void        stk_notice_show        (StkNotice  *self,
                                     const char *text,
                                     StkOp      *undo_op);
+/* Shows @text, a problem the user must see: it stays until dismissed (or replaced),
+ * with a button @button_label (mnemonic) that activates @action_name. */
+void        stk_notice_show_problem (StkNotice  *self,
+                                     const char *text,
+                                     const char *button_label,
+                                     const char *action_name);
 void        stk_notice_dismiss     (StkNotice  *self);
 const char *stk_notice_get_text    (StkNotice  *self);
 gboolean    stk_notice_get_can_undo (StkNotice *self);

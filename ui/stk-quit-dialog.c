@@ -129,6 +129,8 @@ response_cb (StkQuitDialog *self,
     }
   else if (g_strcmp0 (response, "lose") == 0)
     respond (self, STK_QUIT_DIALOG_LOSE);
+  else if (g_strcmp0 (response, "quit") == 0)
+    respond (self, STK_QUIT_DIALOG_QUIT_ANYWAY);
   else
     {
       respond (self, STK_QUIT_DIALOG_CANCEL);
@@ -190,10 +192,48 @@ stk_quit_dialog_new (GtkWindow *parent,
   g_return_val_if_fail (STK_IS_WRITER (writer), NULL);
 
   self = g_object_new (STK_TYPE_QUIT_DIALOG, "transient-for", parent, NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (self),
+                                    "cancel", _("_Cancel"),
+                                    "lose", _("_Quit and Lose"),
+                                    "wait", _("_Wait"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "lose",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "wait",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (self), "wait");
   self->writer = g_object_ref (writer);
   g_signal_connect_object (writer, "notify::pending",
                            G_CALLBACK (stk_quit_dialog_pending_cb), self,
                            G_CONNECT_SWAPPED);
   stk_quit_dialog_update (self);
+  return self;
+}
+
+StkQuitDialog *
+stk_quit_dialog_new_backup_failed (GtkWindow  *parent,
+                                   const char *message)
+{
+  StkQuitDialog *self;
+
+  g_return_val_if_fail (!parent || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  self = g_object_new (STK_TYPE_QUIT_DIALOG, "transient-for", parent, NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (self),
+                                    "cancel", _("_Cancel"),
+                                    "quit", _("_Quit Anyway"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "quit",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (self), "cancel");
+  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self),
+                                  _("The automatic backup failed"));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), message);
+  gtk_label_set_text (self->changes_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->changes_label), FALSE);
+  gtk_label_set_text (self->hint_label,
+                      _("Every change is saved in the inventory; only this backup is missing. "
+                        "Cancel to go back and choose another backup folder in Preferences."));
   return self;
 }

@@ -16,6 +16,7 @@ typedef enum
   STK_QUIT_DIALOG_CANCEL, /* keep working */
   STK_QUIT_DIALOG_LOSE,   /* quit now; the waiting changes are lost */
   STK_QUIT_DIALOG_SAVED,  /* the user waited and everything was saved: quit */
+  STK_QUIT_DIALOG_QUIT_ANYWAY, /* the backup before quitting failed; quit without it */
 } StkQuitDialogResponse;
 
 #define STK_TYPE_QUIT_DIALOG (stk_quit_dialog_get_type ())
@@ -23,5 +24,10 @@ G_DECLARE_FINAL_TYPE (StkQuitDialog, stk_quit_dialog, STK, QUIT_DIALOG, AdwMessa
 
 StkQuitDialog *stk_quit_dialog_new (GtkWindow *parent,
                                     StkWriter *writer);
+
+/* Asked when the automatic backup made on quitting failed: says why (@message, one
+ * sentence) and offers Quit Anyway, or Cancel (and Escape) to go back to work. */
+StkQuitDialog *stk_quit_dialog_new_backup_failed (GtkWindow  *parent,
+                                                  const char *message);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "stk-a11y.h"
+#include "stk-backups.h"
 
 #include "stk-flows.h"
 #include "stk-format.h"
@@ -18,6 +19,7 @@
 #include "stk-op.h"
 #include "stk-ops.h"
 #include "stk-reads.h"
+#include "stk-restore-dialog.h"
 #include "stk-reports-view.h"
 #include "stk-rows.h"
 #include "stk-sale-details-dialog.h"
@@ -532,6 +534,8 @@ stk_window_update_actions (StkWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.export", has_session);
   gtk_widget_action_set_enabled (widget, "win.backup", has_session);
+  /* Read-only, the dialog lists the backups but cannot restore one. */
+  gtk_widget_action_set_enabled (widget, "win.restore", has_session);
   gtk_widget_action_set_enabled (widget, "win.verify", has_session);
   gtk_widget_action_set_enabled (widget, "win.refresh", has_session);
   gtk_widget_action_set_enabled (widget, "win.focus-search", has_session);
@@ -1065,6 +1069,35 @@ backup_action (GtkWidget  *widget,
   StkWindow *self = STK_WINDOW (widget);
 
   stk_flow_backup (GTK_WINDOW (self), self->session, NULL, NULL);
+}
+
+static void
+restore_restored_cb (StkWindow        *self,
+                     const char       *message,
+                     StkRestoreDialog *dialog)
+{
+  stk_notice_show (self->notice, message, NULL);
+}
+
+static void
+restore_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  g_autofree char *setting = NULL;
+  g_autofree char *folder = NULL;
+  StkRestoreDialog *dialog;
+
+  if (self->session == NULL)
+    return;
+  if (self->settings != NULL)
+    setting = g_settings_get_string (self->settings, "backup-folder");
+  folder = stk_backup_resolve_folder (setting);
+  dialog = stk_restore_dialog_new (GTK_WINDOW (self), self->session, folder);
+  g_signal_connect_object (dialog, "restored", G_CALLBACK (restore_restored_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1768,6 +1801,7 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
   gtk_widget_class_install_action (widget_class, "win.verify", NULL, verify_action);
+  gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "win.load-sample", NULL, load_sample_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
@@ -1871,4 +1905,28 @@ stk_window_get_error_message (StkWindow *self)
 {
   g_return_val_if_fail (STK_IS_WINDOW (self), NULL);
   return self->error_message;
+}
+
+void
+stk_window_show_message (StkWindow  *self,
+                         const char *text)
+{
+  g_return_if_fail (STK_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  stk_notice_show (self->notice, text, NULL);
+}
+
+void
+stk_window_show_backup_failed (StkWindow  *self,
+                               const char *message)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (STK_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* Translators: %s says why, in one sentence. */
+  text = g_strdup_printf (_("The automatic backup failed. %s"), message);
+  stk_notice_show_problem (self->notice, text, _("_Preferences"), "app.preferences");
 }

@@ -25,5 +25,12 @@ const char *stk_window_get_error_message (StkWindow      *self);
  * change keeps waiting; the window's status bar offers to withdraw it). */
 void        stk_window_set_aside_waiting (StkWindow      *self);
 void        stk_window_refresh           (StkWindow      *self);
+/* A short notice at the bottom of the window. */
+void        stk_window_show_message      (StkWindow      *self,
+                                          const char     *text);
+/* An automatic backup failed (@message: why, one sentence): a notice that stays until
+ * dismissed, with a button to Preferences. */
+void        stk_window_show_backup_failed (StkWindow     *self,
+                                           const char    *message);
 
 G_END_DECLS

@@ -57,6 +57,12 @@ stk_sqlite_read_stats (StkEngineConn  *conn,
        stk_db_query_int64 (db, "SELECT count(*) FROM items WHERE archived", &stats->archived_items, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM movements", &stats->movements, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM sales", &stats->sales, error) &&
+       /* A further line of a sale names its first line (format 6 on). */
+       stk_db_query_int64 (db, version < 6 ? "SELECT count(*) FROM sales"
+                                           : "SELECT count(*) FROM sales WHERE first_line IS NULL",
+                           &stats->whole_sales, error) &&
+       stk_db_query_int64 (db, "SELECT coalesce (max (sold_at), 0) FROM sales",
+                           &stats->last_sale_us, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM applied_ops", &stats->applied_ops, error) &&
        (!stk_code_db_has_key (db) ||
         stk_db_query_int64 (db, "SELECT count(*) FROM items WHERE instr (code_key, char (1)) > 0",

@@ -1234,6 +1234,9 @@ cli_sell (StkCli  *cli,
                           "Recorded sale %s: %s lines, total %s.\n",
                           sale->lines->len),
              id_text, n_text, total);
+    if (sale->receipt[0] != '\0')
+      /* Translators: "Receipt number: 17" (or "2026/17" in a yearly series) */
+      g_print (_("Receipt number: %s\n"), sale->receipt);
   }
   /* Each line with its own number, the one “stocktake return” takes. */
   for (guint i = 0; i < sale->lines->len; i++)
@@ -1314,6 +1317,8 @@ cli_return (StkCli  *cli,
           /* Translators: "Recorded return 3: 2 of “A-1” back in stock, refund $5.00." */
           g_print (_("Recorded return %s: %s of “%s” back in stock, refund %s.\n"),
                    id_text, n_text, r->code, refund);
+          if (r->receipt[0] != '\0')
+            g_print (_("Receipt number: %s\n"), r->receipt);
           return STK_CLI_EXIT_OK;
         }
     }
@@ -1370,6 +1375,72 @@ cli_receipt (StkCli  *cli,
     return STK_CLI_EXIT_OK;
   }
 #endif
+}
+
+/* The shop's rules kept in the inventory: printed, or one of them changed (through the
+ * writer, so every computer on the inventory follows it from the next sale). */
+static int
+cli_settings (StkCli  *cli,
+              char   **args,
+              guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkOp) op = NULL;
+  StkWriter *writer;
+  int status;
+
+  if (n_args == 0)
+    {
+      g_autoptr(StkStore) store = NULL;
+      StkShopSettings settings;
+
+      if (!(store = cli_open_store (cli, &error)) ||
+          !stk_store_get_shop_settings (store, &settings, &error))
+        return cli_fail (error);
+      g_print (_("Receipt numbers: %s\n"),
+               settings.receipt_series == STK_RECEIPT_SERIES_YEARLY
+                 ? _("a new sequence each year (receipt-series yearly)")
+                 : _("one sequence (receipt-series continuous)"));
+      g_print (_("Stock below zero: %s\n"),
+               settings.allow_negative_stock ? _("allowed (negative-stock allow)")
+                                             : _("refused (negative-stock refuse)"));
+      return STK_CLI_EXIT_OK;
+    }
+  if (n_args != 2)
+    return cli_command_usage_error (cli, _("Give a setting and its value, or nothing to see them."));
+
+  if (g_str_equal (args[0], "receipt-series") && g_str_equal (args[1], "continuous"))
+    op = stk_op_set_receipt_series (STK_RECEIPT_SERIES_CONTINUOUS);
+  else if (g_str_equal (args[0], "receipt-series") && g_str_equal (args[1], "yearly"))
+    op = stk_op_set_receipt_series (STK_RECEIPT_SERIES_YEARLY);
+  else if (g_str_equal (args[0], "negative-stock") && g_str_equal (args[1], "allow"))
+    op = stk_op_set_allow_negative_stock (TRUE);
+  else if (g_str_equal (args[0], "negative-stock") && g_str_equal (args[1], "refuse"))
+    op = stk_op_set_allow_negative_stock (FALSE);
+  else
+    {
+      g_autofree char *message =
+        g_str_equal (args[0], "receipt-series")
+          ? g_strdup_printf (_("“%s” is not a way receipt numbers run (continuous or yearly)."),
+                             args[1])
+        : g_str_equal (args[0], "negative-stock")
+          ? g_strdup_printf (_("“%s” is not allow or refuse."), args[1])
+          : g_strdup_printf (_("“%s” is not a setting (receipt-series, negative-stock)."),
+                             args[0]);
+      return cli_command_usage_error (cli, message);
+    }
+
+  if (!cli_check_inventory (cli, TRUE, &error) ||
+      !(writer = cli_open_writer (cli, &error)))
+    return cli_fail (error);
+  if (!stk_writer_submit_sync (writer, op, &error))
+    return cli_close_writer (writer, cli_fail (error));
+  status = cli_close_writer (writer, STK_CLI_EXIT_OK);
+  if (status != STK_CLI_EXIT_OK)
+    return status;
+  /* Translators: "Changed receipt-series to yearly." */
+  g_print (_("Changed %s to %s.\n"), args[0], args[1]);
+  return STK_CLI_EXIT_OK;
 }
 
 static const StkCliCommand commands[] = {
@@ -1507,6 +1578,21 @@ static const StkCliCommand commands[] = {
        "Options:\n"
        "  --reason R   Why it came back"),
     1, 1, cli_return, { "--reason=", NULL },
+  },
+  {
+    "settings", N_("[SETTING VALUE]"),
+    N_("Show or change the shop’s rules kept in the inventory"),
+    N_("Without arguments, prints how receipt numbers run and whether stock may go below "
+       "zero. With a setting and a value, changes it for every computer that uses the "
+       "inventory, from the next sale on:\n"
+       "\n"
+       "  receipt-series continuous   One sequence of receipt numbers for ever (default)\n"
+       "  receipt-series yearly       A new sequence each year, printed 2026/17\n"
+       "  negative-stock refuse       A sale of more than is in stock fails (default)\n"
+       "  negative-stock allow        Stock may go below zero\n"
+       "\n"
+       "Numbers already given never change."),
+    0, 2, cli_settings,
   },
 };
 

@@ -328,6 +328,28 @@ MUTANTS = [
      "      if (FALSE && g_hash_table_contains (seen, token))",
      ["test-barcode"], "a barcode listed twice in one field is accepted"),
 
+    # ---- receipt numbers (format 7) ----
+    ("receipt-first-line", "stk-schema.c",
+     '"CREATE TRIGGER sales_receipt AFTER INSERT ON sales WHEN NEW.first_line IS NULL BEGIN"',
+     '"CREATE TRIGGER sales_receipt AFTER INSERT ON sales WHEN NEW.first_line IS NOT NULL BEGIN"',
+     ["test-receipt-numbers"], "further lines get numbers and sales none"),
+    ("receipt-gap-allowed", "stk-schema.c",
+     '"  WHEN NEW.number IS NOT (SELECT coalesce (max (number), 0) + 1 FROM receipt_numbers"',
+     '"  WHEN 0 AND NEW.number IS NOT (SELECT coalesce (max (number), 0) + 1 FROM receipt_numbers"',
+     ["test-receipt-numbers"], "the schema lets a number skip ahead"),
+    ("receipt-bulk-offset", "stk-sqlite-bulk.c",
+     '"  + row_number () OVER (PARTITION BY series ORDER BY id), id"',
+     '"  + row_number () OVER (PARTITION BY series ORDER BY id) + 1, id"',
+     ["test-receipt-numbers"], "a bulk import numbers its sales one too far"),
+    ("receipt-verify-gap", "stk-sqlite-store.c",
+     '" HAVING count (*) <> max (number)",',
+     '" HAVING 0",',
+     ["test-receipt-numbers"], "verify does not see a hole in the numbers"),
+    ("receipt-yearly-ignored", "stk-schema-private.h",
+     "\" WHEN 'yearly' THEN strftime",
+     "\" WHEN 'yearly ' THEN strftime",
+     ["test-receipt-numbers"], "a yearly series is never started"),
+
     # ---- money and dates ----
     ("format-currency-precedes", "stk-format.c",
      "  precedes = monetary_flag (negative ? N_CS_PRECEDES : P_CS_PRECEDES) == 1;",

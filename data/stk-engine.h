@@ -22,6 +22,7 @@
 #include "stk-op.h"
 #include "stk-pager.h"
 #include "stk-query.h"
+#include "stk-reads.h"
 #include "stk-sale.h"
 #include "stk-store.h"
 #include "stk-transfer-private.h"
@@ -173,6 +174,9 @@ struct _StkEngine
   /* The sale that line @id belongs to (any of its lines' ids). */
   StkSaleDetail *(*read_sale)     (StkEngineConn   *conn,
                                    gint64           id,
+                                   GError         **error);
+  gboolean       (*shop_settings) (StkEngineConn   *conn,
+                                   StkShopSettings *out,
                                    GError         **error);
   GStrv          (*complete_codes) (StkEngineConn  *conn,
                                    const char      *prefix,

@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 #define STK_OP_RETURN          "return"          /* StkReturnPayload; the return's uid is the op id */
 #define STK_OP_ADD_BARCODE     "add-barcode"     /* StkBarcodePayload (item_id 0, code set) */
 #define STK_OP_SET_BARCODES    "set-barcodes"    /* StkBarcodePayload (item_id set) */
+#define STK_OP_SET_SETTING     "set-setting"     /* StkSettingPayload */
 /* The bulk kinds carry their builder's own payload: the parsed rows of an import
  * (stk-transfer.c), a restore's source file, a checkpoint's mode, a chunk of generated
  * items and sales (stk-maintenance.c). */
@@ -117,5 +118,14 @@ gboolean stk_ops_validate_description (const char  *text,
                                        GError     **error);
 gboolean stk_ops_validate_reason      (const char  *text,
                                        GError     **error);
+
+/* One of the shop's rules (the settings table): @key and its value, a number or a
+ * text (@text non-NULL). */
+typedef struct
+{
+  char   *key;
+  char   *text;
+  gint64  number;
+} StkSettingPayload;
 
 G_END_DECLS

@@ -583,3 +583,51 @@ stk_op_set_barcodes (gint64            item_id,
   stk_op_set_description (op, _("Change an item’s barcodes"));
   return op;
 }
+
+/* ---- the shop's rules ---- */
+
+static void
+setting_payload_free (gpointer data)
+{
+  StkSettingPayload *d = data;
+
+  g_free (d->key);
+  g_free (d->text);
+  g_free (d);
+}
+
+static StkOp *
+setting_op_new (const char *key,
+                const char *text,
+                gint64      number,
+                const char *description)
+{
+  StkSettingPayload *d = g_new0 (StkSettingPayload, 1);
+  StkOp *op;
+
+  d->key = g_strdup (key);
+  d->text = g_strdup (text);
+  d->number = number;
+  op = stk_op_new (STK_OP_SET_SETTING, STK_CHANGE_NONE, d, setting_payload_free);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_description (op, description);
+  return op;
+}
+
+StkOp *
+stk_op_set_receipt_series (StkReceiptSeries series)
+{
+  g_return_val_if_fail (series == STK_RECEIPT_SERIES_CONTINUOUS ||
+                        series == STK_RECEIPT_SERIES_YEARLY, NULL);
+
+  return setting_op_new ("receipt_series",
+                         series == STK_RECEIPT_SERIES_YEARLY ? "yearly" : "continuous", 0,
+                         _("Change how receipt numbers run"));
+}
+
+StkOp *
+stk_op_set_allow_negative_stock (gboolean allow)
+{
+  return setting_op_new ("allow_negative_stock", NULL, allow ? 1 : 0,
+                         allow ? _("Allow stock below zero") : _("Refuse stock below zero"));
+}

@@ -105,6 +105,21 @@ StkOp *stk_op_set_barcodes    (gint64            item_id,
                                const StkBarcode *barcodes,
                                guint             n_barcodes);
 
+/* ---- the shop's rules, kept in the inventory (every computer on it follows them) ---- */
+
+/* How receipt numbers run: one sequence for ever, or a new one each year (local time),
+ * printed "2026/17". Changing it starts the new way with the next sale; numbers given
+ * are never changed. */
+typedef enum
+{
+  STK_RECEIPT_SERIES_CONTINUOUS,
+  STK_RECEIPT_SERIES_YEARLY,
+} StkReceiptSeries;
+
+StkOp *stk_op_set_receipt_series      (StkReceiptSeries series);
+/* Whether stock on hand may go below zero (a sale of more than is counted). */
+StkOp *stk_op_set_allow_negative_stock (gboolean        allow);
+
 gboolean stk_ops_validate_code (const char      *code,
                                 GError         **error);
 

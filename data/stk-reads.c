@@ -1121,3 +1121,64 @@ stk_store_read_sale_finish (StkStore      *store,
 {
   return read_finish (store, result, STK_FUNC_TAG (stk_store_read_sale_async), error);
 }
+
+static gpointer
+shop_settings_read (StkStore      *store,
+                    StkEngineConn *db,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  g_autofree StkShopSettings *settings = g_new0 (StkShopSettings, 1);
+
+  if (!engine->shop_settings (db, settings, error))
+    return NULL;
+  return g_steal_pointer (&settings);
+}
+
+static gboolean
+take_shop_settings (StkShopSettings *settings,
+                    StkShopSettings *out)
+{
+  if (settings == NULL)
+    return FALSE;
+  if (out != NULL)
+    *out = *settings;
+  g_free (settings);
+  return TRUE;
+}
+
+gboolean
+stk_store_get_shop_settings (StkStore         *store,
+                             StkShopSettings  *out,
+                             GError          **error)
+{
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+
+  return take_shop_settings (run_read (store, shop_settings_read, NULL, NULL, error), out);
+}
+
+void
+stk_store_get_shop_settings_async (StkStore            *store,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_get_shop_settings_async), "[stocktake] shop settings",
+              shop_settings_read, NULL, NULL, g_free, cancellable, callback, user_data);
+}
+
+gboolean
+stk_store_get_shop_settings_finish (StkStore         *store,
+                                    GAsyncResult     *result,
+                                    StkShopSettings  *out,
+                                    GError          **error)
+{
+  return take_shop_settings (read_finish (store, result,
+                                          STK_FUNC_TAG (stk_store_get_shop_settings_async), error),
+                             out);
+}

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "stk-ops.h"
 #include "stk-pager.h"
 #include "stk-query.h"
 #include "stk-sale.h"
@@ -223,6 +224,25 @@ void            stk_store_item_barcodes_async   (StkStore            *store,
 GArray         *stk_store_item_barcodes_finish  (StkStore            *store,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+/* The shop's rules kept in the inventory (stk_op_set_receipt_series(),
+ * stk_op_set_allow_negative_stock()); an inventory older than a rule reads its default. */
+typedef struct
+{
+  gboolean          allow_negative_stock;
+  StkReceiptSeries  receipt_series;
+} StkShopSettings;
+
+gboolean        stk_store_get_shop_settings     (StkStore            *store,
+                                                 StkShopSettings     *out,
+                                                 GError             **error);
+void            stk_store_get_shop_settings_async  (StkStore            *store,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean        stk_store_get_shop_settings_finish (StkStore            *store,
+                                                    GAsyncResult        *result,
+                                                    StkShopSettings     *out,
+                                                    GError             **error);
 /* The sale that @id is a line of (a sale's id is its first line's), with its lines and
  * returns; STK_ERROR_NOT_FOUND when there is no such line. */
 StkSaleDetail  *stk_store_read_sale             (StkStore            *store,

@@ -32,12 +32,15 @@ typedef struct
   gint64  refund_cents;
   gint64  returned_at_us;
   char   *reason;
+  char   *receipt;            /* its receipt number (stk_receipt_number_format()) */
 } StkSaleReturn;
 
 typedef struct
 {
   gint64     sale_id;
   char      *uid;             /* the sale's exactly-once id */
+  char      *receipt;         /* its receipt number (stk_receipt_number_format()); "" in an
+                               * inventory older than format 7, read as it is */
   gint64     sold_at_us;
   char      *note;
   char      *payment;         /* "" when not said */
@@ -49,7 +52,13 @@ typedef struct
   gint64     refunded_cents;  /* sum of the returns' refunds */
 } StkSaleDetail;
 
+/* A receipt number as shops print it: "123" in the one sequence, "2026/123" in a
+ * yearly series. */
+char          *stk_receipt_number_format (const char *series,
+                                          gint64      number);
+
 StkSaleDetail *stk_sale_detail_new  (void);
+StkSaleDetail *stk_sale_detail_copy (const StkSaleDetail *detail);
 void           stk_sale_detail_free (StkSaleDetail *detail);
 void           stk_sale_line_free   (StkSaleLine   *line);
 void           stk_sale_return_free (StkSaleReturn *ret);

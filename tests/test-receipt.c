@@ -668,3 +668,30 @@ Test (receipt_print, a_long_receipt_takes_more_sheets)
   gtk_page_setup_set_paper_size_and_default_margins (setup_a4, a4);
   cr_assert_gt (export_pages (sale, setup_a4, path), 1);
 }
+
+/* Format 7: the receipt's own number heads it (the sale's number under it), and each
+ * return shows its number. */
+Test (receipt, says_its_receipt_number_and_each_returns)
+{
+  g_autoptr(StkSaleDetail) sale = three_line_sale ();
+  g_auto(GStrv) rows = NULL;
+  g_autofree char *sold = stk_format_datetime (SOLD_AT_US);
+  g_autofree char *heading = g_strdup_printf ("Receipt No. 2026/17\t%s", sold);
+  guint at = 0;
+
+  g_free (sale->receipt);
+  sale->receipt = g_strdup ("2026/17");
+  for (guint i = 0; i < sale->returns->len; i++)
+    {
+      StkSaleReturn *ret = g_ptr_array_index (sale->returns, i);
+
+      g_free (ret->receipt);
+      ret->receipt = g_strdup ("2026/18");
+    }
+  rows = stk_receipt_get_rows (sale, "Corner Shop", NULL, STK_RECEIPT_TEXT_WIDTH_PT);
+  at = find_row (rows, at, heading);
+  at = find_row (rows, at, "Sale 41");
+  at = find_row (rows, at, "Returns");
+  at = find_row (rows, at, "No. 2026/18");
+  cr_assert_not (has_row_containing (rows, "Sale 41\t"), "the sale's number is no heading");
+}

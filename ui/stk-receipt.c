@@ -240,9 +240,22 @@ receipt_new (const StkSaleDetail *sale,
     add_rule (self);
 
   /* The sale. */
-  /* Translators: the heading of a receipt; %s is the sale's number */
-  sale_text = g_strdup_printf (_("Sale %s"), number);
-  add_pair (self, sale_text, FONT_BOLD, when, FONT_BODY, 0);
+  if (sale->receipt != NULL && sale->receipt[0] != '\0')
+    {
+      /* Translators: the heading of a receipt; %s is its number ("123", "2026/123") */
+      g_autofree char *receipt_text = g_strdup_printf (_("Receipt No. %s"), sale->receipt);
+
+      /* Translators: on a receipt, under its number; %s is the sale's number */
+      sale_text = g_strdup_printf (_("Sale %s"), number);
+      add_pair (self, receipt_text, FONT_BOLD, when, FONT_BODY, 0);
+      add_text (self, sale_text, FONT_SMALL, PANGO_ALIGN_LEFT, 0);
+    }
+  else
+    {
+      /* Translators: the heading of a receipt; %s is the sale's number */
+      sale_text = g_strdup_printf (_("Sale %s"), number);
+      add_pair (self, sale_text, FONT_BOLD, when, FONT_BODY, 0);
+    }
   if (sale->payment != NULL && sale->payment[0] != '\0')
     {
       /* Translators: on a receipt; %s is how the sale was paid ("Cash", "Card") */
@@ -336,6 +349,13 @@ receipt_new (const StkSaleDetail *sale,
           /* Translators: on a receipt, a return: its quantity, then the item's code */
           what = g_strdup_printf (_("%s × %s"), quantity, ret->code);
           add_pair (self, what, FONT_BODY, refund, FONT_BODY, 0);
+          if (ret->receipt != NULL && ret->receipt[0] != '\0')
+            {
+              /* Translators: on a receipt, a return's own receipt number ("No. 124") */
+              g_autofree char *text = g_strdup_printf (_("No. %s"), ret->receipt);
+
+              add_text (self, text, FONT_SMALL, PANGO_ALIGN_LEFT, INDENT_PT);
+            }
           if (ret->reason != NULL && ret->reason[0] != '\0')
             {
               /* Translators: on a receipt, when an item came back and why */
@@ -610,45 +630,6 @@ print_job_free (PrintJob *job)
   g_free (job);
 }
 
-static StkSaleDetail *
-copy_sale (const StkSaleDetail *sale)
-{
-  StkSaleDetail *copy = stk_sale_detail_new ();
-
-  copy->sale_id = sale->sale_id;
-  g_free (copy->uid);
-  copy->uid = g_strdup (sale->uid);
-  copy->sold_at_us = sale->sold_at_us;
-  g_free (copy->note);
-  copy->note = g_strdup (sale->note);
-  g_free (copy->payment);
-  copy->payment = g_strdup (sale->payment);
-  copy->voided = sale->voided;
-  g_free (copy->void_reason);
-  copy->void_reason = g_strdup (sale->void_reason);
-  copy->total_cents = sale->total_cents;
-  copy->refunded_cents = sale->refunded_cents;
-  for (guint i = 0; i < sale->lines->len; i++)
-    {
-      const StkSaleLine *line = g_ptr_array_index (sale->lines, i);
-      StkSaleLine *c = g_memdup2 (line, sizeof *line);
-
-      c->code = g_strdup (line->code);
-      c->description = g_strdup (line->description);
-      g_ptr_array_add (copy->lines, c);
-    }
-  for (guint i = 0; i < sale->returns->len; i++)
-    {
-      const StkSaleReturn *ret = g_ptr_array_index (sale->returns, i);
-      StkSaleReturn *c = g_memdup2 (ret, sizeof *ret);
-
-      c->code = g_strdup (ret->code);
-      c->reason = g_strdup (ret->reason);
-      g_ptr_array_add (copy->returns, c);
-    }
-  return copy;
-}
-
 /* Lays the job out on a sheet @page_width × @page_height (points) with @pango: a roll
  * gets the whole width; a sheet a receipt-wide column, centred and a little larger. The
  * pages each start at a row: a row is never cut in two (one taller than a page gets a
@@ -721,7 +702,7 @@ print_job_new (const StkSaleDetail *sale,
 {
   PrintJob *job = g_new0 (PrintJob, 1);
 
-  job->sale = copy_sale (sale);
+  job->sale = stk_sale_detail_copy (sale);
   job->shop_name = g_strdup (shop_name);
   job->shop_address = g_strdup (shop_address);
   job->breaks = g_array_new (FALSE, FALSE, sizeof (double));

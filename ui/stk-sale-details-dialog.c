@@ -217,7 +217,15 @@ fill (StkSaleDetailsDialog *self)
   /* Translators: the title of a sale's window; %s is its number */
   title = g_strdup_printf (_("Sale %s"), number);
   adw_window_title_set_title (self->window_title, title);
-  adw_window_title_set_subtitle (self->window_title, when);
+  if (sale->receipt[0] != '\0')
+    {
+      /* Translators: a sale window's subtitle: its receipt number, then its time */
+      g_autofree char *subtitle = g_strdup_printf (_("Receipt No. %s · %s"), sale->receipt, when);
+
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+    }
+  else
+    adw_window_title_set_subtitle (self->window_title, when);
   gtk_window_set_title (GTK_WINDOW (self), title);
 
   if (sale->voided)

@@ -9,6 +9,7 @@
 #include "stk-code.h"
 #include "stk-error.h"
 #include "stk-format.h"
+#include "stk-schema-private.h"
 #include "stk-sql-private.h"
 
 /*
@@ -315,6 +316,50 @@ static const char *const migrations[][MIGRATION_PARTS] = {
     "BEGIN SELECT RAISE (ABORT, 'a barcode''s key is stk_barcode_key of its code'); END;"
     "CREATE TRIGGER barcodes_no_update BEFORE UPDATE ON barcodes "
     "BEGIN SELECT RAISE (ABORT, 'a barcode is removed and added, not changed'); END;"
+  },
+
+  /* 6 → 7: receipt numbers. Every sale (its first line) and every return gets the next
+   * number of its series, in the transaction that records it: no gap (a sale that rolls
+   * back takes its number with it) and never twice (numbers are never changed nor
+   * deleted; a void keeps its sale's number). The series is '' (one sequence for ever)
+   * or, with settings 'receipt_series' = 'yearly', the year of the sale's local time.
+   * Sales and returns made before get numbers in the order they happened. */
+  {
+    "INSERT INTO settings (key, value) VALUES ('receipt_series', 'continuous');"
+    "CREATE TABLE receipt_numbers ("
+    "  series TEXT NOT NULL,"
+    "  number INTEGER NOT NULL CHECK (number > 0),"
+    "  sale_id INTEGER UNIQUE REFERENCES sales (id),"
+    "  return_id INTEGER UNIQUE REFERENCES returns (id),"
+    "  CHECK ((sale_id IS NULL) <> (return_id IS NULL)),"
+    "  PRIMARY KEY (series, number)"
+    ") STRICT, WITHOUT ROWID;"
+    "INSERT INTO receipt_numbers (series, number, sale_id, return_id)"
+    "  SELECT '', row_number () OVER (ORDER BY at, kind, id), sale_id, return_id FROM ("
+    "    SELECT sold_at AS at, 0 AS kind, id, id AS sale_id, NULL AS return_id"
+    "      FROM sales WHERE first_line IS NULL"
+    "    UNION ALL"
+    "    SELECT returned_at, 1, id, NULL, id FROM returns);"
+    "CREATE TRIGGER receipt_numbers_check BEFORE INSERT ON receipt_numbers"
+    "  WHEN NEW.number IS NOT (SELECT coalesce (max (number), 0) + 1 FROM receipt_numbers"
+    "                          WHERE series = NEW.series) "
+    "BEGIN SELECT RAISE (ABORT, 'receipt numbers follow each other without a gap'); END;"
+    "CREATE TRIGGER receipt_numbers_no_update BEFORE UPDATE ON receipt_numbers "
+    "BEGIN SELECT RAISE (ABORT, 'receipt numbers cannot be changed'); END;"
+    "CREATE TRIGGER receipt_numbers_no_delete BEFORE DELETE ON receipt_numbers "
+    "BEGIN SELECT RAISE (ABORT, 'receipt numbers cannot be deleted'); END;"
+    "CREATE TRIGGER sales_receipt AFTER INSERT ON sales WHEN NEW.first_line IS NULL BEGIN"
+    "  INSERT INTO receipt_numbers (series, number, sale_id)"
+    "  SELECT series, (SELECT coalesce (max (number), 0) + 1 FROM receipt_numbers r"
+    "                  WHERE r.series = x.series), NEW.id"
+    "  FROM (SELECT " STK_RECEIPT_SERIES_SQL ("NEW.sold_at") " AS series) AS x;"
+    "END;"
+    "CREATE TRIGGER returns_receipt AFTER INSERT ON returns BEGIN"
+    "  INSERT INTO receipt_numbers (series, number, return_id)"
+    "  SELECT series, (SELECT coalesce (max (number), 0) + 1 FROM receipt_numbers r"
+    "                  WHERE r.series = x.series), NEW.id"
+    "  FROM (SELECT " STK_RECEIPT_SERIES_SQL ("NEW.returned_at") " AS series) AS x;"
+    "END;"
   },
 };
 

@@ -10,6 +10,7 @@
 #include "stk-error.h"
 #include "stk-maintenance-private.h"
 #include "stk-seams.h"
+#include "stk-schema-private.h"
 #include "stk-transfer-private.h"
 #include "stk-sqlite-bulk-private.h"
 
@@ -451,7 +452,8 @@ insert_skus (StkImportData  *d,
 /* ---- sales ---- */
 
 static const char *const sales_triggers[] = {
-  "sales_movement", "movements_check", "movements_apply", "items_on_hand_guard", NULL
+  "sales_movement", "sales_receipt", "movements_check", "movements_apply",
+  "items_on_hand_guard", NULL
 };
 /* Kept up to date when a sale's item changes its on-hand; built again when the batch
  * touches many items. */
@@ -460,6 +462,31 @@ static const char *const sales_indexes[] = {
   "sales_sold_at", "sales_item", "movements_item", "movements_moved_at", "movements_sale",
   NULL
 };
+
+/* Each sale after @base its receipt number (sales_receipt's work), in the order of the
+ * ids, after the last one of its series (receipt_numbers_check still checks each).
+ * SQLite reads the whole SELECT before inserting, as it reads the table it inserts into. */
+static gboolean
+number_sales (sqlite3  *db,
+              gint64    base,
+              GError  **error)
+{
+  sqlite3_stmt *stmt =
+    prepare (db,
+             "INSERT INTO main.receipt_numbers (series, number, sale_id)"
+             " SELECT series, (SELECT coalesce (max (number), 0) FROM main.receipt_numbers r"
+             "                 WHERE r.series = x.series)"
+             "  + row_number () OVER (PARTITION BY series ORDER BY id), id"
+             " FROM (SELECT id, " STK_RECEIPT_SERIES_SQL ("sold_at") " AS series"
+             "       FROM main.sales WHERE id > ?1 AND first_line IS NULL) AS x"
+             " ORDER BY id",
+             error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, base);
+  return run (db, stmt, error);
+}
 
 static gboolean
 stage_sales (StkImportData  *d,
@@ -759,6 +786,10 @@ insert_sales (StkImportData  *d,
     return FALSE;
   CANCEL_CHECK (d, error);
 
+  if (!number_sales (db, base, error))
+    return FALSE;
+  CANCEL_CHECK (d, error);
+
   /* The on-hand, once per item and in the order of the ids: the last movement's
    * balance (movements_apply's work). */
   if (!exec (db,
@@ -953,7 +984,8 @@ generate_sales (StkGenPayload  *g,
              "INSERT INTO main.sales (uid, item_id, quantity, unit_price_cents, sold_at)"
              " SELECT uid, item_id, quantity, price, sold_at FROM temp.stk_bulk_gen ORDER BY seq",
              error) ||
-      !query_int64 (db, "SELECT coalesce (max (id), 0) FROM main.sales", &last, error))
+      !query_int64 (db, "SELECT coalesce (max (id), 0) FROM main.sales", &last, error) ||
+      !number_sales (db, base, error))
     return FALSE;
 
   /* The restock just before a sale, then the sale's movement, each with the item's

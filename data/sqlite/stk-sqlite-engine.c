@@ -314,6 +314,14 @@ sqlite_item_barcodes (StkEngineConn  *conn,
   return stk_sqlite_item_barcodes (DB (conn), item_id, error);
 }
 
+static gboolean
+sqlite_shop_settings (StkEngineConn    *conn,
+                      StkShopSettings  *out,
+                      GError          **error)
+{
+  return stk_sqlite_shop_settings (DB (conn), out, error);
+}
+
 static StkSaleDetail *
 sqlite_read_sale (StkEngineConn  *conn,
                   gint64          id,
@@ -391,6 +399,7 @@ static const StkEngine sqlite_engine = {
   .item_by_scan = sqlite_item_by_scan,
   .item_barcodes = sqlite_item_barcodes,
   .read_sale = sqlite_read_sale,
+  .shop_settings = sqlite_shop_settings,
   .complete_codes = sqlite_complete_codes,
   .verify = stk_sqlite_verify,
   .codes_kept_apart = stk_sqlite_codes_kept_apart,

@@ -488,6 +488,34 @@ apply_delete_item (StkOp    *op,
   return TRUE;
 }
 
+/* A setting is one row of settings; an inventory older than the setting refuses it
+ * (format 7 brought receipt_series). */
+static gboolean
+apply_set_setting (StkOp    *op,
+                   sqlite3  *db,
+                   GError  **error)
+{
+  const StkSettingPayload *d = stk_op_get_payload (op);
+  sqlite3_stmt *stmt = stk_db_stmt (db, "UPDATE settings SET value = ?2 WHERE key = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, d->key, -1, SQLITE_STATIC);
+  if (d->text != NULL)
+    sqlite3_bind_text (stmt, 2, d->text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, 2, d->number);
+  if (!stk_sqlite_step_done (stmt, db, _("Cannot change the setting"), error))
+    return FALSE;
+  if (sqlite3_changes (db) != 1)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_FAILED,
+                   _("Cannot change the setting: the inventory has no setting “%s”."), d->key);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 typedef gboolean (*Applier) (StkOp    *op,
                              sqlite3  *db,
                              GError  **error);
@@ -509,6 +537,7 @@ static const struct
   { STK_OP_RETURN, stk_sqlite_apply_return },
   { STK_OP_ADD_BARCODE, stk_sqlite_apply_barcodes },
   { STK_OP_SET_BARCODES, stk_sqlite_apply_barcodes },
+  { STK_OP_SET_SETTING, apply_set_setting },
   { STK_OP_IMPORT_SKUS, stk_sqlite_apply_import },
   { STK_OP_IMPORT_SALES, stk_sqlite_apply_import },
   { STK_OP_IMPORT_MOVEMENTS, stk_sqlite_apply_import },

@@ -161,6 +161,9 @@ gboolean       stk_sqlite_item_by_scan  (sqlite3      *db,
 GArray        *stk_sqlite_item_barcodes (sqlite3      *db,
                                          gint64        item_id,
                                          GError      **error);
+gboolean       stk_sqlite_shop_settings (sqlite3         *db,
+                                         StkShopSettings *out,
+                                         GError         **error);
 StkSaleDetail *stk_sqlite_read_sale     (sqlite3      *db,
                                          gint64        id,
                                          GError      **error);

@@ -587,6 +587,7 @@ stk_sqlite_read_sale (sqlite3  *db,
 {
   g_autoptr(StkSaleDetail) sale = stk_sale_detail_new ();
   gboolean lines = has_table (db, "returns");
+  gboolean numbered = has_table (db, "receipt_numbers");
   sqlite3_stmt *stmt;
   gint64 sale_id = 0;
   char id_text[24];
@@ -670,14 +671,41 @@ stk_sqlite_read_sale (sqlite3  *db,
   if (rc != SQLITE_DONE)
     return NULL;
 
+  if (numbered)
+    {
+      stmt = stk_db_stmt (db, "SELECT series, number FROM receipt_numbers WHERE sale_id = ?1",
+                          error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, sale_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          g_free (sale->receipt);
+          sale->receipt = stk_receipt_number_format ((const char *) sqlite3_column_text (stmt, 0),
+                                                     sqlite3_column_int64 (stmt, 1));
+        }
+      else if (rc != SQLITE_DONE)
+        stk_query_set_read_error (error, db, _("Cannot read the sale"));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return NULL;
+    }
+
   if (lines)
     {
+#define RETURNS_SQL(series, number, join) \
+      "SELECT r.id, r.line_id, i.code, r.quantity, r.refund_cents, r.returned_at," \
+      " r.reason, " series ", " number " FROM returns r JOIN sales s ON s.id = r.line_id" \
+      " JOIN items i ON i.id = s.item_id" join \
+      " WHERE s.id = ?1 OR s.first_line = ?1 ORDER BY r.id"
       stmt = stk_db_stmt (db,
-                          "SELECT r.id, r.line_id, i.code, r.quantity, r.refund_cents, r.returned_at,"
-                          " r.reason FROM returns r JOIN sales s ON s.id = r.line_id"
-                          " JOIN items i ON i.id = s.item_id"
-                          " WHERE s.id = ?1 OR s.first_line = ?1 ORDER BY r.id",
+                          numbered ? RETURNS_SQL ("n.series", "n.number",
+                                                  " LEFT JOIN receipt_numbers n"
+                                                  " ON n.return_id = r.id")
+                                   : RETURNS_SQL ("''", "0", ""),
                           error);
+#undef RETURNS_SQL
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_int64 (stmt, 1, sale_id);
@@ -692,6 +720,8 @@ stk_sqlite_read_sale (sqlite3  *db,
           ret->refund_cents = sqlite3_column_int64 (stmt, 4);
           ret->returned_at_us = sqlite3_column_int64 (stmt, 5);
           ret->reason = stk_query_column_dup (stmt, 6);
+          ret->receipt = stk_receipt_number_format ((const char *) sqlite3_column_text (stmt, 7),
+                                                    sqlite3_column_int64 (stmt, 8));
           sale->refunded_cents += ret->refund_cents;
           g_ptr_array_add (sale->returns, ret);
         }
@@ -702,4 +732,38 @@ stk_sqlite_read_sale (sqlite3  *db,
         return NULL;
     }
   return g_steal_pointer (&sale);
+}
+
+gboolean
+stk_sqlite_shop_settings (sqlite3          *db,
+                          StkShopSettings  *out,
+                          GError          **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  *out = (StkShopSettings) { FALSE, STK_RECEIPT_SERIES_CONTINUOUS };
+  stmt = stk_db_stmt (db,
+                      "SELECT key, value FROM settings"
+                      " WHERE key IN ('allow_negative_stock', 'receipt_series')",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (key, "allow_negative_stock") == 0)
+        out->allow_negative_stock = sqlite3_column_int64 (stmt, 1) == 1;
+      else if (g_strcmp0 (key, "receipt_series") == 0)
+        out->receipt_series = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "yearly") == 0
+                                ? STK_RECEIPT_SERIES_YEARLY : STK_RECEIPT_SERIES_CONTINUOUS;
+    }
+  if (rc != SQLITE_DONE)
+    stk_query_set_read_error (error, db, _("Cannot read the shop’s settings"));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
 }

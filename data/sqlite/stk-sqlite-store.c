@@ -280,6 +280,28 @@ verify_db (sqlite3  *db,
                      "SELECT code, item_id FROM barcodes WHERE key IS NOT stk_barcode_key (code)",
                      problems,
                      _("Barcode “%s” of item %s has a key out of step with its code."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT id FROM sales s WHERE first_line IS NULL AND NOT EXISTS"
+                     " (SELECT 1 FROM receipt_numbers WHERE sale_id = s.id)",
+                     problems, _("Sale %s has no receipt number."), error) ||
+      !collect_rows (db,
+                     "SELECT id FROM returns r WHERE NOT EXISTS"
+                     " (SELECT 1 FROM receipt_numbers WHERE return_id = r.id)",
+                     problems, _("Return %s has no receipt number."), error) ||
+      !collect_rows (db,
+                     "SELECT count (*), max (number) FROM receipt_numbers WHERE series = ''"
+                     " HAVING count (*) <> max (number)",
+                     problems,
+                     _("There are %s receipt numbers, but they run up to %s: some are missing."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT series, count (*), max (number) FROM receipt_numbers"
+                     " WHERE series <> '' GROUP BY series HAVING count (*) <> max (number)",
+                     problems,
+                     /* Translators: %1$s is a year's series of receipt numbers ("2026") */
+                     _("There are %2$s receipt numbers of %1$s, but they run up to %3$s: some "
+                       "are missing."),
                      error))
     return NULL;
 

@@ -861,7 +861,7 @@ cli_parse_number (StkCli      *cli,
 /* The application's settings, when its schema is installed (the command line works
  * without it: a server, a build tree). */
 static GSettings *
-cli_settings (void)
+cli_gsettings (void)
 {
   g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
   g_autoptr(GSettingsSchema) schema = NULL;
@@ -895,7 +895,7 @@ cli_backup_auto (StkCli *cli)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StkStore) store = NULL;
-  g_autoptr(GSettings) settings = cli_settings ();
+  g_autoptr(GSettings) settings = cli_gsettings ();
   g_autofree char *folder = NULL;
   g_autofree char *path = NULL;
   g_auto(GStrv) pruned = NULL;
@@ -941,7 +941,7 @@ cli_backups (StkCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GSettings) settings = cli_settings ();
+  g_autoptr(GSettings) settings = cli_gsettings ();
   g_autofree char *folder = cli_backup_folder (cli, settings);
 
   if (!(list = stk_backup_list (folder, cli->db_path, &error)))

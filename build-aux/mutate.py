@@ -496,6 +496,7 @@ TEST_TARGETS = {
     "test-cli-sqlite": ["tests/test-cli-sqlite", "app/stocktake"],
     "test-survivors": ["tests/test-survivors", "app/stocktake"],
     "test-cli-errors": ["tests/test-cli-errors", "app/stocktake"],
+    "test-receipt-numbers": ["tests/test-receipt-numbers", "app/stocktake"],
 }
 
 

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "stk-backups.h"
 #include "stk-error.h"
 #include "stk-glib.h"
 #include "stk-identity.h"
@@ -148,6 +149,8 @@ typedef enum
   JOB_BACKUP,
   JOB_VERIFY,
   JOB_GENERATE,
+  JOB_RESTORE,
+  JOB_BACKUP_LIST,
 } JobKind;
 
 typedef struct
@@ -157,6 +160,7 @@ typedef struct
   StkStore        *store;
   StkTable         table;
   char            *path;
+  char            *folder;
   StkOutputFlags   flags;
   guint64          n_skus;
   guint64          n_sales;
@@ -176,6 +180,7 @@ typedef struct
   /* Outcome, written by the worker before the task returns. */
   StkImportReport  report;
   guint64          rows;
+  char            *safety;
 } Job;
 
 static Job *
@@ -190,6 +195,8 @@ job_clear (Job *job)
   g_clear_object (&job->writer);
   g_clear_object (&job->store);
   g_clear_pointer (&job->path, g_free);
+  g_clear_pointer (&job->folder, g_free);
+  g_clear_pointer (&job->safety, g_free);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_clear_object (&job->cancellable);
   stk_import_report_clear (&job->report);
@@ -322,6 +329,23 @@ job_thread (GTask        *task,
            stk_generate (job->writer, job->n_skus, job->n_sales, job->seed,
                          job_worker_progress, job, &error);
       break;
+
+    case JOB_RESTORE:
+      ok = !g_cancellable_set_error_if_cancelled (cancellable, &error) &&
+           stk_restore (job->writer, job->store, job->path, &job->safety, &error);
+      break;
+
+    case JOB_BACKUP_LIST:
+      {
+        GPtrArray *entries = stk_backup_list (job->folder, job->path, &error);
+
+        job_worker_finished (job);
+        if (entries != NULL)
+          g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
+        else
+          g_task_return_error (task, error);
+        return;
+      }
 
     default:
       g_assert_not_reached ();
@@ -666,4 +690,78 @@ stk_generate_finish (StkWriter     *writer,
   Job *job = NULL;
 
   return job_finish_boolean (writer, result, STK_FUNC_TAG (stk_generate_async), &job, error);
+}
+
+/* ---- restore ---- */
+
+void
+stk_restore_async (StkWriter           *writer,
+                   StkStore            *store,
+                   const char          *backup_path,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (STK_IS_WRITER (writer));
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (backup_path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = job_new (JOB_RESTORE);
+  job->writer = g_object_ref (writer);
+  job->store = g_object_ref (store);
+  job->path = g_strdup (backup_path);
+  job_start (writer, job, STK_FUNC_TAG (stk_restore_async), "[stocktake] restore", cancellable,
+             NULL, NULL, callback, user_data);
+}
+
+gboolean
+stk_restore_finish (StkWriter     *writer,
+                    GAsyncResult  *result,
+                    char         **out_safety_copy,
+                    GError       **error)
+{
+  Job *job = NULL;
+
+  if (!job_finish_boolean (writer, result, STK_FUNC_TAG (stk_restore_async), &job, error))
+    return FALSE;
+  if (out_safety_copy != NULL)
+    *out_safety_copy = g_steal_pointer (&job->safety);
+  return TRUE;
+}
+
+/* ---- the automatic backups' list ---- */
+
+void
+stk_backup_list_async (const char          *folder,
+                       const char          *db_path,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (folder != NULL);
+  g_return_if_fail (db_path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = job_new (JOB_BACKUP_LIST);
+  job->folder = g_strdup (folder);
+  job->path = g_strdup (db_path);
+  job_start (NULL, job, STK_FUNC_TAG (stk_backup_list_async), "[stocktake] backup list",
+             cancellable, NULL, NULL, callback, user_data);
+}
+
+GPtrArray *
+stk_backup_list_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        STK_FUNC_TAG (stk_backup_list_async), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

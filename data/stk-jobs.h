@@ -149,4 +149,27 @@ gboolean   stk_generate_finish          (StkWriter           *writer,
                                          GAsyncResult        *result,
                                          GError             **error);
 
+/* stk_restore(): cancelled only before it starts. @out_safety_copy of _finish (may be
+ * NULL) gets the safety copy's path. */
+void       stk_restore_async            (StkWriter           *writer,
+                                         StkStore            *store,
+                                         const char          *backup_path,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean   stk_restore_finish           (StkWriter           *writer,
+                                         GAsyncResult        *result,
+                                         char               **out_safety_copy,
+                                         GError             **error);
+
+/* stk_backup_list() (it opens every backup to read its figures): the entries
+ * (StkBackupEntry*), or NULL with @error. */
+void       stk_backup_list_async        (const char          *folder,
+                                         const char          *db_path,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+GPtrArray *stk_backup_list_finish       (GAsyncResult        *result,
+                                         GError             **error);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "stk-backups.h"
 #include "stk-format.h"
 #include "stk-glib.h"
+#include "stk-jobs.h"
 #include "stk-maintenance.h"
 #include "stk-reads.h"
 
@@ -22,6 +23,7 @@ struct _StkRestoreDialog
   GtkFileChooserNative *chooser;
   gboolean              loaded;
   gboolean              restoring;
+  char                 *restoring_path;
   gboolean              gone;        /* disposed */
 
   /* Template widgets */
@@ -145,25 +147,7 @@ make_row (StkBackupEntry *entry)
   return row;
 }
 
-/* ---- the list, read in a thread ---- */
-
-static void
-list_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  StkRestoreDialog *self = source_object;
-  GError *error = NULL;
-  GPtrArray *entries;
-
-  /* Only the folder and the path are read here: both stay as they were made. */
-  entries = stk_backup_list (self->folder, stk_session_get_path (self->session), &error);
-  if (entries != NULL)
-    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
-  else
-    g_task_return_error (task, error);
-}
+/* ---- the list, read by data/'s worker ---- */
 
 static void
 list_done_cb (GObject      *object,
@@ -171,12 +155,13 @@ list_done_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) entries = stk_backup_list_finish (result, &error);
   StkRestoreDialog *self;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* The dialog may be gone (its dispose cancels): asked before self is touched. */
+  if (stk_job_was_cancelled (result))
     return;
-  self = STK_RESTORE_DIALOG (object);
+  self = STK_RESTORE_DIALOG (user_data);
 
   self->loaded = TRUE;
   if (entries == NULL)
@@ -206,68 +191,33 @@ list_done_cb (GObject      *object,
 static void
 load_list (StkRestoreDialog *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, list_done_cb, NULL);
-
-  stk_task_set_source_tag (task, load_list);
-  g_task_run_in_thread (task, list_thread);
+  stk_backup_list_async (self->folder, stk_session_get_path (self->session), self->cancellable,
+                         list_done_cb, self);
 }
 
 /* ---- restoring ---- */
-
-typedef struct
-{
-  StkWriter *writer;
-  StkStore  *store;
-  char      *path;
-  char      *safety;
-} RestoreTask;
-
-static void
-restore_task_free (gpointer data)
-{
-  RestoreTask *r = data;
-
-  g_clear_object (&r->writer);
-  g_clear_object (&r->store);
-  g_free (r->path);
-  g_free (r->safety);
-  g_free (r);
-}
-
-static void
-restore_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  RestoreTask *r = task_data;
-  GError *error = NULL;
-
-  /* Waits for the writer (the restore is one of its ops): never on the main thread. */
-  if (stk_restore (r->writer, r->store, r->path, &r->safety, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
 
 static void
 restore_done_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  StkRestoreDialog *self = STK_RESTORE_DIALOG (object);
-  RestoreTask *r = g_task_get_task_data (G_TASK (result));
+  /* The reference start_restore() took. */
+  g_autoptr(StkRestoreDialog) self = STK_RESTORE_DIALOG (user_data);
   g_autoptr(GError) error = NULL;
+  g_autofree char *safety_path = NULL;
   g_autofree char *name = NULL;
   g_autofree char *safety = NULL;
   g_autofree char *message = NULL;
 
   /* The restore is not cancelled with the dialog: it happened, or it did not (the
    * dialog cannot be closed meanwhile). */
+  gboolean ok = stk_restore_finish (STK_WRITER (object), result, &safety_path, &error);
+
   self->restoring = FALSE;
   if (self->gone)
     return;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!ok)
     {
       g_autofree char *text = g_strdup_printf (_("Nothing was restored. %s"), error->message);
 
@@ -277,8 +227,8 @@ restore_done_cb (GObject      *object,
       return;
     }
 
-  name = g_filename_display_name (r->path);
-  safety = r->safety != NULL ? g_filename_display_name (r->safety) : g_strdup ("");
+  name = g_filename_display_name (self->restoring_path);
+  safety = safety_path != NULL ? g_filename_display_name (safety_path) : g_strdup ("");
   /* Translators: the first %s is the backup restored, the second the safety copy */
   message = g_strdup_printf (_("Restored “%s”. The inventory as it was is kept in “%s”."),
                              name, safety);
@@ -290,9 +240,6 @@ static void
 start_restore (StkRestoreDialog *self,
                const char       *path)
 {
-  g_autoptr(GTask) task = NULL;
-  RestoreTask *r;
-
   if (!can_restore (self))
     return;
   self->restoring = TRUE;
@@ -300,15 +247,12 @@ start_restore (StkRestoreDialog *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->list_box), FALSE);
   show_status (self, _("Restoring…"));
 
-  r = g_new0 (RestoreTask, 1);
-  r->writer = g_object_ref (stk_session_get_writer (self->session));
-  r->store = g_object_ref (stk_session_get_store (self->session));
-  r->path = g_strdup (path);
-  /* The dialog is kept alive by the task until the restore is over. */
-  task = g_task_new (self, NULL, restore_done_cb, NULL);
-  stk_task_set_source_tag (task, start_restore);
-  g_task_set_task_data (task, r, restore_task_free);
-  g_task_run_in_thread (task, restore_thread);
+  g_free (self->restoring_path);
+  self->restoring_path = g_strdup (path);
+  /* Not cancelled with the dialog, which lives (a reference) until the restore is over. */
+  stk_restore_async (stk_session_get_writer (self->session),
+                     stk_session_get_store (self->session), path, NULL, restore_done_cb,
+                     g_object_ref (self));
 }
 
 static void
@@ -541,6 +485,7 @@ stk_restore_dialog_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
   g_clear_pointer (&self->folder, g_free);
+  g_clear_pointer (&self->restoring_path, g_free);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
 
   G_OBJECT_CLASS (stk_restore_dialog_parent_class)->finalize (object);

@@ -154,6 +154,9 @@ downgrade_to_v3 (const char *path)
     return FALSE;
   rc = sqlite3_exec (db,
                      "BEGIN;"
+                     /* schema 7: receipt numbers */
+                     "DROP TABLE receipt_numbers;"
+                     "DELETE FROM settings WHERE key = 'receipt_series';"
                      /* schema 6: returns, barcodes, sale lines (sales rebuilt as in v3) */
                      "DROP TABLE returns; DROP TABLE barcodes;"
                      "DROP TRIGGER sale_voids_check; DROP TRIGGER sale_voids_lines;"

@@ -178,6 +178,14 @@ struct _StkEngine
   gboolean       (*shop_settings) (StkEngineConn   *conn,
                                    StkShopSettings *out,
                                    GError         **error);
+  StkDayReport  *(*day_report)    (StkEngineConn   *conn,
+                                   gint64           close_id,
+                                   GError         **error);
+  gboolean       (*day_close_between) (StkEngineConn *conn,
+                                   gint64           from_us,
+                                   gint64           to_us,
+                                   gint64          *out_id,
+                                   GError         **error);
   GStrv          (*complete_codes) (StkEngineConn  *conn,
                                    const char      *prefix,
                                    guint            limit,

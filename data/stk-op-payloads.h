@@ -28,6 +28,7 @@ G_BEGIN_DECLS
 #define STK_OP_ADD_BARCODE     "add-barcode"     /* StkBarcodePayload (item_id 0, code set) */
 #define STK_OP_SET_BARCODES    "set-barcodes"    /* StkBarcodePayload (item_id set) */
 #define STK_OP_SET_SETTING     "set-setting"     /* StkSettingPayload */
+#define STK_OP_CLOSE_DAY       "close-day"       /* StkCloseDayPayload; the close's uid is the op id */
 /* The bulk kinds carry their builder's own payload: the parsed rows of an import
  * (stk-transfer.c), a restore's source file, a checkpoint's mode, a chunk of generated
  * items and sales (stk-maintenance.c). */
@@ -127,5 +128,11 @@ typedef struct
   char   *text;
   gint64  number;
 } StkSettingPayload;
+
+typedef struct
+{
+  gint64  counted_cash_cents;
+  char   *note;
+} StkCloseDayPayload;
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "stk-barcode.h"
 #include "stk-code.h"
+#include "stk-day.h"
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-op-payloads.h"
@@ -630,4 +631,41 @@ stk_op_set_allow_negative_stock (gboolean allow)
 {
   return setting_op_new ("allow_negative_stock", NULL, allow ? 1 : 0,
                          allow ? _("Allow stock below zero") : _("Refuse stock below zero"));
+}
+
+StkOp *
+stk_op_set_payment_methods (const char *const *methods)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (stk_payment_methods_check (methods, NULL), NULL);
+
+  text = g_strjoinv ("\n", (char **) methods);
+  return setting_op_new ("payment_methods", text, 0, _("Change the payment methods"));
+}
+
+static void
+close_day_payload_free (gpointer data)
+{
+  StkCloseDayPayload *d = data;
+
+  g_free (d->note);
+  g_free (d);
+}
+
+StkOp *
+stk_op_close_day (gint64      counted_cash_cents,
+                  const char *note)
+{
+  StkCloseDayPayload *d;
+  StkOp *op;
+
+  g_return_val_if_fail (counted_cash_cents >= 0, NULL);
+
+  d = g_new0 (StkCloseDayPayload, 1);
+  d->counted_cash_cents = counted_cash_cents;
+  d->note = strip_dup (note);
+  op = stk_op_new (STK_OP_CLOSE_DAY, STK_CHANGE_SALES, d, close_day_payload_free);
+  stk_op_set_description (op, _("Close the day"));
+  return op;
 }

@@ -120,6 +120,16 @@ StkOp *stk_op_set_receipt_series      (StkReceiptSeries series);
 /* Whether stock on hand may go below zero (a sale of more than is counted). */
 StkOp *stk_op_set_allow_negative_stock (gboolean        allow);
 
+/* The ways the shop is paid, in the order the till offers them (stk-day.h); @methods
+ * must pass stk_payment_methods_check(). */
+StkOp *stk_op_set_payment_methods     (const char *const *methods);
+
+/* Closes the day (stk-day.h): records, exactly once, the figures by payment method since
+ * the close before and @counted_cash_cents (>= 0), the cash counted in the drawer, with
+ * @note (may be NULL). Its row id (stk_op_get_row_id()) is the close's id. */
+StkOp *stk_op_close_day               (gint64             counted_cash_cents,
+                                       const char        *note);
+
 gboolean stk_ops_validate_code (const char      *code,
                                 GError         **error);
 

@@ -1133,8 +1133,26 @@ shop_settings_read (StkStore      *store,
   g_autofree StkShopSettings *settings = g_new0 (StkShopSettings, 1);
 
   if (!engine->shop_settings (db, settings, error))
-    return NULL;
+    {
+      stk_shop_settings_clear (settings);
+      return NULL;
+    }
   return g_steal_pointer (&settings);
+}
+
+void
+stk_shop_settings_clear (StkShopSettings *settings)
+{
+  g_return_if_fail (settings != NULL);
+
+  g_clear_pointer (&settings->payment_methods, g_strfreev);
+}
+
+static void
+shop_settings_free (StkShopSettings *settings)
+{
+  stk_shop_settings_clear (settings);
+  g_free (settings);
 }
 
 static gboolean
@@ -1144,8 +1162,11 @@ take_shop_settings (StkShopSettings *settings,
   if (settings == NULL)
     return FALSE;
   if (out != NULL)
-    *out = *settings;
-  g_free (settings);
+    {
+      *out = *settings;
+      settings->payment_methods = NULL;
+    }
+  shop_settings_free (settings);
   return TRUE;
 }
 
@@ -1169,7 +1190,8 @@ stk_store_get_shop_settings_async (StkStore            *store,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   read_async (store, STK_FUNC_TAG (stk_store_get_shop_settings_async), "[stocktake] shop settings",
-              shop_settings_read, NULL, NULL, g_free, cancellable, callback, user_data);
+              shop_settings_read, NULL, NULL, (GDestroyNotify) shop_settings_free, cancellable,
+              callback, user_data);
 }
 
 gboolean
@@ -1181,4 +1203,121 @@ stk_store_get_shop_settings_finish (StkStore         *store,
   return take_shop_settings (read_finish (store, result,
                                           STK_FUNC_TAG (stk_store_get_shop_settings_async), error),
                              out);
+}
+
+/* ---- the close of the day ---- */
+
+static gpointer
+day_report_read (StkStore      *store,
+                 StkEngineConn *db,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  const gint64 *close_id = data;
+
+  return engine->day_report (db, *close_id, error);
+}
+
+static gint64 *
+close_id_new (gint64 close_id)
+{
+  return g_memdup2 (&close_id, sizeof close_id);
+}
+
+StkDayReport *
+stk_store_get_day_report (StkStore  *store,
+                          gint64     close_id,
+                          GError   **error)
+{
+  g_autofree gint64 *id = NULL;
+
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (close_id >= 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  id = close_id_new (close_id);
+  return run_read (store, day_report_read, id, NULL, error);
+}
+
+void
+stk_store_get_day_report_async (StkStore            *store,
+                                gint64               close_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (close_id >= 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_get_day_report_async), "[stocktake] day report",
+              day_report_read, close_id_new (close_id), g_free,
+              (GDestroyNotify) stk_day_report_free, cancellable, callback, user_data);
+}
+
+StkDayReport *
+stk_store_get_day_report_finish (StkStore      *store,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_get_day_report_async), error);
+}
+
+typedef struct
+{
+  gint64 from_us;
+  gint64 to_us;
+} DayRange;
+
+static gpointer
+day_close_read (StkStore      *store,
+                StkEngineConn *db,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  const DayRange *range = data;
+  gint64 id = 0;
+
+  if (!engine->day_close_between (db, range->from_us, range->to_us, &id, error))
+    return NULL;
+  return close_id_new (id);
+}
+
+gboolean
+stk_store_find_day_close (StkStore  *store,
+                          int        year,
+                          int        month,
+                          int        day,
+                          gint64    *out_id,
+                          GError   **error)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autofree gint64 *id = NULL;
+  DayRange range;
+
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (out_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *out_id = 0;
+  start = g_date_time_new_local (year, month, day, 0, 0, 0);
+  if (start == NULL)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("%04d-%02d-%02d is not a date."), year, month, day);
+      return FALSE;
+    }
+  end = g_date_time_add_days (start, 1);
+  range.from_us = g_date_time_to_unix (start) * G_USEC_PER_SEC;
+  range.to_us = g_date_time_to_unix (end) * G_USEC_PER_SEC;
+  id = run_read (store, day_close_read, &range, NULL, error);
+  if (id == NULL)
+    return FALSE;
+  *out_id = *id;
+  return TRUE;
 }

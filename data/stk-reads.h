@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "stk-day.h"
 #include "stk-ops.h"
 #include "stk-pager.h"
 #include "stk-query.h"
@@ -225,12 +226,16 @@ GArray         *stk_store_item_barcodes_finish  (StkStore            *store,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 /* The shop's rules kept in the inventory (stk_op_set_receipt_series(),
- * stk_op_set_allow_negative_stock()); an inventory older than a rule reads its default. */
+ * stk_op_set_allow_negative_stock(), stk_op_set_payment_methods()); an inventory older
+ * than a rule reads its default. Cleared with stk_shop_settings_clear(). */
 typedef struct
 {
   gboolean          allow_negative_stock;
   StkReceiptSeries  receipt_series;
+  GStrv             payment_methods;  /* the till's, in order (stk-day.h); never empty */
 } StkShopSettings;
+
+void            stk_shop_settings_clear         (StkShopSettings     *settings);
 
 gboolean        stk_store_get_shop_settings     (StkStore            *store,
                                                  StkShopSettings     *out,
@@ -255,6 +260,28 @@ void            stk_store_read_sale_async       (StkStore            *store,
                                                  gpointer             user_data);
 StkSaleDetail  *stk_store_read_sale_finish      (StkStore            *store,
                                                  GAsyncResult        *result,
+                                                 GError             **error);
+
+/* The close of the day (stk-day.h): @close_id's report, or the day not closed yet's
+ * (everything recorded since the last close, until now) when @close_id is 0.
+ * STK_ERROR_NOT_FOUND for a close that does not exist. */
+StkDayReport   *stk_store_get_day_report        (StkStore            *store,
+                                                 gint64               close_id,
+                                                 GError             **error);
+void            stk_store_get_day_report_async  (StkStore            *store,
+                                                 gint64               close_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+StkDayReport   *stk_store_get_day_report_finish (StkStore            *store,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* The last close made on the local date @year-@month-@day in @out_id (0: none). */
+gboolean        stk_store_find_day_close        (StkStore            *store,
+                                                 int                  year,
+                                                 int                  month,
+                                                 int                  day,
+                                                 gint64              *out_id,
                                                  GError             **error);
 
 G_END_DECLS

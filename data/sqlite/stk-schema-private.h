@@ -22,6 +22,40 @@ G_BEGIN_DECLS
   " WHEN 'yearly' THEN strftime ('%Y', (" at_us ") / 1000000, 'unixepoch', 'localtime')" \
   " ELSE '' END"
 
+/* The payment methods an inventory starts with (STK_PAYMENT_METHODS_DEFAULT), as an
+ * SQL expression. Part of migration 8's text: never change it. */
+#define STK_PAYMENT_METHODS_DEFAULT_SQL "'cash' || char (10) || 'card' || char (10) || 'other'"
+
+/* The figures of a close by payment (payment, sales, sales_cents, voids, voids_cents,
+ * returns, returns_cents): the sales lines with ids in (PS, LS], the returns with ids
+ * in (PR, LR], the voids made in (PA, LA]; each SQL expressions. A return or a void
+ * counts under its sale's payment (its first line's). */
+#define STK_DAY_FIGURES_SQL(ps, ls, pr, lr, pa, la) \
+  "SELECT payment, sum (n_sales) AS sales, stk_sum (sales_cents) AS sales_cents," \
+  " sum (n_voids) AS voids, stk_sum (voids_cents) AS voids_cents," \
+  " sum (n_returns) AS returns, stk_sum (returns_cents) AS returns_cents FROM (" \
+  " SELECT f.payment AS payment, l.first_line IS NULL AS n_sales," \
+  "   stk_mul (l.quantity, l.unit_price_cents) - l.discount_cents AS sales_cents," \
+  "   0 AS n_voids, 0 AS voids_cents, 0 AS n_returns, 0 AS returns_cents" \
+  "  FROM sales l JOIN sales f ON f.id = coalesce (l.first_line, l.id)" \
+  "  WHERE l.id > (" ps ") AND l.id <= (" ls ")" \
+  " UNION ALL" \
+  " SELECT f.payment, 0, 0, l.first_line IS NULL," \
+  "   stk_mul (l.quantity, l.unit_price_cents) - l.discount_cents, 0, 0" \
+  "  FROM sale_voids v JOIN sales l ON l.id = v.sale_id" \
+  "  JOIN sales f ON f.id = coalesce (l.first_line, l.id)" \
+  "  WHERE v.voided_at > (" pa ") AND v.voided_at <= (" la ")" \
+  " UNION ALL" \
+  " SELECT f.payment, 0, 0, 0, 0, 1, r.refund_cents" \
+  "  FROM returns r JOIN sales l ON l.id = r.line_id" \
+  "  JOIN sales f ON f.id = coalesce (l.first_line, l.id)" \
+  "  WHERE r.id > (" pr ") AND r.id <= (" lr ")" \
+  ") GROUP BY payment"
+
+/* Before any close: the time a first close's voids start after. */
+#define STK_DAY_BEGINNING_US G_GINT64_CONSTANT (-9223372036854775807)
+#define STK_DAY_BEGINNING_US_SQL "(-9223372036854775807)"
+
 int      stk_schema_get_version (sqlite3  *db,
                                  GError  **error);
 gboolean stk_schema_migrate     (sqlite3  *db,

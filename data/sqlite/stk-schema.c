@@ -361,6 +361,62 @@ static const char *const migrations[][MIGRATION_PARTS] = {
     "  FROM (SELECT " STK_RECEIPT_SERIES_SQL ("NEW.returned_at") " AS series) AS x;"
     "END;"
   },
+
+  /* 7 → 8: the shop's payment methods and the close of the day (data/stk-day.h).
+   * settings 'payment_methods' is the list the till offers, one per line. A close
+   * covers the sales and returns recorded after the close before it (by id: the order
+   * they were recorded in) up to last_sale_id and last_return_id, and the voids made
+   * between the two closes' times; day_close_methods keeps its figures per payment, as
+   * they were then. Closes follow each other (never back in time, never covering less)
+   * and are never changed nor removed. */
+  {
+    "INSERT INTO settings (key, value) VALUES ('payment_methods', "
+    STK_PAYMENT_METHODS_DEFAULT_SQL ");"
+    "CREATE TABLE day_closes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uid TEXT NOT NULL UNIQUE,"
+    "  closed_at INTEGER NOT NULL,"
+    "  last_sale_id INTEGER NOT NULL CHECK (last_sale_id >= 0),"
+    "  last_return_id INTEGER NOT NULL CHECK (last_return_id >= 0),"
+    "  counted_cash_cents INTEGER NOT NULL CHECK (counted_cash_cents >= 0),"
+    "  expected_cash_cents INTEGER NOT NULL,"
+    "  note TEXT NOT NULL DEFAULT '' CHECK (length (note) <= 1000)"
+    ") STRICT;"
+    "CREATE INDEX day_closes_closed_at ON day_closes (closed_at);"
+    "CREATE TABLE day_close_methods ("
+    "  close_id INTEGER NOT NULL REFERENCES day_closes (id),"
+    "  payment TEXT NOT NULL,"
+    "  position INTEGER NOT NULL,"
+    "  sales INTEGER NOT NULL CHECK (sales >= 0),"
+    "  sales_cents INTEGER NOT NULL CHECK (sales_cents >= 0),"
+    "  voids INTEGER NOT NULL CHECK (voids >= 0),"
+    "  voids_cents INTEGER NOT NULL CHECK (voids_cents >= 0),"
+    "  returns INTEGER NOT NULL CHECK (returns >= 0),"
+    "  returns_cents INTEGER NOT NULL CHECK (returns_cents >= 0),"
+    "  PRIMARY KEY (close_id, payment)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TRIGGER day_closes_check BEFORE INSERT ON day_closes BEGIN SELECT CASE"
+    "  WHEN NEW.closed_at < (SELECT max (closed_at) FROM day_closes)"
+    "    THEN RAISE (ABORT, 'a day cannot be closed before the close before it')"
+    "  WHEN NEW.last_sale_id < (SELECT max (last_sale_id) FROM day_closes)"
+    "    OR NEW.last_return_id < (SELECT max (last_return_id) FROM day_closes)"
+    "    THEN RAISE (ABORT, 'a close covers what the close before it covered')"
+    "  WHEN NEW.last_sale_id > (SELECT coalesce (max (id), 0) FROM sales)"
+    "    OR NEW.last_return_id > (SELECT coalesce (max (id), 0) FROM returns)"
+    "    THEN RAISE (ABORT, 'a close covers only what was recorded')"
+    "  END; END;"
+    "CREATE TRIGGER day_close_methods_check BEFORE INSERT ON day_close_methods"
+    "  WHEN NEW.close_id IS NOT (SELECT max (id) FROM day_closes) "
+    "BEGIN SELECT RAISE (ABORT, 'a close''s figures are written with it'); END;"
+    "CREATE TRIGGER day_closes_no_update BEFORE UPDATE ON day_closes "
+    "BEGIN SELECT RAISE (ABORT, 'a closed day cannot be changed'); END;"
+    "CREATE TRIGGER day_closes_no_delete BEFORE DELETE ON day_closes "
+    "BEGIN SELECT RAISE (ABORT, 'a closed day cannot be reopened'); END;"
+    "CREATE TRIGGER day_close_methods_no_update BEFORE UPDATE ON day_close_methods "
+    "BEGIN SELECT RAISE (ABORT, 'a closed day cannot be changed'); END;"
+    "CREATE TRIGGER day_close_methods_no_delete BEFORE DELETE ON day_close_methods "
+    "BEGIN SELECT RAISE (ABORT, 'a closed day cannot be reopened'); END;"
+  },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STK_SCHEMA_VERSION);

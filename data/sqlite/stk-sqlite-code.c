@@ -4,6 +4,7 @@
 #include "stk-code-private.h"
 
 #include "stk-barcode.h"
+#include "stk-db-private.h"
 
 /* The code key (stk-code.h) and the barcode key (stk-barcode.h) inside SQLite: the
  * SQL functions stk_code_key(text) and stk_barcode_key(text) that the unique indexes on
@@ -65,6 +66,10 @@ register_on (sqlite3     *db,
     rc = sqlite3_create_function_v2 (db, "stk_barcode_key", 1,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                      NULL, sql_barcode_key, NULL, NULL, NULL);
+  /* The checked arithmetic too (stk_mul, stk_sum): the checks of a close's figures run
+   * on every connection that verifies, a backup's read-only one among them. */
+  if (rc == SQLITE_OK)
+    stk_db_register_functions (db);
   return rc;
 }
 

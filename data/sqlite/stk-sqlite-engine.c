@@ -314,6 +314,24 @@ sqlite_item_barcodes (StkEngineConn  *conn,
   return stk_sqlite_item_barcodes (DB (conn), item_id, error);
 }
 
+static StkDayReport *
+sqlite_day_report (StkEngineConn  *conn,
+                   gint64          close_id,
+                   GError        **error)
+{
+  return stk_sqlite_day_report (DB (conn), close_id, error);
+}
+
+static gboolean
+sqlite_day_close_between (StkEngineConn  *conn,
+                          gint64          from_us,
+                          gint64          to_us,
+                          gint64         *out_id,
+                          GError        **error)
+{
+  return stk_sqlite_day_close_between (DB (conn), from_us, to_us, out_id, error);
+}
+
 static gboolean
 sqlite_shop_settings (StkEngineConn    *conn,
                       StkShopSettings  *out,
@@ -400,6 +418,8 @@ static const StkEngine sqlite_engine = {
   .item_barcodes = sqlite_item_barcodes,
   .read_sale = sqlite_read_sale,
   .shop_settings = sqlite_shop_settings,
+  .day_report = sqlite_day_report,
+  .day_close_between = sqlite_day_close_between,
   .complete_codes = sqlite_complete_codes,
   .verify = stk_sqlite_verify,
   .codes_kept_apart = stk_sqlite_codes_kept_apart,

@@ -538,6 +538,7 @@ static const struct
   { STK_OP_ADD_BARCODE, stk_sqlite_apply_barcodes },
   { STK_OP_SET_BARCODES, stk_sqlite_apply_barcodes },
   { STK_OP_SET_SETTING, apply_set_setting },
+  { STK_OP_CLOSE_DAY, stk_sqlite_apply_close_day },
   { STK_OP_IMPORT_SKUS, stk_sqlite_apply_import },
   { STK_OP_IMPORT_SALES, stk_sqlite_apply_import },
   { STK_OP_IMPORT_MOVEMENTS, stk_sqlite_apply_import },

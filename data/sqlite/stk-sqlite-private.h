@@ -13,6 +13,7 @@
 #include "stk-engine.h"
 #include "stk-op-private.h"
 #include "stk-ops.h"
+#include "stk-day.h"
 #include "stk-sale.h"
 
 /* The engine's other headers: one include gives an engine file (or an engine test)
@@ -161,6 +162,22 @@ gboolean       stk_sqlite_item_by_scan  (sqlite3      *db,
 GArray        *stk_sqlite_item_barcodes (sqlite3      *db,
                                          gint64        item_id,
                                          GError      **error);
+/* The close of the day (stk-sqlite-day.c). */
+gboolean       stk_sqlite_apply_close_day (StkOp          *op,
+                                           sqlite3        *db,
+                                           GError        **error);
+/* @close_id's report, or the day not closed yet's when 0. */
+StkDayReport  *stk_sqlite_day_report      (sqlite3        *db,
+                                           gint64          close_id,
+                                           GError        **error);
+/* The newest close made in [@from_us, @to_us) in @out_id (0: none). */
+gboolean       stk_sqlite_day_close_between (sqlite3      *db,
+                                           gint64          from_us,
+                                           gint64          to_us,
+                                           gint64         *out_id,
+                                           GError        **error);
+GStrv          stk_sqlite_payment_methods (sqlite3        *db,
+                                           GError        **error);
 gboolean       stk_sqlite_shop_settings (sqlite3         *db,
                                          StkShopSettings *out,
                                          GError         **error);

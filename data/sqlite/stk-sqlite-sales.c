@@ -745,7 +745,10 @@ stk_sqlite_shop_settings (sqlite3          *db,
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  *out = (StkShopSettings) { FALSE, STK_RECEIPT_SERIES_CONTINUOUS };
+  *out = (StkShopSettings) { FALSE, STK_RECEIPT_SERIES_CONTINUOUS, NULL };
+  out->payment_methods = stk_sqlite_payment_methods (db, error);
+  if (out->payment_methods == NULL)
+    return FALSE;
   stmt = stk_db_stmt (db,
                       "SELECT key, value FROM settings"
                       " WHERE key IN ('allow_negative_stock', 'receipt_series')",

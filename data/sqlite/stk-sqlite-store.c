@@ -302,6 +302,37 @@ verify_db (sqlite3  *db,
                      /* Translators: %1$s is a year's series of receipt numbers ("2026") */
                      _("There are %2$s receipt numbers of %1$s, but they run up to %3$s: some "
                        "are missing."),
+                     error) ||
+      !collect_rows (db,
+                     "WITH c AS (SELECT id, closed_at, last_sale_id, last_return_id,"
+                     "   coalesce (lag (closed_at) OVER w, " STK_DAY_BEGINNING_US_SQL ") AS pa,"
+                     "   coalesce (lag (last_sale_id) OVER w, 0) AS ps,"
+                     "   coalesce (lag (last_return_id) OVER w, 0) AS pr"
+                     "   FROM day_closes WINDOW w AS (ORDER BY id))"
+                     " SELECT c.id, m.payment, m.sales, m.sales_cents, m.voids, m.voids_cents,"
+                     "  m.returns, m.returns_cents FROM c JOIN day_close_methods m ON m.close_id = c.id"
+                     " WHERE (m.sales, m.sales_cents, m.voids, m.voids_cents, m.returns, m.returns_cents)"
+                     "  IS NOT (SELECT coalesce (sum (f.sales), 0), coalesce (sum (f.sales_cents), 0),"
+                     "   coalesce (sum (f.voids), 0), coalesce (sum (f.voids_cents), 0),"
+                     "   coalesce (sum (f.returns), 0), coalesce (sum (f.returns_cents), 0) FROM ("
+                     STK_DAY_FIGURES_SQL ("c.ps", "c.last_sale_id", "c.pr", "c.last_return_id",
+                                          "c.pa", "c.closed_at")
+                     "  ) f WHERE f.payment = m.payment)",
+                     problems,
+                     /* Translators: the close of a day, a payment method, then its recorded
+                      * figures: sales and their cents, voids and their cents, returns and their cents */
+                     _("Close %s recorded for “%s” %s sales (%s cents), %s voids (%s cents) and "
+                       "%s returns (%s cents), but the sales, voids and returns it covers add up "
+                       "to other figures."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT c.id, c.expected_cash_cents, coalesce (sum (m.sales_cents"
+                     "  - m.voids_cents - m.returns_cents), 0) FROM day_closes c"
+                     " LEFT JOIN day_close_methods m ON m.close_id = c.id AND lower (m.payment) = 'cash'"
+                     " GROUP BY c.id HAVING c.expected_cash_cents IS NOT coalesce (sum (m.sales_cents"
+                     "  - m.voids_cents - m.returns_cents), 0)",
+                     problems,
+                     _("Close %s expected %s cents of cash, but its cash figures add up to %s."),
                      error))
     return NULL;
 

@@ -13,6 +13,7 @@
 
 #include "stk-backups.h"
 #include "stk-code.h"
+#include "stk-day.h"
 #include "stk-db.h"
 #include "stk-error.h"
 #include "stk-format.h"
@@ -1404,6 +1405,21 @@ cli_settings (StkCli  *cli,
       g_print (_("Stock below zero: %s\n"),
                settings.allow_negative_stock ? _("allowed (negative-stock allow)")
                                              : _("refused (negative-stock refuse)"));
+      {
+        g_autofree char *list = g_strjoinv (",", settings.payment_methods);
+        g_autoptr(GString) shown = g_string_new (NULL);
+        const char *labels;
+
+        for (guint i = 0; settings.payment_methods[i] != NULL; i++)
+          g_string_append_printf (shown, "%s%s", i > 0 ? ", " : "",
+                                  stk_payment_method_label (settings.payment_methods[i]));
+        labels = shown->str;
+
+        /* Translators: the list is the shop's, as "stocktake settings payment-methods" takes it */
+        g_print (_("Payment methods: %s (payment-methods %s)\n"),
+                 labels, list);
+      }
+      stk_shop_settings_clear (&settings);
       return STK_CLI_EXIT_OK;
     }
   if (n_args != 2)
@@ -1417,6 +1433,16 @@ cli_settings (StkCli  *cli,
     op = stk_op_set_allow_negative_stock (TRUE);
   else if (g_str_equal (args[0], "negative-stock") && g_str_equal (args[1], "refuse"))
     op = stk_op_set_allow_negative_stock (FALSE);
+  else if (g_str_equal (args[0], "payment-methods"))
+    {
+      g_auto(GStrv) methods = g_strsplit (args[1], ",", -1);
+
+      for (guint i = 0; methods[i] != NULL; i++)
+        g_strstrip (methods[i]);
+      if (!stk_payment_methods_check ((const char *const *) methods, &error))
+        return cli_fail (error);
+      op = stk_op_set_payment_methods ((const char *const *) methods);
+    }
   else
     {
       g_autofree char *message =
@@ -1425,7 +1451,8 @@ cli_settings (StkCli  *cli,
                              args[1])
         : g_str_equal (args[0], "negative-stock")
           ? g_strdup_printf (_("“%s” is not allow or refuse."), args[1])
-          : g_strdup_printf (_("“%s” is not a setting (receipt-series, negative-stock)."),
+          : g_strdup_printf (_("“%s” is not a setting (receipt-series, negative-stock, "
+                               "payment-methods)."),
                              args[0]);
       return cli_command_usage_error (cli, message);
     }
@@ -1440,6 +1467,334 @@ cli_settings (StkCli  *cli,
     return status;
   /* Translators: "Changed receipt-series to yearly." */
   g_print (_("Changed %s to %s.\n"), args[0], args[1]);
+  return STK_CLI_EXIT_OK;
+}
+
+/* ---- the close of the day ---- */
+
+static void
+json_append_int_or_null (GString  *json,
+                         gboolean  has,
+                         gint64    value)
+{
+  if (has)
+    g_string_append_printf (json, "%" G_GINT64_FORMAT, value);
+  else
+    g_string_append (json, "null");
+}
+
+static void
+json_append_time (GString *json,
+                  gint64   us)
+{
+  g_autoptr(GDateTime) secs = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) t = secs != NULL ? g_date_time_add (secs, us % G_USEC_PER_SEC) : NULL;
+  g_autofree char *text = t != NULL ? g_date_time_format_iso8601 (t) : NULL;
+
+  if (text != NULL)
+    json_append_string (json, text);
+  else
+    g_string_append (json, "null");
+}
+
+static void
+print_day_report_json (const StkDayReport *report)
+{
+  g_autoptr(GString) json = g_string_new ("{\n  \"close\": ");
+
+  json_append_int_or_null (json, report->close_id != 0, report->close_id);
+  g_string_append (json, ",\n  \"from\": ");
+  if (report->from_us != 0)
+    json_append_time (json, report->from_us);
+  else
+    g_string_append (json, "null");
+  g_string_append (json, ",\n  \"to\": ");
+  json_append_time (json, report->to_us);
+  g_string_append (json, ",\n  \"methods\": [");
+  for (guint i = 0; i < report->methods->len; i++)
+    {
+      const StkDayMethod *m = g_ptr_array_index (report->methods, i);
+
+      g_string_append (json, i > 0 ? ",\n    {\"method\": " : "\n    {\"method\": ");
+      json_append_string (json, m->method);
+      g_string_append (json, ", \"label\": ");
+      json_append_string (json, stk_payment_method_label (m->method));
+      g_string_append_printf (json,
+                              ", \"sales\": %" G_GINT64_FORMAT ", \"sales_cents\": %" G_GINT64_FORMAT
+                              ", \"voids\": %" G_GINT64_FORMAT ", \"voids_cents\": %" G_GINT64_FORMAT
+                              ", \"returns\": %" G_GINT64_FORMAT ", \"returns_cents\": %" G_GINT64_FORMAT
+                              ", \"net_cents\": %" G_GINT64_FORMAT "}",
+                              m->sales, m->sales_cents, m->voids, m->voids_cents, m->returns,
+                              m->returns_cents, m->net_cents);
+    }
+  g_string_append_printf (json,
+                          "\n  ],\n  \"sales\": %" G_GINT64_FORMAT ",\n  \"sales_cents\": %" G_GINT64_FORMAT
+                          ",\n  \"voids\": %" G_GINT64_FORMAT ",\n  \"voids_cents\": %" G_GINT64_FORMAT
+                          ",\n  \"returns\": %" G_GINT64_FORMAT ",\n  \"returns_cents\": %" G_GINT64_FORMAT
+                          ",\n  \"net_cents\": %" G_GINT64_FORMAT
+                          ",\n  \"expected_cash_cents\": %" G_GINT64_FORMAT ",\n  \"counted_cash_cents\": ",
+                          report->sales, report->sales_cents, report->voids, report->voids_cents,
+                          report->returns, report->returns_cents, report->net_cents,
+                          report->expected_cash_cents);
+  json_append_int_or_null (json, report->counted, report->counted_cash_cents);
+  g_string_append (json, ",\n  \"difference_cents\": ");
+  json_append_int_or_null (json, report->counted, report->difference_cents);
+  g_string_append (json, ",\n  \"note\": ");
+  json_append_string (json, report->note);
+  g_string_append (json, "\n}\n");
+  fputs (json->str, stdout);
+}
+
+/* An amount taken off, as the report shows it: "−5.00", or "0.00". */
+static char *
+format_minus (gint64 cents)
+{
+  g_autofree char *text = stk_format_money (cents);
+
+  return cents > 0 ? g_strconcat ("−", text, NULL) : g_steal_pointer (&text);
+}
+
+static void
+print_padded (const char *text,
+              int         width,
+              gboolean    right)
+{
+  int pad = MAX (0, width - (int) display_width (text));
+
+  if (right)
+    g_print ("%*s%s", pad, "", text);
+  else
+    g_print ("%s%*s", text, pad, "");
+}
+
+static void
+print_day_report_text (const StkDayReport *report)
+{
+  g_autofree char *to = stk_format_datetime (report->to_us);
+  g_autofree char *from = report->from_us != 0 ? stk_format_datetime (report->from_us) : NULL;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  const guint n_cols = 7;
+  int widths[7] = { 0 };
+  guint n_rows;
+
+  if (report->close_id != 0)
+    {
+      char id[24];
+
+      g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, report->close_id);
+      if (from != NULL)
+        /* Translators: "Close 3, made 12/07/2026 18:02:11, covers what was recorded since 12/06/2026 18:00:05." */
+        g_print (_("Close %s, made %s, covers what was recorded since %s.\n"), id, to, from);
+      else
+        g_print (_("Close %s, made %s, covers what was recorded before it (the first close).\n"),
+                 id, to);
+    }
+  else if (from != NULL)
+    g_print (_("The day is not closed yet: what was recorded since %s (the last close).\n"), from);
+  else
+    g_print (_("The day is not closed yet, and never was: what was recorded until now.\n"));
+  g_print ("\n");
+
+  /* Translators: the columns of the day's report */
+  g_ptr_array_add (cells, g_strdup (_("Payment")));
+  g_ptr_array_add (cells, g_strdup (_("Sales")));
+  g_ptr_array_add (cells, g_strdup (_("Amount")));
+  g_ptr_array_add (cells, g_strdup (_("Voids")));
+  g_ptr_array_add (cells, g_strdup (_("Returns")));
+  g_ptr_array_add (cells, g_strdup (_("Refunded")));
+  g_ptr_array_add (cells, g_strdup (_("Net")));
+  for (guint i = 0; i <= report->methods->len; i++)
+    {
+      const StkDayMethod *m = i < report->methods->len ? g_ptr_array_index (report->methods, i) : NULL;
+      gint64 voids_cents = m != NULL ? m->voids_cents : report->voids_cents;
+      gint64 voids = m != NULL ? m->voids : report->voids;
+
+      g_ptr_array_add (cells, g_strdup (m != NULL ? stk_payment_method_label (m->method) : _("Total")));
+      g_ptr_array_add (cells, stk_format_count (m != NULL ? m->sales : report->sales));
+      g_ptr_array_add (cells, stk_format_money (m != NULL ? m->sales_cents : report->sales_cents));
+      if (voids > 0)
+        {
+          g_autofree char *n = stk_format_count (voids);
+          g_autofree char *amount = format_minus (voids_cents);
+
+          g_ptr_array_add (cells, g_strdup_printf ("%s (%s)", n, amount));
+        }
+      else
+        g_ptr_array_add (cells, g_strdup ("0"));
+      g_ptr_array_add (cells, stk_format_count (m != NULL ? m->returns : report->returns));
+      g_ptr_array_add (cells, format_minus (m != NULL ? m->returns_cents : report->returns_cents));
+      g_ptr_array_add (cells, stk_format_money (m != NULL ? m->net_cents : report->net_cents));
+    }
+  n_rows = cells->len / n_cols;
+  for (guint i = 0; i < cells->len; i++)
+    widths[i % n_cols] = MAX (widths[i % n_cols], (int) display_width (g_ptr_array_index (cells, i)));
+  for (guint r = 0; r < n_rows; r++)
+    {
+      if (r == n_rows - 1)
+        g_print ("\n");
+      for (guint c = 0; c < n_cols; c++)
+        {
+          if (c > 0)
+            g_print ("  ");
+          print_padded (g_ptr_array_index (cells, r * n_cols + c), widths[c], c > 0);
+        }
+      g_print ("\n");
+    }
+  g_print ("\n");
+
+  {
+    g_autofree char *expected = stk_format_currency (report->expected_cash_cents);
+
+    g_print (_("Cash expected in the drawer: %s\n"), expected);
+  }
+  if (report->counted)
+    {
+      g_autofree char *counted = stk_format_currency (report->counted_cash_cents);
+      g_autofree char *difference = stk_format_currency (ABS (report->difference_cents));
+
+      g_print (_("Cash counted: %s\n"), counted);
+      if (report->difference_cents == 0)
+        g_print (_("Difference: none\n"));
+      else if (report->difference_cents < 0)
+        /* Translators: the counted cash is less than expected by %s */
+        g_print (_("Difference: %s short\n"), difference);
+      else
+        /* Translators: the counted cash is more than expected by %s */
+        g_print (_("Difference: %s over\n"), difference);
+    }
+  if (report->note[0] != '\0')
+    g_print (_("Note: %s\n"), report->note);
+}
+
+/* "2026-12-07": the local date in @year, @month, @day. */
+static gboolean
+parse_date (const char *text,
+            int        *year,
+            int        *month,
+            int        *day)
+{
+  char end;
+
+  return sscanf (text, "%4d-%2d-%2d%c", year, month, day, &end) == 3 &&
+         g_date_valid_dmy (*day, *month, *year);
+}
+
+static int
+cli_report (StkCli  *cli,
+            char   **args,
+            guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkDayReport) report = NULL;
+  const StkCliOption *date = cli_get_option (cli, "--date");
+  const StkCliOption *close = cli_get_option (cli, "--close");
+  gint64 close_id = 0;
+  int year = 0, month = 0, day = 0;
+
+  if (!g_str_equal (args[0], "day"))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a report (day)."), args[0]);
+      return cli_command_usage_error (cli, message);
+    }
+  if (date != NULL && close != NULL)
+    return cli_command_usage_error (cli, _("Give --date or --close, not both."));
+  if (date != NULL && !parse_date (date->value, &year, &month, &day))
+    {
+      g_autofree char *message = g_strdup_printf (_("--date: “%s” is not a date like 2026-12-31."),
+                                                  date->value);
+      return cli_command_usage_error (cli, message);
+    }
+  if (close != NULL &&
+      (!stk_parse_count (close->value, &close_id, NULL) || close_id <= 0))
+    {
+      g_autofree char *message = g_strdup_printf (_("--close: “%s” is not a close’s number."),
+                                                  close->value);
+      return cli_command_usage_error (cli, message);
+    }
+
+  if (!cli_check_inventory (cli, FALSE, &error) ||
+      !(store = cli_open_store (cli, &error)))
+    return cli_fail (error);
+  if (date != NULL)
+    {
+      if (!stk_store_find_day_close (store, year, month, day, &close_id, &error))
+        return cli_fail (error);
+      if (close_id == 0)
+        {
+          g_set_error (&error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                       _("No day was closed on %s."), date->value);
+          return cli_fail_input (error);
+        }
+    }
+  if (!(report = stk_store_get_day_report (store, close_id, &error)))
+    return cli_fail_input (error);
+  if (cli_get_option (cli, "--json") != NULL)
+    print_day_report_json (report);
+  else
+    print_day_report_text (report);
+  return STK_CLI_EXIT_OK;
+}
+
+static int
+cli_close_day (StkCli  *cli,
+               char   **args,
+               guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkOp) op = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkDayReport) report = NULL;
+  const StkCliOption *counted = cli_get_option (cli, "--counted-cash");
+  const StkCliOption *note = cli_get_option (cli, "--note");
+  gint64 counted_cents = 0;
+  StkWriter *writer;
+  int status;
+
+  if (counted == NULL)
+    return cli_command_usage_error (cli, _("Give the cash counted in the drawer: --counted-cash AMOUNT."));
+  {
+    g_autofree char *text = g_strstrip (g_strdup (counted->value));
+
+    if (text[0] == '-' || g_str_has_prefix (text, "−"))
+      {
+        g_set_error_literal (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                             _("The counted cash cannot be negative: count what is in the drawer."));
+        return cli_fail_input (error);
+      }
+    if (!stk_parse_money (text, &counted_cents, &error))
+      {
+        g_prefix_error (&error, _("--counted-cash “%s”: "), counted->value);
+        return cli_fail_input (error);
+      }
+  }
+  if (note != NULL && g_utf8_strlen (note->value, -1) > 1000)
+    {
+      g_set_error_literal (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                           _("The note is longer than 1000 characters."));
+      return cli_fail_input (error);
+    }
+
+  if (!cli_check_inventory (cli, TRUE, &error) ||
+      !(writer = cli_open_writer (cli, &error)))
+    return cli_fail (error);
+  op = stk_op_close_day (counted_cents, note != NULL ? note->value : NULL);
+  if (!stk_writer_submit_sync (writer, op, &error))
+    return cli_close_writer (writer, cli_fail (error));
+  status = cli_close_writer (writer, STK_CLI_EXIT_OK);
+  if (status != STK_CLI_EXIT_OK)
+    return status;
+
+  if (!(store = stk_store_new (cli->db_path, &error)) ||
+      !(report = stk_store_get_day_report (store, stk_op_get_row_id (op), &error)))
+    {
+      g_print (_("Closed the day (close %" G_GINT64_FORMAT ").\n"), stk_op_get_row_id (op));
+      return cli_fail (error);
+    }
+  if (cli_get_option (cli, "--json") != NULL)
+    print_day_report_json (report);
+  else
+    print_day_report_text (report);
   return STK_CLI_EXIT_OK;
 }
 
@@ -1590,9 +1945,43 @@ static const StkCliCommand commands[] = {
        "  receipt-series yearly       A new sequence each year, printed 2026/17\n"
        "  negative-stock refuse       A sale of more than is in stock fails (default)\n"
        "  negative-stock allow        Stock may go below zero\n"
+       "  payment-methods LIST        The ways the shop is paid, in the till's order,\n"
+       "                              separated by commas (default cash,card,other;\n"
+       "                              cash is the drawer that close-day counts)\n"
        "\n"
        "Numbers already given never change."),
     0, 2, cli_settings,
+  },
+  {
+    "close-day", N_("--counted-cash AMOUNT [--note TEXT] [--json]"),
+    N_("Close the day: the cash-up"),
+    N_("Records the close of the day, once and for good: the sales, voids and returns "
+       "recorded since the last close, by payment method, and the cash counted in the "
+       "drawer against the cash the figures expect there (the cash sales, less the cash "
+       "voided and refunded). Prints the day’s report. A closed day is never reopened nor "
+       "changed; a mistake is corrected by the next day’s sales, voids and returns. A "
+       "negative or unreadable amount exits with status 65 and closes nothing.\n"
+       "\n"
+       "Options:\n"
+       "  --counted-cash AMOUNT   The cash counted in the drawer\n"
+       "  --note TEXT             A word on the day (a difference explained)\n"
+       "  --json                  Print the report as a JSON object"),
+    0, 0, cli_close_day, { "--counted-cash=", "--note=", "--json", NULL },
+  },
+  {
+    "report", N_("day [--date DATE | --close N] [--json]"),
+    N_("Print the day’s report"),
+    N_("Prints the figures of the day not closed yet (what close-day would record now), or "
+       "of a close: the last one made on DATE (2026-12-31, the local date) or close number "
+       "N. By payment method: sales and their amount, voids, returns and what was refunded, "
+       "the net; then the cash expected in the drawer and, for a close, the cash counted "
+       "and the difference. No close on DATE, or no close N, exits with status 65.\n"
+       "\n"
+       "Options:\n"
+       "  --date DATE   The last close made on DATE\n"
+       "  --close N     Close number N\n"
+       "  --json        Print the report as a JSON object"),
+    1, 1, cli_report, { "--date=", "--close=", "--json", NULL },
   },
 };
 

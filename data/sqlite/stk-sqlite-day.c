@@ -314,8 +314,9 @@ stk_sqlite_day_report (sqlite3  *db,
 
   if (!closes)
     {
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("There is no close %" G_GINT64_FORMAT "."), close_id);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, close_id);
+
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("There is no close %s."), id);
       return NULL;
     }
   if (!read_previous_close (db, close_id, &prev, error))
@@ -340,8 +341,9 @@ stk_sqlite_day_report (sqlite3  *db,
   sqlite3_reset (stmt);
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("There is no close %" G_GINT64_FORMAT "."), close_id);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, close_id);
+
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("There is no close %s."), id);
       return NULL;
     }
   if (rc != SQLITE_ROW)

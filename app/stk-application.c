@@ -434,8 +434,16 @@ stk_application_preferences_action (GSimpleAction *action,
   StkApplication *self = STK_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
-  StkPreferencesWindow *preferences = stk_preferences_window_new (parent, settings);
+  /* The shop's rules are the inventory's of the window it is opened from. */
+  StkSession *session = STK_IS_WINDOW (parent) ? stk_window_get_session (STK_WINDOW (parent))
+                                               : NULL;
+  StkPreferencesWindow *preferences = stk_preferences_window_new_for_session (parent, settings,
+                                                                              session);
 
+  /* The till offers the methods as changed. */
+  if (session != NULL)
+    g_signal_connect_object (preferences, "shop-settings-changed",
+                             G_CALLBACK (stk_window_refresh), parent, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

@@ -17,6 +17,8 @@
 #include "stk-item-dialog.h"
 #include "stk-notice.h"
 #include "stk-ops.h"
+#include "stk-reads.h"
+#include "stk-sale.h"
 #include "stk-sell-view.h"
 #include "stk-session.h"
 #include "stk-table-view.h"
@@ -719,4 +721,110 @@ Test (sell_view, scans_and_words_entered_back_to_back_land_in_order)
   cr_assert_not (suggestions_shown (view));
   cr_assert_str_eq (scan_text (view), "");
   cr_assert (scan_has_focus (window, view));
+}
+
+/* The selector of how the sale is paid: its labels, joined with commas. */
+static char *
+payment_labels (StkSellView *view)
+{
+  GListModel *model = gtk_drop_down_get_model (sell_child (view, "payment_dropdown"));
+  g_autoptr(GString) labels = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      g_string_append_printf (labels, "%s%s", i > 0 ? "," : "",
+                              gtk_string_object_get_string (item));
+    }
+  return g_string_free (g_steal_pointer (&labels), FALSE);
+}
+
+static gboolean
+payment_labels_are (StkSellView *view,
+                    const char  *expected)
+{
+  g_autofree char *labels = payment_labels (view);
+
+  return g_str_equal (labels, expected);
+}
+
+/* The shop's payment methods: a sale completed with "card" chosen records "card", and
+ * the next sale starts with the first method again. */
+Test (sell_view, a_sale_paid_by_card_records_card)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+  GtkDropDown *payment = sell_child (view, "payment_dropdown");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSaleDetail) sale = NULL;
+
+  cr_assert (WAIT_UNTIL (payment_labels_are (view, "Cash,Card,Other")));
+  cr_assert_eq (gtk_drop_down_get_selected (payment), 0);
+  cr_assert_str_eq (stk_sell_view_get_payment (view), "cash");
+  cr_assert (gtk_widget_get_sensitive (GTK_WIDGET (payment)));
+
+  gtk_drop_down_set_selected (payment, 1);
+  cr_assert_str_eq (stk_sell_view_get_payment (view), "card");
+  scan (view, MUG_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1));
+  /* A choice leaves the scan field the focus for the next scan. */
+  cr_assert (WAIT_UNTIL (scan_has_focus (window, view)));
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (view), "sell.complete", NULL));
+  cr_assert (WAIT_UNTIL (n_lines (view) == 0 && settled (view)));
+  cr_assert_gt (stk_sell_view_get_last_sale (view), 0);
+
+  sale = stk_store_read_sale (stk_session_get_store (session),
+                              stk_sell_view_get_last_sale (view), &error);
+  cr_assert_not_null (sale, "%s", error ? error->message : "");
+  cr_assert_str_eq (sale->payment, "card");
+  /* The next sale starts with the first method. */
+  cr_assert_eq (gtk_drop_down_get_selected (payment), 0);
+  cr_assert_str_eq (stk_sell_view_get_payment (view), "cash");
+}
+
+/* The selector offers the shop's own methods, in its order, and follows a change. */
+Test (sell_view, the_selector_offers_the_shops_methods)
+{
+  const char *methods[] = { "Voucher", "card", NULL };
+  const char *after[] = { "card", "Bank transfer", NULL };
+  StkWindow *window;
+  StkSellView *view;
+  GtkDropDown *payment;
+
+  stk_test_submit (stk_session_get_writer (session), stk_op_set_payment_methods (methods));
+  view = open_till (session, &window);
+  payment = sell_child (view, "payment_dropdown");
+  cr_assert (WAIT_UNTIL (payment_labels_are (view, "Voucher,Card")));
+  gtk_drop_down_set_selected (payment, 1);
+
+  /* Changed (in Preferences): the window refreshes; "card" stays chosen. */
+  stk_test_submit (stk_session_get_writer (session), stk_op_set_payment_methods (after));
+  stk_window_refresh (window);
+  cr_assert (WAIT_UNTIL (payment_labels_are (view, "Card,Bank transfer")));
+  cr_assert_str_eq (stk_sell_view_get_payment (view), "card");
+}
+
+/* Tab reaches the selector from the scan field; the till still scans afterwards. */
+Test (sell_view, tab_reaches_the_payment_selector)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+  GtkWidget *payment = sell_child (view, "payment_dropdown");
+  gboolean reached = FALSE;
+
+  cr_assert (WAIT_UNTIL (payment_labels_are (view, "Cash,Card,Other")));
+  scan (view, MUG_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1));
+  stk_sell_view_focus_scan (view);
+  cr_assert (WAIT_UNTIL (scan_has_focus (window, view)));
+  for (guint i = 0; i < 12 && !reached; i++)
+    {
+      GtkWidget *focus;
+
+      stk_test_keys (GTK_WINDOW (window), "Tab");
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      reached = focus != NULL && gtk_widget_is_ancestor (focus, payment);
+    }
+  cr_assert (reached, "Tab never reached the payment selector");
 }

@@ -7,12 +7,34 @@
 #include <langinfo.h>
 
 #include "stk-backups.h"
+#include "stk-day.h"
+#include "stk-ops.h"
+#include "stk-reads.h"
 
 struct _StkPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;
+  /* The inventory whose rules the Shop Rules and Payment Methods groups edit (NULL:
+   * none open, the groups are hidden); cancelled in dispose. */
+  StkSession           *session;
+  GCancellable         *cancellable;
+  /* The rules as last read, or as last asked for: a change shows at once and the next
+   * one builds on it (the writer applies them in order). loaded: the first read has
+   * answered. pending: ops on their way; a read answered meanwhile may be older than
+   * them and is not shown (the read after the last op is). updating: the rows are being
+   * set by the window, not by the user. focus_index / focus_tooltip: the button of a
+   * method row to give the focus back to after the rows are made again. */
+  StkShopSettings       shop;
+  gboolean              loaded;
+  gboolean              updating;
+  guint                 pending;
+  gboolean              read_again;
+  gboolean              reading;
+  GPtrArray            *method_rows;
+  int                   focus_index;
+  const char           *focus_tooltip;
 
   /* Template widgets */
   AdwPreferencesGroup  *money_group;
@@ -27,8 +49,23 @@ struct _StkPreferencesWindow
   GtkButton            *backup_folder_button;
   AdwActionRow         *backup_keep_row;
   GtkAdjustment        *backup_keep_adjustment;
+  AdwPreferencesGroup  *shop_group;
+  GtkSwitch            *negative_stock_switch;
+  AdwComboRow          *receipt_series_row;
+  GtkLabel             *shop_error;
+  AdwPreferencesGroup  *payment_group;
+  AdwEntryRow          *payment_add_row;
+  GtkButton            *payment_add_button;
+  GtkLabel             *payment_error;
   GtkFileChooserNative *folder_chooser;
 };
+
+enum {
+  SIGNAL_SHOP_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (StkPreferencesWindow, stk_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
@@ -119,6 +156,420 @@ choose_folder_clicked_cb (StkPreferencesWindow *self,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->folder_chooser));
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* Shop Rules and Payment Methods: kept in the inventory                              */
+
+static void stk_preferences_window_read_shop (StkPreferencesWindow *self);
+
+static void
+show_error (GtkLabel   *label,
+            const char *message)
+{
+  gtk_label_set_text (label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+}
+
+static guint
+n_methods (StkPreferencesWindow *self)
+{
+  return self->shop.payment_methods != NULL ? g_strv_length (self->shop.payment_methods) : 0;
+}
+
+static void
+update_shop_descriptions (StkPreferencesWindow *self)
+{
+  gboolean read_only = self->session != NULL && stk_session_get_read_only (self->session);
+
+  adw_preferences_group_set_description (self->shop_group,
+    read_only ? _("Kept in this inventory: every computer using it follows them. Read-only "
+                  "here: they can be changed only where the inventory is being edited.")
+              : _("Kept in this inventory: every computer using it follows them."));
+  adw_preferences_group_set_description (self->payment_group,
+    read_only ? _("Offered at the till, in this order. Read-only here: they can be changed "
+                  "only where the inventory is being edited.")
+              : _("Offered at the till, in this order. Kept in this inventory too."));
+}
+
+static void
+session_read_only_cb (StkPreferencesWindow *self,
+                      GParamSpec           *pspec,
+                      StkSession           *session)
+{
+  update_shop_descriptions (self);
+}
+
+static void
+session_changed_cb (StkPreferencesWindow *self,
+                    guint                 changes,
+                    StkSession           *session)
+{
+  /* Another computer (or process) may have changed the rules. */
+  if (changes & STK_CHANGE_EXTERNAL)
+    stk_preferences_window_read_shop (self);
+}
+
+typedef enum
+{
+  METHOD_UP,
+  METHOD_DOWN,
+  METHOD_REMOVE,
+} MethodAction;
+
+static void submit_methods (StkPreferencesWindow *self,
+                            GStrv                 methods);
+
+static void
+method_button_clicked_cb (GtkButton            *button,
+                          StkPreferencesWindow *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "stk-method-index"));
+  MethodAction action = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button),
+                                                             "stk-method-action"));
+  guint n = n_methods (self);
+  g_autoptr(GPtrArray) methods = NULL;
+  int focus_index = -1;
+
+  if (!self->loaded || index >= n)
+    return;
+  methods = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (methods, g_strdup (self->shop.payment_methods[i]));
+
+  switch (action)
+    {
+    case METHOD_UP:
+      if (index == 0)
+        return;
+      focus_index = (int) index - 1;
+      g_ptr_array_insert (methods, (int) index - 1, g_ptr_array_steal_index (methods, index));
+      break;
+    case METHOD_DOWN:
+      if (index + 1 >= n)
+        return;
+      focus_index = (int) index + 1;
+      g_ptr_array_insert (methods, (int) index + 1, g_ptr_array_steal_index (methods, index));
+      break;
+    case METHOD_REMOVE:
+      if (n <= 1)
+        return;
+      focus_index = MIN ((int) index, (int) n - 2);
+      g_ptr_array_remove_index (methods, index);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  g_ptr_array_add (methods, NULL);
+  /* The keyboard stays on the method it moves (or the one after the removed one). */
+  if (gtk_widget_has_focus (GTK_WIDGET (button)))
+    {
+      self->focus_index = focus_index;
+      self->focus_tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (button));
+    }
+  submit_methods (self, (GStrv) g_ptr_array_free (g_steal_pointer (&methods), FALSE));
+}
+
+static GtkWidget *
+method_button (StkPreferencesWindow *self,
+               const char           *icon_name,
+               const char           *tooltip,
+               const char           *accessible_label,
+               guint                 index,
+               MethodAction          action,
+               gboolean              sensitive)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_sensitive (button, sensitive);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_label, -1);
+  g_object_set_data (G_OBJECT (button), "stk-method-index", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (button), "stk-method-action", GUINT_TO_POINTER (action));
+  g_signal_connect (button, "clicked", G_CALLBACK (method_button_clicked_cb), self);
+  return button;
+}
+
+static void
+update_method_rows (StkPreferencesWindow *self)
+{
+  GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (self->payment_add_row));
+  guint n = n_methods (self);
+
+  for (guint i = 0; i < self->method_rows->len; i++)
+    adw_preferences_group_remove (self->payment_group, g_ptr_array_index (self->method_rows, i));
+  g_ptr_array_set_size (self->method_rows, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *label = stk_payment_method_label (self->shop.payment_methods[i]);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *up = NULL;
+      g_autofree char *down = NULL;
+      g_autofree char *remove = NULL;
+
+      /* Translators: the accessible names of a payment method's buttons in Preferences */
+      up = g_strdup_printf (_("Move “%s” Up"), label);
+      down = g_strdup_printf (_("Move “%s” Down"), label);
+      remove = g_strdup_printf (_("Remove “%s”"), label);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 method_button (self, "go-up-symbolic", _("Move Up"), up, i,
+                                                METHOD_UP, i > 0));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 method_button (self, "go-down-symbolic", _("Move Down"), down,
+                                                i, METHOD_DOWN, i + 1 < n));
+      /* The till needs one: the last cannot go. */
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 method_button (self, "user-trash-symbolic", _("Remove"), remove,
+                                                i, METHOD_REMOVE, n > 1));
+      /* Above the row that adds one (the group's list has no insert of its own). */
+      gtk_list_box_insert (GTK_LIST_BOX (list), row, (int) i);
+      g_ptr_array_add (self->method_rows, row);
+    }
+
+  if (self->focus_index >= 0 && (guint) self->focus_index < self->method_rows->len)
+    {
+      GtkWidget *row = g_ptr_array_index (self->method_rows, self->focus_index);
+      GtkWidget *target = row;
+
+      for (GtkWidget *c = gtk_widget_get_first_child (row); c != NULL; )
+        {
+          if (GTK_IS_BUTTON (c) &&
+              g_strcmp0 (gtk_widget_get_tooltip_text (c), self->focus_tooltip) == 0)
+            {
+              if (gtk_widget_get_sensitive (c))
+                target = c;
+              break;
+            }
+          /* Depth first through the row's boxes. */
+          if (gtk_widget_get_first_child (c) != NULL && !GTK_IS_BUTTON (c))
+            c = gtk_widget_get_first_child (c);
+          else
+            {
+              while (c != row && gtk_widget_get_next_sibling (c) == NULL)
+                c = gtk_widget_get_parent (c);
+              c = c != row ? gtk_widget_get_next_sibling (c) : NULL;
+            }
+        }
+      gtk_widget_grab_focus (target);
+    }
+  self->focus_index = -1;
+}
+
+/* Shows @methods as the list at once (the read after the op confirms it). */
+static void
+show_methods (StkPreferencesWindow *self,
+              const char *const    *methods)
+{
+  g_strfreev (self->shop.payment_methods);
+  self->shop.payment_methods = g_strdupv ((char **) methods);
+  self->updating = TRUE;
+  update_method_rows (self);
+  self->updating = FALSE;
+}
+
+static void
+shop_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(StkPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  StkShopSettings shop = { 0, };
+
+  if (!stk_store_get_shop_settings_finish (STK_STORE (object), result, &shop, &error) &&
+      g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      stk_shop_settings_clear (&shop);
+      return;
+    }
+
+  self->reading = FALSE;
+  if (error != NULL)
+    show_error (self->shop_error, error->message);
+  else if (self->pending > 0)
+    /* Older than an op on its way: the read after it tells. */
+    stk_shop_settings_clear (&shop);
+  else
+    {
+      stk_shop_settings_clear (&self->shop);
+      self->shop = shop;
+      self->loaded = TRUE;
+      self->updating = TRUE;
+      gtk_switch_set_active (self->negative_stock_switch, shop.allow_negative_stock);
+      adw_combo_row_set_selected (self->receipt_series_row,
+                                  shop.receipt_series == STK_RECEIPT_SERIES_YEARLY ? 1 : 0);
+      update_method_rows (self);
+      self->updating = FALSE;
+    }
+  if (self->read_again)
+    {
+      self->read_again = FALSE;
+      stk_preferences_window_read_shop (self);
+    }
+}
+
+static void
+stk_preferences_window_read_shop (StkPreferencesWindow *self)
+{
+  if (self->session == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (self->reading)
+    {
+      self->read_again = TRUE;
+      return;
+    }
+  self->reading = TRUE;
+  stk_store_get_shop_settings_async (stk_session_get_store (self->session), self->cancellable,
+                                     shop_read_cb, g_object_ref (self));
+}
+
+typedef struct
+{
+  StkPreferencesWindow *self;
+  GtkLabel             *error_label;
+} ShopOp;
+
+static void
+shop_op_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ShopOp *data = user_data;
+  g_autoptr(StkPreferencesWindow) self = data->self;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = stk_writer_submit_finish (STK_WRITER (object), result, &error);
+  GtkLabel *error_label = data->error_label;
+
+  g_free (data);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->pending--;
+  if (!ok)
+    /* The rows go back to what the inventory says (read below); the sentence stays. */
+    show_error (error_label, error->message);
+  else
+    {
+      /* (A sentence about what is typed in the Add row stays until it is edited.) */
+      if (error_label == self->shop_error)
+        show_error (error_label, NULL);
+      g_signal_emit (self, signals[SIGNAL_SHOP_CHANGED], 0);
+    }
+  stk_preferences_window_read_shop (self);
+}
+
+/* Hands @op (consumed) to the session's writer; after its answer the rows are read again
+ * from the inventory. */
+static void
+submit_shop_op (StkPreferencesWindow *self,
+                StkOp                *op,
+                GtkLabel             *error_label)
+{
+  g_autoptr(StkOp) owned = op;
+  StkWriter *writer = self->session != NULL ? stk_session_get_writer (self->session) : NULL;
+  ShopOp *data;
+
+  if (writer == NULL)
+    {
+      /* Read-only: the groups are off; a change that slipped through is undone. */
+      stk_preferences_window_read_shop (self);
+      return;
+    }
+  data = g_new0 (ShopOp, 1);
+  data->self = g_object_ref (self);
+  data->error_label = error_label;
+  self->pending++;
+  stk_writer_submit (writer, owned, self->cancellable, shop_op_cb, data);
+}
+
+static void
+submit_methods (StkPreferencesWindow *self,
+                GStrv                 methods)
+{
+  g_auto(GStrv) owned = methods;
+  g_autoptr(GError) error = NULL;
+
+  if (!stk_payment_methods_check ((const char *const *) owned, &error))
+    {
+      show_error (self->payment_error, error->message);
+      return;
+    }
+  submit_shop_op (self, stk_op_set_payment_methods ((const char *const *) owned),
+                  self->payment_error);
+  show_methods (self, (const char *const *) owned);
+}
+
+static void
+negative_stock_changed_cb (StkPreferencesWindow *self,
+                           GParamSpec           *pspec,
+                           GtkSwitch            *button)
+{
+  gboolean allow = gtk_switch_get_active (button);
+
+  if (self->updating || !self->loaded || allow == self->shop.allow_negative_stock)
+    return;
+  self->shop.allow_negative_stock = allow;
+  submit_shop_op (self, stk_op_set_allow_negative_stock (allow), self->shop_error);
+}
+
+static void
+receipt_series_changed_cb (StkPreferencesWindow *self,
+                           GParamSpec           *pspec,
+                           AdwComboRow          *row)
+{
+  StkReceiptSeries series = adw_combo_row_get_selected (row) == 1 ? STK_RECEIPT_SERIES_YEARLY
+                                                                  : STK_RECEIPT_SERIES_CONTINUOUS;
+
+  if (self->updating || !self->loaded || series == self->shop.receipt_series)
+    return;
+  self->shop.receipt_series = series;
+  submit_shop_op (self, stk_op_set_receipt_series (series), self->shop_error);
+}
+
+static void
+payment_add_changed_cb (StkPreferencesWindow *self)
+{
+  /* The sentence was about what was typed before. */
+  show_error (self->payment_error, NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->payment_add_row), "error");
+}
+
+static void
+payment_add_cb (StkPreferencesWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) methods = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!self->loaded)
+    return;
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->payment_add_row))));
+  builder = g_strv_builder_new ();
+  if (self->shop.payment_methods != NULL)
+    g_strv_builder_addv (builder, (const char **) self->shop.payment_methods);
+  g_strv_builder_add (builder, text);
+  methods = g_strv_builder_end (builder);
+
+  /* Nothing is sent unless the list is one the inventory takes; the sentence says why. */
+  if (!stk_payment_methods_check ((const char *const *) methods, &error))
+    {
+      show_error (self->payment_error, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->payment_add_row), "error");
+      return;
+    }
+  submit_shop_op (self, stk_op_set_payment_methods ((const char *const *) methods),
+                  self->payment_error);
+  show_methods (self, (const char *const *) methods);
+  /* Ready for the next one. */
+  gtk_editable_set_text (GTK_EDITABLE (self->payment_add_row), "");
+}
+
 /* The folder chooser, made by the Choose… button (NULL when none is open). */
 GtkFileChooser *
 stk_preferences_window_get_folder_chooser (StkPreferencesWindow *self)
@@ -142,9 +593,25 @@ stk_preferences_window_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
+  g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_PREFERENCES_WINDOW);
 
   G_OBJECT_CLASS (stk_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+stk_preferences_window_finalize (GObject *object)
+{
+  StkPreferencesWindow *self = STK_PREFERENCES_WINDOW (object);
+
+  stk_shop_settings_clear (&self->shop);
+  g_clear_pointer (&self->method_rows, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (stk_preferences_window_parent_class)->finalize (object);
 }
 
 static void
@@ -154,6 +621,12 @@ stk_preferences_window_class_init (StkPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = stk_preferences_window_dispose;
+  object_class->finalize = stk_preferences_window_finalize;
+
+  /* A rule of the inventory was changed here (the window's views read them again). */
+  signals[SIGNAL_SHOP_CHANGED] =
+    g_signal_new ("shop-settings-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ui/stk-preferences-window.ui");
@@ -170,18 +643,42 @@ stk_preferences_window_class_init (StkPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, backup_keep_row);
   gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow,
                                         backup_keep_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, shop_group);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow,
+                                        negative_stock_switch);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, receipt_series_row);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, shop_error);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, payment_group);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, payment_add_row);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, payment_add_button);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, payment_error);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, negative_stock_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, receipt_series_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, payment_add_cb);
+  gtk_widget_class_bind_template_callback (widget_class, payment_add_changed_cb);
 }
 
 static void
 stk_preferences_window_init (StkPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->method_rows = g_ptr_array_new ();
+  self->focus_index = -1;
 }
 
 StkPreferencesWindow *
 stk_preferences_window_new (GtkWindow *parent,
                             GSettings *settings)
+{
+  return stk_preferences_window_new_for_session (parent, settings, NULL);
+}
+
+StkPreferencesWindow *
+stk_preferences_window_new_for_session (GtkWindow  *parent,
+                                        GSettings  *settings,
+                                        StkSession *session)
 {
   StkPreferencesWindow *self;
   g_autofree char *symbol = locale_currency_symbol ();
@@ -189,6 +686,7 @@ stk_preferences_window_new (GtkWindow *parent,
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (session == NULL || STK_IS_SESSION (session), NULL);
 
   self = g_object_new (STK_TYPE_PREFERENCES_WINDOW,
                        "transient-for", parent,
@@ -238,5 +736,23 @@ stk_preferences_window_new (GtkWindow *parent,
     }
   adw_preferences_group_set_description (self->money_group, description);
   update_backup_folder (self);
+
+  /* The shop's rules: only with an inventory open; off while it is read-only. */
+  gtk_widget_set_visible (GTK_WIDGET (self->shop_group), session != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->payment_group), session != NULL);
+  if (session != NULL)
+    {
+      self->session = g_object_ref (session);
+      g_object_bind_property (session, "read-only", self->shop_group, "sensitive",
+                              G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+      g_object_bind_property (session, "read-only", self->payment_group, "sensitive",
+                              G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+      g_signal_connect_object (session, "notify::read-only",
+                               G_CALLBACK (session_read_only_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      update_shop_descriptions (self);
+      stk_preferences_window_read_shop (self);
+    }
   return self;
 }

@@ -3,19 +3,35 @@
 
 #include <adwaita.h>
 
+#include "stk-session.h"
+
 G_BEGIN_DECLS
 
 /* Preferences (Ctrl+,): the currency symbol shown with amounts, kept in GSettings
  * (io.github.stocktake.Stocktake currency-symbol; empty: the locale's); the shop's name
  * and address printed on receipts (shop-name, shop-address: several lines); automatic
  * backups (auto-backup, backup-folder chosen with a folder chooser, backup-keep). With
- * @settings NULL (the schema is not installed) the rows say so and cannot be edited. */
+ * @settings NULL (the schema is not installed) the rows say so and cannot be edited.
+ *
+ * With a @session, the shop's rules kept in that inventory (stk_store_get_shop_settings()):
+ * Allow Stock Below Zero, Receipt Numbers (one sequence or one a year) and the Payment
+ * Methods in the till's order (add, move up or down, remove but the last). The rows are
+ * read when the window opens and again after each change, which is one op through the
+ * session's writer; a list stk_payment_methods_check() refuses shows its sentence and
+ * sends nothing. Read-only sessions make the groups insensitive (bound to "read-only")
+ * and their descriptions say why; without a session the groups are hidden.
+ *
+ * Signals:
+ *  "shop-settings-changed" (): a rule was changed here (the window reads them again). */
 #define STK_TYPE_PREFERENCES_WINDOW (stk_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (StkPreferencesWindow, stk_preferences_window, STK, PREFERENCES_WINDOW,
                       AdwPreferencesWindow)
 
 StkPreferencesWindow *stk_preferences_window_new (GtkWindow *parent,
                                                   GSettings *settings);
+StkPreferencesWindow *stk_preferences_window_new_for_session (GtkWindow  *parent,
+                                                              GSettings  *settings,
+                                                              StkSession *session);
 /* The folder chooser the Backups group's Choose… button opened, or NULL. */
 GtkFileChooser       *stk_preferences_window_get_folder_chooser (StkPreferencesWindow *self);
 

@@ -10,6 +10,7 @@
 #include "stk-a11y.h"
 #include "stk-code-entry.h"
 #include "stk-code.h"
+#include "stk-day.h"
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-glib.h"
@@ -274,6 +275,15 @@ struct _StkSellView
   GCancellable *suggest_cancellable;
   char         *suggest_text;
   gboolean      setting_scan_text;
+  /* The shop's payment methods as stored, in the selector's order (its labels are
+   * stk_payment_method_label()'s); NULL until read. The read under way, and whether
+   * another was asked for meanwhile. setting_payment: the selector is being set by the
+   * view, not chosen. The idle that gives the scan field the focus back after a choice. */
+  GStrv         payment_methods;
+  gboolean      reading_shop;
+  gboolean      read_shop_again;
+  gboolean      setting_payment;
+  guint         payment_focus_id;
 
   /* Template widgets */
   GtkWidget    *content;
@@ -294,6 +304,8 @@ struct _StkSellView
   GtkLabel     *total_label;
   GtkButton    *clear_button;
   GtkButton    *complete_button;
+  GtkDropDown  *payment_dropdown;
+  GtkStringList *payment_labels;
   GtkButton    *print_button;
   GtkPopover   *suggest_popover;
   GtkListBox   *suggest_list;
@@ -319,6 +331,8 @@ static guint signals[N_SIGNALS];
 
 static void stk_sell_view_next_scan (StkSellView *self);
 static void stk_sell_view_hide_suggestions (StkSellView *self);
+static void stk_sell_view_select_payment (StkSellView *self,
+                                          guint        position);
 
 static void
 stk_sell_view_update (StkSellView *self)
@@ -353,6 +367,8 @@ stk_sell_view_update (StkSellView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sell.print-receipt",
                                  self->last_sale_id > 0 && self->store != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->scan_entry), can_write);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->payment_dropdown),
+                            can_write && self->pending_sale == NULL);
   if (!can_write && self->suggest_popover != NULL)
     stk_sell_view_hide_suggestions (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->attach_button), can_write && !self->attaching);
@@ -1343,6 +1359,136 @@ create_item_cb (StkSellView *self)
 }
 
 /* ---------------------------------------------------------------------------------- */
+/* How the sale is paid                                                               */
+
+static void
+stk_sell_view_select_payment (StkSellView *self,
+                              guint        position)
+{
+  self->setting_payment = TRUE;
+  gtk_drop_down_set_selected (self->payment_dropdown, position);
+  self->setting_payment = FALSE;
+}
+
+static gboolean
+payment_focus_idle_cb (gpointer user_data)
+{
+  StkSellView *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  self->payment_focus_id = 0;
+  /* A method chosen: the next scan goes to the scan field (the keyboard's Tab back to the
+   * selector still works). */
+  if (focus == NULL || focus == GTK_WIDGET (self->payment_dropdown) ||
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (self->payment_dropdown)))
+    stk_sell_view_focus_scan (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+payment_selected_cb (StkSellView *self)
+{
+  if (self->setting_payment || self->payment_focus_id != 0)
+    return;
+  self->payment_focus_id = g_idle_add (payment_focus_idle_cb, self);
+}
+
+static void
+shop_settings_read_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  StkShopSettings shop = { 0, };
+  StkSellView *self;
+  g_autofree char *chosen = NULL;
+  guint position = 0;
+
+  if (!stk_store_get_shop_settings_finish (STK_STORE (object), result, &shop, &error))
+    {
+      /* The view is gone: it cancelled the read in dispose. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    }
+  self = STK_SELL_VIEW (user_data);
+  self->reading_shop = FALSE;
+
+  if (error != NULL)
+    stk_sell_view_show_error (self, error->message);
+  else
+    {
+      guint n = g_strv_length (shop.payment_methods);
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+      /* The method chosen stays chosen while the shop still has it. */
+      chosen = g_strdup (stk_sell_view_get_payment (self));
+      for (guint i = 0; i < n; i++)
+        {
+          g_ptr_array_add (labels, (gpointer) stk_payment_method_label (shop.payment_methods[i]));
+          if (chosen != NULL && g_str_equal (chosen, shop.payment_methods[i]))
+            position = i;
+        }
+      g_ptr_array_add (labels, NULL);
+      self->setting_payment = TRUE;
+      if (self->payment_methods == NULL ||
+          !g_strv_equal ((const char *const *) self->payment_methods,
+                         (const char *const *) shop.payment_methods))
+        gtk_string_list_splice (self->payment_labels, 0,
+                                g_list_model_get_n_items (G_LIST_MODEL (self->payment_labels)),
+                                (const char *const *) labels->pdata);
+      g_strfreev (self->payment_methods);
+      self->payment_methods = g_steal_pointer (&shop.payment_methods);
+      self->setting_payment = FALSE;
+      stk_sell_view_select_payment (self, position);
+      stk_sell_view_set_allow_negative_stock (self, shop.allow_negative_stock);
+    }
+  stk_shop_settings_clear (&shop);
+
+  if (self->read_shop_again)
+    {
+      self->read_shop_again = FALSE;
+      stk_sell_view_reload_shop_settings (self);
+    }
+}
+
+/**
+ * stk_sell_view_reload_shop_settings:
+ * Reads the shop's rules again: the payment methods offered (the one chosen stays if it
+ * is still there, else the first) and whether stock may go below zero.
+ */
+void
+stk_sell_view_reload_shop_settings (StkSellView *self)
+{
+  g_return_if_fail (STK_IS_SELL_VIEW (self));
+
+  if (self->store == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (self->reading_shop)
+    {
+      self->read_shop_again = TRUE;
+      return;
+    }
+  self->reading_shop = TRUE;
+  stk_store_get_shop_settings_async (self->store, self->cancellable, shop_settings_read_cb,
+                                     self);
+}
+
+const char *
+stk_sell_view_get_payment (StkSellView *self)
+{
+  guint position;
+
+  g_return_val_if_fail (STK_IS_SELL_VIEW (self), NULL);
+
+  position = gtk_drop_down_get_selected (self->payment_dropdown);
+  if (self->payment_methods == NULL || position == GTK_INVALID_LIST_POSITION ||
+      position >= g_strv_length (self->payment_methods))
+    return NULL;
+  return self->payment_methods[position];
+}
+
+/* ---------------------------------------------------------------------------------- */
 /* Complete Sale                                                                      */
 
 static void
@@ -1411,6 +1557,8 @@ sold_cb (GObject      *object,
       stk_sell_view_focus_scan (self);
       g_list_store_remove_all (self->lines);
       stk_sell_view_show_error (self, NULL);
+      /* The next sale starts with the shop's first method again. */
+      stk_sell_view_select_payment (self, 0);
       g_signal_emit (self, signals[SIGNAL_SAVED], 0, text, undo, (gint64) 0);
     }
   stk_sell_view_update (self);
@@ -1460,7 +1608,7 @@ complete_action (GtkWidget  *widget,
    * one of them then (GTK would leave their text blinking without the focus). The scan
    * field is where it goes after the sale anyway. */
   stk_sell_view_focus_scan (self);
-  self->pending_sale = stk_op_sell (specs, n, NULL, NULL, 0);
+  self->pending_sale = stk_op_sell (specs, n, stk_sell_view_get_payment (self), NULL, 0);
   stk_writer_submit (self->writer, self->pending_sale, self->cancellable, sold_cb,
                      g_object_ref (self->cancellable));
   stk_sell_view_update (self);
@@ -1555,6 +1703,7 @@ stk_sell_view_dispose (GObject *object)
   StkSellView *self = STK_SELL_VIEW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->payment_focus_id, g_source_remove);
   stk_sell_view_stop_suggesting (self);
   if (self->lines_list != NULL)
     gtk_list_box_bind_model (self->lines_list, NULL, NULL, NULL, NULL);
@@ -1578,6 +1727,7 @@ stk_sell_view_finalize (GObject *object)
   g_queue_clear_full (&self->scans, g_free);
   g_clear_object (&self->cancellable);
   g_free (self->unknown_code);
+  g_strfreev (self->payment_methods);
 
   G_OBJECT_CLASS (stk_sell_view_parent_class)->finalize (object);
 }
@@ -1641,6 +1791,8 @@ stk_sell_view_class_init (StkSellViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkSellView, total_label);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, clear_button);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, complete_button);
+  gtk_widget_class_bind_template_child (widget_class, StkSellView, payment_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StkSellView, payment_labels);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, print_button);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, suggest_popover);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, suggest_list);
@@ -1649,6 +1801,7 @@ stk_sell_view_class_init (StkSellViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, create_item_cb);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_unknown_cb);
   gtk_widget_class_bind_template_callback (widget_class, suggestion_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, payment_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "sell.complete", NULL, complete_action);
   gtk_widget_class_install_action (widget_class, "sell.clear", NULL, clear_action);
@@ -1671,6 +1824,12 @@ stk_sell_view_init (StkSellView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+  stk_a11y_name_drop_down (self->payment_dropdown, _("Payment"));
+  /* A click on the selector leaves the focus where it is (the scan field, between
+   * scans); Tab still reaches it. */
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->payment_dropdown));
+       c != NULL; c = gtk_widget_get_next_sibling (c))
+    gtk_widget_set_focus_on_click (c, FALSE);
 
   self->cancellable = g_cancellable_new ();
   /* Not a reference: the answers of the writer find the view through it until dispose
@@ -1723,6 +1882,7 @@ stk_sell_view_set_store (StkSellView *self,
    * The scan field has its suggestions instead: codes and words of descriptions. */
   if (store != NULL && g_object_get_data (G_OBJECT (self->attach_entry), "stk-code-entry") == NULL)
     stk_code_entry_setup (self->attach_entry, store, NULL, NULL);
+  stk_sell_view_reload_shop_settings (self);
   stk_sell_view_next_scan (self);
 }
 

@@ -29,6 +29,13 @@ G_BEGIN_DECLS
  * create an item with it (the New Item dialog, its code prefilled); either way the scan
  * is then looked up again and lands in the basket.
  *
+ * How the sale is paid: a selector beside Complete Sale offers the shop's payment
+ * methods (stk_store_get_shop_settings(), labelled with stk_payment_method_label()),
+ * the first chosen; read with the store and again by stk_sell_view_reload_shop_settings()
+ * (the window: when the view is shown or refreshed). Complete Sale records the one
+ * chosen; after a sale it is the first again. Tab reaches it; a click on it or a choice
+ * leaves the focus in the scan field.
+ *
  * Without a writer (read-only) the scan field and Complete Sale are off and the reason
  * shows.
  *
@@ -58,6 +65,10 @@ gboolean    stk_sell_view_get_busy       (StkSellView *self);
 gint64      stk_sell_view_get_total      (StkSellView *self);
 /* Gives the scan field the focus. */
 void        stk_sell_view_focus_scan     (StkSellView *self);
+/* Reads the shop's payment methods and allow-negative-stock again. */
+void        stk_sell_view_reload_shop_settings (StkSellView *self);
+/* The payment method chosen, as stored ("cash", …), or NULL before the first read. */
+const char *stk_sell_view_get_payment    (StkSellView *self);
 /* The id of the last sale completed here (0: none yet). */
 gint64      stk_sell_view_get_last_sale  (StkSellView *self);
 

@@ -353,6 +353,9 @@ stk_window_refresh (StkWindow *self)
     }
   if (self->reports_view != NULL)
     stk_reports_view_reload (self->reports_view);
+  /* The shop's payment methods may have changed (Preferences, another computer). */
+  if (self->sell_view != NULL)
+    stk_sell_view_reload_shop_settings (self->sell_view);
   stk_window_refresh_stats (self);
 }
 
@@ -1327,7 +1330,10 @@ view_changed_cb (StkWindow *self)
   stk_window_update_count (self);
   /* At the till the scan field has the focus. */
   if (self->sell_view != NULL && g_str_equal (name, "sell"))
-    stk_sell_view_focus_scan (self->sell_view);
+    {
+      stk_sell_view_reload_shop_settings (self->sell_view);
+      stk_sell_view_focus_scan (self->sell_view);
+    }
 }
 
 static void

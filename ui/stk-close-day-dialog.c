@@ -292,6 +292,9 @@ fill (StkCloseDayDialog *self)
     }
   update_difference (self);
   update_actions (self);
+  /* The count is what the user has to give (the field was insensitive while reading). */
+  if (report->close_id == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->counted_entry));
 }
 
 /* Reads what the count field says into count_ok and counted_cents; the error under it. */
@@ -499,7 +502,7 @@ close_action (GtkWidget  *widget,
                           counted, difference);
   prompt = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Close the Day?"),
                                                        body));
-  adw_message_dialog_add_responses (prompt, "cancel", _("_Cancel"), "close", _("_Close the Day"),
+  adw_message_dialog_add_responses (prompt, "cancel", _("_Cancel"), "close", _("Close the _Day"),
                                     NULL);
   adw_message_dialog_set_response_appearance (prompt, "close", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (prompt, "cancel");

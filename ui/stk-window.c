@@ -1877,7 +1877,8 @@ stk_window_class_init (StkWindowClass *klass)
                                        "win.receive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_J, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.adjust", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_D, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+  /* Ctrl+Shift+D would be GTK's inspector: E, the end of the day. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.close-day", NULL);
   /* The views, like the tabs of GNOME's own apps. */
   {

@@ -104,8 +104,9 @@ update_actions (StkCloseDayDialog *self)
   gtk_widget_set_visible (self->close_button, !closed);
   gtk_widget_set_visible (self->print_button, closed);
   gtk_widget_set_visible (self->save_button, closed);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->counted_entry), self->busy == 0 && !closed);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->note_row), self->busy == 0 && !closed);
+  /* Not editable rather than insensitive: the field keeps the focus it has. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->counted_entry), self->busy == 0 && !closed);
+  gtk_editable_set_editable (GTK_EDITABLE (self->note_row), self->busy == 0 && !closed);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy > 0);
   gtk_spinner_set_spinning (self->spinner, self->busy > 0);
 }
@@ -282,6 +283,9 @@ fill (StkCloseDayDialog *self)
                                   "a mistake is put right in the next day’s figures."), when);
       gtk_label_set_text (self->status_label, status);
       gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+      /* The fields go: the focus first moves to what is left to do. */
+      update_actions (self);
+      gtk_widget_grab_focus (self->print_button);
       gtk_label_set_text (self->counted_label, counted);
       gtk_widget_set_visible (GTK_WIDGET (self->counted_row), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->counted_value_row), TRUE);
@@ -292,7 +296,7 @@ fill (StkCloseDayDialog *self)
     }
   update_difference (self);
   update_actions (self);
-  /* The count is what the user has to give (the field was insensitive while reading). */
+  /* The count is what the user has to give. */
   if (report->close_id == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->counted_entry));
 }

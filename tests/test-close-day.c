@@ -3,8 +3,9 @@
  * of the day by payment method (cash and card sales, a return) and the cash expected;
  * a negative or unreadable count is refused under the field and nothing is recorded;
  * a count closes the day (after the confirmation) as one close with its difference,
- * read back with Print… and Save as PDF…; the PDF's report says the figures; read-only
- * offers no close. Built for real on a temporary inventory under Xvfb; waits on events,
+ * read back with Print… and Save as PDF…; the PDF's report says the figures; with the
+ * inventory locked by another program the close waits, withdrawn it keeps what was typed
+ * and can be tried again; read-only offers no close. Built for real on a temporary inventory under Xvfb; waits on events,
  * never on time. */
 #include "config.h"
 
@@ -379,6 +380,52 @@ Test (close_day, a_failed_save_stays_in_the_dialog)
   cr_assert_not (stk_close_day_dialog_save_pdf (dialog, bad));
   cr_assert (gtk_widget_get_visible (child (dialog, "error_label")));
   cr_assert_not (g_file_test (bad, G_FILE_TEST_EXISTS));
+}
+
+/* Another program holds the inventory: the close waits; withdrawn from the window it
+ * says nothing was closed and keeps what was typed; once the lock goes, it closes. */
+Test (close_day, a_locked_inventory_loses_nothing_and_the_close_can_be_tried_again)
+{
+  StkWriter *writer = stk_session_get_writer (session);
+  StkWindow *window;
+  StkCloseDayDialog *dialog;
+  g_autoptr(GSubprocess) holder = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkLabel *error_label;
+
+  sell_the_day ();
+  window = open_window (session);
+  dialog = open_dialog (window);
+  error_label = child (dialog, "error_label");
+  type_count (dialog, "3.25");
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, "note_row")), "Till 2");
+
+  holder = stk_test_hold_database (db_path);
+  cr_assert (stk_close_day_dialog_close_day (dialog, &error));
+  cr_assert (WAIT_UNTIL (stk_writer_get_state (writer) == STK_WRITER_STATE_LOCKED ||
+                         stk_writer_get_state (writer) == STK_WRITER_STATE_PROBING));
+  cr_assert (stk_close_day_dialog_get_busy (dialog), "the close waits");
+  cr_assert_not (close_enabled (dialog));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.withdraw-last", NULL);
+  cr_assert (WAIT_UNTIL (!stk_close_day_dialog_get_busy (dialog)));
+  cr_assert (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  cr_assert (strstr (gtk_label_get_text (error_label), "withdrawn") != NULL, "%s",
+             gtk_label_get_text (error_label));
+  cr_assert_eq (stk_close_day_dialog_get_close_id (dialog), 0);
+  cr_assert_str_eq (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "counted_entry"))), "3.25");
+  cr_assert_str_eq (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "note_row"))), "Till 2");
+  cr_assert (close_enabled (dialog), "the close can be tried again");
+
+  stk_test_release_database (holder);
+  stk_writer_retry_now (writer);
+  cr_assert (stk_close_day_dialog_close_day (dialog, &error));
+  cr_assert (WAIT_UNTIL (stk_close_day_dialog_get_close_id (dialog) > 0 &&
+                         !stk_close_day_dialog_get_busy (dialog)));
+  cr_assert_not (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  cr_assert_eq (query ("SELECT count (*) FROM day_closes"), 1);
+  cr_assert_eq (query ("SELECT counted_cash_cents FROM day_closes"), 325);
+  cr_assert_eq (query ("SELECT note = 'Till 2' FROM day_closes"), 1);
 }
 
 Test (close_day, read_only_offers_no_close)

@@ -406,7 +406,8 @@ submit_cb (GObject      *object,
 
           g_signal_emit (self, signals[SIGNAL_NOTICE], 0, failed);
         }
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      else if (!closed)
+        /* Withdrawn from the window too (the inventory locked): nothing was closed. */
         show_error (self, error->message);
       update_actions (self);
       return;

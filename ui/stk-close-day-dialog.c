@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-a11y.h"
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-ops.h"
@@ -317,12 +318,7 @@ read_count (StkCloseDayDialog *self)
   else
     self->count_ok = text[0] != '\0';
 
-  gtk_label_set_text (self->count_error, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->count_error), message != NULL);
-  if (message != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->counted_entry), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->counted_entry), "error");
+  stk_a11y_set_field_error (self->count_error, GTK_WIDGET (self->counted_entry), message);
 }
 
 static void
@@ -512,6 +508,7 @@ close_action (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (prompt, "close", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (prompt, "cancel");
   adw_message_dialog_set_close_response (prompt, "cancel");
+  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (prompt));
   g_signal_connect_object (prompt, "response", G_CALLBACK (confirm_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (prompt));
 }
@@ -684,6 +681,7 @@ stk_close_day_dialog_init (StkCloseDayDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 StkCloseDayDialog *

@@ -1839,10 +1839,9 @@ cli_close_day (StkCli  *cli,
   if (!(store = stk_store_new (cli->db_path, &error)) ||
       !(report = stk_store_get_day_report (store, stk_op_get_row_id (op), &error)))
     {
-      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, stk_op_get_row_id (op));
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, stk_op_get_row_id (op));
 
-      /* Translators: %s is the close's number */
-      g_print (_("Closed the day (close %s).\n"), number);
+      g_print (_("Closed the day (close %s).\n"), id);
       return cli_fail (error);
     }
   if (cli_get_option (cli, "--json") != NULL)

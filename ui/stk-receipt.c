@@ -10,6 +10,7 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
+#include "stk-day.h"
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-output.h"
@@ -271,7 +272,8 @@ receipt_new (const StkSaleDetail *sale,
   if (sale->payment != NULL && sale->payment[0] != '\0')
     {
       /* Translators: on a receipt; %s is how the sale was paid ("Cash", "Card") */
-      g_autofree char *text = g_strdup_printf (_("Payment: %s"), sale->payment);
+      g_autofree char *text = g_strdup_printf (_("Payment: %s"),
+                                               stk_payment_method_label (sale->payment));
 
       add_text (self, text, FONT_BODY, PANGO_ALIGN_LEFT, 0);
     }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-day.h"
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-ops.h"
@@ -310,7 +311,7 @@ fill (StkSaleDetailsDialog *self)
   if (*sale->payment != '\0')
     {
       cell (self->totals_grid, 0, row, _("Payment"), FALSE, "dim-label");
-      cell (self->totals_grid, 1, row++, sale->payment, FALSE, NULL);
+      cell (self->totals_grid, 1, row++, stk_payment_method_label (sale->payment), FALSE, NULL);
     }
   if (*sale->note != '\0')
     {

@@ -113,6 +113,20 @@ add_method (GPtrArray  *methods,
   return m;
 }
 
+/* Columns 1 to 6 of @stmt (sales, sales_cents, voids, voids_cents, returns,
+ * returns_cents) into @m: the figures query's and day_close_methods' order. */
+static void
+read_method_figures (sqlite3_stmt *stmt,
+                     StkDayMethod *m)
+{
+  m->sales = sqlite3_column_int64 (stmt, 1);
+  m->sales_cents = sqlite3_column_int64 (stmt, 2);
+  m->voids = sqlite3_column_int64 (stmt, 3);
+  m->voids_cents = sqlite3_column_int64 (stmt, 4);
+  m->returns = sqlite3_column_int64 (stmt, 5);
+  m->returns_cents = sqlite3_column_int64 (stmt, 6);
+}
+
 static int
 compare_other_methods (gconstpointer a,
                        gconstpointer b)
@@ -168,12 +182,7 @@ compute_figures (sqlite3          *db,
           m = add_method (report->methods, payment != NULL ? payment : "");
           g_ptr_array_add (others, m);
         }
-      m->sales = sqlite3_column_int64 (stmt, 1);
-      m->sales_cents = sqlite3_column_int64 (stmt, 2);
-      m->voids = sqlite3_column_int64 (stmt, 3);
-      m->voids_cents = sqlite3_column_int64 (stmt, 4);
-      m->returns = sqlite3_column_int64 (stmt, 5);
-      m->returns_cents = sqlite3_column_int64 (stmt, 6);
+      read_method_figures (stmt, m);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -314,8 +323,9 @@ stk_sqlite_day_report (sqlite3  *db,
 
   if (!closes)
     {
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("There is no close %" G_GINT64_FORMAT "."), close_id);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, close_id);
+
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("There is no close %s."), id);
       return NULL;
     }
   if (!read_previous_close (db, close_id, &prev, error))
@@ -340,8 +350,9 @@ stk_sqlite_day_report (sqlite3  *db,
   sqlite3_reset (stmt);
   if (rc == SQLITE_DONE)
     {
-      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
-                   _("There is no close %" G_GINT64_FORMAT "."), close_id);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, close_id);
+
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND, _("There is no close %s."), id);
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -361,14 +372,8 @@ stk_sqlite_day_report (sqlite3  *db,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autofree char *payment = stk_query_column_dup (stmt, 0);
-      StkDayMethod *m = add_method (report->methods, payment);
 
-      m->sales = sqlite3_column_int64 (stmt, 1);
-      m->sales_cents = sqlite3_column_int64 (stmt, 2);
-      m->voids = sqlite3_column_int64 (stmt, 3);
-      m->voids_cents = sqlite3_column_int64 (stmt, 4);
-      m->returns = sqlite3_column_int64 (stmt, 5);
-      m->returns_cents = sqlite3_column_int64 (stmt, 6);
+      read_method_figures (stmt, add_method (report->methods, payment));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)

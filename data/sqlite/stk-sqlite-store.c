@@ -309,8 +309,8 @@ verify_db (sqlite3  *db,
                      "   coalesce (lag (last_sale_id) OVER w, 0) AS ps,"
                      "   coalesce (lag (last_return_id) OVER w, 0) AS pr"
                      "   FROM day_closes WINDOW w AS (ORDER BY id))"
-                     " SELECT c.id, m.payment, m.sales, m.sales_cents, m.voids, m.voids_cents,"
-                     "  m.returns, m.returns_cents FROM c JOIN day_close_methods m ON m.close_id = c.id"
+                     " SELECT c.id, m.payment, m.sales_cents - m.voids_cents - m.returns_cents"
+                     " FROM c JOIN day_close_methods m ON m.close_id = c.id"
                      " WHERE (m.sales, m.sales_cents, m.voids, m.voids_cents, m.returns, m.returns_cents)"
                      "  IS NOT (SELECT coalesce (sum (f.sales), 0), coalesce (sum (f.sales_cents), 0),"
                      "   coalesce (sum (f.voids), 0), coalesce (sum (f.voids_cents), 0),"
@@ -319,11 +319,10 @@ verify_db (sqlite3  *db,
                                           "c.pa", "c.closed_at")
                      "  ) f WHERE f.payment = m.payment)",
                      problems,
-                     /* Translators: the close of a day, a payment method, then its recorded
-                      * figures: sales and their cents, voids and their cents, returns and their cents */
-                     _("Close %s recorded for “%s” %s sales (%s cents), %s voids (%s cents) and "
-                       "%s returns (%s cents), but the sales, voids and returns it covers add up "
-                       "to other figures."),
+                     /* Translators: the number of a close of the day, a payment method, the
+                      * net cents recorded for it */
+                     _("Close %1$s recorded a net of %3$s cents for “%2$s”, but the sales, "
+                       "voids and returns it covers add up to other figures."),
                      error) ||
       !collect_rows (db,
                      "SELECT c.id, c.expected_cash_cents, coalesce (sum (m.sales_cents"

@@ -154,6 +154,9 @@ downgrade_to_v3 (const char *path)
     return FALSE;
   rc = sqlite3_exec (db,
                      "BEGIN;"
+                     /* schema 8: closes of the day, payment methods */
+                     "DROP TABLE day_close_methods; DROP TABLE day_closes;"
+                     "DELETE FROM settings WHERE key = 'payment_methods';"
                      /* schema 7: receipt numbers */
                      "DROP TABLE receipt_numbers;"
                      "DELETE FROM settings WHERE key = 'receipt_series';"

@@ -1666,6 +1666,48 @@ print_day_report_text (const StkDayReport *report)
     g_print (_("Note: %s\n"), report->note);
 }
 
+/* --pdf: whether this build can write the day report as a PDF (GTK draws it). */
+static gboolean
+cli_can_write_day_pdf (GError **error)
+{
+#ifndef STK_WITH_GUI
+  g_set_error (error, STK_ERROR, STK_ERROR_NOT_SUPPORTED,
+               _("This build of Stocktake has no GTK, which draws the day report: save it "
+                 "as a PDF from the window of a full build."));
+  return FALSE;
+#else
+  return TRUE;
+#endif
+}
+
+/* --pdf FILE: @report as the window saves it (the shop's name and address of the
+ * preferences), replacing FILE; said on stdout unless the report went out as JSON. */
+static gboolean
+cli_write_day_pdf (StkCli              *cli,
+                   const StkDayReport  *report,
+                   const char          *path,
+                   GError             **error)
+{
+#ifndef STK_WITH_GUI
+  return cli_can_write_day_pdf (error);
+#else
+  g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
+  g_autofree char *shop_name = NULL;
+  g_autofree char *shop_address = NULL;
+
+  /* The shop as the preferences name it; without the settings schema, none. */
+  shop_name = settings != NULL ? g_settings_get_string (settings, "shop-name") : g_strdup ("");
+  shop_address = settings != NULL ? g_settings_get_string (settings, "shop-address")
+                                  : g_strdup ("");
+  if (!stk_day_report_write_pdf (report, shop_name, shop_address, path, error))
+    return FALSE;
+  if (cli_get_option (cli, "--json") == NULL)
+    /* Translators: after the day report, "Wrote the day report to day.pdf" */
+    g_print (_("Wrote the day report to %s\n"), path);
+  return TRUE;
+#endif
+}
+
 /* "2026-12-07": the local date in @year, @month, @day. */
 static gboolean
 parse_date (const char *text,
@@ -1689,6 +1731,7 @@ cli_report (StkCli  *cli,
   g_autoptr(StkDayReport) report = NULL;
   const StkCliOption *date = cli_get_option (cli, "--date");
   const StkCliOption *close = cli_get_option (cli, "--close");
+  const StkCliOption *pdf = cli_get_option (cli, "--pdf");
   gint64 close_id = 0;
   int year = 0, month = 0, day = 0;
 
@@ -1712,6 +1755,8 @@ cli_report (StkCli  *cli,
                                                   close->value);
       return cli_command_usage_error (cli, message);
     }
+  if (pdf != NULL && !cli_can_write_day_pdf (&error))
+    return cli_fail (error);
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
       !(store = cli_open_store (cli, &error)))
@@ -1733,6 +1778,8 @@ cli_report (StkCli  *cli,
     print_day_report_json (report);
   else
     print_day_report_text (report);
+  if (pdf != NULL && !cli_write_day_pdf (cli, report, pdf->value, &error))
+    return cli_fail (error);
   return STK_CLI_EXIT_OK;
 }
 
@@ -1747,6 +1794,7 @@ cli_close_day (StkCli  *cli,
   g_autoptr(StkDayReport) report = NULL;
   const StkCliOption *counted = cli_get_option (cli, "--counted-cash");
   const StkCliOption *note = cli_get_option (cli, "--note");
+  const StkCliOption *pdf = cli_get_option (cli, "--pdf");
   gint64 counted_cents = 0;
   StkWriter *writer;
   int status;
@@ -1774,6 +1822,9 @@ cli_close_day (StkCli  *cli,
                            _("The note is longer than 1000 characters."));
       return cli_fail_input (error);
     }
+  /* Said before anything is closed. */
+  if (pdf != NULL && !cli_can_write_day_pdf (&error))
+    return cli_fail (error);
 
   if (!cli_check_inventory (cli, TRUE, &error) ||
       !(writer = cli_open_writer (cli, &error)))
@@ -1797,6 +1848,8 @@ cli_close_day (StkCli  *cli,
     print_day_report_json (report);
   else
     print_day_report_text (report);
+  if (pdf != NULL && !cli_write_day_pdf (cli, report, pdf->value, &error))
+    return cli_fail (error);
   return STK_CLI_EXIT_OK;
 }
 
@@ -1955,7 +2008,7 @@ static const StkCliCommand commands[] = {
     0, 2, cli_settings,
   },
   {
-    "close-day", N_("--counted-cash AMOUNT [--note TEXT] [--json]"),
+    "close-day", N_("--counted-cash AMOUNT [OPTIONS]"),
     N_("Close the day: the cash-up"),
     N_("Records the close of the day, once and for good: the sales, voids and returns "
        "recorded since the last close, by payment method, and the cash counted in the "
@@ -1967,11 +2020,14 @@ static const StkCliCommand commands[] = {
        "Options:\n"
        "  --counted-cash AMOUNT   The cash counted in the drawer\n"
        "  --note TEXT             A word on the day (a difference explained)\n"
-       "  --json                  Print the report as a JSON object"),
-    0, 0, cli_close_day, { "--counted-cash=", "--note=", "--json", NULL },
+       "  --json                  Print the report as a JSON object\n"
+       "  --pdf FILE              Also write the report as a PDF, as the window saves\n"
+       "                          it (FILE is replaced; the close stays recorded if it\n"
+       "                          cannot be written)"),
+    0, 0, cli_close_day, { "--counted-cash=", "--note=", "--json", "--pdf=", NULL },
   },
   {
-    "report", N_("day [--date DATE | --close N] [--json]"),
+    "report", N_("day [OPTIONS]"),
     N_("Print the day’s report"),
     N_("Prints the figures of the day not closed yet (what close-day would record now), or "
        "of a close: the last one made on DATE (2026-12-31, the local date) or close number "
@@ -1982,8 +2038,10 @@ static const StkCliCommand commands[] = {
        "Options:\n"
        "  --date DATE   The last close made on DATE\n"
        "  --close N     Close number N\n"
-       "  --json        Print the report as a JSON object"),
-    1, 1, cli_report, { "--date=", "--close=", "--json", NULL },
+       "  --json        Print the report as a JSON object\n"
+       "  --pdf FILE    Also write the report as a PDF, as the window saves it (FILE\n"
+       "                is replaced)"),
+    1, 1, cli_report, { "--date=", "--close=", "--json", "--pdf=", NULL },
   },
 };
 

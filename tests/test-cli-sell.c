@@ -402,6 +402,69 @@ Test (cli_sell, the_receipt_of_a_missing_sale_exits_65)
   cr_assert_not (g_file_test (pdf, G_FILE_TEST_EXISTS));
 }
 
+/* ---- the day report as a PDF ---- */
+
+static gboolean
+pdf_has (const char *path,
+         const char *text)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+  /* A PDF holds NULs. */
+  return len > 4 && memcmp (contents, "%PDF", 4) == 0 &&
+         memmem (contents, len, text, strlen (text)) != NULL;
+}
+
+Test (cli_sell, report_day_and_close_day_write_the_day_report_as_a_pdf)
+{
+  g_auto(StkTestRun) run = { 0 };
+  g_autofree char *open_pdf = g_build_filename (tmpdir, "open.pdf", NULL);
+  g_autofree char *close_pdf = g_build_filename (tmpdir, "close.pdf", NULL);
+  g_autofree char *again_pdf = g_build_filename (tmpdir, "again.pdf", NULL);
+  g_autofree char *bad_pdf = g_build_filename (tmpdir, "missing", "day.pdf", NULL);
+  g_autofree char *text_only = NULL;
+
+  make_inventory ();
+  stk_test_run_db (&run, db_path, "sell", "A=2", "--payment", "cash", NULL);
+  stk_test_assert_status (&run, 0);
+  stk_test_run_db (&run, db_path, "sell", "B", "--payment", "card", NULL);
+  stk_test_assert_status (&run, 0);
+
+  /* The day not closed yet: the text as without --pdf, then the file named. */
+  stk_test_run_db (&run, db_path, "report", "day", NULL);
+  stk_test_assert_status (&run, 0);
+  text_only = g_strdup (run.out);
+  stk_test_run_db (&run, db_path, "report", "day", "--pdf", open_pdf, NULL);
+  stk_test_assert_status (&run, 0);
+  cr_assert_str_empty (run.err);
+  cr_assert (g_str_has_prefix (run.out, text_only), "%s", run.out);
+  cr_assert (strstr (run.out, open_pdf) != NULL, "%s", run.out);
+  cr_assert (pdf_has (open_pdf, "/Title (Day Report)"));
+
+  /* The close writes its report; JSON stays JSON alone. */
+  stk_test_run_db (&run, db_path, "close-day", "--counted-cash", "4.00", "--json",
+                   "--pdf", close_pdf, NULL);
+  stk_test_assert_status (&run, 0);
+  cr_assert (g_str_has_suffix (run.out, "}\n"), "%s", run.out);
+  cr_assert (strstr (run.out, "\"difference_cents\": -100") != NULL, "%s", run.out);
+  cr_assert (pdf_has (close_pdf, "/Title (Day Report 1)"));
+  cr_assert_eq (query ("SELECT count (*) FROM day_closes"), 1);
+
+  /* A close's report again, by number. */
+  stk_test_run_db (&run, db_path, "report", "day", "--close", "1", "--pdf", again_pdf, NULL);
+  stk_test_assert_status (&run, 0);
+  cr_assert (pdf_has (again_pdf, "/Title (Day Report 1)"));
+
+  /* A folder that is not there: one sentence, no file. */
+  stk_test_run_db (&run, db_path, "report", "day", "--close", "1", "--pdf", bad_pdf, NULL);
+  cr_assert_neq (run.status, 0);
+  stk_test_assert_one_sentence_error (&run);
+  cr_assert_not (g_file_test (bad_pdf, G_FILE_TEST_EXISTS));
+}
+
 Test (cli_sell, a_receipt_into_a_missing_folder_leaves_no_file)
 {
   g_auto(StkTestRun) run = { 0 };

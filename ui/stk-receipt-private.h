@@ -30,4 +30,13 @@ int                stk_receipt_draw_sheet         (const StkSaleDetail *sale,
                                                    double               page_height,
                                                    int                  page_nr);
 
+/* As stk_receipt_get_rows() and stk_receipt_print_operation_new(), for a day report. */
+GStrv              stk_day_report_get_rows            (const StkDayReport *report,
+                                                       const char         *shop_name,
+                                                       const char         *shop_address,
+                                                       double              width_pt);
+GtkPrintOperation *stk_day_report_print_operation_new (const StkDayReport *report,
+                                                       const char         *shop_name,
+                                                       const char         *shop_address);
+
 G_END_DECLS

@@ -212,18 +212,15 @@ sale_number (gint64 sale_id)
   return g_strdup_printf ("%" G_GINT64_FORMAT, sale_id);
 }
 
+/* An empty sheet @width wide, headed by the shop's name and address (either may be
+ * empty) and a rule when there is either. */
 static Receipt *
-receipt_new (const StkSaleDetail *sale,
-             const char          *shop_name,
-             const char          *shop_address,
-             PangoContext        *context,
-             double               width)
+receipt_start (const char   *shop_name,
+               const char   *shop_address,
+               PangoContext *context,
+               double        width)
 {
   Receipt *self = g_new0 (Receipt, 1);
-  g_autofree char *number = sale_number (sale->sale_id);
-  g_autofree char *sale_text = NULL;
-  g_autofree char *when = stk_format_datetime (sale->sold_at_us);
-  g_autofree char *total = stk_format_currency (sale->total_cents);
   g_autofree char *stripped_address = NULL;
 
   self->context = g_object_ref (context);
@@ -239,6 +236,21 @@ receipt_new (const StkSaleDetail *sale,
     add_text (self, stripped_address, FONT_BODY, PANGO_ALIGN_CENTER, 0);
   if (self->rows->len > 0)
     add_rule (self);
+  return self;
+}
+
+static Receipt *
+receipt_new (const StkSaleDetail *sale,
+             const char          *shop_name,
+             const char          *shop_address,
+             PangoContext        *context,
+             double               width)
+{
+  Receipt *self = receipt_start (shop_name, shop_address, context, width);
+  g_autofree char *number = sale_number (sale->sale_id);
+  g_autofree char *sale_text = NULL;
+  g_autofree char *when = stk_format_datetime (sale->sold_at_us);
+  g_autofree char *total = stk_format_currency (sale->total_cents);
 
   /* The sale. */
   if (sale->receipt != NULL && sale->receipt[0] != '\0')
@@ -377,6 +389,180 @@ receipt_new (const StkSaleDetail *sale,
   return self;
 }
 
+/* ---- the day report ---- */
+
+static char *
+close_number (gint64 close_id)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, close_id);
+}
+
+/* An amount taken off: "−€5.00", or "€0.00". */
+static char *
+currency_minus (gint64 cents)
+{
+  return stk_format_currency (cents > 0 ? -cents : 0);
+}
+
+/* What the counted cash says against the expected: "none", "€3.50 short", "€2.00 over". */
+char *
+stk_day_report_format_difference (gint64 difference_cents)
+{
+  g_autofree char *amount = stk_format_currency (ABS (difference_cents));
+
+  if (difference_cents == 0)
+    /* Translators: the difference between the cash counted and expected, when there is none */
+    return g_strdup (C_("difference", "None"));
+  if (difference_cents < 0)
+    /* Translators: the cash counted is less than expected by %s ("€3.50 short") */
+    return g_strdup_printf (_("%s short"), amount);
+  /* Translators: the cash counted is more than expected by %s ("€2.00 over") */
+  return g_strdup_printf (_("%s over"), amount);
+}
+
+static Receipt *
+day_sheet_new (const StkDayReport *report,
+               const char         *shop_name,
+               const char         *shop_address,
+               PangoContext       *context,
+               double              width)
+{
+  Receipt *self = receipt_start (shop_name, shop_address, context, width);
+  g_autofree char *when = stk_format_datetime (report->to_us);
+  g_autofree char *since = NULL;
+
+  /* The close. */
+  /* Translators: the heading of the printed report of a close of the day */
+  add_pair (self, _("Day Report"), FONT_BOLD, when, FONT_BODY, 0);
+  if (report->close_id != 0)
+    {
+      g_autofree char *number = close_number (report->close_id);
+      /* Translators: on the day report, under its heading; %s is the close's number */
+      g_autofree char *text = g_strdup_printf (_("Close No. %s"), number);
+
+      add_text (self, text, FONT_SMALL, PANGO_ALIGN_LEFT, 0);
+    }
+  else
+    /* Translators: on the day report of the day not closed yet */
+    add_text (self, _("Not closed yet"), FONT_SMALL, PANGO_ALIGN_LEFT, 0);
+  if (report->from_us != 0)
+    {
+      g_autofree char *from = stk_format_datetime (report->from_us);
+
+      /* Translators: on the day report: what it covers; %s is the time of the close before */
+      since = g_strdup_printf (_("Since %s"), from);
+    }
+  else
+    /* Translators: on the day report of the first close */
+    since = g_strdup (_("Since the inventory began"));
+  add_text (self, since, FONT_BODY, PANGO_ALIGN_LEFT, 0);
+  add_rule (self);
+
+  /* By payment method. */
+  for (guint i = 0; i < report->methods->len; i++)
+    {
+      const StkDayMethod *m = g_ptr_array_index (report->methods, i);
+      g_autofree char *net = stk_format_currency (m->net_cents);
+      g_autofree char *sales = stk_format_count (m->sales);
+      g_autofree char *sales_cents = stk_format_currency (m->sales_cents);
+      g_autofree char *sales_text = NULL;
+
+      if (i > 0)
+        add_space (self, 3);
+      add_pair (self, stk_payment_method_label (m->method), FONT_BOLD, net, FONT_BOLD, 0);
+      /* Translators: on the day report, how many sales were paid one way (the amount follows) */
+      sales_text = g_strdup_printf (ngettext ("%s sale", "%s sales", (gulong) CLAMP (m->sales, 0, G_MAXLONG)),
+                                    sales);
+      add_pair (self, sales_text, FONT_SMALL, sales_cents, FONT_SMALL, INDENT_PT);
+      if (m->voids > 0)
+        {
+          g_autofree char *voids = stk_format_count (m->voids);
+          g_autofree char *amount = currency_minus (m->voids_cents);
+          /* Translators: on the day report, how many sales were voided (the amount follows) */
+          g_autofree char *text = g_strdup_printf (ngettext ("%s voided", "%s voided",
+                                                             (gulong) CLAMP (m->voids, 0, G_MAXLONG)),
+                                                   voids);
+
+          add_pair (self, text, FONT_SMALL, amount, FONT_SMALL, INDENT_PT);
+        }
+      if (m->returns > 0)
+        {
+          g_autofree char *returns = stk_format_count (m->returns);
+          g_autofree char *amount = currency_minus (m->returns_cents);
+          /* Translators: on the day report, how many returns were refunded (the amount follows) */
+          g_autofree char *text = g_strdup_printf (ngettext ("%s return refunded",
+                                                             "%s returns refunded",
+                                                             (gulong) CLAMP (m->returns, 0, G_MAXLONG)),
+                                                   returns);
+
+          add_pair (self, text, FONT_SMALL, amount, FONT_SMALL, INDENT_PT);
+        }
+    }
+  add_rule (self);
+
+  /* The totals. */
+  {
+    g_autofree char *sales = stk_format_currency (report->sales_cents);
+    g_autofree char *voids = currency_minus (report->voids_cents);
+    g_autofree char *refunded = currency_minus (report->returns_cents);
+    g_autofree char *net = stk_format_currency (report->net_cents);
+
+    /* Translators: on the day report, the sum of the sales (the amount follows) */
+    add_pair (self, _("Sales"), FONT_BODY, sales, FONT_BODY, 0);
+    /* Translators: on the day report, the sum of the voided sales (the amount follows) */
+    add_pair (self, _("Voids"), FONT_BODY, voids, FONT_BODY, 0);
+    add_pair (self, _("Refunded"), FONT_BODY, refunded, FONT_BODY, 0);
+    add_pair (self, _("Net"), FONT_TOTAL, net, FONT_TOTAL, 0);
+  }
+  add_rule (self);
+
+  /* The drawer. */
+  {
+    g_autofree char *expected = stk_format_currency (report->expected_cash_cents);
+
+    /* Translators: on the day report, the cash the drawer should hold (the amount follows) */
+    add_pair (self, _("Cash expected"), FONT_BODY, expected, FONT_BODY, 0);
+  }
+  if (report->counted)
+    {
+      g_autofree char *counted = stk_format_currency (report->counted_cash_cents);
+      g_autofree char *difference = stk_day_report_format_difference (report->difference_cents);
+
+      /* Translators: on the day report, the cash found in the drawer (the amount follows) */
+      add_pair (self, _("Cash counted"), FONT_BODY, counted, FONT_BODY, 0);
+      /* Translators: on the day report, counted less expected (the amount follows) */
+      add_pair (self, _("Difference"), FONT_TOTAL, difference, FONT_TOTAL, 0);
+    }
+  if (report->note != NULL && report->note[0] != '\0')
+    {
+      /* Translators: on the day report; %s is the note given at the close */
+      g_autofree char *text = g_strdup_printf (_("Note: %s"), report->note);
+
+      add_space (self, 4);
+      add_text (self, text, FONT_BODY, PANGO_ALIGN_LEFT, 0);
+    }
+  return self;
+}
+
+/* What a sheet shows: a sale's receipt or a day report. */
+typedef struct
+{
+  const StkSaleDetail *sale;
+  const StkDayReport  *report;
+} Subject;
+
+static Receipt *
+subject_lay_out (const Subject *subject,
+                 const char    *shop_name,
+                 const char    *shop_address,
+                 PangoContext  *context,
+                 double         width)
+{
+  if (subject->report != NULL)
+    return day_sheet_new (subject->report, shop_name, shop_address, context, width);
+  return receipt_new (subject->sale, shop_name, shop_address, context, width);
+}
+
 /* Draws the rows that start in [@from, @to) with the row at @from at the top. */
 static void
 receipt_draw_range (Receipt *self,
@@ -450,13 +636,13 @@ new_point_context (void)
 }
 
 static Receipt *
-receipt_new_in_points (const StkSaleDetail *sale,
-                       const char          *shop_name,
-                       const char          *shop_address,
-                       double               width)
+receipt_new_in_points (const Subject *subject,
+                       const char    *shop_name,
+                       const char    *shop_address,
+                       double         width)
 {
   PangoContext *context = new_point_context ();
-  Receipt *receipt = receipt_new (sale, shop_name, shop_address, context, width);
+  Receipt *receipt = subject_lay_out (subject, shop_name, shop_address, context, width);
 
   g_object_unref (context);
   return receipt;
@@ -469,29 +655,47 @@ stk_receipt_draw (const StkSaleDetail *sale,
                   cairo_t             *cr,
                   double               width_pt)
 {
+  const Subject subject = { sale, NULL };
   g_autoptr(Receipt) receipt = NULL;
 
   g_return_val_if_fail (sale != NULL, 0.0);
   g_return_val_if_fail (cr != NULL, 0.0);
   g_return_val_if_fail (width_pt > 0, 0.0);
 
-  receipt = receipt_new_in_points (sale, shop_name, shop_address, width_pt);
+  receipt = receipt_new_in_points (&subject, shop_name, shop_address, width_pt);
   receipt_draw_range (receipt, cr, 0, G_MAXDOUBLE);
   return receipt->height;
 }
 
-GStrv
-stk_receipt_get_rows (const StkSaleDetail *sale,
-                      const char          *shop_name,
-                      const char          *shop_address,
-                      double               width_pt)
+double
+stk_day_report_draw (const StkDayReport *report,
+                     const char         *shop_name,
+                     const char         *shop_address,
+                     cairo_t            *cr,
+                     double              width_pt)
+{
+  const Subject subject = { NULL, report };
+  g_autoptr(Receipt) receipt = NULL;
+
+  g_return_val_if_fail (report != NULL, 0.0);
+  g_return_val_if_fail (cr != NULL, 0.0);
+  g_return_val_if_fail (width_pt > 0, 0.0);
+
+  receipt = receipt_new_in_points (&subject, shop_name, shop_address, width_pt);
+  receipt_draw_range (receipt, cr, 0, G_MAXDOUBLE);
+  return receipt->height;
+}
+
+static GStrv
+subject_get_rows (const Subject *subject,
+                  const char    *shop_name,
+                  const char    *shop_address,
+                  double         width_pt)
 {
   g_autoptr(Receipt) receipt = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-  g_return_val_if_fail (sale != NULL, NULL);
-
-  receipt = receipt_new_in_points (sale, shop_name, shop_address, width_pt);
+  receipt = receipt_new_in_points (subject, shop_name, shop_address, width_pt);
   for (guint i = 0; i < receipt->rows->len; i++)
     {
       const Row *row = g_ptr_array_index (receipt->rows, i);
@@ -511,6 +715,32 @@ stk_receipt_get_rows (const StkSaleDetail *sale,
         g_strv_builder_add (builder, pango_layout_get_text (row->left));
     }
   return g_strv_builder_end (builder);
+}
+
+GStrv
+stk_receipt_get_rows (const StkSaleDetail *sale,
+                      const char          *shop_name,
+                      const char          *shop_address,
+                      double               width_pt)
+{
+  const Subject subject = { sale, NULL };
+
+  g_return_val_if_fail (sale != NULL, NULL);
+
+  return subject_get_rows (&subject, shop_name, shop_address, width_pt);
+}
+
+GStrv
+stk_day_report_get_rows (const StkDayReport *report,
+                         const char         *shop_name,
+                         const char         *shop_address,
+                         double              width_pt)
+{
+  const Subject subject = { NULL, report };
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  return subject_get_rows (&subject, shop_name, shop_address, width_pt);
 }
 
 /* ---- PDF ---- */
@@ -545,36 +775,62 @@ pdf_write (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
-gboolean
-stk_receipt_write_pdf (const StkSaleDetail  *sale,
-                       const char           *shop_name,
-                       const char           *shop_address,
-                       const char           *path,
-                       GError              **error)
+/* The title a sheet's PDF and print job carry: "Sale 41", "Day Report 3". */
+static char *
+subject_title (const Subject *subject)
+{
+  if (subject->report != NULL)
+    {
+      g_autofree char *number = NULL;
+
+      if (subject->report->close_id == 0)
+        return g_strdup (_("Day Report"));
+      number = close_number (subject->report->close_id);
+      /* Translators: the title of a day report's PDF; %s is the close's number */
+      return g_strdup_printf (_("Day Report %s"), number);
+    }
+  {
+    g_autofree char *number = sale_number (subject->sale->sale_id);
+
+    return g_strdup_printf (_("Sale %s"), number);
+  }
+}
+
+/* The file name "Print to File" proposes, without ".pdf": "Sale-41", "Day-Report-3". */
+static char *
+subject_basename (const Subject *subject)
+{
+  if (subject->report != NULL)
+    return subject->report->close_id != 0
+             ? g_strdup_printf ("Day-Report-%" G_GINT64_FORMAT, subject->report->close_id)
+             : g_strdup ("Day-Report");
+  return g_strdup_printf ("Sale-%" G_GINT64_FORMAT, subject->sale->sale_id);
+}
+
+static gboolean
+subject_write_pdf (const Subject  *subject,
+                   const char     *shop_name,
+                   const char     *shop_address,
+                   const char     *path,
+                   GError        **error)
 {
   g_autoptr(StkOutput) output = NULL;
   g_autoptr(Receipt) receipt = NULL;
-  g_autofree char *number = NULL;
   g_autofree char *title = NULL;
   PdfSink sink = { -1, 0 };
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
 
-  g_return_val_if_fail (sale != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   if (!(output = stk_output_open (path, NULL, STK_OUTPUT_REPLACE, 0644, error)))
     return FALSE;
   sink.fd = stk_output_get_fd (output);
 
-  receipt = receipt_new_in_points (sale, shop_name, shop_address, STK_RECEIPT_TEXT_WIDTH_PT);
+  receipt = receipt_new_in_points (subject, shop_name, shop_address, STK_RECEIPT_TEXT_WIDTH_PT);
 
   surface = cairo_pdf_surface_create_for_stream (pdf_write, &sink, STK_RECEIPT_ROLL_WIDTH_PT,
                                                  receipt->height + 2 * ROLL_MARGIN_Y);
-  number = sale_number (sale->sale_id);
-  title = g_strdup_printf (_("Sale %s"), number);
+  title = subject_title (subject);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Stocktake");
   cr = cairo_create (surface);
@@ -607,11 +863,68 @@ stk_receipt_write_pdf (const StkSaleDetail  *sale,
   return stk_output_commit (output, error);
 }
 
+gboolean
+stk_receipt_write_pdf (const StkSaleDetail  *sale,
+                       const char           *shop_name,
+                       const char           *shop_address,
+                       const char           *path,
+                       GError              **error)
+{
+  const Subject subject = { sale, NULL };
+
+  g_return_val_if_fail (sale != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return subject_write_pdf (&subject, shop_name, shop_address, path, error);
+}
+
+gboolean
+stk_day_report_write_pdf (const StkDayReport  *report,
+                          const char          *shop_name,
+                          const char          *shop_address,
+                          const char          *path,
+                          GError             **error)
+{
+  const Subject subject = { NULL, report };
+
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return subject_write_pdf (&subject, shop_name, shop_address, path, error);
+}
+
 /* ---- printing ---- */
+
+/* A copy the print job keeps (StkDayReport has no copy of its own). */
+static StkDayReport *
+day_report_copy (const StkDayReport *report)
+{
+  StkDayReport *copy = stk_day_report_new ();
+  GPtrArray *methods = copy->methods;
+  char *note = copy->note;
+
+  *copy = *report;
+  copy->methods = methods;
+  g_free (note);
+  copy->note = g_strdup (report->note != NULL ? report->note : "");
+  for (guint i = 0; i < report->methods->len; i++)
+    {
+      const StkDayMethod *m = g_ptr_array_index (report->methods, i);
+      StkDayMethod *c = g_new (StkDayMethod, 1);
+
+      *c = *m;
+      c->method = g_strdup (m->method);
+      g_ptr_array_add (copy->methods, c);
+    }
+  return copy;
+}
 
 typedef struct
 {
-  StkSaleDetail *sale;
+  StkSaleDetail *sale;        /* one of the two */
+  StkDayReport  *report;
   char          *shop_name;
   char          *shop_address;
   Receipt       *receipt;
@@ -624,7 +937,8 @@ typedef struct
 static void
 print_job_free (PrintJob *job)
 {
-  stk_sale_detail_free (job->sale);
+  g_clear_pointer (&job->sale, stk_sale_detail_free);
+  g_clear_pointer (&job->report, stk_day_report_free);
   g_free (job->shop_name);
   g_free (job->shop_address);
   g_clear_pointer (&job->receipt, receipt_free);
@@ -642,6 +956,7 @@ print_job_lay_out (PrintJob     *job,
                    double        page_width,
                    double        page_height)
 {
+  const Subject subject = { job->sale, job->report };
   double width;
   double start = 0;
 
@@ -659,7 +974,7 @@ print_job_lay_out (PrintJob     *job,
   job->page_height = page_height / job->scale;
 
   g_clear_pointer (&job->receipt, receipt_free);
-  job->receipt = receipt_new (job->sale, job->shop_name, job->shop_address, pango, width);
+  job->receipt = subject_lay_out (&subject, job->shop_name, job->shop_address, pango, width);
 
   g_array_set_size (job->breaks, 0);
   g_array_append_val (job->breaks, start);
@@ -698,13 +1013,16 @@ print_job_draw_page (PrintJob *job,
 }
 
 static PrintJob *
-print_job_new (const StkSaleDetail *sale,
-               const char          *shop_name,
-               const char          *shop_address)
+print_job_new (const Subject *subject,
+               const char    *shop_name,
+               const char    *shop_address)
 {
   PrintJob *job = g_new0 (PrintJob, 1);
 
-  job->sale = stk_sale_detail_copy (sale);
+  if (subject->report != NULL)
+    job->report = day_report_copy (subject->report);
+  else
+    job->sale = stk_sale_detail_copy (subject->sale);
   job->shop_name = g_strdup (shop_name);
   job->shop_address = g_strdup (shop_address);
   job->breaks = g_array_new (FALSE, FALSE, sizeof (double));
@@ -720,6 +1038,7 @@ stk_receipt_draw_sheet (const StkSaleDetail *sale,
                         double               page_height,
                         int                  page_nr)
 {
+  const Subject subject = { sale, NULL };
   PrintJob *job;
   PangoContext *context;
   int n_pages;
@@ -727,7 +1046,7 @@ stk_receipt_draw_sheet (const StkSaleDetail *sale,
   g_return_val_if_fail (sale != NULL, 0);
   g_return_val_if_fail (cr != NULL, 0);
 
-  job = print_job_new (sale, shop_name, shop_address);
+  job = print_job_new (&subject, shop_name, shop_address);
   context = new_point_context ();
   n_pages = print_job_lay_out (job, context, page_width, page_height);
   g_object_unref (context);
@@ -761,27 +1080,19 @@ on_draw_page (GtkPrintOperation *operation,
   print_job_draw_page (user_data, gtk_print_context_get_cairo_context (context), page_nr);
 }
 
-GtkPrintOperation *
-stk_receipt_print_operation_new (const StkSaleDetail *sale,
-                                 const char          *shop_name,
-                                 const char          *shop_address)
+static GtkPrintOperation *
+subject_print_operation_new (const Subject *subject,
+                             const char    *shop_name,
+                             const char    *shop_address)
 {
   GtkPrintOperation *operation;
   g_autoptr(GtkPrintSettings) settings = gtk_print_settings_new ();
-  g_autofree char *number = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *filename = NULL;
-  g_autofree char *job_name = NULL;
-  PrintJob *job;
+  g_autofree char *basename = subject_basename (subject);
+  g_autofree char *filename = g_strconcat (basename, ".pdf", NULL);
+  g_autofree char *job_name = subject_title (subject);
+  PrintJob *job = print_job_new (subject, shop_name, shop_address);
 
-  g_return_val_if_fail (sale != NULL, NULL);
-
-  job = print_job_new (sale, shop_name, shop_address);
-  number = sale_number (sale->sale_id);
   /* The file name "Print to File" proposes (the dialog adds ".pdf"). */
-  basename = g_strdup_printf ("Sale-%s", number);
-  filename = g_strdup_printf ("Sale-%s.pdf", number);
-  job_name = g_strdup_printf (_("Sale %s"), number);
   gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME, basename);
 
   operation = gtk_print_operation_new ();
@@ -798,6 +1109,42 @@ stk_receipt_print_operation_new (const StkSaleDetail *sale,
   return operation;
 }
 
+GtkPrintOperation *
+stk_receipt_print_operation_new (const StkSaleDetail *sale,
+                                 const char          *shop_name,
+                                 const char          *shop_address)
+{
+  const Subject subject = { sale, NULL };
+
+  g_return_val_if_fail (sale != NULL, NULL);
+
+  return subject_print_operation_new (&subject, shop_name, shop_address);
+}
+
+GtkPrintOperation *
+stk_day_report_print_operation_new (const StkDayReport *report,
+                                    const char         *shop_name,
+                                    const char         *shop_address)
+{
+  const Subject subject = { NULL, report };
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  return subject_print_operation_new (&subject, shop_name, shop_address);
+}
+
+static gboolean
+run_print_dialog (GtkWindow          *parent,
+                  GtkPrintOperation  *operation,
+                  GError            **error)
+{
+  GtkPrintOperationResult result;
+
+  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent,
+                                    error);
+  return result != GTK_PRINT_OPERATION_RESULT_ERROR;
+}
+
 gboolean
 stk_receipt_print (GtkWindow            *parent,
                    const StkSaleDetail  *sale,
@@ -806,14 +1153,28 @@ stk_receipt_print (GtkWindow            *parent,
                    GError              **error)
 {
   g_autoptr(GtkPrintOperation) operation = NULL;
-  GtkPrintOperationResult result;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), FALSE);
   g_return_val_if_fail (sale != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   operation = stk_receipt_print_operation_new (sale, shop_name, shop_address);
-  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent,
-                                    error);
-  return result != GTK_PRINT_OPERATION_RESULT_ERROR;
+  return run_print_dialog (parent, operation, error);
+}
+
+gboolean
+stk_day_report_print (GtkWindow           *parent,
+                      const StkDayReport  *report,
+                      const char          *shop_name,
+                      const char          *shop_address,
+                      GError             **error)
+{
+  g_autoptr(GtkPrintOperation) operation = NULL;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), FALSE);
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  operation = stk_day_report_print_operation_new (report, shop_name, shop_address);
+  return run_print_dialog (parent, operation, error);
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "stk-day.h"
 #include "stk-sale.h"
 
 G_BEGIN_DECLS
@@ -49,5 +50,36 @@ gboolean stk_receipt_print      (GtkWindow            *parent,
                                  const char           *shop_name,
                                  const char           *shop_address,
                                  GError              **error);
+
+/* The day's report (the close of the day, data/stk-day.h) drawn the same way, on the same
+ * roll: the shop, "Day Report" with the close's number and time (or "Not closed yet"),
+ * what it covers (since the close before), by payment method the net with the sales,
+ * voids and refunds, the totals, the cash expected in the drawer and, for a close, the
+ * cash counted and the difference (short or over), the note. */
+
+/* As stk_receipt_draw(), for @report. */
+double   stk_day_report_draw      (const StkDayReport  *report,
+                                   const char          *shop_name,
+                                   const char          *shop_address,
+                                   cairo_t             *cr,
+                                   double               width_pt);
+
+/* As stk_receipt_write_pdf(), for @report. */
+gboolean stk_day_report_write_pdf (const StkDayReport  *report,
+                                   const char          *shop_name,
+                                   const char          *shop_address,
+                                   const char          *path,
+                                   GError             **error);
+
+/* As stk_receipt_print(), for @report; "Print to File" proposes "Day-Report-N.pdf". */
+gboolean stk_day_report_print     (GtkWindow           *parent,
+                                   const StkDayReport  *report,
+                                   const char          *shop_name,
+                                   const char          *shop_address,
+                                   GError             **error);
+
+/* The difference of the counted cash as the report says it: "None", "€3.50 short",
+ * "€2.00 over". */
+char    *stk_day_report_format_difference (gint64 difference_cents);
 
 G_END_DECLS

@@ -23,6 +23,7 @@
 #include "stk-reports-view.h"
 #include "stk-rows.h"
 #include "stk-sale-details-dialog.h"
+#include "stk-close-day-dialog.h"
 #include "stk-sale-dialog.h"
 #include "stk-sell-view.h"
 #include "stk-table-view.h"
@@ -47,6 +48,7 @@ static const char * const edit_actions[] = {
   "win.withdraw-last",
   "win.void-sale",
   "win.return-sale",
+  "win.close-day",
 };
 
 /* One step of the window's undo history (kept for the window's lifetime). An archive
@@ -101,6 +103,7 @@ struct _StkWindow
   StkTableView         *moves_view;
   StkReportsView       *reports_view;
   StkSaleDetailsDialog *sale_details;  /* the one open (until hidden or destroyed) */
+  StkCloseDayDialog    *close_day;     /* the one open (until hidden or destroyed) */
   StkSellView          *sell_view;
 
   /* Template widgets */
@@ -528,6 +531,9 @@ stk_window_update_actions (StkWindow *self)
     if (self->sale_details != NULL)
       stk_sale_details_dialog_set_writer (self->sale_details, can_write ? self->writer : NULL);
   }
+  /* Close the Day… left open follows too (win.close-day is an edit action). */
+  if (self->close_day != NULL)
+    stk_close_day_dialog_set_writer (self->close_day, can_write ? self->writer : NULL);
   /* The till sells only with a writer; read-only, it says why. */
   if (self->sell_view != NULL)
     stk_sell_view_set_writer (self->sell_view, can_write ? self->writer : NULL,
@@ -992,6 +998,42 @@ stk_window_open_sale (StkWindow           *self,
   g_signal_connect_object (dialog, "hide", G_CALLBACK (sale_details_destroy_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (sale_details_destroy_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "notice", G_CALLBACK (sale_details_notice_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+close_day_destroy_cb (StkWindow *self,
+                      GtkWidget *dialog)
+{
+  if (self->close_day == (gpointer) dialog)
+    self->close_day = NULL;
+}
+
+/* Close the Day…: one such dialog at a time (asked again, the open one comes up). */
+static void
+close_day_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+  StkCloseDayDialog *dialog;
+
+  if (!stk_window_can_write (self) || self->store == NULL)
+    return;
+  if (self->close_day != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->close_day));
+      return;
+    }
+  dialog = stk_close_day_dialog_new (GTK_WINDOW (self), self->writer, self->store, self->settings);
+  self->close_day = dialog;
+  /* Closed: hidden at once, disposed once the close it waits for is answered. */
+  g_signal_connect_object (dialog, "hide", G_CALLBACK (close_day_destroy_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (close_day_destroy_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "notice", G_CALLBACK (sale_details_notice_cb), self,
                            G_CONNECT_SWAPPED);
@@ -1821,6 +1863,7 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.void-sale", NULL, sale_action);
   gtk_widget_class_install_action (widget_class, "win.return-sale", NULL, sale_action);
   gtk_widget_class_install_action (widget_class, "win.print-receipt", NULL, sale_action);
+  gtk_widget_class_install_action (widget_class, "win.close-day", NULL, close_day_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-item", NULL);
@@ -1840,6 +1883,9 @@ stk_window_class_init (StkWindowClass *klass)
                                        "win.receive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_J, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.adjust", NULL);
+  /* Ctrl+Shift+D would be GTK's inspector: E, the end of the day. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.close-day", NULL);
   /* The views, like the tabs of GNOME's own apps. */
   {
     static const char * const views[] = { "items", "sales", "moves", "reports", "sell" };

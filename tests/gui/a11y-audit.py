@@ -7,7 +7,7 @@ Run under Xvfb + a session bus (tests/meson.build does it):
 
 Starts Stocktake on a generated sample inventory, then on an empty one, and walks the
 accessible tree of the main window (all four views, the banner, the empty state), the
-primary menu, the item / sale / receive / adjust dialogs, the Verify result dialog and
+primary menu, the item / sale / receive / adjust dialogs, the Verify result dialog, Close the Day and
 the Keyboard Shortcuts window. Every control (buttons, toggles, entries, spin buttons,
 drop-downs, menu items, tabs, tables and grids) must have a clean accessible name: not
 empty, not a GTK type name standing in for one ("GtkFlowBox"), no mnemonic underscore,
@@ -313,6 +313,23 @@ def run_sample():
             c = button(dialog, "Close")
             if c is not None:
                 click(c)
+
+    before = toplevels(p.pid)
+    item = menu_item(p.pid, frame, ("Close the Day…",))
+    if item is not None:
+        click(item)
+        dialog = wait_for(lambda: next((w for w in toplevels(p.pid) if w not in before
+                                        and w.name == "Close the Day"), None), 30)
+        if dialog is None:
+            fail("Close the Day… showed no dialog")
+        else:
+            time.sleep(0.5)
+            audit(dialog, "close the day dialog")
+            c = button(dialog, "Close")
+            if c is not None:
+                click(c)
+            if not wait_for(lambda: dialog not in toplevels(p.pid), 10):
+                fail("close the day dialog: Close did not close it")
 
     before = toplevels(p.pid)
     item = menu_item(p.pid, frame, ("Keyboard Shortcuts",))

@@ -136,6 +136,34 @@ stk_day_report_free (StkDayReport *report)
   g_free (report);
 }
 
+StkDayReport *
+stk_day_report_copy (const StkDayReport *report)
+{
+  StkDayReport *copy;
+  GPtrArray *methods;
+  char *note;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  copy = stk_day_report_new ();
+  methods = copy->methods;
+  note = copy->note;
+  *copy = *report;
+  copy->methods = methods;
+  g_free (note);
+  copy->note = g_strdup (report->note != NULL ? report->note : "");
+  for (guint i = 0; i < report->methods->len; i++)
+    {
+      const StkDayMethod *m = g_ptr_array_index (report->methods, i);
+      StkDayMethod *c = g_new (StkDayMethod, 1);
+
+      *c = *m;
+      c->method = g_strdup (m->method);
+      g_ptr_array_add (copy->methods, c);
+    }
+  return copy;
+}
+
 void
 stk_day_report_sum (StkDayReport *report)
 {

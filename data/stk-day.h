@@ -77,6 +77,7 @@ typedef struct
 
 StkDayReport *stk_day_report_new   (void);
 void          stk_day_report_free  (StkDayReport *report);
+StkDayReport *stk_day_report_copy  (const StkDayReport *report);
 /* Fills the totals (and net per method, expected cash, difference) from @report's
  * methods. */
 void          stk_day_report_sum   (StkDayReport *report);

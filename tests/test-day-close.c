@@ -201,6 +201,19 @@ Test (day_close, the_open_day_adds_up_by_payment_and_the_cash_expected)
   cr_assert_eq (report->sales_cents, 2020 + 800 + 420 + 1260);
   cr_assert_eq (report->net_cents, 2020 - 800 + 420 + 1260);
   cr_assert_eq (report->expected_cash_cents, 2020 - 800);
+
+  /* A copy is a whole report of its own. */
+  {
+    g_autoptr(StkDayReport) copy = stk_day_report_copy (report);
+
+    cr_assert_neq (copy->methods, report->methods);
+    cr_assert_eq (copy->methods->len, report->methods->len);
+    cr_assert_neq (((StkDayMethod *) g_ptr_array_index (copy->methods, 3))->method,
+                   ((StkDayMethod *) g_ptr_array_index (report->methods, 3))->method);
+    assert_method (copy, "Voucher", 1, 420, 0, 0, 0, 0);
+    cr_assert_eq (copy->net_cents, report->net_cents);
+    cr_assert_str_eq (copy->note, report->note);
+  }
 }
 
 Test (day_close, a_multi_line_sale_with_a_discount_counts_once_at_its_total)

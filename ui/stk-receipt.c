@@ -897,30 +897,6 @@ stk_day_report_write_pdf (const StkDayReport  *report,
 
 /* ---- printing ---- */
 
-/* A copy the print job keeps (StkDayReport has no copy of its own). */
-static StkDayReport *
-day_report_copy (const StkDayReport *report)
-{
-  StkDayReport *copy = stk_day_report_new ();
-  GPtrArray *methods = copy->methods;
-  char *note = copy->note;
-
-  *copy = *report;
-  copy->methods = methods;
-  g_free (note);
-  copy->note = g_strdup (report->note != NULL ? report->note : "");
-  for (guint i = 0; i < report->methods->len; i++)
-    {
-      const StkDayMethod *m = g_ptr_array_index (report->methods, i);
-      StkDayMethod *c = g_new (StkDayMethod, 1);
-
-      *c = *m;
-      c->method = g_strdup (m->method);
-      g_ptr_array_add (copy->methods, c);
-    }
-  return copy;
-}
-
 typedef struct
 {
   StkSaleDetail *sale;        /* one of the two */
@@ -1020,7 +996,7 @@ print_job_new (const Subject *subject,
   PrintJob *job = g_new0 (PrintJob, 1);
 
   if (subject->report != NULL)
-    job->report = day_report_copy (subject->report);
+    job->report = stk_day_report_copy (subject->report);
   else
     job->sale = stk_sale_detail_copy (subject->sale);
   job->shop_name = g_strdup (shop_name);

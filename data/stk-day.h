@@ -84,4 +84,16 @@ void          stk_day_report_sum   (StkDayReport *report);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkDayReport, stk_day_report_free)
 
+/* One close in the list of closes (stk_store_list_day_closes()), newest first. */
+typedef struct
+{
+  gint64 close_id;
+  gint64 closed_at_us;
+  gint64 sales;                /* sales recorded in it */
+  gint64 net_cents;            /* sales − voids − refunds, every payment */
+  gint64 expected_cash_cents;
+  gint64 counted_cash_cents;
+  gint64 difference_cents;     /* counted − expected */
+} StkDayCloseSummary;
+
 G_END_DECLS

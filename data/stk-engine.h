@@ -181,6 +181,9 @@ struct _StkEngine
   StkDayReport  *(*day_report)    (StkEngineConn   *conn,
                                    gint64           close_id,
                                    GError         **error);
+  GArray        *(*day_closes)    (StkEngineConn   *conn,
+                                   guint            limit,
+                                   GError         **error);
   gboolean       (*day_close_between) (StkEngineConn *conn,
                                    gint64           from_us,
                                    gint64           to_us,

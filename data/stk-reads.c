@@ -1321,3 +1321,50 @@ stk_store_find_day_close (StkStore  *store,
   *out_id = *id;
   return TRUE;
 }
+
+static gpointer
+day_closes_read (StkStore      *store,
+                 StkEngineConn *db,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  const StkEngine *engine = stk_store_get_engine (store);
+  const guint *limit = data;
+
+  return engine->day_closes (db, *limit, error);
+}
+
+GArray *
+stk_store_list_day_closes (StkStore  *store,
+                           guint      limit,
+                           GError   **error)
+{
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return run_read (store, day_closes_read, &limit, NULL, error);
+}
+
+void
+stk_store_list_day_closes_async (StkStore            *store,
+                                 guint                limit,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_list_day_closes_async), "[stocktake] day closes",
+              day_closes_read, g_memdup2 (&limit, sizeof limit), g_free,
+              (GDestroyNotify) g_array_unref, cancellable, callback, user_data);
+}
+
+GArray *
+stk_store_list_day_closes_finish (StkStore      *store,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_list_day_closes_async), error);
+}

@@ -276,6 +276,19 @@ void            stk_store_get_day_report_async  (StkStore            *store,
 StkDayReport   *stk_store_get_day_report_finish (StkStore            *store,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+/* The closes made, newest first, at most @limit of them (StkDayCloseSummary; empty for
+ * an inventory without closes). */
+GArray         *stk_store_list_day_closes        (StkStore            *store,
+                                                  guint                limit,
+                                                  GError             **error);
+void            stk_store_list_day_closes_async  (StkStore            *store,
+                                                  guint                limit,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GArray         *stk_store_list_day_closes_finish (StkStore            *store,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 /* The last close made on the local date @year-@month-@day in @out_id (0: none). */
 gboolean        stk_store_find_day_close        (StkStore            *store,
                                                  int                  year,

@@ -307,6 +307,54 @@ Test (day_close, a_void_or_return_after_the_close_is_taken_off_the_next_day)
   }
 }
 
+Test (day_close, the_closes_are_listed_newest_first_with_their_figures)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) none = stk_store_list_day_closes (store, 10, &error);
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GArray) two = NULL;
+  const StkDayCloseSummary *c;
+  gint64 a;
+
+  cr_assert_not_null (none, "%s", error ? error->message : "");
+  cr_assert_eq (none->len, 0);
+
+  item ("MUG", 800);
+  sell ("MUG", 1, "cash");
+  sell ("MUG", 1, "card");
+  close_day (700, NULL);
+  a = sell ("MUG", 2, "cash");
+  give_back (a, 1, 800);
+  close_day (800, NULL);
+  close_day (0, NULL);
+
+  all = stk_store_list_day_closes (store, 10, &error);
+  cr_assert_not_null (all, "%s", error ? error->message : "");
+  cr_assert_eq (all->len, 3);
+  c = &g_array_index (all, StkDayCloseSummary, 0);
+  cr_assert_eq (c->close_id, 3);
+  cr_assert_eq (c->sales, 0);
+  cr_assert_eq (c->net_cents, 0);
+  c = &g_array_index (all, StkDayCloseSummary, 1);
+  cr_assert_eq (c->close_id, 2);
+  cr_assert_eq (c->sales, 1);
+  cr_assert_eq (c->net_cents, 1600 - 800);
+  cr_assert_eq (c->expected_cash_cents, 800);
+  cr_assert_eq (c->difference_cents, 0);
+  c = &g_array_index (all, StkDayCloseSummary, 2);
+  cr_assert_eq (c->close_id, 1);
+  cr_assert_eq (c->sales, 2);
+  cr_assert_eq (c->net_cents, 1600);
+  cr_assert_eq (c->counted_cash_cents, 700);
+  cr_assert_eq (c->difference_cents, -100);
+  cr_assert_geq (g_array_index (all, StkDayCloseSummary, 0).closed_at_us, c->closed_at_us);
+
+  two = stk_store_list_day_closes (store, 2, &error);
+  cr_assert_not_null (two, "%s", error ? error->message : "");
+  cr_assert_eq (two->len, 2);
+  cr_assert_eq (g_array_index (two, StkDayCloseSummary, 1).close_id, 2);
+}
+
 Test (day_close, the_same_close_sent_twice_is_recorded_once)
 {
   g_autoptr(GError) error = NULL;

@@ -420,6 +420,52 @@ stk_sqlite_day_close_between (sqlite3  *db,
   return TRUE;
 }
 
+GArray *
+stk_sqlite_day_closes (sqlite3  *db,
+                       guint     limit,
+                       GError  **error)
+{
+  g_autoptr(GArray) closes = g_array_new (FALSE, TRUE, sizeof (StkDayCloseSummary));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  if (!has_day_closes (db))
+    return g_steal_pointer (&closes);
+  stmt = stk_db_stmt (db,
+                      "SELECT c.id, c.closed_at, c.expected_cash_cents, c.counted_cash_cents,"
+                      "  (SELECT coalesce (sum (sales), 0) FROM day_close_methods WHERE close_id = c.id),"
+                      "  (SELECT coalesce (stk_sum (sales_cents - voids_cents - returns_cents), 0)"
+                      "   FROM day_close_methods WHERE close_id = c.id)"
+                      " FROM day_closes c ORDER BY c.id DESC LIMIT ?1",
+                      error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StkDayCloseSummary c = {
+        .close_id = sqlite3_column_int64 (stmt, 0),
+        .closed_at_us = sqlite3_column_int64 (stmt, 1),
+        .expected_cash_cents = sqlite3_column_int64 (stmt, 2),
+        .counted_cash_cents = sqlite3_column_int64 (stmt, 3),
+        .sales = sqlite3_column_int64 (stmt, 4),
+        .net_cents = sqlite3_column_int64 (stmt, 5),
+      };
+
+      c.difference_cents = c.counted_cash_cents - c.expected_cash_cents;
+      g_array_append_val (closes, c);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      stk_query_set_read_error (error, db, _("Cannot read the closes of the day"));
+      return NULL;
+    }
+  return g_steal_pointer (&closes);
+}
+
 GStrv
 stk_sqlite_payment_methods (sqlite3  *db,
                             GError  **error)

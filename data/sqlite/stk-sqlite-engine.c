@@ -322,6 +322,14 @@ sqlite_day_report (StkEngineConn  *conn,
   return stk_sqlite_day_report (DB (conn), close_id, error);
 }
 
+static GArray *
+sqlite_day_closes (StkEngineConn  *conn,
+                   guint           limit,
+                   GError        **error)
+{
+  return stk_sqlite_day_closes (DB (conn), limit, error);
+}
+
 static gboolean
 sqlite_day_close_between (StkEngineConn  *conn,
                           gint64          from_us,
@@ -419,6 +427,7 @@ static const StkEngine sqlite_engine = {
   .read_sale = sqlite_read_sale,
   .shop_settings = sqlite_shop_settings,
   .day_report = sqlite_day_report,
+  .day_closes = sqlite_day_closes,
   .day_close_between = sqlite_day_close_between,
   .complete_codes = sqlite_complete_codes,
   .verify = stk_sqlite_verify,

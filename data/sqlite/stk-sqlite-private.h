@@ -170,6 +170,10 @@ gboolean       stk_sqlite_apply_close_day (StkOp          *op,
 StkDayReport  *stk_sqlite_day_report      (sqlite3        *db,
                                            gint64          close_id,
                                            GError        **error);
+/* The closes, newest first (StkDayCloseSummary), at most @limit. */
+GArray        *stk_sqlite_day_closes      (sqlite3        *db,
+                                           guint           limit,
+                                           GError        **error);
 /* The newest close made in [@from_us, @to_us) in @out_id (0: none). */
 gboolean       stk_sqlite_day_close_between (sqlite3      *db,
                                            gint64          from_us,

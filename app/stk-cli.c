@@ -1393,7 +1393,7 @@ cli_settings (StkCli  *cli,
   if (n_args == 0)
     {
       g_autoptr(StkStore) store = NULL;
-      StkShopSettings settings;
+      g_auto(StkShopSettings) settings = { 0, };
 
       if (!(store = cli_open_store (cli, &error)) ||
           !stk_store_get_shop_settings (store, &settings, &error))
@@ -1419,7 +1419,6 @@ cli_settings (StkCli  *cli,
         g_print (_("Payment methods: %s (payment-methods %s)\n"),
                  labels, list);
       }
-      stk_shop_settings_clear (&settings);
       return STK_CLI_EXIT_OK;
     }
   if (n_args != 2)

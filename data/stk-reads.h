@@ -236,6 +236,7 @@ typedef struct
 } StkShopSettings;
 
 void            stk_shop_settings_clear         (StkShopSettings     *settings);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StkShopSettings, stk_shop_settings_clear)
 
 gboolean        stk_store_get_shop_settings     (StkStore            *store,
                                                  StkShopSettings     *out,

@@ -208,7 +208,7 @@ Test (receipt_numbers, a_yearly_series_starts_again_each_year_of_local_time)
   {
     g_autoptr(StkOp) op = stk_op_set_receipt_series (STK_RECEIPT_SERIES_YEARLY);
     g_autoptr(GError) error = NULL;
-    StkShopSettings settings;
+    g_auto(StkShopSettings) settings = { 0, };
 
     submit_ok (op);
     cr_assert (stk_store_get_shop_settings (store, &settings, &error), "%s",

@@ -355,21 +355,23 @@ close_row_new (StkReportsView           *self,
   /* Short and over as the Close the Day dialog shows them. */
   const char *css = close->difference_cents < 0 ? "error"
                     : close->difference_cents == 0 ? "success" : NULL;
+  /* Translators: the caption under a close's net amount in the Reports view */
+  const char *net_caption = C_("close of the day", "Net");
+  /* Translators: the caption under a close's cash difference in the Reports view */
+  const char *difference_caption = _("Cash difference");
 
   /* Translators: a close of the day in the Reports view; %s is its number */
   title = g_strdup_printf (_("Close No. %s"), number);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  /* Translators: the caption under a close's net amount in the Reports view */
   gtk_box_append (GTK_BOX (figures), close_figure (self->net_group, "close-net",
                                                    stk_format_currency (close->net_cents),
-                                                   C_("close of the day", "Net"), NULL));
-  /* Translators: the caption under a close's cash difference in the Reports view */
+                                                   net_caption, NULL));
   gtk_box_append (GTK_BOX (figures),
                   close_figure (self->difference_group, "close-difference",
                                 stk_day_report_format_difference (close->difference_cents),
-                                _("Cash difference"), css));
+                                difference_caption, css));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), figures);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   return row;

@@ -325,6 +325,7 @@ Test (past_closes, activating_a_close_opens_its_day_report_not_the_open_day)
   cr_assert_str_eq (gtk_label_get_text (dialog_child (dialog, "difference_label")), "0.50 short");
   cr_assert (gtk_widget_has_css_class (dialog_child (dialog, "difference_label"), "error"));
   cr_assert_str_eq (adw_action_row_get_subtitle (dialog_child (dialog, "note_value_row")), "Till short");
+  cr_assert (gtk_widget_get_visible (dialog_child (dialog, "note_group")));
 
   /* As recorded: nothing to type, no close; Print… and Save as PDF…. */
   cr_assert_not (gtk_widget_get_visible (dialog_child (dialog, "counted_row")));
@@ -361,6 +362,8 @@ Test (past_closes, activating_a_close_opens_its_day_report_not_the_open_day)
   cr_assert_str_eq (total, "Total|2|2.80|0.00|0.00|2.80");
   cr_assert_str_eq (gtk_label_get_text (dialog_child (dialog, "difference_label")), "0.50 over");
   cr_assert_not (gtk_widget_get_visible (dialog_child (dialog, "note_value_row")));
+  /* Without a note, no empty group is left under the drawer. */
+  cr_assert_not (gtk_widget_get_visible (dialog_child (dialog, "note_group")));
 }
 
 Test (past_closes, with_none_the_empty_text_shows)

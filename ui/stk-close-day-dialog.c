@@ -42,6 +42,7 @@ struct _StkCloseDayDialog
   GtkLabel          *counted_label;
   GtkLabel          *difference_label;
   GtkLabel          *count_error;
+  GtkWidget         *note_group;
   AdwEntryRow       *note_row;
   AdwActionRow      *note_value_row;
   GtkWidget         *close_button;
@@ -294,6 +295,8 @@ fill (StkCloseDayDialog *self)
       gtk_widget_set_visible (GTK_WIDGET (self->note_row), FALSE);
       adw_action_row_set_subtitle (self->note_value_row, report->note);
       gtk_widget_set_visible (GTK_WIDGET (self->note_value_row), report->note[0] != '\0');
+      /* No note: no empty group left under the drawer. */
+      gtk_widget_set_visible (self->note_group, report->note[0] != '\0');
     }
   update_difference (self);
   update_actions (self);
@@ -661,6 +664,7 @@ stk_close_day_dialog_class_init (StkCloseDayDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, counted_label);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, difference_label);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, count_error);
+  gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, note_group);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, note_row);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, note_value_row);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, close_button);

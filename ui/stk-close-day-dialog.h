@@ -25,7 +25,7 @@ G_BEGIN_DECLS
  * shows it). Actions "close-day.close", "close-day.print", "close-day.save-pdf".
  * Template children (for tests): status_label, error_label, methods_grid,
  * expected_label, counted_entry, count_error, difference_label, counted_label,
- * note_row, close_button, print_button, save_button. */
+ * note_group, note_row, close_button, print_button, save_button. */
 #define STK_TYPE_CLOSE_DAY_DIALOG (stk_close_day_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (StkCloseDayDialog, stk_close_day_dialog, STK, CLOSE_DAY_DIALOG, AdwWindow)
 

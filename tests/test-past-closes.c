@@ -289,6 +289,20 @@ Test (past_closes, two_closes_are_listed_newest_first_with_their_figures)
   placeholder = find_named (GTK_WIDGET (closes_list (view)), "day-closes-empty");
   cr_assert_not_null (placeholder);
   cr_assert_not (gtk_widget_get_mapped (placeholder));
+
+  /* A refresh that finds the same closes keeps the rows (and the focus on one). */
+  gtk_widget_grab_focus (g_ptr_array_index (all, 1));
+  stk_reports_view_reload (view);
+  cr_assert (stk_reports_view_get_loading (view));
+  cr_assert (WAIT_UNTIL (!stk_reports_view_get_loading (view)));
+  {
+    g_autoptr(GPtrArray) again = rows (view);
+
+    cr_assert_eq (again->len, 2);
+    cr_assert_eq (g_ptr_array_index (again, 0), g_ptr_array_index (all, 0));
+    cr_assert_eq (g_ptr_array_index (again, 1), g_ptr_array_index (all, 1));
+    cr_assert (gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (view))) == g_ptr_array_index (again, 1));
+  }
 }
 
 Test (past_closes, activating_a_close_opens_its_day_report_not_the_open_day)

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "stk-chart.h"
 #include "stk-day.h"
@@ -381,6 +382,14 @@ static void
 show_closes (StkReportsView *self,
              GArray         *closes)
 {
+  /* The same closes (a refresh after a sale): the rows stay, and the focus on them. */
+  if (self->closes != NULL && self->closes->len == closes->len &&
+      (closes->len == 0 ||
+       memcmp (self->closes->data, closes->data, closes->len * sizeof (StkDayCloseSummary)) == 0))
+    {
+      g_array_unref (closes);
+      return;
+    }
   /* The placeholder is a child too: remove the rows only. */
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->closes_list)); row != NULL;)
     {

@@ -42,6 +42,7 @@ struct _StkCloseDayDialog
   GtkLabel          *counted_label;
   GtkLabel          *difference_label;
   GtkLabel          *count_error;
+  GtkWidget         *note_group;
   AdwEntryRow       *note_row;
   AdwActionRow      *note_value_row;
   GtkWidget         *close_button;
@@ -294,6 +295,8 @@ fill (StkCloseDayDialog *self)
       gtk_widget_set_visible (GTK_WIDGET (self->note_row), FALSE);
       adw_action_row_set_subtitle (self->note_value_row, report->note);
       gtk_widget_set_visible (GTK_WIDGET (self->note_value_row), report->note[0] != '\0');
+      /* No note: no empty group left under the drawer. */
+      gtk_widget_set_visible (self->note_group, report->note[0] != '\0');
     }
   update_difference (self);
   update_actions (self);
@@ -661,6 +664,7 @@ stk_close_day_dialog_class_init (StkCloseDayDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, counted_label);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, difference_label);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, count_error);
+  gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, note_group);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, note_row);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, note_value_row);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, close_button);
@@ -702,6 +706,40 @@ stk_close_day_dialog_new (GtkWindow *parent,
   self->writer = writer != NULL ? g_object_ref (writer) : NULL;
   self->store = g_object_ref (store);
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
+  load (self);
+  return self;
+}
+
+StkCloseDayDialog *
+stk_close_day_dialog_new_for_close (GtkWindow *parent,
+                                    StkStore  *store,
+                                    GSettings *settings,
+                                    gint64     close_id)
+{
+  StkCloseDayDialog *self;
+  g_autofree char *number = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (close_id > 0, NULL);
+
+  self = g_object_new (STK_TYPE_CLOSE_DAY_DIALOG, "transient-for", parent,
+                       "destroy-with-parent", TRUE, NULL);
+  self->store = g_object_ref (store);
+  self->settings = settings != NULL ? g_object_ref (settings) : NULL;
+  /* Recorded: the close's state from the start (nothing to type), read back by its
+   * number as after a close made here. */
+  self->close_id = close_id;
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, close_id);
+  title = g_strdup_printf (_("Close No. %s"), number);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_title (self->window_title, title);
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->counted_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->note_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->counted_value_row), TRUE);
   load (self);
   return self;
 }

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * field) and may add a note; the difference follows as they type. Close the Day… asks
  * first, since a close is never undone, then records it (stk_op_close_day()). Once
  * recorded, the dialog shows the close as read back by its number, with Print… and Save
- * as PDF… (the day report of ui/stk-receipt.h). A failure (the inventory locked by
+ * as PDF… (the day report of ui/stk-receipt.h); stk_close_day_dialog_new_for_close()
+ * opens it so on a close made before (the Reports view's Closes of the Day). A failure (the inventory locked by
  * another program, read-only) is shown in the dialog; what was typed stays, to try
  * again.
  *
@@ -24,7 +25,7 @@ G_BEGIN_DECLS
  * shows it). Actions "close-day.close", "close-day.print", "close-day.save-pdf".
  * Template children (for tests): status_label, error_label, methods_grid,
  * expected_label, counted_entry, count_error, difference_label, counted_label,
- * note_row, close_button, print_button, save_button. */
+ * note_group, note_row, close_button, print_button, save_button. */
 #define STK_TYPE_CLOSE_DAY_DIALOG (stk_close_day_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (StkCloseDayDialog, stk_close_day_dialog, STK, CLOSE_DAY_DIALOG, AdwWindow)
 
@@ -34,13 +35,19 @@ StkCloseDayDialog  *stk_close_day_dialog_new        (GtkWindow          *parent,
                                                      StkWriter          *writer,
                                                      StkStore           *store,
                                                      GSettings          *settings);
+/* The day report of the close @close_id (> 0), recorded before: its figures as kept,
+ * Print… and Save as PDF…, nothing to type (it only reads: read-only too). */
+StkCloseDayDialog  *stk_close_day_dialog_new_for_close (GtkWindow       *parent,
+                                                        StkStore        *store,
+                                                        GSettings       *settings,
+                                                        gint64           close_id);
 /* Read-only on / off while open (the window's state). */
 void                stk_close_day_dialog_set_writer (StkCloseDayDialog  *self,
                                                      StkWriter          *writer);
 /* The report as last read (the open day, then the recorded close), or NULL before the
  * first read ends. */
 const StkDayReport *stk_close_day_dialog_get_report (StkCloseDayDialog  *self);
-/* The close recorded here, 0 until then. */
+/* The close recorded here (or the one opened), 0 until then. */
 gint64              stk_close_day_dialog_get_close_id (StkCloseDayDialog *self);
 /* TRUE while a read or the close is under way (tests wait for FALSE). */
 gboolean            stk_close_day_dialog_get_busy   (StkCloseDayDialog  *self);

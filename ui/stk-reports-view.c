@@ -3,13 +3,20 @@
 
 #include "stk-reports-view.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "stk-chart.h"
+#include "stk-day.h"
 #include "stk-format.h"
 #include "stk-query.h"
+#include "stk-reads.h"
+#include "stk-receipt.h"
 
 #define TOP_SELLERS_LIMIT 10
+/* The newest closes of the day listed (the older ones: `stocktake report day`). */
+#define CLOSES_LIMIT 30
 
 /* ---- one row of the two small lists: four preformatted columns ---- */
 
@@ -70,13 +77,18 @@ struct _StkReportsView
 
   StkStore        *store;
   GCancellable    *cancellable;   /* the query under way, cancelled by a newer one */
+  GCancellable    *closes_cancellable; /* the list of closes being read, likewise */
   guint            days;
-  guint            loading : 1;
+  guint            loading : 1;     /* the report's query */
+  guint            closes_loading : 1;
   guint            has_report : 1;
   guint            stale : 1;       /* a reload waits for the view to be shown */
 
   GListStore      *top_model;
   GListStore      *below_model;
+  GArray          *closes;          /* StkDayCloseSummary, as listed (row i = closes[i]) */
+  GtkSizeGroup    *net_group;       /* the closes' columns line up from row to row */
+  GtkSizeGroup    *difference_group;
 
   /* Template widgets */
   GtkWidget       *scroller;
@@ -107,6 +119,9 @@ struct _StkReportsView
   GtkColumnViewColumn *below_on_hand_column;
   GtkColumnViewColumn *below_reorder_column;
   GtkLabel        *below_more_label;
+  GtkWidget       *closes_box;
+  GtkLabel        *closes_error_label;
+  GtkListBox      *closes_list;
 };
 
 G_DEFINE_FINAL_TYPE (StkReportsView, stk_reports_view, GTK_TYPE_WIDGET)
@@ -120,6 +135,9 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_DAY_CLOSE_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 typedef struct
 {
@@ -135,10 +153,29 @@ reload_data_free (ReloadData *data)
   g_free (data);
 }
 
+static gboolean
+is_loading (StkReportsView *self)
+{
+  return self->loading || self->closes_loading;
+}
+
+static void
+stk_reports_view_set_closes_loading (StkReportsView *self,
+                                     gboolean        loading)
+{
+  gboolean was = is_loading (self);
+
+  self->closes_loading = !!loading;
+  if (was != is_loading (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
 static void
 stk_reports_view_set_loading (StkReportsView *self,
                               gboolean        loading)
 {
+  gboolean was = is_loading (self);
+
   if (self->loading == !!loading)
     return;
 
@@ -149,7 +186,8 @@ stk_reports_view_set_loading (StkReportsView *self,
   if (loading && !self->has_report)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_BUSY, loading, -1);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  if (was != is_loading (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
 static void
@@ -276,6 +314,167 @@ report_ready_cb (GObject      *object,
   reload_data_free (data);
 }
 
+/* ---- the closes of the day ---- */
+
+/* A right-aligned figure with its caption under it, in @group's width. */
+static GtkWidget *
+close_figure (GtkSizeGroup *group,
+              const char   *name,
+              char         *value,
+              const char   *caption,
+              const char   *css)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new (value);
+  GtkWidget *under = gtk_label_new (caption);
+
+  g_free (value);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (label, name);
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+  gtk_widget_add_css_class (label, "numeric");
+  if (css != NULL)
+    gtk_widget_add_css_class (label, css);
+  gtk_label_set_xalign (GTK_LABEL (under), 1.0);
+  gtk_widget_add_css_class (under, "caption");
+  gtk_widget_add_css_class (under, "dim-label");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), under);
+  gtk_size_group_add_widget (group, box);
+  return box;
+}
+
+static GtkWidget *
+close_row_new (StkReportsView           *self,
+               const StkDayCloseSummary *close)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *figures = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, close->close_id);
+  g_autofree char *title = NULL;
+  g_autofree char *when = stk_format_datetime (close->closed_at_us);
+  /* Short and over as the Close the Day dialog shows them. */
+  const char *css = close->difference_cents < 0 ? "error"
+                    : close->difference_cents == 0 ? "success" : NULL;
+  /* Translators: the caption under a close's net amount in the Reports view */
+  const char *net_caption = C_("close of the day", "Net");
+  /* Translators: the caption under a close's cash difference in the Reports view */
+  const char *difference_caption = _("Cash difference");
+
+  /* Translators: a close of the day in the Reports view; %s is its number */
+  title = g_strdup_printf (_("Close No. %s"), number);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_box_append (GTK_BOX (figures), close_figure (self->net_group, "close-net",
+                                                   stk_format_currency (close->net_cents),
+                                                   net_caption, NULL));
+  gtk_box_append (GTK_BOX (figures),
+                  close_figure (self->difference_group, "close-difference",
+                                stk_day_report_format_difference (close->difference_cents),
+                                difference_caption, css));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), figures);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  return row;
+}
+
+static void
+show_closes (StkReportsView *self,
+             GArray         *closes)
+{
+  /* The same closes (a refresh after a sale): the rows stay, and the focus on them. */
+  if (self->closes != NULL && self->closes->len == closes->len &&
+      (closes->len == 0 ||
+       memcmp (self->closes->data, closes->data, closes->len * sizeof (StkDayCloseSummary)) == 0))
+    {
+      g_array_unref (closes);
+      return;
+    }
+  /* The placeholder is a child too: remove the rows only. */
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->closes_list)); row != NULL;)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (row);
+
+      if (GTK_IS_LIST_BOX_ROW (row))
+        gtk_list_box_remove (self->closes_list, row);
+      row = next;
+    }
+  g_clear_pointer (&self->closes, g_array_unref);
+  self->closes = closes;
+  for (guint i = 0; i < closes->len; i++)
+    gtk_list_box_append (self->closes_list,
+                         close_row_new (self, &g_array_index (closes, StkDayCloseSummary, i)));
+}
+
+static void
+closes_ready_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ReloadData *data = user_data;
+  StkReportsView *self = data->self;
+  g_autoptr(GArray) closes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  closes = stk_store_list_day_closes_finish (STK_STORE (object), result, &error);
+
+  /* A newer reload or dispose cancelled this one: leave the view alone. */
+  if (g_cancellable_is_cancelled (data->cancellable))
+    {
+      reload_data_free (data);
+      return;
+    }
+
+  g_clear_object (&self->closes_cancellable);
+  if (closes == NULL)
+    {
+      /* Translators: in the Reports view, when the closes of the day cannot be read */
+      g_autofree char *message = g_strdup_printf (_("The closes of the day could not be read: %s"),
+                                                  error->message);
+
+      gtk_label_set_text (self->closes_error_label, message);
+      gtk_widget_set_visible (GTK_WIDGET (self->closes_error_label), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->closes_list), FALSE);
+    }
+  else
+    {
+      show_closes (self, g_steal_pointer (&closes));
+      gtk_widget_set_visible (GTK_WIDGET (self->closes_error_label), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->closes_list), TRUE);
+    }
+  gtk_widget_set_visible (self->closes_box, TRUE);
+  stk_reports_view_set_closes_loading (self, FALSE);
+  reload_data_free (data);
+}
+
+static void
+reload_closes (StkReportsView *self)
+{
+  ReloadData *data;
+
+  self->closes_cancellable = g_cancellable_new ();
+  data = g_new0 (ReloadData, 1);
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->closes_cancellable);
+
+  stk_reports_view_set_closes_loading (self, TRUE);
+  stk_store_list_day_closes_async (self->store, CLOSES_LIMIT, self->closes_cancellable,
+                                   closes_ready_cb, data);
+}
+
+static void
+closes_row_activated_cb (GtkListBox     *list,
+                         GtkListBoxRow  *row,
+                         StkReportsView *self)
+{
+  int index = gtk_list_box_row_get_index (row);
+
+  if (self->closes == NULL || index < 0 || (guint) index >= self->closes->len)
+    return;
+  g_signal_emit (self, signals[SIGNAL_DAY_CLOSE_ACTIVATED], 0,
+                 g_array_index (self->closes, StkDayCloseSummary, index).close_id);
+}
+
 void
 stk_reports_view_reload (StkReportsView *self)
 {
@@ -288,10 +487,16 @@ stk_reports_view_reload (StkReportsView *self)
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
     }
+  if (self->closes_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->closes_cancellable);
+      g_clear_object (&self->closes_cancellable);
+    }
 
   if (self->store == NULL)
     {
       stk_reports_view_set_loading (self, FALSE);
+      stk_reports_view_set_closes_loading (self, FALSE);
       return;
     }
 
@@ -300,6 +505,7 @@ stk_reports_view_reload (StkReportsView *self)
     {
       self->stale = TRUE;
       stk_reports_view_set_loading (self, FALSE);
+      stk_reports_view_set_closes_loading (self, FALSE);
       return;
     }
   self->stale = FALSE;
@@ -312,6 +518,7 @@ stk_reports_view_reload (StkReportsView *self)
   stk_reports_view_set_loading (self, TRUE);
   stk_query_report_async (self->store, self->days, TOP_SELLERS_LIMIT, self->cancellable,
                           report_ready_cb, data);
+  reload_closes (self);
 }
 
 static void
@@ -432,11 +639,17 @@ stk_reports_view_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->closes_cancellable != NULL)
+    g_cancellable_cancel (self->closes_cancellable);
+  g_clear_object (&self->closes_cancellable);
   g_clear_object (&self->store);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_REPORTS_VIEW);
   g_clear_object (&self->top_model);
   g_clear_object (&self->below_model);
+  g_clear_pointer (&self->closes, g_array_unref);
+  g_clear_object (&self->net_group);
+  g_clear_object (&self->difference_group);
 
   G_OBJECT_CLASS (stk_reports_view_parent_class)->dispose (object);
 }
@@ -460,7 +673,7 @@ stk_reports_view_get_property (GObject    *object,
       break;
 
     case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
+      g_value_set_boolean (value, is_loading (self));
       break;
 
     default:
@@ -512,6 +725,17 @@ stk_reports_view_class_init (StkReportsViewClass *klass)
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * StkReportsView::day-close-activated:
+   * @close_id: the close's number
+   *
+   * A close of the day was activated in Closes of the Day (its day report is to be
+   * shown).
+   */
+  signals[SIGNAL_DAY_CLOSE_ACTIVATED] =
+    g_signal_new ("day-close-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
   g_type_ensure (STK_TYPE_CHART);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -544,7 +768,11 @@ stk_reports_view_class_init (StkReportsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkReportsView, below_on_hand_column);
   gtk_widget_class_bind_template_child (widget_class, StkReportsView, below_reorder_column);
   gtk_widget_class_bind_template_child (widget_class, StkReportsView, below_more_label);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, closes_box);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, closes_error_label);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, closes_list);
   gtk_widget_class_bind_template_callback (widget_class, range_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, closes_row_activated_cb);
 
   widget_class->map = stk_reports_view_map;
 
@@ -563,6 +791,8 @@ stk_reports_view_init (StkReportsView *self)
 
   self->top_model = g_list_store_new (STK_TYPE_REPORT_ROW);
   self->below_model = g_list_store_new (STK_TYPE_REPORT_ROW);
+  self->net_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->difference_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   set_model (self->top_view, self->top_model);
   set_model (self->below_view, self->below_model);
   set_factory (self->top_code_column, 0);

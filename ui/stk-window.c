@@ -1040,6 +1040,24 @@ close_day_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A close of the day activated in the Reports view: its day report, as recorded (the
+ * Close the Day dialog opened on it; it only reads, read-only too). */
+static void
+stk_window_day_close_activated_cb (StkWindow      *self,
+                                   gint64          close_id,
+                                   StkReportsView *view)
+{
+  StkCloseDayDialog *dialog;
+
+  if (self->store == NULL || close_id <= 0)
+    return;
+  dialog = stk_close_day_dialog_new_for_close (GTK_WINDOW (self), self->store, self->settings,
+                                               close_id);
+  g_signal_connect_object (dialog, "notice", G_CALLBACK (sale_details_notice_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 sale_action (GtkWidget  *widget,
              const char *action_name,
@@ -1497,6 +1515,9 @@ stk_window_add_views (StkWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sell_view, "notice", G_CALLBACK (stk_window_dialog_notice_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->reports_view, "day-close-activated",
+                           G_CALLBACK (stk_window_day_close_activated_cb), self,
+                           G_CONNECT_SWAPPED);
 
   /* The report's period (30/90/365 days) is remembered, like the last view. */
   if (self->settings != NULL)

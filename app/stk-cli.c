@@ -1720,6 +1720,102 @@ parse_date (const char *text,
          g_date_valid_dmy (*day, *month, *year);
 }
 
+/* Every close, newest first: when, how many sales, the net, the cash expected and
+ * counted, the difference. */
+static int
+cli_report_closes (StkCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GArray) closes = NULL;
+
+  if (!cli_check_inventory (cli, FALSE, &error) ||
+      !(store = cli_open_store (cli, &error)) ||
+      !(closes = stk_store_list_day_closes (store, G_MAXUINT, &error)))
+    return cli_fail (error);
+
+  if (cli_get_option (cli, "--json") != NULL)
+    {
+      g_autoptr(GString) json = g_string_new ("{\n  \"closes\": [");
+
+      for (guint i = 0; i < closes->len; i++)
+        {
+          const StkDayCloseSummary *c = &g_array_index (closes, StkDayCloseSummary, i);
+
+          g_string_append_printf (json, "%s\n    {\"close\": %" G_GINT64_FORMAT ", \"closed_at\": ",
+                                  i > 0 ? "," : "", c->close_id);
+          json_append_time (json, c->closed_at_us);
+          g_string_append_printf (json,
+                                  ", \"sales\": %" G_GINT64_FORMAT ", \"net_cents\": %" G_GINT64_FORMAT
+                                  ", \"expected_cash_cents\": %" G_GINT64_FORMAT
+                                  ", \"counted_cash_cents\": %" G_GINT64_FORMAT
+                                  ", \"difference_cents\": %" G_GINT64_FORMAT "}",
+                                  c->sales, c->net_cents, c->expected_cash_cents,
+                                  c->counted_cash_cents, c->difference_cents);
+        }
+      g_string_append (json, closes->len > 0 ? "\n  ]\n}\n" : "]\n}\n");
+      fputs (json->str, stdout);
+      return STK_CLI_EXIT_OK;
+    }
+
+  if (closes->len == 0)
+    {
+      g_print (_("No day has been closed yet.\n"));
+      return STK_CLI_EXIT_OK;
+    }
+  {
+    g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+    const guint n_cols = 7;
+    int widths[7] = { 0 };
+
+    /* Translators: the columns of the list of closes */
+    g_ptr_array_add (cells, g_strdup (_("Close")));
+    g_ptr_array_add (cells, g_strdup (_("Closed")));
+    g_ptr_array_add (cells, g_strdup (_("Sales")));
+    g_ptr_array_add (cells, g_strdup (_("Net")));
+    g_ptr_array_add (cells, g_strdup (_("Cash expected")));
+    g_ptr_array_add (cells, g_strdup (_("Cash counted")));
+    g_ptr_array_add (cells, g_strdup (_("Difference")));
+    for (guint i = 0; i < closes->len; i++)
+      {
+        const StkDayCloseSummary *c = &g_array_index (closes, StkDayCloseSummary, i);
+
+        g_ptr_array_add (cells, g_strdup_printf ("%" G_GINT64_FORMAT, c->close_id));
+        g_ptr_array_add (cells, stk_format_datetime (c->closed_at_us));
+        g_ptr_array_add (cells, stk_format_count (c->sales));
+        g_ptr_array_add (cells, stk_format_money (c->net_cents));
+        g_ptr_array_add (cells, stk_format_money (c->expected_cash_cents));
+        g_ptr_array_add (cells, stk_format_money (c->counted_cash_cents));
+        if (c->difference_cents == 0)
+          g_ptr_array_add (cells, stk_format_money (0));
+        else
+          {
+            g_autofree char *amount = stk_format_money (ABS (c->difference_cents));
+
+            g_ptr_array_add (cells, g_strdup_printf (c->difference_cents < 0
+                                                       /* Translators: a cash difference, "0.50 short" */
+                                                       ? _("%s short")
+                                                       /* Translators: a cash difference, "0.50 over" */
+                                                       : _("%s over"),
+                                                     amount));
+          }
+      }
+    for (guint i = 0; i < cells->len; i++)
+      widths[i % n_cols] = MAX (widths[i % n_cols], (int) display_width (g_ptr_array_index (cells, i)));
+    for (guint r = 0; r < cells->len / n_cols; r++)
+      {
+        for (guint col = 0; col < n_cols; col++)
+          {
+            if (col > 0)
+              g_print ("  ");
+            print_padded (g_ptr_array_index (cells, r * n_cols + col), widths[col], col >= 2);
+          }
+        g_print ("\n");
+      }
+  }
+  return STK_CLI_EXIT_OK;
+}
+
 static int
 cli_report (StkCli  *cli,
             char   **args,
@@ -1734,9 +1830,16 @@ cli_report (StkCli  *cli,
   gint64 close_id = 0;
   int year = 0, month = 0, day = 0;
 
+  if (g_str_equal (args[0], "closes"))
+    {
+      if (date != NULL || close != NULL || pdf != NULL)
+        return cli_command_usage_error (cli, _("The list of closes takes only --json."));
+      return cli_report_closes (cli);
+    }
   if (!g_str_equal (args[0], "day"))
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a report (day)."), args[0]);
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a report (day, closes)."),
+                                                  args[0]);
       return cli_command_usage_error (cli, message);
     }
   if (date != NULL && close != NULL)
@@ -2026,9 +2129,12 @@ static const StkCliCommand commands[] = {
     0, 0, cli_close_day, { "--counted-cash=", "--note=", "--json", "--pdf=", NULL },
   },
   {
-    "report", N_("day [OPTIONS]"),
-    N_("Print the day’s report"),
-    N_("Prints the figures of the day not closed yet (what close-day would record now), or "
+    "report", N_("day [OPTIONS] | closes [--json]"),
+    N_("Print the day’s report, or the list of closes"),
+    N_("“report closes” lists every close of the day, newest first: its number, when it was "
+       "made, its sales, the net, the cash expected and counted, and the difference.\n"
+       "\n"
+       "“report day” prints the figures of the day not closed yet (what close-day would record now), or "
        "of a close: the last one made on DATE (2026-12-31, the local date) or close number "
        "N. By payment method: sales and their amount, voids, returns and what was refunded, "
        "the net; then the cash expected in the drawer and, for a close, the cash counted "

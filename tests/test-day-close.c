@@ -614,6 +614,9 @@ Test (day_close, close_day_and_report_day_on_the_command_line)
   cr_assert (strstr (run.out, "not closed yet") != NULL, "%s", run.out);
   cr_assert (strstr (run.out, "Cash expected in the drawer: 16.00") != NULL, "%s", run.out);
 
+  cr_assert_eq (stk_test_run_db (&run, db_path, "report", "closes", NULL), 0, "%s", run.err);
+  cr_assert_str_eq (run.out, "No day has been closed yet.\n");
+
   /* Bad input closes nothing. */
   cr_assert_eq (stk_test_run_db (&run, db_path, "close-day", "--counted-cash", "-5", NULL), 65);
   cr_assert (strstr (run.err, "cannot be negative") != NULL, "%s", run.err);
@@ -640,6 +643,27 @@ Test (day_close, close_day_and_report_day_on_the_command_line)
   cr_assert_eq (stk_test_run_db (&run, db_path, "report", "day", "--date", "2001-02-30", NULL), 2);
   cr_assert_eq (stk_test_run_db (&run, db_path, "report", "day", "--close", "7", NULL), 65);
   cr_assert_eq (stk_test_run_db (&run, db_path, "report", "week", NULL), 2);
+
+  /* The list of closes, newest first. */
+  cr_assert_eq (stk_test_run_db (&run, db_path, "close-day", "--counted-cash", "0", NULL), 0,
+                "%s", run.err);
+  cr_assert_eq (stk_test_run_db (&run, db_path, "report", "closes", NULL), 0, "%s", run.err);
+  {
+    const char *second = strstr (run.out, "\n2  ");
+    const char *first = strstr (run.out, "\n1  ");
+
+    cr_assert (second != NULL && first != NULL && second < first, "%s", run.out);
+    cr_assert (strstr (first, "24.00") != NULL && strstr (first, "0.50 short") != NULL, "%s",
+               run.out);
+  }
+  cr_assert_eq (stk_test_run_db (&run, db_path, "report", "closes", "--json", NULL), 0, "%s",
+                run.err);
+  cr_assert (strstr (run.out, "{\"close\": 2, ") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "\"sales\": 2, \"net_cents\": 2400, \"expected_cash_cents\": 1600, "
+                              "\"counted_cash_cents\": 1550, \"difference_cents\": -50}") != NULL,
+             "%s", run.out);
+  cr_assert (strstr (run.out, "{\"close\": 2, ") < strstr (run.out, "{\"close\": 1, "));
+  cr_assert_eq (stk_test_run_db (&run, db_path, "report", "closes", "--close", "1", NULL), 2);
 
   cr_assert_eq (stk_test_run_db (&run, db_path, "settings", "payment-methods", "cash,cash", NULL),
                 65);

@@ -566,29 +566,24 @@ stk_close_day_dialog_save_pdf (StkCloseDayDialog *self,
 }
 
 static void
-save_pdf_response_cb (GtkNativeDialog *chooser,
-                      int              response,
-                      gpointer         user_data)
+pdf_chosen_cb (GObject    *owner,
+               GFile      *file,
+               const char *path)
 {
-  g_autoptr(StkCloseDayDialog) self = user_data;
+  StkCloseDayDialog *self = STK_CLOSE_DAY_DIALOG (owner);
 
-  if (response == GTK_RESPONSE_ACCEPT && !self->gone)
+  if (self->gone)
+    return;
+  if (path == NULL)
+    show_error (self, _("The report can only be saved to a local file."));
+  else if (stk_close_day_dialog_save_pdf (self, path))
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      g_autofree char *base = g_file_get_basename (file);
+      /* Translators: %s is the file's name */
+      g_autofree char *text = g_strdup_printf (_("Day report saved as “%s”"), base);
 
-      if (path != NULL && stk_close_day_dialog_save_pdf (self, path))
-        {
-          g_autofree char *base = g_file_get_basename (file);
-          /* Translators: %s is the file's name */
-          g_autofree char *text = g_strdup_printf (_("Day report saved as “%s”"), base);
-
-          g_signal_emit (self, signals[SIGNAL_NOTICE], 0, text);
-        }
-      else if (path == NULL)
-        show_error (self, _("The report can only be saved to a local file."));
+      g_signal_emit (self, signals[SIGNAL_NOTICE], 0, text);
     }
-  g_object_unref (chooser);
 }
 
 static void
@@ -597,26 +592,16 @@ save_pdf_action (GtkWidget  *widget,
                  GVariant   *param)
 {
   StkCloseDayDialog *self = STK_CLOSE_DAY_DIALOG (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *number = NULL;
   g_autofree char *file_name = NULL;
 
   if (self->report == NULL || !is_closed (self))
     return;
-  chooser = gtk_file_chooser_native_new (_("Save Day Report as PDF"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("PDF documents"));
-  gtk_file_filter_add_mime_type (filter, "application/pdf");
-  gtk_file_filter_add_suffix (filter, "pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   number = g_strdup_printf ("%" G_GINT64_FORMAT, self->close_id);
   /* Translators: the suggested file name of a day report; %s is the close's number */
   file_name = g_strdup_printf (_("day-report-%s.pdf"), number);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
-  g_signal_connect (chooser, "response", G_CALLBACK (save_pdf_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  stk_pdf_chooser_show (GTK_WINDOW (self), _("Save Day Report as PDF"), file_name, pdf_chosen_cb,
+                        G_OBJECT (self));
 }
 
 /* ---- object ---- */

@@ -1154,3 +1154,59 @@ stk_day_report_print (GtkWindow           *parent,
   operation = stk_day_report_print_operation_new (report, shop_name, shop_address);
   return run_print_dialog (parent, operation, error);
 }
+
+typedef struct
+{
+  StkPdfChosenFunc  chosen;
+  GObject          *owner;
+} PdfChooser;
+
+static void
+pdf_chooser_response_cb (GtkNativeDialog *chooser,
+                         int              response,
+                         gpointer         user_data)
+{
+  PdfChooser *pc = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (file != NULL)
+        pc->chosen (pc->owner, file, path);
+    }
+  g_object_unref (pc->owner);
+  g_free (pc);
+  g_object_unref (chooser);
+}
+
+void
+stk_pdf_chooser_show (GtkWindow        *parent,
+                      const char       *title,
+                      const char       *file_name,
+                      StkPdfChosenFunc  chosen,
+                      GObject          *owner)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+  PdfChooser *pc;
+
+  g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
+  g_return_if_fail (title != NULL && file_name != NULL && chosen != NULL);
+  g_return_if_fail (G_IS_OBJECT (owner));
+
+  chooser = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_filter_add_suffix (filter, "pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
+  pc = g_new0 (PdfChooser, 1);
+  pc->chosen = chosen;
+  pc->owner = g_object_ref (owner);
+  g_signal_connect (chooser, "response", G_CALLBACK (pdf_chooser_response_cb), pc);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}

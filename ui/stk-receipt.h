@@ -82,4 +82,18 @@ gboolean stk_day_report_print     (GtkWindow           *parent,
  * "€2.00 over". */
 char    *stk_day_report_format_difference (gint64 difference_cents);
 
+/* Asks where to save a PDF: a modal native Save chooser over @parent titled @title, with
+ * the PDF filter and @file_name proposed. On Save, @chosen runs with @owner, the file and
+ * its local path (NULL when the file is not local); nothing runs on Cancel. @owner is
+ * kept alive until then. */
+typedef void (*StkPdfChosenFunc) (GObject    *owner,
+                                  GFile      *file,
+                                  const char *path);
+
+void     stk_pdf_chooser_show     (GtkWindow           *parent,
+                                   const char          *title,
+                                   const char          *file_name,
+                                   StkPdfChosenFunc     chosen,
+                                   GObject             *owner);
+
 G_END_DECLS

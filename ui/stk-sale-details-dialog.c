@@ -824,29 +824,25 @@ stk_sale_details_dialog_save_pdf (StkSaleDetailsDialog *self,
 }
 
 static void
-save_pdf_response_cb (GtkNativeDialog *chooser,
-                      int              response,
-                      gpointer         user_data)
+pdf_chosen_cb (GObject    *owner,
+               GFile      *file,
+               const char *path)
 {
-  g_autoptr(StkSaleDetailsDialog) self = user_data;
+  StkSaleDetailsDialog *self = STK_SALE_DETAILS_DIALOG (owner);
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  /* Closed while the chooser was open: its widgets are gone. */
+  if (self->gone)
+    return;
+  if (path == NULL)
+    show_error (self, _("The receipt can only be saved to a local file."));
+  else if (stk_sale_details_dialog_save_pdf (self, path))
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      g_autofree char *base = g_file_get_basename (file);
+      /* Translators: %s is the file's name */
+      g_autofree char *text = g_strdup_printf (_("Receipt saved as “%s”"), base);
 
-      if (path != NULL && stk_sale_details_dialog_save_pdf (self, path))
-        {
-          g_autofree char *base = g_file_get_basename (file);
-          /* Translators: %s is the file's name */
-          g_autofree char *text = g_strdup_printf (_("Receipt saved as “%s”"), base);
-
-          g_signal_emit (self, signals[SIGNAL_NOTICE], 0, text);
-        }
-      else if (path == NULL)
-        show_error (self, _("The receipt can only be saved to a local file."));
+      g_signal_emit (self, signals[SIGNAL_NOTICE], 0, text);
     }
-  g_object_unref (chooser);
 }
 
 static void
@@ -855,26 +851,16 @@ save_pdf_action (GtkWidget  *widget,
                  GVariant   *param)
 {
   StkSaleDetailsDialog *self = STK_SALE_DETAILS_DIALOG (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *number = NULL;
   g_autofree char *file_name = NULL;
 
   if (self->sale == NULL)
     return;
-  chooser = gtk_file_chooser_native_new (_("Save Receipt as PDF"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("PDF documents"));
-  gtk_file_filter_add_mime_type (filter, "application/pdf");
-  gtk_file_filter_add_suffix (filter, "pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   number = g_strdup_printf ("%" G_GINT64_FORMAT, self->sale->sale_id);
   /* Translators: the suggested file name of a receipt; %s is the sale's number */
   file_name = g_strdup_printf (_("receipt-%s.pdf"), number);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
-  g_signal_connect (chooser, "response", G_CALLBACK (save_pdf_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  stk_pdf_chooser_show (GTK_WINDOW (self), _("Save Receipt as PDF"), file_name, pdf_chosen_cb,
+                        G_OBJECT (self));
 }
 
 /* ---- object ---- */

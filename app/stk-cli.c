@@ -1566,6 +1566,34 @@ print_padded (const char *text,
     g_print ("%s%*s", text, pad, "");
 }
 
+/* @cells (row after row of @n_cols texts) as aligned columns two spaces apart, the
+ * columns from @first_right on right-aligned; a blank line before the last row when
+ * @total_last (a total under its rows). */
+static void
+print_table (GPtrArray *cells,
+             guint      n_cols,
+             guint      first_right,
+             gboolean   total_last)
+{
+  g_autofree int *widths = g_new0 (int, n_cols);
+  guint n_rows = cells->len / n_cols;
+
+  for (guint i = 0; i < cells->len; i++)
+    widths[i % n_cols] = MAX (widths[i % n_cols], (int) display_width (g_ptr_array_index (cells, i)));
+  for (guint r = 0; r < n_rows; r++)
+    {
+      if (total_last && r > 0 && r == n_rows - 1)
+        g_print ("\n");
+      for (guint c = 0; c < n_cols; c++)
+        {
+          if (c > 0)
+            g_print ("  ");
+          print_padded (g_ptr_array_index (cells, r * n_cols + c), widths[c], c >= first_right);
+        }
+      g_print ("\n");
+    }
+}
+
 static void
 print_day_report_text (const StkDayReport *report)
 {
@@ -1573,8 +1601,6 @@ print_day_report_text (const StkDayReport *report)
   g_autofree char *from = report->from_us != 0 ? stk_format_datetime (report->from_us) : NULL;
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
   const guint n_cols = 7;
-  int widths[7] = { 0 };
-  guint n_rows;
 
   if (report->close_id != 0)
     {
@@ -1624,21 +1650,7 @@ print_day_report_text (const StkDayReport *report)
       g_ptr_array_add (cells, format_minus (m != NULL ? m->returns_cents : report->returns_cents));
       g_ptr_array_add (cells, stk_format_money (m != NULL ? m->net_cents : report->net_cents));
     }
-  n_rows = cells->len / n_cols;
-  for (guint i = 0; i < cells->len; i++)
-    widths[i % n_cols] = MAX (widths[i % n_cols], (int) display_width (g_ptr_array_index (cells, i)));
-  for (guint r = 0; r < n_rows; r++)
-    {
-      if (r == n_rows - 1)
-        g_print ("\n");
-      for (guint c = 0; c < n_cols; c++)
-        {
-          if (c > 0)
-            g_print ("  ");
-          print_padded (g_ptr_array_index (cells, r * n_cols + c), widths[c], c > 0);
-        }
-      g_print ("\n");
-    }
+  print_table (cells, n_cols, 1, TRUE);
   g_print ("\n");
 
   {
@@ -1766,7 +1778,6 @@ cli_report_closes (StkCli *cli)
   {
     g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
     const guint n_cols = 7;
-    int widths[7] = { 0 };
 
     /* Translators: the columns of the list of closes */
     g_ptr_array_add (cells, g_strdup (_("Close")));
@@ -1800,18 +1811,7 @@ cli_report_closes (StkCli *cli)
                                                      amount));
           }
       }
-    for (guint i = 0; i < cells->len; i++)
-      widths[i % n_cols] = MAX (widths[i % n_cols], (int) display_width (g_ptr_array_index (cells, i)));
-    for (guint r = 0; r < cells->len / n_cols; r++)
-      {
-        for (guint col = 0; col < n_cols; col++)
-          {
-            if (col > 0)
-              g_print ("  ");
-            print_padded (g_ptr_array_index (cells, r * n_cols + col), widths[col], col >= 2);
-          }
-        g_print ("\n");
-      }
+    print_table (cells, n_cols, 2, FALSE);
   }
   return STK_CLI_EXIT_OK;
 }

@@ -122,6 +122,7 @@ stk_day_report_new (void)
   StkDayReport *report = g_new0 (StkDayReport, 1);
 
   report->methods = g_ptr_array_new_with_free_func ((GDestroyNotify) day_method_free);
+  report->taxes = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_tax_part_free);
   report->note = g_strdup ("");
   return report;
 }
@@ -132,6 +133,7 @@ stk_day_report_free (StkDayReport *report)
   if (report == NULL)
     return;
   g_ptr_array_unref (report->methods);
+  g_ptr_array_unref (report->taxes);
   g_free (report->note);
   g_free (report);
 }
@@ -140,16 +142,24 @@ StkDayReport *
 stk_day_report_copy (const StkDayReport *report)
 {
   StkDayReport *copy;
-  GPtrArray *methods;
+  GPtrArray *methods, *taxes;
   char *note;
 
   g_return_val_if_fail (report != NULL, NULL);
 
   copy = stk_day_report_new ();
   methods = copy->methods;
+  taxes = copy->taxes;
   note = copy->note;
   *copy = *report;
   copy->methods = methods;
+  copy->taxes = taxes;
+  for (guint i = 0; i < report->taxes->len; i++)
+    {
+      const StkTaxPart *t = g_ptr_array_index (report->taxes, i);
+
+      stk_tax_parts_add (copy->taxes, t->name, t->rate_bp, t->total_cents, t->tax_cents);
+    }
   g_free (note);
   copy->note = g_strdup (report->note != NULL ? report->note : "");
   for (guint i = 0; i < report->methods->len; i++)
@@ -170,13 +180,15 @@ stk_day_report_sum (StkDayReport *report)
   g_return_if_fail (report != NULL);
 
   report->sales = report->sales_cents = report->voids = report->voids_cents = 0;
-  report->returns = report->returns_cents = report->net_cents = 0;
+  report->returns = report->returns_cents = report->net_cents = report->tax_cents = 0;
   report->expected_cash_cents = 0;
   for (guint i = 0; i < report->methods->len; i++)
     {
       StkDayMethod *m = g_ptr_array_index (report->methods, i);
 
       m->net_cents = m->sales_cents - m->voids_cents - m->returns_cents;
+      m->tax_cents = m->sales_tax_cents - m->voids_tax_cents - m->returns_tax_cents;
+      report->tax_cents += m->tax_cents;
       report->sales += m->sales;
       report->sales_cents += m->sales_cents;
       report->voids += m->voids;

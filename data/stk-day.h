@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "stk-tax.h"
+
 G_BEGIN_DECLS
 
 /* The shop's payment methods and the close of the day (the cash-up).
@@ -52,6 +54,10 @@ typedef struct
   gint64  returns;         /* returns recorded */
   gint64  returns_cents;   /* refunded */
   gint64  net_cents;       /* sales − voids − refunds */
+  gint64  sales_tax_cents;   /* the tax in sales_cents (format 9) */
+  gint64  voids_tax_cents;   /* … in voids_cents */
+  gint64  returns_tax_cents; /* … taken back by the returns */
+  gint64  tax_cents;         /* the tax in net_cents */
 } StkDayMethod;
 
 typedef struct
@@ -68,6 +74,10 @@ typedef struct
   gint64      returns;
   gint64      returns_cents;
   gint64      net_cents;
+  gint64      tax_cents;           /* the tax in net_cents */
+  GPtrArray  *taxes;               /* StkTaxPart* (stk-tax.h): net_cents by tax rate, the
+                                    * biggest rate first, "no tax" last; empty before
+                                    * format 9 */
   gint64      expected_cash_cents; /* the cash method's net */
   gboolean    counted;             /* a close has its counted cash; the open day not */
   gint64      counted_cash_cents;

@@ -178,6 +178,14 @@ struct _StkEngine
   gboolean       (*shop_settings) (StkEngineConn   *conn,
                                    StkShopSettings *out,
                                    GError         **error);
+  /* The shop's tax rates (StkTaxRate*), biggest first. */
+  GPtrArray     *(*tax_rates)     (StkEngineConn   *conn,
+                                   GError         **error);
+  /* An item's own tax rate; 0 when it follows the shop's default. */
+  gboolean       (*item_tax_rate) (StkEngineConn   *conn,
+                                   gint64           item_id,
+                                   gint64          *out_rate_id,
+                                   GError         **error);
   StkDayReport  *(*day_report)    (StkEngineConn   *conn,
                                    gint64           close_id,
                                    GError         **error);

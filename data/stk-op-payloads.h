@@ -29,6 +29,9 @@ G_BEGIN_DECLS
 #define STK_OP_SET_BARCODES    "set-barcodes"    /* StkBarcodePayload (item_id set) */
 #define STK_OP_SET_SETTING     "set-setting"     /* StkSettingPayload */
 #define STK_OP_CLOSE_DAY       "close-day"       /* StkCloseDayPayload; the close's uid is the op id */
+#define STK_OP_SAVE_TAX_RATE   "save-tax-rate"   /* StkTaxRatePayload (id 0: a new rate) */
+#define STK_OP_REMOVE_TAX_RATE "remove-tax-rate" /* StkTaxRatePayload (id) */
+#define STK_OP_SET_ITEM_TAX_RATE "set-item-tax-rate" /* StkTaxRatePayload (item_id, id 0: default) */
 /* The bulk kinds carry their builder's own payload: the parsed rows of an import
  * (stk-transfer.c), a restore's source file, a checkpoint's mode, a chunk of generated
  * items and sales (stk-maintenance.c). */
@@ -134,5 +137,14 @@ typedef struct
   gint64  counted_cash_cents;
   char   *note;
 } StkCloseDayPayload;
+
+/* A tax rate (stk-tax.h): saved, removed, or given to an item. */
+typedef struct
+{
+  gint64  id;
+  char   *name;
+  gint64  rate_bp;
+  gint64  item_id;
+} StkTaxRatePayload;
 
 G_END_DECLS

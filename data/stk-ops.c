@@ -644,6 +644,93 @@ stk_op_set_payment_methods (const char *const *methods)
   return setting_op_new ("payment_methods", text, 0, _("Change the payment methods"));
 }
 
+StkOp *
+stk_op_set_default_tax_rate (gint64 id)
+{
+  g_return_val_if_fail (id >= 0, NULL);
+
+  return setting_op_new ("default_tax_rate", NULL, id, _("Change the default tax rate"));
+}
+
+StkOp *
+stk_op_set_prices_include_tax (gboolean included)
+{
+  return setting_op_new ("prices_include_tax", NULL, included ? 1 : 0,
+                         included ? _("Enter prices with tax included")
+                                  : _("Enter prices without tax"));
+}
+
+StkOp *
+stk_op_set_tax_rounding (StkTaxRounding rounding)
+{
+  g_return_val_if_fail (rounding == STK_TAX_ROUND_LINE || rounding == STK_TAX_ROUND_RECEIPT, NULL);
+
+  return setting_op_new ("tax_rounding", rounding == STK_TAX_ROUND_RECEIPT ? "receipt" : "line", 0,
+                         _("Change how tax is rounded"));
+}
+
+static void
+tax_rate_payload_free (gpointer data)
+{
+  StkTaxRatePayload *d = data;
+
+  g_free (d->name);
+  g_free (d);
+}
+
+static StkOp *
+tax_rate_op_new (const char  *kind,
+                 StkChangeFlags change,
+                 gint64       id,
+                 const char  *name,
+                 gint64       rate_bp,
+                 gint64       item_id,
+                 const char  *description)
+{
+  StkTaxRatePayload *d = g_new0 (StkTaxRatePayload, 1);
+  StkOp *op;
+
+  d->id = id;
+  d->name = g_strdup (name != NULL ? name : "");
+  d->rate_bp = rate_bp;
+  d->item_id = item_id;
+  op = stk_op_new (kind, change, d, tax_rate_payload_free);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_description (op, description);
+  return op;
+}
+
+StkOp *
+stk_op_save_tax_rate (gint64      id,
+                      const char *name,
+                      gint64      rate_bp)
+{
+  g_return_val_if_fail (id >= 0, NULL);
+
+  /* Checked when applied, so that a bad name or rate fails with its sentence. */
+  return tax_rate_op_new (STK_OP_SAVE_TAX_RATE, STK_CHANGE_NONE, id, name, rate_bp, 0,
+                          id == 0 ? _("Add a tax rate") : _("Change a tax rate"));
+}
+
+StkOp *
+stk_op_remove_tax_rate (gint64 id)
+{
+  g_return_val_if_fail (id > 0, NULL);
+
+  return tax_rate_op_new (STK_OP_REMOVE_TAX_RATE, STK_CHANGE_NONE, id, NULL, 0, 0,
+                          _("Remove a tax rate"));
+}
+
+StkOp *
+stk_op_set_item_tax_rate (gint64 item_id,
+                          gint64 rate_id)
+{
+  g_return_val_if_fail (rate_id >= 0, NULL);
+
+  return tax_rate_op_new (STK_OP_SET_ITEM_TAX_RATE, STK_CHANGE_ITEMS, rate_id, NULL, 0, item_id,
+                          _("Change an item’s tax rate"));
+}
+
 static void
 close_day_payload_free (gpointer data)
 {

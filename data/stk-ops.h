@@ -3,6 +3,7 @@
 
 #include "stk-barcode.h"
 #include "stk-op.h"
+#include "stk-tax.h"
 
 G_BEGIN_DECLS
 
@@ -127,6 +128,23 @@ StkOp *stk_op_set_payment_methods     (const char *const *methods);
 /* Closes the day (stk-day.h): records, exactly once, the figures by payment method since
  * the close before and @counted_cash_cents (>= 0), the cash counted in the drawer, with
  * @note (may be NULL). Its row id (stk_op_get_row_id()) is the close's id. */
+/* Tax (stk-tax.h, format 9). A rate is saved under @id (0: a new one, its id the op's
+ * row id) with @name (stk_tax_name_check(), no other rate of that name ignoring case)
+ * and @rate_bp (0 to 10000, 2200 for 22 %); changing a rate changes what items sell at
+ * from now on, never a past sale. A rate that items or the shop's default use cannot be
+ * removed (STK_ERROR_CONSTRAINT, saying how many use it). */
+StkOp *stk_op_save_tax_rate           (gint64             id,
+                                       const char        *name,
+                                       gint64             rate_bp);
+StkOp *stk_op_remove_tax_rate         (gint64             id);
+/* The rate items without one of their own sell at: 0 for none. */
+StkOp *stk_op_set_default_tax_rate    (gint64             id);
+/* Whether prices the shop enters include tax (the default) or have it added. */
+StkOp *stk_op_set_prices_include_tax  (gboolean           included);
+StkOp *stk_op_set_tax_rounding        (StkTaxRounding     rounding);
+/* Item @item_id's own rate: @rate_id, or 0 to follow the shop's default. */
+StkOp *stk_op_set_item_tax_rate       (gint64             item_id,
+                                       gint64             rate_id);
 StkOp *stk_op_close_day               (gint64             counted_cash_cents,
                                        const char        *note);
 

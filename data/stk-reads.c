@@ -1368,3 +1368,104 @@ stk_store_list_day_closes_finish (StkStore      *store,
 {
   return read_finish (store, result, STK_FUNC_TAG (stk_store_list_day_closes_async), error);
 }
+
+/* ---- tax ---- */
+
+static gpointer
+tax_rates_read (StkStore      *store,
+                StkEngineConn *db,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  return stk_store_get_engine (store)->tax_rates (db, error);
+}
+
+GPtrArray *
+stk_store_list_tax_rates (StkStore  *store,
+                          GError   **error)
+{
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+
+  return run_read (store, tax_rates_read, NULL, NULL, error);
+}
+
+void
+stk_store_list_tax_rates_async (StkStore            *store,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_list_tax_rates_async), "[stocktake] tax rates",
+              tax_rates_read, NULL, NULL, (GDestroyNotify) g_ptr_array_unref, cancellable,
+              callback, user_data);
+}
+
+GPtrArray *
+stk_store_list_tax_rates_finish (StkStore      *store,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_list_tax_rates_async), error);
+}
+
+static gpointer
+item_tax_rate_read (StkStore      *store,
+                    StkEngineConn *db,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  const ItemArgs *args = data;
+  gint64 rate_id = 0;
+
+  if (!stk_store_get_engine (store)->item_tax_rate (db, args->id, &rate_id, error))
+    return NULL;
+  return g_memdup2 (&rate_id, sizeof rate_id);
+}
+
+gboolean
+stk_store_get_item_tax_rate (StkStore  *store,
+                             gint64     item_id,
+                             gint64    *out_rate_id,
+                             GError   **error)
+{
+  ItemArgs args = { NULL, item_id, 0 };
+  g_autofree gint64 *rate_id = NULL;
+
+  g_return_val_if_fail (STK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (out_rate_id != NULL, FALSE);
+
+  rate_id = run_read (store, item_tax_rate_read, &args, NULL, error);
+  *out_rate_id = rate_id != NULL ? *rate_id : 0;
+  return rate_id != NULL;
+}
+
+void
+stk_store_get_item_tax_rate_async (StkStore            *store,
+                                   gint64               item_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_get_item_tax_rate_async), "[stocktake] item tax rate",
+              item_tax_rate_read, item_args_new (NULL, item_id, 0), (GDestroyNotify) item_args_free,
+              g_free, cancellable, callback, user_data);
+}
+
+gint64
+stk_store_get_item_tax_rate_finish (StkStore      *store,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_autofree gint64 *rate_id = read_finish (store, result,
+                                            STK_FUNC_TAG (stk_store_get_item_tax_rate_async), error);
+
+  return rate_id != NULL ? *rate_id : -1;
+}

@@ -233,6 +233,9 @@ typedef struct
   gboolean          allow_negative_stock;
   StkReceiptSeries  receipt_series;
   GStrv             payment_methods;  /* the till's, in order (stk-day.h); never empty */
+  gboolean          prices_include_tax;  /* stk-tax.h; TRUE before format 9 */
+  StkTaxRounding    tax_rounding;
+  gint64            default_tax_rate;    /* a rate's id; 0: none */
 } StkShopSettings;
 
 void            stk_shop_settings_clear         (StkShopSettings     *settings);
@@ -248,6 +251,32 @@ void            stk_store_get_shop_settings_async  (StkStore            *store,
 gboolean        stk_store_get_shop_settings_finish (StkStore            *store,
                                                     GAsyncResult        *result,
                                                     StkShopSettings     *out,
+                                                    GError             **error);
+/* The shop's tax rates (StkTaxRate*, stk-tax.h), biggest rate first, each with the
+ * number of items that have it as their own; empty before format 9. */
+GPtrArray      *stk_store_list_tax_rates        (StkStore            *store,
+                                                 GError             **error);
+void            stk_store_list_tax_rates_async  (StkStore            *store,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+GPtrArray      *stk_store_list_tax_rates_finish (StkStore            *store,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* Item @item_id's own tax rate (a rate's id), 0 when it follows the shop's default;
+ * STK_ERROR_NOT_FOUND when there is no such item. */
+gboolean        stk_store_get_item_tax_rate     (StkStore            *store,
+                                                 gint64               item_id,
+                                                 gint64              *out_rate_id,
+                                                 GError             **error);
+void            stk_store_get_item_tax_rate_async  (StkStore            *store,
+                                                    gint64               item_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* -1 with @error on failure. */
+gint64          stk_store_get_item_tax_rate_finish (StkStore            *store,
+                                                    GAsyncResult        *result,
                                                     GError             **error);
 /* The sale that @id is a line of (a sale's id is its first line's), with its lines and
  * returns; STK_ERROR_NOT_FOUND when there is no such line. */

@@ -60,6 +60,7 @@ stk_sale_detail_copy (const StkSaleDetail *detail)
 
       c->code = g_strdup (line->code);
       c->description = g_strdup (line->description);
+      c->tax_name = g_strdup (line->tax_name);
       g_ptr_array_add (copy->lines, c);
     }
   for (guint i = 0; i < detail->returns->len; i++)
@@ -82,6 +83,7 @@ stk_sale_line_free (StkSaleLine *line)
     return;
   g_free (line->code);
   g_free (line->description);
+  g_free (line->tax_name);
   g_free (line);
 }
 
@@ -109,4 +111,21 @@ stk_sale_detail_free (StkSaleDetail *detail)
   g_clear_pointer (&detail->lines, g_ptr_array_unref);
   g_clear_pointer (&detail->returns, g_ptr_array_unref);
   g_free (detail);
+}
+
+GPtrArray *
+stk_sale_detail_tax_parts (const StkSaleDetail *detail)
+{
+  GPtrArray *parts = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_tax_part_free);
+
+  g_return_val_if_fail (detail != NULL, parts);
+
+  for (guint i = 0; i < detail->lines->len; i++)
+    {
+      const StkSaleLine *line = g_ptr_array_index (detail->lines, i);
+
+      stk_tax_parts_add (parts, line->tax_rate_bp >= 0 ? line->tax_name : "", line->tax_rate_bp,
+                         line->total_cents, line->tax_cents);
+    }
+  return parts;
 }

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "stk-tax.h"
+
 G_BEGIN_DECLS
 
 /* One sale as a customer sees it: its lines, their returns, and the totals. A sale's id
@@ -19,8 +21,13 @@ typedef struct
   gint64  quantity;
   gint64  unit_price_cents;
   gint64  discount_cents;     /* off the line, not per unit */
-  gint64  total_cents;        /* quantity × unit price − discount */
+  gint64  total_cents;        /* what the customer paid for the line: quantity × unit
+                               * price − discount, and the tax when it was not included */
   gint64  returned_quantity;  /* how many of this line came back, over all its returns */
+  gint64  tax_rate_bp;        /* the rate it was sold at (stk-tax.h); -1: no tax */
+  char   *tax_name;           /* that rate's name then; NULL or "" with no tax */
+  gboolean tax_included;      /* the price included the tax */
+  gint64  tax_cents;          /* the tax in total_cents */
 } StkSaleLine;
 
 typedef struct
@@ -33,6 +40,7 @@ typedef struct
   gint64  returned_at_us;
   char   *reason;
   char   *receipt;            /* its receipt number (stk_receipt_number_format()) */
+  gint64  tax_cents;          /* the tax in the refund */
 } StkSaleReturn;
 
 typedef struct
@@ -60,6 +68,9 @@ char          *stk_receipt_number_format (const char *series,
 StkSaleDetail *stk_sale_detail_new  (void);
 StkSaleDetail *stk_sale_detail_copy (const StkSaleDetail *detail);
 void           stk_sale_detail_free (StkSaleDetail *detail);
+/* The sale's lines by tax rate (StkTaxPart*, stk-tax.h), in the order the rates first
+ * appear: each rate's totals and tax, adding up to the sale's total. */
+GPtrArray     *stk_sale_detail_tax_parts (const StkSaleDetail *detail);
 void           stk_sale_line_free   (StkSaleLine   *line);
 void           stk_sale_return_free (StkSaleReturn *ret);
 

@@ -28,3 +28,38 @@ stk_store_release (StkStore *store,
 {
   stk_store_release_conn (store, (StkEngineConn *) db);
 }
+
+/* SQL that turns a format-9 inventory back into format 8, as Stocktake left it before
+ * tax (the triggers, columns and tables migration 9 added, and returns_check as
+ * migration 6 wrote it). */
+#define STK_TEST_DOWNGRADE_TO_8_SQL \
+  "DROP TRIGGER sales_tax_check; DROP TRIGGER returns_check;" \
+  "DROP TRIGGER items_tax_rate_insert; DROP TRIGGER items_tax_rate_update;" \
+  "DROP TRIGGER tax_rates_no_delete_used; DROP TRIGGER settings_default_tax_rate;" \
+  "DROP TABLE day_close_taxes; DROP INDEX items_tax_rate;" \
+  "ALTER TABLE items DROP COLUMN tax_rate_id;" \
+  "ALTER TABLE sales DROP COLUMN total_cents; ALTER TABLE sales DROP COLUMN tax_cents;" \
+  "ALTER TABLE sales DROP COLUMN tax_included; ALTER TABLE sales DROP COLUMN tax_name;" \
+  "ALTER TABLE sales DROP COLUMN tax_rate_bp; ALTER TABLE returns DROP COLUMN tax_cents;" \
+  "ALTER TABLE day_close_methods DROP COLUMN sales_tax_cents;" \
+  "ALTER TABLE day_close_methods DROP COLUMN voids_tax_cents;" \
+  "ALTER TABLE day_close_methods DROP COLUMN returns_tax_cents;" \
+  "DROP TABLE tax_rates;" \
+  "DELETE FROM settings WHERE key IN ('prices_include_tax', 'tax_rounding', 'default_tax_rate');" \
+  "CREATE TRIGGER returns_check BEFORE INSERT ON returns BEGIN SELECT CASE" \
+  "  WHEN NOT EXISTS (SELECT 1 FROM sales WHERE id = NEW.line_id)" \
+  "    THEN RAISE (ABORT, 'unknown sale line')" \
+  "  WHEN EXISTS (SELECT 1 FROM sale_voids WHERE sale_id = NEW.line_id)" \
+  "    THEN RAISE (ABORT, 'a voided sale cannot be returned')" \
+  "  WHEN NEW.returned_at < (SELECT sold_at FROM sales WHERE id = NEW.line_id)" \
+  "    THEN RAISE (ABORT, 'a return cannot come before its sale')" \
+  "  WHEN NEW.quantity + (SELECT coalesce (sum (quantity), 0) FROM returns" \
+  "                       WHERE line_id = NEW.line_id)" \
+  "       > (SELECT quantity FROM sales WHERE id = NEW.line_id)" \
+  "    THEN RAISE (ABORT, 'more returned than sold on this line')" \
+  "  WHEN NEW.refund_cents + (SELECT coalesce (sum (refund_cents), 0) FROM returns" \
+  "                           WHERE line_id = NEW.line_id)" \
+  "       > (SELECT quantity * unit_price_cents - discount_cents FROM sales" \
+  "          WHERE id = NEW.line_id)" \
+  "    THEN RAISE (ABORT, 'more refunded than paid on this line')" \
+  "  END; END;"

@@ -521,6 +521,7 @@ Test (day_close, an_older_inventory_gets_the_default_methods_and_no_closes)
   stk_test_close_writer (g_steal_pointer (&writer));
   cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
   cr_assert_eq (sqlite3_exec (db,
+                              STK_TEST_DOWNGRADE_TO_8_SQL
                               "DROP TABLE day_close_methods; DROP TABLE day_closes;"
                               "DELETE FROM settings WHERE key = 'payment_methods';"
                               "PRAGMA user_version = 7;",

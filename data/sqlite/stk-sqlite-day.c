@@ -113,18 +113,72 @@ add_method (GPtrArray  *methods,
   return m;
 }
 
-/* Columns 1 to 6 of @stmt (sales, sales_cents, voids, voids_cents, returns,
- * returns_cents) into @m: the figures query's and day_close_methods' order. */
+/* Columns 1 to 9 of @stmt (sales, sales_cents, voids, voids_cents, returns,
+ * returns_cents, sales_tax_cents, voids_tax_cents, returns_tax_cents) into @m: the
+ * figures query's and day_close_methods' order. */
 static void
 read_method_figures (sqlite3_stmt *stmt,
                      StkDayMethod *m)
 {
+  m->sales_tax_cents = sqlite3_column_int64 (stmt, 7);
+  m->voids_tax_cents = sqlite3_column_int64 (stmt, 8);
+  m->returns_tax_cents = sqlite3_column_int64 (stmt, 9);
   m->sales = sqlite3_column_int64 (stmt, 1);
   m->sales_cents = sqlite3_column_int64 (stmt, 2);
   m->voids = sqlite3_column_int64 (stmt, 3);
   m->voids_cents = sqlite3_column_int64 (stmt, 4);
   m->returns = sqlite3_column_int64 (stmt, 5);
   m->returns_cents = sqlite3_column_int64 (stmt, 6);
+}
+
+/* Columns 0 to 3 of @stmt (name, rate_bp or NULL, total_cents, tax_cents) added to
+ * @taxes: the tax query's and day_close_taxes' order. */
+static void
+read_tax_part (sqlite3_stmt *stmt,
+               GPtrArray    *taxes)
+{
+  stk_tax_parts_add (taxes, (const char *) sqlite3_column_text (stmt, 0),
+                     sqlite3_column_type (stmt, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 1),
+                     sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3));
+}
+
+static gboolean
+has_table (sqlite3    *db,
+           const char *name)
+{
+  gint64 n = 0;
+  sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT count (*) FROM sqlite_schema"
+                                        " WHERE type = 'table' AND name = ?1", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n > 0;
+}
+
+/* Whether the inventory records tax (format 9). */
+static gboolean
+has_tax (sqlite3 *db)
+{
+  return has_table (db, "tax_rates");
+}
+
+static void
+bind_span (sqlite3_stmt    *stmt,
+           const CloseMark *prev,
+           gint64           last_sale_id,
+           gint64           last_return_id,
+           gint64           until_us)
+{
+  sqlite3_bind_int64 (stmt, 1, prev->last_sale_id);
+  sqlite3_bind_int64 (stmt, 2, last_sale_id);
+  sqlite3_bind_int64 (stmt, 3, prev->last_return_id);
+  sqlite3_bind_int64 (stmt, 4, last_return_id);
+  sqlite3_bind_int64 (stmt, 5, prev->closed_at);
+  sqlite3_bind_int64 (stmt, 6, until_us);
 }
 
 static int
@@ -155,6 +209,7 @@ compute_figures (sqlite3          *db,
   g_auto(GStrv) shop = read_payment_methods (db, error);
   g_autoptr(GPtrArray) others = g_ptr_array_new ();
   sqlite3_stmt *stmt;
+  gboolean taxed;
   int rc;
 
   if (shop == NULL)
@@ -163,15 +218,14 @@ compute_figures (sqlite3          *db,
     if (find_method (report->methods, shop[i]) == NULL)
       add_method (report->methods, shop[i]);
 
-  stmt = stk_db_stmt (db, STK_DAY_FIGURES_SQL ("?1", "?2", "?3", "?4", "?5", "?6"), error);
+  taxed = has_tax (db);
+  stmt = stk_db_stmt (db,
+                      taxed ? STK_DAY_FIGURES_SQL ("?1", "?2", "?3", "?4", "?5", "?6")
+                            : STK_DAY_FIGURES_V8_SQL ("?1", "?2", "?3", "?4", "?5", "?6"),
+                      error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, prev->last_sale_id);
-  sqlite3_bind_int64 (stmt, 2, last_sale_id);
-  sqlite3_bind_int64 (stmt, 3, prev->last_return_id);
-  sqlite3_bind_int64 (stmt, 4, last_return_id);
-  sqlite3_bind_int64 (stmt, 5, prev->closed_at);
-  sqlite3_bind_int64 (stmt, 6, until_us);
+  bind_span (stmt, prev, last_sale_id, last_return_id, until_us);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *payment = (const char *) sqlite3_column_text (stmt, 0);
@@ -199,6 +253,22 @@ compute_figures (sqlite3          *db,
       g_ptr_array_sort (others, compare_other_methods);
       for (guint i = 0; i < others->len; i++)
         report->methods->pdata[first + i] = others->pdata[i];
+    }
+
+  if (taxed)
+    {
+      stmt = stk_db_stmt (db, STK_DAY_TAX_SQL ("?1", "?2", "?3", "?4", "?5", "?6"), error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_span (stmt, prev, last_sale_id, last_return_id, until_us);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        read_tax_part (stmt, report->taxes);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          stk_query_set_read_error (error, db, _("Cannot add up the day’s sales"));
+          return FALSE;
+        }
     }
   stk_day_report_sum (report);
   return TRUE;
@@ -253,8 +323,9 @@ stk_sqlite_apply_close_day (StkOp    *op,
 
   stmt = stk_db_stmt (db,
                       "INSERT INTO day_close_methods (close_id, payment, position, sales,"
-                      "  sales_cents, voids, voids_cents, returns, returns_cents)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                      "  sales_cents, voids, voids_cents, returns, returns_cents,"
+                      "  sales_tax_cents, voids_tax_cents, returns_tax_cents)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                       error);
   if (stmt == NULL)
     return FALSE;
@@ -271,6 +342,32 @@ stk_sqlite_apply_close_day (StkOp    *op,
       sqlite3_bind_int64 (stmt, 7, m->voids_cents);
       sqlite3_bind_int64 (stmt, 8, m->returns);
       sqlite3_bind_int64 (stmt, 9, m->returns_cents);
+      sqlite3_bind_int64 (stmt, 10, m->sales_tax_cents);
+      sqlite3_bind_int64 (stmt, 11, m->voids_tax_cents);
+      sqlite3_bind_int64 (stmt, 12, m->returns_tax_cents);
+      if (!stk_sqlite_step_done (stmt, db, _("Cannot close the day"), error))
+        return FALSE;
+    }
+
+  stmt = stk_db_stmt (db,
+                      "INSERT INTO day_close_taxes (close_id, position, name, rate_bp,"
+                      "  total_cents, tax_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < report->taxes->len; i++)
+    {
+      const StkTaxPart *t = g_ptr_array_index (report->taxes, i);
+
+      sqlite3_bind_int64 (stmt, 1, close_id);
+      sqlite3_bind_int64 (stmt, 2, i);
+      sqlite3_bind_text (stmt, 3, t->name, -1, SQLITE_STATIC);
+      if (t->rate_bp >= 0)
+        sqlite3_bind_int64 (stmt, 4, t->rate_bp);
+      else
+        sqlite3_bind_null (stmt, 4);
+      sqlite3_bind_int64 (stmt, 5, t->total_cents);
+      sqlite3_bind_int64 (stmt, 6, t->tax_cents);
       if (!stk_sqlite_step_done (stmt, db, _("Cannot close the day"), error))
         return FALSE;
     }
@@ -281,12 +378,7 @@ stk_sqlite_apply_close_day (StkOp    *op,
 static gboolean
 has_day_closes (sqlite3 *db)
 {
-  gint64 n = 0;
-
-  return stk_db_query_int64 (db,
-                             "SELECT count (*) FROM sqlite_schema"
-                             " WHERE type = 'table' AND name = 'day_closes'",
-                             &n, NULL) && n > 0;
+  return has_table (db, "day_closes");
 }
 
 StkDayReport *
@@ -296,6 +388,7 @@ stk_sqlite_day_report (sqlite3  *db,
 {
   g_autoptr(StkDayReport) report = stk_day_report_new ();
   gboolean closes = has_day_closes (db);
+  gboolean taxed;
   CloseMark prev;
   sqlite3_stmt *stmt;
   int rc;
@@ -361,10 +454,15 @@ stk_sqlite_day_report (sqlite3  *db,
       return NULL;
     }
 
+  taxed = has_tax (db);
   stmt = stk_db_stmt (db,
-                      "SELECT payment, sales, sales_cents, voids, voids_cents, returns,"
-                      "  returns_cents FROM day_close_methods WHERE close_id = ?1"
-                      " ORDER BY position",
+                      taxed ? "SELECT payment, sales, sales_cents, voids, voids_cents, returns,"
+                              "  returns_cents, sales_tax_cents, voids_tax_cents,"
+                              "  returns_tax_cents FROM day_close_methods WHERE close_id = ?1"
+                              " ORDER BY position"
+                            : "SELECT payment, sales, sales_cents, voids, voids_cents, returns,"
+                              "  returns_cents, 0, 0, 0 FROM day_close_methods"
+                              " WHERE close_id = ?1 ORDER BY position",
                       error);
   if (stmt == NULL)
     return NULL;
@@ -380,6 +478,24 @@ stk_sqlite_day_report (sqlite3  *db,
     {
       stk_query_set_read_error (error, db, _("Cannot read the closes of the day"));
       return NULL;
+    }
+  if (taxed)
+    {
+      stmt = stk_db_stmt (db,
+                          "SELECT name, rate_bp, total_cents, tax_cents FROM day_close_taxes"
+                          " WHERE close_id = ?1 ORDER BY position",
+                          error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, close_id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        read_tax_part (stmt, report->taxes);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          stk_query_set_read_error (error, db, _("Cannot read the closes of the day"));
+          return NULL;
+        }
     }
   stk_day_report_sum (report);
   return g_steal_pointer (&report);

@@ -340,6 +340,22 @@ sqlite_day_close_between (StkEngineConn  *conn,
   return stk_sqlite_day_close_between (DB (conn), from_us, to_us, out_id, error);
 }
 
+static GPtrArray *
+sqlite_tax_rates (StkEngineConn  *conn,
+                  GError        **error)
+{
+  return stk_sqlite_tax_rates (DB (conn), error);
+}
+
+static gboolean
+sqlite_item_tax_rate (StkEngineConn  *conn,
+                      gint64          item_id,
+                      gint64         *out_rate_id,
+                      GError        **error)
+{
+  return stk_sqlite_item_tax_rate (DB (conn), item_id, out_rate_id, error);
+}
+
 static gboolean
 sqlite_shop_settings (StkEngineConn    *conn,
                       StkShopSettings  *out,
@@ -426,6 +442,8 @@ static const StkEngine sqlite_engine = {
   .item_barcodes = sqlite_item_barcodes,
   .read_sale = sqlite_read_sale,
   .shop_settings = sqlite_shop_settings,
+  .tax_rates = sqlite_tax_rates,
+  .item_tax_rate = sqlite_item_tax_rate,
   .day_report = sqlite_day_report,
   .day_closes = sqlite_day_closes,
   .day_close_between = sqlite_day_close_between,

@@ -10,6 +10,8 @@
 #include <glib-object.h>
 #include <sqlite3.h>
 
+#include "stk-tax.h"
+
 #include "stk-engine.h"
 #include "stk-op-private.h"
 #include "stk-ops.h"
@@ -128,7 +130,41 @@ typedef struct
   gint64      sold_at_us;
   const char *note;
   const char *payment;
+  /* The line's tax (format 9): with tax_given, as said here (the import of a sale
+   * exported with its tax); without, the item's rate now at the shop's rules, rounded
+   * per line. tax_rate_bp < 0: no tax. */
+  gboolean    tax_given;
+  gint64      tax_rate_bp;
+  const char *tax_name;
+  gboolean    tax_included;
+  gint64      tax_cents;
 } StkSqliteSaleLine;
+
+gboolean   stk_sqlite_apply_tax          (StkOp                   *op,
+                                          sqlite3                 *db,
+                                          GError                 **error);
+/* The shop's rates (StkTaxRate*), biggest first; none before format 9. */
+GPtrArray *stk_sqlite_tax_rates          (sqlite3                 *db,
+                                          GError                 **error);
+/* Item @item_id's own rate, 0 when it follows the shop's default. */
+gboolean   stk_sqlite_item_tax_rate      (sqlite3                 *db,
+                                          gint64                   item_id,
+                                          gint64                  *out_rate_id,
+                                          GError                 **error);
+/* The shop's tax rules now (settings; stk-tax.h). */
+gboolean  stk_sqlite_tax_rules           (sqlite3                 *db,
+                                          gboolean                *out_included,
+                                          StkTaxRounding          *out_rounding,
+                                          GError                 **error);
+/* What item @item_id sells at now: its price and its tax rate (its own, else the shop's
+ * default; *out_rate_bp = -1 and *out_name = NULL for none). FALSE with
+ * STK_ERROR_CONSTRAINT when there is no such item. */
+gboolean  stk_sqlite_item_tax            (sqlite3                 *db,
+                                          gint64                   item_id,
+                                          gint64                  *out_price_cents,
+                                          gint64                  *out_rate_bp,
+                                          char                   **out_name,
+                                          GError                 **error);
 
 gint64    stk_sqlite_insert_sale_line    (sqlite3                 *db,
                                           const StkSqliteSaleLine *line,

@@ -98,11 +98,105 @@ resolve_code (sqlite3     *db,
   return rc == SQLITE_ROW;
 }
 
+gboolean
+stk_sqlite_tax_rules (sqlite3         *db,
+                      gboolean        *out_included,
+                      StkTaxRounding  *out_rounding,
+                      GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *out_included = TRUE;
+  *out_rounding = STK_TAX_ROUND_LINE;
+  stmt = stk_db_stmt (db,
+                      "SELECT key, value FROM settings"
+                      " WHERE key IN ('prices_include_tax', 'tax_rounding')",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (key, "prices_include_tax") == 0)
+        *out_included = sqlite3_column_int64 (stmt, 1) != 0;
+      else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "receipt") == 0)
+        *out_rounding = STK_TAX_ROUND_RECEIPT;
+    }
+  if (rc != SQLITE_DONE)
+    stk_query_set_read_error (error, db, _("Cannot read the shop’s settings"));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
+gboolean
+stk_sqlite_item_tax (sqlite3  *db,
+                     gint64    item_id,
+                     gint64   *out_price_cents,
+                     gint64   *out_rate_bp,
+                     char    **out_name,
+                     GError  **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *out_rate_bp = -1;
+  *out_name = NULL;
+  stmt = stk_db_stmt (db,
+                      "SELECT i.unit_price_cents, t.rate_bp, t.name FROM items i"
+                      " LEFT JOIN tax_rates t ON t.id = coalesce (i.tax_rate_id,"
+                      "   (SELECT value FROM settings WHERE key = 'default_tax_rate'))"
+                      " WHERE i.id = ?1",
+                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, item_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_price_cents = sqlite3_column_int64 (stmt, 0);
+      if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+        {
+          *out_rate_bp = sqlite3_column_int64 (stmt, 1);
+          *out_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+        }
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error_literal (error, STK_ERROR, STK_ERROR_CONSTRAINT, _("Unknown item."));
+  else
+    stk_query_set_read_error (error, db, _("Cannot read the item"));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+/* price × quantity − discount, FALSE when it does not fit (with room for tax added). */
+static gboolean
+line_amount (gint64  quantity,
+             gint64  price_cents,
+             gint64  discount_cents,
+             gint64 *out_amount)
+{
+  guint64 gross = 0;
+
+  if (quantity <= 0 || price_cents < 0 || discount_cents < 0 ||
+      !g_uint64_checked_mul (&gross, (guint64) quantity, (guint64) price_cents) ||
+      gross > G_MAXINT64 / 2 || (guint64) discount_cents > gross)
+    return FALSE;
+  *out_amount = (gint64) gross - discount_cents;
+  return TRUE;
+}
+
 gint64
 stk_sqlite_insert_sale_line (sqlite3                 *db,
                              const StkSqliteSaleLine *line,
                              GError                 **error)
 {
+  g_autofree char *item_tax_name = NULL;
+  gint64 price = line->unit_price_cents, item_price = 0, amount = 0;
+  gint64 rate_bp = line->tax_rate_bp, tax = line->tax_cents;
+  const char *tax_name = line->tax_name;
+  gboolean included = line->tax_included;
   sqlite3_stmt *stmt;
 
   if (line->quantity <= 0)
@@ -117,12 +211,48 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
                    _("The discount on “%s” is negative."), line->code);
       return 0;
     }
+  if (!line->tax_given)
+    {
+      StkTaxRounding rounding;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!stk_sqlite_item_tax (db, line->item_id, &item_price, &rate_bp, &item_tax_name,
+                                &local_error))
+        {
+          if (g_error_matches (local_error, STK_ERROR, STK_ERROR_CONSTRAINT))
+            g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT, _("Unknown item code “%s”."),
+                         line->code);
+          else
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return 0;
+        }
+      if (!stk_sqlite_tax_rules (db, &included, &rounding, error))
+        return 0;
+      tax_name = item_tax_name;
+      if (price < 0)
+        price = item_price;
+    }
+  else if (price < 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The price of “%s” is negative."), line->code);
+      return 0;
+    }
+  if (!line_amount (line->quantity, price, line->discount_cents, &amount))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The discount on “%s” must be from 0 to the line’s price, and the line’s "
+                     "total a number that fits."), line->code);
+      return 0;
+    }
+  if (!line->tax_given)
+    tax = rate_bp < 0 ? 0 : stk_tax_line (amount, rate_bp, included);
 
   stmt = stk_db_stmt (db,
                       "INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at,"
-                      " first_line, discount_cents, note, payment)"
-                      " SELECT ?1, id, ?3, CASE WHEN ?4 < 0 THEN unit_price_cents ELSE ?4 END,"
-                      " ?5, ?6, ?7, ?8, ?9"
+                      " first_line, discount_cents, note, payment, tax_rate_bp, tax_name,"
+                      " tax_included, tax_cents)"
+                      " SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13"
                       " FROM items WHERE id = ?2",
                       error);
   if (stmt == NULL)
@@ -130,7 +260,7 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
   sqlite3_bind_text (stmt, 1, line->uid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, line->item_id);
   sqlite3_bind_int64 (stmt, 3, line->quantity);
-  sqlite3_bind_int64 (stmt, 4, line->unit_price_cents);
+  sqlite3_bind_int64 (stmt, 4, price);
   sqlite3_bind_int64 (stmt, 5, line->sold_at_us > 0 ? line->sold_at_us : stk_db_now_us ());
   if (line->first_line > 0)
     sqlite3_bind_int64 (stmt, 6, line->first_line);
@@ -139,6 +269,13 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
   sqlite3_bind_int64 (stmt, 7, line->discount_cents);
   sqlite3_bind_text (stmt, 8, line->note != NULL ? line->note : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, line->payment != NULL ? line->payment : "", -1, SQLITE_STATIC);
+  if (rate_bp >= 0)
+    sqlite3_bind_int64 (stmt, 10, rate_bp);
+  else
+    sqlite3_bind_null (stmt, 10);
+  sqlite3_bind_text (stmt, 11, rate_bp >= 0 && tax_name != NULL ? tax_name : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 12, included ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 13, tax);
   if (!stk_sqlite_step_done (stmt, db, line->code, error))
     return 0;
   if (sqlite3_changes (db) == 0)
@@ -150,6 +287,43 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
   return sqlite3_last_insert_rowid (db);
 }
 
+/* One line of a sale being recorded: what it resolved to and its amounts. */
+typedef struct
+{
+  Resolved  r;
+  char     *uid;
+  char     *tax_name;
+  gint64    quantity;
+  gint64    price_cents;
+  gint64    amount_cents;
+  gint64    rate_bp;
+} SellLine;
+
+static void
+sell_lines_free (SellLine *lines,
+                 guint     n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_free (lines[i].r.code);
+      g_free (lines[i].uid);
+      g_free (lines[i].tax_name);
+    }
+  g_free (lines);
+}
+
+static gboolean
+line_failed (GError **error,
+             guint    i,
+             GError  *line_error)
+{
+  /* Translators: %u is a line's number in a sale, %s what is wrong with it */
+  g_set_error (error, line_error->domain, line_error->code, _("Line %u: %s"), i + 1,
+               line_error->message);
+  g_error_free (line_error);
+  return FALSE;
+}
+
 gboolean
 stk_sqlite_apply_sell (StkOp    *op,
                        sqlite3  *db,
@@ -158,6 +332,10 @@ stk_sqlite_apply_sell (StkOp    *op,
   StkSellPayload *d = stk_op_get_payload (op);
   gint64 sold_at = d->sold_at_us > 0 ? d->sold_at_us : stk_db_now_us ();
   gint64 first_line = 0;
+  g_autofree gint64 *amounts = NULL, *rates = NULL, *taxes = NULL;
+  SellLine *lines;
+  gboolean included;
+  StkTaxRounding rounding;
 
   if (d->n_lines == 0 || d->n_lines > STK_SALE_MAX_LINES)
     {
@@ -171,64 +349,83 @@ stk_sqlite_apply_sell (StkOp    *op,
                    _("The payment method must be valid text of at most %d characters."), 64);
       return FALSE;
     }
-  if (!stk_ops_validate_reason (d->note, error))
+  if (!stk_ops_validate_reason (d->note, error) ||
+      !stk_sqlite_tax_rules (db, &included, &rounding, error))
     return FALSE;
 
+  /* First every line resolved and its amount known, then the taxes (rounded per line or
+   * over the receipt), then the lines written. */
+  lines = g_new0 (SellLine, d->n_lines);
+  amounts = g_new0 (gint64, d->n_lines);
+  rates = g_new0 (gint64, d->n_lines);
+  taxes = g_new0 (gint64, d->n_lines);
   for (guint i = 0; i < d->n_lines; i++)
     {
       const StkSellLine *l = &d->lines[i];
-      g_autofree char *uid = NULL;
-      g_autofree char *code = NULL;
-      g_autoptr(GError) line_error = NULL;
-      Resolved r = { 0 };
-      StkSqliteSaleLine line = { 0 };
-      gint64 id = 0;
+      SellLine *s = &lines[i];
+      GError *line_error = NULL;
+      gint64 item_price = 0;
 
       if (l->code[0] == '\0')
         g_set_error (&line_error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The item code is empty."));
-      else if (resolve_code (db, l->code, &r, &line_error))
+      else if (resolve_code (db, l->code, &s->r, &line_error) &&
+               stk_sqlite_item_tax (db, s->r.item_id, &item_price, &s->rate_bp, &s->tax_name,
+                                    &line_error))
         {
-          gint64 price = l->unit_price_cents >= 0 ? l->unit_price_cents : r.unit_price_cents;
-          guint64 gross = 0;
-
-          code = r.code;
-          if (l->quantity <= 0 || l->quantity > G_MAXINT64 / r.pack)
+          s->price_cents = l->unit_price_cents >= 0 ? l->unit_price_cents : item_price;
+          if (l->quantity <= 0 || l->quantity > G_MAXINT64 / s->r.pack)
             g_set_error (&line_error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                         _("A sale of “%s” needs a quantity above zero."), code);
-          else if (l->discount_cents < 0 ||
-                   (l->discount_cents > 0 &&
-                    g_uint64_checked_mul (&gross, (guint64) l->quantity * (guint64) r.pack,
-                                          (guint64) MAX (price, 0)) &&
-                    (guint64) l->discount_cents > gross))
+                         _("A sale of “%s” needs a quantity above zero."), s->r.code);
+          else if (s->quantity = l->quantity * s->r.pack,
+                   !line_amount (s->quantity, s->price_cents, l->discount_cents, &s->amount_cents))
             g_set_error (&line_error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                         _("The discount on “%s” must be from 0 to the line’s price."), code);
-          else
-            {
-              uid = i == 0 ? g_strdup (stk_op_get_id (op))
-                           : g_strdup_printf ("%s#%u", stk_op_get_id (op), i + 1);
-              line.item_id = r.item_id;
-              line.code = code;
-              line.uid = uid;
-              line.first_line = first_line;
-              line.quantity = l->quantity * r.pack;
-              line.unit_price_cents = l->unit_price_cents;
-              line.discount_cents = l->discount_cents;
-              line.sold_at_us = sold_at;
-              line.note = i == 0 ? d->note : NULL;
-              line.payment = i == 0 ? d->payment : NULL;
-              id = stk_sqlite_insert_sale_line (db, &line, &line_error);
-            }
+                         _("The discount on “%s” must be from 0 to the line’s price."),
+                         s->r.code);
         }
+      if (line_error != NULL)
+        {
+          sell_lines_free (lines, d->n_lines);
+          return line_failed (error, i, line_error);
+        }
+      amounts[i] = s->amount_cents;
+      rates[i] = s->rate_bp;
+    }
+  stk_tax_lines (amounts, rates, d->n_lines, included, rounding, taxes);
+
+  for (guint i = 0; i < d->n_lines; i++)
+    {
+      SellLine *s = &lines[i];
+      GError *line_error = NULL;
+      StkSqliteSaleLine line = { 0 };
+      gint64 id;
+
+      s->uid = i == 0 ? g_strdup (stk_op_get_id (op))
+                      : g_strdup_printf ("%s#%u", stk_op_get_id (op), i + 1);
+      line.item_id = s->r.item_id;
+      line.code = s->r.code;
+      line.uid = s->uid;
+      line.first_line = first_line;
+      line.quantity = s->quantity;
+      line.unit_price_cents = s->price_cents;
+      line.discount_cents = d->lines[i].discount_cents;
+      line.sold_at_us = sold_at;
+      line.note = i == 0 ? d->note : NULL;
+      line.payment = i == 0 ? d->payment : NULL;
+      line.tax_given = TRUE;
+      line.tax_rate_bp = s->rate_bp;
+      line.tax_name = s->tax_name;
+      line.tax_included = included;
+      line.tax_cents = taxes[i];
+      id = stk_sqlite_insert_sale_line (db, &line, &line_error);
       if (id == 0)
         {
-          /* Translators: %u is a line's number in a sale, %s what is wrong with it */
-          g_set_error (error, line_error->domain, line_error->code, _("Line %u: %s"), i + 1,
-                       line_error->message);
-          return FALSE;
+          sell_lines_free (lines, d->n_lines);
+          return line_failed (error, i, line_error);
         }
       if (i == 0)
         first_line = id;
     }
+  sell_lines_free (lines, d->n_lines);
   stk_op_set_row_id (op, first_line);
   return TRUE;
 }
@@ -263,6 +460,7 @@ stk_sqlite_insert_return (sqlite3     *db,
 {
   g_autofree char *code = NULL;
   gint64 sold = 0, total = 0, returned = 0, refunded = 0, sold_at = 0;
+  gint64 line_tax = 0, returned_tax = 0;
   gboolean voided = FALSE;
   gint64 refund = refund_cents;
   gint64 at = returned_at_us > 0 ? returned_at_us : stk_db_now_us ();
@@ -274,10 +472,12 @@ stk_sqlite_insert_return (sqlite3     *db,
   if (!stk_ops_validate_reason (reason, error))
     return 0;
   stmt = stk_db_stmt (db,
-                      "SELECT i.code, s.quantity, s.quantity * s.unit_price_cents - s.discount_cents,"
+                      "SELECT i.code, s.quantity, s.total_cents,"
                       " (SELECT coalesce (sum (quantity), 0) FROM returns WHERE line_id = s.id),"
                       " (SELECT coalesce (sum (refund_cents), 0) FROM returns WHERE line_id = s.id),"
-                      " EXISTS (SELECT 1 FROM sale_voids WHERE sale_id = s.id), s.sold_at"
+                      " EXISTS (SELECT 1 FROM sale_voids WHERE sale_id = s.id), s.sold_at,"
+                      " s.tax_cents,"
+                      " (SELECT coalesce (sum (tax_cents), 0) FROM returns WHERE line_id = s.id)"
                       " FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = ?1",
                       error);
   if (stmt == NULL)
@@ -293,6 +493,8 @@ stk_sqlite_insert_return (sqlite3     *db,
       refunded = sqlite3_column_int64 (stmt, 4);
       voided = sqlite3_column_int (stmt, 5) != 0;
       sold_at = sqlite3_column_int64 (stmt, 6);
+      line_tax = sqlite3_column_int64 (stmt, 7);
+      returned_tax = sqlite3_column_int64 (stmt, 8);
     }
   else if (rc != SQLITE_DONE)
     stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot record the return"));
@@ -351,8 +553,8 @@ stk_sqlite_insert_return (sqlite3     *db,
     }
 
   stmt = stk_db_stmt (db,
-                      "INSERT INTO returns (uid, line_id, quantity, refund_cents, reason, returned_at)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                      "INSERT INTO returns (uid, line_id, quantity, refund_cents, reason,"
+                      " returned_at, tax_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                       error);
   if (stmt == NULL)
     return 0;
@@ -362,6 +564,7 @@ stk_sqlite_insert_return (sqlite3     *db,
   sqlite3_bind_int64 (stmt, 4, refund);
   sqlite3_bind_text (stmt, 5, reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, at);
+  sqlite3_bind_int64 (stmt, 7, stk_tax_return (total, line_tax, refunded, returned_tax, refund));
   if (!stk_sqlite_step_done (stmt, db, code, error))
     return 0;
   return sqlite3_last_insert_rowid (db);
@@ -588,6 +791,7 @@ stk_sqlite_read_sale (sqlite3  *db,
   g_autoptr(StkSaleDetail) sale = stk_sale_detail_new ();
   gboolean lines = has_table (db, "returns");
   gboolean numbered = has_table (db, "receipt_numbers");
+  gboolean taxed = has_table (db, "tax_rates");
   sqlite3_stmt *stmt;
   gint64 sale_id = 0;
   char id_text[24];
@@ -619,20 +823,26 @@ stk_sqlite_read_sale (sqlite3  *db,
       return NULL;
     }
 
+#define LINES_SQL(tax) \
+  "SELECT s.id, s.uid, s.sold_at, s.note, s.payment," \
+  " v.sale_id IS NOT NULL, coalesce (v.reason, '')," \
+  " i.code, i.description, s.quantity, s.unit_price_cents, s.discount_cents," \
+  " (SELECT coalesce (sum (quantity), 0) FROM returns WHERE line_id = s.id), " tax \
+  " FROM sales s JOIN items i ON i.id = s.item_id" \
+  " LEFT JOIN sale_voids v ON v.sale_id = s.id" \
+  " WHERE s.id = ?1 OR s.first_line = ?1 ORDER BY s.id"
   stmt = stk_db_stmt (db,
-                      lines
-                        ? "SELECT s.id, s.uid, s.sold_at, s.note, s.payment,"
-                          " v.sale_id IS NOT NULL, coalesce (v.reason, ''),"
-                          " i.code, i.description, s.quantity, s.unit_price_cents, s.discount_cents,"
-                          " (SELECT coalesce (sum (quantity), 0) FROM returns WHERE line_id = s.id)"
-                          " FROM sales s JOIN items i ON i.id = s.item_id"
-                          " LEFT JOIN sale_voids v ON v.sale_id = s.id"
-                          " WHERE s.id = ?1 OR s.first_line = ?1 ORDER BY s.id"
+                      taxed ? LINES_SQL ("s.total_cents, s.tax_rate_bp, s.tax_name, s.tax_included,"
+                                         " s.tax_cents")
+                      : lines ? LINES_SQL ("s.quantity * s.unit_price_cents - s.discount_cents,"
+                                           " NULL, '', 1, 0")
                         : "SELECT s.id, s.uid, s.sold_at, '', '', v.sale_id IS NOT NULL, '',"
-                          " i.code, i.description, s.quantity, s.unit_price_cents, 0, 0"
+                          " i.code, i.description, s.quantity, s.unit_price_cents, 0, 0,"
+                          " s.quantity * s.unit_price_cents, NULL, '', 1, 0"
                           " FROM sales s JOIN items i ON i.id = s.item_id"
                           " LEFT JOIN sale_voids v ON v.sale_id = s.id WHERE s.id = ?1",
                       error);
+#undef LINES_SQL
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, sale_id);
@@ -660,8 +870,13 @@ stk_sqlite_read_sale (sqlite3  *db,
       line->quantity = sqlite3_column_int64 (stmt, 9);
       line->unit_price_cents = sqlite3_column_int64 (stmt, 10);
       line->discount_cents = sqlite3_column_int64 (stmt, 11);
-      line->total_cents = line->quantity * line->unit_price_cents - line->discount_cents;
       line->returned_quantity = sqlite3_column_int64 (stmt, 12);
+      line->total_cents = sqlite3_column_int64 (stmt, 13);
+      line->tax_rate_bp = sqlite3_column_type (stmt, 14) == SQLITE_NULL
+                            ? -1 : sqlite3_column_int64 (stmt, 14);
+      line->tax_name = stk_query_column_dup (stmt, 15);
+      line->tax_included = sqlite3_column_int (stmt, 16) != 0;
+      line->tax_cents = sqlite3_column_int64 (stmt, 17);
       sale->total_cents += line->total_cents;
       g_ptr_array_add (sale->lines, line);
     }
@@ -694,16 +909,20 @@ stk_sqlite_read_sale (sqlite3  *db,
 
   if (lines)
     {
-#define RETURNS_SQL(series, number, join) \
+#define RETURNS_SQL(series, number, tax, join) \
       "SELECT r.id, r.line_id, i.code, r.quantity, r.refund_cents, r.returned_at," \
-      " r.reason, " series ", " number " FROM returns r JOIN sales s ON s.id = r.line_id" \
+      " r.reason, " series ", " number ", " tax \
+      " FROM returns r JOIN sales s ON s.id = r.line_id" \
       " JOIN items i ON i.id = s.item_id" join \
       " WHERE s.id = ?1 OR s.first_line = ?1 ORDER BY r.id"
       stmt = stk_db_stmt (db,
-                          numbered ? RETURNS_SQL ("n.series", "n.number",
-                                                  " LEFT JOIN receipt_numbers n"
-                                                  " ON n.return_id = r.id")
-                                   : RETURNS_SQL ("''", "0", ""),
+                          taxed ? RETURNS_SQL ("n.series", "n.number", "r.tax_cents",
+                                               " LEFT JOIN receipt_numbers n"
+                                               " ON n.return_id = r.id")
+                          : numbered ? RETURNS_SQL ("n.series", "n.number", "0",
+                                                    " LEFT JOIN receipt_numbers n"
+                                                    " ON n.return_id = r.id")
+                                     : RETURNS_SQL ("''", "0", "0", ""),
                           error);
 #undef RETURNS_SQL
       if (stmt == NULL)
@@ -722,6 +941,7 @@ stk_sqlite_read_sale (sqlite3  *db,
           ret->reason = stk_query_column_dup (stmt, 6);
           ret->receipt = stk_receipt_number_format ((const char *) sqlite3_column_text (stmt, 7),
                                                     sqlite3_column_int64 (stmt, 8));
+          ret->tax_cents = sqlite3_column_int64 (stmt, 9);
           sale->refunded_cents += ret->refund_cents;
           g_ptr_array_add (sale->returns, ret);
         }
@@ -745,13 +965,14 @@ stk_sqlite_shop_settings (sqlite3          *db,
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  *out = (StkShopSettings) { FALSE, STK_RECEIPT_SERIES_CONTINUOUS, NULL };
+  *out = (StkShopSettings) { FALSE, STK_RECEIPT_SERIES_CONTINUOUS, NULL, TRUE, STK_TAX_ROUND_LINE, 0 };
   out->payment_methods = stk_sqlite_payment_methods (db, error);
   if (out->payment_methods == NULL)
     return FALSE;
   stmt = stk_db_stmt (db,
                       "SELECT key, value FROM settings"
-                      " WHERE key IN ('allow_negative_stock', 'receipt_series')",
+                      " WHERE key IN ('allow_negative_stock', 'receipt_series',"
+                      "  'prices_include_tax', 'tax_rounding', 'default_tax_rate')",
                       error);
   if (stmt == NULL)
     return FALSE;
@@ -764,6 +985,13 @@ stk_sqlite_shop_settings (sqlite3          *db,
       else if (g_strcmp0 (key, "receipt_series") == 0)
         out->receipt_series = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "yearly") == 0
                                 ? STK_RECEIPT_SERIES_YEARLY : STK_RECEIPT_SERIES_CONTINUOUS;
+      else if (g_strcmp0 (key, "prices_include_tax") == 0)
+        out->prices_include_tax = sqlite3_column_int64 (stmt, 1) != 0;
+      else if (g_strcmp0 (key, "tax_rounding") == 0)
+        out->tax_rounding = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "receipt") == 0
+                              ? STK_TAX_ROUND_RECEIPT : STK_TAX_ROUND_LINE;
+      else if (g_strcmp0 (key, "default_tax_rate") == 0)
+        out->default_tax_rate = sqlite3_column_int64 (stmt, 1);
     }
   if (rc != SQLITE_DONE)
     stk_query_set_read_error (error, db, _("Cannot read the shop’s settings"));

@@ -268,13 +268,34 @@ verify_db (sqlite3  *db,
                      _("Sale line %s sold %s units, but its returns take back %s."),
                      error) ||
       !collect_rows (db,
-                     "SELECT s.id, s.quantity * s.unit_price_cents - s.discount_cents, r.total"
+                     "SELECT s.id, s.total_cents, r.total"
                      " FROM sales s"
                      " JOIN (SELECT line_id, sum (refund_cents) AS total FROM returns"
                      "       GROUP BY line_id) r ON r.line_id = s.id"
-                     " WHERE r.total > s.quantity * s.unit_price_cents - s.discount_cents",
+                     " WHERE r.total > s.total_cents",
                      problems,
                      _("Sale line %s was paid %s cents, but its returns refund %s."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT s.id, s.tax_cents, r.tax FROM sales s"
+                     " JOIN (SELECT line_id, sum (tax_cents) AS tax FROM returns"
+                     "       GROUP BY line_id) r ON r.line_id = s.id"
+                     " WHERE r.tax > s.tax_cents",
+                     problems,
+                     _("Sale line %s had %s cents of tax, but its returns take back %s."),
+                     error) ||
+      !collect_rows (db,
+                     "SELECT id, tax_cents, coalesce (tax_rate_bp, 0) FROM sales"
+                     " WHERE CASE WHEN tax_rate_bp IS NULL THEN tax_cents <> 0"
+                     "  ELSE abs (tax_cents * (CASE WHEN tax_included THEN 10000 + tax_rate_bp"
+                     "   ELSE 10000 END) - (quantity * unit_price_cents - discount_cents)"
+                     "   * tax_rate_bp) >= CASE WHEN tax_included THEN 10000 + tax_rate_bp"
+                     "   ELSE 10000 END END",
+                     problems,
+                     /* Translators: a sale line's number, its tax in cents, its rate in
+                      * hundredths of a percent */
+                     _("Sale line %s records %s cents of tax, which is not its rate (%s "
+                       "hundredths of a percent) of its amount."),
                      error) ||
       !collect_rows (db,
                      "SELECT code, item_id FROM barcodes WHERE key IS NOT stk_barcode_key (code)",
@@ -311,10 +332,13 @@ verify_db (sqlite3  *db,
                      "   FROM day_closes WINDOW w AS (ORDER BY id))"
                      " SELECT c.id, m.payment, m.sales_cents - m.voids_cents - m.returns_cents"
                      " FROM c JOIN day_close_methods m ON m.close_id = c.id"
-                     " WHERE (m.sales, m.sales_cents, m.voids, m.voids_cents, m.returns, m.returns_cents)"
+                     " WHERE (m.sales, m.sales_cents, m.voids, m.voids_cents, m.returns, m.returns_cents,"
+                     "  m.sales_tax_cents, m.voids_tax_cents, m.returns_tax_cents)"
                      "  IS NOT (SELECT coalesce (sum (f.sales), 0), coalesce (sum (f.sales_cents), 0),"
                      "   coalesce (sum (f.voids), 0), coalesce (sum (f.voids_cents), 0),"
-                     "   coalesce (sum (f.returns), 0), coalesce (sum (f.returns_cents), 0) FROM ("
+                     "   coalesce (sum (f.returns), 0), coalesce (sum (f.returns_cents), 0),"
+                     "   coalesce (sum (f.sales_tax_cents), 0), coalesce (sum (f.voids_tax_cents), 0),"
+                     "   coalesce (sum (f.returns_tax_cents), 0) FROM ("
                      STK_DAY_FIGURES_SQL ("c.ps", "c.last_sale_id", "c.pr", "c.last_return_id",
                                           "c.pa", "c.closed_at")
                      "  ) f WHERE f.payment = m.payment)",
@@ -332,6 +356,27 @@ verify_db (sqlite3  *db,
                      "  - m.voids_cents - m.returns_cents), 0)",
                      problems,
                      _("Close %s expected %s cents of cash, but its cash figures add up to %s."),
+                     error) ||
+      !collect_rows (db,
+                     "WITH c AS (SELECT id, closed_at, last_sale_id, last_return_id,"
+                     "   coalesce (lag (closed_at) OVER w, " STK_DAY_BEGINNING_US_SQL ") AS pa,"
+                     "   coalesce (lag (last_sale_id) OVER w, 0) AS ps,"
+                     "   coalesce (lag (last_return_id) OVER w, 0) AS pr"
+                     "   FROM day_closes WINDOW w AS (ORDER BY id))"
+                     " SELECT c.id, (SELECT count (*) FROM day_close_taxes WHERE close_id = c.id)"
+                     " FROM c WHERE (SELECT count (*) FROM day_close_taxes WHERE close_id = c.id)"
+                     "  IS NOT (SELECT count (*) FROM ("
+                     STK_DAY_TAX_SQL ("c.ps", "c.last_sale_id", "c.pr", "c.last_return_id",
+                                      "c.pa", "c.closed_at")
+                     "  ))"
+                     " OR EXISTS (SELECT 1 FROM day_close_taxes t WHERE t.close_id = c.id"
+                     "  AND (t.total_cents, t.tax_cents) IS NOT (SELECT f.total_cents, f.tax_cents"
+                     "   FROM (" STK_DAY_TAX_SQL ("c.ps", "c.last_sale_id", "c.pr",
+                                                 "c.last_return_id", "c.pa", "c.closed_at")
+                     "   ) f WHERE f.name = t.name AND f.rate IS t.rate_bp))",
+                     problems,
+                     _("Close %s recorded its tax by rate in %s rows, but the sales, voids and "
+                       "returns it covers add up to other figures."),
                      error))
     return NULL;
 

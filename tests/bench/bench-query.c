@@ -154,6 +154,7 @@ downgrade_to_v3 (const char *path)
     return FALSE;
   rc = sqlite3_exec (db,
                      "BEGIN;"
+                     STK_TEST_DOWNGRADE_TO_8_SQL
                      /* schema 8: closes of the day, payment methods */
                      "DROP TABLE day_close_methods; DROP TABLE day_closes;"
                      "DELETE FROM settings WHERE key = 'payment_methods';"

@@ -27,6 +27,7 @@
 #include "stk-sale.h"
 #include "stk-schema.h"
 #include "stk-store.h"
+#include "stk-tax.h"
 #include "stk-transfer.h"
 #include "stk-writer.h"
 
@@ -1522,16 +1523,38 @@ print_day_report_json (const StkDayReport *report)
                               ", \"sales\": %" G_GINT64_FORMAT ", \"sales_cents\": %" G_GINT64_FORMAT
                               ", \"voids\": %" G_GINT64_FORMAT ", \"voids_cents\": %" G_GINT64_FORMAT
                               ", \"returns\": %" G_GINT64_FORMAT ", \"returns_cents\": %" G_GINT64_FORMAT
-                              ", \"net_cents\": %" G_GINT64_FORMAT "}",
+                              ", \"net_cents\": %" G_GINT64_FORMAT
+                              ", \"sales_tax_cents\": %" G_GINT64_FORMAT
+                              ", \"voids_tax_cents\": %" G_GINT64_FORMAT
+                              ", \"returns_tax_cents\": %" G_GINT64_FORMAT
+                              ", \"tax_cents\": %" G_GINT64_FORMAT "}",
                               m->sales, m->sales_cents, m->voids, m->voids_cents, m->returns,
-                              m->returns_cents, m->net_cents);
+                              m->returns_cents, m->net_cents, m->sales_tax_cents,
+                              m->voids_tax_cents, m->returns_tax_cents, m->tax_cents);
+    }
+  g_string_append (json, "\n  ],\n  \"taxes\": [");
+  for (guint i = 0; i < report->taxes->len; i++)
+    {
+      const StkTaxPart *t = g_ptr_array_index (report->taxes, i);
+
+      g_string_append (json, i > 0 ? ",\n    {\"name\": " : "\n    {\"name\": ");
+      json_append_string (json, t->name);
+      g_string_append (json, ", \"rate_bp\": ");
+      json_append_int_or_null (json, t->rate_bp >= 0, t->rate_bp);
+      g_string_append_printf (json,
+                              ", \"taxable_cents\": %" G_GINT64_FORMAT
+                              ", \"tax_cents\": %" G_GINT64_FORMAT
+                              ", \"total_cents\": %" G_GINT64_FORMAT "}",
+                              t->total_cents - t->tax_cents, t->tax_cents, t->total_cents);
     }
   g_string_append_printf (json,
-                          "\n  ],\n  \"sales\": %" G_GINT64_FORMAT ",\n  \"sales_cents\": %" G_GINT64_FORMAT
+                          "\n  ],\n  \"tax_cents\": %" G_GINT64_FORMAT
+                          ",\n  \"sales\": %" G_GINT64_FORMAT ",\n  \"sales_cents\": %" G_GINT64_FORMAT
                           ",\n  \"voids\": %" G_GINT64_FORMAT ",\n  \"voids_cents\": %" G_GINT64_FORMAT
                           ",\n  \"returns\": %" G_GINT64_FORMAT ",\n  \"returns_cents\": %" G_GINT64_FORMAT
                           ",\n  \"net_cents\": %" G_GINT64_FORMAT
                           ",\n  \"expected_cash_cents\": %" G_GINT64_FORMAT ",\n  \"counted_cash_cents\": ",
+                          report->tax_cents,
                           report->sales, report->sales_cents, report->voids, report->voids_cents,
                           report->returns, report->returns_cents, report->net_cents,
                           report->expected_cash_cents);
@@ -1600,7 +1623,8 @@ print_day_report_text (const StkDayReport *report)
   g_autofree char *to = stk_format_datetime (report->to_us);
   g_autofree char *from = report->from_us != 0 ? stk_format_datetime (report->from_us) : NULL;
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-  const guint n_cols = 7;
+  gboolean taxed = stk_tax_parts_any (report->taxes);
+  const guint n_cols = taxed ? 8 : 7;
 
   if (report->close_id != 0)
     {
@@ -1628,6 +1652,9 @@ print_day_report_text (const StkDayReport *report)
   g_ptr_array_add (cells, g_strdup (_("Returns")));
   g_ptr_array_add (cells, g_strdup (_("Refunded")));
   g_ptr_array_add (cells, g_strdup (_("Net")));
+  if (taxed)
+    /* Translators: a column of the day's report: the tax in the net */
+    g_ptr_array_add (cells, g_strdup (_("Of which tax")));
   for (guint i = 0; i <= report->methods->len; i++)
     {
       const StkDayMethod *m = i < report->methods->len ? g_ptr_array_index (report->methods, i) : NULL;
@@ -1649,9 +1676,48 @@ print_day_report_text (const StkDayReport *report)
       g_ptr_array_add (cells, stk_format_count (m != NULL ? m->returns : report->returns));
       g_ptr_array_add (cells, format_minus (m != NULL ? m->returns_cents : report->returns_cents));
       g_ptr_array_add (cells, stk_format_money (m != NULL ? m->net_cents : report->net_cents));
+      if (taxed)
+        g_ptr_array_add (cells, stk_format_money (m != NULL ? m->tax_cents : report->tax_cents));
     }
   print_table (cells, n_cols, 1, TRUE);
   g_print ("\n");
+
+  if (taxed)
+    {
+      gint64 taxable = 0, tax = 0, total = 0;
+
+      g_ptr_array_set_size (cells, 0);
+      /* Translators: the columns of the day's tax by rate */
+      g_ptr_array_add (cells, g_strdup (_("Tax rate")));
+      g_ptr_array_add (cells, g_strdup (_("Taxable")));
+      g_ptr_array_add (cells, g_strdup (_("Tax")));
+      g_ptr_array_add (cells, g_strdup (_("With tax")));
+      for (guint i = 0; i < report->taxes->len; i++)
+        {
+          const StkTaxPart *t = g_ptr_array_index (report->taxes, i);
+
+          if (t->rate_bp < 0)
+            g_ptr_array_add (cells, g_strdup (_("No tax")));
+          else
+            {
+              g_autofree char *rate = stk_tax_rate_format (t->rate_bp);
+
+              g_ptr_array_add (cells, g_strdup_printf ("%s (%s)", t->name, rate));
+            }
+          g_ptr_array_add (cells, stk_format_money (t->total_cents - t->tax_cents));
+          g_ptr_array_add (cells, stk_format_money (t->tax_cents));
+          g_ptr_array_add (cells, stk_format_money (t->total_cents));
+          taxable += t->total_cents - t->tax_cents;
+          tax += t->tax_cents;
+          total += t->total_cents;
+        }
+      g_ptr_array_add (cells, g_strdup (_("Total")));
+      g_ptr_array_add (cells, stk_format_money (taxable));
+      g_ptr_array_add (cells, stk_format_money (tax));
+      g_ptr_array_add (cells, stk_format_money (total));
+      print_table (cells, 4, 1, TRUE);
+      g_print ("\n");
+    }
 
   {
     g_autofree char *expected = stk_format_currency (report->expected_cash_cents);

@@ -21,6 +21,9 @@ typedef struct
   gint64  reorder_level;
   gboolean archived;
   gint64  updated_at_us;
+  /* The tax rate it sells at now (its own or the shop's default, stk-tax.h); -1 for no
+   * tax. Filled by the till's lookup (stk_store_item_by_scan()); -1 from other reads. */
+  gint64  tax_rate_bp;
 } StkItemInfo;
 
 void         stk_item_info_clear        (StkItemInfo  *info);

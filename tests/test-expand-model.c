@@ -154,6 +154,7 @@ detail_of (gint64 sale_id,
       StkSaleLine *line = g_new0 (StkSaleLine, 1);
 
       line->line_id = sale_id + i;
+      line->tax_rate_bp = -1;
       line->code = g_strdup (lines[i].code);
       line->description = g_strdup (lines[i].description);
       line->quantity = lines[i].q;

@@ -20,6 +20,7 @@
 #include "stk-receipt.h"
 #include "stk-receipt-private.h"
 #include "stk-sale.h"
+#include "stk-tax.h"
 #include "stk-test-fixture.h"
 
 /* 7 December 2026, 10:30 UTC. */
@@ -49,6 +50,7 @@ add_line (StkSaleDetail *sale,
 {
   StkSaleLine *line = g_new0 (StkSaleLine, 1);
 
+  line->tax_rate_bp = -1;
   line->line_id = line_id;
   line->code = g_strdup (code);
   line->description = g_strdup (description);
@@ -694,4 +696,85 @@ Test (receipt, says_its_receipt_number_and_each_returns)
   at = find_row (rows, at, "Returns");
   at = find_row (rows, at, "No. 2026/18");
   cr_assert_not (has_row_containing (rows, "Sale 41\t"), "the sale's number is no heading");
+}
+
+static void
+tax_line (StkSaleDetail *sale,
+          const char    *name,
+          gint64         rate_bp,
+          gboolean       included)
+{
+  StkSaleLine *line = g_ptr_array_index (sale->lines, sale->lines->len - 1);
+  gint64 amount = line->quantity * line->unit_price_cents - line->discount_cents;
+
+  line->tax_rate_bp = rate_bp;
+  line->tax_name = g_strdup (name);
+  line->tax_included = included;
+  line->tax_cents = stk_tax_line (amount, rate_bp, included);
+  if (!included)
+    {
+      line->total_cents += line->tax_cents;
+      sale->total_cents += line->tax_cents;
+    }
+}
+
+Test (receipt, the_tax_breakdown_by_rate_adds_up_to_the_total)
+{
+  g_autoptr(StkSaleDetail) sale = stk_sale_detail_new ();
+  g_auto(GStrv) rows = NULL;
+  guint at;
+
+  sale->sale_id = 60;
+  sale->sold_at_us = SOLD_AT_US;
+  add_line (sale, 60, "MUG", "Mug", 2, 1250, 0);       /* 25.00, 4.51 of VAT 22 % */
+  tax_line (sale, "VAT", 2200, TRUE);
+  add_line (sale, 61, "BREAD", "Bread", 3, 330, 0);    /*  9.90, 0.90 of Food 10 % */
+  tax_line (sale, "Food", 1000, TRUE);
+  add_line (sale, 62, "STAMP", "Stamp", 1, 120, 0);    /*  1.20, no tax */
+  add_line (sale, 63, "CUP", "Cup", 1, 500, 0);        /*  5.00, 0.90 of VAT */
+  tax_line (sale, "VAT", 2200, TRUE);
+  rows = stk_receipt_get_rows (sale, NULL, NULL, STK_RECEIPT_TEXT_WIDTH_PT);
+
+  at = find_row (rows, 0, "Total\t41.10");
+  at = find_row (rows, at, "Tax");
+  at = find_row (rows, at, "VAT (22 %)\t5.41");
+  at = find_row (rows, at, "Taxable\t24.59");
+  at = find_row (rows, at, "With tax\t30.00");
+  at = find_row (rows, at, "Food (10 %)\t0.90");
+  at = find_row (rows, at, "Taxable\t9.00");
+  at = find_row (rows, at, "With tax\t9.90");
+  at = find_row (rows, at, "No tax\t1.20");
+  at = find_row (rows, at, "Total tax\t6.31");
+  cr_assert_null (rows[at + 1], "a row after the tax: %s", rows[at + 1]);
+}
+
+Test (receipt, tax_added_to_prices_shows_on_its_line)
+{
+  g_autoptr(StkSaleDetail) sale = stk_sale_detail_new ();
+  g_auto(GStrv) rows = NULL;
+  guint at;
+
+  sale->sale_id = 61;
+  sale->sold_at_us = SOLD_AT_US;
+  add_line (sale, 61, "MUG", "Mug", 2, 1000, 0);       /* 20.00 + 4.40 */
+  tax_line (sale, "VAT", 2200, FALSE);
+  rows = stk_receipt_get_rows (sale, NULL, NULL, STK_RECEIPT_TEXT_WIDTH_PT);
+
+  at = find_row (rows, 0, "Mug\t24.40");
+  at = find_row (rows, at, "MUG · 2 × 10.00");
+  at = find_row (rows, at, "VAT (22 %)\t+ 4.40");
+  at = find_row (rows, at, "Total\t24.40");
+  at = find_row (rows, at, "VAT (22 %)\t4.40");
+  at = find_row (rows, at, "Taxable\t20.00");
+  /* One rate: no total of the taxes. */
+  cr_assert_not (has_row_containing (rows, "Total tax"));
+}
+
+Test (receipt, a_sale_without_tax_has_no_tax_rows)
+{
+  g_autoptr(StkSaleDetail) sale = three_line_sale ();
+  g_auto(GStrv) rows = stk_receipt_get_rows (sale, NULL, NULL, STK_RECEIPT_TEXT_WIDTH_PT);
+
+  cr_assert_not (has_row_containing (rows, "Tax"));
+  cr_assert_not (has_row_containing (rows, "No tax"));
 }

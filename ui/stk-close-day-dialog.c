@@ -11,6 +11,7 @@
 #include "stk-ops.h"
 #include "stk-reads.h"
 #include "stk-receipt.h"
+#include "stk-tax.h"
 
 /* The longest note a close keeps (data/ refuses more). */
 #define NOTE_MAX_CHARS 1000
@@ -35,6 +36,8 @@ struct _StkCloseDayDialog
   GtkLabel          *status_label;
   GtkLabel          *error_label;
   GtkGrid           *methods_grid;
+  GtkWidget         *taxes_box;
+  GtkGrid           *taxes_grid;
   GtkLabel          *expected_label;
   AdwActionRow      *counted_row;
   GtkEntry          *counted_entry;
@@ -171,11 +174,14 @@ fill_methods (StkCloseDayDialog *self)
   static const char *const headers[] = {
     /* Translators: the columns of the Close the Day dialog's figures */
     N_("Payment"), N_("Sales"), N_("Amount"), N_("Voided"), N_("Refunded"), N_("Net"),
+    /* Translators: a column of the Close the Day dialog's figures: the tax in the net */
+    N_("Of which tax"),
   };
+  gboolean taxed = stk_tax_parts_any (report->taxes);
   guint n = report->methods->len;
 
   clear_grid (self->methods_grid);
-  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+  for (guint c = 0; c < G_N_ELEMENTS (headers) - (taxed ? 0 : 1); c++)
     cell (self->methods_grid, c, 0, _(headers[c]), c > 0, "dim-label");
   gtk_widget_set_hexpand (gtk_grid_get_child_at (self->methods_grid, 0, 0), TRUE);
   for (guint i = 0; i <= n; i++)
@@ -221,6 +227,61 @@ fill_methods (StkCloseDayDialog *self)
         }
       cell_take (self->methods_grid, 5, row,
                  stk_format_currency (m != NULL ? m->net_cents : report->net_cents), css);
+      if (taxed)
+        cell_take (self->methods_grid, 6, row,
+                   stk_format_currency (m != NULL ? m->tax_cents : report->tax_cents), css);
+    }
+}
+
+/* The day's tax by rate (hidden when nothing was taxed). */
+static void
+fill_taxes (StkCloseDayDialog *self)
+{
+  const StkDayReport *report = self->report;
+  static const char *const headers[] = {
+    /* Translators: the columns of the Close the Day dialog's tax by rate */
+    N_("Tax Rate"), N_("Taxable"), N_("Tax"), N_("With Tax"),
+  };
+  gint64 taxable = 0, tax = 0, total = 0;
+  guint n = report->taxes->len;
+
+  clear_grid (self->taxes_grid);
+  gtk_widget_set_visible (self->taxes_box, stk_tax_parts_any (report->taxes));
+  if (!stk_tax_parts_any (report->taxes))
+    return;
+  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    cell (self->taxes_grid, c, 0, _(headers[c]), c > 0, "dim-label");
+  gtk_widget_set_hexpand (gtk_grid_get_child_at (self->taxes_grid, 0, 0), TRUE);
+  for (guint i = 0; i <= n; i++)
+    {
+      const StkTaxPart *t = i < n ? g_ptr_array_index (report->taxes, i) : NULL;
+      const char *css = t == NULL ? "heading" : NULL;
+      int row = (int) i + 1;
+
+      if (t == NULL)
+        cell (self->taxes_grid, 0, row, _("Total"), FALSE, css);
+      else if (t->rate_bp < 0)
+        /* Translators: in the Close the Day dialog, what was sold without tax */
+        cell (self->taxes_grid, 0, row, _("No tax"), FALSE, css);
+      else
+        {
+          g_autofree char *rate = stk_tax_rate_format (t->rate_bp);
+          /* Translators: a tax rate's name and its rate ("VAT (22 %)") */
+          g_autofree char *label = g_strdup_printf (_("%s (%s)"), t->name, rate);
+
+          cell (self->taxes_grid, 0, row, label, FALSE, css);
+        }
+      cell_take (self->taxes_grid, 1, row,
+                 stk_format_currency (t != NULL ? t->total_cents - t->tax_cents : taxable), css);
+      cell_take (self->taxes_grid, 2, row, stk_format_currency (t != NULL ? t->tax_cents : tax), css);
+      cell_take (self->taxes_grid, 3, row, stk_format_currency (t != NULL ? t->total_cents : total),
+                 css);
+      if (t != NULL)
+        {
+          taxable += t->total_cents - t->tax_cents;
+          tax += t->tax_cents;
+          total += t->total_cents;
+        }
     }
 }
 
@@ -267,6 +328,7 @@ fill (StkCloseDayDialog *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   fill_methods (self);
+  fill_taxes (self);
   gtk_label_set_text (self->expected_label, expected);
 
   if (report->close_id != 0)
@@ -642,6 +704,8 @@ stk_close_day_dialog_class_init (StkCloseDayDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, status_label);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, methods_grid);
+  gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, taxes_box);
+  gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, taxes_grid);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, expected_label);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, counted_row);
   gtk_widget_class_bind_template_child (widget_class, StkCloseDayDialog, counted_entry);

@@ -14,6 +14,7 @@
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-output.h"
+#include "stk-tax.h"
 
 /* Space around the text on the PDF's roll page, in points. */
 #define ROLL_MARGIN_X ((STK_RECEIPT_ROLL_WIDTH_PT - STK_RECEIPT_TEXT_WIDTH_PT) / 2.0)
@@ -206,6 +207,73 @@ add_banner (Receipt    *self,
   row->left = layout;
 }
 
+/* "VAT (22 %)", or "No tax". */
+static char *
+tax_part_label (const char *name,
+                gint64      rate_bp)
+{
+  g_autofree char *rate = NULL;
+
+  if (rate_bp < 0)
+    /* Translators: on a receipt or day report, what was sold without tax */
+    return g_strdup (_("No tax"));
+  rate = stk_tax_rate_format (rate_bp);
+  if (name == NULL || name[0] == '\0')
+    return g_steal_pointer (&rate);
+  /* Translators: a tax rate on a receipt: its name, then its rate ("VAT (22 %)") */
+  return g_strdup_printf (_("%s (%s)"), name, rate);
+}
+
+/* The tax breakdown: per rate its tax, then the taxable amount and the total it was
+ * taken from; what was sold without tax; the total tax. Nothing when no part has a
+ * rate. */
+static void
+add_tax_parts (Receipt   *self,
+               GPtrArray *parts)
+{
+  gint64 tax = 0;
+  guint rated = 0;
+
+  if (!stk_tax_parts_any (parts))
+    return;
+  add_rule (self);
+  /* Translators: on a receipt or day report, the heading of the tax breakdown */
+  add_text (self, _("Tax"), FONT_BOLD, PANGO_ALIGN_LEFT, 0);
+  for (guint i = 0; i < parts->len; i++)
+    {
+      const StkTaxPart *part = g_ptr_array_index (parts, i);
+      g_autofree char *label = tax_part_label (part->name, part->rate_bp);
+      g_autofree char *total = stk_format_currency (part->total_cents);
+
+      add_space (self, 2);
+      if (part->rate_bp < 0)
+        {
+          add_pair (self, label, FONT_BODY, total, FONT_BODY, 0);
+          continue;
+        }
+      {
+        g_autofree char *amount = stk_format_currency (part->tax_cents);
+        g_autofree char *taxable = stk_format_currency (part->total_cents - part->tax_cents);
+
+        add_pair (self, label, FONT_BODY, amount, FONT_BODY, 0);
+        /* Translators: on a receipt, the amount a rate's tax was taken on (the amount follows) */
+        add_pair (self, _("Taxable"), FONT_SMALL, taxable, FONT_SMALL, INDENT_PT);
+        /* Translators: on a receipt, a rate's taxable amount with its tax (the amount follows) */
+        add_pair (self, _("With tax"), FONT_SMALL, total, FONT_SMALL, INDENT_PT);
+        tax += part->tax_cents;
+        rated++;
+      }
+    }
+  if (rated > 1)
+    {
+      g_autofree char *amount = stk_format_currency (tax);
+
+      add_space (self, 2);
+      /* Translators: on a receipt, the sum of the taxes of every rate (the amount follows) */
+      add_pair (self, _("Total tax"), FONT_BOLD, amount, FONT_BOLD, 0);
+    }
+}
+
 static char *
 sale_number (gint64 sale_id)
 {
@@ -327,6 +395,16 @@ receipt_new (const StkSaleDetail *sale,
           /* Translators: on a receipt, the discount of a line (the amount follows) */
           add_pair (self, _("Discount"), FONT_SMALL, discount, FONT_SMALL, INDENT_PT);
         }
+      if (line->tax_rate_bp >= 0 && !line->tax_included)
+        {
+          /* Prices without tax: the tax added to the line, which its total includes. */
+          g_autofree char *label = tax_part_label (line->tax_name, line->tax_rate_bp);
+          g_autofree char *amount = stk_format_currency (line->tax_cents);
+          /* Translators: on a receipt, tax added to a line's price ("+ €4.40") */
+          g_autofree char *added = g_strdup_printf (_("+ %s"), amount);
+
+          add_pair (self, label, FONT_SMALL, added, FONT_SMALL, INDENT_PT);
+        }
       if (line->returned_quantity > 0)
         {
           g_autofree char *returned = stk_format_count (line->returned_quantity);
@@ -341,6 +419,11 @@ receipt_new (const StkSaleDetail *sale,
   add_rule (self);
   /* Translators: on a receipt, the sum of the lines (the amount follows) */
   add_pair (self, _("Total"), FONT_TOTAL, total, FONT_TOTAL, 0);
+  {
+    g_autoptr(GPtrArray) parts = stk_sale_detail_tax_parts (sale);
+
+    add_tax_parts (self, parts);
+  }
 
   /* The returns. */
   if (sale->returns->len > 0)
@@ -485,6 +568,13 @@ day_sheet_new (const StkDayReport *report,
 
           add_pair (self, text, FONT_SMALL, amount, FONT_SMALL, INDENT_PT);
         }
+      if (m->sales_tax_cents != 0 || m->voids_tax_cents != 0 || m->returns_tax_cents != 0)
+        {
+          g_autofree char *tax = stk_format_currency (m->tax_cents);
+
+          /* Translators: on the day report, the tax in a payment method's net (the amount follows) */
+          add_pair (self, _("Of which tax"), FONT_SMALL, tax, FONT_SMALL, INDENT_PT);
+        }
       if (m->returns > 0)
         {
           g_autofree char *returns = stk_format_count (m->returns);
@@ -514,6 +604,7 @@ day_sheet_new (const StkDayReport *report,
     add_pair (self, _("Refunded"), FONT_BODY, refunded, FONT_BODY, 0);
     add_pair (self, _("Net"), FONT_TOTAL, net, FONT_TOTAL, 0);
   }
+  add_tax_parts (self, report->taxes);
   add_rule (self);
 
   /* The drawer. */

@@ -11,6 +11,7 @@
 #include "stk-ops.h"
 #include "stk-reads.h"
 #include "stk-receipt.h"
+#include "stk-tax.h"
 
 struct _StkSaleDetailsDialog
 {
@@ -297,6 +298,25 @@ fill (StkSaleDetailsDialog *self)
   row = 0;
   cell (self->totals_grid, 0, row, _("Total"), FALSE, "dim-label");
   cell_take (self->totals_grid, 1, row++, stk_format_currency (sale->total_cents), TRUE);
+  {
+    g_autoptr(GPtrArray) parts = stk_sale_detail_tax_parts (sale);
+
+    for (guint i = 0; i < parts->len; i++)
+      {
+        const StkTaxPart *t = g_ptr_array_index (parts, i);
+        g_autofree char *rate = NULL;
+        g_autofree char *label = NULL;
+
+        if (t->rate_bp < 0)
+          continue;
+        rate = stk_tax_rate_format (t->rate_bp);
+        /* Translators: in the sale details, the tax of one rate: its name and rate
+         * ("Tax: VAT (22 %)"), the amount follows */
+        label = g_strdup_printf (_("Tax: %s (%s)"), t->name, rate);
+        cell (self->totals_grid, 0, row, label, FALSE, "dim-label");
+        cell_take (self->totals_grid, 1, row++, stk_format_currency (t->tax_cents), TRUE);
+      }
+  }
   if (sale->refunded_cents > 0)
     {
       cell (self->totals_grid, 0, row, _("Refunded"), FALSE, "dim-label");

@@ -19,6 +19,7 @@
 #include "stk-reads.h"
 #include "stk-receipt.h"
 #include "stk-sale.h"
+#include "stk-tax.h"
 
 /* ---------------------------------------------------------------------------------- */
 /* StkBasketLine                                                                        */
@@ -33,6 +34,7 @@ struct _StkBasketLine
   gint64    quantity;
   gint64    unit_price_cents;
   gint64    on_hand;
+  gint64    tax_rate_bp;   /* stk-tax.h; -1: no tax */
   gboolean  allow_negative;
   /* The price field holds text that is not an amount. */
   gboolean  price_invalid;
@@ -149,6 +151,7 @@ stk_basket_line_new (const StkItemInfo *info,
   self->quantity = MAX (quantity, 1);
   self->unit_price_cents = MAX (info->unit_price_cents, 0);
   self->on_hand = info->on_hand;
+  self->tax_rate_bp = info->tax_rate_bp;
   self->allow_negative = allow_negative;
   return self;
 }
@@ -302,6 +305,10 @@ struct _StkSellView
   GtkRevealer  *receipt_revealer;
   GtkLabel     *last_sale_label;
   GtkLabel     *total_label;
+  GtkLabel     *tax_label;
+  /* The shop's tax rules (stk-tax.h), as the sale will apply them. */
+  gboolean      prices_include_tax;
+  StkTaxRounding tax_rounding;
   GtkButton    *clear_button;
   GtkButton    *complete_button;
   GtkDropDown  *payment_dropdown;
@@ -338,16 +345,31 @@ static void
 stk_sell_view_update (StkSellView *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->lines));
-  gint64 total = 0;
-  gboolean overflow = FALSE;
+  gint64 total = 0, tax = 0;
+  gboolean overflow = FALSE, taxed = FALSE;
   gboolean can_write = self->writer != NULL;
   gboolean busy = self->looking_up || self->pending_sale != NULL || self->attaching;
+  g_autofree gint64 *amounts = g_new0 (gint64, MAX (n, 1));
+  g_autofree gint64 *rates = g_new0 (gint64, MAX (n, 1));
+  g_autofree gint64 *taxes = g_new0 (gint64, MAX (n, 1));
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(StkBasketLine) line = g_list_model_get_item (G_LIST_MODEL (self->lines), i);
 
-      if (__builtin_add_overflow (total, stk_basket_line_get_total (line), &total))
+      amounts[i] = stk_basket_line_get_total (line);
+      rates[i] = line->tax_rate_bp;
+      taxed |= line->tax_rate_bp >= 0;
+      if (amounts[i] > G_MAXINT64 / 2 || __builtin_add_overflow (total, amounts[i], &total))
+        overflow = TRUE;
+    }
+  /* The tax as the sale will record it (data/stk-tax.h): in the prices, or added. */
+  if (!overflow && taxed)
+    {
+      stk_tax_lines (amounts, rates, n, self->prices_include_tax, self->tax_rounding, taxes);
+      for (guint i = 0; i < n; i++)
+        tax += taxes[i];
+      if (!self->prices_include_tax && __builtin_add_overflow (total, tax, &total))
         overflow = TRUE;
     }
   if (overflow)
@@ -357,6 +379,20 @@ stk_sell_view_update (StkSellView *self)
       g_autofree char *text = stk_format_currency (total);
 
       gtk_label_set_text (self->total_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->tax_label), taxed && !overflow);
+  if (taxed && !overflow)
+    {
+      g_autofree char *amount = stk_format_currency (tax);
+      g_autofree char *text = self->prices_include_tax
+                                /* Translators: under the till's total; %s is the tax in it */
+                                ? g_strdup_printf (_("Of which tax %s"), amount)
+                                /* Translators: under the till's total; %s is the tax added
+                                 * to the prices */
+                                : g_strdup_printf (_("Including %s of tax added to the prices"),
+                                                   amount);
+
+      gtk_label_set_text (self->tax_label, text);
     }
   gtk_stack_set_visible_child_name (self->basket_stack, n > 0 ? "lines" : "empty");
 
@@ -1442,6 +1478,9 @@ shop_settings_read_cb (GObject      *object,
       self->setting_payment = FALSE;
       stk_sell_view_select_payment (self, position);
       stk_sell_view_set_allow_negative_stock (self, shop.allow_negative_stock);
+      self->prices_include_tax = shop.prices_include_tax;
+      self->tax_rounding = shop.tax_rounding;
+      stk_sell_view_update (self);
     }
   stk_shop_settings_clear (&shop);
 
@@ -1789,6 +1828,7 @@ stk_sell_view_class_init (StkSellViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkSellView, receipt_revealer);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, last_sale_label);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, total_label);
+  gtk_widget_class_bind_template_child (widget_class, StkSellView, tax_label);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, clear_button);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, complete_button);
   gtk_widget_class_bind_template_child (widget_class, StkSellView, payment_dropdown);
@@ -1822,6 +1862,7 @@ stk_sell_view_init (StkSellView *self)
   GtkEventController *keys;
   GtkEventController *focus;
 
+  self->prices_include_tax = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
   stk_a11y_name_drop_down (self->payment_dropdown, _("Payment"));

@@ -425,7 +425,7 @@ static const char *const migrations[][MIGRATION_PARTS] = {
    * within a cent of the exact tax of its amount; total_cents is what the customer paid
    * for the line, tax included either way. A return takes back tax_cents of its line's
    * tax, never more than the line had. A close keeps the tax per payment method and
-   * per rate. */
+   * per rate (the closes before: all without tax). */
   {
     "CREATE TABLE tax_rates ("
     "  id INTEGER PRIMARY KEY,"
@@ -506,6 +506,10 @@ static const char *const migrations[][MIGRATION_PARTS] = {
     "  tax_cents INTEGER NOT NULL,"
     "  PRIMARY KEY (close_id, position)"
     ") STRICT, WITHOUT ROWID;"
+    /* Closes made before: everything they covered was sold without tax. */
+    "INSERT INTO day_close_taxes (close_id, position, name, rate_bp, total_cents, tax_cents)"
+    "  SELECT close_id, 0, '', NULL, sum (sales_cents - voids_cents - returns_cents), 0"
+    "  FROM day_close_methods GROUP BY close_id HAVING sum (sales + voids + returns) > 0;"
     "CREATE TRIGGER day_close_taxes_check BEFORE INSERT ON day_close_taxes"
     "  WHEN NEW.close_id IS NOT (SELECT max (id) FROM day_closes) "
     "BEGIN SELECT RAISE (ABORT, 'a close''s figures are written with it'); END;"

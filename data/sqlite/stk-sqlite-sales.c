@@ -170,7 +170,7 @@ stk_sqlite_item_tax (sqlite3  *db,
   return rc == SQLITE_ROW;
 }
 
-/* price × quantity − discount, FALSE when it does not fit (with room for tax added). */
+/* price × quantity − discount, FALSE when it does not fit. */
 static gboolean
 line_amount (gint64  quantity,
              gint64  price_cents,
@@ -181,7 +181,7 @@ line_amount (gint64  quantity,
 
   if (quantity <= 0 || price_cents < 0 || discount_cents < 0 ||
       !g_uint64_checked_mul (&gross, (guint64) quantity, (guint64) price_cents) ||
-      gross > G_MAXINT64 / 2 || (guint64) discount_cents > gross)
+      gross > G_MAXINT64 || (guint64) discount_cents > gross)
     return FALSE;
   *out_amount = (gint64) gross - discount_cents;
   return TRUE;
@@ -247,6 +247,12 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
     }
   if (!line->tax_given)
     tax = rate_bp < 0 ? 0 : stk_tax_line (amount, rate_bp, included);
+  if (!included && tax > G_MAXINT64 - amount)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The total of “%s” with its tax is too large."), line->code);
+      return 0;
+    }
 
   stmt = stk_db_stmt (db,
                       "INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at,"
@@ -739,10 +745,23 @@ stk_sqlite_item_by_scan (sqlite3      *db,
 
   if (out_pack != NULL)
     *out_pack = pack;
+  if (item_id != 0 ? stk_query_item_by_id (db, item_id, out, error)
+                   : stk_query_item_by_code (db, text, out, &local_error))
+    {
+      g_autofree char *tax_name = NULL;
+      gint64 price;
+
+      /* What the till adds up: the rate the sale would record now. */
+      if (has_table (db, "tax_rates") &&
+          !stk_sqlite_item_tax (db, out->id, &price, &out->tax_rate_bp, &tax_name, error))
+        {
+          stk_item_info_clear (out);
+          return FALSE;
+        }
+      return TRUE;
+    }
   if (item_id != 0)
-    return stk_query_item_by_id (db, item_id, out, error);
-  if (stk_query_item_by_code (db, text, out, &local_error))
-    return TRUE;
+    return FALSE;
   if (g_error_matches (local_error, STK_ERROR, STK_ERROR_NOT_FOUND))
     {
       set_no_such_code (error, STK_ERROR, STK_ERROR_NOT_FOUND, text);

@@ -69,7 +69,8 @@ G_BEGIN_DECLS
   " UNION ALL" \
   " SELECT l.tax_name, l.tax_rate_bp, -l.total_cents, -l.tax_cents" \
   "  FROM sale_voids v JOIN sales l ON l.id = v.sale_id" \
-  "  WHERE v.voided_at > (" pa ") AND v.voided_at <= (" la ")" \
+  "  WHERE v.voided_at > (" pa ")" \
+  "   AND v.voided_at <= (" la ")" \
   " UNION ALL" \
   " SELECT l.tax_name, l.tax_rate_bp, -r.refund_cents, -r.tax_cents" \
   "  FROM returns r JOIN sales l ON l.id = r.line_id" \

@@ -482,7 +482,7 @@ static const char *const migrations[][MIGRATION_PARTS] = {
     "    THEN RAISE (ABORT, 'a return cannot come before its sale')"
     "  WHEN NEW.quantity + (SELECT coalesce (sum (quantity), 0) FROM returns"
     "                       WHERE line_id = NEW.line_id)"
-    "       > (SELECT quantity FROM sales WHERE id = NEW.line_id)"
+    "       > (SELECT s.quantity FROM sales s WHERE s.id = NEW.line_id)"
     "    THEN RAISE (ABORT, 'more returned than sold on this line')"
     "  WHEN NEW.refund_cents + (SELECT coalesce (sum (refund_cents), 0) FROM returns"
     "                           WHERE line_id = NEW.line_id)"

@@ -1654,7 +1654,7 @@ print_day_report_text (const StkDayReport *report)
   g_ptr_array_add (cells, g_strdup (_("Net")));
   if (taxed)
     /* Translators: a column of the day's report: the tax in the net */
-    g_ptr_array_add (cells, g_strdup (_("Of which tax")));
+    g_ptr_array_add (cells, g_strdup (_("Tax")));
   for (guint i = 0; i <= report->methods->len; i++)
     {
       const StkDayMethod *m = i < report->methods->len ? g_ptr_array_index (report->methods, i) : NULL;

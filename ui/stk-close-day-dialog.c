@@ -175,7 +175,7 @@ fill_methods (StkCloseDayDialog *self)
     /* Translators: the columns of the Close the Day dialog's figures */
     N_("Payment"), N_("Sales"), N_("Amount"), N_("Voided"), N_("Refunded"), N_("Net"),
     /* Translators: a column of the Close the Day dialog's figures: the tax in the net */
-    N_("Of which tax"),
+    N_("Tax"),
   };
   gboolean taxed = stk_tax_parts_any (report->taxes);
   guint n = report->methods->len;

@@ -159,6 +159,11 @@ Test (tax_math, a_return_takes_back_its_share_and_the_last_the_rest)
   cr_assert_eq (stk_tax_return (total, tax, 0, 0, 999), 180);
   cr_assert_eq (stk_tax_return (total, 0, 0, 0, 999), 0);
   cr_assert_eq (stk_tax_return (total, tax, 900, 180, 99), 0);
+  /* Three returns of a third of a 0.03 line with 0.01 of tax: a third of a cent rounds
+   * to nothing twice, and the last takes back the cent. */
+  cr_assert_eq (stk_tax_return (3, 1, 0, 0, 1), 0);
+  cr_assert_eq (stk_tax_return (3, 1, 1, 0, 1), 0);
+  cr_assert_eq (stk_tax_return (3, 1, 2, 0, 1), 1);
 }
 
 Test (tax_math, rates_parse_and_format)

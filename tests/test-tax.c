@@ -20,6 +20,10 @@
 #include "stk-test-fixture.h"
 #include "stk-test-sqlite.h"
 
+/* 128-bit integers (GCC and Clang), for products of amounts and rates that never
+ * overflow. */
+__extension__ typedef __int128 Wide;
+
 static StkWriter *writer;
 static StkStore *store;
 
@@ -49,8 +53,8 @@ within_a_cent (gint64   amount,
                gboolean included,
                gint64   tax)
 {
-  __int128 den = included ? 10000 + rate : 10000;
-  __int128 diff = (__int128) tax * den - (__int128) amount * rate;
+  Wide den = included ? 10000 + rate : 10000;
+  Wide diff = (Wide) tax * den - (Wide) amount * rate;
 
   return (diff < 0 ? -diff : diff) < den;
 }
@@ -80,8 +84,8 @@ Test (tax_math, one_line_rounds_half_up)
         cr_assert (within_a_cent (amount, rate, TRUE, in));
         cr_assert (within_a_cent (amount, rate, FALSE, ex));
         /* Half up: 2 × |error| ≤ den. */
-        cr_assert ((2 * ((__int128) in * (10000 + rate) - (__int128) amount * rate)) <= 10000 + rate &&
-                   (2 * ((__int128) amount * rate - (__int128) in * (10000 + rate))) < 10000 + rate);
+        cr_assert ((2 * ((Wide) in * (10000 + rate) - (Wide) amount * rate)) <= 10000 + rate &&
+                   (2 * ((Wide) amount * rate - (Wide) in * (10000 + rate))) < 10000 + rate);
       }
 }
 
@@ -123,7 +127,7 @@ Test (tax_math, per_receipt_holds_its_promises_on_random_receipts)
       stk_tax_lines (amounts, rates, n, included, STK_TAX_ROUND_RECEIPT, taxes);
       for (guint k = 0; k < G_N_ELEMENTS (choice); k++)
         {
-          __int128 exact = 0;
+          Wide exact = 0;
           gint64 sum = 0, den = included ? 10000 + choice[k] : 10000;
 
           for (guint i = 0; i < n; i++)
@@ -135,7 +139,7 @@ Test (tax_math, per_receipt_holds_its_promises_on_random_receipts)
                   cr_assert (within_a_cent (amounts[i], rates[i], included, taxes[i]),
                              "line %u: %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT, i,
                              amounts[i], rates[i]);
-                exact += (__int128) amounts[i] * MAX (choice[k], 0);
+                exact += (Wide) amounts[i] * MAX (choice[k], 0);
                 sum += taxes[i];
               }
           /* The rate's tax is the receipt's amount at that rate, rounded once. */

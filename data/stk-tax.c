@@ -290,3 +290,97 @@ stk_tax_parts_any (GPtrArray *parts)
       return TRUE;
   return FALSE;
 }
+
+static void
+tax_report_rate_free (StkTaxReportRate *rate)
+{
+  if (rate == NULL)
+    return;
+  g_free (rate->name);
+  g_free (rate);
+}
+
+StkTaxReport *
+stk_tax_report_new (gint64 from_us,
+                    gint64 to_us)
+{
+  StkTaxReport *report = g_new0 (StkTaxReport, 1);
+
+  report->from_us = from_us;
+  report->to_us = to_us;
+  report->rates = g_ptr_array_new_with_free_func ((GDestroyNotify) tax_report_rate_free);
+  report->total.name = g_strdup ("");
+  report->total.rate_bp = -1;
+  return report;
+}
+
+void
+stk_tax_report_free (StkTaxReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->rates, g_ptr_array_unref);
+  g_free (report->total.name);
+  g_free (report);
+}
+
+StkTaxReportRate *
+stk_tax_report_add (StkTaxReport *report,
+                    const char   *name,
+                    gint64        rate_bp)
+{
+  StkTaxReportRate *rate;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  rate = g_new0 (StkTaxReportRate, 1);
+  rate->name = g_strdup (name != NULL ? name : "");
+  rate->rate_bp = rate_bp < 0 ? -1 : rate_bp;
+  g_ptr_array_add (report->rates, rate);
+  return rate;
+}
+
+static void
+tax_report_rate_net (StkTaxReportRate *r)
+{
+  r->net_cents = r->sales_cents - r->voids_cents - r->returns_cents;
+  r->net_tax_cents = r->sales_tax_cents - r->voids_tax_cents - r->returns_tax_cents;
+  r->net_taxable_cents = r->net_cents - r->net_tax_cents;
+}
+
+void
+stk_tax_report_sum (StkTaxReport *report)
+{
+  StkTaxReportRate *t;
+
+  g_return_if_fail (report != NULL);
+
+  t = &report->total;
+  t->sales_cents = t->sales_tax_cents = 0;
+  t->voids_cents = t->voids_tax_cents = 0;
+  t->returns_cents = t->returns_tax_cents = 0;
+  for (guint i = 0; i < report->rates->len; i++)
+    {
+      StkTaxReportRate *r = g_ptr_array_index (report->rates, i);
+
+      tax_report_rate_net (r);
+      t->sales_cents += r->sales_cents;
+      t->sales_tax_cents += r->sales_tax_cents;
+      t->voids_cents += r->voids_cents;
+      t->voids_tax_cents += r->voids_tax_cents;
+      t->returns_cents += r->returns_cents;
+      t->returns_tax_cents += r->returns_tax_cents;
+    }
+  tax_report_rate_net (t);
+}
+
+gboolean
+stk_tax_report_any (const StkTaxReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  for (guint i = 0; i < report->rates->len; i++)
+    if (((StkTaxReportRate *) g_ptr_array_index (report->rates, i))->rate_bp >= 0)
+      return TRUE;
+  return FALSE;
+}

@@ -517,6 +517,8 @@ tax_row_new (StkReportsView         *self,
   GtkWidget *figures = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
   g_autofree char *rate_text = NULL;
 
+  /* A rate's name is the shop's text, not markup ("Food & drink"). */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   if (total)
     /* Translators: the last row of Tax by Rate in the Reports view */
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), C_("tax by rate", "Total"));

@@ -38,7 +38,7 @@ submit (StkOp *op)
   return stk_op_get_row_id (owned);
 }
 
-/* AA 12.20 at its own "VAT 22" (22 %), BB 11.00 at the shop's default "VAT 10" (10 %)
+/* AA 12.20 at its own "VAT 22" (22 %), BB 11.00 at the shop's default (10 %)
  * once set, CC 5.00 (no tax until then). */
 static void
 setup (void)
@@ -53,7 +53,7 @@ setup (void)
   submit (stk_op_record_movement ("BB", STK_MOVEMENT_RECEIVE, 50, "", 0));
   submit (stk_op_record_movement ("CC", STK_MOVEMENT_RECEIVE, 50, "", 0));
   vat22 = submit (stk_op_save_tax_rate (0, "VAT 22", 2200));
-  vat10 = submit (stk_op_save_tax_rate (0, "VAT 10", 1000));
+  vat10 = submit (stk_op_save_tax_rate (0, "Food & <b>drink</b>", 1000));
   submit (stk_op_set_item_tax_rate (aa, vat22));
 }
 
@@ -194,7 +194,7 @@ Test (tax_by_rate, a_row_per_rate_with_taxable_tax_and_total)
   rows = tax_rows (view);
   cr_assert_str_eq (rows,
                     "VAT 22|22 %|20.00|4.40|24.40\n"
-                    "VAT 10|10 %|10.00|1.00|11.00\n"
+                    "Food & <b>drink</b>|10 %|10.00|1.00|11.00\n"
                     "No tax||5.00|0.00|5.00\n"
                     "Total||35.00|5.40|40.40\n");
 

@@ -129,19 +129,22 @@ stk_tax_name_check (const char  *name,
   return TRUE;
 }
 
+/* 128-bit integers (GCC and Clang); __extension__ keeps -Wpedantic quiet. */
+__extension__ typedef __int128 StkInt128;
+
 /* num ÷ den rounded half up, num >= 0, den > 0. */
 static gint64
-div_round (__int128 num,
-           __int128 den)
+div_round (StkInt128 num,
+           StkInt128 den)
 {
   return (gint64) ((2 * num + den) / (2 * den));
 }
 
-static __int128
+static StkInt128
 tax_denominator (gint64   rate_bp,
                  gboolean included)
 {
-  return included ? (__int128) STK_TAX_RATE_MAX_BP + rate_bp : STK_TAX_RATE_MAX_BP;
+  return included ? (StkInt128) STK_TAX_RATE_MAX_BP + rate_bp : STK_TAX_RATE_MAX_BP;
 }
 
 gint64
@@ -152,7 +155,7 @@ stk_tax_line (gint64   amount_cents,
   g_return_val_if_fail (amount_cents >= 0, 0);
   g_return_val_if_fail (rate_bp >= 0 && rate_bp <= STK_TAX_RATE_MAX_BP, 0);
 
-  return div_round ((__int128) amount_cents * rate_bp, tax_denominator (rate_bp, included));
+  return div_round ((StkInt128) amount_cents * rate_bp, tax_denominator (rate_bp, included));
 }
 
 void
@@ -178,7 +181,7 @@ stk_tax_lines (const gint64   *amounts_cents,
   done = g_new0 (gboolean, n);
   for (guint i = 0; i < n; i++)
     {
-      __int128 den, sum = 0;
+      StkInt128 den, sum = 0;
       gint64 total, given = 0;
 
       if (done[i] || rates_bp[i] < 0)
@@ -187,7 +190,7 @@ stk_tax_lines (const gint64   *amounts_cents,
       for (guint j = i; j < n; j++)
         if (!done[j] && rates_bp[j] == rates_bp[i])
           {
-            __int128 exact = (__int128) amounts_cents[j] * rates_bp[j];
+            StkInt128 exact = (StkInt128) amounts_cents[j] * rates_bp[j];
 
             sum += exact;
             taxes_cents[j] = (gint64) (exact / den);
@@ -196,13 +199,13 @@ stk_tax_lines (const gint64   *amounts_cents,
       total = div_round (sum, den);
       while (given < total)
         {
-          __int128 best = -1;
+          StkInt128 best = -1;
           guint best_j = i;
 
           for (guint j = i; j < n; j++)
             if (!done[j] && rates_bp[j] == rates_bp[i])
               {
-                __int128 rest = (__int128) amounts_cents[j] * rates_bp[j] - (__int128) taxes_cents[j] * den;
+                StkInt128 rest = (StkInt128) amounts_cents[j] * rates_bp[j] - (StkInt128) taxes_cents[j] * den;
 
                 /* A line already raised has rest < 0 and is not raised twice. */
                 if (rest > best)
@@ -236,7 +239,7 @@ stk_tax_return (gint64 line_total_cents,
     return 0;
   if (refunded_cents + refund_cents >= line_total_cents)
     return left;
-  tax = div_round ((__int128) refund_cents * line_tax_cents, line_total_cents);
+  tax = div_round ((StkInt128) refund_cents * line_tax_cents, line_total_cents);
   return MIN (tax, left);
 }
 

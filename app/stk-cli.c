@@ -41,7 +41,7 @@
 #define MAX_GENERATE_SKUS  10000000
 #define MAX_GENERATE_SALES 100000000
 
-#define MAX_OPTIONS 4
+#define MAX_OPTIONS 6
 
 typedef struct
 {
@@ -1882,6 +1882,223 @@ cli_report_closes (StkCli *cli)
   return STK_CLI_EXIT_OK;
 }
 
+/* "22 %" for a rate, "No tax" for none. */
+static char *
+format_tax_rate_label (const StkTaxReportRate *r)
+{
+  /* Translators: the rate of sale lines without tax in the tax report */
+  return r->rate_bp < 0 ? g_strdup (_("No tax")) : stk_tax_rate_format (r->rate_bp);
+}
+
+static void
+json_append_tax_figures (GString                *json,
+                         const StkTaxReportRate *r)
+{
+  g_string_append_printf (json,
+                          "\"sales_cents\": %" G_GINT64_FORMAT ", \"sales_tax_cents\": %" G_GINT64_FORMAT
+                          ", \"voids_cents\": %" G_GINT64_FORMAT ", \"voids_tax_cents\": %" G_GINT64_FORMAT
+                          ", \"returns_cents\": %" G_GINT64_FORMAT
+                          ", \"returns_tax_cents\": %" G_GINT64_FORMAT
+                          ", \"net_cents\": %" G_GINT64_FORMAT ", \"net_tax_cents\": %" G_GINT64_FORMAT
+                          ", \"net_taxable_cents\": %" G_GINT64_FORMAT,
+                          r->sales_cents, r->sales_tax_cents, r->voids_cents, r->voids_tax_cents,
+                          r->returns_cents, r->returns_tax_cents, r->net_cents, r->net_tax_cents,
+                          r->net_taxable_cents);
+}
+
+static void
+print_tax_report_json (const StkTaxReport *report)
+{
+  g_autoptr(GString) json = g_string_new ("{\n  \"from\": ");
+
+  json_append_time (json, report->from_us);
+  g_string_append (json, ",\n  \"to\": ");
+  json_append_time (json, report->to_us);
+  g_string_append (json, ",\n  \"rates\": [");
+  for (guint i = 0; i < report->rates->len; i++)
+    {
+      const StkTaxReportRate *r = g_ptr_array_index (report->rates, i);
+
+      g_string_append_printf (json, "%s\n    {\"name\": ", i > 0 ? "," : "");
+      if (r->rate_bp < 0)
+        g_string_append (json, "null, \"rate_bp\": null, ");
+      else
+        {
+          json_append_string (json, r->name);
+          g_string_append_printf (json, ", \"rate_bp\": %" G_GINT64_FORMAT ", ", r->rate_bp);
+        }
+      json_append_tax_figures (json, r);
+      g_string_append (json, "}");
+    }
+  g_string_append (json, report->rates->len > 0 ? "\n  ],\n  \"total\": {" : "],\n  \"total\": {");
+  json_append_tax_figures (json, &report->total);
+  g_string_append (json, "}\n}\n");
+  fputs (json->str, stdout);
+}
+
+static void
+print_tax_report_text (const StkTaxReport *report)
+{
+  g_autoptr(GDateTime) from = g_date_time_new_from_unix_local (report->from_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) last = g_date_time_new_from_unix_local (report->to_us / G_USEC_PER_SEC - 1);
+  g_autofree char *from_text = g_date_time_format (from, "%Y-%m-%d");
+  g_autofree char *last_text = g_date_time_format (last, "%Y-%m-%d");
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  const guint n_cols = 8;
+
+  /* Translators: the heading of the tax report, "Tax from 2026-12-01 to 2026-12-31" */
+  g_print (_("Tax from %s to %s\n"), from_text, last_text);
+  g_print (_("Sales by the day they were sold, with their voids; returns by the day they were made.\n\n"));
+  if (report->rates->len == 0)
+    {
+      g_print (_("Nothing was sold nor returned in this period.\n"));
+      return;
+    }
+  /* Translators: the columns of the tax report */
+  g_ptr_array_add (cells, g_strdup (C_("tax report", "Name")));
+  g_ptr_array_add (cells, g_strdup (C_("tax report", "Rate")));
+  g_ptr_array_add (cells, g_strdup (C_("tax report", "Sales")));
+  g_ptr_array_add (cells, g_strdup (C_("tax report", "Voided")));
+  g_ptr_array_add (cells, g_strdup (C_("tax report", "Returned")));
+  g_ptr_array_add (cells, g_strdup (C_("tax report", "Net")));
+  g_ptr_array_add (cells, g_strdup (C_("tax report", "Taxable")));
+  g_ptr_array_add (cells, g_strdup (C_("tax report", "Tax")));
+  for (guint i = 0; i <= report->rates->len; i++)
+    {
+      const StkTaxReportRate *r = i < report->rates->len ? g_ptr_array_index (report->rates, i)
+                                                         : &report->total;
+
+      if (i == report->rates->len)
+        {
+          /* Translators: the last row of the tax report */
+          g_ptr_array_add (cells, g_strdup (C_("tax report", "Total")));
+          g_ptr_array_add (cells, g_strdup (""));
+        }
+      else
+        {
+          g_ptr_array_add (cells, g_strdup (r->rate_bp < 0 ? "" : r->name));
+          g_ptr_array_add (cells, format_tax_rate_label (r));
+        }
+      g_ptr_array_add (cells, stk_format_money (r->sales_cents));
+      g_ptr_array_add (cells, format_minus (r->voids_cents));
+      g_ptr_array_add (cells, format_minus (r->returns_cents));
+      g_ptr_array_add (cells, stk_format_money (r->net_cents));
+      g_ptr_array_add (cells, stk_format_money (r->net_taxable_cents));
+      g_ptr_array_add (cells, stk_format_money (r->net_tax_cents));
+    }
+  print_table (cells, n_cols, 2, TRUE);
+}
+
+/* @text (2026-12-07) as the local midnight that starts that day, or (@next) the next
+ * day; FALSE when it is not a date. */
+static gboolean
+parse_date_us (const char *text,
+               gboolean    next,
+               gint64     *out_us)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) day = NULL;
+  int year, month, dd;
+
+  if (!parse_date (text, &year, &month, &dd) ||
+      (start = g_date_time_new_local (year, month, dd, 0, 0, 0)) == NULL)
+    return FALSE;
+  if (next)
+    {
+      int y, m, d;
+
+      day = g_date_time_add_days (start, 1);
+      g_date_time_get_ymd (day, &y, &m, &d);
+      g_clear_pointer (&start, g_date_time_unref);
+      start = g_date_time_new_local (y, m, d, 0, 0, 0);
+      if (start == NULL)
+        return FALSE;
+    }
+  *out_us = g_date_time_to_unix (start) * G_USEC_PER_SEC;
+  return TRUE;
+}
+
+/* The taxable amount and the tax per rate from --from to --to (each a local date, both
+ * included; this month by default). */
+static int
+cli_report_tax (StkCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkTaxReport) report = NULL;
+  const StkCliOption *from = cli_get_option (cli, "--from");
+  const StkCliOption *to = cli_get_option (cli, "--to");
+  gint64 from_us = 0, to_us = 0;
+
+  if (cli_get_option (cli, "--date") != NULL || cli_get_option (cli, "--close") != NULL ||
+      cli_get_option (cli, "--pdf") != NULL)
+    return cli_command_usage_error (cli, _("The tax report takes only --from, --to and --json."));
+  if (from != NULL && !parse_date_us (from->value, FALSE, &from_us))
+    {
+      g_autofree char *message = g_strdup_printf (_("--from: “%s” is not a date like 2026-12-31."),
+                                                  from->value);
+      return cli_command_usage_error (cli, message);
+    }
+  if (to != NULL && !parse_date_us (to->value, TRUE, &to_us))
+    {
+      g_autofree char *message = g_strdup_printf (_("--to: “%s” is not a date like 2026-12-31."),
+                                                  to->value);
+      return cli_command_usage_error (cli, message);
+    }
+  if (from == NULL || to == NULL)
+    {
+      /* This month: from its first day to its last, or around the date given. */
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr(GDateTime) first = NULL;
+      g_autoptr(GDateTime) next = NULL;
+
+      first = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now), 1,
+                                     0, 0, 0);
+      next = g_date_time_add_months (first, 1);
+      if (from == NULL && to != NULL)
+        {
+          g_autoptr(GDateTime) before = g_date_time_new_from_unix_local (to_us / G_USEC_PER_SEC - 1);
+
+          g_clear_pointer (&first, g_date_time_unref);
+          first = g_date_time_new_local (g_date_time_get_year (before),
+                                         g_date_time_get_month (before), 1, 0, 0, 0);
+        }
+      if (from == NULL)
+        from_us = g_date_time_to_unix (first) * G_USEC_PER_SEC;
+      if (to == NULL)
+        {
+          if (from != NULL)
+            {
+              g_autoptr(GDateTime) start = g_date_time_new_from_unix_local (from_us / G_USEC_PER_SEC);
+              g_autoptr(GDateTime) month = g_date_time_new_local (g_date_time_get_year (start),
+                                                                  g_date_time_get_month (start),
+                                                                  1, 0, 0, 0);
+
+              g_clear_pointer (&next, g_date_time_unref);
+              next = g_date_time_add_months (month, 1);
+            }
+          to_us = g_date_time_to_unix (next) * G_USEC_PER_SEC;
+        }
+    }
+  if (from_us >= to_us)
+    {
+      g_set_error (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("--from %s comes after --to %s."), from != NULL ? from->value : "",
+                   to != NULL ? to->value : "");
+      return cli_fail_input (error);
+    }
+
+  if (!cli_check_inventory (cli, FALSE, &error) ||
+      !(store = cli_open_store (cli, &error)) ||
+      !(report = stk_store_tax_report (store, from_us, to_us, &error)))
+    return cli_fail (error);
+  if (cli_get_option (cli, "--json") != NULL)
+    print_tax_report_json (report);
+  else
+    print_tax_report_text (report);
+  return STK_CLI_EXIT_OK;
+}
+
 static int
 cli_report (StkCli  *cli,
             char   **args,
@@ -1898,13 +2115,18 @@ cli_report (StkCli  *cli,
 
   if (g_str_equal (args[0], "closes"))
     {
-      if (date != NULL || close != NULL || pdf != NULL)
+      if (date != NULL || close != NULL || pdf != NULL ||
+          cli_get_option (cli, "--from") != NULL || cli_get_option (cli, "--to") != NULL)
         return cli_command_usage_error (cli, _("The list of closes takes only --json."));
       return cli_report_closes (cli);
     }
+  if (g_str_equal (args[0], "tax"))
+    return cli_report_tax (cli);
+  if (cli_get_option (cli, "--from") != NULL || cli_get_option (cli, "--to") != NULL)
+    return cli_command_usage_error (cli, _("--from and --to are for the tax report."));
   if (!g_str_equal (args[0], "day"))
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a report (day, closes)."),
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a report (day, closes, tax)."),
                                                   args[0]);
       return cli_command_usage_error (cli, message);
     }
@@ -2195,8 +2417,8 @@ static const StkCliCommand commands[] = {
     0, 0, cli_close_day, { "--counted-cash=", "--note=", "--json", "--pdf=", NULL },
   },
   {
-    "report", N_("day [OPTIONS] | closes [--json]"),
-    N_("Print the day’s report, or the list of closes"),
+    "report", N_("day [OPTIONS] | closes [--json] | tax [--from DATE] [--to DATE] [--json]"),
+    N_("Print the day’s report, the list of closes, or the tax by rate"),
     N_("“report closes” lists every close of the day, newest first: its number, when it was "
        "made, its sales, the net, the cash expected and counted, and the difference.\n"
        "\n"
@@ -2206,13 +2428,20 @@ static const StkCliCommand commands[] = {
        "the net; then the cash expected in the drawer and, for a close, the cash counted "
        "and the difference. No close on DATE, or no close N, exits with status 65.\n"
        "\n"
+       "“report tax” prints, per tax rate, the sales, what was voided and returned, the "
+       "taxable amount and the tax, from --from to --to (local dates, both included; this "
+       "month by default). Sales count on the day they were sold, with their voids; returns "
+       "on the day they were made. --from after --to exits with status 65.\n"
+       "\n"
        "Options:\n"
        "  --date DATE   The last close made on DATE\n"
        "  --close N     Close number N\n"
+       "  --from DATE   The tax report’s first day\n"
+       "  --to DATE     The tax report’s last day\n"
        "  --json        Print the report as a JSON object\n"
        "  --pdf FILE    Also write the report as a PDF, as the window saves it (FILE\n"
        "                is replaced)"),
-    1, 1, cli_report, { "--date=", "--close=", "--json", "--pdf=", NULL },
+    1, 1, cli_report, { "--date=", "--close=", "--json", "--pdf=", "--from=", "--to=", NULL },
   },
 };
 

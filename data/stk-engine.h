@@ -186,6 +186,11 @@ struct _StkEngine
                                    gint64           item_id,
                                    gint64          *out_rate_id,
                                    GError         **error);
+  /* The tax report of [@from_us, @to_us) (stk-tax.h). */
+  StkTaxReport  *(*tax_report)    (StkEngineConn   *conn,
+                                   gint64           from_us,
+                                   gint64           to_us,
+                                   GError         **error);
   StkDayReport  *(*day_report)    (StkEngineConn   *conn,
                                    gint64           close_id,
                                    GError         **error);

@@ -1412,6 +1412,66 @@ stk_store_list_tax_rates_finish (StkStore      *store,
   return read_finish (store, result, STK_FUNC_TAG (stk_store_list_tax_rates_async), error);
 }
 
+typedef struct
+{
+  gint64 from_us;
+  gint64 to_us;
+} TaxReportArgs;
+
+static gpointer
+tax_report_read (StkStore      *store,
+                 StkEngineConn *db,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  const TaxReportArgs *args = data;
+
+  return stk_store_get_engine (store)->tax_report (db, args->from_us, args->to_us, error);
+}
+
+StkTaxReport *
+stk_store_tax_report (StkStore  *store,
+                      gint64     from_us,
+                      gint64     to_us,
+                      GError   **error)
+{
+  TaxReportArgs args = { from_us, to_us };
+
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (from_us <= to_us, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return run_read (store, tax_report_read, &args, NULL, error);
+}
+
+void
+stk_store_tax_report_async (StkStore            *store,
+                            gint64               from_us,
+                            gint64               to_us,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  TaxReportArgs args = { from_us, to_us };
+
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (from_us <= to_us);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_tax_report_async), "[stocktake] tax report",
+              tax_report_read, g_memdup2 (&args, sizeof args), g_free,
+              (GDestroyNotify) stk_tax_report_free, cancellable, callback, user_data);
+}
+
+StkTaxReport *
+stk_store_tax_report_finish (StkStore      *store,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_tax_report_async), error);
+}
+
 static gpointer
 item_tax_rate_read (StkStore      *store,
                     StkEngineConn *db,

@@ -263,6 +263,22 @@ void            stk_store_list_tax_rates_async  (StkStore            *store,
 GPtrArray      *stk_store_list_tax_rates_finish (StkStore            *store,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+/* The tax report of [@from_us, @to_us) (StkTaxReport, stk-tax.h, which says what
+ * counts in a period): per rate, sales, voids and returns, the net taxable amount and
+ * the net tax. Every line is untaxed before format 9. */
+StkTaxReport   *stk_store_tax_report            (StkStore            *store,
+                                                 gint64               from_us,
+                                                 gint64               to_us,
+                                                 GError             **error);
+void            stk_store_tax_report_async      (StkStore            *store,
+                                                 gint64               from_us,
+                                                 gint64               to_us,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+StkTaxReport   *stk_store_tax_report_finish     (StkStore            *store,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 /* Item @item_id's own tax rate (a rate's id), 0 when it follows the shop's default;
  * STK_ERROR_NOT_FOUND when there is no such item. */
 gboolean        stk_store_get_item_tax_rate     (StkStore            *store,

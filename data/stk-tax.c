@@ -11,10 +11,6 @@
 #include "stk-error.h"
 #include "stk-format.h"
 
-/* 128-bit integers (GCC and Clang), for products of amounts and rates that never
- * overflow. */
-__extension__ typedef __int128 Wide;
-
 void
 stk_tax_rate_free (StkTaxRate *rate)
 {
@@ -133,19 +129,22 @@ stk_tax_name_check (const char  *name,
   return TRUE;
 }
 
+/* 128-bit integers (GCC and Clang); __extension__ keeps -Wpedantic quiet. */
+__extension__ typedef __int128 StkInt128;
+
 /* num ÷ den rounded half up, num >= 0, den > 0. */
 static gint64
-div_round (Wide num,
-           Wide den)
+div_round (StkInt128 num,
+           StkInt128 den)
 {
   return (gint64) ((2 * num + den) / (2 * den));
 }
 
-static Wide
+static StkInt128
 tax_denominator (gint64   rate_bp,
                  gboolean included)
 {
-  return included ? (Wide) STK_TAX_RATE_MAX_BP + rate_bp : STK_TAX_RATE_MAX_BP;
+  return included ? (StkInt128) STK_TAX_RATE_MAX_BP + rate_bp : STK_TAX_RATE_MAX_BP;
 }
 
 gint64
@@ -156,7 +155,7 @@ stk_tax_line (gint64   amount_cents,
   g_return_val_if_fail (amount_cents >= 0, 0);
   g_return_val_if_fail (rate_bp >= 0 && rate_bp <= STK_TAX_RATE_MAX_BP, 0);
 
-  return div_round ((Wide) amount_cents * rate_bp, tax_denominator (rate_bp, included));
+  return div_round ((StkInt128) amount_cents * rate_bp, tax_denominator (rate_bp, included));
 }
 
 void
@@ -182,7 +181,7 @@ stk_tax_lines (const gint64   *amounts_cents,
   done = g_new0 (gboolean, n);
   for (guint i = 0; i < n; i++)
     {
-      Wide den, sum = 0;
+      StkInt128 den, sum = 0;
       gint64 total, given = 0;
 
       if (done[i] || rates_bp[i] < 0)
@@ -191,7 +190,7 @@ stk_tax_lines (const gint64   *amounts_cents,
       for (guint j = i; j < n; j++)
         if (!done[j] && rates_bp[j] == rates_bp[i])
           {
-            Wide exact = (Wide) amounts_cents[j] * rates_bp[j];
+            StkInt128 exact = (StkInt128) amounts_cents[j] * rates_bp[j];
 
             sum += exact;
             taxes_cents[j] = (gint64) (exact / den);
@@ -200,13 +199,13 @@ stk_tax_lines (const gint64   *amounts_cents,
       total = div_round (sum, den);
       while (given < total)
         {
-          Wide best = -1;
+          StkInt128 best = -1;
           guint best_j = i;
 
           for (guint j = i; j < n; j++)
             if (!done[j] && rates_bp[j] == rates_bp[i])
               {
-                Wide rest = (Wide) amounts_cents[j] * rates_bp[j] - (Wide) taxes_cents[j] * den;
+                StkInt128 rest = (StkInt128) amounts_cents[j] * rates_bp[j] - (StkInt128) taxes_cents[j] * den;
 
                 /* A line already raised has rest < 0 and is not raised twice. */
                 if (rest > best)
@@ -240,7 +239,7 @@ stk_tax_return (gint64 line_total_cents,
     return 0;
   if (refunded_cents + refund_cents >= line_total_cents)
     return left;
-  tax = div_round ((Wide) refund_cents * line_tax_cents, line_total_cents);
+  tax = div_round ((StkInt128) refund_cents * line_tax_cents, line_total_cents);
   return MIN (tax, left);
 }
 
@@ -291,6 +290,100 @@ stk_tax_parts_any (GPtrArray *parts)
 {
   for (guint i = 0; parts != NULL && i < parts->len; i++)
     if (((StkTaxPart *) g_ptr_array_index (parts, i))->rate_bp >= 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+tax_report_rate_free (StkTaxReportRate *rate)
+{
+  if (rate == NULL)
+    return;
+  g_free (rate->name);
+  g_free (rate);
+}
+
+StkTaxReport *
+stk_tax_report_new (gint64 from_us,
+                    gint64 to_us)
+{
+  StkTaxReport *report = g_new0 (StkTaxReport, 1);
+
+  report->from_us = from_us;
+  report->to_us = to_us;
+  report->rates = g_ptr_array_new_with_free_func ((GDestroyNotify) tax_report_rate_free);
+  report->total.name = g_strdup ("");
+  report->total.rate_bp = -1;
+  return report;
+}
+
+void
+stk_tax_report_free (StkTaxReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->rates, g_ptr_array_unref);
+  g_free (report->total.name);
+  g_free (report);
+}
+
+StkTaxReportRate *
+stk_tax_report_add (StkTaxReport *report,
+                    const char   *name,
+                    gint64        rate_bp)
+{
+  StkTaxReportRate *rate;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  rate = g_new0 (StkTaxReportRate, 1);
+  rate->name = g_strdup (name != NULL ? name : "");
+  rate->rate_bp = rate_bp < 0 ? -1 : rate_bp;
+  g_ptr_array_add (report->rates, rate);
+  return rate;
+}
+
+static void
+tax_report_rate_net (StkTaxReportRate *r)
+{
+  r->net_cents = r->sales_cents - r->voids_cents - r->returns_cents;
+  r->net_tax_cents = r->sales_tax_cents - r->voids_tax_cents - r->returns_tax_cents;
+  r->net_taxable_cents = r->net_cents - r->net_tax_cents;
+}
+
+void
+stk_tax_report_sum (StkTaxReport *report)
+{
+  StkTaxReportRate *t;
+
+  g_return_if_fail (report != NULL);
+
+  t = &report->total;
+  t->sales_cents = t->sales_tax_cents = 0;
+  t->voids_cents = t->voids_tax_cents = 0;
+  t->returns_cents = t->returns_tax_cents = 0;
+  for (guint i = 0; i < report->rates->len; i++)
+    {
+      StkTaxReportRate *r = g_ptr_array_index (report->rates, i);
+
+      tax_report_rate_net (r);
+      t->sales_cents += r->sales_cents;
+      t->sales_tax_cents += r->sales_tax_cents;
+      t->voids_cents += r->voids_cents;
+      t->voids_tax_cents += r->voids_tax_cents;
+      t->returns_cents += r->returns_cents;
+      t->returns_tax_cents += r->returns_tax_cents;
+    }
+  tax_report_rate_net (t);
+}
+
+gboolean
+stk_tax_report_any (const StkTaxReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  for (guint i = 0; i < report->rates->len; i++)
+    if (((StkTaxReportRate *) g_ptr_array_index (report->rates, i))->rate_bp >= 0)
       return TRUE;
   return FALSE;
 }

@@ -105,4 +105,56 @@ void     stk_tax_parts_add      (GPtrArray   *parts,
 /* Whether @parts (StkTaxPart*) name any tax at all (a part with a rate). */
 gboolean stk_tax_parts_any      (GPtrArray   *parts);
 
+/* The tax report (stk_store_tax_report()): for a period [from, to), per rate, the
+ * taxable amount and the tax.
+ *
+ * The rule: sales count by the time they were sold. A line sold in the period counts
+ * in "sales" with its total (tax included) and its tax; a line of a voided sale sold in
+ * the period counts in "sales" and again in "voids" (whenever it was voided), so that
+ * voiding takes it off the period it was sold in, not the one it was voided in. A
+ * return counts by the time it was made: in the period it was made in, under its
+ * line's rate, with what it refunded and the tax it took back. Net = sales − voids −
+ * returns; the net taxable amount = net total − net tax. A line is under the name and
+ * rate it was sold at (changing a rate later never moves a sale); lines without tax
+ * (and every line of an inventory before format 9) are under rate_bp −1, name "".
+ * Amounts are integer cents. */
+typedef struct
+{
+  char   *name;                /* as the lines were sold with; "" for no tax */
+  gint64  rate_bp;             /* -1: no tax */
+  gint64  sales_cents;         /* totals of the lines sold, tax included */
+  gint64  sales_tax_cents;     /* the tax in them */
+  gint64  voids_cents;         /* of those, voided */
+  gint64  voids_tax_cents;
+  gint64  returns_cents;       /* refunded by the returns made in the period */
+  gint64  returns_tax_cents;   /* the tax they took back */
+  gint64  net_cents;           /* sales − voids − returns */
+  gint64  net_tax_cents;       /* the tax in net_cents */
+  gint64  net_taxable_cents;   /* net_cents − net_tax_cents */
+} StkTaxReportRate;
+
+typedef struct
+{
+  gint64            from_us;   /* the period, [from_us, to_us) */
+  gint64            to_us;
+  GPtrArray        *rates;     /* StkTaxReportRate*: the biggest rate first, then by
+                                * name; "no tax" last */
+  StkTaxReportRate  total;     /* the sums over @rates (name "", rate_bp -1) */
+} StkTaxReport;
+
+StkTaxReport *stk_tax_report_new       (gint64               from_us,
+                                        gint64               to_us);
+void          stk_tax_report_free      (StkTaxReport        *report);
+/* Appends a rate's sales, voids and returns (its net figures are computed by
+ * stk_tax_report_sum()). */
+StkTaxReportRate *stk_tax_report_add   (StkTaxReport        *report,
+                                        const char          *name,
+                                        gint64               rate_bp);
+/* Each rate's net figures, and the totals. */
+void          stk_tax_report_sum       (StkTaxReport        *report);
+/* Whether the period has a line with a tax rate (sold, voided or returned in it). */
+gboolean      stk_tax_report_any       (const StkTaxReport  *report);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StkTaxReport, stk_tax_report_free)
+
 G_END_DECLS

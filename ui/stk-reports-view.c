@@ -13,6 +13,7 @@
 #include "stk-query.h"
 #include "stk-reads.h"
 #include "stk-receipt.h"
+#include "stk-tax.h"
 
 #define TOP_SELLERS_LIMIT 10
 /* The newest closes of the day listed (the older ones: `stocktake report day`). */
@@ -78,9 +79,11 @@ struct _StkReportsView
   StkStore        *store;
   GCancellable    *cancellable;   /* the query under way, cancelled by a newer one */
   GCancellable    *closes_cancellable; /* the list of closes being read, likewise */
+  GCancellable    *tax_cancellable;    /* the tax by rate being read, likewise */
   guint            days;
   guint            loading : 1;     /* the report's query */
   guint            closes_loading : 1;
+  guint            tax_loading : 1;
   guint            has_report : 1;
   guint            stale : 1;       /* a reload waits for the view to be shown */
 
@@ -89,6 +92,9 @@ struct _StkReportsView
   GArray          *closes;          /* StkDayCloseSummary, as listed (row i = closes[i]) */
   GtkSizeGroup    *net_group;       /* the closes' columns line up from row to row */
   GtkSizeGroup    *difference_group;
+  GtkSizeGroup    *taxable_group;   /* the tax rows' columns line up likewise */
+  GtkSizeGroup    *tax_group;
+  GtkSizeGroup    *tax_total_group;
 
   /* Template widgets */
   GtkWidget       *scroller;
@@ -122,6 +128,10 @@ struct _StkReportsView
   GtkWidget       *closes_box;
   GtkLabel        *closes_error_label;
   GtkListBox      *closes_list;
+  GtkWidget       *tax_box;
+  GtkLabel        *tax_caption;
+  GtkLabel        *tax_error_label;
+  GtkListBox      *tax_list;
 };
 
 G_DEFINE_FINAL_TYPE (StkReportsView, stk_reports_view, GTK_TYPE_WIDGET)
@@ -156,7 +166,18 @@ reload_data_free (ReloadData *data)
 static gboolean
 is_loading (StkReportsView *self)
 {
-  return self->loading || self->closes_loading;
+  return self->loading || self->closes_loading || self->tax_loading;
+}
+
+static void
+stk_reports_view_set_tax_loading (StkReportsView *self,
+                                  gboolean        loading)
+{
+  gboolean was = is_loading (self);
+
+  self->tax_loading = !!loading;
+  if (was != is_loading (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
 static void
@@ -195,6 +216,7 @@ update_captions (StkReportsView *self)
 {
   g_autofree char *revenue = NULL;
   g_autofree char *units = NULL;
+  g_autofree char *tax = NULL;
 
   /* Translators: caption of a summary figure on the Reports page. */
   revenue = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Revenue, last %u day",
@@ -206,6 +228,15 @@ update_captions (StkReportsView *self)
                            self->days);
   gtk_label_set_text (self->revenue_caption, revenue);
   gtk_label_set_text (self->units_caption, units);
+  /* Translators: under "Tax by Rate" in the Reports view */
+  tax = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Last %u day: sales with their voids by the day they were "
+                                      "sold, returns by the day they were made.",
+                                      "Last %u days: sales with their voids by the day they were "
+                                      "sold, returns by the day they were made.",
+                                      self->days),
+                         self->days);
+  gtk_label_set_text (self->tax_caption, tax);
 }
 
 static void
@@ -475,6 +506,148 @@ closes_row_activated_cb (GtkListBox     *list,
                  g_array_index (self->closes, StkDayCloseSummary, index).close_id);
 }
 
+/* ---- tax by rate ---- */
+
+static GtkWidget *
+tax_row_new (StkReportsView         *self,
+             const StkTaxReportRate *rate,
+             gboolean                total)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *figures = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
+  g_autofree char *rate_text = NULL;
+
+  /* A rate's name is the shop's text, not markup ("Food & drink"). */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (total)
+    /* Translators: the last row of Tax by Rate in the Reports view */
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), C_("tax by rate", "Total"));
+  else if (rate->rate_bp < 0)
+    /* Translators: the row of Tax by Rate for the lines sold without tax */
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No tax"));
+  else
+    {
+      rate_text = stk_tax_rate_format (rate->rate_bp);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), rate->name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), rate_text);
+    }
+  gtk_widget_set_name (row, total ? "tax-total" : "tax-rate");
+  gtk_box_append (GTK_BOX (figures),
+                  close_figure (self->taxable_group, "tax-taxable",
+                                stk_format_currency (rate->net_taxable_cents),
+                                /* Translators: the caption under a tax rate's taxable
+                                 * amount in the Reports view */
+                                C_("tax by rate", "Taxable"), NULL));
+  gtk_box_append (GTK_BOX (figures),
+                  close_figure (self->tax_group, "tax-tax",
+                                stk_format_currency (rate->net_tax_cents),
+                                /* Translators: the caption under a tax rate's tax in the
+                                 * Reports view */
+                                C_("tax by rate", "Tax"), NULL));
+  gtk_box_append (GTK_BOX (figures),
+                  close_figure (self->tax_total_group, "tax-amount",
+                                stk_format_currency (rate->net_cents),
+                                /* Translators: the caption under a tax rate's total (tax
+                                 * included) in the Reports view */
+                                C_("tax by rate", "Total"), NULL));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), figures);
+  return row;
+}
+
+static void
+show_tax (StkReportsView     *self,
+          const StkTaxReport *report)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tax_list))) != NULL)
+    gtk_list_box_remove (self->tax_list, child);
+  for (guint i = 0; i < report->rates->len; i++)
+    gtk_list_box_append (self->tax_list, tax_row_new (self, g_ptr_array_index (report->rates, i), FALSE));
+  if (report->rates->len > 1)
+    gtk_list_box_append (self->tax_list, tax_row_new (self, &report->total, TRUE));
+}
+
+static void
+tax_ready_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ReloadData *data = user_data;
+  StkReportsView *self = data->self;
+  g_autoptr(StkTaxReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = stk_store_tax_report_finish (STK_STORE (object), result, &error);
+
+  /* A newer reload or dispose cancelled this one: leave the view alone. */
+  if (g_cancellable_is_cancelled (data->cancellable))
+    {
+      reload_data_free (data);
+      return;
+    }
+
+  g_clear_object (&self->tax_cancellable);
+  if (report == NULL)
+    {
+      /* Translators: in the Reports view, when the tax by rate cannot be read */
+      g_autofree char *message = g_strdup_printf (_("The tax by rate could not be read: %s"),
+                                                  error->message);
+
+      gtk_label_set_text (self->tax_error_label, message);
+      gtk_widget_set_visible (GTK_WIDGET (self->tax_error_label), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->tax_list), FALSE);
+      gtk_widget_set_visible (self->tax_box, TRUE);
+    }
+  else
+    {
+      show_tax (self, report);
+      gtk_widget_set_visible (GTK_WIDGET (self->tax_error_label), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->tax_list), TRUE);
+      /* Nothing taxed in the period: no section. */
+      gtk_widget_set_visible (self->tax_box, stk_tax_report_any (report));
+    }
+  stk_reports_view_set_tax_loading (self, FALSE);
+  reload_data_free (data);
+}
+
+/* The view's period, as the report's: from the local midnight @days − 1 days ago to the
+ * next midnight. */
+static gint64
+local_midnight_us (GDateTime *now,
+                   int        day_offset)
+{
+  g_autoptr(GDateTime) midnight = NULL;
+  g_autoptr(GDateTime) shifted = NULL;
+  int y, m, d;
+
+  g_date_time_get_ymd (now, &y, &m, &d);
+  /* Shift the calendar date, then take that day's midnight (days of 23 or 25 hours). */
+  midnight = g_date_time_new_local (y, m, d, 0, 0, 0);
+  shifted = g_date_time_add_days (midnight, day_offset);
+  g_date_time_get_ymd (shifted, &y, &m, &d);
+  g_clear_pointer (&midnight, g_date_time_unref);
+  midnight = g_date_time_new_local (y, m, d, 0, 0, 0);
+  return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+}
+
+static void
+reload_tax (StkReportsView *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  ReloadData *data;
+
+  self->tax_cancellable = g_cancellable_new ();
+  data = g_new0 (ReloadData, 1);
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->tax_cancellable);
+
+  stk_reports_view_set_tax_loading (self, TRUE);
+  stk_store_tax_report_async (self->store, local_midnight_us (now, -(int) (self->days - 1)),
+                              local_midnight_us (now, 1), self->tax_cancellable,
+                              tax_ready_cb, data);
+}
+
 void
 stk_reports_view_reload (StkReportsView *self)
 {
@@ -492,11 +665,17 @@ stk_reports_view_reload (StkReportsView *self)
       g_cancellable_cancel (self->closes_cancellable);
       g_clear_object (&self->closes_cancellable);
     }
+  if (self->tax_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->tax_cancellable);
+      g_clear_object (&self->tax_cancellable);
+    }
 
   if (self->store == NULL)
     {
       stk_reports_view_set_loading (self, FALSE);
       stk_reports_view_set_closes_loading (self, FALSE);
+      stk_reports_view_set_tax_loading (self, FALSE);
       return;
     }
 
@@ -506,6 +685,7 @@ stk_reports_view_reload (StkReportsView *self)
       self->stale = TRUE;
       stk_reports_view_set_loading (self, FALSE);
       stk_reports_view_set_closes_loading (self, FALSE);
+      stk_reports_view_set_tax_loading (self, FALSE);
       return;
     }
   self->stale = FALSE;
@@ -519,6 +699,7 @@ stk_reports_view_reload (StkReportsView *self)
   stk_query_report_async (self->store, self->days, TOP_SELLERS_LIMIT, self->cancellable,
                           report_ready_cb, data);
   reload_closes (self);
+  reload_tax (self);
 }
 
 static void
@@ -642,6 +823,9 @@ stk_reports_view_dispose (GObject *object)
   if (self->closes_cancellable != NULL)
     g_cancellable_cancel (self->closes_cancellable);
   g_clear_object (&self->closes_cancellable);
+  if (self->tax_cancellable != NULL)
+    g_cancellable_cancel (self->tax_cancellable);
+  g_clear_object (&self->tax_cancellable);
   g_clear_object (&self->store);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_REPORTS_VIEW);
@@ -650,6 +834,9 @@ stk_reports_view_dispose (GObject *object)
   g_clear_pointer (&self->closes, g_array_unref);
   g_clear_object (&self->net_group);
   g_clear_object (&self->difference_group);
+  g_clear_object (&self->taxable_group);
+  g_clear_object (&self->tax_group);
+  g_clear_object (&self->tax_total_group);
 
   G_OBJECT_CLASS (stk_reports_view_parent_class)->dispose (object);
 }
@@ -771,6 +958,10 @@ stk_reports_view_class_init (StkReportsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkReportsView, closes_box);
   gtk_widget_class_bind_template_child (widget_class, StkReportsView, closes_error_label);
   gtk_widget_class_bind_template_child (widget_class, StkReportsView, closes_list);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, tax_box);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, tax_caption);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, tax_error_label);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, tax_list);
   gtk_widget_class_bind_template_callback (widget_class, range_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, closes_row_activated_cb);
 
@@ -793,6 +984,9 @@ stk_reports_view_init (StkReportsView *self)
   self->below_model = g_list_store_new (STK_TYPE_REPORT_ROW);
   self->net_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   self->difference_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->taxable_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->tax_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->tax_total_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   set_model (self->top_view, self->top_model);
   set_model (self->below_view, self->below_model);
   set_factory (self->top_code_column, 0);

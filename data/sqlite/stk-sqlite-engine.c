@@ -347,6 +347,15 @@ sqlite_tax_rates (StkEngineConn  *conn,
   return stk_sqlite_tax_rates (DB (conn), error);
 }
 
+static StkTaxReport *
+sqlite_tax_report (StkEngineConn  *conn,
+                   gint64          from_us,
+                   gint64          to_us,
+                   GError        **error)
+{
+  return stk_sqlite_tax_report (DB (conn), from_us, to_us, error);
+}
+
 static gboolean
 sqlite_item_tax_rate (StkEngineConn  *conn,
                       gint64          item_id,
@@ -444,6 +453,7 @@ static const StkEngine sqlite_engine = {
   .shop_settings = sqlite_shop_settings,
   .tax_rates = sqlite_tax_rates,
   .item_tax_rate = sqlite_item_tax_rate,
+  .tax_report = sqlite_tax_report,
   .day_report = sqlite_day_report,
   .day_closes = sqlite_day_closes,
   .day_close_between = sqlite_day_close_between,

@@ -151,6 +151,12 @@ gboolean   stk_sqlite_item_tax_rate      (sqlite3                 *db,
                                           gint64                   item_id,
                                           gint64                  *out_rate_id,
                                           GError                 **error);
+/* The tax report of [@from_us, @to_us) (stk-tax.h); every line untaxed before
+ * format 9. */
+StkTaxReport *stk_sqlite_tax_report      (sqlite3                 *db,
+                                          gint64                   from_us,
+                                          gint64                   to_us,
+                                          GError                 **error);
 /* The shop's tax rules now (settings; stk-tax.h). */
 gboolean  stk_sqlite_tax_rules           (sqlite3                 *db,
                                           gboolean                *out_included,

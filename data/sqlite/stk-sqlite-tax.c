@@ -290,3 +290,96 @@ stk_sqlite_item_tax_rate (sqlite3  *db,
     stk_query_set_read_error (error, db, _("Cannot read the item"));
   return rc == SQLITE_ROW;
 }
+
+static gboolean
+has_table (sqlite3    *db,
+           const char *name)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT count (*) FROM sqlite_schema"
+                                        " WHERE type = 'table' AND name = ?1", NULL);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n > 0;
+}
+
+/* The figures of [?1, ?2) by rate (name, rate_bp or NULL, sales, sales tax, voids,
+ * voids tax, returns, returns tax): the lines sold in it (voided or not), those of
+ * them voided, the returns made in it; TOTAL is a line's total, TAX its tax, RTAX a
+ * return's tax, NAME and RATE the line's rate. */
+#define TAX_REPORT_SQL_OF(name, rate, total, tax, returns) \
+  "SELECT name, rate, stk_sum (s), stk_sum (st), stk_sum (v), stk_sum (vt)," \
+  " stk_sum (r), stk_sum (rt) FROM (" \
+  " SELECT " name " AS name, " rate " AS rate, " total " AS s, " tax " AS st," \
+  "   CASE WHEN v.sale_id IS NULL THEN 0 ELSE " total " END AS v," \
+  "   CASE WHEN v.sale_id IS NULL THEN 0 ELSE " tax " END AS vt, 0 AS r, 0 AS rt" \
+  "  FROM sales l LEFT JOIN sale_voids v ON v.sale_id = l.id" \
+  "  WHERE l.sold_at >= ?1 AND l.sold_at < ?2" \
+  returns \
+  ") GROUP BY name, rate ORDER BY rate IS NULL, rate DESC, name"
+#define TAX_REPORT_RETURNS_SQL(name, rate, rtax) \
+  " UNION ALL" \
+  " SELECT " name ", " rate ", 0, 0, 0, 0, r.refund_cents, " rtax \
+  "  FROM returns r JOIN sales l ON l.id = r.line_id" \
+  "  WHERE r.returned_at >= ?1 AND r.returned_at < ?2"
+/* Format 9. */
+#define TAX_REPORT_SQL \
+  TAX_REPORT_SQL_OF ("l.tax_name", "l.tax_rate_bp", "l.total_cents", "l.tax_cents", \
+                     TAX_REPORT_RETURNS_SQL ("l.tax_name", "l.tax_rate_bp", "r.tax_cents"))
+/* Before format 9: no tax; with returns and discounts (format 6 on). */
+#define TAX_REPORT_UNTAXED_SQL \
+  TAX_REPORT_SQL_OF ("''", "NULL", "(stk_mul (l.quantity, l.unit_price_cents) - l.discount_cents)", \
+                     "0", TAX_REPORT_RETURNS_SQL ("''", "NULL", "0"))
+/* … and before returns. */
+#define TAX_REPORT_OLDEST_SQL \
+  TAX_REPORT_SQL_OF ("''", "NULL", "stk_mul (l.quantity, l.unit_price_cents)", "0", "")
+
+StkTaxReport *
+stk_sqlite_tax_report (sqlite3  *db,
+                       gint64    from_us,
+                       gint64    to_us,
+                       GError  **error)
+{
+  g_autoptr(StkTaxReport) report = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  report = stk_tax_report_new (from_us, to_us);
+  stmt = stk_db_stmt (db,
+                      has_tax_rates (db) ? TAX_REPORT_SQL
+                      : has_table (db, "returns") ? TAX_REPORT_UNTAXED_SQL
+                      : TAX_REPORT_OLDEST_SQL,
+                      error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, from_us);
+  sqlite3_bind_int64 (stmt, 2, to_us);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StkTaxReportRate *rate =
+        stk_tax_report_add (report, (const char *) sqlite3_column_text (stmt, 0),
+                            sqlite3_column_type (stmt, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 1));
+
+      rate->sales_cents = sqlite3_column_int64 (stmt, 2);
+      rate->sales_tax_cents = sqlite3_column_int64 (stmt, 3);
+      rate->voids_cents = sqlite3_column_int64 (stmt, 4);
+      rate->voids_tax_cents = sqlite3_column_int64 (stmt, 5);
+      rate->returns_cents = sqlite3_column_int64 (stmt, 6);
+      rate->returns_tax_cents = sqlite3_column_int64 (stmt, 7);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      stk_query_set_read_error (error, db, _("Cannot add up the tax"));
+      return NULL;
+    }
+  stk_tax_report_sum (report);
+  return g_steal_pointer (&report);
+}

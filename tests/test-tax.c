@@ -476,6 +476,19 @@ Test (tax, each_line_keeps_its_rate_and_a_later_change_changes_no_sale)
     cr_assert_eq (sale->total_cents, 1563);
   }
   assert_no_problems ();
+
+  /* Revenue is what the customers paid: the tax added to a price counts. */
+  {
+    g_autoptr(GError) error = NULL;
+    sqlite3 *db = stk_store_acquire (store, &error);
+    g_autoptr(StkReport) report = NULL;
+
+    cr_assert_not_null (db, "%s", error ? error->message : "");
+    report = stk_query_report (db, 7, 10, 0, &error);
+    cr_assert_not_null (report, "%s", error ? error->message : "");
+    cr_assert_eq (report->total_revenue_cents, 300 + 3490 + 1563);
+    stk_store_release (store, db);
+  }
 }
 
 Test (tax, per_receipt_rounding_is_what_the_sale_stores)

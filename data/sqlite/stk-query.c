@@ -236,15 +236,30 @@ local_midnight_us (gint64 t_us,
 }
 
 /* The sales figures of [?1, ?2): each line not voided (its quantity, and its total:
- * quantity × price − discount) and each return in that time (less its quantity and its
- * refund), by item. */
-#define NET_SALES_ROWS \
-  " SELECT s.item_id, s.quantity AS q, stk_mul (s.quantity, s.unit_price_cents) - s.discount_cents AS r" \
+ * what the customer paid, quantity × price − discount and the tax when it was added
+ * to the price) and each return in that time (less its quantity and its refund), by
+ * item. TOTAL is the line's total: total_cents from format 9 (tax), the product before. */
+#define NET_SALES_ROWS_OF(total) \
+  " SELECT s.item_id, s.quantity AS q, " total " AS r" \
   " FROM sales s WHERE s.sold_at >= ?1 AND s.sold_at < ?2" \
   " AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)" \
   " UNION ALL" \
   " SELECT s.item_id, -r.quantity, -r.refund_cents FROM returns r JOIN sales s ON s.id = r.line_id" \
   " WHERE r.returned_at >= ?1 AND r.returned_at < ?2"
+#define NET_SALES_ROWS NET_SALES_ROWS_OF ("s.total_cents")
+#define NET_SALES_ROWS_V8 NET_SALES_ROWS_OF ("stk_mul (s.quantity, s.unit_price_cents) - s.discount_cents")
+
+/* Whether the inventory records tax (format 9): its sale lines have total_cents. */
+static gboolean
+has_tax (sqlite3 *db)
+{
+  gint64 n = 0;
+
+  return stk_db_query_int64 (db,
+                             "SELECT count (*) FROM sqlite_schema"
+                             " WHERE type = 'table' AND name = 'tax_rates'",
+                             &n, NULL) && n > 0;
+}
 
 static gboolean
 report_per_day (sqlite3    *db,
@@ -255,9 +270,8 @@ report_per_day (sqlite3    *db,
   sqlite3_stmt *stmt;
 
   stmt = stk_db_stmt (db,
-                      "SELECT stk_sum (q), stk_sum (r) FROM ("
-                      NET_SALES_ROWS
-                      ")",
+                      has_tax (db) ? "SELECT stk_sum (q), stk_sum (r) FROM (" NET_SALES_ROWS ")"
+                                   : "SELECT stk_sum (q), stk_sum (r) FROM (" NET_SALES_ROWS_V8 ")",
                       error);
   if (stmt == NULL)
     return FALSE;
@@ -308,14 +322,18 @@ report_top_sellers (sqlite3    *db,
   if (top_limit == 0)
     return TRUE;
 
+#define TOP_SELLERS_SQL(rows) \
+  "SELECT t.item_id, i.code, i.description, t.quantity, t.revenue FROM" \
+  " (SELECT item_id, stk_sum (q) AS quantity, stk_sum (r) AS revenue FROM (" \
+  rows \
+  ") GROUP BY item_id) t" \
+  " JOIN items i ON i.id = t.item_id" \
+  " ORDER BY t.quantity DESC, t.revenue DESC, i.code LIMIT ?3"
   stmt = stk_db_stmt (db,
-                      "SELECT t.item_id, i.code, i.description, t.quantity, t.revenue FROM"
-                      " (SELECT item_id, stk_sum (q) AS quantity, stk_sum (r) AS revenue FROM ("
-                      NET_SALES_ROWS
-                      ") GROUP BY item_id) t"
-                      " JOIN items i ON i.id = t.item_id"
-                      " ORDER BY t.quantity DESC, t.revenue DESC, i.code LIMIT ?3",
+                      has_tax (db) ? TOP_SELLERS_SQL (NET_SALES_ROWS)
+                                   : TOP_SELLERS_SQL (NET_SALES_ROWS_V8),
                       error);
+#undef TOP_SELLERS_SQL
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, from_us);

@@ -242,3 +242,41 @@ Test (pager_sales_before_lines, a_read_only_schema_5_inventory_lists_its_sales,
   cr_assert_eq (stk_pager_index_get_count (search_index), 2);
   stk_db_close (old);
 }
+
+/* A sale whose prices were without tax: its row's total is what the customer paid,
+ * the tax added. */
+Test (pager_sales, the_total_includes_tax_added_to_prices)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkPagerQuery) query = stk_pager_query_new (STK_PAGER_SALES, NULL, FALSE, NULL, &error);
+  g_autoptr(StkPagerIndex) index = NULL;
+  g_autoptr(GArray) rows = NULL;
+
+  /* 2 × 10.00 at 22 % added: 24.40. */
+  exec ("INSERT INTO sales (id, uid, item_id, quantity, unit_price_cents, sold_at, tax_rate_bp,"
+        " tax_name, tax_included, tax_cents) VALUES (1000, 'tx', 1, 2, 1000, 900, 2200, 'VAT', 0, 440)");
+  index = stk_pager_index_build (ro, query, NULL, &error);
+  cr_assert_not_null (index, "%s", error ? error->message : "");
+  rows = stk_pager_fetch (ro, query, index, 0, 1000, &error);
+  cr_assert_not_null (rows, "%s", error ? error->message : "");
+  cr_assert_eq (find_row (rows, 1000)->total_cents, 2440);
+  cr_assert_eq (find_row (rows, 1)->total_cents, 330);
+}
+
+/* An inventory from before tax (format 8), read as it is: its sales list as before. */
+Test (pager_sales, an_inventory_before_tax_lists_its_sales)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkPagerQuery) query = stk_pager_query_new (STK_PAGER_SALES, NULL, FALSE, NULL, &error);
+  g_autoptr(StkPagerIndex) index = NULL;
+  g_autoptr(GArray) rows = NULL;
+
+  exec (STK_TEST_DOWNGRADE_TO_8_SQL "PRAGMA user_version = 8;");
+  index = stk_pager_index_build (ro, query, NULL, &error);
+  cr_assert_not_null (index, "%s", error ? error->message : "");
+  rows = stk_pager_fetch (ro, query, index, 0, 1000, &error);
+  cr_assert_not_null (rows, "%s", error ? error->message : "");
+  cr_assert_eq (rows->len, 302);
+  cr_assert_eq (find_row (rows, 1)->total_cents, 330);
+  cr_assert_eq (find_row (rows, 4)->total_cents, 250);
+}

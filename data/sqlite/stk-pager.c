@@ -69,6 +69,20 @@ static const SortColumn move_columns[] = {
 #define SALE_LINES(what) \
   "(SELECT " what " FROM sales l WHERE l.id = s.id OR l.first_line = s.id)"
 
+/* The Sales list's columns; GROSS bounds a line's total, TOTAL is what its customer paid. */
+#define SALES_COLUMNS(gross, total) \
+  "s.id, s.item_id, s.uid, i.code, i.description," \
+  " CASE WHEN " SALE_LINES ("total (abs (l.quantity))") " < 4.0e18" \
+  "  THEN " SALE_LINES ("sum (l.quantity)") " END," \
+  " s.unit_price_cents, s.sold_at, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)," \
+  " (SELECT count(*) FROM sales l WHERE l.first_line = s.id)," \
+  " CASE WHEN " SALE_LINES ("total (abs (" gross "))") " < 4.0e18" \
+  "  THEN " SALE_LINES ("sum (" total ")") \
+  "   - (SELECT coalesce (sum (r.refund_cents), 0) FROM returns r WHERE r.line_id IN " \
+  SALE_LINES ("l.id") ") END," \
+  " (SELECT coalesce (sum (r.quantity), 0) FROM returns r WHERE r.line_id IN " \
+  SALE_LINES ("l.id") ")"
+
 static const KindInfo kinds[] = {
   [STK_PAGER_ITEMS] = {
     "i.id, i.code, i.description, i.on_hand, i.unit_price_cents, i.reorder_level,"
@@ -83,17 +97,7 @@ static const KindInfo kinds[] = {
    * bits (the inexact float sum of its terms is over 4·10¹⁸, or a product already
    * overflowed to a float) is NULL — "too large" — rather than an error for the page. */
   [STK_PAGER_SALES] = {
-    "s.id, s.item_id, s.uid, i.code, i.description,"
-    " CASE WHEN " SALE_LINES ("total (abs (l.quantity))") " < 4.0e18"
-    "  THEN " SALE_LINES ("sum (l.quantity)") " END,"
-    " s.unit_price_cents, s.sold_at, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id),"
-    " (SELECT count(*) FROM sales l WHERE l.first_line = s.id),"
-    " CASE WHEN " SALE_LINES ("total (abs (l.quantity * l.unit_price_cents))") " < 4.0e18"
-    "  THEN " SALE_LINES ("sum (l.quantity * l.unit_price_cents - l.discount_cents)")
-    "   - (SELECT coalesce (sum (r.refund_cents), 0) FROM returns r WHERE r.line_id IN "
-    SALE_LINES ("l.id") ") END,"
-    " (SELECT coalesce (sum (r.quantity), 0) FROM returns r WHERE r.line_id IN "
-    SALE_LINES ("l.id") ")",
+    SALES_COLUMNS ("l.quantity * l.unit_price_cents + l.tax_cents", "l.total_cents"),
     "sales s JOIN items i ON i.id = s.item_id", "sales s", "s.first_line IS NULL", "s.id",
     sale_columns, G_N_ELEMENTS (sale_columns), TRUE,
   },
@@ -102,6 +106,14 @@ static const KindInfo kinds[] = {
     "movements m JOIN items i ON i.id = m.item_id", "movements m", "1", "m.id",
     move_columns, G_N_ELEMENTS (move_columns), TRUE,
   },
+};
+
+/* Sales on a read-only connection to an inventory from before tax (schema 6 to 8): a
+ * line's total is its quantity × price − discount. */
+static const KindInfo sales_before_tax = {
+  SALES_COLUMNS ("l.quantity * l.unit_price_cents", "l.quantity * l.unit_price_cents - l.discount_cents"),
+  "sales s JOIN items i ON i.id = s.item_id", "sales s", "s.first_line IS NULL", "s.id",
+  sale_columns, G_N_ELEMENTS (sale_columns), TRUE,
 };
 
 /* Sales on a read-only connection to an inventory from before sales had lines (schema
@@ -119,6 +131,7 @@ struct _StkPagerQuery
   StkPagerKind      kind;
   const KindInfo   *info;
   StkPagerQuery    *before_lines; /* sales: the same on an inventory before schema 6 */
+  StkPagerQuery    *before_tax;   /* … and before schema 9 */
   const SortColumn *column;
   gboolean          descending;
   char             *search;      /* trimmed, or NULL */
@@ -447,6 +460,25 @@ build_sql (StkPagerQuery *self)
     }
 }
 
+
+/* @query for an older schema: the same sort and search over @info's columns. */
+static StkPagerQuery *
+query_variant (StkPagerQuery  *query,
+               const KindInfo *info)
+{
+  StkPagerQuery *variant = g_atomic_rc_box_new0 (StkPagerQuery);
+
+  variant->kind = query->kind;
+  variant->info = info;
+  variant->column = query->column;
+  variant->descending = query->descending;
+  variant->search = g_strdup (query->search);
+  if (variant->search != NULL)
+    make_code_range (variant);
+  build_sql (variant);
+  return variant;
+}
+
 StkPagerQuery *
 stk_pager_query_new (StkPagerKind   kind,
                      const char    *sort_column,
@@ -494,36 +526,34 @@ stk_pager_query_new (StkPagerKind   kind,
   build_sql (self);
   if (kind == STK_PAGER_SALES)
     {
-      StkPagerQuery *before = g_atomic_rc_box_new0 (StkPagerQuery);
-
-      before->kind = kind;
-      before->info = &sales_before_lines;
-      before->column = column;
-      before->descending = self->descending;
-      before->search = g_strdup (self->search);
-      if (before->search != NULL)
-        make_code_range (before);
-      build_sql (before);
-      self->before_lines = before;
+      self->before_lines = query_variant (self, &sales_before_lines);
+      self->before_tax = query_variant (self, &sales_before_tax);
     }
   return g_steal_pointer (&self);
 }
 
-/* The query to run on @db: sales before schema 6 have no lines. */
+/* The query to run on @db: sales before schema 6 have no lines, before 9 no tax. */
 static StkPagerQuery *
 query_for_db (StkPagerQuery *query,
               sqlite3       *db)
 {
   sqlite3_stmt *stmt = NULL;
-  gboolean has_lines = TRUE;
+  gboolean has_lines = TRUE, has_tax = TRUE;
 
   if (query->before_lines == NULL)
     return query;
-  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_info('sales') WHERE name = 'first_line'",
-                          -1, &stmt, NULL) == SQLITE_OK)
-    has_lines = sqlite3_step (stmt) == SQLITE_ROW;
+  if (sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM pragma_table_info('sales')"
+                              "         WHERE name = 'first_line'),"
+                              " (SELECT count (*) FROM pragma_table_info('sales')"
+                              "  WHERE name = 'tax_cents')",
+                          -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      has_lines = sqlite3_column_int (stmt, 0) > 0;
+      has_tax = sqlite3_column_int (stmt, 1) > 0;
+    }
   sqlite3_finalize (stmt);
-  return has_lines ? query : query->before_lines;
+  return !has_lines ? query->before_lines : !has_tax ? query->before_tax : query;
 }
 
 StkPagerQuery *
@@ -536,6 +566,7 @@ static void
 query_clear (StkPagerQuery *self)
 {
   g_clear_pointer (&self->before_lines, stk_pager_query_unref);
+  g_clear_pointer (&self->before_tax, stk_pager_query_unref);
   g_free (self->search);
   g_free (self->fts_match);
   g_free (self->code_low);

@@ -65,10 +65,13 @@
  *                           1–100000): "4006381333931 12345670*12" (stk-barcode.h).
  *                           A GS1 number (8, 12, 13 or 14 digits) needs its right
  *                           check digit.
+ *            tax_rate       optional; the name of the item's own tax rate (compared
+ *                           ignoring case), which the inventory must have; empty: the
+ *                           shop's default rate (format 9)
  *   A code that already exists in the inventory, or that appears twice in the
  *   file, is an error; so is a barcode listed twice in the file (two spellings of
  *   one GS1 number are the same barcode) or one that another item already has.
- *   Export: code,description,unit_price,reorder_level,archived,on_hand,barcodes,
+ *   Export: code,description,unit_price,reorder_level,archived,on_hand,barcodes,tax_rate,
  *   ordered by code, the barcodes of an item ordered by their key.
  *
  * sales:     sold_at        required
@@ -87,6 +90,15 @@
  *            voided         optional; when the sale was voided (not before sold_at);
  *                           empty: not voided
  *            void_reason    optional; why it was voided (needs voided)
+ *            tax_name       optional; the line's tax rate's name when it was sold
+ *            tax_rate       optional; the line's rate, a percentage (22, 5.5); empty:
+ *                           no tax. With this column the file says each line's tax;
+ *                           without it, each line sells at its item's rate now
+ *            tax_included   optional; 1 or 0: the price included the tax; empty: the
+ *                           shop's rule when imported
+ *            tax            optional; the line's tax (money); empty: the rate of the
+ *                           line's amount, rounded per line. A cent or more from that
+ *                           exact tax is an error (the schema's sales_tax_check)
  *   The lines of one sale share sold_at; its rows give payment, note, voided and
  *   void_reason once or repeat the same value (other rows leave them empty): a
  *   different time or value is an error naming the line. Line N of sale S has the
@@ -96,7 +108,7 @@
  *   A voided sale is imported with its void (the stock comes back with the
  *   "Sale voided" adjustment at the voided time, the reason is kept).
  *   Export: sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,
- *   voided,void_reason, ordered by time (a sale's lines together, in order), with
+ *   voided,void_reason,tax_name,tax_rate,tax_included,tax, ordered by time (a sale's lines together, in order), with
  *   reference = the line's id and sale = the sale's id on every line; payment, note,
  *   voided and void_reason repeated on every line of their sale; discount empty when
  *   0.00. Voided sales are exported too, with their void.
@@ -127,14 +139,17 @@
  *                           rest exactly)
  *            reason         optional; up to 1000 characters
  *            reference      optional; the return's unique id (see below)
+ *            tax            optional; the tax taken back; empty: in proportion to the
+ *                           refund (the line's last return the rest); never more than
+ *                           the refund or the line's tax left
  *   An unknown sale or line, a voided sale, more returned than the line sold or
  *   more refunded than it was paid (over all its returns: those in the inventory
  *   and those above in the file) are errors naming the line. The stock comes back
  *   with an adjustment ("Sale returned"). Export: returned_at,sale,line,quantity,
- *   refund,reason,reference, ordered by time.
+ *   refund,reason,reference,tax, ordered by time.
  *
  * Text cells (code, description, sku, reason, reference, barcodes, sale, payment,
- * note, void_reason) that start with =, +,
+ * note, void_reason, tax_name, the skus' tax_rate) that start with =, +,
  * -, @, a tab, a carriage return or an apostrophe are exported with one more
  * apostrophe in front ('=1+2, '-5 mm, ''quoted), so that a spreadsheet shows
  * them as text and never runs them as formulas. Import takes off one leading

@@ -913,8 +913,9 @@ insert_sales (StkImportData  *d,
 gboolean
 stk_sqlite_bulk_wanted (StkImportData *d)
 {
-  /* Barcodes, sales of several lines, discounts, payments, notes and voids take the
-   * row path (data/README.md). */
+  /* Barcodes, an item's own tax rate, sales of several lines, discounts, payments,
+   * notes and voids take the row path (data/README.md); a sale line's tax, given or
+   * computed, does not. */
   return (d->table == STK_TABLE_SKUS || d->table == STK_TABLE_SALES) && !d->extended &&
          d->rows->len >= stk_bulk_min_rows;
 }

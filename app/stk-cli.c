@@ -2066,7 +2066,7 @@ cli_submit (StkCli  *cli,
             StkOp   *op)
 {
   g_autoptr(GError) error = NULL;
-  StkWriter *writer;
+  g_autoptr(StkWriter) writer = NULL;
 
   if (!cli_check_inventory (cli, TRUE, &error) ||
       !(writer = cli_open_writer (cli, &error)))
@@ -2697,9 +2697,10 @@ parse_command_args (StkCli              *cli,
       const char *value = NULL;
       gsize name_len;
 
-      /* A negative number ("-5", a tax rate) is an argument, for its command to refuse
-       * in its own words. */
-      if (options_done || arg[0] != '-' || arg[1] == '\0' || g_ascii_isdigit (arg[1]))
+      /* A negative rate ("-5") is an argument, for tax-rates to refuse in its own
+       * words (exit 65), not an unknown option. */
+      if (options_done || arg[0] != '-' || arg[1] == '\0' ||
+          (g_ascii_isdigit (arg[1]) && g_str_equal (command->name, "tax-rates")))
         {
           g_ptr_array_add (positional, (gpointer) arg);
           continue;

@@ -167,8 +167,8 @@ static const char *const compare_sql[] = {
   " coalesce (s.tax_rate_bp, 'none'), s.tax_name, s.tax_included, s.tax_cents, s.total_cents"
   " FROM sales s JOIN items i ON i.id = s.item_id ORDER BY s.uid",
   "SELECT r.uid, r.quantity, r.refund_cents, r.tax_cents FROM returns r ORDER BY r.uid",
-  "SELECT i.code, coalesce (t.name, '(default)') FROM items i"
-  " LEFT JOIN tax_rates t ON t.id = i.tax_rate_id ORDER BY i.code",
+  ("SELECT i.code, coalesce (t.name, '(default)') FROM items i"
+   " LEFT JOIN tax_rates t ON t.id = i.tax_rate_id ORDER BY i.code"),
 };
 
 /* An inventory whose sales have every kind of tax: none (sold before the shop had a
@@ -234,7 +234,7 @@ export_all_ok (const char *db,
 
 /* ---- the bulk path's SQL ---- */
 
-Test (transfer_tax, the_sql_tax_of_a_line_is_stk_tax_line)
+Test (transfer_tax, the_sql_tax_of_a_line_is_stk_tax_line_and_a_given_tax_is_checked_to_the_cent)
 {
   static const gint64 rates[] = { 0, 1, 5, 99, 100, 400, 550, 1000, 2000, 2200, 2500, 9999, 10000 };
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261207);
@@ -270,9 +270,20 @@ Test (transfer_tax, the_sql_tax_of_a_line_is_stk_tax_line)
             cr_assert_eq (sqlite3_column_int64 (stmt, 0), want,
                           "amount %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT " bp, included %d:"
                           " SQL %" G_GINT64_FORMAT ", C %" G_GINT64_FORMAT,
-                          amount, rate, included, sqlite3_column_int64 (stmt, 0), want);
+                          amount, rate, included, (gint64) sqlite3_column_int64 (stmt, 0), want);
             sqlite3_reset (stmt);
             checked++;
+            /* The check of a given tax: within a cent of the exact one, as the schema's
+             * sales_tax_check (computed here where it fits in 64 bits). */
+            for (gint64 t = MAX (want - 2, 0); j < 1000 && t <= want + 2; t++)
+              {
+                gint64 d = included ? 10000 + rate : 10000;
+                gint64 diff = t * d - amount * rate;
+
+                cr_assert_eq (stk_sqlite_tax_agrees (amount, rate, included, t), ABS (diff) < d,
+                              "tax %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT,
+                              t, amount, rate);
+              }
           }
     }
   cr_assert_gt (checked, 400000);

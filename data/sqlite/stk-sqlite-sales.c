@@ -176,11 +176,14 @@ stk_sqlite_tax_agrees (gint64   amount_cents,
                        gboolean included,
                        gint64   tax_cents)
 {
-  __int128 den = included ? 10000 + rate_bp : 10000;
-  __int128 diff = (__int128) tax_cents * den - (__int128) amount_cents * rate_bp;
+  gint64 den = included ? STK_TAX_RATE_MAX_BP + rate_bp : STK_TAX_RATE_MAX_BP;
+  /* amount × rate ÷ den, exact in 64 bits: amount = high × den + low. */
+  gint64 floor_tax = amount_cents / den * rate_bp + amount_cents % den * rate_bp / den;
+  gboolean exact = amount_cents % den * rate_bp % den == 0;
 
-  /* As the schema's sales_tax_check: less than a cent from the exact tax. */
-  return tax_cents >= 0 && (diff < 0 ? -diff : diff) < den;
+  /* As the schema's sales_tax_check: less than a cent from the exact tax, so the
+   * exact tax itself or, when it has a fraction, either cent around it. */
+  return tax_cents == floor_tax || (!exact && tax_cents == floor_tax + 1);
 }
 
 char *

@@ -1379,6 +1379,40 @@ cli_receipt (StkCli  *cli,
 #endif
 }
 
+/* The rate of the shop's named @name (ignoring case): its id and, when @out_bp is not
+ * NULL, its rate; STK_ERROR_NOT_FOUND with a sentence when there is none. */
+static gboolean
+cli_find_tax_rate (StkCli      *cli,
+                   const char  *name,
+                   gint64      *out_id,
+                   gint64      *out_bp,
+                   GError     **error)
+{
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GPtrArray) rates = NULL;
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+
+  if (!(store = cli_open_store (cli, error)) ||
+      !(rates = stk_store_list_tax_rates (store, error)))
+    return FALSE;
+  for (guint i = 0; i < rates->len; i++)
+    {
+      const StkTaxRate *rate = g_ptr_array_index (rates, i);
+      g_autofree char *other = g_utf8_casefold (rate->name, -1);
+
+      if (g_str_equal (folded, other))
+        {
+          *out_id = rate->id;
+          if (out_bp != NULL)
+            *out_bp = rate->rate_bp;
+          return TRUE;
+        }
+    }
+  g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+               _("There is no tax rate named “%s” (see “stocktake tax-rates”)."), name);
+  return FALSE;
+}
+
 /* The shop's rules kept in the inventory: printed, or one of them changed (through the
  * writer, so every computer on the inventory follows it from the next sale). */
 static int
@@ -1420,6 +1454,33 @@ cli_settings (StkCli  *cli,
         g_print (_("Payment methods: %s (payment-methods %s)\n"),
                  labels, list);
       }
+      g_print (_("Prices: %s\n"),
+               settings.prices_include_tax ? _("tax included (prices-include-tax yes)")
+                                           : _("tax added (prices-include-tax no)"));
+      g_print (_("Tax rounding: %s\n"),
+               settings.tax_rounding == STK_TAX_ROUND_RECEIPT
+                 ? _("per receipt (tax-rounding receipt)")
+                 : _("per line (tax-rounding line)"));
+      {
+        g_autoptr(GPtrArray) rates = stk_store_list_tax_rates (store, &error);
+        const StkTaxRate *rate = NULL;
+
+        if (rates == NULL)
+          return cli_fail (error);
+        for (guint i = 0; i < rates->len; i++)
+          if (((const StkTaxRate *) g_ptr_array_index (rates, i))->id == settings.default_tax_rate)
+            rate = g_ptr_array_index (rates, i);
+        if (rate != NULL)
+          {
+            g_autofree char *percent = stk_tax_rate_format (rate->rate_bp);
+
+            /* Translators: "Default tax rate: VAT (22 %) (default-tax-rate "VAT")" */
+            g_print (_("Default tax rate: %s (%s) (default-tax-rate \"%s\")\n"), rate->name,
+                     percent, rate->name);
+          }
+        else
+          g_print (_("Default tax rate: none (default-tax-rate none)\n"));
+      }
       return STK_CLI_EXIT_OK;
     }
   if (n_args != 2)
@@ -1433,6 +1494,28 @@ cli_settings (StkCli  *cli,
     op = stk_op_set_allow_negative_stock (TRUE);
   else if (g_str_equal (args[0], "negative-stock") && g_str_equal (args[1], "refuse"))
     op = stk_op_set_allow_negative_stock (FALSE);
+  else if (g_str_equal (args[0], "prices-include-tax") && g_str_equal (args[1], "yes"))
+    op = stk_op_set_prices_include_tax (TRUE);
+  else if (g_str_equal (args[0], "prices-include-tax") && g_str_equal (args[1], "no"))
+    op = stk_op_set_prices_include_tax (FALSE);
+  else if (g_str_equal (args[0], "tax-rounding") && g_str_equal (args[1], "line"))
+    op = stk_op_set_tax_rounding (STK_TAX_ROUND_LINE);
+  else if (g_str_equal (args[0], "tax-rounding") && g_str_equal (args[1], "receipt"))
+    op = stk_op_set_tax_rounding (STK_TAX_ROUND_RECEIPT);
+  else if (g_str_equal (args[0], "default-tax-rate"))
+    {
+      gint64 rate_id = 0;
+
+      if (!cli_check_inventory (cli, TRUE, &error))
+        return cli_fail (error);
+      /* "none", unless the shop has a rate of that name. */
+      if (!cli_find_tax_rate (cli, args[1], &rate_id, NULL, &error) &&
+          (g_ascii_strcasecmp (args[1], "none") != 0 ||
+           !g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND)))
+        return cli_fail_input (error);
+      g_clear_error (&error);
+      op = stk_op_set_default_tax_rate (rate_id);
+    }
   else if (g_str_equal (args[0], "payment-methods"))
     {
       g_auto(GStrv) methods = g_strsplit (args[1], ",", -1);
@@ -1451,8 +1534,13 @@ cli_settings (StkCli  *cli,
                              args[1])
         : g_str_equal (args[0], "negative-stock")
           ? g_strdup_printf (_("“%s” is not allow or refuse."), args[1])
+        : g_str_equal (args[0], "prices-include-tax")
+          ? g_strdup_printf (_("“%s” is not yes or no."), args[1])
+        : g_str_equal (args[0], "tax-rounding")
+          ? g_strdup_printf (_("“%s” is not a way tax is rounded (line or receipt)."), args[1])
           : g_strdup_printf (_("“%s” is not a setting (receipt-series, negative-stock, "
-                               "payment-methods)."),
+                               "payment-methods, prices-include-tax, tax-rounding, "
+                               "default-tax-rate)."),
                              args[0]);
       return cli_command_usage_error (cli, message);
     }
@@ -2243,6 +2331,289 @@ cli_close_day (StkCli  *cli,
   return STK_CLI_EXIT_OK;
 }
 
+/* ---- tax rates ---- */
+
+/* A rate as the CSV files and --json write it, whatever the locale: "22", "5.5", "0.25". */
+static char *
+tax_rate_plain (gint64 rate_bp)
+{
+  char *text = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", rate_bp / 100, (int) (rate_bp % 100));
+  gsize len = strlen (text);
+
+  while (text[len - 1] == '0')
+    text[--len] = '\0';
+  if (text[len - 1] == '.')
+    text[--len] = '\0';
+  return text;
+}
+
+/* Submits @op on a writer of its own; a rule it breaks (a name taken, a rate in use) is
+ * bad input. */
+static int
+cli_submit (StkCli  *cli,
+            StkOp   *op)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+
+  if (!cli_check_inventory (cli, TRUE, &error) ||
+      !(writer = cli_open_writer (cli, &error)))
+    return cli_fail (error);
+  if (!stk_writer_submit_sync (writer, op, &error))
+    {
+      int status = cli_fail_input (error);
+
+      /* A rate or a name refused by the op's checks is bad input too. */
+      if (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA))
+        status = 65;
+      return cli_close_writer (writer, status);
+    }
+  return cli_close_writer (writer, STK_CLI_EXIT_OK);
+}
+
+static int
+cli_tax_rates_list (StkCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GPtrArray) rates = NULL;
+  g_auto(StkShopSettings) settings = { 0, };
+
+  if (!cli_check_inventory (cli, FALSE, &error) ||
+      !(store = cli_open_store (cli, &error)) ||
+      !stk_store_get_shop_settings (store, &settings, &error) ||
+      !(rates = stk_store_list_tax_rates (store, &error)))
+    return cli_fail (error);
+
+  if (cli_get_option (cli, "--json") != NULL)
+    {
+      g_autoptr(GString) json = g_string_new ("{\n  \"rates\": [");
+
+      for (guint i = 0; i < rates->len; i++)
+        {
+          const StkTaxRate *rate = g_ptr_array_index (rates, i);
+          g_autofree char *plain = tax_rate_plain (rate->rate_bp);
+
+          g_string_append_printf (json, "%s\n    {\"name\": ", i > 0 ? "," : "");
+          json_append_string (json, rate->name);
+          g_string_append (json, ", \"rate\": ");
+          json_append_string (json, plain);
+          g_string_append_printf (json,
+                                  ", \"rate_bp\": %" G_GINT64_FORMAT ", \"items\": %" G_GINT64_FORMAT
+                                  ", \"default\": %s}",
+                                  rate->rate_bp, rate->items,
+                                  rate->id == settings.default_tax_rate ? "true" : "false");
+        }
+      g_string_append (json, rates->len > 0 ? "\n  ],\n" : "],\n");
+      g_string_append_printf (json, "  \"prices_include_tax\": %s,\n  \"tax_rounding\": \"%s\"\n}\n",
+                              settings.prices_include_tax ? "true" : "false",
+                              settings.tax_rounding == STK_TAX_ROUND_RECEIPT ? "receipt" : "line");
+      fputs (json->str, stdout);
+      return STK_CLI_EXIT_OK;
+    }
+
+  if (rates->len == 0)
+    {
+      g_print (_("The shop has no tax rates: add one with “stocktake tax-rates add NAME RATE”.\n"));
+      return STK_CLI_EXIT_OK;
+    }
+  {
+    g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+    /* Translators: the columns of the list of tax rates */
+    g_ptr_array_add (cells, g_strdup (_("Name")));
+    g_ptr_array_add (cells, g_strdup (_("Default")));
+    g_ptr_array_add (cells, g_strdup (_("Rate")));
+    g_ptr_array_add (cells, g_strdup (_("Items")));
+    for (guint i = 0; i < rates->len; i++)
+      {
+        const StkTaxRate *rate = g_ptr_array_index (rates, i);
+
+        g_ptr_array_add (cells, g_strdup (rate->name));
+        /* Translators: in the Default column of the list of tax rates */
+        g_ptr_array_add (cells, g_strdup (rate->id == settings.default_tax_rate ? _("default") : ""));
+        g_ptr_array_add (cells, stk_tax_rate_format (rate->rate_bp));
+        g_ptr_array_add (cells, stk_format_count (rate->items));
+      }
+    print_table (cells, 4, 2, FALSE);
+  }
+  return STK_CLI_EXIT_OK;
+}
+
+/* NAME and RATE as the user typed them: FALSE with the exit status on a bad one. */
+static gboolean
+cli_parse_tax_rate (const char  *name,
+                    const char  *rate,
+                    gint64      *out_bp,
+                    int         *out_status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!stk_tax_name_check (name, &error) || !stk_tax_rate_parse (rate, out_bp, &error))
+    {
+      cli_fail (error);
+      *out_status = 65;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cli_tax_rates (StkCli  *cli,
+               char   **args,
+               guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkOp) op = NULL;
+  g_autofree char *percent = NULL;
+  gint64 id = 0, rate_bp = 0;
+  int status;
+
+  if (n_args == 0)
+    return cli_tax_rates_list (cli);
+  if (cli_get_option (cli, "--json") != NULL)
+    return cli_command_usage_error (cli, _("--json goes with the list of rates only."));
+
+  if (g_str_equal (args[0], "add"))
+    {
+      if (n_args != 3)
+        return cli_command_usage_error (cli, _("Give the new rate’s name and rate: "
+                                               "“tax-rates add NAME RATE”."));
+      if (!cli_parse_tax_rate (args[1], args[2], &rate_bp, &status))
+        return status;
+      op = stk_op_save_tax_rate (0, args[1], rate_bp);
+      if ((status = cli_submit (cli, op)) != STK_CLI_EXIT_OK)
+        return status;
+      percent = stk_tax_rate_format (rate_bp);
+      /* Translators: "Added the tax rate “VAT” at 22 %." */
+      g_print (_("Added the tax rate “%s” at %s.\n"), args[1], percent);
+      return STK_CLI_EXIT_OK;
+    }
+  if (g_str_equal (args[0], "set"))
+    {
+      if (n_args != 4)
+        return cli_command_usage_error (cli, _("Give the rate’s name, its new name and its "
+                                               "rate: “tax-rates set NAME NEW-NAME RATE”."));
+      if (!cli_parse_tax_rate (args[2], args[3], &rate_bp, &status))
+        return status;
+      if (!cli_check_inventory (cli, TRUE, &error) ||
+          !cli_find_tax_rate (cli, args[1], &id, NULL, &error))
+        return cli_fail_input (error);
+      op = stk_op_save_tax_rate (id, args[2], rate_bp);
+      if ((status = cli_submit (cli, op)) != STK_CLI_EXIT_OK)
+        return status;
+      percent = stk_tax_rate_format (rate_bp);
+      /* Translators: "Changed the tax rate “VAT” to “VAT 22” at 22 %." */
+      g_print (_("Changed the tax rate “%s” to “%s” at %s.\n"), args[1], args[2], percent);
+      return STK_CLI_EXIT_OK;
+    }
+  if (g_str_equal (args[0], "remove"))
+    {
+      if (n_args != 2)
+        return cli_command_usage_error (cli, _("Give the name of the rate to remove: "
+                                               "“tax-rates remove NAME”."));
+      if (!cli_check_inventory (cli, TRUE, &error) ||
+          !cli_find_tax_rate (cli, args[1], &id, NULL, &error))
+        return cli_fail_input (error);
+      op = stk_op_remove_tax_rate (id);
+      if ((status = cli_submit (cli, op)) != STK_CLI_EXIT_OK)
+        return status;
+      g_print (_("Removed the tax rate “%s”.\n"), args[1]);
+      return STK_CLI_EXIT_OK;
+    }
+  {
+    g_autofree char *message =
+      g_strdup_printf (_("“%s” is not add, set or remove."), args[0]);
+    return cli_command_usage_error (cli, message);
+  }
+}
+
+/* An item's own tax rate: shown, or given (a rate's name) or taken away ("default"). */
+static int
+cli_item_tax (StkCli  *cli,
+              char   **args,
+              guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkOp) op = NULL;
+  g_auto(StkItemInfo) item = { 0, };
+  gint64 rate_id = 0;
+  int status;
+
+  if (!cli_check_inventory (cli, TRUE, &error) ||
+      !(store = cli_open_store (cli, &error)))
+    return cli_fail (error);
+  /* An item that does not exist is bad input. */
+  if (!stk_store_item_by_code (store, args[0], &item, &error))
+    return cli_fail_input (error);
+
+  if (n_args == 1)
+    {
+      g_autoptr(GPtrArray) rates = NULL;
+      g_auto(StkShopSettings) settings = { 0, };
+      const StkTaxRate *own = NULL, *shop = NULL;
+
+      if (!stk_store_get_item_tax_rate (store, item.id, &rate_id, &error) ||
+          !stk_store_get_shop_settings (store, &settings, &error) ||
+          !(rates = stk_store_list_tax_rates (store, &error)))
+        return cli_fail (error);
+      for (guint i = 0; i < rates->len; i++)
+        {
+          const StkTaxRate *rate = g_ptr_array_index (rates, i);
+
+          if (rate->id == rate_id)
+            own = rate;
+          if (rate->id == settings.default_tax_rate)
+            shop = rate;
+        }
+      if (own != NULL)
+        {
+          g_autofree char *percent = stk_tax_rate_format (own->rate_bp);
+
+          /* Translators: "“A-1” sells at its own tax rate “VAT 4” (4 %)." */
+          g_print (_("“%s” sells at its own tax rate “%s” (%s).\n"), item.code, own->name,
+                   percent);
+        }
+      else if (shop != NULL)
+        {
+          g_autofree char *percent = stk_tax_rate_format (shop->rate_bp);
+
+          /* Translators: "“A-1” sells at the shop’s default tax rate “VAT” (22 %)." */
+          g_print (_("“%s” sells at the shop’s default tax rate “%s” (%s).\n"), item.code,
+                   shop->name, percent);
+        }
+      else
+        g_print (_("“%s” sells without tax: it follows the shop’s default rate, and there is "
+                   "none.\n"),
+                 item.code);
+      return STK_CLI_EXIT_OK;
+    }
+
+  if (!g_str_equal (args[1], "default") &&
+      !cli_find_tax_rate (cli, args[1], &rate_id, NULL, &error))
+    return cli_fail_input (error);
+  /* A rate named "default" is that rate. */
+  if (g_str_equal (args[1], "default") &&
+      !cli_find_tax_rate (cli, args[1], &rate_id, NULL, &error))
+    {
+      if (!g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND))
+        return cli_fail (error);
+      rate_id = 0;
+    }
+  g_clear_object (&store);
+  op = stk_op_set_item_tax_rate (item.id, rate_id);
+  if ((status = cli_submit (cli, op)) != STK_CLI_EXIT_OK)
+    return status;
+  if (rate_id == 0)
+    /* Translators: "“A-1” now follows the shop’s default tax rate." */
+    g_print (_("“%s” now follows the shop’s default tax rate.\n"), item.code);
+  else
+    /* Translators: "“A-1” now sells at the tax rate “VAT 4”." */
+    g_print (_("“%s” now sells at the tax rate “%s”.\n"), item.code, args[1]);
+  return STK_CLI_EXIT_OK;
+}
+
 static const StkCliCommand commands[] = {
   {
     "stats", N_("[--json]"),
@@ -2382,8 +2753,8 @@ static const StkCliCommand commands[] = {
   {
     "settings", N_("[SETTING VALUE]"),
     N_("Show or change the shop’s rules kept in the inventory"),
-    N_("Without arguments, prints how receipt numbers run and whether stock may go below "
-       "zero. With a setting and a value, changes it for every computer that uses the "
+    N_("Without arguments, prints how receipt numbers run, whether stock may go below "
+       "zero, the payment methods and the tax rules. With a setting and a value, changes it for every computer that uses the "
        "inventory, from the next sale on:\n"
        "\n"
        "  receipt-series continuous   One sequence of receipt numbers for ever (default)\n"
@@ -2393,9 +2764,46 @@ static const StkCliCommand commands[] = {
        "  payment-methods LIST        The ways the shop is paid, in the till's order,\n"
        "                              separated by commas (default cash,card,other;\n"
        "                              cash is the drawer that close-day counts)\n"
+       "  prices-include-tax yes      Prices are entered with tax included (default)\n"
+       "  prices-include-tax no       Tax is added to the prices entered\n"
+       "  tax-rounding line           Each line’s tax is rounded to the cent (default)\n"
+       "  tax-rounding receipt        The tax of each rate on a receipt is rounded once\n"
+       "  default-tax-rate NAME       The rate of items without one of their own\n"
+       "                              (a name “stocktake tax-rates” lists)\n"
+       "  default-tax-rate none       Items without a rate of their own have no tax\n"
        "\n"
-       "Numbers already given never change."),
+       "Numbers already given never change, and neither does the tax of a sale made."),
     0, 2, cli_settings,
+  },
+  {
+    "tax-rates", N_("[--json] | add NAME RATE | set NAME NEW-NAME RATE | remove NAME"),
+    N_("List, add, change or remove the shop’s tax rates"),
+    N_("Without arguments, lists the shop’s tax rates, biggest first: each one’s name, "
+       "whether it is the default rate (see “settings default-tax-rate”), its rate and how "
+       "many items have it as their own.\n"
+       "\n"
+       "RATE is a percentage with at most two decimals, from 0 to 100: 22, 5.5 or 10%. A "
+       "rate above 100 or below 0, a bad name (1 to 64 characters) or a name another rate "
+       "has exits with status 65 and changes nothing. A rate that items or the shop’s "
+       "default use cannot be removed (status 65). Changing a rate changes what items sell "
+       "at from now on, never a sale made.\n"
+       "\n"
+       "  add NAME RATE              Add a rate\n"
+       "  set NAME NEW-NAME RATE     Rename a rate and change its rate\n"
+       "  remove NAME                Remove a rate that nothing uses\n"
+       "\n"
+       "Options:\n"
+       "  --json    Print the list as a JSON object"),
+    0, 4, cli_tax_rates, { "--json", NULL },
+  },
+  {
+    "item-tax", N_("CODE [NAME|default]"),
+    N_("Show or set an item’s tax rate"),
+    N_("Without NAME, says which tax rate the item CODE sells at: its own, or the shop’s "
+       "default. With NAME (a rate “stocktake tax-rates” lists), gives the item that rate "
+       "as its own; with “default”, the item follows the shop’s default rate again. An "
+       "unknown item or rate exits with status 65."),
+    1, 2, cli_item_tax,
   },
   {
     "close-day", N_("--counted-cash AMOUNT [OPTIONS]"),
@@ -2584,7 +2992,10 @@ parse_command_args (StkCli              *cli,
       const char *value = NULL;
       gsize name_len;
 
-      if (options_done || arg[0] != '-' || arg[1] == '\0')
+      /* A negative rate ("-5") is an argument, for tax-rates to refuse in its own
+       * words (exit 65), not an unknown option. */
+      if (options_done || arg[0] != '-' || arg[1] == '\0' ||
+          (g_ascii_isdigit (arg[1]) && g_str_equal (command->name, "tax-rates")))
         {
           g_ptr_array_add (positional, (gpointer) arg);
           continue;

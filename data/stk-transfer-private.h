@@ -42,8 +42,19 @@ typedef struct
   guint       sale_line; /* sales: the line's number in its sale (1 = the sale's first
                           * row); returns: the returned line's number */
   guint       next;     /* sales: index + 1 in rows of the sale's next line; 0: none */
+  /* Tax (format 9). skus: tax_name is the item's own rate's name (NULL: the shop's
+   * default). sales: with tax_given (the file has a tax_rate column), the line's rate
+   * (tax_rate_bp, -1: no tax) and tax_name as the file says them, tax_included 1 or 0
+   * (-1: the shop's rule) and tax_cents (-1: the rate of the line's amount, rounded per
+   * line); without, the item's rate now. returns: tax_cents taken back, -1 in
+   * proportion. */
+  const char *tax_name;
+  gint64      tax_rate_bp;
+  gint64      tax_cents;
   guint8      kind;     /* StkMovementKind */
   guint8      archived;
+  guint8      tax_given;
+  gint8       tax_included;
 } StkImportRow;
 
 typedef struct
@@ -87,6 +98,8 @@ void     stk_import_set_cancelled_error  (GError        **error);
 /* FALSE with the first file's summary error when any of the files has errors. */
 gboolean stk_import_all_fail_with_errors (StkImportAll   *a,
                                           GError        **error);
+/* A tax rate as the CSV files write it: "22", "5.5" (a dot, whatever the locale). */
+char    *stk_transfer_format_rate        (gint64          rate_bp);
 /* A time as the CSV files write it. */
 void     stk_transfer_format_time        (gint64          us,
                                           char           *buf,
@@ -121,6 +134,12 @@ typedef struct
   gint64      reorder_level;
   gint64      on_hand;
   gboolean    archived;
+  /* skus: tax_name, the item's own rate's name ("": the default); sales: the line's
+   * tax_name, tax_rate_bp (-1: no tax), tax_included and tax_cents; returns: tax_cents. */
+  const char *tax_name;
+  gint64      tax_rate_bp;
+  gint64      tax_cents;
+  gboolean    tax_included;
 } StkExportRow;
 
 /* Called for each row, in order; FALSE (with @error) stops the export. */

@@ -25,6 +25,7 @@
 #include "stk-engine.h"
 #include "stk-op-payloads.h"
 #include "stk-store-private.h"
+#include "stk-tax.h"
 #include "stk-transfer-private.h"
 
 /*
@@ -64,10 +65,13 @@
  *                           1–100000): "4006381333931 12345670*12" (stk-barcode.h).
  *                           A GS1 number (8, 12, 13 or 14 digits) needs its right
  *                           check digit.
+ *            tax_rate       optional; the name of the item's own tax rate (compared
+ *                           ignoring case), which the inventory must have; empty: the
+ *                           shop's default rate (format 9)
  *   A code that already exists in the inventory, or that appears twice in the
  *   file, is an error; so is a barcode listed twice in the file (two spellings of
  *   one GS1 number are the same barcode) or one that another item already has.
- *   Export: code,description,unit_price,reorder_level,archived,on_hand,barcodes,
+ *   Export: code,description,unit_price,reorder_level,archived,on_hand,barcodes,tax_rate,
  *   ordered by code, the barcodes of an item ordered by their key.
  *
  * sales:     sold_at        required
@@ -86,6 +90,15 @@
  *            voided         optional; when the sale was voided (not before sold_at);
  *                           empty: not voided
  *            void_reason    optional; why it was voided (needs voided)
+ *            tax_name       optional; the line's tax rate's name when it was sold
+ *            tax_rate       optional; the line's rate, a percentage (22, 5.5); empty:
+ *                           no tax. With this column the file says each line's tax;
+ *                           without it, each line sells at its item's rate now
+ *            tax_included   optional; 1 or 0: the price included the tax; empty: the
+ *                           shop's rule when imported
+ *            tax            optional; the line's tax (money); empty: the rate of the
+ *                           line's amount, rounded per line. A cent or more from that
+ *                           exact tax is an error (the schema's sales_tax_check)
  *   The lines of one sale share sold_at; its rows give payment, note, voided and
  *   void_reason once or repeat the same value (other rows leave them empty): a
  *   different time or value is an error naming the line. Line N of sale S has the
@@ -95,7 +108,7 @@
  *   A voided sale is imported with its void (the stock comes back with the
  *   "Sale voided" adjustment at the voided time, the reason is kept).
  *   Export: sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,
- *   voided,void_reason, ordered by time (a sale's lines together, in order), with
+ *   voided,void_reason,tax_name,tax_rate,tax_included,tax, ordered by time (a sale's lines together, in order), with
  *   reference = the line's id and sale = the sale's id on every line; payment, note,
  *   voided and void_reason repeated on every line of their sale; discount empty when
  *   0.00. Voided sales are exported too, with their void.
@@ -126,14 +139,17 @@
  *                           rest exactly)
  *            reason         optional; up to 1000 characters
  *            reference      optional; the return's unique id (see below)
+ *            tax            optional; the tax taken back; empty: in proportion to the
+ *                           refund (the line's last return the rest); never more than
+ *                           the refund or the line's tax left
  *   An unknown sale or line, a voided sale, more returned than the line sold or
  *   more refunded than it was paid (over all its returns: those in the inventory
  *   and those above in the file) are errors naming the line. The stock comes back
  *   with an adjustment ("Sale returned"). Export: returned_at,sale,line,quantity,
- *   refund,reason,reference, ordered by time.
+ *   refund,reason,reference,tax, ordered by time.
  *
  * Text cells (code, description, sku, reason, reference, barcodes, sale, payment,
- * note, void_reason) that start with =, +,
+ * note, void_reason, tax_name, the skus' tax_rate) that start with =, +,
  * -, @, a tab, a carriage return or an apostrophe are exported with one more
  * apostrophe in front ('=1+2, '-5 mm, ''quoted), so that a spreadsheet shows
  * them as text and never runs them as formulas. Import takes off one leading
@@ -409,6 +425,20 @@ stk_time_parse (const char  *text,
   return parse_time (text, local, out_us, error);
 }
 
+/* A tax rate as the CSV files write it, whatever the locale: "22", "5.5", "0.25". */
+char *
+stk_transfer_format_rate (gint64 rate_bp)
+{
+  char *text = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", rate_bp / 100, (int) (rate_bp % 100));
+  gsize len = strlen (text);
+
+  while (text[len - 1] == '0')
+    text[--len] = '\0';
+  if (text[len - 1] == '.')
+    text[--len] = '\0';
+  return text;
+}
+
 /* Writes @us (microseconds since the epoch) as UTC ISO 8601 into @buf. */
 void
 stk_transfer_format_time (gint64  us,
@@ -489,6 +519,10 @@ typedef enum
   COL_VOID_REASON,
   COL_LINE,
   COL_REFUND,
+  COL_TAX_NAME,
+  COL_TAX_RATE,
+  COL_TAX_INCLUDED,
+  COL_TAX,
   N_COLUMNS,
 } Column;
 
@@ -507,6 +541,7 @@ static const ColumnSpec sku_columns[] = {
   { "archived", COL_ARCHIVED, FALSE },
   { "on_hand", COL_ON_HAND, FALSE },
   { "barcodes", COL_BARCODES, FALSE },
+  { "tax_rate", COL_TAX_RATE, FALSE },
   { NULL },
 };
 
@@ -522,6 +557,10 @@ static const ColumnSpec sale_columns[] = {
   { "note", COL_NOTE, FALSE },
   { "voided", COL_VOIDED, FALSE },
   { "void_reason", COL_VOID_REASON, FALSE },
+  { "tax_name", COL_TAX_NAME, FALSE },
+  { "tax_rate", COL_TAX_RATE, FALSE },
+  { "tax_included", COL_TAX_INCLUDED, FALSE },
+  { "tax", COL_TAX, FALSE },
   { NULL },
 };
 
@@ -543,6 +582,7 @@ static const ColumnSpec return_columns[] = {
   { "refund", COL_REFUND, FALSE },
   { "reason", COL_REASON, FALSE },
   { "reference", COL_REFERENCE, FALSE },
+  { "tax", COL_TAX, FALSE },
   { NULL },
 };
 
@@ -758,7 +798,9 @@ is_text_column (Column column)
   return column == COL_CODE || column == COL_DESCRIPTION || column == COL_SKU ||
          column == COL_REASON || column == COL_REFERENCE || column == COL_BARCODES ||
          column == COL_SALE || column == COL_PAYMENT || column == COL_NOTE ||
-         column == COL_VOID_REASON;
+         column == COL_VOID_REASON || column == COL_TAX_NAME ||
+         /* skus: a rate's name; sales: a number, never protected */
+         column == COL_TAX_RATE;
 }
 
 static const char *
@@ -883,6 +925,20 @@ parse_sku_row (Parser     *p,
       row->barcodes = keep (p, barcodes);
       p->d->extended = p->d->extended || list->len > 0;
     }
+
+  /* The item's own tax rate, by its name (the inventory must have it); empty: the
+   * shop's default. */
+  {
+    const char *tax_rate = field (p, fields, COL_TAX_RATE);
+
+    if (*tax_rate != '\0')
+      {
+        if (!stk_tax_name_check (tax_rate, error))
+          return FALSE;
+        row->tax_name = g_string_chunk_insert_const (p->d->strings, tax_rate);
+        p->d->extended = TRUE;
+      }
+  }
 
   row->code = g_string_chunk_insert (p->d->strings, code);
   row->text = keep (p, description);
@@ -1056,6 +1112,66 @@ join_sale (Parser      *p,
   return TRUE;
 }
 
+/* The tax columns of a sales row (format 9). With a tax_rate column the file says each
+ * line's tax: an empty tax_rate is a line without tax (no tax_name, no tax), else the
+ * rate, its name, whether the price included it (empty: the shop's rule when imported)
+ * and the tax (empty: the rate of the line's amount, rounded per line; else it must be
+ * within a cent of it, which the inventory checks). Without a tax_rate column (a file
+ * written before tax), the line sells at its item's rate now. */
+static gboolean
+parse_sale_tax (Parser      *p,
+                GPtrArray   *fields,
+                Row         *row,
+                GError     **error)
+{
+  const char *name = field (p, fields, COL_TAX_NAME);
+  const char *rate = field (p, fields, COL_TAX_RATE);
+  const char *included = field (p, fields, COL_TAX_INCLUDED);
+  const char *tax = field (p, fields, COL_TAX);
+  gboolean included_value = TRUE;
+
+  row->tax_given = p->index[COL_TAX_RATE] >= 0;
+  row->tax_rate_bp = -1;
+  row->tax_cents = -1;
+  row->tax_included = -1;
+  if (!row->tax_given)
+    {
+      if (*name != '\0' || *tax != '\0' || *included != '\0')
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                       _("The tax of a line needs its rate: a tax_rate column, empty for a "
+                         "line without tax."));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (*included != '\0')
+    {
+      if (!parse_boolean (included, &included_value, error))
+        return FALSE;
+      row->tax_included = included_value ? 1 : 0;
+    }
+  if (*tax != '\0' && !stk_price_parse (tax, &row->tax_cents, error))
+    return FALSE;
+  if (*rate == '\0')
+    {
+      if (*name != '\0' || row->tax_cents > 0)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                       _("A line without a tax_rate has no tax_name and no tax."));
+          return FALSE;
+        }
+      row->tax_cents = 0;
+      return TRUE;
+    }
+  if (!stk_tax_rate_parse (rate, &row->tax_rate_bp, error) ||
+      (*name != '\0' && !stk_tax_name_check (name, error)))
+    return FALSE;
+  row->tax_name = keep (p, name);
+  return TRUE;
+}
+
 /* The sales columns of schema 6: the sale a row is a line of, its discount, and the
  * sale's payment, note and void. */
 static gboolean
@@ -1124,6 +1240,8 @@ parse_sale_extras (Parser      *p,
     }
   if (row->discount > 0 || *payment != '\0' || *note != '\0' || row->voided_us != 0)
     p->d->extended = TRUE;
+  if (!parse_sale_tax (p, fields, row, error))
+    return FALSE;
 
   if (g == NULL)
     {
@@ -1240,6 +1358,10 @@ parse_return_row (Parser     *p,
   if (*refund != '\0' && !stk_price_parse (refund, &row->discount, error))
     return FALSE;
   if (!check_text_length (reason, _("reason"), error))
+    return FALSE;
+  row->tax_cents = -1;
+  if (*field (p, fields, COL_TAX) != '\0' &&
+      !stk_price_parse (field (p, fields, COL_TAX), &row->tax_cents, error))
     return FALSE;
   row->price = -1;
   row->text = keep (p, reason);
@@ -1791,14 +1913,15 @@ stk_import_file (StkWriter        *writer,
 
 /* ---- export ---- */
 
-static const char *const export_headers[][11] = {
-  { "code", "description", "unit_price", "reorder_level", "archived", "on_hand", "barcodes" },
+static const char *const export_headers[][15] = {
+  { "code", "description", "unit_price", "reorder_level", "archived", "on_hand", "barcodes",
+    "tax_rate" },
   { "sold_at", "sku", "quantity", "unit_price", "reference", "sale", "discount", "payment",
-    "note", "voided", "void_reason" },
+    "note", "voided", "void_reason", "tax_name", "tax_rate", "tax_included", "tax" },
   { "moved_at", "sku", "kind", "quantity", "reason", "reference" },
-  { "returned_at", "sale", "line", "quantity", "refund", "reason", "reference" },
+  { "returned_at", "sale", "line", "quantity", "refund", "reason", "reference", "tax" },
 };
-static const guint export_n_columns[] = { 7, 11, 6, 7 };
+static const guint export_n_columns[] = { 8, 15, 6, 8 };
 G_STATIC_ASSERT (G_N_ELEMENTS (export_n_columns) == STK_N_TABLES);
 
 
@@ -1881,12 +2004,15 @@ emit_row (const StkExportRow  *row,
   g_autoptr(GString) t4 = g_string_new (NULL);
   g_autoptr(GString) t5 = g_string_new (NULL);
   g_autoptr(GString) t6 = g_string_new (NULL);
+  g_autoptr(GString) t7 = g_string_new (NULL);
   char time_buf[40], void_buf[40];
   char n1[24], n2[24], n3[24];
   g_autofree char *price = NULL;
   g_autofree char *discount = NULL;
   g_autofree char *barcodes = NULL;
-  const char *fields[11];
+  g_autofree char *tax = NULL;
+  g_autofree char *tax_rate = NULL;
+  const char *fields[15];
 
   switch (run->table)
     {
@@ -1903,6 +2029,7 @@ emit_row (const StkExportRow  *row,
       fields[5] = n3;
       barcodes = barcodes_field (row->barcodes);
       fields[6] = protect_text (t3, barcodes);
+      fields[7] = protect_text (t4, row->tax_name);
       break;
     case STK_TABLE_SALES:
       stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);
@@ -1923,6 +2050,12 @@ emit_row (const StkExportRow  *row,
       fields[8] = protect_text (t5, row->note);
       fields[9] = void_buf;
       fields[10] = row->voided_us != 0 ? protect_text (t6, row->void_reason) : "";
+      tax_rate = row->tax_rate_bp >= 0 ? stk_transfer_format_rate (row->tax_rate_bp) : g_strdup ("");
+      tax = stk_price_format (row->tax_cents);
+      fields[11] = row->tax_rate_bp >= 0 ? protect_text (t7, row->tax_name) : "";
+      fields[12] = tax_rate;
+      fields[13] = row->tax_included ? "1" : "0";
+      fields[14] = tax;
       break;
     case STK_TABLE_RETURNS:
       stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);
@@ -1936,6 +2069,8 @@ emit_row (const StkExportRow  *row,
       fields[4] = price;
       fields[5] = protect_text (t2, row->text);
       fields[6] = protect_text (t3, row->reference);
+      tax = stk_price_format (row->tax_cents);
+      fields[7] = tax;
       break;
     case STK_TABLE_MOVEMENTS:
       stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);

@@ -134,9 +134,11 @@ Test (flow_choosers, export_writes_the_table_asked_for)
     const char *header;
   } cases[] = {
     { STK_TABLE_SALES, "sales",
-      "sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,voided,void_reason" },
+      "sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,voided,void_reason,"
+      "tax_name,tax_rate,tax_included,tax" },
     { STK_TABLE_MOVEMENTS, "movements", "moved_at,sku,kind,quantity,reason,reference" },
-    { STK_TABLE_SKUS, "skus", "code,description,unit_price,reorder_level,archived,on_hand,barcodes" },
+    { STK_TABLE_SKUS, "skus", "code,description,unit_price,reorder_level,archived,on_hand,barcodes,"
+      "tax_rate" },
   };
 
   fill ();

@@ -275,12 +275,13 @@ Test (transfer_sales, export_all_then_import_all_gives_back_every_table)
     uid = stk_test_query_dump (db_path, sql);
     uid[strlen (uid) - 2] = '\0'; /* "3:UID|\n" */
     want = g_strdup_printf ("2026-02-01T12:00:00Z,B-2,2,9.00,%s#2,%s,,card,"
-                            "\"Birthday, \"\"gift\"\"\nwrap it\",,\r\n", uid + 2, uid + 2);
+                            "\"Birthday, \"\"gift\"\"\nwrap it\",,,,,1,0.00\r\n", uid + 2, uid + 2);
     cr_assert (g_str_has_prefix (sales, "sold_at,sku,quantity,unit_price,reference,sale,discount,"
-                                        "payment,note,voided,void_reason\r\n"), "%s", sales);
+                                        "payment,note,voided,void_reason,tax_name,tax_rate,tax_included,"
+                                        "tax\r\n"), "%s", sales);
     cr_assert (strstr (sales, want) != NULL, "line 2 of the sale: %s\nin %s", want, sales);
     cr_assert (strstr (sales, ",A-1,12,2.50,") != NULL, "the pack's 12 units: %s", sales);
-    cr_assert (strstr (sales, ",Rang up twice\r\n") != NULL, "the void's reason: %s", sales);
+    cr_assert (strstr (sales, ",Rang up twice,,,1,0.00\r\n") != NULL, "the void's reason: %s", sales);
     cr_assert (strstr (sales, ",'-note,") != NULL, "a note is protected like any text: %s",
                sales);
   }
@@ -288,16 +289,16 @@ Test (transfer_sales, export_all_then_import_all_gives_back_every_table)
     g_autofree char *p = g_build_filename (dir, "skus.csv", NULL);
 
     skus = read_text (p);
-    cr_assert (strstr (skus, ",12345670*12 4006381333931\r\n") != NULL, "%s", skus);
-    cr_assert (strstr (skus, ",'-SHOPB2\r\n") != NULL, "a barcode is protected like any text: %s",
+    cr_assert (strstr (skus, ",12345670*12 4006381333931,\r\n") != NULL, "%s", skus);
+    cr_assert (strstr (skus, ",'-SHOPB2,\r\n") != NULL, "a barcode is protected like any text: %s",
                skus);
   }
   {
     g_autofree char *p = g_build_filename (dir, "returns.csv", NULL);
 
     returns = read_text (p);
-    cr_assert (g_str_has_prefix (returns, "returned_at,sale,line,quantity,refund,reason,reference\r\n"
-                                          "2026-02-05T09:00:00Z,"), "%s", returns);
+    cr_assert (g_str_has_prefix (returns, "returned_at,sale,line,quantity,refund,reason,reference,"
+                                          "tax\r\n2026-02-05T09:00:00Z,"), "%s", returns);
     /* 2 × 9.00 paid, one of the two back: 9.00; line 4 (4 × 1.00 − 0.25): 2.81 then 0.94. */
     cr_assert (strstr (returns, ",2,1,9.00,scratched,") != NULL, "%s", returns);
     cr_assert (strstr (returns, ",1,1,1.00,,") != NULL, "%s", returns);
@@ -603,8 +604,8 @@ Test (transfer_sales, the_cli_imports_and_exports_returns)
   stk_test_run_db (&run, db_path, "export", "returns", out, NULL);
   cr_assert_eq (run.status, 0, "%s", run.err);
   text = read_text (out);
-  cr_assert_str_eq (text, "returned_at,sale,line,quantity,refund,reason,reference\r\n"
-                          "2026-03-02T10:00:00Z,S1,1,1,2.33,too many,R1\r\n");
+  cr_assert_str_eq (text, "returned_at,sale,line,quantity,refund,reason,reference,tax\r\n"
+                          "2026-03-02T10:00:00Z,S1,1,1,2.33,too many,R1,0.00\r\n");
 
   stk_test_run_db (&run, copy_path, "import", "skus", skus, NULL);
   cr_assert_eq (run.status, 0, "%s", run.err);

@@ -495,17 +495,22 @@ stage_sales (StkImportData  *d,
 {
   sqlite3_stmt *stmt;
 
-  /* state: 0 to import, 1 imported before (a duplicate), 2 refused. */
+  /* state: 0 to import, 1 imported before (a duplicate), 2 refused. The tax as the
+   * file gives it (tax_given; rate NULL: no tax; included NULL: the shop's rule; tax
+   * NULL: computed), else resolved from the item by check_sales(). */
   if (!exec (db,
              "CREATE TEMP TABLE stk_bulk_sales ("
              "  line INTEGER PRIMARY KEY, code TEXT NOT NULL, uid TEXT NOT NULL,"
              "  quantity INTEGER NOT NULL, price INTEGER NOT NULL, sold_at INTEGER NOT NULL,"
-             "  item_id INTEGER, state INTEGER NOT NULL DEFAULT 0)",
+             "  item_id INTEGER, state INTEGER NOT NULL DEFAULT 0,"
+             "  tax_given INTEGER NOT NULL, rate INTEGER, tax_name TEXT NOT NULL DEFAULT '',"
+             "  included INTEGER, tax INTEGER)",
              error))
     return FALSE;
   stmt = prepare (db,
-                  "INSERT INTO temp.stk_bulk_sales (line, code, uid, quantity, price, sold_at)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                  "INSERT INTO temp.stk_bulk_sales (line, code, uid, quantity, price, sold_at,"
+                  " tax_given, rate, tax_name, included, tax)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -520,6 +525,23 @@ stage_sales (StkImportData  *d,
       sqlite3_bind_int64 (stmt, 4, row->quantity);
       sqlite3_bind_int64 (stmt, 5, row->price);
       sqlite3_bind_int64 (stmt, 6, row->time_us);
+      sqlite3_bind_int (stmt, 7, row->tax_given ? 1 : 0);
+      if (row->tax_given && row->tax_rate_bp >= 0)
+        sqlite3_bind_int64 (stmt, 8, row->tax_rate_bp);
+      else
+        sqlite3_bind_null (stmt, 8);
+      sqlite3_bind_text (stmt, 9,
+                         row->tax_given && row->tax_rate_bp >= 0 && row->tax_name != NULL
+                           ? row->tax_name : "",
+                         -1, SQLITE_STATIC);
+      if (row->tax_given && row->tax_included >= 0)
+        sqlite3_bind_int (stmt, 10, row->tax_included);
+      else
+        sqlite3_bind_null (stmt, 10);
+      if (row->tax_given && row->tax_cents >= 0)
+        sqlite3_bind_int64 (stmt, 11, row->tax_cents);
+      else
+        sqlite3_bind_null (stmt, 11);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
@@ -629,6 +651,81 @@ check_sales_stock (sqlite3  *db,
   return rc == SQLITE_DONE;
 }
 
+/* Each line's tax, as stk_sqlite_insert_sale_line() gives it: the file's, checked to
+ * the cent with the same sentence, or the item's rate now at the shop's rule, rounded
+ * per line, in SQL (STK_SQLITE_TAX_LINE_SQL, exact). A line refused here is left out of
+ * the stock rule, as the row path never inserts it. */
+static gboolean
+resolve_sales_tax (sqlite3  *db,
+                   GArray   *errors,
+                   GError  **error)
+{
+  g_autoptr(GArray) refused = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!exec (db,
+             "UPDATE temp.stk_bulk_sales SET"
+             " price = CASE WHEN stk_bulk_sales.price < 0 THEN b.price"
+             "  ELSE stk_bulk_sales.price END,"
+             " rate = CASE WHEN tax_given THEN stk_bulk_sales.rate ELSE b.rate END,"
+             " tax_name = CASE WHEN tax_given THEN tax_name ELSE coalesce (b.rate_name, '') END,"
+             " included = coalesce (included, (SELECT value IS NOT 0 FROM main.settings"
+             "                                  WHERE key = 'prices_include_tax'), 1)"
+             " FROM temp.stk_bulk_items AS b"
+             " WHERE stk_bulk_sales.state = 0 AND b.item_id = stk_bulk_sales.item_id",
+             error) ||
+      !exec (db,
+             "UPDATE temp.stk_bulk_sales SET tax = CASE WHEN rate IS NULL THEN 0 ELSE "
+             STK_SQLITE_TAX_LINE_SQL ("quantity * price", "rate",
+                                      "CASE WHEN included THEN 10000 + rate ELSE 10000 END")
+             " END WHERE state = 0 AND tax IS NULL",
+             error))
+    return FALSE;
+
+  stmt = prepare (db,
+                  "SELECT line, code, tax, quantity * price, rate, included"
+                  " FROM temp.stk_bulk_sales"
+                  " WHERE state = 0 AND tax_given AND rate IS NOT NULL ORDER BY line",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 line = sqlite3_column_int64 (stmt, 0);
+      gint64 tax = sqlite3_column_int64 (stmt, 2);
+      gint64 amount = sqlite3_column_int64 (stmt, 3);
+      gint64 rate = sqlite3_column_int64 (stmt, 4);
+      gboolean included = sqlite3_column_int (stmt, 5) != 0;
+
+      if (stk_sqlite_tax_agrees (amount, rate, included, tax))
+        continue;
+      add_error (errors, (guint) line,
+                 stk_sqlite_tax_off_message ((const char *) sqlite3_column_text (stmt, 1), tax,
+                                             amount, rate, included));
+      g_array_append_val (refused, line);
+    }
+  if (rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  if (refused->len == 0)
+    return TRUE;
+
+  stmt = prepare (db, "UPDATE temp.stk_bulk_sales SET state = 2 WHERE line = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < refused->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, g_array_index (refused, gint64, i));
+      if (!step_insert (db, stmt, error))
+        return FALSE;
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
 static gboolean
 check_sales (StkImportData  *d,
              sqlite3        *db,
@@ -670,14 +767,17 @@ check_sales (StkImportData  *d,
   if (!exec (db,
              "CREATE TEMP TABLE stk_bulk_items ("
              "  item_id INTEGER PRIMARY KEY, on_hand INTEGER, price INTEGER, count_at INTEGER,"
-             "  total INTEGER NOT NULL DEFAULT 0)",
+             "  total INTEGER NOT NULL DEFAULT 0, rate INTEGER, rate_name TEXT)",
              error) ||
       !exec (db,
-             "INSERT INTO temp.stk_bulk_items (item_id, on_hand, price)"
-             " SELECT i.id, i.on_hand, i.unit_price_cents FROM"
+             "INSERT INTO temp.stk_bulk_items (item_id, on_hand, price, rate, rate_name)"
+             " SELECT i.id, i.on_hand, i.unit_price_cents, t.rate_bp, t.name FROM"
              "  (SELECT DISTINCT item_id FROM temp.stk_bulk_sales WHERE state = 0"
              "   ORDER BY item_id) AS s"
-             " JOIN main.items i ON i.id = s.item_id ORDER BY i.id",
+             " JOIN main.items i ON i.id = s.item_id"
+             " LEFT JOIN main.tax_rates t ON t.id = coalesce (i.tax_rate_id,"
+             "  (SELECT value FROM main.settings WHERE key = 'default_tax_rate'))"
+             " ORDER BY i.id",
              error) ||
       !exec (db,
              "UPDATE temp.stk_bulk_items SET count_at ="
@@ -700,6 +800,10 @@ check_sales (StkImportData  *d,
              "UPDATE temp.stk_bulk_sales SET state = 2 WHERE state = 0 AND sold_at <"
              " (SELECT count_at FROM temp.stk_bulk_items b WHERE b.item_id = stk_bulk_sales.item_id)",
              error))
+    return FALSE;
+  CANCEL_CHECK (d, error);
+
+  if (!resolve_sales_tax (db, errors, error))
     return FALSE;
   CANCEL_CHECK (d, error);
 
@@ -744,9 +848,11 @@ insert_sales (StkImportData  *d,
   CANCEL_CHECK (d, error);
 
   if (!exec (db,
-             "INSERT INTO main.sales (uid, item_id, quantity, unit_price_cents, sold_at)"
+             "INSERT INTO main.sales (uid, item_id, quantity, unit_price_cents, sold_at,"
+             " tax_rate_bp, tax_name, tax_included, tax_cents)"
              " SELECT s.uid, s.item_id, s.quantity,"
-             "  CASE WHEN s.price < 0 THEN b.price ELSE s.price END, s.sold_at"
+             "  CASE WHEN s.price < 0 THEN b.price ELSE s.price END, s.sold_at,"
+             "  s.rate, CASE WHEN s.rate IS NULL THEN '' ELSE s.tax_name END, s.included, s.tax"
              " FROM temp.stk_bulk_sales s JOIN temp.stk_bulk_items b ON b.item_id = s.item_id"
              " WHERE s.state = 0 ORDER BY s.line",
              error) ||
@@ -807,8 +913,9 @@ insert_sales (StkImportData  *d,
 gboolean
 stk_sqlite_bulk_wanted (StkImportData *d)
 {
-  /* Barcodes, sales of several lines, discounts, payments, notes and voids take the
-   * row path (data/README.md). */
+  /* Barcodes, an item's own tax rate, sales of several lines, discounts, payments,
+   * notes and voids take the row path (data/README.md); a sale line's tax, given or
+   * computed, does not. */
   return (d->table == STK_TABLE_SKUS || d->table == STK_TABLE_SALES) && !d->extended &&
          d->rows->len >= stk_bulk_min_rows;
 }

@@ -131,8 +131,10 @@ typedef struct
   const char *note;
   const char *payment;
   /* The line's tax (format 9): with tax_given, as said here (the import of a sale
-   * exported with its tax); without, the item's rate now at the shop's rules, rounded
-   * per line. tax_rate_bp < 0: no tax. */
+   * exported with its tax; tax_cents < 0: the rate of the line's amount, rounded per
+   * line; a tax more than a cent off is refused with a sentence); without, the item's
+   * rate now at the shop's rules, rounded per line. tax_rate_bp < 0: no tax.
+   * unit_price_cents < 0 takes the item's price either way. */
   gboolean    tax_given;
   gint64      tax_rate_bp;
   const char *tax_name;
@@ -172,6 +174,22 @@ gboolean  stk_sqlite_item_tax            (sqlite3                 *db,
                                           char                   **out_name,
                                           GError                 **error);
 
+/* Whether @tax_cents is within a cent of the tax of @amount_cents at @rate_bp, as the
+ * schema's sales_tax_check wants it, and the sentence of a line's tax that is not. */
+gboolean  stk_sqlite_tax_agrees          (gint64                   amount_cents,
+                                          gint64                   rate_bp,
+                                          gboolean                 included,
+                                          gint64                   tax_cents);
+char     *stk_sqlite_tax_off_message     (const char              *code,
+                                          gint64                   tax_cents,
+                                          gint64                   amount_cents,
+                                          gint64                   rate_bp,
+                                          gboolean                 included);
+/* The SQL of stk_tax_line() (rounded half up, exact in 64 bits for any amount that
+ * fits): @a the amount, @r the rate (basis points), @d 10000 + @r with tax included,
+ * else 10000. Each argument is evaluated more than once: give plain columns. */
+#define STK_SQLITE_TAX_LINE_SQL(a, r, d) \
+  "((" a ") / (" d ") * (" r ") + (2 * ((" a ") % (" d ")) * (" r ") + (" d ")) / (2 * (" d ")))"
 gint64    stk_sqlite_insert_sale_line    (sqlite3                 *db,
                                           const StkSqliteSaleLine *line,
                                           GError                 **error);
@@ -190,6 +208,7 @@ gint64    stk_sqlite_insert_return       (sqlite3             *db,
                                           const char          *reason,
                                           gint64               returned_at_us,
                                           const char          *uid,
+                                          gint64               tax_cents,
                                           GError             **error);
 gboolean  stk_sqlite_apply_barcodes      (StkOp               *op,
                                           sqlite3             *db,

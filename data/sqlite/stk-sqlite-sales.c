@@ -170,6 +170,47 @@ stk_sqlite_item_tax (sqlite3  *db,
   return rc == SQLITE_ROW;
 }
 
+gboolean
+stk_sqlite_tax_agrees (gint64   amount_cents,
+                       gint64   rate_bp,
+                       gboolean included,
+                       gint64   tax_cents)
+{
+  gint64 den = included ? STK_TAX_RATE_MAX_BP + rate_bp : STK_TAX_RATE_MAX_BP;
+  /* amount × rate ÷ den, exact in 64 bits: amount = high × den + low. */
+  gint64 floor_tax = amount_cents / den * rate_bp + amount_cents % den * rate_bp / den;
+  gboolean exact = amount_cents % den * rate_bp % den == 0;
+
+  /* As the schema's sales_tax_check: less than a cent from the exact tax, so the
+   * exact tax itself or, when it has a fraction, either cent around it. */
+  return tax_cents == floor_tax || (!exact && tax_cents == floor_tax + 1);
+}
+
+char *
+stk_sqlite_tax_off_message (const char *code,
+                            gint64      tax_cents,
+                            gint64      amount_cents,
+                            gint64      rate_bp,
+                            gboolean    included)
+{
+  g_autofree char *tax = stk_price_format (tax_cents);
+  g_autofree char *amount = stk_price_format (amount_cents);
+  g_autofree char *rate = stk_tax_rate_format (rate_bp);
+  g_autofree char *right = stk_price_format (stk_tax_line (amount_cents, rate_bp, included));
+
+  if (included)
+    /* Translators: "The tax 1.00 on “A-1” is not the 22 % included in the line’s 10.00:
+     * that is 1.80 (to the cent)." */
+    return g_strdup_printf (_("The tax %s on “%s” is not the %s included in the line’s %s: "
+                              "that is %s (to the cent)."),
+                            tax, code, rate, amount, right);
+  /* Translators: "The tax 1.00 on “A-1” is not 22 % of the line’s 10.00: that is 2.20
+   * (to the cent)." */
+  return g_strdup_printf (_("The tax %s on “%s” is not %s of the line’s %s: that is %s "
+                            "(to the cent)."),
+                          tax, code, rate, amount, right);
+}
+
 /* price × quantity − discount, FALSE when it does not fit. */
 static gboolean
 line_amount (gint64  quantity,
@@ -211,12 +252,13 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
                    _("The discount on “%s” is negative."), line->code);
       return 0;
     }
-  if (!line->tax_given)
+  if (!line->tax_given || price < 0)
     {
       StkTaxRounding rounding;
       g_autoptr(GError) local_error = NULL;
+      gint64 item_rate_bp = -1;
 
-      if (!stk_sqlite_item_tax (db, line->item_id, &item_price, &rate_bp, &item_tax_name,
+      if (!stk_sqlite_item_tax (db, line->item_id, &item_price, &item_rate_bp, &item_tax_name,
                                 &local_error))
         {
           if (g_error_matches (local_error, STK_ERROR, STK_ERROR_CONSTRAINT))
@@ -226,17 +268,15 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
             g_propagate_error (error, g_steal_pointer (&local_error));
           return 0;
         }
-      if (!stk_sqlite_tax_rules (db, &included, &rounding, error))
-        return 0;
-      tax_name = item_tax_name;
+      if (!line->tax_given)
+        {
+          if (!stk_sqlite_tax_rules (db, &included, &rounding, error))
+            return 0;
+          tax_name = item_tax_name;
+          rate_bp = item_rate_bp;
+        }
       if (price < 0)
         price = item_price;
-    }
-  else if (price < 0)
-    {
-      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                   _("The price of “%s” is negative."), line->code);
-      return 0;
     }
   if (!line_amount (line->quantity, price, line->discount_cents, &amount))
     {
@@ -245,8 +285,22 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
                      "total a number that fits."), line->code);
       return 0;
     }
-  if (!line->tax_given)
+  if (!line->tax_given || tax < 0)
     tax = rate_bp < 0 ? 0 : stk_tax_line (amount, rate_bp, included);
+  else if (rate_bp >= 0 && !stk_sqlite_tax_agrees (amount, rate_bp, included, tax))
+    {
+      g_autofree char *message = stk_sqlite_tax_off_message (line->code, tax, amount, rate_bp,
+                                                             included);
+
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA, message);
+      return 0;
+    }
+  else if (rate_bp < 0 && tax != 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The line of “%s” has no tax rate, so it has no tax."), line->code);
+      return 0;
+    }
   if (!included && tax > G_MAXINT64 - amount)
     {
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
@@ -443,7 +497,7 @@ stk_sqlite_apply_return (StkOp    *op,
 {
   StkReturnPayload *d = stk_op_get_payload (op);
   gint64 id = stk_sqlite_insert_return (db, d->line_id, d->quantity, d->refund_cents, d->reason,
-                                        d->returned_at_us, stk_op_get_id (op), error);
+                                        d->returned_at_us, stk_op_get_id (op), -1, error);
 
   if (id == 0)
     return FALSE;
@@ -462,6 +516,7 @@ stk_sqlite_insert_return (sqlite3     *db,
                           const char  *reason,
                           gint64       returned_at_us,
                           const char  *uid,
+                          gint64       tax_cents,
                           GError     **error)
 {
   g_autofree char *code = NULL;
@@ -558,6 +613,20 @@ stk_sqlite_insert_return (sqlite3     *db,
       return 0;
     }
 
+  if (tax_cents < 0)
+    tax_cents = stk_tax_return (total, line_tax, refunded, returned_tax, refund);
+  else if (tax_cents > refund || tax_cents > line_tax - returned_tax)
+    {
+      g_autofree char *given = stk_price_format (tax_cents);
+      g_autofree char *most = stk_price_format (MIN (refund, line_tax - returned_tax));
+
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("The tax %s taken back on this line of “%s” is more than the refund or "
+                     "the tax the line has left: at most %s."),
+                   given, code, most);
+      return 0;
+    }
+
   stmt = stk_db_stmt (db,
                       "INSERT INTO returns (uid, line_id, quantity, refund_cents, reason,"
                       " returned_at, tax_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -570,7 +639,7 @@ stk_sqlite_insert_return (sqlite3     *db,
   sqlite3_bind_int64 (stmt, 4, refund);
   sqlite3_bind_text (stmt, 5, reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, at);
-  sqlite3_bind_int64 (stmt, 7, stk_tax_return (total, line_tax, refunded, returned_tax, refund));
+  sqlite3_bind_int64 (stmt, 7, tax_cents);
   if (!stk_sqlite_step_done (stmt, db, code, error))
     return 0;
   return sqlite3_last_insert_rowid (db);

@@ -266,6 +266,38 @@ insert_barcodes (sqlite3     *db,
   return TRUE;
 }
 
+/* The own tax rate of an item just inserted, by the rate's name (ignoring case, as the
+ * names are unique): a name the inventory has no rate of is the row's problem. */
+static gboolean
+set_item_tax_rate (sqlite3     *db,
+                   gint64       item_id,
+                   const char  *name,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db,
+                                    "UPDATE items SET tax_rate_id ="
+                                    " (SELECT id FROM tax_rates WHERE name = ?2)"
+                                    " WHERE id = ?1"
+                                    " AND EXISTS (SELECT 1 FROM tax_rates WHERE name = ?2)",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, item_id);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  if (!exec_cached_stmt (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (db) == 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("There is no tax rate named “%s”: add it first (the tax rates are "
+                     "not in the CSV files)."),
+                   name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The void of a sale just inserted (@row its first line), with its time and reason. */
 static gboolean
 insert_void (sqlite3     *db,
@@ -300,6 +332,8 @@ apply_sale (ImportData   *d,
             GError      **error)
 {
   gboolean exists = FALSE;
+  gboolean included = TRUE;
+  StkTaxRounding rounding;
   guint n = 0;
 
   first->sale_id = 0;
@@ -314,6 +348,9 @@ apply_sale (ImportData   *d,
       *out_duplicate = TRUE;
       return TRUE;
     }
+  /* A line whose file leaves tax_included empty: the shop's rule now. */
+  if (!stk_sqlite_tax_rules (db, &included, &rounding, error))
+    return FALSE;
   for (Row *r = first; r != NULL; r = r->next > 0 ? &g_array_index (d->rows, Row, r->next - 1) : NULL)
     {
       StkSqliteSaleLine line = { 0 };
@@ -335,6 +372,11 @@ apply_sale (ImportData   *d,
       line.sold_at_us = r->time_us;
       line.note = r == first ? r->note : NULL;
       line.payment = r == first ? r->payment : NULL;
+      line.tax_given = r->tax_given;
+      line.tax_rate_bp = r->tax_rate_bp;
+      line.tax_name = r->tax_name;
+      line.tax_included = r->tax_included < 0 ? included : r->tax_included != 0;
+      line.tax_cents = r->tax_cents;
       if ((id = stk_sqlite_insert_sale_line (db, &line, error)) == 0)
         return FALSE;
       if (r == first)
@@ -420,7 +462,7 @@ apply_return (sqlite3     *db,
     return FALSE;
   return stk_sqlite_insert_return (db, line_id, row->quantity, row->discount,
                                    row->text != NULL ? row->text : "", row->time_us, row->key,
-                                   error) != 0;
+                                   row->tax_cents, error) != 0;
 }
 
 static gboolean
@@ -448,6 +490,8 @@ apply_row (ImportData  *d,
       id = stk_sqlite_insert_item (db, row->code, row->text, row->price, row->reorder_level,
                                 row->archived, error);
       if (id == 0)
+        return FALSE;
+      if (row->tax_name != NULL && !set_item_tax_rate (db, id, row->tax_name, error))
         return FALSE;
       if (row->quantity > 0 && !d->no_opening &&
           stk_sqlite_insert_movement (db, id, row->code, STK_MOVEMENT_COUNT, row->quantity,
@@ -781,10 +825,12 @@ static const char *const export_count_sql[] = {
 static const char *const export_sql[] = {
   "SELECT code, description, unit_price_cents, reorder_level, archived, on_hand,"
   " (SELECT group_concat (b.code || char (31) || b.pack, char (30)) FROM"
-  "   (SELECT code, pack FROM barcodes WHERE item_id = items.id ORDER BY key) b)"
+  "   (SELECT code, pack FROM barcodes WHERE item_id = items.id ORDER BY key) b),"
+  " (SELECT name FROM tax_rates WHERE id = items.tax_rate_id)"
   " FROM items ORDER BY code",
   "SELECT s.sold_at, i.code, s.quantity, s.unit_price_cents, s.uid, f.uid, s.discount_cents,"
-  " f.payment, f.note, v.voided_at, v.reason"
+  " f.payment, f.note, v.voided_at, v.reason,"
+  " s.tax_name, coalesce (s.tax_rate_bp, -1), s.tax_included, s.tax_cents"
   " FROM sales s JOIN items i ON i.id = s.item_id"
   " JOIN sales f ON f.id = coalesce (s.first_line, s.id)"
   " LEFT JOIN sale_voids v ON v.sale_id = f.id"
@@ -797,7 +843,7 @@ static const char *const export_sql[] = {
   "SELECT r.returned_at, f.uid,"
   "  CASE WHEN s.first_line IS NULL THEN 1 ELSE 1 +"
   "   (SELECT count(*) FROM sales l WHERE l.first_line = s.first_line AND l.id <= s.id) END,"
-  "  r.quantity, r.refund_cents, r.reason, r.uid"
+  "  r.quantity, r.refund_cents, r.reason, r.uid, r.tax_cents"
   " FROM returns r JOIN sales s ON s.id = r.line_id"
   " JOIN sales f ON f.id = coalesce (s.first_line, s.id)"
   " ORDER BY r.returned_at, r.id",
@@ -854,6 +900,7 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
           row.archived = sqlite3_column_int (stmt, 4) != 0;
           row.on_hand = sqlite3_column_int64 (stmt, 5);
           row.barcodes = column_text (stmt, 6);
+          row.tax_name = column_text (stmt, 7);
           break;
         case STK_TABLE_SALES:
           row.time_us = sqlite3_column_int64 (stmt, 0);
@@ -867,6 +914,10 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
           row.note = column_text (stmt, 8);
           row.voided_us = sqlite3_column_int64 (stmt, 9);
           row.void_reason = column_text (stmt, 10);
+          row.tax_name = column_text (stmt, 11);
+          row.tax_rate_bp = sqlite3_column_int64 (stmt, 12);
+          row.tax_included = sqlite3_column_int (stmt, 13) != 0;
+          row.tax_cents = sqlite3_column_int64 (stmt, 14);
           break;
         case STK_TABLE_MOVEMENTS:
           row.time_us = sqlite3_column_int64 (stmt, 0);
@@ -884,6 +935,7 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
           row.price_cents = sqlite3_column_int64 (stmt, 4);
           row.text = column_text (stmt, 5);
           row.reference = column_text (stmt, 6);
+          row.tax_cents = sqlite3_column_int64 (stmt, 7);
           break;
         default:
           g_assert_not_reached ();

@@ -21,9 +21,11 @@ typedef struct
   gint64  reorder_level;
   gboolean archived;
   gint64  updated_at_us;
-  /* The tax rate it sells at now (its own or the shop's default, stk-tax.h); -1 for no
-   * tax. Filled by the till's lookup (stk_store_item_by_scan()); -1 from other reads. */
+  /* The tax rate it sells at now (its own or the shop's default, stk-tax.h), -1 for no
+   * tax, and whether its price includes it (the shop's rule). Filled by the lookups of
+   * one item (stk_store_item_by_code(), _by_id(), _by_scan()); -1 from lists. */
   gint64  tax_rate_bp;
+  gboolean tax_included;
 } StkItemInfo;
 
 void         stk_item_info_clear        (StkItemInfo  *info);

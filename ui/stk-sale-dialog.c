@@ -11,6 +11,7 @@
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-ops.h"
+#include "stk-tax.h"
 
 struct _StkSaleDialog
 {
@@ -24,6 +25,9 @@ struct _StkSaleDialog
   gint64         item_price_cents;
   char          *sold_code;
   gint64         sold_quantity;
+  /* The item's tax rate now (stk-tax.h; -1: none) and whether its price includes it. */
+  gint64         tax_rate_bp;
+  gboolean       tax_included;
 
   /* Template widgets */
   GtkEntry      *code_entry;
@@ -67,10 +71,27 @@ update_summary (StkSaleDialog *self)
 
   if (price < 0)
     gtk_label_set_text (self->total_label, "—");
-  else if (!__builtin_mul_overflow (quantity, price, &total))
+  else if (!__builtin_mul_overflow (quantity, price, &total) && total <= G_MAXINT64 / 2)
     {
-      g_autofree char *text = stk_format_currency (total);
+      /* The tax as the sale will record it (data/stk-tax.h): in the price, or added. */
+      gint64 tax = self->item_known && self->tax_rate_bp >= 0
+                     ? stk_tax_line (total, self->tax_rate_bp, self->tax_included) : -1;
+      g_autofree char *text = NULL;
 
+      if (tax < 0)
+        text = stk_format_currency (total);
+      else
+        {
+          g_autofree char *amount = stk_format_currency (tax);
+          g_autofree char *sum = stk_format_currency (self->tax_included ? total : total + tax);
+
+          text = self->tax_included
+                   /* Translators: a sale's total and the tax in it: "€25.00 (of which tax €4.51)" */
+                   ? g_strdup_printf (_("%s (of which tax %s)"), sum, amount)
+                   /* Translators: a sale's total and the tax added to its price:
+                    * "€24.40 (tax €4.40 added)" */
+                   : g_strdup_printf (_("%s (tax %s added)"), sum, amount);
+        }
       gtk_label_set_text (self->total_label, text);
     }
   else
@@ -115,6 +136,8 @@ lookup_cb (GtkEntry          *entry,
     {
       self->on_hand = info->on_hand;
       self->item_price_cents = info->unit_price_cents;
+      self->tax_rate_bp = info->tax_rate_bp;
+      self->tax_included = info->tax_included;
     }
   if (info != NULL && !self->price_edited)
     {

@@ -51,6 +51,7 @@ read_item (sqlite3_stmt *stmt,
   out->archived = sqlite3_column_int (stmt, 6) != 0;
   out->updated_at_us = sqlite3_column_int64 (stmt, 7);
   out->tax_rate_bp = -1;
+  out->tax_included = TRUE;
 }
 
 void

@@ -284,7 +284,8 @@ sqlite_item_by_code (StkEngineConn  *conn,
                      StkItemInfo    *out,
                      GError        **error)
 {
-  return stk_query_item_by_code (DB (conn), code, out, error);
+  return stk_query_item_by_code (DB (conn), code, out, error) &&
+         stk_sqlite_item_fill_tax (DB (conn), out, error);
 }
 
 static gboolean
@@ -293,7 +294,8 @@ sqlite_item_by_id (StkEngineConn  *conn,
                    StkItemInfo    *out,
                    GError        **error)
 {
-  return stk_query_item_by_id (DB (conn), id, out, error);
+  return stk_query_item_by_id (DB (conn), id, out, error) &&
+         stk_sqlite_item_fill_tax (DB (conn), out, error);
 }
 
 static gboolean

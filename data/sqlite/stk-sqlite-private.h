@@ -159,6 +159,11 @@ StkTaxReport *stk_sqlite_tax_report      (sqlite3                 *db,
                                           gint64                   from_us,
                                           gint64                   to_us,
                                           GError                 **error);
+/* Fills @info's tax_rate_bp and tax_included: what a sale of it would record now
+ * (nothing before format 9). On failure @info is cleared. */
+gboolean  stk_sqlite_item_fill_tax       (sqlite3                 *db,
+                                          StkItemInfo             *info,
+                                          GError                 **error);
 /* The shop's tax rules now (settings; stk-tax.h). */
 gboolean  stk_sqlite_tax_rules           (sqlite3                 *db,
                                           gboolean                *out_included,

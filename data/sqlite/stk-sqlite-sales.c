@@ -21,6 +21,9 @@
  * check first what they can say better, naming the line.
  */
 
+static gboolean has_table (sqlite3    *db,
+                           const char *name);
+
 /* What a code typed or scanned at the till stands for: a barcode (of one item, with its
  * pack) first, else an item code. */
 typedef struct
@@ -209,6 +212,26 @@ stk_sqlite_tax_off_message (const char *code,
   return g_strdup_printf (_("The tax %s on “%s” is not %s of the line’s %s: that is %s "
                             "(to the cent)."),
                           tax, code, rate, amount, right);
+}
+
+gboolean
+stk_sqlite_item_fill_tax (sqlite3      *db,
+                          StkItemInfo  *info,
+                          GError      **error)
+{
+  g_autofree char *tax_name = NULL;
+  StkTaxRounding rounding;
+  gint64 price;
+
+  if (!has_table (db, "tax_rates"))
+    return TRUE;
+  if (!stk_sqlite_item_tax (db, info->id, &price, &info->tax_rate_bp, &tax_name, error) ||
+      !stk_sqlite_tax_rules (db, &info->tax_included, &rounding, error))
+    {
+      stk_item_info_clear (info);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* price × quantity − discount, FALSE when it does not fit. */
@@ -816,19 +839,7 @@ stk_sqlite_item_by_scan (sqlite3      *db,
     *out_pack = pack;
   if (item_id != 0 ? stk_query_item_by_id (db, item_id, out, error)
                    : stk_query_item_by_code (db, text, out, &local_error))
-    {
-      g_autofree char *tax_name = NULL;
-      gint64 price;
-
-      /* What the till adds up: the rate the sale would record now. */
-      if (has_table (db, "tax_rates") &&
-          !stk_sqlite_item_tax (db, out->id, &price, &out->tax_rate_bp, &tax_name, error))
-        {
-          stk_item_info_clear (out);
-          return FALSE;
-        }
-      return TRUE;
-    }
+    return stk_sqlite_item_fill_tax (db, out, error);
   if (item_id != 0)
     return FALSE;
   if (g_error_matches (local_error, STK_ERROR, STK_ERROR_NOT_FOUND))

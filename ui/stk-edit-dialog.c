@@ -17,7 +17,7 @@ typedef struct
   gboolean           pending;
   StkOp             *pending_op;       /* submitted, not answered yet */
   gboolean           cancel_too_late;  /* Cancel came once it was committing */
-  StkOp             *first_op;         /* committed; its follow_up() op is pending */
+  StkOp             *first_op;         /* committed; a follow_up() op is pending */
   /* stk_edit_dialog_setup_code(): template children, until the template is disposed */
   GtkEntry          *code_entry;
   GtkLabel          *code_error;
@@ -183,16 +183,18 @@ submit_cb (GObject      *object,
       return;
     }
 
-  /* A second change that goes with the first (an item's barcodes after the item): it
-   * is submitted now, and the first is announced once both are saved. */
-  if (priv->first_op == NULL && STK_EDIT_DIALOG_GET_CLASS (self)->follow_up != NULL &&
-      !priv->cancel_too_late)
+  /* More changes that go with the first (an item's barcodes and tax rate after the
+   * item): each is submitted after the one before, and the first is announced once all
+   * are saved. */
+  if (STK_EDIT_DIALOG_GET_CLASS (self)->follow_up != NULL && !priv->cancel_too_late)
     {
-      StkOp *next = STK_EDIT_DIALOG_GET_CLASS (self)->follow_up (self, op);
+      StkOp *next = STK_EDIT_DIALOG_GET_CLASS (self)->follow_up (self, priv->first_op != NULL
+                                                                         ? priv->first_op : op);
 
       if (next != NULL)
         {
-          priv->first_op = stk_op_ref (op);
+          if (priv->first_op == NULL)
+            priv->first_op = stk_op_ref (op);
           priv->pending_op = next;
           stk_writer_submit (priv->writer, next, NULL, submit_cb, g_object_ref (self));
           return;

@@ -46,9 +46,11 @@ struct _StkEditDialogClass
   gboolean (*show_error) (StkEditDialog *self,
                           const GError  *error);
   /* Optional: @op was committed; returns a second op to submit before the dialog says
-   * saved and closes (transfer full), or NULL. If that one fails, its error is shown
-   * (show_error) and the dialog stays open: the subclass must make a second Save
-   * build an op that is right now that @op is in (an update, not a create again). */
+   * saved and closes (transfer full), or NULL. Once that one is committed it is called
+   * again (with the same first @op) for a third, and so on until it returns NULL. If
+   * one fails, its error is shown (show_error) and the dialog stays open: the subclass
+   * must make a second Save build an op that is right now that @op is in (an update,
+   * not a create again). */
   StkOp  *(*follow_up)  (StkEditDialog *self,
                          StkOp         *op);
 

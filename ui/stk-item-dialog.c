@@ -12,6 +12,7 @@
 #include "stk-error.h"
 #include "stk-format.h"
 #include "stk-ops.h"
+#include "stk-tax.h"
 
 struct _StkItemDialog
 {
@@ -34,6 +35,18 @@ struct _StkItemDialog
   gboolean       barcodes_pending;
   gboolean       barcodes_edited;
   gint64         created_id;
+  /* This save's follow-ups already asked for (the barcodes, then the tax rate). */
+  gboolean       barcodes_asked;
+  gboolean       tax_asked;
+  /* Tax rate: the shop's rates and default as read (tax_loaded once the item's own rate
+   * is read too), the rate id of each entry of the field (0: the shop's default), the
+   * item's own rate as loaded, the one being saved. */
+  GPtrArray     *tax_rates;
+  gint64         default_tax_rate;
+  GArray        *tax_ids;
+  gint64         old_tax_rate;
+  gboolean       tax_loaded;
+  gboolean       tax_pending;
 
   /* Template widgets */
   GtkEntry      *code_entry;
@@ -44,6 +57,10 @@ struct _StkItemDialog
   GtkSpinButton *reorder_spin;
   GtkEntry      *barcodes_entry;
   GtkLabel      *barcodes_error;
+  GtkLabel      *tax_label;
+  GtkDropDown   *tax_dropdown;
+  GtkStringList *tax_model;
+  GtkLabel      *tax_error;
 };
 
 G_DEFINE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK_TYPE_EDIT_DIALOG)
@@ -126,6 +143,15 @@ stk_item_dialog_show_error (StkEditDialog *dialog,
   StkItemDialog *self = STK_ITEM_DIALOG (dialog);
 
   self->restoring_id = 0;
+  if (self->tax_pending)
+    {
+      /* The item (and its barcodes) are saved; its tax rate is not. */
+      self->tax_pending = FALSE;
+      stk_a11y_set_field_error (self->tax_error, GTK_WIDGET (self->tax_dropdown),
+                                error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->tax_dropdown));
+      return TRUE;
+    }
   if (self->barcodes_pending)
     {
       /* The item is saved; its barcodes are not (one taken by another item?). */
@@ -169,6 +195,7 @@ stk_item_dialog_saved (StkEditDialog  *dialog,
       return g_strdup_printf (_("Saved: “%s” restored"), self->restoring_code);
     }
   self->barcodes_pending = FALSE;
+  self->tax_pending = FALSE;
   if (self->created_id > 0)
     {
       *item_id = self->created_id;
@@ -259,32 +286,40 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
 
   g_free (self->new_code);
   self->new_code = g_steal_pointer (&code);
+  self->barcodes_asked = FALSE;
+  self->tax_asked = FALSE;
   return op;
+}
+
+/* The item the follow-ups are for: the one edited, or the one @op created. */
+static gint64
+follow_up_item_id (StkItemDialog *self,
+                   StkOp         *op)
+{
+  if (self->created_id > 0)
+    return self->created_id;
+  if (self->editing)
+    return self->old.id;
+  return self->created_id = stk_op_get_row_id (op);
 }
 
 /* The barcodes, after the item's op (a second op, stk_op_set_barcodes(): the item op
  * alone is exactly-once; a barcode op that fails leaves the item saved and the dialog
  * open with the error at the field). Only when they changed. */
 static StkOp *
-stk_item_dialog_follow_up (StkEditDialog *dialog,
-                           StkOp         *op)
+barcodes_follow_up (StkItemDialog *self,
+                    StkOp         *op)
 {
-  StkItemDialog *self = STK_ITEM_DIALOG (dialog);
   g_autofree char *now = NULL;
   gint64 item_id;
 
-  if (self->restoring_id > 0 || self->new_barcodes == NULL)
+  if (self->new_barcodes == NULL)
     return NULL;
   now = stk_barcode_format_list ((StkBarcode *) (gpointer) self->new_barcodes->data,
                                  self->new_barcodes->len);
   if (g_strcmp0 (now, self->old_barcodes != NULL ? self->old_barcodes : "") == 0)
     return NULL;
-  if (self->created_id > 0)
-    item_id = self->created_id;
-  else if (self->editing)
-    item_id = self->old.id;
-  else
-    item_id = self->created_id = stk_op_get_row_id (op);
+  item_id = follow_up_item_id (self, op);
   if (item_id <= 0)
     return NULL;
   self->barcodes_pending = TRUE;
@@ -292,6 +327,180 @@ stk_item_dialog_follow_up (StkEditDialog *dialog,
   self->old_barcodes = g_steal_pointer (&now);
   return stk_op_set_barcodes (item_id, (StkBarcode *) (gpointer) self->new_barcodes->data,
                               self->new_barcodes->len);
+}
+
+/* The tax rate, after the item's op and its barcodes (stk_op_set_item_tax_rate()), only
+ * when the choice changed; failing, it leaves the item saved and the dialog open with
+ * the error at the field. */
+static StkOp *
+tax_follow_up (StkItemDialog *self,
+               StkOp         *op)
+{
+  guint selected;
+  gint64 rate_id;
+  gint64 item_id;
+
+  if (!self->tax_loaded)
+    return NULL;
+  selected = gtk_drop_down_get_selected (self->tax_dropdown);
+  if (selected >= self->tax_ids->len)
+    return NULL;
+  rate_id = g_array_index (self->tax_ids, gint64, selected);
+  if (rate_id == self->old_tax_rate)
+    return NULL;
+  item_id = follow_up_item_id (self, op);
+  if (item_id <= 0)
+    return NULL;
+  self->barcodes_pending = FALSE;
+  self->tax_pending = TRUE;
+  return stk_op_set_item_tax_rate (item_id, rate_id);
+}
+
+static StkOp *
+stk_item_dialog_follow_up (StkEditDialog *dialog,
+                           StkOp         *op)
+{
+  StkItemDialog *self = STK_ITEM_DIALOG (dialog);
+  StkOp *next;
+
+  if (self->restoring_id > 0)
+    return NULL;
+  if (!self->barcodes_asked)
+    {
+      self->barcodes_asked = TRUE;
+      next = barcodes_follow_up (self, op);
+      if (next != NULL)
+        return next;
+    }
+  if (!self->tax_asked)
+    {
+      self->tax_asked = TRUE;
+      next = tax_follow_up (self, op);
+      if (next != NULL)
+        return next;
+    }
+  return NULL;
+}
+
+/* ---- The Tax rate field: the shop's default, then each rate ---- */
+
+static char *
+tax_rate_label (const StkTaxRate *rate)
+{
+  g_autofree char *bp = stk_tax_rate_format (rate->rate_bp);
+
+  /* Translators: a tax rate in a list: its name, then its rate ("VAT — 22 %") */
+  return g_strdup_printf (_("%s — %s"), rate->name, bp);
+}
+
+static void
+fill_tax (StkItemDialog *self)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *default_label = NULL;
+  guint selected = 0;
+
+  g_array_set_size (self->tax_ids, 0);
+  g_array_append_val (self->tax_ids, (gint64) { 0 });
+  g_ptr_array_add (labels, NULL);
+  for (guint i = 0; i < self->tax_rates->len; i++)
+    {
+      const StkTaxRate *rate = g_ptr_array_index (self->tax_rates, i);
+      char *label = tax_rate_label (rate);
+
+      if (rate->id == self->default_tax_rate)
+        /* Translators: the first choice of an item's Tax rate: the shop's default rate,
+         * e.g. "Shop default (VAT — 22 %)" */
+        default_label = g_strdup_printf (_("Shop default (%s)"), label);
+      if (rate->id == self->old_tax_rate)
+        selected = i + 1;
+      g_array_append_val (self->tax_ids, rate->id);
+      g_ptr_array_add (labels, label);
+    }
+  labels->pdata[0] = default_label != NULL ? g_steal_pointer (&default_label)
+                                           : g_strdup (_("Shop default (none)"));
+  g_ptr_array_add (labels, NULL);
+  gtk_string_list_splice (self->tax_model, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->tax_model)),
+                          (const char *const *) labels->pdata);
+  gtk_drop_down_set_selected (self->tax_dropdown, selected);
+  self->tax_loaded = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tax_dropdown), TRUE);
+}
+
+static gboolean
+tax_read_failed (StkItemDialog *self,
+                 GError        *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (self->cancellable))
+    return TRUE;
+  if (error != NULL)
+    {
+      stk_a11y_set_field_error (self->tax_error, GTK_WIDGET (self->tax_dropdown),
+                                error->message);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+tax_item_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(StkItemDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 rate_id = stk_store_get_item_tax_rate_finish (STK_STORE (object), result, &error);
+
+  if (tax_read_failed (self, error))
+    return;
+  self->old_tax_rate = rate_id;
+  fill_tax (self);
+}
+
+static void
+tax_shop_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(StkItemDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(StkShopSettings) shop = { 0, };
+
+  stk_store_get_shop_settings_finish (STK_STORE (object), result, &shop, &error);
+  if (tax_read_failed (self, error))
+    return;
+  self->default_tax_rate = shop.default_tax_rate;
+  if (self->editing)
+    stk_store_get_item_tax_rate_async (STK_STORE (object), self->old.id, self->cancellable,
+                                       tax_item_cb, g_object_ref (self));
+  else
+    fill_tax (self);
+}
+
+static void
+tax_rates_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(StkItemDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rates = stk_store_list_tax_rates_finish (STK_STORE (object), result,
+                                                                &error);
+
+  if (tax_read_failed (self, error))
+    return;
+  g_clear_pointer (&self->tax_rates, g_ptr_array_unref);
+  self->tax_rates = g_steal_pointer (&rates);
+  stk_store_get_shop_settings_async (STK_STORE (object), self->cancellable, tax_shop_cb,
+                                     g_object_ref (self));
+}
+
+static void
+tax_changed_cb (StkItemDialog *self)
+{
+  stk_a11y_set_field_error (self->tax_error, GTK_WIDGET (self->tax_dropdown), NULL);
 }
 
 static void
@@ -355,6 +564,8 @@ stk_item_dialog_finalize (GObject *object)
   g_free (self->restoring_code);
   g_free (self->old_barcodes);
   g_clear_pointer (&self->new_barcodes, g_array_unref);
+  g_clear_pointer (&self->tax_rates, g_ptr_array_unref);
+  g_clear_pointer (&self->tax_ids, g_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
 
@@ -394,7 +605,12 @@ stk_item_dialog_class_init (StkItemDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, reorder_spin);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, barcodes_entry);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, barcodes_error);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, tax_label);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, tax_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, tax_model);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, tax_error);
   gtk_widget_class_bind_template_callback (widget_class, barcodes_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tax_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, code_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, price_changed_cb);
 }
@@ -403,8 +619,10 @@ static void
 stk_item_dialog_init (StkItemDialog *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->tax_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   gtk_widget_init_template (GTK_WIDGET (self));
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+  stk_a11y_name_drop_down (self->tax_dropdown, _("Tax rate"));
 }
 
 StkItemDialog *
@@ -481,4 +699,10 @@ stk_item_dialog_set_store (StkItemDialog *self,
       stk_store_item_barcodes_async (store, self->old.id, self->cancellable, barcodes_loaded_cb,
                                      g_object_ref (self));
     }
+  /* The Tax rate field shows with a store: the rates, the shop's default and (editing)
+   * the item's own rate are read; it is off until they are. */
+  gtk_widget_set_visible (GTK_WIDGET (self->tax_label), store != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->tax_dropdown), store != NULL);
+  if (store != NULL && !self->tax_loaded && self->tax_rates == NULL)
+    stk_store_list_tax_rates_async (store, self->cancellable, tax_rates_cb, g_object_ref (self));
 }

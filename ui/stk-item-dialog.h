@@ -29,6 +29,11 @@ G_BEGIN_DECLS
  * (stk_item_dialog_set_store()). Saved by a second op after the item's, only when they
  * changed; if it fails the item is saved, the dialog stays open with the error under
  * the field, and Save again updates that item. Undo undoes the item's op only.
+ *
+ * Tax rate (with a store; stk-tax.h): "Shop default (…)" first, then the shop's rates;
+ * editing, the item's own rate is read (stk_store_get_item_tax_rate_async()). Saved by
+ * stk_op_set_item_tax_rate() after the item's op and its barcodes, only when the choice
+ * changed; a refusal shows under the field (template children tax_dropdown, tax_error).
  * Action "dialog.save". */
 #define STK_TYPE_ITEM_DIALOG (stk_item_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK, ITEM_DIALOG, StkEditDialog)

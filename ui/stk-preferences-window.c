@@ -10,6 +10,7 @@
 #include "stk-day.h"
 #include "stk-ops.h"
 #include "stk-reads.h"
+#include "stk-tax.h"
 
 struct _StkPreferencesWindow
 {
@@ -35,6 +36,15 @@ struct _StkPreferencesWindow
   GPtrArray            *method_rows;
   int                   focus_index;
   const char           *focus_tooltip;
+  /* Tax: the rates as last read (StkTaxRate*, NULL until the first read answers), read
+   * like the rules above (pending ops hide an older read); default_ids: the rate id of
+   * each entry of the Default Tax Rate combo (0: None); rate_rows: the rates' rows,
+   * made again after each read (the open ones stay open). */
+  GPtrArray            *rates;
+  gboolean              reading_rates;
+  gboolean              read_rates_again;
+  GArray               *default_ids;
+  GPtrArray            *rate_rows;
 
   /* Template widgets */
   AdwPreferencesGroup  *money_group;
@@ -57,6 +67,18 @@ struct _StkPreferencesWindow
   AdwEntryRow          *payment_add_row;
   GtkButton            *payment_add_button;
   GtkLabel             *payment_error;
+  AdwPreferencesPage   *tax_page;
+  AdwPreferencesGroup  *tax_group;
+  GtkSwitch            *tax_included_switch;
+  AdwComboRow          *tax_rounding_row;
+  AdwComboRow          *default_tax_row;
+  GtkStringList        *default_tax_model;
+  GtkLabel             *tax_error;
+  AdwPreferencesGroup  *tax_rates_group;
+  AdwEntryRow          *tax_add_name_row;
+  AdwEntryRow          *tax_add_rate_row;
+  GtkButton            *tax_add_button;
+  GtkLabel             *tax_rates_error;
   GtkFileChooserNative *folder_chooser;
 };
 
@@ -188,6 +210,15 @@ update_shop_descriptions (StkPreferencesWindow *self)
     read_only ? _("Offered at the till, in this order. Read-only here: they can be changed "
                   "only where the inventory is being edited.")
               : _("Offered at the till, in this order. Kept in this inventory too."));
+  adw_preferences_group_set_description (self->tax_group,
+    read_only ? _("Kept in this inventory. Read-only here: it can be changed only where the "
+                  "inventory is being edited.")
+              : _("Kept in this inventory. A change applies to the next sales, never to "
+                  "past ones."));
+  adw_preferences_group_set_description (self->tax_rates_group,
+    read_only ? _("Read-only here: the rates can be changed only where the inventory is "
+                  "being edited.")
+              : _("A rate in use by items or as the default cannot be removed."));
 }
 
 static void
@@ -371,6 +402,435 @@ show_methods (StkPreferencesWindow *self,
   self->updating = FALSE;
 }
 
+/* ---- Tax ---- */
+
+static void submit_shop_op (StkPreferencesWindow *self,
+                            StkOp                *op,
+                            GtkLabel             *error_label);
+
+/* "VAT — 22 %": a rate as the combos show it. */
+static char *
+rate_label (const StkTaxRate *rate)
+{
+  g_autofree char *bp = stk_tax_rate_format (rate->rate_bp);
+
+  /* Translators: a tax rate in a list: its name, then its rate ("VAT — 22 %") */
+  return g_strdup_printf (_("%s — %s"), rate->name, bp);
+}
+
+static void
+update_rounding_subtitle (StkPreferencesWindow *self)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->tax_rounding_row),
+    adw_combo_row_get_selected (self->tax_rounding_row) == STK_TAX_ROUND_RECEIPT
+      ? _("Each rate’s tax is rounded once, on the whole receipt")
+      : _("Each line’s tax is rounded to the cent"));
+}
+
+/* The Default Tax Rate combo: None, then the rates; the shop's default chosen. Only once
+ * both the rules and the rates are read. */
+static void
+update_default_combo (StkPreferencesWindow *self)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  guint selected = 0;
+  guint n_old;
+
+  if (!self->loaded || self->rates == NULL)
+    return;
+  g_array_set_size (self->default_ids, 0);
+  g_array_append_val (self->default_ids, (gint64) { 0 });
+  g_ptr_array_add (labels, g_strdup (_("None")));
+  for (guint i = 0; i < self->rates->len; i++)
+    {
+      const StkTaxRate *rate = g_ptr_array_index (self->rates, i);
+
+      if (rate->id == self->shop.default_tax_rate)
+        selected = i + 1;
+      g_array_append_val (self->default_ids, rate->id);
+      g_ptr_array_add (labels, rate_label (rate));
+    }
+  g_ptr_array_add (labels, NULL);
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->default_tax_model));
+  self->updating = TRUE;
+  gtk_string_list_splice (self->default_tax_model, 0, n_old,
+                          (const char *const *) labels->pdata);
+  adw_combo_row_set_selected (self->default_tax_row, selected);
+  self->updating = FALSE;
+}
+
+/* "22 % · the default · used by 3 items": a rate row's subtitle. */
+static char *
+rate_subtitle (StkPreferencesWindow *self,
+               const StkTaxRate     *rate)
+{
+  g_autofree char *bp = stk_tax_rate_format (rate->rate_bp);
+  g_autofree char *used = NULL;
+
+  if (rate->items == 0)
+    used = g_strdup (_("no item has it as its own"));
+  else
+    /* Translators: how many items have a tax rate as their own */
+    used = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "used by %d item",
+                                         "used by %d items", (gulong) rate->items),
+                            (int) rate->items);
+  if (rate->id == self->shop.default_tax_rate)
+    /* Translators: a tax rate row's subtitle: its rate, then how many items use it */
+    return g_strdup_printf (_("%s · the shop’s default · %s"), bp, used);
+  /* Translators: a tax rate row's subtitle: its rate, then how many items use it */
+  return g_strdup_printf (_("%s · %s"), bp, used);
+}
+
+/* Checks a name and a rate as typed. With @partial, an empty field is not (yet) wrong.
+ * Returns the field that is wrong (NULL: none) with @error set; @complete says whether
+ * both are there and right. */
+static GtkWidget *
+check_rate_fields (AdwEntryRow  *name_row,
+                   AdwEntryRow  *rate_row,
+                   gboolean      partial,
+                   char        **out_name,
+                   gint64       *out_bp,
+                   gboolean     *complete,
+                   GError      **error)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (name_row))));
+  g_autofree char *rate = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (rate_row))));
+  gint64 bp = 0;
+
+  *complete = FALSE;
+  if ((name[0] != '\0' || !partial) && !stk_tax_name_check (name, error))
+    return GTK_WIDGET (name_row);
+  if ((rate[0] != '\0' || !partial) && !stk_tax_rate_parse (rate, &bp, error))
+    return GTK_WIDGET (rate_row);
+  *complete = name[0] != '\0' && rate[0] != '\0';
+  if (out_name != NULL)
+    *out_name = g_steal_pointer (&name);
+  if (out_bp != NULL)
+    *out_bp = bp;
+  return NULL;
+}
+
+static void
+tax_add_changed_cb (StkPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean complete;
+  GtkWidget *wrong = check_rate_fields (self->tax_add_name_row, self->tax_add_rate_row, TRUE,
+                                        NULL, NULL, &complete, &error);
+
+  /* Said as it is typed; Add only for a rate the inventory takes. */
+  gtk_widget_remove_css_class (GTK_WIDGET (self->tax_add_name_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->tax_add_rate_row), "error");
+  if (wrong != NULL)
+    gtk_widget_add_css_class (wrong, "error");
+  show_error (self->tax_rates_error, error != NULL ? error->message : NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tax_add_button), complete);
+}
+
+static void
+tax_add_cb (StkPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  gint64 bp = 0;
+  gboolean complete;
+  GtkWidget *wrong;
+
+  if (self->rates == NULL)
+    return;
+  wrong = check_rate_fields (self->tax_add_name_row, self->tax_add_rate_row, FALSE, &name, &bp,
+                             &complete, &error);
+  if (wrong != NULL)
+    {
+      /* Nothing is sent; the sentence says why. */
+      show_error (self->tax_rates_error, error->message);
+      gtk_widget_add_css_class (wrong, "error");
+      gtk_widget_grab_focus (wrong);
+      return;
+    }
+  submit_shop_op (self, stk_op_save_tax_rate (0, name, bp), self->tax_rates_error);
+  /* Ready for the next one (the rate shows once the inventory has it). */
+  gtk_editable_set_text (GTK_EDITABLE (self->tax_add_name_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->tax_add_rate_row), "");
+  show_error (self->tax_rates_error, NULL);
+}
+
+/* The sentence under the fields of a rate's row (NULL: none), in a row of its own. */
+static void
+show_row_error (GtkLabel   *label,
+                const char *message)
+{
+  show_error (label, message);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (label)), message != NULL);
+}
+
+/* A field of a rate's row was edited: said at once under the row. */
+static void
+rate_edit_changed_cb (AdwEntryRow          *entry,
+                      StkPreferencesWindow *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (entry), "stk-rate-row");
+  AdwEntryRow *name_row = g_object_get_data (G_OBJECT (row), "stk-name-entry");
+  AdwEntryRow *rate_row = g_object_get_data (G_OBJECT (row), "stk-rate-entry");
+  GtkLabel *label = g_object_get_data (G_OBJECT (row), "stk-error-label");
+  g_autoptr(GError) error = NULL;
+  gboolean complete;
+  GtkWidget *wrong;
+
+  if (self->updating)
+    return;
+  wrong = check_rate_fields (name_row, rate_row, FALSE, NULL, NULL, &complete, &error);
+  gtk_widget_remove_css_class (GTK_WIDGET (name_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (rate_row), "error");
+  if (wrong != NULL)
+    gtk_widget_add_css_class (wrong, "error");
+  show_row_error (label, error != NULL ? error->message : NULL);
+}
+
+/* Apply on either field of a rate's row saves both. */
+static void
+rate_apply_cb (AdwEntryRow          *entry,
+               StkPreferencesWindow *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (entry), "stk-rate-row");
+  AdwEntryRow *name_row = g_object_get_data (G_OBJECT (row), "stk-name-entry");
+  AdwEntryRow *rate_row = g_object_get_data (G_OBJECT (row), "stk-rate-entry");
+  GtkLabel *label = g_object_get_data (G_OBJECT (row), "stk-error-label");
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (row), "stk-rate-id");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  gint64 bp = 0;
+  gboolean complete;
+  GtkWidget *wrong;
+
+  wrong = check_rate_fields (name_row, rate_row, FALSE, &name, &bp, &complete, &error);
+  if (wrong != NULL)
+    {
+      show_row_error (label, error->message);
+      gtk_widget_add_css_class (wrong, "error");
+      return;
+    }
+  show_row_error (label, NULL);
+  submit_shop_op (self, stk_op_save_tax_rate (id, name, bp), self->tax_rates_error);
+}
+
+static void
+rate_remove_clicked_cb (GtkButton            *button,
+                        StkPreferencesWindow *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (button), "stk-rate-row");
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (row), "stk-rate-id");
+
+  /* The inventory refuses a rate in use; its sentence shows under the rates. */
+  show_error (self->tax_rates_error, NULL);
+  submit_shop_op (self, stk_op_remove_tax_rate (id), self->tax_rates_error);
+}
+
+static AdwEntryRow *
+rate_entry (StkPreferencesWindow *self,
+            GtkWidget            *row,
+            const char           *title,
+            const char           *text)
+{
+  AdwEntryRow *entry = ADW_ENTRY_ROW (adw_entry_row_new ());
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), title);
+  adw_entry_row_set_show_apply_button (entry, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_object_set_data (G_OBJECT (entry), "stk-rate-row", row);
+  g_signal_connect (entry, "changed", G_CALLBACK (rate_edit_changed_cb), self);
+  g_signal_connect (entry, "apply", G_CALLBACK (rate_apply_cb), self);
+  return entry;
+}
+
+/* A rate's row: its name, rate and use; opened, its name and rate to edit (Apply saves)
+ * and, in its header, Remove. */
+static GtkWidget *
+rate_row_new (StkPreferencesWindow *self,
+              const StkTaxRate     *rate)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  g_autofree char *subtitle = rate_subtitle (self, rate);
+  g_autofree char *bp = stk_tax_rate_format (rate->rate_bp);
+  g_autofree char *remove = NULL;
+  GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *error_row = gtk_list_box_row_new ();
+  AdwEntryRow *name_entry;
+  AdwEntryRow *rate_entry_row;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), rate->name);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+  g_object_set_data_full (G_OBJECT (row), "stk-rate-id", g_memdup2 (&rate->id, sizeof rate->id),
+                          g_free);
+
+  /* Translators: the accessible name of a tax rate's Remove button in Preferences */
+  remove = g_strdup_printf (_("Remove “%s”"), rate->name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Remove"));
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  remove, -1);
+  g_object_set_data (G_OBJECT (button), "stk-rate-row", row);
+  g_signal_connect (button, "clicked", G_CALLBACK (rate_remove_clicked_cb), self);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+
+  name_entry = rate_entry (self, row, _("Name"), rate->name);
+  rate_entry_row = rate_entry (self, row, _("Rate"), bp);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), GTK_WIDGET (name_entry));
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), GTK_WIDGET (rate_entry_row));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_add_css_class (label, "error");
+  /* The label's row shows with its sentence only; it is not a place to stop. */
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (error_row), label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (error_row), FALSE);
+  gtk_widget_set_focusable (error_row, FALSE);
+  gtk_widget_set_visible (error_row, FALSE);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), error_row);
+
+  g_object_set_data (G_OBJECT (row), "stk-name-entry", name_entry);
+  g_object_set_data (G_OBJECT (row), "stk-rate-entry", rate_entry_row);
+  g_object_set_data (G_OBJECT (row), "stk-error-label", label);
+  return row;
+}
+
+static void
+update_rate_rows (StkPreferencesWindow *self)
+{
+  GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (self->tax_add_name_row));
+  g_autoptr(GArray) expanded = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (self->rates == NULL)
+    return;
+  self->updating = TRUE;
+  for (guint i = 0; i < self->rate_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rate_rows, i);
+
+      /* The rows open now stay open. */
+      if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
+        g_array_append_val (expanded, *(gint64 *) g_object_get_data (G_OBJECT (row),
+                                                                     "stk-rate-id"));
+      adw_preferences_group_remove (self->tax_rates_group, row);
+    }
+  g_ptr_array_set_size (self->rate_rows, 0);
+  for (guint i = 0; i < self->rates->len; i++)
+    {
+      const StkTaxRate *rate = g_ptr_array_index (self->rates, i);
+      GtkWidget *row = rate_row_new (self, rate);
+
+      for (guint j = 0; j < expanded->len; j++)
+        if (g_array_index (expanded, gint64, j) == rate->id)
+          adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+
+      /* Above the rows that add one. */
+      gtk_list_box_insert (GTK_LIST_BOX (list), row, (int) i);
+      g_ptr_array_add (self->rate_rows, row);
+    }
+  self->updating = FALSE;
+}
+
+static void read_rates (StkPreferencesWindow *self);
+
+static void
+rates_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(StkPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rates = stk_store_list_tax_rates_finish (STK_STORE (object), result,
+                                                                &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->reading_rates = FALSE;
+  if (rates == NULL)
+    show_error (self->tax_rates_error, error->message);
+  else if (self->pending == 0)
+    {
+      /* (Older than an op on its way: the read after it tells.) */
+      g_clear_pointer (&self->rates, g_ptr_array_unref);
+      self->rates = g_steal_pointer (&rates);
+      update_rate_rows (self);
+      update_default_combo (self);
+    }
+  if (self->read_rates_again)
+    {
+      self->read_rates_again = FALSE;
+      read_rates (self);
+    }
+}
+
+static void
+read_rates (StkPreferencesWindow *self)
+{
+  if (self->session == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (self->reading_rates)
+    {
+      self->read_rates_again = TRUE;
+      return;
+    }
+  self->reading_rates = TRUE;
+  stk_store_list_tax_rates_async (stk_session_get_store (self->session), self->cancellable,
+                                  rates_read_cb, g_object_ref (self));
+}
+
+static void
+tax_included_changed_cb (StkPreferencesWindow *self,
+                         GParamSpec           *pspec,
+                         GtkSwitch            *button)
+{
+  gboolean included = gtk_switch_get_active (button);
+
+  if (self->updating || !self->loaded || included == self->shop.prices_include_tax)
+    return;
+  self->shop.prices_include_tax = included;
+  submit_shop_op (self, stk_op_set_prices_include_tax (included), self->tax_error);
+}
+
+static void
+tax_rounding_changed_cb (StkPreferencesWindow *self,
+                         GParamSpec           *pspec,
+                         AdwComboRow          *row)
+{
+  StkTaxRounding rounding = adw_combo_row_get_selected (row) == STK_TAX_ROUND_RECEIPT
+                              ? STK_TAX_ROUND_RECEIPT : STK_TAX_ROUND_LINE;
+
+  update_rounding_subtitle (self);
+  if (self->updating || !self->loaded || rounding == self->shop.tax_rounding)
+    return;
+  self->shop.tax_rounding = rounding;
+  submit_shop_op (self, stk_op_set_tax_rounding (rounding), self->tax_error);
+}
+
+static void
+default_tax_changed_cb (StkPreferencesWindow *self,
+                        GParamSpec           *pspec,
+                        AdwComboRow          *row)
+{
+  guint selected = adw_combo_row_get_selected (row);
+  gint64 id;
+
+  if (self->updating || !self->loaded || self->rates == NULL ||
+      selected >= self->default_ids->len)
+    return;
+  id = g_array_index (self->default_ids, gint64, selected);
+  if (id == self->shop.default_tax_rate)
+    return;
+  self->shop.default_tax_rate = id;
+  submit_shop_op (self, stk_op_set_default_tax_rate (id), self->tax_error);
+}
+
 static void
 shop_read_cb (GObject      *object,
               GAsyncResult *result,
@@ -404,8 +864,15 @@ shop_read_cb (GObject      *object,
       gtk_switch_set_active (self->negative_stock_switch, shop.allow_negative_stock);
       adw_combo_row_set_selected (self->receipt_series_row,
                                   shop.receipt_series == STK_RECEIPT_SERIES_YEARLY ? 1 : 0);
+      gtk_switch_set_active (self->tax_included_switch, shop.prices_include_tax);
+      adw_combo_row_set_selected (self->tax_rounding_row,
+                                  shop.tax_rounding == STK_TAX_ROUND_RECEIPT
+                                    ? STK_TAX_ROUND_RECEIPT : STK_TAX_ROUND_LINE);
       update_method_rows (self);
       self->updating = FALSE;
+      update_default_combo (self);
+      /* The rows say which rate is the default. */
+      update_rate_rows (self);
     }
   if (self->read_again)
     {
@@ -424,6 +891,8 @@ stk_preferences_window_read_shop (StkPreferencesWindow *self)
       self->read_again = TRUE;
       return;
     }
+  /* The tax rates with the rules. */
+  read_rates (self);
   self->reading = TRUE;
   stk_store_get_shop_settings_async (stk_session_get_store (self->session), self->cancellable,
                                      shop_read_cb, g_object_ref (self));
@@ -456,7 +925,7 @@ shop_op_cb (GObject      *object,
   else
     {
       /* (A sentence about what is typed in the Add row stays until it is edited.) */
-      if (error_label == self->shop_error)
+      if (error_label == self->shop_error || error_label == self->tax_error)
         show_error (error_label, NULL);
       g_signal_emit (self, signals[SIGNAL_SHOP_CHANGED], 0);
     }
@@ -609,6 +1078,9 @@ stk_preferences_window_finalize (GObject *object)
 
   stk_shop_settings_clear (&self->shop);
   g_clear_pointer (&self->method_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->rates, g_ptr_array_unref);
+  g_clear_pointer (&self->default_ids, g_array_unref);
+  g_clear_pointer (&self->rate_rows, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (stk_preferences_window_parent_class)->finalize (object);
@@ -652,7 +1124,24 @@ stk_preferences_window_class_init (StkPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, payment_add_row);
   gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, payment_add_button);
   gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, payment_error);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_page);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_group);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_included_switch);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_rounding_row);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, default_tax_row);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, default_tax_model);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_error);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_rates_group);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_add_name_row);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_add_rate_row);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_add_button);
+  gtk_widget_class_bind_template_child (widget_class, StkPreferencesWindow, tax_rates_error);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tax_included_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tax_rounding_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, default_tax_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tax_add_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tax_add_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, negative_stock_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, receipt_series_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, payment_add_cb);
@@ -666,6 +1155,9 @@ stk_preferences_window_init (StkPreferencesWindow *self)
   self->cancellable = g_cancellable_new ();
   self->method_rows = g_ptr_array_new ();
   self->focus_index = -1;
+  self->default_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->rate_rows = g_ptr_array_new ();
+  update_rounding_subtitle (self);
 }
 
 StkPreferencesWindow *
@@ -740,12 +1232,19 @@ stk_preferences_window_new_for_session (GtkWindow  *parent,
   /* The shop's rules: only with an inventory open; off while it is read-only. */
   gtk_widget_set_visible (GTK_WIDGET (self->shop_group), session != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->payment_group), session != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->tax_page), session != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->tax_group), session != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->tax_rates_group), session != NULL);
   if (session != NULL)
     {
       self->session = g_object_ref (session);
       g_object_bind_property (session, "read-only", self->shop_group, "sensitive",
                               G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
       g_object_bind_property (session, "read-only", self->payment_group, "sensitive",
+                              G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+      g_object_bind_property (session, "read-only", self->tax_group, "sensitive",
+                              G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+      g_object_bind_property (session, "read-only", self->tax_rates_group, "sensitive",
                               G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
       g_signal_connect_object (session, "notify::read-only",
                                G_CALLBACK (session_read_only_cb), self, G_CONNECT_SWAPPED);

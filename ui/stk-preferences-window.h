@@ -21,6 +21,18 @@ G_BEGIN_DECLS
  * sends nothing. Read-only sessions make the groups insensitive (bound to "read-only")
  * and their descriptions say why; without a session the groups are hidden.
  *
+ * The Tax page (format 9, stk-tax.h), kept in the inventory like the rules: Prices
+ * Include Tax, Round Tax (per line or per receipt), the Default Tax Rate (None or a
+ * rate) and the rates, each a row with its rate and how many items have it, opened to
+ * edit its name and rate (Apply saves both) or Remove it (a rate in use is refused with
+ * the inventory's sentence). A new rate's name and rate are checked as they are typed
+ * (stk_tax_name_check(), stk_tax_rate_parse()): the sentence shows under the rows and
+ * Add stays off. Template children (for tests): tax_page, tax_group,
+ * tax_included_switch, tax_rounding_row, default_tax_row, tax_error, tax_rates_group,
+ * tax_add_name_row, tax_add_rate_row, tax_add_button, tax_rates_error; a rate's row is
+ * an AdwExpanderRow above tax_add_name_row whose data "stk-name-entry",
+ * "stk-rate-entry" (AdwEntryRow) and "stk-error-label" are its fields.
+ *
  * Signals:
  *  "shop-settings-changed" (): a rule was changed here (the window reads them again). */
 #define STK_TYPE_PREFERENCES_WINDOW (stk_preferences_window_get_type ())

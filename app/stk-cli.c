@@ -1249,9 +1249,21 @@ cli_sell (StkCli  *cli,
       g_autofree char *unit = stk_format_currency (line->unit_price_cents);
       g_autofree char *line_total = stk_format_currency (line->total_cents);
 
-      /* Translators: one line of a sale: "  line 42: 2 × A-1 at 2.50 = 5.00" */
-      g_print (_("  line %s: %s × %s at %s = %s\n"), line_id, quantity, line->code, unit,
-               line_total);
+      if (line->tax_rate_bp >= 0 && !line->tax_included)
+        {
+          g_autofree char *net = stk_format_currency (line->total_cents - line->tax_cents);
+          g_autofree char *tax = stk_format_currency (line->tax_cents);
+          g_autofree char *rate = stk_tax_rate_format (line->tax_rate_bp);
+
+          /* Translators: one line of a sale whose price is without tax:
+           * "  line 42: 2 × A-1 at 2.50 = 5.00 + 1.10 tax (22 %) = 6.10" */
+          g_print (_("  line %s: %s × %s at %s = %s + %s tax (%s) = %s\n"), line_id, quantity,
+                   line->code, unit, net, tax, rate, line_total);
+        }
+      else
+        /* Translators: one line of a sale: "  line 42: 2 × A-1 at 2.50 = 5.00" */
+        g_print (_("  line %s: %s × %s at %s = %s\n"), line_id, quantity, line->code, unit,
+                 line_total);
     }
   return STK_CLI_EXIT_OK;
 }

@@ -250,18 +250,6 @@ local_midnight_us (gint64 t_us,
 #define NET_SALES_ROWS NET_SALES_ROWS_OF ("s.total_cents")
 #define NET_SALES_ROWS_V8 NET_SALES_ROWS_OF ("stk_mul (s.quantity, s.unit_price_cents) - s.discount_cents")
 
-/* Whether the inventory records tax (format 9): its sale lines have total_cents. */
-static gboolean
-has_tax (sqlite3 *db)
-{
-  gint64 n = 0;
-
-  return stk_db_query_int64 (db,
-                             "SELECT count (*) FROM sqlite_schema"
-                             " WHERE type = 'table' AND name = 'tax_rates'",
-                             &n, NULL) && n > 0;
-}
-
 static gboolean
 report_per_day (sqlite3    *db,
                 StkReport  *report,
@@ -271,7 +259,7 @@ report_per_day (sqlite3    *db,
   sqlite3_stmt *stmt;
 
   stmt = stk_db_stmt (db,
-                      has_tax (db) ? "SELECT stk_sum (q), stk_sum (r) FROM (" NET_SALES_ROWS ")"
+                      stk_sqlite_has_tax (db) ? "SELECT stk_sum (q), stk_sum (r) FROM (" NET_SALES_ROWS ")"
                                    : "SELECT stk_sum (q), stk_sum (r) FROM (" NET_SALES_ROWS_V8 ")",
                       error);
   if (stmt == NULL)
@@ -331,7 +319,7 @@ report_top_sellers (sqlite3    *db,
   " JOIN items i ON i.id = t.item_id" \
   " ORDER BY t.quantity DESC, t.revenue DESC, i.code LIMIT ?3"
   stmt = stk_db_stmt (db,
-                      has_tax (db) ? TOP_SELLERS_SQL (NET_SALES_ROWS)
+                      stk_sqlite_has_tax (db) ? TOP_SELLERS_SQL (NET_SALES_ROWS)
                                    : TOP_SELLERS_SQL (NET_SALES_ROWS_V8),
                       error);
 #undef TOP_SELLERS_SQL

@@ -142,30 +142,6 @@ read_tax_part (sqlite3_stmt *stmt,
                      sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3));
 }
 
-static gboolean
-has_table (sqlite3    *db,
-           const char *name)
-{
-  gint64 n = 0;
-  sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT count (*) FROM sqlite_schema"
-                                        " WHERE type = 'table' AND name = ?1", NULL);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n > 0;
-}
-
-/* Whether the inventory records tax (format 9). */
-static gboolean
-has_tax (sqlite3 *db)
-{
-  return has_table (db, "tax_rates");
-}
-
 static void
 bind_span (sqlite3_stmt    *stmt,
            const CloseMark *prev,
@@ -218,7 +194,7 @@ compute_figures (sqlite3          *db,
     if (find_method (report->methods, shop[i]) == NULL)
       add_method (report->methods, shop[i]);
 
-  taxed = has_tax (db);
+  taxed = stk_sqlite_has_tax (db);
   stmt = stk_db_stmt (db,
                       taxed ? STK_DAY_FIGURES_SQL ("?1", "?2", "?3", "?4", "?5", "?6")
                             : STK_DAY_FIGURES_V8_SQL ("?1", "?2", "?3", "?4", "?5", "?6"),
@@ -378,7 +354,7 @@ stk_sqlite_apply_close_day (StkOp    *op,
 static gboolean
 has_day_closes (sqlite3 *db)
 {
-  return has_table (db, "day_closes");
+  return stk_sqlite_has_table (db, "day_closes");
 }
 
 StkDayReport *
@@ -454,7 +430,7 @@ stk_sqlite_day_report (sqlite3  *db,
       return NULL;
     }
 
-  taxed = has_tax (db);
+  taxed = stk_sqlite_has_tax (db);
   stmt = stk_db_stmt (db,
                       taxed ? "SELECT payment, sales, sales_cents, voids, voids_cents, returns,"
                               "  returns_cents, sales_tax_cents, voids_tax_cents,"

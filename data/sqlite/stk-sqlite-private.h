@@ -159,6 +159,11 @@ StkTaxReport *stk_sqlite_tax_report      (sqlite3                 *db,
                                           gint64                   from_us,
                                           gint64                   to_us,
                                           GError                 **error);
+/* Whether @db has table @name (an inventory older than it has not); whether it records
+ * tax (format 9: tax_rates and the tax columns). */
+gboolean  stk_sqlite_has_table           (sqlite3                 *db,
+                                          const char              *name);
+gboolean  stk_sqlite_has_tax             (sqlite3                 *db);
 /* Fills @info's tax_rate_bp and tax_included: what a sale of it would record now
  * (nothing before format 9). On failure @info is cleared. */
 gboolean  stk_sqlite_item_fill_tax       (sqlite3                 *db,

@@ -21,9 +21,6 @@
  * check first what they can say better, naming the line.
  */
 
-static gboolean has_table (sqlite3    *db,
-                           const char *name);
-
 /* What a code typed or scanned at the till stands for: a barcode (of one item, with its
  * pack) first, else an item code. */
 typedef struct
@@ -223,7 +220,7 @@ stk_sqlite_item_fill_tax (sqlite3      *db,
   StkTaxRounding rounding;
   gint64 price;
 
-  if (!has_table (db, "tax_rates"))
+  if (!stk_sqlite_has_table (db, "tax_rates"))
     return TRUE;
   if (!stk_sqlite_item_tax (db, info->id, &price, &info->tax_rate_bp, &tax_name, error) ||
       !stk_sqlite_tax_rules (db, &info->tax_included, &rounding, error))
@@ -782,9 +779,9 @@ stk_sqlite_apply_barcodes (StkOp    *op,
 
 /* ---- reads ---- */
 
-static gboolean
-has_table (sqlite3    *db,
-           const char *name)
+gboolean
+stk_sqlite_has_table (sqlite3    *db,
+                      const char *name)
 {
   sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
                                     NULL);
@@ -815,7 +812,7 @@ stk_sqlite_item_by_scan (sqlite3      *db,
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (has_table (db, "barcodes"))
+  if (stk_sqlite_has_table (db, "barcodes"))
     {
       stmt = stk_db_stmt (db, "SELECT item_id, pack FROM barcodes WHERE key = stk_barcode_key (?1)",
                           error);
@@ -863,7 +860,7 @@ stk_sqlite_item_barcodes (sqlite3  *db,
   g_return_val_if_fail (db != NULL, NULL);
 
   g_array_set_clear_func (barcodes, (GDestroyNotify) stk_barcode_clear);
-  if (!has_table (db, "barcodes"))
+  if (!stk_sqlite_has_table (db, "barcodes"))
     return g_steal_pointer (&barcodes);
   stmt = stk_db_stmt (db, "SELECT code, pack FROM barcodes WHERE item_id = ?1 ORDER BY code",
                       error);
@@ -888,9 +885,9 @@ stk_sqlite_read_sale (sqlite3  *db,
                       GError  **error)
 {
   g_autoptr(StkSaleDetail) sale = stk_sale_detail_new ();
-  gboolean lines = has_table (db, "returns");
-  gboolean numbered = has_table (db, "receipt_numbers");
-  gboolean taxed = has_table (db, "tax_rates");
+  gboolean lines = stk_sqlite_has_table (db, "returns");
+  gboolean numbered = stk_sqlite_has_table (db, "receipt_numbers");
+  gboolean taxed = stk_sqlite_has_table (db, "tax_rates");
   sqlite3_stmt *stmt;
   gint64 sale_id = 0;
   char id_text[24];
@@ -1096,4 +1093,10 @@ stk_sqlite_shop_settings (sqlite3          *db,
     stk_query_set_read_error (error, db, _("Cannot read the shop’s settings"));
   sqlite3_reset (stmt);
   return rc == SQLITE_DONE;
+}
+
+gboolean
+stk_sqlite_has_tax (sqlite3 *db)
+{
+  return stk_sqlite_has_table (db, "tax_rates");
 }

@@ -13,17 +13,6 @@
  * keeps the rules (names unique ignoring case, 0 to 100 %, a rate in use stays); the
  * appliers check first what they can say better. */
 
-static gboolean
-has_tax_rates (sqlite3 *db)
-{
-  gint64 n = 0;
-
-  return stk_db_query_int64 (db,
-                             "SELECT count (*) FROM sqlite_schema"
-                             " WHERE type = 'table' AND name = 'tax_rates'",
-                             &n, NULL) && n > 0;
-}
-
 /* Whether rate @id exists; STK_ERROR_NOT_FOUND when not. */
 static gboolean
 rate_exists (sqlite3  *db,
@@ -235,7 +224,7 @@ stk_sqlite_tax_rates (sqlite3  *db,
 
   g_return_val_if_fail (db != NULL, NULL);
 
-  if (!has_tax_rates (db))
+  if (!stk_sqlite_has_tax (db))
     return g_steal_pointer (&rates);
   stmt = stk_db_stmt (db,
                       "SELECT t.id, t.name, t.rate_bp,"
@@ -273,7 +262,7 @@ stk_sqlite_item_tax_rate (sqlite3  *db,
   int rc;
 
   *out_rate_id = 0;
-  if (!has_tax_rates (db))
+  if (!stk_sqlite_has_tax (db))
     return TRUE;
   stmt = stk_db_stmt (db, "SELECT coalesce (tax_rate_id, 0) FROM items WHERE id = ?1", error);
   if (stmt == NULL)
@@ -289,23 +278,6 @@ stk_sqlite_item_tax_rate (sqlite3  *db,
   else if (rc != SQLITE_ROW)
     stk_query_set_read_error (error, db, _("Cannot read the item"));
   return rc == SQLITE_ROW;
-}
-
-static gboolean
-has_table (sqlite3    *db,
-           const char *name)
-{
-  sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT count (*) FROM sqlite_schema"
-                                        " WHERE type = 'table' AND name = ?1", NULL);
-  gint64 n = 0;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n > 0;
 }
 
 /* The figures of [?1, ?2) by rate (name, rate_bp or NULL, sales, sales tax, voids,
@@ -353,8 +325,8 @@ stk_sqlite_tax_report (sqlite3  *db,
 
   report = stk_tax_report_new (from_us, to_us);
   stmt = stk_db_stmt (db,
-                      has_tax_rates (db) ? TAX_REPORT_SQL
-                      : has_table (db, "returns") ? TAX_REPORT_UNTAXED_SQL
+                      stk_sqlite_has_tax (db) ? TAX_REPORT_SQL
+                      : stk_sqlite_has_table (db, "returns") ? TAX_REPORT_UNTAXED_SQL
                       : TAX_REPORT_OLDEST_SQL,
                       error);
   if (stmt == NULL)

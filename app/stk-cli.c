@@ -404,7 +404,7 @@ cli_parse_table (StkCli     *cli,
   if (stk_table_from_string (name, out_table))
     return TRUE;
 
-  message = g_strdup_printf (_("Unknown table “%s”: use skus, sales, movements or returns."), name);
+  message = g_strdup_printf (_("Unknown table “%s”: use skus, sales, movements, returns or tax-rates."), name);
   *out_status = cli_command_usage_error (cli, message);
   return FALSE;
 }
@@ -2694,20 +2694,22 @@ static const StkCliCommand commands[] = {
     0, 0, cli_checkpoint,
   },
   {
-    "import", N_("skus|sales|movements|returns FILE.csv, or all FOLDER"),
+    "import", N_("skus|sales|movements|returns|tax-rates FILE.csv, or all FOLDER"),
     N_("Import rows from a CSV file"),
     N_("Reads every row of FILE.csv and applies them all, or none when any row is bad "
        "(each bad row is reported with its line). Rows imported before are skipped. "
-       "“all FOLDER” imports a whole inventory that “export all” wrote, exactly, in one "
-       "change."),
+       "“tax-rates” adds the shop’s tax rates (a name it has must have the same rate) and "
+       "sets its default rate and tax rules. “all FOLDER” imports a whole inventory that "
+       "“export all” wrote, exactly, in one change."),
     2, 2, cli_import,
   },
   {
-    "export", N_("skus|sales|movements|returns FILE.csv, or all FOLDER"),
+    "export", N_("skus|sales|movements|returns|tax-rates FILE.csv, or all FOLDER"),
     N_("Export a table to a CSV file"),
-    N_("Writes the items (skus), sales, stock movements or returns to FILE.csv, in the "
-       "format that import reads. “all FOLDER” writes skus.csv, movements.csv, sales.csv "
-       "and returns.csv of one moment into a new or empty FOLDER."),
+    N_("Writes the items (skus), sales, stock movements, returns or tax rates (with the "
+       "shop’s default rate and tax rules) to FILE.csv, in the format that import reads. "
+       "“all FOLDER” writes tax-rates.csv, skus.csv, movements.csv, sales.csv and "
+       "returns.csv of one moment into a new or empty FOLDER."),
     2, 2, cli_export,
   },
   {

@@ -39,6 +39,7 @@ G_BEGIN_DECLS
 #define STK_OP_IMPORT_SALES     "import-sales"
 #define STK_OP_IMPORT_MOVEMENTS "import-movements"
 #define STK_OP_IMPORT_RETURNS   "import-returns"
+#define STK_OP_IMPORT_TAX_RATES "import-tax-rates"
 #define STK_OP_IMPORT_ALL       "import-all"
 #define STK_OP_RESTORE          "restore"
 #define STK_OP_CHECKPOINT       "checkpoint"

@@ -47,7 +47,8 @@ typedef struct
    * (tax_rate_bp, -1: no tax) and tax_name as the file says them, tax_included 1 or 0
    * (-1: the shop's rule) and tax_cents (-1: the rate of the line's amount, rounded per
    * line); without, the item's rate now. returns: tax_cents taken back, -1 in
-   * proportion. */
+   * proportion. tax-rates: tax_name and tax_rate_bp are the rate's, tax_default 1 for
+   * the row that is the shop's default rate. */
   const char *tax_name;
   gint64      tax_rate_bp;
   gint64      tax_cents;
@@ -55,6 +56,7 @@ typedef struct
   guint8      archived;
   guint8      tax_given;
   gint8       tax_included;
+  guint8      tax_default;
 } StkImportRow;
 
 typedef struct
@@ -75,10 +77,14 @@ typedef struct
   guint64       rows_read; /* rows in the file */
   gboolean      extended; /* a row uses what the bulk path does not take (barcodes,
                            * several lines, discounts, payment, note, voids) */
+  /* tax-rates: the shop's rules as the file gives them: prices_include_tax 1 or 0,
+   * tax_rounding STK_TAX_ROUND_LINE or _RECEIPT; -1: the file does not say. */
+  gint8         prices_include_tax;
+  gint8         tax_rounding;
 } StkImportData;
 
-/* The payload of "import-all": the files, by StkTable (returns.csv may be absent: then
- * its StkImportData has no rows). */
+/* The payload of "import-all": the files, by StkTable (tax-rates.csv and returns.csv
+ * may be absent: then their StkImportData have no rows). */
 typedef struct
 {
   StkImportData *d[STK_N_TABLES];
@@ -112,7 +118,9 @@ void     stk_transfer_format_time        (gint64          us,
  * sale's uid), discount_cents, payment, note, voided_us (0: not voided), void_reason;
  * movements: time_us, code, kind, quantity (a count: the balance), text (reason),
  * reference; returns: time_us, sale, sale_line, quantity, price_cents (the refund),
- * text (reason), reference (the uid)). The movements that voids and returns made are
+ * text (reason), reference (the uid); tax-rates: tax_name, tax_rate_bp, tax_default,
+ * and the shop's rules on every row, tax_included (prices_include_tax) and
+ * tax_rounding ("line" or "receipt")). The movements that voids and returns made are
  * left out (importing the void or the return makes them again). */
 typedef struct
 {
@@ -140,6 +148,8 @@ typedef struct
   gint64      tax_rate_bp;
   gint64      tax_cents;
   gboolean    tax_included;
+  gboolean    tax_default;
+  const char *tax_rounding;
 } StkExportRow;
 
 /* Called for each row, in order; FALSE (with @error) stops the export. */

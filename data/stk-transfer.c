@@ -148,8 +148,36 @@
  *   with an adjustment ("Sale returned"). Export: returned_at,sale,line,quantity,
  *   refund,reason,reference,tax, ordered by time.
  *
+ * tax-rates: name           required; the rate's name: 1–64 characters, no space at
+ *                           either end, unique in the file (ignoring case)
+ *            rate           required; a percentage from 0 to 100 with at most two
+ *                           decimals, written as the sales file writes a line's rate
+ *                           (22, 5.5)
+ *            default        optional; 1 (true, yes) for the shop's default rate, the
+ *                           rate of items without one of their own: one row at most;
+ *                           empty or 0: not the default
+ *            prices_include_tax  optional; 1 or 0: the shop's prices include the tax,
+ *                           or the tax is added to them; empty: the shop's rule stays
+ *            tax_rounding   optional; line or receipt: each line's tax rounded, or
+ *                           each rate's tax on a receipt rounded once; empty: stays
+ *   A name the inventory has already (ignoring case) keeps its rate when the file's is
+ *   the same (the row counts as already present); a different rate is an error naming
+ *   the line, since changing it would change the tax of every item that has it. A new
+ *   name adds a rate (a shop has at most 50). The row marked default makes its rate
+ *   the shop's default; with no row marked, the default stays as it is.
+ *   The two rules are the shop's, not a rate's: every row repeats them or leaves them
+ *   empty (a different value is an error naming the line). They are columns of this
+ *   file rather than a file of their own because this is the simplest thing that
+ *   comes back whole: one more header-and-rows file like every other (no key/value
+ *   file to learn), and "import tax-rates" of this one file brings a shop's whole tax
+ *   setup. A shop without rates writes no rows and so no rules; they then change
+ *   nothing, every sale line being without tax (and each line keeps its own
+ *   tax_included in the sales file anyway).
+ *   Export: name,rate,default,prices_include_tax,tax_rounding, the biggest rate
+ *   first, then by name, the shop's rules on every row.
+ *
  * Text cells (code, description, sku, reason, reference, barcodes, sale, payment,
- * note, void_reason, tax_name, the skus' tax_rate) that start with =, +,
+ * note, void_reason, tax_name, the skus' tax_rate, the tax-rates' name) that start with =, +,
  * -, @, a tab, a carriage return or an apostrophe are exported with one more
  * apostrophe in front ('=1+2, '-5 mm, ''quoted), so that a spreadsheet shows
  * them as text and never runs them as formulas. Import takes off one leading
@@ -171,16 +199,20 @@
  * This is what importing skus (on_hand as an opening count), then the movements
  * and sales that led to that on_hand, runs into: it used to double the stock.
  *
- * Whole inventory: "export all FOLDER" writes skus.csv, movements.csv, sales.csv
- * and returns.csv from one snapshot into a new or empty FOLDER (written beside it and
- * renamed into place). "import all FOLDER" applies them in one change: the items
- * with their barcodes, then movements, sales, voids (at their voided time) and
- * returns in time order (at one instant: a movement, a sale, a void, a return), and
- * then every item's on-hand must be its on_hand in skus.csv, or nothing is
- * imported. A folder without returns.csv (written before it existed) imports
- * too. On-hand, stock value, sales with their lines, discounts, payments, notes,
- * voids and returns, barcodes and the history (kinds, quantities, balances,
- * reasons, times) come out the same, and exporting the copy writes the same files.
+ * Whole inventory: "export all FOLDER" writes tax-rates.csv, skus.csv, movements.csv,
+ * sales.csv and returns.csv from one snapshot into a new or empty FOLDER (written
+ * beside it and renamed into place). "import all FOLDER" applies them in one change:
+ * the tax rates first (so that skus.csv can name them), with the shop's default rate
+ * and its two tax rules, then the items with their barcodes and own rates, then
+ * movements, sales, voids (at their voided time) and returns in time order (at one
+ * instant: a movement, a sale, a void, a return), and then every item's on-hand must
+ * be its on_hand in skus.csv, or nothing is imported. A folder without tax-rates.csv
+ * or returns.csv (written before they existed) imports too: the rates that skus.csv
+ * names must then be in the inventory already. On-hand, stock value, sales with their
+ * lines and tax, discounts, payments, notes, voids and returns, barcodes, the tax
+ * rates, the default rate and the tax rules, and the history (kinds, quantities,
+ * balances, reasons, times) come out the same, and exporting the copy writes the same
+ * files.
  *
  * Import is all or nothing: the whole file is read and checked first, then
  * every row is applied in one change; any bad row (and any row the inventory
@@ -193,7 +225,8 @@
 #define APPLY_CANCEL_CHECK_ROWS 1024
 #define MAX_QUANTITY G_GINT64_CONSTANT (1000000000000) /* 10^12: sums cannot overflow */
 
-static const char *const table_names[] = { "skus", "sales", "movements", "returns" };
+static const char *const table_names[] = { "skus", "sales", "movements", "returns",
+                                           "tax-rates" };
 G_STATIC_ASSERT (G_N_ELEMENTS (table_names) == STK_N_TABLES);
 
 const char *
@@ -523,6 +556,11 @@ typedef enum
   COL_TAX_RATE,
   COL_TAX_INCLUDED,
   COL_TAX,
+  COL_NAME,
+  COL_RATE,
+  COL_DEFAULT,
+  COL_PRICES_INCLUDE_TAX,
+  COL_TAX_ROUNDING,
   N_COLUMNS,
 } Column;
 
@@ -586,9 +624,20 @@ static const ColumnSpec return_columns[] = {
   { NULL },
 };
 
+static const ColumnSpec tax_rate_columns[] = {
+  { "name", COL_NAME, TRUE },
+  { "rate", COL_RATE, TRUE },
+  { "default", COL_DEFAULT, FALSE },
+  { "prices_include_tax", COL_PRICES_INCLUDE_TAX, FALSE },
+  { "tax_rounding", COL_TAX_ROUNDING, FALSE },
+  { NULL },
+};
+
 static const ColumnSpec *
 table_columns (StkTable table)
 {
+  if (table == STK_TABLE_TAX_RATES)
+    return tax_rate_columns;
   switch (table)
     {
     case STK_TABLE_SKUS:
@@ -705,6 +754,11 @@ typedef struct
   GHashTable  *occurrences; /* normalised row digest → times seen */
   GHashTable  *sales;       /* sales: the sale column's value → SaleGroup */
   GHashTable  *barcodes;    /* skus: stk_barcode_key → first line */
+  GHashTable  *names;       /* tax-rates: the name in ASCII lower case (the inventory's
+                             * NOCASE) → first line */
+  guint        default_line; /* tax-rates: the row marked default, 0: none yet */
+  const char  *rules[2];    /* tax-rates: prices_include_tax, tax_rounding as first given */
+  guint        rule_lines[2];
   GChecksum   *checksum;
   GString     *normalised;
 } Parser;
@@ -718,6 +772,7 @@ parser_clear (Parser *p)
   g_clear_pointer (&p->occurrences, g_hash_table_unref);
   g_clear_pointer (&p->sales, g_hash_table_unref);
   g_clear_pointer (&p->barcodes, g_hash_table_unref);
+  g_clear_pointer (&p->names, g_hash_table_unref);
   g_clear_pointer (&p->checksum, g_checksum_free);
   if (p->normalised != NULL)
     g_string_free (g_steal_pointer (&p->normalised), TRUE);
@@ -798,7 +853,7 @@ is_text_column (Column column)
   return column == COL_CODE || column == COL_DESCRIPTION || column == COL_SKU ||
          column == COL_REASON || column == COL_REFERENCE || column == COL_BARCODES ||
          column == COL_SALE || column == COL_PAYMENT || column == COL_NOTE ||
-         column == COL_VOID_REASON || column == COL_TAX_NAME ||
+         column == COL_VOID_REASON || column == COL_TAX_NAME || column == COL_NAME ||
          /* skus: a rate's name; sales: a number, never protected */
          column == COL_TAX_RATE;
 }
@@ -1500,6 +1555,109 @@ parse_movement_row (Parser     *p,
   return assign_key (p, row, field (p, fields, COL_REFERENCE), error);
 }
 
+/* One of the shop's rules on a tax-rates row (@slot 0: prices_include_tax, 1:
+ * tax_rounding): every row repeats it or leaves it empty. */
+static gboolean
+agree_rule (Parser      *p,
+            guint        slot,
+            const char  *column,
+            const char  *value,
+            guint        line,
+            GError     **error)
+{
+  if (*value == '\0')
+    return TRUE;
+  if (p->rules[slot] == NULL)
+    {
+      p->rules[slot] = g_string_chunk_insert (p->d->strings, value);
+      p->rule_lines[slot] = line;
+      return TRUE;
+    }
+  if (g_ascii_strcasecmp (p->rules[slot], value) == 0)
+    return TRUE;
+  g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+               /* Translators: the first %s is a column (prices_include_tax, tax_rounding) */
+               _("The %s “%s” differs from “%s” on line %u: it is the shop’s rule, which "
+                 "every row repeats or leaves empty."),
+               column, value, p->rules[slot], p->rule_lines[slot]);
+  return FALSE;
+}
+
+static gboolean
+parse_tax_rate_row (Parser     *p,
+                    GPtrArray  *fields,
+                    Row        *row,
+                    GError    **error)
+{
+  const char *name = field (p, fields, COL_NAME);
+  const char *rate = field (p, fields, COL_RATE);
+  const char *included = field (p, fields, COL_PRICES_INCLUDE_TAX);
+  const char *rounding = field (p, fields, COL_TAX_ROUNDING);
+  g_autofree char *key = NULL;
+  gboolean is_default = FALSE;
+  gboolean value = FALSE;
+  gpointer first_line;
+
+  if (*name == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "name");
+      return FALSE;
+    }
+  if (!stk_tax_name_check (name, error))
+    return FALSE;
+  if (*rate == '\0')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The %s is empty."), "rate");
+      return FALSE;
+    }
+  if (!stk_tax_rate_parse (rate, &row->tax_rate_bp, error) ||
+      !parse_boolean (field (p, fields, COL_DEFAULT), &is_default, error))
+    return FALSE;
+  if (*included != '\0' && !parse_boolean (included, &value, error))
+    return FALSE;
+  if (*rounding != '\0' && g_ascii_strcasecmp (rounding, "line") != 0 &&
+      g_ascii_strcasecmp (rounding, "receipt") != 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The tax_rounding “%s” is not line or receipt."), rounding);
+      return FALSE;
+    }
+
+  key = g_ascii_strdown (name, -1);
+  first_line = g_hash_table_lookup (p->names, key);
+  if (first_line != NULL)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The tax rate “%s” appears twice in the file (first on line %u)."), name,
+                   GPOINTER_TO_UINT (first_line));
+      return FALSE;
+    }
+  if (is_default && p->default_line != 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The shop has one default rate, and line %u is already marked "
+                     "default."),
+                   p->default_line);
+      return FALSE;
+    }
+  if (!agree_rule (p, 0, "prices_include_tax", *included == '\0' ? "" : value ? "1" : "0",
+                   row->line, error) ||
+      !agree_rule (p, 1, "tax_rounding", rounding, row->line, error))
+    return FALSE;
+
+  g_hash_table_insert (p->names, g_steal_pointer (&key), GUINT_TO_POINTER (row->line));
+  if (is_default)
+    p->default_line = row->line;
+  row->tax_name = g_string_chunk_insert (p->d->strings, name);
+  row->tax_default = is_default ? 1 : 0;
+  if (p->rules[0] != NULL)
+    p->d->prices_include_tax = p->rules[0][0] == '1' ? 1 : 0;
+  if (p->rules[1] != NULL)
+    p->d->tax_rounding = g_ascii_strcasecmp (p->rules[1], "receipt") == 0
+                           ? STK_TAX_ROUND_RECEIPT : STK_TAX_ROUND_LINE;
+  return TRUE;
+}
+
 static gboolean
 parse_row (Parser     *p,
            GPtrArray  *fields,
@@ -1517,6 +1675,8 @@ parse_row (Parser     *p,
       return FALSE;
     }
 
+  if (p->d->table == STK_TABLE_TAX_RATES)
+    return parse_tax_rate_row (p, fields, row, error);
   switch (p->d->table)
     {
     case STK_TABLE_SKUS:
@@ -1610,6 +1770,8 @@ read_file (ImportData       *d,
       p.seen_codes = g_hash_table_new (stk_code_hash, stk_code_equal);
       p.barcodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     }
+  else if (d->table == STK_TABLE_TAX_RATES)
+    p.names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   else
     {
       p.seen_keys = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1736,6 +1898,10 @@ describe_import (StkTable    table,
 {
   g_autofree char *count = stk_format_count (n);
 
+  if (table == STK_TABLE_TAX_RATES)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import of %s tax rate from %s",
+                                         "Import of %s tax rates from %s", n),
+                            count, name);
   switch (table)
     {
     case STK_TABLE_SKUS:
@@ -1798,15 +1964,20 @@ stk_import_op_new (StkTable          table,
   ImportData *d;
   guint64 rows = 0;
   static const char *const kinds[] = {
-    STK_OP_IMPORT_SKUS, STK_OP_IMPORT_SALES, STK_OP_IMPORT_MOVEMENTS, STK_OP_IMPORT_RETURNS
+    STK_OP_IMPORT_SKUS, STK_OP_IMPORT_SALES, STK_OP_IMPORT_MOVEMENTS, STK_OP_IMPORT_RETURNS,
+    STK_OP_IMPORT_TAX_RATES
   };
   static const StkChangeFlags changes[] = {
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS,
     STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS | STK_CHANGE_SALES,
+    /* Like the tax rate ops: the items' rows do not change, only what they sell at. */
+    STK_CHANGE_NONE,
   };
 
+  G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == STK_N_TABLES);
+  G_STATIC_ASSERT (G_N_ELEMENTS (changes) == STK_N_TABLES);
   g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), NULL);
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
@@ -1824,6 +1995,8 @@ stk_import_op_new (StkTable          table,
   d->rows = g_array_new (FALSE, FALSE, sizeof (Row));
   d->strings = g_string_chunk_new (64 * 1024);
   d->errors = g_ptr_array_new_with_free_func (g_free);
+  d->prices_include_tax = -1;
+  d->tax_rounding = -1;
   if (cancellable != NULL)
     d->cancellable = g_object_ref (cancellable);
   op = stk_op_new (kinds[table], changes[table], d, import_data_free);
@@ -1920,8 +2093,9 @@ static const char *const export_headers[][15] = {
     "note", "voided", "void_reason", "tax_name", "tax_rate", "tax_included", "tax" },
   { "moved_at", "sku", "kind", "quantity", "reason", "reference" },
   { "returned_at", "sale", "line", "quantity", "refund", "reason", "reference", "tax" },
+  { "name", "rate", "default", "prices_include_tax", "tax_rounding" },
 };
-static const guint export_n_columns[] = { 8, 15, 6, 8 };
+static const guint export_n_columns[] = { 8, 15, 6, 8, 5 };
 G_STATIC_ASSERT (G_N_ELEMENTS (export_n_columns) == STK_N_TABLES);
 
 
@@ -2014,7 +2188,16 @@ emit_row (const StkExportRow  *row,
   g_autofree char *tax_rate = NULL;
   const char *fields[15];
 
-  switch (run->table)
+  if (run->table == STK_TABLE_TAX_RATES)
+    {
+      tax_rate = stk_transfer_format_rate (row->tax_rate_bp);
+      fields[0] = protect_text (t1, row->tax_name);
+      fields[1] = tax_rate;
+      fields[2] = row->tax_default ? "1" : "0";
+      fields[3] = row->tax_included ? "1" : "0";
+      fields[4] = row->tax_rounding;
+    }
+  else switch (run->table)
     {
     case STK_TABLE_SKUS:
       price = stk_price_format (row->price_cents);
@@ -2216,8 +2399,9 @@ stk_export_file (StkStore         *store,
 
 /* ---- whole inventory ---- */
 
-static const StkTable all_tables[] = { STK_TABLE_SKUS, STK_TABLE_MOVEMENTS, STK_TABLE_SALES,
-                                       STK_TABLE_RETURNS };
+/* In the order import all reads them: the rates before the items that name them. */
+static const StkTable all_tables[] = { STK_TABLE_TAX_RATES, STK_TABLE_SKUS, STK_TABLE_MOVEMENTS,
+                                       STK_TABLE_SALES, STK_TABLE_RETURNS };
 G_STATIC_ASSERT (G_N_ELEMENTS (all_tables) == STK_N_TABLES);
 
 static char *
@@ -2438,6 +2622,8 @@ stk_import_all (StkWriter        *writer,
       d->rows = g_array_new (FALSE, FALSE, sizeof (Row));
       d->strings = g_string_chunk_new (64 * 1024);
       d->errors = g_ptr_array_new_with_free_func (g_free);
+      d->prices_include_tax = -1;
+      d->tax_rounding = -1;
       if (cancellable != NULL)
         d->cancellable = g_object_ref (cancellable);
     }
@@ -2448,8 +2634,10 @@ stk_import_all (StkWriter        *writer,
       ImportData *d = a->d[all_tables[i]];
       guint64 n = 0;
 
-      /* A folder written before returns were exported has no returns.csv. */
-      if (all_tables[i] == STK_TABLE_RETURNS && !g_file_test (path, G_FILE_TEST_EXISTS))
+      /* A folder written before returns or tax rates were exported has no returns.csv
+       * or tax-rates.csv. */
+      if ((all_tables[i] == STK_TABLE_RETURNS || all_tables[i] == STK_TABLE_TAX_RATES) &&
+          !g_file_test (path, G_FILE_TEST_EXISTS))
         continue;
       if (!read_file (d, path, NULL, NULL, cancellable, &n, error))
         {

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* CSV import and export of the four tables. Column sets are documented in
+/* CSV import and export of the five tables. Column sets are documented in
  * stk-transfer.c and README.md ("CSV formats"); export output is always readable
  * by import. */
 
@@ -20,7 +20,12 @@ typedef enum
   STK_TABLE_RETURNS,
 } StkTable;
 
-#define STK_N_TABLES 4
+/* The shop's tax rates with its default rate and its two tax rules: a table of the CSV
+ * files like the others (import, export, and in "all"), kept out of the enum so that a
+ * switch over the four tables that the window imports and exports one by one stays
+ * complete without it. */
+#define STK_TABLE_TAX_RATES ((StkTable) 4)
+#define STK_N_TABLES 5
 
 #define STK_IMPORT_MAX_REPORTED_ERRORS 50
 
@@ -95,8 +100,8 @@ gboolean    stk_export_file       (StkStore         *store,
                                    guint64          *out_rows,
                                    GError          **error);
 
-/* A whole inventory as one folder: skus.csv, movements.csv, sales.csv and
- * returns.csv, all from one snapshot. The folder must not exist or be empty; it is
+/* A whole inventory as one folder: tax-rates.csv, skus.csv, movements.csv, sales.csv
+ * and returns.csv, all from one snapshot. The folder must not exist or be empty; it is
  * written beside and renamed into place, so it holds all the files or nothing new. */
 gboolean    stk_export_all        (StkStore         *store,
                                    const char       *dir,
@@ -104,10 +109,11 @@ gboolean    stk_export_all        (StkStore         *store,
                                    guint64          *out_rows,
                                    GError          **error);
 
-/* Imports such a folder in one change: the items (their on_hand is not recorded as
- * an opening count), then movements, sales, voids and returns in time order; then
- * every item's on-hand must equal the skus file's on_hand, or nothing is imported.
- * returns.csv may be missing (a folder written before it existed). */
+/* Imports such a folder in one change: the tax rates with the shop's default and tax
+ * rules, the items (their on_hand is not recorded as an opening count), then
+ * movements, sales, voids and returns in time order; then every item's on-hand must
+ * equal the skus file's on_hand, or nothing is imported. tax-rates.csv and
+ * returns.csv may be missing (a folder written before they existed). */
 gboolean    stk_import_all        (StkWriter        *writer,
                                    const char       *dir,
                                    GCancellable     *cancellable,

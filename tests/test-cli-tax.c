@@ -5,11 +5,14 @@
  * negative, a bad or taken name, a rate in use refused with 65 and the sentence, nothing
  * changed), `item-tax` (shown, given a rate, back to the default, unknown item or rate:
  * 65), a held inventory (75), the CSV tax columns through `export` and `import`, an old
- * sales file without them, and --help listing the commands. */
+ * sales file without them, the rates and rules through `export all` and `import all`
+ * (tax-rates.csv) and `export`/`import tax-rates`, and --help listing the commands. */
 #include "config.h"
 
 #include <criterion/criterion.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "stk-ops.h"
 #include "stk-lock-test-util.h"
@@ -285,13 +288,19 @@ Test (cli_tax, csv_files_carry_the_tax)
   cr_assert (strstr (text, ",reference,tax\r\n") != NULL && strstr (text, ",1,1,2.50,,") != NULL &&
              g_str_has_suffix (text, ",0.45\r\n"), "%s", text);
 
-  /* Into a copy that has the rates (named its own way) but at other rates: the sales
-   * keep the tax they were sold with. A rate the copy lacks: its line, nothing. */
+  /* Into a copy that has the rates (named its own way) but at other rates, from a
+   * folder written before tax-rates.csv: the sales keep the tax they were sold with. A
+   * rate the copy lacks: its line, nothing. */
   stk_test_close_writer (stk_test_open_writer (copy));
   stk_test_run_db (&run, copy, "tax-rates", "add", "vat", "10", NULL);
   stk_test_assert_status (&run, 0);
   stk_test_run_db (&run, db_path, "export", "all", dir, NULL);
   stk_test_assert_status (&run, 0);
+  {
+    g_autofree char *rates_csv = g_build_filename (dir, "tax-rates.csv", NULL);
+
+    cr_assert_eq (g_unlink (rates_csv), 0);
+  }
   stk_test_run_db (&run, copy, "import", "all", dir, NULL);
   stk_test_assert_status (&run, 65);
   cr_assert (strstr (run.err, "Line 3: There is no tax rate named “Food”") != NULL, "%s", run.err);
@@ -332,6 +341,110 @@ Test (cli_tax, csv_files_carry_the_tax)
   cr_assert (strstr (run.err, "Line 3: The tax 0.47 on “A” is not the 22 % included in the line’s"
                               " 2.50: that is 0.45 (to the cent).") != NULL, "%s", run.err);
   cr_assert_eq (stk_test_query (copy, "SELECT count(*) FROM sales"), 3);
+}
+
+/* export all writes tax-rates.csv (the rates, the default, the rules), import all into a
+ * fresh inventory brings them back with everything else, and exporting the copy writes
+ * the same files; export and import tax-rates carry the one table. */
+Test (cli_tax, export_all_and_import_all_carry_the_rates_and_rules)
+{
+  g_auto(StkTestRun) run = { 0 };
+  g_autofree char *dir = stk_test_path_in_tmp ("all");
+  g_autofree char *again = stk_test_path_in_tmp ("again");
+  g_autofree char *copy = stk_test_path_in_tmp ("copy.db");
+  g_autofree char *third = stk_test_path_in_tmp ("third.db");
+  g_autofree char *one = stk_test_path_in_tmp ("rates.csv");
+  static const char *const files[] = { "tax-rates.csv", "skus.csv", "movements.csv", "sales.csv",
+                                       "returns.csv" };
+  static const char sql[] = "SELECT s.tax_rate_bp, s.tax_name, s.tax_included, s.tax_cents,"
+                            " (SELECT group_concat (tax_cents) FROM returns r WHERE r.line_id = s.id)"
+                            " FROM sales s ORDER BY s.id";
+  static const char rules[] = "SELECT key, value FROM settings WHERE key IN"
+                              " ('prices_include_tax', 'tax_rounding') ORDER BY key";
+
+  make_inventory ();
+  run_ok (&run, "tax-rates", "add", "VAT", "22");
+  run_ok (&run, "tax-rates", "add", "Food", "5.5");
+  run_ok (&run, "settings", "default-tax-rate", "VAT");
+  run_ok (&run, "settings", "prices-include-tax", "no");
+  run_ok (&run, "settings", "tax-rounding", "receipt");
+  run_ok (&run, "item-tax", "B", "Food");
+  run_ok (&run, "sell", "A=3", "B=2", "B=1");
+  run_ok (&run, "return", "1");
+
+  run_ok (&run, "export", "all", dir);
+  cr_assert (strstr (run.out, "Exported 10 rows to ") != NULL, "%s", run.out);
+  {
+    g_autofree char *path = g_build_filename (dir, "tax-rates.csv", NULL);
+    g_autofree char *text = NULL;
+
+    cr_assert (g_file_get_contents (path, &text, NULL, NULL));
+    cr_assert_str_eq (text, "name,rate,default,prices_include_tax,tax_rounding\r\n"
+                            "VAT,22,1,0,receipt\r\n"
+                            "Food,5.5,0,0,receipt\r\n");
+  }
+
+  stk_test_run_db (&run, copy, "import", "all", dir, NULL);
+  stk_test_assert_status (&run, 0);
+  cr_assert_str_eq (run.out, "Imported 10 rows (0 already present)\n");
+  {
+    g_autofree char *a = stk_test_query_dump (db_path, sql);
+    g_autofree char *b = stk_test_query_dump (copy, sql);
+    g_autofree char *ra = stk_test_query_dump (db_path, rules);
+    g_autofree char *rb = stk_test_query_dump (copy, rules);
+
+    cr_assert_str_eq (b, a);
+    cr_assert_str_eq (rb, ra);
+    cr_assert_str_eq (rb, "3:prices_include_tax|1:0|\n3:tax_rounding|3:receipt|\n");
+  }
+  stk_test_run_db (&run, copy, "tax-rates", NULL);
+  stk_test_assert_status (&run, 0);
+  cr_assert (g_regex_match_simple ("VAT +default +22 % +0\n", run.out, 0, 0), "%s", run.out);
+  cr_assert (g_regex_match_simple ("Food +5.5 % +1\n", run.out, 0, 0), "%s", run.out);
+
+  stk_test_run_db (&run, copy, "export", "all", again, NULL);
+  stk_test_assert_status (&run, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *p1 = g_build_filename (dir, files[i], NULL);
+      g_autofree char *p2 = g_build_filename (again, files[i], NULL);
+      g_autofree char *t1 = NULL;
+      g_autofree char *t2 = NULL;
+
+      cr_assert (g_file_get_contents (p1, &t1, NULL, NULL));
+      cr_assert (g_file_get_contents (p2, &t2, NULL, NULL));
+      cr_assert_str_eq (t2, t1, "%s differs", files[i]);
+    }
+
+  /* The one table: the same file, imported twice (the second time all present). */
+  stk_test_run_db (&run, copy, "export", "tax-rates", one, NULL);
+  stk_test_assert_status (&run, 0);
+  {
+    g_autofree char *said = g_strdup_printf ("Exported 2 rows to %s\n", one);
+
+    cr_assert_str_eq (run.out, said);
+  }
+  stk_test_close_writer (stk_test_open_writer (third));
+  for (guint i = 0; i < 2; i++)
+    {
+      stk_test_run_db (&run, third, "import", "tax-rates", one, NULL);
+      stk_test_assert_status (&run, 0);
+      cr_assert_str_eq (run.out, i == 0 ? "Imported 2 rows (0 already present)\n"
+                                        : "Imported 0 rows (2 already present)\n");
+    }
+  stk_test_run_db (&run, third, "settings", NULL);
+  stk_test_assert_status (&run, 0);
+  cr_assert (strstr (run.out, "(prices-include-tax no)") != NULL &&
+             strstr (run.out, "(tax-rounding receipt)") != NULL &&
+             strstr (run.out, "(default-tax-rate \"VAT\")") != NULL, "%s", run.out);
+
+  /* A name the inventory has at another rate: the line, exit 65, nothing imported. */
+  stk_test_write_file (one, "name,rate\r\nNew,7\r\nfood,6\r\n", -1);
+  stk_test_run_db (&run, third, "import", "tax-rates", one, NULL);
+  stk_test_assert_status (&run, 65);
+  cr_assert (strstr (run.err, "Line 3: The inventory has the tax rate “food” at 5.5 %, not 6 %")
+             != NULL, "%s", run.err);
+  cr_assert_eq (stk_test_query (third, "SELECT count(*) FROM tax_rates"), 2);
 }
 
 Test (cli_tax, help_lists_the_tax_commands)

@@ -2,14 +2,20 @@
 /* Tax in the CSV files (format 9): skus carry the item's own rate's name, sales each
  * line's tax_name, tax_rate, tax_included and tax, returns their tax. "export all" then
  * "import all" into a fresh inventory gives back every line's tax exactly (receipt
- * rounding included) and the same files; a tax off by a cent, an unknown rate name or a
- * return taking back too much tax name their line and import nothing; files without the
- * tax columns still import, each line at its item's rate now, the bulk path computing in
- * SQL exactly what stk_tax_line() computes. */
+ * rounding included) and the same files, tax-rates.csv bringing the shop's rates, its
+ * default and its two rules into a fresh inventory (a folder without it still imports,
+ * with the inventory's own rates); bad tax-rates rows (a rate above 100 or negative, a
+ * name twice, two defaults, rules that disagree, a name the inventory has at another
+ * rate, a broken CSV row) name their line and import nothing; a tax off by a cent, an
+ * unknown rate name or a return taking back too much tax name their line and import
+ * nothing; files without the tax columns still import, each line at its item's rate
+ * now, the bulk path computing in SQL exactly what stk_tax_line() computes. */
 #include "config.h"
 
 #include <criterion/criterion.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "stk-error.h"
 #include "stk-ops.h"
@@ -230,6 +236,15 @@ fill_taxed (StkWriter *writer)
 }
 
 static void
+remove_in (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  cr_assert_eq (g_unlink (path), 0, "cannot remove %s", path);
+}
+
+static void
 export_all_ok (const char *db,
                const char *dir)
 {
@@ -323,6 +338,8 @@ Test (transfer_tax, export_all_then_import_all_gives_back_every_lines_tax)
   cr_assert_gt (stk_test_query (db_path, "SELECT count(*) FROM returns WHERE tax_cents > 0"), 1);
 
   export_all_ok (db_path, dir);
+  /* A folder written before tax-rates.csv: the fresh inventory's own rates. */
+  remove_in (dir, "tax-rates.csv");
   {
     g_autofree char *p = g_build_filename (dir, "sales.csv", NULL);
     g_autofree char *sales = read_text (p);
@@ -380,7 +397,8 @@ Test (transfer_tax, export_all_then_import_all_gives_back_every_lines_tax)
       cr_assert_str_neq (a, "", "%s returned rows", compare_sql[i]);
     }
 
-  /* The copy exports the same files, but for the rates' names as the copy spells them. */
+  /* The copy exports the same files, but for the rates' names as the copy spells them
+   * (and its own tax-rates.csv). */
   export_all_ok (copy_path, dir2);
   for (guint i = 1; i < G_N_ELEMENTS (files); i++)
     {
@@ -406,6 +424,7 @@ Test (transfer_tax, import_all_of_an_item_rate_the_inventory_lacks_imports_nothi
   fill_taxed (writer);
   stk_test_close_writer (writer);
   export_all_ok (db_path, dir);
+  remove_in (dir, "tax-rates.csv");
 
   copy = stk_test_open_writer (copy_path);
   add_rate (copy, "Zero", 0);
@@ -416,6 +435,207 @@ Test (transfer_tax, import_all_of_an_item_rate_the_inventory_lacks_imports_nothi
   stk_test_close_writer (copy);
   cr_assert_eq (stk_test_query (copy_path, "SELECT count(*) FROM items"), 0);
   cr_assert_eq (stk_test_query (copy_path, "SELECT count(*) FROM sales"), 0);
+}
+
+/* ---- tax-rates.csv ---- */
+
+/* The shop's rates, its default's name and its two rules: what tax-rates.csv carries. */
+static char *
+tax_setup (const char *db)
+{
+  g_autofree char *rates = dump (db, "SELECT name, rate_bp FROM tax_rates ORDER BY name");
+  g_autofree char *rules = dump (db, "SELECT key, value FROM settings WHERE key IN"
+                                     " ('prices_include_tax', 'tax_rounding') ORDER BY key");
+  g_autofree char *def = dump (db, "SELECT coalesce ((SELECT name FROM tax_rates"
+                                   " WHERE id = s.value), 'none') FROM settings s"
+                                   " WHERE key = 'default_tax_rate'");
+
+  return g_strconcat (rates, rules, "default ", def, NULL);
+}
+
+static const char *const all_files[] = { "tax-rates.csv", "skus.csv", "movements.csv",
+                                         "sales.csv", "returns.csv" };
+
+/* The issue's case: a shop with rates, a default, prices without tax, per-receipt
+ * rounding, items with their own rates, taxed sales and returns. Into an inventory that
+ * has no rate at all, import all brings everything back, and the copy exports the same
+ * five files byte for byte. */
+Test (transfer_tax, import_all_into_a_fresh_inventory_brings_the_rates_default_and_rules)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autofree char *dir = g_build_filename (tmpdir, "out", NULL);
+  g_autofree char *dir2 = g_build_filename (tmpdir, "again", NULL);
+  g_autofree char *copy_path = g_build_filename (tmpdir, "copy.db", NULL);
+  g_autofree char *rates_csv = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  fill_taxed (writer);
+  submit (writer, stk_op_set_tax_rounding (STK_TAX_ROUND_RECEIPT));
+  stk_test_close_writer (writer);
+  assert_text (tax_setup (db_path),
+               "Reduced, 5.5|550|\nVAT|2000|\nZero|0|\n"
+               "prices_include_tax|0|\ntax_rounding|receipt|\ndefault VAT|\n");
+
+  export_all_ok (db_path, dir);
+  rates_csv = g_build_filename (dir, "tax-rates.csv", NULL);
+  assert_text (read_text (rates_csv),
+               "name,rate,default,prices_include_tax,tax_rounding\r\n"
+               "VAT,20,1,0,receipt\r\n"
+               "\"Reduced, 5.5\",5.5,0,0,receipt\r\n"
+               "Zero,0,0,0,receipt\r\n");
+
+  {
+    StkWriter *copy = stk_test_open_writer (copy_path);
+    g_auto(StkImportReport) report = { 0 };
+    g_autoptr(GError) error = NULL;
+    gboolean ok;
+    g_autofree char *said = NULL;
+
+    before = tax_setup (copy_path);
+    cr_assert_str_eq (before, "prices_include_tax|1|\ntax_rounding|line|\ndefault none|\n");
+    ok = stk_import_all (copy, dir, NULL, &report, &error);
+    said = report_text (&report);
+    cr_assert (ok, "%s\n%s", error ? error->message : "", said);
+    stk_test_close_writer (copy);
+  }
+  after = tax_setup (copy_path);
+  {
+    g_autofree char *want = tax_setup (db_path);
+
+    cr_assert_str_eq (after, want);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (compare_sql); i++)
+    {
+      g_autofree char *a = dump (db_path, compare_sql[i]);
+      g_autofree char *b = dump (copy_path, compare_sql[i]);
+
+      cr_assert_str_neq (a, "", "%s returned rows", compare_sql[i]);
+      cr_assert_str_eq (b, a, "rows differ: %s", compare_sql[i]);
+    }
+  /* Items with a rate of their own, and one following the default. */
+  assert_text (dump (copy_path, compare_sql[2]), "A-1|(default)|\nB-2|Reduced, 5.5|\nC-3|Zero|\n");
+
+  export_all_ok (copy_path, dir2);
+  for (guint i = 0; i < G_N_ELEMENTS (all_files); i++)
+    {
+      g_autofree char *p1 = g_build_filename (dir, all_files[i], NULL);
+      g_autofree char *p2 = g_build_filename (dir2, all_files[i], NULL);
+      g_autofree char *t1 = read_text (p1);
+      g_autofree char *t2 = read_text (p2);
+
+      cr_assert_str_eq (t2, t1, "%s differs", all_files[i]);
+    }
+
+  /* The same file as one table into the copy: every rate already there at its rate. */
+  {
+    g_auto(StkImportReport) report = { 0 };
+    g_autoptr(GError) error = NULL;
+    StkWriter *copy = stk_test_open_writer (copy_path);
+
+    cr_assert (stk_import_file (copy, STK_TABLE_TAX_RATES, rates_csv, NULL, NULL, NULL, &report,
+                                &error), "%s", error ? error->message : "");
+    stk_test_close_writer (copy);
+    cr_assert_eq (report.imported, 0);
+    cr_assert_eq (report.duplicates, 3);
+  }
+  assert_text (tax_setup (copy_path), after);
+}
+
+/* One table: rates added by name, one kept (the same rate, another spelling), the
+ * default set only by a row marked so, the rules only when given. */
+Test (transfer_tax, a_tax_rates_file_adds_rates_and_sets_only_what_it_says)
+{
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autofree char *said = NULL;
+  gint64 food = add_rate (writer, "Food", 1000);
+
+  submit (writer, stk_op_set_default_tax_rate (food));
+  stk_test_close_writer (writer);
+
+  /* No default marked, no rules: the default and the rules stay. */
+  cr_assert (import_text (db_path, STK_TABLE_TAX_RATES,
+                          "name,rate\r\nVAT,22 %\r\nFOOD,10\r\n'=odd,0.25\r\n", &said),
+             "%s", said);
+  assert_text (tax_setup (db_path),
+               "=odd|25|\nFood|1000|\nVAT|2200|\n"
+               "prices_include_tax|1|\ntax_rounding|line|\ndefault Food|\n");
+
+  /* A default marked (on a rate there already), the rules given on one row, repeated or
+   * left empty on the others (any case, any spelling of a boolean). */
+  g_clear_pointer (&said, g_free);
+  cr_assert (import_text (db_path, STK_TABLE_TAX_RATES,
+                          "Name,Rate,Default,Prices_Include_Tax,Tax_Rounding\r\n"
+                          "Super,4,no,,\r\n"
+                          "vat,22,yes,false,Receipt\r\n"
+                          "Food,10,0,0,\r\n", &said),
+             "%s", said);
+  assert_text (tax_setup (db_path),
+               "=odd|25|\nFood|1000|\nSuper|400|\nVAT|2200|\n"
+               "prices_include_tax|0|\ntax_rounding|receipt|\ndefault VAT|\n");
+}
+
+/* Each bad tax-rates.csv: its line, with the file's name, and nothing of the folder
+ * imported (no rate, no item, no sale, the default and the rules as they were). */
+Test (transfer_tax, bad_tax_rates_in_import_all_name_their_line_and_import_nothing)
+{
+  static const struct { const char *file, *said; } cases[] = {
+    { "name,rate\r\nVAT,101\r\n",
+      "tax-rates.csv: Line 2: A tax rate cannot be above 100 %.\n" },
+    { "name,rate\r\nVAT,22\r\nMinus,-5\r\n",
+      "tax-rates.csv: Line 3: A tax rate cannot be negative.\n" },
+    { "name,rate\r\nVAT,22\r\nFood,10\r\nvat,22\r\n",
+      "tax-rates.csv: Line 4: The tax rate “vat” appears twice in the file (first on line 2).\n" },
+    { "name,rate,default\r\nVAT,22,1\r\nFood,10,0\r\nZero,0,1\r\n",
+      "tax-rates.csv: Line 4: The shop has one default rate, and line 2 is already marked "
+      "default.\n" },
+    { "name,rate\r\nVAT,22\r\n\"Food,10\r\n",
+      "tax-rates.csv: Line 3: a quoted field is never closed.\n" },
+    { "name,rate\r\nVAT,22,1\r\n",
+      "tax-rates.csv: Line 2: The row has 3 fields, but the header has 2.\n" },
+    { "name,rate,prices_include_tax,tax_rounding\r\nVAT,22,0,line\r\nFood,10,,\r\nZero,0,1,\r\n",
+      "tax-rates.csv: Line 4: The prices_include_tax “1” differs from “0” on line 2: it is the "
+      "shop’s rule, which every row repeats or leaves empty.\n" },
+    { "name,rate,tax_rounding\r\nVAT,22,sometimes\r\n",
+      "tax-rates.csv: Line 2: The tax_rounding “sometimes” is not line or receipt.\n" },
+    { "name,rate\r\nVAT,\r\n", "tax-rates.csv: Line 2: The rate is empty.\n" },
+    { "rate\r\n22\r\n", "tax-rates.csv: Line 1: The required column “name” is missing.\n" },
+    /* Read well, refused by the inventory: a name it has at another rate. */
+    { "name,rate\r\nVAT,22\r\nOld,7\r\n",
+      "tax-rates.csv: Line 3: The inventory has the tax rate “Old” at 8 %, not 7 %: an import "
+      "never changes a rate (change it with tax-rates set, or correct the file).\n" },
+  };
+  StkWriter *writer = stk_test_open_writer (db_path);
+  g_autofree char *dir = g_build_filename (tmpdir, "out", NULL);
+  g_autofree char *rates_csv = g_build_filename (dir, "tax-rates.csv", NULL);
+
+  fill_taxed (writer);
+  stk_test_close_writer (writer);
+  export_all_ok (db_path, dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("copy-%u.db", i);
+      g_autofree char *copy_path = g_build_filename (tmpdir, name, NULL);
+      StkWriter *copy = stk_test_open_writer (copy_path);
+      g_auto(StkImportReport) report = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autofree char *before = NULL;
+      g_autofree char *said = NULL;
+      gboolean ok;
+
+      add_rate (copy, "Old", 800);
+      before = tax_setup (copy_path);
+      cr_assert (g_file_set_contents (rates_csv, cases[i].file, -1, NULL));
+      ok = stk_import_all (copy, dir, NULL, &report, &error);
+      stk_test_close_writer (copy);
+      said = report_text (&report);
+      cr_assert_not (ok, "case %u imported", i);
+      cr_assert_str_eq (said, cases[i].said, "case %u", i);
+      cr_assert_eq (stk_test_query (copy_path, "SELECT count(*) FROM items"), 0, "case %u", i);
+      cr_assert_eq (stk_test_query (copy_path, "SELECT count(*) FROM sales"), 0, "case %u", i);
+      assert_text (tax_setup (copy_path), before);
+    }
 }
 
 /* ---- skus ---- */

@@ -546,6 +546,7 @@ static const struct
   { STK_OP_IMPORT_SALES, stk_sqlite_apply_import },
   { STK_OP_IMPORT_MOVEMENTS, stk_sqlite_apply_import },
   { STK_OP_IMPORT_RETURNS, stk_sqlite_apply_import },
+  { STK_OP_IMPORT_TAX_RATES, stk_sqlite_apply_import },
   { STK_OP_IMPORT_ALL, stk_sqlite_apply_import_all },
   { STK_OP_RESTORE, stk_sqlite_apply_restore },
   { STK_OP_CHECKPOINT, stk_sqlite_apply_checkpoint },

@@ -290,10 +290,113 @@ set_item_tax_rate (sqlite3     *db,
   if (sqlite3_changes (db) == 0)
     {
       g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
-                   _("There is no tax rate named “%s”: add it first (the tax rates are "
-                     "not in the CSV files)."),
+                   _("There is no tax rate named “%s”: add it first, or list it in "
+                     "tax-rates.csv."),
                    name);
       return FALSE;
+    }
+  return TRUE;
+}
+
+/* A tax-rates row: the rate by its name (ignoring case, as the names are unique), added
+ * when the inventory has none of that name, kept when it has one at the same rate (a
+ * duplicate), refused when at another; then made the default when the row says so. */
+static gboolean
+apply_tax_rate (sqlite3     *db,
+                const Row   *row,
+                gboolean    *out_duplicate,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT id, rate_bp FROM tax_rates WHERE name = ?1",
+                                    error);
+  gint64 id = 0, rate_bp = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, row->tax_name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      rate_bp = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot import"));
+      return FALSE;
+    }
+  if (id != 0 && rate_bp != row->tax_rate_bp)
+    {
+      g_autofree char *has = stk_tax_rate_format (rate_bp);
+      g_autofree char *said = stk_tax_rate_format (row->tax_rate_bp);
+
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("The inventory has the tax rate “%s” at %s, not %s: an import never "
+                     "changes a rate (change it with tax-rates set, or correct the file)."),
+                   row->tax_name, has, said);
+      return FALSE;
+    }
+  if (id != 0)
+    *out_duplicate = TRUE;
+  else
+    {
+      gint64 n = 0;
+
+      if (!stk_db_query_int64 (db, "SELECT count (*) FROM tax_rates", &n, error))
+        return FALSE;
+      if (n >= STK_TAX_RATES_MAX)
+        {
+          g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                       _("A shop has at most %d tax rates."), STK_TAX_RATES_MAX);
+          return FALSE;
+        }
+      stmt = stk_db_stmt (db, "INSERT INTO tax_rates (name, rate_bp) VALUES (?1, ?2)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, row->tax_name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, row->tax_rate_bp);
+      if (!exec_cached_stmt (db, stmt, error))
+        return FALSE;
+      id = sqlite3_last_insert_rowid (db);
+    }
+  if (!row->tax_default)
+    return TRUE;
+  stmt = stk_db_stmt (db, "UPDATE settings SET value = ?1 WHERE key = 'default_tax_rate'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return exec_cached_stmt (db, stmt, error);
+}
+
+/* The shop's tax rules that a tax-rates file gives (after its rows, all applied). */
+static gboolean
+apply_tax_rules (const ImportData  *d,
+                 sqlite3           *db,
+                 GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (d->prices_include_tax >= 0)
+    {
+      stmt = stk_db_stmt (db, "UPDATE settings SET value = ?1 WHERE key = 'prices_include_tax'",
+                          error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, d->prices_include_tax);
+      if (!exec_cached_stmt (db, stmt, error))
+        return FALSE;
+    }
+  if (d->tax_rounding >= 0)
+    {
+      stmt = stk_db_stmt (db, "UPDATE settings SET value = ?1 WHERE key = 'tax_rounding'", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, d->tax_rounding == STK_TAX_ROUND_RECEIPT ? "receipt" : "line",
+                         -1, SQLITE_STATIC);
+      if (!exec_cached_stmt (db, stmt, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -484,6 +587,8 @@ apply_row (ImportData  *d,
   *out_row = row;
   *out_n = 1;
 
+  if (d->table == STK_TABLE_TAX_RATES)
+    return apply_tax_rate (db, row, out_duplicate, error);
   switch (d->table)
     {
     case STK_TABLE_SKUS:
@@ -633,7 +738,7 @@ apply_rows (ImportData  *d,
       stk_import_set_summary_error (d, STK_ERROR_CONSTRAINT, error);
       return FALSE;
     }
-  return TRUE;
+  return d->table != STK_TABLE_TAX_RATES || apply_tax_rules (d, db, error);
 }
 
 /*
@@ -680,7 +785,8 @@ compare_voids (gconstpointer a,
   return ia < ib ? -1 : ia > ib;
 }
 
-/* Items first (their on_hand is not counted), then the movements, the sales, their
+/* The tax rates first, with the shop's default and rules (the items name them), then
+ * the items (their on_hand is not counted), then the movements, the sales, their
  * voids and the returns in the order of their times (at the same instant: a movement,
  * a sale, a void, a return), then every item's on-hand must be the on_hand of the skus
  * file: exact, or nothing. */
@@ -691,6 +797,7 @@ stk_sqlite_apply_import_all (StkOp    *op,
 {
   ImportAll *a = stk_op_get_payload (op);
   ImportData *skus = a->d[STK_TABLE_SKUS];
+  ImportData *rates = a->d[STK_TABLE_TAX_RATES];
   ImportData *streams[] = { a->d[STK_TABLE_MOVEMENTS], a->d[STK_TABLE_SALES],
                             a->d[STK_TABLE_SALES], a->d[STK_TABLE_RETURNS] };
   g_autoptr(GArray) voids = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -718,6 +825,11 @@ stk_sqlite_apply_import_all (StkOp    *op,
   g_array_sort_with_data (voids, compare_voids, streams[1]->rows);
 
   /* Standalone, like apply_import(): the writer's transaction, no savepoint around. */
+  for (guint k = 0; k < rates->rows->len; k++)
+    if (!apply_one (rates, db, cache, &g_array_index (rates->rows, Row, k), now, APPLY_ROW, error))
+      return FALSE;
+  if (!stk_import_all_fail_with_errors (a, error) || !apply_tax_rules (rates, db, error))
+    return FALSE;
   for (guint k = 0; k < skus->rows->len; k++)
     if (!apply_one (skus, db, cache, &g_array_index (skus->rows, Row, k), now, APPLY_ROW, error))
       return FALSE;
@@ -820,6 +932,7 @@ static const char *const export_count_sql[] = {
   "SELECT count(*) FROM sales",
   "SELECT count(*) FROM movements m WHERE m.kind <> 'sale' AND" NOT_VOID_MOVEMENT,
   "SELECT count(*) FROM returns",
+  "SELECT count(*) FROM tax_rates",
 };
 
 static const char *const export_sql[] = {
@@ -847,6 +960,11 @@ static const char *const export_sql[] = {
   " FROM returns r JOIN sales s ON s.id = r.line_id"
   " JOIN sales f ON f.id = coalesce (s.first_line, s.id)"
   " ORDER BY r.returned_at, r.id",
+  "SELECT t.name, t.rate_bp,"
+  " t.id = (SELECT value FROM settings WHERE key = 'default_tax_rate'),"
+  " coalesce ((SELECT value FROM settings WHERE key = 'prices_include_tax'), 1),"
+  " coalesce ((SELECT value FROM settings WHERE key = 'tax_rounding'), 'line')"
+  " FROM tax_rates t ORDER BY t.rate_bp DESC, t.name",
 };
 
 static const char *
@@ -890,7 +1008,15 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
     {
       StkExportRow row = { 0 };
 
-      switch (table)
+      if (table == STK_TABLE_TAX_RATES)
+        {
+          row.tax_name = column_text (stmt, 0);
+          row.tax_rate_bp = sqlite3_column_int64 (stmt, 1);
+          row.tax_default = sqlite3_column_int (stmt, 2) != 0;
+          row.tax_included = sqlite3_column_int (stmt, 3) != 0;
+          row.tax_rounding = g_strcmp0 (column_text (stmt, 4), "receipt") == 0 ? "receipt" : "line";
+        }
+      else switch (table)
         {
         case STK_TABLE_SKUS:
           row.code = column_text (stmt, 0);

@@ -636,10 +636,10 @@ static const ColumnSpec tax_rate_columns[] = {
 static const ColumnSpec *
 table_columns (StkTable table)
 {
-  if (table == STK_TABLE_TAX_RATES)
-    return tax_rate_columns;
   switch (table)
     {
+    case STK_TABLE_TAX_RATES:
+      return tax_rate_columns;
     case STK_TABLE_SKUS:
       return sku_columns;
     case STK_TABLE_SALES:
@@ -1675,10 +1675,10 @@ parse_row (Parser     *p,
       return FALSE;
     }
 
-  if (p->d->table == STK_TABLE_TAX_RATES)
-    return parse_tax_rate_row (p, fields, row, error);
   switch (p->d->table)
     {
+    case STK_TABLE_TAX_RATES:
+      return parse_tax_rate_row (p, fields, row, error);
     case STK_TABLE_SKUS:
       return parse_sku_row (p, fields, row, error);
     case STK_TABLE_SALES:
@@ -1898,12 +1898,12 @@ describe_import (StkTable    table,
 {
   g_autofree char *count = stk_format_count (n);
 
-  if (table == STK_TABLE_TAX_RATES)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import of %s tax rate from %s",
-                                         "Import of %s tax rates from %s", n),
-                            count, name);
   switch (table)
     {
+    case STK_TABLE_TAX_RATES:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import of %s tax rate from %s",
+                                           "Import of %s tax rates from %s", n),
+                              count, name);
     case STK_TABLE_SKUS:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import of %s SKU from %s",
                                            "Import of %s SKUs from %s", n),
@@ -2188,17 +2188,16 @@ emit_row (const StkExportRow  *row,
   g_autofree char *tax_rate = NULL;
   const char *fields[15];
 
-  if (run->table == STK_TABLE_TAX_RATES)
+  switch (run->table)
     {
+    case STK_TABLE_TAX_RATES:
       tax_rate = stk_transfer_format_rate (row->tax_rate_bp);
       fields[0] = protect_text (t1, row->tax_name);
       fields[1] = tax_rate;
       fields[2] = row->tax_default ? "1" : "0";
       fields[3] = row->tax_included ? "1" : "0";
       fields[4] = row->tax_rounding;
-    }
-  else switch (run->table)
-    {
+      break;
     case STK_TABLE_SKUS:
       price = stk_price_format (row->price_cents);
       g_snprintf (n1, sizeof n1, "%" G_GINT64_FORMAT, row->reorder_level);

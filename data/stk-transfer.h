@@ -18,13 +18,10 @@ typedef enum
   STK_TABLE_SALES,
   STK_TABLE_MOVEMENTS,
   STK_TABLE_RETURNS,
+  /* The shop's tax rates with its default rate and its two tax rules. */
+  STK_TABLE_TAX_RATES,
 } StkTable;
 
-/* The shop's tax rates with its default rate and its two tax rules: a table of the CSV
- * files like the others (import, export, and in "all"), kept out of the enum so that a
- * switch over the four tables that the window imports and exports one by one stays
- * complete without it. */
-#define STK_TABLE_TAX_RATES ((StkTable) 4)
 #define STK_N_TABLES 5
 
 #define STK_IMPORT_MAX_REPORTED_ERRORS 50

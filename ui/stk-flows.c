@@ -168,6 +168,8 @@ table_title (StkTable table)
       return _("Stock Moves");
     case STK_TABLE_RETURNS:
       return _("Returns");
+    case STK_TABLE_TAX_RATES:
+      return _("Tax Rates");
     case STK_TABLE_SKUS:
     default:
       return _("Items");
@@ -189,6 +191,8 @@ describe_rows (StkTable table,
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s stock move", "%s stock moves", plural), count);
     case STK_TABLE_RETURNS:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s return", "%s returns", plural), count);
+    case STK_TABLE_TAX_RATES:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s tax rate", "%s tax rates", plural), count);
     case STK_TABLE_SKUS:
     default:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s item", "%s items", plural), count);

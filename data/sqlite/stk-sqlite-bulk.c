@@ -943,6 +943,7 @@ stk_sqlite_bulk_import (StkImportData  *d,
       break;
     case STK_TABLE_MOVEMENTS:
     case STK_TABLE_RETURNS:
+    case STK_TABLE_TAX_RATES:
     default:
       g_return_val_if_reached (FALSE);
     }

@@ -587,10 +587,10 @@ apply_row (ImportData  *d,
   *out_row = row;
   *out_n = 1;
 
-  if (d->table == STK_TABLE_TAX_RATES)
-    return apply_tax_rate (db, row, out_duplicate, error);
   switch (d->table)
     {
+    case STK_TABLE_TAX_RATES:
+      return apply_tax_rate (db, row, out_duplicate, error);
     case STK_TABLE_SKUS:
       id = stk_sqlite_insert_item (db, row->code, row->text, row->price, row->reorder_level,
                                 row->archived, error);
@@ -1008,16 +1008,15 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
     {
       StkExportRow row = { 0 };
 
-      if (table == STK_TABLE_TAX_RATES)
+      switch (table)
         {
+        case STK_TABLE_TAX_RATES:
           row.tax_name = column_text (stmt, 0);
           row.tax_rate_bp = sqlite3_column_int64 (stmt, 1);
           row.tax_default = sqlite3_column_int (stmt, 2) != 0;
           row.tax_included = sqlite3_column_int (stmt, 3) != 0;
           row.tax_rounding = g_strcmp0 (column_text (stmt, 4), "receipt") == 0 ? "receipt" : "line";
-        }
-      else switch (table)
-        {
+          break;
         case STK_TABLE_SKUS:
           row.code = column_text (stmt, 0);
           row.text = column_text (stmt, 1);

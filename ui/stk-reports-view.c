@@ -1033,5 +1033,6 @@ stk_reports_view_get_loading (StkReportsView *self)
 {
   g_return_val_if_fail (STK_IS_REPORTS_VIEW (self), FALSE);
 
-  return self->loading;
+  /* The property's value: the report, the closes and the tax by rate all read. */
+  return is_loading (self);
 }

@@ -22,8 +22,8 @@ GtkWidget *stk_reports_view_new       (void);
 void       stk_reports_view_set_store (StkReportsView *self,
                                        StkStore       *store);
 void       stk_reports_view_reload    (StkReportsView *self);
-/* TRUE while a report query or the read of the closes is under way (tests wait for
- * FALSE); property "loading". */
+/* TRUE while a report query, the read of the closes or of the tax by rate is under way
+ * (tests wait for FALSE); property "loading", notified when that changes. */
 gboolean   stk_reports_view_get_loading (StkReportsView *self);
 
 G_END_DECLS

@@ -223,3 +223,163 @@ Test (restore_dialog, read_only_lists_but_restores_nothing)
   gtk_window_destroy (GTK_WINDOW (dialog));
   stk_session_close (reader, 5000, NULL);
 }
+
+/* A folder with no backups yet: the empty page, and Restore cannot be used. */
+Test (restore_dialog, a_folder_without_backups_shows_the_empty_page)
+{
+  g_autofree char *none = g_build_filename (tmpdir, "no-backups-here", NULL);
+  StkRestoreDialog *dialog = stk_restore_dialog_new (NULL, session, none);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  cr_assert (WAIT_UNTIL (stk_restore_dialog_get_loaded (dialog)));
+  cr_assert_str_eq (gtk_stack_get_visible_child_name (child (dialog, "list_stack")), "empty");
+  cr_assert_null (row_at (dialog, 0));
+  cr_assert_null (stk_restore_dialog_get_path (dialog, 0));
+  cr_assert_not (gtk_widget_get_sensitive (child (dialog, "restore_button")));
+  /* Other File… still works: a backup may be anywhere. */
+  cr_assert (gtk_widget_get_sensitive (child (dialog, "other_button")));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A "folder" that is a file: the empty page says why the list cannot be read. */
+Test (restore_dialog, an_unreadable_folder_says_why_on_the_empty_page)
+{
+  g_autofree char *file = g_build_filename (tmpdir, "not-a-folder", NULL);
+  StkRestoreDialog *dialog;
+  const char *description;
+
+  cr_assert (g_file_set_contents (file, "plain text", -1, NULL));
+  dialog = stk_restore_dialog_new (NULL, session, file);
+  gtk_window_present (GTK_WINDOW (dialog));
+  cr_assert (WAIT_UNTIL (stk_restore_dialog_get_loaded (dialog)));
+  cr_assert_str_eq (gtk_stack_get_visible_child_name (child (dialog, "list_stack")), "empty");
+  description = adw_status_page_get_description (child (dialog, "empty_page"));
+  cr_assert_not_null (description);
+  cr_assert (strstr (description, "Cannot read the backup folder") != NULL, "%s", description);
+  cr_assert_not (gtk_widget_get_sensitive (child (dialog, "restore_button")));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* Enter on a row (activation) asks, as Restore… does. */
+Test (restore_dialog, activating_a_row_asks_about_that_backup)
+{
+  StkRestoreDialog *dialog = open_dialog ();
+  GtkWindow *question;
+
+  g_signal_emit_by_name (child (dialog, "list_box"), "row-activated", row_at (dialog, 1));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL));
+  question = stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  cr_assert_eq (gtk_window_get_transient_for (question), GTK_WINDOW (dialog));
+  cr_assert (WAIT_UNTIL (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (question),
+                                                                  "restore")));
+  cr_assert (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (question)),
+                     ": 2 items · 1 sale · last sale ") != NULL,
+             "the older backup's figures: %s",
+             adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (question)));
+  gtk_window_destroy (question);
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3, "nothing restored");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* The question closed before the inventory's figures came: the late answer touches
+ * nothing (the dialog and the question are gone). */
+Test (restore_dialog, a_question_closed_at_once_is_left_alone_by_the_late_figures)
+{
+  StkRestoreDialog *dialog = open_dialog ();
+  GtkWindow *question = stk_restore_dialog_ask (dialog, older);
+
+  cr_assert_not_null (question);
+  gtk_window_destroy (question);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* The stats read still ends; its callback must find the question gone. */
+  stk_test_writer_barrier (stk_session_get_writer (session));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_RESTORE_DIALOG) == NULL));
+  cr_assert_null (stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3);
+}
+
+/* The backup vanishes between the question and the restore: nothing is restored, the
+ * dialog says so and stays usable. */
+Test (restore_dialog, a_backup_gone_before_the_restore_restores_nothing_and_says_so)
+{
+  StkRestoreDialog *dialog = open_dialog ();
+  g_autofree char *message = NULL;
+  GtkWindow *question;
+  const char *status;
+
+  g_signal_connect (dialog, "restored", G_CALLBACK (restored_cb), &message);
+  question = stk_restore_dialog_ask (dialog, older);
+  cr_assert_not_null (question);
+  cr_assert (WAIT_UNTIL (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (question),
+                                                                  "restore")));
+  cr_assert_eq (g_unlink (older), 0);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "restore");
+  gtk_window_destroy (question);
+  cr_assert (WAIT_UNTIL (strstr (gtk_label_get_text (child (dialog, "status_label")),
+                                 "Nothing was restored.") != NULL),
+             "no failure shown: “%s”", gtk_label_get_text (child (dialog, "status_label")));
+  status = gtk_label_get_text (child (dialog, "status_label"));
+  cr_assert (strlen (status) > strlen ("Nothing was restored. "), "the reason is given: %s",
+             status);
+  cr_assert_null (message, "no restored signal");
+  cr_assert (gtk_widget_get_sensitive (child (dialog, "list_box")), "the list is usable again");
+  cr_assert (gtk_widget_get_sensitive (child (dialog, "restore_button")));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3, "nothing restored");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM sales"), 2);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static guint
+count_toplevels (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      n += G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w));
+    }
+  return n;
+}
+
+/* Other File…: the chooser (GTK's own dialog here, the portal in the Flatpak) opens over
+ * the dialog; Cancel asks nothing, and the button opens a chooser again afterwards. */
+Test (restore_dialog, other_file_opens_one_chooser_and_cancel_asks_nothing)
+{
+  StkRestoreDialog *dialog = open_dialog ();
+  GtkWindow *chooser;
+
+  g_signal_emit_by_name (child (dialog, "other_button"), "clicked");
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL),
+             "no chooser");
+  chooser = stk_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  /* A second click while it is open does not open another. */
+  g_signal_emit_by_name (child (dialog, "other_button"), "clicked");
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (count_toplevels (GTK_TYPE_FILE_CHOOSER_DIALOG), 1, "one chooser at a time");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL),
+             "the chooser stayed");
+  cr_assert_null (stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG), "Cancel asks nothing");
+
+  /* And the button opens a chooser again afterwards (the old one was let go). */
+  g_signal_emit_by_name (child (dialog, "other_button"), "clicked");
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items"), 3, "nothing restored");
+}
+
+/* Closed while its chooser is open: the chooser goes with it, and nothing is asked. */
+Test (restore_dialog, closing_with_the_chooser_open_takes_the_chooser_away)
+{
+  StkRestoreDialog *dialog = open_dialog ();
+
+  g_signal_emit_by_name (child (dialog, "other_button"), "clicked");
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL),
+             "the chooser outlived its dialog");
+  cr_assert_null (stk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+}

@@ -394,6 +394,8 @@ row_activated_cb (StkRestoreDialog *self,
                   GtkListBoxRow    *row,
                   GtkListBox       *box)
 {
+  /* The row activated is the one asked about, selected or not. */
+  gtk_list_box_select_row (box, row);
   restore_clicked_cb (self, NULL);
 }
 

@@ -387,3 +387,92 @@ Test (shop_preferences, without_an_inventory_the_groups_are_hidden)
   cr_assert (gtk_widget_get_visible (child (window, "money_group")));
   gtk_window_destroy (GTK_WINDOW (window));
 }
+
+/* Read-only, the window follows what the editing instance changes (the session's
+ * watcher reports it as an outside change); once that instance is gone and this one
+ * switches to editing, the groups come on. */
+Test (shop_preferences, read_only_follows_the_editor_then_turns_on_when_switched_to_editing)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkSession) ro = NULL;
+  StkPreferencesWindow *window;
+  const char *description;
+
+  ro = stk_session_open (db_path, STK_SESSION_MODE_READ_ONLY, &error);
+  cr_assert_not_null (ro, "%s", error ? error->message : "");
+  window = open_preferences (ro);
+  cr_assert_not (gtk_switch_get_active (child (window, "negative_stock_switch")));
+  cr_assert (rows_are (window, "Cash,Card,Other"));
+
+  /* The editing instance changes two rules. */
+  stk_test_submit (stk_session_get_writer (session), stk_op_set_allow_negative_stock (TRUE));
+  {
+    const char *const methods[] = { "cash", "card", "voucher", NULL };
+
+    stk_test_submit (stk_session_get_writer (session), stk_op_set_payment_methods (methods));
+  }
+  stk_test_writer_barrier (stk_session_get_writer (session));
+  cr_assert (WAIT_UNTIL (gtk_switch_get_active (child (window, "negative_stock_switch"))),
+             "the read-only window did not follow the editor's change");
+  cr_assert (WAIT_UNTIL (rows_are (window, "Cash,Card,voucher")), "%s",
+             row_titles (window));
+  cr_assert_not (gtk_widget_get_sensitive (child (window, "shop_group")), "still read-only");
+
+  /* The editor goes; this one edits. */
+  cr_assert (stk_session_close (session, 5000, NULL));
+  g_clear_object (&session);
+  cr_assert (WAIT_UNTIL (stk_session_get_can_edit (ro)), "the lock never came free");
+  cr_assert (stk_session_switch_to_editing (ro, &error), "%s", error ? error->message : "");
+  cr_assert (WAIT_UNTIL (gtk_widget_get_sensitive (child (window, "shop_group"))),
+             "the groups stayed off after switching to editing");
+  cr_assert (gtk_widget_get_sensitive (child (window, "payment_group")));
+  description = adw_preferences_group_get_description (child (window, "shop_group"));
+  cr_assert_null (strstr (description, "Read-only"), "%s", description);
+
+  /* And its changes land. */
+  gtk_switch_set_active (child (window, "negative_stock_switch"), FALSE);
+  cr_assert (WAIT_UNTIL (({ StkShopSettings s = read_shop (ro);
+                            gboolean allow = s.allow_negative_stock;
+                            stk_shop_settings_clear (&s); !allow; })));
+  gtk_window_destroy (GTK_WINDOW (window));
+  stk_test_drain ();
+  cr_assert (stk_session_close (ro, 5000, NULL));
+}
+
+static GtkWidget *
+focus_of (StkPreferencesWindow *window)
+{
+  return gtk_root_get_focus (GTK_ROOT (window));
+}
+
+/* Keyboard: the focus follows the method its button moves, lands on the row when the
+ * same button there cannot be used (the last cannot go down), and stays at the place of
+ * a removed method. */
+Test (shop_preferences, the_keyboard_focus_follows_the_method_moved)
+{
+  StkPreferencesWindow *window = open_preferences (session);
+
+  cr_assert (WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (window))), "the window never came up");
+  gtk_widget_grab_focus (row_button (window, 0, "Move Down"));
+  cr_assert (gtk_widget_has_focus (row_button (window, 0, "Move Down")));
+  g_signal_emit_by_name (row_button (window, 0, "Move Down"), "clicked");
+  cr_assert (WAIT_UNTIL (rows_are (window, "Card,Cash,Other")));
+  cr_assert (WAIT_UNTIL (focus_of (window) == row_button (window, 1, "Move Down")),
+             "the focus did not follow Cash to its new row");
+
+  /* Down again: Cash is last, its Move Down is off, so the row takes the focus. */
+  g_signal_emit_by_name (row_button (window, 1, "Move Down"), "clicked");
+  cr_assert (WAIT_UNTIL (rows_are (window, "Card,Other,Cash")));
+  cr_assert (WAIT_UNTIL (focus_of (window) ==
+                         GTK_WIDGET (gtk_list_box_get_row_at_index (method_list (window), 2))),
+             "the focus is not on Cash's row");
+
+  /* Remove the middle one: the focus is on the Remove of the one that took its place. */
+  gtk_widget_grab_focus (row_button (window, 1, "Remove"));
+  g_signal_emit_by_name (row_button (window, 1, "Remove"), "clicked");
+  cr_assert (WAIT_UNTIL (rows_are (window, "Card,Cash")));
+  cr_assert (WAIT_UNTIL (focus_of (window) == row_button (window, 1, "Remove")),
+             "the focus is not where the removed method was");
+  cr_assert (WAIT_UNTIL (methods_are (session, "card,cash")));
+  gtk_window_destroy (GTK_WINDOW (window));
+}

@@ -454,3 +454,77 @@ Test (close_day, read_only_offers_no_close)
   adw_header_bar_remove (ADW_HEADER_BAR (bar), probe);
   gtk_window_destroy (GTK_WINDOW (window));
 }
+
+/* The row of the figures grid whose first cell says @label, or -1. */
+static int
+row_of (GtkGrid    *grid,
+        const char *label)
+{
+  for (int r = 1; gtk_grid_get_child_at (grid, 0, r) != NULL; r++)
+    if (g_str_equal (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (grid, 0, r))), label))
+      return r;
+  return -1;
+}
+
+/* A void is told by its tooltip (how many sales); what sold without tax has its own
+ * "No tax" row beside the rate's; a note over 1000 characters is refused, nothing closed. */
+Test (close_day, voids_are_counted_untaxed_sales_have_their_row_and_a_long_note_is_refused)
+{
+  StkWriter *writer = stk_session_get_writer (session);
+  g_autoptr(StkOp) rate = stk_op_save_tax_rate (0, "VAT", 2200);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) note = g_string_new (NULL);
+  StkCloseDayDialog *dialog;
+  StkWindow *window;
+  GtkGrid *methods;
+  GtkGrid *taxes;
+  GtkWidget *voided;
+  gint64 voided_sale;
+  int card;
+
+  stk_test_submit (writer, stk_op_ref (rate));
+  stk_test_submit (writer, stk_op_set_item_tax_rate (
+                     stk_test_query (db_path, "SELECT id FROM items WHERE code = 'AA-1'"),
+                     stk_op_get_row_id (rate)));
+  sell ("AA-1", 1, "cash");
+  sell ("BB-2", 1, "cash");
+  voided_sale = sell ("CC-3", 2, "card");
+  sell ("CC-3", 1, "card");
+  stk_test_submit (writer, stk_op_void_sale_with_reason (voided_sale, "wrong till"));
+
+  window = open_window (session);
+  dialog = open_dialog (window);
+  methods = child (dialog, "methods_grid");
+  card = row_of (methods, "Card");
+  cr_assert_geq (card, 1, "no Card row");
+  voided = gtk_grid_get_child_at (methods, 3, card);
+  cr_assert_str_eq (gtk_widget_get_tooltip_text (voided), "1 sale voided");
+  cr_assert_null (gtk_widget_get_tooltip_text (gtk_grid_get_child_at (methods, 3,
+                                                                       row_of (methods, "Cash"))),
+                  "nothing voided in cash, no tooltip");
+
+  taxes = child (dialog, "taxes_grid");
+  cr_assert (gtk_widget_get_visible (child (dialog, "taxes_box")));
+  cr_assert_geq (row_of (taxes, "No tax"), 1, "no row for what sold without tax");
+  cr_assert_geq (row_of (taxes, "VAT (22 %)"), 1, "no row for the rate");
+
+  /* A note of 1001 characters. */
+  type_count (dialog, "3.50");
+  for (int i = 0; i < 1001; i++)
+    g_string_append_c (note, 'n');
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, "note_row")), note->str);
+  cr_assert_not (stk_close_day_dialog_close_day (dialog, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s",
+             error ? error->message : "no error");
+  cr_assert_str_eq (error->message, "The note is longer than 1000 characters.");
+  g_clear_error (&error);
+  /* 1000 is fine. */
+  g_string_truncate (note, 1000);
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, "note_row")), note->str);
+  stk_test_writer_barrier (writer);
+  cr_assert_eq (query ("SELECT count (*) FROM day_closes"), 0, "the refused close left nothing");
+  cr_assert (stk_close_day_dialog_close_day (dialog, &error), "%s", error ? error->message : "");
+  cr_assert (WAIT_UNTIL (stk_close_day_dialog_get_close_id (dialog) > 0));
+  cr_assert_eq (query ("SELECT length (note) FROM day_closes"), 1000);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}

@@ -5,8 +5,6 @@
 
 #include <criterion/criterion.h>
 #include <adwaita.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "stk-glib.h"
 #include "stk-preferences-window.h"
@@ -132,101 +130,4 @@ Test (preferences, without_the_schema_the_backups_group_cannot_be_edited)
   cr_assert (strstr (adw_preferences_group_get_description (child (window, "backups_group")),
                      "schema is not installed") != NULL);
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static char *
-make_folder (const char *name)
-{
-  char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
-
-  cr_assert_eq (g_mkdir_with_parents (path, 0700), 0);
-  return path;
-}
-
-/* Choose…: the chooser opens on the folder in use; Select writes the key, Cancel leaves
- * it; one chooser at a time; closing Preferences takes an open chooser with it. */
-Test (preferences, the_backup_folder_is_chosen_with_a_chooser)
-{
-  g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
-  g_autofree char *tag = g_strdup_printf ("stk-pref-%d", (int) getpid ());
-  g_autofree char *first_name = g_strconcat (tag, "-first", NULL);
-  g_autofree char *second_name = g_strconcat (tag, "-second", NULL);
-  g_autofree char *first = make_folder (first_name);
-  g_autofree char *second = make_folder (second_name);
-  g_autoptr(GFile) second_file = g_file_new_for_path (second);
-  g_autoptr(GFile) current = NULL;
-  g_autofree char *current_path = NULL;
-  g_autofree char *setting = NULL;
-  StkPreferencesWindow *window;
-  GtkFileChooser *chooser;
-
-  cr_assert_not_null (settings);
-  g_settings_set_string (settings, "backup-folder", first);
-  window = stk_preferences_window_new (NULL, settings);
-  gtk_window_present (GTK_WINDOW (window));
-  cr_assert_null (stk_preferences_window_get_folder_chooser (window));
-
-  g_signal_emit_by_name (child (window, "backup_folder_button"), "clicked");
-  chooser = stk_preferences_window_get_folder_chooser (window);
-  cr_assert_not_null (chooser, "Choose… opened no chooser");
-  cr_assert_eq (gtk_file_chooser_get_action (chooser), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
-  {
-    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-    /* Read once the chooser has gone to its folder. */
-    while ((current = gtk_file_chooser_get_current_folder (chooser)) == NULL &&
-           g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, FALSE);
-  }
-  cr_assert_not_null (current, "the chooser has no folder");
-  current_path = g_file_get_path (current);
-  cr_assert_str_eq (current_path, first, "it opens on the folder in use");
-  /* A second click shows the same chooser, not another. */
-  g_signal_emit_by_name (child (window, "backup_folder_button"), "clicked");
-  cr_assert_eq (stk_preferences_window_get_folder_chooser (window), chooser);
-
-  /* Cancel: the key stays. */
-  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_CANCEL);
-  cr_assert_null (stk_preferences_window_get_folder_chooser (window));
-  setting = g_settings_get_string (settings, "backup-folder");
-  cr_assert_str_eq (setting, first);
-  g_clear_pointer (&setting, g_free);
-
-  /* Select another folder: the key and the row follow. */
-  g_signal_emit_by_name (child (window, "backup_folder_button"), "clicked");
-  chooser = stk_preferences_window_get_folder_chooser (window);
-  cr_assert_not_null (chooser);
-  cr_assert (gtk_file_chooser_set_current_folder (chooser, second_file, NULL));
-  {
-    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-    g_autoptr(GFile) chosen = NULL;
-
-    /* A folder chooser with nothing selected in it chooses the folder it shows. */
-    while (g_get_monotonic_time () < end)
-      {
-        g_clear_object (&chosen);
-        chosen = gtk_file_chooser_get_file (chooser);
-        if (chosen != NULL && g_file_equal (chosen, second_file))
-          break;
-        g_main_context_iteration (NULL, FALSE);
-      }
-    cr_assert (chosen != NULL && g_file_equal (chosen, second_file), "never in the folder");
-  }
-  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_ACCEPT);
-  cr_assert_null (stk_preferences_window_get_folder_chooser (window));
-  setting = g_settings_get_string (settings, "backup-folder");
-  cr_assert_str_eq (setting, second);
-  cr_assert_str_eq (adw_action_row_get_subtitle (child (window, "backup_folder_row")), second);
-
-  /* Closed with the chooser open: the chooser goes too, the key is left alone. */
-  g_signal_emit_by_name (child (window, "backup_folder_button"), "clicked");
-  cr_assert_not_null (stk_preferences_window_get_folder_chooser (window));
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_pointer (&setting, g_free);
-  setting = g_settings_get_string (settings, "backup-folder");
-  cr_assert_str_eq (setting, second);
-
-  g_settings_reset (settings, "backup-folder");
-  g_rmdir (first);
-  g_rmdir (second);
 }

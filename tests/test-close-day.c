@@ -528,3 +528,84 @@ Test (close_day, voids_are_counted_untaxed_sales_have_their_row_and_a_long_note_
   cr_assert_eq (query ("SELECT length (note) FROM day_closes"), 1000);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
+
+/* A second close's report: what it covers starts at the first close ("Since …"); a
+ * method with a void and tax says both; its print operation proposes the close's name
+ * and exports one page; drawn on a recording surface it has a height. */
+Test (close_day, a_second_close_says_since_when_with_voids_and_tax_and_prints)
+{
+  StkWriter *writer = stk_session_get_writer (session);
+  g_autoptr(StkOp) rate = stk_op_save_tax_rate (0, "VAT", 2200);
+  g_autoptr(StkOp) second = NULL;
+  g_autofree char *path = g_build_filename (tmpdir, "second.pdf", NULL);
+  g_autofree char *since = NULL;
+  g_autofree char *first_at = NULL;
+  g_autofree char *voided_row = NULL;
+  g_autofree char *tax_row = NULL;
+  g_autofree char *tax = stk_format_currency (18);
+  g_autofree char *minus = stk_format_currency (-20);
+  g_autofree char *export_name = NULL;
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) rows = NULL;
+  g_autofree char *joined = NULL;
+  StkCloseDayDialog *dialog;
+  const StkDayReport *report;
+  gint64 voided_sale;
+  int pages = 0;
+
+  stk_test_submit (writer, stk_op_ref (rate));
+  stk_test_submit (writer, stk_op_set_item_tax_rate (
+                     query ("SELECT id FROM items WHERE code = 'AA-1'"), stk_op_get_row_id (rate)));
+  sell ("BB-2", 1, "cash");
+  stk_test_submit (writer, stk_op_close_day (250, "first"));
+  /* The second day: 1.00 taxed at 22 % included (0.18 of it tax), a card sale voided. */
+  sell ("AA-1", 1, "cash");
+  voided_sale = sell ("CC-3", 2, "card");
+  stk_test_submit (writer, stk_op_void_sale_with_reason (voided_sale, "wrong till"));
+  second = stk_op_close_day (100, "");
+  stk_test_submit (writer, stk_op_ref (second));
+  cr_assert_gt (stk_op_get_row_id (second), 0);
+
+  dialog = stk_close_day_dialog_new_for_close (NULL, stk_session_get_store (session), NULL,
+                                               stk_op_get_row_id (second));
+  gtk_window_present (GTK_WINDOW (dialog));
+  cr_assert (WAIT_UNTIL (!stk_close_day_dialog_get_busy (dialog) &&
+                         stk_close_day_dialog_get_report (dialog) != NULL));
+  report = stk_close_day_dialog_get_report (dialog);
+  cr_assert_neq (report->from_us, 0, "the second close starts at the first");
+  first_at = stk_format_datetime (report->from_us);
+  since = g_strdup_printf ("Since %s", first_at);
+  voided_row = g_strdup_printf ("1 voided\t%s", minus);
+  tax_row = g_strdup_printf ("Of which tax\t%s", tax);
+
+  rows = stk_day_report_get_rows (report, "Corner Shop", "", STK_RECEIPT_TEXT_WIDTH_PT);
+  joined = g_strjoinv ("\n", rows);
+  cr_assert (strv_has (rows, "Close No. 2"), "%s", joined);
+  cr_assert (strv_has (rows, since), "%s", joined);
+  cr_assert (strv_has (rows, voided_row), "%s", joined);
+  cr_assert (strv_has (rows, tax_row), "%s", joined);
+
+  operation = stk_day_report_print_operation_new (report, "Corner Shop", "");
+  g_object_get (operation, "export-filename", &export_name, NULL);
+  cr_assert_str_eq (export_name, "Day-Report-2.pdf");
+  gtk_print_operation_set_export_filename (operation, path);
+  cr_assert_eq (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL,
+                                         &error),
+                GTK_PRINT_OPERATION_RESULT_APPLY, "%s", error ? error->message : "");
+  g_object_get (operation, "n-pages", &pages, NULL);
+  cr_assert_eq (pages, 1);
+  cr_assert (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  {
+    cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create (surface);
+    double height = stk_day_report_draw (report, "Corner Shop", "", cr,
+                                         STK_RECEIPT_TEXT_WIDTH_PT);
+
+    cr_assert_gt (height, 100.0, "nothing drawn: %g", height);
+    cairo_destroy (cr);
+    cairo_surface_destroy (surface);
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}

@@ -16,6 +16,7 @@
 
 #include "stk-item-dialog.h"
 #include "stk-notice.h"
+#include "stk-format.h"
 #include "stk-ops.h"
 #include "stk-reads.h"
 #include "stk-sale.h"
@@ -827,4 +828,201 @@ Test (sell_view, tab_reaches_the_payment_selector)
       reached = focus != NULL && gtk_widget_is_ancestor (focus, payment);
     }
   cr_assert (reached, "Tab never reached the payment selector");
+}
+
+/* The widget of line @i's row of @type after @after (NULL: the first). */
+static GtkWidget *
+line_widget (StkSellView *view,
+             guint        i,
+             GType        type,
+             GtkWidget   *after)
+{
+  GtkListBox *list = sell_child (view, "lines_list");
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, (int) i));
+  GtkWidget *w;
+
+  cr_assert_not_null (row, "no line row %u", i + 1);
+  w = after != NULL ? gtk_widget_get_next_sibling (after)
+                    : gtk_widget_get_first_child (gtk_widget_get_first_child (row));
+  for (; w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+      return w;
+  return NULL;
+}
+
+static GtkEditable *
+line_price (StkSellView *view,
+            guint        i)
+{
+  GtkWidget *entry = line_widget (view, i, GTK_TYPE_ENTRY, NULL);
+
+  cr_assert_not_null (entry, "line %u has no price field", i + 1);
+  return GTK_EDITABLE (entry);
+}
+
+/* The line's total: the label after its price field. */
+static const char *
+line_total_text (StkSellView *view,
+                 guint        i)
+{
+  GtkWidget *label = line_widget (view, i, GTK_TYPE_LABEL, GTK_WIDGET (line_price (view, i)));
+
+  cr_assert_not_null (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static const char *
+view_error (StkSellView *view)
+{
+  GtkLabel *label = sell_child (view, "error_label");
+
+  return gtk_widget_get_visible (GTK_WIDGET (label)) ? gtk_label_get_text (label) : NULL;
+}
+
+/* A price typed on a line: not an amount, the line says so, its total is "—" and
+ * Complete Sale names the line and sells nothing; mended, the sale is at that price. */
+Test (sell_view, a_line_s_price_is_edited_and_a_bad_one_sells_nothing)
+{
+  StkWindow *window;
+  StkSellView *view = open_till (session, &window);
+  g_autofree char *mug_at_3 = stk_format_currency (300);
+  g_autofree char *total = stk_format_currency (300 + 120);
+
+  scan (view, "MUG");
+  scan (view, "SPOON");
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 2));
+
+  gtk_editable_set_text (line_price (view, 0), "abc");
+  cr_assert_str_eq (line_note (view, 0), "The price is not an amount.");
+  cr_assert_str_eq (line_total_text (view, 0), "—");
+  cr_assert (gtk_widget_has_css_class (GTK_WIDGET (line_price (view, 0)), "error"));
+  gtk_widget_activate_action (GTK_WIDGET (view), "sell.complete", NULL);
+  cr_assert_str_eq (view_error (view), "Line 1: the price is not an amount.");
+  cr_assert (WAIT_UNTIL (gtk_widget_has_focus (GTK_WIDGET (line_price (view, 0))) ||
+                         gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                                 GTK_WIDGET (line_price (view, 0)))),
+             "the focus is not on the price to mend");
+  stk_test_writer_barrier (stk_session_get_writer (session));
+  cr_assert_eq (query ("SELECT count(*) FROM sales"), 0, "nothing sold");
+
+  /* Mended: 3.00 a mug. */
+  gtk_editable_set_text (line_price (view, 0), "3.00");
+  cr_assert_null (line_note (view, 0));
+  cr_assert_not (gtk_widget_has_css_class (GTK_WIDGET (line_price (view, 0)), "error"));
+  cr_assert_eq (stk_basket_line_get_unit_price (line_at (view, 0)), 300);
+  cr_assert_str_eq (line_total_text (view, 0), mug_at_3);
+  cr_assert_eq (stk_sell_view_get_total (view), 420);
+  cr_assert_str_eq (gtk_label_get_text (sell_child (view, "total_label")), total);
+  gtk_widget_activate_action (GTK_WIDGET (view), "sell.complete", NULL);
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 0), "the sale never ended");
+  stk_test_writer_barrier (stk_session_get_writer (session));
+  cr_assert_eq (query ("SELECT s.unit_price_cents FROM sales s JOIN items i ON i.id = s.item_id "
+                       "WHERE i.code = 'MUG'"), 300);
+}
+
+/* The row's remove button takes its line away; the other stays. */
+Test (sell_view, the_remove_button_takes_its_line_away)
+{
+  StkSellView *view = open_till (session, NULL);
+  GtkWidget *remove;
+
+  scan (view, "MUG");
+  scan (view, "SPOON");
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 2));
+  remove = line_widget (view, 1, GTK_TYPE_BUTTON, NULL);
+  cr_assert_not_null (remove, "no remove button");
+  g_signal_emit_by_name (remove, "clicked");
+  cr_assert (WAIT_UNTIL (n_lines (view) == 1));
+  cr_assert_str_eq (stk_basket_line_get_code (line_at (view, 0)), "MUG");
+  cr_assert_eq (stk_sell_view_get_total (view), 450);
+}
+
+/* A scan that would take a line over 1 000 000 units is refused with a sentence, and
+ * the line keeps its quantity. */
+Test (sell_view, a_scan_past_a_million_on_one_line_is_refused)
+{
+  StkSellView *view = open_till (session, NULL);
+  StkBasketLine *line;
+
+  scan (view, "MUG");
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1));
+  line = line_at (view, 0);
+  stk_basket_line_set_quantity (line, 999998);
+  scan (view, CASE_BARCODE);
+  cr_assert (WAIT_UNTIL (settled (view)));
+  cr_assert_str_eq (view_error (view), "That quantity is too large for one line.");
+  cr_assert_eq (stk_basket_line_get_quantity (line), 999998);
+  cr_assert_eq (n_lines (view), 1);
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* A basket line's properties: quantity and unit price read and written through
+ * GObject, each change notified once; "short" follows the stock. */
+Test (sell_view, a_basket_line_s_properties_notify_their_changes)
+{
+  StkSellView *view = open_till (session, NULL);
+  StkBasketLine *line;
+  gint64 quantity = 0, price = 0;
+  gboolean is_short = TRUE;
+  guint notified = 0;
+
+  scan (view, "SPOON");
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1));
+  line = line_at (view, 0);
+  cr_assert_str_eq (stk_basket_line_get_description (line), "Tea spoon");
+  cr_assert_eq (stk_basket_line_get_on_hand (line), 3);
+  g_signal_connect (line, "notify", G_CALLBACK (count_notify_cb), &notified);
+  g_object_get (line, "quantity", &quantity, "unit-price", &price, "short", &is_short, NULL);
+  cr_assert_eq (quantity, 1);
+  cr_assert_eq (price, 120);
+  cr_assert_not (is_short);
+
+  g_object_set (line, "quantity", (gint64) 4, NULL);
+  cr_assert_eq (stk_basket_line_get_quantity (line), 4);
+  g_object_get (line, "short", &is_short, NULL);
+  cr_assert (is_short, "4 spoons with 3 in stock");
+  g_object_set (line, "unit-price", (gint64) 99, NULL);
+  cr_assert_eq (stk_basket_line_get_unit_price (line), 99);
+  cr_assert_eq (stk_basket_line_get_total (line), 4 * 99);
+  notified = 0;
+  g_object_set (line, "unit-price", (gint64) 99, "quantity", (gint64) 4, NULL);
+  cr_assert_eq (notified, 0, "setting the same values notifies nothing");
+}
+
+/* Prices with the tax added: the till's total includes it and says how much was added
+ * (4.50 at 22 %: 0.99, computed here). */
+Test (sell_view, with_tax_added_the_total_includes_it_and_says_so)
+{
+  StkWriter *writer = stk_session_get_writer (session);
+  g_autoptr(StkOp) rate = stk_op_save_tax_rate (0, "VAT", 2200);
+  g_autofree char *added = stk_format_currency (99);
+  g_autofree char *expected_tax = g_strdup_printf ("Including %s of tax added to the prices", added);
+  g_autofree char *expected_total = stk_format_currency (450 + 99);
+  StkSellView *view;
+  GtkLabel *tax;
+
+  stk_test_submit (writer, stk_op_ref (rate));
+  stk_test_submit (writer, stk_op_set_item_tax_rate (query ("SELECT id FROM items WHERE code = 'MUG'"),
+                                                     stk_op_get_row_id (rate)));
+  stk_test_submit (writer, stk_op_set_prices_include_tax (FALSE));
+  stk_test_writer_barrier (writer);
+  view = open_till (session, NULL);
+  scan (view, "MUG");
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 1));
+  tax = sell_child (view, "tax_label");
+  cr_assert (WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (tax)) &&
+                         g_str_equal (gtk_label_get_text (tax), expected_tax)),
+             "“%s”", gtk_label_get_text (tax));
+  cr_assert_str_eq (gtk_label_get_text (sell_child (view, "total_label")), expected_total);
+  gtk_widget_activate_action (GTK_WIDGET (view), "sell.complete", NULL);
+  cr_assert (WAIT_UNTIL (settled (view) && n_lines (view) == 0));
+  stk_test_writer_barrier (writer);
+  cr_assert_eq (query ("SELECT total_cents FROM sales"), 549, "the customer paid the tax too");
 }

@@ -194,7 +194,10 @@ compute_figures (sqlite3          *db,
     if (find_method (report->methods, shop[i]) == NULL)
       add_method (report->methods, shop[i]);
 
-  taxed = stk_sqlite_has_tax (db);
+  /* A write (the close) must not go on past a failed read: SQLite has rolled its
+   * transaction back. */
+  if (!stk_sqlite_table_exists (db, "tax_rates", &taxed, error))
+    return FALSE;
   stmt = stk_db_stmt (db,
                       taxed ? STK_DAY_FIGURES_SQL ("?1", "?2", "?3", "?4", "?5", "?6")
                             : STK_DAY_FIGURES_V8_SQL ("?1", "?2", "?3", "?4", "?5", "?6"),

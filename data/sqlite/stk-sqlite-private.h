@@ -164,6 +164,13 @@ StkTaxReport *stk_sqlite_tax_report      (sqlite3                 *db,
 gboolean  stk_sqlite_has_table           (sqlite3                 *db,
                                           const char              *name);
 gboolean  stk_sqlite_has_tax             (sqlite3                 *db);
+/* The same, for a write: FALSE with @error when the schema cannot be read (an I/O error
+ * has rolled the writer's transaction back; nothing may go on as if the table were
+ * missing). */
+gboolean  stk_sqlite_table_exists        (sqlite3                 *db,
+                                          const char              *name,
+                                          gboolean                *out_exists,
+                                          GError                 **error);
 /* Fills @info's tax_rate_bp and tax_included: what a sale of it would record now
  * (nothing before format 9). On failure @info is cleared. */
 gboolean  stk_sqlite_item_fill_tax       (sqlite3                 *db,

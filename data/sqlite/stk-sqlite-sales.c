@@ -780,19 +780,34 @@ stk_sqlite_apply_barcodes (StkOp    *op,
 /* ---- reads ---- */
 
 gboolean
-stk_sqlite_has_table (sqlite3    *db,
-                      const char *name)
+stk_sqlite_table_exists (sqlite3     *db,
+                         const char  *name,
+                         gboolean    *out_exists,
+                         GError     **error)
 {
   sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-                                    NULL);
-  gboolean has;
+                                    error);
+  int rc;
 
+  *out_exists = FALSE;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  has = sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Database error"));
   sqlite3_reset (stmt);
-  return has;
+  *out_exists = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+gboolean
+stk_sqlite_has_table (sqlite3    *db,
+                      const char *name)
+{
+  gboolean has = FALSE;
+
+  return stk_sqlite_table_exists (db, name, &has, NULL) && has;
 }
 
 gboolean

@@ -206,16 +206,16 @@ stk_stmt_faults_sweep (const char        *template,
         g_error ("statement %u: a read failed, yet the call succeeded", nth);
       if (ok)
         continue;
+      after = dump (work, queries);
+      if (g_strcmp0 (after, before) != 0)
+        g_error ("statement %u: the call failed (%s) but changed the inventory:\n%s\n----\n%s",
+                 nth, error->message, before, after);
       if (!g_error_matches (error, domain, code))
         g_error ("statement %u: %s (%s %d), not %s %d", nth, error->message,
                  g_quark_to_string (error->domain), error->code, g_quark_to_string (domain),
                  code);
       if (error->message[0] == '\0')
         g_error ("statement %u: an error without a message", nth);
-      after = dump (work, queries);
-      if (g_strcmp0 (after, before) != 0)
-        g_error ("statement %u: the call failed (%s) but changed the inventory:\n%s\n----\n%s",
-                 nth, error->message, before, after);
       failed++;
     }
   g_assert (nth < 10000);

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Every write of the till, the close of the day and tax when the disk fails a read at
+ * any one of its statements (issue 20, branch coverage of data/sqlite/stk-sqlite-sales.c,
+ * stk-sqlite-day.c, stk-sqlite-tax.c): a sale of several lines by code and by barcode,
+ * a void, a return, the close of the day, saving, removing and choosing tax rates,
+ * barcodes, the shop's rules, items and movements. Each fails with the I/O error and
+ * leaves every table as it was, or — when the armed statement never comes — succeeds. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "stk-error.h"
+#include "stk-faultvfs.h"
+#include "stk-ops.h"
+#include "stk-stmt-faults.h"
+#include "stk-test-fixture.h"
+#include "stk-test-sqlite.h"
+
+static void
+setup (void)
+{
+  stk_stmt_faults_install ();
+  stk_test_fixture_setup ();
+}
+
+static void
+teardown (void)
+{
+  stk_stmt_faults_disarm ();
+  stk_test_fixture_teardown ();
+}
+
+TestSuite (cov_sales, .init = setup, .fini = teardown, .timeout = 600);
+
+/* Every table of the inventory, the record of applied ops included. */
+static const char *const every_table[] = {
+  "SELECT * FROM items ORDER BY id",
+  "SELECT * FROM movements ORDER BY id",
+  "SELECT * FROM sales ORDER BY id",
+  "SELECT * FROM sale_voids ORDER BY sale_id",
+  "SELECT * FROM returns ORDER BY id",
+  "SELECT * FROM barcodes ORDER BY 1",
+  "SELECT * FROM settings ORDER BY key",
+  "SELECT * FROM receipt_numbers ORDER BY series, number",
+  "SELECT * FROM tax_rates ORDER BY id",
+  "SELECT * FROM day_closes ORDER BY id",
+  "SELECT * FROM day_close_methods ORDER BY 1, 2",
+  "SELECT * FROM day_close_taxes ORDER BY 1, 2",
+  "SELECT * FROM applied_ops ORDER BY 1",
+  NULL
+};
+
+#define HOUR_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
+
+/* Three items with stock, each with its tax (the shop's default, a rate of its own),
+ * a barcode for a case, two payment methods, yearly receipt numbers, two sales of which
+ * one was partly returned, a close of the day and a sale after it. Closed. */
+static char *
+make_template (void)
+{
+  static const StkSaleLineSpec first[] = { { "A-1", 2, -1, 0 }, { "B-2", 1, 500, 50 } };
+  static const StkSaleLineSpec second[] = { { "C-3", 1, -1, 0 } };
+  static const StkSaleLineSpec third[] = { { "A-1", 1, -1, 0 } };
+  static const char *const methods[] = { "Cash", "Card", NULL };
+  char *db = g_build_filename (tmpdir, "template.db", NULL);
+  gint64 now = g_get_real_time ();
+  StkWriter *writer;
+
+  if (g_file_test (db, G_FILE_TEST_EXISTS))
+    return db;
+  writer = stk_test_open_writer (db);
+
+  stk_test_submit (writer, stk_op_create_item ("A-1", "bolt", 100, 5));
+  stk_test_submit (writer, stk_op_create_item ("B-2", "nut", 200, 0));
+  stk_test_submit (writer, stk_op_create_item ("C-3", "washer", 300, 0));
+  stk_test_submit (writer, stk_op_create_item ("D-4", "spare", 400, 0));
+  stk_test_submit (writer, stk_op_record_movement ("A-1", STK_MOVEMENT_RECEIVE, 50, "in", 0));
+  stk_test_submit (writer, stk_op_record_movement ("B-2", STK_MOVEMENT_RECEIVE, 30, "in", 0));
+  stk_test_submit (writer, stk_op_record_movement ("C-3", STK_MOVEMENT_RECEIVE, 20, "in", 0));
+  stk_test_submit (writer, stk_op_save_tax_rate (0, "Standard", 2200));
+  stk_test_submit (writer, stk_op_save_tax_rate (0, "Reduced", 1000));
+  stk_test_submit (writer, stk_op_save_tax_rate (0, "Unused", 400));
+  stk_test_submit (writer, stk_op_set_default_tax_rate (1));
+  stk_test_submit (writer, stk_op_set_item_tax_rate (2, 2));
+  stk_test_submit (writer, stk_op_add_barcode ("A-1", "CASE-A1", 6));
+  stk_test_submit (writer, stk_op_set_payment_methods (methods));
+  stk_test_submit (writer, stk_op_set_receipt_series (STK_RECEIPT_SERIES_YEARLY));
+  stk_test_submit (writer, stk_op_sell (first, G_N_ELEMENTS (first), "Card", "first",
+                                        now - 3 * HOUR_US));
+  stk_test_submit (writer, stk_op_sell (second, G_N_ELEMENTS (second), "Cash", NULL,
+                                        now - 3 * HOUR_US + 1));
+  stk_test_submit (writer, stk_op_return_sale_line (1, 1, -1, "broken", now - 2 * HOUR_US));
+  stk_test_submit (writer, stk_op_close_day (1234, "first close"));
+  stk_test_submit (writer, stk_op_sell (third, G_N_ELEMENTS (third), "Cash", NULL, 0));
+  stk_test_close_writer (writer);
+  return db;
+}
+
+typedef StkOp *(*MakeOp) (void);
+
+static gboolean
+op_run (const char  *db,
+        guint        nth,
+        gpointer     data,
+        GError     **error)
+{
+  MakeOp make = (MakeOp) data;
+  StkOp *op = make ();
+  StkWriter *writer = stk_test_open_writer (db);
+  gboolean ok;
+
+  stk_stmt_faults_arm (nth);
+  ok = stk_writer_submit_sync (writer, op, error);
+  stk_stmt_faults_disarm ();
+  stk_op_unref (op);
+  stk_test_close_writer (writer);
+  return ok;
+}
+
+static void
+sweep (MakeOp      make,
+       const char *what)
+{
+  g_autofree char *template = make_template ();
+  g_autofree char *work = g_build_filename (tmpdir, "work.db", NULL);
+  guint failed;
+
+  failed = stk_stmt_faults_sweep (template, work, every_table, STK_ERROR, STK_ERROR_IO, op_run,
+                                  (gpointer) make);
+  cr_assert_geq (failed, 3, "%s: only %u calls failed", what, failed);
+}
+
+/* ---- the till ---- */
+
+static StkOp *
+make_sell (void)
+{
+  static const StkSaleLineSpec lines[] = {
+    { "CASE-A1", 1, -1, 0 },   /* a case of 6, by its barcode */
+    { "b-2", 2, 500, 50 },     /* another case of the code, its own price and a discount */
+    { "C-3", 1, -1, 0 },
+  };
+
+  return stk_op_sell (lines, G_N_ELEMENTS (lines), "Cash", "a note", 0);
+}
+
+Test (cov_sales, a_sale_of_several_lines_under_a_read_error_records_nothing)
+{
+  sweep (make_sell, "sell");
+}
+
+static StkOp *
+make_void (void)
+{
+  return stk_op_void_sale_with_reason (3, "wrong item");
+}
+
+Test (cov_sales, a_void_under_a_read_error_voids_nothing)
+{
+  sweep (make_void, "void");
+}
+
+static StkOp *
+make_return (void)
+{
+  return stk_op_return_sale_line (2, 1, -1, "faulty", 0);
+}
+
+Test (cov_sales, a_return_under_a_read_error_takes_nothing_back)
+{
+  sweep (make_return, "return");
+}
+
+static StkOp *
+make_record_sale (void)
+{
+  return stk_op_record_sale ("C-3", 2, -1, 0);
+}
+
+Test (cov_sales, a_single_sale_under_a_read_error_records_nothing)
+{
+  sweep (make_record_sale, "record sale");
+}
+
+static StkOp *
+make_barcodes (void)
+{
+  static const StkBarcode codes[] = { { (char *) "CASE-A1", 12 }, { (char *) "BOX-A1", 3 } };
+
+  return stk_op_set_barcodes (1, codes, G_N_ELEMENTS (codes));
+}
+
+Test (cov_sales, barcodes_under_a_read_error_stay_as_they_were)
+{
+  sweep (make_barcodes, "set barcodes");
+}
+
+static StkOp *
+make_add_barcode (void)
+{
+  return stk_op_add_barcode ("B-2", "CASE-B2", 10);
+}
+
+Test (cov_sales, a_barcode_added_under_a_read_error_is_not_added)
+{
+  sweep (make_add_barcode, "add barcode");
+}
+
+/* ---- the close of the day ---- */
+
+static StkOp *
+make_close_day (void)
+{
+  return stk_op_close_day (5000, "second close");
+}
+
+Test (cov_sales, a_close_of_the_day_under_a_read_error_closes_nothing)
+{
+  sweep (make_close_day, "close day");
+}
+
+/* ---- tax ---- */
+
+static StkOp *
+make_new_rate (void)
+{
+  return stk_op_save_tax_rate (0, "Super", 400 + 1);
+}
+
+static StkOp *
+make_changed_rate (void)
+{
+  return stk_op_save_tax_rate (2, "Reduced more", 500);
+}
+
+static StkOp *
+make_remove_rate (void)
+{
+  return stk_op_remove_tax_rate (3);
+}
+
+static StkOp *
+make_default_rate (void)
+{
+  return stk_op_set_default_tax_rate (2);
+}
+
+static StkOp *
+make_item_rate (void)
+{
+  return stk_op_set_item_tax_rate (3, 3);
+}
+
+static StkOp *
+make_prices_exclude_tax (void)
+{
+  return stk_op_set_prices_include_tax (FALSE);
+}
+
+static StkOp *
+make_rounding (void)
+{
+  return stk_op_set_tax_rounding (STK_TAX_ROUND_RECEIPT);
+}
+
+Test (cov_sales, tax_rates_changed_under_a_read_error_stay_as_they_were)
+{
+  sweep (make_new_rate, "new rate");
+  sweep (make_changed_rate, "changed rate");
+  sweep (make_remove_rate, "removed rate");
+  sweep (make_default_rate, "default rate");
+  sweep (make_item_rate, "item's rate");
+  sweep (make_prices_exclude_tax, "prices exclude tax");
+  sweep (make_rounding, "rounding");
+}
+
+/* ---- the shop's rules, items, movements ---- */
+
+static StkOp *
+make_methods (void)
+{
+  static const char *const methods[] = { "Card", "Cash", "Voucher", NULL };
+
+  return stk_op_set_payment_methods (methods);
+}
+
+static StkOp *
+make_series (void)
+{
+  return stk_op_set_receipt_series (STK_RECEIPT_SERIES_CONTINUOUS);
+}
+
+static StkOp *
+make_negative (void)
+{
+  return stk_op_set_allow_negative_stock (TRUE);
+}
+
+Test (cov_sales, the_shop_s_rules_changed_under_a_read_error_stay_as_they_were)
+{
+  sweep (make_methods, "payment methods");
+  sweep (make_series, "receipt series");
+  sweep (make_negative, "negative stock");
+}
+
+static StkOp *
+make_update_item (void)
+{
+  return stk_op_update_item (1, "A-1x", "bolt, longer", 110, 2);
+}
+
+static StkOp *
+make_delete_item (void)
+{
+  return stk_op_delete_item (4);
+}
+
+static StkOp *
+make_count (void)
+{
+  return stk_op_record_movement ("B-2", STK_MOVEMENT_COUNT, 7, "counted", 0);
+}
+
+Test (cov_sales, items_and_movements_under_a_read_error_stay_as_they_were)
+{
+  sweep (make_update_item, "update item");
+  sweep (make_delete_item, "delete item");
+  sweep (make_count, "count");
+}

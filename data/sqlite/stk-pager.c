@@ -723,6 +723,7 @@ stk_pager_index_build_with_base (sqlite3       *db,
 {
   g_autoptr(StkPagerIndex) self = NULL;
   sqlite3_stmt *stmt;
+  gboolean has_key = FALSE;
   int rc;
 
   g_return_val_if_fail (db != NULL, NULL);
@@ -733,9 +734,11 @@ stk_pager_index_build_with_base (sqlite3       *db,
     return build_item_search (db, query, base, cancellable, error);
 
   self = index_new (query);
+  if (self->is_search && !stk_code_db_has_key (db, &has_key, error))
+    return NULL;
   stmt = stk_db_stmt (db,
                       !self->is_search ? query->sql_scan :
-                      stk_code_db_has_key (db) ? query->sql_search : query->sql_search_ascii,
+                      has_key ? query->sql_search : query->sql_search_ascii,
                       error);
   if (stmt == NULL)
     return NULL;
@@ -1276,8 +1279,11 @@ collect_code_matches (sqlite3       *db,
   g_autofree guint8 *active = NULL;
   sqlite3_stmt *lookup = NULL;
   gint64 max_id = 0;
+  gboolean has_key;
 
-  if (!stk_code_db_has_key (db))
+  if (!stk_code_db_has_key (db, &has_key, error))
+    return FALSE;
+  if (!has_key)
     return collect_ids (db, query->sql_match_codes_ascii, query, ids, cancellable, error);
   if (!is_plain_ascii (query->search))
     return collect_ids (db, query->sql_match_codes, query, ids, cancellable, error);

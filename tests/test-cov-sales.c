@@ -13,6 +13,10 @@
 #include "stk-error.h"
 #include "stk-faultvfs.h"
 #include "stk-ops.h"
+#include "stk-reads.h"
+#include "stk-sale.h"
+#include "stk-day.h"
+#include "stk-tax.h"
 #include "stk-stmt-faults.h"
 #include "stk-test-fixture.h"
 #include "stk-test-sqlite.h"
@@ -327,4 +331,223 @@ Test (cov_sales, items_and_movements_under_a_read_error_stay_as_they_were)
   sweep (make_update_item, "update item");
   sweep (make_delete_item, "delete item");
   sweep (make_count, "count");
+}
+
+/* ---- reads ---- */
+
+/* A read of the till, the close or tax: TRUE with what it read checked, FALSE with
+ * @error. */
+typedef gboolean (*ReadCall) (StkStore  *store,
+                              GError   **error);
+
+static gboolean
+read_run (const char  *db,
+          guint        nth,
+          gpointer     data,
+          GError     **error)
+{
+  ReadCall call = (ReadCall) data;
+  g_autoptr(StkStore) store = stk_test_open_store (db);
+  gboolean ok;
+
+  stk_stmt_faults_arm (nth);
+  ok = call (store, error);
+  stk_stmt_faults_disarm ();
+  return ok;
+}
+
+static void
+sweep_read (ReadCall    call,
+            const char *what)
+{
+  g_autofree char *template = make_template ();
+  g_autofree char *work = g_build_filename (tmpdir, "work.db", NULL);
+  static const char *const nothing[] = { "SELECT count(*) FROM applied_ops", NULL };
+  guint failed;
+
+  failed = stk_stmt_faults_sweep (template, work, nothing, STK_ERROR, STK_ERROR_IO, read_run,
+                                  (gpointer) call);
+  cr_assert_geq (failed, 1, "%s: no call failed", what);
+}
+
+static gboolean
+read_sale (StkStore  *store,
+           GError   **error)
+{
+  g_autoptr(StkSaleDetail) sale = stk_store_read_sale (store, 2, error);
+
+  if (sale == NULL)
+    return FALSE;
+  cr_assert_eq (sale->sale_id, 1);
+  cr_assert_eq (sale->lines->len, 2);
+  cr_assert_eq (sale->returns->len, 1);
+  cr_assert_str_eq (sale->payment, "Card");
+  cr_assert_str_eq (sale->note, "first");
+  cr_assert (g_str_has_suffix (sale->receipt, "/1"), "%s", sale->receipt);
+  cr_assert_str_eq (((StkSaleLine *) g_ptr_array_index (sale->lines, 1))->tax_name, "Reduced");
+  return TRUE;
+}
+
+static gboolean
+read_scan (StkStore  *store,
+           GError   **error)
+{
+  g_auto(StkItemInfo) info = { 0 };
+  gint64 pack = 0;
+
+  if (!stk_store_item_by_scan (store, "case-a1", &info, &pack, error))
+    return FALSE;
+  cr_assert_eq (info.id, 1);
+  cr_assert_eq (pack, 6);
+  return TRUE;
+}
+
+static gboolean
+read_scan_code (StkStore  *store,
+                GError   **error)
+{
+  g_auto(StkItemInfo) info = { 0 };
+  gint64 pack = 0;
+
+  if (!stk_store_item_by_scan (store, "b-2", &info, &pack, error))
+    return FALSE;
+  cr_assert_eq (info.id, 2);
+  cr_assert_eq (pack, 1);
+  cr_assert_eq (info.tax_rate_bp, 1000);
+  return TRUE;
+}
+
+static gboolean
+read_barcodes (StkStore  *store,
+               GError   **error)
+{
+  g_autoptr(GArray) codes = stk_store_item_barcodes (store, 1, error);
+
+  if (codes == NULL)
+    return FALSE;
+  cr_assert_eq (codes->len, 1);
+  return TRUE;
+}
+
+static gboolean
+read_settings (StkStore  *store,
+               GError   **error)
+{
+  g_auto(StkShopSettings) settings = { 0 };
+
+  if (!stk_store_get_shop_settings (store, &settings, error))
+    return FALSE;
+  cr_assert_eq (settings.receipt_series, STK_RECEIPT_SERIES_YEARLY);
+  cr_assert_eq (settings.default_tax_rate, 1);
+  cr_assert_str_eq (settings.payment_methods[1], "Card");
+  return TRUE;
+}
+
+static gboolean
+read_day_report (StkStore  *store,
+                 GError   **error)
+{
+  g_autoptr(StkDayReport) report = stk_store_get_day_report (store, 0, error);
+
+  if (report == NULL)
+    return FALSE;
+  cr_assert_eq (report->sales, 1);
+  return TRUE;
+}
+
+static gboolean
+read_closed_day (StkStore  *store,
+                 GError   **error)
+{
+  g_autoptr(StkDayReport) report = stk_store_get_day_report (store, 1, error);
+
+  if (report == NULL)
+    return FALSE;
+  cr_assert_eq (report->close_id, 1);
+  cr_assert_eq (report->sales, 2);
+  return TRUE;
+}
+
+static gboolean
+read_closes (StkStore  *store,
+             GError   **error)
+{
+  g_autoptr(GArray) closes = stk_store_list_day_closes (store, 10, error);
+
+  if (closes == NULL)
+    return FALSE;
+  cr_assert_eq (closes->len, 1);
+  return TRUE;
+}
+
+static gboolean
+read_find_close (StkStore  *store,
+                 GError   **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 id = -1;
+
+  if (!stk_store_find_day_close (store, g_date_time_get_year (now),
+                                 g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now), &id, error))
+    return FALSE;
+  cr_assert_geq (id, 0);
+  return TRUE;
+}
+
+static gboolean
+read_rates (StkStore  *store,
+            GError   **error)
+{
+  g_autoptr(GPtrArray) rates = stk_store_list_tax_rates (store, error);
+
+  if (rates == NULL)
+    return FALSE;
+  cr_assert_eq (rates->len, 3);
+  return TRUE;
+}
+
+static gboolean
+read_tax_report (StkStore  *store,
+                 GError   **error)
+{
+  g_autoptr(StkTaxReport) report = stk_store_tax_report (store, 0, G_MAXINT64, error);
+
+  return report != NULL;
+}
+
+static gboolean
+read_item_rate (StkStore  *store,
+                GError   **error)
+{
+  gint64 rate = -1;
+
+  if (!stk_store_get_item_tax_rate (store, 2, &rate, error))
+    return FALSE;
+  cr_assert_eq (rate, 2);
+  return TRUE;
+}
+
+Test (cov_sales, a_read_of_the_till_under_a_read_error_fails_with_it)
+{
+  sweep_read (read_sale, "read sale");
+  sweep_read (read_scan, "scan a barcode");
+  sweep_read (read_scan_code, "scan a code");
+  sweep_read (read_barcodes, "barcodes");
+  sweep_read (read_settings, "shop settings");
+}
+
+Test (cov_sales, a_read_of_the_close_under_a_read_error_fails_with_it)
+{
+  sweep_read (read_day_report, "day report");
+  sweep_read (read_closed_day, "closed day");
+  sweep_read (read_closes, "closes");
+  sweep_read (read_find_close, "find close");
+}
+
+Test (cov_sales, a_read_of_tax_under_a_read_error_fails_with_it)
+{
+  sweep_read (read_rates, "tax rates");
+  sweep_read (read_tax_report, "tax report");
+  sweep_read (read_item_rate, "item's rate");
 }

@@ -10,9 +10,10 @@ G_BEGIN_DECLS
  *
  * stk_stmt_faults_install() registers the fault VFS and a hook on every connection
  * opened after it (sqlite3_auto_extension) that counts the statements the engine starts
- * (SQLITE_TRACE_STMT: each statement, and each trigger program it runs), in every
+ * (SQLITE_TRACE_STMT: each statement, not the trigger programs it runs), in every
  * connection of the process; not the writer's probe for other programs' commits (PRAGMA
- * data_version), which answers "unknown" when it cannot read, by design. Once armed with @nth, when the @nth statement starts its
+ * data_version), which answers "unknown" when it cannot read, by design, nor a list's
+ * bounding of its cache (PRAGMA cache_size), "not fatal" by design. Once armed with @nth, when the @nth statement starts its
  * connection drops the clean pages it caches (as a small cache under memory pressure
  * does) and the next read from disk fails with SQLITE_IOERR_READ: that statement's if
  * it reads any page of the file, else the first one after it that does.
@@ -39,8 +40,8 @@ typedef gboolean (*StkStmtFaultsRun) (const char  *db,
                                       gpointer     data,
                                       GError     **error);
 
-/* The sweep: for @nth = 1, 2, …, a copy of the inventory @template (a closed file,
- * without its log) at @work, its rows by @queries (NULL-terminated, plain SQL) noted,
+/* The sweep: for @nth = 1, 2, …, a copy of the inventory @template (nothing writing to
+ * it; its log copied too) at @work, its rows by @queries (NULL-terminated, plain SQL) noted,
  * then @run. Until the armed statement no longer comes (then the call must succeed).
  * Each call that fails must fail with @domain and @code (STK_ERROR_IO for a read error,
  * G_IO_ERROR_CANCELLED for a cancel) and leave every row of @queries as it was; a call
@@ -53,5 +54,13 @@ guint    stk_stmt_faults_sweep   (const char        *template,
                                   int                code,
                                   StkStmtFaultsRun   run,
                                   gpointer           data);
+
+/* A shop to sweep over, made once in @dir (shop.db, closed; its path): items A-1 (50
+ * in stock, a barcode CASE-A1 for 6), B-2 (30, its own rate "Reduced" 10 %), C-3 (20)
+ * and D-4 (none, no history), the rates "Standard" 22 % (the default), "Reduced" and
+ * "Unused" 4 %, payment methods Cash and Card, yearly receipt numbers; sale 1 (lines 1
+ * and 2, Card, note "first") with line 1 partly returned, sale 3 (Cash), both closed by
+ * close 1, then sale 4 (Cash) after it. */
+char    *stk_stmt_faults_make_shop (const char *dir);
 
 G_END_DECLS

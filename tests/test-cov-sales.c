@@ -63,14 +63,20 @@ make_template (void)
 
 typedef StkOp *(*MakeOp) (void);
 
+/* A function pointer carried as data (ISO C converts no function pointer to void *). */
+typedef struct
+{
+  MakeOp make;
+} OpCall;
+
 static gboolean
 op_run (const char  *db,
         guint        nth,
         gpointer     data,
         GError     **error)
 {
-  MakeOp make = (MakeOp) data;
-  StkOp *op = make ();
+  const OpCall *call = data;
+  StkOp *op = call->make ();
   StkWriter *writer = stk_test_open_writer (db);
   gboolean ok;
 
@@ -88,10 +94,11 @@ sweep (MakeOp      make,
 {
   g_autofree char *template = make_template ();
   g_autofree char *work = g_build_filename (tmpdir, "work.db", NULL);
+  OpCall call = { make };
   guint failed;
 
   failed = stk_stmt_faults_sweep (template, work, every_table, STK_ERROR, STK_ERROR_IO, op_run,
-                                  (gpointer) make);
+                                  &call);
   cr_assert_geq (failed, 1, "%s: no call failed", what);
 }
 
@@ -300,18 +307,23 @@ Test (cov_sales, items_and_movements_under_a_read_error_stay_as_they_were)
 typedef gboolean (*ReadCall) (StkStore  *store,
                               GError   **error);
 
+typedef struct
+{
+  ReadCall call;
+} ReadCallBox;
+
 static gboolean
 read_run (const char  *db,
           guint        nth,
           gpointer     data,
           GError     **error)
 {
-  ReadCall call = (ReadCall) data;
+  const ReadCallBox *box = data;
   g_autoptr(StkStore) store = stk_test_open_store (db);
   gboolean ok;
 
   stk_stmt_faults_arm (nth);
-  ok = call (store, error);
+  ok = box->call (store, error);
   stk_stmt_faults_disarm ();
   return ok;
 }
@@ -323,10 +335,11 @@ sweep_read (ReadCall    call,
   g_autofree char *template = make_template ();
   g_autofree char *work = g_build_filename (tmpdir, "work.db", NULL);
   static const char *const nothing[] = { "SELECT count(*) FROM applied_ops", NULL };
+  ReadCallBox box = { call };
   guint failed;
 
   failed = stk_stmt_faults_sweep (template, work, nothing, STK_ERROR, STK_ERROR_IO, read_run,
-                                  (gpointer) call);
+                                  &box);
   cr_assert_geq (failed, 1, "%s: no call failed", what);
 }
 

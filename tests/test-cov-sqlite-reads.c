@@ -70,18 +70,24 @@ make_big_shop (void)
 typedef gboolean (*ReadCall) (StkStore  *store,
                               GError   **error);
 
+/* A function pointer carried as data (ISO C converts no function pointer to void *). */
+typedef struct
+{
+  ReadCall call;
+} ReadCallBox;
+
 static gboolean
 read_run (const char  *db,
           guint        nth,
           gpointer     data,
           GError     **error)
 {
-  ReadCall call = (ReadCall) data;
+  const ReadCallBox *box = data;
   g_autoptr(StkStore) store = stk_test_open_store (db);
   gboolean ok;
 
   stk_stmt_faults_arm (nth);
-  ok = call (store, error);
+  ok = box->call (store, error);
   stk_stmt_faults_disarm ();
   return ok;
 }
@@ -92,10 +98,11 @@ sweep_read (const char *template,
             const char *what)
 {
   g_autofree char *work = g_build_filename (tmpdir, "work.db", NULL);
+  ReadCallBox box = { call };
   guint failed;
 
   failed = stk_stmt_faults_sweep (template, work, every_table, STK_ERROR, STK_ERROR_IO,
-                                  read_run, (gpointer) call);
+                                  read_run, &box);
   cr_assert_geq (failed, 1, "%s: no call failed", what);
 }
 

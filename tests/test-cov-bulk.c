@@ -274,3 +274,120 @@ Test (cov_bulk, a_read_error_at_any_statement_of_generated_data_adds_nothing)
       cr_assert_geq (failed, 10, "only %u calls failed", failed);
     }
 }
+
+/* ---- the rules, set-wise ---- */
+
+/* Imports @csv into a copy of the template by the bulk path; the report and error. */
+static gboolean
+bulk_import (const char       *db,
+             StkTable          table,
+             const char       *csv,
+             StkImportReport  *report,
+             GError          **error)
+{
+  g_autofree char *file = write_file ("rule.csv", csv);
+  StkWriter *writer;
+  gboolean ok;
+
+  use_bulk (FALSE);
+  writer = stk_test_open_writer (db);
+  ok = stk_import_file (writer, table, file, NULL, NULL, NULL, report, error);
+  stk_test_close_writer (writer);
+  stk_seams_reset ();
+  return ok;
+}
+
+static char *
+dump (const char *db)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; inventory_queries[i] != NULL; i++)
+    {
+      g_autofree char *part = stk_test_query_dump (db, inventory_queries[i]);
+
+      g_string_append (s, part);
+    }
+  return g_string_free (s, FALSE);
+}
+
+Test (cov_bulk, a_file_of_sales_imported_before_imports_nothing_and_counts_them)
+{
+  g_autofree char *db = make_template ("template.db");
+  g_autofree char *before = dump (db);
+  g_autofree char *after = NULL;
+  g_auto(StkImportReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  /* The template's two sales, by their references. */
+  cr_assert (bulk_import (db, STK_TABLE_SALES,
+                          "sold_at,sku,quantity,unit_price,reference\n"
+                          "2030-01-01T10:00:00Z,A-1,1,1.00,R-1\n"
+                          "2030-01-02T10:00:00Z,B-2,2,,R-2\n",
+                          &report, &error), "%s", error ? error->message : "");
+  cr_assert_eq (report.imported, 0);
+  cr_assert_eq (report.duplicates, 2);
+  after = dump (db);
+  cr_assert_str_eq (after, before);
+}
+
+Test (cov_bulk, stock_allowed_below_zero_takes_every_sale)
+{
+  g_autofree char *db = make_template ("template.db");
+  g_auto(StkImportReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+  StkWriter *writer = stk_test_open_writer (db);
+
+  stk_test_submit (writer, stk_op_set_allow_negative_stock (TRUE));
+  stk_test_close_writer (writer);
+  /* C-3 has 20: 15 and 15 more take it to −10. */
+  cr_assert (bulk_import (db, STK_TABLE_SALES,
+                          "sold_at,sku,quantity,reference\n"
+                          "2030-03-01T10:00:00Z,C-3,15,N-1\n"
+                          "2030-03-02T10:00:00Z,c-3,15,N-2\n",
+                          &report, &error), "%s", error ? error->message : "");
+  cr_assert_eq (report.imported, 2);
+  cr_assert_eq (stk_test_query (db, "SELECT on_hand FROM items WHERE code = 'C-3'"), -10);
+  cr_assert_eq (stk_test_query (db, "SELECT balance FROM movements ORDER BY id DESC LIMIT 1"), -10);
+}
+
+Test (cov_bulk, a_tax_that_does_not_add_up_names_its_line_and_imports_nothing)
+{
+  g_autofree char *db = make_template ("template.db");
+  g_autofree char *before = dump (db);
+  g_autofree char *after = NULL;
+  g_auto(StkImportReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  /* 2 × 2.00 at 10 % included is 0.36 of tax, not 0.50; line 3's 0 % has none. */
+  cr_assert_not (bulk_import (db, STK_TABLE_SALES,
+                              "sold_at,sku,quantity,unit_price,reference,tax_name,tax_rate,"
+                              "tax_included,tax\n"
+                              "2030-02-02T10:00:00Z,B-2,2,2.00,T-1,Reduced,10,yes,0.50\n"
+                              "2030-02-02T11:00:00Z,A-1,1,1.00,T-2,,0,yes,0.00\n",
+                              &report, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT), "%s", error->message);
+  cr_assert_eq (report.n_errors, 1);
+  cr_assert (g_str_has_prefix (g_ptr_array_index (report.errors, 0), "Line 2: "), "%s",
+             (char *) g_ptr_array_index (report.errors, 0));
+  cr_assert (strstr (g_ptr_array_index (report.errors, 0), "0.36") != NULL, "%s",
+             (char *) g_ptr_array_index (report.errors, 0));
+  after = dump (db);
+  cr_assert_str_eq (after, before);
+}
+
+Test (cov_bulk, items_with_a_code_alone_have_no_description)
+{
+  g_autofree char *db = make_template ("template.db");
+  g_auto(StkImportReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (bulk_import (db, STK_TABLE_SKUS, "code\nZ-1\nZ-2\n", &report, &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (report.imported, 2);
+  cr_assert_eq (stk_test_query (db, "SELECT count(*) FROM items WHERE code LIKE 'Z-%'"
+                                    " AND description = '' AND on_hand = 0"), 2);
+  /* No opening count for items without stock. */
+  cr_assert_eq (stk_test_query (db, "SELECT count(*) FROM movements m JOIN items i"
+                                    " ON i.id = m.item_id WHERE i.code LIKE 'Z-%'"), 0);
+}

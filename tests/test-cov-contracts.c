@@ -316,7 +316,8 @@ Test (cov_contracts, the_engine_and_its_reads_refuse_bad_arguments)
   REFUSED (stk_schema_migrate (NULL, STK_SCHEMA_VERSION, NULL), FALSE, "db != NULL");
   REFUSED (stk_schema_migrate (db, STK_SCHEMA_VERSION + 1, NULL), FALSE, "target_version");
   REFUSED (stk_schema_migrate (db, -1, NULL), FALSE, "target_version");
-  REFUSED (stk_code_db_has_key (NULL), FALSE, "db != NULL");
+  REFUSED (stk_code_db_has_key (NULL, &exists, NULL), FALSE, "db != NULL");
+  REFUSED (stk_code_db_has_key (db, NULL, NULL), FALSE, "out_has != NULL");
   REFUSED (stk_db_check_file (NULL, &exists, NULL), FALSE, "given_path != NULL");
   REFUSED (stk_db_open (NULL, STK_DB_READ_ONLY, NULL), NULL, "given_path != NULL");
   {

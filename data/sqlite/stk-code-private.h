@@ -18,7 +18,10 @@ G_BEGIN_DECLS
 void      stk_code_register     (sqlite3       *db);
 
 /* Whether @db's items carry the stored key (schema 5); a read-only connection to an
- * older inventory computes the key instead. */
-gboolean  stk_code_db_has_key   (sqlite3       *db);
+ * older inventory computes the key instead. FALSE with @error when the schema cannot be
+ * read (never taken for an older inventory). */
+gboolean  stk_code_db_has_key   (sqlite3       *db,
+                                 gboolean      *out_has,
+                                 GError       **error);
 
 G_END_DECLS

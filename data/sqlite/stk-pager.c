@@ -532,27 +532,36 @@ stk_pager_query_new (StkPagerKind   kind,
   return g_steal_pointer (&self);
 }
 
-/* The query to run on @db: sales before schema 6 have no lines, before 9 no tax. */
+/* The query to run on @db: sales before schema 6 have no lines, before 9 no tax. NULL
+ * with @error when the schema cannot be read (the read has ended the snapshot). */
 static StkPagerQuery *
-query_for_db (StkPagerQuery *query,
-              sqlite3       *db)
+query_for_db (StkPagerQuery  *query,
+              sqlite3        *db,
+              GError        **error)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean has_lines = TRUE, has_tax = TRUE;
+  int rc;
 
   if (query->before_lines == NULL)
     return query;
-  if (sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM pragma_table_info('sales')"
-                              "         WHERE name = 'first_line'),"
-                              " (SELECT count (*) FROM pragma_table_info('sales')"
-                              "  WHERE name = 'tax_cents')",
-                          -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM pragma_table_info('sales')"
+                               "         WHERE name = 'first_line'),"
+                               " (SELECT count (*) FROM pragma_table_info('sales')"
+                               "  WHERE name = 'tax_cents')",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     {
       has_lines = sqlite3_column_int (stmt, 0) > 0;
       has_tax = sqlite3_column_int (stmt, 1) > 0;
     }
+  else
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot read the list"));
   sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return NULL;
   return !has_lines ? query->before_lines : !has_tax ? query->before_tax : query;
 }
 
@@ -723,19 +732,23 @@ stk_pager_index_build_with_base (sqlite3       *db,
 {
   g_autoptr(StkPagerIndex) self = NULL;
   sqlite3_stmt *stmt;
+  gboolean has_key = FALSE;
   int rc;
 
   g_return_val_if_fail (db != NULL, NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
-  query = query_for_db (query, db);
+  if (!(query = query_for_db (query, db, error)))
+    return NULL;
   if (query->search != NULL && query->kind == STK_PAGER_ITEMS)
     return build_item_search (db, query, base, cancellable, error);
 
   self = index_new (query);
+  if (self->is_search && !stk_code_db_has_key (db, &has_key, error))
+    return NULL;
   stmt = stk_db_stmt (db,
                       !self->is_search ? query->sql_scan :
-                      stk_code_db_has_key (db) ? query->sql_search : query->sql_search_ascii,
+                      has_key ? query->sql_search : query->sql_search_ascii,
                       error);
   if (stmt == NULL)
     return NULL;
@@ -748,8 +761,11 @@ stk_pager_index_build_with_base (sqlite3       *db,
     {
       gint64 max_id = 0;
 
-      if (stk_db_query_int64 (db, "SELECT coalesce(max(id), 0) FROM items", &max_id, NULL) &&
-          max_id >= 0 && max_id < MAX_RANKED_ID)
+      /* A read that fails has ended the snapshot (SQLite rolls the read transaction
+       * back): the list fails rather than go on in another one. */
+      if (!stk_db_query_int64 (db, "SELECT coalesce(max(id), 0) FROM items", &max_id, error))
+        return NULL;
+      if (max_id >= 0 && max_id < MAX_RANKED_ID)
         g_array_set_size (self->ranks, (guint) max_id + 1);
     }
 
@@ -877,7 +893,8 @@ stk_pager_fetch (sqlite3       *db,
   g_return_val_if_fail (query != NULL, NULL);
   g_return_val_if_fail (index == NULL || index->is_search == (query->search != NULL), NULL);
 
-  query = query_for_db (query, db);
+  if (!(query = query_for_db (query, db, error)))
+    return NULL;
 
   if (index != NULL && index->is_search)
     {
@@ -971,7 +988,8 @@ stk_pager_position_of (sqlite3       *db,
   g_return_val_if_fail (db != NULL, -1);
   g_return_val_if_fail (query != NULL, -1);
 
-  query = query_for_db (query, db);
+  if (!(query = query_for_db (query, db, error)))
+    return -1;
   if (index != NULL && index->is_search)
     {
       for (guint i = 0; i < index->ids->len; i++)
@@ -1276,8 +1294,11 @@ collect_code_matches (sqlite3       *db,
   g_autofree guint8 *active = NULL;
   sqlite3_stmt *lookup = NULL;
   gint64 max_id = 0;
+  gboolean has_key;
 
-  if (!stk_code_db_has_key (db))
+  if (!stk_code_db_has_key (db, &has_key, error))
+    return FALSE;
+  if (!has_key)
     return collect_ids (db, query->sql_match_codes_ascii, query, ids, cancellable, error);
   if (!is_plain_ascii (query->search))
     return collect_ids (db, query->sql_match_codes, query, ids, cancellable, error);

@@ -95,16 +95,19 @@ stk_query_item_by_code (sqlite3      *db,
 {
   g_autofree char *msg = NULL;
   sqlite3_stmt *stmt;
+  gboolean has_key;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (code != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
   memset (out, 0, sizeof *out);
+  if (!stk_code_db_has_key (db, &has_key, error))
+    return FALSE;
   /* The same code by stk_code_key(); a read-only look at a schema 4 inventory
    * (not migrated) computes the key of every row. */
   stmt = stk_db_stmt (db,
-                      stk_code_db_has_key (db)
+                      has_key
                         ? "SELECT " ITEM_COLUMNS " FROM items WHERE code_key = stk_code_key (?1)"
                         : "SELECT " ITEM_COLUMNS " FROM items"
                           " WHERE stk_code_key (code) = stk_code_key (?1) ORDER BY id LIMIT 1",
@@ -162,6 +165,7 @@ stk_query_complete_codes (sqlite3      *db,
   g_autofree char *pattern = NULL;
   g_autofree char *high = NULL;
   sqlite3_stmt *stmt;
+  gboolean has_key;
   int rc;
 
   g_return_val_if_fail (db != NULL, NULL);
@@ -170,7 +174,9 @@ stk_query_complete_codes (sqlite3      *db,
   if (limit == 0)
     return g_strv_builder_end (builder);
 
-  if (stk_code_db_has_key (db))
+  if (!stk_code_db_has_key (db, &has_key, error))
+    return NULL;
+  if (has_key)
     {
       gsize len;
 
@@ -257,10 +263,13 @@ report_per_day (sqlite3    *db,
                 GError    **error)
 {
   sqlite3_stmt *stmt;
+  gboolean taxed;
 
+  if (!stk_sqlite_has_tax (db, &taxed, error))
+    return FALSE;
   stmt = stk_db_stmt (db,
-                      stk_sqlite_has_tax (db) ? "SELECT stk_sum (q), stk_sum (r) FROM (" NET_SALES_ROWS ")"
-                                   : "SELECT stk_sum (q), stk_sum (r) FROM (" NET_SALES_ROWS_V8 ")",
+                      taxed ? "SELECT stk_sum (q), stk_sum (r) FROM (" NET_SALES_ROWS ")"
+                            : "SELECT stk_sum (q), stk_sum (r) FROM (" NET_SALES_ROWS_V8 ")",
                       error);
   if (stmt == NULL)
     return FALSE;
@@ -306,6 +315,7 @@ report_top_sellers (sqlite3    *db,
                     GError    **error)
 {
   sqlite3_stmt *stmt;
+  gboolean taxed;
   int rc;
 
   if (top_limit == 0)
@@ -318,9 +328,10 @@ report_top_sellers (sqlite3    *db,
   ") GROUP BY item_id) t" \
   " JOIN items i ON i.id = t.item_id" \
   " ORDER BY t.quantity DESC, t.revenue DESC, i.code LIMIT ?3"
+  if (!stk_sqlite_has_tax (db, &taxed, error))
+    return FALSE;
   stmt = stk_db_stmt (db,
-                      stk_sqlite_has_tax (db) ? TOP_SELLERS_SQL (NET_SALES_ROWS)
-                                   : TOP_SELLERS_SQL (NET_SALES_ROWS_V8),
+                      taxed ? TOP_SELLERS_SQL (NET_SALES_ROWS) : TOP_SELLERS_SQL (NET_SALES_ROWS_V8),
                       error);
 #undef TOP_SELLERS_SQL
   if (stmt == NULL)

@@ -1051,6 +1051,7 @@ generate_sales (StkGenPayload  *g,
   gboolean large = FALSE;
   sqlite3_stmt *stmt;
   char uid[64];
+  int rc;
 
   if (!exec (db,
              "CREATE TEMP TABLE stk_bulk_gen ("
@@ -1140,9 +1141,16 @@ generate_sales (StkGenPayload  *g,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, first_movement);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     below = sqlite3_column_int64 (stmt, 0);
+  else
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot generate data"));
   sqlite3_finalize (stmt);
+  /* A check that could not run is no pass: an I/O error has rolled the transaction
+   * back, and what follows would run outside it. */
+  if (rc != SQLITE_ROW)
+    return FALSE;
   if (below)
     {
       g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,

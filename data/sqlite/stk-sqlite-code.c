@@ -3,8 +3,11 @@
 
 #include "stk-code-private.h"
 
+#include <glib/gi18n.h>
+
 #include "stk-barcode.h"
 #include "stk-db-private.h"
+#include "stk-sql-private.h"
 
 /* The code key (stk-code.h) and the barcode key (stk-barcode.h) inside SQLite: the
  * SQL functions stk_code_key(text) and stk_barcode_key(text) that the unique indexes on
@@ -88,16 +91,24 @@ stk_code_register (sqlite3 *db)
 }
 
 gboolean
-stk_code_db_has_key (sqlite3 *db)
+stk_code_db_has_key (sqlite3   *db,
+                     gboolean  *out_has,
+                     GError   **error)
 {
   sqlite3_stmt *stmt = NULL;
-  gboolean has = FALSE;
+  int rc;
 
   g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (out_has != NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_info('items') WHERE name = 'code_key'",
-                          -1, &stmt, NULL) == SQLITE_OK)
-    has = sqlite3_step (stmt) == SQLITE_ROW;
+  *out_has = FALSE;
+  rc = sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_info('items') WHERE name = 'code_key'",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Database error"));
   sqlite3_finalize (stmt);
-  return has;
+  *out_has = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }

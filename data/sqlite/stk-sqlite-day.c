@@ -194,7 +194,10 @@ compute_figures (sqlite3          *db,
     if (find_method (report->methods, shop[i]) == NULL)
       add_method (report->methods, shop[i]);
 
-  taxed = stk_sqlite_has_tax (db);
+  /* The close must not go on past a failed read: SQLite has rolled its transaction
+   * back. */
+  if (!stk_sqlite_has_tax (db, &taxed, error))
+    return FALSE;
   stmt = stk_db_stmt (db,
                       taxed ? STK_DAY_FIGURES_SQL ("?1", "?2", "?3", "?4", "?5", "?6")
                             : STK_DAY_FIGURES_V8_SQL ("?1", "?2", "?3", "?4", "?5", "?6"),
@@ -352,9 +355,11 @@ stk_sqlite_apply_close_day (StkOp    *op,
 }
 
 static gboolean
-has_day_closes (sqlite3 *db)
+has_day_closes (sqlite3   *db,
+                gboolean  *out_closes,
+                GError   **error)
 {
-  return stk_sqlite_has_table (db, "day_closes");
+  return stk_sqlite_has_table (db, "day_closes", out_closes, error);
 }
 
 StkDayReport *
@@ -363,13 +368,16 @@ stk_sqlite_day_report (sqlite3  *db,
                        GError  **error)
 {
   g_autoptr(StkDayReport) report = stk_day_report_new ();
-  gboolean closes = has_day_closes (db);
+  gboolean closes;
   gboolean taxed;
   CloseMark prev;
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (db != NULL, NULL);
+
+  if (!has_day_closes (db, &closes, error))
+    return NULL;
   g_return_val_if_fail (close_id >= 0, NULL);
 
   if (close_id == 0)
@@ -430,7 +438,8 @@ stk_sqlite_day_report (sqlite3  *db,
       return NULL;
     }
 
-  taxed = stk_sqlite_has_tax (db);
+  if (!stk_sqlite_has_tax (db, &taxed, error))
+    return NULL;
   stmt = stk_db_stmt (db,
                       taxed ? "SELECT payment, sales, sales_cents, voids, voids_cents, returns,"
                               "  returns_cents, sales_tax_cents, voids_tax_cents,"
@@ -485,12 +494,15 @@ stk_sqlite_day_close_between (sqlite3  *db,
                               GError  **error)
 {
   sqlite3_stmt *stmt;
+  gboolean closes;
   int rc;
 
   g_return_val_if_fail (out_id != NULL, FALSE);
 
   *out_id = 0;
-  if (!has_day_closes (db))
+  if (!has_day_closes (db, &closes, error))
+    return FALSE;
+  if (!closes)
     return TRUE;
   stmt = stk_db_stmt (db,
                       "SELECT id FROM day_closes WHERE closed_at >= ?1 AND closed_at < ?2"
@@ -519,11 +531,14 @@ stk_sqlite_day_closes (sqlite3  *db,
 {
   g_autoptr(GArray) closes = g_array_new (FALSE, TRUE, sizeof (StkDayCloseSummary));
   sqlite3_stmt *stmt;
+  gboolean has_closes;
   int rc;
 
   g_return_val_if_fail (db != NULL, NULL);
 
-  if (!has_day_closes (db))
+  if (!has_day_closes (db, &has_closes, error))
+    return NULL;
+  if (!has_closes)
     return g_steal_pointer (&closes);
   stmt = stk_db_stmt (db,
                       "SELECT c.id, c.closed_at, c.expected_cash_cents, c.counted_cash_cents,"

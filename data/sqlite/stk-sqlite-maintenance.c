@@ -88,17 +88,26 @@ stk_sqlite_apply_restore (StkOp    *op,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK || !wal)
     {
+      /* The copy is committed by now: never "Cannot restore". */
       if (rc != SQLITE_OK)
-        stk_db_set_error (error, db, sqlite3_extended_errcode (db), what);
+        stk_db_set_error (error, db, sqlite3_extended_errcode (db), name);
       else
-        g_set_error (error, STK_ERROR, STK_ERROR_IO,
-                     _("The backup was restored, but the inventory could not be switched back "
-                       "to write-ahead logging."));
+        g_set_error_literal (error, STK_ERROR, STK_ERROR_IO, "");
+      g_prefix_error (error, "%s%s",
+                      _("The backup was restored, but the inventory could not be switched back "
+                        "to write-ahead logging."),
+                      rc != SQLITE_OK ? " " : "");
       return FALSE;
     }
 
   /* An older backup is upgraded to this version's format. */
-  return stk_schema_migrate (db, STK_SCHEMA_VERSION, error);
+  if (!stk_schema_migrate (db, STK_SCHEMA_VERSION, error))
+    {
+      g_prefix_error (error, "%s ", _("The backup was restored, but it could not be upgraded to "
+                                      "this version’s format."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -160,10 +160,17 @@ StkTaxReport *stk_sqlite_tax_report      (sqlite3                 *db,
                                           gint64                   to_us,
                                           GError                 **error);
 /* Whether @db has table @name (an inventory older than it has not); whether it records
- * tax (format 9: tax_rates and the tax columns). */
+ * tax (format 9: tax_rates and the tax columns). FALSE with @error when the schema
+ * cannot be read: never taken for an older inventory (a read would give a wrong answer;
+ * in a write, the I/O error has rolled the writer's transaction back and nothing may go
+ * on). */
 gboolean  stk_sqlite_has_table           (sqlite3                 *db,
-                                          const char              *name);
-gboolean  stk_sqlite_has_tax             (sqlite3                 *db);
+                                          const char              *name,
+                                          gboolean                *out_exists,
+                                          GError                 **error);
+gboolean  stk_sqlite_has_tax             (sqlite3                 *db,
+                                          gboolean                *out_taxed,
+                                          GError                 **error);
 /* Fills @info's tax_rate_bp and tax_included: what a sale of it would record now
  * (nothing before format 9). On failure @info is cleared. */
 gboolean  stk_sqlite_item_fill_tax       (sqlite3                 *db,

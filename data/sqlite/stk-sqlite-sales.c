@@ -218,9 +218,15 @@ stk_sqlite_item_fill_tax (sqlite3      *db,
 {
   g_autofree char *tax_name = NULL;
   StkTaxRounding rounding;
+  gboolean taxed;
   gint64 price;
 
-  if (!stk_sqlite_has_table (db, "tax_rates"))
+  if (!stk_sqlite_has_tax (db, &taxed, error))
+    {
+      stk_item_info_clear (info);
+      return FALSE;
+    }
+  if (!taxed)
     return TRUE;
   if (!stk_sqlite_item_tax (db, info->id, &price, &info->tax_rate_bp, &tax_name, error) ||
       !stk_sqlite_tax_rules (db, &info->tax_included, &rounding, error))
@@ -780,20 +786,27 @@ stk_sqlite_apply_barcodes (StkOp    *op,
 /* ---- reads ---- */
 
 gboolean
-stk_sqlite_has_table (sqlite3    *db,
-                      const char *name)
+stk_sqlite_has_table (sqlite3     *db,
+                      const char  *name,
+                      gboolean    *out_exists,
+                      GError     **error)
 {
   sqlite3_stmt *stmt = stk_db_stmt (db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-                                    NULL);
-  gboolean has;
+                                    error);
+  int rc;
 
+  *out_exists = FALSE;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  has = sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Database error"));
   sqlite3_reset (stmt);
-  return has;
+  *out_exists = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
+
 
 gboolean
 stk_sqlite_item_by_scan (sqlite3      *db,
@@ -806,13 +819,16 @@ stk_sqlite_item_by_scan (sqlite3      *db,
   sqlite3_stmt *stmt;
   gint64 item_id = 0;
   gint64 pack = 1;
+  gboolean has_barcodes;
   int rc = SQLITE_DONE;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (stk_sqlite_has_table (db, "barcodes"))
+  if (!stk_sqlite_has_table (db, "barcodes", &has_barcodes, error))
+    return FALSE;
+  if (has_barcodes)
     {
       stmt = stk_db_stmt (db, "SELECT item_id, pack FROM barcodes WHERE key = stk_barcode_key (?1)",
                           error);
@@ -855,12 +871,15 @@ stk_sqlite_item_barcodes (sqlite3  *db,
 {
   g_autoptr(GArray) barcodes = g_array_new (FALSE, TRUE, sizeof (StkBarcode));
   sqlite3_stmt *stmt;
+  gboolean has_barcodes;
   int rc;
 
   g_return_val_if_fail (db != NULL, NULL);
 
   g_array_set_clear_func (barcodes, (GDestroyNotify) stk_barcode_clear);
-  if (!stk_sqlite_has_table (db, "barcodes"))
+  if (!stk_sqlite_has_table (db, "barcodes", &has_barcodes, error))
+    return NULL;
+  if (!has_barcodes)
     return g_steal_pointer (&barcodes);
   stmt = stk_db_stmt (db, "SELECT code, pack FROM barcodes WHERE item_id = ?1 ORDER BY code",
                       error);
@@ -885,15 +904,18 @@ stk_sqlite_read_sale (sqlite3  *db,
                       GError  **error)
 {
   g_autoptr(StkSaleDetail) sale = stk_sale_detail_new ();
-  gboolean lines = stk_sqlite_has_table (db, "returns");
-  gboolean numbered = stk_sqlite_has_table (db, "receipt_numbers");
-  gboolean taxed = stk_sqlite_has_table (db, "tax_rates");
+  gboolean lines, numbered, taxed;
   sqlite3_stmt *stmt;
   gint64 sale_id = 0;
   char id_text[24];
   int rc;
 
   g_return_val_if_fail (db != NULL, NULL);
+
+  if (!stk_sqlite_has_table (db, "returns", &lines, error) ||
+      !stk_sqlite_has_table (db, "receipt_numbers", &numbered, error) ||
+      !stk_sqlite_has_tax (db, &taxed, error))
+    return NULL;
 
   /* Any line's id finds its sale. */
   stmt = stk_db_stmt (db,
@@ -1096,7 +1118,9 @@ stk_sqlite_shop_settings (sqlite3          *db,
 }
 
 gboolean
-stk_sqlite_has_tax (sqlite3 *db)
+stk_sqlite_has_tax (sqlite3   *db,
+                    gboolean  *out_taxed,
+                    GError   **error)
 {
-  return stk_sqlite_has_table (db, "tax_rates");
+  return stk_sqlite_has_table (db, "tax_rates", out_taxed, error);
 }

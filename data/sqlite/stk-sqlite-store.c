@@ -38,6 +38,7 @@ stk_sqlite_read_stats (StkEngineConn  *conn,
   sqlite3 *db = DB (conn);
   g_autofree char *wal = NULL;
   gint64 version = 0;
+  gboolean has_key = FALSE;
   gboolean ok;
 
   g_return_val_if_fail (db != NULL, FALSE);
@@ -64,7 +65,8 @@ stk_sqlite_read_stats (StkEngineConn  *conn,
        stk_db_query_int64 (db, "SELECT coalesce (max (sold_at), 0) FROM sales",
                            &stats->last_sale_us, error) &&
        stk_db_query_int64 (db, "SELECT count(*) FROM applied_ops", &stats->applied_ops, error) &&
-       (!stk_code_db_has_key (db) ||
+       stk_code_db_has_key (db, &has_key, error) &&
+       (!has_key ||
         stk_db_query_int64 (db, "SELECT count(*) FROM items WHERE instr (code_key, char (1)) > 0",
                             &stats->codes_kept_apart, error)) &&
        stk_db_query_int64 (db, "SELECT stk_sum (on_hand) FROM items", &stats->total_on_hand, error) &&
@@ -396,9 +398,11 @@ stk_sqlite_codes_kept_apart (StkEngineConn  *conn,
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   sqlite3 *db = DB (conn);
-  gboolean ok = TRUE;
+  gboolean has_key = FALSE;
+  gboolean ok;
 
-  if (stk_code_db_has_key (db))
+  ok = stk_code_db_has_key (db, &has_key, error);
+  if (ok && has_key)
     ok = collect_rows (db,
                        "SELECT k.code, k.id, coalesce (o.code, '?') FROM items k"
                        " LEFT JOIN items o"

@@ -220,11 +220,14 @@ stk_sqlite_tax_rates (sqlite3  *db,
 {
   g_autoptr(GPtrArray) rates = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_tax_rate_free);
   sqlite3_stmt *stmt;
+  gboolean taxed;
   int rc;
 
   g_return_val_if_fail (db != NULL, NULL);
 
-  if (!stk_sqlite_has_tax (db))
+  if (!stk_sqlite_has_tax (db, &taxed, error))
+    return NULL;
+  if (!taxed)
     return g_steal_pointer (&rates);
   stmt = stk_db_stmt (db,
                       "SELECT t.id, t.name, t.rate_bp,"
@@ -259,10 +262,13 @@ stk_sqlite_item_tax_rate (sqlite3  *db,
                           GError  **error)
 {
   sqlite3_stmt *stmt;
+  gboolean taxed;
   int rc;
 
   *out_rate_id = 0;
-  if (!stk_sqlite_has_tax (db))
+  if (!stk_sqlite_has_tax (db, &taxed, error))
+    return FALSE;
+  if (!taxed)
     return TRUE;
   stmt = stk_db_stmt (db, "SELECT coalesce (tax_rate_id, 0) FROM items WHERE id = ?1", error);
   if (stmt == NULL)
@@ -319,14 +325,18 @@ stk_sqlite_tax_report (sqlite3  *db,
 {
   g_autoptr(StkTaxReport) report = NULL;
   sqlite3_stmt *stmt;
+  gboolean taxed, returns;
   int rc;
 
   g_return_val_if_fail (db != NULL, NULL);
 
+  if (!stk_sqlite_has_tax (db, &taxed, error) ||
+      !stk_sqlite_has_table (db, "returns", &returns, error))
+    return NULL;
   report = stk_tax_report_new (from_us, to_us);
   stmt = stk_db_stmt (db,
-                      stk_sqlite_has_tax (db) ? TAX_REPORT_SQL
-                      : stk_sqlite_has_table (db, "returns") ? TAX_REPORT_UNTAXED_SQL
+                      taxed ? TAX_REPORT_SQL
+                      : returns ? TAX_REPORT_UNTAXED_SQL
                       : TAX_REPORT_OLDEST_SQL,
                       error);
   if (stmt == NULL)

@@ -34,7 +34,7 @@ format_total (const GValue *value)
 static char *
 format_datetime (const GValue *value)
 {
-  return stk_format_datetime (g_value_get_int64 (value));
+  return stk_format_datetime_short (g_value_get_int64 (value));
 }
 
 static char *

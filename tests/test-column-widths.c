@@ -137,6 +137,21 @@ laid_out (GtkColumnView *view,
   return TRUE;
 }
 
+static gint64
+frame_count (GtkWidget *widget)
+{
+  return gdk_frame_clock_get_frame_counter (gtk_widget_get_frame_clock (widget));
+}
+
+static void
+next_frame (GtkWidget *widget)
+{
+  gint64 frame = frame_count (widget);
+
+  gtk_widget_queue_resize (widget);
+  cr_assert (WAIT_UNTIL (frame_count (widget) > frame), "no frame was drawn");
+}
+
 /* The visible list's column view, once it is laid out with its rows. */
 static GtkColumnView *
 visible_columns (GtkWidget *window)
@@ -147,17 +162,12 @@ visible_columns (GtkWidget *window)
   cr_assert (WAIT_UNTIL ((view = GTK_COLUMN_VIEW (find_widget (window, GTK_TYPE_COLUMN_VIEW)))
                          != NULL), "no list is showing");
   columns = gtk_column_view_get_columns (view);
-  cr_assert (WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))) > 0
-                         && laid_out (view, g_list_model_get_n_items (columns))),
+  cr_assert (WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view)))
+                         > 0 && laid_out (view, g_list_model_get_n_items (columns))),
              "the list was not laid out with its rows");
-  /* Let the rows' widths settle: a few frames after the rows came. */
+  /* The rows measured: a few frames drawn after the rows came (each one asked for). */
   for (int i = 0; i < 3; i++)
-    {
-      gint64 frame = gdk_frame_clock_get_frame_counter (gtk_widget_get_frame_clock (GTK_WIDGET (view)));
-
-      cr_assert (WAIT_UNTIL (gdk_frame_clock_get_frame_counter (gtk_widget_get_frame_clock (GTK_WIDGET (view)))
-                             > frame));
-    }
+    next_frame (GTK_WIDGET (view));
   return view;
 }
 

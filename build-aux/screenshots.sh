@@ -6,8 +6,9 @@
 #   build-aux/screenshots.sh [BUILD_DIR [OUT_DIR]]
 # In light and dark (ADW_DEBUG_COLOR_SCHEME, read by libadwaita's style manager), in
 # English and Italian (the build tree's catalogs; the it_IT.UTF-8 locale compiled by the
-# i18n tests into BUILD_DIR/tests/locales): the items view, the narrow window with the
-# view switcher at the bottom, the in-use question over its window, the welcome page.
+# i18n tests into BUILD_DIR/tests/locales): the items view (also at 800 px), the narrow
+# window with the view switcher at the bottom, the in-use question over its window, the
+# welcome page, the result of Verify… over its window.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +22,8 @@ mkdir -p "$out"
 "$exe" --database "$work/shop.db" generate --skus 40 --sales 400 --seed 7 >/dev/null
 
 # One X server, window manager and session bus per shot; $1 = file name, $2 = scheme
-# (default|prefer-dark), $3 = language (en|it), $4 = what (items|narrow|in-use|welcome|sell).
+# (default|prefer-dark), $3 = language (en|it), $4 = what (items|items800|narrow|in-use|
+# welcome|sell|verify).
 shot () {
   local name="$1" scheme="$2" lang="$3" what="$4"
   local envs=(GSETTINGS_BACKEND=memory GSK_RENDERER=cairo NO_AT_BRIDGE=1
@@ -40,6 +42,12 @@ sleep 1
 env ${envs[*]} "$exe" --database "$db" >/dev/null 2>&1 &
 first=\$!
 sleep 4
+if [ "$what" = items800 ]; then
+  # 800 px wide: Description takes what the other columns leave.
+  wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
+  xdotool windowsize \$wid 800 600
+  sleep 2
+fi
 if [ "$what" = narrow ]; then
   wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
   xdotool windowsize \$wid 400 640
@@ -63,6 +71,15 @@ KT-000005
 '; done
   sleep 2
 fi
+if [ "$what" = verify ]; then
+  # Verify… from the main menu (F10, the sixth entry): its result over the window.
+  wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
+  xdotool windowactivate --sync \$wid
+  xdotool key F10
+  sleep 1
+  xdotool key Down Down Down Down Down Return
+  sleep 6
+fi
 if [ "$what" = in-use ]; then
   env ${envs[*]} "$exe" --database "$db" >/dev/null 2>&1 &
   sleep 4
@@ -80,6 +97,8 @@ shot main-window.png         default     en items
 shot main-window-dark.png    prefer-dark en items
 shot main-window-it.png      default     it items
 shot main-window-it-dark.png prefer-dark it items
+shot items-view.png          default     en items800
+shot items-view-it-dark.png  prefer-dark it items800
 shot narrow.png              default     en narrow
 shot narrow-dark.png         prefer-dark it narrow
 shot lock-dialog.png         default     en in-use
@@ -87,3 +106,5 @@ shot lock-dialog-dark-it.png prefer-dark it in-use
 shot empty-state.png         default     en welcome
 shot empty-state-dark-it.png prefer-dark it welcome
 shot sell.png                default     en sell
+shot result-dialog.png       default     en verify
+shot result-dialog-dark-it.png prefer-dark it verify

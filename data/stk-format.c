@@ -366,6 +366,20 @@ stk_format_datetime (gint64 us)
   return format_local (us, fmt);
 }
 
+char *
+stk_format_datetime_short (gint64 us)
+{
+  const char *t_fmt = nl_langinfo (T_FMT);
+  const char *am = nl_langinfo (AM_STR);
+  gboolean twelve = am != NULL && am[0] != '\0' && t_fmt != NULL &&
+                    (strstr (t_fmt, "%r") != NULL || strstr (t_fmt, "%I") != NULL ||
+                     strstr (t_fmt, "%l") != NULL);
+  g_autofree char *date = date_format ();
+  g_autofree char *fmt = g_strconcat (date, twelve ? " %I:%M %p" : " %H:%M", NULL);
+
+  return format_local (us, fmt);
+}
+
 /* ---- parsing ---------------------------------------------------------------- */
 
 static gboolean

@@ -27,6 +27,10 @@ char     *stk_format_get_currency_symbol (void);
  * @us is microseconds since the epoch, shown in local time. */
 char     *stk_format_date         (gint64        us);
 char     *stk_format_datetime     (gint64        us);
+/* The same to the minute, for a list's column: the locale's date with a four-digit year
+ * and the time as "14:05" (or "02:05 PM" where the locale keeps a 12-hour clock), never
+ * the locale's long time ("14时05分00秒" in zh_CN). */
+char     *stk_format_datetime_short (gint64      us);
 /* Parses a price typed by the user in their locale ("1.234,5" in it_IT, "1,234.50"
  * in en_US; also the plain "1234.50" form) into cents, exactly — never via a float.
  * At most two decimals; no negative values. FALSE with STK_ERROR_INVALID_DATA and a

@@ -510,6 +510,102 @@ Test (cov_ui, result_dialog_lists_the_lines_and_counts_the_rest)
   cr_assert (gtk_widget_has_css_class (child (ok, STK_TYPE_RESULT_DIALOG, "icon"), "success"));
 }
 
+/* Issue 16: both are libadwaita windows over their window: modal, transient for it, a
+ * header bar with the title and no window buttons, a default button with the focus, and
+ * Escape closes the result (the progress dialog's Escape is the test above). */
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_type (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_escape_closing (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *trigger =
+            gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+          g_autofree char *action =
+            gtk_shortcut_action_to_string (gtk_shortcut_get_action (shortcut));
+
+          if (g_str_equal (trigger, "Escape") && g_str_equal (action, "action(window.close)"))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+assert_adw_dialog (GtkWindow  *dialog,
+                   GtkWindow  *parent,
+                   const char *title,
+                   GtkWidget  *default_button)
+{
+  AdwHeaderBar *bar = ADW_HEADER_BAR (find_type (GTK_WIDGET (dialog), ADW_TYPE_HEADER_BAR));
+  AdwWindowTitle *window_title;
+
+  cr_assert (ADW_IS_WINDOW (dialog));
+  cr_assert (gtk_window_get_modal (dialog));
+  cr_assert_eq (gtk_window_get_transient_for (dialog), parent);
+  cr_assert_str_eq (gtk_window_get_title (dialog), title);
+  cr_assert_not_null (bar, "no header bar");
+  cr_assert_not (adw_header_bar_get_show_end_title_buttons (bar));
+  cr_assert_not (adw_header_bar_get_show_start_title_buttons (bar));
+  window_title = ADW_WINDOW_TITLE (adw_header_bar_get_title_widget (bar));
+  cr_assert_str_eq (adw_window_title_get_title (window_title), title);
+  cr_assert_eq (gtk_window_get_default_widget (dialog), default_button);
+  cr_assert_eq (gtk_window_get_focus (dialog), default_button);
+}
+
+Test (cov_ui, result_and_progress_dialogs_open_over_their_window)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+  StkResultDialog *result;
+  StkProgressDialog *progress;
+
+  gtk_window_present (parent);
+  progress = stk_progress_dialog_new (parent, "Import", "Importing items", cancellable);
+  gtk_window_present (GTK_WINDOW (progress));
+  assert_adw_dialog (GTK_WINDOW (progress), parent, "Import",
+                     child (progress, STK_TYPE_PROGRESS_DIALOG, "cancel_button"));
+  stk_progress_dialog_finish (progress);
+
+  result = stk_result_dialog_show (parent, STK_RESULT_OK, "Verify", "Sound", "No problems.",
+                                   NULL, 0);
+  g_object_ref (result);
+  assert_adw_dialog (GTK_WINDOW (result), parent, "Verify",
+                     child (result, STK_TYPE_RESULT_DIALOG, "close_button"));
+  cr_assert (gtk_widget_get_visible (GTK_WIDGET (result)));
+  cr_assert (WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (result))));
+  /* Escape is bound to window.close in the dialog's shortcuts; that action closes it. */
+  cr_assert (has_escape_closing (GTK_WIDGET (result)), "Escape does not close the dialog");
+  cr_assert (gtk_widget_activate_action (GTK_WIDGET (result), "window.close", NULL));
+  cr_assert (WAIT_UNTIL (!is_toplevel (result)), "the result dialog stayed");
+  g_object_unref (result);
+  gtk_window_destroy (parent);
+}
+
 /* --- the sale and movement dialogs' field errors --------------------------------------- */
 
 static StkStore *

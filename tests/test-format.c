@@ -182,6 +182,23 @@ Test (format, dates_follow_locale_and_zone)
               "24/11/2026");
 }
 
+/* Issue 16: a list's dates and times are short in every locale, four-digit years kept. */
+Test (format, short_datetimes_for_lists)
+{
+  gint64 t = sample_time ();
+
+  use_locale ("it_IT.UTF-8");
+  assert_str (stk_format_datetime_short (t), "23/11/2026 10:15");
+  use_locale ("en_US.UTF-8");
+  assert_str (stk_format_datetime_short (t), "11/23/2026 10:15 AM");
+  assert_str (stk_format_datetime_short (t + (gint64) 4 * 3600 * G_USEC_PER_SEC),
+              "11/23/2026 02:15 PM");
+  use_locale ("zh_CN.UTF-8");
+  assert_str (stk_format_datetime_short (t), "2026年11月23日 10:15");
+  cr_assert_not_null (setlocale (LC_ALL, "C.UTF-8"));
+  assert_str (stk_format_datetime_short (t), "11/23/2026 10:15");
+}
+
 Test (format, dates_before_1970_round_down)
 {
   use_locale ("en_US.UTF-8");

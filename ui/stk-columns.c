@@ -34,7 +34,7 @@ format_total (const GValue *value)
 static char *
 format_datetime (const GValue *value)
 {
-  return stk_format_datetime (g_value_get_int64 (value));
+  return stk_format_datetime_short (g_value_get_int64 (value));
 }
 
 static char *
@@ -103,7 +103,9 @@ static const StkColumn item_columns[] = {
   { N_("Description"), "description", "description", TRUE, FALSE, NULL, NULL },
   { N_("On Hand"), "on-hand", "on-hand", FALSE, TRUE, format_count, &low_stock },
   { N_("Price"), "unit-price-cents", "unit-price-cents", FALSE, TRUE, format_money, NULL },
-  { N_("Reorder Level"), "reorder-level", "reorder-level", FALSE, TRUE, format_count, NULL },
+  /* Translators: a column title over small numbers; the line break keeps the column
+   * narrow (GTK cannot wrap a column title), so that Description gets the width. */
+  { N_("Reorder\nLevel"), "reorder-level", "reorder-level", FALSE, TRUE, format_count, NULL },
   { N_("Last Change"), "updated-at", "updated-at", FALSE, FALSE, format_datetime, NULL },
 };
 

@@ -185,7 +185,7 @@ stk_sale_child_format (StkSaleChild *self,
     return self->kind == STK_SALE_CHILD_RETURN ? format_refund (self->total_cents)
                                                : stk_format_currency (self->total_cents);
   if (g_str_equal (property, "sold-at") && self->at_us != 0)
-    return stk_format_datetime (self->at_us);
+    return stk_format_datetime_short (self->at_us);
   if (g_str_equal (property, "status"))
     return g_strdup (self->status != NULL ? self->status : "");
   return g_strdup ("");

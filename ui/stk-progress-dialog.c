@@ -3,6 +3,7 @@
 
 #include "stk-progress-dialog.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "stk-a11y.h"
@@ -11,20 +12,20 @@
 
 struct _StkProgressDialog
 {
-  GtkWindow       parent_instance;
+  AdwWindow       parent_instance;
 
   GCancellable   *cancellable;
   guint           pulse_id;
   gboolean        finished;
 
-  GtkLabel       *title_label;
+  AdwWindowTitle *window_title;
   GtkLabel       *heading_label;
   GtkProgressBar *progress_bar;
   GtkLabel       *detail_label;
   GtkButton      *cancel_button;
 };
 
-G_DEFINE_FINAL_TYPE (StkProgressDialog, stk_progress_dialog, GTK_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (StkProgressDialog, stk_progress_dialog, ADW_TYPE_WINDOW)
 
 static void
 stk_progress_dialog_stop_pulse (StkProgressDialog *self)
@@ -84,9 +85,13 @@ stk_progress_dialog_class_init (StkProgressDialogClass *klass)
   object_class->dispose = stk_progress_dialog_dispose;
   window_class->close_request = stk_progress_dialog_close_request;
 
+  /* Shown before any window (tests, the command line's flows): libadwaita's types and
+   * style first. */
+  adw_init ();
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ui/stk-progress-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, title_label);
+  gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, heading_label);
   gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StkProgressDialog, detail_label);
@@ -119,9 +124,12 @@ stk_progress_dialog_new (GtkWindow    *parent,
                        NULL);
 
   self->cancellable = g_object_ref (cancellable);
-  gtk_label_set_text (self->title_label, title);
+  adw_window_title_set_title (self->window_title, title);
   gtk_label_set_text (self->heading_label, heading);
   gtk_label_set_text (self->detail_label, _("Starting…"));
+  /* Cancel is the only answer: Enter and Escape both reach it. */
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->cancel_button));
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->cancel_button));
   return self;
 }
 

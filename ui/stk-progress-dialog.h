@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  * calls stk_progress_dialog_finish(). */
 
 #define STK_TYPE_PROGRESS_DIALOG (stk_progress_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (StkProgressDialog, stk_progress_dialog, STK, PROGRESS_DIALOG, GtkWindow)
+G_DECLARE_FINAL_TYPE (StkProgressDialog, stk_progress_dialog, STK, PROGRESS_DIALOG, AdwWindow)
 
 StkProgressDialog *stk_progress_dialog_new          (GtkWindow         *parent,
                                                      const char        *title,

@@ -3,6 +3,7 @@
 
 #include "stk-result-dialog.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "stk-a11y.h"
@@ -10,18 +11,18 @@
 
 struct _StkResultDialog
 {
-  GtkWindow    parent_instance;
+  AdwWindow       parent_instance;
 
-  GtkLabel    *title_label;
-  GtkImage    *icon;
-  GtkLabel    *heading_label;
-  GtkLabel    *body_label;
-  GtkWidget   *lines_scroller;
-  GtkListBox  *lines_list;
-  GtkButton   *close_button;
+  AdwWindowTitle *window_title;
+  GtkImage       *icon;
+  GtkLabel       *heading_label;
+  GtkLabel       *body_label;
+  GtkWidget      *lines_scroller;
+  GtkListBox     *lines_list;
+  GtkButton      *close_button;
 };
 
-G_DEFINE_FINAL_TYPE (StkResultDialog, stk_result_dialog, GTK_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (StkResultDialog, stk_result_dialog, ADW_TYPE_WINDOW)
 
 static void
 stk_result_dialog_dispose (GObject *object)
@@ -39,9 +40,13 @@ stk_result_dialog_class_init (StkResultDialogClass *klass)
 
   object_class->dispose = stk_result_dialog_dispose;
 
+  /* Shown before any window (tests, the command line's flows): libadwaita's types and
+   * style first. */
+  adw_init ();
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ui/stk-result-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, title_label);
+  gtk_widget_class_bind_template_child (widget_class, StkResultDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, StkResultDialog, icon);
   gtk_widget_class_bind_template_child (widget_class, StkResultDialog, heading_label);
   gtk_widget_class_bind_template_child (widget_class, StkResultDialog, body_label);
@@ -99,7 +104,7 @@ stk_result_dialog_show (GtkWindow     *parent,
                        "title", title,
                        NULL);
 
-  gtk_label_set_text (self->title_label, title);
+  adw_window_title_set_title (self->window_title, title);
   gtk_image_set_from_icon_name (self->icon, icons[kind]);
   gtk_widget_add_css_class (GTK_WIDGET (self->icon),
                             kind == STK_RESULT_OK ? "success" : kind == STK_RESULT_WARNING ? "warning" : "error");

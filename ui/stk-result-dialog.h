@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,7 @@ typedef enum
 } StkResultKind;
 
 #define STK_TYPE_RESULT_DIALOG (stk_result_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (StkResultDialog, stk_result_dialog, STK, RESULT_DIALOG, GtkWindow)
+G_DECLARE_FINAL_TYPE (StkResultDialog, stk_result_dialog, STK, RESULT_DIALOG, AdwWindow)
 
 /* Shows the dialog, modal to @parent. @lines may be NULL; @more is how many further
  * lines exist beyond those shown ("…and N more"). */

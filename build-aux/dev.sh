@@ -37,6 +37,7 @@ packages=(
   python3
   locales libc-bin
   flatpak flatpak-builder elfutils debootstrap python3-pyatspi gir1.2-atspi-2.0 xdotool
+  fonts-wqy-microhei
 )
 
 apt_wait="${STK_APT_WAIT:-600}"

@@ -24,8 +24,10 @@ struct _StkRangeBar
   gboolean       syncing;     /* the fields are being set from a preset */
 
   /* Template widgets */
+  GtkWidget     *box;
   GtkRevealer   *item_revealer;
   GtkLabel      *item_label;
+  GtkButton     *show_all_button;
   GtkDropDown   *preset_dropdown;
   GtkEntry      *from_entry;
   GtkEntry      *to_entry;
@@ -355,8 +357,10 @@ stk_range_bar_class_init (StkRangeBarClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ui/stk-range-bar.ui");
+  gtk_widget_class_bind_template_child (widget_class, StkRangeBar, box);
   gtk_widget_class_bind_template_child (widget_class, StkRangeBar, item_revealer);
   gtk_widget_class_bind_template_child (widget_class, StkRangeBar, item_label);
+  gtk_widget_class_bind_template_child (widget_class, StkRangeBar, show_all_button);
   gtk_widget_class_bind_template_child (widget_class, StkRangeBar, preset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StkRangeBar, from_entry);
   gtk_widget_class_bind_template_child (widget_class, StkRangeBar, to_entry);

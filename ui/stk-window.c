@@ -102,8 +102,6 @@ struct _StkWindow
   StkTableView         *items_view;
   StkTableView         *sales_view;
   StkTableView         *moves_view;
-  StkRangeBar          *sales_range;   /* the dates of the Sales list */
-  StkRangeBar          *moves_range;   /* … of Stock Moves, and the item it shows */
   StkReportsView       *reports_view;
   StkSaleDetailsDialog *sale_details;  /* the one open (until hidden or destroyed) */
   StkCloseDayDialog    *close_day;     /* the one open (until hidden or destroyed) */
@@ -127,6 +125,8 @@ struct _StkWindow
   GtkBox               *items_box;
   GtkBox               *sales_box;
   GtkBox               *moves_box;
+  StkRangeBar          *sales_range;   /* the dates of the Sales list */
+  StkRangeBar          *moves_range;   /* … of Stock Moves, and the item it shows */
   GtkBox               *reports_box;
   GtkBox               *sell_box;
   GtkLabel             *empty_path_label;
@@ -1589,11 +1589,7 @@ stk_window_add_views (StkWindow *self)
   gtk_box_prepend (self->items_box, GTK_WIDGET (self->items_view));
   gtk_box_prepend (self->sales_box, GTK_WIDGET (self->sales_view));
   gtk_box_prepend (self->moves_box, GTK_WIDGET (self->moves_view));
-  /* Each list's dates above it (and Stock Moves' item). */
-  self->sales_range = STK_RANGE_BAR (stk_range_bar_new ());
-  self->moves_range = STK_RANGE_BAR (stk_range_bar_new ());
-  gtk_box_prepend (self->sales_box, GTK_WIDGET (self->sales_range));
-  gtk_box_prepend (self->moves_box, GTK_WIDGET (self->moves_range));
+
   gtk_box_append (self->reports_box, GTK_WIDGET (self->reports_view));
   gtk_widget_set_vexpand (GTK_WIDGET (self->sell_view), TRUE);
   gtk_box_append (self->sell_box, GTK_WIDGET (self->sell_view));
@@ -1824,8 +1820,6 @@ stk_window_dispose (GObject *object)
   self->items_view = NULL;
   self->sales_view = NULL;
   self->moves_view = NULL;
-  self->sales_range = NULL;
-  self->moves_range = NULL;
   self->reports_view = NULL;
   self->sell_view = NULL;
 
@@ -1923,6 +1917,7 @@ stk_window_class_init (StkWindowClass *klass)
   /* libadwaita's styles and types, also where no AdwApplication runs (the tests). */
   adw_init ();
   g_type_ensure (STK_TYPE_NOTICE);
+  g_type_ensure (STK_TYPE_RANGE_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "ui/stk-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StkWindow, view_switcher);
@@ -1942,6 +1937,8 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkWindow, items_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, sales_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, moves_box);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, sales_range);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, moves_range);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, reports_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, sell_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, empty_path_label);

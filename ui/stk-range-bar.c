@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 
+#include "stk-a11y.h"
+
 /*
  * The dates are whole local days: From D is D's local midnight, To D the next day's
  * (exclusive), so "Today" is [midnight, next midnight) whatever the DST. The model then
@@ -383,6 +385,7 @@ stk_range_bar_init (StkRangeBar *self)
   const char *format = _("YYYY-MM-DD");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  stk_a11y_name_drop_down (self->preset_dropdown, _("Dates"));
   entries[0] = self->from_entry;
   entries[1] = self->to_entry;
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)

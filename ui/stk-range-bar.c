@@ -12,9 +12,10 @@
 /*
  * The dates are whole local days: From D is D's local midnight, To D the next day's
  * (exclusive), so "Today" is [midnight, next midnight) whatever the DST. The model then
- * reads the range in SQL (stk_table_model_set_range()). A date is applied as soon as
- * both fields hold a valid one (or nothing); a field left, or Enter, with something
- * that is not a date says so beside the fields — not while it is being typed.
+ * reads the range in SQL (stk_table_model_set_range()). A date is applied as soon as it
+ * is typed whole (the other field holding one too, or nothing); an emptied field, on
+ * Enter or when left; a field left, or Enter, with something that is not a date says
+ * so beside the fields — not while it is being typed.
  */
 
 struct _StkRangeBar
@@ -279,11 +280,16 @@ static void
 date_changed_cb (StkRangeBar *self,
                  GtkEditable *editable)
 {
+  g_autofree char *text = NULL;
+
   if (self->syncing)
     return;
   /* While a date is being typed: no complaint yet; one that is right now applies (and
-   * clears a complaint). */
-  apply_fields (self, FALSE);
+   * clears a complaint). A field emptied to type another date widens nothing yet: that
+   * waits for Enter or the field being left. */
+  text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+  if (*text != '\0')
+    apply_fields (self, FALSE);
 }
 
 static void

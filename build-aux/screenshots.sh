@@ -21,7 +21,8 @@ mkdir -p "$out"
 "$exe" --database "$work/shop.db" generate --skus 40 --sales 400 --seed 7 >/dev/null
 
 # One X server, window manager and session bus per shot; $1 = file name, $2 = scheme
-# (default|prefer-dark), $3 = language (en|it), $4 = what (items|narrow|in-use|welcome|sell).
+# (default|prefer-dark), $3 = language (en|it), $4 = what (items|narrow|in-use|welcome|sell|
+# history|dates).
 shot () {
   local name="$1" scheme="$2" lang="$3" what="$4"
   local envs=(GSETTINGS_BACKEND=memory GSK_RENDERER=cairo NO_AT_BRIDGE=1
@@ -63,6 +64,32 @@ KT-000005
 '; done
   sleep 2
 fi
+if [ "$what" = history ]; then
+  # An item's history: found from the search, Down into the list, Ctrl+H.
+  wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
+  xdotool windowactivate --sync \$wid
+  xdotool key alt+1 ctrl+f
+  xdotool type --delay 20 'PC-000006'
+  sleep 1
+  xdotool key Down ctrl+h
+  sleep 2
+fi
+if [ "$what" = dates ]; then
+  # The Sales list's last 7 days, chosen with the keyboard (the Dates mnemonic), then a
+  # From typed with a two-digit year: refused beside the field.
+  wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
+  xdotool windowactivate --sync \$wid
+  xdotool key alt+2
+  sleep 1
+  xdotool key $([ "$lang" = it ] && echo alt+e || echo alt+d)
+  sleep 1
+  xdotool key Down Down Return
+  sleep 1
+  xdotool key $([ "$lang" = it ] && echo alt+d || echo alt+f) ctrl+a
+  xdotool type --delay 20 '07/12/26'
+  xdotool key Return
+  sleep 2
+fi
 if [ "$what" = in-use ]; then
   env ${envs[*]} "$exe" --database "$db" >/dev/null 2>&1 &
   sleep 4
@@ -87,3 +114,8 @@ shot lock-dialog-dark-it.png prefer-dark it in-use
 shot empty-state.png         default     en welcome
 shot empty-state-dark-it.png prefer-dark it welcome
 shot sell.png                default     en sell
+shot history.png             default     en history
+shot history-dark.png        prefer-dark en history
+shot history-it.png          default     it history
+shot sales-dates.png         default     en dates
+shot sales-dates-it.png      default     it dates

@@ -150,7 +150,7 @@ Test (pager_filters, one_items_moves_newest_first_across_anchors)
   ids = fetch_all (query, &count);
   /* receive, line of sale 1, sale 3, its void, 200 sales, the count */
   cr_assert_eq (count, 205);
-  cr_assert_eq (count, count_sql ("SELECT count (*) FROM movements WHERE item_id = 2"));
+  cr_assert_eq ((gint64) count, count_sql ("SELECT count (*) FROM movements WHERE item_id = 2"));
   assert_ids_equal_sql (ids, "SELECT id FROM movements WHERE item_id = 2"
                              " ORDER BY moved_at DESC, id DESC");
 

@@ -167,6 +167,10 @@ assert_history_of (StkWindow  *window,
 
   cr_assert_str_eq (adw_view_stack_get_visible_child_name (stack), "moves");
   cr_assert_eq (stk_table_model_get_item_id (moves), item_id (code));
+  /* Newest recorded first: the order of the balances and of the index of the item's
+   * moves (item_id, id). */
+  cr_assert_str_eq (stk_table_model_get_sort_column (moves), "id");
+  cr_assert (stk_table_model_get_sort_descending (moves));
   cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (moves) && n_rows (moves) == expected),
              "%u moves listed, %" G_GINT64_FORMAT " expected", n_rows (moves), expected);
   for (guint i = 0; i < n_rows (moves); i++)
@@ -214,6 +218,7 @@ Test (history_ui, show_history_lists_the_items_moves_and_show_all_lists_every_mo
   /* Show All: the filter goes, every item's moves come back. */
   g_signal_emit_by_name (bar_child (bar, "show_all_button"), "clicked");
   cr_assert_eq (stk_table_model_get_item_id (moves), 0);
+  cr_assert_str_eq (stk_table_model_get_sort_column (moves), "moved-at");
   cr_assert (WAIT_UNTIL (!stk_table_model_get_loading (moves) && n_rows (moves) == all));
   cr_assert_not (gtk_revealer_get_reveal_child (bar_child (bar, "item_revealer")));
   cr_assert (WAIT_UNTIL (g_str_has_prefix (count_text (window), "6 stock moves")),

@@ -349,3 +349,47 @@ Test (pager_filters, the_range_is_an_index_range_on_the_time_column)
   assert_scan_is_index_range (STK_PAGER_SALES, "sales_firsts", "sold_at");
   assert_scan_is_index_range (STK_PAGER_MOVES, "movements_moved_at", "moved_at");
 }
+
+/* An item's history in record order (what the window shows): the index movements_item
+ * (item_id, id) gives the order, so no page sorts the item's moves. */
+Test (pager_filters, an_items_moves_in_record_order_need_no_sort)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(StkPagerQuery) query =
+    stk_pager_query_new_filtered (STK_PAGER_MOVES, "id", TRUE, NULL, 1, G_MININT64, G_MAXINT64,
+                                  &error);
+  g_autoptr(GArray) ids = NULL;
+  guint64 count;
+  guint planned = 0;
+
+  cr_assert_not_null (query, "%s", error ? error->message : "");
+  sqlite3_trace_v2 (ro, SQLITE_TRACE_STMT, trace_cb, sqls);
+  ids = fetch_all (query, &count);
+  sqlite3_trace_v2 (ro, 0, NULL, NULL);
+  /* receive, sale 1, its return, 200 sales */
+  cr_assert_eq (count, 203);
+  assert_ids_equal_sql (ids, "SELECT id FROM movements WHERE item_id = 1 ORDER BY id DESC");
+
+  for (guint i = 0; i < sqls->len; i++)
+    {
+      const char *sql = sqls->pdata[i];
+      g_autofree char *explain = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      if (!g_str_has_prefix (sql, "SELECT") || strstr (sql, "?9") == NULL)
+        continue;
+      explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+      cr_assert_eq (sqlite3_prepare_v2 (ro, explain, -1, &stmt, NULL), SQLITE_OK, "%s", sql);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *detail = (const char *) sqlite3_column_text (stmt, 3);
+
+          cr_assert_null (strstr (detail, "TEMP B-TREE"), "%s: %s", sql, detail);
+          cr_assert_null (strstr (detail, "SCAN m"), "%s: %s", sql, detail);
+        }
+      sqlite3_finalize (stmt);
+      planned++;
+    }
+  cr_assert_gt (planned, 2, "the scan and the pages");
+}

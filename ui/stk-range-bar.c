@@ -439,8 +439,24 @@ stk_range_bar_set_item (StkRangeBar *self,
       gtk_label_set_text (self->item_label, text);
     }
   gtk_revealer_set_reveal_child (self->item_revealer, self->item_id > 0);
-  if (self->model != NULL)
-    stk_table_model_set_item_id (self->model, self->item_id);
+  if (self->model == NULL)
+    return;
+  /* An item's history in the order its moves were recorded, newest first — the order
+   * of their balances, and that of the index movements_item (item_id, id): each page
+   * is an index seek, where the time order would sort all of the item's moves for each
+   * page (a quarter of a second for 200 000). Every item's moves: the time order again.
+   * The order changes while the list is not narrowed: the cheap one of the two. */
+  if (self->item_id > 0)
+    {
+      stk_table_model_set_sort (self->model, "id", TRUE);
+      stk_table_model_set_item_id (self->model, self->item_id);
+    }
+  else
+    {
+      stk_table_model_set_item_id (self->model, 0);
+      if (g_strcmp0 (stk_table_model_get_sort_column (self->model), "id") == 0)
+        stk_table_model_set_sort (self->model, NULL, FALSE);
+    }
 }
 
 void

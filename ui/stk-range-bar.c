@@ -476,11 +476,3 @@ stk_range_bar_get_preset (StkRangeBar *self)
 
   return gtk_drop_down_get_selected (self->preset_dropdown);
 }
-
-gboolean
-stk_range_bar_focus (StkRangeBar *self)
-{
-  g_return_val_if_fail (STK_IS_RANGE_BAR (self), FALSE);
-
-  return gtk_widget_grab_focus (GTK_WIDGET (self->preset_dropdown));
-}

@@ -35,8 +35,6 @@ void            stk_range_bar_set_item   (StkRangeBar    *self,
 void            stk_range_bar_set_preset (StkRangeBar    *self,
                                           StkRangePreset  preset);
 StkRangePreset  stk_range_bar_get_preset (StkRangeBar    *self);
-/* Into the dates: the first field of the bar. */
-gboolean        stk_range_bar_focus      (StkRangeBar    *self);
 
 /* The local day @text names, "YYYY-MM-DD" (four-digit year), as [start, end) in µs
  * since the epoch; FALSE when it is not one. */

@@ -23,7 +23,7 @@ mkdir -p "$out"
 
 # One X server, window manager and session bus per shot; $1 = file name, $2 = scheme
 # (default|prefer-dark), $3 = language (en|it), $4 = what (items|items800|narrow|in-use|
-# welcome|sell|verify).
+# welcome|sell|verify|history|dates).
 shot () {
   local name="$1" scheme="$2" lang="$3" what="$4"
   local envs=(GSETTINGS_BACKEND=memory GSK_RENDERER=cairo NO_AT_BRIDGE=1
@@ -80,6 +80,32 @@ if [ "$what" = verify ]; then
   xdotool key Down Down Down Down Down Return
   sleep 6
 fi
+if [ "$what" = history ]; then
+  # An item's history: found from the search, Down into the list, Ctrl+H.
+  wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
+  xdotool windowactivate --sync \$wid
+  xdotool key alt+1 ctrl+f
+  xdotool type --delay 20 'PC-000006'
+  sleep 1
+  xdotool key Down ctrl+h
+  sleep 2
+fi
+if [ "$what" = dates ]; then
+  # The Sales list's last 7 days, chosen with the keyboard (the Dates mnemonic), then a
+  # From typed with a two-digit year: refused beside the field.
+  wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
+  xdotool windowactivate --sync \$wid
+  xdotool key alt+2
+  sleep 1
+  xdotool key $([ "$lang" = it ] && echo alt+e || echo alt+d)
+  sleep 1
+  xdotool key Down Down Return
+  sleep 1
+  xdotool key $([ "$lang" = it ] && echo alt+d || echo alt+f) ctrl+a
+  xdotool type --delay 20 '07/12/26'
+  xdotool key Return
+  sleep 2
+fi
 if [ "$what" = in-use ]; then
   env ${envs[*]} "$exe" --database "$db" >/dev/null 2>&1 &
   sleep 4
@@ -108,3 +134,8 @@ shot empty-state-dark-it.png prefer-dark it welcome
 shot sell.png                default     en sell
 shot result-dialog.png       default     en verify
 shot result-dialog-dark-it.png prefer-dark it verify
+shot history.png             default     en history
+shot history-dark.png        prefer-dark en history
+shot history-it.png          default     it history
+shot sales-dates.png         default     en dates
+shot sales-dates-it.png      default     it dates

@@ -43,6 +43,8 @@ typedef struct
   char     *uid;              /* sales */
   char     *kind;             /* moves */
   char     *reason;           /* moves */
+  char     *receipt;          /* moves: the receipt number of its sale, void or return
+                               * ("123", "2026/123"), or "" */
   gint64    on_hand;          /* items */
   gint64    unit_price_cents; /* items, sales */
   gint64    reorder_level;    /* items */
@@ -84,6 +86,24 @@ const char    *stk_pager_query_get_sort_column (StkPagerQuery *query);
 gboolean       stk_pager_query_get_descending  (StkPagerQuery *query);
 /* The normalised search (trimmed), or NULL. */
 const char    *stk_pager_query_get_search      (StkPagerQuery *query);
+
+/* As stk_pager_query_new(), narrowed to the rows of one item (@item_id > 0; Stock
+ * Moves only) and to the rows whose time (sold-at, moved-at) is in [@from_us, @to_us)
+ * (G_MININT64 / G_MAXINT64: no bound; Sales and Stock Moves only) — in SQL, a range on
+ * the time column's index. An unsupported filter is an error (STK_ERROR_INVALID_DATA). */
+StkPagerQuery *stk_pager_query_new_filtered    (StkPagerKind   kind,
+                                                const char    *sort_column,
+                                                gboolean       descending,
+                                                const char    *search,
+                                                gint64         item_id,
+                                                gint64         from_us,
+                                                gint64         to_us,
+                                                GError       **error);
+/* 0 when not narrowed to an item. */
+gint64         stk_pager_query_get_item_id     (StkPagerQuery *query);
+void           stk_pager_query_get_range       (StkPagerQuery *query,
+                                                gint64        *from_us,
+                                                gint64        *to_us);
 
 /* Whether @base (an index) can order the searches of @query's kind and sort column. */
 gboolean       stk_pager_index_can_order       (StkPagerIndex *base,

@@ -142,6 +142,7 @@ Test (columns, every_cell_of_a_row_formats)
   StkPagerRow source = {
     .id = 7, .item_id = 3, .code = (char *) "BOLT-M6", .description = (char *) "Hex bolt",
     .uid = (char *) "u-1", .kind = (char *) "receive", .reason = (char *) "delivery",
+    .receipt = (char *) "2026/12",
     .on_hand = 2, .unit_price_cents = 1250, .reorder_level = 5, .updated_at = 1,
     .quantity = 4, .balance = 6, .at = 1, .archived = FALSE, .voided = TRUE,
   };

@@ -126,6 +126,8 @@ static const StkColumn move_columns[] = {
   { N_("Quantity"), "quantity", NULL, FALSE, TRUE, format_count, NULL },
   { N_("Balance"), "balance", NULL, FALSE, TRUE, format_count, NULL },
   { N_("Reason"), "reason", NULL, TRUE, FALSE, NULL, NULL },
+  /* Translators: the column of a stock move's receipt number (of its sale or return) */
+  { N_("Receipt"), "receipt", NULL, FALSE, TRUE, NULL, NULL },
 };
 
 static const StkColumns lists[] = {

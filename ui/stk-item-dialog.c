@@ -57,6 +57,7 @@ struct _StkItemDialog
   GtkSpinButton *reorder_spin;
   GtkEntry      *barcodes_entry;
   GtkLabel      *barcodes_error;
+  GtkWidget     *history_button;
   GtkLabel      *tax_label;
   GtkDropDown   *tax_dropdown;
   GtkStringList *tax_model;
@@ -581,6 +582,22 @@ stk_item_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (stk_item_dialog_parent_class)->dispose (object);
 }
 
+/* The item's history in the window: Stock Moves narrowed to it; the dialog closes. */
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  StkItemDialog *self = STK_ITEM_DIALOG (widget);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (!self->editing || parent == NULL)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (parent), "win.show-item-history", "(xs)",
+                              self->old.id, self->old.code);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 static void
 stk_item_dialog_class_init (StkItemDialogClass *klass)
 {
@@ -609,6 +626,8 @@ stk_item_dialog_class_init (StkItemDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, tax_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, tax_model);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, tax_error);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, history_button);
+  gtk_widget_class_install_action (widget_class, "dialog.history", NULL, history_action);
   gtk_widget_class_bind_template_callback (widget_class, barcodes_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, tax_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, code_changed_cb);
@@ -656,6 +675,7 @@ stk_item_dialog_new (GtkWindow         *parent,
       self->old.reorder_level = item->reorder_level;
 
       gtk_window_set_title (GTK_WINDOW (self), _("Edit Item"));
+      gtk_widget_set_visible (self->history_button, TRUE);
       gtk_button_set_label (save_button, _("_Save"));
       stk_a11y_name_mnemonic_button (save_button);
       gtk_editable_set_text (GTK_EDITABLE (self->code_entry), item->code);

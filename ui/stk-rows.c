@@ -536,6 +536,7 @@ struct _StkMoveRow
   char *code;
   char *kind;
   char *reason;
+  char *receipt;
   gint64 quantity;
   gint64 balance;
   gint64 moved_at;
@@ -553,6 +554,7 @@ enum {
   MOVE_ROW_PROP_QUANTITY,
   MOVE_ROW_PROP_BALANCE,
   MOVE_ROW_PROP_MOVED_AT,
+  MOVE_ROW_PROP_RECEIPT,
   MOVE_ROW_N_PROPS
 };
 
@@ -600,6 +602,10 @@ stk_move_row_get_property (GObject    *object,
       g_value_set_int64 (value, self->moved_at);
       break;
 
+    case MOVE_ROW_PROP_RECEIPT:
+      g_value_set_string (value, self->receipt);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -613,6 +619,7 @@ stk_move_row_finalize (GObject *object)
   g_free (self->code);
   g_free (self->kind);
   g_free (self->reason);
+  g_free (self->receipt);
 
   G_OBJECT_CLASS (stk_move_row_parent_class)->finalize (object);
 }
@@ -648,6 +655,9 @@ stk_move_row_class_init (StkMoveRowClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   move_properties[MOVE_ROW_PROP_MOVED_AT] =
     g_param_spec_int64 ("moved-at", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  move_properties[MOVE_ROW_PROP_RECEIPT] =
+    g_param_spec_string ("receipt", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, MOVE_ROW_N_PROPS, move_properties);
@@ -696,6 +706,14 @@ stk_move_row_get_reason (StkMoveRow *self)
   g_return_val_if_fail (STK_IS_MOVE_ROW (self), NULL);
 
   return self->reason;
+}
+
+const char *
+stk_move_row_get_receipt (StkMoveRow *self)
+{
+  g_return_val_if_fail (STK_IS_MOVE_ROW (self), NULL);
+
+  return self->receipt;
 }
 
 gint64
@@ -832,6 +850,8 @@ move_row_update (StkMoveRow        *self,
   UPDATE_INT (self, quantity, row->quantity, move_properties, MOVE_ROW_PROP_QUANTITY);
   UPDATE_INT (self, balance, row->balance, move_properties, MOVE_ROW_PROP_BALANCE);
   UPDATE_INT (self, moved_at, row->at, move_properties, MOVE_ROW_PROP_MOVED_AT);
+  UPDATE_STR (self, receipt, row->receipt != NULL ? row->receipt : "", move_properties,
+              MOVE_ROW_PROP_RECEIPT);
 }
 
 static void

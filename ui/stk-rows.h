@@ -55,8 +55,9 @@ gint64      stk_sale_row_get_returned_quantity (StkSaleRow *self);
 const char *stk_sale_row_get_item             (StkSaleRow *self);
 StkSaleStatus stk_sale_row_get_status         (StkSaleRow *self);
 
-/* Properties: "id", "item-id" gint64, "code", "kind", "reason" char*, "quantity",
- * "balance", "moved-at" (µs) gint64. */
+/* Properties: "id", "item-id" gint64, "code", "kind", "reason", "receipt" (of its
+ * sale, void or return; "" for none) char*, "quantity", "balance", "moved-at" (µs)
+ * gint64. */
 #define STK_TYPE_MOVE_ROW (stk_move_row_get_type ())
 G_DECLARE_FINAL_TYPE (StkMoveRow, stk_move_row, STK, MOVE_ROW, GObject)
 gint64      stk_move_row_get_id               (StkMoveRow *self);
@@ -66,6 +67,7 @@ const char *stk_move_row_get_kind             (StkMoveRow *self);
 gint64      stk_move_row_get_quantity         (StkMoveRow *self);
 gint64      stk_move_row_get_balance          (StkMoveRow *self);
 const char *stk_move_row_get_reason           (StkMoveRow *self);
+const char *stk_move_row_get_receipt          (StkMoveRow *self);
 gint64      stk_move_row_get_moved_at         (StkMoveRow *self);
 
 G_END_DECLS

@@ -47,6 +47,9 @@ struct _StkTableModel
   StkStore      *store;
   StkTableKind   kind;
   char          *search;
+  gint64         item_id;          /* Stock Moves: one item's, or 0 */
+  gint64         range_from;       /* [from, to) in µs, or G_MININT64 / G_MAXINT64 */
+  gint64         range_to;
   char          *sort_column;
   gboolean       sort_descending;
   gboolean       loading;
@@ -94,6 +97,9 @@ enum {
   PROP_SORT_DESCENDING,
   PROP_LOADING,
   PROP_DEFERRED,
+  PROP_ITEM_ID,
+  PROP_RANGE_FROM,
+  PROP_RANGE_TO,
   N_PROPS
 };
 
@@ -769,8 +775,9 @@ stk_table_model_restart (StkTableModel *self)
   if (self->store == NULL || !self->started)
     return;
 
-  query = stk_pager_query_new (pager_kind (self->kind), self->sort_column,
-                               self->sort_descending, self->search, &error);
+  query = stk_pager_query_new_filtered (pager_kind (self->kind), self->sort_column,
+                                        self->sort_descending, self->search, self->item_id,
+                                        self->range_from, self->range_to, &error);
   if (query == NULL)
     {
       g_warning ("%s", error->message);
@@ -890,6 +897,15 @@ stk_table_model_get_property (GObject    *object,
     case PROP_DEFERRED:
       g_value_set_boolean (value, self->deferred);
       break;
+    case PROP_ITEM_ID:
+      g_value_set_int64 (value, self->item_id);
+      break;
+    case PROP_RANGE_FROM:
+      g_value_set_int64 (value, self->range_from);
+      break;
+    case PROP_RANGE_TO:
+      g_value_set_int64 (value, self->range_to);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -961,6 +977,15 @@ stk_table_model_class_init (StkTableModelClass *klass)
   properties[PROP_DEFERRED] =
     g_param_spec_boolean ("deferred", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ITEM_ID] =
+    g_param_spec_int64 ("item-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RANGE_FROM] =
+    g_param_spec_int64 ("range-from", NULL, NULL, G_MININT64, G_MAXINT64, G_MININT64,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RANGE_TO] =
+    g_param_spec_int64 ("range-to", NULL, NULL, G_MININT64, G_MAXINT64, G_MAXINT64,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -970,6 +995,8 @@ stk_table_model_init (StkTableModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
   g_queue_init (&self->lru);
+  self->range_from = G_MININT64;
+  self->range_to = G_MAXINT64;
 }
 
 /* ---- API ---- */
@@ -1064,6 +1091,70 @@ stk_table_model_get_search (StkTableModel *self)
   g_return_val_if_fail (STK_IS_TABLE_MODEL (self), NULL);
 
   return self->search;
+}
+
+void
+stk_table_model_set_item_id (StkTableModel *self,
+                             gint64         item_id)
+{
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+  g_return_if_fail (item_id == 0 || self->kind == STK_TABLE_KIND_MOVES);
+
+  item_id = MAX (item_id, 0);
+  if (item_id == self->item_id)
+    return;
+  self->item_id = item_id;
+  if (self->sort_column != NULL)
+    stk_table_model_restart (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM_ID]);
+}
+
+gint64
+stk_table_model_get_item_id (StkTableModel *self)
+{
+  g_return_val_if_fail (STK_IS_TABLE_MODEL (self), 0);
+
+  return self->item_id;
+}
+
+void
+stk_table_model_set_range (StkTableModel *self,
+                           gint64         from_us,
+                           gint64         to_us)
+{
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+  g_return_if_fail (self->kind != STK_TABLE_KIND_ITEMS ||
+                    (from_us == G_MININT64 && to_us == G_MAXINT64));
+
+  if (from_us == self->range_from && to_us == self->range_to)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (from_us != self->range_from)
+    {
+      self->range_from = from_us;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RANGE_FROM]);
+    }
+  if (to_us != self->range_to)
+    {
+      self->range_to = to_us;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RANGE_TO]);
+    }
+  if (self->sort_column != NULL)
+    stk_table_model_restart (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+stk_table_model_get_range (StkTableModel *self,
+                           gint64        *from_us,
+                           gint64        *to_us)
+{
+  g_return_if_fail (STK_IS_TABLE_MODEL (self));
+
+  if (from_us != NULL)
+    *from_us = self->range_from;
+  if (to_us != NULL)
+    *to_us = self->range_to;
 }
 
 void

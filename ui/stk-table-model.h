@@ -53,6 +53,18 @@ StkTableKind   stk_table_model_get_kind     (StkTableModel *self);
 void           stk_table_model_set_search   (StkTableModel *self,
                                              const char    *text);
 const char    *stk_table_model_get_search   (StkTableModel *self);
+/* Stock Moves: the moves of the item @item_id alone (its history); 0 for all. */
+void           stk_table_model_set_item_id  (StkTableModel *self,
+                                             gint64         item_id);
+gint64         stk_table_model_get_item_id  (StkTableModel *self);
+/* Sales, Stock Moves: the rows whose time is in [@from_us, @to_us), µs since the epoch;
+ * G_MININT64 / G_MAXINT64 for no bound. Combined with the search. */
+void           stk_table_model_set_range    (StkTableModel *self,
+                                             gint64         from_us,
+                                             gint64         to_us);
+void           stk_table_model_get_range    (StkTableModel *self,
+                                             gint64        *from_us,
+                                             gint64        *to_us);
 void           stk_table_model_set_sort     (StkTableModel *self,
                                              const char    *column,
                                              gboolean       descending);

@@ -3,6 +3,7 @@
 
 #include "stk-table-view.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "stk-columns.h"
@@ -90,6 +91,7 @@ struct _StkTableView
   GtkColumnView      *column_view;
   GtkLabel           *empty_title;
   GtkLabel           *empty_label;
+  AdwStatusPage      *status_page;
 };
 
 G_DEFINE_FINAL_TYPE (StkTableView, stk_table_view, GTK_TYPE_WIDGET)
@@ -513,15 +515,65 @@ scroll_to (StkTableView *self,
       }
 }
 
+/* A list narrowed to dates or to one item, with nothing there: say so (and that the
+ * dates or the item are why). */
+static gboolean
+update_narrowed_state (StkTableView *self,
+                       const char   *search)
+{
+  gint64 from = G_MININT64, to = G_MAXINT64;
+  gint64 item_id;
+  const char *title;
+  g_autofree char *description = NULL;
+
+  if (self->model == NULL)
+    return FALSE;
+  stk_table_model_get_range (self->model, &from, &to);
+  item_id = stk_table_model_get_item_id (self->model);
+  if (item_id == 0 && from == G_MININT64 && to == G_MAXINT64)
+    return FALSE;
+
+  if (self->kind == STK_TABLE_KIND_SALES)
+    {
+      title = _("No Sales");
+      description = search != NULL
+        ? g_strdup_printf (_("No sales of items whose code starts with “%s” in these dates."),
+                           search)
+        : g_strdup (_("No sales in these dates. Choose other dates above."));
+    }
+  else
+    {
+      title = _("No Stock Moves");
+      if (item_id != 0 && from == G_MININT64 && to == G_MAXINT64)
+        description = g_strdup (_("This item has no stock moves yet: receive stock, sell or "
+                                  "adjust it and its history shows here."));
+      else if (item_id != 0)
+        description = g_strdup (_("This item has no stock moves in these dates."));
+      else if (search != NULL)
+        description = g_strdup_printf (_("No stock moves of items whose code starts with “%s” "
+                                         "in these dates."), search);
+      else
+        description = g_strdup (_("No stock moves in these dates. Choose other dates above."));
+    }
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, description);
+  return TRUE;
+}
+
 static void
 update_empty_state (StkTableView *self)
 {
   const char *search = self->model != NULL ? stk_table_model_get_search (self->model) : NULL;
-  gboolean empty = self->model != NULL &&
-                   search != NULL &&
-                   !stk_table_model_get_loading (self->model) &&
-                   g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
+  gboolean none = self->model != NULL &&
+                  !stk_table_model_get_loading (self->model) &&
+                  g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
+  gboolean empty = none && search != NULL;
 
+  if (none && update_narrowed_state (self, search))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "none");
+      return;
+    }
   if (empty)
     {
       g_autofree char *text = NULL;
@@ -944,6 +996,7 @@ stk_table_view_class_init (StkTableViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkTableView, column_view);
   gtk_widget_class_bind_template_child (widget_class, StkTableView, empty_title);
   gtk_widget_class_bind_template_child (widget_class, StkTableView, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, StkTableView, status_page);
   gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1015,6 +1068,12 @@ stk_table_view_set_store (StkTableView *self,
       g_signal_connect_swapped (self->model, "notify::sort-column",
                                 G_CALLBACK (model_query_cb), self);
       g_signal_connect_swapped (self->model, "notify::sort-descending",
+                                G_CALLBACK (model_query_cb), self);
+      g_signal_connect_swapped (self->model, "notify::item-id",
+                                G_CALLBACK (model_query_cb), self);
+      g_signal_connect_swapped (self->model, "notify::range-from",
+                                G_CALLBACK (model_query_cb), self);
+      g_signal_connect_swapped (self->model, "notify::range-to",
                                 G_CALLBACK (model_query_cb), self);
       if (self->kind == STK_TABLE_KIND_SALES)
         {

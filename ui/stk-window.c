@@ -16,6 +16,7 @@
 #include "stk-maintenance.h"
 #include "stk-movement-dialog.h"
 #include "stk-notice.h"
+#include "stk-range-bar.h"
 #include "stk-op.h"
 #include "stk-ops.h"
 #include "stk-reads.h"
@@ -124,6 +125,8 @@ struct _StkWindow
   GtkBox               *items_box;
   GtkBox               *sales_box;
   GtkBox               *moves_box;
+  StkRangeBar          *sales_range;   /* the dates of the Sales list */
+  StkRangeBar          *moves_range;   /* … of Stock Moves, and the item it shows */
   GtkBox               *reports_box;
   GtkBox               *sell_box;
   GtkLabel             *empty_path_label;
@@ -485,6 +488,10 @@ stk_window_update_actions (StkWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (edit_actions); i++)
     gtk_widget_action_set_enabled (widget, edit_actions[i], can_write);
+  /* An item's history is a read: read-only too. */
+  gtk_widget_action_set_enabled (widget, "win.item-history",
+                                 item != NULL && self->items_view != NULL &&
+                                 stk_window_get_visible_table (self) == self->items_view);
 
   if (can_write)
     {
@@ -879,6 +886,49 @@ edit_item_action (GtkWidget  *widget,
   /* Its barcodes are read from the store. */
   stk_item_dialog_set_store (dialog, self->store);
   stk_window_present_dialog (self, GTK_WINDOW (dialog));
+}
+
+/* Stock Moves narrowed to one item, newest first, with "History of CODE — Show All". */
+static void
+stk_window_show_item_history (StkWindow  *self,
+                              gint64      item_id,
+                              const char *code)
+{
+  StkTableModel *model;
+
+  if (self->moves_view == NULL || item_id <= 0)
+    return;
+  model = stk_table_view_get_model (self->moves_view);
+  /* The item's whole history: not only what a search typed there before would match. */
+  stk_table_model_set_search (model, NULL);
+  stk_range_bar_set_item (self->moves_range, item_id, code);
+  adw_view_stack_set_visible_child_name (self->view_stack, "moves");
+  gtk_widget_grab_focus (GTK_WIDGET (stk_table_view_get_column_view (self->moves_view)));
+}
+
+static void
+item_history_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  StkWindow *self = STK_WINDOW (widget);
+
+  if (param != NULL)
+    {
+      const char *code = NULL;
+      gint64 id = 0;
+
+      g_variant_get (param, "(x&s)", &id, &code);
+      stk_window_show_item_history (self, id, code);
+    }
+  else
+    {
+      g_autoptr(StkItemRow) row = stk_window_dup_selected_item (self);
+
+      if (row != NULL)
+        stk_window_show_item_history (self, stk_item_row_get_id (row),
+                                      stk_item_row_get_code (row));
+    }
 }
 
 typedef struct
@@ -1448,6 +1498,39 @@ sales_context_menu_cb (GtkGestureClick *gesture,
   gtk_popover_popup (GTK_POPOVER (menu));
 }
 
+static void
+items_context_menu_cb (GtkGestureClick *gesture,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       StkWindow       *self)
+{
+  GtkWidget *menu;
+  g_autoptr(GMenu) model = g_menu_new ();
+  g_autoptr(GMenu) moves = g_menu_new ();
+  g_autoptr(GMenu) edits = g_menu_new ();
+
+  if (!stk_table_view_select_at (self->items_view, x, y))
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  stk_window_update_actions (self);
+  g_menu_append (model, _("_Edit…"), "win.edit-item");
+  g_menu_append (model, _("Show _History"), "win.item-history");
+  g_menu_append (moves, _("_Receive Stock…"), "win.receive");
+  g_menu_append (moves, _("_Adjust…"), "win.adjust");
+  g_menu_append (moves, _("Record _Sale…"), "win.record-sale");
+  g_menu_append_section (model, NULL, G_MENU_MODEL (moves));
+  g_menu_append (edits, _("Ar_chive"), "win.archive-item");
+  g_menu_append_section (model, NULL, G_MENU_MODEL (edits));
+  menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (model));
+  gtk_widget_set_parent (menu, GTK_WIDGET (self->items_view));
+  gtk_popover_set_pointing_to (GTK_POPOVER (menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_set_has_arrow (GTK_POPOVER (menu), FALSE);
+  gtk_widget_set_halign (menu, GTK_ALIGN_START);
+  g_signal_connect (menu, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (menu));
+}
+
 /* The Sales list's rows: Enter or a double-click opens the sale; Delete voids it
  * (asking why: never archives an item); a right-click offers the row's actions. */
 static void
@@ -1506,6 +1589,7 @@ stk_window_add_views (StkWindow *self)
   gtk_box_prepend (self->items_box, GTK_WIDGET (self->items_view));
   gtk_box_prepend (self->sales_box, GTK_WIDGET (self->sales_view));
   gtk_box_prepend (self->moves_box, GTK_WIDGET (self->moves_view));
+
   gtk_box_append (self->reports_box, GTK_WIDGET (self->reports_view));
   gtk_widget_set_vexpand (GTK_WIDGET (self->sell_view), TRUE);
   gtk_box_append (self->sell_box, GTK_WIDGET (self->sell_view));
@@ -1528,6 +1612,8 @@ stk_window_add_views (StkWindow *self)
   stk_table_view_set_cancellable (self->sales_view, self->cancellable);
   stk_table_view_set_store (self->sales_view, self->store);
   stk_table_view_set_store (self->moves_view, self->store);
+  stk_range_bar_set_model (self->sales_range, stk_table_view_get_model (self->sales_view));
+  stk_range_bar_set_model (self->moves_range, stk_table_view_get_model (self->moves_view));
   stk_reports_view_set_store (self->reports_view, self->store);
   stk_sell_view_set_store (self->sell_view, self->store);
 
@@ -1556,6 +1642,14 @@ stk_window_add_views (StkWindow *self)
                                                      gtk_keyval_trigger_new (GDK_KEY_KP_Delete, 0)),
                         gtk_named_action_new ("win.archive-item")));
     gtk_widget_add_controller (GTK_WIDGET (self->items_view), shortcuts);
+  }
+  /* A right-click on an item offers its actions, its history among them. */
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect_object (click, "pressed", G_CALLBACK (items_context_menu_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->items_view), GTK_EVENT_CONTROLLER (click));
   }
 
   g_signal_connect_object (self->items_view, "row-activated",
@@ -1823,6 +1917,7 @@ stk_window_class_init (StkWindowClass *klass)
   /* libadwaita's styles and types, also where no AdwApplication runs (the tests). */
   adw_init ();
   g_type_ensure (STK_TYPE_NOTICE);
+  g_type_ensure (STK_TYPE_RANGE_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "ui/stk-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StkWindow, view_switcher);
@@ -1842,6 +1937,8 @@ stk_window_class_init (StkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkWindow, items_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, sales_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, moves_box);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, sales_range);
+  gtk_widget_class_bind_template_child (widget_class, StkWindow, moves_range);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, reports_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, sell_box);
   gtk_widget_class_bind_template_child (widget_class, StkWindow, empty_path_label);
@@ -1862,6 +1959,9 @@ stk_window_class_init (StkWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-item", NULL, new_item_action);
   gtk_widget_class_install_action (widget_class, "win.edit-item", NULL, edit_item_action);
+  gtk_widget_class_install_action (widget_class, "win.item-history", NULL, item_history_action);
+  gtk_widget_class_install_action (widget_class, "win.show-item-history", "(xs)",
+                                   item_history_action);
   gtk_widget_class_install_action (widget_class, "win.archive-item", NULL, archive_item_action);
   gtk_widget_class_install_action (widget_class, "win.record-sale", NULL, record_sale_action);
   gtk_widget_class_install_action (widget_class, "win.receive", NULL, movement_action);
@@ -1890,6 +1990,8 @@ stk_window_class_init (StkWindowClass *klass)
                                        "win.new-item", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.focus-search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
+                                       "win.item-history", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
                                        "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

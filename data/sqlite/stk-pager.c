@@ -43,6 +43,8 @@ typedef struct
   const SortColumn *columns;  /* first: default */
   guint             n_columns;
   gboolean          default_descending;
+  const char       *at;       /* the time column, for date ranges; NULL: none */
+  const char       *item;     /* the item column, for one item's rows; NULL: none */
 } KindInfo;
 
 static const SortColumn item_columns[] = {
@@ -83,6 +85,22 @@ static const SortColumn move_columns[] = {
   " (SELECT coalesce (sum (r.quantity), 0) FROM returns r WHERE r.line_id IN " \
   SALE_LINES ("l.id") ")"
 
+/* A stock move's receipt number ("123", or "2026/123" in a yearly series, as
+ * stk_receipt_number_format()), or NULL: a sale's line names its sale (the number is
+ * its first line's), a void's reference the voided line's uid, a return's its uid. */
+#define RECEIPT_TEXT "CASE r.series WHEN '' THEN r.number ELSE r.series || '/' || r.number END"
+#define MOVE_RECEIPT \
+  "CASE WHEN m.sale_id IS NOT NULL THEN (SELECT " RECEIPT_TEXT " FROM receipt_numbers r" \
+  "  WHERE r.sale_id = (SELECT coalesce (x.first_line, x.id) FROM sales x WHERE x.id = m.sale_id))" \
+  " WHEN m.reference GLOB 'void:*' THEN (SELECT " RECEIPT_TEXT " FROM receipt_numbers r" \
+  "  WHERE r.sale_id = (SELECT coalesce (x.first_line, x.id) FROM sales x" \
+  "                     WHERE x.uid = substr (m.reference, 6)))" \
+  " WHEN m.reference GLOB 'return:*' THEN (SELECT " RECEIPT_TEXT " FROM receipt_numbers r" \
+  "  WHERE r.return_id = (SELECT x.id FROM returns x WHERE x.uid = substr (m.reference, 8)))" \
+  " END"
+#define MOVES_COLUMNS(receipt) \
+  "m.id, m.item_id, i.code, m.kind, m.reason, m.quantity, m.balance, m.moved_at, " receipt
+
 static const KindInfo kinds[] = {
   [STK_PAGER_ITEMS] = {
     "i.id, i.code, i.description, i.on_hand, i.unit_price_cents, i.reorder_level,"
@@ -99,13 +117,21 @@ static const KindInfo kinds[] = {
   [STK_PAGER_SALES] = {
     SALES_COLUMNS ("l.quantity * l.unit_price_cents + l.tax_cents", "l.total_cents"),
     "sales s JOIN items i ON i.id = s.item_id", "sales s", "s.first_line IS NULL", "s.id",
-    sale_columns, G_N_ELEMENTS (sale_columns), TRUE,
+    sale_columns, G_N_ELEMENTS (sale_columns), TRUE, "s.sold_at", NULL,
   },
   [STK_PAGER_MOVES] = {
-    "m.id, m.item_id, i.code, m.kind, m.reason, m.quantity, m.balance, m.moved_at",
+    MOVES_COLUMNS (MOVE_RECEIPT),
     "movements m JOIN items i ON i.id = m.item_id", "movements m", "1", "m.id",
-    move_columns, G_N_ELEMENTS (move_columns), TRUE,
+    move_columns, G_N_ELEMENTS (move_columns), TRUE, "m.moved_at", "m.item_id",
   },
+};
+
+/* Stock moves on a read-only connection to an inventory from before receipt numbers
+ * (schema 6 and older): no receipt. */
+static const KindInfo moves_before_receipts = {
+  MOVES_COLUMNS ("''"),
+  "movements m JOIN items i ON i.id = m.item_id", "movements m", "1", "m.id",
+  move_columns, G_N_ELEMENTS (move_columns), TRUE, "m.moved_at", "m.item_id",
 };
 
 /* Sales on a read-only connection to an inventory from before tax (schema 6 to 8): a
@@ -113,7 +139,7 @@ static const KindInfo kinds[] = {
 static const KindInfo sales_before_tax = {
   SALES_COLUMNS ("l.quantity * l.unit_price_cents", "l.quantity * l.unit_price_cents - l.discount_cents"),
   "sales s JOIN items i ON i.id = s.item_id", "sales s", "s.first_line IS NULL", "s.id",
-  sale_columns, G_N_ELEMENTS (sale_columns), TRUE,
+  sale_columns, G_N_ELEMENTS (sale_columns), TRUE, "s.sold_at", NULL,
 };
 
 /* Sales on a read-only connection to an inventory from before sales had lines (schema
@@ -123,7 +149,7 @@ static const KindInfo sales_before_lines = {
   " s.sold_at, EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id), 0,"
   " s.quantity * s.unit_price_cents, 0",
   "sales s JOIN items i ON i.id = s.item_id", "sales s", "1", "s.id",
-  sale_columns, G_N_ELEMENTS (sale_columns), TRUE,
+  sale_columns, G_N_ELEMENTS (sale_columns), TRUE, "s.sold_at", NULL,
 };
 
 struct _StkPagerQuery
@@ -132,8 +158,13 @@ struct _StkPagerQuery
   const KindInfo   *info;
   StkPagerQuery    *before_lines; /* sales: the same on an inventory before schema 6 */
   StkPagerQuery    *before_tax;   /* … and before schema 9 */
+  StkPagerQuery    *before_receipts; /* moves: the same on an inventory before schema 7 */
   const SortColumn *column;
   gboolean          descending;
+  gint64            item_id;     /* > 0: that item's rows only */
+  gint64            from_us;     /* the time range [from_us, to_us) */
+  gint64            to_us;
+  const char       *where;       /* interned: the kind's filter and the above */
   char             *search;      /* trimmed, or NULL */
   char             *fts_match;   /* items: "description : (…)", or NULL */
   char             *code_low;    /* code prefix range and exact LIKE pattern */
@@ -199,6 +230,7 @@ stk_pager_row_clear (StkPagerRow *row)
   g_clear_pointer (&row->uid, g_free);
   g_clear_pointer (&row->kind, g_free);
   g_clear_pointer (&row->reason, g_free);
+  g_clear_pointer (&row->receipt, g_free);
 }
 
 static char *
@@ -256,6 +288,7 @@ read_row (StkPagerKind  kind,
       row->quantity = sqlite3_column_int64 (stmt, 5);
       row->balance = sqlite3_column_int64 (stmt, 6);
       row->at = sqlite3_column_int64 (stmt, 7);
+      row->receipt = column_strdup (stmt, 8);
       break;
 
     default:
@@ -399,25 +432,35 @@ build_sql (StkPagerQuery *self)
   const char *ge = self->descending ? "<=" : ">=";
   const char *lt = self->descending ? ">" : "<";
   g_autofree char *order = g_strdup_printf ("ORDER BY %s%s, %s%s", key, dir, k->id, dir);
+  g_autoptr(GString) filter = g_string_new (NULL);
+
+  /* Parameters ?7 to ?9 (bind_filter()); the range is on the time column's index. */
+  if (self->from_us != G_MININT64)
+    g_string_append_printf (filter, " AND %s >= ?7", k->at);
+  if (self->to_us != G_MAXINT64)
+    g_string_append_printf (filter, " AND %s < ?8", k->at);
+  if (self->item_id > 0)
+    g_string_append_printf (filter, " AND %s = ?9", k->item);
+  self->where = intern_printf ("%s%s", k->where, filter->str);
 
   self->sql_fetch_anchor =
     intern_printf ("SELECT %s FROM %s WHERE %s AND (%s, %s) %s (?1, ?2) %s LIMIT ?3 OFFSET ?4",
-                   k->select, k->from, k->where, key, k->id, ge, order);
+                   k->select, k->from, self->where, key, k->id, ge, order);
   self->sql_fetch_start =
     intern_printf ("SELECT %s FROM %s WHERE %s %s LIMIT ?3 OFFSET ?4",
-                   k->select, k->from, k->where, order);
+                   k->select, k->from, self->where, order);
   self->sql_fetch_id =
     intern_printf ("SELECT %s FROM %s WHERE %s = ?1", k->select, k->from, k->id);
   self->sql_scan =
-    intern_printf ("SELECT %s, %s FROM %s WHERE %s %s", key, k->id, k->table, k->where, order);
+    intern_printf ("SELECT %s, %s FROM %s WHERE %s %s", key, k->id, k->table, self->where, order);
   self->sql_key_of =
-    intern_printf ("SELECT %s FROM %s WHERE %s AND %s = ?1", key, k->table, k->where, k->id);
+    intern_printf ("SELECT %s FROM %s WHERE %s AND %s = ?1", key, k->table, self->where, k->id);
   self->sql_count_between =
     intern_printf ("SELECT count(*) FROM %s WHERE %s AND (%s, %s) %s (?1, ?2) AND (%s, %s) %s (?3, ?4)",
-                   k->table, k->where, key, k->id, ge, key, k->id, lt);
+                   k->table, self->where, key, k->id, ge, key, k->id, lt);
   self->sql_count_before =
     intern_printf ("SELECT count(*) FROM %s WHERE %s AND (%s, %s) %s (?3, ?4)",
-                   k->table, k->where, key, k->id, lt);
+                   k->table, self->where, key, k->id, lt);
 
   if (self->search == NULL)
     return;
@@ -441,22 +484,25 @@ build_sql (StkPagerQuery *self)
       self->sql_search =
         intern_printf ("SELECT s.id FROM sales s WHERE s.id IN (SELECT coalesce (l.first_line, l.id)"
                        " FROM sales l WHERE l.item_id IN (SELECT id FROM items WHERE"
-                       " code_key >= ?5 AND code_key < ?6)) %s", order);
+                       " code_key >= ?5 AND code_key < ?6))%s %s", filter->str, order);
       self->sql_search_ascii =
         intern_printf ("SELECT s.id FROM sales s WHERE s.id IN (SELECT coalesce (l.first_line, l.id)"
                        " FROM sales l WHERE l.item_id IN (SELECT id FROM items WHERE"
-                       " code >= ?2 AND code < ?3 AND code LIKE ?4 ESCAPE '\\')) %s", order);
+                       " code >= ?2 AND code < ?3 AND code LIKE ?4 ESCAPE '\\'))%s %s",
+                       filter->str, order);
     }
   else if (self->kind != STK_PAGER_ITEMS)
     {
       self->sql_search =
-        intern_printf ("SELECT %s FROM %s WHERE %s.item_id IN (SELECT id FROM items WHERE"
+        intern_printf ("SELECT %s FROM %s WHERE %s AND %s.item_id IN (SELECT id FROM items WHERE"
                        " code_key >= ?5 AND code_key < ?6) %s",
-                       k->id, k->table, self->kind == STK_PAGER_SALES ? "s" : "m", order);
+                       k->id, k->table, self->where, self->kind == STK_PAGER_SALES ? "s" : "m",
+                       order);
       self->sql_search_ascii =
-        intern_printf ("SELECT %s FROM %s WHERE %s.item_id IN (SELECT id FROM items WHERE"
+        intern_printf ("SELECT %s FROM %s WHERE %s AND %s.item_id IN (SELECT id FROM items WHERE"
                        " code >= ?2 AND code < ?3 AND code LIKE ?4 ESCAPE '\\') %s",
-                       k->id, k->table, self->kind == STK_PAGER_SALES ? "s" : "m", order);
+                       k->id, k->table, self->where, self->kind == STK_PAGER_SALES ? "s" : "m",
+                       order);
     }
 }
 
@@ -472,6 +518,9 @@ query_variant (StkPagerQuery  *query,
   variant->info = info;
   variant->column = query->column;
   variant->descending = query->descending;
+  variant->item_id = query->item_id;
+  variant->from_us = query->from_us;
+  variant->to_us = query->to_us;
   variant->search = g_strdup (query->search);
   if (variant->search != NULL)
     make_code_range (variant);
@@ -486,10 +535,37 @@ stk_pager_query_new (StkPagerKind   kind,
                      const char    *search,
                      GError       **error)
 {
+  return stk_pager_query_new_filtered (kind, sort_column, descending, search, 0,
+                                       G_MININT64, G_MAXINT64, error);
+}
+
+StkPagerQuery *
+stk_pager_query_new_filtered (StkPagerKind   kind,
+                              const char    *sort_column,
+                              gboolean       descending,
+                              const char    *search,
+                              gint64         item_id,
+                              gint64         from_us,
+                              gint64         to_us,
+                              GError       **error)
+{
   g_autoptr(StkPagerQuery) self = NULL;
   const SortColumn *column;
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kinds), NULL);
+
+  if (item_id > 0 && kinds[kind].item == NULL)
+    {
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                           _("This list cannot show the rows of one item."));
+      return NULL;
+    }
+  if ((from_us != G_MININT64 || to_us != G_MAXINT64) && kinds[kind].at == NULL)
+    {
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                           _("This list cannot be narrowed to dates."));
+      return NULL;
+    }
 
   if (sort_column == NULL)
     {
@@ -508,6 +584,9 @@ stk_pager_query_new (StkPagerKind   kind,
   self->info = &kinds[kind];
   self->column = column;
   self->descending = !!descending;
+  self->item_id = MAX (item_id, 0);
+  self->from_us = from_us;
+  self->to_us = to_us;
 
   if (search != NULL)
     {
@@ -529,6 +608,8 @@ stk_pager_query_new (StkPagerKind   kind,
       self->before_lines = query_variant (self, &sales_before_lines);
       self->before_tax = query_variant (self, &sales_before_tax);
     }
+  else if (kind == STK_PAGER_MOVES)
+    self->before_receipts = query_variant (self, &moves_before_receipts);
   return g_steal_pointer (&self);
 }
 
@@ -543,6 +624,17 @@ query_for_db (StkPagerQuery  *query,
   gboolean has_lines = TRUE, has_tax = TRUE;
   int rc;
 
+  if (query->before_receipts != NULL)
+    {
+      gint64 has_receipts = 1;
+
+      /* Receipt numbers, returns and sales' lines come with schema 7. */
+      if (!stk_db_query_int64 (db, "SELECT count (*) FROM sqlite_schema"
+                                   " WHERE type = 'table' AND name = 'receipt_numbers'",
+                               &has_receipts, NULL))
+        has_receipts = 1;
+      return has_receipts > 0 ? query : query->before_receipts;
+    }
   if (query->before_lines == NULL)
     return query;
   rc = sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM pragma_table_info('sales')"
@@ -576,6 +668,7 @@ query_clear (StkPagerQuery *self)
 {
   g_clear_pointer (&self->before_lines, stk_pager_query_unref);
   g_clear_pointer (&self->before_tax, stk_pager_query_unref);
+  g_clear_pointer (&self->before_receipts, stk_pager_query_unref);
   g_free (self->search);
   g_free (self->fts_match);
   g_free (self->code_low);
@@ -613,6 +706,36 @@ const char *
 stk_pager_query_get_search (StkPagerQuery *query)
 {
   return query->search;
+}
+
+gint64
+stk_pager_query_get_item_id (StkPagerQuery *query)
+{
+  return query->item_id;
+}
+
+void
+stk_pager_query_get_range (StkPagerQuery *query,
+                           gint64        *from_us,
+                           gint64        *to_us)
+{
+  if (from_us != NULL)
+    *from_us = query->from_us;
+  if (to_us != NULL)
+    *to_us = query->to_us;
+}
+
+/* The values of the filter's parameters (build_sql()). */
+static void
+bind_filter (StkPagerQuery *query,
+             sqlite3_stmt  *stmt)
+{
+  if (query->from_us != G_MININT64)
+    sqlite3_bind_int64 (stmt, 7, query->from_us);
+  if (query->to_us != G_MAXINT64)
+    sqlite3_bind_int64 (stmt, 8, query->to_us);
+  if (query->item_id > 0)
+    sqlite3_bind_int64 (stmt, 9, query->item_id);
 }
 
 /* ---- indexes ---- */
@@ -754,6 +877,7 @@ stk_pager_index_build_with_base (sqlite3       *db,
     return NULL;
   if (self->is_search)
     bind_search (query, stmt);
+  bind_filter (query, stmt);
 
   /* The ranks sized once, to the largest id (a look at the end of the rowid tree): no
    * regrowing (copies, zero fills) during the scan and no slack (4 bytes an id). */
@@ -927,6 +1051,7 @@ stk_pager_fetch (sqlite3       *db,
       stmt = stk_db_stmt (db, query->sql_fetch_anchor, error);
       if (stmt == NULL)
         return NULL;
+      bind_filter (query, stmt);
       bind_anchor (query, stmt, 1, &g_array_index (index->anchors, Anchor, a));
       sqlite3_bind_int64 (stmt, 4, (gint64) (offset - a * STK_PAGER_STRIDE));
     }
@@ -944,6 +1069,7 @@ stk_pager_fetch (sqlite3       *db,
       stmt = stk_db_stmt (db, query->sql_fetch_start, error);
       if (stmt == NULL)
         return NULL;
+      bind_filter (query, stmt);
       sqlite3_bind_int64 (stmt, 4, (gint64) offset);
     }
   sqlite3_bind_int64 (stmt, 3, limit);
@@ -1010,6 +1136,7 @@ stk_pager_position_of (sqlite3       *db,
   stmt = stk_db_stmt (db, query->sql_key_of, error);
   if (stmt == NULL)
     return -1;
+  bind_filter (query, stmt);
   sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -1047,6 +1174,7 @@ stk_pager_position_of (sqlite3       *db,
       stmt = stk_db_stmt (db, query->sql_count_between, error);
       if (stmt == NULL)
         return -1;
+      bind_filter (query, stmt);
       bind_anchor (query, stmt, 1, &g_array_index (index->anchors, Anchor, lo));
       count = (gint64) lo * STK_PAGER_STRIDE;
     }
@@ -1055,6 +1183,7 @@ stk_pager_position_of (sqlite3       *db,
       stmt = stk_db_stmt (db, query->sql_count_before, error);
       if (stmt == NULL)
         return -1;
+      bind_filter (query, stmt);
     }
   bind_anchor (query, stmt, 3, &key);
   rc = sqlite3_step (stmt);

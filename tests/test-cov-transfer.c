@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Imports and exports (data/stk-transfer.c) on the paths the other suites leave out
+ * (issue 20, branch coverage of data/): every check of a returns, tax rates and sales
+ * line that refuses the file with the line's sentence, nothing imported; exports and
+ * imports that the caller cancelled or that have nowhere to go; bad arguments. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+
+#include "stk-error.h"
+#include "stk-ops.h"
+#include "stk-tax.h"
+#include "stk-transfer.h"
+#include "stk-test-fixture.h"
+#include "stk-test-util.h"
+
+static void
+setup (void)
+{
+  StkWriter *writer;
+
+  stk_test_fixture_setup ();
+  writer = stk_test_open_writer (db_path);
+  stk_test_submit (writer, stk_op_create_item ("T-1", "Tea", 300, 0));
+  stk_test_submit (writer, stk_op_record_movement ("T-1", STK_MOVEMENT_RECEIVE, 10, NULL, 0));
+  stk_test_close_writer (writer);
+}
+
+TestSuite (cov_transfer, .init = setup, .fini = stk_test_fixture_teardown, .timeout = 120);
+
+static char *
+write_csv (const char *name,
+           const char *text)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+
+  cr_assert (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static gint64
+count_rows (void)
+{
+  return stk_test_query (db_path, "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM"
+                         " movements) + (SELECT count(*) FROM returns) + (SELECT count(*) FROM"
+                         " tax_rates)");
+}
+
+/* An import of @header and the one data line @line into @table is refused: FALSE with
+ * STK_ERROR_INVALID_DATA, one error "Line 2: " + a sentence containing @expected, and
+ * nothing imported. */
+static void
+assert_line_refused (StkWriter  *writer,
+                     StkTable    table,
+                     const char *header,
+                     const char *line,
+                     const char *expected)
+{
+  g_autofree char *text = g_strdup_printf ("%s\n%s\n", header, line);
+  g_autofree char *path = write_csv ("in.csv", text);
+  g_autoptr(GError) error = NULL;
+  StkImportReport report = { 0 };
+  gint64 before = count_rows ();
+  const char *first;
+
+  cr_assert_not (stk_import_file (writer, table, path, NULL, NULL, NULL, &report, &error),
+                 "%s: imported", line);
+  cr_assert_not_null (error, "%s: no error", line);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s: %s", line,
+             error->message);
+  cr_assert_eq (report.rows, 1, "%s", line);
+  cr_assert_eq (report.imported, 0, "%s", line);
+  cr_assert_eq (report.n_errors, 1, "%s", line);
+  cr_assert_eq (report.errors->len, 1, "%s", line);
+  first = g_ptr_array_index (report.errors, 0);
+  cr_assert (g_str_has_prefix (first, "Line 2: "), "%s: %s", line, first);
+  cr_assert (strstr (first, expected) != NULL, "%s: “%s” does not say “%s”", line, first,
+             expected);
+  cr_assert_eq (count_rows (), before, "%s: something was imported", line);
+  stk_import_report_clear (&report);
+}
+
+#define RETURNS "returned_at,sale,line,quantity,refund,reason,reference,tax"
+
+Test (cov_transfer, every_bad_returns_line_is_refused_with_its_sentence)
+{
+  g_autoptr(StkWriter) writer = stk_test_open_writer (db_path);
+  g_autofree char *long_reason = g_strnfill (STK_DESCRIPTION_MAX_LENGTH + 1, 'r');
+  g_autofree char *with_long = g_strdup_printf ("2026-01-02,S1,1,1,1.00,%s,,", long_reason);
+
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, ",S1,1,1,,,,",
+                       "The returned_at is empty.");
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, "yesterday,S1,1,1,,,,", "yesterday");
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, "2026-01-02,,1,1,,,,",
+                       "The sale is empty.");
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, "2026-01-02,S1,,1,,,,",
+                       "The line is empty.");
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, "2026-01-02,S1,first,1,,,,", "line");
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, "2026-01-02,S1,1,,,,,",
+                       "The quantity is empty.");
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, "2026-01-02,S1,1,0,,,,", "quantity");
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, "2026-01-02,S1,1,1,lots,,,", "lots");
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, with_long,
+                       "The reason is longer than 1000 characters.");
+  assert_line_refused (writer, STK_TABLE_RETURNS, RETURNS, "2026-01-02,S1,1,1,1.00,,,some",
+                       "some");
+  stk_test_close_writer (g_steal_pointer (&writer));
+}
+
+#define TAX_RATES "name,rate,default,prices_include_tax,tax_rounding"
+
+Test (cov_transfer, every_bad_tax_rates_line_is_refused_with_its_sentence)
+{
+  g_autoptr(StkWriter) writer = stk_test_open_writer (db_path);
+  g_autofree char *long_name = g_strnfill (STK_TAX_NAME_MAX_CHARS + 1, 'n');
+  g_autofree char *with_long = g_strdup_printf ("%s,20,,,", long_name);
+
+  assert_line_refused (writer, STK_TABLE_TAX_RATES, TAX_RATES, ",20,,,", "The name is empty.");
+  assert_line_refused (writer, STK_TABLE_TAX_RATES, TAX_RATES, with_long,
+                       "A tax rate’s name has at most 64 characters.");
+  assert_line_refused (writer, STK_TABLE_TAX_RATES, TAX_RATES, "VAT,,,,", "The rate is empty.");
+  assert_line_refused (writer, STK_TABLE_TAX_RATES, TAX_RATES, "VAT,twenty,,,",
+                       "A tax rate is a percentage with at most two decimals");
+  assert_line_refused (writer, STK_TABLE_TAX_RATES, TAX_RATES, "VAT,20,perhaps,,", "perhaps");
+  assert_line_refused (writer, STK_TABLE_TAX_RATES, TAX_RATES, "VAT,20,,sometimes,",
+                       "sometimes");
+  assert_line_refused (writer, STK_TABLE_TAX_RATES, TAX_RATES, "VAT,20,,,cent",
+                       "The tax_rounding “cent” is not line or receipt.");
+  stk_test_close_writer (g_steal_pointer (&writer));
+}
+
+#define SALES "sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,voided," \
+  "void_reason"
+#define SALES_TAX SALES ",tax_name,tax_rate,tax_included,tax"
+
+Test (cov_transfer, every_bad_sales_line_is_refused_with_its_sentence)
+{
+  g_autoptr(StkWriter) writer = stk_test_open_writer (db_path);
+  g_autofree char *long_payment = g_strnfill (65, 'p');
+  g_autofree char *long_note = g_strnfill (STK_DESCRIPTION_MAX_LENGTH + 1, 'n');
+  g_autofree char *with_payment = g_strdup_printf ("2026-01-02,T-1,1,3.00,,,,%s,,,",
+                                                   long_payment);
+  g_autofree char *with_note = g_strdup_printf ("2026-01-02,T-1,1,3.00,,,,,%s,,", long_note);
+  g_autofree char *with_void_reason = g_strdup_printf ("2026-01-02,T-1,1,3.00,,,,,,2026-01-03,%s",
+                                                       long_note);
+
+  assert_line_refused (writer, STK_TABLE_SALES, SALES, "2026-01-02,T-1,1,3.00,,,much,,,,",
+                       "much");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES, "2026-01-02,T-1,1,3.00,,,4.00,,,,",
+                       "The discount 4.00 is more than the line’s price.");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES, with_payment,
+                       "The payment is longer than 64 characters.");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES, with_note,
+                       "The note is longer than 1000 characters.");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES, with_void_reason,
+                       "The void reason is longer than 1000 characters.");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES, "2026-01-02,T-1,1,3.00,,,,,,never,",
+                       "never");
+  /* Tax columns without the rate's. */
+  assert_line_refused (writer, STK_TABLE_SALES, SALES ",tax", "2026-01-02,T-1,1,3.00,,,,,,,,0.50",
+                       "The tax of a line needs its rate");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES_TAX,
+                       "2026-01-02,T-1,1,3.00,,,,,,,,VAT,,,",
+                       "A line without a tax_rate has no tax_name and no tax.");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES_TAX,
+                       "2026-01-02,T-1,1,3.00,,,,,,,,,,,0.50",
+                       "A line without a tax_rate has no tax_name and no tax.");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES_TAX,
+                       "2026-01-02,T-1,1,3.00,,,,,,,,VAT,20,maybe,",
+                       "maybe");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES_TAX,
+                       "2026-01-02,T-1,1,3.00,,,,,,,,VAT,20,,much",
+                       "much");
+  assert_line_refused (writer, STK_TABLE_SALES, SALES_TAX,
+                       "2026-01-02,T-1,1,3.00,,,,,,,,VAT,lots,,",
+                       "A tax rate is a percentage with at most two decimals");
+  stk_test_close_writer (g_steal_pointer (&writer));
+}

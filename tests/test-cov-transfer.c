@@ -177,3 +177,156 @@ Test (cov_transfer, every_bad_sales_line_is_refused_with_its_sentence)
                        "A tax rate is a percentage with at most two decimals");
   stk_test_close_writer (g_steal_pointer (&writer));
 }
+
+/* ---- exports and imports of everything ------------------------------------------------ */
+
+Test (cov_transfer, an_export_of_everything_into_a_folder_that_holds_files_overwrites_nothing)
+{
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
+  g_autofree char *dir = g_build_filename (tmpdir, "full", NULL);
+  g_autofree char *mine = g_build_filename (dir, "skus.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+  guint64 rows = 7;
+
+  cr_assert_eq (g_mkdir (dir, 0700), 0);
+  cr_assert (g_file_set_contents (mine, "mine\n", -1, NULL));
+  cr_assert_not (stk_export_all (store, dir, NULL, &rows, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_FAILED), "%s", error->message);
+  cr_assert (strstr (error->message, "is not empty") != NULL, "%s", error->message);
+  cr_assert_eq (rows, 7, "a failed export counts nothing");
+  cr_assert (g_file_get_contents (mine, &contents, NULL, NULL));
+  cr_assert_str_eq (contents, "mine\n", "the file in the folder is untouched");
+  /* Nothing is left beside it either. */
+  listing = g_dir_open (tmpdir, 0, NULL);
+  cr_assert_not_null (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    cr_assert_null (strstr (name, ".part-"), "%s was left", name);
+}
+
+Test (cov_transfer, an_import_of_everything_without_a_report_still_imports)
+{
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
+  g_autofree char *dir = g_build_filename (tmpdir, "all", NULL);
+  g_autofree char *other = g_build_filename (tmpdir, "other.db", NULL);
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 rows = 0;
+
+  cr_assert (stk_export_all (store, dir, NULL, &rows, &error), "%s", error ? error->message : "");
+  writer = stk_test_open_writer (other);
+  cr_assert (stk_import_all (writer, dir, NULL, NULL, &error), "%s", error ? error->message : "");
+  stk_test_close_writer (g_steal_pointer (&writer));
+  cr_assert_eq (stk_test_query (other, "SELECT count(*) FROM items WHERE code = 'T-1'"), 1);
+  cr_assert_eq (stk_test_query (other, "SELECT coalesce(sum(quantity), 0) FROM movements"), 10);
+  stk_import_report_clear (NULL);
+}
+
+Test (cov_transfer, prices_and_times_out_of_their_range_are_refused)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 cents = -3, us = -3;
+
+  cr_assert_not (stk_price_parse ("1.234", &cents, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  cr_assert_str_eq (error->message, "The price “1.234” has more than two decimals.");
+  g_clear_error (&error);
+  cr_assert_not (stk_price_parse ("1.234x", &cents, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_eq (cents, -3, "a refused price fills nothing");
+
+  cr_assert_not (stk_time_parse ("1969-12-31T23:59:59Z", &us, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_not (stk_time_parse ("0001-01-01T00:00:00Z", &us, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_eq (us, -3, "a refused time fills nothing");
+  /* 0 stands for "now" in the ops (sold_at_us <= 0): the first second is refused too. */
+  cr_assert_not (stk_time_parse ("1970-01-01T00:00:00Z", &us, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert (stk_time_parse ("1970-01-01T00:00:01Z", &us, &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (us, G_USEC_PER_SEC);
+}
+
+static GString *criticals;
+
+#define REFUSED(call, failure, check)                                                     \
+  G_STMT_START {                                                                         \
+    gsize _before = criticals->len;                                                      \
+    cr_assert_eq ((call), (failure), "%s did not return its failure value", #call);      \
+    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
+    cr_assert (strstr (criticals->str + _before, check) != NULL,                         \
+               "%s: the critical does not name %s: %s", #call, check,                    \
+               criticals->str + _before);                                                \
+  } G_STMT_END
+
+#define REFUSED_VOID(call, check)                                                         \
+  G_STMT_START {                                                                         \
+    gsize _before = criticals->len;                                                      \
+    call;                                                                                \
+    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
+    cr_assert (strstr (criticals->str + _before, check) != NULL,                         \
+               "%s: the critical does not name %s: %s", #call, check,                    \
+               criticals->str + _before);                                                \
+  } G_STMT_END
+
+Test (cov_transfer, imports_refuse_bad_arguments_and_import_nothing)
+{
+  g_autofree char *path = write_csv ("skus.csv", "code,description\nT-9,Toast\n");
+  g_autofree char *dir = g_build_filename (tmpdir, "all", NULL);
+  g_autoptr(GObject) not_a_cancellable = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GError) set = g_error_new_literal (STK_ERROR, STK_ERROR_FAILED, "already set");
+  g_autoptr(StkWriter) writer = stk_test_open_writer (db_path);
+  g_autoptr(StkOp) op = NULL;
+  GCancellable *bad = (GCancellable *) not_a_cancellable;
+  StkImportReport report = { 0 };
+  gint64 cents = -3, us = -3;
+  gint64 before = count_rows ();
+
+  criticals = g_string_new (NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_log_set_writer_func (stk_test_critical_writer, &criticals, NULL);
+
+  REFUSED (stk_import_file (NULL, STK_TABLE_SKUS, path, NULL, NULL, NULL, &report, NULL), FALSE,
+           "STK_IS_WRITER");
+  REFUSED (stk_import_file (writer, (StkTable) 99, path, NULL, NULL, NULL, &report, NULL), FALSE,
+           "G_N_ELEMENTS");
+  REFUSED (stk_import_file (writer, STK_TABLE_SKUS, NULL, NULL, NULL, NULL, &report, NULL), FALSE,
+           "path != NULL");
+  REFUSED (stk_import_file (writer, STK_TABLE_SKUS, path, NULL, NULL, bad, &report, NULL), FALSE,
+           "G_IS_CANCELLABLE");
+  REFUSED (stk_import_file (writer, STK_TABLE_SKUS, path, NULL, NULL, NULL, &report, &set), FALSE,
+           "*error == NULL");
+  REFUSED (stk_import_op_new ((StkTable) 99, path, NULL, NULL, NULL, &report, NULL), NULL,
+           "G_N_ELEMENTS");
+  REFUSED (stk_import_op_new (STK_TABLE_SKUS, NULL, NULL, NULL, NULL, &report, NULL), NULL,
+           "path != NULL");
+  REFUSED (stk_import_op_new (STK_TABLE_SKUS, path, NULL, NULL, bad, &report, NULL), NULL,
+           "G_IS_CANCELLABLE");
+  REFUSED (stk_import_op_new (STK_TABLE_SKUS, path, NULL, NULL, NULL, &report, &set), NULL,
+           "*error == NULL");
+  op = stk_import_op_new (STK_TABLE_SKUS, path, NULL, NULL, NULL, NULL, NULL);
+  cr_assert_not_null (op);
+  REFUSED_VOID (stk_import_op_report (NULL, TRUE, &report), "op != NULL");
+  REFUSED_VOID (stk_import_op_report (op, TRUE, NULL), "report != NULL");
+  REFUSED (stk_import_all (NULL, dir, NULL, &report, NULL), FALSE, "STK_IS_WRITER");
+  REFUSED (stk_import_all (writer, NULL, NULL, &report, NULL), FALSE, "dir != NULL");
+  REFUSED (stk_import_all (writer, dir, NULL, &report, &set), FALSE, "*error == NULL");
+  REFUSED (stk_time_parse (NULL, &us, NULL), FALSE, "text != NULL");
+  REFUSED (stk_time_parse ("2026-01-01", NULL, NULL), FALSE, "out_us != NULL");
+  cr_assert_eq (us, -3);
+  cr_assert_eq (cents, -3);
+  cr_assert_eq (report.rows, 0, "a refused import reads nothing");
+  cr_assert_null (report.errors);
+
+  stk_test_close_writer (g_steal_pointer (&writer));
+  cr_assert_eq (count_rows (), before, "nothing was imported");
+  g_string_free (criticals, TRUE);
+  criticals = NULL;
+}

@@ -8,6 +8,8 @@
  * there or cannot be read; and the bad arguments of these entry points. */
 #include "config.h"
 
+#include <unistd.h>
+
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 
@@ -86,6 +88,43 @@ answer_clear (Answer *a)
 {
   g_clear_object (&a->result);
   a->calls = 0;
+}
+
+static GString *criticals;
+
+#define REFUSED(call, failure, check)                                                     \
+  G_STMT_START {                                                                         \
+    gsize _before = criticals->len;                                                      \
+    cr_assert_eq ((call), (failure), "%s did not return its failure value", #call);      \
+    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
+    cr_assert (strstr (criticals->str + _before, check) != NULL,                         \
+               "%s: the critical does not name %s: %s", #call, check,                    \
+               criticals->str + _before);                                                \
+  } G_STMT_END
+
+#define REFUSED_VOID(call, check)                                                         \
+  G_STMT_START {                                                                         \
+    gsize _before = criticals->len;                                                      \
+    call;                                                                                \
+    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
+    cr_assert (strstr (criticals->str + _before, check) != NULL,                         \
+               "%s: the critical does not name %s: %s", #call, check,                    \
+               criticals->str + _before);                                                \
+  } G_STMT_END
+
+static void
+criticals_start (void)
+{
+  criticals = g_string_new (NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_log_set_writer_func (stk_test_critical_writer, &criticals, NULL);
+}
+
+static void
+criticals_stop (void)
+{
+  g_string_free (criticals, TRUE);
+  criticals = NULL;
 }
 
 static gint64
@@ -424,6 +463,91 @@ Test (cov_jobs, an_automatic_backup_in_the_background_is_made_and_verified)
   cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS), "pruned");
 }
 
+Test (cov_jobs, a_backup_folder_nobody_may_read_is_a_clear_error)
+{
+  g_autofree char *folder = g_build_filename (tmpdir, "closed", NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (geteuid () != 0)
+    cr_skip_test ("needs root to make a folder that nobody may read");
+  cr_assert_eq (g_chmod (tmpdir, 0755), 0);
+  cr_assert_eq (g_mkdir (folder, 0300), 0);
+  stk_test_drop_privileges ();
+
+  entries = stk_backup_list (folder, db_path, &error);
+  cr_assert_null (entries);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_READ_ONLY), "%s", error->message);
+  cr_assert (g_str_has_prefix (error->message, "Cannot read the backup folder"), "%s",
+             error->message);
+  cr_assert (stk_backup_due_today (folder, db_path), "an unreadable folder: the backup says why");
+}
+
+Test (cov_jobs, a_folder_of_older_backups_only_is_due_today)
+{
+  g_autofree char *folder = g_build_filename (tmpdir, "old", NULL);
+  g_autofree char *old = g_build_filename (folder, "inventory-auto-20200101-000000.db", NULL);
+  g_autofree char *other = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  cr_assert_eq (g_mkdir (folder, 0700), 0);
+  cr_assert (g_file_set_contents (old, "", -1, NULL));
+  /* Today's backup of another inventory does not count. */
+  other = g_strdup_printf ("%s/shop-auto-%s.db", folder, stamp);
+  cr_assert (g_file_set_contents (other, "", -1, NULL));
+  cr_assert (stk_backup_due_today (folder, db_path));
+}
+
+Test (cov_jobs, the_import_policy_checks_without_an_error_or_an_inventory)
+{
+  g_autofree char *copy = g_build_filename (tmpdir, "copy.db", NULL);
+  g_autofree char *csv = g_build_filename (tmpdir, "skus.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(StkStore) store = stk_test_open_store (db_path);
+
+    cr_assert (stk_store_backup_full (store, copy, STK_OUTPUT_NONE, NULL, &error), "%s",
+               error ? error->message : "");
+  }
+  cr_assert (g_file_set_contents (csv, "code\nA\n", -1, NULL));
+
+  /* A database is never a CSV file, whatever the inventory. */
+  cr_assert_not (stk_import_check_source (copy, FALSE, NULL, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  cr_assert (strstr (error->message, "it is an SQLite database") != NULL, "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_not (stk_import_check_source (copy, FALSE, NULL, NULL));
+  cr_assert (stk_import_check_source (csv, FALSE, NULL, NULL));
+  cr_assert (stk_input_check (csv, FALSE, NULL));
+  cr_assert_not (stk_input_check (tmpdir, FALSE, NULL), "a folder is not a file");
+}
+
+Test (cov_jobs, finishing_a_job_with_an_error_already_set_is_refused_and_keeps_it)
+{
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
+  g_autofree char *out = g_build_filename (tmpdir, "items.csv", NULL);
+  g_autofree char *folder = g_build_filename (tmpdir, "backups", NULL);
+  g_autoptr(GError) set = g_error_new_literal (STK_ERROR, STK_ERROR_FAILED, "already set");
+  guint64 rows = 5;
+  Answer a = { 0 };
+
+  criticals_start ();
+  stk_export_file_async (store, STK_TABLE_SKUS, out, NULL, NULL, NULL, answer_cb, &a);
+  REFUSED (stk_export_file_finish (store, wait_answer (&a), &rows, &set), FALSE, "*error == NULL");
+  cr_assert_eq (rows, 0, "a refused finish counts no row");
+  answer_clear (&a);
+  stk_store_verify_async (store, NULL, NULL, NULL, answer_cb, &a);
+  REFUSED (stk_store_verify_finish (store, wait_answer (&a), &set), NULL, "*error == NULL");
+  answer_clear (&a);
+  stk_backup_list_async (folder, db_path, NULL, answer_cb, &a);
+  REFUSED (stk_backup_list_finish (wait_answer (&a), &set), NULL, "*error == NULL");
+  answer_clear (&a);
+  cr_assert_str_eq (set->message, "already set", "the error set before is kept");
+  criticals_stop ();
+}
+
 /* ---- names, folders, files ------------------------------------------------------------- */
 
 Test (cov_jobs, only_names_of_the_inventory_s_automatic_backups_are_backups)
@@ -531,28 +655,6 @@ Test (cov_jobs, a_backup_file_that_is_not_there_or_not_readable_is_listed_damage
 
 /* ---- bad arguments -------------------------------------------------------------------- */
 
-static GString *criticals;
-
-#define REFUSED(call, failure, check)                                                     \
-  G_STMT_START {                                                                         \
-    gsize _before = criticals->len;                                                      \
-    cr_assert_eq ((call), (failure), "%s did not return its failure value", #call);      \
-    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
-    cr_assert (strstr (criticals->str + _before, check) != NULL,                         \
-               "%s: the critical does not name %s: %s", #call, check,                    \
-               criticals->str + _before);                                                \
-  } G_STMT_END
-
-#define REFUSED_VOID(call, check)                                                         \
-  G_STMT_START {                                                                         \
-    gsize _before = criticals->len;                                                      \
-    call;                                                                                \
-    cr_assert_gt (criticals->len, _before, "%s: no critical", #call);                    \
-    cr_assert (strstr (criticals->str + _before, check) != NULL,                         \
-               "%s: the critical does not name %s: %s", #call, check,                    \
-               criticals->str + _before);                                                \
-  } G_STMT_END
-
 Test (cov_jobs, the_jobs_and_backups_refuse_bad_arguments_without_doing_anything)
 {
   g_autoptr(GBytes) before = stk_test_read_bytes (db_path);
@@ -592,6 +694,8 @@ Test (cov_jobs, the_jobs_and_backups_refuse_bad_arguments_without_doing_anything
                 "backup_path != NULL");
   REFUSED_VOID (stk_restore_async (writer, store, backup, bad, answer_cb, &a),
                 "G_IS_CANCELLABLE");
+  REFUSED (stk_import_all_finish (writer, G_ASYNC_RESULT (foreign), NULL, NULL), FALSE,
+           "g_task_is_valid");
   REFUSED_VOID (stk_backup_list_async (NULL, db_path, NULL, answer_cb, &a), "folder != NULL");
   REFUSED_VOID (stk_backup_list_async (folder, NULL, NULL, answer_cb, &a), "db_path != NULL");
   REFUSED_VOID (stk_backup_list_async (folder, db_path, bad, answer_cb, &a), "G_IS_CANCELLABLE");

@@ -7,6 +7,9 @@
  * arguments of the reads that tests/test-cov-contracts.c does not call. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 
@@ -18,6 +21,7 @@
 #include "stk-sale.h"
 #include "stk-tax.h"
 #include "stk-test-fixture.h"
+#include "stk-test-sqlite.h"
 #include "stk-test-util.h"
 
 #define WAIT_MS 60000
@@ -685,6 +689,101 @@ Test (cov_reads, reads_of_damaged_items_say_the_inventory_is_damaged)
   cr_assert_eq (stk_store_position_of_finish (store, wait_answer (&a), &error), -1);
   assert_damaged (error, "position (async)");
   answer_clear (&a);
+}
+
+/* SQLite: fills the root pages of @table and its indexes with 0xff, so that every read of
+ * it fails while the inventory still opens (as stk_test_damage_items() does for items). */
+static void
+damage_table (const char *path,
+              const char *table)
+{
+  g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *junk = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  gint64 page_size = 0;
+  int fd;
+
+  cr_assert_eq (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq (sqlite3_prepare_v2 (db, "PRAGMA page_size", -1, &stmt, NULL), SQLITE_OK);
+  cr_assert_eq (sqlite3_step (stmt), SQLITE_ROW);
+  page_size = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  cr_assert_eq (sqlite3_prepare_v2 (db, "SELECT rootpage FROM sqlite_master"
+                                    " WHERE tbl_name = ?1 AND rootpage > 1", -1, &stmt, NULL),
+                SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 root = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (roots, root);
+    }
+  sqlite3_finalize (stmt);
+  cr_assert_eq (sqlite3_close (db), SQLITE_OK);
+  cr_assert_gt (roots->len, 0, "%s has no pages", table);
+
+  junk = g_malloc (page_size);
+  memset (junk, 0xff, page_size);
+  fd = open (path, O_WRONLY);
+  cr_assert_geq (fd, 0);
+  for (guint i = 0; i < roots->len; i++)
+    cr_assert_eq (pwrite (fd, junk, page_size, (g_array_index (roots, gint64, i) - 1) * page_size),
+                  page_size);
+  cr_assert_eq (close (fd), 0);
+}
+
+Test (cov_reads, reads_of_damaged_settings_and_closes_say_the_inventory_is_damaged)
+{
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(StkShopSettings) settings = { 0 };
+  gint64 id = -5;
+  Answer a = { 0 };
+
+  damage_table (db_path, "settings");
+  damage_table (db_path, "day_closes");
+  store = stk_test_open_store (db_path);
+
+  cr_assert_not (stk_store_get_shop_settings (store, &settings, &error));
+  assert_damaged (error, "shop settings");
+  cr_assert_null (settings.payment_methods, "a failed read fills nothing");
+  g_clear_error (&error);
+  stk_store_get_shop_settings_async (store, NULL, answer_cb, &a);
+  cr_assert_not (stk_store_get_shop_settings_finish (store, wait_answer (&a), &settings, &error));
+  assert_damaged (error, "shop settings (async)");
+  cr_assert_null (settings.payment_methods, "a failed read fills nothing");
+  g_clear_error (&error);
+  answer_clear (&a);
+
+  cr_assert_not (stk_store_find_day_close (store, 2026, 1, 1, &id, &error));
+  assert_damaged (error, "find a close");
+  cr_assert_eq (id, 0);
+  g_clear_error (&error);
+  cr_assert_null (stk_store_list_day_closes (store, 5, &error));
+  assert_damaged (error, "list the closes");
+  g_clear_error (&error);
+  cr_assert_null (stk_store_get_day_report (store, close_id, &error));
+  assert_damaged (error, "a close's report");
+}
+
+Test (cov_reads, the_reads_that_check_the_error_argument_take_none)
+{
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
+  g_autoptr(GArray) closes = NULL;
+  g_autoptr(StkTaxReport) report = NULL;
+  gint64 id = -5;
+
+  /* No error asked for: the failure still fails, the success still succeeds. */
+  cr_assert_not (stk_store_find_day_close (store, 2026, 13, 1, &id, NULL));
+  cr_assert_eq (id, 0);
+  closes = stk_store_list_day_closes (store, 5, NULL);
+  cr_assert_not_null (closes);
+  cr_assert_eq (closes->len, 1);
+  report = stk_store_tax_report (store, 0, g_get_real_time () + G_USEC_PER_SEC, NULL);
+  cr_assert_not_null (report);
+  cr_assert_eq (report->total.sales_cents, 2 * 250 + 350 + 2 * 250);
 }
 
 /* ---- bad arguments -------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 
 #include "stk-day.h"
 #include "stk-error.h"
+#include "stk-output.h"
 #include "stk-ops.h"
 #include "stk-pager.h"
 #include "stk-reads.h"
@@ -766,6 +767,53 @@ Test (cov_reads, reads_of_damaged_settings_and_closes_say_the_inventory_is_damag
   g_clear_error (&error);
   cr_assert_null (stk_store_get_day_report (store, close_id, &error));
   assert_damaged (error, "a close's report");
+}
+
+/* Every connection of the store is lent out when its file goes away: what needs a new one
+ * says why it cannot have it, and writes nothing. */
+Test (cov_reads, a_store_whose_file_went_away_while_its_connection_is_lent_says_so)
+{
+  g_autoptr(StkStore) store = stk_test_open_store (db_path);
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+  g_autofree char *backup = g_build_filename (tmpdir, "backup.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kept_apart = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  StkEngineConn *lent;
+  StkStats stats = { .items = 77 };
+
+  lent = stk_store_acquire_conn (store, &error);
+  cr_assert_not_null (lent, "%s", error ? error->message : "");
+  cr_assert_eq (g_unlink (db_path), 0);
+  g_unlink (wal);
+  g_unlink (shm);
+
+  cr_assert_not (stk_store_get_stats (store, &stats, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  cr_assert_eq (stats.items, 0, "the figures are cleared, not half filled");
+  g_clear_error (&error);
+  kept_apart = stk_store_codes_kept_apart (store, &error);
+  cr_assert_null (kept_apart);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  g_clear_error (&error);
+  problems = stk_store_verify (store, &error);
+  cr_assert_null (problems);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_not (stk_store_backup (store, backup, &error));
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_NOT_FOUND), "%s", error->message);
+  cr_assert_not (g_file_test (backup, G_FILE_TEST_EXISTS), "no backup was written");
+  cr_assert_not (g_file_test (db_path, G_FILE_TEST_EXISTS), "no inventory was created");
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    cr_assert_not_null (dir);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      cr_assert_null (strstr (name, STK_OUTPUT_TEMP_MARKER), "%s was left", name);
+  }
+  stk_store_release_conn (store, lent);
 }
 
 Test (cov_reads, the_reads_that_check_the_error_argument_take_none)

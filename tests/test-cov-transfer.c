@@ -178,6 +178,61 @@ Test (cov_transfer, every_bad_sales_line_is_refused_with_its_sentence)
   stk_test_close_writer (g_steal_pointer (&writer));
 }
 
+/* An import of @text into @table is refused with the one error @expected (whole, with
+ * its line), nothing imported. */
+static void
+assert_file_refused (StkWriter  *writer,
+                     StkTable    table,
+                     const char *text,
+                     const char *expected)
+{
+  g_autofree char *path = write_csv ("in.csv", text);
+  g_autoptr(GError) error = NULL;
+  StkImportReport report = { 0 };
+  gint64 before = count_rows ();
+
+  cr_assert_not (stk_import_file (writer, table, path, NULL, NULL, NULL, &report, &error),
+                 "%s: imported", text);
+  cr_assert (g_error_matches (error, STK_ERROR, STK_ERROR_INVALID_DATA), "%s", error->message);
+  cr_assert_eq (report.n_errors, 1, "%s", text);
+  cr_assert_str_eq (g_ptr_array_index (report.errors, 0), expected);
+  cr_assert_eq (report.imported, 0);
+  cr_assert_eq (count_rows (), before, "%s: something was imported", text);
+  stk_import_report_clear (&report);
+}
+
+Test (cov_transfer, the_lines_of_one_sale_share_its_payment_note_and_void)
+{
+  g_autoptr(StkWriter) writer = stk_test_open_writer (db_path);
+
+  assert_file_refused (writer, STK_TABLE_SALES,
+                       SALES "\n2026-01-02,T-1,1,3.00,,S1,,Cash,a,,\n"
+                       "2026-01-02,T-1,1,3.00,,S1,,Card,a,,\n",
+                       "Line 3: The payment “Card” differs from “Cash” on line 2: the rows of "
+                       "sale “S1” share one.");
+  assert_file_refused (writer, STK_TABLE_SALES,
+                       SALES "\n2026-01-02,T-1,1,3.00,,S1,,Cash,a,,\n"
+                       "2026-01-02,T-1,1,3.00,,S1,,Cash,b,,\n",
+                       "Line 3: The note “b” differs from “a” on line 2: the rows of sale “S1” "
+                       "share one.");
+  assert_file_refused (writer, STK_TABLE_SALES,
+                       SALES "\n2026-01-02,T-1,1,3.00,,S1,,,,2026-01-03,\n"
+                       "2026-01-02,T-1,1,3.00,,S1,,,,2026-01-04,\n",
+                       "Line 3: The voided “2026-01-04” differs from “2026-01-03” on line 2: the "
+                       "rows of sale “S1” share one.");
+  /* A bad first line still counts as line 1 of its sale: the next one is its line 2. */
+  assert_file_refused (writer, STK_TABLE_SALES,
+                       SALES "\n2026-01-02,T-1,none,3.00,,S1,,,,,\n"
+                       "2026-01-02,T-1,1,3.00,S1#2,S1,,,,,\n",
+                       "Line 2: The quantity “none” is not a whole number.");
+  assert_file_refused (writer, STK_TABLE_SALES,
+                       SALES "\n2026-01-02,T-1,1,3.00,,S1,,,,,\n"
+                       "2026-01-02,T-1,1,3.00,S1#3,S1,,,,,\n",
+                       "Line 3: The reference “S1#3” should be “S1#2” or empty: that is line 2 "
+                       "of sale “S1”.");
+  stk_test_close_writer (g_steal_pointer (&writer));
+}
+
 /* ---- exports and imports of everything ------------------------------------------------ */
 
 Test (cov_transfer, an_export_of_everything_into_a_folder_that_holds_files_overwrites_nothing)

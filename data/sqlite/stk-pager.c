@@ -626,14 +626,13 @@ query_for_db (StkPagerQuery  *query,
 
   if (query->before_receipts != NULL)
     {
-      gint64 has_receipts = 1;
+      gboolean has_receipts = TRUE;
 
-      /* Receipt numbers, returns and sales' lines come with schema 7. */
-      if (!stk_db_query_int64 (db, "SELECT count (*) FROM sqlite_schema"
-                                   " WHERE type = 'table' AND name = 'receipt_numbers'",
-                               &has_receipts, NULL))
-        has_receipts = 1;
-      return has_receipts > 0 ? query : query->before_receipts;
+      /* Receipt numbers, returns and sales' lines come with schema 7. A schema that
+       * cannot be read is the list's error, never an older inventory. */
+      if (!stk_sqlite_has_table (db, "receipt_numbers", &has_receipts, error))
+        return NULL;
+      return has_receipts ? query : query->before_receipts;
     }
   if (query->before_lines == NULL)
     return query;

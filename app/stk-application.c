@@ -263,10 +263,12 @@ stk_application_backup_done_cb (GObject      *object,
   gboolean quitting = self->quit_after_backup;
   StkWindow *window;
 
-  self->backup_running = FALSE;
-  self->quit_after_backup = FALSE;
+  /* Cancelled by whoever no longer wants it (quitting, another inventory opened), who
+   * has set the flags below for what comes next. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->backup_running = FALSE;
+  self->quit_after_backup = FALSE;
 
   if (path != NULL)
     {
@@ -1056,15 +1058,64 @@ stk_application_switch_check (const char  *path,
   return TRUE;
 }
 
+static void
+stk_application_backup_left_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  StkApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = stk_backup_auto_finish (STK_STORE (object), result, &error);
+  StkWindow *window;
+
+  if (path != NULL)
+    g_debug ("Automatic backup of the inventory left: %s", path);
+  else if ((window = main_window (self)) != NULL)
+    stk_window_show_backup_failed (window, error->message);
+  else
+    g_message ("The automatic backup failed: %s", error->message);
+  g_application_release (G_APPLICATION (self));
+}
+
+/* The backup of the inventory just closed (@db_path), from a store of its own: the
+ * lock is free already, and the copy is made from a read snapshot. The application
+ * stays until it is done. */
+static void
+stk_application_backup_left (StkApplication *self,
+                             const char     *db_path,
+                             const char     *folder,
+                             guint           keep)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = stk_store_new (db_path, &error);
+
+  if (store == NULL)
+    {
+      g_message ("The automatic backup failed: %s", error->message);
+      return;
+    }
+  g_application_hold (G_APPLICATION (self));
+  stk_backup_auto_async (store, folder, keep, NULL, stk_application_backup_left_cb, self);
+}
+
 /* The other inventory is open (@session, transfer full): this one's window, writer and
  * lock go, and the other's window comes. */
 static void
 stk_application_switch_to (StkApplication *self,
                            StkSession     *session)
 {
-  g_autoptr(StkSession) old = g_steal_pointer (&self->session);
+  g_autoptr(StkSession) old = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *folder = NULL;
+  guint keep = 0;
+  gboolean backup_old;
   GList *windows;
+
+  /* Leaving an inventory after changes backs it up, as quitting does (unless the
+   * waiting changes were given up: then nobody waits for anything). */
+  backup_old = self->session != NULL && !self->switch_lose &&
+               stk_application_backup_due_on_quit (self, &folder, &keep);
+  old = g_steal_pointer (&self->session);
 
   /* No window for a moment: the application must not end meanwhile. */
   g_application_hold (G_APPLICATION (self));
@@ -1085,9 +1136,11 @@ stk_application_switch_to (StkApplication *self,
     g_signal_handlers_disconnect_by_data (self->watched_writer, self);
   g_clear_object (&self->watched_writer);
   g_clear_handle_id (&self->bus_name_id, g_bus_unown_name);
-  /* A backup of this one still running is no use any more. */
+  /* A backup of this one still running: the one made on leaving replaces it. */
   g_cancellable_cancel (self->backup_cancellable);
   g_clear_object (&self->backup_cancellable);
+  self->backup_running = FALSE;
+  self->quit_after_backup = FALSE;
 
   if (old != NULL)
     {
@@ -1096,6 +1149,8 @@ stk_application_switch_to (StkApplication *self,
        * then releases the lock. */
       if (!stk_session_close (old, self->switch_lose ? 0 : CLOSE_TIMEOUT_MS, &error))
         g_message ("Closing the inventory: %s", error->message);
+      else if (backup_old)
+        stk_application_backup_left (self, stk_session_get_path (old), folder, keep);
     }
 
   g_free (self->database_path);

@@ -14,6 +14,7 @@
 #include <gtk/gtk.h>
 
 #include "stk-application.h"
+#include "stk-backups.h"
 #include "stk-db.h"
 #include "stk-glib.h"
 #include "stk-item-dialog.h"
@@ -37,6 +38,7 @@
 static char *tmpdir;
 static char *db_path;      /* the inventory the application starts on */
 static char *other_path;   /* another inventory */
+static char *backups;      /* the automatic backups' folder */
 static StkApplication *app;
 static gboolean script_done;
 
@@ -50,6 +52,14 @@ setup (void)
   tmpdir = stk_test_mkdtemp ();
   db_path = g_build_filename (tmpdir, "inventory.db", NULL);
   other_path = g_build_filename (tmpdir, "Corner Shop.db", NULL);
+  backups = g_build_filename (tmpdir, "backups", NULL);
+  {
+    g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
+
+    cr_assert_not_null (settings, "the schema is not installed for the test");
+    g_settings_set_string (settings, "backup-folder", backups);
+    g_settings_set_string (settings, "last-inventory", "");
+  }
 }
 
 static void
@@ -60,6 +70,7 @@ teardown (void)
   g_clear_pointer (&tmpdir, g_free);
   g_clear_pointer (&db_path, g_free);
   g_clear_pointer (&other_path, g_free);
+  g_clear_pointer (&backups, g_free);
 }
 
 TestSuite (open_inventory, .init = setup, .fini = teardown, .timeout = 120);
@@ -227,6 +238,29 @@ last_inventory (void)
   return g_settings_get_string (settings, "last-inventory");
 }
 
+/* How many automatic backups of @path there are. */
+static guint
+count_backups (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = stk_backup_list (backups, path, &error);
+
+  cr_assert_not_null (list, "%s", error ? error->message : "");
+  return list->len;
+}
+
+/* How many items coded @code the newest automatic backup of @path has; -1: none. */
+static gint64
+newest_backup_items (const char *path,
+                     const char *code)
+{
+  g_autoptr(GPtrArray) list = stk_backup_list (backups, path, NULL);
+
+  if (list == NULL || list->len == 0)
+    return -1;
+  return count_items (((StkBackupEntry *) g_ptr_array_index (list, 0))->path, code);
+}
+
 /* --- Open Inventory… --------------------------------------------------------------- */
 
 static void
@@ -235,9 +269,15 @@ open_other_script (void)
   StkWindow *window = wait_window_of (db_path);
   g_autofree char *last = NULL;
 
-  cr_assert (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "inventory — "),
-             "%s", gtk_window_get_title (GTK_WINDOW (window)));
+  cr_assert_str_eq (gtk_window_get_title (GTK_WINDOW (window)), "Stocktake — inventory",
+                    "%s", gtk_window_get_title (GTK_WINDOW (window)));
   cr_assert_not (lock_free (db_path));
+  /* The first editing start of the day made a backup. */
+  cr_assert (WAIT_UNTIL (count_backups (db_path) == 1), "no backup at the start");
+
+  /* A change here: leaving the inventory backs it up with it, as quitting would. */
+  save_new_item (window, "BEFORE-OPEN");
+  cr_assert (WAIT_UNTIL (count_items (db_path, "BEFORE-OPEN") == 1));
 
   /* The same inventory again: nothing happens, the same window. */
   activate ("open-inventory", db_path);
@@ -249,7 +289,7 @@ open_other_script (void)
   cr_assert_not (stk_session_get_read_only (stk_window_get_session (window)));
   cr_assert_str_eq (stk_application_get_database_path (app), other_path);
   /* The window says which inventory it is. */
-  cr_assert_str_eq (gtk_window_get_title (GTK_WINDOW (window)), "Corner Shop — Stocktake");
+  cr_assert_str_eq (gtk_window_get_title (GTK_WINDOW (window)), "Stocktake — Corner Shop");
   /* The old one is closed: its lock is free for anyone; the new one is held. */
   cr_assert (lock_free (db_path), "the first inventory's lock was kept");
   cr_assert_not (lock_free (other_path), "the other inventory's lock is not held");
@@ -262,6 +302,10 @@ open_other_script (void)
   cr_assert (WAIT_UNTIL (count_items (other_path, "AFTER-OPEN") == 1));
   cr_assert_eq (count_items (db_path, "AFTER-OPEN"), 0);
   cr_assert_eq (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), 1);
+
+  /* The one left was backed up with its change. */
+  cr_assert (WAIT_UNTIL (newest_backup_items (db_path, "BEFORE-OPEN") == 1),
+             "no backup of the inventory left, with its change");
 }
 
 Test (open_inventory, open_another_releases_the_first_and_holds_the_other)
@@ -433,7 +477,7 @@ locked_script (void)
   cr_assert (stk_session_get_read_only (stk_window_get_session (window)));
   cr_assert_null (stk_session_get_writer (stk_window_get_session (window)));
   cr_assert_str_eq (gtk_window_get_title (GTK_WINDOW (window)),
-                    "Corner Shop — Stocktake (read-only)");
+                    "Stocktake (read-only) — Corner Shop");
   cr_assert (lock_free (db_path), "the first inventory's lock was kept");
   cr_assert (stk_lock_is_held (other_path), "the other program's lock is gone");
 }

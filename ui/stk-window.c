@@ -461,9 +461,9 @@ stk_window_update_banner (StkWindow *self)
     g_autofree char *title = NULL;
     const char *app_title = read_only ? _("Stocktake (read-only)") : _("Stocktake");
 
-    /* Translators: the window's title: the inventory's name, then "Stocktake" or
-     * "Stocktake (read-only)" */
-    title = g_strdup_printf (_("%s — %s"), name, app_title);
+    /* Translators: the window's title: "Stocktake" or "Stocktake (read-only)", then
+     * the inventory's name */
+    title = g_strdup_printf (_("%s — %s"), app_title, name);
     gtk_window_set_title (GTK_WINDOW (self), title);
     /* The header bar shows them where the view switcher does not fit. */
     adw_view_switcher_title_set_title (self->view_switcher, app_title);

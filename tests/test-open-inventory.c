@@ -413,7 +413,7 @@ new_script (void)
   cr_assert_not (stk_session_get_read_only (stk_window_get_session (window)));
   cr_assert (lock_free (db_path), "the first inventory's lock was kept");
   cr_assert_not (lock_free (new_path));
-  /* An empty inventory: the welcome page, which offers to open another one. */
+  /* An empty inventory: the welcome page. */
   cr_assert (WAIT_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (child (window, STK_TYPE_WINDOW, "main_stack")),
                                     "empty") == 0));
   save_new_item (window, "FIRST");
@@ -430,6 +430,44 @@ Test (open_inventory, new_makes_an_empty_inventory_and_replaces_nothing)
   cr_assert_eq (run_app (new_script), 0);
   garbage = g_build_filename (tmpdir, "notes.db", NULL);
   cr_assert (g_file_get_contents (garbage, &contents, NULL, NULL));
+  cr_assert_str_eq (contents, GARBAGE);
+}
+
+/* --- from the page that says why the inventory cannot be opened --------------------- */
+
+static void
+from_error_page_script (void)
+{
+  StkWindow *window;
+  GtkWidget *page;
+
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_WINDOW) != NULL), "no window");
+  window = STK_WINDOW (stk_test_find_toplevel (STK_TYPE_WINDOW));
+  cr_assert_null (stk_window_get_session (window));
+  cr_assert_not_null (stk_window_get_error_message (window));
+  /* The page offers both, and they can be used. */
+  page = gtk_stack_get_visible_child (child (window, STK_TYPE_WINDOW, "main_stack"));
+  cr_assert_str_eq (gtk_stack_get_visible_child_name (child (window, STK_TYPE_WINDOW, "main_stack")),
+                    "error");
+  cr_assert (gtk_widget_is_ancestor (child (window, STK_TYPE_WINDOW, "error_label"), page));
+  cr_assert (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "open-inventory"));
+  cr_assert (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "new-inventory"));
+
+  activate ("open-inventory", other_path);
+  window = wait_window_of (other_path);
+  cr_assert_null (stk_window_get_error_message (window));
+  cr_assert_not (stk_session_get_read_only (stk_window_get_session (window)));
+  cr_assert_eq (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), 1);
+}
+
+Test (open_inventory, the_error_page_opens_another)
+{
+  g_autofree char *contents = NULL;
+
+  cr_assert (g_file_set_contents (db_path, GARBAGE, -1, NULL));
+  make_inventory (other_path, "OTHER-1");
+  cr_assert_eq (run_app (from_error_page_script), 0);
+  cr_assert (g_file_get_contents (db_path, &contents, NULL, NULL));
   cr_assert_str_eq (contents, GARBAGE);
 }
 

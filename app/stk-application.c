@@ -778,8 +778,9 @@ stk_application_show_other_done_cb (GObject      *object,
   stk_application_close_startup_dialog (self);
 }
 
-/* Show That Window: the instance that edits the inventory presents its window
- * (org.freedesktop.Application.Activate), and this one quits. */
+/* Show That Window: the instance that edits @db_path presents its window
+ * (org.freedesktop.Application.Activate). At startup (@leaving) this one then quits;
+ * from Open Inventory… it keeps its own inventory. */
 static void
 stk_application_show_other (StkApplication *self,
                             const char     *db_path,

@@ -1372,7 +1372,6 @@ stk_application_choose (StkApplication *self,
   gtk_file_filter_set_name (inventories, _("Inventories"));
   gtk_file_filter_add_pattern (inventories, "*.db");
   gtk_file_filter_add_pattern (inventories, "*.sqlite");
-  gtk_file_filter_add_pattern (inventories, "*.sqlite3");
   gtk_file_filter_set_name (all, _("All Files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), inventories);

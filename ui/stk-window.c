@@ -432,8 +432,7 @@ stk_window_inventory_name (const char *path)
   char *dot = strrchr (display, '.');
 
   if (dot != NULL && dot != display &&
-      (g_ascii_strcasecmp (dot, ".db") == 0 || g_ascii_strcasecmp (dot, ".sqlite") == 0 ||
-       g_ascii_strcasecmp (dot, ".sqlite3") == 0))
+      (g_ascii_strcasecmp (dot, ".db") == 0 || g_ascii_strcasecmp (dot, ".sqlite") == 0))
     *dot = '\0';
   return g_steal_pointer (&display);
 }

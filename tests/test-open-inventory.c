@@ -9,6 +9,8 @@
  * the stk-lock-holder and stk-lock-taker helpers. */
 #include "config.h"
 
+#include <signal.h>
+
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -597,4 +599,69 @@ Test (open_inventory, waiting_changes_are_asked_about_and_saved_first)
       stk_test_release_database (holder);
       g_clear_object (&holder);
     }
+}
+
+/* --- the next launch ------------------------------------------------------------------ */
+
+static void
+exited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The real program started without --database, with settings of its own in a key file
+ * (GSETTINGS_BACKEND=keyfile) that name @last as the inventory opened last; returns once
+ * it holds the lock of @expected, then ends it as a polite kill would. */
+static void
+launch_expecting (const char *last,
+                  const char *expected)
+{
+  g_autofree char *config = g_build_filename (tmpdir, "config", NULL);
+  g_autofree char *data = g_build_filename (tmpdir, "data", NULL);
+  g_autofree char *settings_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (settings_dir, "keyfile", NULL);
+  g_autofree char *quoted = g_variant_print (g_variant_new_string (last), FALSE);
+  g_autofree char *contents = g_strdup_printf ("[io/github/stocktake/Stocktake]\n"
+                                               "last-inventory=%s\n", quoted);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean exited = FALSE;
+
+  cr_assert_eq (g_mkdir_with_parents (settings_dir, 0700), 0);
+  cr_assert (g_file_set_contents (keyfile, contents, -1, NULL));
+  g_subprocess_launcher_unsetenv (launcher, "STOCKTAKE_DATABASE");
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("STOCKTAKE_EXE"), NULL);
+  cr_assert_not_null (proc, "%s", error ? error->message : "");
+  g_subprocess_wait_async (proc, NULL, exited_cb, &exited);
+  cr_assert (WAIT_UNTIL (stk_lock_is_held (expected) || exited),
+             "the window never took %s", expected);
+  cr_assert_not (exited, "the program ended instead of opening %s", expected);
+  g_subprocess_send_signal (proc, SIGTERM);
+  cr_assert (WAIT_UNTIL (exited), "the window did not end");
+  cr_assert (g_subprocess_get_if_exited (proc) && g_subprocess_get_exit_status (proc) == 0,
+             "the window did not end cleanly");
+}
+
+Test (open_inventory, a_launch_without_arguments_opens_the_one_opened_last)
+{
+  g_autofree char *default_path = NULL;
+  g_autofree char *missing = g_build_filename (tmpdir, "gone.db", NULL);
+
+  make_inventory (other_path, "OTHER-1");
+  default_path = g_build_filename (tmpdir, "data", "stocktake", "inventory.db", NULL);
+
+  /* Remembered and still there: that one, and the default is not even made. */
+  launch_expecting (other_path, other_path);
+  cr_assert_not (g_file_test (default_path, G_FILE_TEST_EXISTS), "the default was made");
+
+  /* Remembered but gone: the default, and nothing made where it was. */
+  launch_expecting (missing, default_path);
+  cr_assert_not (g_file_test (missing, G_FILE_TEST_EXISTS));
 }

@@ -623,7 +623,8 @@ launch_expecting (const char *last,
   g_autofree char *data = g_build_filename (tmpdir, "data", NULL);
   g_autofree char *settings_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
   g_autofree char *keyfile = g_build_filename (settings_dir, "keyfile", NULL);
-  g_autofree char *quoted = g_variant_print (g_variant_new_string (last), FALSE);
+  g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new_string (last));
+  g_autofree char *quoted = g_variant_print (value, FALSE);
   g_autofree char *contents = g_strdup_printf ("[io/github/stocktake/Stocktake]\n"
                                                "last-inventory=%s\n", quoted);
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);

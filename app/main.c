@@ -19,10 +19,12 @@
 # include "stk-table-view.h"
 #endif
 
-/* The inventory to use: --database, else $STOCKTAKE_DATABASE, else the default path
- * (whose folder is created, private to the user). */
+/* The inventory to use: --database, else $STOCKTAKE_DATABASE, else (for the window)
+ * the one it opened last if it is still there, else the default path (whose folder is
+ * created, private to the user). */
 static char *
-resolve_database_path (const char *option)
+resolve_database_path (const char *option,
+                       gboolean    window)
 {
   const char *env = g_getenv ("STOCKTAKE_DATABASE");
   g_autofree char *path = NULL;
@@ -32,6 +34,15 @@ resolve_database_path (const char *option)
     return g_strdup (option);
   if (env != NULL && env[0] != '\0')
     return g_strdup (env);
+  if (window)
+    {
+      g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
+      g_autofree char *last = settings ? g_settings_get_string (settings, "last-inventory")
+                                       : NULL;
+
+      if (last != NULL && last[0] != '\0' && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&last);
+    }
 
   path = stk_db_default_path ();
   dir = g_path_get_dirname (path);
@@ -127,7 +138,7 @@ main (int   argc,
         return stk_cli_usage_error (_("Unknown option “%s”."), arg);
     }
 
-  db_path = resolve_database_path (database);
+  db_path = resolve_database_path (database, i >= argc);
 
   if (i < argc)
     return stk_cli_run (db_path, argc - i, argv + i);

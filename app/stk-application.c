@@ -3,14 +3,17 @@
 
 #include "stk-application.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n.h>
 
 #include "stk-backups.h"
+#include "stk-db.h"
 #include "stk-error.h"
 #include "stk-glib.h"
 #include "stk-lock-dialog.h"
@@ -47,6 +50,14 @@ struct _StkApplication
   gboolean        lose_pending;     /* the user chose to lose the waiting changes */
   guint           bus_name_id;      /* the inventory's name on the session bus, while editing */
   GCancellable   *show_cancellable; /* Show That Window's call to the other instance */
+
+  /* Opening another inventory (New Inventory…, Open Inventory…) in place of this one. */
+  char           *switch_path;      /* the one to open, while a question is asked */
+  gboolean        switch_create;    /* New Inventory…: a new file at switch_path */
+  gboolean        switch_lose;      /* the user chose to lose this one's waiting changes */
+  gboolean        switching;        /* the window closes for the other inventory */
+  GtkWindow      *switch_dialog;    /* weak: the question or the error about it */
+  GtkNativeDialog *chooser;         /* the file chooser, while it is shown */
 
   /* Automatic backups: one at the first editing start of each day, one on quitting
    * after changes. Changes are the ops the writer committed (its figures' count) since
@@ -90,6 +101,13 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void stk_application_open (StkApplication *self);
+static void stk_application_open_inventory_action (GSimpleAction *action,
+                                                   GVariant      *parameter,
+                                                   gpointer       user_data);
+static void stk_application_new_inventory_action (GSimpleAction *action,
+                                                  GVariant      *parameter,
+                                                  gpointer       user_data);
+static void stk_application_remember (StkApplication *self);
 
 static void
 set_weak (GtkWindow **slot,
@@ -245,10 +263,12 @@ stk_application_backup_done_cb (GObject      *object,
   gboolean quitting = self->quit_after_backup;
   StkWindow *window;
 
-  self->backup_running = FALSE;
-  self->quit_after_backup = FALSE;
+  /* Cancelled by whoever no longer wants it (quitting, another inventory opened), who
+   * has set the flags below for what comes next. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->backup_running = FALSE;
+  self->quit_after_backup = FALSE;
 
   if (path != NULL)
     {
@@ -451,6 +471,11 @@ static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = stk_application_quit_action },
   { .name = "about", .activate = stk_application_about_action },
   { .name = "preferences", .activate = stk_application_preferences_action },
+  /* The path of the inventory, or "" for a file chooser (the menu's and the keys'). */
+  { .name = "open-inventory", .activate = stk_application_open_inventory_action,
+    .parameter_type = "s" },
+  { .name = "new-inventory", .activate = stk_application_new_inventory_action,
+    .parameter_type = "s" },
 };
 
 /* Ctrl+C in the terminal or a polite kill: close like app.quit, so queued changes
@@ -518,6 +543,8 @@ stk_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *new_accels[] = { "<Control><Shift>n", NULL };
   StkApplication *self = STK_APPLICATION (application);
 
   G_APPLICATION_CLASS (stk_application_parent_class)->startup (application);
@@ -527,6 +554,10 @@ stk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.open-inventory('')",
+                                         open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-inventory('')",
+                                         new_accels);
 
   /* AdwApplication loads style.css from the resources itself. */
   gtk_window_set_default_icon_name (APP_ID);
@@ -625,7 +656,7 @@ stk_application_window_close_request_cb (StkApplication *self,
   g_autofree char *folder = NULL;
   guint keep;
 
-  if (self->quit_confirmed || count_main_windows (self) > 1)
+  if (self->quit_confirmed || self->switching || count_main_windows (self) > 1)
     return FALSE;
   if (!stk_application_confirm_quit (self, window))
     return TRUE;
@@ -715,6 +746,8 @@ stk_application_open_read_only (StkApplication *self)
       g_message ("Cannot open the inventory read-only: %s", error->message);
       self->open_error = g_strdup (error->message);
     }
+  else
+    stk_application_remember (self);
   stk_application_show_window (self);
   stk_application_close_startup_dialog (self);
 }
@@ -745,13 +778,16 @@ stk_application_show_other_done_cb (GObject      *object,
   stk_application_close_startup_dialog (self);
 }
 
-/* Show That Window: the instance that edits the inventory presents its window
- * (org.freedesktop.Application.Activate), and this one quits. */
+/* Show That Window: the instance that edits @db_path presents its window
+ * (org.freedesktop.Application.Activate). At startup (@leaving) this one then quits;
+ * from Open Inventory… it keeps its own inventory. */
 static void
-stk_application_show_other (StkApplication *self)
+stk_application_show_other (StkApplication *self,
+                            const char     *db_path,
+                            gboolean        leaving)
 {
   GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
-  g_autofree char *name = stk_application_inventory_bus_name (self->database_path);
+  g_autofree char *name = stk_application_inventory_bus_name (db_path);
   GVariantBuilder platform;
 
   g_return_if_fail (bus != NULL);
@@ -759,8 +795,11 @@ stk_application_show_other (StkApplication *self)
   g_variant_builder_init (&platform, G_VARIANT_TYPE_VARDICT);
   g_cancellable_cancel (self->show_cancellable);
   g_clear_object (&self->show_cancellable);
-  g_cancellable_cancel (self->backup_cancellable);
-  g_clear_object (&self->backup_cancellable);
+  if (leaving)
+    {
+      g_cancellable_cancel (self->backup_cancellable);
+      g_clear_object (&self->backup_cancellable);
+    }
   self->show_cancellable = g_cancellable_new ();
   g_dbus_connection_call (bus, name, g_application_get_dbus_object_path (G_APPLICATION (self)),
                           "org.freedesktop.Application", "Activate",
@@ -772,10 +811,11 @@ stk_application_show_other (StkApplication *self)
 /* Whether the window that edits the inventory is of this session (its name is on our
  * session bus): then it can be shown. */
 static gboolean
-stk_application_other_window_is_ours (StkApplication *self)
+stk_application_other_window_is_ours (StkApplication *self,
+                                      const char     *db_path)
 {
   GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
-  g_autofree char *name = stk_application_inventory_bus_name (self->database_path);
+  g_autofree char *name = stk_application_inventory_bus_name (db_path);
   g_autoptr(GVariant) reply = NULL;
   gboolean owned = FALSE;
 
@@ -801,7 +841,7 @@ stk_application_lock_dialog_response_cb (StkApplication *self,
   else if (g_strcmp0 (response, STK_LOCK_DIALOG_TRY_AGAIN) == 0)
     stk_application_open (self);
   else if (g_strcmp0 (response, STK_LOCK_DIALOG_SHOW) == 0)
-    stk_application_show_other (self);
+    stk_application_show_other (self, self->database_path, TRUE);
   else
     stk_application_close_startup_dialog (self);
 }
@@ -866,7 +906,7 @@ stk_application_show_startup_dialog (StkApplication *self,
       parent = stk_application_startup_window (self);
       dialog = GTK_WINDOW (stk_lock_dialog_new (parent, self->database_path, error));
       if (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED) &&
-          stk_application_other_window_is_ours (self))
+          stk_application_other_window_is_ours (self, self->database_path))
         stk_lock_dialog_offer_show (STK_LOCK_DIALOG (dialog));
       g_signal_connect_object (dialog, "response",
                                G_CALLBACK (stk_application_lock_dialog_response_cb), self,
@@ -905,9 +945,482 @@ stk_application_open (StkApplication *self)
       g_clear_pointer (&self->open_error, g_free);
       self->open_error = g_strdup (error->message);
     }
+  else
+    stk_application_remember (self);
 
   stk_application_show_window (self);
   stk_application_close_startup_dialog (self);
+}
+
+/* ---- Another inventory in place of this one: New Inventory…, Open Inventory… ----
+ *
+ * The other inventory is checked first (a file that is not an inventory, or cannot be
+ * read, is said in a dialog and this one stays open), then the user is asked about
+ * changes still waiting here (as on quitting), then the other one is opened for editing
+ * — its lock taken, or the same question as at startup: Open Read-Only, Try Again, Show
+ * That Window, Cancel — and only once it is open is this one closed: its window, its
+ * writer (every queued change saved, unless the user chose to lose them) and its lock. */
+
+/* The last inventory opened, which the next launch without --database opens. */
+static void
+stk_application_remember (StkApplication *self)
+{
+  g_autoptr(GSettings) settings = stk_settings_new_if_installed (APP_ID);
+  g_autofree char *absolute = NULL;
+
+  if (settings == NULL)
+    return;
+  absolute = g_canonicalize_filename (self->database_path, NULL);
+  g_settings_set_string (settings, "last-inventory", absolute);
+}
+
+static void
+stk_application_switch_done (StkApplication *self)
+{
+  g_clear_pointer (&self->switch_path, g_free);
+  self->switch_create = FALSE;
+  self->switch_lose = FALSE;
+}
+
+static void
+stk_application_switch_error (StkApplication *self,
+                              const char     *heading,
+                              const char     *message)
+{
+  GtkWindow *parent = GTK_WINDOW (main_window (self));
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  set_weak (&self->switch_dialog, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+  stk_application_switch_done (self);
+}
+
+/* Whether @a and @b are the same file (or would be, once made). */
+static gboolean
+same_inventory (const char *a,
+                const char *b)
+{
+  g_autofree char *ca = g_canonicalize_filename (a, NULL);
+  g_autofree char *cb = g_canonicalize_filename (b, NULL);
+  g_autofree char *ra = realpath (ca, NULL);
+  g_autofree char *rb = realpath (cb, NULL);
+
+  return g_strcmp0 (ra ? ra : ca, rb ? rb : cb) == 0;
+}
+
+/* Before anything is closed: @path must be an inventory that can be read (Open), or a
+ * place for a new one that holds nothing else (New). */
+static gboolean
+stk_application_switch_check (const char  *path,
+                              gboolean     create,
+                              GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  gboolean exists = FALSE;
+  GStatBuf st;
+
+  if (!stk_db_check_file (path, &exists, error))
+    {
+      if (create && exists)
+        {
+          g_autoptr(GError) why = g_steal_pointer (error);
+
+          g_set_error (error, STK_ERROR, STK_ERROR_NOT_INVENTORY,
+                       _("“%s” is already there and is not an inventory: nothing was "
+                         "replaced. Choose another name. (%s)"), display, why->message);
+        }
+      return FALSE;
+    }
+  if (!create && !exists)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_NOT_FOUND,
+                   _("There is no inventory at “%s”."), display);
+      return FALSE;
+    }
+  if (create && exists && g_stat (path, &st) == 0 && st.st_size > 0)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT,
+                   _("“%s” is already an inventory: nothing was replaced. Open it with "
+                     "Open Inventory…, or choose another name for the new one."), display);
+      return FALSE;
+    }
+  if (!create && g_access (path, R_OK) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, STK_ERROR, STK_ERROR_READ_ONLY,
+                   _("“%s” cannot be read: %s"), display, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+stk_application_backup_left_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  StkApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = stk_backup_auto_finish (STK_STORE (object), result, &error);
+  StkWindow *window;
+
+  if (path != NULL)
+    g_debug ("Automatic backup of the inventory left: %s", path);
+  else if ((window = main_window (self)) != NULL)
+    stk_window_show_backup_failed (window, error->message);
+  else
+    g_message ("The automatic backup failed: %s", error->message);
+  g_application_release (G_APPLICATION (self));
+}
+
+/* The backup of the inventory just closed (@db_path), from a store of its own: the
+ * lock is free already, and the copy is made from a read snapshot. The application
+ * stays until it is done. */
+static void
+stk_application_backup_left (StkApplication *self,
+                             const char     *db_path,
+                             const char     *folder,
+                             guint           keep)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = stk_store_new (db_path, &error);
+
+  if (store == NULL)
+    {
+      g_message ("The automatic backup failed: %s", error->message);
+      return;
+    }
+  g_application_hold (G_APPLICATION (self));
+  stk_backup_auto_async (store, folder, keep, NULL, stk_application_backup_left_cb, self);
+}
+
+/* The other inventory is open (@session, transfer full): this one's window, writer and
+ * lock go, and the other's window comes. */
+static void
+stk_application_switch_to (StkApplication *self,
+                           StkSession     *session)
+{
+  g_autoptr(StkSession) old = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = NULL;
+  guint keep = 0;
+  gboolean backup_old;
+  GList *windows;
+
+  /* Leaving an inventory after changes backs it up, as quitting does (unless the
+   * waiting changes were given up: then nobody waits for anything). */
+  backup_old = self->session != NULL && !self->switch_lose &&
+               stk_application_backup_due_on_quit (self, &folder, &keep);
+  old = g_steal_pointer (&self->session);
+
+  /* No window for a moment: the application must not end meanwhile. */
+  g_application_hold (G_APPLICATION (self));
+  self->switching = TRUE;
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    g_object_ref (l->data);
+  for (const GList *l = windows; l != NULL; l = l->next)
+    if (STK_IS_WINDOW (l->data))
+      gtk_window_close (GTK_WINDOW (l->data));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    if (!STK_IS_WINDOW (l->data))
+      gtk_window_destroy (GTK_WINDOW (l->data));
+  g_list_free_full (windows, g_object_unref);
+  self->switching = FALSE;
+
+  if (self->watched_writer != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_writer, self);
+  g_clear_object (&self->watched_writer);
+  g_clear_handle_id (&self->bus_name_id, g_bus_unown_name);
+  /* A backup of this one still running: the one made on leaving replaces it. */
+  g_cancellable_cancel (self->backup_cancellable);
+  g_clear_object (&self->backup_cancellable);
+  self->backup_running = FALSE;
+  self->quit_after_backup = FALSE;
+
+  if (old != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (old, self);
+      /* Waits for queued changes (none are left unless the user chose to lose them),
+       * then releases the lock. */
+      if (!stk_session_close (old, self->switch_lose ? 0 : CLOSE_TIMEOUT_MS, &error))
+        g_message ("Closing the inventory: %s", error->message);
+      else if (backup_old)
+        stk_application_backup_left (self, stk_session_get_path (old), folder, keep);
+    }
+
+  g_free (self->database_path);
+  self->database_path = g_strdup (stk_session_get_path (session));
+  g_clear_pointer (&self->open_error, g_free);
+  self->session = session;
+  self->quit_backup_done = FALSE;
+  self->lose_pending = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATABASE_PATH]);
+  stk_application_remember (self);
+  stk_application_switch_done (self);
+  stk_application_show_window (self);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void stk_application_switch_open (StkApplication *self);
+
+static void
+stk_application_switch_lock_response_cb (StkApplication *self,
+                                         const char     *response,
+                                         StkLockDialog  *dialog)
+{
+  g_autofree char *path = g_strdup (self->switch_path);
+
+  /* The dialog has hidden itself. */
+  set_weak (&self->switch_dialog, NULL);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (path == NULL)
+    return;
+
+  if (g_strcmp0 (response, STK_LOCK_DIALOG_READ_ONLY) == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      StkSession *session = stk_session_open (path, STK_SESSION_MODE_READ_ONLY, &error);
+
+      if (session == NULL)
+        stk_application_switch_error (self, _("Cannot Open the Inventory"), error->message);
+      else
+        stk_application_switch_to (self, session);
+    }
+  else if (g_strcmp0 (response, STK_LOCK_DIALOG_TRY_AGAIN) == 0)
+    stk_application_switch_open (self);
+  else if (g_strcmp0 (response, STK_LOCK_DIALOG_SHOW) == 0)
+    {
+      stk_application_show_other (self, path, FALSE);
+      stk_application_switch_done (self);
+    }
+  else
+    stk_application_switch_done (self);
+}
+
+/* Opens switch_path for editing; this inventory stays open until that worked. */
+static void
+stk_application_switch_open (StkApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  StkSession *session;
+  StkLockDialog *dialog;
+
+  session = stk_session_open (self->switch_path, STK_SESSION_MODE_EDIT, &error);
+  if (session != NULL)
+    {
+      stk_application_switch_to (self, session);
+      return;
+    }
+  if (!g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED) &&
+      !g_error_matches (error, STK_ERROR, STK_ERROR_READ_ONLY))
+    {
+      stk_application_switch_error (self,
+                                    self->switch_create ? _("Cannot Create the Inventory")
+                                                        : _("Cannot Open the Inventory"),
+                                    error->message);
+      return;
+    }
+
+  /* Held by another Stocktake, or its folder cannot be written: the startup question,
+   * over this window, whose Cancel keeps this inventory. */
+  g_debug ("%s", error->message);
+  dialog = stk_lock_dialog_new (GTK_WINDOW (main_window (self)), self->switch_path, error);
+  adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (dialog), STK_LOCK_DIALOG_QUIT,
+                                         _("_Cancel"));
+  if (g_error_matches (error, STK_ERROR, STK_ERROR_LOCKED) &&
+      stk_application_other_window_is_ours (self, self->switch_path))
+    stk_lock_dialog_offer_show (dialog);
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (stk_application_switch_lock_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  set_weak (&self->switch_dialog, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+stk_application_switch_close_response_cb (StkApplication *self,
+                                          int             response,
+                                          StkQuitDialog  *dialog)
+{
+  switch ((StkQuitDialogResponse) response)
+    {
+    case STK_QUIT_DIALOG_LOSE:
+      self->switch_lose = TRUE;
+      G_GNUC_FALLTHROUGH;
+    case STK_QUIT_DIALOG_SAVED:
+      set_weak (&self->switch_dialog, NULL);
+      gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      if (self->switch_path != NULL)
+        stk_application_switch_open (self);
+      break;
+    case STK_QUIT_DIALOG_QUIT_ANYWAY:
+    case STK_QUIT_DIALOG_CANCEL:
+    default:
+      stk_application_switch_done (self);
+      break;
+    }
+}
+
+/* Opens (or with @create makes) the inventory at @path in place of this one. */
+static void
+stk_application_switch (StkApplication *self,
+                        const char     *path,
+                        gboolean        create)
+{
+  g_autoptr(GError) error = NULL;
+  StkWriter *writer = current_writer (self);
+
+  if (self->switch_path != NULL || self->startup_dialog != NULL || self->quit_dialog != NULL)
+    {
+      /* A question is being asked already. */
+      if (self->switch_dialog != NULL)
+        gtk_window_present (self->switch_dialog);
+      return;
+    }
+  if (!create && self->session != NULL && same_inventory (path, self->database_path))
+    {
+      StkWindow *window = main_window (self);
+
+      if (window != NULL)
+        gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
+
+  self->switch_path = g_strdup (path);
+  self->switch_create = create;
+  if (!stk_application_switch_check (path, create, &error))
+    {
+      stk_application_switch_error (self,
+                                    create ? _("Cannot Create the Inventory")
+                                           : _("Cannot Open the Inventory"),
+                                    error->message);
+      return;
+    }
+
+  if (writer != NULL && stk_writer_get_pending (writer) > 0)
+    {
+      StkQuitDialog *dialog = stk_quit_dialog_new_for_switch (GTK_WINDOW (main_window (self)),
+                                                              writer);
+
+      g_signal_connect_object (dialog, "decided",
+                               G_CALLBACK (stk_application_switch_close_response_cb), self,
+                               G_CONNECT_SWAPPED);
+      set_weak (&self->switch_dialog, GTK_WINDOW (dialog));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  stk_application_switch_open (self);
+}
+
+static void
+stk_application_chooser_response_cb (StkApplication       *self,
+                                     int                   response,
+                                     GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  gboolean create = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)) ==
+                    GTK_FILE_CHOOSER_ACTION_SAVE;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  g_clear_object (&self->chooser);
+  if (file == NULL)
+    return;
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      stk_application_switch_error (self,
+                                    create ? _("Cannot Create the Inventory")
+                                           : _("Cannot Open the Inventory"),
+                                    _("Only a file on this computer can be an inventory."));
+      return;
+    }
+  stk_application_switch (self, path, create);
+}
+
+static void
+stk_application_choose (StkApplication *self,
+                        gboolean        create)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) inventories = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr(GFile) folder = NULL;
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_show (self->chooser);
+      return;
+    }
+  chooser = gtk_file_chooser_native_new (create ? _("New Inventory") : _("Open Inventory"),
+                                         GTK_WINDOW (main_window (self)),
+                                         create ? GTK_FILE_CHOOSER_ACTION_SAVE
+                                                : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         create ? _("_Create") : _("_Open"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (inventories, _("Inventories"));
+  gtk_file_filter_add_pattern (inventories, "*.db");
+  gtk_file_filter_add_pattern (inventories, "*.sqlite");
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), inventories);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), inventories);
+  /* Beside this inventory. */
+  if (self->database_path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self->database_path);
+
+      folder = g_file_new_for_path (dir);
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+    }
+  if (create)
+    /* Translators: the name a new inventory file is offered; keep the .db */
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("Shop.db"));
+  g_signal_connect_object (chooser, "response",
+                           G_CALLBACK (stk_application_chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+stk_application_open_inventory_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  StkApplication *self = STK_APPLICATION (user_data);
+  const char *path = g_variant_get_string (parameter, NULL);
+
+  if (path[0] == '\0')
+    stk_application_choose (self, FALSE);
+  else
+    stk_application_switch (self, path, FALSE);
+}
+
+static void
+stk_application_new_inventory_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  StkApplication *self = STK_APPLICATION (user_data);
+  const char *path = g_variant_get_string (parameter, NULL);
+
+  if (path[0] == '\0')
+    stk_application_choose (self, TRUE);
+  else
+    stk_application_switch (self, path, TRUE);
 }
 
 static void
@@ -940,6 +1453,9 @@ stk_application_shutdown (GApplication *application)
   g_clear_handle_id (&self->bus_name_id, g_bus_unown_name);
   g_cancellable_cancel (self->show_cancellable);
   g_clear_object (&self->show_cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
 
   if (self->watched_writer != NULL)
     g_signal_handlers_disconnect_by_data (self->watched_writer, self);
@@ -969,6 +1485,9 @@ stk_application_finalize (GObject *object)
   set_weak (&self->startup_window, NULL);
   set_weak (&self->locked_dialog, NULL);
   set_weak (&self->quit_dialog, NULL);
+  set_weak (&self->switch_dialog, NULL);
+  g_clear_object (&self->chooser);
+  g_clear_pointer (&self->switch_path, g_free);
   g_clear_object (&self->watched_writer);
   g_clear_object (&self->session);
   g_clear_pointer (&self->database_path, g_free);

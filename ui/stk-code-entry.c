@@ -68,6 +68,19 @@ is_stale (Call *call)
   return g_strcmp0 (call->text, gtk_editable_get_text (GTK_EDITABLE (call->ce->entry))) != 0;
 }
 
+/* The completion pops up (after its own delay) with the rows of the text typed before,
+ * which this text's answer may then remove: with nothing left to suggest, the popup
+ * would stay open, empty. GtkEntryCompletion has no call to close it: its popup is a
+ * GtkPopover on the entry, closed here as a click outside it would. */
+static void
+hide_popup (CodeEntry *ce)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (ce->entry)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child) && gtk_widget_get_visible (child))
+      gtk_popover_popdown (GTK_POPOVER (child));
+}
+
 static void
 complete_cb (GObject      *object,
              GAsyncResult *result,
@@ -99,6 +112,8 @@ complete_cb (GObject      *object,
         continue;
       gtk_list_store_insert_with_values (ce->codes, NULL, -1, 0, codes[i], -1);
     }
+  if (gtk_tree_model_iter_n_children (GTK_TREE_MODEL (ce->codes), NULL) == 0)
+    hide_popup (ce);
 }
 
 static void

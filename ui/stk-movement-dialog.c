@@ -44,6 +44,22 @@ struct _StkMovementDialog
 
 G_DEFINE_FINAL_TYPE (StkMovementDialog, stk_movement_dialog, STK_TYPE_EDIT_DIALOG)
 
+/* GtkSpinButton::output: an adjustment of 0 (none yet) shows as an empty field, with
+ * its placeholder, not as a 0 that would be refused. */
+static gboolean
+quantity_output_cb (GtkSpinButton     *spin,
+                    StkMovementDialog *self)
+{
+  /* (Not while the template is made or taken apart.) */
+  if (self->kind_dropdown == NULL ||
+      gtk_drop_down_get_selected (self->kind_dropdown) != KIND_ADJUSTMENT ||
+      gtk_spin_button_get_value (spin) != 0)
+    return FALSE;
+  if (gtk_editable_get_text (GTK_EDITABLE (spin))[0] != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (spin), "");
+  return TRUE;
+}
+
 static void
 kind_changed_cb (StkMovementDialog *self)
 {
@@ -74,6 +90,15 @@ kind_changed_cb (StkMovementDialog *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_label_set_text_with_mnemonic (self->quantity_label, label);
   stk_a11y_set_field_error (self->quantity_error, GTK_WIDGET (self->quantity_spin), NULL);
+
+  /* A change of 0 means nothing: the field shows it empty, with an example. */
+  gtk_text_set_placeholder_text (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->quantity_spin))),
+                                 kind == KIND_ADJUSTMENT ? _("e.g. -2 or 5") : NULL);
+  /* A count starts at the stock the inventory knows, to be corrected. */
+  if (kind == KIND_COUNT && self->item_known)
+    gtk_spin_button_set_value (self->quantity_spin, (double) self->on_hand);
+  else
+    quantity_output_cb (self->quantity_spin, self);
 }
 
 static void
@@ -88,6 +113,9 @@ lookup_cb (GtkEntry          *entry,
     {
       self->item_id = info->id;
       self->on_hand = info->on_hand;
+      /* Counting: from the stock the inventory knows of this item. */
+      if (gtk_drop_down_get_selected (self->kind_dropdown) == KIND_COUNT)
+        gtk_spin_button_set_value (self->quantity_spin, (double) info->on_hand);
     }
 }
 
@@ -236,6 +264,7 @@ stk_movement_dialog_class_init (StkMovementDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkMovementDialog, reason_entry);
   gtk_widget_class_bind_template_callback (widget_class, code_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, kind_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, quantity_output_cb);
 }
 
 static void
@@ -274,7 +303,7 @@ stk_movement_dialog_new (GtkWindow       *parent,
   gtk_drop_down_set_selected (self->kind_dropdown, position);
   kind_changed_cb (self);
   if (kind == STK_MOVEMENT_ADJUSTMENT)
-    gtk_spin_button_set_value (self->quantity_spin, 0);
+    gtk_spin_button_set_value (self->quantity_spin, 0);   /* shown empty */
 
   stk_edit_dialog_setup_code (STK_EDIT_DIALOG (self), store, self->code_entry, self->code_error,
                               self->item_label, code, GTK_WIDGET (self->quantity_spin),

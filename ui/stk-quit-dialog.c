@@ -13,6 +13,7 @@ struct _StkQuitDialog
   AdwMessageDialog parent_instance;
 
   StkWriter *writer;
+  gboolean   switching;  /* asked before another inventory is opened, not on quitting */
   gboolean   waiting;
   gboolean   responded;
 
@@ -94,10 +95,16 @@ stk_quit_dialog_update (StkQuitDialog *self)
     }
   gtk_label_set_text (self->changes_label, list->str);
 
-  lose = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "_Quit and Lose %u Change",
-                                       "_Quit and Lose %u Changes", n),
-                          n);
+  if (self->switching)
+    lose = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "_Close and Lose %u Change",
+                                         "_Close and Lose %u Changes", n),
+                            n);
+  else
+    lose = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "_Quit and Lose %u Change",
+                                         "_Quit and Lose %u Changes", n),
+                            n);
   adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "lose", lose);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "lose", TRUE);
 }
@@ -121,8 +128,11 @@ response_cb (StkQuitDialog *self,
       self->waiting = TRUE;
       adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "wait", FALSE);
       gtk_label_set_text (self->hint_label,
-                          _("Waiting… Stocktake quits as soon as they are saved. Press Escape "
-                            "to go back to the inventory instead."));
+                          self->switching
+                          ? _("Waiting… The other inventory opens as soon as they are saved. "
+                              "Press Escape to go back to this inventory instead.")
+                          : _("Waiting… Stocktake quits as soon as they are saved. Press Escape "
+                              "to go back to the inventory instead."));
       gtk_window_present (GTK_WINDOW (self));
       stk_writer_retry_now (self->writer);
       stk_quit_dialog_update (self);
@@ -206,6 +216,26 @@ stk_quit_dialog_new (GtkWindow *parent,
   g_signal_connect_object (writer, "notify::pending",
                            G_CALLBACK (stk_quit_dialog_pending_cb), self,
                            G_CONNECT_SWAPPED);
+  stk_quit_dialog_update (self);
+  return self;
+}
+
+StkQuitDialog *
+stk_quit_dialog_new_for_switch (GtkWindow *parent,
+                                StkWriter *writer)
+{
+  StkQuitDialog *self;
+
+  g_return_val_if_fail (!parent || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (STK_IS_WRITER (writer), NULL);
+
+  self = stk_quit_dialog_new (parent, writer);
+  self->switching = TRUE;
+  adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "lose",
+                                         _("_Close and Lose"));
+  gtk_label_set_text (self->hint_label,
+                      _("Wait, and the other inventory opens by itself as soon as they are "
+                        "saved. Press Escape to go back to this inventory instead."));
   stk_quit_dialog_update (self);
   return self;
 }

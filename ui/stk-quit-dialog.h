@@ -25,6 +25,12 @@ G_DECLARE_FINAL_TYPE (StkQuitDialog, stk_quit_dialog, STK, QUIT_DIALOG, AdwMessa
 StkQuitDialog *stk_quit_dialog_new (GtkWindow *parent,
                                     StkWriter *writer);
 
+/* The same question before another inventory is opened in its place: the waiting
+ * changes are this inventory's; "Close and Lose" instead of "Quit and Lose", and
+ * STK_QUIT_DIALOG_SAVED / _LOSE mean: go on and open the other one. */
+StkQuitDialog *stk_quit_dialog_new_for_switch (GtkWindow *parent,
+                                               StkWriter *writer);
+
 /* Asked when the automatic backup made on quitting failed: says why (@message, one
  * sentence) and offers Quit Anyway, or Cancel (and Escape) to go back to work. */
 StkQuitDialog *stk_quit_dialog_new_backup_failed (GtkWindow  *parent,

@@ -12,6 +12,7 @@
 #include "stk-format.h"
 #include "stk-ops.h"
 #include "stk-tax.h"
+#include "stk-transfer.h"
 
 struct _StkSaleDialog
 {
@@ -38,6 +39,8 @@ struct _StkSaleDialog
   GtkLabel      *price_error;
   GtkLabel      *stock_note;
   GtkLabel      *total_label;
+  GtkEntry      *date_entry;
+  GtkLabel      *date_error;
 };
 
 G_DEFINE_FINAL_TYPE (StkSaleDialog, stk_sale_dialog, STK_TYPE_EDIT_DIALOG)
@@ -167,6 +170,35 @@ stk_sale_dialog_saved (StkEditDialog  *dialog,
   return g_strdup_printf (_("Saved: sale of %s × “%s”"), quantity, self->sold_code);
 }
 
+/* When the sale was made, as typed: empty is now (*out_us = 0); a date (local midnight)
+ * or a date and time, as `stocktake sell --at` takes them, the seconds optional. An
+ * earlier date is a sale recorded late; a future one is refused. */
+static gboolean
+parse_sold_at (const char  *text,
+               gint64      *out_us,
+               GError     **error)
+{
+  g_autofree char *with_seconds = NULL;
+
+  *out_us = 0;
+  if (text[0] == '\0')
+    return TRUE;
+  with_seconds = g_strconcat (text, ":00", NULL);
+  if (!stk_time_parse (text, out_us, NULL) && !stk_time_parse (with_seconds, out_us, NULL))
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Write the date as 2026-12-06, or with the time as 2026-12-06 14:30."));
+      return FALSE;
+    }
+  if (*out_us > g_get_real_time ())
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("A sale cannot be in the future. Leave the date empty for a sale made now."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static StkOp *
 stk_sale_dialog_build_op (StkEditDialog *dialog)
 {
@@ -175,12 +207,15 @@ stk_sale_dialog_build_op (StkEditDialog *dialog)
   StkOp *op;
   g_autofree char *code = NULL;
   g_autofree char *price_text = NULL;
+  g_autofree char *date_text = NULL;
   gint64 price_cents = -1;
+  gint64 sold_at_us = 0;
   gint64 quantity;
   gboolean ok = TRUE;
 
   code = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->code_entry))));
   price_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->price_entry))));
+  date_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->date_entry))));
   gtk_spin_button_update (self->quantity_spin);
   quantity = (gint64) gtk_spin_button_get_value (self->quantity_spin);
 
@@ -204,10 +239,18 @@ stk_sale_dialog_build_op (StkEditDialog *dialog)
         gtk_widget_grab_focus (GTK_WIDGET (self->price_entry));
       ok = FALSE;
     }
+  g_clear_error (&error);
+  if (!parse_sold_at (date_text, &sold_at_us, &error))
+    {
+      stk_a11y_set_field_error (self->date_error, GTK_WIDGET (self->date_entry), error->message);
+      if (ok)
+        gtk_widget_grab_focus (GTK_WIDGET (self->date_entry));
+      ok = FALSE;
+    }
   if (!ok)
     return NULL;
 
-  op = stk_op_record_sale (code, quantity, price_cents, 0);
+  op = stk_op_record_sale (code, quantity, price_cents, sold_at_us);
   g_free (self->sold_code);
   self->sold_code = g_steal_pointer (&code);
   self->sold_quantity = quantity;
@@ -230,6 +273,13 @@ price_changed_cb (StkSaleDialog *self,
     self->price_edited = gtk_editable_get_text (editable)[0] != '\0';
   stk_a11y_set_field_error (self->price_error, GTK_WIDGET (self->price_entry), NULL);
   update_summary (self);
+}
+
+static void
+date_changed_cb (StkSaleDialog *self,
+                 GtkEditable   *editable)
+{
+  stk_a11y_set_field_error (self->date_error, GTK_WIDGET (self->date_entry), NULL);
 }
 
 static void
@@ -263,8 +313,11 @@ stk_sale_dialog_class_init (StkSaleDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, price_error);
   gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, stock_note);
   gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, total_label);
+  gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, date_entry);
+  gtk_widget_class_bind_template_child (widget_class, StkSaleDialog, date_error);
   gtk_widget_class_bind_template_callback (widget_class, code_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, price_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, date_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, quantity_changed_cb);
 }
 

@@ -3,6 +3,8 @@
 
 #include "stk-window.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "stk-a11y.h"
@@ -424,6 +426,20 @@ stk_window_update_status (StkWindow *self)
   gtk_image_set_from_icon_name (self->status_icon, icon_name);
 }
 
+/* The inventory's name as the user knows it: its file's, without the .db. */
+static char *
+stk_window_inventory_name (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *display = g_filename_display_name (base);
+  char *dot = strrchr (display, '.');
+
+  if (dot != NULL && dot != display &&
+      (g_ascii_strcasecmp (dot, ".db") == 0 || g_ascii_strcasecmp (dot, ".sqlite") == 0))
+    *dot = '\0';
+  return g_steal_pointer (&display);
+}
+
 static void
 stk_window_update_banner (StkWindow *self)
 {
@@ -442,11 +458,19 @@ stk_window_update_banner (StkWindow *self)
   can_edit = stk_session_get_can_edit (self->session);
   holder = stk_session_get_holder (self->session);
 
-  gtk_window_set_title (GTK_WINDOW (self),
-                        read_only ? _("Stocktake (read-only)") : _("Stocktake"));
-  /* The header bar shows the title where the view switcher does not fit. */
-  adw_view_switcher_title_set_title (self->view_switcher,
-                                     gtk_window_get_title (GTK_WINDOW (self)));
+  {
+    g_autofree char *name = stk_window_inventory_name (stk_session_get_path (self->session));
+    g_autofree char *title = NULL;
+    const char *app_title = read_only ? _("Stocktake (read-only)") : _("Stocktake");
+
+    /* Translators: the window's title: "Stocktake" or "Stocktake (read-only)", then
+     * the inventory's name */
+    title = g_strdup_printf (_("%s — %s"), app_title, name);
+    gtk_window_set_title (GTK_WINDOW (self), title);
+    /* The header bar shows them where the view switcher does not fit. */
+    adw_view_switcher_title_set_title (self->view_switcher, app_title);
+    adw_view_switcher_title_set_subtitle (self->view_switcher, name);
+  }
 
   if (!read_only)
     {

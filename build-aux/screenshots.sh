@@ -72,12 +72,12 @@ KT-000005
   sleep 2
 fi
 if [ "$what" = verify ]; then
-  # Verify… from the main menu (F10, the sixth entry): its result over the window.
+  # Verify… from the main menu (F10, the eighth entry): its result over the window.
   wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
   xdotool windowactivate --sync \$wid
   xdotool key F10
   sleep 1
-  xdotool key Down Down Down Down Down Return
+  xdotool key Down Down Down Down Down Down Down Return
   sleep 6
 fi
 if [ "$what" = history ]; then

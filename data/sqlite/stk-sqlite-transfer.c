@@ -600,7 +600,7 @@ apply_row (ImportData  *d,
         return FALSE;
       if (row->quantity > 0 && !d->no_opening &&
           stk_sqlite_insert_movement (db, id, row->code, STK_MOVEMENT_COUNT, row->quantity,
-                                   _("Opening stock (import)"), now, NULL, error) == 0)
+                                   _("Opening stock (import)"), now, NULL, -1, error) == 0)
         return FALSE;
       return row->barcodes == NULL || insert_barcodes (db, id, row->barcodes, error);
 
@@ -620,7 +620,7 @@ apply_row (ImportData  *d,
         return FALSE;
       return stk_sqlite_insert_movement (db, id, row->code, (StkMovementKind) row->kind,
                                       row->quantity, row->text, row->time_us, row->key,
-                                      error) != 0;
+                                      -1, error) != 0;
 
     case STK_TABLE_RETURNS:
       return apply_return (db, row, out_duplicate, error);

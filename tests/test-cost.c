@@ -17,6 +17,7 @@
 #include "stk-reads.h"
 #include "stk-sale.h"
 #include "stk-store.h"
+#include "stk-transfer.h"
 #include "stk-writer.h"
 #include "stk-test-fixture.h"
 #include "stk-test-sqlite.h"
@@ -569,5 +570,226 @@ Test (cost, an_older_inventory_upgrades_with_every_cost_unknown)
   submit_ok (stk_op_return_sale_line (line, 1, -1, NULL, 0));
   cr_assert_eq (average_of ("K"), 110);
   cr_assert_eq (count ("SELECT cost_cents FROM returns"), 0);
+  assert_no_problems ();
+}
+
+/* ---- CSV ---- */
+
+static char *
+read_file (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+
+  cr_assert (g_file_get_contents (path, &text, NULL, NULL), "%s", path);
+  return text;
+}
+
+static char *
+write_in_tmp (const char *name,
+              const char *contents)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+
+  cr_assert (g_file_set_contents (path, contents, -1, NULL));
+  return path;
+}
+
+/* Imports @contents as a @table file through the writer: whether it went in, and the
+ * report's first problem (or the error) in @out_said. */
+static gboolean
+import_text (StkTable     table,
+             const char  *contents,
+             char       **out_said)
+{
+  g_autofree char *path = write_in_tmp ("in.csv", contents);
+  g_auto(StkImportReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean ok = stk_import_file (writer, table, path, NULL, NULL, NULL, &report, &error);
+
+  *out_said = g_strdup (report.errors != NULL && report.errors->len > 0
+                        ? (const char *) report.errors->pdata[0]
+                        : error != NULL ? error->message : "");
+  return ok;
+}
+
+/* The items' costs and every line's and return's cost, to compare two inventories. */
+static char *
+costs_of (const char *path)
+{
+  return stk_test_query_dump (path,
+                              "SELECT 'i', code, on_hand, default_cost_cents, average_cost_cents"
+                              " FROM items UNION ALL"
+                              " SELECT 's', uid, quantity, cost_cents, 0 FROM sales UNION ALL"
+                              " SELECT 'r', uid, quantity, cost_cents, 0 FROM returns"
+                              " ORDER BY 1, 2");
+}
+
+/* Export all, import all into a fresh inventory, export again: the same five files
+ * byte for byte, the same averages, line costs and margin. */
+Test (cost, export_all_then_import_all_gives_back_every_cost)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "all", NULL);
+  g_autofree char *dir2 = g_build_filename (tmpdir, "again", NULL);
+  g_autofree char *copy_path = g_build_filename (tmpdir, "copy.db", NULL);
+  g_autofree char *skus = NULL;
+  g_autofree char *movements = NULL;
+  g_autofree char *sales = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *const files[] = { "tax-rates.csv", "skus.csv", "movements.csv",
+                                       "sales.csv", "returns.csv" };
+  gint64 id, line, gone;
+
+  id = submit_ok (stk_op_create_item ("A-1", "apples", 500, 0));
+  submit_ok (stk_op_set_item_cost (id, 150));
+  submit_ok (stk_op_create_item ("N", "no cost", 100, 0));
+  submit_ok (stk_op_receive ("A-1", 10, 200, "in", G_GINT64_CONSTANT (1767225600000000)));
+  submit_ok (stk_op_receive ("A-1", 10, 301, "in", G_GINT64_CONSTANT (1767225660000000)));
+  submit_ok (stk_op_record_movement ("N", STK_MOVEMENT_RECEIVE, 5, "in", 0));
+  line = sell_one ("A-1", 4);
+  gone = sell_one ("A-1", 3);
+  submit_ok (stk_op_void_sale (gone));
+  submit_ok (stk_op_record_movement ("A-1", STK_MOVEMENT_RECEIVE, 4, "default", 0));
+  submit_ok (stk_op_return_sale_line (line, 1, -1, NULL, 0));
+  sell_one ("N", 1);
+  submit_ok (stk_op_record_movement ("A-1", STK_MOVEMENT_COUNT, 18, "count", 0));
+  g_clear_object (&store);
+  stk_test_close_writer (g_steal_pointer (&writer));
+
+  store = stk_test_open_store (db_path);
+  cr_assert (stk_export_all (store, dir, NULL, NULL, &error), "%s", error ? error->message : "");
+  skus = read_file (dir, "skus.csv");
+  movements = read_file (dir, "movements.csv");
+  sales = read_file (dir, "sales.csv");
+  /* The default cost; a receipt's cost, or none; each line's cost: 4 × 2.51 = 10.04. */
+  cr_assert (strstr (skus, ",tax_rate,unit_cost\r\nA-1,apples,5.00,0,0,") != NULL, "%s", skus);
+  cr_assert (strstr (skus, ",1.50\r\nN,") != NULL, "%s", skus);
+  cr_assert (strstr (movements, ",reference,unit_cost\r\n") != NULL, "%s", movements);
+  cr_assert (strstr (movements, ",A-1,receive,10,in,M1,2.00\r\n") != NULL, "%s", movements);
+  cr_assert (strstr (movements, ",N,receive,5,in,M3,\r\n") != NULL, "%s", movements);
+  cr_assert (strstr (movements, ",A-1,receive,4,default,") != NULL &&
+             strstr (movements, ",1.50\r\n") != NULL, "%s", movements);
+  cr_assert (strstr (sales, ",tax,cost\r\n") != NULL, "%s", sales);
+  cr_assert (strstr (sales, ",0.00,10.04\r\n") != NULL, "%s", sales);
+  g_clear_object (&store);
+
+  writer = stk_test_open_writer (copy_path);
+  {
+    g_auto(StkImportReport) report = { 0 };
+
+    cr_assert (stk_import_all (writer, dir, NULL, &report, &error), "%s",
+               error ? error->message : "");
+  }
+  stk_test_close_writer (g_steal_pointer (&writer));
+  a = costs_of (db_path);
+  b = costs_of (copy_path);
+  cr_assert_str_eq (b, a);
+
+  store = stk_test_open_store (copy_path);
+  cr_assert (stk_export_all (store, dir2, NULL, NULL, &error), "%s", error ? error->message : "");
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *one = read_file (dir, files[i]);
+      g_autofree char *two = read_file (dir2, files[i]);
+
+      cr_assert_str_eq (two, one, "%s differs", files[i]);
+    }
+  {
+    g_autoptr(StkMarginReport) m = stk_store_margin_report (store, 0, G_MAXINT64, &error);
+
+    cr_assert_not_null (m);
+    /* 4 at 5.00 − 1 returned; cost 4 × 251 − 251; N's line of unknown cost. */
+    cr_assert_eq (m->total.cost_cents, 3 * 251);
+    cr_assert_eq (m->total.costed_revenue_cents, 1500);
+    cr_assert_eq (m->total.unknown_lines, 1);
+  }
+  assert_no_problems ();
+}
+
+Test (cost, csv_costs_refused_with_their_line_change_nothing)
+{
+  g_autofree char *said = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  submit_ok (stk_op_create_item ("A", "a", 100, 0));
+  submit_ok (stk_op_receive ("A", 2, 50, "in", 0));
+  before = dump ();
+
+  cr_assert_not (import_text (STK_TABLE_SKUS, "code,unit_cost\nB,1.00\nC,-1.00\n", &said));
+  cr_assert (strstr (said, "Line 3") != NULL && strstr (said, "negative") != NULL, "%s", said);
+  g_clear_pointer (&said, g_free);
+  cr_assert_not (import_text (STK_TABLE_MOVEMENTS,
+                              "moved_at,sku,kind,quantity,unit_cost\n"
+                              "2026-01-01T00:00:00Z,A,receive,1,1.00\n"
+                              "2026-01-01T00:00:00Z,A,adjustment,1,1.00\n", &said));
+  cr_assert (strstr (said, "Line 3") != NULL && strstr (said, "Only a receipt has a unit_cost") != NULL,
+             "%s", said);
+  g_clear_pointer (&said, g_free);
+  cr_assert_not (import_text (STK_TABLE_MOVEMENTS,
+                              "moved_at,sku,kind,quantity,unit_cost\n"
+                              "2026-01-01T00:00:00Z,A,receive,1,x\n", &said));
+  cr_assert (strstr (said, "Line 2") != NULL, "%s", said);
+  g_clear_pointer (&said, g_free);
+  after = dump ();
+  cr_assert_str_eq (after, before);
+
+  /* Good files: a default cost; a receipt at a cost, one without (empty: none), and a
+   * file without the column (the item's default). (2·50 + 2·80) / 4 = 65; then 4 more at
+   * the default 1.00: (4·65 + 4·100) / 8 = 82.5 → 83. */
+  cr_assert (import_text (STK_TABLE_SKUS, "code,unit_cost\nB,1.00\n", &said), "%s", said);
+  g_clear_pointer (&said, g_free);
+  cr_assert_eq (count ("SELECT default_cost_cents FROM items WHERE code = 'B'"), 100);
+  submit_ok (stk_op_set_item_cost (1, 100));
+  cr_assert (import_text (STK_TABLE_MOVEMENTS,
+                          "moved_at,sku,kind,quantity,unit_cost\n"
+                          "2026-01-01T00:00:00Z,A,receive,2,0.80\n"
+                          "2026-01-02T00:00:00Z,A,receive,3,\n", &said), "%s", said);
+  g_clear_pointer (&said, g_free);
+  cr_assert_eq (average_of ("A"), 65);
+  cr_assert (import_text (STK_TABLE_MOVEMENTS,
+                          "moved_at,sku,kind,quantity\n"
+                          "2026-01-03T00:00:00Z,A,receive,4\n", &said), "%s", said);
+  g_clear_pointer (&said, g_free);
+  /* on hand 7 at 65, 4 at 100: (7·65 + 400) / 11 = 77.7 → 78. */
+  cr_assert_eq (average_of ("A"), 78);
+  assert_no_problems ();
+}
+
+/* A skus file of 1000 rows or more with default costs goes the row path (the bulk
+ * path's staged table has no cost); without costs it goes the bulk path; sale lines
+ * imported by the bulk path get quantity × average as the row path does. */
+Test (cost, large_imports_keep_costs)
+{
+  g_autoptr(GString) skus = g_string_new ("code,unit_cost,on_hand\n");
+  g_autoptr(GString) sales = g_string_new ("sold_at,sku,quantity\n");
+  g_autofree char *said = NULL;
+
+  for (int i = 0; i < 1200; i++)
+    g_string_append_printf (skus, "K%04d,%d.%02d,5000\n", i, i / 100, i % 100);
+  cr_assert (import_text (STK_TABLE_SKUS, skus->str, &said), "%s", said);
+  g_clear_pointer (&said, g_free);
+  cr_assert_eq (count ("SELECT count (*) FROM items WHERE default_cost_cents = "
+                       " CAST (substr (code, 2) AS INTEGER)"), 1200);
+  submit_ok (stk_op_receive ("K0007", 10, 70, "in", 0));
+  submit_ok (stk_op_receive ("K0009", 10, 33, "in", 0));
+  for (int i = 0; i < 1100; i++)
+    g_string_append_printf (sales, "2030-01-01T00:00:%02dZ,K%04d,%d\n", i % 60,
+                            i % 2 == 0 ? 7 : 9, 1 + i % 3);
+  cr_assert (import_text (STK_TABLE_SALES, sales->str, &said), "%s", said);
+  cr_assert_eq (count ("SELECT count (*) FROM sales s JOIN items i ON i.id = s.item_id"
+                       " WHERE s.cost_cents = s.quantity * i.average_cost_cents"), 1100);
+  {
+    gint64 units = 0;
+
+    for (int i = 0; i < 1100; i += 2)
+      units += 1 + i % 3;
+    /* K0007: 50 opening (unknown cost) + 10 at 0.70: the first known cost sets it. */
+    cr_assert_eq (count ("SELECT sum (cost_cents) FROM sales WHERE item_id ="
+                         " (SELECT id FROM items WHERE code = 'K0007')"), 70 * units);
+  }
   assert_no_problems ();
 }

@@ -569,8 +569,8 @@ MUTANTS = [
      "  if (given && cost < -1)\n    return set_negative_cost (error, code);",
      ["test-cost"], "the receive op takes a negative cost to the schema"),
     ("cost-average-round-down", "stk-cost.c",
-     "  avg = (2 * num + den) / (2 * den);",
-     "  avg = num / den;",
+     "  if (2 * rest >= den)\n    avg++;",
+     "  if (2 * rest > den)\n    avg++;",
      ["test-cost"], "the average cost is cut off instead of rounded half up"),
     ("cost-average-unweighted", "stk-cost.c",
      "  num = (StkInt128) on_hand * average_cents + (StkInt128) quantity * unit_cost_cents;\n"

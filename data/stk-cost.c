@@ -27,7 +27,7 @@ stk_cost_average (gint64   on_hand,
                   gint64  *out_average_cents,
                   GError **error)
 {
-  StkInt128 num, den, avg;
+  StkInt128 num, den, avg, rest;
 
   g_return_val_if_fail (quantity > 0, FALSE);
   g_return_val_if_fail (unit_cost_cents >= 0 && average_cents >= 0, FALSE);
@@ -40,8 +40,12 @@ stk_cost_average (gint64   on_hand,
     }
   num = (StkInt128) on_hand * average_cents + (StkInt128) quantity * unit_cost_cents;
   den = (StkInt128) on_hand + quantity;
-  /* Half up: num ÷ den + ½, in integers. num < 2^127 - 2^65 and den < 2^64. */
-  avg = (2 * num + den) / (2 * den);
+  /* Half up: the quotient, and one more when twice the rest reaches den. Both products
+   * are below 2^126, so num fits (below 2^127); den and the rest are below 2^64. */
+  avg = num / den;
+  rest = num % den;
+  if (2 * rest >= den)
+    avg++;
   if (avg > G_MAXINT64)
     return too_large (error);
   *out_average_cents = (gint64) avg;

@@ -101,6 +101,12 @@ Test (cost_math, the_average_is_the_weighted_average_rounded_half_up)
   cr_assert_eq (avg, G_MAXINT64 / 4);
   cr_assert (stk_cost_average (3, G_MAXINT64, 1, G_MAXINT64, &avg, NULL));
   cr_assert_eq (avg, G_MAXINT64);
+  /* The largest of all: (n·MAX + n·(MAX − 1)) ÷ 2n = MAX − ½ → MAX (half up). */
+  cr_assert (stk_cost_average (G_MAXINT64, G_MAXINT64, G_MAXINT64, G_MAXINT64 - 1, &avg, NULL));
+  cr_assert_eq (avg, G_MAXINT64);
+  cr_assert (stk_cost_average (G_MAXINT64, G_MAXINT64 - 1, G_MAXINT64, G_MAXINT64 - 2, &avg,
+                               NULL));
+  cr_assert_eq (avg, G_MAXINT64 - 1);
 }
 
 Test (cost_math, products_and_sums_that_do_not_fit_are_refused)

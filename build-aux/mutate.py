@@ -571,7 +571,7 @@ MUTANTS = [
     ("cost-average-round-down", "stk-cost.c",
      "  if (2 * rest >= den)\n    avg++;",
      "  if (2 * rest > den)\n    avg++;",
-     ["test-cost"], "the average cost is cut off instead of rounded half up"),
+     ["test-cost"], "half a cent of the average cost rounds down instead of up"),
     ("cost-average-unweighted", "stk-cost.c",
      "  num = (StkInt128) on_hand * average_cents + (StkInt128) quantity * unit_cost_cents;\n"
      "  den = (StkInt128) on_hand + quantity;",

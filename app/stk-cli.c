@@ -462,6 +462,7 @@ cli_stats_json (StkCli         *cli,
   g_autoptr(GString) json = g_string_new ("{\n");
   /* Machine-readable: the plain CSV form, whatever the locale. */
   g_autofree char *value = stk_price_format (stats->stock_value_cents);
+  g_autofree char *cost = stk_price_format (stats->stock_cost_cents);
   g_autofree char *file_size = g_format_size (stats->file_size);
   g_autofree char *wal_size = g_format_size (stats->wal_size);
 
@@ -487,6 +488,11 @@ cli_stats_json (StkCli         *cli,
                           stats->total_on_hand, stats->stock_value_cents);
   g_string_append (json, "  \"stock_value\": ");
   json_append_string (json, value);
+  /* At average cost (0 for items whose cost is unknown). */
+  g_string_append_printf (json, ",\n  \"stock_cost_cents\": %" G_GINT64_FORMAT ",\n",
+                          stats->stock_cost_cents);
+  g_string_append (json, "  \"stock_cost\": ");
+  json_append_string (json, cost);
   g_string_append_printf (json, ",\n  \"file_size\": %" G_GOFFSET_FORMAT ",\n",
                           stats->file_size);
   g_string_append (json, "  \"file_size_text\": ");
@@ -573,6 +579,9 @@ cli_stats (StkCli  *cli,
   LINE (_("Codes kept apart"), stk_format_count (stats.codes_kept_apart));
   LINE (_("Total on hand"), stk_format_count (stats.total_on_hand));
   LINE (_("Stock value at selling price"), stk_format_currency (stats.stock_value_cents));
+  /* Translators: in “stocktake stats”, the stock at its average cost (stocktake report
+   * valuation) */
+  LINE (_("Stock value at cost"), stk_format_currency (stats.stock_cost_cents));
   LINE (_("File size"), format_file_size (stats.file_size));
   LINE (_("Write-ahead log size"), format_file_size (stats.wal_size));
   LINE (_("Page size"), format_bytes ((guint64) stats.page_size));
@@ -2118,21 +2127,18 @@ parse_date_us (const char *text,
   return TRUE;
 }
 
-/* The taxable amount and the tax per rate from --from to --to (each a local date, both
- * included; this month by default). */
+/* The period of a report from --from to --to (each a local date, both included; this
+ * month by default): -1, or the exit status of a bad one. */
 static int
-cli_report_tax (StkCli *cli)
+cli_report_period (StkCli *cli,
+                   gint64 *out_from_us,
+                   gint64 *out_to_us)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StkStore) store = NULL;
-  g_autoptr(StkTaxReport) report = NULL;
   const StkCliOption *from = cli_get_option (cli, "--from");
   const StkCliOption *to = cli_get_option (cli, "--to");
   gint64 from_us = 0, to_us = 0;
+  g_autoptr(GError) error = NULL;
 
-  if (cli_get_option (cli, "--date") != NULL || cli_get_option (cli, "--close") != NULL ||
-      cli_get_option (cli, "--pdf") != NULL)
-    return cli_command_usage_error (cli, _("The tax report takes only --from, --to and --json."));
   if (from != NULL && !parse_date_us (from->value, FALSE, &from_us))
     {
       g_autofree char *message = g_strdup_printf (_("--from: “%s” is not a date like 2026-12-31."),
@@ -2187,6 +2193,27 @@ cli_report_tax (StkCli *cli)
                    to != NULL ? to->value : "");
       return cli_fail_input (error);
     }
+  *out_from_us = from_us;
+  *out_to_us = to_us;
+  return -1;
+}
+
+/* The taxable amount and the tax per rate from --from to --to (each a local date, both
+ * included; this month by default). */
+static int
+cli_report_tax (StkCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkTaxReport) report = NULL;
+  gint64 from_us = 0, to_us = 0;
+  int status;
+
+  if (cli_get_option (cli, "--date") != NULL || cli_get_option (cli, "--close") != NULL ||
+      cli_get_option (cli, "--pdf") != NULL)
+    return cli_command_usage_error (cli, _("The tax report takes only --from, --to and --json."));
+  if ((status = cli_report_period (cli, &from_us, &to_us)) >= 0)
+    return status;
 
   if (!cli_check_inventory (cli, FALSE, &error) ||
       !(store = cli_open_store (cli, &error)) ||
@@ -2196,6 +2223,242 @@ cli_report_tax (StkCli *cli)
     print_tax_report_json (report);
   else
     print_tax_report_text (report);
+  return STK_CLI_EXIT_OK;
+}
+
+static void
+print_valuation_json (const StkValuation *v)
+{
+  g_autoptr(GString) json = g_string_new ("{\n  \"items\": [");
+
+  for (guint i = 0; i < v->items->len; i++)
+    {
+      const StkValuationItem *it = g_ptr_array_index (v->items, i);
+
+      g_string_append_printf (json, "%s\n    {\"code\": ", i > 0 ? "," : "");
+      json_append_string (json, it->code);
+      g_string_append (json, ", \"description\": ");
+      json_append_string (json, it->description);
+      g_string_append_printf (json,
+                              ", \"on_hand\": %" G_GINT64_FORMAT
+                              ", \"default_cost_cents\": %" G_GINT64_FORMAT
+                              ", \"average_cost_cents\": %" G_GINT64_FORMAT
+                              ", \"unit_price_cents\": %" G_GINT64_FORMAT
+                              ", \"value_at_cost_cents\": %" G_GINT64_FORMAT
+                              ", \"value_at_price_cents\": %" G_GINT64_FORMAT "}",
+                              it->on_hand, it->default_cost_cents, it->average_cost_cents,
+                              it->unit_price_cents, it->value_at_cost_cents,
+                              it->value_at_price_cents);
+    }
+  g_string_append_printf (json,
+                          "%s],\n  \"units\": %" G_GINT64_FORMAT
+                          ",\n  \"value_at_cost_cents\": %" G_GINT64_FORMAT
+                          ",\n  \"value_at_price_cents\": %" G_GINT64_FORMAT
+                          ",\n  \"unknown_cost_items\": %" G_GINT64_FORMAT "\n}\n",
+                          v->items->len > 0 ? "\n  " : "", v->units, v->value_at_cost_cents,
+                          v->value_at_price_cents, v->unknown_items);
+  fputs (json->str, stdout);
+}
+
+static void
+print_valuation_text (const StkValuation *v)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+  if (v->items->len == 0)
+    {
+      g_print (_("No item has stock on hand.\n"));
+      return;
+    }
+  /* Translators: the columns of the stock valuation */
+  g_ptr_array_add (cells, g_strdup (C_("valuation", "Code")));
+  g_ptr_array_add (cells, g_strdup (C_("valuation", "On hand")));
+  g_ptr_array_add (cells, g_strdup (C_("valuation", "Average cost")));
+  g_ptr_array_add (cells, g_strdup (C_("valuation", "At cost")));
+  g_ptr_array_add (cells, g_strdup (C_("valuation", "Price")));
+  g_ptr_array_add (cells, g_strdup (C_("valuation", "At selling price")));
+  for (guint i = 0; i <= v->items->len; i++)
+    {
+      if (i < v->items->len)
+        {
+          const StkValuationItem *it = g_ptr_array_index (v->items, i);
+
+          g_ptr_array_add (cells, g_strdup (it->code));
+          g_ptr_array_add (cells, stk_format_count (it->on_hand));
+          g_ptr_array_add (cells, it->average_cost_cents > 0
+                                  ? stk_format_money (it->average_cost_cents)
+                                  : g_strdup (C_("cost", "unknown")));
+          g_ptr_array_add (cells, stk_format_money (it->value_at_cost_cents));
+          g_ptr_array_add (cells, stk_format_money (it->unit_price_cents));
+          g_ptr_array_add (cells, stk_format_money (it->value_at_price_cents));
+        }
+      else
+        {
+          /* Translators: the last row of the stock valuation */
+          g_ptr_array_add (cells, g_strdup (C_("valuation", "Total")));
+          g_ptr_array_add (cells, stk_format_count (v->units));
+          g_ptr_array_add (cells, g_strdup (""));
+          g_ptr_array_add (cells, stk_format_money (v->value_at_cost_cents));
+          g_ptr_array_add (cells, g_strdup (""));
+          g_ptr_array_add (cells, stk_format_money (v->value_at_price_cents));
+        }
+    }
+  print_table (cells, 6, 1, TRUE);
+  if (v->unknown_items > 0)
+    {
+      g_autofree char *n = stk_format_count (v->unknown_items);
+
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%s item with stock has no known cost: it counts as 0 at cost.\n",
+                            "%s items with stock have no known cost: they count as 0 at cost.\n",
+                            (gulong) CLAMP (v->unknown_items, 0, G_MAXLONG)),
+               n);
+    }
+}
+
+static int
+cli_report_valuation (StkCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkValuation) valuation = NULL;
+
+  if (cli_get_option (cli, "--date") != NULL || cli_get_option (cli, "--close") != NULL ||
+      cli_get_option (cli, "--pdf") != NULL || cli_get_option (cli, "--from") != NULL ||
+      cli_get_option (cli, "--to") != NULL)
+    return cli_command_usage_error (cli, _("The valuation takes only --json."));
+  if (!cli_check_inventory (cli, FALSE, &error) ||
+      !(store = cli_open_store (cli, &error)) ||
+      !(valuation = stk_store_valuation (store, &error)))
+    return cli_fail (error);
+  if (cli_get_option (cli, "--json") != NULL)
+    print_valuation_json (valuation);
+  else
+    print_valuation_text (valuation);
+  return STK_CLI_EXIT_OK;
+}
+
+static void
+json_append_margin (GString            *json,
+                    const StkMarginRow *r)
+{
+  g_string_append_printf (json,
+                          "\"quantity\": %" G_GINT64_FORMAT
+                          ", \"revenue_cents\": %" G_GINT64_FORMAT
+                          ", \"costed_revenue_cents\": %" G_GINT64_FORMAT
+                          ", \"cost_cents\": %" G_GINT64_FORMAT
+                          ", \"margin_cents\": %" G_GINT64_FORMAT
+                          ", \"margin_bp\": %" G_GINT64_FORMAT
+                          ", \"unknown_cost_lines\": %" G_GINT64_FORMAT,
+                          r->quantity, r->revenue_cents, r->costed_revenue_cents, r->cost_cents,
+                          r->margin_cents, r->margin_bp, r->unknown_lines);
+}
+
+static void
+print_margin_json (const StkMarginReport *report)
+{
+  g_autoptr(GString) json = g_string_new ("{\n  \"from\": ");
+
+  json_append_time (json, report->from_us);
+  g_string_append (json, ",\n  \"to\": ");
+  json_append_time (json, report->to_us);
+  g_string_append (json, ",\n  \"items\": [");
+  for (guint i = 0; i < report->items->len; i++)
+    {
+      const StkMarginRow *r = g_ptr_array_index (report->items, i);
+
+      g_string_append_printf (json, "%s\n    {\"code\": ", i > 0 ? "," : "");
+      json_append_string (json, r->code);
+      g_string_append (json, ", ");
+      json_append_margin (json, r);
+      g_string_append (json, "}");
+    }
+  g_string_append (json, report->items->len > 0 ? "\n  ],\n  \"total\": {" : "],\n  \"total\": {");
+  json_append_margin (json, &report->total);
+  g_string_append (json, "}\n}\n");
+  fputs (json->str, stdout);
+}
+
+static void
+print_margin_text (const StkMarginReport *report)
+{
+  g_autoptr(GDateTime) from = g_date_time_new_from_unix_local (report->from_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) last = g_date_time_new_from_unix_local (report->to_us / G_USEC_PER_SEC - 1);
+  g_autofree char *from_text = g_date_time_format (from, "%Y-%m-%d");
+  g_autofree char *last_text = g_date_time_format (last, "%Y-%m-%d");
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+  /* Translators: the heading of the margin report, "Margin from 2026-12-01 to 2026-12-31" */
+  g_print (_("Margin from %s to %s\n"), from_text, last_text);
+  g_print (_("Revenue without tax; sales by the day they were sold (voided ones left out), "
+             "returns by the day they were made.\n\n"));
+  if (report->items->len == 0)
+    {
+      g_print (_("Nothing was sold nor returned in this period.\n"));
+      return;
+    }
+  /* Translators: the columns of the margin report */
+  g_ptr_array_add (cells, g_strdup (C_("margin report", "Code")));
+  g_ptr_array_add (cells, g_strdup (C_("margin report", "Sold")));
+  g_ptr_array_add (cells, g_strdup (C_("margin report", "Revenue")));
+  g_ptr_array_add (cells, g_strdup (C_("margin report", "Cost of goods")));
+  g_ptr_array_add (cells, g_strdup (C_("margin report", "Margin")));
+  g_ptr_array_add (cells, g_strdup (C_("margin report", "Margin %")));
+  for (guint i = 0; i <= report->items->len; i++)
+    {
+      const StkMarginRow *r = i < report->items->len ? g_ptr_array_index (report->items, i)
+                                                     : &report->total;
+
+      /* Translators: the last row of the margin report */
+      g_ptr_array_add (cells, g_strdup (i < report->items->len ? r->code
+                                                               : C_("margin report", "Total")));
+      g_ptr_array_add (cells, stk_format_count (r->quantity));
+      g_ptr_array_add (cells, stk_format_money (r->revenue_cents));
+      g_ptr_array_add (cells, stk_format_money (r->cost_cents));
+      g_ptr_array_add (cells, stk_format_money (r->margin_cents));
+      g_ptr_array_add (cells, r->costed_revenue_cents != 0 ? stk_cost_margin_format (r->margin_bp)
+                                                           : g_strdup ("—"));
+    }
+  print_table (cells, 6, 1, TRUE);
+  if (report->total.unknown_lines > 0)
+    {
+      g_autofree char *n = stk_format_count (report->total.unknown_lines);
+      g_autofree char *rev = stk_format_money (report->total.revenue_cents
+                                               - report->total.costed_revenue_cents);
+
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%s sale line had no known cost: its revenue (%s) is left out of "
+                            "the margin.\n",
+                            "%s sale lines had no known cost: their revenue (%s) is left out of "
+                            "the margin.\n",
+                            (gulong) CLAMP (report->total.unknown_lines, 0, G_MAXLONG)),
+               n, rev);
+    }
+}
+
+/* Revenue, cost of goods sold and margin per item from --from to --to. */
+static int
+cli_report_margin (StkCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkMarginReport) report = NULL;
+  gint64 from_us = 0, to_us = 0;
+  int status;
+
+  if (cli_get_option (cli, "--date") != NULL || cli_get_option (cli, "--close") != NULL ||
+      cli_get_option (cli, "--pdf") != NULL)
+    return cli_command_usage_error (cli, _("The margin report takes only --from, --to and --json."));
+  if ((status = cli_report_period (cli, &from_us, &to_us)) >= 0)
+    return status;
+  if (!cli_check_inventory (cli, FALSE, &error) ||
+      !(store = cli_open_store (cli, &error)) ||
+      !(report = stk_store_margin_report (store, from_us, to_us, &error)))
+    return cli_fail (error);
+  if (cli_get_option (cli, "--json") != NULL)
+    print_margin_json (report);
+  else
+    print_margin_text (report);
   return STK_CLI_EXIT_OK;
 }
 
@@ -2222,12 +2485,18 @@ cli_report (StkCli  *cli,
     }
   if (g_str_equal (args[0], "tax"))
     return cli_report_tax (cli);
+  if (g_str_equal (args[0], "margin"))
+    return cli_report_margin (cli);
+  if (g_str_equal (args[0], "valuation"))
+    return cli_report_valuation (cli);
   if (cli_get_option (cli, "--from") != NULL || cli_get_option (cli, "--to") != NULL)
-    return cli_command_usage_error (cli, _("--from and --to are for the tax report."));
+    return cli_command_usage_error (cli, _("--from and --to are for the tax and margin "
+                                           "reports."));
   if (!g_str_equal (args[0], "day"))
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a report (day, closes, tax)."),
-                                                  args[0]);
+      g_autofree char *message =
+        g_strdup_printf (_("“%s” is not a report (day, closes, tax, margin, valuation)."),
+                         args[0]);
       return cli_command_usage_error (cli, message);
     }
   if (date != NULL && close != NULL)
@@ -2626,12 +2895,149 @@ cli_item_tax (StkCli  *cli,
   return STK_CLI_EXIT_OK;
 }
 
+/* --cost PRICE (12.50, as import reads prices): FALSE with the exit status of a bad one,
+ * which is bad input (65) naming it. */
+static gboolean
+parse_cost_option (const char *value,
+                   gint64     *out_cents,
+                   int        *out_status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (value[0] == '-')
+    g_set_error (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                 _("The cost “%s” is negative."), value);
+  else if (!stk_price_parse (value, out_cents, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The cost “%s”: %s"), value, error->message);
+
+      g_clear_error (&error);
+      g_set_error_literal (&error, STK_ERROR, STK_ERROR_INVALID_DATA, message);
+    }
+  if (error != NULL)
+    {
+      *out_status = cli_fail (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Prints item @code's on-hand and costs as the inventory has them now. */
+static int
+print_item_costs (StkCli     *cli,
+                  const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_auto(StkItemInfo) item = { 0, };
+  g_autofree char *on_hand = NULL;
+  g_autofree char *average = NULL;
+  g_autofree char *fallback = NULL;
+
+  if (!(store = cli_open_store (cli, &error)) ||
+      !stk_store_item_by_code (store, code, &item, &error))
+    return cli_fail (error);
+  on_hand = stk_format_count (item.on_hand);
+  /* Translators: an item's cost that nobody entered yet */
+  average = item.average_cost_cents > 0 ? stk_format_currency (item.average_cost_cents)
+                                        : g_strdup (C_("cost", "unknown"));
+  fallback = item.default_cost_cents > 0 ? stk_format_currency (item.default_cost_cents)
+                                         : g_strdup (C_("cost", "none"));
+  /* Translators: "“A-1”: 20 on hand, average cost 2.50, default cost 2.00." */
+  g_print (_("“%s”: %s on hand, average cost %s, default cost %s.\n"), item.code, on_hand,
+           average, fallback);
+  return STK_CLI_EXIT_OK;
+}
+
+static int
+cli_receive (StkCli  *cli,
+             char   **args,
+             guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkOp) op = NULL;
+  g_autofree char *code = NULL;
+  const StkCliOption *cost = cli_get_option (cli, "--cost");
+  const StkCliOption *reason = cli_get_option (cli, "--reason");
+  const StkCliOption *at = cli_get_option (cli, "--at");
+  const char *equals = strrchr (args[0], '=');
+  guint64 quantity = 1;
+  gint64 cost_cents = 0, at_us = 0;
+  int status;
+
+  code = equals != NULL ? g_strndup (args[0], (gsize) (equals - args[0])) : g_strdup (args[0]);
+  if (code[0] == '\0' ||
+      (equals != NULL &&
+       !g_ascii_string_to_unsigned (equals + 1, 10, 1, G_MAXINT32, &quantity, NULL)))
+    {
+      g_set_error (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Give what was received as CODE or CODE=QTY, a whole number from 1, not "
+                     "“%s”."),
+                   args[0]);
+      return cli_fail (error);
+    }
+  if (cost != NULL && !parse_cost_option (cost->value, &cost_cents, &status))
+    return status;
+  if (at != NULL && !stk_time_parse (at->value, &at_us, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("--at: %s", error->message);
+      return cli_command_usage_error (cli, message);
+    }
+
+  if (cost != NULL)
+    op = stk_op_receive (code, (gint64) quantity, cost_cents,
+                         reason != NULL ? reason->value : NULL, at_us);
+  else
+    op = stk_op_record_movement (code, STK_MOVEMENT_RECEIVE, (gint64) quantity,
+                                 reason != NULL ? reason->value : NULL, at_us);
+  if ((status = cli_submit (cli, op)) != STK_CLI_EXIT_OK)
+    return status;
+  {
+    g_autofree char *n = stk_format_count ((gint64) quantity);
+
+    /* Translators: "Received 10 × “A-1”." */
+    g_print (_("Received %s × “%s”.\n"), n, code);
+  }
+  return print_item_costs (cli, code);
+}
+
+static int
+cli_item_cost (StkCli  *cli,
+               char   **args,
+               guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkOp) op = NULL;
+  g_auto(StkItemInfo) item = { 0, };
+  gint64 cents = 0;
+  int status;
+
+  if (n_args == 2 && !parse_cost_option (args[1], &cents, &status))
+    return status;
+  if (!cli_check_inventory (cli, n_args == 2, &error) ||
+      !(store = cli_open_store (cli, &error)))
+    return cli_fail (error);
+  /* An item that does not exist is bad input. */
+  if (!stk_store_item_by_code (store, args[0], &item, &error))
+    return cli_fail_input (error);
+  if (n_args == 1)
+    return print_item_costs (cli, item.code);
+
+  g_clear_object (&store);
+  op = stk_op_set_item_cost (item.id, cents);
+  if ((status = cli_submit (cli, op)) != STK_CLI_EXIT_OK)
+    return status;
+  return print_item_costs (cli, item.code);
+}
+
 static const StkCliCommand commands[] = {
   {
     "stats", N_("[--json]"),
     N_("Show the inventory’s figures"),
     N_("Shows the format version, how many items, sales, returns, barcodes and stock "
-       "movements the inventory holds, the stock on hand and its value, and the file’s size and pages.\n"
+       "movements the inventory holds, the stock on hand and its value at selling price and at "
+       "average cost, and the file’s size and pages.\n"
        "\n"
        "Options:\n"
        "  --json    Print the figures as a JSON object"),
@@ -2744,6 +3150,31 @@ static const StkCliCommand commands[] = {
     1, STK_SALE_MAX_LINES, cli_sell, { "--price=*", "--at=", "--payment=", "--note=", NULL },
   },
   {
+    "receive", N_("CODE[=QTY] [--cost PRICE] [--reason R] [--at TIME]"),
+    N_("Record goods received, at a cost"),
+    N_("Records the receipt of QTY units (1 when not given) of item CODE at --cost each, "
+       "or at the item’s default cost (see “stocktake item-cost”; none when it has none). "
+       "The item’s average cost moves by the receipt: (on hand × average + QTY × cost) ÷ "
+       "(on hand + QTY), rounded half a cent up. Prints the item’s stock and costs after "
+       "it. An unknown item, a bad quantity, or a negative or unreadable cost exits with "
+       "status 65 and changes nothing.\n"
+       "\n"
+       "Options:\n"
+       "  --cost PRICE   The unit cost, as import reads prices (2.50)\n"
+       "  --reason R     A word kept with the receipt\n"
+       "  --at TIME      When it came, as import reads times (default: now)"),
+    1, 1, cli_receive, { "--cost=", "--reason=", "--at=", NULL },
+  },
+  {
+    "item-cost", N_("CODE [PRICE]"),
+    N_("Show an item’s costs, or set its default cost"),
+    N_("Without PRICE, prints the item CODE’s stock on hand, average cost and default cost. "
+       "With PRICE (2.50; 0 for none), sets its default cost: the cost of a receipt recorded "
+       "without one. An unknown item, or a negative or unreadable price, exits with status "
+       "65 and changes nothing."),
+    1, 2, cli_item_cost,
+  },
+  {
     "receipt", N_("SALE FILE.pdf"),
     N_("Write a sale’s receipt as a PDF file"),
     N_("Writes the receipt of sale number SALE, as the window prints it (with the shop’s "
@@ -2839,8 +3270,10 @@ static const StkCliCommand commands[] = {
     0, 0, cli_close_day, { "--counted-cash=", "--note=", "--json", "--pdf=", NULL },
   },
   {
-    "report", N_("day [OPTIONS] | closes [--json] | tax [--from DATE] [--to DATE] [--json]"),
-    N_("Print the day’s report, the list of closes, or the tax by rate"),
+    "report", N_("day [OPTIONS] | closes [--json] | tax|margin [--from DATE] [--to DATE] [--json] "
+                 "| valuation [--json]"),
+    N_("Print the day’s report, the list of closes, the tax by rate, the margin or the "
+       "stock’s value"),
     N_("“report closes” lists every close of the day, newest first: its number, when it was "
        "made, its sales, the net, the cash expected and counted, and the difference.\n"
        "\n"
@@ -2855,11 +3288,20 @@ static const StkCliCommand commands[] = {
        "month by default). Sales count on the day they were sold, with their voids; returns "
        "on the day they were made. --from after --to exits with status 65.\n"
        "\n"
+       "“report margin” prints, per item and in total, from --from to --to as for the tax "
+       "report: what was sold less returned, the revenue without tax, the cost of goods "
+       "sold (each line’s cost when it was sold, at the item’s average cost then; a return "
+       "takes its cost back), the margin and the margin in percent. Lines sold when the "
+       "item’s cost was unknown are left out of the margin and counted.\n"
+       "\n"
+       "“report valuation” prints every item with stock on hand at its average cost and at "
+       "its selling price, and the totals; items whose cost is unknown count as 0 at cost.\n"
+       "\n"
        "Options:\n"
        "  --date DATE   The last close made on DATE\n"
        "  --close N     Close number N\n"
-       "  --from DATE   The tax report’s first day\n"
-       "  --to DATE     The tax report’s last day\n"
+       "  --from DATE   The tax or margin report’s first day\n"
+       "  --to DATE     The tax or margin report’s last day\n"
        "  --json        Print the report as a JSON object\n"
        "  --pdf FILE    Also write the report as a PDF, as the window saves it (FILE\n"
        "                is replaced)"),

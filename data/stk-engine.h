@@ -191,6 +191,13 @@ struct _StkEngine
                                    gint64           from_us,
                                    gint64           to_us,
                                    GError         **error);
+  /* Cost (stk-cost.h): the stock's value; the margin of [@from_us, @to_us). */
+  StkValuation  *(*valuation)     (StkEngineConn   *conn,
+                                   GError         **error);
+  StkMarginReport *(*margin_report) (StkEngineConn *conn,
+                                   gint64           from_us,
+                                   gint64           to_us,
+                                   GError         **error);
   StkDayReport  *(*day_report)    (StkEngineConn   *conn,
                                    gint64           close_id,
                                    GError         **error);

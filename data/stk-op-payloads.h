@@ -32,6 +32,7 @@ G_BEGIN_DECLS
 #define STK_OP_SAVE_TAX_RATE   "save-tax-rate"   /* StkTaxRatePayload (id 0: a new rate) */
 #define STK_OP_REMOVE_TAX_RATE "remove-tax-rate" /* StkTaxRatePayload (id) */
 #define STK_OP_SET_ITEM_TAX_RATE "set-item-tax-rate" /* StkTaxRatePayload (item_id, id 0: default) */
+#define STK_OP_SET_ITEM_COST   "set-item-cost"   /* StkItemCostPayload */
 /* The bulk kinds carry their builder's own payload: the parsed rows of an import
  * (stk-transfer.c), a restore's source file, a checkpoint's mode, a chunk of generated
  * items and sales (stk-maintenance.c). */
@@ -68,6 +69,10 @@ typedef struct
   gint64           quantity;
   char            *reason;
   gint64           moved_at_us;
+  /* A receipt's unit cost (stk-cost.h): as given with cost_given (< 0 refused), else the
+   * item's default cost (none when it has none). */
+  gboolean         cost_given;
+  gint64           unit_cost_cents;
 } StkMovementPayload;
 
 typedef struct
@@ -138,6 +143,13 @@ typedef struct
   gint64  counted_cash_cents;
   char   *note;
 } StkCloseDayPayload;
+
+/* An item's default cost (stk-cost.h). */
+typedef struct
+{
+  gint64  item_id;
+  gint64  default_cost_cents;
+} StkItemCostPayload;
 
 /* A tax rate (stk-tax.h): saved, removed, or given to an item. */
 typedef struct

@@ -313,6 +313,37 @@ stk_op_record_movement (const char      *code,
 }
 
 StkOp *
+stk_op_receive (const char *code,
+                gint64      quantity,
+                gint64      unit_cost_cents,
+                const char *reason,
+                gint64      received_at_us)
+{
+  StkOp *op = stk_op_record_movement (code, STK_MOVEMENT_RECEIVE, quantity, reason,
+                                      received_at_us);
+  StkMovementPayload *d = stk_op_get_payload (op);
+
+  d->cost_given = TRUE;
+  d->unit_cost_cents = unit_cost_cents;
+  return op;
+}
+
+StkOp *
+stk_op_set_item_cost (gint64 item_id,
+                      gint64 default_cost_cents)
+{
+  StkItemCostPayload *d = g_new0 (StkItemCostPayload, 1);
+  StkOp *op;
+
+  d->item_id = item_id;
+  d->default_cost_cents = default_cost_cents;
+  op = stk_op_new (STK_OP_SET_ITEM_COST, STK_CHANGE_ITEMS, d, g_free);
+  stk_op_set_flags (op, STK_OP_FLAG_ATOMIC);
+  stk_op_set_description (op, _("Change an item’s cost"));
+  return op;
+}
+
+StkOp *
 stk_op_record_sale (const char *code,
                     gint64      quantity,
                     gint64      unit_price_cents,

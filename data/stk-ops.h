@@ -42,6 +42,20 @@ StkOp *stk_op_record_movement (const char      *code,
                                gint64           quantity,
                                const char      *reason,
                                gint64           moved_at_us);
+/* Cost (stk-cost.h, format 10). A receipt of @quantity (> 0) of @code at
+ * @unit_cost_cents each (>= 0; a negative cost is refused with STK_ERROR_INVALID_DATA
+ * when applied): the item's average cost moves by it. stk_op_record_movement() of a
+ * receipt takes the item's default cost (none when it has none). received_at_us <= 0
+ * is now. A cost that makes the average overflow is refused, nothing changed. */
+StkOp *stk_op_receive         (const char      *code,
+                               gint64           quantity,
+                               gint64           unit_cost_cents,
+                               const char      *reason,
+                               gint64           received_at_us);
+/* Item @item_id's default cost: the cost of a receipt recorded without one (>= 0; 0: none,
+ * such a receipt's cost is unknown). */
+StkOp *stk_op_set_item_cost   (gint64           item_id,
+                               gint64           default_cost_cents);
 /* unit_price_cents < 0 takes the item's current price; sold_at_us <= 0 is now. */
 StkOp *stk_op_record_sale     (const char      *code,
                                gint64           quantity,

@@ -26,6 +26,10 @@ typedef struct
    * one item (stk_store_item_by_code(), _by_id(), _by_scan()); -1 from lists. */
   gint64  tax_rate_bp;
   gboolean tax_included;
+  /* Its default and average cost (stk-cost.h; 0: unknown, and before format 10), filled
+   * by stk_store_item_by_code() and _by_id(); 0 from lists. */
+  gint64  default_cost_cents;
+  gint64  average_cost_cents;
 } StkItemInfo;
 
 void         stk_item_info_clear        (StkItemInfo  *info);

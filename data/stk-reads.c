@@ -1473,6 +1473,102 @@ stk_store_tax_report_finish (StkStore      *store,
 }
 
 static gpointer
+valuation_read (StkStore      *store,
+                StkEngineConn *db,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  return stk_store_get_engine (store)->valuation (db, error);
+}
+
+StkValuation *
+stk_store_valuation (StkStore  *store,
+                     GError   **error)
+{
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return run_read (store, valuation_read, NULL, NULL, error);
+}
+
+void
+stk_store_valuation_async (StkStore            *store,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_valuation_async), "[stocktake] valuation",
+              valuation_read, NULL, NULL, (GDestroyNotify) stk_valuation_free, cancellable,
+              callback, user_data);
+}
+
+StkValuation *
+stk_store_valuation_finish (StkStore      *store,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_valuation_async), error);
+}
+
+static gpointer
+margin_report_read (StkStore      *store,
+                    StkEngineConn *db,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  const TaxReportArgs *args = data;
+
+  return stk_store_get_engine (store)->margin_report (db, args->from_us, args->to_us, error);
+}
+
+StkMarginReport *
+stk_store_margin_report (StkStore  *store,
+                         gint64     from_us,
+                         gint64     to_us,
+                         GError   **error)
+{
+  TaxReportArgs args = { from_us, to_us };
+
+  g_return_val_if_fail (STK_IS_STORE (store), NULL);
+  g_return_val_if_fail (from_us <= to_us, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return run_read (store, margin_report_read, &args, NULL, error);
+}
+
+void
+stk_store_margin_report_async (StkStore            *store,
+                               gint64               from_us,
+                               gint64               to_us,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  TaxReportArgs args = { from_us, to_us };
+
+  g_return_if_fail (STK_IS_STORE (store));
+  g_return_if_fail (from_us <= to_us);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_async (store, STK_FUNC_TAG (stk_store_margin_report_async), "[stocktake] margin report",
+              margin_report_read, g_memdup2 (&args, sizeof args), g_free,
+              (GDestroyNotify) stk_margin_report_free, cancellable, callback, user_data);
+}
+
+StkMarginReport *
+stk_store_margin_report_finish (StkStore      *store,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return read_finish (store, result, STK_FUNC_TAG (stk_store_margin_report_async), error);
+}
+
+static gpointer
 item_tax_rate_read (StkStore      *store,
                     StkEngineConn *db,
                     gpointer       data,

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "stk-cost.h"
 #include "stk-day.h"
 #include "stk-ops.h"
 #include "stk-pager.h"
@@ -277,6 +278,31 @@ void            stk_store_tax_report_async      (StkStore            *store,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
 StkTaxReport   *stk_store_tax_report_finish     (StkStore            *store,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* Cost (stk-cost.h, format 10): the stock's value at average cost and at selling price,
+ * per item with stock and in total; the margin of [@from_us, @to_us), per item and in
+ * total. STK_ERROR_FAILED before format 10 (a read-only inventory not upgraded yet). */
+StkValuation   *stk_store_valuation             (StkStore            *store,
+                                                 GError             **error);
+void            stk_store_valuation_async       (StkStore            *store,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+StkValuation   *stk_store_valuation_finish      (StkStore            *store,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+StkMarginReport *stk_store_margin_report        (StkStore            *store,
+                                                 gint64               from_us,
+                                                 gint64               to_us,
+                                                 GError             **error);
+void            stk_store_margin_report_async   (StkStore            *store,
+                                                 gint64               from_us,
+                                                 gint64               to_us,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+StkMarginReport *stk_store_margin_report_finish (StkStore            *store,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 /* Item @item_id's own tax rate (a rate's id), 0 when it follows the shop's default;

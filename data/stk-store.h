@@ -24,7 +24,8 @@ typedef struct
   gint64  applied_ops;
   gint64  codes_kept_apart;  /* items whose code another item's equals under stk_code_key() */
   gint64  total_on_hand;
-  gint64  stock_value_cents;
+  gint64  stock_value_cents; /* at selling price */
+  gint64  stock_cost_cents;  /* at average cost (stk-cost.h; 0 before format 10) */
   gint64  page_size;
   gint64  page_count;
   gint64  freelist_count;

@@ -57,7 +57,14 @@ typedef struct
   guint8      tax_given;
   gint8       tax_included;
   guint8      tax_default;
+  /* Cost (format 10). skus: the default cost (0: none); movements: a receipt's unit
+   * cost, STK_IMPORT_COST_NONE (the file's unit_cost is empty: no cost) or
+   * STK_IMPORT_COST_DEFAULT (the file has no unit_cost column: the item's default). */
+  gint64      cost;
 } StkImportRow;
+
+#define STK_IMPORT_COST_NONE    (-1)
+#define STK_IMPORT_COST_DEFAULT (-2)
 
 typedef struct
 {
@@ -150,6 +157,9 @@ typedef struct
   gboolean    tax_included;
   gboolean    tax_default;
   const char *tax_rounding;
+  /* Cost (format 10): skus: the default cost; movements: a receipt's unit cost (-1:
+   * none); sales: the line's cost of goods. */
+  gint64      cost_cents;
 } StkExportRow;
 
 /* Called for each row, in order; FALSE (with @error) stops the export. */

@@ -68,11 +68,13 @@
  *            tax_rate       optional; the name of the item's own tax rate (compared
  *                           ignoring case), which the inventory must have; empty: the
  *                           shop's default rate (format 9)
+ *            unit_cost      optional; the item's default cost (format 10); empty or
+ *                           0: none. A file that gives one takes the row path
  *   A code that already exists in the inventory, or that appears twice in the
  *   file, is an error; so is a barcode listed twice in the file (two spellings of
  *   one GS1 number are the same barcode) or one that another item already has.
  *   Export: code,description,unit_price,reorder_level,archived,on_hand,barcodes,tax_rate,
- *   ordered by code, the barcodes of an item ordered by their key.
+ *   unit_cost, ordered by code, the barcodes of an item ordered by their key.
  *
  * sales:     sold_at        required
  *            sku            required; an existing item code (units, not a barcode)
@@ -99,6 +101,9 @@
  *            tax            optional; the line's tax (money); empty: the rate of the
  *                           line's amount, rounded per line. A cent or more from that
  *                           exact tax is an error (the schema's sales_tax_check)
+ *            cost           optional and not read: the line's cost of goods as export
+ *                           writes it; import computes it (quantity × the item's
+ *                           average cost then, stk-cost.h)
  *   The lines of one sale share sold_at; its rows give payment, note, voided and
  *   void_reason once or repeat the same value (other rows leave them empty): a
  *   different time or value is an error naming the line. Line N of sale S has the
@@ -108,7 +113,7 @@
  *   A voided sale is imported with its void (the stock comes back with the
  *   "Sale voided" adjustment at the voided time, the reason is kept).
  *   Export: sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,
- *   voided,void_reason,tax_name,tax_rate,tax_included,tax, ordered by time (a sale's lines together, in order), with
+ *   voided,void_reason,tax_name,tax_rate,tax_included,tax,cost, ordered by time (a sale's lines together, in order), with
  *   reference = the line's id and sale = the sale's id on every line; payment, note,
  *   voided and void_reason repeated on every line of their sale; discount empty when
  *   0.00. Voided sales are exported too, with their void.
@@ -121,7 +126,10 @@
  *                           count: >= 0, the counted stock on hand
  *            reason         optional; up to 1000 characters
  *            reference      optional; the movement's unique id (see below)
- *   Export: moved_at,sku,kind,quantity,reason,reference for receipts,
+ *            unit_cost      optional; a receipt's unit cost (format 10), which moves
+ *                           the item's average; empty: no cost; a file without the
+ *                           column receives at each item's default cost
+ *   Export: moved_at,sku,kind,quantity,reason,reference,unit_cost for receipts,
  *   adjustments and counts (sales are in the sales export), ordered by time;
  *   a count's quantity is the counted stock; reference is the stored one, or
  *   M<number> for a movement recorded without one. The adjustments that a void or
@@ -561,6 +569,8 @@ typedef enum
   COL_DEFAULT,
   COL_PRICES_INCLUDE_TAX,
   COL_TAX_ROUNDING,
+  COL_UNIT_COST,
+  COL_COST,
   N_COLUMNS,
 } Column;
 
@@ -571,6 +581,21 @@ typedef struct
   gboolean    required;
 } ColumnSpec;
 
+/* A unit cost (format 10) as prices are written; a negative one is refused. */
+static gboolean
+parse_cost (const char  *text,
+            gint64      *out_cents,
+            GError     **error)
+{
+  if (text[0] == '-')
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("The unit_cost “%s” is negative."), text);
+      return FALSE;
+    }
+  return stk_price_parse (text, out_cents, error);
+}
+
 static const ColumnSpec sku_columns[] = {
   { "code", COL_CODE, TRUE },
   { "description", COL_DESCRIPTION, FALSE },
@@ -580,6 +605,7 @@ static const ColumnSpec sku_columns[] = {
   { "on_hand", COL_ON_HAND, FALSE },
   { "barcodes", COL_BARCODES, FALSE },
   { "tax_rate", COL_TAX_RATE, FALSE },
+  { "unit_cost", COL_UNIT_COST, FALSE },
   { NULL },
 };
 
@@ -599,6 +625,7 @@ static const ColumnSpec sale_columns[] = {
   { "tax_rate", COL_TAX_RATE, FALSE },
   { "tax_included", COL_TAX_INCLUDED, FALSE },
   { "tax", COL_TAX, FALSE },
+  { "cost", COL_COST, FALSE },
   { NULL },
 };
 
@@ -609,6 +636,7 @@ static const ColumnSpec movement_columns[] = {
   { "quantity", COL_QUANTITY, TRUE },
   { "reason", COL_REASON, FALSE },
   { "reference", COL_REFERENCE, FALSE },
+  { "unit_cost", COL_UNIT_COST, FALSE },
   { NULL },
 };
 
@@ -992,6 +1020,19 @@ parse_sku_row (Parser     *p,
           return FALSE;
         row->tax_name = g_string_chunk_insert_const (p->d->strings, tax_rate);
         p->d->extended = TRUE;
+      }
+  }
+
+  /* The item's default cost (format 10); empty: none. The bulk path does not stage it. */
+  {
+    const char *unit_cost = field (p, fields, COL_UNIT_COST);
+
+    row->cost = 0;
+    if (*unit_cost != '\0')
+      {
+        if (!parse_cost (unit_cost, &row->cost, error))
+          return FALSE;
+        p->d->extended = p->d->extended || row->cost > 0;
       }
   }
 
@@ -1547,6 +1588,22 @@ parse_movement_row (Parser     *p,
   if (!check_text_length (reason, _("reason"), error))
     return FALSE;
 
+  /* A receipt's unit cost (format 10): as the file says it; an empty one is no cost;
+   * a file without the column (written before costs) takes the item's default. */
+  row->cost = p->index[COL_UNIT_COST] >= 0 ? STK_IMPORT_COST_NONE : STK_IMPORT_COST_DEFAULT;
+  {
+    const char *unit_cost = field (p, fields, COL_UNIT_COST);
+
+    if (*unit_cost != '\0' && kind != STK_MOVEMENT_RECEIVE)
+      {
+        g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                     _("Only a receipt has a unit_cost, not a %s."), kind_text);
+        return FALSE;
+      }
+    if (*unit_cost != '\0' && !parse_cost (unit_cost, &row->cost, error))
+      return FALSE;
+  }
+
   row->kind = (guint8) kind;
   row->quantity = q;
   row->price = -1;
@@ -2086,16 +2143,16 @@ stk_import_file (StkWriter        *writer,
 
 /* ---- export ---- */
 
-static const char *const export_headers[][15] = {
+static const char *const export_headers[][16] = {
   { "code", "description", "unit_price", "reorder_level", "archived", "on_hand", "barcodes",
-    "tax_rate" },
+    "tax_rate", "unit_cost" },
   { "sold_at", "sku", "quantity", "unit_price", "reference", "sale", "discount", "payment",
-    "note", "voided", "void_reason", "tax_name", "tax_rate", "tax_included", "tax" },
-  { "moved_at", "sku", "kind", "quantity", "reason", "reference" },
+    "note", "voided", "void_reason", "tax_name", "tax_rate", "tax_included", "tax", "cost" },
+  { "moved_at", "sku", "kind", "quantity", "reason", "reference", "unit_cost" },
   { "returned_at", "sale", "line", "quantity", "refund", "reason", "reference", "tax" },
   { "name", "rate", "default", "prices_include_tax", "tax_rounding" },
 };
-static const guint export_n_columns[] = { 8, 15, 6, 8, 5 };
+static const guint export_n_columns[] = { 9, 16, 7, 8, 5 };
 G_STATIC_ASSERT (G_N_ELEMENTS (export_n_columns) == STK_N_TABLES);
 
 
@@ -2186,7 +2243,8 @@ emit_row (const StkExportRow  *row,
   g_autofree char *barcodes = NULL;
   g_autofree char *tax = NULL;
   g_autofree char *tax_rate = NULL;
-  const char *fields[15];
+  g_autofree char *cost = NULL;
+  const char *fields[16];
 
   switch (run->table)
     {
@@ -2212,6 +2270,8 @@ emit_row (const StkExportRow  *row,
       barcodes = barcodes_field (row->barcodes);
       fields[6] = protect_text (t3, barcodes);
       fields[7] = protect_text (t4, row->tax_name);
+      cost = row->cost_cents > 0 ? stk_price_format (row->cost_cents) : g_strdup ("");
+      fields[8] = cost;
       break;
     case STK_TABLE_SALES:
       stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);
@@ -2238,6 +2298,8 @@ emit_row (const StkExportRow  *row,
       fields[12] = tax_rate;
       fields[13] = row->tax_included ? "1" : "0";
       fields[14] = tax;
+      cost = stk_price_format (row->cost_cents);
+      fields[15] = cost;
       break;
     case STK_TABLE_RETURNS:
       stk_transfer_format_time (row->time_us, time_buf, sizeof time_buf);
@@ -2263,6 +2325,8 @@ emit_row (const StkExportRow  *row,
       fields[3] = n1;
       fields[4] = protect_text (t2, row->text);
       fields[5] = protect_text (t3, row->reference);
+      cost = row->cost_cents >= 0 ? stk_price_format (row->cost_cents) : g_strdup ("");
+      fields[6] = cost;
       break;
     default:
       g_assert_not_reached ();

@@ -272,15 +272,15 @@ Test (cli_tax, csv_files_carry_the_tax)
 
   run_ok (&run, "export", "skus", skus);
   cr_assert (g_file_get_contents (skus, &text, NULL, NULL));
-  cr_assert (strstr (text, ",barcodes,tax_rate\r\nA,Apple juice,2.50,0,0,98,,\r\nB,Bread,1.00,0,0,48,,Food\r\n")
+  cr_assert (strstr (text, ",barcodes,tax_rate,unit_cost\r\nA,Apple juice,2.50,0,0,98,,,\r\nB,Bread,1.00,0,0,48,,Food,\r\n")
              != NULL, "%s", text);
   g_clear_pointer (&text, g_free);
   run_ok (&run, "export", "sales", sales);
   cr_assert (g_file_get_contents (sales, &text, NULL, NULL));
   /* 7.50 with 22 % in it: 1.35; 2.00 with 5.5 %: 0.10 */
-  cr_assert (strstr (text, ",void_reason,tax_name,tax_rate,tax_included,tax\r\n") != NULL, "%s", text);
-  cr_assert (strstr (text, ",,,,,VAT,22,1,1.35\r\n") != NULL, "%s", text);
-  cr_assert (strstr (text, ",,,,,Food,5.5,1,0.10\r\n") != NULL, "%s", text);
+  cr_assert (strstr (text, ",void_reason,tax_name,tax_rate,tax_included,tax,cost\r\n") != NULL, "%s", text);
+  cr_assert (strstr (text, ",,,,,VAT,22,1,1.35,0.00\r\n") != NULL, "%s", text);
+  cr_assert (strstr (text, ",,,,,Food,5.5,1,0.10,0.00\r\n") != NULL, "%s", text);
   g_clear_pointer (&text, g_free);
   run_ok (&run, "export", "returns", returns);
   cr_assert (g_file_get_contents (returns, &text, NULL, NULL));

@@ -318,11 +318,11 @@ Test (data_errors, header_with_a_nameless_column)
 
   import_refused (writer, STK_TABLE_SKUS, "code, ,on_hand\nA,x,1\n",
                   1, "Column 2 has no name; the columns of a skus file are code, description, "
-                     "unit_price, reorder_level, archived, on_hand, barcodes, tax_rate.",
+                     "unit_price, reorder_level, archived, on_hand, barcodes, tax_rate, unit_cost.",
                   0);
   import_refused (writer, STK_TABLE_MOVEMENTS, "moved_at,sku,quantity,colour\n",
                   1, "Unknown column “colour”; the columns of a movements file are moved_at, "
-                     "sku, kind, quantity, reason, reference.",
+                     "sku, kind, quantity, reason, reference, unit_cost.",
                   1, "The required column “kind” is missing.",
                   0);
   stk_test_close_writer (writer);

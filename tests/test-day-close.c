@@ -520,6 +520,8 @@ Test (day_close, an_older_inventory_gets_the_default_methods_and_no_closes)
   g_clear_object (&store);
   stk_test_close_writer (g_steal_pointer (&writer));
   cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, STK_TEST_DOWNGRADE_TO_9_SQL, NULL, NULL, NULL), SQLITE_OK, "%s",
+                sqlite3_errmsg (db));
   cr_assert_eq (sqlite3_exec (db,
                               STK_TEST_DOWNGRADE_TO_8_SQL
                               "DROP TABLE day_close_methods; DROP TABLE day_closes;"

@@ -135,10 +135,10 @@ Test (flow_choosers, export_writes_the_table_asked_for)
   } cases[] = {
     { STK_TABLE_SALES, "sales",
       "sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,voided,void_reason,"
-      "tax_name,tax_rate,tax_included,tax" },
-    { STK_TABLE_MOVEMENTS, "movements", "moved_at,sku,kind,quantity,reason,reference" },
+      "tax_name,tax_rate,tax_included,tax,cost" },
+    { STK_TABLE_MOVEMENTS, "movements", "moved_at,sku,kind,quantity,reason,reference,unit_cost" },
     { STK_TABLE_SKUS, "skus", "code,description,unit_price,reorder_level,archived,on_hand,barcodes,"
-      "tax_rate" },
+      "tax_rate,unit_cost" },
   };
 
   fill ();

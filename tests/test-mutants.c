@@ -51,7 +51,7 @@ apply_write_then_fail (StkOp    *op,
 
   if (id == 0)
     return FALSE;
-  if (stk_sqlite_insert_movement (db, id, user_data, STK_MOVEMENT_RECEIVE, 7, "partial", 0, NULL,
+  if (stk_sqlite_insert_movement (db, id, user_data, STK_MOVEMENT_RECEIVE, 7, "partial", 0, NULL, -1,
                                error) == 0)
     return FALSE;
   g_set_error (error, STK_ERROR, STK_ERROR_CONSTRAINT, "refused after writing");

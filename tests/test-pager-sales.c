@@ -271,6 +271,7 @@ Test (pager_sales, an_inventory_before_tax_lists_its_sales)
   g_autoptr(StkPagerIndex) index = NULL;
   g_autoptr(GArray) rows = NULL;
 
+  exec (STK_TEST_DOWNGRADE_TO_9_SQL);
   exec (STK_TEST_DOWNGRADE_TO_8_SQL "PRAGMA user_version = 8;");
   index = stk_pager_index_build (ro, query, NULL, &error);
   cr_assert_not_null (index, "%s", error ? error->message : "");

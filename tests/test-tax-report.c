@@ -294,6 +294,8 @@ Test (tax_report, an_inventory_before_tax_has_every_line_untaxed)
   g_clear_object (&store);
   stk_test_close_writer (g_steal_pointer (&writer));
   cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, STK_TEST_DOWNGRADE_TO_9_SQL, NULL, NULL, NULL), SQLITE_OK, "%s",
+                sqlite3_errmsg (db));
   cr_assert_eq (sqlite3_exec (db, STK_TEST_DOWNGRADE_TO_8_SQL "PRAGMA user_version = 8;",
                               NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
   sqlite3_close (db);

@@ -671,6 +671,8 @@ Test (tax, an_older_inventory_upgrades_with_its_sales_untaxed)
   g_clear_object (&store);
   stk_test_close_writer (g_steal_pointer (&writer));
   cr_assert_eq (sqlite3_open (db_path, &db), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (db, STK_TEST_DOWNGRADE_TO_9_SQL, NULL, NULL, NULL), SQLITE_OK, "%s",
+                sqlite3_errmsg (db));
   cr_assert_eq (sqlite3_exec (db, STK_TEST_DOWNGRADE_TO_8_SQL "PRAGMA user_version = 8;",
                               NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
   sqlite3_close (db);
@@ -691,7 +693,7 @@ Test (tax, an_older_inventory_upgrades_with_its_sales_untaxed)
   /* Upgraded: the same, the close still verifies, and new sales are taxed. */
   writer = stk_test_open_writer (db_path);
   store = stk_test_open_store (db_path);
-  cr_assert_eq (count ("PRAGMA user_version"), 9);
+  cr_assert_eq (count ("PRAGMA user_version"), STK_SCHEMA_VERSION);
   cr_assert_eq (count ("SELECT count (*) FROM sales WHERE tax_rate_bp IS NULL AND tax_cents = 0"
                        " AND total_cents = 1600"), 1);
   report = stk_store_get_day_report (store, 1, NULL);

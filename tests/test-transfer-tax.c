@@ -348,21 +348,21 @@ Test (transfer_tax, export_all_then_import_all_gives_back_every_lines_tax)
     g_autofree char *r = g_build_filename (dir, "returns.csv", NULL);
     g_autofree char *returns = read_text (r);
 
-    cr_assert (strstr (sales, ",tax_name,tax_rate,tax_included,tax\r\n") != NULL, "%s", sales);
+    cr_assert (strstr (sales, ",tax_name,tax_rate,tax_included,tax,cost\r\n") != NULL, "%s", sales);
     /* 3 × 2.50 − 0.25 = 7.25 with 22 % in it: 1.31 */
-    cr_assert (strstr (sales, ",0.25,card,,,,VAT,22,1,1.31\r\n") != NULL, "%s", sales);
-    cr_assert (strstr (sales, ",\"Reduced, 5.5\",5.5,1,0.06\r\n") != NULL, "%s", sales);
-    cr_assert (strstr (sales, ",Zero,0,1,0.00\r\n") != NULL, "%s", sales);
+    cr_assert (strstr (sales, ",0.25,card,,,,VAT,22,1,1.31,0.00\r\n") != NULL, "%s", sales);
+    cr_assert (strstr (sales, ",\"Reduced, 5.5\",5.5,1,0.06,0.00\r\n") != NULL, "%s", sales);
+    cr_assert (strstr (sales, ",Zero,0,1,0.00,0.00\r\n") != NULL, "%s", sales);
     /* tax excluded: 4 × 2.50 − 0.10 = 9.90, + 22 %: 2.18 */
-    cr_assert (strstr (sales, ",excl.,,,VAT,22,0,2.18\r\n") != NULL, "%s", sales);
+    cr_assert (strstr (sales, ",excl.,,,VAT,22,0,2.18,0.00\r\n") != NULL, "%s", sales);
     /* before the shop had a rate */
-    cr_assert (strstr (sales, ",cash,,,,,,1,0.00\r\n") != NULL, "%s", sales);
+    cr_assert (strstr (sales, ",cash,,,,,,1,0.00,0.00\r\n") != NULL, "%s", sales);
     cr_assert (strstr (skus, "code,description,unit_price,reorder_level,archived,on_hand,"
-                             "barcodes,tax_rate\r\n") != NULL, "%s", skus);
-    cr_assert (strstr (skus, "\r\nA-1,Apple,2.50,0,0,") != NULL && strstr (skus, ",,\r\nB-2,") != NULL,
+                             "barcodes,tax_rate,unit_cost\r\n") != NULL, "%s", skus);
+    cr_assert (strstr (skus, "\r\nA-1,Apple,2.50,0,0,") != NULL && strstr (skus, ",,,\r\nB-2,") != NULL,
                "A-1 follows the default: %s", skus);
-    cr_assert (strstr (skus, ",\"Reduced, 5.5\"\r\n") != NULL, "%s", skus);
-    cr_assert (strstr (skus, ",Zero\r\n") != NULL, "%s", skus);
+    cr_assert (strstr (skus, ",\"Reduced, 5.5\",\r\n") != NULL, "%s", skus);
+    cr_assert (strstr (skus, ",Zero,\r\n") != NULL, "%s", skus);
     cr_assert (strstr (returns, ",reference,tax\r\n") != NULL, "%s", returns);
   }
 

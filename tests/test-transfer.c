@@ -320,7 +320,7 @@ Test (transfer, round_trip_of_all_three_tables)
 
   text = read_text (sales);
   cr_assert (strstr (text, "sold_at,sku,quantity,unit_price,reference,sale,discount,payment,note,"
-                           "voided,void_reason,tax_name,tax_rate,tax_included,tax\r\n"
+                           "voided,void_reason,tax_name,tax_rate,tax_included,tax,cost\r\n"
                            "2026-02-01T12:00:00Z,X-1,5,12.50,") == text, "%s", text);
   cr_assert (strstr (text, "\r\n2026-02-02T12:00:00.123456Z,X-1,2,10.00,") != NULL, "%s", text);
   cr_assert (strstr (text, "\r\n2026-02-03T12:00:00.000001Z,Y-2,1,1.20,") != NULL, "%s", text);
@@ -328,17 +328,17 @@ Test (transfer, round_trip_of_all_three_tables)
   text = read_text (skus);
   cr_assert_str_eq (text,
                     "code,description,unit_price,reorder_level,archived,on_hand,barcodes,"
-                    "tax_rate\r\n"
-                    "X-1,Plain item,12.50,5,0,90,,\r\n"
-                    "Y-2,\"Comma, \"\"quoted\"\" and\nnew line\",0.99,0,0,7,,\r\n"
-                    "Z-9,To be archived,0.00,0,1,0,,\r\n"
+                    "tax_rate,unit_cost\r\n"
+                    "X-1,Plain item,12.50,5,0,90,,,\r\n"
+                    "Y-2,\"Comma, \"\"quoted\"\" and\nnew line\",0.99,0,0,7,,,\r\n"
+                    "Z-9,To be archived,0.00,0,1,0,,,\r\n"
                     "ÄPFEL-1,"
-                    "\"Äpfel „Boskoop“ – 1 kg, ½ price\",3.49,10,0,4,,\r\n");
+                    "\"Äpfel „Boskoop“ – 1 kg, ½ price\",3.49,10,0,4,,,\r\n");
   g_clear_pointer (&text, g_free);
   text = read_text (movements);
-  cr_assert (strstr (text, "2026-01-13T10:00:00Z,Y-2,count,8,Year-end count,M4\r\n") != NULL,
+  cr_assert (strstr (text, "2026-01-13T10:00:00Z,Y-2,count,8,Year-end count,M4,\r\n") != NULL,
              "a count exports the counted stock: %s", text);
-  cr_assert (strstr (text, "2026-01-11T09:30:00Z,X-1,adjustment,-3,\"Broken, 3 units\",M2\r\n")
+  cr_assert (strstr (text, "2026-01-11T09:30:00Z,X-1,adjustment,-3,\"Broken, 3 units\",M2,\r\n")
              != NULL, "%s", text);
 
   /* Into a fresh inventory, the three files at once (skus.csv, movements.csv and
@@ -893,7 +893,7 @@ Test (transfer, export_replaces_an_existing_file_only_on_success)
   g_clear_pointer (&text, g_free);
   text = read_text (out);
   cr_assert (g_str_has_prefix (text, "code,description,unit_price,reorder_level,archived,on_hand,"
-                                     "barcodes,tax_rate\r\nI-00000,"));
+                                     "barcodes,tax_rate,unit_cost\r\nI-00000,"));
   cr_assert_eq (count_part_files (), 0);
   stk_test_close_writer (writer);
 }

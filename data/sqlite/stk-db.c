@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "stk-code.h"
+#include "stk-cost.h"
 #include "stk-error.h"
 #include "stk-identity.h"
 #include "stk-schema.h"
@@ -271,6 +272,39 @@ sql_checked_sum_final (sqlite3_context *ctx)
     sqlite3_result_int64 (ctx, acc != NULL ? acc->sum : 0);
 }
 
+/* stk_cost_average (on_hand, average, quantity, unit_cost): the average cost after a
+ * receipt (stk-cost.h), the trigger movements_cost's arithmetic; an overflow is an error. */
+static void
+sql_cost_average (sqlite3_context *ctx,
+                  int              argc,
+                  sqlite3_value  **argv)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 on_hand, average, quantity, cost, result = 0;
+
+  for (int i = 0; i < argc; i++)
+    if (sqlite3_value_type (argv[i]) != SQLITE_INTEGER)
+      {
+        sqlite3_result_error (ctx, "stk_cost_average takes four integers", -1);
+        return;
+      }
+  on_hand = sqlite3_value_int64 (argv[0]);
+  average = sqlite3_value_int64 (argv[1]);
+  quantity = sqlite3_value_int64 (argv[2]);
+  cost = sqlite3_value_int64 (argv[3]);
+  if (quantity <= 0 || average < 0 || cost < 0)
+    {
+      sqlite3_result_error (ctx, "stk_cost_average: a receipt of stock at a cost of zero or more", -1);
+      return;
+    }
+  if (!stk_cost_average (on_hand, average, quantity, cost, &result, &error))
+    {
+      sqlite3_result_error (ctx, error->message, -1);
+      return;
+    }
+  sqlite3_result_int64 (ctx, result);
+}
+
 void
 stk_db_register_functions (sqlite3 *db)
 {
@@ -280,6 +314,8 @@ stk_db_register_functions (sqlite3 *db)
                               sql_checked_mul, NULL, NULL, NULL);
   sqlite3_create_function_v2 (db, "stk_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                               NULL, sql_checked_sum_step, sql_checked_sum_final, NULL);
+  sqlite3_create_function_v2 (db, "stk_cost_average", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                              NULL, sql_cost_average, NULL, NULL, NULL);
 }
 
 gboolean

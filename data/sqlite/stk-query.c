@@ -52,6 +52,8 @@ read_item (sqlite3_stmt *stmt,
   out->updated_at_us = sqlite3_column_int64 (stmt, 7);
   out->tax_rate_bp = -1;
   out->tax_included = TRUE;
+  out->default_cost_cents = 0;
+  out->average_cost_cents = 0;
 }
 
 void

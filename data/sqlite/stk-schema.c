@@ -518,6 +518,60 @@ static const char *const migrations[][MIGRATION_PARTS] = {
     "CREATE TRIGGER day_close_taxes_no_delete BEFORE DELETE ON day_close_taxes "
     "BEGIN SELECT RAISE (ABORT, 'a closed day cannot be reopened'); END;"
   },
+
+  /* 9 → 10: cost and margin (data/stk-cost.h). An item's default cost (for a receipt
+   * entered without one) and its average cost; 0 is "unknown", which every item starts
+   * at. A movement that brings stock in at a cost of its own (a receipt; the stock a
+   * return or a void puts back, at the unit cost its line was sold at) carries that
+   * unit_cost_cents, and movements_cost moves the item's average by it
+   * (stk_cost_average(), registered on every connection: exact, an overflow refused);
+   * every other movement (NULL: a sale, an adjustment, a count, a receipt recorded
+   * before costs or without one) moves stock at the average and leaves it. A sale line
+   * keeps its cost of goods when sold, quantity × the average then (so a multiple of
+   * its quantity), and a return takes back its quantity at that unit cost. Costs are
+   * never negative, and sales, returns and movements stay append-only. */
+  {
+    "ALTER TABLE items ADD COLUMN default_cost_cents INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (default_cost_cents >= 0);"
+    "ALTER TABLE items ADD COLUMN average_cost_cents INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (average_cost_cents >= 0);"
+    "ALTER TABLE movements ADD COLUMN unit_cost_cents INTEGER CHECK (unit_cost_cents >= 0);"
+    "ALTER TABLE sales ADD COLUMN cost_cents INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (cost_cents >= 0 AND cost_cents % quantity = 0);"
+    "ALTER TABLE returns ADD COLUMN cost_cents INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (cost_cents >= 0);"
+    "CREATE TRIGGER movements_cost_check BEFORE INSERT ON movements"
+    "  WHEN NEW.unit_cost_cents IS NOT NULL AND (NEW.quantity <= 0 OR NEW.kind NOT IN"
+    "       ('receive', 'adjustment') OR (NEW.kind = 'adjustment' AND NEW.reference IS NULL)) "
+    "BEGIN SELECT RAISE (ABORT, 'only stock received or put back has a cost of its own'); END;"
+    "CREATE TRIGGER movements_cost AFTER INSERT ON movements"
+    "  WHEN NEW.unit_cost_cents IS NOT NULL BEGIN"
+    "  UPDATE items SET average_cost_cents = stk_cost_average (NEW.balance - NEW.quantity,"
+    "    average_cost_cents, NEW.quantity, NEW.unit_cost_cents) WHERE id = NEW.item_id;"
+    "END;"
+    "CREATE TRIGGER returns_cost_check BEFORE INSERT ON returns"
+    "  WHEN NEW.cost_cents IS NOT NEW.quantity * (SELECT cost_cents / quantity FROM sales"
+    "                                             WHERE id = NEW.line_id) "
+    "BEGIN SELECT RAISE (ABORT, 'a return takes back its line''s unit cost'); END;"
+    "DROP TRIGGER returns_apply;"
+    "CREATE TRIGGER returns_apply AFTER INSERT ON returns BEGIN"
+    "  INSERT INTO movements (item_id, kind, quantity, balance, reason, moved_at, reference,"
+    "                         unit_cost_cents)"
+    "  SELECT s.item_id, 'adjustment', NEW.quantity, i.on_hand + NEW.quantity,"
+    "         'Sale returned', NEW.returned_at, 'return:' || NEW.uid,"
+    "         nullif (s.cost_cents / s.quantity, 0)"
+    "  FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = NEW.line_id;"
+    "END;"
+    "DROP TRIGGER sale_voids_apply;"
+    "CREATE TRIGGER sale_voids_apply AFTER INSERT ON sale_voids BEGIN"
+    "  INSERT INTO movements (item_id, kind, quantity, balance, reason, moved_at, reference,"
+    "                         unit_cost_cents)"
+    "  SELECT s.item_id, 'adjustment', s.quantity, i.on_hand + s.quantity,"
+    "         'Sale voided', NEW.voided_at, 'void:' || s.uid,"
+    "         nullif (s.cost_cents / s.quantity, 0)"
+    "  FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = NEW.sale_id;"
+    "END;"
+  },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STK_SCHEMA_VERSION);

@@ -849,10 +849,14 @@ insert_sales (StkImportData  *d,
 
   if (!exec (db,
              "INSERT INTO main.sales (uid, item_id, quantity, unit_price_cents, sold_at,"
-             " tax_rate_bp, tax_name, tax_included, tax_cents)"
+             " tax_rate_bp, tax_name, tax_included, tax_cents, cost_cents)"
              " SELECT s.uid, s.item_id, s.quantity,"
              "  CASE WHEN s.price < 0 THEN b.price ELSE s.price END, s.sold_at,"
-             "  s.rate, CASE WHEN s.rate IS NULL THEN '' ELSE s.tax_name END, s.included, s.tax"
+             "  s.rate, CASE WHEN s.rate IS NULL THEN '' ELSE s.tax_name END, s.included, s.tax,"
+             /* The line's cost of goods (stk-cost.h): a sales file brings no receipt, so
+              * the average is the same for every line of the batch. */
+             "  stk_mul (s.quantity, (SELECT average_cost_cents FROM main.items"
+             "                        WHERE id = s.item_id))"
              " FROM temp.stk_bulk_sales s JOIN temp.stk_bulk_items b ON b.item_id = s.item_id"
              " WHERE s.state = 0 ORDER BY s.line",
              error) ||

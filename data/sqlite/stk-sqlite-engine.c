@@ -285,7 +285,8 @@ sqlite_item_by_code (StkEngineConn  *conn,
                      GError        **error)
 {
   return stk_query_item_by_code (DB (conn), code, out, error) &&
-         stk_sqlite_item_fill_tax (DB (conn), out, error);
+         stk_sqlite_item_fill_tax (DB (conn), out, error) &&
+         stk_sqlite_item_fill_cost (DB (conn), out, error);
 }
 
 static gboolean
@@ -295,7 +296,8 @@ sqlite_item_by_id (StkEngineConn  *conn,
                    GError        **error)
 {
   return stk_query_item_by_id (DB (conn), id, out, error) &&
-         stk_sqlite_item_fill_tax (DB (conn), out, error);
+         stk_sqlite_item_fill_tax (DB (conn), out, error) &&
+         stk_sqlite_item_fill_cost (DB (conn), out, error);
 }
 
 static gboolean
@@ -347,6 +349,22 @@ sqlite_tax_rates (StkEngineConn  *conn,
                   GError        **error)
 {
   return stk_sqlite_tax_rates (DB (conn), error);
+}
+
+static StkValuation *
+sqlite_valuation (StkEngineConn  *conn,
+                  GError        **error)
+{
+  return stk_sqlite_valuation (DB (conn), error);
+}
+
+static StkMarginReport *
+sqlite_margin_report (StkEngineConn  *conn,
+                      gint64          from_us,
+                      gint64          to_us,
+                      GError        **error)
+{
+  return stk_sqlite_margin_report (DB (conn), from_us, to_us, error);
 }
 
 static StkTaxReport *
@@ -456,6 +474,8 @@ static const StkEngine sqlite_engine = {
   .tax_rates = sqlite_tax_rates,
   .item_tax_rate = sqlite_item_tax_rate,
   .tax_report = sqlite_tax_report,
+  .valuation = sqlite_valuation,
+  .margin_report = sqlite_margin_report,
   .day_report = sqlite_day_report,
   .day_closes = sqlite_day_closes,
   .day_close_between = sqlite_day_close_between,

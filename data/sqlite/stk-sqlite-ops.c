@@ -141,6 +141,7 @@ stk_sqlite_insert_movement (sqlite3         *db,
                             const char      *reason,
                             gint64           moved_at_us,
                             const char      *reference,
+                            gint64           unit_cost_cents,
                             GError         **error)
 {
   sqlite3_stmt *stmt;
@@ -179,15 +180,21 @@ stk_sqlite_insert_movement (sqlite3         *db,
     }
   if (!stk_ops_validate_reason (reason, error))
     return 0;
+  if (unit_cost_cents >= 0 && kind != STK_MOVEMENT_RECEIVE)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Only a receipt of “%s” has a cost of its own."), code);
+      return 0;
+    }
 
   /* For a count, quantity is the counted on-hand: the movement is the difference. */
   stmt = stk_db_stmt (db,
                       "INSERT INTO movements (item_id, kind, quantity, balance, reason, moved_at,"
-                      " reference)"
+                      " reference, unit_cost_cents)"
                       " SELECT id, ?2,"
                       "  CASE WHEN ?2 = 'count' THEN ?3 - on_hand ELSE ?3 END,"
                       "  CASE WHEN ?2 = 'count' THEN ?3 ELSE on_hand + ?3 END,"
-                      "  ?4, ?5, ?6 FROM items WHERE id = ?1",
+                      "  ?4, ?5, ?6, ?7 FROM items WHERE id = ?1",
                       error);
   if (stmt == NULL)
     return 0;
@@ -198,6 +205,8 @@ stk_sqlite_insert_movement (sqlite3         *db,
   sqlite3_bind_int64 (stmt, 5, moved_at_us > 0 ? moved_at_us : stk_db_now_us ());
   if (reference != NULL)
     sqlite3_bind_text (stmt, 6, reference, -1, SQLITE_STATIC);
+  if (unit_cost_cents >= 0)
+    sqlite3_bind_int64 (stmt, 7, unit_cost_cents);
   if (!stk_sqlite_step_done (stmt, db, code, error))
     return 0;
   if (sqlite3_changes (db) == 0)
@@ -316,6 +325,7 @@ apply_record_movement (StkOp    *op,
 {
   StkMovementPayload *d = stk_op_get_payload (op);
   gint64 item_id;
+  gint64 cost = -1;
   gint64 id;
 
   if (!stk_ops_validate_code (d->code, error))
@@ -323,8 +333,18 @@ apply_record_movement (StkOp    *op,
   item_id = stk_sqlite_lookup_item_id (db, d->code, error);
   if (item_id == 0)
     return FALSE;
+  if (d->kind == STK_MOVEMENT_RECEIVE &&
+      !stk_sqlite_receipt_cost (db, item_id, d->code, d->quantity, d->cost_given,
+                                d->unit_cost_cents, &cost, error))
+    return FALSE;
+  if (d->kind != STK_MOVEMENT_RECEIVE && d->cost_given)
+    {
+      g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                   _("Only a receipt of “%s” has a cost of its own."), d->code);
+      return FALSE;
+    }
   id = stk_sqlite_insert_movement (db, item_id, d->code, d->kind, d->quantity, d->reason,
-                                 d->moved_at_us, NULL, error);
+                                 d->moved_at_us, NULL, cost, error);
   if (id == 0)
     return FALSE;
   stk_op_set_row_id (op, id);
@@ -542,6 +562,7 @@ static const struct
   { STK_OP_SAVE_TAX_RATE, stk_sqlite_apply_tax },
   { STK_OP_REMOVE_TAX_RATE, stk_sqlite_apply_tax },
   { STK_OP_SET_ITEM_TAX_RATE, stk_sqlite_apply_tax },
+  { STK_OP_SET_ITEM_COST, stk_sqlite_apply_item_cost },
   { STK_OP_IMPORT_SKUS, stk_sqlite_apply_import },
   { STK_OP_IMPORT_SALES, stk_sqlite_apply_import },
   { STK_OP_IMPORT_MOVEMENTS, stk_sqlite_apply_import },

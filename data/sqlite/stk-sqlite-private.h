@@ -10,6 +10,7 @@
 #include <glib-object.h>
 #include <sqlite3.h>
 
+#include "stk-cost.h"
 #include "stk-tax.h"
 
 #include "stk-engine.h"
@@ -106,6 +107,7 @@ gint64    stk_sqlite_insert_movement     (sqlite3             *db,
                                           const char          *reason,
                                           gint64               moved_at_us,
                                           const char          *reference,
+                                          gint64               unit_cost_cents,
                                           GError             **error);
 gint64    stk_sqlite_insert_sale         (sqlite3             *db,
                                           gint64               item_id,
@@ -142,6 +144,46 @@ typedef struct
   gint64      tax_cents;
 } StkSqliteSaleLine;
 
+/* Cost (stk-cost.h, format 10; stk-sqlite-cost.c). */
+gboolean   stk_sqlite_has_cost           (sqlite3                 *db);
+/* Fills @info's default and average cost (nothing before format 10); on failure @info
+ * is cleared. */
+gboolean   stk_sqlite_item_fill_cost     (sqlite3                 *db,
+                                          StkItemInfo             *info,
+                                          GError                 **error);
+gboolean   stk_sqlite_apply_item_cost    (StkOp                   *op,
+                                          sqlite3                 *db,
+                                          GError                 **error);
+/* The unit cost a receipt of @quantity of item @item_id records into @out_cost (< 0:
+ * none): @cost as given (a negative one refused), else the item's default cost (none
+ * when 0). Refuses a cost that would make the average overflow. */
+gboolean   stk_sqlite_receipt_cost       (sqlite3                 *db,
+                                          gint64                   item_id,
+                                          const char              *code,
+                                          gint64                   quantity,
+                                          gboolean                 given,
+                                          gint64                   cost,
+                                          gint64                  *out_cost,
+                                          GError                 **error);
+/* A sale line's cost of goods: @quantity × item @item_id's average cost now (0 before
+ * format 10); an overflow refused naming @code. */
+gboolean   stk_sqlite_line_cost          (sqlite3                 *db,
+                                          gint64                   item_id,
+                                          const char              *code,
+                                          gint64                   quantity,
+                                          gint64                  *out_cost,
+                                          GError                 **error);
+StkValuation    *stk_sqlite_valuation     (sqlite3                *db,
+                                           GError                **error);
+StkMarginReport *stk_sqlite_margin_report (sqlite3                *db,
+                                           gint64                  from_us,
+                                           gint64                  to_us,
+                                           GError                **error);
+/* verify's part: every item's average and every line's and return's cost recomputed
+ * from the history, each difference a sentence added to @problems. */
+gboolean   stk_sqlite_verify_costs       (sqlite3                 *db,
+                                          GPtrArray               *problems,
+                                          GError                 **error);
 gboolean   stk_sqlite_apply_tax          (StkOp                   *op,
                                           sqlite3                 *db,
                                           GError                 **error);

@@ -264,6 +264,7 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
   gint64 rate_bp = line->tax_rate_bp, tax = line->tax_cents;
   const char *tax_name = line->tax_name;
   gboolean included = line->tax_included;
+  gint64 cost = 0;
   sqlite3_stmt *stmt;
 
   if (line->quantity <= 0)
@@ -333,12 +334,15 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
                    _("The total of “%s” with its tax is too large."), line->code);
       return 0;
     }
+  /* Its cost of goods: the quantity at the item's average cost now (stk-cost.h). */
+  if (!stk_sqlite_line_cost (db, line->item_id, line->code, line->quantity, &cost, error))
+    return 0;
 
   stmt = stk_db_stmt (db,
                       "INSERT INTO sales (uid, item_id, quantity, unit_price_cents, sold_at,"
                       " first_line, discount_cents, note, payment, tax_rate_bp, tax_name,"
-                      " tax_included, tax_cents)"
-                      " SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13"
+                      " tax_included, tax_cents, cost_cents)"
+                      " SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14"
                       " FROM items WHERE id = ?2",
                       error);
   if (stmt == NULL)
@@ -362,6 +366,7 @@ stk_sqlite_insert_sale_line (sqlite3                 *db,
   sqlite3_bind_text (stmt, 11, rate_bp >= 0 && tax_name != NULL ? tax_name : "", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 12, included ? 1 : 0);
   sqlite3_bind_int64 (stmt, 13, tax);
+  sqlite3_bind_int64 (stmt, 14, cost);
   if (!stk_sqlite_step_done (stmt, db, line->code, error))
     return 0;
   if (sqlite3_changes (db) == 0)
@@ -547,7 +552,7 @@ stk_sqlite_insert_return (sqlite3     *db,
 {
   g_autofree char *code = NULL;
   gint64 sold = 0, total = 0, returned = 0, refunded = 0, sold_at = 0;
-  gint64 line_tax = 0, returned_tax = 0;
+  gint64 line_tax = 0, returned_tax = 0, line_cost = 0;
   gboolean voided = FALSE;
   gint64 refund = refund_cents;
   gint64 at = returned_at_us > 0 ? returned_at_us : stk_db_now_us ();
@@ -564,7 +569,8 @@ stk_sqlite_insert_return (sqlite3     *db,
                       " (SELECT coalesce (sum (refund_cents), 0) FROM returns WHERE line_id = s.id),"
                       " EXISTS (SELECT 1 FROM sale_voids WHERE sale_id = s.id), s.sold_at,"
                       " s.tax_cents,"
-                      " (SELECT coalesce (sum (tax_cents), 0) FROM returns WHERE line_id = s.id)"
+                      " (SELECT coalesce (sum (tax_cents), 0) FROM returns WHERE line_id = s.id),"
+                      " s.cost_cents"
                       " FROM sales s JOIN items i ON i.id = s.item_id WHERE s.id = ?1",
                       error);
   if (stmt == NULL)
@@ -582,6 +588,7 @@ stk_sqlite_insert_return (sqlite3     *db,
       sold_at = sqlite3_column_int64 (stmt, 6);
       line_tax = sqlite3_column_int64 (stmt, 7);
       returned_tax = sqlite3_column_int64 (stmt, 8);
+      line_cost = sqlite3_column_int64 (stmt, 9);
     }
   else if (rc != SQLITE_DONE)
     stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Cannot record the return"));
@@ -655,7 +662,7 @@ stk_sqlite_insert_return (sqlite3     *db,
 
   stmt = stk_db_stmt (db,
                       "INSERT INTO returns (uid, line_id, quantity, refund_cents, reason,"
-                      " returned_at, tax_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                      " returned_at, tax_cents, cost_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                       error);
   if (stmt == NULL)
     return 0;
@@ -666,6 +673,9 @@ stk_sqlite_insert_return (sqlite3     *db,
   sqlite3_bind_text (stmt, 5, reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, at);
   sqlite3_bind_int64 (stmt, 7, tax_cents);
+  /* The cost it takes back: its quantity at the unit cost its line was sold at (exact:
+   * a line's cost is a multiple of its quantity, and this is at most the line's). */
+  sqlite3_bind_int64 (stmt, 8, quantity * (line_cost / sold));
   if (!stk_sqlite_step_done (stmt, db, code, error))
     return 0;
   return sqlite3_last_insert_rowid (db);

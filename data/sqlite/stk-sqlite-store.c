@@ -72,6 +72,9 @@ stk_sqlite_read_stats (StkEngineConn  *conn,
        stk_db_query_int64 (db, "SELECT stk_sum (on_hand) FROM items", &stats->total_on_hand, error) &&
        stk_db_query_int64 (db, "SELECT stk_sum (stk_mul (max (on_hand, 0), unit_price_cents)) FROM items",
                            &stats->stock_value_cents, error) &&
+       (version < 10 ||
+        stk_db_query_int64 (db, "SELECT stk_sum (stk_mul (max (on_hand, 0), average_cost_cents))"
+                                " FROM items", &stats->stock_cost_cents, error)) &&
        stk_db_query_int64 (db, "PRAGMA page_size", &stats->page_size, error) &&
        stk_db_query_int64 (db, "PRAGMA page_count", &stats->page_count, error) &&
        stk_db_query_int64 (db, "PRAGMA freelist_count", &stats->freelist_count, error);
@@ -379,7 +382,8 @@ verify_db (sqlite3  *db,
                      problems,
                      _("Close %s recorded its tax by rate in %s rows, but the sales, voids and "
                        "returns it covers add up to other figures."),
-                     error))
+                     error) ||
+      !stk_sqlite_verify_costs (db, problems, error))
     return NULL;
 
   return g_steal_pointer (&problems);

@@ -266,6 +266,23 @@ insert_barcodes (sqlite3     *db,
   return TRUE;
 }
 
+/* The default cost (format 10) of an item just inserted. */
+static gboolean
+set_item_default_cost (sqlite3  *db,
+                       gint64    item_id,
+                       gint64    cost_cents,
+                       GError  **error)
+{
+  sqlite3_stmt *stmt = stk_db_stmt (db, "UPDATE items SET default_cost_cents = ?2 WHERE id = ?1",
+                                    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, item_id);
+  sqlite3_bind_int64 (stmt, 2, cost_cents);
+  return exec_cached_stmt (db, stmt, error);
+}
+
 /* The own tax rate of an item just inserted, by the rate's name (ignoring case, as the
  * names are unique): a name the inventory has no rate of is the row's problem. */
 static gboolean
@@ -581,7 +598,7 @@ apply_row (ImportData  *d,
            GError     **error)
 {
   gboolean exists = FALSE;
-  gint64 id;
+  gint64 id, cost;
 
   *out_duplicate = FALSE;
   *out_row = row;
@@ -598,9 +615,11 @@ apply_row (ImportData  *d,
         return FALSE;
       if (row->tax_name != NULL && !set_item_tax_rate (db, id, row->tax_name, error))
         return FALSE;
+      if (row->cost > 0 && !set_item_default_cost (db, id, row->cost, error))
+        return FALSE;
       if (row->quantity > 0 && !d->no_opening &&
           stk_sqlite_insert_movement (db, id, row->code, STK_MOVEMENT_COUNT, row->quantity,
-                                   _("Opening stock (import)"), now, NULL, error) == 0)
+                                   _("Opening stock (import)"), now, NULL, -1, error) == 0)
         return FALSE;
       return row->barcodes == NULL || insert_barcodes (db, id, row->barcodes, error);
 
@@ -618,8 +637,18 @@ apply_row (ImportData  *d,
       if ((id = lookup_item (db, cache, row->code, error)) == 0 ||
           !check_not_before_count (db, id, row, error))
         return FALSE;
+      /* A receipt's cost (format 10): as the file says, none, or the item's default. */
+      cost = row->cost;
+      if (row->kind == STK_MOVEMENT_RECEIVE && row->cost == STK_IMPORT_COST_DEFAULT &&
+          !stk_sqlite_receipt_cost (db, id, row->code, row->quantity, FALSE, 0, &cost, error))
+        return FALSE;
+      if (row->kind == STK_MOVEMENT_RECEIVE && row->cost >= 0 &&
+          !stk_sqlite_receipt_cost (db, id, row->code, row->quantity, TRUE, row->cost, &cost,
+                                    error))
+        return FALSE;
       return stk_sqlite_insert_movement (db, id, row->code, (StkMovementKind) row->kind,
                                       row->quantity, row->text, row->time_us, row->key,
+                                      row->kind == STK_MOVEMENT_RECEIVE ? cost : -1,
                                       error) != 0;
 
     case STK_TABLE_RETURNS:
@@ -939,18 +968,18 @@ static const char *const export_sql[] = {
   "SELECT code, description, unit_price_cents, reorder_level, archived, on_hand,"
   " (SELECT group_concat (b.code || char (31) || b.pack, char (30)) FROM"
   "   (SELECT code, pack FROM barcodes WHERE item_id = items.id ORDER BY key) b),"
-  " (SELECT name FROM tax_rates WHERE id = items.tax_rate_id)"
+  " (SELECT name FROM tax_rates WHERE id = items.tax_rate_id), default_cost_cents"
   " FROM items ORDER BY code",
   "SELECT s.sold_at, i.code, s.quantity, s.unit_price_cents, s.uid, f.uid, s.discount_cents,"
   " f.payment, f.note, v.voided_at, v.reason,"
-  " s.tax_name, coalesce (s.tax_rate_bp, -1), s.tax_included, s.tax_cents"
+  " s.tax_name, coalesce (s.tax_rate_bp, -1), s.tax_included, s.tax_cents, s.cost_cents"
   " FROM sales s JOIN items i ON i.id = s.item_id"
   " JOIN sales f ON f.id = coalesce (s.first_line, s.id)"
   " LEFT JOIN sale_voids v ON v.sale_id = f.id"
   " ORDER BY s.sold_at, s.id",
   "SELECT m.moved_at, i.code, m.kind,"
   "  CASE m.kind WHEN 'count' THEN m.balance ELSE m.quantity END,"
-  "  m.reason, coalesce (m.reference, 'M' || m.id)"
+  "  m.reason, coalesce (m.reference, 'M' || m.id), coalesce (m.unit_cost_cents, -1)"
   " FROM movements m JOIN items i ON i.id = m.item_id"
   " WHERE m.kind <> 'sale' AND" NOT_VOID_MOVEMENT " ORDER BY m.moved_at, m.id",
   "SELECT r.returned_at, f.uid,"
@@ -1026,6 +1055,7 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
           row.on_hand = sqlite3_column_int64 (stmt, 5);
           row.barcodes = column_text (stmt, 6);
           row.tax_name = column_text (stmt, 7);
+          row.cost_cents = sqlite3_column_int64 (stmt, 8);
           break;
         case STK_TABLE_SALES:
           row.time_us = sqlite3_column_int64 (stmt, 0);
@@ -1043,6 +1073,7 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
           row.tax_rate_bp = sqlite3_column_int64 (stmt, 12);
           row.tax_included = sqlite3_column_int (stmt, 13) != 0;
           row.tax_cents = sqlite3_column_int64 (stmt, 14);
+          row.cost_cents = sqlite3_column_int64 (stmt, 15);
           break;
         case STK_TABLE_MOVEMENTS:
           row.time_us = sqlite3_column_int64 (stmt, 0);
@@ -1051,6 +1082,7 @@ stk_sqlite_export_rows (StkEngineConn     *conn,
           row.quantity = sqlite3_column_int64 (stmt, 3);
           row.text = column_text (stmt, 4);
           row.reference = column_text (stmt, 5);
+          row.cost_cents = sqlite3_column_int64 (stmt, 6);
           break;
         case STK_TABLE_RETURNS:
           row.time_us = sqlite3_column_int64 (stmt, 0);

@@ -152,8 +152,9 @@ downgrade_to_v3 (const char *path)
 
   if (sqlite3_open (path, &db) != SQLITE_OK)
     return FALSE;
-  rc = sqlite3_exec (db,
-                     "BEGIN;"
+  rc = sqlite3_exec (db, "BEGIN;" STK_TEST_DOWNGRADE_TO_9_SQL, NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db,
                      STK_TEST_DOWNGRADE_TO_8_SQL
                      /* schema 8: closes of the day, payment methods */
                      "DROP TABLE day_close_methods; DROP TABLE day_closes;"

@@ -18,17 +18,24 @@
  */
 
 gboolean
-stk_sqlite_has_cost (sqlite3 *db)
+stk_sqlite_has_cost (sqlite3   *db,
+                     gboolean  *out_has,
+                     GError   **error)
 {
   sqlite3_stmt *stmt = NULL;
-  gboolean has = FALSE;
+  int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_info ('items')"
-                              " WHERE name = 'average_cost_cents'",
-                          -1, &stmt, NULL) == SQLITE_OK)
-    has = sqlite3_step (stmt) == SQLITE_ROW;
+  *out_has = FALSE;
+  rc = sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_info ('items')"
+                               " WHERE name = 'average_cost_cents'",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    stk_db_set_error (error, db, sqlite3_extended_errcode (db), _("Database error"));
   sqlite3_finalize (stmt);
-  return has;
+  *out_has = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 static gboolean item_costs (sqlite3     *db,
@@ -45,8 +52,14 @@ stk_sqlite_item_fill_cost (sqlite3      *db,
                            GError      **error)
 {
   gint64 on_hand = 0;
+  gboolean has_cost;
 
-  if (!stk_sqlite_has_cost (db))
+  if (!stk_sqlite_has_cost (db, &has_cost, error))
+    {
+      stk_item_info_clear (info);
+      return FALSE;
+    }
+  if (!has_cost)
     return TRUE;
   if (!item_costs (db, info->id, info->code, &on_hand, &info->default_cost_cents,
                    &info->average_cost_cents, error))
@@ -231,8 +244,11 @@ stk_sqlite_valuation (sqlite3  *db,
   g_autoptr(StkValuation) v = g_new0 (StkValuation, 1);
   sqlite3_stmt *stmt;
   int rc;
+  gboolean has_cost;
 
-  if (!stk_sqlite_has_cost (db))
+  if (!stk_sqlite_has_cost (db, &has_cost, error))
+    return NULL;
+  if (!has_cost)
     {
       no_cost_yet (error);
       return NULL;
@@ -308,8 +324,11 @@ stk_sqlite_margin_report (sqlite3  *db,
   g_autoptr(StkMarginReport) report = g_new0 (StkMarginReport, 1);
   sqlite3_stmt *stmt;
   int rc;
+  gboolean has_cost;
 
-  if (!stk_sqlite_has_cost (db))
+  if (!stk_sqlite_has_cost (db, &has_cost, error))
+    return NULL;
+  if (!has_cost)
     {
       no_cost_yet (error);
       return NULL;
@@ -380,8 +399,11 @@ stk_sqlite_verify_costs (sqlite3    *db,
   gint64 item = 0, average = 0;
   gboolean broken = FALSE; /* the item's average overflowed: reported once */
   int rc;
+  gboolean has_cost;
 
-  if (!stk_sqlite_has_cost (db))
+  if (!stk_sqlite_has_cost (db, &has_cost, error))
+    return FALSE;
+  if (!has_cost)
     return TRUE;
 
   /* The history in order, per item: what brings stock in at a cost moves the average;

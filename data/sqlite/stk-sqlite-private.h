@@ -145,7 +145,11 @@ typedef struct
 } StkSqliteSaleLine;
 
 /* Cost (stk-cost.h, format 10; stk-sqlite-cost.c). */
-gboolean   stk_sqlite_has_cost           (sqlite3                 *db);
+/* Whether @db keeps costs (format 10). FALSE with @error when the schema cannot be
+ * read: never taken for an older inventory (see stk_sqlite_has_table()). */
+gboolean   stk_sqlite_has_cost           (sqlite3                 *db,
+                                          gboolean                *out_has,
+                                          GError                 **error);
 /* Fills @info's default and average cost (nothing before format 10); on failure @info
  * is cleared. */
 gboolean   stk_sqlite_item_fill_cost     (sqlite3                 *db,

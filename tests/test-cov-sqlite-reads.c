@@ -290,6 +290,24 @@ backup (StkStore *store, GError **error)
   return ok;
 }
 
+/* The stock's value and the margin (format 10): a read error is the read's error,
+ * never an inventory without costs or an empty report. */
+static gboolean
+read_valuation (StkStore *store, GError **error)
+{
+  g_autoptr(StkValuation) valuation = stk_store_valuation (store, error);
+
+  return valuation != NULL;
+}
+
+static gboolean
+read_margin (StkStore *store, GError **error)
+{
+  g_autoptr(StkMarginReport) report = stk_store_margin_report (store, 1, G_MAXINT64, error);
+
+  return report != NULL;
+}
+
 Test (cov_sqlite_reads, the_figures_the_check_and_a_backup_under_a_read_error_fail_with_it)
 {
   g_autofree char *shop = stk_stmt_faults_make_shop (tmpdir);
@@ -298,6 +316,8 @@ Test (cov_sqlite_reads, the_figures_the_check_and_a_backup_under_a_read_error_fa
   sweep_read (shop, verify, "check");
   sweep_read (shop, kept_apart, "codes kept apart");
   sweep_read (shop, backup, "backup");
+  sweep_read (shop, read_valuation, "stock value");
+  sweep_read (shop, read_margin, "margin");
 }
 
 /* ---- maintenance ---- */

@@ -206,6 +206,8 @@ Test (cost_ui, a_negative_cost_is_refused_and_nothing_sent)
       gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
       cr_assert (gtk_widget_get_visible (cost_error), "no error for “%s”", bad[i]);
       cr_assert_str_neq (gtk_label_get_text (GTK_LABEL (cost_error)), "");
+      if (bad[i][0] == '-')
+        cr_assert_str_eq (gtk_label_get_text (GTK_LABEL (cost_error)), "A cost cannot be negative.");
       cr_assert_not (stk_movement_dialog_get_pending (dialog));
       stk_test_drain ();
       stk_test_writer_barrier (writer ());
@@ -280,6 +282,8 @@ Test (cost_ui, the_item_dialog_saves_the_default_cost)
   gtk_editable_set_text (item_child (dialog, "cost_entry"), "-2");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
   cr_assert (gtk_widget_get_visible (item_child (dialog, "cost_error")));
+  cr_assert_str_eq (gtk_label_get_text (item_child (dialog, "cost_error")),
+                    "A cost cannot be negative.");
   cr_assert_not (stk_item_dialog_get_pending (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
   read_item ("NUT", &info);

@@ -285,6 +285,13 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
   cost_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cost_entry))));
   if (cost_text[0] != '\0' && !stk_parse_money (cost_text, &cost_cents, &error))
     {
+      /* (A cost, not a price: said so.) */
+      if (cost_text[0] == '-')
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                               _("A cost cannot be negative."));
+        }
       stk_a11y_set_field_error (self->cost_error, GTK_WIDGET (self->cost_entry), error->message);
       g_clear_error (&error);
       if (ok)

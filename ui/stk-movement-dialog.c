@@ -268,6 +268,13 @@ stk_movement_dialog_build_op (StkEditDialog *dialog)
   if (kind == KIND_RECEIVE && cost_text[0] != '\0' &&
       !stk_parse_money (cost_text, &cost_cents, &error))
     {
+      /* (A cost, not a price: said so.) */
+      if (cost_text[0] == '-')
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                               _("A cost cannot be negative."));
+        }
       stk_a11y_set_field_error (self->cost_error, GTK_WIDGET (self->cost_entry), error->message);
       if (ok)
         gtk_widget_grab_focus (GTK_WIDGET (self->cost_entry));

@@ -240,3 +240,30 @@ Test (cov_cli2, item_tax_back_to_default)
                 1);
   cr_assert_eq (setting ("default_tax_rate"), 0);
 }
+
+Test (cov_cli2, sale_return_and_item_cost_refusals)
+{
+  g_auto(StkTestRun) run = { 0 };
+
+  make_inventory ();
+  run_refused (&run, 2, "--price expects CODE=PRICE, such as “A-1=12.50”, not “=5”.", "sell",
+               "A=1", "--price", "=5");
+  run_refused (&run, 2, "--price expects CODE=PRICE, such as “A-1=12.50”, not “A”.", "sell",
+               "A=1", "--price", "A");
+  run_refused (&run, 2, "--at: ", "sell", "A=1", "--at", "soon");
+  run_refused (&run, 2, "Give the sale line as LINE or LINE=QTY, whole numbers from 1, not “x”.",
+               "return", "x");
+  run_refused (&run, 2, "not “1=0”.", "return", "1=0");
+  run_refused (&run, 2, "not “0”.", "return", "0");
+  run_refused (&run, 2, "not “=2”.", "return", "=2");
+  /* A line that is not there. */
+  stk_test_run_db (&run, db_path, "return", "99", NULL);
+  cr_assert_neq (run.status, 0);
+  stk_test_assert_one_sentence_error (&run);
+  run_refused (&run, 65, "NOPE", "item-cost", "NOPE");
+  run_refused (&run, 65, "NOPE", "item-cost", "NOPE", "1.00");
+
+  /* The sale still goes through with a good price. */
+  run_ok (&run, "sell", "A=1", "--price", "A=2.00");
+  cr_assert_eq (stk_test_query (db_path, "SELECT count (*) FROM sales"), 1);
+}

@@ -267,3 +267,29 @@ Test (cov_cli2, sale_return_and_item_cost_refusals)
   run_ok (&run, "sell", "A=1", "--price", "A=2.00");
   cr_assert_eq (stk_test_query (db_path, "SELECT count (*) FROM sales"), 1);
 }
+
+/* An inventory with no item: every report says so in words, and the JSON forms are
+ * empty lists. */
+Test (cov_cli2, reports_of_an_empty_inventory)
+{
+  g_auto(StkTestRun) run = { 0 };
+
+  stk_test_close_writer (stk_test_open_writer (db_path));
+  run_ok (&run, "report", "valuation");
+  cr_assert_str_eq (run.out, "No item has stock on hand.\n");
+  run_ok (&run, "report", "margin", "--from", "2026-02-01", "--to", "2026-02-28");
+  cr_assert_str_eq (run.out, "Margin from 2026-02-01 to 2026-02-28\n"
+                    "Revenue without tax; sales by the day they were sold (voided ones left out), "
+                    "returns by the day they were made.\n\n"
+                    "Nothing was sold nor returned in this period.\n");
+  run_ok (&run, "report", "closes", "--json");
+  cr_assert (g_str_has_suffix (run.out, "[]\n}\n"), "%s", run.out);
+  run_ok (&run, "report", "margin", "--json", "--from", "2026-02-01", "--to", "2026-02-28");
+  cr_assert (strstr (run.out, "[],\n  \"total\": {") != NULL, "%s", run.out);
+
+  run_ok (&run, "settings", "prices-include-tax", "no");
+  run_ok (&run, "settings", "tax-rounding", "receipt");
+  run_ok (&run, "tax-rates", "--json");
+  cr_assert (strstr (run.out, "\"prices_include_tax\": false,\n  \"tax_rounding\": \"receipt\"\n")
+             != NULL, "%s", run.out);
+}

@@ -293,3 +293,41 @@ Test (cov_cli2, reports_of_an_empty_inventory)
   cr_assert (strstr (run.out, "\"prices_include_tax\": false,\n  \"tax_rounding\": \"receipt\"\n")
              != NULL, "%s", run.out);
 }
+
+/* Costs known for one item and not for the other, both sold, under two tax rates:
+ * the valuation and the margin say which are unknown, the tax report lists both rates. */
+Test (cov_cli2, reports_with_an_unknown_cost_and_two_rates)
+{
+  g_auto(StkTestRun) run = { 0 };
+
+  make_inventory ();
+  run_ok (&run, "receive", "B=10", "--cost", "0.40");
+  run_ok (&run, "tax-rates", "add", "VAT", "22");
+  run_ok (&run, "tax-rates", "add", "Low", "4");
+  run_ok (&run, "item-tax", "A", "VAT");
+  run_ok (&run, "item-tax", "B", "Low");
+  run_ok (&run, "sell", "A=2", "B=1");
+
+  run_ok (&run, "report", "valuation");
+  cr_assert (strstr (run.out, "\n1 item with stock has no known cost: it counts as 0 at cost.\n")
+             != NULL, "%s", run.out);
+  run_ok (&run, "report", "valuation", "--json");
+  cr_assert (strstr (run.out, "\"unknown_cost_items\": 1\n") != NULL, "%s", run.out);
+
+  run_ok (&run, "report", "margin");
+  cr_assert (strstr (run.out, "\nA ") != NULL && strstr (run.out, "\nB ") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "1 sale line had no known cost: its revenue (4.10) is left out of"
+                              " the margin.") != NULL, "%s", run.out);
+  run_ok (&run, "report", "margin", "--json");
+  cr_assert (strstr (run.out, "\"code\": \"A\"") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "},\n    {\"code\": \"B\"") != NULL, "%s", run.out);
+
+  run_ok (&run, "report", "tax", "--json");
+  cr_assert (strstr (run.out, "\n    {\"name\": \"VAT\", \"rate_bp\": 2200, \"sales_cents\": 500,"
+                             " \"sales_tax_cents\": 90,") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "},\n    {\"name\": \"Low\", \"rate_bp\": 400, \"sales_cents\": 100,"
+                             " \"sales_tax_cents\": 4,") != NULL, "%s", run.out);
+
+  /* "-5" is an option to any other command: refused, nothing sold. */
+  run_refused (&run, 2, "-5", "sell", "A=1", "-5");
+}

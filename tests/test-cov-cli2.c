@@ -331,3 +331,27 @@ Test (cov_cli2, reports_with_an_unknown_cost_and_two_rates)
   /* "-5" is an option to any other command: refused, nothing sold. */
   run_refused (&run, 2, "-5", "sell", "A=1", "-5");
 }
+
+/* A taxed day closed with more cash than expected: "over", in the close, the day
+ * report and the list of closes. */
+Test (cov_cli2, a_taxed_day_closed_with_cash_over)
+{
+  g_auto(StkTestRun) run = { 0 };
+
+  make_inventory ();
+  run_ok (&run, "tax-rates", "add", "VAT", "22");
+  run_ok (&run, "item-tax", "A", "VAT");
+  run_ok (&run, "sell", "A=1", "--payment", "cash");
+  run_ok (&run, "report", "day");
+  cr_assert (strstr (run.out, "Cash expected in the drawer: 2.50\n") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "VAT") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "0.45") != NULL, "the day's tax: %s", run.out);
+
+  run_ok (&run, "close-day", "--counted-cash", "3.00");
+  cr_assert (strstr (run.out, "Difference: 0.50 over\n") != NULL, "%s", run.out);
+  cr_assert_eq (stk_test_query (db_path, "SELECT counted_cash_cents FROM day_closes"), 300);
+  run_ok (&run, "report", "day", "--close", "1");
+  cr_assert (strstr (run.out, "Difference: 0.50 over\n") != NULL, "%s", run.out);
+  run_ok (&run, "report", "closes");
+  cr_assert (strstr (run.out, "0.50") != NULL, "%s", run.out);
+}

@@ -354,4 +354,17 @@ Test (cov_cli2, a_taxed_day_closed_with_cash_over)
   cr_assert (strstr (run.out, "Difference: 0.50 over\n") != NULL, "%s", run.out);
   run_ok (&run, "report", "closes");
   cr_assert (strstr (run.out, "0.50") != NULL, "%s", run.out);
+
+  /* After the close, a sale under two rates: the open day runs from the close. */
+  run_ok (&run, "tax-rates", "add", "Low", "4");
+  run_ok (&run, "item-tax", "B", "Low");
+  run_ok (&run, "receive", "B=5");
+  run_ok (&run, "sell", "A=1", "B=1", "--payment", "card");
+  run_ok (&run, "report", "day");
+  cr_assert (strstr (run.out, "The day is not closed yet: what was recorded since ") != NULL, "%s",
+             run.out);
+  run_ok (&run, "report", "day", "--json");
+  cr_assert (strstr (run.out, "\"close\": null,\n  \"from\": \"") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "{\"name\": \"VAT\"") != NULL, "%s", run.out);
+  cr_assert (strstr (run.out, "},\n    {\"name\": \"Low\"") != NULL, "%s", run.out);
 }

@@ -368,3 +368,33 @@ Test (cov_cli2, a_taxed_day_closed_with_cash_over)
   cr_assert (strstr (run.out, "{\"name\": \"VAT\"") != NULL, "%s", run.out);
   cr_assert (strstr (run.out, "},\n    {\"name\": \"Low\"") != NULL, "%s", run.out);
 }
+
+/* No inventory at the path: each of the newer commands says so in one sentence, exits
+ * 1 and makes no file. */
+Test (cov_cli2, no_inventory_is_said_and_none_is_made)
+{
+  static const char *const commands[][5] = {
+    { "report", "valuation" }, { "report", "margin" }, { "report", "tax" },
+    { "report", "day" }, { "report", "closes" }, { "tax-rates" },
+    { "tax-rates", "add", "X", "5" }, { "settings" }, { "settings", "negative-stock", "allow" },
+    { "settings", "default-tax-rate", "none" }, { "item-cost", "A" }, { "item-cost", "A", "1.00" },
+    { "item-tax", "A" }, { "item-tax", "A", "default" }, { "close-day", "--counted-cash", "1" },
+    { "return", "1" }, { "sell", "A" }, { "receive", "A=1" },
+  };
+
+  cr_assert_not (g_file_test (db_path, G_FILE_TEST_EXISTS));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(StkTestRun) run = { 0 };
+
+      stk_test_run_db (&run, db_path, commands[i][0], commands[i][1], commands[i][2],
+                       commands[i][3], commands[i][4], NULL);
+      cr_assert_eq (run.status, 1, "%s %s: exit status %d\n%s", commands[i][0],
+                    commands[i][1] ? commands[i][1] : "", run.status, run.err);
+      stk_test_assert_one_sentence_error (&run);
+      cr_assert (strstr (run.err, "There is no inventory at") != NULL, "%s", run.err);
+      cr_assert_str_eq (run.out, "");
+      cr_assert_not (g_file_test (db_path, G_FILE_TEST_EXISTS), "%s made the inventory",
+                     commands[i][0]);
+    }
+}

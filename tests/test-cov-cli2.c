@@ -4,8 +4,12 @@
  * options its kind does not take (--date, --close, --pdf, --from, --to), a bad --close,
  * an unknown kind, a day never closed, the tax and margin reports with only --from or
  * only --to, `close-day` with a negative (Unicode minus) count or a note too long,
- * `receive` with no code, a bad quantity or a bad --at, and `item-tax ITEM default`.
- * Each refusal says one sentence, exits 2 or 65 and changes nothing. */
+ * `receive` with no code, a bad quantity or a bad --at, `item-tax ITEM default`, bad
+ * `sell --price`/`return`/`item-cost` input, every command without an inventory (1, no
+ * file made); and the rarer outputs: the reports of an empty inventory, an unknown cost
+ * and two tax rates (valuation, margin, tax, in words and JSON), a taxed day closed
+ * with cash over and the open day after it. Each refusal says one sentence, exits 2 or
+ * 65 and changes nothing. */
 #include "config.h"
 
 #include <criterion/criterion.h>

@@ -5,8 +5,10 @@
  * so the rest runs for real: the check of the other file before anything is closed,
  * the question about changes still waiting, the lock of the other inventory (held by
  * another process: Open Read-Only, Cancel), the close of this one (its lock released),
- * the new window and the inventory remembered for the next launch. Under Xvfb, with
- * the stk-lock-holder and stk-lock-taker helpers. */
+ * the new window and the inventory remembered for the next launch; a second Open or New
+ * while the question about waiting changes is asked (still one question), Close and
+ * Lose, New Inventory… on an empty file. Under Xvfb, with the stk-lock-holder and
+ * stk-lock-taker helpers. */
 #include "config.h"
 
 #include <signal.h>
@@ -43,6 +45,7 @@ static char *other_path;   /* another inventory */
 static char *backups;      /* the automatic backups' folder */
 static StkApplication *app;
 static gboolean script_done;
+static GSubprocess *holder; /* another program holding db_path (stk-lock-holder) */
 
 static void
 setup (void)
@@ -67,6 +70,11 @@ setup (void)
 static void
 teardown (void)
 {
+  if (holder != NULL)
+    {
+      stk_test_release_database (holder);
+      g_clear_object (&holder);
+    }
   g_clear_object (&app);
   stk_test_rmdir (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
@@ -534,7 +542,6 @@ Test (open_inventory, held_by_another_program_offers_read_only)
 
 /* --- changes still waiting ---------------------------------------------------------- */
 
-static GSubprocess *holder;
 
 static gboolean
 writer_locked (StkWriter *writer)
@@ -665,4 +672,94 @@ Test (open_inventory, a_launch_without_arguments_opens_the_one_opened_last)
   /* Remembered but gone: the default, and nothing made where it was. */
   launch_expecting (missing, default_path);
   cr_assert_not (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
+/* How many toplevels of @type are shown. */
+static guint
+count_toplevels (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  guint n = 0;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      n++;
+  return n;
+}
+
+/* --- asked about waiting changes: one question; Close and Lose ----------------------- */
+
+static void
+asked_twice_then_lose_script (void)
+{
+  StkWindow *window = wait_window_of (db_path);
+  StkWriter *writer = stk_session_get_writer (stk_window_get_session (window));
+  g_autofree char *new_path = g_build_filename (tmpdir, "New Shop.db", NULL);
+  GtkWindow *quit;
+
+  /* Another program holds the database: the change waits. */
+  holder = stk_test_hold_database (db_path);
+  save_new_item (window, "WAITING-1");
+  cr_assert (WAIT_UNTIL (writer_locked (writer)), "the writer never waited");
+  cr_assert_eq (stk_writer_get_pending (writer), 1);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG) != NULL));
+  gtk_window_destroy (stk_test_find_toplevel (STK_TYPE_LOCKED_DIALOG));
+
+  activate ("open-inventory", other_path);
+  cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG) != NULL), "not asked");
+  quit = stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG);
+
+  /* Asked already: another Open or New asks nothing more and opens nothing. */
+  activate ("open-inventory", other_path);
+  activate ("new-inventory", new_path);
+  cr_assert (WAIT_UNTIL (TRUE));
+  cr_assert_eq (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG), quit);
+  cr_assert_eq (count_toplevels (STK_TYPE_QUIT_DIALOG), 1);
+  cr_assert_not (g_file_test (new_path, G_FILE_TEST_EXISTS), "New made a file while asking");
+  cr_assert_str_eq (window_path (window), db_path);
+
+  /* Close and Lose: the other opens at once, with the other program still holding
+   * this one, and the change is gone. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (quit), "lose");
+  window = wait_window_of (other_path);
+  cr_assert_not (stk_session_get_read_only (stk_window_get_session (window)));
+  cr_assert_eq (stk_test_find_toplevel (STK_TYPE_QUIT_DIALOG), NULL);
+  stk_test_release_database (holder);
+  g_clear_object (&holder);
+  cr_assert_eq (count_items (db_path, "WAITING-1"), 0, "the lost change was saved");
+  cr_assert (lock_free (db_path));
+  cr_assert_not (lock_free (other_path));
+}
+
+Test (open_inventory, a_second_open_while_asking_asks_nothing_more_and_lose_switches_at_once)
+{
+  make_inventory (db_path, NULL);
+  make_inventory (other_path, "OTHER-1");
+  cr_assert_eq (run_app (asked_twice_then_lose_script), 0);
+}
+
+/* --- New Inventory… on an empty file --------------------------------------------------- */
+
+static void
+new_on_empty_file_script (void)
+{
+  g_autofree char *empty = g_build_filename (tmpdir, "empty.db", NULL);
+  StkWindow *window = wait_window_of (db_path);
+  gboolean exists = FALSE;
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (g_file_set_contents (empty, "", 0, NULL));
+  activate ("new-inventory", empty);
+  window = wait_window_of (empty);
+  cr_assert (stk_db_check_file (empty, &exists, &error), "%s", error ? error->message : "");
+  cr_assert (exists);
+  cr_assert_not (stk_session_get_read_only (stk_window_get_session (window)));
+  cr_assert_eq (stk_test_query (empty, "SELECT count(*) FROM items"), 0);
+  cr_assert (lock_free (db_path));
+}
+
+Test (open_inventory, new_inventory_on_an_empty_file_makes_it_the_inventory)
+{
+  make_inventory (db_path, NULL);
+  cr_assert_eq (run_app (new_on_empty_file_script), 0);
 }

@@ -211,13 +211,24 @@ stk_sqlite_line_cost (sqlite3     *db,
   return TRUE;
 }
 
+/* The reports' precondition: a schema with costs (format 10); an error when the schema
+ * cannot be read or has none yet. */
 static gboolean
-no_cost_yet (GError **error)
+require_costs (sqlite3  *db,
+               GError  **error)
 {
-  g_set_error_literal (error, STK_ERROR, STK_ERROR_FAILED,
-                       _("This inventory has no costs yet: open it for editing once to "
-                         "upgrade it."));
-  return FALSE;
+  gboolean has_cost;
+
+  if (!stk_sqlite_has_cost (db, &has_cost, error))
+    return FALSE;
+  if (!has_cost)
+    {
+      g_set_error_literal (error, STK_ERROR, STK_ERROR_FAILED,
+                           _("This inventory has no costs yet: open it for editing once to "
+                             "upgrade it."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -244,15 +255,9 @@ stk_sqlite_valuation (sqlite3  *db,
   g_autoptr(StkValuation) v = g_new0 (StkValuation, 1);
   sqlite3_stmt *stmt;
   int rc;
-  gboolean has_cost;
 
-  if (!stk_sqlite_has_cost (db, &has_cost, error))
+  if (!require_costs (db, error))
     return NULL;
-  if (!has_cost)
-    {
-      no_cost_yet (error);
-      return NULL;
-    }
   v->items = g_ptr_array_new_with_free_func ((GDestroyNotify) valuation_item_free);
   stmt = stk_db_stmt (db,
                       "SELECT id, code, description, on_hand, default_cost_cents,"
@@ -324,15 +329,9 @@ stk_sqlite_margin_report (sqlite3  *db,
   g_autoptr(StkMarginReport) report = g_new0 (StkMarginReport, 1);
   sqlite3_stmt *stmt;
   int rc;
-  gboolean has_cost;
 
-  if (!stk_sqlite_has_cost (db, &has_cost, error))
+  if (!require_costs (db, error))
     return NULL;
-  if (!has_cost)
-    {
-      no_cost_yet (error);
-      return NULL;
-    }
   report->from_us = from_us;
   report->to_us = to_us;
   report->items = g_ptr_array_new_with_free_func ((GDestroyNotify) stk_margin_row_free);

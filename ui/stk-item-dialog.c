@@ -47,6 +47,13 @@ struct _StkItemDialog
   gint64         old_tax_rate;
   gboolean       tax_loaded;
   gboolean       tax_pending;
+  /* Default cost (stk-cost.h; 0: none): as loaded (cost_loaded once read, at once for a
+   * new item), the one this save asks for, and its op asked for / under way. */
+  gint64         old_cost;
+  gint64         new_cost;
+  gboolean       cost_loaded;
+  gboolean       cost_asked;
+  gboolean       cost_pending;
 
   /* Template widgets */
   GtkEntry      *code_entry;
@@ -62,6 +69,9 @@ struct _StkItemDialog
   GtkDropDown   *tax_dropdown;
   GtkStringList *tax_model;
   GtkLabel      *tax_error;
+  GtkEntry      *cost_entry;
+  GtkLabel      *cost_error;
+  GtkLabel      *average_label;
 };
 
 G_DEFINE_FINAL_TYPE (StkItemDialog, stk_item_dialog, STK_TYPE_EDIT_DIALOG)
@@ -144,6 +154,15 @@ stk_item_dialog_show_error (StkEditDialog *dialog,
   StkItemDialog *self = STK_ITEM_DIALOG (dialog);
 
   self->restoring_id = 0;
+  if (self->cost_pending)
+    {
+      /* The item (its barcodes, its tax rate) are saved; its default cost is not. */
+      self->cost_pending = FALSE;
+      stk_a11y_set_field_error (self->cost_error, GTK_WIDGET (self->cost_entry),
+                                error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->cost_entry));
+      return TRUE;
+    }
   if (self->tax_pending)
     {
       /* The item (and its barcodes) are saved; its tax rate is not. */
@@ -197,6 +216,9 @@ stk_item_dialog_saved (StkEditDialog  *dialog,
     }
   self->barcodes_pending = FALSE;
   self->tax_pending = FALSE;
+  if (self->cost_pending)
+    self->old_cost = self->new_cost;
+  self->cost_pending = FALSE;
   if (self->created_id > 0)
     {
       *item_id = self->created_id;
@@ -226,7 +248,9 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
   g_autofree char *code = NULL;
   g_autofree char *description = NULL;
   g_autofree char *price_text = NULL;
+  g_autofree char *cost_text = NULL;
   gint64 price_cents = 0;
+  gint64 cost_cents = 0;
   gint64 reorder;
   gboolean ok = TRUE;
 
@@ -254,6 +278,24 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
       g_clear_error (&error);
       if (ok)
         gtk_widget_grab_focus (GTK_WIDGET (self->price_entry));
+      ok = FALSE;
+    }
+
+  /* The default cost: empty is none (0). */
+  cost_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cost_entry))));
+  if (cost_text[0] != '\0' && !stk_parse_money (cost_text, &cost_cents, &error))
+    {
+      /* (A cost, not a price: said so.) */
+      if (cost_text[0] == '-')
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                               _("A cost cannot be negative."));
+        }
+      stk_a11y_set_field_error (self->cost_error, GTK_WIDGET (self->cost_entry), error->message);
+      g_clear_error (&error);
+      if (ok)
+        gtk_widget_grab_focus (GTK_WIDGET (self->cost_entry));
       ok = FALSE;
     }
 
@@ -289,6 +331,8 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
   self->new_code = g_steal_pointer (&code);
   self->barcodes_asked = FALSE;
   self->tax_asked = FALSE;
+  self->cost_asked = FALSE;
+  self->new_cost = cost_cents;
   return op;
 }
 
@@ -357,6 +401,25 @@ tax_follow_up (StkItemDialog *self,
   return stk_op_set_item_tax_rate (item_id, rate_id);
 }
 
+/* The default cost, last (stk_op_set_item_cost()), only when it changed; failing, it
+ * leaves the item saved and the dialog open with the error at the field. */
+static StkOp *
+cost_follow_up (StkItemDialog *self,
+                StkOp         *op)
+{
+  gint64 item_id;
+
+  if (!self->cost_loaded || self->new_cost == self->old_cost)
+    return NULL;
+  item_id = follow_up_item_id (self, op);
+  if (item_id <= 0)
+    return NULL;
+  self->barcodes_pending = FALSE;
+  self->tax_pending = FALSE;
+  self->cost_pending = TRUE;
+  return stk_op_set_item_cost (item_id, self->new_cost);
+}
+
 static StkOp *
 stk_item_dialog_follow_up (StkEditDialog *dialog,
                            StkOp         *op)
@@ -377,6 +440,13 @@ stk_item_dialog_follow_up (StkEditDialog *dialog,
     {
       self->tax_asked = TRUE;
       next = tax_follow_up (self, op);
+      if (next != NULL)
+        return next;
+    }
+  if (!self->cost_asked)
+    {
+      self->cost_asked = TRUE;
+      next = cost_follow_up (self, op);
       if (next != NULL)
         return next;
     }
@@ -540,6 +610,58 @@ barcodes_loaded_cb (GObject      *object,
   gtk_widget_set_sensitive (GTK_WIDGET (self->barcodes_entry), TRUE);
 }
 
+/* Editing: the item's default and average cost, read by id (a list's row has none). */
+static void
+costs_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(StkItemDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(StkItemInfo) info = { 0 };
+  g_autofree char *average = NULL;
+  g_autofree char *text = NULL;
+
+  if (!stk_store_item_by_id_finish (STK_STORE (object), result, &info, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_cancellable_is_cancelled (self->cancellable))
+        stk_a11y_set_field_error (self->cost_error, GTK_WIDGET (self->cost_entry),
+                                  error->message);
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  self->old_cost = info.default_cost_cents;
+  self->cost_loaded = TRUE;
+  if (info.default_cost_cents > 0)
+    {
+      g_autofree char *cost = stk_format_money (info.default_cost_cents);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->cost_entry), cost);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cost_entry), TRUE);
+
+  if (info.average_cost_cents > 0)
+    {
+      average = stk_format_money (info.average_cost_cents);
+      /* Translators: under an item's Default cost: what its stock cost on average */
+      text = g_strdup_printf (_("Average cost: %s"), average);
+    }
+  else
+    text = g_strdup (_("Average cost: unknown (no receipt with a cost yet)"));
+  gtk_label_set_text (self->average_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->average_label), TRUE);
+}
+
+static void
+cost_changed_cb (StkItemDialog *self,
+                 GtkEditable   *editable)
+{
+  stk_a11y_set_field_error (self->cost_error, GTK_WIDGET (self->cost_entry), NULL);
+}
+
 static void
 code_changed_cb (StkItemDialog *self,
                  GtkEditable   *editable)
@@ -627,6 +749,10 @@ stk_item_dialog_class_init (StkItemDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, tax_model);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, tax_error);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, history_button);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, cost_entry);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, cost_error);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, average_label);
+  gtk_widget_class_bind_template_callback (widget_class, cost_changed_cb);
   gtk_widget_class_install_action (widget_class, "dialog.history", NULL, history_action);
   gtk_widget_class_bind_template_callback (widget_class, barcodes_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, tax_changed_cb);
@@ -673,6 +799,8 @@ stk_item_dialog_new (GtkWindow         *parent,
       self->old.description = g_strdup (item->description ? item->description : "");
       self->old.unit_price_cents = item->unit_price_cents;
       self->old.reorder_level = item->reorder_level;
+      /* Its costs are read with the store (stk_item_dialog_set_store()). */
+      gtk_widget_set_sensitive (GTK_WIDGET (self->cost_entry), FALSE);
 
       gtk_window_set_title (GTK_WINDOW (self), _("Edit Item"));
       gtk_widget_set_visible (self->history_button, TRUE);
@@ -686,6 +814,7 @@ stk_item_dialog_new (GtkWindow         *parent,
   else
     {
       gtk_window_set_title (GTK_WINDOW (self), _("New Item"));
+      self->cost_loaded = TRUE;
       gtk_button_set_label (save_button, _("_Create"));
       stk_a11y_name_mnemonic_button (save_button);
     }
@@ -719,6 +848,11 @@ stk_item_dialog_set_store (StkItemDialog *self,
       stk_store_item_barcodes_async (store, self->old.id, self->cancellable, barcodes_loaded_cb,
                                      g_object_ref (self));
     }
+  /* Editing: its default and average cost are read (the field waits for them). */
+  if (self->editing && store != NULL && !self->cost_loaded)
+    stk_store_item_by_id_async (store, self->old.id, self->cancellable, costs_loaded_cb,
+                                g_object_ref (self));
+
   /* The Tax rate field shows with a store: the rates, the shop's default and (editing)
    * the item's own rate are read; it is off until they are. */
   gtk_widget_set_visible (GTK_WIDGET (self->tax_label), store != NULL);

@@ -30,6 +30,9 @@ struct _StkMovementDialog
   guint          saved_kind;
   gint64         saved_quantity;
   char          *saved_reason;
+  /* The item's costs from the last lookup (0: unknown, stk-cost.h). */
+  gint64         default_cost_cents;
+  gint64         average_cost_cents;
 
   /* Template widgets */
   GtkDropDown   *kind_dropdown;
@@ -39,6 +42,10 @@ struct _StkMovementDialog
   GtkLabel      *quantity_label;
   GtkSpinButton *quantity_spin;
   GtkLabel      *quantity_error;
+  GtkLabel      *cost_label;
+  GtkEntry      *cost_entry;
+  GtkLabel      *cost_error;
+  GtkLabel      *cost_hint;
   GtkEntry      *reason_entry;
 };
 
@@ -58,6 +65,43 @@ quantity_output_cb (GtkSpinButton     *spin,
   if (gtk_editable_get_text (GTK_EDITABLE (spin))[0] != '\0')
     gtk_editable_set_text (GTK_EDITABLE (spin), "");
   return TRUE;
+}
+
+/* The Unit cost field's hint and placeholder: the item's average and default cost,
+ * when the last lookup knew them. */
+static void
+update_cost_hint (StkMovementDialog *self)
+{
+  gboolean receive = gtk_drop_down_get_selected (self->kind_dropdown) == KIND_RECEIVE;
+
+  if (self->item_known && self->average_cost_cents > 0)
+    {
+      g_autofree char *average = stk_format_money (self->average_cost_cents);
+      /* Translators: under the Unit cost of a receipt: the item's average cost now */
+      g_autofree char *hint = g_strdup_printf (_("Average cost now: %s"), average);
+
+      gtk_label_set_text (self->cost_hint, hint);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->cost_hint),
+                          receive && self->item_known && self->average_cost_cents > 0);
+
+  if (self->item_known && self->default_cost_cents > 0)
+    {
+      g_autofree char *cost = stk_format_money (self->default_cost_cents);
+      /* Translators: the empty Unit cost field: the cost a receipt takes without one */
+      g_autofree char *placeholder = g_strdup_printf (_("Default: %s"), cost);
+
+      gtk_entry_set_placeholder_text (self->cost_entry, placeholder);
+    }
+  else
+    gtk_entry_set_placeholder_text (self->cost_entry, _("The item’s default cost"));
+}
+
+static void
+cost_changed_cb (StkMovementDialog *self,
+                 GtkEditable       *editable)
+{
+  stk_a11y_set_field_error (self->cost_error, GTK_WIDGET (self->cost_entry), NULL);
 }
 
 static void
@@ -90,6 +134,11 @@ kind_changed_cb (StkMovementDialog *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_label_set_text_with_mnemonic (self->quantity_label, label);
   stk_a11y_set_field_error (self->quantity_error, GTK_WIDGET (self->quantity_spin), NULL);
+  /* Only a receipt has a cost of its own. */
+  stk_a11y_set_field_error (self->cost_error, GTK_WIDGET (self->cost_entry), NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->cost_label), kind == KIND_RECEIVE);
+  gtk_widget_set_visible (GTK_WIDGET (self->cost_entry), kind == KIND_RECEIVE);
+  update_cost_hint (self);
 
   /* A change of 0 means nothing: the field shows it empty, with an example. */
   gtk_text_set_placeholder_text (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->quantity_spin))),
@@ -113,10 +162,13 @@ lookup_cb (GtkEntry          *entry,
     {
       self->item_id = info->id;
       self->on_hand = info->on_hand;
+      self->default_cost_cents = info->default_cost_cents;
+      self->average_cost_cents = info->average_cost_cents;
       /* Counting: from the stock the inventory knows of this item. */
       if (gtk_drop_down_get_selected (self->kind_dropdown) == KIND_COUNT)
         gtk_spin_button_set_value (self->quantity_spin, (double) info->on_hand);
     }
+  update_cost_hint (self);
 }
 
 static char *
@@ -177,8 +229,11 @@ stk_movement_dialog_build_op (StkEditDialog *dialog)
   StkOp *op;
   g_autofree char *code = NULL;
   g_autofree char *reason = NULL;
+  g_autofree char *cost_text = NULL;
+  g_autoptr(GError) error = NULL;
   guint kind = gtk_drop_down_get_selected (self->kind_dropdown);
   gint64 quantity;
+  gint64 cost_cents = -1;
   gboolean ok = TRUE;
 
   if (kind > KIND_COUNT)
@@ -208,10 +263,30 @@ stk_movement_dialog_build_op (StkEditDialog *dialog)
         gtk_widget_grab_focus (GTK_WIDGET (self->quantity_spin));
       ok = FALSE;
     }
+  /* A receipt's unit cost: empty takes the item's default (stk_op_record_movement()). */
+  cost_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cost_entry))));
+  if (kind == KIND_RECEIVE && cost_text[0] != '\0' &&
+      !stk_parse_money (cost_text, &cost_cents, &error))
+    {
+      /* (A cost, not a price: said so.) */
+      if (cost_text[0] == '-')
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                               _("A cost cannot be negative."));
+        }
+      stk_a11y_set_field_error (self->cost_error, GTK_WIDGET (self->cost_entry), error->message);
+      if (ok)
+        gtk_widget_grab_focus (GTK_WIDGET (self->cost_entry));
+      ok = FALSE;
+    }
   if (!ok)
     return NULL;
 
-  op = stk_op_record_movement (code, kinds[kind], quantity, reason, 0);
+  if (kind == KIND_RECEIVE && cost_cents >= 0)
+    op = stk_op_receive (code, quantity, cost_cents, reason, 0);
+  else
+    op = stk_op_record_movement (code, kinds[kind], quantity, reason, 0);
   g_free (self->saved_code);
   self->saved_code = g_steal_pointer (&code);
   g_free (self->saved_reason);
@@ -261,7 +336,12 @@ stk_movement_dialog_class_init (StkMovementDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkMovementDialog, quantity_label);
   gtk_widget_class_bind_template_child (widget_class, StkMovementDialog, quantity_spin);
   gtk_widget_class_bind_template_child (widget_class, StkMovementDialog, quantity_error);
+  gtk_widget_class_bind_template_child (widget_class, StkMovementDialog, cost_label);
+  gtk_widget_class_bind_template_child (widget_class, StkMovementDialog, cost_entry);
+  gtk_widget_class_bind_template_child (widget_class, StkMovementDialog, cost_error);
+  gtk_widget_class_bind_template_child (widget_class, StkMovementDialog, cost_hint);
   gtk_widget_class_bind_template_child (widget_class, StkMovementDialog, reason_entry);
+  gtk_widget_class_bind_template_callback (widget_class, cost_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, code_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, kind_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, quantity_output_cb);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "stk-chart.h"
+#include "stk-cost.h"
 #include "stk-day.h"
 #include "stk-format.h"
 #include "stk-query.h"
@@ -80,10 +81,12 @@ struct _StkReportsView
   GCancellable    *cancellable;   /* the query under way, cancelled by a newer one */
   GCancellable    *closes_cancellable; /* the list of closes being read, likewise */
   GCancellable    *tax_cancellable;    /* the tax by rate being read, likewise */
+  GCancellable    *cost_cancellable;   /* the value at cost, then the margin, likewise */
   guint            days;
   guint            loading : 1;     /* the report's query */
   guint            closes_loading : 1;
   guint            tax_loading : 1;
+  guint            cost_loading : 1;
   guint            has_report : 1;
   guint            stale : 1;       /* a reload waits for the view to be shown */
 
@@ -110,6 +113,8 @@ struct _StkReportsView
   GtkLabel        *units_label;
   GtkLabel        *units_caption;
   GtkLabel        *stock_value_label;
+  GtkLabel        *stock_cost_label;
+  GtkLabel        *stock_cost_note;
   GtkLabel        *below_label;
   StkChart        *chart;
   GtkStack        *top_stack;
@@ -132,6 +137,15 @@ struct _StkReportsView
   GtkLabel        *tax_caption;
   GtkLabel        *tax_error_label;
   GtkListBox      *tax_list;
+  GtkWidget       *margin_box;
+  GtkLabel        *margin_caption;
+  GtkLabel        *margin_error_label;
+  GtkWidget       *margin_list;
+  GtkLabel        *margin_revenue_label;
+  GtkLabel        *margin_cost_label;
+  GtkLabel        *margin_amount_label;
+  GtkLabel        *margin_percent_label;
+  GtkLabel        *margin_unknown_label;
 };
 
 G_DEFINE_FINAL_TYPE (StkReportsView, stk_reports_view, GTK_TYPE_WIDGET)
@@ -166,7 +180,7 @@ reload_data_free (ReloadData *data)
 static gboolean
 is_loading (StkReportsView *self)
 {
-  return self->loading || self->closes_loading || self->tax_loading;
+  return self->loading || self->closes_loading || self->tax_loading || self->cost_loading;
 }
 
 static void
@@ -176,6 +190,17 @@ stk_reports_view_set_tax_loading (StkReportsView *self,
   gboolean was = is_loading (self);
 
   self->tax_loading = !!loading;
+  if (was != is_loading (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+stk_reports_view_set_cost_loading (StkReportsView *self,
+                                   gboolean        loading)
+{
+  gboolean was = is_loading (self);
+
+  self->cost_loading = !!loading;
   if (was != is_loading (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
@@ -217,6 +242,7 @@ update_captions (StkReportsView *self)
   g_autofree char *revenue = NULL;
   g_autofree char *units = NULL;
   g_autofree char *tax = NULL;
+  g_autofree char *margin = NULL;
 
   /* Translators: caption of a summary figure on the Reports page. */
   revenue = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Revenue, last %u day",
@@ -237,6 +263,15 @@ update_captions (StkReportsView *self)
                                       self->days),
                          self->days);
   gtk_label_set_text (self->tax_caption, tax);
+  /* Translators: under "Margin" in the Reports view */
+  margin = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Last %u day: the lines sold and not voided, less "
+                                         "the returns made, net of tax.",
+                                         "Last %u days: the lines sold and not voided, less "
+                                         "the returns made, net of tax.",
+                                         self->days),
+                            self->days);
+  gtk_label_set_text (self->margin_caption, margin);
 }
 
 static void
@@ -648,6 +683,159 @@ reload_tax (StkReportsView *self)
                               tax_ready_cb, data);
 }
 
+/* ---- the stock's value at cost and the period's margin (stk-cost.h) ---- */
+
+/* A count for ngettext() (a gulong): beyond it the plural form no longer changes. */
+static gulong
+plural_n (gint64 n)
+{
+  return n > G_MAXINT32 ? (gulong) G_MAXINT32 : (gulong) n;
+}
+
+static void
+show_margin (StkReportsView        *self,
+             const StkMarginReport *report)
+{
+  const StkMarginRow *total = &report->total;
+  g_autofree char *revenue = stk_format_currency (total->revenue_cents);
+  g_autofree char *cost = stk_format_currency (total->cost_cents);
+  g_autofree char *margin = stk_format_currency (total->margin_cents);
+  g_autofree char *percent = stk_cost_margin_format (total->margin_bp);
+
+  gtk_label_set_text (self->margin_revenue_label, revenue);
+  gtk_label_set_text (self->margin_cost_label, cost);
+  gtk_label_set_text (self->margin_amount_label, margin);
+  gtk_label_set_text (self->margin_percent_label, percent);
+  if (total->unknown_lines > 0)
+    {
+      g_autofree char *count = stk_format_count (total->unknown_lines);
+      g_autofree char *text = NULL;
+
+      /* Translators: under the Margin in the Reports view; %s is a count. Their revenue
+       * is in the revenue above, not in the margin. */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s line of unknown cost left out of the margin "
+                                           "(its revenue is counted above).",
+                                           "%s lines of unknown cost left out of the margin "
+                                           "(their revenue is counted above).",
+                                           plural_n (total->unknown_lines)),
+                              count);
+      gtk_label_set_text (self->margin_unknown_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->margin_unknown_label), total->unknown_lines > 0);
+}
+
+static void
+margin_ready_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ReloadData *data = user_data;
+  StkReportsView *self = data->self;
+  g_autoptr(StkMarginReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = stk_store_margin_report_finish (STK_STORE (object), result, &error);
+
+  /* A newer reload or dispose cancelled this one: leave the view alone. */
+  if (g_cancellable_is_cancelled (data->cancellable))
+    {
+      reload_data_free (data);
+      return;
+    }
+
+  g_clear_object (&self->cost_cancellable);
+  if (report == NULL)
+    {
+      /* Translators: in the Reports view, when the margin cannot be read */
+      g_autofree char *message = g_strdup_printf (_("The margin could not be read: %s"),
+                                                  error->message);
+
+      gtk_label_set_text (self->margin_error_label, message);
+      gtk_widget_set_visible (GTK_WIDGET (self->margin_error_label), TRUE);
+      gtk_widget_set_visible (self->margin_list, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->margin_unknown_label), FALSE);
+    }
+  else
+    {
+      show_margin (self, report);
+      gtk_widget_set_visible (GTK_WIDGET (self->margin_error_label), FALSE);
+      gtk_widget_set_visible (self->margin_list, TRUE);
+    }
+  gtk_widget_set_visible (self->margin_box, TRUE);
+  stk_reports_view_set_cost_loading (self, FALSE);
+  reload_data_free (data);
+}
+
+static void
+valuation_ready_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ReloadData *data = user_data;
+  StkReportsView *self = data->self;
+  g_autoptr(StkValuation) valuation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  valuation = stk_store_valuation_finish (STK_STORE (object), result, &error);
+
+  /* A newer reload or dispose cancelled this one: leave the view alone. */
+  if (g_cancellable_is_cancelled (data->cancellable))
+    {
+      reload_data_free (data);
+      return;
+    }
+
+  if (valuation == NULL)
+    {
+      gtk_label_set_text (self->stock_cost_label, "—");
+      gtk_label_set_text (self->stock_cost_note, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->stock_cost_note), TRUE);
+    }
+  else
+    {
+      g_autofree char *value = stk_format_currency (valuation->value_at_cost_cents);
+
+      gtk_label_set_text (self->stock_cost_label, value);
+      if (valuation->unknown_items > 0)
+        {
+          g_autofree char *count = stk_format_count (valuation->unknown_items);
+          g_autofree char *text = NULL;
+
+          /* Translators: under the stock value at cost; %s is a count of items */
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%s item in stock of unknown cost, not counted",
+                                               "%s items in stock of unknown cost, not counted",
+                                               plural_n (valuation->unknown_items)),
+                                  count);
+          gtk_label_set_text (self->stock_cost_note, text);
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->stock_cost_note), valuation->unknown_items > 0);
+    }
+
+  /* Then the margin of the view's period, with the same cancellable. */
+  now = g_date_time_new_now_local ();
+  stk_store_margin_report_async (STK_STORE (object),
+                                 local_midnight_us (now, -(int) (self->days - 1)),
+                                 local_midnight_us (now, 1), data->cancellable,
+                                 margin_ready_cb, data);
+}
+
+static void
+reload_cost (StkReportsView *self)
+{
+  ReloadData *data;
+
+  self->cost_cancellable = g_cancellable_new ();
+  data = g_new0 (ReloadData, 1);
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->cost_cancellable);
+
+  stk_reports_view_set_cost_loading (self, TRUE);
+  stk_store_valuation_async (self->store, self->cost_cancellable, valuation_ready_cb, data);
+}
+
 void
 stk_reports_view_reload (StkReportsView *self)
 {
@@ -670,12 +858,18 @@ stk_reports_view_reload (StkReportsView *self)
       g_cancellable_cancel (self->tax_cancellable);
       g_clear_object (&self->tax_cancellable);
     }
+  if (self->cost_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cost_cancellable);
+      g_clear_object (&self->cost_cancellable);
+    }
 
   if (self->store == NULL)
     {
       stk_reports_view_set_loading (self, FALSE);
       stk_reports_view_set_closes_loading (self, FALSE);
       stk_reports_view_set_tax_loading (self, FALSE);
+      stk_reports_view_set_cost_loading (self, FALSE);
       return;
     }
 
@@ -686,6 +880,7 @@ stk_reports_view_reload (StkReportsView *self)
       stk_reports_view_set_loading (self, FALSE);
       stk_reports_view_set_closes_loading (self, FALSE);
       stk_reports_view_set_tax_loading (self, FALSE);
+      stk_reports_view_set_cost_loading (self, FALSE);
       return;
     }
   self->stale = FALSE;
@@ -700,6 +895,7 @@ stk_reports_view_reload (StkReportsView *self)
                           report_ready_cb, data);
   reload_closes (self);
   reload_tax (self);
+  reload_cost (self);
 }
 
 static void
@@ -826,6 +1022,9 @@ stk_reports_view_dispose (GObject *object)
   if (self->tax_cancellable != NULL)
     g_cancellable_cancel (self->tax_cancellable);
   g_clear_object (&self->tax_cancellable);
+  if (self->cost_cancellable != NULL)
+    g_cancellable_cancel (self->cost_cancellable);
+  g_clear_object (&self->cost_cancellable);
   g_clear_object (&self->store);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STK_TYPE_REPORTS_VIEW);
@@ -962,6 +1161,17 @@ stk_reports_view_class_init (StkReportsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkReportsView, tax_caption);
   gtk_widget_class_bind_template_child (widget_class, StkReportsView, tax_error_label);
   gtk_widget_class_bind_template_child (widget_class, StkReportsView, tax_list);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, stock_cost_label);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, stock_cost_note);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, margin_box);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, margin_caption);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, margin_error_label);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, margin_list);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, margin_revenue_label);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, margin_cost_label);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, margin_amount_label);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, margin_percent_label);
+  gtk_widget_class_bind_template_child (widget_class, StkReportsView, margin_unknown_label);
   gtk_widget_class_bind_template_callback (widget_class, range_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, closes_row_activated_cb);
 
@@ -1003,6 +1213,7 @@ stk_reports_view_init (StkReportsView *self)
   gtk_label_set_text (self->revenue_label, "—");
   gtk_label_set_text (self->units_label, "—");
   gtk_label_set_text (self->stock_value_label, "—");
+  gtk_label_set_text (self->stock_cost_label, "—");
   gtk_label_set_text (self->below_label, "—");
   gtk_stack_set_visible_child_name (self->stack, "loading");
 }

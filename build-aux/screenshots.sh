@@ -92,7 +92,7 @@ if [ "$what" = history ]; then
 fi
 if [ "$what" = dates ]; then
   # The Sales list's last 7 days, chosen with the keyboard (the Dates mnemonic), then a
-  # From typed with a two-digit year: refused beside the field.
+  # From typed as a day that does not exist: refused beside the field.
   wid=\$(xdotool search --sync --pid \$first --name . | tail -1)
   xdotool windowactivate --sync \$wid
   xdotool key alt+2
@@ -102,7 +102,7 @@ if [ "$what" = dates ]; then
   xdotool key Down Down Return
   sleep 1
   xdotool key $([ "$lang" = it ] && echo alt+d || echo alt+f) ctrl+a
-  xdotool type --delay 20 '07/12/26'
+  xdotool type --delay 20 '30/02/2026'
   xdotool key Return
   sleep 2
 fi

@@ -358,6 +358,45 @@ stk_format_date (gint64 us)
 }
 
 char *
+stk_format_date_pattern (void)
+{
+  g_autofree char *fmt = date_format ();
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = fmt; *p != '\0'; p++)
+    {
+      const char *q;
+
+      if (p[0] != '%' || p[1] == '\0')
+        {
+          g_string_append_c (out, *p);
+          continue;
+        }
+      q = p + 1;
+      while (*q != '\0' && strchr ("_-0^#EO123456789", *q) != NULL)
+        q++;
+      switch (*q)
+        {
+        /* Translators: the day in the pattern a date is typed in ("DD/MM/YYYY") */
+        case 'd': case 'e': g_string_append (out, C_("date pattern", "DD")); break;
+        /* Translators: the month in the pattern a date is typed in ("DD/MM/YYYY") */
+        case 'm': g_string_append (out, C_("date pattern", "MM")); break;
+        /* Translators: the year in the pattern a date is typed in ("DD/MM/YYYY") */
+        case 'Y': g_string_append (out, C_("date pattern", "YYYY")); break;
+        case 'F':
+          g_string_append_printf (out, "%s-%s-%s", C_("date pattern", "YYYY"),
+                                  C_("date pattern", "MM"), C_("date pattern", "DD"));
+          break;
+        default: g_string_append_len (out, p, q - p + (*q != '\0')); break;
+        }
+      if (*q == '\0')
+        break;
+      p = q;
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
 stk_format_datetime (gint64 us)
 {
   g_autofree char *date = date_format ();
@@ -381,6 +420,277 @@ stk_format_datetime_short (gint64 us)
 }
 
 /* ---- parsing ---------------------------------------------------------------- */
+
+/* ---- dates typed by the user ---- */
+
+/* The order of day, month and year in @d_fmt ("DMY", "MDY", "YMD"); "YMD" when it
+ * does not name the three once each. */
+static void
+date_order (const char *d_fmt,
+            char        order[4])
+{
+  GString *found = g_string_new (NULL);
+
+  for (const char *p = d_fmt; p != NULL && *p != '\0'; p++)
+    {
+      const char *q;
+
+      if (p[0] != '%' || p[1] == '\0')
+        continue;
+      q = p + 1;
+      while (*q != '\0' && strchr ("_-0^#EO123456789", *q) != NULL)
+        q++;
+      switch (*q)
+        {
+        case 'd': case 'e': g_string_append_c (found, 'D'); break;
+        case 'm': g_string_append_c (found, 'M'); break;
+        case 'y': case 'Y': g_string_append_c (found, 'Y'); break;
+        case 'F': g_string_append (found, "YMD"); break;
+        case 'D': g_string_append (found, "MDY"); break;
+        default: break;
+        }
+      if (*q == '\0')
+        break;
+      p = q;
+    }
+  if (found->len == 3 && strchr (found->str, 'D') != NULL && strchr (found->str, 'M') != NULL &&
+      strchr (found->str, 'Y') != NULL)
+    memcpy (order, found->str, 4);
+  else
+    memcpy (order, "YMD", 4);
+  g_string_free (found, TRUE);
+}
+
+/* Text between or after the numbers: anything but ASCII letters and digits. */
+static gboolean
+is_date_separator (gunichar c)
+{
+  return !(c < 0x80 && g_ascii_isalnum ((char) c));
+}
+
+/* Reads the three numbers of a date from @text (stripped): their values and digit
+ * counts; @end is where the date stops (NULL: it must be the whole text). */
+static gboolean
+date_numbers (const char  *text,
+              guint        values[3],
+              guint        digits[3],
+              const char **end)
+{
+  const char *p = text;
+  guint n = 0;
+
+  while (n < 3)
+    {
+      guint v = 0, d = 0;
+
+      while (g_ascii_isdigit (*p) && d < 5)
+        {
+          v = v * 10 + (guint) (*p - '0');
+          d++;
+          p++;
+        }
+      if (d == 0 || d > 4)
+        return FALSE;
+      values[n] = v;
+      digits[n] = d;
+      n++;
+      if (n == 3)
+        break;
+      /* A separator: one or more characters, no letter, no digit. */
+      if (*p == '\0' || g_ascii_isdigit (*p))
+        return FALSE;
+      while (*p != '\0' && !g_ascii_isdigit (*p))
+        {
+          gunichar c = g_utf8_get_char_validated (p, -1);
+
+          if (c == (gunichar) -1 || c == (gunichar) -2 || !is_date_separator (c))
+            return FALSE;
+          p = g_utf8_next_char (p);
+        }
+    }
+  /* What follows the year or day: a closing mark such as "日" or ".", no letter. */
+  while (*p != '\0' && !g_ascii_isspace (*p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2 || g_ascii_isdigit (*p) ||
+          !is_date_separator (c))
+        return FALSE;
+      p = g_utf8_next_char (p);
+    }
+  if (end != NULL)
+    *end = p;
+  else if (*p != '\0')
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_date_text (const char  *text,
+                 const char  *d_fmt,
+                 GDate       *out,
+                 const char **end)
+{
+  guint values[3], digits[3];
+  char order[4];
+  guint day = 0, month = 0, year = 0;
+
+  if (!date_numbers (text, values, digits, end))
+    return FALSE;
+  /* A first number of four digits is a year: ISO in every locale. */
+  if (digits[0] == 4)
+    memcpy (order, "YMD", 4);
+  else
+    date_order (d_fmt, order);
+  for (guint i = 0; i < 3; i++)
+    {
+      switch (order[i])
+        {
+        case 'Y':
+          if (digits[i] == 4)
+            year = values[i];
+          else if (digits[i] == 2)
+            year = 2000 + values[i];
+          else
+            return FALSE;
+          break;
+        case 'M':
+          if (digits[i] > 2)
+            return FALSE;
+          month = values[i];
+          break;
+        default:
+          if (digits[i] > 2)
+            return FALSE;
+          day = values[i];
+          break;
+        }
+    }
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > 31 ||
+      !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    return FALSE;
+  g_date_clear (out, 1);
+  g_date_set_dmy (out, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  return TRUE;
+}
+
+gboolean
+stk_parse_date_in_format (const char *text,
+                          const char *d_fmt,
+                          GDate      *out)
+{
+  g_autofree char *s = NULL;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (d_fmt != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  s = g_strstrip (g_strdup (text));
+  return parse_date_text (s, d_fmt, out, NULL);
+}
+
+gboolean
+stk_parse_date (const char *text,
+                GDate      *out)
+{
+  char fmt[64];
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  copy_utf8 (fmt, sizeof fmt, nl_langinfo (D_FMT), "%Y-%m-%d");
+  return stk_parse_date_in_format (text, fmt, out);
+}
+
+/* Is @word (@len bytes) the locale's @item word (AM_STR, PM_STR) or @ascii, any case? */
+static gboolean
+is_meridiem (const char *word,
+             gsize       len,
+             nl_item     item,
+             const char *ascii)
+{
+  char local[32];
+  g_autofree char *folded = g_utf8_casefold (word, (gssize) len);
+  g_autofree char *local_folded = NULL;
+
+  copy_utf8 (local, sizeof local, nl_langinfo (item), "");
+  local_folded = g_utf8_casefold (local, -1);
+  return g_str_equal (folded, ascii) || (local[0] != '\0' && g_str_equal (folded, local_folded));
+}
+
+gboolean
+stk_parse_local_datetime (const char *text,
+                          gint64     *out_us)
+{
+  g_autofree char *s = NULL;
+  char fmt[64];
+  const char *p;
+  GDate date;
+  guint hms[3] = { 0, 0, 0 };
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out_us != NULL, FALSE);
+
+  s = g_strstrip (g_strdup (text));
+  copy_utf8 (fmt, sizeof fmt, nl_langinfo (D_FMT), "%Y-%m-%d");
+  if (!parse_date_text (s, fmt, &date, &p))
+    return FALSE;
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p != '\0')
+    {
+      guint n = 0;
+
+      /* H:MM or H:MM:SS */
+      while (n < 3)
+        {
+          guint v = 0, d = 0;
+
+          while (g_ascii_isdigit (*p) && d < 3)
+            {
+              v = v * 10 + (guint) (*p - '0');
+              d++;
+              p++;
+            }
+          if (d == 0 || d > 2 || (n > 0 && d != 2))
+            return FALSE;
+          hms[n++] = v;
+          if (*p != ':')
+            break;
+          p++;
+        }
+      if (n < 2)
+        return FALSE;
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p != '\0')
+        {
+          gsize len = strlen (p);
+          gboolean pm;
+
+          if (is_meridiem (p, len, PM_STR, "pm"))
+            pm = TRUE;
+          else if (is_meridiem (p, len, AM_STR, "am"))
+            pm = FALSE;
+          else
+            return FALSE;
+          if (hms[0] < 1 || hms[0] > 12)
+            return FALSE;
+          hms[0] = hms[0] % 12 + (pm ? 12 : 0);
+        }
+      if (hms[0] > 23 || hms[1] > 59 || hms[2] > 59)
+        return FALSE;
+    }
+  dt = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date),
+                              g_date_get_day (&date), (gint) hms[0], (gint) hms[1],
+                              (gdouble) hms[2]);
+  if (dt == NULL)
+    return FALSE;
+  *out_us = g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+  return TRUE;
+}
+
 
 static gboolean
 is_space_sep (const char *s)

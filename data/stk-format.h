@@ -27,6 +27,9 @@ char     *stk_format_get_currency_symbol (void);
  * @us is microseconds since the epoch, shown in local time. */
 char     *stk_format_date         (gint64        us);
 char     *stk_format_datetime     (gint64        us);
+/* How to type a date in this locale, for a field's placeholder: "DD/MM/YYYY" (it_IT),
+ * "MM/DD/YYYY" (en_US), "YYYY年MM月DD日" (zh_CN); the letters are translated. */
+char     *stk_format_date_pattern (void);
 /* The same to the minute, for a list's column: the locale's date with a four-digit year
  * and the time as "14:05" (or "02:05 PM" where the locale keeps a 12-hour clock), never
  * the locale's long time ("14时05分00秒" in zh_CN). */
@@ -38,6 +41,24 @@ char     *stk_format_datetime_short (gint64      us);
 gboolean  stk_parse_money         (const char   *text,
                                    gint64       *out_cents,
                                    GError      **error);
+/* A day typed by the user, into @out: the locale's numeric date in its own order, as
+ * stk_format_date() shows it ("06/12/2026" in it_IT, "12/06/2026" in en_US,
+ * "2026年12月06日" in zh_CN), or ISO "2026-12-06" in every locale (a first number of four
+ * digits is a year). Any separators that are not letters or digits; a year of four
+ * digits, or two for 2000–2099. FALSE for anything else, or a day that does not exist
+ * ("30/02/2026"). */
+gboolean  stk_parse_date          (const char   *text,
+                                   GDate        *out);
+/* The same, reading the order from @d_fmt (a date format as nl_langinfo (D_FMT) gives
+ * it, "%d/%m/%Y") instead of the locale's. */
+gboolean  stk_parse_date_in_format (const char  *text,
+                                    const char  *d_fmt,
+                                    GDate       *out);
+/* A day as stk_parse_date() reads it, then optionally a time: "14:30", "14:30:15", or
+ * with the locale's AM/PM word or am/pm ("2:30 PM"). *out_us: that local time in
+ * microseconds since the epoch (the day alone: its first moment). */
+gboolean  stk_parse_local_datetime (const char  *text,
+                                    gint64      *out_us);
 /* A whole number typed by the user (group separators allowed). */
 gboolean  stk_parse_count         (const char   *text,
                                    gint64       *out_value,

@@ -412,3 +412,165 @@ Test (format, years_have_four_digits_in_every_locale)
     cr_assert (strstr (date, "2026") != NULL, "%s", date);
   }
 }
+
+/* ---- dates typed by the user (issue 16: not ISO only) ---- */
+
+static void
+assert_day (const char *text,
+            guint       day,
+            guint       month,
+            guint       year)
+{
+  GDate date;
+
+  cr_assert (stk_parse_date (text, &date), "“%s” is not read as a date in %s", text,
+             setlocale (LC_ALL, NULL));
+  cr_assert (g_date_get_day (&date) == day && g_date_get_month (&date) == month &&
+             g_date_get_year (&date) == year,
+             "“%s” in %s read as %u-%02u-%02u, not %u-%02u-%02u", text, setlocale (LC_ALL, NULL),
+             g_date_get_year (&date), g_date_get_month (&date), g_date_get_day (&date),
+             year, month, day);
+}
+
+static void
+assert_not_day (const char *text)
+{
+  GDate date;
+
+  cr_assert_not (stk_parse_date (text, &date), "“%s” read as a date in %s", text,
+                 setlocale (LC_ALL, NULL));
+}
+
+Test (format, dates_typed_the_locales_way)
+{
+  use_locale ("it_IT.UTF-8");
+  assert_day ("06/12/2026", 6, 12, 2026);
+  assert_day (" 6/12/26 ", 6, 12, 2026);
+  assert_day ("6-12-2026", 6, 12, 2026);
+  assert_day ("2026-12-06", 6, 12, 2026);   /* ISO in every locale */
+  assert_day ("29/02/2028", 29, 2, 2028);
+  assert_not_day ("30/02/2026");
+  assert_not_day ("12/13/2026");
+  assert_not_day ("06/12");
+  assert_not_day ("06/12/2026/1");
+  assert_not_day ("06/12/202");
+  assert_not_day ("06/12/20266");
+  assert_not_day ("06122026");
+  assert_not_day ("06/dic/2026");
+  assert_not_day ("06/12/2026 x");
+  assert_not_day ("");
+  assert_not_day ("oggi");
+
+  use_locale ("en_US.UTF-8");
+  assert_day ("12/06/2026", 6, 12, 2026);
+  assert_day ("2026-12-06", 6, 12, 2026);
+  assert_not_day ("13/06/2026");
+
+  use_locale ("en_GB.UTF-8");
+  assert_day ("06/12/2026", 6, 12, 2026);
+
+  use_locale ("zh_CN.UTF-8");
+  assert_day ("2026年12月06日", 6, 12, 2026);
+  assert_day ("2026-12-06", 6, 12, 2026);
+
+  cr_assert_not_null (setlocale (LC_ALL, "C.UTF-8"));
+  assert_day ("12/06/26", 6, 12, 2026);
+}
+
+Test (format, dates_in_a_given_format)
+{
+  GDate date;
+
+  cr_assert (stk_parse_date_in_format ("06.12.2026.", "%d.%m.%Y.", &date));
+  cr_assert_eq (g_date_get_month (&date), 12);
+  cr_assert_eq (g_date_get_day (&date), 6);
+  cr_assert (stk_parse_date_in_format ("6. 12. 2026", "%e. %m. %Y", &date));
+  cr_assert_eq (g_date_get_day (&date), 6);
+  cr_assert (stk_parse_date_in_format ("12/06/26", "%D", &date));
+  cr_assert_eq (g_date_get_month (&date), 12);
+  /* A format without the three: ISO only. */
+  cr_assert_not (stk_parse_date_in_format ("06/12/2026", "%x", &date));
+  cr_assert (stk_parse_date_in_format ("2026/12/06", "%x", &date));
+  cr_assert_eq (g_date_get_day (&date), 6);
+}
+
+/* What a list shows can be typed back: every locale's dates and short date-times. */
+Test (format, shown_dates_read_back)
+{
+  static const char *const locales[] = {
+    "it_IT.UTF-8", "en_US.UTF-8", "en_GB.UTF-8", "zh_CN.UTF-8", "de_DE.UTF-8",
+  };
+  gint64 t = sample_time ();
+  gint64 minute = t - t % (60 * G_USEC_PER_SEC);
+
+  for (guint i = 0; i < G_N_ELEMENTS (locales); i++)
+    {
+      for (guint h = 0; h < 24; h += 7)
+        {
+          gint64 when = minute + (gint64) h * 3600 * G_USEC_PER_SEC;
+          g_autofree char *date = NULL;
+          g_autofree char *short_time = NULL;
+          gint64 read = -1;
+
+          use_locale (locales[i]);
+          date = stk_format_date (when);
+          short_time = stk_format_datetime_short (when);
+          cr_assert (stk_parse_local_datetime (date, &read), "%s: “%s”", locales[i], date);
+          cr_assert_eq (read, when - when % ((gint64) 86400 * G_USEC_PER_SEC),
+                        "%s: “%s” read as %" G_GINT64_FORMAT, locales[i], date, read);
+          cr_assert (stk_parse_local_datetime (short_time, &read), "%s: “%s”", locales[i],
+                     short_time);
+          cr_assert_eq (read, when, "%s: “%s” read as %" G_GINT64_FORMAT " not %" G_GINT64_FORMAT,
+                        locales[i], short_time, read, when);
+        }
+    }
+}
+
+Test (format, date_and_time_typed)
+{
+  gint64 day = sample_time () - sample_time () % ((gint64) 86400 * G_USEC_PER_SEC);
+  gint64 us = -1;
+
+  use_locale ("it_IT.UTF-8");
+  cr_assert (stk_parse_local_datetime ("23/11/2026 14:30", &us));
+  cr_assert_eq (us, day + (gint64) (14 * 60 + 30) * 60 * G_USEC_PER_SEC);
+  cr_assert (stk_parse_local_datetime ("2026-11-23 9:05:07", &us));
+  cr_assert_eq (us, day + (gint64) ((9 * 60 + 5) * 60 + 7) * G_USEC_PER_SEC);
+  cr_assert (stk_parse_local_datetime ("23/11/2026", &us));
+  cr_assert_eq (us, day);
+  cr_assert_not (stk_parse_local_datetime ("23/11/2026 24:00", &us));
+  cr_assert_not (stk_parse_local_datetime ("23/11/2026 14:60", &us));
+  cr_assert_not (stk_parse_local_datetime ("23/11/2026 14:3", &us));
+  cr_assert_not (stk_parse_local_datetime ("23/11/2026 14", &us));
+  cr_assert_not (stk_parse_local_datetime ("23/11/2026 14:30 dopo", &us));
+  cr_assert_not (stk_parse_local_datetime ("23/11/2026T14:30", &us));
+
+  use_locale ("en_US.UTF-8");
+  cr_assert (stk_parse_local_datetime ("11/23/2026 02:30 PM", &us));
+  cr_assert_eq (us, day + (gint64) (14 * 60 + 30) * 60 * G_USEC_PER_SEC);
+  cr_assert (stk_parse_local_datetime ("11/23/2026 12:05 am", &us));
+  cr_assert_eq (us, day + (gint64) 5 * 60 * G_USEC_PER_SEC);
+  cr_assert (stk_parse_local_datetime ("11/23/2026 12:05 PM", &us));
+  cr_assert_eq (us, day + (gint64) (12 * 60 + 5) * 60 * G_USEC_PER_SEC);
+  cr_assert_not (stk_parse_local_datetime ("11/23/2026 13:30 PM", &us));
+  cr_assert_not (stk_parse_local_datetime ("11/23/2026 0:30 AM", &us));
+
+  /* Local time: 00:00 in CET is 23:00 UTC the day before. */
+  g_setenv ("TZ", "CET-1", TRUE);
+  tzset ();
+  use_locale ("it_IT.UTF-8");
+  cr_assert (stk_parse_local_datetime ("23/11/2026", &us));
+  cr_assert_eq (us, day - (gint64) 3600 * G_USEC_PER_SEC);
+}
+
+Test (format, date_patterns_for_placeholders)
+{
+  use_locale ("it_IT.UTF-8");
+  assert_str (stk_format_date_pattern (), "DD/MM/YYYY");
+  use_locale ("en_US.UTF-8");
+  assert_str (stk_format_date_pattern (), "MM/DD/YYYY");
+  use_locale ("zh_CN.UTF-8");
+  assert_str (stk_format_date_pattern (), "YYYY年MM月DD日");
+  cr_assert_not_null (setlocale (LC_ALL, "C.UTF-8"));
+  assert_str (stk_format_date_pattern (), "MM/DD/YYYY");
+}

@@ -356,21 +356,27 @@ Test (history_ui, typed_dates_are_checked_and_applied)
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *from_text = g_date_time_format (week_ago, "%Y-%m-%d");
   g_autofree char *old_text = g_date_time_format (month_ago, "%Y-%m-%d");
-  gint64 start, end;
+  /* The tests' locale (C.UTF-8) writes month, day, year. */
+  g_autofree char *today_local = g_date_time_format (now, "%m/%d/%Y");
+  gint64 start, end, iso_start, iso_end;
 
-  /* The format is shown in the field. */
-  cr_assert_str_eq (gtk_entry_get_placeholder_text (GTK_ENTRY (from)), "YYYY-MM-DD");
+  /* The locale's format is shown in the field. */
+  cr_assert_str_eq (gtk_entry_get_placeholder_text (GTK_ENTRY (from)), "MM/DD/YYYY");
 
-  /* Two-digit years and days that do not exist are not dates; said on Enter. */
-  cr_assert_not (stk_range_parse_day ("26-12-07", NULL, NULL));
+  /* Days that do not exist, and a day first where the locale puts the month first, are
+   * not dates; said on Enter. Typed the locale's way or ISO, the same day. */
+  cr_assert_not (stk_range_parse_day ("31/12/2026", NULL, NULL));
   cr_assert_not (stk_range_parse_day ("2026-02-30", NULL, NULL));
-  cr_assert (stk_range_parse_day (today, &start, &end));
+  cr_assert (stk_range_parse_day (today, &iso_start, &iso_end));
+  cr_assert (stk_range_parse_day (today_local, &start, &end));
   cr_assert (start <= now_us && now_us < end);
-  gtk_editable_set_text (from, "07/12/26");
+  cr_assert (start == iso_start && end == iso_end);
+  gtk_editable_set_text (from, "31/12/2026");
   cr_assert_not (gtk_widget_get_visible (GTK_WIDGET (error)), "a complaint while typing");
   g_signal_emit_by_name (from, "activate");
   cr_assert (gtk_widget_get_visible (GTK_WIDGET (error)));
-  cr_assert (g_str_has_prefix (gtk_label_get_text (error), "Type a date as YYYY-MM-DD"));
+  cr_assert (g_str_has_prefix (gtk_label_get_text (error), "Type a date as MM/DD/YYYY, such as "),
+             "%s", gtk_label_get_text (error));
   cr_assert (gtk_widget_has_css_class (GTK_WIDGET (from), "error"));
   assert_sales (window, 3, "3 sales");
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "stk-a11y.h"
+#include "stk-format.h"
 
 /*
  * The dates are whole local days: From D is D's local midnight, To D the next day's
@@ -57,32 +58,6 @@ local_midnight_us (const GDate *date)
   return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
 }
 
-static gboolean
-parse_date (const char *text,
-            GDate      *out)
-{
-  g_autofree char *s = g_strstrip (g_strdup (text));
-  char *end;
-  guint64 y, m, d;
-
-  if (strlen (s) < 8 || !g_ascii_isdigit (s[0]) || !g_ascii_isdigit (s[1]) ||
-      !g_ascii_isdigit (s[2]) || !g_ascii_isdigit (s[3]) || s[4] != '-')
-    return FALSE;
-  y = g_ascii_strtoull (s, &end, 10);
-  if (end != s + 4 || *end != '-' || !g_ascii_isdigit (end[1]))
-    return FALSE;
-  m = g_ascii_strtoull (end + 1, &end, 10);
-  if (*end != '-' || !g_ascii_isdigit (end[1]))
-    return FALSE;
-  d = g_ascii_strtoull (end + 1, &end, 10);
-  if (*end != '\0' || y < 1 || m < 1 || m > 12 || d < 1 || d > 31 ||
-      !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-    return FALSE;
-  g_date_clear (out, 1);
-  g_date_set_dmy (out, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-  return TRUE;
-}
-
 gboolean
 stk_range_parse_day (const char *text,
                      gint64     *start_us,
@@ -92,7 +67,7 @@ stk_range_parse_day (const char *text,
 
   g_return_val_if_fail (text != NULL, FALSE);
 
-  if (!parse_date (text, &date))
+  if (!stk_parse_date (text, &date))
     return FALSE;
   if (start_us != NULL)
     *start_us = local_midnight_us (&date);
@@ -102,11 +77,11 @@ stk_range_parse_day (const char *text,
   return TRUE;
 }
 
+/* A day as the lists show dates (the locale's, four-digit year). */
 static char *
 format_date (const GDate *date)
 {
-  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date), g_date_get_month (date),
-                          g_date_get_day (date));
+  return stk_format_date (local_midnight_us (date));
 }
 
 static void
@@ -179,12 +154,14 @@ format_message (void)
 {
   GDate today;
   g_autofree char *example = NULL;
+  g_autofree char *pattern = NULL;
 
   get_today (&today);
   example = format_date (&today);
-  /* Translators: %s is today's date as 2026-12-07; YYYY-MM-DD is the format to type,
-   * as the date fields' placeholder shows it */
-  return g_strdup_printf (_("Type a date as YYYY-MM-DD, such as %s."), example);
+  pattern = stk_format_date_pattern ();
+  /* Translators: the first %s is the pattern a date is typed in ("DD/MM/YYYY", from the
+   * locale), the second today's date typed that way */
+  return g_strdup_printf (_("Type a date as %s, such as %s."), pattern, example);
 }
 
 /* Reads both fields into [from, to); FALSE (with the field at fault) when one holds
@@ -239,7 +216,7 @@ preset_of_fields (StkRangeBar *self)
 
   if (*from_text == '\0' && *to_text == '\0')
     return STK_RANGE_ALL;
-  if (!parse_date (from_text, &from) || !parse_date (to_text, &to))
+  if (!stk_parse_date (from_text, &from) || !stk_parse_date (to_text, &to))
     return STK_RANGE_OTHER;
   for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
     {
@@ -386,9 +363,7 @@ static void
 stk_range_bar_init (StkRangeBar *self)
 {
   GtkEntry *entries[2];
-  /* Translators: the placeholder of the date fields: the format to type a date in
-   * (four-digit year, month, day); only the letters may change */
-  const char *format = _("YYYY-MM-DD");
+  g_autofree char *format = stk_format_date_pattern ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   stk_a11y_name_drop_down (self->preset_dropdown, _("Dates"));

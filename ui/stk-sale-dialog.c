@@ -170,24 +170,27 @@ stk_sale_dialog_saved (StkEditDialog  *dialog,
   return g_strdup_printf (_("Saved: sale of %s × “%s”"), quantity, self->sold_code);
 }
 
-/* When the sale was made, as typed: empty is now (*out_us = 0); a date (local midnight)
- * or a date and time, as `stocktake sell --at` takes them, the seconds optional. An
- * earlier date is a sale recorded late; a future one is refused. */
+/* When the sale was made, as typed: empty is now (*out_us = 0); a date (its first
+ * moment) or a date and time, the locale's way or ISO (stk_parse_local_datetime()), or
+ * as `stocktake sell --at` takes them. An earlier date is a sale recorded late; a future
+ * one is refused. */
 static gboolean
 parse_sold_at (const char  *text,
                gint64      *out_us,
                GError     **error)
 {
-  g_autofree char *with_seconds = NULL;
-
   *out_us = 0;
   if (text[0] == '\0')
     return TRUE;
-  with_seconds = g_strconcat (text, ":00", NULL);
-  if (!stk_time_parse (text, out_us, NULL) && !stk_time_parse (with_seconds, out_us, NULL))
+  if (!stk_parse_local_datetime (text, out_us) && !stk_time_parse (text, out_us, NULL))
     {
+      g_autofree char *pattern = stk_format_date_pattern ();
+      g_autofree char *example = stk_format_datetime_short (g_get_real_time ());
+
       g_set_error (error, STK_ERROR, STK_ERROR_INVALID_DATA,
-                   _("Write the date as 2026-12-06, or with the time as 2026-12-06 14:30."));
+                   /* Translators: the first %s is the pattern a date is typed in
+                    * ("DD/MM/YYYY", from the locale), the second now typed with the time */
+                   _("Write the date as %s, or with the time as %s."), pattern, example);
       return FALSE;
     }
   if (*out_us > g_get_real_time ())
@@ -324,8 +327,15 @@ stk_sale_dialog_class_init (StkSaleDialogClass *klass)
 static void
 stk_sale_dialog_init (StkSaleDialog *self)
 {
+  g_autofree char *example = stk_format_datetime_short (g_get_real_time ());
+  g_autofree char *placeholder = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   stk_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+  /* Translators: the placeholder of Record Sale's date field; %s is now, typed the
+   * locale's way with the time ("07/12/2026 14:30") */
+  placeholder = g_strdup_printf (_("Now (or e.g. %s)"), example);
+  gtk_entry_set_placeholder_text (self->date_entry, placeholder);
 }
 
 StkSaleDialog *

@@ -11,6 +11,7 @@
 #include "stk-movement-dialog.h"
 #include "stk-ops.h"
 #include "stk-rows.h"
+#include "stk-sale-details-dialog.h"
 #include "stk-sale-dialog.h"
 #include "stk-session.h"
 #include "stk-table-view.h"
@@ -334,6 +335,92 @@ Test (keyboard, shortcuts_open_the_dialogs_and_views)
   cr_assert (WAIT_UNTIL (stk_test_find_toplevel (STK_TYPE_ITEM_DIALOG) == NULL));
 }
 
+/* The row menu a list shows (a GtkPopoverMenu parented to it), if open. */
+static GtkPopover *
+open_row_menu (StkTableView *view)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (view)); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_POPOVER_MENU (c) && gtk_widget_get_visible (c))
+      return GTK_POPOVER (c);
+  return NULL;
+}
+
+static char *
+menu_label (GtkPopover *menu,
+            guint       section,
+            guint       index)
+{
+  GMenuModel *model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu));
+  g_autoptr(GMenuModel) sub = NULL;
+  char *label = NULL;
+
+  if (section > 0)
+    {
+      sub = g_menu_model_get_item_link (model, (int) section, G_MENU_LINK_SECTION);
+      model = sub;
+    }
+  if (model == NULL || !g_menu_model_get_item_attribute (model, (int) index,
+                                                         G_MENU_ATTRIBUTE_LABEL, "s", &label))
+    return NULL;
+  return label;
+}
+
+/* --- the row menu from the keyboard (Menu, Shift+F10), as a right-click opens it ------ */
+
+Test (keyboard, the_menu_key_opens_the_selected_rows_menu)
+{
+  StkWindow *window;
+  StkTableView *items, *sales;
+  GtkPopover *menu = NULL;
+  GdkRectangle at;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *sale_first = NULL;
+
+  add_item ("A-1", 5);
+  add_item ("A-2", 5);
+  stk_test_submit (stk_session_get_writer (session), stk_op_record_sale ("A-2", 1, -1, 0));
+  window = open_window (2);
+  items = view_in (window, "items_box");
+  cr_assert (stk_table_view_focus_results (items));
+  cr_assert (WAIT_UNTIL (focus_inside (window, GTK_WIDGET (items))));
+
+  stk_test_keys (GTK_WINDOW (window), "Menu");
+  cr_assert (WAIT_UNTIL ((menu = open_row_menu (items)) != NULL), "the Menu key opened nothing");
+  first = menu_label (menu, 0, 0);
+  second = menu_label (menu, 0, 1);
+  cr_assert_str_eq (first, "_Edit…");
+  cr_assert_str_eq (second, "Show _History");
+  /* Under the row that has the focus, not at the list's corner. */
+  cr_assert (gtk_popover_get_pointing_to (menu, &at));
+  cr_assert_gt (at.y, 20, "the menu points at y=%d", at.y);
+  stk_test_keys (GTK_WINDOW (window), "Escape");
+  cr_assert (WAIT_UNTIL (open_row_menu (items) == NULL));
+  cr_assert (WAIT_UNTIL (focus_inside (window, GTK_WIDGET (items))), "the focus left the list");
+
+  /* Shift+F10 does the same, and the menu's actions work from the keyboard. */
+  stk_test_keys (GTK_WINDOW (window), "shift+F10");
+  cr_assert (WAIT_UNTIL ((menu = open_row_menu (items)) != NULL), "Shift+F10 opened nothing");
+  stk_test_keys (GTK_WINDOW (window), "Escape");
+  cr_assert (WAIT_UNTIL (open_row_menu (items) == NULL));
+
+  /* The Sales list: the sale's menu, Details first (Shift+F10 opened Details alone). */
+  stk_test_keys (GTK_WINDOW (window), "alt+2");
+  sales = view_in (window, "sales_box");
+  cr_assert (WAIT_UNTIL (loaded (sales, 1)));
+  cr_assert (stk_table_view_focus_results (sales));
+  cr_assert (WAIT_UNTIL (focus_inside (window, GTK_WIDGET (sales))));
+  stk_test_keys (GTK_WINDOW (window), "shift+F10");
+  cr_assert (WAIT_UNTIL ((menu = open_row_menu (sales)) != NULL), "Shift+F10 opened nothing");
+  sale_first = menu_label (menu, 0, 0);
+  cr_assert_str_eq (sale_first, "_Details");
+  cr_assert_null (stk_test_find_toplevel (STK_TYPE_SALE_DETAILS_DIALOG),
+                  "Shift+F10 opened the sale instead of its menu");
+  stk_test_keys (GTK_WINDOW (window), "Escape");
+  cr_assert (WAIT_UNTIL (open_row_menu (sales) == NULL));
+}
+
 static void
 collect_accels (GtkWidget  *widget,
                 GString    *out)
@@ -357,6 +444,7 @@ Test (keyboard, the_shortcuts_window_lists_them)
   const char *wanted[] = {
     "<Primary><Shift>s", "<Primary><Shift>r", "<Primary><Shift>j", "<Primary>n",
     "<Primary>z", "<Primary><Shift>z", "<Alt>1", "<Alt>2", "<Alt>3", "<Alt>4",
+    "Menu <Shift>F10",
   };
 
   add_item ("A-1", 0);

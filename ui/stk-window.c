@@ -1493,66 +1493,112 @@ sales_row_activated_cb (StkWindow    *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.sale-details", NULL);
 }
 
-static void
-sales_context_menu_cb (GtkGestureClick *gesture,
-                       int              n_press,
-                       double           x,
-                       double           y,
-                       StkWindow       *self)
+/* A row's menu: the Sales list's (the sale's actions) or the Items list's. */
+static GMenuModel *
+row_menu_model (StkWindow    *self,
+                StkTableView *view)
 {
-  GtkWidget *menu;
-  g_autoptr(GMenu) model = g_menu_new ();
+  GMenu *model = g_menu_new ();
+  g_autoptr(GMenu) middle = g_menu_new ();
   g_autoptr(GMenu) edits = g_menu_new ();
 
-  if (!stk_table_view_select_at (self->sales_view, x, y))
-    return;
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  stk_window_update_actions (self);
-  g_menu_append (model, _("_Details"), "win.sale-details");
-  g_menu_append (model, _("_Print Receipt…"), "win.print-receipt");
-  g_menu_append (edits, _("_Return…"), "win.return-sale");
-  g_menu_append (edits, _("_Void Sale…"), "win.void-sale");
+  if (view == self->sales_view)
+    {
+      g_menu_append (model, _("_Details"), "win.sale-details");
+      g_menu_append (model, _("_Print Receipt…"), "win.print-receipt");
+      g_menu_append (edits, _("_Return…"), "win.return-sale");
+      g_menu_append (edits, _("_Void Sale…"), "win.void-sale");
+      g_menu_append_section (model, NULL, G_MENU_MODEL (edits));
+      return G_MENU_MODEL (model);
+    }
+  g_menu_append (model, _("_Edit…"), "win.edit-item");
+  g_menu_append (model, _("Show _History"), "win.item-history");
+  g_menu_append (middle, _("_Receive Stock…"), "win.receive");
+  g_menu_append (middle, _("_Adjust…"), "win.adjust");
+  g_menu_append (middle, _("Record _Sale…"), "win.record-sale");
+  g_menu_append_section (model, NULL, G_MENU_MODEL (middle));
+  g_menu_append (edits, _("Ar_chive"), "win.archive-item");
   g_menu_append_section (model, NULL, G_MENU_MODEL (edits));
-  menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (model));
-  gtk_widget_set_parent (menu, GTK_WIDGET (self->sales_view));
-  gtk_popover_set_pointing_to (GTK_POPOVER (menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  return G_MENU_MODEL (model);
+}
+
+/* Opens @view's row menu pointing at @at (in @view's coordinates), for the selected row. */
+static void
+popup_row_menu (StkWindow          *self,
+                StkTableView       *view,
+                const GdkRectangle *at)
+{
+  g_autoptr(GMenuModel) model = row_menu_model (self, view);
+  GtkWidget *menu;
+
+  stk_window_update_actions (self);
+  menu = gtk_popover_menu_new_from_model (model);
+  gtk_widget_set_parent (menu, GTK_WIDGET (view));
+  gtk_popover_set_pointing_to (GTK_POPOVER (menu), at);
   gtk_popover_set_has_arrow (GTK_POPOVER (menu), FALSE);
   gtk_widget_set_halign (menu, GTK_ALIGN_START);
   g_signal_connect (menu, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
   gtk_popover_popup (GTK_POPOVER (menu));
 }
 
+/* A right-click on a row selects it and offers its actions. */
 static void
-items_context_menu_cb (GtkGestureClick *gesture,
-                       int              n_press,
-                       double           x,
-                       double           y,
-                       StkWindow       *self)
+row_context_menu_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     StkWindow       *self)
 {
-  GtkWidget *menu;
-  g_autoptr(GMenu) model = g_menu_new ();
-  g_autoptr(GMenu) moves = g_menu_new ();
-  g_autoptr(GMenu) edits = g_menu_new ();
+  StkTableView *view = STK_TABLE_VIEW (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)));
 
-  if (!stk_table_view_select_at (self->items_view, x, y))
+  if (!stk_table_view_select_at (view, x, y))
     return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  stk_window_update_actions (self);
-  g_menu_append (model, _("_Edit…"), "win.edit-item");
-  g_menu_append (model, _("Show _History"), "win.item-history");
-  g_menu_append (moves, _("_Receive Stock…"), "win.receive");
-  g_menu_append (moves, _("_Adjust…"), "win.adjust");
-  g_menu_append (moves, _("Record _Sale…"), "win.record-sale");
-  g_menu_append_section (model, NULL, G_MENU_MODEL (moves));
-  g_menu_append (edits, _("Ar_chive"), "win.archive-item");
-  g_menu_append_section (model, NULL, G_MENU_MODEL (edits));
-  menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (model));
-  gtk_widget_set_parent (menu, GTK_WIDGET (self->items_view));
-  gtk_popover_set_pointing_to (GTK_POPOVER (menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  gtk_popover_set_has_arrow (GTK_POPOVER (menu), FALSE);
-  gtk_widget_set_halign (menu, GTK_ALIGN_START);
-  g_signal_connect (menu, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
-  gtk_popover_popup (GTK_POPOVER (menu));
+  popup_row_menu (self, view, &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+}
+
+/* The Menu key or Shift+F10 on a list: the selected row's menu, under the row that has
+ * the keyboard focus (else at the list's top), as a right-click there would open it. */
+static gboolean
+row_menu_key_cb (GtkWidget *widget,
+                 GVariant  *args,
+                 gpointer   user_data)
+{
+  StkWindow *self = STK_WINDOW (user_data);
+  StkTableView *view = STK_TABLE_VIEW (widget);
+  g_autoptr(GObject) row = stk_table_view_dup_selected (view);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GdkRectangle at = { 12, 12, 1, 1 };
+  graphene_rect_t bounds;
+
+  if (row == NULL)
+    return FALSE;
+  if (focus != NULL && focus != widget && gtk_widget_is_ancestor (focus, widget) &&
+      gtk_widget_compute_bounds (focus, widget, &bounds))
+    {
+      at.x = (int) bounds.origin.x + 12;
+      at.y = (int) (bounds.origin.y + bounds.size.height);
+    }
+  popup_row_menu (self, view, &at);
+  return TRUE;
+}
+
+static void
+add_row_menu (StkWindow    *self,
+              StkTableView *view)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK),
+                                                   gtk_keyval_trigger_new (GDK_KEY_Menu, 0)),
+                      gtk_callback_action_new (row_menu_key_cb, self, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (view), shortcuts);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (row_context_menu_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (view), GTK_EVENT_CONTROLLER (click));
 }
 
 /* The Sales list's rows: Enter or a double-click opens the sale; Delete voids it
@@ -1561,22 +1607,14 @@ static void
 stk_window_add_sales_actions (StkWindow *self)
 {
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
   GtkSelectionModel *selection;
 
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
     gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
                                                    gtk_keyval_trigger_new (GDK_KEY_KP_Delete, 0)),
                       gtk_named_action_new ("win.void-sale")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK),
-                                                   gtk_keyval_trigger_new (GDK_KEY_Menu, 0)),
-                      gtk_named_action_new ("win.sale-details")));
   gtk_widget_add_controller (GTK_WIDGET (self->sales_view), shortcuts);
-
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect_object (click, "pressed", G_CALLBACK (sales_context_menu_cb), self, 0);
-  gtk_widget_add_controller (GTK_WIDGET (self->sales_view), GTK_EVENT_CONTROLLER (click));
+  add_row_menu (self, self->sales_view);
 
   g_signal_connect_object (self->sales_view, "row-activated",
                            G_CALLBACK (sales_row_activated_cb), self, G_CONNECT_SWAPPED);
@@ -1667,14 +1705,8 @@ stk_window_add_views (StkWindow *self)
                         gtk_named_action_new ("win.archive-item")));
     gtk_widget_add_controller (GTK_WIDGET (self->items_view), shortcuts);
   }
-  /* A right-click on an item offers its actions, its history among them. */
-  {
-    GtkGesture *click = gtk_gesture_click_new ();
-
-    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-    g_signal_connect_object (click, "pressed", G_CALLBACK (items_context_menu_cb), self, 0);
-    gtk_widget_add_controller (GTK_WIDGET (self->items_view), GTK_EVENT_CONTROLLER (click));
-  }
+  /* A right-click on an item, or the Menu key, offers its actions, its history among them. */
+  add_row_menu (self, self->items_view);
 
   g_signal_connect_object (self->items_view, "row-activated",
                            G_CALLBACK (items_row_activated_cb), self, G_CONNECT_SWAPPED);

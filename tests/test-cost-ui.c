@@ -308,6 +308,136 @@ Test (cost_ui, the_item_dialog_saves_the_default_cost)
   cr_assert_eq (info.default_cost_cents, 40);
 }
 
+/* ---- a new item's opening stock (issue 16) ---- */
+
+typedef struct
+{
+  gboolean saved;
+  gboolean closed;
+  char    *text;
+  char    *undo_kind;
+} Created;
+
+static void
+created_saved_cb (GtkWindow  *dialog,
+                  const char *text,
+                  StkOp      *undo,
+                  gint64      item_id,
+                  Created    *created)
+{
+  created->saved = TRUE;
+  g_free (created->text);
+  created->text = g_strdup (text);
+  g_free (created->undo_kind);
+  created->undo_kind = undo != NULL ? g_strdup (stk_op_get_kind (undo)) : NULL;
+}
+
+static void
+created_destroy_cb (GtkWindow *dialog,
+                    Created   *created)
+{
+  created->closed = TRUE;
+}
+
+static StkItemDialog *
+open_new_item (Created *created)
+{
+  StkItemDialog *dialog = stk_item_dialog_new (NULL, writer (), NULL);
+
+  stk_item_dialog_set_store (dialog, store ());
+  g_signal_connect (dialog, "saved", G_CALLBACK (created_saved_cb), created);
+  g_signal_connect (dialog, "destroy", G_CALLBACK (created_destroy_cb), created);
+  gtk_window_present (GTK_WINDOW (dialog));
+  cr_assert (WAIT_UNTIL (gtk_widget_get_sensitive (item_child (dialog, "tax_dropdown"))));
+  return dialog;
+}
+
+static gint64
+movements_of (const char *code)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM movements WHERE item_id = "
+                                          "(SELECT id FROM items WHERE code = '%s')", code);
+
+  return stk_test_query (db_path, sql);
+}
+
+Test (cost_ui, a_new_item_takes_its_opening_stock_at_its_cost)
+{
+  g_auto(StkItemInfo) info = { 0 };
+  Created bolt = { 0 }, plain = { 0 }, refused = { 0 };
+  Outcome edited = { 0 };
+  StkItemDialog *dialog;
+  g_autofree char *dump = NULL;
+
+  /* Code, price, cost and 24 in stock: the item, then one receipt at its cost. */
+  dialog = open_new_item (&bolt);
+  cr_assert (gtk_widget_get_visible (item_child (dialog, "opening_entry")));
+  gtk_editable_set_text (item_child (dialog, "code_entry"), "BOLT");
+  gtk_editable_set_text (item_child (dialog, "price_entry"), "1.00");
+  gtk_editable_set_text (item_child (dialog, "cost_entry"), "0.40");
+  gtk_editable_set_text (item_child (dialog, "opening_entry"), "24");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (bolt.closed));
+  cr_assert (bolt.saved);
+  cr_assert_str_eq (bolt.text, "Saved: new item “BOLT”, 24 in stock");
+  read_item ("BOLT", &info);
+  cr_assert_eq (info.on_hand, 24);
+  cr_assert_eq (info.default_cost_cents, 40);
+  cr_assert_eq (info.average_cost_cents, 40);
+  stk_item_info_clear (&info);
+  dump = stk_test_query_dump (db_path, "SELECT kind, quantity, reason, unit_cost_cents "
+                                       "FROM movements ORDER BY id");
+  cr_assert_str_eq (dump, "3:receive|1:24|3:Opening stock|1:40|\n");
+  /* Its receipt stays in the history: undoing the creation archives the item. */
+  cr_assert_str_eq (bolt.undo_kind, "archive-item");
+
+  /* Editing an item: no opening stock (Receive Stock is for that). */
+  dialog = open_edit ("BOLT", &edited);
+  cr_assert_not (gtk_widget_get_visible (item_child (dialog, "opening_entry")));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Empty is none: no receipt, and undoing removes the item. */
+  dialog = open_new_item (&plain);
+  gtk_editable_set_text (item_child (dialog, "code_entry"), "NUT");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (plain.closed));
+  cr_assert_str_eq (plain.text, "Saved: new item “NUT”");
+  cr_assert_str_eq (plain.undo_kind, "delete-item");
+  cr_assert_eq (movements_of ("NUT"), 0);
+
+  /* Negative or not a number: said under the field, nothing sent. */
+  dialog = open_new_item (&refused);
+  gtk_editable_set_text (item_child (dialog, "code_entry"), "PIN");
+  gtk_editable_set_text (item_child (dialog, "opening_entry"), "-3");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (gtk_widget_get_visible (item_child (dialog, "opening_error")));
+  cr_assert_str_eq (gtk_label_get_text (item_child (dialog, "opening_error")),
+                    "The opening stock cannot be negative.");
+  cr_assert_not (stk_item_dialog_get_pending (dialog));
+  gtk_editable_set_text (item_child (dialog, "opening_entry"), "2.5");
+  cr_assert_not (gtk_widget_get_visible (item_child (dialog, "opening_error")),
+                 "the error outlived an edit");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (gtk_widget_get_visible (item_child (dialog, "opening_error")));
+  stk_test_writer_barrier (writer ());
+  cr_assert_eq (stk_test_query (db_path, "SELECT count(*) FROM items WHERE code = 'PIN'"), 0);
+
+  /* Corrected: the item and its stock, once. */
+  gtk_editable_set_text (item_child (dialog, "opening_entry"), "5");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  cr_assert (WAIT_UNTIL (refused.closed));
+  cr_assert_str_eq (refused.text, "Saved: new item “PIN”, 5 in stock");
+  cr_assert_eq (movements_of ("PIN"), 1);
+  cr_assert_eq (stk_test_query (db_path, "SELECT on_hand FROM items WHERE code = 'PIN'"), 5);
+
+  g_free (bolt.text);
+  g_free (bolt.undo_kind);
+  g_free (plain.text);
+  g_free (plain.undo_kind);
+  g_free (refused.text);
+  g_free (refused.undo_kind);
+}
+
 /* ---- the Reports view ---- */
 
 static const char *

@@ -54,6 +54,12 @@ struct _StkItemDialog
   gboolean       cost_loaded;
   gboolean       cost_asked;
   gboolean       cost_pending;
+  /* A new item's opening stock (0: none), received once after the item and its cost
+   * (opening_done: received; undoing the creation then archives the item). */
+  gint64         opening;
+  gboolean       opening_asked;
+  gboolean       opening_pending;
+  gboolean       opening_done;
 
   /* Template widgets */
   GtkEntry      *code_entry;
@@ -71,6 +77,9 @@ struct _StkItemDialog
   GtkLabel      *tax_error;
   GtkEntry      *cost_entry;
   GtkLabel      *cost_error;
+  GtkWidget     *opening_label;
+  GtkEntry      *opening_entry;
+  GtkLabel      *opening_error;
   GtkLabel      *average_label;
 };
 
@@ -154,6 +163,15 @@ stk_item_dialog_show_error (StkEditDialog *dialog,
   StkItemDialog *self = STK_ITEM_DIALOG (dialog);
 
   self->restoring_id = 0;
+  if (self->opening_pending)
+    {
+      /* The item (its barcodes, tax rate and cost) is saved; its opening stock is not. */
+      self->opening_pending = FALSE;
+      stk_a11y_set_field_error (self->opening_error, GTK_WIDGET (self->opening_entry),
+                                error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->opening_entry));
+      return TRUE;
+    }
   if (self->cost_pending)
     {
       /* The item (its barcodes, its tax rate) are saved; its default cost is not. */
@@ -219,6 +237,20 @@ stk_item_dialog_saved (StkEditDialog  *dialog,
   if (self->cost_pending)
     self->old_cost = self->new_cost;
   self->cost_pending = FALSE;
+  if (self->opening_pending)
+    self->opening_done = TRUE;
+  self->opening_pending = FALSE;
+  if (self->created_id > 0 && self->opening_done)
+    {
+      g_autofree char *count = stk_format_count (self->opening);
+
+      /* Its opening receipt stays in the history: undone, the item is archived. */
+      *item_id = self->created_id;
+      *undo = stk_op_set_archived (self->created_id, TRUE);
+      /* Translators: shown after an item was created with stock; %s is its code, then
+       * the quantity */
+      return g_strdup_printf (_("Saved: new item “%s”, %s in stock"), self->new_code, count);
+    }
   if (self->created_id > 0)
     {
       *item_id = self->created_id;
@@ -249,8 +281,10 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
   g_autofree char *description = NULL;
   g_autofree char *price_text = NULL;
   g_autofree char *cost_text = NULL;
+  g_autofree char *opening_text = NULL;
   gint64 price_cents = 0;
   gint64 cost_cents = 0;
+  gint64 opening = 0;
   gint64 reorder;
   gboolean ok = TRUE;
 
@@ -299,6 +333,24 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
       ok = FALSE;
     }
 
+  /* A new item's opening stock: empty is none; a whole number, not negative. */
+  opening_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->opening_entry))));
+  if (!self->editing && !self->opening_done && opening_text[0] != '\0')
+    {
+      if (!stk_parse_count (opening_text, &opening, &error) || opening < 0)
+        {
+          if (error == NULL)
+            g_set_error_literal (&error, STK_ERROR, STK_ERROR_INVALID_DATA,
+                                 _("The opening stock cannot be negative."));
+          stk_a11y_set_field_error (self->opening_error, GTK_WIDGET (self->opening_entry),
+                                    error->message);
+          g_clear_error (&error);
+          if (ok)
+            gtk_widget_grab_focus (GTK_WIDGET (self->opening_entry));
+          ok = FALSE;
+        }
+    }
+
   /* Each barcode checked here (a wrong check digit is said under the field). */
   g_clear_pointer (&self->new_barcodes, g_array_unref);
   self->new_barcodes = stk_barcode_parse_list (gtk_editable_get_text (GTK_EDITABLE (self->barcodes_entry)),
@@ -333,6 +385,9 @@ stk_item_dialog_build_op (StkEditDialog *dialog)
   self->tax_asked = FALSE;
   self->cost_asked = FALSE;
   self->new_cost = cost_cents;
+  self->opening_asked = FALSE;
+  if (!self->opening_done)
+    self->opening = opening;
   return op;
 }
 
@@ -420,6 +475,25 @@ cost_follow_up (StkItemDialog *self,
   return stk_op_set_item_cost (item_id, self->new_cost);
 }
 
+/* A new item's opening stock, after its cost (a receipt takes the default cost), once:
+ * failing, it leaves the item saved and the dialog open with the error at the field. */
+static StkOp *
+opening_follow_up (StkItemDialog *self,
+                   StkOp         *op)
+{
+  if (self->editing || self->opening_done || self->opening <= 0 ||
+      follow_up_item_id (self, op) <= 0)
+    return NULL;
+  self->barcodes_pending = FALSE;
+  self->tax_pending = FALSE;
+  if (self->cost_pending)
+    self->old_cost = self->new_cost;
+  self->cost_pending = FALSE;
+  self->opening_pending = TRUE;
+  return stk_op_record_movement (self->new_code, STK_MOVEMENT_RECEIVE, self->opening,
+                                 _("Opening stock"), 0);
+}
+
 static StkOp *
 stk_item_dialog_follow_up (StkEditDialog *dialog,
                            StkOp         *op)
@@ -447,6 +521,13 @@ stk_item_dialog_follow_up (StkEditDialog *dialog,
     {
       self->cost_asked = TRUE;
       next = cost_follow_up (self, op);
+      if (next != NULL)
+        return next;
+    }
+  if (!self->opening_asked)
+    {
+      self->opening_asked = TRUE;
+      next = opening_follow_up (self, op);
       if (next != NULL)
         return next;
     }
@@ -663,6 +744,13 @@ cost_changed_cb (StkItemDialog *self,
 }
 
 static void
+opening_changed_cb (StkItemDialog *self,
+                    GtkEditable   *editable)
+{
+  stk_a11y_set_field_error (self->opening_error, GTK_WIDGET (self->opening_entry), NULL);
+}
+
+static void
 code_changed_cb (StkItemDialog *self,
                  GtkEditable   *editable)
 {
@@ -751,8 +839,12 @@ stk_item_dialog_class_init (StkItemDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, history_button);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, cost_entry);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, cost_error);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, opening_label);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, opening_entry);
+  gtk_widget_class_bind_template_child (widget_class, StkItemDialog, opening_error);
   gtk_widget_class_bind_template_child (widget_class, StkItemDialog, average_label);
   gtk_widget_class_bind_template_callback (widget_class, cost_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, opening_changed_cb);
   gtk_widget_class_install_action (widget_class, "dialog.history", NULL, history_action);
   gtk_widget_class_bind_template_callback (widget_class, barcodes_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, tax_changed_cb);
@@ -815,6 +907,8 @@ stk_item_dialog_new (GtkWindow         *parent,
     {
       gtk_window_set_title (GTK_WINDOW (self), _("New Item"));
       self->cost_loaded = TRUE;
+      gtk_widget_set_visible (self->opening_label, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->opening_entry), TRUE);
       gtk_button_set_label (save_button, _("_Create"));
       stk_a11y_name_mnemonic_button (save_button);
     }

@@ -483,7 +483,7 @@ MUTANTS = [
      ["test-sell"], "a case of 12 scanned sells one"),
     ("return-refund-rest", "stk-sqlite-sales.c",
      "        refund = total - refunded;",
-     "        refund = (gint64) ((guint64) total * (guint64) d->quantity / (guint64) sold);",
+     "        refund = (gint64) ((guint64) total * (guint64) quantity / (guint64) sold);",
      ["test-sell"], "the last return of a line does not refund the rest exactly"),
     ("barcode-upce-expanded", "stk-barcode.c",
      "  if (kind == STK_BARCODE_UPCE && stk_barcode_expand_upce (code, upca))",

@@ -468,6 +468,25 @@ is_date_separator (gunichar c)
   return !(c < 0x80 && g_ascii_isalnum ((char) c));
 }
 
+/* Reads up to @max + 1 digits at *@p (a run longer than @max is then told by its count),
+ * moving *@p past them; returns how many, their value in *@value. */
+static guint
+read_digits (const char **p,
+             guint        max,
+             guint       *value)
+{
+  guint v = 0, d = 0;
+
+  while (g_ascii_isdigit (**p) && d <= max)
+    {
+      v = v * 10 + (guint) (**p - '0');
+      d++;
+      (*p)++;
+    }
+  *value = v;
+  return d;
+}
+
 /* Reads the three numbers of a date from @text (stripped): their values and digit
  * counts; @end is where the date stops (NULL: it must be the whole text). */
 static gboolean
@@ -481,14 +500,8 @@ date_numbers (const char  *text,
 
   while (n < 3)
     {
-      guint v = 0, d = 0;
+      guint v, d = read_digits (&p, 4, &v);
 
-      while (g_ascii_isdigit (*p) && d < 5)
-        {
-          v = v * 10 + (guint) (*p - '0');
-          d++;
-          p++;
-        }
       if (d == 0 || d > 4)
         return FALSE;
       values[n] = v;
@@ -645,14 +658,8 @@ stk_parse_local_datetime (const char *text,
       /* H:MM or H:MM:SS */
       while (n < 3)
         {
-          guint v = 0, d = 0;
+          guint v, d = read_digits (&p, 2, &v);
 
-          while (g_ascii_isdigit (*p) && d < 3)
-            {
-              v = v * 10 + (guint) (*p - '0');
-              d++;
-              p++;
-            }
           if (d == 0 || d > 2 || (n > 0 && d != 2))
             return FALSE;
           hms[n++] = v;

@@ -730,6 +730,28 @@ cli_checkpoint (StkCli  *cli,
   return cli_close_writer (writer, STK_CLI_EXIT_OK);
 }
 
+/* The line-numbered sentences of a refused file, at most
+ * STK_IMPORT_MAX_REPORTED_ERRORS, and how many more there were. */
+static void
+print_report_errors (const StkImportReport *report)
+{
+  if (report->errors == NULL)
+    return;
+  for (guint i = 0; i < report->errors->len; i++)
+    g_printerr ("%s\n", (const char *) g_ptr_array_index (report->errors, i));
+  if (report->n_errors > report->errors->len)
+    {
+      guint64 more = report->n_errors - report->errors->len;
+      g_autofree char *more_text = stk_format_count ((gint64) MIN (more, G_MAXINT64));
+
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "… and %s more bad row.\n",
+                               "… and %s more bad rows.\n",
+                               (gulong) MIN (more, G_MAXULONG)),
+                  more_text);
+    }
+}
+
 static int
 cli_import (StkCli  *cli,
             char   **args,
@@ -766,22 +788,7 @@ cli_import (StkCli  *cli,
                                &error)))
     {
       progress_end (&progress);
-      if (report.errors != NULL)
-        {
-          for (guint i = 0; i < report.errors->len; i++)
-            g_printerr ("%s\n", (const char *) g_ptr_array_index (report.errors, i));
-          if (report.n_errors > report.errors->len)
-            {
-              guint64 more = report.n_errors - report.errors->len;
-              g_autofree char *more_text = stk_format_count ((gint64) MIN (more, G_MAXINT64));
-
-              g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                                       "… and %s more bad row.\n",
-                                       "… and %s more bad rows.\n",
-                                       (gulong) MIN (more, G_MAXULONG)),
-                          more_text);
-            }
-        }
+      print_report_errors (&report);
       status = cli_fail (error);
       /* Bad rows are bad input, whatever rule they broke. */
       if (report.n_errors > 0 && g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT))
@@ -3033,28 +3040,6 @@ cli_item_cost (StkCli  *cli,
 }
 
 /* ---- count ---- */
-
-/* The line-numbered sentences of a refused file, at most
- * STK_IMPORT_MAX_REPORTED_ERRORS, and how many more there were. */
-static void
-print_report_errors (const StkImportReport *report)
-{
-  if (report->errors == NULL)
-    return;
-  for (guint i = 0; i < report->errors->len; i++)
-    g_printerr ("%s\n", (const char *) g_ptr_array_index (report->errors, i));
-  if (report->n_errors > report->errors->len)
-    {
-      guint64 more = report->n_errors - report->errors->len;
-      g_autofree char *more_text = stk_format_count ((gint64) MIN (more, G_MAXINT64));
-
-      g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                               "… and %s more bad row.\n",
-                               "… and %s more bad rows.\n",
-                               (gulong) MIN (more, G_MAXULONG)),
-                  more_text);
-    }
-}
 
 /* A variance in units with its sign: +3, −2, 0. */
 static char *

@@ -213,8 +213,9 @@ read_row (Reader     *r,
                    fields->len, r->n_fields);
       return FALSE;
     }
-  code = g_ptr_array_index (fields, (guint) r->code_col);
-  counted_text = g_ptr_array_index (fields, (guint) r->counted_col);
+  /* Values are trimmed of surrounding spaces, as in the other CSV files. */
+  code = g_strstrip ((char *) g_ptr_array_index (fields, (guint) r->code_col));
+  counted_text = g_strstrip ((char *) g_ptr_array_index (fields, (guint) r->counted_col));
   if (code[0] == '\0')
     {
       g_set_error_literal (error, STK_ERROR, STK_ERROR_INVALID_DATA, _("The code is empty."));

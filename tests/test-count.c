@@ -97,15 +97,16 @@ has_line (const char *out,
   return FALSE;
 }
 
-/* Over: C counted 7 of 4; short: A counted 10 + 5 (twice) of 16; equal: D 6 of 6; B by
- * its barcode (2) and its case (1 × 6): 8 of 5. */
+/* Over: C counted 7 of 4; short: A counted 10 + 5 (twice, the second time in lower
+ * case) of 16; equal: D 6 of 6 (with spaces around); B by its barcode (2) and its case
+ * (1 × 6): 8 of 5. */
 static const char count_file[] =
   "code,counted\r\n"
   "A,10\r\n"
   "12345670,2\r\n"
   "C,7\r\n"
   "a,5\r\n"
-  "D,6\r\n"
+  " D , 6 \r\n"
   "BCASE,1\r\n";
 
 Test (cli_count, report_without_apply_changes_nothing)

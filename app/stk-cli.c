@@ -13,6 +13,7 @@
 
 #include "stk-backups.h"
 #include "stk-code.h"
+#include "stk-count.h"
 #include "stk-day.h"
 #include "stk-db.h"
 #include "stk-error.h"
@@ -729,6 +730,28 @@ cli_checkpoint (StkCli  *cli,
   return cli_close_writer (writer, STK_CLI_EXIT_OK);
 }
 
+/* The line-numbered sentences of a refused file, at most
+ * STK_IMPORT_MAX_REPORTED_ERRORS, and how many more there were. */
+static void
+print_report_errors (const StkImportReport *report)
+{
+  if (report->errors == NULL)
+    return;
+  for (guint i = 0; i < report->errors->len; i++)
+    g_printerr ("%s\n", (const char *) g_ptr_array_index (report->errors, i));
+  if (report->n_errors > report->errors->len)
+    {
+      guint64 more = report->n_errors - report->errors->len;
+      g_autofree char *more_text = stk_format_count ((gint64) MIN (more, G_MAXINT64));
+
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "… and %s more bad row.\n",
+                               "… and %s more bad rows.\n",
+                               (gulong) MIN (more, G_MAXULONG)),
+                  more_text);
+    }
+}
+
 static int
 cli_import (StkCli  *cli,
             char   **args,
@@ -765,22 +788,7 @@ cli_import (StkCli  *cli,
                                &error)))
     {
       progress_end (&progress);
-      if (report.errors != NULL)
-        {
-          for (guint i = 0; i < report.errors->len; i++)
-            g_printerr ("%s\n", (const char *) g_ptr_array_index (report.errors, i));
-          if (report.n_errors > report.errors->len)
-            {
-              guint64 more = report.n_errors - report.errors->len;
-              g_autofree char *more_text = stk_format_count ((gint64) MIN (more, G_MAXINT64));
-
-              g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                                       "… and %s more bad row.\n",
-                                       "… and %s more bad rows.\n",
-                                       (gulong) MIN (more, G_MAXULONG)),
-                          more_text);
-            }
-        }
+      print_report_errors (&report);
       status = cli_fail (error);
       /* Bad rows are bad input, whatever rule they broke. */
       if (report.n_errors > 0 && g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT))
@@ -3031,6 +3039,207 @@ cli_item_cost (StkCli  *cli,
   return print_item_costs (cli, item.code);
 }
 
+/* ---- count ---- */
+
+/* A variance in units with its sign: +3, −2, 0. */
+static char *
+format_variance (gint64 units)
+{
+  g_autofree char *text = stk_format_count (units < 0 ? -units : units);
+
+  if (units == 0)
+    return g_steal_pointer (&text);
+  return g_strconcat (units > 0 ? "+" : "−", text, NULL);
+}
+
+static char *
+format_variance_money (gint64 cents)
+{
+  g_autofree char *text = stk_format_money (cents < 0 ? -cents : cents);
+
+  if (cents == 0)
+    return g_steal_pointer (&text);
+  return g_strconcat (cents > 0 ? "+" : "−", text, NULL);
+}
+
+static void
+print_count_json (const StkCount *count,
+                  gboolean        applied)
+{
+  g_autoptr(GString) json = g_string_new ("{\n  \"items\": [");
+
+  for (guint i = 0; i < count->items->len; i++)
+    {
+      const StkCountItem *it = g_ptr_array_index (count->items, i);
+
+      g_string_append_printf (json, "%s\n    {\"code\": ", i > 0 ? "," : "");
+      json_append_string (json, it->code);
+      g_string_append (json, ", \"description\": ");
+      json_append_string (json, it->description);
+      g_string_append_printf (json,
+                              ", \"expected\": %" G_GINT64_FORMAT
+                              ", \"counted\": %" G_GINT64_FORMAT
+                              ", \"variance\": %" G_GINT64_FORMAT
+                              ", \"average_cost_cents\": ",
+                              it->expected, it->counted, it->variance);
+      if (it->average_cost_cents > 0)
+        g_string_append_printf (json, "%" G_GINT64_FORMAT ", \"variance_cost_cents\": %"
+                                G_GINT64_FORMAT "}",
+                                it->average_cost_cents, it->variance_cost_cents);
+      else
+        g_string_append (json, "null, \"variance_cost_cents\": null}");
+    }
+  g_string_append_printf (json,
+                          "%s],\n  \"items_counted\": %u"
+                          ",\n  \"items_with_variance\": %" G_GINT64_FORMAT
+                          ",\n  \"units_over\": %" G_GINT64_FORMAT
+                          ",\n  \"units_short\": %" G_GINT64_FORMAT
+                          ",\n  \"net_variance_cost_cents\": %" G_GINT64_FORMAT
+                          ",\n  \"unknown_cost_items\": %" G_GINT64_FORMAT
+                          ",\n  \"applied\": %s\n}\n",
+                          count->items->len > 0 ? "\n  " : "", count->items->len,
+                          count->with_variance, count->units_over, count->units_short,
+                          count->net_cost_cents, count->unknown_cost_items,
+                          applied ? "true" : "false");
+  fputs (json->str, stdout);
+}
+
+static void
+print_count_text (const StkCount *count)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) totals = g_ptr_array_new_with_free_func (g_free);
+
+  if (count->items->len > 0)
+    {
+      /* Translators: the columns of the variance report of a stock count */
+      g_ptr_array_add (cells, g_strdup (C_("count", "Code")));
+      g_ptr_array_add (cells, g_strdup (C_("count", "Description")));
+      g_ptr_array_add (cells, g_strdup (C_("count", "Expected")));
+      g_ptr_array_add (cells, g_strdup (C_("count", "Counted")));
+      g_ptr_array_add (cells, g_strdup (C_("count", "Variance")));
+      g_ptr_array_add (cells, g_strdup (C_("count", "At cost")));
+      for (guint i = 0; i < count->items->len; i++)
+        {
+          const StkCountItem *it = g_ptr_array_index (count->items, i);
+
+          g_ptr_array_add (cells, g_strdup (it->code));
+          g_ptr_array_add (cells, g_strdup (it->description));
+          g_ptr_array_add (cells, stk_format_count (it->expected));
+          g_ptr_array_add (cells, stk_format_count (it->counted));
+          g_ptr_array_add (cells, format_variance (it->variance));
+          g_ptr_array_add (cells, it->average_cost_cents > 0
+                                  ? format_variance_money (it->variance_cost_cents)
+                                  : g_strdup (C_("cost", "unknown")));
+        }
+      print_table (cells, 6, 2, FALSE);
+      g_print ("\n");
+    }
+  /* Translators: the totals of the variance report of a stock count */
+  g_ptr_array_add (totals, g_strdup (_("Items counted:")));
+  g_ptr_array_add (totals, stk_format_count (count->items->len));
+  g_ptr_array_add (totals, g_strdup (_("Items with a variance:")));
+  g_ptr_array_add (totals, stk_format_count (count->with_variance));
+  g_ptr_array_add (totals, g_strdup (_("Units over:")));
+  g_ptr_array_add (totals, stk_format_count (count->units_over));
+  g_ptr_array_add (totals, g_strdup (_("Units short:")));
+  g_ptr_array_add (totals, stk_format_count (count->units_short));
+  g_ptr_array_add (totals, g_strdup (_("Net variance at cost:")));
+  g_ptr_array_add (totals, format_variance_money (count->net_cost_cents));
+  print_table (totals, 2, 1, FALSE);
+  if (count->unknown_cost_items > 0)
+    {
+      g_autofree char *n = stk_format_count (count->unknown_cost_items);
+
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%s item with a variance has no known cost: it is left out of the "
+                            "variance at cost.\n",
+                            "%s items with a variance have no known cost: they are left out "
+                            "of the variance at cost.\n",
+                            (gulong) CLAMP (count->unknown_cost_items, 0, G_MAXLONG)),
+               n);
+    }
+}
+
+static int
+cli_count (StkCli  *cli,
+           char   **args,
+           guint    n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StkWriter) writer = NULL;
+  g_autoptr(StkStore) store = NULL;
+  g_autoptr(StkCount) count = NULL;
+  g_autoptr(StkOp) op = NULL;
+  g_auto(StkImportReport) report = { 0 };
+  gboolean apply = cli_get_option (cli, "--apply") != NULL;
+  gboolean json = cli_get_option (cli, "--json") != NULL;
+  const char *path = args[1];
+  int status;
+
+  if (!g_str_equal (args[0], "import"))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("“%s” is not a count command (import)."), args[0]);
+      return cli_command_usage_error (cli, message);
+    }
+
+  /* Applying writes: the lock and a writable inventory first, as every writing command;
+   * the report alone only reads. */
+  if (!cli_check_inventory (cli, TRUE, &error) ||
+      !stk_import_check_source (path, FALSE, cli->db_path, &error) ||
+      (apply && !(writer = cli_open_writer (cli, &error))))
+    return cli_fail (error);
+  if (!(store = cli_open_store (cli, &error)))
+    return cli_close_writer (writer, cli_fail (error));
+  if (!(count = stk_count_read (store, path, &report, &error)))
+    {
+      print_report_errors (&report);
+      return cli_close_writer (writer, cli_fail (error));
+    }
+
+  if (!apply)
+    {
+      if (json)
+        print_count_json (count, FALSE);
+      else
+        print_count_text (count);
+      /* With --json, stdout is the JSON object alone. */
+      (json ? g_printerr : g_print) (_("Nothing was changed: add --apply to record these "
+                                       "counts.\n"));
+      return STK_CLI_EXIT_OK;
+    }
+
+  if (count->items->len > 0)
+    {
+      op = stk_count_op_new (count);
+      if (!stk_writer_submit_sync (writer, op, &error))
+        {
+          stk_import_op_report (op, FALSE, &report);
+          print_report_errors (&report);
+          status = cli_fail (error);
+          /* Bad rows are bad input, whatever rule they broke. */
+          if (report.n_errors > 0 && g_error_matches (error, STK_ERROR, STK_ERROR_CONSTRAINT))
+            status = 65;
+          return cli_close_writer (writer, status);
+        }
+    }
+  if (json)
+    print_count_json (count, TRUE);
+  else
+    print_count_text (count);
+  {
+    g_autofree char *n = stk_format_count (count->items->len);
+
+    (json ? g_printerr : g_print) (g_dngettext (GETTEXT_PACKAGE,
+                                                "Recorded the count of %s item.\n",
+                                                "Recorded the counts of %s items.\n",
+                                                count->items->len),
+                                   n);
+  }
+  return cli_close_writer (writer, STK_CLI_EXIT_OK);
+}
+
 static const StkCliCommand commands[] = {
   {
     "stats", N_("[--json]"),
@@ -3268,6 +3477,29 @@ static const StkCliCommand commands[] = {
        "                          it (FILE is replaced; the close stays recorded if it\n"
        "                          cannot be written)"),
     0, 0, cli_close_day, { "--counted-cash=", "--note=", "--json", "--pdf=", NULL },
+  },
+  {
+    "count", N_("import FILE.csv [--apply] [--json]"),
+    N_("Compare a stock count with the stock on hand, and record it"),
+    N_("Reads a count file (columns code and counted, see README) and prints, for every "
+       "item counted, the stock expected (the on-hand now), the count, the variance in "
+       "units and at the item’s average cost (“unknown” when it has none), then the items "
+       "counted, the items with a variance, the units over and short and the net variance "
+       "at cost. A code is an item’s code or one of its barcodes (a barcode’s pack "
+       "multiplies the figure); a code given twice adds up. Without --apply nothing is "
+       "changed.\n"
+       "\n"
+       "With --apply it then records, in one change, a stock count of every item counted, "
+       "with the reason “Count (import)”: each item’s stock on hand becomes the figure "
+       "counted when the change is applied, even where it equals the expected. An unknown "
+       "code, an archived item, an empty field, a count that is not a whole number from 0, "
+       "or a column other than code and counted prints each bad line and exits with status "
+       "65, changing nothing.\n"
+       "\n"
+       "Options:\n"
+       "  --apply   Record the counts\n"
+       "  --json    Print the report as a JSON object"),
+    2, 2, cli_count, { "--apply", "--json", NULL },
   },
   {
     "report", N_("day [OPTIONS] | closes [--json] | tax|margin [--from DATE] [--to DATE] [--json] "

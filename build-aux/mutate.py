@@ -620,6 +620,23 @@ MUTANTS = [
      "  row->cost = p->index[COL_UNIT_COST] >= 0 ? STK_IMPORT_COST_NONE : STK_IMPORT_COST_DEFAULT;",
      "  row->cost = STK_IMPORT_COST_NONE;",
      ["test-cost"], "a movements file without unit_cost does not take the items' default costs"),
+    # ---- counting (count import) ----
+    ("count-twice-does-not-add", "stk-count.c",
+     "  item->counted += counted;",
+     "  item->counted = counted;",
+     ["test-count"], "a code given twice in a count file keeps its last figure instead of adding"),
+    ("count-equal-skipped", "stk-count.c",
+     "      StkImportRow row = { 0, };\n",
+     "      StkImportRow row = { 0, };\n      if (item->variance == 0)\n        continue;\n",
+     ["test-count"], "an item counted at its expected figure gets no count movement"),
+    ("count-pack-ignored", "stk-count.c",
+     "  counted *= scan.pack;",
+     "  counted *= 1;",
+     ["test-count"], "a case's barcode counts one unit, not its pack"),
+    ("count-archived-counted", "stk-count.c",
+     "  if (info.archived)",
+     "  if (0 && info.archived)",
+     ["test-count"], "an archived item is counted"),
     ("report-refunds", "stk-query.c",
      '" SELECT s.item_id, -r.quantity, -r.refund_cents FROM returns r JOIN sales s ON s.id = r.line_id"',
      '" SELECT s.item_id, -r.quantity, 0 FROM returns r JOIN sales s ON s.id = r.line_id"',
@@ -634,6 +651,7 @@ TEST_TARGETS = {
     "test-receipt-numbers": ["tests/test-receipt-numbers", "app/stocktake"],
     "test-day-close": ["tests/test-day-close", "app/stocktake"],
     "test-cli-cost": ["tests/test-cli-cost", "app/stocktake"],
+    "test-count": ["tests/test-count", "app/stocktake"],
 }
 
 

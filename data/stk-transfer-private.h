@@ -97,6 +97,14 @@ typedef struct
   StkImportData *d[STK_N_TABLES];
 } StkImportAll;
 
+/* An import built in memory (stk-count.c): an empty payload for @table (its rows and
+ * strings for the caller to fill), and the op that applies it; the op owns @d. Only
+ * STK_TABLE_MOVEMENTS for now. stk_import_op_report() reads its result. */
+StkImportData *stk_import_data_new        (StkTable        table,
+                                           const char     *display_name);
+StkOp         *stk_import_op_new_for_data (StkImportData  *d,
+                                           const char     *description);
+
 /* A row's problem (with its line) or the file's, counted and kept for the report. */
 void     stk_import_add_line_error       (StkImportData  *d,
                                           guint           line,

@@ -2113,6 +2113,55 @@ stk_import_op_report (StkOp           *op,
     }
 }
 
+/**
+ * stk_import_data_new:
+ * An import of stock movements built in memory rather than read from a file: the
+ * caller fills the returned payload's rows (strings in its string chunk) and gives it
+ * back to stk_import_op_new_for_data(). The op is the movements import's: one
+ * transaction, all rows or none, each row's problem reported with its line.
+ */
+StkImportData *
+stk_import_data_new (StkTable    table,
+                     const char *display_name)
+{
+  ImportData *d;
+
+  g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), NULL);
+  g_return_val_if_fail (display_name != NULL, NULL);
+
+  d = g_new0 (ImportData, 1);
+  d->table = table;
+  d->display_name = g_strdup (display_name);
+  d->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  d->strings = g_string_chunk_new (4 * 1024);
+  d->errors = g_ptr_array_new_with_free_func (g_free);
+  d->prices_include_tax = -1;
+  d->tax_rounding = -1;
+  return d;
+}
+
+StkOp *
+stk_import_op_new_for_data (StkImportData *d,
+                            const char    *description)
+{
+  static const char *const kinds[] = {
+    STK_OP_IMPORT_SKUS, STK_OP_IMPORT_SALES, STK_OP_IMPORT_MOVEMENTS, STK_OP_IMPORT_RETURNS,
+    STK_OP_IMPORT_TAX_RATES
+  };
+  StkOp *op;
+
+  g_return_val_if_fail (d != NULL, NULL);
+  g_return_val_if_fail (d->table == STK_TABLE_MOVEMENTS, NULL);
+
+  d->rows_read = d->rows->len;
+  op = stk_op_new (kinds[d->table], STK_CHANGE_ITEMS | STK_CHANGE_MOVEMENTS, d,
+                   import_data_free);
+  stk_op_set_flags (op, STK_OP_FLAG_STANDALONE);
+  if (description != NULL)
+    stk_op_set_description (op, description);
+  return op;
+}
+
 gboolean
 stk_import_file (StkWriter        *writer,
                  StkTable          table,

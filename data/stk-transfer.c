@@ -1998,6 +1998,25 @@ fill_report (StkImportReport *report,
   report->errors = g_ptr_array_ref (d->errors);
 }
 
+/* An empty import of @table named @display_name (taken), its strings in chunks of
+ * @chunk bytes; the shop's tax rules not read yet. */
+static ImportData *
+import_data_alloc (StkTable  table,
+                   char     *display_name,
+                   gsize     chunk)
+{
+  ImportData *d = g_new0 (ImportData, 1);
+
+  d->table = table;
+  d->display_name = display_name;
+  d->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  d->strings = g_string_chunk_new (chunk);
+  d->errors = g_ptr_array_new_with_free_func (g_free);
+  d->prices_include_tax = -1;
+  d->tax_rounding = -1;
+  return d;
+}
+
 /**
  * stk_import_op_new:
  * Reads and checks the whole file, and returns the op that applies it, for a caller
@@ -2046,14 +2065,7 @@ stk_import_op_new (StkTable          table,
       report->errors = g_ptr_array_new_with_free_func (g_free);
     }
 
-  d = g_new0 (ImportData, 1);
-  d->table = table;
-  d->display_name = g_filename_display_basename (path);
-  d->rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  d->strings = g_string_chunk_new (64 * 1024);
-  d->errors = g_ptr_array_new_with_free_func (g_free);
-  d->prices_include_tax = -1;
-  d->tax_rounding = -1;
+  d = import_data_alloc (table, g_filename_display_basename (path), 64 * 1024);
   if (cancellable != NULL)
     d->cancellable = g_object_ref (cancellable);
   op = stk_op_new (kinds[table], changes[table], d, import_data_free);
@@ -2124,20 +2136,10 @@ StkImportData *
 stk_import_data_new (StkTable    table,
                      const char *display_name)
 {
-  ImportData *d;
-
   g_return_val_if_fail ((guint) table < G_N_ELEMENTS (table_names), NULL);
   g_return_val_if_fail (display_name != NULL, NULL);
 
-  d = g_new0 (ImportData, 1);
-  d->table = table;
-  d->display_name = g_strdup (display_name);
-  d->rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  d->strings = g_string_chunk_new (4 * 1024);
-  d->errors = g_ptr_array_new_with_free_func (g_free);
-  d->prices_include_tax = -1;
-  d->tax_rounding = -1;
-  return d;
+  return import_data_alloc (table, g_strdup (display_name), 4 * 1024);
 }
 
 StkOp *
